@@ -1,0 +1,48 @@
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import type { SessionState } from '../../shared/accounts/ipc.js';
+import type { Permission } from '../../shared/accounts/roles.js';
+import type { EventName, GuichetEvents } from '../../shared/api/ipc.js';
+import type { CollectionName, SyncRecord } from '../../shared/sync/protocol.js';
+import type { Platform } from '../platform/platform.js';
+
+/**
+ * How a domain's local table receives what the hub sends. The sync engine
+ * calls these inside its own transaction; they must be synchronous.
+ */
+export interface LocalCollection {
+  name: CollectionName;
+  /** Write a hub record (upsert, or delete when `record.deleted`), keeping `record.version`. */
+  apply(record: SyncRecord): void;
+  /** Number of live local rows (for the mass-deletion fail-safe). */
+  count(): number;
+  /** Remove every local row (before a snapshot is laid down, in the same transaction). */
+  clear(): void;
+}
+
+/** A change queued for the hub, written in the same transaction as the domain row it describes. */
+export type OutboxEntry =
+  | { kind: 'upsert'; collection: CollectionName; recordId: string; baseVersion: number | null; data: unknown; summary: string }
+  | { kind: 'delete'; collection: CollectionName; recordId: string; baseVersion: number; summary: string }
+  | { kind: 'command'; name: string; payload: unknown; summary: string };
+
+export interface Outbox {
+  /** Must be called inside a `db.transaction` that also writes the domain row. Returns the mutationId. */
+  enqueue(entry: OutboxEntry): number;
+  /** Record ids of `collection` that have a change not yet acknowledged by the hub. */
+  pendingIds(collection: CollectionName): Set<string>;
+}
+
+/** Everything a domain's handlers get from the core. */
+export interface CoreContext {
+  db: Database.Database;
+  platform: Platform;
+  log: Logger;
+  outbox: Outbox;
+  emit<E extends EventName>(event: E, payload: GuichetEvents[E]): void;
+  session(): SessionState;
+  /** Throws GuichetError('forbidden') with a French message if the logged-in role lacks it. */
+  requirePermission(permission: Permission): void;
+  /** Ask the background sync to run soon (after a local change). */
+  requestSync(): void;
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import type { ChannelSpec, InputSchemas } from '../api/channel.js';
+import type { Permission, Service } from './roles.js';
+import { COMMUNE_ROLES } from './roles.js';
+import { createUserRequestSchema, deviceNameSchema, displayNameSchema, passwordSchema, usernameSchema, type CommuneInfo, type CreateUserRequest, type DeviceInfo, type UserInfo } from './types.js';
+
+export interface SessionState {
+  status: 'not_enrolled' | 'logged_out' | 'logged_in';
+  hubUrl: string | null;
+  user: UserInfo | null;
+  commune: CommuneInfo | null;
+  services: Service[];
+  permissions: Permission[];
+  deviceName: string | null;
+}
+
+const hubUrlSchema = z.string().trim().url("L'adresse du hub n'est pas valide.");
+
+export const enrollInputSchema = z.object({
+  hubUrl: hubUrlSchema,
+  code: z.string().trim().min(6, "Le code d'inscription est trop court."),
+  username: usernameSchema,
+  displayName: displayNameSchema,
+  password: passwordSchema,
+  deviceName: deviceNameSchema,
+});
+export type EnrollInput = z.infer<typeof enrollInputSchema>;
+
+export const loginInputSchema = z.object({
+  hubUrl: hubUrlSchema,
+  insee: z.string().trim(),
+  username: usernameSchema,
+  password: z.string().min(1, 'Le mot de passe est obligatoire.'),
+  deviceName: deviceNameSchema,
+});
+export type LoginInput = z.infer<typeof loginInputSchema>;
+
+export interface AccountsChannels {
+  'session:get': ChannelSpec<null, SessionState>;
+  'session:enroll': ChannelSpec<EnrollInput, SessionState>;
+  'session:login': ChannelSpec<LoginInput, SessionState>;
+  'session:logout': ChannelSpec<null, SessionState>;
+  'accounts:users': ChannelSpec<null, UserInfo[]>;
+  'accounts:create-user': ChannelSpec<CreateUserRequest, UserInfo>;
+  'accounts:disable-user': ChannelSpec<{ id: string }, UserInfo>;
+  'accounts:devices': ChannelSpec<null, DeviceInfo[]>;
+  'accounts:revoke-device': ChannelSpec<{ id: string }, DeviceInfo>;
+}
+
+export const accountsInputs: InputSchemas<AccountsChannels> = {
+  'session:get': z.null(),
+  'session:enroll': enrollInputSchema,
+  'session:login': loginInputSchema,
+  'session:logout': z.null(),
+  'accounts:users': z.null(),
+  'accounts:create-user': createUserRequestSchema as z.ZodType<CreateUserRequest>,
+  'accounts:disable-user': z.object({ id: z.string() }),
+  'accounts:devices': z.null(),
+  'accounts:revoke-device': z.object({ id: z.string() }),
+};
+
+export { COMMUNE_ROLES };

@@ -1,0 +1,61 @@
+/**
+ * Roles inside a commune, the services a commune can opt into, and what each
+ * role may do. The hub enforces these on every route; the client uses the same
+ * table to hide what a role may not use.
+ */
+export const SERVICES = [
+  'electoral', // listes électorales
+  'cadastre',
+  'actes', // contrôle de légalité
+  'parapheur',
+  'helios',
+  'marches', // marchés publics
+  'alertes', // alertes aux habitants
+  'infos', // fiches juridiques et offres d'emploi
+  'assistance',
+] as const;
+export type Service = (typeof SERVICES)[number];
+
+export const SERVICE_LABELS: Record<Service, string> = {
+  electoral: 'Listes électorales',
+  cadastre: 'Cadastre',
+  actes: 'Contrôle de légalité (ACTES)',
+  parapheur: 'Parapheur électronique',
+  helios: 'Flux comptables Hélios',
+  marches: 'Marchés publics',
+  alertes: 'Alertes aux habitants',
+  infos: 'Fiches juridiques et emploi',
+  assistance: "Guide et assistance à distance",
+};
+
+export const COMMUNE_ROLES = ['maire', 'secretaire', 'consultation'] as const;
+export type CommuneRole = (typeof COMMUNE_ROLES)[number];
+
+export const ROLE_LABELS: Record<CommuneRole, string> = {
+  maire: 'Maire',
+  secretaire: 'Secrétaire de mairie',
+  consultation: 'Consultation',
+};
+
+export type Permission =
+  | 'users.manage' // create / disable accounts, revoke devices
+  | 'electoral.read' // personal data of electors
+  | 'electoral.import'
+  | 'electoral.demand'
+  | 'actes.draft'
+  | 'actes.transmit';
+
+const PERMISSIONS: Record<CommuneRole, readonly Permission[]> = {
+  maire: ['users.manage', 'electoral.read', 'electoral.import', 'electoral.demand', 'actes.draft', 'actes.transmit'],
+  secretaire: ['electoral.read', 'electoral.import', 'electoral.demand', 'actes.draft'],
+  // A councillor or helper who sees the services and the sync state, never personal data.
+  consultation: [],
+};
+
+export function can(role: CommuneRole, permission: Permission): boolean {
+  return PERMISSIONS[role].includes(permission);
+}
+
+export function permissionsOf(role: CommuneRole): readonly Permission[] {
+  return PERMISSIONS[role];
+}
