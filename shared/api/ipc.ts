@@ -28,6 +28,17 @@ export function isChannel(x: string): x is Channel {
   return Object.prototype.hasOwnProperty.call(channelInputs, x);
 }
 
+/**
+ * Runtime list of event names (the preload and the web host forward exactly these).
+ * A Record keyed by EventName makes the compiler refuse a missing or unknown name.
+ */
+const eventNameSet: Record<EventName, true> = { 'sync:state': true, 'electoral:import-progress': true };
+export const EVENT_NAMES = Object.keys(eventNameSet) as EventName[];
+
+export function isEventName(x: string): x is EventName {
+  return Object.prototype.hasOwnProperty.call(eventNameSet, x);
+}
+
 /** What the preload puts on `window.guichet` and the web client implements over HTTP. */
 export interface GuichetBridge {
   invoke<C extends Channel>(channel: C, input: InputOf<C>): Promise<OutputOf<C>>;
