@@ -1,0 +1,112 @@
+import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { Kysely } from 'kysely';
+import { can, SERVICE_LABELS, type Permission, type Service } from '../../shared/accounts/roles.js';
+import { GuichetError } from '../../shared/errors.js';
+import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../shared/sync/protocol.js';
+import { nowIso } from '../db/dialect.js';
+import type { HubDatabase } from '../db/schema.js';
+import type { AuthContext } from './auth-context.js';
+import { parseServices } from './store.js';
+import { sha256Hex } from './tokens.js';
+
+export type { AuthContext } from './auth-context.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Route answered without a bearer token (health, enroll, login, update feed). Every other route requires one. */
+    public?: boolean;
+  }
+}
+
+/** last_seen_at is written at most this often per device: a sync loop must not turn every pull into a write. */
+const LAST_SEEN_THROTTLE_MS = 60_000;
+
+const NOT_LOGGED_IN = 'Vous devez vous connecter pour utiliser ce service.';
+const SESSION_ENDED = 'Votre session a pris fin (appareil révoqué, compte désactivé ou déconnexion). Reconnectez-vous.';
+
+function bearerOf(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (!header) return null;
+  const m = /^Bearer\s+([A-Za-z0-9_-]{20,200})\s*$/.exec(header);
+  return m ? m[1] : '';
+}
+
+export async function resolveToken(db: Kysely<HubDatabase>, token: string): Promise<(AuthContext & { lastSeenAt: string | null }) | null> {
+  const row = await db
+    .selectFrom('sessions as s')
+    .innerJoin('devices as d', 'd.id', 's.device_id')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .innerJoin('communes as c', 'c.id', 's.commune_id')
+    .select(['s.id as sessionId', 's.commune_id as communeId', 's.user_id as userId', 's.device_id as deviceId', 'u.role as role', 'c.insee as insee', 'c.services as services', 'd.last_seen_at as lastSeenAt'])
+    .where('s.token_hash', '=', sha256Hex(token))
+    .where('s.revoked_at', 'is', null)
+    .where('d.revoked_at', 'is', null)
+    .where('u.disabled', '=', 0)
+    // The three ids must agree: a session can never reach another commune's device or user.
+    .whereRef('d.commune_id', '=', 's.commune_id')
+    .whereRef('u.commune_id', '=', 's.commune_id')
+    .executeTakeFirst();
+  if (!row) return null;
+  return { ...row, role: row.role as AuthContext['role'], services: parseServices(row.services) };
+}
+
+/**
+ * Install the protocol check and the authentication hook on the root
+ * instance: every route not marked `config: { public: true }` requires a
+ * valid bearer token, and `request.auth` carries the commune from the token.
+ */
+export function installAuth(app: FastifyInstance, db: Kysely<HubDatabase>): void {
+  app.addHook('onRequest', async (request) => {
+    const announced = request.headers[PROTOCOL_HEADER];
+    if (announced !== undefined && String(announced) !== String(PROTOCOL_VERSION)) {
+      throw new GuichetError('upgrade_required', 'Cette version de Guichet est trop ancienne pour le hub : mettez Guichet à jour pour continuer.', `client protocol ${String(announced)}, hub ${PROTOCOL_VERSION}`);
+    }
+    // No route matched: let the not-found handler answer.
+    if (request.routeOptions.url === undefined) return;
+    if (request.routeOptions.config.public === true) return;
+
+    const token = bearerOf(request);
+    if (token === null) throw new GuichetError('unauthenticated', NOT_LOGGED_IN, 'no bearer token');
+    const auth = token === '' ? null : await resolveToken(db, token);
+    if (!auth) throw new GuichetError('unauthenticated', SESSION_ENDED, 'unknown or revoked session');
+    const { lastSeenAt, ...context } = auth;
+    request.auth = context;
+
+    const now = Date.now();
+    if (lastSeenAt === null || now - Date.parse(lastSeenAt) > LAST_SEEN_THROTTLE_MS) {
+      await db.updateTable('devices').set({ last_seen_at: nowIso() }).where('id', '=', context.deviceId).execute();
+    }
+  });
+}
+
+/** The caller's context; throws 401 on a route that forgot to require a token. */
+export function requireAuth(request: FastifyRequest): AuthContext {
+  if (!request.auth) throw new GuichetError('unauthenticated', NOT_LOGGED_IN, 'route reached without auth');
+  return request.auth;
+}
+
+export function assertService(auth: AuthContext, service: Service): void {
+  if (!auth.services.includes(service)) {
+    throw new GuichetError('service_not_enabled', `Le service « ${SERVICE_LABELS[service]} » n'est pas activé pour votre commune.`, `service ${service} not enabled`);
+  }
+}
+
+export function assertPermission(auth: AuthContext, permission: Permission): void {
+  if (!can(auth.role, permission)) {
+    throw new GuichetError('forbidden', "Votre rôle ne permet pas cette action. Demandez au maire de la commune.", `role ${auth.role} lacks ${permission}`);
+  }
+}
+
+/** preHandler: the commune must have opted into `service` (403 service_not_enabled). */
+export function requireService(service: Service): preHandlerAsyncHookHandler {
+  return async (request) => {
+    assertService(requireAuth(request), service);
+  };
+}
+
+/** preHandler: the caller's role must grant `permission` (403 forbidden). */
+export function requirePermission(permission: Permission): preHandlerAsyncHookHandler {
+  return async (request) => {
+    assertPermission(requireAuth(request), permission);
+  };
+}

@@ -1,0 +1,134 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { HUB_ROUTES } from '../../shared/api/hub.js';
+import { createUserRequestSchema, enrollRequestSchema, loginRequestSchema, type MeResponse, type SessionGrant } from '../../shared/accounts/types.js';
+import { GuichetError } from '../../shared/errors.js';
+import { nowIso } from '../db/dialect.js';
+import type { HubDatabase } from '../db/schema.js';
+import { requireAuth, requirePermission } from './auth.js';
+import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.js';
+import { insertUser, openSession, revokeDeviceById, toCommuneInfo, toDeviceInfo, toUserInfo } from './store.js';
+import { enrollmentCodeHash } from './tokens.js';
+
+export interface LoginRateLimit {
+  /** Attempts allowed per IP + username within the window (default 10). */
+  max?: number;
+  windowMs?: number;
+}
+
+const WRONG_CREDENTIALS = 'Identifiant ou mot de passe incorrect.';
+const BAD_CODE = "Ce code d'inscription n'est pas valable : il a déjà servi, il a expiré ou il est mal recopié. Demandez un nouveau code au service départemental.";
+const idParam = z.object({ id: z.string().min(1).max(100) });
+
+export async function registerAccountsRoutes(app: FastifyInstance, opts: { db: Kysely<HubDatabase>; rateLimit?: LoginRateLimit }): Promise<void> {
+  const { db } = opts;
+  const checkLoginRate = app.createRateLimit({
+    max: opts.rateLimit?.max ?? 10,
+    timeWindow: opts.rateLimit?.windowMs ?? 15 * 60_000,
+    keyGenerator: (request) => {
+      const body = request.body as { insee?: unknown; username?: unknown } | undefined;
+      return `login|${request.ip}|${String(body?.insee ?? '')}|${String(body?.username ?? '').trim().toLowerCase()}`;
+    },
+  });
+
+  app.post(HUB_ROUTES.enroll.path, { config: { public: true } }, async (request): Promise<SessionGrant> => {
+    const input = enrollRequestSchema.parse(request.body);
+    const passwordHash = await hashPassword(input.password);
+    return db.transaction().execute(async (trx) => {
+      const code = await trx.selectFrom('enrollment_codes').selectAll().where('code_hash', '=', enrollmentCodeHash(input.code)).executeTakeFirst();
+      const now = nowIso();
+      if (!code || code.used_at !== null || code.expires_at <= now) {
+        throw new GuichetError('forbidden', BAD_CODE, code ? (code.used_at ? 'code already used' : 'code expired') : 'unknown code');
+      }
+      // Conditional update: of two concurrent enrollments with the same code, only one marks it.
+      const marked = await trx.updateTable('enrollment_codes').set({ used_at: now }).where('id', '=', code.id).where('used_at', 'is', null).executeTakeFirst();
+      if (Number(marked.numUpdatedRows) !== 1) throw new GuichetError('forbidden', BAD_CODE, 'code used concurrently');
+      const commune = await trx.selectFrom('communes').selectAll().where('id', '=', code.commune_id).executeTakeFirstOrThrow();
+      const user = await insertUser(trx, { communeId: commune.id, username: input.username, displayName: input.displayName, role: 'maire', passwordHash });
+      const session = await openSession(trx, { communeId: commune.id, userId: user.id, deviceName: input.deviceName });
+      request.log.info({ communeId: commune.id, deviceId: session.device.id }, 'commune enrolled');
+      return { token: session.token, user: toUserInfo(user), commune: toCommuneInfo(commune), device: toDeviceInfo(session.device) };
+    });
+  });
+
+  app.post(HUB_ROUTES.login.path, { config: { public: true } }, async (request): Promise<SessionGrant> => {
+    const limit = await checkLoginRate(request);
+    if (!limit.isAllowed && limit.isExceeded) {
+      throw new GuichetError('rate_limited', `Trop de tentatives de connexion. Réessayez dans ${Math.max(1, Math.ceil(limit.ttlInSeconds / 60))} minute(s).`, 'login rate limit');
+    }
+    const input = loginRequestSchema.parse(request.body);
+    const found = await db
+      .selectFrom('users as u')
+      .innerJoin('communes as c', 'c.id', 'u.commune_id')
+      .selectAll('u')
+      .where('c.insee', '=', input.insee)
+      .where('u.username', '=', input.username)
+      .executeTakeFirst();
+    const ok = found ? await verifyPassword(input.password, found.password_hash) : await verifyAgainstDummy(input.password);
+    if (!found || !ok) throw new GuichetError('unauthenticated', WRONG_CREDENTIALS, 'wrong credentials');
+    if (Number(found.disabled) === 1) throw new GuichetError('forbidden', 'Ce compte a été désactivé. Adressez-vous au maire de la commune.', 'user disabled');
+    const commune = await db.selectFrom('communes').selectAll().where('id', '=', found.commune_id).executeTakeFirstOrThrow();
+    const session = await db.transaction().execute((trx) => openSession(trx, { communeId: commune.id, userId: found.id, deviceName: input.deviceName }));
+    request.log.info({ communeId: commune.id, deviceId: session.device.id }, 'login');
+    return { token: session.token, user: toUserInfo(found), commune: toCommuneInfo(commune), device: toDeviceInfo(session.device) };
+  });
+
+  app.post(HUB_ROUTES.logout.path, async (request, reply) => {
+    const auth = requireAuth(request);
+    await db.updateTable('sessions').set({ revoked_at: nowIso() }).where('id', '=', auth.sessionId).execute();
+    return reply.code(204).send();
+  });
+
+  app.get(HUB_ROUTES.me.path, async (request): Promise<MeResponse> => {
+    const auth = requireAuth(request);
+    const [user, commune, device] = await Promise.all([
+      db.selectFrom('users').selectAll().where('id', '=', auth.userId).executeTakeFirstOrThrow(),
+      db.selectFrom('communes').selectAll().where('id', '=', auth.communeId).executeTakeFirstOrThrow(),
+      db.selectFrom('devices').selectAll().where('id', '=', auth.deviceId).executeTakeFirstOrThrow(),
+    ]);
+    return { user: toUserInfo(user), commune: toCommuneInfo(commune), device: toDeviceInfo(device) };
+  });
+
+  const manage = { preHandler: requirePermission('users.manage') };
+
+  app.get(HUB_ROUTES.listUsers.path, manage, async (request) => {
+    const auth = requireAuth(request);
+    const rows = await db.selectFrom('users').selectAll().where('commune_id', '=', auth.communeId).orderBy('username').execute();
+    return rows.map(toUserInfo);
+  });
+
+  app.post(HUB_ROUTES.createUser.path, manage, async (request) => {
+    const auth = requireAuth(request);
+    const input = createUserRequestSchema.parse(request.body);
+    const passwordHash = await hashPassword(input.password);
+    const row = await insertUser(db, { communeId: auth.communeId, username: input.username, displayName: input.displayName, role: input.role, passwordHash });
+    return toUserInfo(row);
+  });
+
+  app.post(HUB_ROUTES.disableUser.path, manage, async (request) => {
+    const auth = requireAuth(request);
+    const { id } = idParam.parse(request.params);
+    if (id === auth.userId) throw new GuichetError('conflict', 'Vous ne pouvez pas désactiver votre propre compte.', 'self-disable');
+    return db.transaction().execute(async (trx) => {
+      const user = await trx.selectFrom('users').selectAll().where('id', '=', id).where('commune_id', '=', auth.communeId).executeTakeFirst();
+      if (!user) throw new GuichetError('not_found', 'Ce compte est introuvable.', `user ${id}`);
+      await trx.updateTable('users').set({ disabled: 1 }).where('id', '=', id).execute();
+      await trx.updateTable('sessions').set({ revoked_at: nowIso() }).where('user_id', '=', id).where('revoked_at', 'is', null).execute();
+      return toUserInfo({ ...user, disabled: 1 });
+    });
+  });
+
+  app.get(HUB_ROUTES.listDevices.path, manage, async (request) => {
+    const auth = requireAuth(request);
+    const rows = await db.selectFrom('devices').selectAll().where('commune_id', '=', auth.communeId).orderBy('created_at').execute();
+    return rows.map(toDeviceInfo);
+  });
+
+  app.post(HUB_ROUTES.revokeDevice.path, manage, async (request) => {
+    const auth = requireAuth(request);
+    const { id } = idParam.parse(request.params);
+    const device = await db.transaction().execute((trx) => revokeDeviceById(trx, id, auth.communeId));
+    return toDeviceInfo(device);
+  });
+}

@@ -1,0 +1,83 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Accounts tables. Timestamps are ISO text set in app code; booleans are
+ * integers 0/1 (portable between SQLite and PostgreSQL).
+ */
+export interface CommunesTable {
+  id: string;
+  insee: string;
+  siren: string;
+  name: string;
+  arrondissement: string | null;
+  /** JSON array of Service. */
+  services: string;
+  created_at: string;
+}
+
+export interface UsersTable {
+  id: string;
+  commune_id: string;
+  username: string;
+  display_name: string;
+  role: string;
+  /** scrypt$N$r$p$salt$hash */
+  password_hash: string;
+  disabled: Generated<number>;
+  created_at: string;
+}
+
+export interface EnrollmentCodesTable {
+  id: string;
+  commune_id: string;
+  /** sha256 hex of the normalised code; the code itself is never stored. */
+  code_hash: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface DevicesTable {
+  id: string;
+  commune_id: string;
+  user_id: string;
+  name: string;
+  created_at: string;
+  last_seen_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  /** sha256 hex of the bearer token. */
+  token_hash: string;
+  user_id: string;
+  device_id: string;
+  commune_id: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** Département administrators (CLI, helpdesk); not tied to a commune. */
+export interface AdminsTable {
+  id: string;
+  username: string;
+  password_hash: string;
+  created_at: string;
+}
+
+/** Small key/value facts about the hub itself (hub id, creation date). */
+export interface HubMetaTable {
+  key: string;
+  value: string;
+}
+
+export interface AccountsTables {
+  communes: CommunesTable;
+  users: UsersTable;
+  enrollment_codes: EnrollmentCodesTable;
+  devices: DevicesTable;
+  sessions: SessionsTable;
+  admins: AdminsTable;
+  hub_meta: HubMetaTable;
+}

@@ -1,0 +1,118 @@
+import { createReadStream } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import compress from '@fastify/compress';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { sql, type Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { ZodError } from 'zod';
+import { HUB_ROUTES, STATUS_OF_ERROR } from '../shared/api/hub.js';
+import { GuichetError, type ErrorBody } from '../shared/errors.js';
+import { PROTOCOL_VERSION } from '../shared/sync/protocol.js';
+import { installAuth } from './accounts/auth.js';
+import { registerAccountsRoutes, type LoginRateLimit } from './accounts/routes.js';
+import { dialectOf } from './db/dialect.js';
+import type { HubDatabase } from './db/schema.js';
+import { createHubLogger } from './log.js';
+import { registerSyncRoutes } from './sync/routes.js';
+
+export const HUB_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Pushes carry whole electoral imports: allow large (gzip-inflated) bodies. */
+export const HUB_BODY_LIMIT = 64 * 1024 * 1024;
+
+export interface BuildHubOptions {
+  db: Kysely<HubDatabase>;
+  log?: Logger;
+  rateLimit?: LoginRateLimit;
+  /** Folder served read-only under `/updates/` (update feed for the desktop client). */
+  updatesDir?: string;
+}
+
+const GENERIC_500 = 'Le hub a rencontré une erreur inattendue. Réessayez dans un instant ; si cela persiste, contactez le support du département.';
+
+function fastifyErrorMessage(status: number): string {
+  if (status === 413) return 'La demande envoyée au hub est trop volumineuse.';
+  if (status === 415) return "Le format de la demande n'est pas pris en charge par le hub.";
+  if (status === 429) return 'Trop de demandes : patientez un instant avant de réessayer.';
+  return 'La demande envoyée au hub est mal formée.';
+}
+
+/** Build the hub HTTP application (not listening). The caller owns `db`. */
+export async function buildHub(options: BuildHubOptions): Promise<FastifyInstance> {
+  const { db } = options;
+  const app = Fastify({ loggerInstance: (options.log ?? createHubLogger()) as FastifyBaseLogger, bodyLimit: HUB_BODY_LIMIT, trustProxy: false });
+
+  // Responses are gzipped when the client accepts it; request bodies sent with Content-Encoding: gzip are inflated (preParsing hook).
+  await app.register(compress, { global: true, threshold: 1024, encodings: ['gzip', 'deflate'], requestEncodings: ['gzip', 'deflate'] });
+  await app.register(rateLimit, { global: false });
+
+  app.setErrorHandler((error: FastifyError | GuichetError | ZodError | Error, request, reply) => {
+    let status: number;
+    let body: ErrorBody;
+    if (error instanceof GuichetError) {
+      status = STATUS_OF_ERROR[error.code as keyof typeof STATUS_OF_ERROR] ?? 400;
+      body = error.toBody();
+      request.log.info({ code: error.code, detail: error.detail, status }, 'request refused');
+    } else if (error instanceof ZodError) {
+      const issue = error.issues[0];
+      status = 400;
+      body = { code: 'invalid_input', message: issue?.message ?? 'Données invalides.', detail: `${issue?.path.join('.') || '(racine)'}: ${issue?.code ?? ''}` };
+      request.log.info({ code: body.code, detail: body.detail }, 'invalid input');
+    } else if (typeof (error as FastifyError).statusCode === 'number' && (error as FastifyError).statusCode! < 500) {
+      status = (error as FastifyError).statusCode!;
+      body = { code: status === 429 ? 'rate_limited' : 'bad_request', message: fastifyErrorMessage(status), detail: (error as FastifyError).code ?? error.message };
+      request.log.info({ code: body.code, detail: body.detail, status }, 'request refused');
+    } else {
+      status = 500;
+      body = { code: 'internal', message: GENERIC_500 };
+      request.log.error({ err: error }, 'unexpected error');
+    }
+    return reply.code(status).send(body);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const body: ErrorBody = { code: 'not_found', message: "Cette adresse n'existe pas sur le hub.", detail: `${request.method} ${request.url.split('?')[0]}` };
+    return reply.code(404).send(body);
+  });
+
+  installAuth(app, db);
+
+  app.get(HUB_ROUTES.health.path, { config: { public: true } }, async () => {
+    try {
+      await sql`select 1`.execute(db);
+    } catch (err) {
+      throw new GuichetError('hub_unavailable', "Le hub ne parvient pas à joindre sa base de données.", String(err));
+    }
+    return { status: 'ok', version: HUB_VERSION, protocol: PROTOCOL_VERSION, db: dialectOf(db) };
+  });
+
+  await registerAccountsRoutes(app, { db, rateLimit: options.rateLimit });
+  await registerSyncRoutes(app, { db });
+  if (options.updatesDir) registerUpdatesFeed(app, options.updatesDir);
+
+  return app;
+}
+
+const UPDATE_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/;
+const UPDATE_TYPES: Record<string, string> = { '.yml': 'text/yaml; charset=utf-8', '.yaml': 'text/yaml; charset=utf-8', '.json': 'application/json' };
+
+/** The desktop update feed (latest.yml + installers): public, flat folder, no path traversal. */
+function registerUpdatesFeed(app: FastifyInstance, dir: string): void {
+  app.get('/updates/:file', { config: { public: true }, compress: false }, async (request, reply) => {
+    const { file } = request.params as { file: string };
+    const notFound = new GuichetError('not_found', "Ce fichier de mise à jour n'existe pas.", `updates/${file.slice(0, 60)}`);
+    if (!UPDATE_FILE.test(file) || file.includes('..')) throw notFound;
+    const path = join(dir, file);
+    const info = await stat(path).catch(() => null);
+    if (!info?.isFile()) throw notFound;
+    const ext = file.slice(file.lastIndexOf('.')).toLowerCase();
+    return reply
+      .header('content-type', UPDATE_TYPES[ext] ?? 'application/octet-stream')
+      .header('content-length', info.size)
+      .header('cache-control', 'no-cache')
+      .send(createReadStream(path));
+  });
+}

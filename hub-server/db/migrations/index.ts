@@ -1,0 +1,18 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m001 from './001-accounts.js';
+import * as m002 from './002-sync.js';
+
+/**
+ * Every hub migration, in order. Names are recorded in the database; never
+ * rename or reorder one that has shipped, only append.
+ */
+export const HUB_MIGRATIONS: Record<string, Migration> = {
+  '001-accounts': m001,
+  '002-sync': m002,
+};
+
+export const hubMigrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return HUB_MIGRATIONS;
+  },
+};

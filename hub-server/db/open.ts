@@ -1,0 +1,101 @@
+import Database from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResultSet } from 'kysely';
+import pg from 'pg';
+import { GuichetError } from '../../shared/errors.js';
+import { isPostgres } from './dialect.js';
+import { hubMigrationProvider } from './migrations/index.js';
+import type { HubDatabase } from './schema.js';
+
+export interface OpenHubDbOptions {
+  /** `postgres://…` selects PostgreSQL; otherwise SQLite is used. */
+  url?: string;
+  /** SQLite file (ignored on PostgreSQL). Default: in memory. */
+  file?: string;
+  /** PostgreSQL schema to work in (created if missing); tests use a throwaway one. */
+  schema?: string;
+  /** Run pending migrations (default true). */
+  migrate?: boolean;
+}
+
+const schemaByDb = new WeakMap<Kysely<any>, string>();
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+// int8 (COUNT(*), bigint columns) and numeric would come back as strings from pg;
+// hub values (counts, sync versions) stay well below 2^53, so parse them as numbers.
+const pgTypes = {
+  getTypeParser(oid: number, format?: string) {
+    if (oid === 20 || oid === 1700) return (v: string) => Number(v);
+    return (pg.types.getTypeParser as (oid: number, format?: string) => unknown)(oid, format);
+  },
+};
+
+export function isPostgresUrl(url: string | undefined): url is string {
+  return !!url && /^postgres(ql)?:\/\//.test(url);
+}
+
+/**
+ * Open the hub database: SQLite (better-sqlite3, WAL, foreign keys, busy
+ * timeout) by default, PostgreSQL (pg Pool) when `url` is a postgres URL.
+ * Migrations run to the latest unless `migrate: false`.
+ */
+export async function openHubDb(options: OpenHubDbOptions = {}): Promise<Kysely<HubDatabase>> {
+  let db: Kysely<HubDatabase>;
+  if (isPostgresUrl(options.url)) {
+    const schema = options.schema;
+    if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new GuichetError('bad_request', 'Nom de schéma PostgreSQL invalide.', `schema=${schema}`);
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: 10,
+      types: pgTypes as pg.CustomTypesConfig,
+      // search_path on every connection: queries and migrations land in the schema without qualifying each table.
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    if (schema) {
+      const client = await pool.connect();
+      try {
+        await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      } finally {
+        client.release();
+      }
+    }
+    db = new Kysely<HubDatabase>({ dialect: new PostgresDialect({ pool }) });
+    if (schema) schemaByDb.set(db, schema);
+  } else {
+    const sqlite = new Database(options.file ?? ':memory:');
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    db = new Kysely<HubDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+  }
+  if (options.migrate !== false) {
+    try {
+      await migrateHubDb(db);
+    } catch (err) {
+      await db.destroy();
+      throw err;
+    }
+  }
+  return db;
+}
+
+/** Apply every pending migration; throws (with the failing migration's name) if one fails. */
+export async function migrateHubDb(db: Kysely<any>): Promise<MigrationResultSet> {
+  const schema = schemaByDb.get(db);
+  const migrator = new Migrator({
+    db,
+    provider: hubMigrationProvider,
+    ...(isPostgres(db) && schema ? { migrationTableSchema: schema } : {}),
+  });
+  const result = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? '?';
+    throw new GuichetError('internal', "La base de données du hub n'a pas pu être mise à jour.", `migration ${failed}: ${String(result.error)}`);
+  }
+  return result;
+}
+
+/** The PostgreSQL schema a database was opened in, if any. */
+export function schemaOf(db: Kysely<any>): string | undefined {
+  return schemaByDb.get(db);
+}

@@ -1,0 +1,5 @@
+import type { AccountsTables } from '../accounts/tables.js';
+import type { SyncTables } from '../sync/tables.js';
+
+/** Every table of the hub database. Each domain declares its own tables next to its code. */
+export type HubDatabase = AccountsTables & SyncTables;

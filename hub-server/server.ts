@@ -1,0 +1,73 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { buildHub } from './app.js';
+import type { LoginRateLimit } from './accounts/routes.js';
+import { isPostgresUrl, openHubDb } from './db/open.js';
+import type { HubDatabase } from './db/schema.js';
+import { createHubLogger } from './log.js';
+
+export interface StartHubOptions {
+  port: number;
+  host?: string;
+  /** `postgres://…` to use PostgreSQL; otherwise SQLite in `dataDir/hub.sqlite`. */
+  dbUrl?: string;
+  dataDir: string;
+  log?: Logger;
+  rateLimit?: LoginRateLimit;
+  updatesDir?: string;
+  /** Close cleanly on SIGINT/SIGTERM (the CLI sets this; tests don't). */
+  handleSignals?: boolean;
+}
+
+export interface RunningHub {
+  url: string;
+  app: FastifyInstance;
+  db: Kysely<HubDatabase>;
+  close(): Promise<void>;
+}
+
+/** Database path used when no DATABASE_URL is given. */
+export function hubSqliteFile(dataDir: string): string {
+  return join(dataDir, 'hub.sqlite');
+}
+
+export async function startHub(options: StartHubOptions): Promise<RunningHub> {
+  const log = options.log ?? createHubLogger();
+  const usePg = isPostgresUrl(options.dbUrl);
+  if (!usePg) mkdirSync(options.dataDir, { recursive: true });
+  const db = await openHubDb(usePg ? { url: options.dbUrl } : { file: hubSqliteFile(options.dataDir) });
+  let app: FastifyInstance;
+  let url: string;
+  try {
+    app = await buildHub({ db, log, rateLimit: options.rateLimit, updatesDir: options.updatesDir });
+    url = await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+
+  let closing: Promise<void> | undefined;
+  const onSignal = (signal: string) => {
+    log.info({ signal }, 'hub stopping');
+    void close().then(() => process.exit(0), () => process.exit(1));
+  };
+  // Finish in-flight requests and stop accepting new ones first, then release the database.
+  const close = () =>
+    (closing ??= (async () => {
+      if (options.handleSignals) {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
+      await app.close();
+      await db.destroy();
+    })());
+  if (options.handleSignals) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
+  log.info({ url, db: usePg ? 'postgres' : 'sqlite' }, 'hub listening');
+  return { url, app, db, close };
+}
