@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import type { Classification } from './classification.js';
+import { actDraftSchema, checkActDraft, type ActDraft } from './draft.js';
+import { sniffFileKind } from './file-kinds.js';
+import { buildIdActe, isIdActe, parseIdActe } from './id-acte.js';
+import { NATURES_ACTE, natureByCode } from './natures.js';
+import {
+  MAX_TOTAL_BYTES,
+  checkActFileKind,
+  checkAnnexFileKind,
+  checkClassificationVersion,
+  checkDecisionDate,
+  checkMatieres,
+  checkNumeroInterne,
+  checkObjet,
+  checkTotalSize,
+  checkTypology,
+} from './rules.js';
+
+const classification: Classification = {
+  dateClassification: '2019-04-18',
+  natures: [
+    { code: 1, libelle: 'Délibérations', typeAbrege: 'DE', typologies: [{ code: '99_DE', libelle: 'Délibération' }, { code: '99_SE', libelle: 'Signature' }, { code: '22_PN', libelle: 'Plans' }] },
+    { code: 3, libelle: 'Actes individuels', typeAbrege: 'AI', typologies: [{ code: '99_AI', libelle: 'Acte individuel' }] },
+  ],
+  matieres: [
+    { code: 7, libelle: 'Finances locales', children: [{ code: 1, libelle: 'Décisions budgétaires', children: [{ code: 2, libelle: 'Budget', children: [] }] }] },
+    { code: 1, libelle: 'Commande publique', children: [{ code: 1, libelle: 'Marchés publics', children: [] }] },
+  ],
+};
+
+describe('natures', () => {
+  it('has the six official natures with their letter codes', () => {
+    expect(NATURES_ACTE.map((n) => `${n.code}${n.abrege}`)).toEqual(['1DE', '2AR', '3AI', '4CC', '5BF', '6AU']);
+    expect(natureByCode(4).libelle).toBe('Contrats, conventions et avenants');
+    expect(() => natureByCode(7 as never)).toThrow();
+  });
+});
+
+describe('NumeroInterne', () => {
+  it.each(['1', 'CL20171227_06', 'A_B', 'ABCDEFGHIJ12345'])('accepts %s', (v) => expect(checkNumeroInterne(v)).toBeNull());
+  it.each([
+    ['', /obligatoire/],
+    ['ABCDEFGHIJ123456', /15 caractères/],
+    ['_A', /ni au début ni à la fin/],
+    ['A_', /ni au début/],
+    ['abc', /majuscules/],
+    ['2024-01', /majuscules/],
+    ['DÉLIB1', /majuscules/],
+  ])('refuses %j', (v, msg) => expect(checkNumeroInterne(v)).toMatch(msg));
+});
+
+describe('decision date', () => {
+  it('accepts today and the past, refuses the future and invalid dates', () => {
+    expect(checkDecisionDate('2026-11-28', '2026-11-28')).toBeNull();
+    expect(checkDecisionDate('2025-01-31', '2026-11-28')).toBeNull();
+    expect(checkDecisionDate('2026-11-29', '2026-11-28')).toMatch(/futur/);
+    expect(checkDecisionDate('2026-02-30', '2026-11-28')).toMatch(/date valide/);
+    expect(checkDecisionDate('28/11/2026', '2026-11-28')).toMatch(/date valide/);
+  });
+});
+
+describe('objet', () => {
+  it('requires a single line of at most 499 characters', () => {
+    expect(checkObjet('Vote du budget primitif')).toBeNull();
+    expect(checkObjet('é'.repeat(499))).toBeNull();
+    expect(checkObjet('x'.repeat(500))).toMatch(/499 caractères/);
+    expect(checkObjet('ligne 1\nligne 2')).toMatch(/une seule ligne/);
+    expect(checkObjet('a\rb')).toMatch(/une seule ligne/);
+    expect(checkObjet('   ')).toMatch(/obligatoire/);
+  });
+});
+
+describe('file kinds', () => {
+  const bytes = (s: string) => new TextEncoder().encode(s);
+  it('sniffs the first bytes, not the name', () => {
+    expect(sniffFileKind(bytes('%PDF-1.7\n'))).toBe('pdf');
+    expect(sniffFileKind(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0]))).toBe('png');
+    expect(sniffFileKind(new Uint8Array([0xff, 0xd8, 0xff, 0xe0]))).toBe('jpeg');
+    expect(sniffFileKind(bytes('\uFEFF  <?xml version="1.0"?><a/>'))).toBe('xml');
+    expect(sniffFileKind(bytes('PK\u0003\u0004'))).toBe('other');
+  });
+  it('act: PDF, XML only for budget documents 7.1', () => {
+    expect(checkActFileKind('pdf', 1, [1, 1])).toBeNull();
+    expect(checkActFileKind('xml', 5, [7, 1])).toBeNull();
+    expect(checkActFileKind('xml', 5, [7, 2])).toMatch(/budgétaire/);
+    expect(checkActFileKind('xml', 1, [7, 1])).toMatch(/budgétaire/);
+    expect(checkActFileKind('png', 1, [1, 1])).toMatch(/PDF/);
+  });
+  it('annexes: PDF, PNG, JPEG, XML; only PDF beside an XML act', () => {
+    for (const k of ['pdf', 'png', 'jpeg', 'xml'] as const) expect(checkAnnexFileKind(k, 'pdf', 'a')).toBeNull();
+    expect(checkAnnexFileKind('other', 'pdf', 'plan.docx')).toMatch(/« plan.docx ».*PDF, PNG, JPEG ou XML/);
+    expect(checkAnnexFileKind('png', 'xml', 'p.png')).toMatch(/doit être un PDF/);
+    expect(checkAnnexFileKind('pdf', 'xml', 'p.pdf')).toBeNull();
+  });
+  it('total size at most 150 Mo', () => {
+    expect(checkTotalSize([MAX_TOTAL_BYTES - 1, 1])).toBeNull();
+    expect(checkTotalSize([MAX_TOTAL_BYTES, 1])).toMatch(/150 Mo/);
+  });
+});
+
+describe('classification', () => {
+  it('typology must exist for the nature', () => {
+    expect(checkTypology(classification, 1, '99_DE', "l'acte")).toBeNull();
+    expect(checkTypology(classification, 1, '22_PN', "l'annexe")).toBeNull();
+    expect(checkTypology(classification, 3, '99_DE', "l'acte")).toMatch(/n'existe pas pour cette nature/);
+    expect(checkTypology(classification, 1, '99-DE', "l'acte")).toMatch(/5 caractères/);
+  });
+  it('matières: two levels at least, each existing', () => {
+    expect(checkMatieres(classification, [7, 1])).toBeNull();
+    expect(checkMatieres(classification, [7, 1, 2])).toBeNull();
+    expect(checkMatieres(classification, [7])).toMatch(/deux premiers niveaux/);
+    expect(checkMatieres(classification, [7, 2])).toMatch(/7\.2 n'existe pas/);
+    expect(checkMatieres(classification, [1, 1, 9])).toMatch(/n'existe pas/);
+  });
+  it('version must be the current one', () => {
+    expect(checkClassificationVersion('2019-04-18', '2019-04-18')).toBeNull();
+    expect(checkClassificationVersion('2017-04-19', '2019-04-18')).toMatch(/n'est pas à jour/);
+  });
+});
+
+describe('IDActe', () => {
+  it('builds and parses the ministry format', () => {
+    const id = buildIdActe({ departement: '034', siren: '491011698', decisionDate: '2017-12-07', numeroInterne: 'CL20171227_06', codeNatureActe: 1 });
+    expect(id).toBe('034-491011698-20171207-CL20171227_06-DE');
+    expect(parseIdActe(id)).toEqual({ departement: '034', siren: '491011698', decisionDate: '2017-12-07', numeroInterne: 'CL20171227_06', natureAbrege: 'DE' });
+    expect(isIdActe('02A-123456789-20240101-A_1-AI')).toBe(true);
+    expect(isIdActe('034-49101169-20171207-X-DE')).toBe(false);
+    expect(isIdActe('034-491011698-20171207-X-de')).toBe(false);
+    expect(isIdActe('134-491011698-20171207-X-DE')).toBe(false);
+  });
+});
+
+describe('act draft', () => {
+  const base: ActDraft = actDraftSchema.parse({
+    numeroInterne: 'DEL2026_001',
+    decisionDate: '2026-11-20',
+    codeNatureActe: 1,
+    matieres: [1, 1],
+    objet: 'Attribution du marché de voirie',
+    classificationDateVersion: '2019-04-18',
+    act: { fileName: 'deliberation.pdf', size: 1000, kind: 'pdf', typology: '99_DE' },
+    annexes: [{ fileName: 'plan.png', size: 2000, kind: 'png', typology: '22_PN' }],
+  });
+  it('a good draft has no problem; defaults are filled', () => {
+    expect(checkActDraft(base, { today: '2026-11-28', classification })).toEqual([]);
+    expect(base.documentPapier).toBe(false);
+  });
+  it('reports every problem with its field', () => {
+    const bad: ActDraft = { ...base, numeroInterne: 'del', decisionDate: '2027-01-01', codeNatureActe: 3, annexes: [{ fileName: 'x.doc', size: MAX_TOTAL_BYTES, kind: 'other', typology: '99_AI' }] };
+    const fields = checkActDraft(bad, { today: '2026-11-28', classification }).map((p) => p.field);
+    expect(fields).toEqual(['numeroInterne', 'decisionDate', 'act.typology', 'annexes.0', 'annexes']);
+  });
+  it('the zod schema refuses malformed input', () => {
+    expect(actDraftSchema.safeParse({ ...base, matieres: [1] }).success).toBe(false);
+    expect(actDraftSchema.safeParse({ ...base, act: { ...base.act, kind: 'docx' } }).success).toBe(false);
+  });
+});

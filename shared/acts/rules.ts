@@ -1,0 +1,105 @@
+import { resolveMatieres, typologiesForNature, type Classification } from './classification.js';
+import type { ActFileKind } from './file-kinds.js';
+import { SIGNATURE_TYPOLOGY, isCodeNatureActe } from './natures.js';
+
+/**
+ * Drafting rules of an act before it may be transmitted. Each rule returns a
+ * French sentence for the user, or null when the value is acceptable. The
+ * strict forms are S²LOW's (the reference tiers), so an act we accept is never
+ * refused later by the ministry for these reasons.
+ */
+
+/** S²LOW: 1–15 chars, uppercase letters, digits and `_`, no `_` at either end. */
+const NUMERO_INTERNE = /^([A-Z0-9][A-Z0-9_]{0,13})?[A-Z0-9]$/;
+
+export function checkNumeroInterne(value: string): string | null {
+  if (value.length === 0) return 'Le numéro de l\'acte est obligatoire.';
+  if (value.length > 15) return 'Le numéro de l\'acte ne peut pas dépasser 15 caractères.';
+  if (!NUMERO_INTERNE.test(value)) {
+    return 'Le numéro de l\'acte ne peut contenir que des lettres majuscules sans accent, des chiffres et le caractère « _ », qui ne peut être ni au début ni à la fin.';
+  }
+  return null;
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function isIsoDate(value: string): boolean {
+  const m = ISO_DATE.exec(value);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+
+/** `today` is passed in (YYYY-MM-DD, the commune's local date) so the rule is testable and clock-agnostic. */
+export function checkDecisionDate(value: string, today: string): string | null {
+  if (!isIsoDate(value)) return 'La date de décision doit être une date valide (AAAA-MM-JJ).';
+  if (value > today) return 'La date de décision ne peut pas être dans le futur.';
+  return null;
+}
+
+export const OBJET_MAX_LENGTH = 499;
+
+export function checkObjet(value: string): string | null {
+  if (value.trim().length === 0) return 'L\'objet de l\'acte est obligatoire.';
+  if (/[\r\n]/.test(value)) return 'L\'objet de l\'acte doit tenir sur une seule ligne (pas de retour à la ligne).';
+  if (value.length > OBJET_MAX_LENGTH) return `L'objet de l'acte ne peut pas dépasser ${OBJET_MAX_LENGTH} caractères (actuellement ${value.length}).`;
+  return null;
+}
+
+/**
+ * The act itself must be a PDF; budget documents (nature 5, matière 7.1) may
+ * be sent as XML (S²LOW `ActesTransaction::addFile`).
+ */
+export function checkActFileKind(kind: ActFileKind, nature: number, matieres: readonly number[]): string | null {
+  if (kind === 'pdf') return null;
+  const budgetXmlAllowed = nature === 5 && matieres[0] === 7 && matieres[1] === 1;
+  if (kind === 'xml' && budgetXmlAllowed) return null;
+  if (kind === 'xml') return 'Un acte au format XML n\'est accepté que pour un document budgétaire (nature 5, matière 7.1).';
+  return 'L\'acte doit être un fichier PDF.';
+}
+
+const ANNEX_KINDS: readonly ActFileKind[] = ['pdf', 'png', 'jpeg', 'xml'];
+
+/** Annexes: PDF, PNG, JPEG or XML; only PDF when the act itself is XML. */
+export function checkAnnexFileKind(kind: ActFileKind, actKind: ActFileKind, fileName: string): string | null {
+  if (actKind === 'xml' && kind !== 'pdf') return `L'annexe « ${fileName} » doit être un PDF, car l'acte est un document budgétaire XML.`;
+  if (!ANNEX_KINDS.includes(kind)) return `L'annexe « ${fileName} » doit être un fichier PDF, PNG, JPEG ou XML.`;
+  return null;
+}
+
+/** "150 Mo" (Pastell's limit on act + annexes), counted in binary megabytes. */
+export const MAX_TOTAL_BYTES = 150 * 1024 * 1024;
+
+export function checkTotalSize(sizes: readonly number[]): string | null {
+  const total = sizes.reduce((a, b) => a + b, 0);
+  if (total > MAX_TOTAL_BYTES) {
+    return `La taille totale de l'acte et de ses annexes (${(total / 1024 / 1024).toFixed(1)} Mo) dépasse la limite de 150 Mo.`;
+  }
+  return null;
+}
+
+export function checkTypology(classification: Classification, nature: number, code: string, what: string): string | null {
+  if (!/^[A-Z0-9_]{5}$/.test(code)) return `La typologie de ${what} est invalide (code attendu sur 5 caractères, par exemple 99_DE).`;
+  const allowed = typologiesForNature(classification, nature);
+  if (code === SIGNATURE_TYPOLOGY && allowed.length > 0) return null;
+  if (!allowed.some((t) => t.code === code)) return `La typologie « ${code} » de ${what} n'existe pas pour cette nature d'acte dans la classification de la préfecture.`;
+  return null;
+}
+
+/** The two first levels are mandatory; every level must exist in the classification. */
+export function checkMatieres(classification: Classification, codes: readonly number[]): string | null {
+  if (codes.length < 2) return 'La classification de l\'acte doit préciser au moins les deux premiers niveaux de matière.';
+  if (codes.length > 5) return 'La classification de l\'acte a au plus cinq niveaux de matière.';
+  if (!resolveMatieres(classification, codes)) return `La matière ${codes.join('.')} n'existe pas dans la classification de la préfecture.`;
+  return null;
+}
+
+export function checkNature(value: number): string | null {
+  return isCodeNatureActe(value) ? null : 'La nature de l\'acte doit être un code de 1 à 6.';
+}
+
+/** The act must use the classification version the hub holds (else: AnomalieActe ODT-VERIF-01). */
+export function checkClassificationVersion(used: string, current: string): string | null {
+  if (used !== current) return `La classification utilisée (version du ${used}) n'est pas à jour : la préfecture attend la version du ${current}.`;
+  return null;
+}
