@@ -1,0 +1,81 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import * as tar from 'tar';
+import { GuichetError } from '../../../shared/errors.js';
+import { archiveFileName } from './file-names.js';
+import type { OutgoingMessage } from './build-acte.js';
+import { buildEnvelope, type EnvelopeInput } from './build-envelope.js';
+import { validateFilesInDir, ActesSchemaError } from './xsd-validate.js';
+
+/**
+ * The ACTES archive: a flat tar.gz (no folder inside) holding the envelope,
+ * the message XML(s) and the documents they name.
+ */
+export interface ArchiveEntry {
+  name: string;
+  content: Buffer;
+}
+
+/** Pack files of `dir` (flat names) as tar.gz; portable headers so the archive does not leak the hub's uid/gid. */
+async function packDir(dir: string, names: string[]): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const stream = tar.c({ gzip: true, cwd: dir, portable: true, noDirRecurse: true }, names);
+  for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/** Read every entry of a tar.gz in memory, folders and nested paths included (callers decide what is acceptable). */
+export async function readArchive(archive: Uint8Array): Promise<Array<ArchiveEntry & { type: string }>> {
+  const entries: Array<ArchiveEntry & { type: string }> = [];
+  await new Promise<void>((resolve, reject) => {
+    const parser = new tar.Parser({
+      strict: true,
+      onReadEntry: (entry) => {
+        const chunks: Buffer[] = [];
+        entry.on('data', (c: Buffer) => chunks.push(c));
+        entry.on('end', () => entries.push({ name: entry.path, type: entry.type, content: Buffer.concat(chunks) }));
+      },
+    });
+    parser.on('error', reject);
+    parser.on('abort', reject);
+    parser.on('end', () => resolve());
+    parser.end(Buffer.from(archive));
+  });
+  return entries;
+}
+
+export interface BuiltTransmission {
+  archiveName: string;
+  envelopeName: string;
+  archive: Buffer;
+  /** Names inside the archive, envelope first. */
+  fileNames: string[];
+  idActes: string[];
+}
+
+/**
+ * Envelope + messages → validated archive. Every XML (envelope and messages)
+ * is checked against the official XSD in one xmllint run before packing;
+ * an invalid one throws `ActesSchemaError` and no archive is produced.
+ */
+export async function buildTransmissionArchive(input: Omit<EnvelopeInput, 'formulaires'> & { messages: OutgoingMessage[] }): Promise<BuiltTransmission> {
+  const envelope = buildEnvelope({ ...input, formulaires: input.messages.map((m) => m.fileName) });
+  const xmlFiles: ArchiveEntry[] = [{ name: envelope.fileName, content: envelope.xml }, ...input.messages.map((m) => ({ name: m.fileName, content: m.xml }))];
+  const docs = input.messages.flatMap((m) => m.documents.map((d) => ({ name: d.fileName, content: Buffer.from(d.content) })));
+  const all = [...xmlFiles, ...docs];
+  const names = all.map((f) => f.name);
+  if (new Set(names).size !== names.length || names.some((n) => n.includes('/') || n.includes('\\'))) {
+    throw new GuichetError('internal', 'Les noms des fichiers de la transmission ne sont pas uniques.', names.join(', '));
+  }
+  const dir = await mkdtemp(path.join(tmpdir(), 'actes-out-'));
+  try {
+    await Promise.all(all.map((f) => writeFile(path.join(dir, f.name), f.content)));
+    const results = await validateFilesInDir(dir, xmlFiles.map((f) => f.name));
+    if (results.some((r) => !r.valid)) throw new ActesSchemaError(results);
+    const archive = await packDir(dir, names);
+    return { archiveName: archiveFileName(input.tiers.trigramme, envelope.fileName), envelopeName: envelope.fileName, archive, fileNames: names, idActes: input.messages.map((m) => m.idActe) };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
