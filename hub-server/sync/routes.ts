@@ -1,6 +1,56 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
+import type { z } from 'zod';
+import { HUB_ROUTES } from '../../shared/api/hub.js';
+import { GuichetError } from '../../shared/errors.js';
+import { pullQuerySchema, pushRequestSchema, snapshotQuerySchema, type PushResponse } from '../../shared/sync/protocol.js';
+import { requireAuth } from '../accounts/auth.js';
 import type { HubDatabase } from '../db/schema.js';
+import { registerElectoralCommands } from '../electoral/index.js';
+import { applyPush } from './push.js';
+import { pullChanges, readSnapshot } from './read.js';
 
-/** Placeholder: the sync engineer owns this file and registers the sync routes here. */
-export async function registerSyncRoutes(_app: FastifyInstance, _opts: { db: Kysely<HubDatabase> }): Promise<void> {}
+/** A push may carry a whole electoral extract (100 000 electors is ~60 MB of JSON once inflated). */
+const PUSH_BODY_LIMIT = 256 * 1024 * 1024;
+
+function parseOr400<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new GuichetError('bad_request', 'La demande de synchronisation est mal formée. Mettez Guichet à jour si cela se reproduit.', `${what} ${issue?.path.join('.') || '(racine)'}: ${issue?.code ?? ''}`);
+}
+
+/** Sync routes: push (idempotent mutations), pull (change log by cursor), snapshot (paged full copy). */
+export async function registerSyncRoutes(app: FastifyInstance, opts: { db: Kysely<HubDatabase> }): Promise<void> {
+  const { db } = opts;
+  registerElectoralCommands();
+
+  app.post(HUB_ROUTES.syncPush.path, { bodyLimit: PUSH_BODY_LIMIT }, async (request): Promise<PushResponse> => {
+    const auth = requireAuth(request);
+    const body = parseOr400(pushRequestSchema, request.body, 'push');
+    const outcome = await applyPush(db, auth, body.mutations);
+    const rejections = outcome.results.flatMap((r) => (r.status === 'rejected' ? [{ mutationId: r.mutationId, code: r.reason.code, detail: r.reason.detail }] : []));
+    // Counts, ids and codes only: never mutation data.
+    request.log.info(
+      { communeId: auth.communeId, deviceId: auth.deviceId, mutations: body.mutations.length, applied: outcome.applied, rejected: outcome.rejected, replayed: outcome.replayed, rejections: rejections.slice(0, 20), commands: outcome.summaries },
+      'sync push',
+    );
+    return { results: outcome.results };
+  });
+
+  app.get(HUB_ROUTES.syncPull.path, async (request) => {
+    const auth = requireAuth(request);
+    const query = parseOr400(pullQuerySchema, request.query, 'pull');
+    const res = await pullChanges(db, auth.communeId, auth, query);
+    request.log.debug({ communeId: auth.communeId, from: query.cursor, to: res.cursor, changes: res.changes.length, hasMore: res.hasMore }, 'sync pull');
+    return res;
+  });
+
+  app.get(HUB_ROUTES.syncSnapshot.path, async (request) => {
+    const auth = requireAuth(request);
+    const query = parseOr400(snapshotQuerySchema, request.query, 'snapshot');
+    const res = await readSnapshot(db, auth.communeId, auth, query);
+    request.log.debug({ communeId: auth.communeId, asOf: res.asOf, records: res.records.length, last: res.next === null }, 'sync snapshot');
+    return res;
+  });
+}

@@ -1,0 +1,51 @@
+import { ELECTORAL_IMPORT_COMMAND, electoralImportPayloadSchema, type ElectoralImportPayload } from '../../shared/electoral/schemas.js';
+import { GuichetError } from '../../shared/errors.js';
+import type { CommandContext, CommandOutcome, CommandSpec } from '../sync/commands.js';
+import type { RecordWrite } from '../sync/store.js';
+
+/**
+ * `electoral.import`: the REU extract becomes the commune's full list, in the
+ * push's single transaction. Only what changed gets a new version, so a
+ * re-import of the same extract writes nothing but the import record, and
+ * clients pull just the differences.
+ */
+export async function applyElectoralImport(ctx: CommandContext, payload: ElectoralImportPayload): Promise<CommandOutcome> {
+  const { electors } = payload;
+  if (electors.length === 0) {
+    throw new GuichetError('import_rejected', "Le fichier ne contient aucun électeur : l'import est refusé pour ne pas vider la liste.", 'empty extract');
+  }
+
+  const current = new Map<string, string | null>();
+  for (const r of await ctx.readAll('electoral.electors')) current.set(r.id, r.deleted ? null : r.json);
+
+  const seen = new Set<string>();
+  const upserts: RecordWrite[] = [];
+  let unchanged = 0;
+  for (let i = 0; i < electors.length; i++) {
+    const e = electors[i];
+    if (seen.has(e.id)) throw new GuichetError('import_rejected', 'Le fichier contient deux fois le même électeur : vérifiez l’extraction du REU.', `duplicate elector id at index ${i}`);
+    seen.add(e.id);
+    // Parsed by the schema, so keys are in a fixed order: equal JSON text means an unchanged elector.
+    const json = JSON.stringify(e);
+    if (current.get(e.id) === json) unchanged++;
+    else upserts.push({ id: e.id, json });
+  }
+  const removals: RecordWrite[] = [];
+  for (const [id, json] of current) if (json !== null && !seen.has(id)) removals.push({ id, json: null });
+
+  await ctx.writeRecords('electoral.electors', upserts);
+  await ctx.writeRecords('electoral.electors', removals);
+  const version = await ctx.writeRecord('electoral.imports', payload.import.id, payload.import);
+  return {
+    versions: [{ collection: 'electoral.imports', id: payload.import.id, version }],
+    summary: { electors: electors.length, written: upserts.length, unchanged, removed: removals.length },
+  };
+}
+
+export const electoralImportCommand: CommandSpec<ElectoralImportPayload> = {
+  name: ELECTORAL_IMPORT_COMMAND,
+  service: 'electoral',
+  permission: 'electoral.import',
+  payloadSchema: electoralImportPayloadSchema,
+  apply: applyElectoralImport,
+};

@@ -1,0 +1,40 @@
+import type { Kysely } from 'kysely';
+import { toCount } from '../db/dialect.js';
+import type { HubDatabase } from '../db/schema.js';
+import { ensureCommuneSync, lockCommune, newEpoch } from './store.js';
+
+/**
+ * Delete tombstones written more than `olderThanDays` ago and raise each
+ * commune's `purged_below` to the highest version purged: a client whose
+ * cursor is below it may have missed a deletion and must resync.
+ */
+export async function purgeTombstones(db: Kysely<HubDatabase>, olderThanDays: number, now: Date = new Date()): Promise<{ communes: number; purged: number }> {
+  const cutoff = new Date(now.getTime() - olderThanDays * 86_400_000).toISOString();
+  const horizons = await db
+    .selectFrom('sync_records')
+    .select(['commune_id', (eb) => eb.fn.max('version').as('max_version')])
+    .where('deleted', '=', 1)
+    .where('written_at', '<', cutoff)
+    .groupBy('commune_id')
+    .execute();
+  let purged = 0;
+  for (const h of horizons) {
+    const horizon = toCount(h.max_version);
+    purged += await db.transaction().execute(async (trx) => {
+      const state = await lockCommune(trx, h.commune_id);
+      // Every tombstone up to the horizon goes (they are all older: versions grow with time).
+      const res = await trx.deleteFrom('sync_records').where('commune_id', '=', h.commune_id).where('deleted', '=', 1).where('version', '<=', horizon).executeTakeFirst();
+      if (horizon > state.purgedBelow) await trx.updateTable('commune_sync').set({ purged_below: horizon }).where('commune_id', '=', h.commune_id).execute();
+      return Number(res.numDeletedRows);
+    });
+  }
+  return { communes: horizons.length, purged };
+}
+
+/** Admin: give the commune a new epoch, so every client lays down a fresh snapshot. Answers the new epoch. */
+export async function resetCommuneSync(db: Kysely<HubDatabase>, communeId: string): Promise<string> {
+  await ensureCommuneSync(db, communeId);
+  const epoch = newEpoch();
+  await db.updateTable('commune_sync').set({ epoch }).where('commune_id', '=', communeId).execute();
+  return epoch;
+}

@@ -1,0 +1,175 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { z } from 'zod';
+import { demandSchema } from '../../shared/electoral/types.js';
+import { GuichetError } from '../../shared/errors.js';
+import { COLLECTIONS, type CollectionName, type Mutation, type PushResult, type SyncRecord } from '../../shared/sync/protocol.js';
+import type { AuthContext } from '../accounts/auth-context.js';
+import { nowIso } from '../db/dialect.js';
+import type { HubDatabase } from '../db/schema.js';
+import { assertMayWrite } from './access.js';
+import { findCommand, type CommandContext } from './commands.js';
+import { ensureCommuneSync, lockCommune, readAllRecords, readRecord, toSyncRecord, writeRecords, type StoredRecord } from './store.js';
+
+/** Schema of what clients may upsert, per client-writable collection. */
+const CLIENT_SCHEMAS: Partial<Record<CollectionName, z.ZodType>> = {
+  'electoral.demands': demandSchema,
+};
+
+/** What the user reads when their change was based on an outdated version. */
+const STALE_MESSAGES: Partial<Record<CollectionName, string>> = {
+  'electoral.demands': 'Cette demande a été modifiée sur un autre poste entre-temps : rouvrez-la pour voir la version à jour.',
+};
+
+function staleMessage(collection: CollectionName): string {
+  return STALE_MESSAGES[collection] ?? 'Cet élément a été modifié sur un autre poste entre-temps : rouvrez-le pour voir la version à jour.';
+}
+
+/** A refusal of one mutation; thrown inside its transaction so nothing it wrote is kept. */
+class MutationRejected extends GuichetError {
+  constructor(error: GuichetError, readonly current?: SyncRecord | null) {
+    super(error.code, error.message, error.detail);
+  }
+}
+
+function reject(code: GuichetError['code'], message: string, detail: string, current?: StoredRecord | null): never {
+  throw new MutationRejected(new GuichetError(code, message, detail), current === undefined ? undefined : current && toSyncRecord(current));
+}
+
+/** Which mutation kinds and outcomes a push had (counts for the log). */
+export interface PushOutcome {
+  results: PushResult[];
+  applied: number;
+  rejected: number;
+  replayed: number;
+  summaries: { mutationId: number; name: string; summary: Record<string, number> }[];
+}
+
+/**
+ * Apply a device's mutations in order, each in its own transaction together
+ * with its stored result: (device, mutation) is applied at most once and a
+ * retry gets the same answer, applied or rejected.
+ */
+export async function applyPush(db: Kysely<HubDatabase>, auth: AuthContext, mutations: readonly Mutation[]): Promise<PushOutcome> {
+  await ensureCommuneSync(db, auth.communeId);
+  const outcome: PushOutcome = { results: [], applied: 0, rejected: 0, replayed: 0, summaries: [] };
+  for (const m of mutations) {
+    const { result, replayed, summary } = await applyOne(db, auth, m);
+    outcome.results.push(result);
+    if (replayed) outcome.replayed++;
+    else if (result.status === 'applied') outcome.applied++;
+    else outcome.rejected++;
+    if (summary && m.kind === 'command') outcome.summaries.push({ mutationId: m.mutationId, name: m.name, summary });
+  }
+  return outcome;
+}
+
+interface OneOutcome {
+  result: PushResult;
+  replayed: boolean;
+  summary?: Record<string, number>;
+}
+
+async function applyOne(db: Kysely<HubDatabase>, auth: AuthContext, m: Mutation): Promise<OneOutcome> {
+  try {
+    return await db.transaction().execute((trx) =>
+      onceFor(trx, auth, m, async () => {
+        const { versions, summary } = await applyMutation(trx, auth, m);
+        return { result: { mutationId: m.mutationId, status: 'applied', versions }, summary };
+      }),
+    );
+  } catch (err) {
+    if (!(err instanceof MutationRejected)) throw err;
+    // The mutation's writes were rolled back; keep the refusal so a retry answers it again.
+    const result: PushResult = { mutationId: m.mutationId, status: 'rejected', reason: err.toBody(), ...(err.current !== undefined ? { current: err.current } : {}) };
+    return db.transaction().execute((trx) => onceFor(trx, auth, m, async () => ({ result })));
+  }
+}
+
+/** Lock the commune, answer a stored result if this (device, mutation) was seen, else compute and store it. */
+async function onceFor(trx: Transaction<HubDatabase>, auth: AuthContext, m: Mutation, compute: () => Promise<Omit<OneOutcome, 'replayed'>>): Promise<OneOutcome> {
+  await lockCommune(trx, auth.communeId);
+  const stored = await trx.selectFrom('device_mutations').select('result').where('device_id', '=', auth.deviceId).where('mutation_id', '=', m.mutationId).executeTakeFirst();
+  if (stored) return { result: JSON.parse(stored.result) as PushResult, replayed: true };
+  const outcome = await compute();
+  await trx
+    .insertInto('device_mutations')
+    .values({ device_id: auth.deviceId, mutation_id: m.mutationId, commune_id: auth.communeId, result: JSON.stringify(outcome.result), applied_at: nowIso() })
+    .execute();
+  return { ...outcome, replayed: false };
+}
+
+async function applyMutation(trx: Transaction<HubDatabase>, auth: AuthContext, m: Mutation): Promise<{ versions: Extract<PushResult, { status: 'applied' }>['versions']; summary?: Record<string, number> }> {
+  const guard = (f: () => void) => {
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof GuichetError) reject(e.code, e.message, e.detail ?? '');
+      throw e;
+    }
+  };
+
+  if (m.kind === 'command') {
+    const command = findCommand(m.name);
+    if (!command) reject('bad_request', "Cette opération n'est pas reconnue par le hub : mettez Guichet à jour.", `unknown command ${m.name.slice(0, 100)}`);
+    guard(() => assertMayWrite(auth, command.service, command.permission, `command ${command.name}`));
+    const parsed = command.payloadSchema.safeParse(m.payload);
+    if (!parsed.success) reject('invalid_input', 'Les données envoyées au hub sont invalides ; l’opération n’a pas été enregistrée.', describeIssues(parsed.error));
+    const ctx = commandContext(trx, auth);
+    try {
+      return await command.apply(ctx, parsed.data);
+    } catch (e) {
+      if (e instanceof GuichetError && !(e instanceof MutationRejected)) reject(e.code, e.message, e.detail ?? '');
+      throw e;
+    }
+  }
+
+  const spec = COLLECTIONS[m.collection];
+  guard(() => assertMayWrite(auth, spec.service, spec.write, `write ${m.collection}`));
+  const current = await readRecord(trx, auth.communeId, m.collection, m.recordId);
+  const ref = `${m.collection}/${m.recordId}`;
+
+  if (m.kind === 'delete') {
+    if (!current) reject('not_found', "Cet élément n'existe pas (ou plus) sur le hub.", `${ref} not found`, null);
+    if (current.version !== m.baseVersion) reject('stale_version', staleMessage(m.collection), `${ref} base ${m.baseVersion}, current ${current.version}`, current);
+    if (current.deleted) return { versions: [] }; // already gone at that version: nothing to do
+    return { versions: await writeRecords(trx, auth.communeId, m.collection, [{ id: m.recordId, json: null }]) };
+  }
+
+  if (m.baseVersion === null) {
+    if (current && !current.deleted) reject('conflict', 'Cet élément existe déjà sur le hub (créé depuis un autre poste).', `${ref} exists at ${current.version}`, current);
+  } else {
+    if (!current) reject('not_found', "Cet élément n'existe pas (ou plus) sur le hub.", `${ref} not found`, null);
+    if (current.version !== m.baseVersion) reject('stale_version', staleMessage(m.collection), `${ref} base ${m.baseVersion}, current ${current.version}`, current);
+  }
+  const schema = CLIENT_SCHEMAS[m.collection];
+  if (!schema) reject('forbidden', 'Ces données ne peuvent pas être modifiées depuis un poste.', `no client schema for ${m.collection}`);
+  const parsed = schema.safeParse(m.data);
+  if (!parsed.success) reject('invalid_input', 'Les informations saisies sont incomplètes ou invalides ; corrigez-les puis réessayez.', describeIssues(parsed.error));
+  const id = (parsed.data as { id?: unknown }).id;
+  if (id !== m.recordId) reject('invalid_input', 'Les informations envoyées sont incohérentes ; l’enregistrement a été refusé.', `${ref}: data.id differs from recordId`);
+  return { versions: await writeRecords(trx, auth.communeId, m.collection, [{ id: m.recordId, json: JSON.stringify(parsed.data) }]) };
+}
+
+function commandContext(trx: Transaction<HubDatabase>, auth: AuthContext): CommandContext {
+  return {
+    trx,
+    communeId: auth.communeId,
+    userId: auth.userId,
+    deviceId: auth.deviceId,
+    role: auth.role,
+    async writeRecord(collection, id, data) {
+      const [w] = await writeRecords(trx, auth.communeId, collection, [{ id, json: data === null ? null : JSON.stringify(data) }]);
+      return w.version;
+    },
+    writeRecords: (collection, writes) => writeRecords(trx, auth.communeId, collection, writes),
+    readAll: (collection) => readAllRecords(trx, auth.communeId, collection),
+  };
+}
+
+/** Paths and codes of the first issues, for the log: never the values (they may be personal data). */
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 5)
+    .map((i) => `${i.path.join('.') || '(racine)'}: ${i.code}`)
+    .join('; ');
+}

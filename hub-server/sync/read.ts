@@ -1,0 +1,90 @@
+import { GuichetError } from '../../shared/errors.js';
+import type { PullResponse, SnapshotResponse, SyncRecord } from '../../shared/sync/protocol.js';
+import { readableCollections, type SyncCaller } from './access.js';
+import { ensureCommuneSync, toStoredRecord, toSyncRecord, type CommuneSyncState, type SyncDb } from './store.js';
+
+const RESYNC_MESSAGE = 'La copie locale de ce poste doit être rechargée entièrement depuis le hub. Guichet s’en charge automatiquement ; vos modifications en attente sont conservées.';
+
+function resyncRequired(detail: string): GuichetError {
+  return new GuichetError('resync_required', RESYNC_MESSAGE, detail);
+}
+
+const rowToSync = (row: Parameters<typeof toStoredRecord>[0]): SyncRecord => toSyncRecord(toStoredRecord(row));
+
+/**
+ * Changes after `cursor`, in version order, of the collections the caller
+ * may read. Answers resync_required when the client's history no longer
+ * matches the hub's (other epoch, purged tombstones, cursor from the future).
+ */
+export async function pullChanges(db: SyncDb, communeId: string, caller: SyncCaller, query: { epoch?: string; cursor: number; limit: number }): Promise<PullResponse> {
+  // Read before the records: every version up to lastSeq is committed (see lockCommune), so an
+  // incomplete page may safely move the cursor up to it.
+  const state = await ensureCommuneSync(db, communeId);
+  checkHistory(state, query.epoch, query.cursor);
+  const collections = readableCollections(caller);
+  if (collections.length === 0) return { epoch: state.epoch, changes: [], cursor: Math.max(query.cursor, state.lastSeq), hasMore: false };
+
+  const rows = await db
+    .selectFrom('sync_records')
+    .select(['collection', 'id', 'version', 'deleted', 'data'])
+    .where('commune_id', '=', communeId)
+    .where('version', '>', query.cursor)
+    .where('collection', 'in', collections)
+    .orderBy('version')
+    .limit(query.limit + 1)
+    .execute();
+  const hasMore = rows.length > query.limit;
+  const changes = (hasMore ? rows.slice(0, query.limit) : rows).map(rowToSync);
+  const lastSent = changes.length > 0 ? changes[changes.length - 1].version : query.cursor;
+  return { epoch: state.epoch, changes, cursor: hasMore ? lastSent : Math.max(lastSent, state.lastSeq), hasMore };
+}
+
+function checkHistory(state: CommuneSyncState, epoch: string | undefined, cursor: number): void {
+  if (epoch !== undefined && epoch !== state.epoch) throw resyncRequired('epoch changed');
+  if (cursor < state.purgedBelow) throw resyncRequired(`cursor ${cursor} older than tombstone horizon ${state.purgedBelow}`);
+  if (cursor > state.lastSeq) throw resyncRequired(`cursor ${cursor} ahead of hub sequence ${state.lastSeq}`);
+}
+
+/** `after` keys are opaque to clients: base64url of [collection, id]. */
+function encodeAfter(collection: string, id: string): string {
+  return Buffer.from(JSON.stringify([collection, id]), 'utf8').toString('base64url');
+}
+
+function decodeAfter(after: string): [string, string] {
+  try {
+    const key = JSON.parse(Buffer.from(after, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(key) && key.length === 2 && typeof key[0] === 'string' && typeof key[1] === 'string') return [key[0], key[1]];
+  } catch {
+    // fall through
+  }
+  throw new GuichetError('bad_request', 'La demande de rechargement est mal formée. Recommencez le rechargement.', 'invalid snapshot after key');
+}
+
+/**
+ * One page of the live records (no tombstones), ordered by (collection, id).
+ * `asOf` is the sequence read when the first page was served: the client
+ * pulls from it afterwards, which delivers whatever changed between pages.
+ */
+export async function readSnapshot(db: SyncDb, communeId: string, caller: SyncCaller, query: { asOf?: number; after?: string; limit: number }): Promise<SnapshotResponse> {
+  const state = await ensureCommuneSync(db, communeId);
+  const asOf = query.asOf ?? state.lastSeq;
+  if (asOf > state.lastSeq) throw resyncRequired(`snapshot asOf ${asOf} ahead of hub sequence ${state.lastSeq}`);
+  const collections = readableCollections(caller);
+  if (collections.length === 0) return { epoch: state.epoch, asOf, records: [], next: null };
+
+  let q = db
+    .selectFrom('sync_records')
+    .select(['collection', 'id', 'version', 'deleted', 'data'])
+    .where('commune_id', '=', communeId)
+    .where('deleted', '=', 0)
+    .where('collection', 'in', collections);
+  if (query.after !== undefined) {
+    const [collection, id] = decodeAfter(query.after);
+    q = q.where((eb) => eb.or([eb('collection', '>', collection), eb.and([eb('collection', '=', collection), eb('id', '>', id)])]));
+  }
+  const rows = await q.orderBy('collection').orderBy('id').limit(query.limit + 1).execute();
+  const more = rows.length > query.limit;
+  const page = more ? rows.slice(0, query.limit) : rows;
+  const last = page[page.length - 1];
+  return { epoch: state.epoch, asOf, records: page.map(rowToSync), next: more && last ? encodeAfter(last.collection, last.id) : null };
+}

@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import type { CollectionName, SyncRecord } from '../../shared/sync/protocol.js';
+import { nowIso, toCount } from '../db/dialect.js';
+import type { HubDatabase } from '../db/schema.js';
+
+/**
+ * The change log: one row per record per commune, carrying the commune's
+ * sequence number at its last write. Every write goes through
+ * `lockCommune` → `writeRecords` inside one transaction.
+ */
+export type SyncDb = Kysely<HubDatabase> | Transaction<HubDatabase>;
+
+export interface CommuneSyncState {
+  epoch: string;
+  lastSeq: number;
+  purgedBelow: number;
+}
+
+/** A record as stored; `json` is the exact stored text (null on tombstones). */
+export interface StoredRecord {
+  collection: CollectionName;
+  id: string;
+  version: number;
+  deleted: boolean;
+  json: string | null;
+}
+
+/** A write of one record: JSON text to store, or null for a tombstone. */
+export interface RecordWrite {
+  id: string;
+  json: string | null;
+}
+
+export interface WrittenVersion {
+  collection: CollectionName;
+  id: string;
+  version: number;
+}
+
+function toState(row: { epoch: string; last_seq: unknown; purged_below: unknown }): CommuneSyncState {
+  return { epoch: row.epoch, lastSeq: toCount(row.last_seq), purgedBelow: toCount(row.purged_below) };
+}
+
+export function newEpoch(): string {
+  return randomUUID();
+}
+
+/** The commune's sync row, created with a random epoch the first time the commune syncs. */
+export async function ensureCommuneSync(db: SyncDb, communeId: string): Promise<CommuneSyncState> {
+  const existing = await db.selectFrom('commune_sync').select(['epoch', 'last_seq', 'purged_below']).where('commune_id', '=', communeId).executeTakeFirst();
+  if (existing) return toState(existing);
+  await db
+    .insertInto('commune_sync')
+    .values({ commune_id: communeId, epoch: newEpoch(), last_seq: 0, purged_below: 0 })
+    .onConflict((oc) => oc.column('commune_id').doNothing())
+    .execute();
+  const row = await db.selectFrom('commune_sync').select(['epoch', 'last_seq', 'purged_below']).where('commune_id', '=', communeId).executeTakeFirstOrThrow();
+  return toState(row);
+}
+
+/**
+ * First statement of every write transaction for a commune. The no-op UPDATE
+ * takes the commune's row lock on PostgreSQL (and SQLite's write lock), held
+ * until commit: writers of one commune are serialised, so a transaction that
+ * hands out version n+1 can only start once the one holding n has committed.
+ * Versions therefore become visible in order, and a pull by cursor never
+ * skips a record that commits later with a smaller version.
+ * (The idempotency check runs after the lock, so a retry never takes a number.)
+ */
+export async function lockCommune(trx: Transaction<HubDatabase>, communeId: string): Promise<CommuneSyncState> {
+  const row = await trx
+    .updateTable('commune_sync')
+    .set((eb) => ({ last_seq: eb.ref('last_seq') }))
+    .where('commune_id', '=', communeId)
+    .returning(['epoch', 'last_seq', 'purged_below'])
+    .executeTakeFirst();
+  if (row) return toState(row);
+  await ensureCommuneSync(trx, communeId);
+  return lockCommune(trx, communeId);
+}
+
+/** Bump the commune's sequence by `count` (UPDATE … RETURNING, under the lock); answers the first of the consecutive versions. */
+async function allocateVersions(trx: Transaction<HubDatabase>, communeId: string, count: number): Promise<number> {
+  const row = await trx
+    .updateTable('commune_sync')
+    .set((eb) => ({ last_seq: eb('last_seq', '+', count) }))
+    .where('commune_id', '=', communeId)
+    .returning('last_seq')
+    .executeTakeFirstOrThrow();
+  return toCount(row.last_seq) - count + 1;
+}
+
+// 6 columns per row: 500 rows stay far below SQLite's (32 766) and PostgreSQL's (65 535) parameter limits.
+const WRITE_CHUNK = 500;
+
+/**
+ * Upsert records (or tombstones) of one collection, each with its own new
+ * version, consecutive in the given order. Call inside the transaction that
+ * locked the commune (`lockCommune`).
+ */
+export async function writeRecords(trx: Transaction<HubDatabase>, communeId: string, collection: CollectionName, writes: readonly RecordWrite[]): Promise<WrittenVersion[]> {
+  if (writes.length === 0) return [];
+  const first = await allocateVersions(trx, communeId, writes.length);
+  const now = nowIso();
+  const written: WrittenVersion[] = [];
+  for (let start = 0; start < writes.length; start += WRITE_CHUNK) {
+    const rows = writes.slice(start, start + WRITE_CHUNK).map((w, i) => ({
+      commune_id: communeId,
+      collection,
+      id: w.id,
+      version: first + start + i,
+      deleted: w.json === null ? 1 : 0,
+      data: w.json,
+      written_at: now,
+    }));
+    await trx
+      .insertInto('sync_records')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.columns(['commune_id', 'collection', 'id']).doUpdateSet((eb) => ({
+          version: eb.ref('excluded.version'),
+          deleted: eb.ref('excluded.deleted'),
+          data: eb.ref('excluded.data'),
+          written_at: eb.ref('excluded.written_at'),
+        })),
+      )
+      .execute();
+    for (const r of rows) written.push({ collection, id: r.id, version: r.version });
+  }
+  return written;
+}
+
+type RecordRow = { collection: string; id: string; version: unknown; deleted: unknown; data: string | null };
+
+export function toStoredRecord(row: RecordRow): StoredRecord {
+  return { collection: row.collection as CollectionName, id: row.id, version: toCount(row.version), deleted: toCount(row.deleted) === 1, json: row.data };
+}
+
+export async function readRecord(db: SyncDb, communeId: string, collection: CollectionName, id: string): Promise<StoredRecord | null> {
+  const row = await db
+    .selectFrom('sync_records')
+    .select(['collection', 'id', 'version', 'deleted', 'data'])
+    .where('commune_id', '=', communeId)
+    .where('collection', '=', collection)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ? toStoredRecord(row) : null;
+}
+
+/** Every record of a collection, tombstones included (one query: imports compare whole lists). */
+export async function readAllRecords(db: SyncDb, communeId: string, collection: CollectionName): Promise<StoredRecord[]> {
+  const rows = await db
+    .selectFrom('sync_records')
+    .select(['collection', 'id', 'version', 'deleted', 'data'])
+    .where('commune_id', '=', communeId)
+    .where('collection', '=', collection)
+    .execute();
+  return rows.map(toStoredRecord);
+}
+
+/** The wire form of a stored record (data parsed; null on tombstones). */
+export function toSyncRecord(r: StoredRecord): SyncRecord {
+  return { collection: r.collection, id: r.id, version: r.version, deleted: r.deleted, data: r.deleted || r.json === null ? null : (JSON.parse(r.json) as unknown) };
+}
