@@ -40,10 +40,29 @@ function fastifyErrorMessage(status: number): string {
   return 'La demande envoyée au hub est mal formée.';
 }
 
+export interface HubRouteInfo {
+  method: string;
+  url: string;
+  public: boolean;
+}
+
+const routesByApp = new WeakMap<FastifyInstance, HubRouteInfo[]>();
+
+/** Every route registered on a hub built by buildHub (collected by an onRoute hook, so new domains are covered automatically). */
+export function hubRoutes(app: FastifyInstance): readonly HubRouteInfo[] {
+  return routesByApp.get(app) ?? [];
+}
+
 /** Build the hub HTTP application (not listening). The caller owns `db`. */
 export async function buildHub(options: BuildHubOptions): Promise<FastifyInstance> {
   const { db } = options;
   const app = Fastify({ loggerInstance: (options.log ?? createHubLogger()) as FastifyBaseLogger, bodyLimit: HUB_BODY_LIMIT, trustProxy: false });
+
+  const routes: HubRouteInfo[] = [];
+  routesByApp.set(app, routes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url, public: route.config?.public === true });
+  });
 
   // Responses are gzipped when the client accepts it; request bodies sent with Content-Encoding: gzip are inflated (preParsing hook).
   await app.register(compress, { global: true, threshold: 1024, encodings: ['gzip', 'deflate'], requestEncodings: ['gzip', 'deflate'] });

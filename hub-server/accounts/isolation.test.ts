@@ -1,0 +1,172 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HUB_ROUTES } from '../../shared/api/hub.js';
+import { hubRoutes, type HubRouteInfo } from '../app.js';
+import { createTestHub, TEST_BACKENDS, type SeededCommune, type TestHub } from '../test-support.js';
+import { openSession, revokeDeviceById } from './store.js';
+
+/**
+ * Rule 7 of the architecture: the commune comes from the token, never from
+ * the request. Every route registered on the hub is walked (collected with
+ * onRoute, so routes added later by other domains are covered too).
+ */
+const PUBLIC_ROUTES = new Set(['GET /health', 'HEAD /health', 'POST /api/v1/enroll', 'POST /api/v1/login', 'GET /updates/:file', 'HEAD /updates/:file']);
+const MARKER = 'ZZSECRETACOMMUNEA';
+
+function demand(id: string, birthName: string) {
+  return {
+    id,
+    kind: 'inscription',
+    status: 'deposee',
+    electorId: null,
+    applicant: { birthName, usageName: null, firstNames: 'Camille', birthDate: '1990-01-02' },
+    newAddress: null,
+    newBureauCode: null,
+    comment: null,
+    createdBy: 'maire',
+    createdAtLocal: '2026-11-28T10:00:00Z',
+  };
+}
+
+function upsertDemand(mutationId: number, birthName = 'AUTRECOMMUNE') {
+  const id = randomUUID();
+  return { mutationId, kind: 'upsert', collection: 'electoral.demands', recordId: id, baseVersion: null, data: demand(id, birthName) };
+}
+
+/** Concrete URLs for a route: every `:param` replaced by each of A's identifiers, wildcards by a plain segment. */
+function urlsFor(route: HubRouteInfo, ids: string[]): string[] {
+  const url = route.url.replace(/\*$/, 'latest.yml');
+  if (!url.includes(':')) return [url];
+  return ids.map((id) => url.replace(/:[A-Za-z_]+/g, id));
+}
+
+describe.each(TEST_BACKENDS)('isolation between communes (%s)', (backend) => {
+  let hub: TestHub;
+  let a: SeededCommune;
+  let b: SeededCommune;
+  let c: SeededCommune;
+  let routes: HubRouteInfo[];
+  let updatesDir: string;
+  let aIds: string[];
+  const has = (r: { method: string; path: string }) => routes.some((x) => x.method === r.method && x.url === r.path);
+
+  beforeAll(async () => {
+    updatesDir = mkdtempSync(join(tmpdir(), 'guichet-updates-'));
+    writeFileSync(join(updatesDir, 'latest.yml'), 'version: 0.1.0\n');
+    hub = await createTestHub(backend, { updatesDir });
+    await hub.app.ready();
+    routes = [...hubRoutes(hub.app)];
+    a = await hub.seedCommune({ insee: '10387', services: ['electoral', 'actes'], name: 'Commune A' });
+    b = await hub.seedCommune({ insee: '10033', services: ['electoral', 'actes'], name: 'Commune B' });
+    c = await hub.seedCommune({ insee: '10362', services: ['actes'], name: 'Commune C' });
+    aIds = [a.communeId, a.maireUserId, a.secretaireUserId, a.maireDeviceId, a.secretaireDeviceId, a.insee];
+    if (has(HUB_ROUTES.syncPush)) {
+      // Personal data in A, so there is something for B to (not) see.
+      const res = await hub.app.inject({
+        method: 'POST',
+        url: HUB_ROUTES.syncPush.path,
+        headers: { authorization: `Bearer ${a.secretaireToken}` },
+        payload: { mutations: [upsertDemand(1, MARKER)] },
+      });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().results[0].status).toBe('applied');
+      aIds.push(MARKER);
+    }
+  });
+  afterAll(async () => {
+    await hub?.close();
+    if (updatesDir) rmSync(updatesDir, { recursive: true, force: true });
+  });
+
+  it('collects the routes of every domain and only the expected ones are public', () => {
+    expect(routes.length).toBeGreaterThanOrEqual(10);
+    for (const name of ['me', 'listUsers', 'revokeDevice'] as const) expect(has(HUB_ROUTES[name])).toBe(true);
+    const publicOnes = routes.filter((r) => r.public).map((r) => `${r.method} ${r.url}`);
+    for (const p of publicOnes) expect(PUBLIC_ROUTES, p).toContain(p);
+  });
+
+  it('answers 401 on every non-public route without a token or with a malformed one', async () => {
+    for (const route of routes) {
+      for (const url of urlsFor(route, aIds.slice(0, 4))) {
+        for (const headers of [{}, { authorization: 'Bearer pas-un-jeton' }, { authorization: `Basic ${a.maireToken}` }]) {
+          const res = await hub.app.inject({ method: route.method as 'GET', url, headers, payload: route.method === 'POST' ? {} : undefined });
+          if (PUBLIC_ROUTES.has(`${route.method} ${route.url}`)) {
+            expect(res.statusCode, `${route.method} ${url}`).not.toBe(500);
+          } else {
+            expect(res.statusCode, `${route.method} ${url}`).toBe(401);
+            if (route.method !== 'HEAD') expect(res.json().code).toBe('unauthenticated');
+          }
+        }
+      }
+    }
+  });
+
+  it("never lets B's maire read or change A's resources", async () => {
+    const bodies: Record<string, unknown> = {
+      [`POST ${HUB_ROUTES.createUser.path}`]: { username: 'nouveau', displayName: 'Nouveau', role: 'secretaire', password: 'un-mot-de-passe-solide' },
+    };
+    let mutationId = 100;
+    for (const route of routes) {
+      if (route.public) continue;
+      for (const url of urlsFor(route, aIds)) {
+        // A fresh session each time: the walk includes logout, which ends the session it is called with.
+        const session = await openSession(hub.db, { communeId: b.communeId, userId: b.maireUserId, deviceName: 'walk' });
+        let payload = route.method === 'POST' ? (bodies[`POST ${route.url}`] ?? {}) : undefined;
+        if (route.url === HUB_ROUTES.syncPush.path) payload = { mutations: [upsertDemand(mutationId++)] };
+        const res = await hub.app.inject({ method: route.method as 'GET', url, headers: { authorization: `Bearer ${session.token}` }, payload: payload as object | undefined });
+        const label = `${route.method} ${url} → ${res.statusCode}`;
+        expect(res.statusCode, label).toBeLessThan(500);
+        if (route.url.includes(':')) expect([400, 403, 404], label).toContain(res.statusCode);
+        // An error may echo the id the caller sent; nothing else of A's may appear.
+        for (const secret of aIds) if (!url.includes(secret)) expect(res.body, label).not.toContain(secret);
+        expect(res.body, label).not.toContain('Commune A');
+      }
+    }
+    // A is untouched: its accounts and devices still work.
+    for (const token of [a.maireToken, a.secretaireToken, a.consultationToken]) {
+      expect((await hub.app.inject({ method: 'GET', url: HUB_ROUTES.me.path, headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200);
+    }
+    const aUsers = await hub.db.selectFrom('users').select(['username']).where('commune_id', '=', a.communeId).orderBy('username').execute();
+    expect(aUsers.map((u) => u.username)).toEqual(['consultation', 'maire', 'secretaire']);
+  });
+
+  it('keeps personal data away from roles and communes without the electoral service', async () => {
+    if (!has(HUB_ROUTES.syncPull)) return; // sync routes not registered on this hub build
+    const pull = (token: string) => hub.app.inject({ method: 'GET', url: `${HUB_ROUTES.syncPull.path}?cursor=0`, headers: { authorization: `Bearer ${token}` } });
+    // Sanity: A's secretary does receive A's demands.
+    expect((await pull(a.secretaireToken)).body).toContain(MARKER);
+    expect((await pull(b.maireToken)).body).not.toContain(MARKER);
+    // Consultation role (no electoral.read) and commune C (no electoral service) receive no electoral record at all.
+    for (const token of [a.consultationToken, c.maireToken]) {
+      const res = await pull(token);
+      expect(res.body).not.toContain(MARKER);
+      if (res.statusCode === 200) expect((res.json() as { changes: { collection: string }[] }).changes.filter((x) => x.collection.startsWith('electoral.'))).toEqual([]);
+    }
+    // C has no electoral service: pushing an electoral demand is refused.
+    const push = await hub.app.inject({
+      method: 'POST',
+      url: HUB_ROUTES.syncPush.path,
+      headers: { authorization: `Bearer ${c.maireToken}` },
+      payload: { mutations: [upsertDemand(1)] },
+    });
+    if (push.statusCode === 200) expect(push.json().results[0]).toMatchObject({ status: 'rejected', reason: { code: 'service_not_enabled' } });
+    else expect(push.json().code).toBe('service_not_enabled');
+  });
+
+  it('answers 401 everywhere once the device is revoked', async () => {
+    const session = await openSession(hub.db, { communeId: a.communeId, userId: a.maireUserId, deviceName: 'à révoquer' });
+    const ok = await hub.app.inject({ method: 'GET', url: HUB_ROUTES.me.path, headers: { authorization: `Bearer ${session.token}` } });
+    expect(ok.statusCode).toBe(200);
+    await revokeDeviceById(hub.db, session.device.id, a.communeId);
+    for (const route of routes) {
+      if (route.public) continue;
+      for (const url of urlsFor(route, [a.maireUserId])) {
+        const res = await hub.app.inject({ method: route.method as 'GET', url, headers: { authorization: `Bearer ${session.token}` }, payload: route.method === 'POST' ? {} : undefined });
+        expect(res.statusCode, `${route.method} ${url}`).toBe(401);
+      }
+    }
+  });
+});
