@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import type { Demand, Elector, ImportRecord } from '../../shared/electoral/types.js';
+
+/** Test data shaped like real records (fictional people). */
+export function makeDemand(overrides: Partial<Demand> = {}): Demand {
+  return {
+    id: randomUUID(),
+    kind: 'inscription',
+    status: 'deposee',
+    electorId: null,
+    applicant: { birthName: 'MARTIN', usageName: null, firstNames: 'Jeanne Alice', birthDate: '1990-01-02' },
+    newAddress: null,
+    newBureauCode: null,
+    comment: null,
+    createdBy: 'secretaire',
+    createdAtLocal: '2026-11-28T10:00:00',
+    ...overrides,
+  };
+}
+
+export function makeElector(n: number, overrides: Partial<Elector> = {}): Elector {
+  return {
+    id: `E${String(n).padStart(7, '0')}`,
+    ine: String(100000000 + n),
+    listType: 'LP',
+    birthName: `NOM${n}`,
+    usageName: null,
+    firstNames: 'Camille Marie',
+    sex: n % 2 === 0 ? 'F' : 'M',
+    birthDate: '1970-00-00',
+    birthPlace: { communeCode: '10387', communeLabel: 'Troyes', departementCode: '10', country: null },
+    nationality: 'Française',
+    address: { number: String(n % 200), street: 'RUE DE LA REPUBLIQUE', complement1: null, complement2: null, lieuDit: null, postalCode: '10000', city: 'TROYES', country: null },
+    bureau: { code: String(1 + (n % 4)), label: null },
+    numeroOrdre: n,
+    ...overrides,
+  };
+}
+
+export function makeImportRecord(electors: number, overrides: Partial<ImportRecord> = {}): ImportRecord {
+  return {
+    id: randomUUID(),
+    fileName: 'extraction_reu_2026-11-01.csv',
+    fileSha256: 'a'.repeat(64),
+    extractDate: '2026-11-01',
+    importedAtLocal: '2026-11-28T10:00:00',
+    importedBy: 'secretaire',
+    counts: { LP: electors, LCM: 0, LCE: 0 },
+    diff: { added: electors, removed: 0, changedBureau: 0, changedAddress: 0 },
+    ...overrides,
+  };
+}
