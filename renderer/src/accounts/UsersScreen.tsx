@@ -1,0 +1,116 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { ROLE_LABELS, type CommuneRole } from '../../../shared/accounts/roles.js';
+import { createUserRequestSchema } from '../../../shared/accounts/types.js';
+import { ConfirmDialog } from '../ui/ConfirmDialog.js';
+import { ErrorSummary, Field, LiveMessage } from '../ui/Field.js';
+import { fieldErrors } from '../ui/validate.js';
+import { useAccounts } from './store.js';
+
+/** A temporary password easy to dictate: no look-alike characters. */
+export function temporaryPassword(): string {
+  const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
+  const bytes = new Uint8Array(12);
+  crypto.getRandomValues(bytes);
+  const chars = Array.from(bytes, (b) => alphabet[b % alphabet.length]);
+  return `${chars.slice(0, 4).join('')}-${chars.slice(4, 8).join('')}-${chars.slice(8).join('')}`;
+}
+
+const CREATABLE: CommuneRole[] = ['secretaire', 'consultation'];
+
+export function UsersScreen() {
+  const { users, loading, error, notice, loadUsers, createUser, disableUser } = useAccounts();
+  const [v, setV] = useState({ username: '', displayName: '', role: 'secretaire' as CommuneRole, password: temporaryPassword() });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [submitted, setSubmitted] = useState(0);
+  const [toDisable, setToDisable] = useState<{ id: string; name: string } | null>(null);
+
+  useEffect(() => {
+    void loadUsers();
+  }, [loadUsers]);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const checked = fieldErrors(createUserRequestSchema, v);
+    setErrors(checked.ok ? {} : checked.errors);
+    setSubmitted((n) => n + 1);
+    if (!checked.ok) return;
+    if (await createUser(checked.value)) setV({ username: '', displayName: '', role: 'secretaire', password: temporaryPassword() });
+  }
+
+  return (
+    <main id="contenu" tabIndex={-1}>
+      <h1>Comptes de la mairie</h1>
+      <LiveMessage error={error} status={notice ?? (loading ? 'Chargement…' : null)} />
+      <table className="table">
+        <caption>Personnes ayant un compte</caption>
+        <thead>
+          <tr>
+            <th scope="col">Nom</th>
+            <th scope="col">Identifiant</th>
+            <th scope="col">Rôle</th>
+            <th scope="col">État</th>
+            <th scope="col">Action</th>
+          </tr>
+        </thead>
+        <tbody>
+          {users.map((u) => (
+            <tr key={u.id}>
+              <td>{u.displayName}</td>
+              <td>{u.username}</td>
+              <td>{ROLE_LABELS[u.role]}</td>
+              <td>{u.disabled ? 'Désactivé' : 'Actif'}</td>
+              <td>
+                {!u.disabled && u.role !== 'maire' ? (
+                  <button type="button" onClick={() => setToDisable({ id: u.id, name: u.displayName })} aria-label={`Désactiver le compte de ${u.displayName}`}>
+                    Désactiver
+                  </button>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <h2>Créer un compte</h2>
+      <ErrorSummary key={submitted} errors={Object.values(errors)} />
+      <form onSubmit={submit} noValidate className="narrow-form">
+        <Field label="Nom et prénom" value={v.displayName} onChange={(e) => setV({ ...v, displayName: e.target.value })} error={errors.displayName} />
+        <Field label="Identifiant" hint="Lettres sans accent, chiffres, point ou tiret." value={v.username} onChange={(e) => setV({ ...v, username: e.target.value })} error={errors.username} autoComplete="off" />
+        <div className="field">
+          <label htmlFor="new-user-role">Rôle</label>
+          <select id="new-user-role" value={v.role} onChange={(e) => setV({ ...v, role: e.target.value as CommuneRole })}>
+            {CREATABLE.map((r) => (
+              <option key={r} value={r}>
+                {ROLE_LABELS[r]}
+                {r === 'consultation' ? ' (ne voit pas les données des électeurs)' : ''}
+              </option>
+            ))}
+          </select>
+        </div>
+        <Field label="Mot de passe provisoire" hint="À communiquer à la personne ; elle pourra le changer." value={v.password} onChange={(e) => setV({ ...v, password: e.target.value })} error={errors.password} autoComplete="off" spellCheck={false} />
+        <div className="actions">
+          <button type="submit" className="primary" disabled={loading}>
+            Créer le compte
+          </button>
+          <button type="button" onClick={() => setV({ ...v, password: temporaryPassword() })}>
+            Autre mot de passe
+          </button>
+        </div>
+      </form>
+      {toDisable ? (
+        <ConfirmDialog
+          title="Désactiver ce compte ?"
+          confirmLabel="Désactiver"
+          danger
+          onCancel={() => setToDisable(null)}
+          onConfirm={() => {
+            void disableUser(toDisable.id);
+            setToDisable(null);
+          }}
+        >
+          <p>{toDisable.name} ne pourra plus se connecter à Guichet.</p>
+        </ConfirmDialog>
+      ) : null}
+    </main>
+  );
+}

@@ -1,0 +1,55 @@
+import { create } from 'zustand';
+import type { CreateUserRequest, DeviceInfo, UserInfo } from '../../../shared/accounts/types.js';
+import { api, messageOf } from '../api/bridge.js';
+
+/** Users and devices of the commune (mayor only: the hub checks users.manage on each call). */
+interface AccountsStore {
+  users: UserInfo[];
+  devices: DeviceInfo[];
+  loading: boolean;
+  error: string | null;
+  notice: string | null;
+  loadUsers(): Promise<void>;
+  loadDevices(): Promise<void>;
+  createUser(input: CreateUserRequest): Promise<boolean>;
+  disableUser(id: string): Promise<void>;
+  revokeDevice(id: string): Promise<void>;
+}
+
+export const useAccounts = create<AccountsStore>((set, get) => {
+  async function run(call: () => Promise<unknown>, notice: string | null = null): Promise<boolean> {
+    set({ loading: true, error: null, notice: null });
+    try {
+      await call();
+      set({ loading: false, notice });
+      return true;
+    } catch (e) {
+      set({ loading: false, error: messageOf(e) });
+      return false;
+    }
+  }
+  return {
+    users: [],
+    devices: [],
+    loading: false,
+    error: null,
+    notice: null,
+    loadUsers: async () => void (await run(async () => set({ users: await api().invoke('accounts:users', null) }))),
+    loadDevices: async () => void (await run(async () => set({ devices: await api().invoke('accounts:devices', null) }))),
+    createUser: (input) =>
+      run(async () => {
+        await api().invoke('accounts:create-user', input);
+        set({ users: await api().invoke('accounts:users', null) });
+      }, `Le compte « ${input.username} » est créé. Communiquez le mot de passe provisoire à la personne, de vive voix.`),
+    disableUser: async (id) =>
+      void (await run(async () => {
+        const updated = await api().invoke('accounts:disable-user', { id });
+        set({ users: get().users.map((u) => (u.id === id ? updated : u)) });
+      }, 'Le compte est désactivé.')),
+    revokeDevice: async (id) =>
+      void (await run(async () => {
+        const updated = await api().invoke('accounts:revoke-device', { id });
+        set({ devices: get().devices.map((d) => (d.id === id ? updated : d)) });
+      }, 'Le poste est révoqué : il ne pourra plus se synchroniser.')),
+  };
+});

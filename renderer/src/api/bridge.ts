@@ -1,0 +1,126 @@
+import type { Channel, Envelope, EventName, GuichetBridge, GuichetEvents, InputOf, OutputOf } from '../../../shared/api/ipc.js';
+import { GuichetError, isErrorBody } from '../../../shared/errors.js';
+import { fromWire, toWire } from '../../../shared/api/wire.js';
+
+/**
+ * The renderer's only way out: typed `invoke` and `on` over the contract of
+ * shared/api/ipc.ts. Two transports carry the same envelopes — the Electron
+ * preload (`window.guichet`) and the local web host (HTTP + SSE) — and both
+ * are unwrapped here so screens only see values or a GuichetError in French.
+ */
+
+/** What the transports give: results still wrapped in an Envelope. */
+export interface RawBridge {
+  invoke(channel: string, input: unknown): Promise<Envelope<unknown>>;
+  on(event: string, listener: (payload: unknown) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    guichet?: RawBridge;
+  }
+}
+
+const SECRET_KEY = 'guichet-secret';
+
+export function unwrap<T>(envelope: Envelope<T>): T {
+  if (envelope && envelope.ok === true) return envelope.value;
+  if (envelope && envelope.ok === false && isErrorBody(envelope.error)) throw GuichetError.fromBody(envelope.error);
+  throw new GuichetError('internal', 'Réponse inattendue du logiciel. Réessayez ; si cela se reproduit, contactez l’assistance.');
+}
+
+export function fromRaw(raw: RawBridge): GuichetBridge {
+  return {
+    async invoke<C extends Channel>(channel: C, input: InputOf<C>): Promise<OutputOf<C>> {
+      return unwrap((await raw.invoke(channel, input)) as Envelope<OutputOf<C>>);
+    },
+    on<E extends EventName>(event: E, listener: (payload: GuichetEvents[E]) => void) {
+      return raw.on(event, (p) => listener(p as GuichetEvents[E]));
+    },
+  };
+}
+
+/**
+ * The web host gives a per-run secret in the URL fragment (never sent to the
+ * server in a request line, never logged). Keep it for this tab only, and
+ * take it out of the address bar so it is not copied or bookmarked.
+ */
+export function takeSecret(): string | null {
+  const match = /(?:^#|&)secret=([^&]+)/.exec(window.location.hash);
+  if (match) {
+    const secret = decodeURIComponent(match[1]);
+    window.sessionStorage.setItem(SECRET_KEY, secret);
+    window.history.replaceState(null, '', window.location.pathname + window.location.search);
+    return secret;
+  }
+  return window.sessionStorage.getItem(SECRET_KEY);
+}
+
+const UNREACHABLE = 'Le logiciel Guichet ne répond plus sur ce poste. Fermez cette page et relancez Guichet.';
+
+export function httpBridge(secret: string | null, base = ''): RawBridge {
+  let source: EventSource | null = null;
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+
+  function ensureSource(): EventSource {
+    if (!source) source = new EventSource(`${base}/api/events?secret=${encodeURIComponent(secret ?? '')}`);
+    return source;
+  }
+
+  return {
+    async invoke(channel, input) {
+      let res: Response;
+      try {
+        res = await fetch(`${base}/api/invoke/${encodeURIComponent(channel)}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-guichet-secret': secret ?? '' },
+          body: JSON.stringify(toWire(input)),
+        });
+      } catch (e) {
+        return { ok: false, error: { code: 'internal', message: UNREACHABLE, detail: String(e) } };
+      }
+      if (res.status === 401 || res.status === 403) {
+        return { ok: false, error: { code: 'unauthenticated', message: 'Cette page n’est plus autorisée. Relancez Guichet pour l’ouvrir à nouveau.' } };
+      }
+      try {
+        return fromWire(await res.json()) as Envelope<unknown>;
+      } catch {
+        return { ok: false, error: { code: 'internal', message: UNREACHABLE, detail: `HTTP ${res.status}` } };
+      }
+    },
+    on(event, listener) {
+      let set = listeners.get(event);
+      if (!set) {
+        const fresh = new Set<(payload: unknown) => void>();
+        listeners.set(event, fresh);
+        ensureSource().addEventListener(event, (e) => {
+          const payload = fromWire(JSON.parse((e as MessageEvent<string>).data));
+          for (const l of fresh) l(payload);
+        });
+        set = fresh;
+      }
+      set.add(listener);
+      return () => set.delete(listener);
+    },
+  };
+}
+
+let current: GuichetBridge | null = null;
+
+/** The bridge in use: the Electron preload when present, else the web host this page came from. */
+export function api(): GuichetBridge {
+  if (!current) current = fromRaw(window.guichet ?? httpBridge(takeSecret()));
+  return current;
+}
+
+/** Tests (and only tests) put a fake bridge here. */
+export function setApi(bridge: GuichetBridge | null): void {
+  current = bridge;
+}
+
+/** A message to show for anything thrown by a call. */
+export function messageOf(e: unknown): string {
+  if (e instanceof GuichetError) return e.message;
+  if (e instanceof Error && e.name === 'GuichetError') return e.message;
+  return 'Une erreur inattendue est survenue. Réessayez ; si cela se reproduit, contactez l’assistance.';
+}

@@ -1,0 +1,54 @@
+import { DEMAND_KIND_LABELS, DEMAND_STATUSES, DEMAND_STATUS_LABELS, type DemandStatus } from '../../../shared/electoral/types.js';
+import { formatBirthDate, formatDateTime } from '../ui/format.js';
+import type { DemandRow } from './store.js';
+
+/** Demands as a table; the mayor may change a status in place. Used by the list and the fiche. */
+export function DemandTable({ rows, canDecide, onStatus, caption }: { rows: DemandRow[]; canDecide: boolean; onStatus?(id: string, status: DemandStatus): void; caption: string }) {
+  if (rows.length === 0) return <p className="muted">Aucune demande.</p>;
+  return (
+    <table className="table">
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Demande</th>
+          <th scope="col">Personne</th>
+          <th scope="col">Né(e) le</th>
+          <th scope="col">Saisie le</th>
+          <th scope="col">Statut</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((d) => {
+          const who = [d.applicant.birthName, d.applicant.usageName ? `(${d.applicant.usageName})` : null, d.applicant.firstNames].filter(Boolean).join(' ');
+          return (
+            <tr key={d.id}>
+              <td>
+                {DEMAND_KIND_LABELS[d.kind]}
+                {d.pending ? <span className="badge badge-pending">en attente de synchronisation</span> : null}
+              </td>
+              <td>{who}</td>
+              <td>{formatBirthDate(d.applicant.birthDate)}</td>
+              <td>
+                {formatDateTime(d.createdAtLocal)}
+                <span className="muted small"> par {d.createdBy}</span>
+              </td>
+              <td>
+                {canDecide && onStatus ? (
+                  <select aria-label={`Statut de la demande de ${who}`} value={d.status} onChange={(e) => onStatus(d.id, e.target.value as DemandStatus)}>
+                    {DEMAND_STATUSES.map((s) => (
+                      <option key={s} value={s}>
+                        {DEMAND_STATUS_LABELS[s]}
+                      </option>
+                    ))}
+                  </select>
+                ) : (
+                  DEMAND_STATUS_LABELS[d.status]
+                )}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,71 @@
+import { SERVICES, SERVICE_LABELS, type Service } from '../../../shared/accounts/roles.js';
+import { useNav } from '../nav/store.js';
+import { useCan, useSession } from '../session/store.js';
+
+/** Landing page: the commune's services as tiles. Only the electoral list is available in this version. */
+export function HomeScreen() {
+  const session = useSession((s) => s.session);
+  const go = useNav((s) => s.go);
+  const canRead = useCan('electoral.read');
+  const canManage = useCan('users.manage');
+  const services = SERVICES.filter((s) => session?.services.includes(s));
+
+  function tile(service: Service) {
+    if (service === 'electoral') {
+      return canRead ? (
+        <li key={service} className="tile">
+          <h3>{SERVICE_LABELS[service]}</h3>
+          <p>Rechercher un électeur, importer l'extrait du REU, saisir les demandes.</p>
+          <button type="button" className="primary" onClick={() => go({ name: 'search' })}>
+            Ouvrir les listes électorales
+          </button>
+        </li>
+      ) : (
+        <li key={service} className="tile tile-off">
+          <h3>{SERVICE_LABELS[service]}</h3>
+          <p>Votre compte ne donne pas accès aux données des électeurs.</p>
+        </li>
+      );
+    }
+    return (
+      <li key={service} className="tile tile-off">
+        <h3>{SERVICE_LABELS[service]}</h3>
+        <p>
+          <span className="badge badge-soon">bientôt</span> Ce service arrivera dans une prochaine version.
+        </p>
+      </li>
+    );
+  }
+
+  return (
+    <main id="contenu" tabIndex={-1}>
+      <h1>Mairie de {session?.commune?.name ?? ''}</h1>
+      <p className="muted">
+        Bonjour {session?.user?.displayName}. Code INSEE {session?.commune?.insee}.
+      </p>
+      <h2>Vos services</h2>
+      {services.length === 0 ? <p>Aucun service n'est ouvert pour votre commune. Contactez le département.</p> : <ul className="tiles">{services.map(tile)}</ul>}
+      {canManage ? (
+        <>
+          <h2>Administration de la mairie</h2>
+          <ul className="tiles">
+            <li className="tile">
+              <h3>Comptes</h3>
+              <p>Créer un compte pour la secrétaire ou un élu, désactiver un compte.</p>
+              <button type="button" onClick={() => go({ name: 'users' })}>
+                Gérer les comptes
+              </button>
+            </li>
+            <li className="tile">
+              <h3>Postes</h3>
+              <p>Voir les ordinateurs reliés à la commune, révoquer un poste perdu.</p>
+              <button type="button" onClick={() => go({ name: 'devices' })}>
+                Gérer les postes
+              </button>
+            </li>
+          </ul>
+        </>
+      ) : null}
+    </main>
+  );
+}

@@ -1,0 +1,64 @@
+import { useState, type FormEvent } from 'react';
+import { loginInputSchema } from '../../../shared/accounts/ipc.js';
+import { ErrorSummary, Field, LiveMessage } from '../ui/Field.js';
+import { fieldErrors } from '../ui/validate.js';
+import { useSession } from './store.js';
+
+type Values = { hubUrl: string; insee: string; username: string; password: string; deviceName: string };
+
+export function validateLogin(v: Values): Record<string, string> {
+  const checked = fieldErrors(loginInputSchema, v);
+  const errors = checked.ok ? {} : { ...checked.errors };
+  if (!errors.insee && !/^[0-9][0-9AB][0-9]{3}$/.test(v.insee.trim())) errors.insee = 'Le code INSEE de la commune fait 5 caractères, par exemple 10387.';
+  return errors;
+}
+
+export function LoginScreen({ onEnroll }: { onEnroll(): void }) {
+  const { session, busy, error, login } = useSession();
+  const [v, setV] = useState<Values>({
+    hubUrl: session?.hubUrl ?? '',
+    insee: session?.commune?.insee ?? '',
+    username: '',
+    password: '',
+    deviceName: session?.deviceName ?? '',
+  });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [submitted, setSubmitted] = useState(0);
+  const bind = (key: keyof Values) => ({
+    value: v[key],
+    onChange: (e: { target: { value: string } }) => setV({ ...v, [key]: e.target.value }),
+    error: errors[key] ?? null,
+  });
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const found = validateLogin(v);
+    setErrors(found);
+    setSubmitted((n) => n + 1);
+    if (Object.keys(found).length > 0) return;
+    await login({ ...v, insee: v.insee.trim() });
+  }
+
+  return (
+    <main id="contenu" className="narrow" tabIndex={-1}>
+      <h1>Connexion</h1>
+      <LiveMessage error={error} status={busy ? 'Connexion en cours…' : null} />
+      <ErrorSummary key={submitted} errors={Object.values(errors)} />
+      <form onSubmit={submit} noValidate>
+        <Field label="Adresse du serveur départemental" type="url" autoComplete="url" {...bind('hubUrl')} />
+        <Field label="Code INSEE de la commune" hint="5 caractères, par exemple 10387 pour Troyes." inputMode="numeric" autoComplete="off" {...bind('insee')} />
+        <Field label="Identifiant" autoComplete="username" {...bind('username')} />
+        <Field label="Mot de passe" type="password" autoComplete="current-password" {...bind('password')} />
+        <Field label="Nom de ce poste" hint="Pour le reconnaître dans la liste des postes." {...bind('deviceName')} />
+        <div className="actions">
+          <button type="submit" className="primary" disabled={busy}>
+            Se connecter
+          </button>
+          <button type="button" className="link" onClick={onEnroll}>
+            Première installation avec un code d'inscription
+          </button>
+        </div>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,67 @@
+import { useEffect, useId, useRef, type InputHTMLAttributes, type ReactNode } from 'react';
+
+/**
+ * A labelled input with its hint and error tied by aria-describedby, so a
+ * screen reader reads the label, the hint and the error together (RGAA 11).
+ */
+export function Field(props: { label: string; hint?: ReactNode; error?: string | null } & InputHTMLAttributes<HTMLInputElement>) {
+  const { label, hint, error, id: givenId, ...input } = props;
+  const autoId = useId();
+  const id = givenId ?? autoId;
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
+  return (
+    <div className={error ? 'field field-error' : 'field'}>
+      <label htmlFor={id}>{label}</label>
+      {hint ? (
+        <p className="hint" id={hintId}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="error-text" id={errorId}>
+          {error}
+        </p>
+      ) : null}
+      <input id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
+    </div>
+  );
+}
+
+/** Errors listed at the top of a form after a failed submit; focused so the user hears them. */
+export function ErrorSummary({ errors, title = 'Le formulaire contient des erreurs :' }: { errors: string[]; title?: string }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const shown = errors.length > 0;
+  // Focus once when shown (callers remount it on each submit with a key), never while typing.
+  useEffect(() => {
+    if (shown) ref.current?.focus();
+  }, [shown]);
+  if (!shown) return null;
+  return (
+    <div className="alert alert-error" role="alert" tabIndex={-1} ref={ref}>
+      <p>
+        <strong>{title}</strong>
+      </p>
+      <ul>
+        {errors.map((e) => (
+          <li key={e}>{e}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** Status or error line read out by screen readers when it changes. */
+export function LiveMessage({ error, status }: { error?: string | null; status?: string | null }) {
+  return (
+    <>
+      <div role="alert" className={error ? 'alert alert-error' : 'sr-empty'}>
+        {error ?? ''}
+      </div>
+      <div role="status" aria-live="polite" className={status ? 'alert alert-info' : 'sr-empty'}>
+        {status ?? ''}
+      </div>
+    </>
+  );
+}
