@@ -1,0 +1,39 @@
+import type { AccountsChannels } from '../../shared/accounts/ipc.js';
+import type { Permission } from '../../shared/accounts/roles.js';
+import { GuichetError } from '../../shared/errors.js';
+import type { ChannelHandlers } from '../core/handlers.js';
+import type { SessionManager } from './session.js';
+
+const OFFLINE_ADMIN = "La gestion des comptes se fait en ligne : le hub est injoignable pour l'instant.";
+
+/**
+ * `session:*` and `accounts:*`. Account administration goes straight to the hub
+ * (it is the authority on users and devices; nothing is queued offline).
+ */
+export function createAccountsHandlers(session: SessionManager, requirePermission: (p: Permission) => void): ChannelHandlers<AccountsChannels> {
+  const admin = () => {
+    requirePermission('users.manage');
+    const hub = session.hub();
+    if (!hub) throw new GuichetError('unauthenticated', 'Connectez-vous pour continuer.', 'no hub client');
+    return hub;
+  };
+  const online = async <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (err) {
+      if (err instanceof GuichetError && err.code === 'offline') throw new GuichetError('offline', OFFLINE_ADMIN, err.detail);
+      throw err;
+    }
+  };
+  return {
+    'session:get': () => session.state(),
+    'session:enroll': (input) => session.enroll(input),
+    'session:login': (input) => session.login(input),
+    'session:logout': () => session.logout(),
+    'accounts:users': () => online(() => admin().listUsers()),
+    'accounts:create-user': (input) => online(() => admin().createUser(input)),
+    'accounts:disable-user': ({ id }) => online(() => admin().disableUser(id)),
+    'accounts:devices': () => online(() => admin().listDevices()),
+    'accounts:revoke-device': ({ id }) => online(() => admin().revokeDevice(id)),
+  };
+}

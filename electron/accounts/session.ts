@@ -1,0 +1,195 @@
+import type Database from 'better-sqlite3';
+import type { EnrollInput, LoginInput, SessionState } from '../../shared/accounts/ipc.js';
+import { permissionsOf, type Permission } from '../../shared/accounts/roles.js';
+import type { CommuneInfo, DeviceInfo, SessionGrant, UserInfo } from '../../shared/accounts/types.js';
+import { GuichetError } from '../../shared/errors.js';
+import { COLLECTIONS, type CollectionName } from '../../shared/sync/protocol.js';
+import type { LocalCollection } from '../core/context.js';
+import type { HubClient } from '../hub-client/hub-client.js';
+import type { Platform } from '../platform/platform.js';
+import type { SyncOutbox } from '../sync/outbox.js';
+import { createSyncStateStore } from '../sync/sync-state.js';
+
+/** Key of the bearer token in `platform.secrets` (never in SQLite, never logged). */
+export const TOKEN_SECRET_KEY = 'hub-session-token';
+
+/** What is kept about the session in `sync_state`: everything but the token. */
+export interface StoredSession {
+  hubUrl: string;
+  user: UserInfo;
+  commune: CommuneInfo;
+  device: DeviceInfo;
+  deviceName: string;
+}
+
+/**
+ * Which hub data the local replica holds: one commune, and the collections the
+ * logged-in role may read. Another scope on login means the local data and
+ * cursor no longer describe what this session receives, so it is cleared.
+ */
+export interface ReplicaScope {
+  insee: string;
+  collections: CollectionName[];
+}
+
+export interface SessionManagerOptions {
+  db: Database.Database;
+  platform: Platform;
+  outbox: SyncOutbox;
+  collections: () => LocalCollection[];
+  makeHub: (hubUrl: string, token: () => string | null) => HubClient;
+  /** Called after the replica was cleared (the sync engine forgets in-memory state). */
+  onReplicaCleared: () => void;
+}
+
+export interface SessionManager {
+  /** Reads the token once from the secret store; call before anything else. */
+  load(): Promise<void>;
+  state(): SessionState;
+  /** Hub client of the logged-in session, null otherwise. */
+  hub(): HubClient | null;
+  permissions(): Permission[];
+  enroll(input: EnrollInput): Promise<SessionState>;
+  login(input: LoginInput): Promise<SessionState>;
+  logout(): Promise<SessionState>;
+  /** The hub refused the token (revoked device, disabled account): forget it locally. */
+  dropToken(): Promise<void>;
+}
+
+const PENDING_OTHER_SCOPE =
+  "Ce poste garde des modifications de la session précédente qui n'ont pas encore été envoyées au hub. Reconnectez-vous avec le compte précédent et synchronisez avant de changer de commune ou de compte.";
+
+export function readableCollections(commune: CommuneInfo, permissions: readonly Permission[]): CollectionName[] {
+  return (Object.keys(COLLECTIONS) as CollectionName[])
+    .filter((name) => commune.services.includes(COLLECTIONS[name].service) && permissions.includes(COLLECTIONS[name].read))
+    .sort();
+}
+
+function sameScope(a: ReplicaScope, b: ReplicaScope): boolean {
+  return a.insee === b.insee && a.collections.join(',') === b.collections.join(',');
+}
+
+export function createSessionManager(options: SessionManagerOptions): SessionManager {
+  const { db, platform, outbox } = options;
+  const log = platform.log.child({ mod: 'session' });
+  const store = createSyncStateStore(db);
+  // The token is cached in memory so `session()` stays synchronous for every handler.
+  let token: string | null = null;
+  let hubClient: HubClient | null = null;
+
+  function stored(): StoredSession | null {
+    return store.get<StoredSession>('session');
+  }
+
+  function permissions(): Permission[] {
+    const s = stored();
+    return s && token ? [...permissionsOf(s.user.role)] : [];
+  }
+
+  function state(): SessionState {
+    const s = stored();
+    if (!s) return { status: 'not_enrolled', hubUrl: null, user: null, commune: null, services: [], permissions: [], deviceName: null };
+    return {
+      status: token ? 'logged_in' : 'logged_out',
+      hubUrl: s.hubUrl,
+      user: s.user,
+      commune: s.commune,
+      services: [...s.commune.services],
+      permissions: permissions(),
+      deviceName: s.deviceName,
+    };
+  }
+
+  function hub(): HubClient | null {
+    const s = stored();
+    if (!s || !token) return null;
+    if (!hubClient || hubClient.baseUrl !== s.hubUrl) hubClient = options.makeHub(s.hubUrl, () => token);
+    return hubClient;
+  }
+
+  /** Refuses (before touching anything) when switching scope would drop queued changes. */
+  function assertMaySwitchTo(insee: string, collections: CollectionName[] | null): void {
+    const current = store.get<ReplicaScope>('replica_scope');
+    if (!current) return;
+    const differs = current.insee !== insee || (collections !== null && !sameScope(current, { insee, collections }));
+    if (differs && outbox.count() > 0) throw new GuichetError('conflict', PENDING_OTHER_SCOPE, `replica scope change with ${outbox.count()} queued changes`);
+  }
+
+  const clearReplica = db.transaction(() => {
+    for (const c of options.collections()) c.clear();
+    db.prepare('DELETE FROM rejected_changes').run();
+    db.prepare('DELETE FROM pull_staging').run();
+    // The mutation counter stays: ids are never reused on this installation.
+    for (const key of ['epoch', 'cursor', 'force_snapshot', 'last_success_at'] as const) store.delete(key);
+  });
+
+  async function adopt(hubUrl: string, grant: SessionGrant, deviceName: string): Promise<SessionState> {
+    const scope: ReplicaScope = { insee: grant.commune.insee, collections: readableCollections(grant.commune, permissionsOf(grant.user.role)) };
+    try {
+      assertMaySwitchTo(scope.insee, scope.collections);
+    } catch (err) {
+      // The hub opened a session we will not use: close it (best effort).
+      await options.makeHub(hubUrl, () => grant.token).logout().catch(() => undefined);
+      throw err;
+    }
+    const current = store.get<ReplicaScope>('replica_scope');
+    if (current && !sameScope(current, scope)) {
+      clearReplica();
+      options.onReplicaCleared();
+      log.info({ from: current.insee, to: scope.insee }, 'local replica cleared for a new scope');
+    }
+    await platform.secrets.set(TOKEN_SECRET_KEY, grant.token);
+    token = grant.token;
+    hubClient = null;
+    db.transaction(() => {
+      store.set('session', { hubUrl, user: grant.user, commune: grant.commune, device: grant.device, deviceName } satisfies StoredSession);
+      store.set('replica_scope', scope);
+    })();
+    log.info({ insee: grant.commune.insee, userId: grant.user.id, deviceId: grant.device.id }, 'session opened');
+    return state();
+  }
+
+  return {
+    async load() {
+      token = await platform.secrets.get(TOKEN_SECRET_KEY);
+    },
+    state,
+    hub,
+    permissions,
+    async enroll(input) {
+      const grant = await options.makeHub(input.hubUrl, () => null).enroll({
+        code: input.code,
+        username: input.username,
+        displayName: input.displayName,
+        password: input.password,
+        deviceName: input.deviceName,
+      });
+      return adopt(input.hubUrl, grant, input.deviceName);
+    },
+    async login(input) {
+      // Checked before calling the hub: no session is opened for nothing.
+      assertMaySwitchTo(input.insee, null);
+      const grant = await options.makeHub(input.hubUrl, () => null).login({
+        insee: input.insee,
+        username: input.username,
+        password: input.password,
+        deviceName: input.deviceName,
+      });
+      return adopt(input.hubUrl, grant, input.deviceName);
+    },
+    async logout() {
+      const h = hub();
+      if (h) {
+        // Revoking on the hub is a courtesy; the local token goes whatever the network says.
+        await h.logout().catch((err: unknown) => log.info({ code: (err as GuichetError).code }, 'logout not confirmed by the hub'));
+      }
+      await this.dropToken();
+      return state();
+    },
+    async dropToken() {
+      token = null;
+      hubClient = null;
+      await platform.secrets.delete(TOKEN_SECRET_KEY);
+    },
+  };
+}

@@ -1,0 +1,191 @@
+import type Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { Permission } from '../../shared/accounts/roles.js';
+import { channelInputs, isChannel, type Channel, type Envelope, type EventName, type GuichetEvents, type OutputOf } from '../../shared/api/ipc.js';
+import { GuichetError } from '../../shared/errors.js';
+import type { SyncChannels } from '../../shared/sync/ipc.js';
+import { createAccountsHandlers } from '../accounts/handlers.js';
+import { createSessionManager, type SessionManager } from '../accounts/session.js';
+import { CLIENT_SCHEMA_VERSION } from '../db/migrations/index.js';
+import { openClientDb } from '../db/open.js';
+import { createElectoralModule } from '../electoral/module.js';
+import { createHubClient, type HubClientOptions } from '../hub-client/hub-client.js';
+import type { Platform } from '../platform/platform.js';
+import { createSyncEngine, type SyncEngine, type SyncEngineOptions } from '../sync/engine.js';
+import { createOutbox } from '../sync/outbox.js';
+import type { CoreContext, LocalCollection } from './context.js';
+import type { ChannelHandlers, DomainModule } from './handlers.js';
+
+export interface ClientCoreOptions {
+  platform: Platform;
+  /** Run the 30 s background loop (default true). The CLI runs cycles itself. */
+  backgroundSync?: boolean;
+  /** Tuning for tests (short retries, small batches). */
+  hub?: Pick<HubClientOptions, 'retry' | 'timeoutMs' | 'pushTimeoutMs' | 'gzipThresholdBytes'>;
+  sync?: Pick<SyncEngineOptions, 'pushBatchSize' | 'pullLimit' | 'snapshotLimit' | 'intervalMs' | 'debounceMs' | 'maxBackoffMs'>;
+}
+
+export interface ClientCore {
+  invoke<C extends Channel>(channel: C, input: unknown): Promise<Envelope<OutputOf<C>>>;
+  invoke(channel: string, input: unknown): Promise<Envelope<unknown>>;
+  on<E extends EventName>(event: E, listener: (payload: GuichetEvents[E]) => void): () => void;
+  sync: SyncEngine;
+  session: SessionManager;
+  db: Database.Database;
+  close(): Promise<void>;
+}
+
+export const DB_FILE_NAME = 'guichet.sqlite';
+
+const GENERIC_INTERNAL = "Une erreur inattendue est survenue. Elle est notée dans le journal de ce poste ; réessayez ou contactez l'assistance.";
+const NOT_LOGGED_IN = 'Connectez-vous pour continuer.';
+const FORBIDDEN = "Votre rôle ne permet pas cette action. Demandez au maire s'il faut l'ouvrir à votre compte.";
+
+// French wording for zod's built-in messages (schemas' own messages take precedence).
+const FRENCH_ERRORS = z.locales.fr().localeError;
+
+/**
+ * The client core the Electron shell, the web host and the CLI all drive:
+ * one local db, one outbox, one sync engine, every channel's handler.
+ */
+export async function createClientCore(options: ClientCoreOptions): Promise<ClientCore> {
+  const { platform } = options;
+  const log = platform.log.child({ mod: 'core' });
+  const db = openClientDb(join(platform.dataDir, DB_FILE_NAME));
+  try {
+    return await assemble(options, db);
+  } catch (err) {
+    db.close();
+    log.error({ err }, 'client core failed to start');
+    throw err;
+  }
+}
+
+async function assemble(options: ClientCoreOptions, db: Database.Database): Promise<ClientCore> {
+  const { platform } = options;
+  const log = platform.log.child({ mod: 'core' });
+  const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
+  const emit = <E extends EventName>(event: E, payload: GuichetEvents[E]): void => {
+    for (const l of listeners.get(event) ?? []) {
+      try {
+        l(payload);
+      } catch (err) {
+        log.error({ err, event }, 'event listener failed');
+      }
+    }
+  };
+
+  const outbox = createOutbox(db, platform.now);
+  let collections: LocalCollection[] = [];
+  let engine: SyncEngine | null = null;
+
+  const session = createSessionManager({
+    db,
+    platform,
+    outbox,
+    collections: () => collections,
+    makeHub: (hubUrl, token) => createHubClient({ baseUrl: hubUrl, token, clientSchema: CLIENT_SCHEMA_VERSION, log: platform.log.child({ mod: 'hub-client' }), ...options.hub }),
+    onReplicaCleared: () => engine?.reset(),
+  });
+  await session.load();
+
+  const requirePermission = (permission: Permission): void => {
+    if (!session.permissions().includes(permission)) throw new GuichetError('forbidden', FORBIDDEN, `missing permission ${permission}`);
+  };
+
+  const ctx: CoreContext = {
+    db,
+    platform,
+    log: platform.log,
+    outbox,
+    emit,
+    session: () => session.state(),
+    requirePermission,
+    requestSync: () => engine?.requestSync(),
+  };
+
+  const domains: DomainModule[] = [createElectoralModule(ctx) as DomainModule];
+  collections = domains.flatMap((d) => d.collections);
+
+  engine = createSyncEngine({
+    db,
+    hub: () => session.hub(),
+    collections,
+    outbox,
+    platform,
+    emit: (event, state) => emit(event, state),
+    onUnauthenticated: () => void session.dropToken(),
+    ...options.sync,
+  });
+  const sync = engine;
+
+  const syncHandlers: ChannelHandlers<SyncChannels> = {
+    'sync:state': () => sync.state(),
+    'sync:now': () => sync.runCycle(),
+    'sync:confirm-mass-deletion': ({ accept }) => sync.confirmMassDeletion(accept),
+    'sync:dismiss-rejected': ({ mutationId }) => sync.dismissRejected(mutationId),
+  };
+
+  const handlers = new Map<string, (input: any) => unknown>();
+  const register = (map: Record<string, (input: any) => unknown>) => {
+    for (const [channel, handler] of Object.entries(map)) handlers.set(channel, handler);
+  };
+  register(createAccountsHandlers(session, requirePermission));
+  register(syncHandlers);
+  for (const d of domains) register(d.handlers);
+
+  async function invoke(channel: string, input: unknown): Promise<Envelope<unknown>> {
+    const started = Date.now();
+    try {
+      if (!isChannel(channel)) throw new GuichetError('bad_request', "Cette action n'existe pas dans cette version de Guichet.", `unknown channel ${channel.slice(0, 60)}`);
+      const handler = handlers.get(channel);
+      if (!handler) throw new GuichetError('bad_request', "Cette action n'est pas encore disponible sur ce poste.", `no handler for ${channel}`);
+      const parsed = (channelInputs[channel] as z.ZodType).safeParse(input ?? null, { error: FRENCH_ERRORS });
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new GuichetError('invalid_input', issue.message, `${channel}: ${issue.path.join('.') || '(racine)'} ${issue.code}`);
+      }
+      if (!channel.startsWith('session:') && session.state().status !== 'logged_in') {
+        throw new GuichetError('unauthenticated', NOT_LOGGED_IN, `${channel} without session`);
+      }
+      const value = await handler(parsed.data);
+      log.debug({ channel, ms: Date.now() - started }, 'invoke');
+      return { ok: true, value };
+    } catch (err) {
+      if (err instanceof GuichetError) {
+        log.info({ channel, code: err.code, detail: err.detail, ms: Date.now() - started }, 'invoke refused');
+        return { ok: false, error: err.toBody() };
+      }
+      if (err instanceof z.ZodError) {
+        const issue = err.issues[0];
+        log.info({ channel, detail: `${issue?.path.join('.')} ${issue?.code}` }, 'invoke invalid');
+        return { ok: false, error: { code: 'invalid_input', message: issue?.message ?? 'Les informations saisies sont invalides.' } };
+      }
+      log.error({ channel, err }, 'invoke failed');
+      return { ok: false, error: { code: 'internal', message: GENERIC_INTERNAL } };
+    }
+  }
+
+  if (options.backgroundSync ?? true) sync.start();
+
+  let closed = false;
+  return {
+    invoke: invoke as ClientCore['invoke'],
+    on(event, listener) {
+      const set = listeners.get(event) ?? new Set();
+      listeners.set(event, set);
+      set.add(listener as (payload: unknown) => void);
+      return () => void set.delete(listener as (payload: unknown) => void);
+    },
+    sync,
+    session,
+    db,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await sync.stop();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,148 @@
+import axios, { AxiosError, type AxiosInstance, type AxiosRequestConfig } from 'axios';
+import { gzipSync } from 'node:zlib';
+import type { Logger } from 'pino';
+import type { CreateUserRequest, DeviceInfo, EnrollRequest, LoginRequest, MeResponse, SessionGrant, UserInfo } from '../../shared/accounts/types.js';
+import { HUB_ROUTES, type HubRouteName } from '../../shared/api/hub.js';
+import { GuichetError, isErrorBody } from '../../shared/errors.js';
+import { CLIENT_SCHEMA_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION, type PullResponse, type PushRequest, type PushResponse, type SnapshotResponse } from '../../shared/sync/protocol.js';
+import { backoffDelay, DEFAULT_RETRY, sleep, type RetryPolicy } from './retry.js';
+
+export const OFFLINE_MESSAGE =
+  'Le hub est injoignable : vos modifications sont gardées sur ce poste et seront envoyées au retour de la connexion.';
+
+export interface HubClientOptions {
+  baseUrl: string;
+  /** Bearer token of the session; null for enroll/login. Read on each call (logout clears it). */
+  token?: () => string | null;
+  /** Client schema version sent in `x-guichet-client-schema`. */
+  clientSchema: number;
+  log: Logger;
+  timeoutMs?: number;
+  /** Pushes may carry a whole electoral import. */
+  pushTimeoutMs?: number;
+  /** Request bodies larger than this are gzipped. */
+  gzipThresholdBytes?: number;
+  retry?: RetryPolicy;
+}
+
+export interface HubClient {
+  readonly baseUrl: string;
+  health(): Promise<unknown>;
+  enroll(body: EnrollRequest): Promise<SessionGrant>;
+  login(body: LoginRequest): Promise<SessionGrant>;
+  logout(): Promise<void>;
+  me(): Promise<MeResponse>;
+  listUsers(): Promise<UserInfo[]>;
+  createUser(body: CreateUserRequest): Promise<UserInfo>;
+  disableUser(id: string): Promise<UserInfo>;
+  listDevices(): Promise<DeviceInfo[]>;
+  revokeDevice(id: string): Promise<DeviceInfo>;
+  push(body: PushRequest): Promise<PushResponse>;
+  pull(query: { epoch?: string; cursor: number; limit?: number }): Promise<PullResponse>;
+  snapshot(query: { asOf?: number; after?: string; limit?: number }): Promise<SnapshotResponse>;
+}
+
+/**
+ * Whether a call may be sent twice. Pushes are idempotent by protocol
+ * ((device, mutation) applied once), reads trivially. Enroll/login/admin
+ * calls are retried only when the request provably never reached the hub.
+ */
+const IDEMPOTENT: ReadonlySet<HubRouteName> = new Set(['health', 'me', 'listUsers', 'listDevices', 'syncPush', 'syncPull', 'syncSnapshot', 'logout']);
+
+const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+export function createHubClient(options: HubClientOptions): HubClient {
+  const { log } = options;
+  const retry = options.retry ?? DEFAULT_RETRY;
+  const gzipThreshold = options.gzipThresholdBytes ?? 64 * 1024;
+  const http: AxiosInstance = axios.create({
+    baseURL: options.baseUrl.replace(/\/+$/, ''),
+    timeout: options.timeoutMs ?? 15_000,
+    headers: {
+      [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
+      [CLIENT_SCHEMA_HEADER]: String(options.clientSchema),
+      'Accept-Encoding': 'gzip',
+    },
+    decompress: true,
+    maxBodyLength: Infinity,
+    maxContentLength: Infinity,
+    // Status handling is ours: every non-2xx becomes a GuichetError below.
+    validateStatus: () => true,
+    // Keep axios from re-serialising a gzipped Buffer.
+    transitional: { clarifyTimeoutError: true },
+  });
+
+  async function call<T>(route: HubRouteName, config: { params?: Record<string, string>; query?: object; body?: unknown; timeoutMs?: number } = {}): Promise<T> {
+    const spec = HUB_ROUTES[route];
+    let path: string = spec.path;
+    for (const [k, v] of Object.entries(config.params ?? {})) path = path.replace(`:${k}`, encodeURIComponent(v));
+    const headers: Record<string, string> = {};
+    const token = options.token?.() ?? null;
+    if (token) headers.Authorization = `Bearer ${token}`;
+    let data: unknown = undefined;
+    if (config.body !== undefined) {
+      const json = JSON.stringify(config.body);
+      headers['Content-Type'] = 'application/json';
+      if (Buffer.byteLength(json) > gzipThreshold) {
+        data = gzipSync(json);
+        headers['Content-Encoding'] = 'gzip';
+      } else {
+        data = json;
+      }
+    }
+    const request: AxiosRequestConfig = {
+      method: spec.method,
+      url: path,
+      params: config.query,
+      data,
+      headers,
+      timeout: config.timeoutMs,
+    };
+    for (let attempt = 1; ; attempt++) {
+      let failure: GuichetError;
+      let retryable: boolean;
+      try {
+        const res = await http.request(request);
+        if (res.status >= 200 && res.status < 300) return (res.status === 204 ? undefined : res.data) as T;
+        failure = isErrorBody(res.data)
+          ? GuichetError.fromBody(res.data)
+          : new GuichetError(res.status >= 500 ? 'hub_unavailable' : 'bad_request', hubStatusMessage(res.status), `${spec.method} ${spec.path} → HTTP ${res.status}`);
+        retryable = res.status >= 500 || res.status === 429;
+      } catch (err) {
+        const code = (err as AxiosError).code ?? 'unknown';
+        failure = new GuichetError('offline', OFFLINE_MESSAGE, `${spec.method} ${spec.path}: ${code} ${(err as Error).message}`);
+        retryable = IDEMPOTENT.has(route) || NEVER_SENT_CODES.has(code);
+      }
+      if (!retryable || attempt >= retry.attempts) {
+        log.info({ route, attempt, code: failure.code, detail: failure.detail }, 'hub call failed');
+        throw failure;
+      }
+      const delay = backoffDelay(retry, attempt);
+      log.debug({ route, attempt, delay, code: failure.code, detail: failure.detail }, 'hub call retried');
+      await sleep(delay);
+    }
+  }
+
+  return {
+    baseUrl: options.baseUrl,
+    health: () => call('health'),
+    enroll: (body) => call('enroll', { body }),
+    login: (body) => call('login', { body }),
+    logout: () => call('logout', { body: {} }),
+    me: () => call('me'),
+    listUsers: () => call('listUsers'),
+    createUser: (body) => call('createUser', { body }),
+    disableUser: (id) => call('disableUser', { params: { id }, body: {} }),
+    listDevices: () => call('listDevices'),
+    revokeDevice: (id) => call('revokeDevice', { params: { id }, body: {} }),
+    push: (body) => call('syncPush', { body, timeoutMs: options.pushTimeoutMs ?? 120_000 }),
+    pull: (query) => call('syncPull', { query }),
+    snapshot: (query) => call('syncSnapshot', { query, timeoutMs: options.pushTimeoutMs ?? 120_000 }),
+  };
+}
+
+function hubStatusMessage(status: number): string {
+  if (status >= 500) return 'Le hub est momentanément indisponible. Vos modifications sont gardées sur ce poste ; réessayez dans un instant.';
+  if (status === 429) return 'Trop de demandes : patientez un instant avant de réessayer.';
+  return `Le hub a refusé la demande (erreur ${status}).`;
+}

@@ -1,0 +1,106 @@
+import type Database from 'better-sqlite3';
+import type { CollectionName, Mutation } from '../../shared/sync/protocol.js';
+import type { Outbox, OutboxEntry } from '../core/context.js';
+import { createSyncStateStore } from './sync-state.js';
+
+/** One queued change as stored. */
+export interface QueuedChange {
+  mutationId: number;
+  entry: OutboxEntry;
+  summary: string;
+  createdAt: string;
+  state: 'pending' | 'sent';
+}
+
+interface OutboxRow {
+  mutation_id: number;
+  entry: string;
+  summary: string;
+  created_at: string;
+  state: 'pending' | 'sent';
+}
+
+/** The outbox as the sync engine sees it (domains only get `Outbox`). */
+export interface SyncOutbox extends Outbox {
+  /** Every queued change in mutation-id order (the hub must see them in that order). */
+  list(limit?: number): QueuedChange[];
+  count(): number;
+  /** Queued changes of one record, in mutation order. */
+  entriesFor(collection: CollectionName, recordId: string): QueuedChange[];
+  markSent(mutationIds: number[]): void;
+  /** Caller's transaction: the hub's answer and the removal commit together. */
+  remove(mutationId: number): void;
+  /** Caller's transaction: later changes to a record are rebased on the version the hub gave the previous one. */
+  replaceEntry(mutationId: number, entry: OutboxEntry): void;
+}
+
+export function toMutation(change: QueuedChange): Mutation {
+  const e = change.entry;
+  switch (e.kind) {
+    case 'upsert':
+      return { mutationId: change.mutationId, kind: 'upsert', collection: e.collection, recordId: e.recordId, baseVersion: e.baseVersion, data: e.data };
+    case 'delete':
+      return { mutationId: change.mutationId, kind: 'delete', collection: e.collection, recordId: e.recordId, baseVersion: e.baseVersion };
+    case 'command':
+      return { mutationId: change.mutationId, kind: 'command', name: e.name, payload: e.payload };
+  }
+}
+
+export function createOutbox(db: Database.Database, now: () => Date): SyncOutbox {
+  const state = createSyncStateStore(db);
+  const insert = db.prepare(
+    'INSERT INTO outbox (mutation_id, kind, collection, record_id, entry, summary, created_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const selectAll = db.prepare<[number], OutboxRow>('SELECT * FROM outbox ORDER BY mutation_id LIMIT ?');
+  const selectIds = db.prepare<[string], { record_id: string }>('SELECT DISTINCT record_id FROM outbox WHERE collection = ?');
+  const selectFor = db.prepare<[string, string], OutboxRow>('SELECT * FROM outbox WHERE collection = ? AND record_id = ? ORDER BY mutation_id');
+  const countAll = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox');
+  const remove = db.prepare('DELETE FROM outbox WHERE mutation_id = ?');
+  const setSent = db.prepare("UPDATE outbox SET state = 'sent' WHERE mutation_id = ?");
+  const setEntry = db.prepare('UPDATE outbox SET entry = ? WHERE mutation_id = ?');
+
+  const fromRow = (r: OutboxRow): QueuedChange => ({
+    mutationId: r.mutation_id,
+    entry: JSON.parse(r.entry) as OutboxEntry,
+    summary: r.summary,
+    createdAt: r.created_at,
+    state: r.state,
+  });
+
+  return {
+    enqueue(entry) {
+      // Outside a transaction the domain row and its outbox row could be split by
+      // a crash: a change shown on screen but never sent. Refuse loudly.
+      if (!db.inTransaction) throw new Error('outbox.enqueue must run inside the transaction that writes the domain row');
+      // The counter lives in sync_state, not in MAX(mutation_id): rows are deleted once
+      // acknowledged and the hub would answer a reused id with the old stored result.
+      const id = (state.get<number>('last_mutation_id') ?? 0) + 1;
+      state.set('last_mutation_id', id);
+      const collection = entry.kind === 'command' ? null : entry.collection;
+      const recordId = entry.kind === 'command' ? null : entry.recordId;
+      insert.run(id, entry.kind, collection, recordId, JSON.stringify(entry), entry.summary, now().toISOString(), 'pending');
+      return id;
+    },
+    pendingIds(collection) {
+      return new Set(selectIds.all(collection).map((r) => r.record_id));
+    },
+    list(limit = 1_000_000) {
+      return selectAll.all(limit).map(fromRow);
+    },
+    count() {
+      return countAll.get()!.n;
+    },
+    entriesFor(collection, recordId) {
+      return selectFor.all(collection, recordId).map(fromRow);
+    },
+    markSent(ids) {
+      db.transaction(() => ids.forEach((id) => setSent.run(id)))();
+    },
+    remove(id) {
+      remove.run(id);
+    },
+    replaceEntry(id, entry) {
+      setEntry.run(JSON.stringify(entry), id);
+    },
+  };
+}
