@@ -16,6 +16,7 @@ export async function main(argv: string[]): Promise<number> {
     () => import('../../electron/cli/client-commands.js'),
     () => import('./demo-command.js'),
     () => import('./bench-command.js'),
+    () => import('../../electron/cli/sign-commands.js'),
   ];
   for (const load of registrars) {
     try {

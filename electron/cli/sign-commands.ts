@@ -1,0 +1,114 @@
+import { readFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { GuichetError } from '../../shared/errors.js';
+import { describeCertificate, frenchDate } from '../signing/certificate.js';
+import { signingKeyFromPkcs12 } from '../signing/key-store.js';
+import { signPdf } from '../signing/pades.js';
+import { isIntact, verifyPdf, type SignatureReport } from '../signing/verify.js';
+
+/**
+ * `guichet sign` and `guichet verify`: local PAdES signing with the commune's PKCS#12.
+ * The password is never an argument (it would land in the shell history and `ps`):
+ * it comes from GUICHET_P12_PASSWORD or is typed on the terminal without echo.
+ * Exit codes: 0 done, 1 refused (bad password, expired certificate, invalid signature…), 2 usage.
+ */
+class UsageError extends Error {}
+
+function askHidden(question: string): Promise<string> {
+  return new Promise((done, fail) => {
+    const tty = process.stdin.isTTY === true;
+    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: tty });
+    if (tty) {
+      process.stderr.write(question);
+      // Swallow the echo of typed characters; readline still handles editing keys.
+      (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = () => {};
+    }
+    rl.once('line', (line) => {
+      if (tty) process.stderr.write('\n');
+      rl.close();
+      done(line);
+    });
+    rl.once('close', () => fail(new UsageError('Mot de passe du certificat requis : définissez GUICHET_P12_PASSWORD ou lancez la commande dans un terminal.')));
+  });
+}
+
+async function run(action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(err.message);
+      process.exitCode = 2;
+    } else if (err instanceof GuichetError) {
+      console.error(err.message);
+      process.exitCode = 1;
+    } else if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      console.error(`Fichier introuvable : ${(err as NodeJS.ErrnoException).path ?? ''}`);
+      process.exitCode = 1;
+    } else {
+      console.error(`Erreur inattendue : ${(err as Error).message}`);
+      process.exitCode = 1;
+    }
+  }
+}
+
+function describeSignature(s: SignatureReport, index: number): string[] {
+  const verdict = isIntact(s) ? 'valide' : 'INVALIDE';
+  const lines = [`Signature n°${index + 1}${s.fieldName ? ` (${s.fieldName})` : ''} : ${verdict}`];
+  lines.push(`  Signataire : ${s.signerName ?? '(inconnu)'}`);
+  if (s.signingTime) lines.push(`  Signée le : ${s.signingTime.toISOString()}`);
+  if (s.certificate) lines.push(`  Certificat valable du ${frenchDate(s.certificate.notBefore)} au ${frenchDate(s.certificate.notAfter)}`);
+  lines.push(`  Empreinte du document : ${s.digestOk ? 'conforme' : 'NON CONFORME (document modifié après signature)'}`);
+  lines.push(`  Signature cryptographique : ${s.signatureOk ? 'correcte' : 'INCORRECTE'}`);
+  if (s.signingCertificateOk !== null) lines.push(`  Lien signature-certificat : ${s.signingCertificateOk ? 'correct' : 'INCORRECT'}`);
+  lines.push(
+    s.coversWholeDocument
+      ? '  Couvre tout le document.'
+      : '  Ne couvre pas tout le document : des ajouts ont suivi (autre signature par exemple).',
+  );
+  if (s.problem) lines.push(`  Problème : ${s.problem}`);
+  return lines;
+}
+
+export function register(program: Command): void {
+  program
+    .command('sign')
+    .description('Signe un PDF (PAdES) avec le certificat de la commune (fichier .p12) ; mot de passe via GUICHET_P12_PASSWORD ou saisi au clavier')
+    .argument('<pdf>', 'PDF à signer')
+    .requiredOption('--p12 <fichier>', 'certificat PKCS#12 (.p12 / .pfx)')
+    .requiredOption('--out <fichier>', 'PDF signé à écrire')
+    .option('--reason <texte>', 'motif de la signature')
+    .option('--location <texte>', 'lieu de la signature')
+    .action((input: string, opts: { p12: string; out: string; reason?: string; location?: string }) =>
+      run(async () => {
+        if (resolve(input) === resolve(opts.out)) throw new UsageError('Le PDF signé doit être un autre fichier que le PDF d’origine (--out).');
+        const p12 = await readFile(opts.p12);
+        const password = process.env.GUICHET_P12_PASSWORD ?? (await askHidden('Mot de passe du certificat : '));
+        const { key, certificate } = signingKeyFromPkcs12(p12, password, new Date());
+        const result = await signPdf({ input, output: opts.out, key, reason: opts.reason, location: opts.location });
+        for (const line of describeCertificate(certificate)) console.log(line);
+        console.log(`PDF signé : ${opts.out} (champ ${result.fieldName})`);
+      }),
+    );
+
+  program
+    .command('verify')
+    .description('Vérifie les signatures d’un PDF (intégrité et cryptographie)')
+    .argument('<pdf>', 'PDF signé')
+    .option('--json', 'résultat en JSON')
+    .action((file: string, opts: { json?: boolean }) =>
+      run(async () => {
+        const report = await verifyPdf(file);
+        const ok = report.signatures.length > 0 && report.signatures.every(isIntact);
+        if (opts.json) console.log(JSON.stringify({ valid: ok, ...report }, null, 2));
+        else if (report.signatures.length === 0) console.log('Ce PDF ne contient aucune signature.');
+        else report.signatures.forEach((s, i) => console.log(describeSignature(s, i).join('\n')));
+        if (!ok) {
+          if (!opts.json) console.error(report.signatures.length === 0 ? 'Aucune signature à vérifier.' : 'Au moins une signature est invalide.');
+          process.exitCode = 1;
+        }
+      }),
+    );
+}
