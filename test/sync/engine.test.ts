@@ -1,0 +1,182 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestHub, type SeededCommune, type TestHub } from '../../hub-server/test-support.js';
+import { OFFLINE_MESSAGE } from '../../electron/hub-client/hub-client.js';
+import { MASS_DELETION_MIN_ROWS } from '../../shared/sync/protocol.js';
+import { openDemandReplica, type DemandReplica } from './demand-replica.js';
+import { startFlakyProxy, type FlakyProxy } from './flaky-proxy.js';
+
+/**
+ * The sync engine against a real hub over loopback HTTP, through a proxy that
+ * cuts connections and drops answers. Each test uses its own commune.
+ */
+let hub: TestHub;
+let hubUrl: string;
+let proxy: FlakyProxy;
+const replicas: DemandReplica[] = [];
+let nextInsee = 10001;
+
+beforeAll(async () => {
+  hub = await createTestHub('sqlite');
+  hubUrl = await hub.listen();
+  proxy = await startFlakyProxy(hubUrl);
+});
+afterAll(async () => {
+  for (const r of replicas) await r.close();
+  await proxy.close();
+  await hub.close();
+});
+
+async function commune(): Promise<SeededCommune> {
+  return hub.seedCommune({ insee: String(nextInsee++), services: ['electoral'] });
+}
+function replica(token: string, viaProxy = true): DemandReplica {
+  const r = openDemandReplica({ hubUrl: viaProxy ? proxy.url : hubUrl, token });
+  replicas.push(r);
+  return r;
+}
+
+describe('sync engine against a real hub', () => {
+  it('keeps changes queued while the hub is unreachable and sends them when it comes back', async () => {
+    const c = await commune();
+    const a = replica(c.maireToken);
+    const b = replica(c.secretaireToken, false);
+    proxy.refuse = true;
+    const d = a.createDemand();
+    const offline = await a.engine.runCycle();
+    expect(offline.online).toBe(false);
+    expect(offline.pending).toBe(1);
+    expect(offline.lastError).toMatchObject({ code: 'offline', message: OFFLINE_MESSAGE });
+    proxy.refuse = false;
+    const back = await a.engine.runCycle();
+    expect(back).toMatchObject({ online: true, pending: 0, lastError: null, rejected: [] });
+    // The local row now carries the hub's version, so the next edit is based on it.
+    expect(a.demands()[0].version).toBeGreaterThan(0);
+    await b.engine.runCycle();
+    expect(b.demands().map((x) => x.id)).toEqual([d.id]);
+  });
+
+  it('applies each change once when answers are lost (retries and later cycles)', async () => {
+    const c = await commune();
+    const a = replica(c.maireToken);
+    const ids = [a.createDemand().id, a.createDemand().id, a.createDemand().id];
+    const before = { ...proxy.stats };
+    // Answer lost once: the client retries within the call; the hub answers its stored results.
+    proxy.dropResponses(1, (m, p) => m === 'POST' && p.endsWith('/sync/push'));
+    // And the hub also receives the same push twice (a retry the client never saw).
+    proxy.duplicateRequests(1, (m, p) => m === 'POST' && p.endsWith('/sync/push'));
+    const s1 = await a.engine.runCycle();
+    expect(s1).toMatchObject({ pending: 0, rejected: [], lastError: null });
+
+    // Answer lost on every attempt: the cycle fails, the changes stay queued, the next cycle settles them.
+    a.setStatus(ids[0], 'instruction');
+    proxy.dropResponses(3, (m, p) => m === 'POST' && p.endsWith('/sync/push'));
+    const s2 = await a.engine.runCycle();
+    expect(s2.pending).toBe(1);
+    expect(s2.online).toBe(false);
+    const s3 = await a.engine.runCycle();
+    // Without idempotence, the re-sent change would be refused as stale (its base version moved on).
+    expect(s3).toMatchObject({ pending: 0, rejected: [], lastError: null });
+    expect(proxy.stats.dropped - before.dropped).toBe(4);
+    expect(proxy.stats.duplicated - before.duplicated).toBe(1);
+
+    const b = replica(c.secretaireToken, false);
+    await b.engine.runCycle();
+    expect(b.demands().map((x) => x.id).sort()).toEqual([...ids].sort());
+    expect(b.demands().find((x) => x.id === ids[0])!.data.status).toBe('instruction');
+    expect(b.demands()).toEqual(a.demands());
+  });
+
+  it('rebases a second offline edit of a record on the hub version of the first', async () => {
+    const c = await commune();
+    const a = replica(c.maireToken);
+    const d = a.createDemand();
+    a.setStatus(d.id, 'instruction');
+    a.setStatus(d.id, 'acceptee');
+    const s = await a.engine.runCycle();
+    expect(s).toMatchObject({ pending: 0, rejected: [] });
+    const b = replica(c.secretaireToken, false);
+    await b.engine.runCycle();
+    expect(b.demands()[0].data.status).toBe('acceptee');
+    expect(b.demands()).toEqual(a.demands());
+  });
+
+  it('shows a stale change as rejected with the reason, and the hub version on screen', async () => {
+    const c = await commune();
+    const a = replica(c.maireToken);
+    const b = replica(c.secretaireToken);
+    const d = a.createDemand();
+    await a.engine.runCycle();
+    await b.engine.runCycle();
+    a.setStatus(d.id, 'acceptee');
+    b.setStatus(d.id, 'refusee'); // made while b had not seen a's change
+    await a.engine.runCycle();
+    const s = await b.engine.runCycle();
+    expect(s.pending).toBe(0);
+    expect(s.rejected).toHaveLength(1);
+    expect(s.rejected[0]).toMatchObject({ collection: 'electoral.demands', recordId: d.id, summary: 'Demande : statut refusee', reason: { code: 'stale_version' } });
+    expect(s.rejected[0].reason.message).toMatch(/modifiée sur un autre poste/);
+    expect(b.demands()[0].data.status).toBe('acceptee');
+    expect(b.demands()).toEqual(a.demands());
+    const dismissed = b.engine.dismissRejected(s.rejected[0].mutationId);
+    expect(dismissed.rejected).toEqual([]);
+  });
+
+  it('stops before a pull that deletes most of a table, applies it only once confirmed', async () => {
+    const c = await commune();
+    const a = replica(c.maireToken);
+    const b = replica(c.secretaireToken);
+    const made = Array.from({ length: MASS_DELETION_MIN_ROWS + 2 }, () => a.createDemand());
+    await a.engine.runCycle();
+    await b.engine.runCycle();
+    expect(b.demands()).toHaveLength(made.length);
+    for (const d of made.slice(0, 8)) a.remove(d.id);
+    expect((await a.engine.runCycle()).pending).toBe(0);
+
+    const blocked = await b.engine.runCycle();
+    expect(blocked.phase).toBe('blocked');
+    expect(blocked.massDeletion).toEqual({ collection: 'electoral.demands', localCount: 12, toDelete: 8 });
+    expect(b.demands()).toHaveLength(12);
+    // Refused: nothing applied, still blocked; the next cycle asks again.
+    const refused = await b.engine.confirmMassDeletion(false);
+    expect(refused.phase).toBe('blocked');
+    expect(b.demands()).toHaveLength(12);
+    const again = await b.engine.runCycle();
+    expect(again.massDeletion).toMatchObject({ toDelete: 8 });
+    const accepted = await b.engine.confirmMassDeletion(true);
+    expect(accepted.massDeletion).toBeNull();
+    expect(accepted.phase).toBe('idle');
+    expect(b.demands()).toEqual(a.demands());
+    expect(b.demands()).toHaveLength(4);
+  });
+
+  it('lays a snapshot down on resync without losing a change queued meanwhile', async () => {
+    const c = await commune();
+    const a = replica(c.maireToken);
+    const b = replica(c.secretaireToken);
+    for (let i = 0; i < 3; i++) a.createDemand();
+    await a.engine.runCycle();
+    await b.engine.runCycle();
+    // The hub's history no longer matches b's cursor (e.g. hub restored from a backup).
+    b.db.prepare("UPDATE sync_state SET value = '999999' WHERE key = 'cursor'").run();
+    let typed: string | null = null;
+    b.wrapHub((h) => ({
+      ...h,
+      snapshot: async (q) => {
+        const page = await h.snapshot(q);
+        // The user creates a demand while the snapshot downloads.
+        if (!typed) typed = b.createDemand().id;
+        return page;
+      },
+    }));
+    const s = await b.engine.runCycle();
+    expect(s.lastError).toBeNull();
+    expect(s.pending).toBe(1);
+    expect(b.demands().map((x) => x.id)).toContain(typed);
+    expect(b.demands()).toHaveLength(4);
+    expect(Number((b.db.prepare("SELECT value FROM sync_state WHERE key = 'cursor'").get() as { value: string }).value)).toBeLessThan(999999);
+    const s2 = await b.engine.runCycle();
+    expect(s2.pending).toBe(0);
+    await a.engine.runCycle();
+    expect(a.demands()).toEqual(b.demands());
+  });
+});
