@@ -77,16 +77,16 @@ export function httpBridge(secret: string | null, base = ''): RawBridge {
           body: JSON.stringify(toWire(input)),
         });
       } catch (e) {
-        return { ok: false, error: { code: 'internal', message: UNREACHABLE, detail: String(e) } };
+        return { ok: false, error: { code: "internal", message: UNREACHABLE, detail: String(e) } };
       }
-      if (res.status === 401 || res.status === 403) {
-        return { ok: false, error: { code: 'unauthenticated', message: 'Cette page n’est plus autorisée. Relancez Guichet pour l’ouvrir à nouveau.' } };
-      }
+      // The web host answers errors as envelopes too (401 with a French message, 413…).
       try {
-        return fromWire(await res.json()) as Envelope<unknown>;
+        const body = fromWire(await res.json()) as Envelope<unknown>;
+        if (body && typeof body === 'object' && 'ok' in body) return body;
       } catch {
-        return { ok: false, error: { code: 'internal', message: UNREACHABLE, detail: `HTTP ${res.status}` } };
+        // not JSON: fall through
       }
+      return { ok: false, error: { code: 'internal', message: UNREACHABLE, detail: `HTTP ${res.status}` } };
     },
     on(event, listener) {
       let set = listeners.get(event);

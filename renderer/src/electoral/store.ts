@@ -100,7 +100,10 @@ export const useImport = create<ImportStore>((set, get) => ({
     try {
       const content = new Uint8Array(await file.arrayBuffer());
       const preview = await api().invoke('electoral:import-preview', { fileName: file.name, content });
-      set({ step: 'preview', preview, diffPage: { offset: 0, total: preview.diff.added + preview.diff.removed + preview.diff.changedBureau + preview.diff.changedAddress, items: preview.diffSample.slice(0, DIFF_PAGE) } });
+      const total = preview.diff.added + preview.diff.removed + preview.diff.changedBureau + preview.diff.changedAddress;
+      set({ step: 'preview', preview, diffPage: { offset: 0, total, items: preview.diffSample.slice(0, DIFF_PAGE) } });
+      // The sample may be shorter than a page: fetch a full first page then.
+      if (preview.diffSample.length < Math.min(DIFF_PAGE, total)) await get().showDiff(0);
     } catch (e) {
       set({ step: 'choose', error: errorOf(e) });
     } finally {
