@@ -19,6 +19,8 @@ export interface FlakyProxy {
   dropResponses(count: number, match?: (method: string, path: string) => boolean): void;
   duplicateRequests(count: number, match?: (method: string, path: string) => boolean): void;
   readonly stats: { forwarded: number; dropped: number; duplicated: number; refused: number };
+  /** Every request seen (method, path, headers), oldest first. */
+  readonly requests: Array<{ method: string; path: string; headers: IncomingMessage['headers']; bytes: number }>;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export async function startFlakyProxy(target: string): Promise<FlakyProxy> {
   const dups: Rule[] = [];
   const stats = { forwarded: 0, dropped: 0, duplicated: 0, refused: 0 };
   const sockets = new Set<Socket>();
+  const requests: FlakyProxy['requests'] = [];
 
   const take = (rules: Rule[], method: string, path: string): boolean => {
     const rule = rules.find((r) => r.left > 0 && r.match(method, path));
@@ -72,6 +75,7 @@ export async function startFlakyProxy(target: string): Promise<FlakyProxy> {
       dups.push({ left: count, match });
     },
     stats,
+    requests,
     async close() {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -84,6 +88,7 @@ export async function startFlakyProxy(target: string): Promise<FlakyProxy> {
     const body = Buffer.concat(chunks);
     const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0];
+    requests.push({ method, path, headers: req.headers, bytes: body.length });
     if (proxy.refuse) {
       stats.refused++;
       req.socket.destroy();
