@@ -1,7 +1,4 @@
-import { createReadStream } from 'node:fs';
 import { readFileSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import compress from '@fastify/compress';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
@@ -17,6 +14,7 @@ import { dialectOf } from './db/dialect.js';
 import type { HubDatabase } from './db/schema.js';
 import { createHubLogger } from './log.js';
 import { registerSyncRoutes } from './sync/routes.js';
+import { registerUpdateRoutes } from './updates/routes.js';
 
 export const HUB_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -110,28 +108,7 @@ export async function buildHub(options: BuildHubOptions): Promise<FastifyInstanc
 
   await registerAccountsRoutes(app, { db, rateLimit: options.rateLimit });
   await registerSyncRoutes(app, { db });
-  if (options.updatesDir) registerUpdatesFeed(app, options.updatesDir);
+  if (options.updatesDir) registerUpdateRoutes(app, { dir: options.updatesDir });
 
   return app;
-}
-
-const UPDATE_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/;
-const UPDATE_TYPES: Record<string, string> = { '.yml': 'text/yaml; charset=utf-8', '.yaml': 'text/yaml; charset=utf-8', '.json': 'application/json' };
-
-/** The desktop update feed (latest.yml + installers): public, flat folder, no path traversal. */
-function registerUpdatesFeed(app: FastifyInstance, dir: string): void {
-  app.get('/updates/:file', { config: { public: true }, compress: false }, async (request, reply) => {
-    const { file } = request.params as { file: string };
-    const notFound = new GuichetError('not_found', "Ce fichier de mise à jour n'existe pas.", `updates/${file.slice(0, 60)}`);
-    if (!UPDATE_FILE.test(file) || file.includes('..')) throw notFound;
-    const path = join(dir, file);
-    const info = await stat(path).catch(() => null);
-    if (!info?.isFile()) throw notFound;
-    const ext = file.slice(file.lastIndexOf('.')).toLowerCase();
-    return reply
-      .header('content-type', UPDATE_TYPES[ext] ?? 'application/octet-stream')
-      .header('content-length', info.size)
-      .header('cache-control', 'no-cache')
-      .send(createReadStream(path));
-  });
 }
