@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tar from 'tar';
@@ -23,6 +23,20 @@ async function packDir(dir: string, names: string[]): Promise<Buffer> {
   const stream = tar.c({ gzip: true, cwd: dir, portable: true, noDirRecurse: true }, names);
   for await (const chunk of stream as AsyncIterable<Buffer>) chunks.push(chunk);
   return Buffer.concat(chunks);
+}
+
+/** Pack in-memory files as a tar.gz without any check (tests of the receiving side, re-packing). */
+export async function packEntries(entries: ArchiveEntry[]): Promise<Buffer> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'actes-pack-'));
+  try {
+    for (const e of entries) {
+      await mkdir(path.dirname(path.join(dir, e.name)), { recursive: true });
+      await writeFile(path.join(dir, e.name), e.content);
+    }
+    return await packDir(dir, entries.map((e) => e.name));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 /** Read every entry of a tar.gz in memory, folders and nested paths included (callers decide what is acceptable). */

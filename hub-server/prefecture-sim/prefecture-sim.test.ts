@@ -1,0 +1,145 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildActeMessage, buildAnnulationMessage } from '../acts/actes-format/build-acte.js';
+import { buildEnvelope } from '../acts/actes-format/build-envelope.js';
+import { buildTransmissionArchive, packEntries } from '../acts/actes-format/archive.js';
+import { commune, pdf, sampleActe, tiers } from '../acts/actes-format/test-fixtures.js';
+import { assertValidActesXml } from '../acts/actes-format/xsd-validate.js';
+import type { ActesReturnEvent } from '../acts/mailbox/extract-returns.js';
+import { startActesMailbox, type ActesMailbox } from '../acts/mailbox/smtp-receiver.js';
+import { closeEndpoint, postArchive, type MinistryEndpoint } from '../acts/transport/post-archive.js';
+import { startPrefectureSim, type PrefectureSim } from './prefecture-sim.js';
+import { loadOrCreateCertificate } from './self-signed-cert.js';
+
+describe('prefecture simulator: HTTPS in, SMTP out', () => {
+  let dataDir: string;
+  let mailbox: ActesMailbox;
+  let sim: PrefectureSim;
+  let endpoint: MinistryEndpoint;
+  const returns: ActesReturnEvent[] = [];
+  const invalidOutgoing: string[] = [];
+  let serial = 0;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'prefsim-'));
+    mailbox = await startActesMailbox({
+      onReturn: async (e) => {
+        // Everything the simulator sends must itself be valid against the XSD (except nothing).
+        await assertValidActesXml(e.files.filter((f) => f.name.endsWith('.xml')).map((f) => ({ fileName: f.name, content: f.content }))).catch((err) => invalidOutgoing.push(String(err.detail)));
+        returns.push(e);
+      },
+    });
+    sim = await startPrefectureSim({ dataDir, smtp: { host: '127.0.0.1', port: mailbox.port }, classificationDate: '2019-04-18', today: () => '2026-11-28' });
+    endpoint = { url: `${sim.url}/actes`, caCertPem: sim.caCertPem };
+  }, 60_000);
+  afterAll(async () => {
+    closeEndpoint(endpoint);
+    await sim?.close();
+    await mailbox?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function transmit(messages: Parameters<typeof buildTransmissionArchive>[0]['messages']) {
+    const t = await buildTransmissionArchive({ tiers, commune, date: '2026-11-28', serial: ++serial, messages });
+    await postArchive(endpoint, t.archiveName, t.archive);
+    await sim.idle();
+    return t;
+  }
+  const take = () => returns.splice(0);
+
+  it('an act posted over HTTPS gets an ARActe by mail, routed back to the right act', async () => {
+    const t = await transmit([buildActeMessage(sampleActe())]);
+    const [r] = take();
+    expect(r).toMatchObject({ type: 'ARActe', siren: '211003876', numeroInterne: 'DEL2026_042', idActe: '010-211003876-20261120-DEL2026_042-DE' });
+    if (r.message.type !== 'ARActe') throw new Error();
+    expect(r.message.dateReception).toBe('2026-11-28');
+    expect(r.message.acte.objet).toBe('Dénomination de la rue « Œuvre » & place de l’Église');
+    expect(r.message.classificationDateVersionEnCours).toBe('2019-04-18');
+    expect(r.files[0].name).toMatch(/^010-211003876-20261120-DEL2026_042-DE-1-2_\d+\.xml$/);
+    expect((await readdir(path.join(dataDir, 'received'))).some((f) => f.endsWith(t.archiveName))).toBe(true);
+    expect(invalidOutgoing).toEqual([]);
+  });
+
+  it('a stale classification version yields AnomalieActe 002 (ODT-VERIF-01)', async () => {
+    await transmit([buildActeMessage(sampleActe({ numeroInterne: 'DEL2026_043', classificationDateVersion: '2017-04-19' }))]);
+    const [r] = take();
+    expect(r).toMatchObject({ type: 'AnomalieActe', siren: '211003876', numeroInterne: 'DEL2026_043', message: { nature: '002', classificationDateVersionEnCours: '2019-04-18' } });
+    expect(invalidOutgoing).toEqual([]);
+  });
+
+  it('a malformed act (invalid against the XSD) yields AnomalieActe 001 naming the problem', async () => {
+    const good = buildActeMessage(sampleActe({ numeroInterne: 'DEL2026_044' }));
+    const badXml = Buffer.from(good.xml.toString('latin1').replace('<actes:DocumentPapier>N</actes:DocumentPapier>', ''), 'latin1');
+    const env = buildEnvelope({ tiers, commune, date: '2026-11-28', serial: 900, formulaires: [good.fileName] });
+    const archive = await packEntries([{ name: env.fileName, content: env.xml }, { name: good.fileName, content: badXml }, ...good.documents.map((d) => ({ name: d.fileName, content: Buffer.from(d.content) }))]);
+    await postArchive(endpoint, `GUI-${env.fileName.replace('.xml', '')}.tar.gz`, archive);
+    await sim.idle();
+    const [r] = take();
+    expect(r).toMatchObject({ type: 'AnomalieActe', numeroInterne: 'DEL2026_044', message: { nature: '001' } });
+    if (r.message.type === 'AnomalieActe') expect(r.message.detail).toMatch(/schéma.*DocumentPapier/);
+    expect(invalidOutgoing).toEqual([]);
+  });
+
+  it('a bad archive (not flat, or wrongly named) yields AnomalieEnveloppe', async () => {
+    const m = buildActeMessage(sampleActe({ numeroInterne: 'DEL2026_045' }));
+    const env = buildEnvelope({ tiers, commune, date: '2026-11-28', serial: 901, formulaires: [m.fileName] });
+    const entries = [{ name: env.fileName, content: env.xml }, { name: `docs/${m.fileName}`, content: m.xml }];
+    await postArchive(endpoint, `GUI-${env.fileName.replace('.xml', '')}.tar.gz`, await packEntries(entries));
+    await postArchive(endpoint, 'mauvais-nom.tar.gz', await packEntries([{ name: env.fileName, content: env.xml }, { name: m.fileName, content: m.xml }]));
+    await sim.idle();
+    const got = take();
+    expect(got.map((r) => [r.type, r.siren, r.files[0].name])).toEqual([
+      ['AnomalieEnveloppe', '211003876', `ANO_${env.fileName}`],
+      ['AnomalieEnveloppe', '211003876', `ANO_${env.fileName}`],
+    ]);
+    const details = got.map((r) => (r.message.type === 'AnomalieEnveloppe' ? r.message.detail : ''));
+    expect(details[0]).toMatch(/plate/);
+    expect(details[1]).toMatch(/Nom d'archive non conforme/);
+  });
+
+  it('letters 2-1, 3-1, 4-1, 5-1 sent on command reach the act, with their PDF', async () => {
+    const id = '010-211003876-20261120-DEL2026_042-DE';
+    for (const type of ['2-1', '3-1', '4-1', '5-1'] as const) {
+      const res = await fetchJson(`${sim.url}/admin/letters`, { idActe: id, type });
+      expect(res.status).toBe(202);
+    }
+    const got = take();
+    expect(got.map((r) => [r.type, r.idActe, r.siren, r.numeroInterne])).toEqual([
+      ['CourrierSimple', id, '211003876', 'DEL2026_042'],
+      ['DemandePieceComplementaire', id, '211003876', 'DEL2026_042'],
+      ['LettreObservations', id, '211003876', 'DEL2026_042'],
+      ['DefereTA', id, '211003876', 'DEL2026_042'],
+    ]);
+    expect(got.every((r) => r.files.length === 2 && r.files[1].content.subarray(0, 5).toString() === '%PDF-')).toBe(true);
+    expect((await fetchJson(`${sim.url}/admin/letters`, { idActe: '010-211003876-20261120-INCONNU-DE', type: '2-1' })).status).toBe(404);
+    expect(invalidOutgoing).toEqual([]);
+  });
+
+  it('an annulation of an acknowledged act gets ARAnnulation', async () => {
+    await transmit([buildAnnulationMessage('010-211003876-20261120-DEL2026_042-DE')]);
+    expect(take().map((r) => [r.type, r.idActe])).toEqual([['ARAnnulation', '010-211003876-20261120-DEL2026_042-DE']]);
+  });
+
+  it('the hub refuses a server that does not present the pinned certificate', async () => {
+    const otherDir = await mkdtemp(path.join(tmpdir(), 'prefsim-other-'));
+    const foreign = await loadOrCreateCertificate(otherDir);
+    const ep = { url: endpoint.url, caCertPem: foreign.certPem };
+    await expect(postArchive(ep, 'x.tar.gz', pdf)).rejects.toThrow(/injoignable/);
+    closeEndpoint(ep);
+    await rm(otherDir, { recursive: true, force: true });
+  });
+
+  async function fetchJson(url: string, body: unknown): Promise<{ status: number }> {
+    const https = await import('node:https');
+    return new Promise((resolve, reject) => {
+      const req = https.request(url, { method: 'POST', ca: sim.caCertPem, headers: { 'content-type': 'application/json' } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify(body));
+    });
+  }
+});
