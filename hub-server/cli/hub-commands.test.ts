@@ -1,0 +1,94 @@
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SessionGrant } from '../../shared/accounts/types.js';
+import { buildHub } from '../app.js';
+import { openHubDb } from '../db/open.js';
+import { createHubLogger } from '../log.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const GUICHET = join(ROOT, 'build/guichet.mjs');
+
+function guichet(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const { DATABASE_URL: _ignored, ...base } = process.env;
+    execFile(process.execPath, [GUICHET, ...args], { cwd: ROOT, env: { ...base, GUICHET_LOG_LEVEL: 'silent', ...env } }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+// Each spawn starts tsx from scratch (seconds on a loaded machine): the verbs' logic is covered in accounts/admin.test.ts.
+describe('guichet hub admin (CLI, SQLite data dir)', { timeout: 90_000 }, () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'guichet-cli-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('registers a commune from the official code, refuses unknown codes and usage errors', async () => {
+    const ok = await guichet(['hub', 'admin', 'add-commune', '--insee', '10387', '--services', 'electoral', '--data', dir]);
+    expect(ok).toMatchObject({ code: 0 });
+    expect(ok.stdout).toContain('Troyes (10387, SIREN 211003744)');
+
+    const unknown = await guichet(['hub', 'admin', 'add-commune', '--insee', '99999', '--data', dir]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('ne correspond à aucune commune');
+    const usage = await guichet(['hub', 'admin', 'add-commune', '--data', dir]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("required option '--insee");
+  });
+
+  it('issues an enrollment code that enrolls the maire once, then lists and revokes the device', async () => {
+    const issued = await guichet(['hub', 'admin', 'enrollment-code', '--insee', '10387', '--data', dir]);
+    expect(issued.code).toBe(0);
+    const code = /Code d'inscription : ([A-Z0-9-]+)/.exec(issued.stdout)?.[1];
+    expect(code).toMatch(/^[A-Z0-9]{4}(-[A-Z0-9]{4}){3}$/);
+
+    const db = await openHubDb({ file: join(dir, 'hub.sqlite') });
+    const app = await buildHub({ db, log: createHubLogger({ level: 'silent' }) });
+    const enroll = await app.inject({ method: 'POST', url: '/api/v1/enroll', payload: { code, username: 'maire', displayName: 'Le maire', password: 'un-mot-de-passe-solide', deviceName: 'PC du maire' } });
+    expect(enroll.statusCode).toBe(200);
+    const grant = enroll.json<SessionGrant>();
+
+    const devices = await guichet(['hub', 'admin', 'list-devices', '--insee', '10387', '--json', '--data', dir]);
+    expect(JSON.parse(devices.stdout)).toEqual([expect.objectContaining({ id: grant.device.id, name: 'PC du maire', username: 'maire', revoked: false })]);
+    const revoked = await guichet(['hub', 'admin', 'revoke-device', '--id', grant.device.id, '--data', dir]);
+    expect(revoked.code).toBe(0);
+    const after = await app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${grant.token}` } });
+    expect(after.statusCode).toBe(401);
+    await app.close();
+    await db.destroy();
+  });
+
+  it('creates a département admin with the password from the environment, never printing it', async () => {
+    const created = await guichet(['hub', 'admin', 'create-admin', '--username', 'helpdesk', '--data', dir], { GUICHET_ADMIN_PASSWORD: 'mot-de-passe-admin-long' });
+    expect(created.code).toBe(0);
+    expect(created.stdout + created.stderr).not.toContain('mot-de-passe-admin-long');
+    const db = await openHubDb({ file: join(dir, 'hub.sqlite') });
+    const admin = await db.selectFrom('admins').selectAll().executeTakeFirstOrThrow();
+    await db.destroy();
+    expect(admin.username).toBe('helpdesk');
+    expect(admin.password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
+  });
+
+  it('serves on a free port and stops cleanly on SIGTERM', async () => {
+    const child = spawn(process.execPath, [GUICHET, 'hub', 'serve', '--port', '0', '--data', dir], { cwd: ROOT, env: { ...process.env, DATABASE_URL: '', GUICHET_LOG_LEVEL: 'warn' } });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk) => {
+        out += String(chunk);
+        const m = /à l'écoute sur (http:\/\/[0-9.:]+)/.exec(out);
+        if (m) resolve(m[1]);
+      });
+      child.once('exit', (code) => reject(new Error(`exited ${code}`)));
+    });
+    const health = await fetch(`${url}/health`);
+    expect(await health.json()).toMatchObject({ status: 'ok', db: 'sqlite' });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
