@@ -15,6 +15,7 @@ export async function main(argv: string[]): Promise<number> {
     () => import('../../hub-server/cli/hub-commands.js'),
     () => import('../../electron/cli/client-commands.js'),
     () => import('./demo-command.js'),
+    () => import('../../hub-server/prefecture-sim/cli.js'),
     () => import('./bench-command.js'),
     () => import('../../electron/cli/sign-commands.js'),
   ];
