@@ -184,12 +184,19 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
   return { window, core, updates };
 }
 
+/** The real core and electron-updater (exported so the bundle smoke test drives exactly what ships). */
+export const productionDeps: ShellDeps = {
+  createCore: async (args) => (await import('../core/client-core.js')).createClientCore(args),
+  loadUpdater: async () => {
+    // From the CJS bundle, import() of this CJS package exposes its lazy `autoUpdater` getter on `default` only.
+    const mod = (await import('electron-updater')) as typeof import('electron-updater') & { default?: typeof import('electron-updater') };
+    return (mod.default ?? mod).autoUpdater as unknown as UpdaterLike;
+  },
+};
+
 // Started only inside the Electron runtime; tests import this module with `electron` mocked.
 if (process.versions.electron) {
-  startShell({
-    createCore: async (args) => (await import('../core/client-core.js')).createClientCore(args),
-    loadUpdater: async () => (await import('electron-updater')).autoUpdater as unknown as UpdaterLike,
-  }).catch((err: unknown) => {
+  startShell(productionDeps).catch((err: unknown) => {
     console.error('Guichet : échec du démarrage', err instanceof Error ? err.message : err);
     app.exit(1);
   });

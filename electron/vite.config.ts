@@ -1,0 +1,51 @@
+import { builtinModules } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+/**
+ * Bundles the Electron entry points, one pass each (`--mode main`, then
+ * `--mode preload`): with both inputs in one pass, shared code is split into
+ * a chunk the preload would have to require(), which a sandboxed preload
+ * cannot do. Output is CommonJS (.cjs) because the root package is ESM.
+ *
+ * main.cjs holds the shell, the client core and shared/ code. Kept outside:
+ * electron (the runtime), better-sqlite3 (native, unpacked from the asar),
+ * electron-updater (requires electron lazily) and Node builtins.
+ * preload.cjs is self-contained except for `electron`.
+ */
+const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
+
+const ENTRIES = {
+  main: here('./shell/main.ts'),
+  preload: here('./shell/preload.ts'),
+} as const;
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+const MAIN_EXTERNALS: (string | RegExp)[] = ['electron', 'better-sqlite3', /^electron-updater(\/.*)?$/, ...nodeBuiltins];
+const PRELOAD_EXTERNALS: (string | RegExp)[] = ['electron'];
+
+export default defineConfig(({ mode }) => {
+  if (mode !== 'main' && mode !== 'preload') throw new Error(`electron/vite.config.ts: --mode main or --mode preload (got "${mode}")`);
+  const external = mode === 'main' ? MAIN_EXTERNALS : PRELOAD_EXTERNALS;
+  return {
+    root: here('.'),
+    publicDir: false,
+    logLevel: 'warn',
+    // Bundle every dependency except the externals above.
+    ssr: { noExternal: true, external: external.filter((e): e is string => typeof e === 'string') },
+    build: {
+      ssr: ENTRIES[mode],
+      outDir: here('../dist/electron'),
+      // The main pass cleans the folder; the preload pass adds to it.
+      emptyOutDir: mode === 'main',
+      target: 'node22', // Electron 45 ships Node 22
+      minify: false,
+      sourcemap: true,
+      rolldownOptions: {
+        external,
+        output: { format: 'cjs', entryFileNames: `${mode}.cjs`, codeSplitting: false },
+      },
+    },
+    define: mode === 'preload' ? { 'process.env.NODE_ENV': JSON.stringify('production') } : {},
+  };
+});
