@@ -51,6 +51,11 @@ export function hubRoutes(app: FastifyInstance): readonly HubRouteInfo[] {
   return routesByApp.get(app) ?? [];
 }
 
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
 /** Build the hub HTTP application (not listening). The caller owns `db`. */
 export async function buildHub(options: BuildHubOptions): Promise<FastifyInstance> {
   const { db } = options;
@@ -78,6 +83,11 @@ export async function buildHub(options: BuildHubOptions): Promise<FastifyInstanc
       status = 400;
       body = { code: 'invalid_input', message: issue?.message ?? 'Données invalides.', detail: `${issue?.path.join('.') || '(racine)'}: ${issue?.code ?? ''}` };
       request.log.info({ code: body.code, detail: body.detail }, 'invalid input');
+    } else if (isUniqueViolation(error)) {
+      // Two requests raced past the application's own duplicate check.
+      status = 409;
+      body = { code: 'conflict', message: 'Cette donnée existe déjà (enregistrée entre-temps par une autre demande).', detail: 'unique constraint' };
+      request.log.info({ code: body.code }, 'unique violation');
     } else if (typeof (error as FastifyError).statusCode === 'number' && (error as FastifyError).statusCode! < 500) {
       status = (error as FastifyError).statusCode!;
       body = { code: status === 429 ? 'rate_limited' : 'bad_request', message: fastifyErrorMessage(status), detail: (error as FastifyError).code ?? error.message };

@@ -32,7 +32,14 @@ export async function registerAccountsRoutes(app: FastifyInstance, opts: { db: K
     },
   });
 
+  // Codes carry ~78 bits, so guessing is hopeless anyway; this keeps a script from hammering scrypt.
+  const checkEnrollRate = app.createRateLimit({ max: 2 * (opts.rateLimit?.max ?? 10), timeWindow: opts.rateLimit?.windowMs ?? 15 * 60_000, keyGenerator: (request) => `enroll|${request.ip}` });
+
   app.post(HUB_ROUTES.enroll.path, { config: { public: true } }, async (request): Promise<SessionGrant> => {
+    const limit = await checkEnrollRate(request);
+    if (!limit.isAllowed && limit.isExceeded) {
+      throw new GuichetError('rate_limited', `Trop de tentatives d'inscription. Réessayez dans ${Math.max(1, Math.ceil(limit.ttlInSeconds / 60))} minute(s).`, 'enroll rate limit');
+    }
     const input = enrollRequestSchema.parse(request.body);
     const passwordHash = await hashPassword(input.password);
     return db.transaction().execute(async (trx) => {
