@@ -20,7 +20,9 @@ class NodeHttpExecutor extends HttpExecutor<ClientRequest> {
 function provider(feedUrl: string, platform: 'win32' | 'linux') {
   // The updater argument only needs `channel` and `isAddNoCacheQuery` for the generic provider.
   const updater = { channel: null, isAddNoCacheQuery: false } as unknown as ConstructorParameters<typeof GenericProvider>[1];
-  return new GenericProvider({ provider: 'generic', url: feedUrl }, updater, { platform, executor: new NodeHttpExecutor(), isUseMultipleRangeRequest: false });
+  // The runtime options type names Electron's executor; any HttpExecutor does the same job for these calls.
+  const executor = new NodeHttpExecutor() as unknown as ConstructorParameters<typeof GenericProvider>[2]['executor'];
+  return new GenericProvider({ provider: 'generic', url: feedUrl }, updater, { platform, executor, isUseMultipleRangeRequest: false });
 }
 
 describe('update feed: electron-updater GenericProvider against the hub route', () => {
