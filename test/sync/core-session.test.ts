@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestHub, TEST_PASSWORD, type SeededCommune, type TestHub } from '../../hub-server/test-support.js';
+import { createHubClient } from '../../electron/hub-client/hub-client.js';
+import pino from 'pino';
+import { call, openCore, refusal } from './core-harness.js';
+
+let hub: TestHub;
+let hubUrl: string;
+let troyes: SeededCommune;
+let nogent: SeededCommune;
+
+beforeAll(async () => {
+  hub = await createTestHub('sqlite');
+  hubUrl = await hub.listen();
+  troyes = await hub.seedCommune({ insee: '10387', services: ['electoral'] });
+  nogent = await hub.seedCommune({ insee: '10268', services: ['electoral'] });
+});
+afterAll(async () => hub.close());
+
+const login = (insee: string, username = 'maire') => ({ hubUrl, insee, username, password: TEST_PASSWORD, deviceName: 'PC accueil' });
+const demand = { kind: 'inscription', electorId: null, applicant: { birthName: 'MARTIN', usageName: null, firstNames: 'Léa', birthDate: '2001-05-04' }, newAddress: null, newBureauCode: null, comment: null };
+
+describe('client core: session and dispatcher', () => {
+  it('refuses domain channels before login and invalid input with a French message', async () => {
+    const core = await openCore();
+    try {
+      expect(await call(core, 'session:get', null)).toMatchObject({ status: 'not_enrolled', user: null });
+      expect(await refusal(core, 'electoral:demands', { status: null })).toMatchObject({ code: 'unauthenticated', message: 'Connectez-vous pour continuer.' });
+      const bad = await refusal(core, 'session:login', { ...login('10387'), hubUrl: 'pas une adresse' });
+      expect(bad).toMatchObject({ code: 'invalid_input', message: "L'adresse du hub n'est pas valide." });
+      const wrongType = await refusal(core, 'session:login', { ...login('10387'), password: 12 });
+      expect(wrongType.code).toBe('invalid_input');
+      expect(wrongType.message).toMatch(/attendu/);
+      expect(await refusal(core, 'nope:nothing' as never, null)).toMatchObject({ code: 'bad_request' });
+      const wrong = await refusal(core, 'session:login', { ...login('10387'), password: 'mauvais-mot-de-passe' });
+      expect(wrong.code).toBe('unauthenticated');
+    } finally {
+      await core.close();
+    }
+  });
+
+  it('logs in, keeps the token out of SQLite, works offline from the stored session, logs out on the hub', async () => {
+    const core = await openCore();
+    const state = await call(core, 'session:login', login('10387'));
+    expect(state).toMatchObject({ status: 'logged_in', hubUrl, deviceName: 'PC accueil', user: { username: 'maire', role: 'maire' }, commune: { insee: '10387' } });
+    expect(state.permissions).toContain('electoral.read');
+    expect(state.services).toEqual(['electoral']);
+    const token = JSON.parse(readFileSync(join(core.dataDir, 'secrets.json'), 'utf8'))['hub-session-token'] as string;
+    expect(token.length).toBeGreaterThan(10);
+    await core.close();
+    const dbBytes = readFileSync(join(core.dataDir, 'guichet.sqlite')).toString('latin1') + readFileSync(join(core.dataDir, 'logs', 'guichet.log'), 'utf8');
+    expect(dbBytes).not.toContain(token);
+
+    // Reopened with the hub unreachable (nobody listening there): the session is still known.
+    const offline = await openCore(core.dataDir);
+    try {
+      offline.session.state();
+      expect(await call(offline, 'session:get', null)).toMatchObject({ status: 'logged_in', commune: { insee: '10387' } });
+      expect(await call(offline, 'electoral:demands', { status: null })).toEqual([]);
+      const loggedOut = await call(offline, 'session:logout', null);
+      expect(loggedOut).toMatchObject({ status: 'logged_out', hubUrl, user: { username: 'maire' } });
+      expect(JSON.parse(readFileSync(join(core.dataDir, 'secrets.json'), 'utf8'))['hub-session-token']).toBeUndefined();
+      // The hub revoked it too.
+      const client = createHubClient({ baseUrl: hubUrl, token: () => token, clientSchema: 2, log: pino({ level: 'silent' }), retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+      await expect(client.me()).rejects.toMatchObject({ code: 'unauthenticated' });
+    } finally {
+      await offline.close();
+    }
+  });
+
+  it('never mixes communes: refuses while changes are queued, clears the replica otherwise', async () => {
+    const core = await openCore();
+    try {
+      await call(core, 'session:login', login('10387'));
+      await call(core, 'electoral:create-demand', demand);
+      expect((await call(core, 'sync:state', null)).pending).toBe(1);
+      await call(core, 'session:logout', null);
+      const refused = await refusal(core, 'session:login', login('10268'));
+      expect(refused.code).toBe('conflict');
+      expect(refused.message).toMatch(/pas encore été envoyées/);
+
+      await call(core, 'session:login', login('10387'));
+      expect((await call(core, 'sync:now', null)).pending).toBe(0);
+      expect(await call(core, 'electoral:demands', { status: null })).toHaveLength(1);
+      await call(core, 'session:login', login('10268'));
+      expect(await call(core, 'electoral:demands', { status: null })).toEqual([]);
+      const s = await call(core, 'sync:now', null);
+      expect(s).toMatchObject({ pending: 0, lastError: null });
+      expect(await call(core, 'electoral:demands', { status: null })).toEqual([]);
+    } finally {
+      await core.close();
+    }
+  });
+
+  it('a role without electoral.read gets forbidden, and a revoked device drops to logged_out', async () => {
+    const core = await openCore();
+    try {
+      await call(core, 'session:login', login('10387', 'consultation'));
+      expect((await refusal(core, 'electoral:demands', { status: null })).code).toBe('forbidden');
+      expect((await refusal(core, 'accounts:users', null)).code).toBe('forbidden');
+      const me = createHubClient({ baseUrl: hubUrl, token: () => troyes.maireToken, clientSchema: 2, log: pino({ level: 'silent' }) });
+      const devices = await me.listDevices();
+      const mine = devices.filter((d) => d.name === 'PC accueil' && !d.revoked);
+      for (const d of mine) await me.revokeDevice(d.id);
+      const s = await call(core, 'sync:now', null);
+      expect(s.lastError?.code).toBe('unauthenticated');
+      await new Promise((r) => setTimeout(r, 20));
+      expect((await call(core, 'session:get', null)).status).toBe('logged_out');
+    } finally {
+      await core.close();
+    }
+    expect(nogent.insee).toBe('10268');
+  });
+});
