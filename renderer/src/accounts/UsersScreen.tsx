@@ -7,6 +7,8 @@ import { fieldErrors } from '../ui/validate.js';
 import { useAccounts } from './store.js';
 
 /** A temporary password easy to dictate: no look-alike characters. */
+const LABELS: Record<string, string> = { username: 'Identifiant', displayName: 'Nom et prénom', password: 'Mot de passe provisoire', role: 'Rôle' };
+
 export function temporaryPassword(): string {
   const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
   const bytes = new Uint8Array(12);
@@ -72,7 +74,7 @@ export function UsersScreen() {
       </table>
 
       <h2>Créer un compte</h2>
-      <ErrorSummary key={submitted} errors={Object.values(errors)} />
+      <ErrorSummary key={submitted} errors={errors} labels={LABELS} />
       <form onSubmit={submit} noValidate className="narrow-form">
         <Field label="Nom et prénom" value={v.displayName} onChange={(e) => setV({ ...v, displayName: e.target.value })} error={errors.displayName} />
         <Field label="Identifiant" hint="Lettres sans accent, chiffres, point ou tiret." value={v.username} onChange={(e) => setV({ ...v, username: e.target.value })} error={errors.username} autoComplete="off" />

@@ -23,6 +23,8 @@ const needsAddress = (k: DemandKind) => k === 'inscription' || k === 'changement
 const needsBureau = (k: DemandKind) => k === 'changement_bureau';
 
 /** Form values → channel input, with French messages keyed by form field. */
+const LABELS: Record<string, string> = { kind: 'Type de demande', birthName: 'Nom de naissance', usageName: "Nom d'usage", firstNames: 'Prénoms', birthDate: 'Date de naissance', newAddress: 'Nouvelle adresse', newBureauCode: 'Bureau de vote', comment: 'Commentaire' };
+
 export function checkDemand(v: DemandValues, electorId: string | null) {
   const errors: Record<string, string> = {};
   const birthDate = parseFrenchDate(v.birthDate, true);
@@ -92,7 +94,7 @@ export function DemandForm({ electorId }: { electorId: string | null }) {
   return (
     <main id="contenu" tabIndex={-1}>
       <h1>{electorId ? 'Nouvelle demande pour un électeur' : "Nouvelle demande d'inscription"}</h1>
-      <ErrorSummary key={submitted} errors={Object.values(errors)} />
+      <ErrorSummary key={submitted} errors={errors} labels={LABELS} />
       <LiveMessage error={loadError ?? storeError} status={busy ? 'Enregistrement…' : null} />
       <form onSubmit={submit} noValidate className="narrow-form">
         <fieldset aria-describedby={errors.kind ? 'kind-error' : undefined}>

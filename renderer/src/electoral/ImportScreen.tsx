@@ -89,6 +89,14 @@ export function PreviewView({ preview }: { preview: ImportPreview }) {
           {preview.warnings.length > 50 ? <p>… et {preview.warnings.length - 50} autres.</p> : null}
         </div>
       ) : null}
+      <div className="actions actions-block">
+        <button type="button" className="primary" onClick={() => void commit()} disabled={step === 'committing'}>
+          Importer
+        </button>
+        <button type="button" onClick={() => void cancel()} disabled={step === 'committing'}>
+          Annuler
+        </button>
+      </div>
       {diffPage.items.length > 0 ? (
         <>
           <table className="table">
@@ -115,14 +123,6 @@ export function PreviewView({ preview }: { preview: ImportPreview }) {
           <Pager label="Pages du détail des changements" offset={diffPage.offset} pageSize={DIFF_PAGE} total={diffPage.total} onPage={(o) => void showDiff(o)} />
         </>
       ) : null}
-      <div className="actions">
-        <button type="button" className="primary" onClick={() => void commit()} disabled={step === 'committing'}>
-          Importer
-        </button>
-        <button type="button" onClick={() => void cancel()} disabled={step === 'committing'}>
-          Annuler
-        </button>
-      </div>
     </section>
   );
 }

@@ -22,7 +22,7 @@ describe('EnrollScreen', () => {
     expect(password.getAttribute('aria-invalid')).toBe('true');
     const described = password.getAttribute('aria-describedby')!.split(' ').map((id) => document.getElementById(id)?.textContent);
     expect(described).toContain('Le mot de passe doit faire au moins 10 caractères.');
-    expect(screen.getByText("L'adresse du hub n'est pas valide.", { selector: '.error-text' })).toBeTruthy();
+    expect(screen.getByText(/L'adresse du serveur n'est pas valide/, { selector: '.error-text' })).toBeTruthy();
     expect(screen.getByLabelText('Nom de ce poste')).toHaveProperty('value', 'PC-ACCUEIL');
     expect(fake.calls).toHaveLength(0);
   });

@@ -2,14 +2,17 @@ import { useState, type FormEvent } from 'react';
 import { enrollInputSchema } from '../../../shared/accounts/ipc.js';
 import { ErrorSummary, Field, LiveMessage } from '../ui/Field.js';
 import { fieldErrors } from '../ui/validate.js';
-import { useSession } from './store.js';
+import { HUB_URL_INVALID, useSession } from './store.js';
 
 type Values = { hubUrl: string; code: string; username: string; displayName: string; password: string; password2: string; deviceName: string };
 
 /** Validation of the enrollment form: the shared schema plus the "typed twice" check. */
+const LABELS: Record<string, string> = { hubUrl: 'Adresse du serveur', code: "Code d'inscription", username: 'Identifiant', displayName: 'Nom et prénom', password: 'Mot de passe', password2: 'Mot de passe (à nouveau)', deviceName: 'Nom de ce poste' };
+
 export function validateEnroll(v: Values): Record<string, string> {
   const checked = fieldErrors(enrollInputSchema, v);
-  const errors = checked.ok ? {} : { ...checked.errors };
+  const errors: Record<string, string> = checked.ok ? {} : { ...checked.errors };
+  if (errors.hubUrl) errors.hubUrl = HUB_URL_INVALID;
   if (!errors.password && v.password !== v.password2) errors.password2 = 'Les deux mots de passe ne sont pas identiques.';
   return errors;
 }
@@ -52,7 +55,7 @@ export function EnrollScreen({ onLogin }: { onLogin(): void }) {
         Saisissez le code reçu dans le courrier adressé au maire. Ce poste sera ensuite relié à votre commune et vous
         pourrez travailler même sans internet.
       </p>
-      <ErrorSummary key={submitted} errors={Object.values(errors)} />
+      <ErrorSummary key={submitted} errors={errors} labels={LABELS} />
       <LiveMessage error={error} status={busy ? 'Inscription du poste en cours…' : null} />
       <form onSubmit={submit} noValidate>
         <fieldset>

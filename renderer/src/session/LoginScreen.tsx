@@ -2,13 +2,16 @@ import { useState, type FormEvent } from 'react';
 import { loginInputSchema } from '../../../shared/accounts/ipc.js';
 import { ErrorSummary, Field, LiveMessage } from '../ui/Field.js';
 import { fieldErrors } from '../ui/validate.js';
-import { useSession } from './store.js';
+import { HUB_URL_INVALID, useSession } from './store.js';
 
 type Values = { hubUrl: string; insee: string; username: string; password: string; deviceName: string };
 
+const LABELS: Record<string, string> = { hubUrl: 'Adresse du serveur', insee: 'Code INSEE', username: 'Identifiant', password: 'Mot de passe', deviceName: 'Nom de ce poste' };
+
 export function validateLogin(v: Values): Record<string, string> {
   const checked = fieldErrors(loginInputSchema, v);
-  const errors = checked.ok ? {} : { ...checked.errors };
+  const errors: Record<string, string> = checked.ok ? {} : { ...checked.errors };
+  if (errors.hubUrl) errors.hubUrl = HUB_URL_INVALID;
   if (!errors.insee && !/^[0-9][0-9AB][0-9]{3}$/.test(v.insee.trim())) errors.insee = 'Le code INSEE de la commune fait 5 caractères, par exemple 10387.';
   return errors;
 }
@@ -43,7 +46,7 @@ export function LoginScreen({ onEnroll }: { onEnroll(): void }) {
     <main id="contenu" className="narrow" tabIndex={-1}>
       <h1>Connexion</h1>
       <LiveMessage error={error} status={busy ? 'Connexion en cours…' : null} />
-      <ErrorSummary key={submitted} errors={Object.values(errors)} />
+      <ErrorSummary key={submitted} errors={errors} labels={LABELS} />
       <form onSubmit={submit} noValidate>
         <Field label="Adresse du serveur départemental" type="url" autoComplete="url" {...bind('hubUrl')} />
         <Field label="Code INSEE de la commune" hint="5 caractères, par exemple 10387 pour Troyes." inputMode="numeric" autoComplete="off" {...bind('insee')} />

@@ -3,6 +3,9 @@ import type { EnrollInput, LoginInput, SessionState } from '../../../shared/acco
 import type { Permission } from '../../../shared/accounts/roles.js';
 import { api, messageOf } from '../api/bridge.js';
 
+/** Shown instead of the contract's wording ("hub" means nothing at the counter). */
+export const HUB_URL_INVALID = "L'adresse du serveur n'est pas valide : recopiez-la depuis le courrier, elle commence par https://";
+
 interface SessionStore {
   session: SessionState | null;
   loading: boolean;

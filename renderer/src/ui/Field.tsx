@@ -30,9 +30,10 @@ export function Field(props: { label: string; hint?: ReactNode; error?: string |
 }
 
 /** Errors listed at the top of a form after a failed submit; focused so the user hears them. */
-export function ErrorSummary({ errors, title = 'Le formulaire contient des erreurs :' }: { errors: string[]; title?: string }) {
+export function ErrorSummary({ errors, labels = {}, title = 'Le formulaire contient des erreurs :' }: { errors: Record<string, string>; labels?: Record<string, string>; title?: string }) {
   const ref = useRef<HTMLDivElement>(null);
-  const shown = errors.length > 0;
+  const lines = Object.entries(errors).map(([key, msg]) => (labels[key] ? `${labels[key]} : ${msg}` : msg));
+  const shown = lines.length > 0;
   // Focus once when shown (callers remount it on each submit with a key), never while typing.
   useEffect(() => {
     if (shown) ref.current?.focus();
@@ -44,8 +45,8 @@ export function ErrorSummary({ errors, title = 'Le formulaire contient des erreu
         <strong>{title}</strong>
       </p>
       <ul>
-        {errors.map((e) => (
-          <li key={e}>{e}</li>
+        {lines.map((line) => (
+          <li key={line}>{line}</li>
         ))}
       </ul>
     </div>

@@ -1,4 +1,15 @@
-import type { z } from 'zod';
+import { z } from 'zod';
+
+// Plain-French messages for zod's generic checks (a secretary reads these, not a developer);
+// zod's French locale for the rest. The shared schemas' own messages still win over both.
+z.config({
+  ...z.locales.fr(),
+  customError: (issue) => {
+    if (issue.code === 'too_small' && issue.origin === 'string') return Number(issue.minimum) <= 1 ? 'Ce champ est obligatoire.' : `Ce champ doit faire au moins ${String(issue.minimum)} caractères.`;
+    if (issue.code === 'too_big' && issue.origin === 'string') return `Ce champ doit faire au plus ${String(issue.maximum)} caractères.`;
+    return undefined;
+  },
+});
 
 /**
  * Run a shared zod schema (the same one the core checks) and keep the first
@@ -10,24 +21,7 @@ export function fieldErrors<T>(schema: z.ZodType<T>, value: unknown): { ok: true
   const errors: Record<string, string> = {};
   for (const issue of result.error.issues) {
     const key = issue.path.join('.') || '_';
-    if (!errors[key]) errors[key] = frenchIssue(issue);
+    if (!errors[key]) errors[key] = issue.message;
   }
   return { ok: false, errors };
-}
-
-// Zod's default texts are English; the shared schemas carry French messages where they matter,
-// the rest fall back to plain French here.
-function frenchIssue(issue: z.core.$ZodIssue): string {
-  const msg = issue.message;
-  if (/[éèàùç]|^(Le|La|L'|Les|Code|Date|Adresse)/.test(msg)) return msg;
-  switch (issue.code) {
-    case 'too_small':
-      return 'Ce champ est obligatoire ou trop court.';
-    case 'too_big':
-      return 'Ce champ est trop long.';
-    case 'invalid_format':
-      return "Ce champ n'a pas le bon format.";
-    default:
-      return 'Valeur invalide.';
-  }
 }

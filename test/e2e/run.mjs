@@ -1,0 +1,245 @@
+/**
+ * Browser end-to-end test of Guichet, with real parts only: a real hub on a
+ * temporary SQLite file, two real client cores with their own data folders,
+ * the real web host serving the built renderer (dist/renderer), and Chromium.
+ *
+ * The story a town hall lives: the mayor enrolls a PC with the code of the
+ * letter, imports the REU extract, finds an elector typed without accents,
+ * loses the network while saving a demand, gets it back, and the secretary
+ * on a second PC sees the demand.
+ *
+ *   npm run build && npm run test:e2e
+ *
+ * Prints one line per step, then exactly `N passed, M failed`; exits 1 on any failure.
+ */
+import { register } from 'tsx/esm/api';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { chromium } from 'playwright-core';
+
+register();
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SHOTS = join(ROOT, 'test', 'e2e', 'screenshots');
+const RENDERER = join(ROOT, 'dist', 'renderer');
+const INSEE = '10387';
+const STEP_TIMEOUT = 20_000;
+
+const { startHub } = await import('../../hub-server/server.ts');
+const { addCommune, issueEnrollmentCode } = await import('../../hub-server/accounts/admin.ts');
+const { createClientCore } = await import('../../electron/core/client-core.ts');
+const { createNodePlatform } = await import('../../electron/platform/node-platform.ts');
+const { startWebHost } = await import('../../electron/webhost/server.ts');
+const { generateReuExtract, generateReuRows } = await import('../../shared/electoral/synthetic.ts');
+
+if (!existsSync(join(RENDERER, 'index.html'))) {
+  console.error('dist/renderer is missing: run `npm run build` (or `npm run build:renderer`) first.');
+  process.exit(1);
+}
+mkdirSync(SHOTS, { recursive: true });
+
+const tmp = mkdtempSync(join(tmpdir(), 'guichet-e2e-'));
+const silent = pino({ level: 'silent' });
+const cleanups = [];
+
+// ——— hub ———
+const hubDir = join(tmp, 'hub');
+let hub = await startHub({ port: 0, dataDir: hubDir, log: silent });
+const hubUrl = hub.url;
+const hubPort = Number(new URL(hubUrl).port);
+await addCommune(hub.db, { insee: INSEE, services: ['electoral', 'actes', 'cadastre'] });
+const { code } = await issueEnrollmentCode(hub.db, INSEE);
+
+// ——— two town-hall PCs: client core + web host each ———
+async function startPc(name) {
+  const platform = createNodePlatform({ dataDir: join(tmp, name), deviceName: name, logLevel: 'warn' });
+  const core = await createClientCore({
+    platform,
+    hub: { retry: { attempts: 1, baseDelayMs: 100, maxDelayMs: 200 }, timeoutMs: 4_000 },
+    sync: { intervalMs: 1_500, debounceMs: 100, maxBackoffMs: 1_500 },
+  });
+  const host = await startWebHost({ core, rendererDir: RENDERER, log: silent });
+  cleanups.push(() => host.close(), () => core.close());
+  return { core, host };
+}
+const pc1 = await startPc('accueil');
+const pc2 = await startPc('secretariat');
+
+// ——— browser ———
+const profile = join(tmp, 'chromium');
+const browser = await chromium.launchPersistentContext(profile, {
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1280, height: 800 },
+  locale: 'fr-FR',
+  timezoneId: 'Europe/Paris',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+browser.setDefaultTimeout(STEP_TIMEOUT);
+const pageErrors = [];
+async function openPage(pc) {
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+  await page.goto(pc.host.url);
+  return page;
+}
+
+// ——— the data the mayor imports ———
+const extract = generateReuExtract({ seed: 42, count: 400, inseeCode: INSEE, communeName: 'TROYES', extractDate: '2026-11-02' });
+// Someone whose birth name has an accent: the user types it without.
+const rows = generateReuRows({ seed: 42, count: 400, inseeCode: INSEE, communeName: 'TROYES', extractDate: '2026-11-02' });
+const stripped = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+const target = rows.find((r) => r.birthName !== stripped(r.birthName) && /^[A-ZÀ-Ÿ]+$/.test(r.birthName) && r.firstNames) ?? rows.find((r) => r.firstNames);
+const typed = stripped(target.birthName).toLowerCase();
+
+// ——— steps ———
+let passed = 0;
+let failed = 0;
+let broken = false;
+async function step(name, fn) {
+  if (broken) {
+    failed++;
+    console.log(`✗ ${name} (not run: an earlier step failed)`);
+    return;
+  }
+  const started = Date.now();
+  try {
+    await fn();
+    passed++;
+    console.log(`✓ ${name} (${Date.now() - started} ms)`);
+  } catch (err) {
+    failed++;
+    broken = true;
+    console.log(`✗ ${name}\n    ${String(err?.stack ?? err).split('\n').slice(0, 6).join('\n    ')}`);
+    await Promise.all(browser.pages().map((p, i) => p.screenshot({ path: join(SHOTS, `failure-${i + 1}.png`) }).catch(() => undefined)));
+  }
+}
+const shot = (page, name) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
+const expectVisible = (locator) => locator.waitFor({ state: 'visible' });
+async function expectText(locator, re) {
+  await expectVisible(locator);
+  const deadline = Date.now() + STEP_TIMEOUT;
+  for (;;) {
+    const text = (await locator.innerText()).replace(/\s+/g, ' ');
+    if (re.test(text)) return text;
+    if (Date.now() > deadline) throw new Error(`expected ${re} in «${text}»`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+let page1;
+let page2;
+let temporaryPassword;
+
+await step("PC 1: the mayor enrolls the PC with the code of the letter", async () => {
+  page1 = await openPage(pc1);
+  await expectVisible(page1.getByRole('heading', { name: 'Première connexion de ce poste' }));
+  if (page1.url().includes('secret=')) throw new Error('the secret stayed in the address bar');
+  await page1.getByLabel('Adresse du serveur départemental').fill(hubUrl);
+  await page1.getByLabel("Code d'inscription").fill(code);
+  await page1.getByLabel('Identifiant').fill('maire');
+  await page1.getByLabel('Nom et prénom').fill('Anne Maire');
+  await page1.getByLabel('Mot de passe', { exact: true }).fill('mot-de-passe-du-maire');
+  await page1.getByLabel('Mot de passe (à nouveau)').fill('mot-de-passe-different');
+  await page1.getByLabel('Nom de ce poste').fill('Accueil mairie');
+  await page1.getByRole('button', { name: 'Inscrire ce poste' }).click();
+  await expectVisible(page1.getByText('Les deux mots de passe ne sont pas identiques.').first());
+  await page1.getByLabel('Mot de passe (à nouveau)').fill('mot-de-passe-du-maire');
+  await shot(page1, '01-inscription');
+  await page1.getByRole('button', { name: 'Inscrire ce poste' }).click();
+  await expectVisible(page1.getByRole('heading', { name: 'Mairie de Troyes' }));
+  await expectVisible(page1.getByRole('button', { name: 'Ouvrir les listes électorales' }));
+  await expectText(page1.locator('.tiles').first(), /Contrôle de légalité.*bientôt/);
+  await expectText(page1.getByTestId('sync-online'), /En ligne/);
+  await shot(page1, '02-accueil');
+});
+
+await step('PC 1: imports the REU extract through the file input, checks the preview, confirms', async () => {
+  await page1.getByRole('navigation', { name: 'Menu principal' }).getByRole('button', { name: 'Importer' }).click();
+  await page1.getByLabel('Fichier à importer').setInputFiles({ name: extract.fileName, mimeType: 'text/csv', buffer: Buffer.from(extract.csv, 'utf8') });
+  await expectVisible(page1.getByRole('heading', { name: /Vérifiez avant d'importer/ }));
+  const counts = page1.getByRole('table', { name: /Électeurs dans le fichier/ });
+  await expectText(counts.getByRole('row', { name: /Total/ }), new RegExp(`Total ${extract.electorsCount}\\b`));
+  await expectText(page1.getByRole('row', { name: /Nouveaux électeurs/ }), new RegExp(`${extract.electorsCount}`));
+  await shot(page1, '03-import-apercu');
+  await page1.getByRole('button', { name: 'Importer', exact: true }).last().click();
+  await expectVisible(page1.getByText('Import terminé.'));
+});
+
+await step('PC 1: searches a name typed without accents and opens the fiche', async () => {
+  await page1.getByRole('button', { name: 'Rechercher un électeur' }).click();
+  const box = page1.getByRole('combobox', { name: 'Nom, prénom ou date de naissance' });
+  await box.pressSequentially(typed, { delay: 30 });
+  const option = page1.getByRole('option').filter({ hasText: target.birthName }).first();
+  await expectVisible(option);
+  await shot(page1, '04-recherche');
+  copyFileSync(join(SHOTS, '04-recherche.png'), join(ROOT, 'docs', 'screenshot.png'));
+  // Keyboard only: arrows to the person, Enter opens the fiche.
+  const ids = await page1.getByRole('option').evaluateAll((els, name) => els.map((e) => [e.id, e.textContent.includes(name)]), target.birthName);
+  const index = ids.findIndex(([, hit]) => hit);
+  for (let i = 0; i <= index; i++) await box.press('ArrowDown');
+  await box.press('Enter');
+  await expectVisible(page1.getByRole('heading', { level: 1, name: new RegExp(target.birthName) }));
+  await expectText(page1.locator('.fiche').first(), /Date de naissance/);
+  await shot(page1, '05-fiche');
+});
+
+await step('offline: the hub stops, PC 1 saves a demand (Hors ligne, 1 pending), the hub restarts and it syncs', async () => {
+  await hub.close();
+  await page1.getByRole('button', { name: 'Nouvelle demande pour cet électeur' }).click();
+  await page1.getByLabel("Changement d'adresse").check();
+  await page1.getByLabel('Nouvelle adresse dans la commune').fill('12 RUE DE LA PAIX 10000 TROYES');
+  await page1.getByRole('button', { name: 'Enregistrer la demande' }).click();
+  await expectVisible(page1.getByRole('heading', { name: 'Demandes' }));
+  await expectText(page1.getByRole('table', { name: 'Liste des demandes' }), /Changement d'adresse.*en attente de synchronisation/);
+  await expectText(page1.getByTestId('sync-online'), /Hors ligne/);
+  await expectText(page1.getByTestId('sync-pending'), /1 modification en attente/);
+  await shot(page1, '06-hors-ligne');
+
+  hub = await startHub({ port: hubPort, dataDir: hubDir, log: silent });
+  await page1.getByRole('button', { name: 'Synchroniser maintenant' }).click();
+  await expectText(page1.getByTestId('sync-online'), /En ligne/);
+  await expectText(page1.getByTestId('sync-pending'), /Tout est envoyé/);
+  await expectText(page1.getByRole('table', { name: 'Liste des demandes' }), /^(?!.*en attente de synchronisation).*Changement d'adresse/);
+  await shot(page1, '07-synchronise');
+});
+
+await step('PC 2: a secretary the mayor created in the UI logs in and sees the demand', async () => {
+  await page1.getByRole('navigation', { name: 'Menu principal' }).getByRole('button', { name: 'Comptes' }).click();
+  await page1.getByLabel('Nom et prénom').fill('Claire Secrétaire');
+  await page1.getByLabel('Identifiant').fill('c.secretaire');
+  await page1.getByLabel('Rôle').selectOption('secretaire');
+  temporaryPassword = await page1.getByLabel('Mot de passe provisoire').inputValue();
+  await page1.getByRole('button', { name: 'Créer le compte' }).click();
+  await expectText(page1.getByRole('table', { name: 'Personnes ayant un compte' }), /Claire Secrétaire c\.secretaire Secrétaire de mairie Actif/);
+  await shot(page1, '08-comptes');
+
+  page2 = await openPage(pc2);
+  await page2.getByRole('button', { name: /Se connecter/ }).click();
+  await page2.getByLabel('Adresse du serveur départemental').fill(hubUrl);
+  await page2.getByLabel('Code INSEE de la commune').fill(INSEE);
+  await page2.getByLabel('Identifiant').fill('c.secretaire');
+  await page2.getByLabel('Mot de passe').fill(temporaryPassword);
+  await page2.getByLabel('Nom de ce poste').fill('Secrétariat');
+  await page2.getByRole('button', { name: 'Se connecter' }).click();
+  await expectVisible(page2.getByRole('heading', { name: 'Mairie de Troyes' }));
+  await page2.getByRole('navigation', { name: 'Menu principal' }).getByRole('button', { name: 'Demandes' }).click();
+  await page2.getByRole('button', { name: 'Synchroniser maintenant' }).click();
+  const table = page2.getByRole('table', { name: 'Liste des demandes' });
+  await expectText(table, new RegExp(`Changement d'adresse.*${target.birthName}.*Déposée`));
+  await shot(page2, '09-poste2-demandes');
+});
+
+if (pageErrors.length > 0) console.log(`page errors:\n  ${pageErrors.slice(0, 10).join('\n  ')}`);
+
+await browser.close().catch(() => undefined);
+for (const c of cleanups.reverse()) await c().catch(() => undefined);
+await hub.close().catch(() => undefined);
+rmSync(tmp, { recursive: true, force: true });
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
