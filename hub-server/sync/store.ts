@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CollectionName, SyncRecord } from '../../shared/sync/protocol.js';
-import { nowIso, toCount } from '../db/dialect.js';
+import { isPostgres, nowIso, toCount } from '../db/dialect.js';
 import type { HubDatabase } from '../db/schema.js';
 
 /**
@@ -91,8 +91,10 @@ async function allocateVersions(trx: Transaction<HubDatabase>, communeId: string
   return toCount(row.last_seq) - count + 1;
 }
 
-// 6 columns per row: 500 rows stay far below SQLite's (32 766) and PostgreSQL's (65 535) parameter limits.
-const WRITE_CHUNK = 500;
+// SQLite: multi-row INSERTs, 7 parameters per row, well below its 32 766-parameter limit.
+const SQLITE_CHUNK = 500;
+// PostgreSQL: each statement is a round trip, so rows travel as 4 arrays expanded by unnest().
+const POSTGRES_CHUNK = 10_000;
 
 /**
  * Upsert records (or tombstones) of one collection, each with its own new
@@ -103,17 +105,19 @@ export async function writeRecords(trx: Transaction<HubDatabase>, communeId: str
   if (writes.length === 0) return [];
   const first = await allocateVersions(trx, communeId, writes.length);
   const now = nowIso();
-  const written: WrittenVersion[] = [];
-  for (let start = 0; start < writes.length; start += WRITE_CHUNK) {
-    const rows = writes.slice(start, start + WRITE_CHUNK).map((w, i) => ({
-      commune_id: communeId,
-      collection,
-      id: w.id,
-      version: first + start + i,
-      deleted: w.json === null ? 1 : 0,
-      data: w.json,
-      written_at: now,
-    }));
+  const postgres = isPostgres(trx);
+  const chunk = postgres ? POSTGRES_CHUNK : SQLITE_CHUNK;
+  for (let start = 0; start < writes.length; start += chunk) {
+    const part = writes.slice(start, start + chunk);
+    if (postgres) {
+      await sql`insert into sync_records (commune_id, collection, id, version, deleted, data, written_at)
+        select ${communeId}, ${collection}, t.id, t.version, t.deleted, t.data, ${now}
+        from unnest(${part.map((w) => w.id)}::text[], ${part.map((_, i) => first + start + i)}::bigint[], ${part.map((w) => (w.json === null ? 1 : 0))}::int[], ${part.map((w) => w.json)}::text[]) as t(id, version, deleted, data)
+        on conflict (commune_id, collection, id) do update
+        set version = excluded.version, deleted = excluded.deleted, data = excluded.data, written_at = excluded.written_at`.execute(trx);
+      continue;
+    }
+    const rows = part.map((w, i) => ({ commune_id: communeId, collection, id: w.id, version: first + start + i, deleted: w.json === null ? 1 : 0, data: w.json, written_at: now }));
     await trx
       .insertInto('sync_records')
       .values(rows)
@@ -126,9 +130,8 @@ export async function writeRecords(trx: Transaction<HubDatabase>, communeId: str
         })),
       )
       .execute();
-    for (const r of rows) written.push({ collection, id: r.id, version: r.version });
   }
-  return written;
+  return writes.map((w, i) => ({ collection, id: w.id, version: first + i }));
 }
 
 type RecordRow = { collection: string; id: string; version: unknown; deleted: unknown; data: string | null };
