@@ -13,6 +13,7 @@ import { EnrollScreen } from './session/EnrollScreen.js';
 import { LoginScreen } from './session/LoginScreen.js';
 import { useSession } from './session/store.js';
 import { SyncBar } from './sync/SyncBar.js';
+import { useSync } from './sync/store.js';
 
 /** What each screen needs; the hub checks again, this only avoids showing what cannot be used. */
 const NEEDS: Record<Route['name'], Permission | null> = {
@@ -68,8 +69,13 @@ function Screen({ route }: { route: Route }) {
 }
 
 function Shell() {
-  const { session, logout } = useSession();
+  const { session, logout, load } = useSession();
   const { route, go } = useNav();
+  // A revoked PC or a disabled account: the core drops the session; show the login screen.
+  const syncErrorCode = useSync((s) => s.state?.lastError?.code);
+  useEffect(() => {
+    if (syncErrorCode === 'unauthenticated') void load();
+  }, [syncErrorCode, load]);
   const perms = session?.permissions ?? [];
   const allowed = (r: Route) => {
     const need = NEEDS[r.name];
