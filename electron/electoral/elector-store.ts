@@ -1,0 +1,256 @@
+/**
+ * The only writer and reader of `electors` + `electors_fts` (see migration.ts):
+ * every write goes through here so the contentless FTS index never drifts
+ * from the table. Statements are prepared once; callers own transactions.
+ */
+import type Database from 'better-sqlite3';
+import { searchTermsOf, searchTextOf, sortKeyOf } from '../../shared/electoral/normalize.js';
+import type { SearchResult } from '../../shared/electoral/ipc.js';
+import type { Elector, ElectorSummary, ListType } from '../../shared/electoral/types.js';
+
+/**
+ * `rid` follows the display order (birth name, first names, id) with gaps of
+ * RID_GAP, so FTS5, which yields matches in rowid order, hands out a sorted
+ * page and can stop at the limit: no sort of thousands of matches per
+ * keystroke. A hub record inserted later takes the middle of its neighbours'
+ * gap; when a gap is used up the table is renumbered (rare).
+ */
+export const RID_GAP = 4096;
+
+type SummaryRow = {
+  id: string;
+  list_type: ListType;
+  birth_name: string;
+  usage_name: string | null;
+  first_names: string;
+  birth_date: string;
+  bureau_code: string;
+  numero_ordre: number | null;
+  city: string | null;
+};
+
+const SUMMARY_COLUMNS = 'e.id, e.list_type, e.birth_name, e.usage_name, e.first_names, e.birth_date, e.bureau_code, e.numero_ordre, e.city';
+
+const toSummary = (r: SummaryRow): ElectorSummary => ({
+  id: r.id,
+  listType: r.list_type,
+  birthName: r.birth_name,
+  usageName: r.usage_name,
+  firstNames: r.first_names,
+  birthDate: r.birth_date,
+  bureauCode: r.bureau_code,
+  numeroOrdre: r.numero_ordre,
+  city: r.city,
+});
+
+/**
+ * Same keys in the same order as `Elector` (and the hub's zod schema), so
+ * equal data gives equal JSON text whatever produced the object.
+ */
+export function canonicalElector(e: Elector): Elector {
+  const p = e.birthPlace ?? ({} as Elector['birthPlace']);
+  const a = e.address ?? ({} as Elector['address']);
+  const n = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
+  return {
+    id: e.id,
+    ine: n(e.ine),
+    listType: e.listType,
+    birthName: e.birthName,
+    usageName: n(e.usageName),
+    firstNames: e.firstNames ?? '',
+    sex: n(e.sex),
+    birthDate: e.birthDate,
+    birthPlace: { communeCode: n(p.communeCode), communeLabel: n(p.communeLabel), departementCode: n(p.departementCode), country: n(p.country) },
+    nationality: n(e.nationality),
+    address: {
+      number: n(a.number),
+      street: n(a.street),
+      complement1: n(a.complement1),
+      complement2: n(a.complement2),
+      lieuDit: n(a.lieuDit),
+      postalCode: n(a.postalCode),
+      city: n(a.city),
+      country: n(a.country),
+    },
+    bureau: { code: e.bureau?.code ?? '', label: n(e.bureau?.label) },
+    numeroOrdre: n(e.numeroOrdre),
+  };
+}
+
+export interface ElectorStore {
+  /** Insert or update one elector with its hub version (null = not yet acknowledged). */
+  upsert(elector: Elector, version: number | null): void;
+  remove(id: string): void;
+  /** Full replacement (an import): faster than row-by-row upserts for a whole list. */
+  replaceAll(electors: readonly Elector[], versionOf: (id: string) => number | null): void;
+  clear(): void;
+  count(listType?: ListType | null): number;
+  get(id: string): { elector: Elector; version: number | null } | null;
+  /** Every elector (for the import diff). */
+  all(): Elector[];
+  versions(): Map<string, number | null>;
+  search(q: { query: string; listType: ListType | null; offset: number; limit: number }): SearchResult;
+  /** Bumped by every write: lets an import preview notice the list changed under it. */
+  generation(): number;
+}
+
+export function createElectorStore(db: Database.Database): ElectorStore {
+  const insertRow = db.prepare(
+    `INSERT INTO electors (rid, id, version, list_type, sort_name, sort_first, birth_name, usage_name, first_names, birth_date, bureau_code, numero_ordre, city, data)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const updateRow = db.prepare(
+    `UPDATE electors SET version = ?, list_type = ?, sort_name = ?, sort_first = ?, birth_name = ?, usage_name = ?, first_names = ?,
+       birth_date = ?, bureau_code = ?, numero_ordre = ?, city = ?, data = ? WHERE rid = ?`,
+  );
+  const updateVersion = db.prepare('UPDATE electors SET version = ? WHERE rid = ?');
+  const selectById = db.prepare<[string], { rid: number; version: number | null; sort_name: string; sort_first: string; data: string }>(
+    'SELECT rid, version, sort_name, sort_first, data FROM electors WHERE id = ?',
+  );
+  const deleteRow = db.prepare('DELETE FROM electors WHERE rid = ?');
+  const insertFts = db.prepare('INSERT INTO electors_fts (rowid, names, list) VALUES (?, ?, ?)');
+  const deleteFts = db.prepare('DELETE FROM electors_fts WHERE rowid = ?');
+  const prevRid = db.prepare<[string, string, string], { rid: number }>(
+    'SELECT rid FROM electors WHERE (sort_name, sort_first, id) < (?, ?, ?) ORDER BY sort_name DESC, sort_first DESC, id DESC LIMIT 1',
+  );
+  const nextRid = db.prepare<[string, string, string], { rid: number }>(
+    'SELECT rid FROM electors WHERE (sort_name, sort_first, id) > (?, ?, ?) ORDER BY sort_name, sort_first, id LIMIT 1',
+  );
+  const countAll = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM electors');
+  const countList = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM electors WHERE list_type = ?');
+  const selectAll = db.prepare<[], { data: string }>('SELECT data FROM electors ORDER BY rid');
+  const selectVersions = db.prepare<[], { id: string; version: number | null }>('SELECT id, version FROM electors');
+
+  const listAll = db.prepare<[number, number], SummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM electors e ORDER BY e.rid LIMIT ? OFFSET ?`);
+  const countMatch = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM electors_fts WHERE electors_fts MATCH ?');
+  const pageOfMatch = db.prepare<[string, number, number], SummaryRow>(
+    `SELECT ${SUMMARY_COLUMNS} FROM electors_fts f CROSS JOIN electors e ON e.rid = f.rowid
+     WHERE electors_fts MATCH ? ORDER BY f.rowid LIMIT ? OFFSET ?`,
+  );
+
+  let gen = 0;
+  const countCache = new Map<string, number>();
+  const touched = () => {
+    gen++;
+    countCache.clear();
+  };
+
+  type Keyed = { e: Elector; sortName: string; sortFirst: string };
+  const keyed = (input: Elector): Keyed => {
+    const e = canonicalElector(input);
+    return { e, sortName: sortKeyOf(e.birthName), sortFirst: sortKeyOf(e.firstNames) };
+  };
+  const columnsOf = ({ e, sortName, sortFirst }: Keyed) =>
+    [e.listType, sortName, sortFirst, e.birthName, e.usageName, e.firstNames, e.birthDate, e.bureau.code, e.numeroOrdre, e.address.city] as const;
+  const writeFts = (rid: number, e: Elector) => insertFts.run(rid, searchTextOf(e), e.listType.toLowerCase());
+
+  /** Same order as the SQL row-value comparison on (sort_name, sort_first, id) for the folded keys. */
+  const byDisplayOrder = (a: Keyed, b: Keyed) =>
+    a.sortName < b.sortName ? -1 : a.sortName > b.sortName ? 1 : a.sortFirst < b.sortFirst ? -1 : a.sortFirst > b.sortFirst ? 1 : a.e.id < b.e.id ? -1 : a.e.id > b.e.id ? 1 : 0;
+
+  function loadSorted(rows: Keyed[], versionOf: (id: string) => number | null): void {
+    rows.sort(byDisplayOrder);
+    db.exec("DELETE FROM electors; INSERT INTO electors_fts (electors_fts) VALUES ('delete-all'); DROP INDEX electors_by_name;");
+    for (let i = 0; i < rows.length; i++) {
+      const rid = (i + 1) * RID_GAP;
+      const k = rows[i];
+      insertRow.run(rid, k.e.id, versionOf(k.e.id), ...columnsOf(k), JSON.stringify(k.e));
+      writeFts(rid, k.e);
+    }
+    // Building the sort index once after the load is cheaper than keeping it up to date row by row.
+    db.exec('CREATE INDEX electors_by_name ON electors (sort_name, sort_first, id)');
+    touched();
+  }
+
+  /** A free rid between the neighbours of `k` in display order, or null when the gap is used up. */
+  function ridFor(k: Keyed): number | null {
+    const lo = prevRid.get(k.sortName, k.sortFirst, k.e.id)?.rid ?? 0;
+    const next = nextRid.get(k.sortName, k.sortFirst, k.e.id)?.rid;
+    const hi = next ?? lo + 2 * RID_GAP;
+    return hi - lo >= 2 ? lo + Math.floor((hi - lo) / 2) : null;
+  }
+
+  function insertAt(k: Keyed, version: number | null): void {
+    const json = JSON.stringify(k.e);
+    const rid = ridFor(k);
+    if (rid === null) {
+      // No room left between the neighbours: renumber the whole list with fresh gaps, this row included.
+      const versions = store.versions();
+      versions.set(k.e.id, version);
+      loadSorted([...store.all().map(keyed), k], (id) => versions.get(id) ?? null);
+      return;
+    }
+    insertRow.run(rid, k.e.id, version, ...columnsOf(k), json);
+    writeFts(rid, k.e);
+  }
+
+  const store: ElectorStore = {
+    upsert(input, version) {
+      const k = keyed(input);
+      const json = JSON.stringify(k.e);
+      const existing = selectById.get(k.e.id);
+      if (existing) {
+        if (existing.data === json) {
+          if (existing.version !== version) updateVersion.run(version, existing.rid);
+          return;
+        }
+        deleteFts.run(existing.rid);
+        if (existing.sort_name === k.sortName && existing.sort_first === k.sortFirst) {
+          updateRow.run(version, ...columnsOf(k), json, existing.rid);
+          writeFts(existing.rid, k.e);
+        } else {
+          // The name changed: the row moves to its new place in display order.
+          deleteRow.run(existing.rid);
+          insertAt(k, version);
+        }
+      } else {
+        insertAt(k, version);
+      }
+      touched();
+    },
+    remove(id) {
+      const existing = selectById.get(id);
+      if (!existing) return;
+      deleteRow.run(existing.rid);
+      deleteFts.run(existing.rid);
+      touched();
+    },
+    replaceAll(electors, versionOf) {
+      loadSorted(electors.map(keyed), versionOf);
+    },
+    clear() {
+      db.exec("DELETE FROM electors; INSERT INTO electors_fts (electors_fts) VALUES ('delete-all');");
+      touched();
+    },
+    count(listType) {
+      const key = listType ?? '*';
+      let n = countCache.get(key);
+      if (n === undefined) {
+        n = listType ? countList.get(listType)!.n : countAll.get()!.n;
+        countCache.set(key, n);
+      }
+      return n;
+    },
+    get(id) {
+      const row = selectById.get(id);
+      return row ? { elector: JSON.parse(row.data) as Elector, version: row.version } : null;
+    },
+    all() {
+      return selectAll.all().map((r) => JSON.parse(r.data) as Elector);
+    },
+    versions() {
+      return new Map(selectVersions.all().map((r) => [r.id, r.version]));
+    },
+    search({ query, listType, offset, limit }) {
+      const terms = searchTermsOf(query);
+      const list = listType ? `list : "${listType.toLowerCase()}"` : null;
+      if (terms.length === 0 && !list) return { total: store.count(null), items: listAll.all(limit, offset).map(toSummary) };
+      const match = [...terms.map((t) => `names : "${t}"*`), ...(list ? [list] : [])].join(' AND ');
+      const total = terms.length === 0 ? store.count(listType) : countMatch.get(match)!.n;
+      if (total === 0 || offset >= total) return { total, items: [] };
+      return { total, items: pageOfMatch.all(match, limit, offset).map(toSummary) };
+    },
+    generation: () => gen,
+  };
+  return store;
+}

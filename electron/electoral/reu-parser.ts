@@ -1,0 +1,248 @@
+/**
+ * REU extract (CSV) → electors. The file lands whole or not at all: the
+ * first bad row stops the import with its line number and a French reason
+ * (shown to the agent, who has electoral.read); the log detail names the
+ * line and the field, never the person.
+ */
+import { hash } from 'node:crypto';
+import { parse } from 'csv-parse/sync';
+import { GuichetError } from '../../shared/errors.js';
+import { REU_FIELDS, REU_REQUIRED_FIELDS, fieldLabel, fieldOfHeader, infoFromFileName, isCalendarDate, type ReuField } from '../../shared/electoral/reu-columns.js';
+import { foldName } from '../../shared/electoral/normalize.js';
+import { LIST_TYPES, type Elector, type ListType } from '../../shared/electoral/types.js';
+import { decodeExtract, type ExtractEncoding } from './reu-decode.js';
+
+export interface ParsedExtract {
+  fileName: string;
+  encoding: ExtractEncoding;
+  extractDate: string | null;
+  communeCode: string | null;
+  electors: Elector[];
+  counts: Record<ListType, number>;
+  /** French, no personal data. */
+  warnings: string[];
+}
+
+export type ParseProgress = (phase: 'lecture' | 'controle', done: number, total: number) => void;
+
+const PROGRESS_STEP = 5000;
+
+function rejected(line: number, message: string, detail: string): GuichetError {
+  return new GuichetError('import_rejected', `Ligne ${line} : ${message}`, `line=${line} ${detail}`);
+}
+
+function listTypeOfLabel(label: string): ListType | null {
+  const k = foldName(label);
+  if (k === '') return null;
+  const upper = k.toUpperCase();
+  if ((LIST_TYPES as readonly string[]).includes(upper)) return upper as ListType;
+  if (k.includes('principale')) return 'LP';
+  if (k.includes('municipale')) return 'LCM';
+  if (k.includes('europeenne')) return 'LCE';
+  return null;
+}
+
+/** `JJ/MM/AAAA` → `AAAA-MM-JJ`, keeping `00` for an unknown day or month; a bare year gives `AAAA-00-00`. */
+export function parseReuDate(raw: string): { date: string; uncertain: boolean } | null {
+  const s = raw.trim();
+  const full = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s);
+  const yearOnly = /^(\d{4})$/.exec(s);
+  if (!full && !yearOnly) return null;
+  const year = Number(full ? full[3] : yearOnly![1]);
+  if (year < 1850 || year > 2100) return null;
+  if (yearOnly) return { date: `${yearOnly[1]}-00-00`, uncertain: true };
+  const day = Number(full![1]);
+  const month = Number(full![2]);
+  if (month > 12 || day > 31) return null;
+  if (month !== 0 && day !== 0 && !isCalendarDate(year, month, day)) return null;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return { date: `${year}-${pad(month)}-${pad(day)}`, uncertain: day === 0 || month === 0 };
+}
+
+/** A spreadsheet re-save drops leading zeros ("0001" → "1"): put them back on numeric codes. */
+function padCode(value: string, width: number): string {
+  return value.length < width && value !== '' && /^\d+$/.test(value) ? value.padStart(width, '0') : value;
+}
+
+const squeeze = (s: string) => (s.includes('  ') ? s.replace(/\s+/g, ' ') : s);
+
+
+/**
+ * Stable id of an elector across re-imports: the INE when the extract has one,
+ * else a hash of list type and identity. Homonyms get `-2`, `-3`… in file
+ * order so two people are never merged into one record.
+ */
+function baseIdOf(e: Omit<Elector, 'id'>): string {
+  if (e.ine) return `ine-${e.listType}-${e.ine}`;
+  // Fields as the REU writes them (trimmed, spaces collapsed): the same person gives the same key
+  // whether the file came as UTF-8 or was re-saved in Windows-1252.
+  const p = e.birthPlace;
+  const key = `${e.listType}|${e.birthName}|${e.firstNames}|${e.birthDate}|${p.communeCode ?? ''}|${p.communeLabel ?? ''}|${p.country ?? ''}`;
+  return 'e-' + hash('sha256', key, 'hex').slice(0, 24);
+}
+
+export function parseReuExtract(fileName: string, bytes: Uint8Array, onProgress?: ParseProgress): ParsedExtract {
+  const { text, encoding } = decodeExtract(bytes);
+  const fromName = infoFromFileName(fileName);
+
+  let estimatedRows = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) estimatedRows++;
+  onProgress?.('lecture', 0, estimatedRows);
+
+  const csvOptions = { delimiter: ';', relax_column_count: true, skip_empty_lines: true } as const;
+  let records: string[][];
+  try {
+    records = parse(text, csvOptions) as string[][];
+  } catch (err) {
+    const e = err as { code?: string; lines?: number };
+    const line = e.lines ?? 0;
+    const reason =
+      e.code === 'CSV_QUOTE_NOT_CLOSED'
+        ? 'le fichier est tronqué (un champ entre guillemets ne se termine jamais).'
+        : 'la ligne est mal formée (guillemets ou séparateurs incorrects).';
+    throw rejected(line, reason, `reason=csv_syntax code=${e.code ?? 'unknown'}`);
+  }
+  /**
+   * Line number of record r for messages. Asking csv-parse for it on every
+   * record costs ~20 % of the parse, so it is computed only when a row is
+   * refused (rare), by parsing again up to that record.
+   */
+  const lineOf = (r: number): number => {
+    let line = r + 1;
+    parse(text, {
+      ...csvOptions,
+      to: r + 1,
+      on_record: (record: string[], context: { lines: number }) => {
+        line = context.lines;
+        return record;
+      },
+    });
+    return line;
+  };
+  onProgress?.('lecture', records.length, records.length);
+
+  if (records.length === 0) throw new GuichetError('import_rejected', 'Le fichier est vide.', 'reason=empty_file');
+  const header = records[0];
+  const column = new Map<ReuField, number>();
+  header.forEach((h, i) => {
+    const f = fieldOfHeader(h);
+    if (f && !column.has(f)) column.set(f, i);
+  });
+  const missing: ReuField[] = REU_REQUIRED_FIELDS.filter((f) => !column.has(f));
+  if (!column.has('listLabel') && !fromName.listType) missing.push('listLabel');
+  if (missing.length > 0) {
+    throw new GuichetError(
+      'import_rejected',
+      `Ce fichier n'est pas un extrait du REU reconnu : colonne${missing.length > 1 ? 's' : ''} absente${missing.length > 1 ? 's' : ''} ${missing.map((f) => `« ${fieldLabel(f)} »`).join(', ')}.`,
+      `reason=missing_columns fields=${missing.join(',')} headers=${header.length}`,
+    );
+  }
+  if (records.length === 1) throw new GuichetError('import_rejected', 'Le fichier ne contient aucun électeur.', 'reason=no_rows');
+
+  const width = header.length;
+  const idx = Object.fromEntries(REU_FIELDS.map((f) => [f, column.get(f) ?? -1])) as Record<ReuField, number>;
+  const at = (row: string[], f: ReuField) => {
+    const i = idx[f];
+    return i < 0 ? '' : (row[i] ?? '').trim();
+  };
+  const orNull = (s: string) => (s === '' ? null : s);
+
+  const total = records.length - 1;
+  const electors: Elector[] = new Array(total);
+  const counts: Record<ListType, number> = { LP: 0, LCM: 0, LCE: 0 };
+  const occurrences = new Map<string, number>();
+  const numeros = new Set<string>();
+  let noFirstNames = 0, uncertainDates = 0, noBureau = 0, homonyms = 0, duplicateNumeros = 0;
+
+  const listTypes = new Map<string, ListType | null>();
+  for (let r = 1; r < records.length; r++) {
+    const row = records[r];
+    if (row.length !== width) {
+      // A spreadsheet may pad rows with empty trailing cells; anything else is a broken or truncated row.
+      const padded = row.length > width && row.slice(width).every((v) => v.trim() === '');
+      if (!padded) {
+        throw rejected(
+          lineOf(r),
+          `la ligne a ${row.length} champ${row.length > 1 ? 's' : ''} au lieu de ${width}${r === records.length - 1 ? ' (fichier tronqué ?)' : ''}.`,
+          `reason=field_count got=${row.length} expected=${width}`,
+        );
+      }
+    }
+    const listLabel = at(row, 'listLabel');
+    let listType = listTypes.get(listLabel);
+    if (listType === undefined) {
+      listType = listTypeOfLabel(listLabel) ?? (listLabel === '' ? fromName.listType : null);
+      listTypes.set(listLabel, listType);
+    }
+    if (!listType) throw rejected(lineOf(r), `le type de liste « ${listLabel} » est inconnu.`, 'reason=unknown_list_type');
+    const birthName = at(row, 'birthName');
+    if (birthName === '') throw rejected(lineOf(r), 'le nom de naissance est absent.', 'reason=missing_birth_name');
+    const rawDate = at(row, 'birthDate');
+    if (rawDate === '') throw rejected(lineOf(r), 'la date de naissance est absente.', 'reason=missing_birth_date');
+    const date = parseReuDate(rawDate);
+    if (!date) throw rejected(lineOf(r), `la date de naissance est invalide (${rawDate}).`, 'reason=invalid_birth_date');
+    if (date.uncertain) uncertainDates++;
+    const numeroRaw = at(row, 'numeroOrdre');
+    if (numeroRaw !== '' && !/^\d{1,7}$/.test(numeroRaw)) {
+      throw rejected(lineOf(r), `le numéro d'ordre « ${numeroRaw} » n'est pas un nombre.`, 'reason=invalid_numero_ordre');
+    }
+    const sexRaw = at(row, 'sex').toUpperCase();
+    const firstNames = squeeze(at(row, 'firstNames'));
+    if (firstNames === '') noFirstNames++;
+    const bureauCode = padCode(at(row, 'bureauCode'), 4);
+    if (bureauCode === '') noBureau++;
+    const usageName = at(row, 'usageName');
+
+    const e: Omit<Elector, 'id'> = {
+      ine: orNull(at(row, 'ine')),
+      listType,
+      birthName: squeeze(birthName),
+      usageName: orNull(squeeze(usageName)),
+      firstNames,
+      sex: sexRaw === 'M' || sexRaw === 'F' ? sexRaw : null,
+      birthDate: date.date,
+      birthPlace: {
+        communeCode: orNull(padCode(at(row, 'birthCommuneCode'), 5)),
+        communeLabel: orNull(at(row, 'birthCommuneLabel')),
+        departementCode: orNull(padCode(at(row, 'birthDepartementCode'), 2)),
+        country: orNull(at(row, 'birthCountry')),
+      },
+      nationality: orNull(at(row, 'nationalityCode')) ?? orNull(at(row, 'nationalityLabel')),
+      address: {
+        number: orNull(at(row, 'streetNumber')),
+        street: orNull(at(row, 'streetLabel')),
+        complement1: orNull(at(row, 'complement1')),
+        complement2: orNull(at(row, 'complement2')),
+        lieuDit: orNull(at(row, 'lieuDit')),
+        postalCode: orNull(padCode(at(row, 'postalCode'), 5)),
+        city: orNull(at(row, 'city')),
+        country: orNull(at(row, 'country')),
+      },
+      bureau: { code: bureauCode, label: orNull(at(row, 'bureauLabel')) },
+      numeroOrdre: numeroRaw === '' ? null : Number(numeroRaw),
+    };
+    const base = baseIdOf(e);
+    const seen = (occurrences.get(base) ?? 0) + 1;
+    occurrences.set(base, seen);
+    if (seen === 2) homonyms++;
+    if (e.numeroOrdre !== null) {
+      const key = `${listType}|${bureauCode}|${e.numeroOrdre}`;
+      if (numeros.has(key)) duplicateNumeros++;
+      else numeros.add(key);
+    }
+    counts[listType]++;
+    electors[r - 1] = { id: seen === 1 ? base : `${base}-${seen}`, ...e };
+    if (r % PROGRESS_STEP === 0) onProgress?.('controle', r, total);
+  }
+  onProgress?.('controle', total, total);
+
+  const warnings: string[] = [];
+  const plural = (n: number, one: string, many: string) => `${n} ${n > 1 ? many : one}`;
+  if (noFirstNames) warnings.push(`${plural(noFirstNames, 'électeur', 'électeurs')} sans prénom.`);
+  if (uncertainDates) warnings.push(`${plural(uncertainDates, 'date de naissance incomplète', 'dates de naissance incomplètes')} (jour ou mois inconnu, noté « 00 »).`);
+  if (noBureau) warnings.push(`${plural(noBureau, 'électeur', 'électeurs')} sans bureau de vote.`);
+  if (homonyms) warnings.push(`${plural(homonyms, 'groupe', 'groupes')} d'homonymes à l'identité identique : gardés comme personnes distinctes.`);
+  if (duplicateNumeros) warnings.push(`${plural(duplicateNumeros, "numéro d'ordre en double", "numéros d'ordre en double")} dans un même bureau (tel que fourni par le REU).`);
+
+  return { fileName, encoding, extractDate: fromName.extractDate, communeCode: at(records[1], 'ugleCode') || fromName.communeCode, electors, counts, warnings };
+}

@@ -1,0 +1,70 @@
+/**
+ * Name folding for the electoral search. The counter agent types what she
+ * hears ("dartagnan", "d artagnan", "la fontaine"), without accents or
+ * hyphens; the index therefore holds folded words plus particle-joined forms,
+ * and the query is folded the same way. Used by the client index and any
+ * other place that compares names, so both sides agree.
+ */
+
+/** Lower-case, accents stripped, apostrophes/hyphens/punctuation to spaces, single spaces. */
+export function foldName(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/æ/g, 'ae')
+    .replace(/œ/g, 'oe')
+    .replace(/ß/g, 'ss')
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
+function words(text: string): string[] {
+  const folded = foldName(text);
+  return folded === '' ? [] : folded.split(' ');
+}
+
+/**
+ * Words of a family name plus every joined tail of two words or more:
+ * `DE LA FONTAINE` → de la fontaine delafontaine lafontaine;
+ * `D'ARTAGNAN` → d artagnan dartagnan.
+ */
+function familyNameTerms(name: string): string[] {
+  const w = words(name);
+  const terms = [...w];
+  for (let i = 0; i < w.length - 1; i++) terms.push(w.slice(i).join(''));
+  return terms;
+}
+
+/** First names: each word, plus hyphenated compounds joined (`Jean-Pierre` → jean pierre jeanpierre). */
+function firstNameTerms(firstNames: string): string[] {
+  const terms: string[] = [];
+  for (const part of firstNames.split(/\s+/)) {
+    const w = words(part);
+    terms.push(...w);
+    if (w.length > 1) terms.push(w.join(''));
+  }
+  return terms;
+}
+
+/** The text indexed for an elector (FTS5 column). */
+export function searchTextOf(names: { birthName: string; usageName: string | null; firstNames: string }): string {
+  const terms = [...familyNameTerms(names.birthName)];
+  if (names.usageName && names.usageName !== names.birthName) terms.push(...familyNameTerms(names.usageName));
+  terms.push(...firstNameTerms(names.firstNames));
+  return [...new Set(terms)].join(' ');
+}
+
+/**
+ * Words to look up, as prefixes, for what was typed ("d'art" → d, art).
+ * Letters and digits only, so they can be quoted into an FTS5 query as is.
+ * Empty when nothing searchable was typed (the caller lists everything).
+ */
+export function searchTermsOf(typed: string): string[] {
+  return words(typed).slice(0, 8);
+}
+
+/** Sort key for "nom de naissance puis prénoms": folded, so accents do not scatter the order. */
+export function sortKeyOf(name: string): string {
+  return foldName(name);
+}
