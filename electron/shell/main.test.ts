@@ -17,6 +17,7 @@ const h = vi.hoisted(() => {
     headersHook: null as null | ((d: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void),
     userData: '',
     quit: 0,
+    setPaths: [] as [string, string][],
   };
   return { state };
 });
@@ -49,6 +50,7 @@ vi.mock('electron', () => {
       on: (name: string, fn: (...args: unknown[]) => void) => state.appHandlers.set(name, fn),
       whenReady: async () => {},
       getPath: () => state.userData,
+      setPath: (name: string, value: string) => { state.setPaths.push([name, value]); state.userData = value; },
       getAppPath: () => '/opt/guichet/resources/app.asar',
       isPackaged: true,
     },
@@ -129,6 +131,17 @@ describe('Electron main process', () => {
     expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, allowRunningInsecureContent: false, devTools: false });
     expect(prefs.preload).toBe('/opt/guichet/resources/app.asar/dist/electron/preload.cjs');
     expect(h.state.windows[0].loaded).toEqual(['/opt/guichet/resources/app.asar/dist/renderer/index.html']);
+  });
+
+  it('uses the profile folder given by GUICHET_USER_DATA (tests, second installation)', async () => {
+    const own = join(h.state.userData, 'profil-test');
+    process.env.GUICHET_USER_DATA = own;
+    try {
+      await start();
+    } finally {
+      delete process.env.GUICHET_USER_DATA;
+    }
+    expect(h.state.setPaths).toContainEqual(['userData', own]);
   });
 
   it('does nothing but quit when another instance already runs', async () => {

@@ -121,6 +121,8 @@ export function hardenSession(target: Electron.Session): void {
 }
 
 export async function startShell(deps: ShellDeps): Promise<Shell | null> {
+  // A separate profile (tests, a second installation on the same account); must precede the lock, which is per profile.
+  if (process.env.GUICHET_USER_DATA) app.setPath('userData', process.env.GUICHET_USER_DATA);
   // A second launch would open the same SQLite file: focus the first window instead.
   if (!app.requestSingleInstanceLock()) {
     app.quit();
