@@ -27,8 +27,8 @@ function askHidden(question: string): Promise<string> {
     }
     rl.once('line', (line) => {
       if (tty) process.stderr.write('\n');
+      done(line); // before close(): 'close' fires synchronously and would reject first
       rl.close();
-      done(line);
     });
     rl.once('close', () => fail(new UsageError('Mot de passe du certificat requis : définissez GUICHET_P12_PASSWORD ou lancez la commande dans un terminal.')));
   });
