@@ -76,12 +76,14 @@ const browser = await chromium.launchPersistentContext(profile, {
   viewport: { width: 1280, height: 800 },
   locale: 'fr-FR',
   timezoneId: 'Europe/Paris',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: ['--lang=fr-FR', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
 browser.setDefaultTimeout(STEP_TIMEOUT);
 const pageErrors = [];
 async function openPage(pc) {
-  const page = await browser.newPage();
+  // The persistent context opens with one blank tab: use it for the first PC.
+  const blank = browser.pages().find((p) => p.url() === 'about:blank');
+  const page = blank ?? (await browser.newPage());
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
   await page.goto(pc.host.url);
@@ -115,7 +117,7 @@ async function step(name, fn) {
     failed++;
     broken = true;
     console.log(`✗ ${name}\n    ${String(err?.stack ?? err).split('\n').slice(0, 6).join('\n    ')}`);
-    await Promise.all(browser.pages().map((p, i) => p.screenshot({ path: join(SHOTS, `failure-${i + 1}.png`) }).catch(() => undefined)));
+    await Promise.all([page1, page2].filter(Boolean).map((p, i) => p.screenshot({ path: join(SHOTS, `failure-pc${i + 1}.png`) }).catch(() => undefined)));
   }
 }
 const shot = (page, name) => page.screenshot({ path: join(SHOTS, `${name}.png`) });

@@ -9,6 +9,16 @@ import { DIFF_PAGE, useImport } from './store.js';
 const PHASES = { lecture: 'Lecture du fichier', controle: 'Contrôle des lignes', comparaison: 'Comparaison avec la liste actuelle', enregistrement: 'Enregistrement' } as const;
 const CHANGES: Record<ImportDiffEntry['change'], string> = { added: 'Nouvel électeur', removed: 'Ne figure plus', bureau: 'Changement de bureau', address: "Changement d'adresse" };
 
+/**
+ * The technical detail stays for the log, except the line number when the
+ * message does not already say it: that is what the user needs to fix the file.
+ */
+function lineOf(error: { message: string; detail?: string }): string | null {
+  const m = /\b(?:line|ligne)\s*(\d+)/i.exec(error.detail ?? '');
+  if (!m || new RegExp(`\\b${m[1]}\\b`).test(error.message)) return null;
+  return m[1];
+}
+
 function ProgressBar() {
   const progress = useImport((s) => s.progress);
   const step = useImport((s) => s.step);
@@ -149,7 +159,7 @@ export function ImportScreen() {
           <p>
             <strong>Le fichier n'a pas été importé.</strong> {error.message}
           </p>
-          {error.detail ? <p className="small">Précision : {error.detail}</p> : null}
+          {lineOf(error) ? <p>Ligne concernée dans le fichier : {lineOf(error)}</p> : null}
         </div>
       ) : null}
       {step === 'choose' ? (
