@@ -126,7 +126,9 @@ describe.each(TEST_BACKENDS)('electoral import command (%s)', (backend) => {
     // First import: the electors then its record (size + 1); re-import: the changed elector, the tombstone, the record.
     expect(rows.map((x) => Number(x.version))).toEqual([size + 4, size + 3, size + 2, size + 1]);
     console.info(`[${backend}] import ${size}: ${Math.round(firstMs)} ms, re-import: ${Math.round(secondMs)} ms`);
-    expect(firstMs).toBeLessThan(backend === 'sqlite' ? 15_000 : 30_000);
+    // ~3 s for 100 000 on a quiet 2-core machine; the bound leaves room for a busy CI box and still
+    // catches a per-row statement or a quadratic diff (minutes).
+    expect(firstMs).toBeLessThan(30_000);
   });
 });
 

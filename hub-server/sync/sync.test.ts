@@ -166,6 +166,8 @@ describe.each(TEST_BACKENDS)('hub sync (%s)', (backend) => {
     expect(tooOld.json()).toMatchObject({ code: 'resync_required' });
     expect(tooOld.json().message).toMatch(/rechargée/);
     expect((await pull(c.maireToken, { epoch: upToDate.epoch, cursor: upToDate.cursor })).changes).toEqual([]);
+    // Live records are untouched by the purge: a snapshot still has the remaining demand.
+    expect((await snapshot(c.maireToken)).records.map((r) => r.id)).toEqual([demands[1].id]);
 
     const epoch = await resetCommuneSync(hub.db, c.communeId);
     expect(epoch).not.toBe(upToDate.epoch);

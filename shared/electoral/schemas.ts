@@ -7,37 +7,40 @@ import { LIST_TYPES, type Elector, type ImportRecord } from './types.js';
  * exactly (checked at compile time below), so a parsed value can be stored
  * and compared as JSON: parsing drops unknown keys and fixes the key order.
  */
-const text = (max: number) => z.string().max(max);
-const optionalText = (max: number) => z.string().max(max).nullable();
+// Bounds are generous on purpose: they stop absurd payloads, never a real REU line the client accepted.
+const TEXT_MAX = 500;
+const text = () => z.string().max(TEXT_MAX);
+const optionalText = () => z.string().max(TEXT_MAX).nullable();
 
 export const electorSchema = z.object({
   id: z.string().min(1).max(100),
-  ine: optionalText(20),
+  ine: optionalText(),
   listType: z.enum(LIST_TYPES),
-  birthName: z.string().min(1).max(200),
-  usageName: optionalText(200),
-  firstNames: text(300),
+  birthName: z.string().min(1).max(TEXT_MAX),
+  usageName: optionalText(),
+  firstNames: text(),
   sex: z.enum(['M', 'F']).nullable(),
   // AAAA-MM-JJ, with 00 for an unknown day or month as the REU writes it.
   birthDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Date de naissance invalide (AAAA-MM-JJ attendu).'),
   birthPlace: z.object({
-    communeCode: optionalText(10),
-    communeLabel: optionalText(200),
-    departementCode: optionalText(5),
-    country: optionalText(100),
+    communeCode: optionalText(),
+    communeLabel: optionalText(),
+    departementCode: optionalText(),
+    country: optionalText(),
   }),
-  nationality: optionalText(100),
+  nationality: optionalText(),
   address: z.object({
-    number: optionalText(20),
-    street: optionalText(300),
-    complement1: optionalText(300),
-    complement2: optionalText(300),
-    lieuDit: optionalText(200),
-    postalCode: optionalText(10),
-    city: optionalText(200),
-    country: optionalText(100),
+    number: optionalText(),
+    street: optionalText(),
+    complement1: optionalText(),
+    complement2: optionalText(),
+    lieuDit: optionalText(),
+    postalCode: optionalText(),
+    city: optionalText(),
+    country: optionalText(),
   }),
-  bureau: z.object({ code: z.string().min(1).max(10), label: optionalText(200) }),
+  // Empty when the extract has no bureau for the elector (the client warns about it).
+  bureau: z.object({ code: z.string().max(20), label: optionalText() }),
   numeroOrdre: z.number().int().nonnegative().nullable(),
 });
 
@@ -49,7 +52,7 @@ export const importRecordSchema = z.object({
   fileSha256: z.string().regex(/^[0-9a-f]{64}$/, 'Empreinte SHA-256 invalide.'),
   extractDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
   importedAtLocal: z.string().max(40),
-  importedBy: z.string().max(100),
+  importedBy: z.string().max(200),
   counts: z.object({ LP: count, LCM: count, LCE: count }),
   diff: z.object({ added: count, removed: count, changedBureau: count, changedAddress: count }),
 });
