@@ -2,7 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { safeStorage } from 'electron';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createClientLogger } from '../platform/node-platform.js';
 import type { Platform } from '../platform/platform.js';
 import { createSafeStorageSecretStore } from './safe-storage-secrets.js';
 
@@ -21,14 +22,9 @@ export interface ElectronPlatformOptions {
  */
 export function createElectronPlatform(options: ElectronPlatformOptions): Platform {
   const { dataDir } = options;
-  mkdirSync(dataDir, { recursive: true });
-  const log = options.log ?? createFileLogger(dataDir);
+  mkdirSync(join(dataDir, 'logs'), { recursive: true });
+  // Same log file, level and redaction of personal data as the headless platform.
+  const log = options.log ?? createClientLogger(join(dataDir, 'logs', 'guichet.log'));
   const secrets = createSafeStorageSecretStore({ file: join(dataDir, 'secrets.json'), safeStorage, log, os: options.os ?? process.platform });
   return { dataDir, secrets, now: () => new Date(), log, deviceName: hostname() };
-}
-
-function createFileLogger(dataDir: string): Logger {
-  const logDir = join(dataDir, 'logs');
-  mkdirSync(logDir, { recursive: true });
-  return pino({ level: process.env.GUICHET_LOG_LEVEL ?? 'info', base: { app: 'guichet-desktop' } }, pino.destination({ dest: join(logDir, 'guichet.log'), sync: true }));
 }
