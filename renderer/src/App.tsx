@@ -88,7 +88,8 @@ function Shell() {
   useEffect(() => {
     document.title = `${TITLES[route.name]} — Guichet`;
     const main = document.getElementById('contenu');
-    if (main && !main.contains(document.activeElement)) main.focus();
+    window.scrollTo(0, 0);
+    if (main && !main.contains(document.activeElement)) main.focus({ preventScroll: true });
   }, [route]);
 
   return (

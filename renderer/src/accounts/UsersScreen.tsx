@@ -89,7 +89,7 @@ export function UsersScreen() {
             ))}
           </select>
         </div>
-        <Field label="Mot de passe provisoire" hint="À communiquer à la personne ; elle pourra le changer." value={v.password} onChange={(e) => setV({ ...v, password: e.target.value })} error={errors.password} autoComplete="off" spellCheck={false} />
+        <Field label="Mot de passe provisoire" hint="Proposé au hasard. À communiquer à la personne de vive voix, jamais par courriel." value={v.password} onChange={(e) => setV({ ...v, password: e.target.value })} error={errors.password} autoComplete="off" spellCheck={false} />
         <div className="actions">
           <button type="submit" className="primary" disabled={loading}>
             Créer le compte
