@@ -5,6 +5,7 @@ import { createTestHub, TEST_PASSWORD, type SeededCommune, type TestHub } from '
 import { createHubClient } from '../../electron/hub-client/hub-client.js';
 import pino from 'pino';
 import { call, openCore, refusal } from './core-harness.js';
+import { startFlakyProxy } from './flaky-proxy.js';
 
 let hub: TestHub;
 let hubUrl: string;
@@ -42,9 +43,11 @@ describe('client core: session and dispatcher', () => {
   });
 
   it('logs in, keeps the token out of SQLite, works offline from the stored session, logs out on the hub', async () => {
+    const proxy = await startFlakyProxy(hubUrl);
     const core = await openCore();
-    const state = await call(core, 'session:login', login('10387'));
-    expect(state).toMatchObject({ status: 'logged_in', hubUrl, deviceName: 'PC accueil', user: { username: 'maire', role: 'maire' }, commune: { insee: '10387' } });
+    const viaProxy = { ...login('10387'), hubUrl: proxy.url };
+    const state = await call(core, 'session:login', viaProxy);
+    expect(state).toMatchObject({ status: 'logged_in', hubUrl: proxy.url, deviceName: 'PC accueil', user: { username: 'maire', role: 'maire' }, commune: { insee: '10387' } });
     expect(state.permissions).toContain('electoral.read');
     expect(state.services).toEqual(['electoral']);
     const token = JSON.parse(readFileSync(join(core.dataDir, 'secrets.json'), 'utf8'))['hub-session-token'] as string;
@@ -52,21 +55,32 @@ describe('client core: session and dispatcher', () => {
     await core.close();
     const dbBytes = readFileSync(join(core.dataDir, 'guichet.sqlite')).toString('latin1') + readFileSync(join(core.dataDir, 'logs', 'guichet.log'), 'utf8');
     expect(dbBytes).not.toContain(token);
+    const hubAsk = (t: string) => createHubClient({ baseUrl: hubUrl, token: () => t, clientSchema: 2, log: pino({ level: 'silent' }), retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
 
-    // Reopened with the hub unreachable (nobody listening there): the session is still known.
+    // Reopened with the hub unreachable: the session is still known and local data usable.
+    proxy.refuse = true;
     const offline = await openCore(core.dataDir);
     try {
-      offline.session.state();
       expect(await call(offline, 'session:get', null)).toMatchObject({ status: 'logged_in', commune: { insee: '10387' } });
-      expect(await call(offline, 'electoral:demands', { status: null })).toEqual([]);
-      const loggedOut = await call(offline, 'session:logout', null);
-      expect(loggedOut).toMatchObject({ status: 'logged_out', hubUrl, user: { username: 'maire' } });
+      await call(offline, 'electoral:create-demand', demand);
+      expect(await call(offline, 'electoral:demands', { status: null })).toHaveLength(1);
+      expect(await call(offline, 'sync:now', null)).toMatchObject({ online: false, pending: 1 });
+      // Logging out offline still forgets the token on this PC (the hub could not be told).
+      expect(await call(offline, 'session:logout', null)).toMatchObject({ status: 'logged_out', hubUrl: proxy.url, user: { username: 'maire' } });
       expect(JSON.parse(readFileSync(join(core.dataDir, 'secrets.json'), 'utf8'))['hub-session-token']).toBeUndefined();
-      // The hub revoked it too.
-      const client = createHubClient({ baseUrl: hubUrl, token: () => token, clientSchema: 2, log: pino({ level: 'silent' }), retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
-      await expect(client.me()).rejects.toMatchObject({ code: 'unauthenticated' });
+      expect((await refusal(offline, 'sync:now', null)).code).toBe('unauthenticated');
+
+      // Online again: log in, the queued demand goes out, logout revokes the token on the hub.
+      proxy.refuse = false;
+      await call(offline, 'session:login', viaProxy);
+      expect(await call(offline, 'sync:now', null)).toMatchObject({ online: true, pending: 0 });
+      const token2 = JSON.parse(readFileSync(join(core.dataDir, 'secrets.json'), 'utf8'))['hub-session-token'] as string;
+      await expect(hubAsk(token2).me()).resolves.toMatchObject({ commune: { insee: '10387' } });
+      await call(offline, 'session:logout', null);
+      await expect(hubAsk(token2).me()).rejects.toMatchObject({ code: 'unauthenticated' });
     } finally {
       await offline.close();
+      await proxy.close();
     }
   });
 
@@ -74,7 +88,7 @@ describe('client core: session and dispatcher', () => {
     const core = await openCore();
     try {
       await call(core, 'session:login', login('10387'));
-      await call(core, 'electoral:create-demand', demand);
+      const made = await call(core, 'electoral:create-demand', demand);
       expect((await call(core, 'sync:state', null)).pending).toBe(1);
       await call(core, 'session:logout', null);
       const refused = await refusal(core, 'session:login', login('10268'));
@@ -83,7 +97,7 @@ describe('client core: session and dispatcher', () => {
 
       await call(core, 'session:login', login('10387'));
       expect((await call(core, 'sync:now', null)).pending).toBe(0);
-      expect(await call(core, 'electoral:demands', { status: null })).toHaveLength(1);
+      expect((await call(core, 'electoral:demands', { status: null })).map((d) => d.id)).toContain(made.id);
       await call(core, 'session:login', login('10268'));
       expect(await call(core, 'electoral:demands', { status: null })).toEqual([]);
       const s = await call(core, 'sync:now', null);
