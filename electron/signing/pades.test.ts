@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signingKeyFromPkcs12, type SigningKey } from './key-store.js';
+import { parseCades } from './cms.js';
+import { children, readTlv } from './der.js';
 import { signPdf } from './pades.js';
 import { isIntact, verifyPdf } from './verify.js';
 import {
@@ -113,6 +115,33 @@ describe.each([
     const { signatures } = await verifyPdf(tampered);
     expect(signatures[0].digestOk).toBe(false);
     expect(isIntact(signatures[0])).toBe(false);
+  });
+});
+
+describe('what verifyPdf checks beyond the digest', () => {
+  it('fails the signature check (pdfsig and verifyPdf) when the signature value is altered but not the document', async () => {
+    const signed = p('classic-signed.pdf');
+    const { cms } = extractLastSignature(signed);
+    const value = parseCades(cms).signature;
+    const bytes = readFileSync(signed);
+    const at = bytes.indexOf(value.subarray(-8).toString('hex'), 0, 'latin1');
+    expect(at).toBeGreaterThan(0);
+    bytes[at] = bytes[at] === 0x30 ? 0x31 : 0x30; // one hex digit of the RSA signature, outside the signed bytes
+    const forged = p('forged-signature.pdf');
+    writeFileSync(forged, bytes);
+    expect(pdfsig(forged)[0].valid).toBe(false);
+    const [s] = (await verifyPdf(forged)).signatures;
+    expect(s.digestOk).toBe(true);
+    expect(s.signatureOk).toBe(false);
+    expect(isIntact(s)).toBe(false);
+  });
+
+  it('writes the signed attributes in DER SET OF order (what BouncyCastle / EU DSS re-check)', () => {
+    const { cms } = extractLastSignature(p('xrefstream-signed.pdf'));
+    const attrs = parseCades(cms).signedAttributes;
+    const encodings = children(attrs, readTlv(attrs)).map((t) => attrs.subarray(t.start, t.end));
+    expect(encodings).toHaveLength(3);
+    for (let i = 1; i < encodings.length; i++) expect(Buffer.compare(encodings[i - 1], encodings[i])).toBeLessThanOrEqual(0);
   });
 });
 

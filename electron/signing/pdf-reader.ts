@@ -139,7 +139,8 @@ export class PdfFileReader {
 
   private async readXrefStream(offset: number): Promise<PdfDict> {
     const obj = await this.withSlice(offset, (p) => p.parseIndirectObject());
-    if (!(obj.value instanceof PdfStream) || !(obj.value.dict.get('Type') instanceof PdfName)) throw damagedPdf(`no xref at ${offset}`);
+    const type = obj.value instanceof PdfStream ? obj.value.dict.get('Type') : undefined;
+    if (!(obj.value instanceof PdfStream) || !(type instanceof PdfName) || type.name !== 'XRef') throw damagedPdf(`no xref at ${offset}`);
     const { dict } = obj.value;
     const data = decodeStream(obj.value);
     const w = (dict.get('W') as number[]).map(Number);
