@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createClientCore, type ClientCore } from '../../electron/core/client-core.js';
+import { createNodePlatform } from '../../electron/platform/node-platform.js';
+import { addCommune, issueEnrollmentCode } from '../../hub-server/accounts/admin.js';
+import { createHubLogger } from '../../hub-server/log.js';
+import { startHub } from '../../hub-server/server.js';
+import type { Channel, OutputOf } from '../../shared/api/ipc.js';
+import { generateReuExtract } from '../../shared/electoral/synthetic.js';
+import { startCountingProxy } from './counting-proxy.js';
+
+/**
+ * Sync figures over real loopback HTTP against a real hub (SQLite):
+ * - first full sync of a 35 000-elector commune onto a fresh PC: bytes on the
+ *   wire (counted by a TCP relay) and seconds (targets ≤ 2 MB, ≤ 3 s);
+ * - one-change round trip: a demand created on PC A, pushed, then pulled by
+ *   PC B (p50/p95 over 20 changes).
+ */
+export async function benchSync(opts: { electors?: number; roundTrips?: number } = {}): Promise<Record<string, unknown>> {
+  const electors = opts.electors ?? 35_000;
+  const roundTrips = opts.roundTrips ?? 20;
+  const dir = mkdtempSync(join(tmpdir(), 'guichet-bench-sync-'));
+  const hub = await startHub({ port: 0, dataDir: join(dir, 'hub'), log: createHubLogger({ level: 'warn' }) });
+  const cores: ClientCore[] = [];
+  try {
+    const commune = await addCommune(hub.db, { insee: '10034', services: ['electoral'] });
+    const { code } = await issueEnrollmentCode(hub.db, commune.insee);
+    const password = 'banc-essai-2026';
+
+    const openCore = async (name: string): Promise<ClientCore> => {
+      const core = await createClientCore({ platform: createNodePlatform({ dataDir: join(dir, name), deviceName: name, logLevel: 'warn' }), backgroundSync: false });
+      cores.push(core);
+      return core;
+    };
+    const call = async <C extends Channel>(core: ClientCore, channel: C, input: unknown): Promise<OutputOf<C>> => {
+      const res = await core.invoke(channel, input);
+      if (!res.ok) throw new Error(`${channel}: ${res.error.code} ${res.error.message}`);
+      return res.value as OutputOf<C>;
+    };
+
+    // PC A: the mayor enrolls, imports the extract, pushes it.
+    const a = await openCore('poste-a');
+    await call(a, 'session:enroll', { hubUrl: hub.url, code, username: 'maire', displayName: 'Maire', password, deviceName: 'poste-a' });
+    const extract = generateReuExtract({ seed: 35, count: electors, inseeCode: commune.insee, communeName: commune.name });
+    const preview = await call(a, 'electoral:import-preview', { fileName: extract.fileName, content: new TextEncoder().encode(extract.csv) });
+    await call(a, 'electoral:import-commit', { previewId: preview.previewId });
+    const pushStart = performance.now();
+    const pushed = await call(a, 'sync:now', null);
+    const pushSeconds = (performance.now() - pushStart) / 1000;
+    if (pushed.pending !== 0) throw new Error(`import not pushed: ${JSON.stringify(pushed.lastError)}`);
+
+    // PC B: a fresh install, through the counting relay.
+    const proxy = await startCountingProxy(new URL(hub.url));
+    try {
+      const b = await openCore('poste-b');
+      await call(b, 'session:login', { hubUrl: proxy.url, insee: commune.insee, username: 'maire', password, deviceName: 'poste-b' });
+      proxy.reset();
+      const t0 = performance.now();
+      await call(b, 'sync:now', null);
+      const firstSyncSeconds = (performance.now() - t0) / 1000;
+      const firstSyncBytes = proxy.bytesToClient + proxy.bytesToServer;
+      const bCount = await call(b, 'electoral:search', { query: '', listType: null, offset: 0, limit: 1 });
+      if (bCount.total !== preview.total) throw new Error(`PC B has ${bCount.total} electors, expected ${preview.total}`);
+
+      const samples: number[] = [];
+      const first = await call(a, 'electoral:search', { query: '', listType: null, offset: 0, limit: 1 });
+      const elector = first.items[0]!;
+      for (let i = 0; i < roundTrips; i++) {
+        const t = performance.now();
+        const demand = await call(a, 'electoral:create-demand', {
+          kind: 'changement_adresse',
+          electorId: elector.id,
+          applicant: { birthName: elector.birthName, usageName: elector.usageName, firstNames: elector.firstNames || 'X', birthDate: elector.birthDate },
+          newAddress: `${i + 1} rue de la Mairie`,
+          newBureauCode: null,
+          comment: null,
+        });
+        await call(a, 'sync:now', null);
+        await call(b, 'sync:now', null);
+        const demands = await call(b, 'electoral:demands', { status: null });
+        if (!demands.some((d) => d.id === demand.id)) throw new Error('round trip: demand not on PC B');
+        samples.push(performance.now() - t);
+      }
+      samples.sort((x, y) => x - y);
+      const pct = (p: number) => Math.round(samples[Math.min(samples.length - 1, Math.floor(p * samples.length))]! * 10) / 10;
+      return {
+        electors: preview.total,
+        importPushSeconds: round(pushSeconds),
+        firstFullSync: { bytesOnWire: firstSyncBytes, megabytes: round(firstSyncBytes / 1e6), seconds: round(firstSyncSeconds), targets: { maxMegabytes: 2, maxSeconds: 3 } },
+        oneChangeRoundTripMs: { p50: pct(0.5), p95: pct(0.95), samples: samples.length },
+      };
+    } finally {
+      await proxy.close();
+    }
+  } finally {
+    for (const c of cores) await c.close();
+    await hub.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
