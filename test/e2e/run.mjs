@@ -174,18 +174,19 @@ await step('PC 1: imports the REU extract through the file input, checks the pre
 
 await step('PC 1: searches a name typed without accents and opens the fiche', async () => {
   await page1.getByRole('button', { name: 'Rechercher un électeur' }).click();
-  const box = page1.getByRole('combobox', { name: 'Nom, prénom ou date de naissance' });
-  await box.pressSequentially(typed, { delay: 30 });
-  const option = page1.getByRole('option').filter({ hasText: target.birthName }).first();
+  await page1.getByRole('combobox', { name: 'Nom, prénom ou date de naissance' }).pressSequentially(typed, { delay: 30 });
+  // The person's own row: birth name in the first column and their first name (homonyms and usage names also match).
+  const firstName = target.firstNames.split(' ')[0];
+  const option = page1.getByRole('option').filter({ has: page1.locator('span.strong', { hasText: new RegExp(`^${target.birthName}$`) }) }).filter({ hasText: firstName }).first();
   await expectVisible(option);
   await shot(page1, '04-recherche');
   copyFileSync(join(SHOTS, '04-recherche.png'), join(ROOT, 'docs', 'screenshot.png'));
-  // Keyboard only: arrows to the person, Enter opens the fiche.
-  const ids = await page1.getByRole('option').evaluateAll((els, name) => els.map((e) => [e.id, e.textContent.includes(name)]), target.birthName);
-  const index = ids.findIndex(([, hit]) => hit);
-  for (let i = 0; i <= index; i++) await box.press('ArrowDown');
+  // Keyboard only: arrows down to that row, Enter opens the fiche.
+  const wanted = await option.getAttribute('id');
+  const box = page1.getByRole('combobox', { name: 'Nom, prénom ou date de naissance' });
+  for (let i = 0; i < 500 && (await box.getAttribute('aria-activedescendant')) !== wanted; i++) await box.press('ArrowDown');
   await box.press('Enter');
-  await expectVisible(page1.getByRole('heading', { level: 1, name: new RegExp(target.birthName) }));
+  await expectVisible(page1.getByRole('heading', { level: 1, name: new RegExp(`^${target.birthName} .*${firstName}`) }));
   await expectText(page1.locator('.fiche').first(), /Date de naissance/);
   await shot(page1, '05-fiche');
 });
