@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signingKeyFromPkcs12, type SigningKey } from './key-store.js';
 import { parseCades } from './cms.js';
@@ -115,6 +116,37 @@ describe.each([
     const { signatures } = await verifyPdf(tampered);
     expect(signatures[0].digestOk).toBe(false);
     expect(isIntact(signatures[0])).toBe(false);
+  });
+});
+
+describe('PDFs from other producers', () => {
+  it.skipIf(!hasTool('qpdf'))('signs qpdf output: PNG-predicted xref streams and linearized files', async () => {
+    for (const [name, args] of [
+      ['qpdf-objstm', ['--object-streams=generate']],
+      ['qpdf-linearized', ['--linearize', '--object-streams=generate']],
+    ] as const) {
+      expect(spawnSync('qpdf', [...args, p('classic.pdf'), p(`${name}.pdf`)]).status).toBe(0);
+      await signPdf({ input: p(`${name}.pdf`), output: p(`${name}-1.pdf`), key });
+      await signPdf({ input: p(`${name}-1.pdf`), output: p(`${name}-2.pdf`), key });
+      const sigs = pdfsig(p(`${name}-2.pdf`));
+      expect(sigs.map((x) => [x.valid, x.totalDocumentSigned])).toEqual([[true, false], [true, true]]);
+      expect(spawnSync('qpdf', ['--check', p(`${name}-2.pdf`)]).status).toBe(0);
+    }
+  });
+
+  it('keeps the existing form fields of a PDF form and adds the signature field beside them', async () => {
+    const doc = await PDFDocument.create();
+    const page = doc.addPage([595, 842]);
+    const field = doc.getForm().createTextField('maire.nom');
+    field.setText('Evelyne Martin');
+    field.addToPage(page, { x: 50, y: 700, width: 200, height: 20 });
+    writeFileSync(p('form.pdf'), await doc.save({ useObjectStreams: true }));
+    await signPdf({ input: p('form.pdf'), output: p('form-signed.pdf'), key });
+    expect(pdfsig(p('form-signed.pdf'))[0].valid).toBe(true);
+    const reread = await PDFDocument.load(readFileSync(p('form-signed.pdf')));
+    expect(reread.getForm().getFields().map((f) => f.getName())).toEqual(['maire.nom', 'Signature1']);
+    expect(reread.getForm().getTextField('maire.nom').getText()).toBe('Evelyne Martin');
+    expect(reread.getPage(0).node.Annots()?.size()).toBe(2);
   });
 });
 
