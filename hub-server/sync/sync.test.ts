@@ -4,6 +4,7 @@ import type { Mutation, PullResponse, PushResponse, PushResult, SnapshotResponse
 import { makeDemand } from '../electoral/test-fixtures.js';
 import { createTestHub, TEST_BACKENDS, type SeededCommune, type TestHub } from '../test-support.js';
 import { purgeTombstones, resetCommuneSync } from './maintenance.js';
+import { lockCommune, writeRecords } from './store.js';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
@@ -253,6 +254,34 @@ describe.each(TEST_BACKENDS)('hub sync (%s)', (backend) => {
     const pulled = p.changes.map((x) => x.version);
     for (let i = 1; i < pulled.length; i++) expect(pulled[i]).toBeGreaterThan(pulled[i - 1]);
     expect(new Set(pulled)).toEqual(new Set(versions));
+  });
+
+  // SQLite has one connection per hub, so writers are serialised there by construction; on PostgreSQL
+  // the commune row lock must make a second writer wait for the first one's commit.
+  it.runIf(backend === 'postgres')('a pull never skips a write that commits late: writers of a commune wait for each other', async () => {
+    const c = await commune();
+    const start = await pull(c.maireToken);
+    const slow = await hub.db.startTransaction().execute();
+    let a: { version: number };
+    try {
+      await lockCommune(slow, c.communeId);
+      const demand = makeDemand();
+      [a] = await writeRecords(slow, c.communeId, 'electoral.demands', [{ id: demand.id, json: JSON.stringify(demand) }]);
+    } catch (err) {
+      await slow.rollback().execute();
+      throw err;
+    }
+    let pushed = false;
+    const other = push(c.secretaireToken, [create(1, makeDemand())]).then((r) => ((pushed = true), r));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(pushed).toBe(false);
+    const during = await pull(c.maireToken, { cursor: start.cursor });
+    expect(during.changes).toEqual([]);
+    expect(during.cursor).toBe(start.cursor);
+    await slow.commit().execute();
+    const [b] = applied((await other)[0]);
+    expect(b.version).toBeGreaterThan(a.version);
+    expect((await pull(c.maireToken, { cursor: during.cursor })).changes.map((x) => x.version)).toEqual([a.version, b.version]);
   });
 
   it('isolates communes: a commune never pulls another one’s records', async () => {
