@@ -150,6 +150,20 @@ describe('PDFs from other producers', () => {
   });
 });
 
+describe('ECDSA certificates', () => {
+  it('signs with a P-256 key (ecdsa-with-SHA256): valid for pdfsig, openssl cms -cades and verifyPdf', async () => {
+    const ec = signingKeyFromPkcs12(readFileSync(pki.p12Ec), P12_PASSWORD, new Date());
+    expect(ec.certificate.keyType).toBe('ec');
+    await signPdf({ input: p('xrefstream.pdf'), output: p('ec-signed.pdf'), key: ec.key });
+    const [sig] = pdfsig(p('ec-signed.pdf'));
+    expect(sig.valid && sig.totalDocumentSigned).toBe(true);
+    const { signedBytes, cms } = extractLastSignature(p('ec-signed.pdf'));
+    expect(opensslCadesVerify(dir, signedBytes, cms, pki.caPem).ok).toBe(true);
+    const [s] = (await verifyPdf(p('ec-signed.pdf'))).signatures;
+    expect([s.signerName, isIntact(s)]).toEqual(['Paul Martin', true]);
+  });
+});
+
 describe('what verifyPdf checks beyond the digest', () => {
   it('fails the signature check (pdfsig and verifyPdf) when the signature value is altered but not the document', async () => {
     const signed = p('classic-signed.pdf');

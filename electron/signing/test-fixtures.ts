@@ -26,6 +26,8 @@ export interface Pki {
   p12Expired: string;
   /** Valid only from 2099. */
   p12NotYetValid: string;
+  /** An ECDSA P-256 certificate (Paul Martin, Mairie de Vernon) from the same CA, OpenSSL 3 defaults. */
+  p12Ec: string;
 }
 
 const CA_CONFIG = `[ca]
@@ -71,7 +73,11 @@ export function makePki(dir: string): Pki {
   issue('expired.pem', '20240312000000Z', '20250312120000Z');
   issue('future.pem', '20990101000000Z', '20991231000000Z');
 
+  openssl(dir, 'req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ec.key', '-out', 'ec.csr', '-utf8', '-subj', '/CN=Paul Martin/O=Mairie de Vernon/C=FR');
+  openssl(dir, 'ca', '-batch', '-config', 'ca.cnf', '-cert', 'ca.pem', '-keyfile', 'ca.key', '-in', 'ec.csr', '-out', 'ec.pem', '-utf8', '-notext', '-days', '365');
+
   const pass = `pass:${P12_PASSWORD}`;
+  openssl(dir, 'pkcs12', '-export', '-inkey', 'ec.key', '-in', 'ec.pem', '-certfile', 'ca.pem', '-out', 'ec.p12', '-passout', pass);
   const base = ['pkcs12', '-export', '-inkey', 'signer.key', '-certfile', 'ca.pem', '-passout', pass];
   openssl(dir, ...base, '-in', 'signer.pem', '-out', 'aes.p12');
   openssl(dir, ...base, '-in', 'signer.pem', '-out', 'legacy.p12', '-legacy');
@@ -88,6 +94,7 @@ export function makePki(dir: string): Pki {
     p12TripleDes: join(dir, '3des.p12'),
     p12Expired: join(dir, 'expired.p12'),
     p12NotYetValid: join(dir, 'future.p12'),
+    p12Ec: join(dir, 'ec.p12'),
   };
 }
 
