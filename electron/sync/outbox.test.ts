@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { syncCoreMigration } from '../db/migrations/001-sync-core.js';
+import { openMigratedDb } from '../db/sqlite.js';
+import { createOutbox } from './outbox.js';
+
+const dirs: string[] = [];
+function tempFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'guichet-outbox-'));
+  dirs.push(dir);
+  return join(dir, 'guichet.sqlite');
+}
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const now = () => new Date('2026-03-01T10:00:00Z');
+const upsert = (id: string) => ({ kind: 'upsert' as const, collection: 'electoral.demands' as const, recordId: id, baseVersion: null, data: { id }, summary: 'Demande (création)' });
+
+describe('outbox', () => {
+  it('refuses an enqueue outside a transaction', () => {
+    const db = openMigratedDb(tempFile(), [syncCoreMigration]);
+    const outbox = createOutbox(db, now);
+    expect(() => outbox.enqueue(upsert('a'))).toThrow(/inside the transaction/);
+    expect(outbox.count()).toBe(0);
+    db.close();
+  });
+
+  it('keeps queued changes across a reopen and never reuses a mutation id', () => {
+    const file = tempFile();
+    let db = openMigratedDb(file, [syncCoreMigration]);
+    let outbox = createOutbox(db, now);
+    const ids = db.transaction(() => [outbox.enqueue(upsert('a')), outbox.enqueue(upsert('b'))])();
+    expect(ids).toEqual([1, 2]);
+    // Acknowledge both: rows go away, the counter does not.
+    db.transaction(() => ids.forEach((id) => outbox.remove(id)))();
+    const third = db.transaction(() => outbox.enqueue(upsert('c')))();
+    expect(third).toBe(3);
+    db.close();
+
+    db = openMigratedDb(file, [syncCoreMigration]);
+    outbox = createOutbox(db, now);
+    expect(outbox.list().map((c) => [c.mutationId, c.entry.kind, c.summary])).toEqual([[3, 'upsert', 'Demande (création)']]);
+    expect(outbox.pendingIds('electoral.demands')).toEqual(new Set(['c']));
+    expect(db.transaction(() => outbox.enqueue(upsert('d')))()).toBe(4);
+    db.close();
+  });
+
+  it('rolls the outbox row back with the domain transaction', () => {
+    const db = openMigratedDb(tempFile(), [syncCoreMigration]);
+    const outbox = createOutbox(db, now);
+    expect(() =>
+      db.transaction(() => {
+        outbox.enqueue(upsert('a'));
+        throw new Error('domain write failed');
+      })(),
+    ).toThrow('domain write failed');
+    expect(outbox.count()).toBe(0);
+    expect(db.transaction(() => outbox.enqueue(upsert('b')))()).toBe(1);
+    db.close();
+  });
+});
