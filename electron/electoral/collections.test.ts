@@ -1,0 +1,146 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Elector } from '../../shared/electoral/types.js';
+import { generateReuRows, renderReuCsv, seededRandom } from '../../shared/electoral/synthetic.js';
+import type { SyncRecord } from '../../shared/sync/protocol.js';
+import type { LocalCollection } from '../core/context.js';
+import { RID_GAP } from './elector-store.js';
+import { createElectoralModule, type ElectoralModule } from './module.js';
+import { parseReuExtract } from './reu-parser.js';
+import { utf8Bytes } from './reu-variants.js';
+import { createStandaloneContext, type StandaloneContext } from './standalone-context.js';
+
+let dir: string;
+let sc: StandaloneContext;
+let mod: ElectoralModule;
+let col: (name: string) => LocalCollection;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'guichet-electoral-col-'));
+  sc = createStandaloneContext({ dataDir: dir });
+  mod = createElectoralModule(sc.ctx);
+  col = (name) => mod.collections.find((c) => c.name === name)!;
+});
+afterEach(() => {
+  sc.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function electors(count: number, seed = 3): Elector[] {
+  return parseReuExtract('x.csv', utf8Bytes(renderReuCsv(generateReuRows({ seed, count, inseeCode: '10387', communeName: 'Troyes' })))).electors;
+}
+const rec = (e: Elector, version: number): SyncRecord => ({ collection: 'electoral.electors', id: e.id, version, deleted: false, data: e });
+const tomb = (collection: SyncRecord['collection'], id: string, version: number): SyncRecord => ({ collection, id, version, deleted: true, data: null });
+const applyAll = (c: LocalCollection, records: SyncRecord[]) => sc.db.transaction(() => records.forEach((r) => c.apply(r)))();
+const search = (query: string, limit = 100) => mod.handlers['electoral:search']({ query, limit }) as { total: number; items: { id: string; birthName: string; firstNames: string }[] };
+/** Every elector must be findable, and nothing else: the FTS index matches the table. */
+function ftsConsistent(): void {
+  const n = (sc.db.prepare('SELECT count(*) AS n FROM electors').get() as { n: number }).n;
+  const indexed = (sc.db.prepare("SELECT count(*) AS n FROM electors_fts WHERE electors_fts MATCH 'list : lp OR list : lcm OR list : lce'").get() as { n: number }).n;
+  expect(indexed).toBe(n);
+}
+
+describe('electoral.electors collection', () => {
+  it('applies hub records with their version, updates names in the index, deletes on tombstones', () => {
+    const list = electors(300);
+    const c = col('electoral.electors');
+    applyAll(c, list.map((e, i) => rec(e, 100 + i)));
+    expect(c.count()).toBe(300);
+    ftsConsistent();
+    const fontaine = list.find((e) => e.birthName === 'DE LA FONTAINE')!;
+    expect(search('lafontaine').items.map((i) => i.id)).toEqual([fontaine.id]);
+    expect((sc.db.prepare('SELECT version FROM electors WHERE id = ?').get(fontaine.id) as { version: number }).version).toBe(102);
+
+    applyAll(c, [rec({ ...fontaine, birthName: 'DE LA ROCHE' }, 900)]);
+    expect(search('lafontaine').total).toBe(0);
+    expect(search('laroche').items.map((i) => i.id)).toEqual([fontaine.id]);
+    const fiche = mod.handlers['electoral:elector']({ id: fontaine.id }) as { elector: Elector };
+    expect(fiche.elector.birthName).toBe('DE LA ROCHE');
+
+    applyAll(c, [tomb('electoral.electors', fontaine.id, 901)]);
+    expect(search('laroche').total).toBe(0);
+    expect(c.count()).toBe(299);
+    ftsConsistent();
+
+    sc.db.transaction(() => c.clear())();
+    expect(c.count()).toBe(0);
+    expect(search('').total).toBe(0);
+    ftsConsistent();
+  });
+
+  it('keeps search results in name order whatever order the hub sends records in', () => {
+    const list = electors(2000, 5);
+    const rnd = seededRandom(9);
+    const shuffled = [...list].sort(() => rnd() - 0.5);
+    applyAll(col('electoral.electors'), shuffled.map((e, i) => rec(e, i + 1)));
+    const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+    for (const q of ['', 'ma', 'jean', 'le']) {
+      const items = (mod.handlers['electoral:search']({ query: q, limit: 500 }) as { items: { birthName: string; firstNames: string }[] }).items;
+      const keys = items.map((i) => `${fold(i.birthName)}\u0000${fold(i.firstNames)}`);
+      expect(keys, q).toEqual([...keys].sort());
+    }
+    ftsConsistent();
+  });
+
+  it('renumbers when records keep landing in the same gap, and stays consistent', () => {
+    const c = col('electoral.electors');
+    const base = electors(20);
+    applyAll(c, base.map((e, i) => rec(e, i + 1)));
+    // Each new "AAA" elector sorts just before the previous one: the gap in front of the list halves every time.
+    const extra: Elector[] = [];
+    for (let i = 0; i < 2 * Math.log2(RID_GAP) + 4; i++) extra.push({ ...base[3], id: `x-${String(99 - i).padStart(3, '0')}`, birthName: 'AAA', firstNames: 'Zoé' });
+    applyAll(c, extra.map((e, i) => rec(e, 100 + i)));
+    expect(c.count()).toBe(20 + extra.length);
+    const maxRid = (sc.db.prepare('SELECT max(rid) AS m FROM electors').get() as { m: number }).m;
+    expect(maxRid).toBeGreaterThan(20 * RID_GAP); // the list was renumbered with fresh gaps
+    ftsConsistent();
+    const page = search('', 500).items;
+    expect(page.slice(0, extra.length).map((i) => i.id)).toEqual(extra.map((e) => e.id).sort());
+    expect(search('aaa').total).toBe(extra.length);
+    // Versions survive the renumbering.
+    expect((sc.db.prepare('SELECT version FROM electors WHERE id = ?').get(base[0].id) as { version: number }).version).toBe(1);
+  });
+});
+
+describe('electoral.demands and electoral.imports collections', () => {
+  it('applies and deletes demands and import records', () => {
+    const demand = {
+      id: '0b9c6f8e-3c1a-4f7e-9b0a-1c2d3e4f5a6b',
+      kind: 'inscription',
+      status: 'instruction',
+      electorId: null,
+      applicant: { birthName: 'NOUVEL', usageName: null, firstNames: 'Arrivant', birthDate: '2000-01-01' },
+      newAddress: null,
+      newBureauCode: null,
+      comment: null,
+      createdBy: 'Autre poste',
+      createdAtLocal: '2026-03-01T10:00:00.000Z',
+    };
+    const d = col('electoral.demands');
+    applyAll(d, [{ collection: 'electoral.demands', id: demand.id, version: 4, deleted: false, data: demand }]);
+    expect(mod.handlers['electoral:demands']({ status: 'instruction' })).toEqual([{ ...demand, version: 4, pending: false }]);
+    // A malformed record is skipped, not stored.
+    applyAll(d, [{ collection: 'electoral.demands', id: 'bad', version: 5, deleted: false, data: { id: 'bad' } }]);
+    expect(d.count()).toBe(1);
+    applyAll(d, [tomb('electoral.demands', demand.id, 6)]);
+    expect(d.count()).toBe(0);
+
+    const record = {
+      id: 'imp-1',
+      fileName: 'com10387_LP_01-03-2026.csv',
+      fileSha256: 'a'.repeat(64),
+      extractDate: '2026-03-01',
+      importedAtLocal: '2026-03-01T10:00:00.000Z',
+      importedBy: 'Autre poste',
+      counts: { LP: 10, LCM: 0, LCE: 0 },
+      diff: { added: 10, removed: 0, changedBureau: 0, changedAddress: 0 },
+    };
+    const i = col('electoral.imports');
+    applyAll(i, [{ collection: 'electoral.imports', id: record.id, version: 8, deleted: false, data: record }]);
+    expect(mod.handlers['electoral:imports'](null)).toEqual([record]);
+    applyAll(i, [tomb('electoral.imports', record.id, 9)]);
+    expect(i.count()).toBe(0);
+  });
+});
