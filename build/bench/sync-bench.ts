@@ -58,7 +58,8 @@ export async function benchSync(opts: { electors?: number; roundTrips?: number }
       await call(b, 'session:login', { hubUrl: proxy.url, insee: commune.insee, username: 'maire', password, deviceName: 'poste-b' });
       proxy.reset();
       const t0 = performance.now();
-      await call(b, 'sync:now', null);
+      const bState = await call(b, 'sync:now', null);
+      if (bState.lastError) throw new Error(`first sync failed: ${bState.lastError.code} ${bState.lastError.detail ?? bState.lastError.message}`);
       const firstSyncSeconds = (performance.now() - t0) / 1000;
       const firstSyncBytes = proxy.bytesToClient + proxy.bytesToServer;
       const bCount = await call(b, 'electoral:search', { query: '', listType: null, offset: 0, limit: 1 });
