@@ -36,24 +36,29 @@ export function readPkcs12(file: Buffer, password: string): Pkcs12Contents {
     throw new GuichetError('invalid_input', "Le fichier n'est pas un certificat PKCS#12 (.p12 ou .pfx) lisible.", (err as Error).message);
   }
 
-  let p12: forge.pkcs12.Pkcs12Pfx;
   try {
-    p12 = forge.pkcs12.pkcs12FromAsn1(asn, false, password);
+    return contentsOf(forge.pkcs12.pkcs12FromAsn1(asn, false, password));
   } catch (err) {
     const msg = (err as Error).message;
     if (/MAC could not be verified/i.test(msg)) throw new GuichetError('invalid_input', WRONG_PASSWORD, 'PKCS#12 MAC mismatch');
     const utf8 = forge.util.encodeUtf8(password);
-    if (utf8 === password) throw decryptFailure(msg);
-    // MAC verified (or absent): retry the PBES2 decryption with UTF-8 password bytes.
+    if (utf8 === password) throw err instanceof GuichetError ? err : decryptFailure(msg);
+    // MAC verified (or absent): retry the PBES2 decryption with UTF-8 password bytes. Any
+    // failure of the first pass lands here, including the rare wrong-key decryption that
+    // happens to unpad cleanly (contentsOf() then finds no usable key or no matching certificate).
     const value = asn.value as forge.asn1.Asn1[];
     if (value.length > 2) value.length = 2; // drop macData: already verified above with the real password
+    let p12: forge.pkcs12.Pkcs12Pfx;
     try {
       p12 = forge.pkcs12.pkcs12FromAsn1(asn, false, utf8);
     } catch (err2) {
       throw decryptFailure((err2 as Error).message);
     }
+    return contentsOf(p12);
   }
+}
 
+function contentsOf(p12: forge.pkcs12.Pkcs12Pfx): Pkcs12Contents {
   const keyBags = [
     ...(p12.getBags({ bagType: forge.pki.oids.pkcs8ShroudedKeyBag })[forge.pki.oids.pkcs8ShroudedKeyBag] ?? []),
     ...(p12.getBags({ bagType: forge.pki.oids.keyBag })[forge.pki.oids.keyBag] ?? []),
@@ -63,12 +68,18 @@ export function readPkcs12(file: Buffer, password: string): Pkcs12Contents {
   if (certBags.length === 0) throw new GuichetError('invalid_input', 'Le fichier PKCS#12 ne contient pas de certificat.', 'no cert bag');
 
   const keyBag = keyBags[0];
-  // Non-RSA keys (EC) come back as bag.asn1 (PrivateKeyInfo) with bag.key = null.
-  const privateKey = keyBag.key
-    ? createPrivateKey(forge.pki.privateKeyToPem(keyBag.key as forge.pki.rsa.PrivateKey))
-    : createPrivateKey({ key: Buffer.from(forge.asn1.toDer(keyBag.asn1 as forge.asn1.Asn1).getBytes(), 'binary'), format: 'der', type: 'pkcs8' });
+  let privateKey: KeyObject;
+  try {
+    // Non-RSA keys (EC) come back as bag.asn1 (PrivateKeyInfo) with bag.key = null.
+    privateKey = keyBag.key
+      ? createPrivateKey(forge.pki.privateKeyToPem(keyBag.key as forge.pki.rsa.PrivateKey))
+      : createPrivateKey({ key: Buffer.from(forge.asn1.toDer(keyBag.asn1 as forge.asn1.Asn1).getBytes(), 'binary'), format: 'der', type: 'pkcs8' });
+  } catch {
+    throw new GuichetError('invalid_input', WRONG_PASSWORD, 'private key unreadable after decryption');
+  }
 
   const certs = certBags.map((bag) => {
+    // certificateToAsn1 reuses the parsed TBS, so the DER comes back as it was in the file.
     const a = bag.cert ? forge.pki.certificateToAsn1(bag.cert) : ((bag as { asn1?: forge.asn1.Asn1 }).asn1 as forge.asn1.Asn1);
     return Buffer.from(forge.asn1.toDer(a).getBytes(), 'binary');
   });
