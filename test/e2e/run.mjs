@@ -174,13 +174,23 @@ await step('PC 1: imports the REU extract through the file input, checks the pre
 
 await step('PC 1: searches a name typed without accents and opens the fiche', async () => {
   await page1.getByRole('button', { name: 'Rechercher un électeur' }).click();
-  await page1.getByRole('combobox', { name: 'Nom, prénom ou date de naissance' }).pressSequentially(typed, { delay: 30 });
+  const search = page1.getByRole('combobox', { name: 'Nom, prénom ou date de naissance' });
+  // A full page of results for the README picture.
+  await search.fill('mar');
+  await expectText(page1.locator('.result-count'), /\d+ électeurs trouvés/);
+  await page1.waitForTimeout(200);
+  await search.press('ArrowDown');
+  await search.press('ArrowDown');
+  await shot(page1, '04-recherche');
+  copyFileSync(join(SHOTS, '04-recherche.png'), join(ROOT, 'docs', 'screenshot.png'));
+  // Now the person, typed without accents, one key at a time.
+  await search.fill('');
+  await search.pressSequentially(typed, { delay: 30 });
   // The person's own row: birth name in the first column and their first name (homonyms and usage names also match).
   const firstName = target.firstNames.split(' ')[0];
   const option = page1.getByRole('option').filter({ has: page1.locator('span.strong', { hasText: new RegExp(`^${target.birthName}$`) }) }).filter({ hasText: firstName }).first();
   await expectVisible(option);
-  await shot(page1, '04-recherche');
-  copyFileSync(join(SHOTS, '04-recherche.png'), join(ROOT, 'docs', 'screenshot.png'));
+  await shot(page1, '05-recherche-sans-accents');
   // Keyboard only: arrows down to that row, Enter opens the fiche.
   const wanted = await option.getAttribute('id');
   const box = page1.getByRole('combobox', { name: 'Nom, prénom ou date de naissance' });
@@ -188,7 +198,7 @@ await step('PC 1: searches a name typed without accents and opens the fiche', as
   await box.press('Enter');
   await expectVisible(page1.getByRole('heading', { level: 1, name: new RegExp(`^${target.birthName} .*${firstName}`) }));
   await expectText(page1.locator('.fiche').first(), /Date de naissance/);
-  await shot(page1, '05-fiche');
+  await shot(page1, '06-fiche');
 });
 
 await step('offline: the hub stops, PC 1 saves a demand (Hors ligne, 1 pending), the hub restarts and it syncs', async () => {
@@ -201,14 +211,14 @@ await step('offline: the hub stops, PC 1 saves a demand (Hors ligne, 1 pending),
   await expectText(page1.getByRole('table', { name: 'Liste des demandes' }), /Changement d'adresse.*en attente de synchronisation/);
   await expectText(page1.getByTestId('sync-online'), /Hors ligne/);
   await expectText(page1.getByTestId('sync-pending'), /1 modification en attente/);
-  await shot(page1, '06-hors-ligne');
+  await shot(page1, '07-hors-ligne');
 
   hub = await startHub({ port: hubPort, dataDir: hubDir, log: silent });
   await page1.getByRole('button', { name: 'Synchroniser maintenant' }).click();
   await expectText(page1.getByTestId('sync-online'), /En ligne/);
   await expectText(page1.getByTestId('sync-pending'), /Tout est envoyé/);
   await expectText(page1.getByRole('table', { name: 'Liste des demandes' }), /^(?!.*en attente de synchronisation).*Changement d'adresse/);
-  await shot(page1, '07-synchronise');
+  await shot(page1, '08-synchronise');
 });
 
 await step('PC 2: a secretary the mayor created in the UI logs in and sees the demand', async () => {
@@ -219,7 +229,7 @@ await step('PC 2: a secretary the mayor created in the UI logs in and sees the d
   temporaryPassword = await page1.getByLabel('Mot de passe provisoire').inputValue();
   await page1.getByRole('button', { name: 'Créer le compte' }).click();
   await expectText(page1.getByRole('table', { name: 'Personnes ayant un compte' }), /Claire Secrétaire c\.secretaire Secrétaire de mairie Actif/);
-  await shot(page1, '08-comptes');
+  await shot(page1, '09-comptes');
 
   page2 = await openPage(pc2);
   await page2.getByRole('button', { name: /Se connecter/ }).click();
@@ -234,7 +244,7 @@ await step('PC 2: a secretary the mayor created in the UI logs in and sees the d
   await page2.getByRole('button', { name: 'Synchroniser maintenant' }).click();
   const table = page2.getByRole('table', { name: 'Liste des demandes' });
   await expectText(table, new RegExp(`Changement d'adresse.*${target.birthName}.*Déposée`));
-  await shot(page2, '09-poste2-demandes');
+  await shot(page2, '10-poste2-demandes');
 });
 
 if (pageErrors.length > 0) console.log(`page errors:\n  ${pageErrors.slice(0, 10).join('\n  ')}`);

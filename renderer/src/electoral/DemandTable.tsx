@@ -25,6 +25,8 @@ export function DemandTable({ rows, canDecide, onStatus, caption }: { rows: Dema
               <td>
                 {DEMAND_KIND_LABELS[d.kind]}
                 {d.pending ? <span className="badge badge-pending">en attente de synchronisation</span> : null}
+                {d.newAddress ? <div className="muted small">Nouvelle adresse : {d.newAddress}</div> : null}
+                {d.newBureauCode ? <div className="muted small">Bureau : {d.newBureauCode}</div> : null}
               </td>
               <td>{who}</td>
               <td>{formatBirthDate(d.applicant.birthDate)}</td>

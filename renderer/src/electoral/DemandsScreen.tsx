@@ -3,6 +3,7 @@ import { DEMAND_STATUSES, DEMAND_STATUS_LABELS, type DemandStatus } from '../../
 import { useNav } from '../nav/store.js';
 import { useCan, useSession } from '../session/store.js';
 import { useSync } from '../sync/store.js';
+import { plural } from '../ui/format.js';
 import { Pager } from '../ui/Pager.js';
 import { DemandTable } from './DemandTable.js';
 import { useDemands } from './store.js';
@@ -21,6 +22,8 @@ export function DemandsScreen() {
   useEffect(() => {
     void load();
   }, [load, syncMark]);
+  // The "saved" confirmation is for the visit right after saving only.
+  useEffect(() => () => useDemands.setState({ notice: null }), []);
 
   return (
     <main id="contenu" tabIndex={-1}>
@@ -61,7 +64,7 @@ export function DemandsScreen() {
         ) : null}
       </div>
       <p role="status" aria-live="polite" className="muted">
-        {loading ? 'Chargement…' : `${items.length.toLocaleString('fr-FR')} demande(s)`}
+        {loading ? 'Chargement…' : plural(items.length, 'demande', 'demandes')}
       </p>
       <DemandTable caption="Liste des demandes" rows={items.slice(offset, offset + PAGE)} canDecide={isMayor} onStatus={(id, s) => void setStatus(id, s)} />
       <Pager label="Pages des demandes" offset={offset} pageSize={PAGE} total={items.length} onPage={setOffset} />
