@@ -34,7 +34,8 @@ export async function startActesMailbox(opts: ActesMailboxOptions): Promise<Acte
     logger: false,
     banner: 'Guichet - boîte ACTES',
     onData(stream, _session, callback) {
-      simpleParser(stream)
+      // Only the attachments matter: skip the body conversions (link detection is costly).
+      simpleParser(stream, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true })
         .then(async (mail) => {
           const attachments = mail.attachments.map((a) => ({ name: a.filename ?? 'sans-nom', content: a.content }));
           const { returns, unreadable } = await extractReturns(attachments);
