@@ -150,6 +150,8 @@ async function assemble(options: ClientCoreOptions, db: Database.Database): Prom
         throw new GuichetError('unauthenticated', NOT_LOGGED_IN, `${channel} without session`);
       }
       const value = await handler(parsed.data);
+      // A new session starts filling (or refreshing) the replica right away.
+      if (channel === 'session:login' || channel === 'session:enroll') sync.requestSync();
       log.debug({ channel, ms: Date.now() - started }, 'invoke');
       return { ok: true, value };
     } catch (err) {

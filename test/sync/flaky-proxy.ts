@@ -18,6 +18,8 @@ export interface FlakyProxy {
   setTarget(url: string): void;
   dropResponses(count: number, match?: (method: string, path: string) => boolean): void;
   duplicateRequests(count: number, match?: (method: string, path: string) => boolean): void;
+  /** Runs after the hub answered a request and before the answer is relayed (e.g. to kill the client right there). */
+  beforeReply: ((method: string, path: string) => Promise<void> | void) | null;
   readonly stats: { forwarded: number; dropped: number; duplicated: number; refused: number };
   /** Every request seen (method, path, headers), oldest first. */
   readonly requests: Array<{ method: string; path: string; headers: IncomingMessage['headers']; bytes: number }>;
@@ -65,6 +67,7 @@ export async function startFlakyProxy(target: string): Promise<FlakyProxy> {
   const proxy: FlakyProxy = {
     url: '',
     refuse: false,
+    beforeReply: null,
     setTarget(url) {
       upstream = new URL(url);
     },
@@ -101,6 +104,7 @@ export async function startFlakyProxy(target: string): Promise<FlakyProxy> {
       }
       const answer = await forward(req, body);
       stats.forwarded++;
+      await proxy.beforeReply?.(method, path);
       if (take(drops, method, path)) {
         stats.dropped++;
         req.socket.destroy();
