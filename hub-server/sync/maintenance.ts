@@ -1,4 +1,6 @@
+import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
+import { TOMBSTONE_RETENTION_DAYS } from '../../shared/sync/protocol.js';
 import { toCount } from '../db/dialect.js';
 import type { HubDatabase } from '../db/schema.js';
 import { ensureCommuneSync, lockCommune, newEpoch } from './store.js';
@@ -37,4 +39,39 @@ export async function resetCommuneSync(db: Kysely<HubDatabase>, communeId: strin
   const epoch = newEpoch();
   await db.updateTable('commune_sync').set({ epoch }).where('commune_id', '=', communeId).execute();
   return epoch;
+}
+
+export interface TombstonePurgeSchedule {
+  /** How often to purge (default every 6 hours); the first run comes one period after start. */
+  everyMs?: number;
+  retentionDays?: number;
+}
+
+/**
+ * Purge tombstones periodically while the hub runs (timer unref'd, stopped
+ * on close), so the change log does not grow forever with deletions.
+ */
+export function scheduleTombstonePurge(app: FastifyInstance, db: Kysely<HubDatabase>, schedule: TombstonePurgeSchedule = {}): void {
+  const everyMs = schedule.everyMs ?? 6 * 3_600_000;
+  const retentionDays = schedule.retentionDays ?? TOMBSTONE_RETENTION_DAYS;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  const run = () => {
+    running ??= purgeTombstones(db, retentionDays)
+      .then((r) => {
+        if (r.purged > 0) app.log.info({ communes: r.communes, purged: r.purged, retentionDays }, 'tombstones purged');
+      })
+      .catch((err: unknown) => app.log.error({ err }, 'tombstone purge failed'))
+      .finally(() => {
+        running = undefined;
+      });
+  };
+  app.addHook('onReady', async () => {
+    timer = setInterval(run, everyMs);
+    timer.unref();
+  });
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    await running; // the database is closed after the app: let a purge in progress finish first
+  });
 }

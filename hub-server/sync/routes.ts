@@ -7,6 +7,7 @@ import { pullQuerySchema, pushRequestSchema, snapshotQuerySchema, type PushRespo
 import { requireAuth } from '../accounts/auth.js';
 import type { HubDatabase } from '../db/schema.js';
 import { registerElectoralCommands } from '../electoral/index.js';
+import { scheduleTombstonePurge, type TombstonePurgeSchedule } from './maintenance.js';
 import { applyPush } from './push.js';
 import { pullChanges, readSnapshot } from './read.js';
 
@@ -21,9 +22,10 @@ function parseOr400<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 }
 
 /** Sync routes: push (idempotent mutations), pull (change log by cursor), snapshot (paged full copy). */
-export async function registerSyncRoutes(app: FastifyInstance, opts: { db: Kysely<HubDatabase> }): Promise<void> {
+export async function registerSyncRoutes(app: FastifyInstance, opts: { db: Kysely<HubDatabase>; tombstonePurge?: TombstonePurgeSchedule | false }): Promise<void> {
   const { db } = opts;
   registerElectoralCommands();
+  if (opts.tombstonePurge !== false) scheduleTombstonePurge(app, db, opts.tombstonePurge);
 
   app.post(HUB_ROUTES.syncPush.path, { bodyLimit: PUSH_BODY_LIMIT }, async (request): Promise<PushResponse> => {
     const auth = requireAuth(request);
