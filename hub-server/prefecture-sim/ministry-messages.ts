@@ -1,4 +1,8 @@
 import type { ActeRecu, EnvelopeSummary } from '../acts/actes-format/parse-return.js';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import iconv from 'iconv-lite';
+import { actesXsdDir } from '../acts/actes-format/xsd-validate.js';
 import { el, fichierSigne, renderActesDocument, type XmlElement } from '../acts/actes-format/xml-writer.js';
 
 /**
@@ -125,4 +129,19 @@ export function letterPdf(title: string): Buffer {
   body += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
   body += `trailer\n<< /Size ${objs.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(body, 'latin1');
+}
+
+export function classificationSansChangement(date: string): Buffer {
+  return renderActesDocument(el('ReponseClassificationSansChangement', undefined, [el('DateClassification', undefined, date)]));
+}
+
+/**
+ * RetourClassification (7-2): the simulator serves the real classification
+ * published in the reference examples (natures, typologies, matières), dated
+ * with the version it currently accepts.
+ */
+export async function retourClassification(date: string): Promise<Buffer> {
+  const source = await readFile(path.join(actesXsdDir(), 'examples', '999-1234----7-2_1.xml'));
+  const text = iconv.decode(source, 'latin1').replace(/<actes:DateClassification>[^<]*<\/actes:DateClassification>/, `<actes:DateClassification>${date}</actes:DateClassification>`);
+  return iconv.encode(text, 'latin1');
 }

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildActeMessage, buildAnnulationMessage } from '../acts/actes-format/build-acte.js';
+import { buildActeMessage, buildAnnulationMessage, buildClassificationRequest } from '../acts/actes-format/build-acte.js';
 import { buildEnvelope } from '../acts/actes-format/build-envelope.js';
 import { buildTransmissionArchive, packEntries } from '../acts/actes-format/archive.js';
 import { commune, pdf, sampleActe, tiers } from '../acts/actes-format/test-fixtures.js';
@@ -120,6 +120,19 @@ describe('prefecture simulator: HTTPS in, SMTP out', () => {
   it('an annulation of an acknowledged act gets ARAnnulation', async () => {
     await transmit([buildAnnulationMessage('010-211003876-20261120-DEL2026_042-DE')]);
     expect(take().map((r) => [r.type, r.idActe])).toEqual([['ARAnnulation', '010-211003876-20261120-DEL2026_042-DE']]);
+  });
+
+  it('a classification request gets the classification (7-2), or 7-3 when up to date', async () => {
+    await transmit([buildClassificationRequest({ commune, serial: 1, dateClassification: '2017-04-19' })]);
+    await transmit([buildClassificationRequest({ commune, serial: 2, dateClassification: '2019-04-18' })]);
+    const got = take();
+    expect(got.map((r) => [r.type, r.siren])).toEqual([['RetourClassification', '211003876'], ['ReponseClassificationSansChangement', '211003876']]);
+    if (got[0].message.type === 'RetourClassification') {
+      expect(got[0].message.classification.dateClassification).toBe('2019-04-18');
+      expect(got[0].message.classification.natures).toHaveLength(6);
+    }
+    expect(got[0].files[0].name).toMatch(/^010-211003876----7-2_\d+\.xml$/);
+    expect(invalidOutgoing).toEqual([]);
   });
 
   it('the hub refuses a server that does not present the pinned certificate', async () => {

@@ -42,6 +42,7 @@ export interface SimStats {
   anomalieActe: number;
   anomalieEnveloppe: number;
   arAnnulation: number;
+  classifications: number;
   letters: number;
   mailsSent: number;
   errors: number;
@@ -93,7 +94,7 @@ export async function startPrefectureSim(opts: PrefectureSimOptions): Promise<Pr
   const today = opts.today ?? localToday;
   const classificationEnCours = opts.classificationDate ?? DEFAULT_CLASSIFICATION;
   const from = opts.from ?? 'actes@simulateur-ctes.interieur.test';
-  const stats: SimStats = { archivesReceived: 0, arActe: 0, anomalieActe: 0, anomalieEnveloppe: 0, arAnnulation: 0, letters: 0, mailsSent: 0, errors: 0 };
+  const stats: SimStats = { archivesReceived: 0, arActe: 0, anomalieActe: 0, anomalieEnveloppe: 0, arAnnulation: 0, classifications: 0, letters: 0, mailsSent: 0, errors: 0 };
   const log = (line: string) => appendFile(path.join(dataDir, 'sim.log'), `${new Date().toISOString()} ${line}\n`).catch(() => {});
 
   // Acts acknowledged so far (append-only journal, reloaded at start).
@@ -160,9 +161,26 @@ export async function startPrefectureSim(opts: PrefectureSimOptions): Promise<Pr
     await sendReturn({ ...base, message: { fileName: messageFileName(idActe, '1-2', nextSerial()), xml }, subject: `[ACTES] Accusé de réception ${idActe}` });
   }
 
+  /** 7-1: the classification (7-2) when the commune's version differs, else 7-3 "sans changement". */
+  async function answerClassification(env: EnvelopeSummary, el: Record<string, unknown>): Promise<void> {
+    const held = String(el.DateClassification ?? '');
+    const base = { to: env.adressesRetour, siren: env.siren, departement: env.departement, arrondissement: env.arrondissement };
+    const fileName = (code: '7-2' | '7-3') => `${env.departement}-${env.siren}----${code}_${nextSerial()}.xml`;
+    stats.classifications++;
+    if (held === classificationEnCours) {
+      await sendReturn({ ...base, message: { fileName: fileName('7-3'), xml: msg.classificationSansChangement(classificationEnCours) }, subject: '[ACTES] Classification à jour' });
+    } else {
+      await sendReturn({ ...base, message: { fileName: fileName('7-2'), xml: await msg.retourClassification(classificationEnCours) }, subject: '[ACTES] Classification des actes' });
+    }
+  }
+
   /** Answers to the commune's other messages; returns a rejection reason when the act is unknown. */
   async function answerOther(env: EnvelopeSummary, root: string, bytes: Buffer): Promise<string | null> {
     const { el } = parseActesRoot(bytes);
+    if (root === 'DemandeClassification') {
+      await answerClassification(env, el);
+      return null;
+    }
     const idActe = String(el['@IDActe'] ?? '');
     if (!acts.has(idActe)) return `Acte inconnu : ${idActe}`;
     const base = { to: env.adressesRetour, siren: env.siren, departement: env.departement, arrondissement: env.arrondissement };

@@ -88,7 +88,7 @@ export async function buildTransmissionArchive(input: Omit<EnvelopeInput, 'formu
     const results = await validateFilesInDir(dir, xmlFiles.map((f) => f.name));
     if (results.some((r) => !r.valid)) throw new ActesSchemaError(results);
     const archive = await packDir(dir, names);
-    return { archiveName: archiveFileName(input.tiers.trigramme, envelope.fileName), envelopeName: envelope.fileName, archive, fileNames: names, idActes: input.messages.map((m) => m.idActe) };
+    return { archiveName: archiveFileName(input.tiers.trigramme, envelope.fileName), envelopeName: envelope.fileName, archive, fileNames: names, idActes: input.messages.flatMap((m) => (m.idActe ? [m.idActe] : [])) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -17,8 +17,8 @@ export interface OutgoingMessage {
   fileName: string;
   xml: Buffer;
   documents: Array<{ fileName: string; content: Uint8Array }>;
-  /** The transaction's IDActe (known in advance for an act). */
-  idActe: string;
+  /** The transaction's IDActe (known in advance for an act); null for a classification request. */
+  idActe: string | null;
 }
 
 export interface ActeInput {
@@ -70,4 +70,14 @@ export function buildActeMessage(input: ActeInput): OutgoingMessage {
 /** Message 6-1 `Annulation`: named from the original transaction (its IDActe). */
 export function buildAnnulationMessage(idActe: string): OutgoingMessage {
   return { fileName: messageFileName(idActe, '6-1'), xml: renderActesDocument(el('Annulation', { IDActe: idActe })), documents: [], idActe };
+}
+
+/**
+ * Message 7-1 `DemandeClassification`, named `<DEP>-<SIREN>----7-1_<n>.xml`
+ * (no date, number or nature). `dateClassification` is the version the hub
+ * holds; omit it to ask for the full classification.
+ */
+export function buildClassificationRequest(p: { commune: CommuneIdentity; serial: number; dateClassification?: string }): OutgoingMessage {
+  const root = el('DemandeClassification', undefined, p.dateClassification ? [el('DateClassification', undefined, p.dateClassification)] : []);
+  return { fileName: `${p.commune.departement}-${p.commune.siren}----7-1_${p.serial}.xml`, xml: renderActesDocument(root), documents: [], idActe: null };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import iconv from 'iconv-lite';
-import { buildActeMessage, buildAnnulationMessage } from './build-acte.js';
+import { buildActeMessage, buildAnnulationMessage, buildClassificationRequest } from './build-acte.js';
 import { buildAnswerMessage } from './build-answers.js';
 import { buildEnvelope } from './build-envelope.js';
 import { buildTransmissionArchive, readArchive } from './archive.js';
@@ -53,6 +53,11 @@ describe('envelope, annulation, answers', () => {
     const m = buildAnnulationMessage('010-211003876-20261120-DEL2026_042-DE');
     expect(m.fileName).toBe('010-211003876-20261120-DEL2026_042-DE-6-1_0.xml');
     await assertValidActesXml([{ fileName: m.fileName, content: m.xml }]);
+  });
+  it('DemandeClassification 7-1 is named without date, number or nature, and valid', async () => {
+    const m = buildClassificationRequest({ commune, serial: 3, dateClassification: '2017-04-19' });
+    expect(m.fileName).toBe('010-211003876----7-1_3.xml');
+    await assertValidActesXml([{ fileName: m.fileName, content: m.xml }, { fileName: 'full-7-1_4.xml', content: buildClassificationRequest({ commune, serial: 4 }).xml }]);
   });
   it('answers to letters (2-2, 3-2, 3-3, 3-4, 4-2, 4-3, 4-4) are valid', async () => {
     const id = '010-211003876-20261120-DEL2026_042-DE';
