@@ -1,5 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { LIST_TYPE_LABELS } from '../../../shared/electoral/types.js';
 import { useNav } from '../nav/store.js';
 import { formatBirthDate, plural } from '../ui/format.js';
 import { useSearch } from './store.js';
@@ -119,6 +120,7 @@ export function SearchScreen() {
           <span>Né(e) le</span>
           <span>Bureau</span>
           <span>N° d'ordre</span>
+          <span>Liste</span>
         </div>
         <div className="results-scroll" ref={scrollRef}>
           <div role="listbox" id="search-results" aria-label="Électeurs trouvés" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
@@ -145,6 +147,7 @@ export function SearchScreen() {
                   <span>{formatBirthDate(e.birthDate)}</span>
                   <span>{e.bureauCode}</span>
                   <span>{e.numeroOrdre ?? '—'}</span>
+                  <span title={LIST_TYPE_LABELS[e.listType]}>{e.listType}</span>
                 </div>
               );
             })}
