@@ -14,7 +14,8 @@ export async function openCore(dataDir?: string, deviceName = 'PC de test'): Pro
     platform,
     backgroundSync: false,
     hub: { retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 }, timeoutMs: 5000 },
-    sync: { debounceMs: 5 },
+    // Cycles run only when a test asks (sync:now): runs stay deterministic for a given seed.
+    sync: { debounceMs: 3_600_000 },
   });
   return Object.assign(core, { dataDir: dir });
 }
