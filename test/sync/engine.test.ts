@@ -29,8 +29,14 @@ afterAll(async () => {
 async function commune(): Promise<SeededCommune> {
   return hub.seedCommune({ insee: String(nextInsee++), services: ['electoral'] });
 }
-function replica(token: string, viaProxy = true): DemandReplica {
-  const r = openDemandReplica({ hubUrl: viaProxy ? proxy.url : hubUrl, token });
+async function waitFor(check: () => boolean, ms = 8000): Promise<void> {
+  for (const end = Date.now() + ms; !check(); ) {
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+function replica(token: string, viaProxy = true, sync?: Parameters<typeof openDemandReplica>[0]['sync']): DemandReplica {
+  const r = openDemandReplica({ hubUrl: viaProxy ? proxy.url : hubUrl, token, sync });
   replicas.push(r);
   return r;
 }
@@ -178,5 +184,22 @@ describe('sync engine against a real hub', () => {
     expect(s2.pending).toBe(0);
     await a.engine.runCycle();
     expect(a.demands()).toEqual(b.demands());
+  });
+
+  it('runs by itself: a local change is sent soon after, and the loop retries after an outage', async () => {
+    const c = await commune();
+    const a = replica(c.maireToken, true, { debounceMs: 10, intervalMs: 60_000, maxBackoffMs: 100 });
+    proxy.refuse = true;
+    try {
+      a.engine.start();
+      a.createDemand();
+      a.engine.requestSync();
+      await waitFor(() => a.events.some((s) => !s.online && s.pending === 1));
+    } finally {
+      proxy.refuse = false;
+    }
+    // No one asks again: the backoff timer brings the change out once the line is back.
+    await waitFor(() => a.events.at(-1)?.online === true && a.events.at(-1)?.pending === 0);
+    expect(a.events.at(-1)).toMatchObject({ phase: 'idle', lastError: null });
   });
 });
