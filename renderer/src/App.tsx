@@ -14,6 +14,7 @@ import { LoginScreen } from './session/LoginScreen.js';
 import { useSession } from './session/store.js';
 import { SyncBar } from './sync/SyncBar.js';
 import { useSync } from './sync/store.js';
+import { UpdateBanner } from './updates/UpdateBanner.js';
 
 /** What each screen needs; the hub checks again, this only avoids showing what cannot be used. */
 const NEEDS: Record<Route['name'], Permission | null> = {
@@ -122,6 +123,7 @@ function Shell() {
           </button>
         </div>
       </header>
+      <UpdateBanner />
       <SyncBar />
       <div className="content">
         {allowed(route) ? (

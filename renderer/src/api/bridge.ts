@@ -113,6 +113,14 @@ export function api(): GuichetBridge {
   return current;
 }
 
+/**
+ * The Electron preload itself, for the few channels outside the core contract
+ * (application updates, shared/api/updates.ts). Null in a browser.
+ */
+export function electronBridge(): RawBridge | null {
+  return window.guichet ?? null;
+}
+
 /** Tests (and only tests) put a fake bridge here. */
 export function setApi(bridge: GuichetBridge | null): void {
   current = bridge;
