@@ -35,6 +35,12 @@ function reject(code: GuichetError['code'], message: string, detail: string, cur
   throw new MutationRejected(new GuichetError(code, message, detail), current === undefined ? undefined : current && toSyncRecord(current));
 }
 
+/** A refusal (GuichetError) becomes the mutation's rejection; anything else is a real failure (500, rolled back). */
+function asRejection(e: unknown): never {
+  if (e instanceof GuichetError && !(e instanceof MutationRejected)) reject(e.code, e.message, e.detail ?? '');
+  throw e;
+}
+
 /** Which mutation kinds and outcomes a push had (counts for the log). */
 export interface PushOutcome {
   results: PushResult[];
@@ -99,12 +105,11 @@ async function onceFor(trx: Transaction<HubDatabase>, auth: AuthContext, m: Muta
 }
 
 async function applyMutation(trx: Transaction<HubDatabase>, auth: AuthContext, m: Mutation): Promise<{ versions: Extract<PushResult, { status: 'applied' }>['versions']; summary?: Record<string, number> }> {
-  const guard = (f: () => void) => {
+  const guard = (check: () => void) => {
     try {
-      f();
+      check();
     } catch (e) {
-      if (e instanceof GuichetError) reject(e.code, e.message, e.detail ?? '');
-      throw e;
+      asRejection(e);
     }
   };
 
@@ -118,8 +123,7 @@ async function applyMutation(trx: Transaction<HubDatabase>, auth: AuthContext, m
     try {
       return await command.apply(ctx, parsed.data);
     } catch (e) {
-      if (e instanceof GuichetError && !(e instanceof MutationRejected)) reject(e.code, e.message, e.detail ?? '');
-      throw e;
+      asRejection(e);
     }
   }
 
