@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildActeMessage, buildAnnulationMessage, buildClassificationRequest } from '../acts/actes-format/build-acte.js';
 import { buildEnvelope } from '../acts/actes-format/build-envelope.js';
+import { buildAnswerMessage } from '../acts/actes-format/build-answers.js';
 import { buildTransmissionArchive, packEntries } from '../acts/actes-format/archive.js';
 import { commune, pdf, sampleActe, tiers } from '../acts/actes-format/test-fixtures.js';
 import { assertValidActesXml } from '../acts/actes-format/xsd-validate.js';
@@ -115,6 +116,13 @@ describe('prefecture simulator: HTTPS in, SMTP out', () => {
     expect(got.every((r) => r.files.length === 2 && r.files[1].content.subarray(0, 5).toString() === '%PDF-')).toBe(true);
     expect((await fetchJson(`${sim.url}/admin/letters`, { idActe: '010-211003876-20261120-INCONNU-DE', type: '2-1' })).status).toBe(404);
     expect(invalidOutgoing).toEqual([]);
+  });
+
+  it('pieces sent after a request (3-4) are acknowledged with 3-5', async () => {
+    const id = '010-211003876-20261120-DEL2026_042-DE';
+    await transmit([buildAnswerMessage({ code: '3-4', idActe: id, dateCourrierPref: '2026-11-28', documents: [{ content: pdf, typology: '99_DE' }] })]);
+    const [r] = take();
+    expect(r).toMatchObject({ type: 'ARPieceComplementaire', idActe: id, message: { dateCourrierPref: '2026-11-28', dateReception: '2026-11-28' } });
   });
 
   it('an annulation of an acknowledged act gets ARAnnulation', async () => {
