@@ -202,4 +202,36 @@ describe('sync engine against a real hub', () => {
     await waitFor(() => a.events.at(-1)?.online === true && a.events.at(-1)?.pending === 0);
     expect(a.events.at(-1)).toMatchObject({ phase: 'idle', lastError: null });
   });
+
+  it('applies the same fail-safe to a snapshot that would drop most local rows', async () => {
+    const c = await commune();
+    const a = replica(c.maireToken);
+    const b = replica(c.secretaireToken);
+    const made = Array.from({ length: 12 }, () => a.createDemand());
+    await a.engine.runCycle();
+    await b.engine.runCycle();
+    for (const d of made.slice(0, 9)) a.remove(d.id);
+    await a.engine.runCycle();
+    b.db.prepare("UPDATE sync_state SET value = '999999' WHERE key = 'cursor'").run();
+    const blocked = await b.engine.runCycle();
+    expect(blocked.massDeletion).toEqual({ collection: 'electoral.demands', localCount: 12, toDelete: 9 });
+    expect(b.demands()).toHaveLength(12);
+    await b.engine.confirmMassDeletion(true);
+    expect(b.demands()).toEqual(a.demands());
+  });
+
+  it('a refused command (whose local effect cannot be undone record by record) re-lays the hub copy', async () => {
+    const c = await commune();
+    const a = replica(c.maireToken);
+    a.createDemand();
+    await a.engine.runCycle();
+    // A local row the hub never had, standing for what a command changed locally.
+    a.db.prepare("INSERT INTO t_demands (id, version, data) VALUES ('ghost', 1, '{}')").run();
+    a.db.transaction(() => a.outbox.enqueue({ kind: 'command', name: 'commande.inconnue', payload: {}, summary: 'Import de la liste électorale' }))();
+    const s = await a.engine.runCycle();
+    expect(s.rejected).toEqual([expect.objectContaining({ collection: null, recordId: null, summary: 'Import de la liste électorale', reason: expect.objectContaining({ code: 'bad_request' }) })]);
+    expect(a.events.some((e) => e.phase === 'snapshot')).toBe(true);
+    expect(a.demands().map((d) => d.id)).not.toContain('ghost');
+    expect(a.demands()).toHaveLength(1);
+  });
 });
