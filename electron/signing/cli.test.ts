@@ -20,11 +20,12 @@ function guichet(args: string[], opts: { password?: string; input?: string } = {
   const env = { ...process.env };
   delete env.GUICHET_P12_PASSWORD;
   if (opts.password !== undefined) env.GUICHET_P12_PASSWORD = opts.password;
-  const r = spawnSync(process.execPath, [GUICHET, ...args], { cwd: dir, env, input: opts.input ?? '', encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [GUICHET, ...args], { cwd: dir, env, input: opts.input ?? '', encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe('guichet sign / guichet verify', () => {
+// Each case starts the real `guichet` (tsx) process: seconds apiece on a loaded 2-core machine.
+describe('guichet sign / guichet verify', { timeout: 180_000 }, () => {
   it('signs with the password from GUICHET_P12_PASSWORD, shows the certificate, never prints the password', () => {
     const r = guichet(['sign', 'acte.pdf', '--p12', pki.p12Aes, '--out', 'acte-signe.pdf', '--reason', 'Délibération', '--location', 'Évreux'], { password: P12_PASSWORD });
     expect(r.stderr).toBe('');
