@@ -29,7 +29,7 @@ type SummaryRow = {
   city: string | null;
 };
 
-const SUMMARY_COLUMNS = 'e.id, e.list_type, e.birth_name, e.usage_name, e.first_names, e.birth_date, e.bureau_code, e.numero_ordre, e.city';
+const SUMMARY_COLUMNS = 'e.id, e.list_type, e.birth_name, e.usage_name, e.first_names, e.birth_date, e.bureau_code, e.numero_ordre, e.address_city AS city';
 
 const toSummary = (r: SummaryRow): ElectorSummary => ({
   id: r.id,
@@ -43,9 +43,56 @@ const toSummary = (r: SummaryRow): ElectorSummary => ({
   city: r.city,
 });
 
+/** `Elector` fields as `electors` columns, in the order of `fieldValues`. */
+const FIELD_COLUMNS = [
+  'ine', 'birth_name', 'usage_name', 'first_names', 'sex', 'birth_date',
+  'birth_commune_code', 'birth_commune_label', 'birth_departement_code', 'birth_country', 'nationality',
+  'address_number', 'address_street', 'address_complement1', 'address_complement2', 'address_lieu_dit',
+  'address_postal_code', 'address_city', 'address_country', 'bureau_code', 'bureau_label', 'numero_ordre',
+] as const;
+
+type ElectorRow = { rid: number; id: string; version: number | null; list_type: ListType; sort_name: string; sort_first: string } & {
+  [K in (typeof FIELD_COLUMNS)[number]]: K extends 'numero_ordre' ? number | null : K extends 'birth_name' | 'first_names' | 'birth_date' | 'bureau_code' ? string : string | null;
+};
+
+const fieldValues = (e: Elector) => {
+  const p = e.birthPlace, a = e.address;
+  return [
+    e.ine, e.birthName, e.usageName, e.firstNames, e.sex, e.birthDate,
+    p.communeCode, p.communeLabel, p.departementCode, p.country, e.nationality,
+    a.number, a.street, a.complement1, a.complement2, a.lieuDit,
+    a.postalCode, a.city, a.country, e.bureau.code, e.bureau.label, e.numeroOrdre,
+  ] as const;
+};
+
+const electorOf = (r: ElectorRow): Elector => ({
+  id: r.id,
+  ine: r.ine,
+  listType: r.list_type,
+  birthName: r.birth_name,
+  usageName: r.usage_name,
+  firstNames: r.first_names,
+  sex: r.sex as Elector['sex'],
+  birthDate: r.birth_date,
+  birthPlace: { communeCode: r.birth_commune_code, communeLabel: r.birth_commune_label, departementCode: r.birth_departement_code, country: r.birth_country },
+  nationality: r.nationality,
+  address: {
+    number: r.address_number,
+    street: r.address_street,
+    complement1: r.address_complement1,
+    complement2: r.address_complement2,
+    lieuDit: r.address_lieu_dit,
+    postalCode: r.address_postal_code,
+    city: r.address_city,
+    country: r.address_country,
+  },
+  bureau: { code: r.bureau_code, label: r.bureau_label },
+  numeroOrdre: r.numero_ordre,
+});
+
 /**
- * Same keys in the same order as `Elector` (and the hub's zod schema), so
- * equal data gives equal JSON text whatever produced the object.
+ * Same keys in the same order as `Elector` (and the hub's zod schema), and
+ * no `undefined`: what the store writes whatever produced the object.
  */
 export function canonicalElector(e: Elector): Elector {
   const p = e.birthPlace ?? ({} as Elector['birthPlace']);
@@ -96,17 +143,14 @@ export interface ElectorStore {
 
 export function createElectorStore(db: Database.Database): ElectorStore {
   const insertRow = db.prepare(
-    `INSERT INTO electors (rid, id, version, list_type, sort_name, sort_first, birth_name, usage_name, first_names, birth_date, bureau_code, numero_ordre, city, data)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO electors (rid, id, version, list_type, sort_name, sort_first, ${FIELD_COLUMNS.join(', ')})
+     VALUES (?, ?, ?, ?, ?, ?, ${FIELD_COLUMNS.map(() => '?').join(', ')})`,
   );
   const updateRow = db.prepare(
-    `UPDATE electors SET version = ?, list_type = ?, sort_name = ?, sort_first = ?, birth_name = ?, usage_name = ?, first_names = ?,
-       birth_date = ?, bureau_code = ?, numero_ordre = ?, city = ?, data = ? WHERE rid = ?`,
+    `UPDATE electors SET version = ?, list_type = ?, sort_name = ?, sort_first = ?, ${FIELD_COLUMNS.map((c) => `${c} = ?`).join(', ')} WHERE rid = ?`,
   );
   const updateVersion = db.prepare('UPDATE electors SET version = ? WHERE rid = ?');
-  const selectById = db.prepare<[string], { rid: number; version: number | null; sort_name: string; sort_first: string; data: string }>(
-    'SELECT rid, version, sort_name, sort_first, data FROM electors WHERE id = ?',
-  );
+  const selectById = db.prepare<[string], ElectorRow>('SELECT * FROM electors WHERE id = ?');
   const deleteRow = db.prepare('DELETE FROM electors WHERE rid = ?');
   const insertFts = db.prepare('INSERT INTO electors_fts (rowid, names, list) VALUES (?, ?, ?)');
   const deleteFts = db.prepare('DELETE FROM electors_fts WHERE rowid = ?');
@@ -118,7 +162,7 @@ export function createElectorStore(db: Database.Database): ElectorStore {
   );
   const countAll = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM electors');
   const countList = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM electors WHERE list_type = ?');
-  const selectAll = db.prepare<[], { data: string }>('SELECT data FROM electors ORDER BY rid');
+  const selectAll = db.prepare<[], ElectorRow>('SELECT * FROM electors ORDER BY rid');
   const selectVersions = db.prepare<[], { id: string; version: number | null }>('SELECT id, version FROM electors');
 
   const listAll = db.prepare<[number, number], SummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM electors e ORDER BY e.rid LIMIT ? OFFSET ?`);
@@ -140,8 +184,7 @@ export function createElectorStore(db: Database.Database): ElectorStore {
     const e = canonicalElector(input);
     return { e, sortName: sortKeyOf(e.birthName), sortFirst: sortKeyOf(e.firstNames) };
   };
-  const columnsOf = ({ e, sortName, sortFirst }: Keyed) =>
-    [e.listType, sortName, sortFirst, e.birthName, e.usageName, e.firstNames, e.birthDate, e.bureau.code, e.numeroOrdre, e.address.city] as const;
+  const columnsOf = ({ e, sortName, sortFirst }: Keyed) => [e.listType, sortName, sortFirst, ...fieldValues(e)] as const;
   const writeFts = (rid: number, e: Elector) => insertFts.run(rid, searchTextOf(e), e.listType.toLowerCase());
 
   /** Same order as the SQL row-value comparison on (sort_name, sort_first, id) for the folded keys. */
@@ -154,7 +197,7 @@ export function createElectorStore(db: Database.Database): ElectorStore {
     for (let i = 0; i < rows.length; i++) {
       const rid = (i + 1) * RID_GAP;
       const k = rows[i];
-      insertRow.run(rid, k.e.id, versionOf(k.e.id), ...columnsOf(k), JSON.stringify(k.e));
+      insertRow.run(rid, k.e.id, versionOf(k.e.id), ...columnsOf(k));
       writeFts(rid, k.e);
     }
     // Building the sort index once after the load is cheaper than keeping it up to date row by row.
@@ -171,7 +214,6 @@ export function createElectorStore(db: Database.Database): ElectorStore {
   }
 
   function insertAt(k: Keyed, version: number | null): void {
-    const json = JSON.stringify(k.e);
     const rid = ridFor(k);
     if (rid === null) {
       // No room left between the neighbours: renumber the whole list with fresh gaps, this row included.
@@ -180,23 +222,22 @@ export function createElectorStore(db: Database.Database): ElectorStore {
       loadSorted([...store.all().map(keyed), k], (id) => versions.get(id) ?? null);
       return;
     }
-    insertRow.run(rid, k.e.id, version, ...columnsOf(k), json);
+    insertRow.run(rid, k.e.id, version, ...columnsOf(k));
     writeFts(rid, k.e);
   }
 
   const store: ElectorStore = {
     upsert(input, version) {
       const k = keyed(input);
-      const json = JSON.stringify(k.e);
       const existing = selectById.get(k.e.id);
       if (existing) {
-        if (existing.data === json) {
+        if (JSON.stringify(electorOf(existing)) === JSON.stringify(k.e)) {
           if (existing.version !== version) updateVersion.run(version, existing.rid);
           return;
         }
         deleteFts.run(existing.rid);
         if (existing.sort_name === k.sortName && existing.sort_first === k.sortFirst) {
-          updateRow.run(version, ...columnsOf(k), json, existing.rid);
+          updateRow.run(version, ...columnsOf(k), existing.rid);
           writeFts(existing.rid, k.e);
         } else {
           // The name changed: the row moves to its new place in display order.
@@ -233,10 +274,10 @@ export function createElectorStore(db: Database.Database): ElectorStore {
     },
     get(id) {
       const row = selectById.get(id);
-      return row ? { elector: JSON.parse(row.data) as Elector, version: row.version } : null;
+      return row ? { elector: electorOf(row), version: row.version } : null;
     },
     all() {
-      return selectAll.all().map((r) => JSON.parse(r.data) as Elector);
+      return selectAll.all().map(electorOf);
     },
     versions() {
       return new Map(selectVersions.all().map((r) => [r.id, r.version]));

@@ -7,9 +7,9 @@ import type Database from 'better-sqlite3';
  * - `electors`: one row per elector of the REU extract. `id` is the synced
  *   record id; `rid`, the integer key the FTS index points at, follows the
  *   display order (birth name, first names), so a search page is the first
- *   matches in rowid order and never needs a sort (see elector-store.ts). The columns
- *   shown in search results are stored as columns so a search page never
- *   parses JSON; `data` holds the full `Elector`.
+ *   matches in rowid order and never needs a sort (see elector-store.ts).
+ *   Every field of `Elector` is a column rather than one JSON text: an
+ *   import writes half the bytes, and a search page reads no JSON.
  * - `electors_fts`: contentless FTS5 index (contentless_delete, SQLite ≥ 3.43)
  *   over the folded names (shared/electoral/normalize.ts) and the list type
  *   (so a list-filtered search and its count stay inside the index). Contentless keeps
@@ -30,14 +30,28 @@ export const electoralMigration = {
         list_type TEXT NOT NULL,
         sort_name TEXT NOT NULL,
         sort_first TEXT NOT NULL,
+        ine TEXT,
         birth_name TEXT NOT NULL,
         usage_name TEXT,
         first_names TEXT NOT NULL,
+        sex TEXT,
         birth_date TEXT NOT NULL,
+        birth_commune_code TEXT,
+        birth_commune_label TEXT,
+        birth_departement_code TEXT,
+        birth_country TEXT,
+        nationality TEXT,
+        address_number TEXT,
+        address_street TEXT,
+        address_complement1 TEXT,
+        address_complement2 TEXT,
+        address_lieu_dit TEXT,
+        address_postal_code TEXT,
+        address_city TEXT,
+        address_country TEXT,
         bureau_code TEXT NOT NULL,
-        numero_ordre INTEGER,
-        city TEXT,
-        data TEXT NOT NULL
+        bureau_label TEXT,
+        numero_ordre INTEGER
       );
       CREATE INDEX electors_by_name ON electors (sort_name, sort_first, id);
       CREATE VIRTUAL TABLE electors_fts USING fts5(

@@ -1,0 +1,133 @@
+/**
+ * Electoral benchmark (`npm run bench`): REU import through the real parse +
+ * commit path against the `sqlite3` CLI `.import` of the same CSV (baseline
+ * measured in the same run), search latency at full size, and how fast a
+ * pull lays hub records into the local tables.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateReuExtract, generateReuRows, renderReuCsv, seededRandom } from '../../shared/electoral/synthetic.js';
+import type { ImportPreview, SearchResult } from '../../shared/electoral/ipc.js';
+import type { Elector } from '../../shared/electoral/types.js';
+import { createElectorStore } from './elector-store.js';
+import { createElectoralModule } from './module.js';
+import { utf8Bytes } from './reu-variants.js';
+import { createStandaloneContext } from './standalone-context.js';
+
+const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+function timed<T>(fn: () => T): [T, number] {
+  const t = performance.now();
+  const r = fn();
+  return [r, performance.now() - t];
+}
+
+/** Best of `runs` wall times of the sqlite3 CLI importing the CSV into a plain table. */
+function sqliteCliImport(dir: string, csvFile: string, runs: number): number {
+  let best = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const db = join(dir, `baseline-${i}.sqlite`);
+    const t = performance.now();
+    execFileSync('sqlite3', ['-cmd', '.mode csv', '-cmd', '.separator ;', db, `.import ${csvFile} t`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    best = Math.min(best, performance.now() - t);
+  }
+  return best;
+}
+
+/** Prefixes people type at the counter: 1 to 6 letters of a surname or first name, sometimes both, sometimes one list. */
+function searchQueries(electors: readonly Elector[], count: number): { query: string; listType: 'LCM' | 'LCE' | null }[] {
+  const rnd = seededRandom(2027);
+  const out: { query: string; listType: 'LCM' | 'LCE' | null }[] = [];
+  for (let i = 0; i < count; i++) {
+    const e = electors[Math.floor(rnd() * electors.length)];
+    const len = 1 + Math.floor(rnd() * 6);
+    const first = e.firstNames.split(' ')[0] || e.birthName;
+    const k = rnd();
+    const query =
+      k < 0.55 ? e.birthName.slice(0, len) : k < 0.7 ? first.slice(0, len) : k < 0.9 ? `${e.birthName} ${first.slice(0, len)}` : (e.usageName ?? e.birthName).toLowerCase().slice(0, len + 1);
+    out.push({ query, listType: rnd() < 0.1 ? (rnd() < 0.5 ? 'LCM' : 'LCE') : null });
+  }
+  return out;
+}
+
+export async function benchElectoral(opts: { electors?: number } = {}): Promise<Record<string, unknown>> {
+  const count = opts.electors ?? 100_000;
+  const dir = mkdtempSync(join(tmpdir(), 'guichet-bench-electoral-'));
+  try {
+    const [extract, generateMs] = timed(() => generateReuExtract({ seed: 2026, count, inseeCode: '10387', communeName: 'Troyes', extractDate: '2026-03-02' }));
+    const csvFile = join(dir, extract.fileName);
+    writeFileSync(csvFile, extract.csv);
+    const bytes = utf8Bytes(extract.csv);
+
+    const baselineMs = sqliteCliImport(dir, csvFile, 2);
+
+    const sc = createStandaloneContext({ dataDir: join(dir, 'client'), logLevel: 'warn' });
+    const mod = createElectoralModule(sc.ctx);
+    const h = mod.handlers;
+    const [preview, previewMs] = timed(() => h['electoral:import-preview']({ fileName: extract.fileName, content: bytes }) as ImportPreview);
+    const [, commitMs] = timed(() => h['electoral:import-commit']({ previewId: preview.previewId }));
+    const importMs = previewMs + commitMs;
+
+    // A later extract: a few moves and arrivals, diffed against the 100 000 local electors.
+    const rows = generateReuRows({ seed: 2026, count, inseeCode: '10387', communeName: 'Troyes', extractDate: '2026-03-02' });
+    for (let i = 0; i < rows.length; i += 500) rows[i] = { ...rows[i], bureauCode: rows[i].bureauCode === '0001' ? '0002' : '0001' };
+    const [second, reimportPreviewMs] = timed(() => h['electoral:import-preview']({ fileName: 'com10387_electeurs_actifs_02-04-2026.csv', content: utf8Bytes(renderReuCsv(rows)) }) as ImportPreview);
+    h['electoral:import-cancel']({ previewId: second.previewId });
+
+    // Search at full size: warm up, then 1 000 varied prefix queries through the handler.
+    const sample = createElectorStore(sc.db).all();
+    const queries = searchQueries(sample, 1000);
+    for (const q of queries.slice(0, 100)) h['electoral:search']({ query: q.query, listType: q.listType, limit: 50 });
+    const latencies: number[] = [];
+    let hits = 0;
+    for (const q of queries) {
+      const [r, ms] = timed(() => h['electoral:search']({ query: q.query, listType: q.listType, limit: 50 }) as SearchResult);
+      latencies.push(ms);
+      hits += r.total;
+    }
+    latencies.sort((a, b) => a - b);
+    sc.close();
+
+    // A pull laying 35 000 hub records into an empty replica, in one transaction as the sync engine does.
+    const pullSize = Math.min(35_000, count);
+    const sc2 = createStandaloneContext({ dataDir: join(dir, 'client2'), logLevel: 'warn' });
+    const electorsCollection = createElectoralModule(sc2.ctx).collections.find((c) => c.name === 'electoral.electors')!;
+    const toApply: Elector[] = [];
+    for (let i = 0; i < pullSize; i++) toApply.push({ ...sample[i % sample.length], id: `pull-${i}` });
+    const [, applyMs] = timed(() => sc2.db.transaction(() => toApply.forEach((e, i) => electorsCollection.apply({ collection: 'electoral.electors', id: e.id, version: i + 1, deleted: false, data: e })))());
+    sc2.close();
+
+    return {
+      electors: count,
+      csvBytes: extract.csv.length,
+      generateMs: round(generateMs),
+      import: {
+        previewMs: round(previewMs),
+        commitMs: round(commitMs),
+        totalMs: round(importMs),
+        rowsPerSecond: Math.round(count / (importMs / 1000)),
+        sqliteCliImportMs: round(baselineMs),
+        ratioTotalVsSqliteCli: round(importMs / baselineMs),
+        ratioCommitVsSqliteCli: round(commitMs / baselineMs),
+        note: 'preview = decode + csv-parse + checks + diff; commit = replace electors + FTS5 + import record + outbox command, one transaction',
+      },
+      reimportPreviewMs: round(reimportPreviewMs),
+      reimportDiff: second.diff,
+      search: {
+        queries: latencies.length,
+        limit: 50,
+        p50Ms: round(percentile(latencies, 50), 3),
+        p95Ms: round(percentile(latencies, 95), 3),
+        p99Ms: round(percentile(latencies, 99), 3),
+        maxMs: round(latencies[latencies.length - 1], 3),
+        meanTotal: Math.round(hits / latencies.length),
+      },
+      pullApply: { records: pullSize, ms: round(applyMs), recordsPerSecond: Math.round(pullSize / (applyMs / 1000)) },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
