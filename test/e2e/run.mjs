@@ -221,7 +221,7 @@ await step('offline: the hub stops, PC 1 saves a demand (Hors ligne, 1 pending),
   await shot(page1, '08-synchronise');
 });
 
-await step('PC 2: a secretary the mayor created in the UI logs in and sees the demand', async () => {
+await step('PC 2: a secretary the mayor created in the UI logs in, sees the demand, then the mayor’s decision', async () => {
   await page1.getByRole('navigation', { name: 'Menu principal' }).getByRole('button', { name: 'Comptes' }).click();
   await page1.getByLabel('Nom et prénom').fill('Claire Secrétaire');
   await page1.getByLabel('Identifiant').fill('c.secretaire');
@@ -245,6 +245,14 @@ await step('PC 2: a secretary the mayor created in the UI logs in and sees the d
   const table = page2.getByRole('table', { name: 'Liste des demandes' });
   await expectText(table, new RegExp(`Changement d'adresse.*${target.birthName}.*Déposée`));
   await shot(page2, '10-poste2-demandes');
+
+  // The mayor decides on PC 1; the secretary's PC follows.
+  await page1.getByRole('navigation', { name: 'Menu principal' }).getByRole('button', { name: 'Demandes' }).click();
+  await page1.getByLabel(/^Statut de la demande de /).first().selectOption('instruction');
+  await page1.getByRole('button', { name: /^Valider le statut/ }).click();
+  await expectText(page1.getByTestId('sync-pending'), /Tout est envoyé/);
+  await page2.getByRole('button', { name: 'Synchroniser maintenant' }).click();
+  await expectText(table, /Changement d'adresse.*En instruction/);
 });
 
 if (pageErrors.length > 0) console.log(`page errors:\n  ${pageErrors.slice(0, 10).join('\n  ')}`);

@@ -1,6 +1,33 @@
+import { useEffect, useState } from 'react';
 import { DEMAND_KIND_LABELS, DEMAND_STATUSES, DEMAND_STATUS_LABELS, type DemandStatus } from '../../../shared/electoral/types.js';
 import { formatBirthDate, formatDateTime } from '../ui/format.js';
 import type { DemandRow } from './store.js';
+
+/**
+ * A status is chosen, then confirmed with a button: moving through a closed
+ * select with the arrow keys fires `change` in some browsers, which must not
+ * decide anything by itself (RGAA 7.5).
+ */
+function StatusEditor({ who, status, onSave }: { who: string; status: DemandStatus; onSave(status: DemandStatus): void }) {
+  const [value, setValue] = useState<DemandStatus>(status);
+  useEffect(() => setValue(status), [status]);
+  return (
+    <span className="status-editor">
+      <select aria-label={`Statut de la demande de ${who}`} value={value} onChange={(e) => setValue(e.target.value as DemandStatus)}>
+        {DEMAND_STATUSES.map((s) => (
+          <option key={s} value={s}>
+            {DEMAND_STATUS_LABELS[s]}
+          </option>
+        ))}
+      </select>
+      {value !== status ? (
+        <button type="button" onClick={() => onSave(value)} aria-label={`Valider le statut de la demande de ${who}`}>
+          Valider
+        </button>
+      ) : null}
+    </span>
+  );
+}
 
 /** Demands as a table; the mayor may change a status in place. Used by the list and the fiche. */
 export function DemandTable({ rows, canDecide, onStatus, caption }: { rows: DemandRow[]; canDecide: boolean; onStatus?(id: string, status: DemandStatus): void; caption: string }) {
@@ -35,17 +62,7 @@ export function DemandTable({ rows, canDecide, onStatus, caption }: { rows: Dema
                 <span className="muted small"> par {d.createdBy}</span>
               </td>
               <td>
-                {canDecide && onStatus ? (
-                  <select aria-label={`Statut de la demande de ${who}`} value={d.status} onChange={(e) => onStatus(d.id, e.target.value as DemandStatus)}>
-                    {DEMAND_STATUSES.map((s) => (
-                      <option key={s} value={s}>
-                        {DEMAND_STATUS_LABELS[s]}
-                      </option>
-                    ))}
-                  </select>
-                ) : (
-                  DEMAND_STATUS_LABELS[d.status]
-                )}
+                {canDecide && onStatus ? <StatusEditor who={who} status={d.status} onSave={(status) => onStatus(d.id, status)} /> : DEMAND_STATUS_LABELS[d.status]}
               </td>
             </tr>
           );

@@ -20,6 +20,8 @@ describe('DemandsScreen', () => {
     render(<DemandsScreen />);
     await screen.findByText('en attente de synchronisation');
     fireEvent.change(screen.getByLabelText('Statut de la demande de PETIT Zoé'), { target: { value: 'acceptee' } });
+    expect(fake.callsOf('electoral:set-demand-status')).toHaveLength(0); // choosing is not deciding
+    fireEvent.click(screen.getByRole('button', { name: 'Valider le statut de la demande de PETIT Zoé' }));
     await waitFor(() => expect(fake.callsOf('electoral:set-demand-status')).toEqual([{ id: row.id, status: 'acceptee' }]));
   });
 
