@@ -160,9 +160,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       settled++;
       outbox.remove(change.mutationId);
       const e = change.entry;
-      if (result.status === 'applied') {
+      if (result.status === 'applied' || alreadyThere(e, result)) {
         if (e.kind === 'command') continue;
-        const written = result.versions.find((v) => v.collection === e.collection && v.id === e.recordId);
+        const written =
+          result.status === 'applied'
+            ? result.versions.find((v) => v.collection === e.collection && v.id === e.recordId)
+            : { collection: e.collection, id: e.recordId, version: result.current!.version };
         const later = outbox.entriesFor(e.collection, e.recordId);
         if (later.length > 0) {
           // Later local edits were made on top of this one: they are based on the version the hub just gave it.
@@ -192,6 +195,17 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     }
     return settled;
   });
+
+  /**
+   * A refusal whose "current" record is exactly what we sent means our change
+   * did land, under another (device, mutation) key: e.g. sent, answer lost,
+   * then re-sent after logging in again (new device). Not a conflict to show.
+   */
+  function alreadyThere(e: QueuedChange['entry'], result: PushResult): boolean {
+    if (result.status !== 'rejected' || e.kind !== 'upsert' || !result.current || result.current.deleted) return false;
+    if (result.reason.code !== 'conflict' && result.reason.code !== 'stale_version') return false;
+    return canonicalJson(result.current.data) === canonicalJson(e.data);
+  }
 
   async function pushAll(hub: HubClient): Promise<void> {
     for (;;) {
@@ -449,4 +463,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       phase = 'idle';
     },
   };
+}
+
+/** JSON with object keys sorted, to compare records whatever the key order. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+  );
 }

@@ -127,4 +127,25 @@ describe('client core: session and dispatcher', () => {
     }
     expect(nogent.insee).toBe('10268');
   });
+
+  it('a change that landed before a re-login (new device) is not shown as a conflict when re-sent', async () => {
+    const proxy = await startFlakyProxy(hubUrl);
+    const core = await openCore();
+    try {
+      const viaProxy = { ...login('10387'), hubUrl: proxy.url };
+      await call(core, 'session:login', viaProxy);
+      const made = await call(core, 'electoral:create-demand', demand);
+      // The hub applies the push, every answer is lost.
+      proxy.dropResponses(3, (m, p) => m === 'POST' && p.endsWith('/sync/push'));
+      expect(await call(core, 'sync:now', null)).toMatchObject({ pending: 1, online: false });
+      await call(core, 'session:logout', null);
+      await call(core, 'session:login', viaProxy);
+      const s = await call(core, 'sync:now', null);
+      expect(s).toMatchObject({ pending: 0, rejected: [], lastError: null });
+      expect((await call(core, 'electoral:demands', { status: null })).find((d) => d.id === made.id)).toMatchObject({ pending: false });
+    } finally {
+      await core.close();
+      await proxy.close();
+    }
+  });
 });
