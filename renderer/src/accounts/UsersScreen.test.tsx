@@ -1,0 +1,54 @@
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { UserInfo } from '../../../shared/accounts/types.js';
+import { installFakeBridge } from '../testing/fake-bridge.js';
+import { useAccounts } from './store.js';
+import { UsersScreen } from './UsersScreen.js';
+
+const mayor: UserInfo = { id: 'u1', username: 'maire', displayName: 'Anne Maire', role: 'maire', disabled: false };
+
+describe('UsersScreen', () => {
+  afterEach(() => {
+    cleanup();
+    useAccounts.setState({ users: [], error: null, notice: null });
+  });
+
+  it('creates a secretary with the proposed temporary password', async () => {
+    const users = [mayor];
+    const fake = installFakeBridge({
+      'accounts:users': () => [...users],
+      'accounts:create-user': (input) => {
+        const created = { id: 'u2', username: input.username, displayName: input.displayName, role: input.role, disabled: false };
+        users.push(created);
+        return created;
+      },
+    });
+    render(<UsersScreen />);
+    await screen.findByText('Anne Maire');
+    fireEvent.click(screen.getByRole('button', { name: 'Créer le compte' }));
+    expect(screen.getByText('Le nom est obligatoire.', { selector: '.error-text' })).toBeTruthy();
+    expect(fake.callsOf('accounts:create-user')).toHaveLength(0);
+
+    fireEvent.change(screen.getByLabelText('Nom et prénom'), { target: { value: 'Claire Martin' } });
+    fireEvent.change(screen.getByLabelText('Identifiant'), { target: { value: 'C.Martin' } });
+    const password = (screen.getByLabelText('Mot de passe provisoire') as HTMLInputElement).value;
+    expect(password).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
+    fireEvent.click(screen.getByRole('button', { name: 'Créer le compte' }));
+    await screen.findByText(/Le compte « c.martin » est créé/);
+    expect(fake.callsOf('accounts:create-user')[0]).toEqual({ username: 'c.martin', displayName: 'Claire Martin', role: 'secretaire', password });
+    expect(screen.getByRole('cell', { name: 'Claire Martin' })).toBeTruthy();
+  });
+
+  it('asks before disabling an account', async () => {
+    const claire: UserInfo = { id: 'u2', username: 'c.martin', displayName: 'Claire Martin', role: 'secretaire', disabled: false };
+    const fake = installFakeBridge({ 'accounts:users': () => [mayor, claire], 'accounts:disable-user': () => ({ ...claire, disabled: true }) });
+    render(<UsersScreen />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Désactiver le compte de Claire Martin' }));
+    const dialog = screen.getByRole('alertdialog', { name: 'Désactiver ce compte ?' });
+    expect(dialog.textContent).toContain('Claire Martin ne pourra plus se connecter');
+    expect(screen.queryByRole('button', { name: 'Désactiver le compte de Anne Maire' })).toBeNull(); // the mayor's own account stays
+    fireEvent.click(screen.getByRole('button', { name: 'Désactiver' }));
+    await waitFor(() => expect(fake.callsOf('accounts:disable-user')).toEqual([{ id: 'u2' }]));
+    await screen.findByRole('cell', { name: 'Désactivé' });
+  });
+});
