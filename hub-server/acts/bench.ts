@@ -1,6 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { startPrefectureSim } from '../prefecture-sim/prefecture-sim.js';
 import { buildActeMessage } from './actes-format/build-acte.js';
@@ -17,9 +19,10 @@ import { closeEndpoint, postArchive } from './transport/post-archive.js';
  * the full round trip until every ARActe mail is back in the hub's mailbox
  * (the simulator validates in and out, so three xmllint runs per act in all).
  */
-export async function benchActesForwarding(opts: { acts?: number; concurrency?: number } = {}): Promise<Record<string, unknown>> {
+export async function benchActesForwarding(opts: { acts?: number; concurrency?: number; simulator?: 'separate-process' | 'in-process' } = {}): Promise<Record<string, unknown>> {
   const total = opts.acts ?? 300;
   const concurrency = opts.concurrency ?? 8;
+  const simulator = opts.simulator ?? 'separate-process';
   const dataDir = await mkdtemp(path.join(tmpdir(), 'bench-actes-'));
   let arReceived = 0;
   let otherReturns = 0;
@@ -32,10 +35,24 @@ export async function benchActesForwarding(opts: { acts?: number; concurrency?: 
       if (arReceived + otherReturns === total) allBack();
     },
   });
-  const sim = await startPrefectureSim({ dataDir, smtp: { host: '127.0.0.1', port: mailbox.port } });
+  const sim = simulator === 'in-process' ? await startPrefectureSim({ dataDir, smtp: { host: '127.0.0.1', port: mailbox.port } }) : await spawnSimulator(dataDir, mailbox.port);
   const endpoint = { url: `${sim.url}/actes`, caCertPem: sim.caCertPem };
   const latencies: number[] = [];
   try {
+    // Phase 1, hub side only: build + XSD validation + tar.gz, nothing posted.
+    const p0 = performance.now();
+    let k = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (k < total) {
+          const i = k++;
+          const msg = buildActeMessage(sampleActe({ numeroInterne: `PREP_${String(i).padStart(6, '0')}`, annexes: [] }));
+          await buildTransmissionArchive({ tiers, commune, date: '2026-11-28', serial: i + 1, messages: [msg] });
+        }
+      }),
+    );
+    const builtPerSecond = Math.round((total / (performance.now() - p0)) * 1000 * 10) / 10;
+    // Phase 2: the same, posted over HTTPS to the simulator, which answers each act by mail.
     const v0 = xsdValidatorStats();
     let next = 0;
     const t0 = performance.now();
@@ -61,6 +78,10 @@ export async function benchActesForwarding(opts: { acts?: number; concurrency?: 
     return {
       acts: total,
       concurrency,
+      simulator,
+      cores: availableParallelism(),
+      loadAverage1m: Math.round(loadavg()[0] * 10) / 10,
+      builtValidatedArchivedPerSecond: builtPerSecond,
       postedActsPerSecond: Math.round((total / postedMs) * 1000 * 10) / 10,
       postedSeconds: Math.round(postedMs) / 1000,
       roundTripActsPerSecond: Math.round((arReceived / roundTripMs) * 1000 * 10) / 10,
@@ -80,7 +101,29 @@ export async function benchActesForwarding(opts: { acts?: number; concurrency?: 
   }
 }
 
-// `npx tsx hub-server/acts/bench.ts` prints the numbers.
+/** The simulator as deployed: its own process (`guichet prefecture-sim serve`), so it does not share the hub's event loop. */
+async function spawnSimulator(dataDir: string, smtpPort: number): Promise<{ url: string; caCertPem: string; close(): Promise<void> }> {
+  const guichet = fileURLToPath(new URL('../../build/guichet.mjs', import.meta.url));
+  const child = spawn(process.execPath, [guichet, 'prefecture-sim', 'serve', '--port', '0', '--data', dataDir, '--smtp', `127.0.0.1:${smtpPort}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  for (let i = 0; i < 600 && !/https:\/\/\S+\/actes/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+  const url = /(https:\/\/\S+)\/actes/.exec(out)?.[1];
+  if (!url) {
+    child.kill('SIGTERM');
+    throw new Error(`le simulateur n'a pas démarré: ${out}`);
+  }
+  return {
+    url,
+    caCertPem: await readFile(path.join(dataDir, 'sim-cert.pem'), 'utf8'),
+    close: () => new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}
+
+// `npx tsx hub-server/acts/bench.ts [in-process]` prints the numbers.
 if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1]))) {
-  benchActesForwarding().then((r) => console.log(JSON.stringify(r, null, 2)));
+  benchActesForwarding({ simulator: process.argv[2] === 'in-process' ? 'in-process' : 'separate-process' }).then((r) => console.log(JSON.stringify(r, null, 2)));
 }
