@@ -31,7 +31,7 @@ export async function registerSyncRoutes(app: FastifyInstance, opts: { db: Kysel
     const auth = requireAuth(request);
     const body = parseOr400(pushRequestSchema, request.body, 'push');
     const outcome = await applyPush(db, auth, body.mutations);
-    const rejections = outcome.results.flatMap((r) => (r.status === 'rejected' ? [{ mutationId: r.mutationId, code: r.reason.code, detail: r.reason.detail }] : []));
+    const rejections = outcome.results.flatMap((r) => (r.status === 'rejected' ? [{ mutationId: r.mutationId, reason: r.reason.code, detail: r.reason.detail }] : []));
     // Counts, ids and codes only: never mutation data.
     request.log.info(
       { communeId: auth.communeId, deviceId: auth.deviceId, mutations: body.mutations.length, applied: outcome.applied, rejected: outcome.rejected, replayed: outcome.replayed, rejections: rejections.slice(0, 20), commands: outcome.summaries },
