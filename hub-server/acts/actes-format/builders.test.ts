@@ -86,6 +86,22 @@ describe('envelope, annulation, answers', () => {
   });
 });
 
+describe('schema location', () => {
+  it('a missing XSD folder (GUICHET_ACTES_XSD_DIR) is a clear internal error, not a silent pass', async () => {
+    const before = process.env.GUICHET_ACTES_XSD_DIR;
+    process.env.GUICHET_ACTES_XSD_DIR = '/nonexistent/actes-xsd';
+    try {
+      const m = buildAnnulationMessage('010-211003876-20261120-DEL2026_042-DE');
+      const err = await assertValidActesXml([{ fileName: m.fileName, content: m.xml }]).catch((e) => e);
+      expect(err).toMatchObject({ code: 'internal', message: expect.stringMatching(/schéma officiel ACTES est illisible/) });
+      expect(err.detail).toContain('/nonexistent/actes-xsd/actesv1_1.xsd');
+    } finally {
+      if (before === undefined) delete process.env.GUICHET_ACTES_XSD_DIR;
+      else process.env.GUICHET_ACTES_XSD_DIR = before;
+    }
+  });
+});
+
 describe('archive', () => {
   it('is a flat tar.gz with exactly the envelope, the message and its documents', async () => {
     const msg = buildActeMessage(sampleActe());

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packEntries } from '../actes-format/archive.js';
 import { actesXsdDir } from '../actes-format/xsd-validate.js';
 import { startActesMailbox, type ActesMailbox } from './smtp-receiver.js';
 import type { ActesReturnEvent } from './extract-returns.js';
@@ -45,6 +46,16 @@ describe('ACTES mailbox over real SMTP on loopback', () => {
   it('an AnomalieEnveloppe is keyed by the SIREN of the rejected envelope', async () => {
     await send([example('ANO_EACT--214400152--20180925-1.xml')]);
     expect(received.pop()).toMatchObject({ type: 'AnomalieEnveloppe', siren: '214400152', idActe: null });
+  });
+  it('returns packed as a tar.gz attachment are read too', async () => {
+    const tgz = await packEntries([example('EACT--SPREF0441-214400152-20181012-9.xml'), example('044-214400152----1-3_1.xml')].map((e) => ({ name: e.filename, content: e.content })));
+    await send([{ filename: 'retour.tar.gz', content: tgz }]);
+    expect(received.pop()).toMatchObject({ type: 'AnomalieActe', siren: '214400152', numeroInterne: '123456' });
+  });
+  it('a mail about an act handled "en multi canal" is ignored', async () => {
+    await nodemailer.createTransport({ host: '127.0.0.1', port: mailbox.port, secure: false, ignoreTLS: true }).sendMail({ from: 'a@b.test', to: 'actes@hub.departement.test', subject: 'ACTES', text: "L'acte est traité en multi canal.", attachments: [example('006-210600235-20180522-684-AI-1-2_5279.xml')] });
+    expect(received).toHaveLength(0);
+    expect(ignored.pop()).toBe('acte traité en multi canal');
   });
   it('a mail without ACTES message is reported, not delivered', async () => {
     await send([{ filename: 'note.txt', content: Buffer.from('bonjour') }]);

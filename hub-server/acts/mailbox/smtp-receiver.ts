@@ -37,6 +37,11 @@ export async function startActesMailbox(opts: ActesMailboxOptions): Promise<Acte
       // Only the attachments matter: skip the body conversions (link detection is costly).
       simpleParser(stream, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true })
         .then(async (mail) => {
+          // Like S²LOW: a mail saying the act is handled "en multi canal" (paper) is not an ACTES return.
+          if (/multi[\s-]?canal/i.test(mail.text ?? '')) {
+            opts.onIgnored?.({ messageId: mail.messageId, subject: mail.subject, reason: 'acte traité en multi canal' });
+            return callback();
+          }
           const attachments = mail.attachments.map((a) => ({ name: a.filename ?? 'sans-nom', content: a.content }));
           const { returns, unreadable } = await extractReturns(attachments);
           for (const u of unreadable) opts.onIgnored?.({ messageId: mail.messageId, subject: mail.subject, reason: `${u.name}: ${u.reason}` });
