@@ -108,11 +108,18 @@ export async function startPrefectureSim(opts: PrefectureSimOptions): Promise<Pr
 
   const transport = nodemailer.createTransport({ host: opts.smtp.host, port: opts.smtp.port, secure: false, ignoreTLS: true, pool: true, maxConnections: 4 });
 
-  /** Validate (XSD) then mail the ministry envelope + one message (+ documents). */
-  async function sendReturn(p: { to: string[]; siren: string; departement: string; arrondissement: string; message: { fileName: string; xml: Buffer }; documents?: ArchiveEntry[]; subject: string; envelopeName?: string }): Promise<void> {
-    const envelopeName = p.envelopeName ?? ministryEnvelopeFileName({ emetteur: msg.ministryEnvelopeEmitter(p.departement, p.arrondissement), siren: p.siren, date: today(), serial: nextSerial() });
-    const envelope = msg.ministryEnvelope({ departement: p.departement, arrondissement: p.arrondissement, siren: p.siren, formulaires: [p.message.fileName] });
-    const xmls = p.envelopeName ? [{ fileName: p.message.fileName, content: p.message.xml }] : [{ fileName: envelopeName, content: envelope }, { fileName: p.message.fileName, content: p.message.xml }];
+  /**
+   * Validate (XSD) then mail the ministry envelope + one message (+ documents).
+   * `withoutEnvelope`: the message travels alone (AnomalieEnveloppe).
+   */
+  async function sendReturn(p: { to: string[]; siren: string; departement: string; arrondissement: string; message: { fileName: string; xml: Buffer }; documents?: ArchiveEntry[]; subject: string; withoutEnvelope?: boolean }): Promise<void> {
+    const message = { fileName: p.message.fileName, content: p.message.xml };
+    let xmls = [message];
+    if (!p.withoutEnvelope) {
+      const envelopeName = ministryEnvelopeFileName({ emetteur: msg.ministryEnvelopeEmitter(p.departement, p.arrondissement), siren: p.siren, date: today(), serial: nextSerial() });
+      const envelope = msg.ministryEnvelope({ departement: p.departement, arrondissement: p.arrondissement, siren: p.siren, formulaires: [p.message.fileName] });
+      xmls = [{ fileName: envelopeName, content: envelope }, message];
+    }
     await assertValidActesXml(xmls);
     await transport.sendMail({
       from,
@@ -128,7 +135,7 @@ export async function startPrefectureSim(opts: PrefectureSimOptions): Promise<Pr
     stats.anomalieEnveloppe++;
     const xml = msg.anomalieEnveloppe({ date: today(), nature, detail, envelope: env });
     // AnomalieEnveloppe travels alone, named after the rejected envelope.
-    await sendReturn({ to: env.adressesRetour, siren: env.siren, departement: env.departement, arrondissement: env.arrondissement, message: { fileName: anomalieEnveloppeFileName(envelopeName), xml }, subject: `[ACTES] Anomalie d'enveloppe ${envelopeName}`, envelopeName });
+    await sendReturn({ to: env.adressesRetour, siren: env.siren, departement: env.departement, arrondissement: env.arrondissement, message: { fileName: anomalieEnveloppeFileName(envelopeName), xml }, subject: `[ACTES] Anomalie d'enveloppe ${envelopeName}`, withoutEnvelope: true });
   }
 
   async function answerActe(env: EnvelopeSummary, name: string, entries: Map<string, Buffer>, xsd: XsdFileResult | undefined): Promise<void> {
