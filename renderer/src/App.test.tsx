@@ -1,7 +1,8 @@
-import { cleanup, render, screen } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SyncState } from '../../shared/sync/ipc.js';
 import { App } from './App.js';
+import { useSearch } from './electoral/store.js';
 import { useNav } from './nav/store.js';
 import { useSession } from './session/store.js';
 import { installFakeBridge, loggedIn } from './testing/fake-bridge.js';
@@ -35,6 +36,18 @@ describe('App', () => {
     useNav.getState().go({ name: 'search' });
     await screen.findByRole('heading', { name: 'Accès non autorisé' });
     expect(screen.queryByRole('combobox')).toBeNull();
+  });
+
+  it('forgets personal data on logout and shows the login form', async () => {
+    const loggedOut = { ...loggedIn('secretaire'), status: 'logged_out' as const, user: null, permissions: [] };
+    installFakeBridge({ 'session:get': () => loggedIn('secretaire'), 'sync:state': () => sync, 'session:logout': () => loggedOut });
+    render(<App />);
+    await screen.findByRole('heading', { name: 'Mairie de Troyes' });
+    useSearch.setState({ query: 'martin', items: [{ id: 'e1', listType: 'LP', birthName: 'MARTIN', usageName: null, firstNames: 'Léo', birthDate: '2000-01-01', bureauCode: '0001', numeroOrdre: 1, city: null }], total: 1 });
+    fireEvent.click(screen.getByRole('button', { name: 'Se déconnecter' }));
+    await screen.findByRole('heading', { name: 'Connexion' });
+    expect(useSearch.getState()).toMatchObject({ query: '', items: [], total: 0 });
+    expect(screen.getByLabelText('Code INSEE de la commune')).toHaveProperty('value', '10387');
   });
 
   it('opens on the enrollment form on a new PC', async () => {

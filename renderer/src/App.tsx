@@ -1,12 +1,14 @@
 import { useEffect, useState } from 'react';
 import { ROLE_LABELS, type Permission } from '../../shared/accounts/roles.js';
 import { DevicesScreen } from './accounts/DevicesScreen.js';
+import { useAccounts } from './accounts/store.js';
 import { UsersScreen } from './accounts/UsersScreen.js';
 import { DemandForm } from './electoral/DemandForm.js';
 import { DemandsScreen } from './electoral/DemandsScreen.js';
 import { ElectorScreen } from './electoral/ElectorScreen.js';
 import { ImportScreen } from './electoral/ImportScreen.js';
 import { SearchScreen } from './electoral/SearchScreen.js';
+import { useDemands, useImport, useSearch } from './electoral/store.js';
 import { HomeScreen } from './home/HomeScreen.js';
 import { useNav, type Route } from './nav/store.js';
 import { EnrollScreen } from './session/EnrollScreen.js';
@@ -118,7 +120,7 @@ function Shell() {
           <span>
             {session?.user?.displayName} <span className="muted">({session?.user ? ROLE_LABELS[session.user.role] : ''})</span>
           </span>
-          <button type="button" className="link-light" onClick={() => void logout().then(() => go({ name: 'home' }))}>
+          <button type="button" className="link-light" onClick={() => void logout()}>
             Se déconnecter
           </button>
         </div>
@@ -139,9 +141,22 @@ function Shell() {
   );
 }
 
+/** Personal data must not outlive the session in memory (shared PC at the counter). */
+function forgetSessionData() {
+  useSearch.setState({ query: '', items: [], total: 0, error: null });
+  useDemands.setState({ items: [], notice: null, error: null });
+  useImport.getState().reset();
+  useAccounts.setState({ users: [], devices: [], notice: null, error: null });
+  useNav.setState({ route: { name: 'home' } });
+}
+
 export function App() {
   const { session, loading, load, error } = useSession();
   const [wantLogin, setWantLogin] = useState<boolean | null>(null);
+  const loggedIn = session?.status === 'logged_in';
+  useEffect(() => {
+    if (!loggedIn) forgetSessionData();
+  }, [loggedIn]);
 
   useEffect(() => {
     void load();
