@@ -20,6 +20,15 @@ export const CONTENT_SECURITY_POLICY = [
   "object-src 'none'",
 ].join('; ');
 
+/**
+ * The same policy for the `<meta http-equiv>` tag of renderer/index.html:
+ * Electron loads the page from file://, where a response header may not be
+ * applied on every version. frame-ancestors is ignored in a meta tag, so it is left out.
+ */
+export const META_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.split('; ')
+  .filter((directive) => !directive.startsWith('frame-ancestors'))
+  .join('; ');
+
 /** Headers sent with every web host answer (static files and API). */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'content-security-policy': CONTENT_SECURITY_POLICY,
