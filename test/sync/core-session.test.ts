@@ -148,4 +148,23 @@ describe('client core: session and dispatcher', () => {
       await proxy.close();
     }
   });
+
+  it('lets the maire manage accounts and devices through the hub', async () => {
+    const core = await openCore();
+    try {
+      await call(core, 'session:login', login('10268'));
+      const users = await call(core, 'accounts:users', null);
+      expect(users.map((u) => u.username)).toEqual(expect.arrayContaining(['maire', 'secretaire', 'consultation']));
+      const created = await call(core, 'accounts:create-user', { username: 'Agent.Etat-Civil', displayName: 'Agent État civil', role: 'secretaire', password: 'un-mot-de-passe-long' });
+      expect(created).toMatchObject({ username: 'agent.etat-civil', role: 'secretaire', disabled: false });
+      expect(await call(core, 'accounts:disable-user', { id: created.id })).toMatchObject({ disabled: true });
+      const devices = await call(core, 'accounts:devices', null);
+      expect(devices.some((d) => d.name === 'PC accueil' && !d.revoked)).toBe(true);
+      const short = await refusal(core, 'accounts:create-user', { username: 'x', displayName: 'X', role: 'secretaire', password: 'court' });
+      expect(short.code).toBe('invalid_input');
+      expect(short.message).toMatch(/identifiant|caractères/i);
+    } finally {
+      await core.close();
+    }
+  });
 });
