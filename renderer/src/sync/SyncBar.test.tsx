@@ -21,7 +21,7 @@ describe('SyncBar', () => {
     fake.emit('sync:state', { ...base, online: false, pending: 1, lastError: { code: 'hub_unavailable', message: 'Le serveur départemental ne répond pas. Vos modifications sont gardées sur ce poste.' } });
     await screen.findByText('Hors ligne');
     expect(screen.getByText("1 modification en attente d'envoi")).toBeTruthy();
-    expect(screen.getByText(/Le serveur départemental ne répond pas/)).toBeTruthy();
+    expect(screen.getByText(/Pas de connexion avec le serveur du département/)).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Synchroniser maintenant' }));
     await waitFor(() => expect(fake.callsOf('sync:now')).toHaveLength(1));
   });

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import type { ErrorBody } from '../../../shared/errors.js';
 import type { CollectionName } from '../../../shared/sync/protocol.js';
 import { ConfirmDialog } from '../ui/ConfirmDialog.js';
 import { formatDateTime, plural } from '../ui/format.js';
@@ -11,6 +12,10 @@ const COLLECTION_WORDS: Record<CollectionName, string> = {
 };
 
 const PHASE_LABELS = { pushing: 'Envoi des modifications…', pulling: 'Réception des nouveautés…', snapshot: 'Remise à jour complète du poste…', blocked: 'En attente de votre décision', idle: '' } as const;
+
+// "Hub" means nothing at the counter: the usual connection failure gets counter words.
+const OFFLINE_WORDS = "Pas de connexion avec le serveur du département. Vos modifications restent sur ce poste et partiront dès le retour de la connexion.";
+const errorText = (e: ErrorBody) => (e.code === 'offline' || e.code === 'hub_unavailable' ? OFFLINE_WORDS : e.message);
 
 /** Always visible: is this PC in step with the hub, and what is left to send. */
 export function SyncBar() {
@@ -36,7 +41,7 @@ export function SyncBar() {
         </button>
       </div>
       <div role="alert" className="syncbar-error">
-        {state.lastError ? <p>{state.lastError.message}</p> : null}
+        {state.lastError ? <p>{errorText(state.lastError)}</p> : null}
         {error ? <p>{error}</p> : null}
       </div>
       {state.rejected.length > 0 ? (
