@@ -25,7 +25,7 @@ export const electoralMigration = {
     db.exec(`
       CREATE TABLE electors (
         rid INTEGER PRIMARY KEY,
-        id TEXT NOT NULL UNIQUE,
+        id TEXT NOT NULL,
         version INTEGER,
         list_type TEXT NOT NULL,
         sort_name TEXT NOT NULL,
@@ -53,6 +53,7 @@ export const electoralMigration = {
         bureau_label TEXT,
         numero_ordre INTEGER
       );
+      CREATE UNIQUE INDEX electors_by_id ON electors (id);
       CREATE INDEX electors_by_name ON electors (sort_name, sort_first, id);
       CREATE VIRTUAL TABLE electors_fts USING fts5(
         names,
@@ -60,7 +61,7 @@ export const electoralMigration = {
         content = '',
         contentless_delete = 1,
         tokenize = 'unicode61 remove_diacritics 2',
-        prefix = '2 3'
+        prefix = '1 2 3'
       );
       CREATE TABLE electoral_demands (
         id TEXT PRIMARY KEY,
