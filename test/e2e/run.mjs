@@ -22,6 +22,17 @@ import { chromium } from 'playwright-core';
 
 register();
 
+// A failure outside the steps (hub, core or browser that does not start) still ends with the count line.
+const TOTAL_STEPS = 5;
+let passed = 0;
+function abort(err) {
+  console.error('e2e setup failed:', err);
+  console.log(`${passed} passed, ${TOTAL_STEPS - passed} failed`);
+  process.exit(1);
+}
+process.on('uncaughtException', abort);
+process.on('unhandledRejection', abort);
+
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHOTS = join(ROOT, 'test', 'e2e', 'screenshots');
 const RENDERER = join(ROOT, 'dist', 'renderer');
@@ -36,8 +47,7 @@ const { startWebHost } = await import('../../electron/webhost/server.ts');
 const { generateReuExtract, generateReuRows } = await import('../../shared/electoral/synthetic.ts');
 
 if (!existsSync(join(RENDERER, 'index.html'))) {
-  console.error('dist/renderer is missing: run `npm run build` (or `npm run build:renderer`) first.');
-  process.exit(1);
+  abort(new Error('dist/renderer is missing: run `npm run build` (or `npm run build:renderer`) first.'));
 }
 mkdirSync(SHOTS, { recursive: true });
 
@@ -99,7 +109,6 @@ const target = rows.find((r) => r.birthName !== stripped(r.birthName) && /^[A-Z�
 const typed = stripped(target.birthName).toLowerCase();
 
 // ——— steps ———
-let passed = 0;
 let failed = 0;
 let broken = false;
 async function step(name, fn) {
