@@ -35,9 +35,14 @@ describe.skipIf(!enabled)('electron-builder --linux dir (GUICHET_PACKAGING_TEST=
     mkdirSync(fakeDist);
     writeFileSync(join(fakeDist, 'electron'), '#!/bin/sh\necho "binaire Electron factice" >&2\nexit 1\n');
     chmodSync(join(fakeDist, 'electron'), 0o755);
+    // Fuses are flipped inside the real Electron binary; the placeholder has none, so this run leaves them out.
+    const config = JSON.parse(readFileSync(join(ROOT, 'build', 'electron-builder.json'), 'utf8')) as Record<string, unknown>;
+    delete config.electronFuses;
+    const configFile = join(dir, 'electron-builder.json');
+    writeFileSync(configFile, JSON.stringify(config));
     await run(
       join(ROOT, 'node_modules', '.bin', 'electron-builder'),
-      ['--linux', 'dir', '--config', 'build/electron-builder.json', `-c.electronDist=${fakeDist}`, `-c.directories.output=${join(dir, 'release')}`, '--publish', 'never'],
+      ['--linux', 'dir', '--projectDir', ROOT, '--config', configFile, `-c.electronDist=${fakeDist}`, `-c.directories.output=${join(dir, 'release')}`, '--publish', 'never'],
       { cwd: ROOT, env: { ...process.env, GUICHET_UPDATE_URL: 'https://hub.departement.example/updates/' }, timeout: 240_000 },
     );
     resources = join(dir, 'release', 'linux-unpacked', 'resources');
@@ -60,6 +65,11 @@ describe.skipIf(!enabled)('electron-builder --linux dir (GUICHET_PACKAGING_TEST=
   it('unpacks the better-sqlite3 native module outside the asar', () => {
     const release = join(resources, 'app.asar.unpacked', 'node_modules', 'better-sqlite3', 'build', 'Release');
     expect(readdirSync(release).filter((f) => f.endsWith('.node'))).toContain('better_sqlite3.node');
+  });
+
+  it('hardens the real build with Electron fuses (no ELECTRON_RUN_AS_NODE, NODE_OPTIONS or --inspect)', () => {
+    const config = JSON.parse(readFileSync(join(ROOT, 'build', 'electron-builder.json'), 'utf8')) as { electronFuses: Record<string, boolean> };
+    expect(config.electronFuses).toMatchObject({ runAsNode: false, enableNodeOptionsEnvironmentVariable: false, enableNodeCliInspectArguments: false, onlyLoadAppFromAsar: true });
   });
 
   it('writes the generic update feed and names the binary after the product', () => {
