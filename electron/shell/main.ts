@@ -68,8 +68,10 @@ export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'senderFrame'>, 
   const url = event.senderFrame?.url;
   if (!url || !url.startsWith('file:')) return false;
   try {
+    const prefix = root.endsWith(sep) ? root : root + sep;
     const path = fileURLToPath(url);
-    return path.startsWith(root.endsWith(sep) ? root : root + sep);
+    // Windows paths compare case-insensitively (drive letter, folder names).
+    return process.platform === 'win32' ? path.toLowerCase().startsWith(prefix.toLowerCase()) : path.startsWith(prefix);
   } catch {
     return false;
   }

@@ -66,6 +66,7 @@ describe('update service', () => {
     expect(service.state().status).toBe('ready');
     service.install();
     expect(updater.quitAndInstall).toHaveBeenCalledTimes(1);
+    expect(updater.quitAndInstall).toHaveBeenCalledWith(true, true);
   });
 
   it('treats an offline hub as a normal, reported failure', async () => {

@@ -94,7 +94,8 @@ export function startUpdateService(options: UpdateServiceOptions): UpdateService
     install() {
       if (current.status !== 'ready') return current;
       log.info({ version: current.version }, 'installing update at user request');
-      updater.quitAndInstall(false, true);
+      // Silent (no installer wizard for the agent), then relaunch Guichet on the new version.
+      updater.quitAndInstall(true, true);
       return current;
     },
     stop: () => clearInterval(timer),
