@@ -179,6 +179,28 @@ describe('web host', () => {
     expect(fake.calls).toHaveLength(0);
   });
 
+  it('accepts up to 200 MB by default and refuses a larger declared body before reading it', async () => {
+    const big = await startWebHost({ core: fake.core, rendererDir });
+    try {
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = request(
+          { host: '127.0.0.1', port: big.port, path: '/api/invoke/electoral:import-preview', method: 'POST', headers: { 'content-type': 'application/json', 'x-guichet-secret': big.secret, 'content-length': String(200 * 1024 * 1024 + 1) } },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.write('{'); // the rest never comes: the answer must not wait for it
+      });
+      expect(status).toBe(413);
+      const ok = await fetch(`${big.origin}/api/invoke/session:get`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-guichet-secret': big.secret }, body: JSON.stringify({ pad: 'x'.repeat(1024 * 1024) }) });
+      expect(ok.status).toBe(200);
+    } finally {
+      await big.close();
+    }
+  });
+
   it('refuses malformed JSON and non-JSON content types', async () => {
     const bad = await fetch(`${host.origin}/api/invoke/session:get`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-guichet-secret': host.secret }, body: '{' });
     expect(bad.status).toBe(400);
