@@ -129,10 +129,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   // ---- push ---------------------------------------------------------------
 
   /** Longest prefix of the queue with at most one change per record: a second change to a record is rebased on the first's answer. */
-  function nextBatch(): QueuedChange[] {
+  function nextBatch(size: number): QueuedChange[] {
     const batch: QueuedChange[] = [];
     const seen = new Set<string>();
-    for (const change of outbox.list(pushBatchSize)) {
+    for (const change of outbox.list(size)) {
       const e = change.entry;
       if (e.kind !== 'command') {
         const key = `${e.collection}\u0000${e.recordId}`;
@@ -150,7 +150,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     else log.warn({ collection: record.collection }, 'record of a collection this client does not hold');
   }
 
-  const recordAnswers = db.transaction((batch: QueuedChange[], results: PushResult[]) => {
+  const recordAnswers = db.transaction((batch: QueuedChange[], results: PushResult[], opts: { keepLocal?: boolean } = {}) => {
     const byId = new Map(batch.map((c) => [c.mutationId, c]));
     const at = platform.now().toISOString();
     let settled = 0;
@@ -187,7 +187,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         if (e.kind === 'command') {
           // A command's local effect (e.g. an import) cannot be undone record by record: lay the hub's copy again.
           store.set('force_snapshot', true);
-        } else if (outbox.entriesFor(e.collection, e.recordId).length === 0) {
+        } else if (!opts.keepLocal && outbox.entriesFor(e.collection, e.recordId).length === 0) {
           // Show the hub's truth instead of the refused optimistic row.
           applyLocal(result.current ?? { collection: e.collection, id: e.recordId, version: 0, deleted: true, data: null });
         }
@@ -207,12 +207,35 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     return canonicalJson(result.current.data) === canonicalJson(e.data);
   }
 
+  /** Whole-request refusals that one malformed change can cause (the hub could not even read the batch). */
+  const isMalformedPush = (err: unknown): err is GuichetError => err instanceof GuichetError && (err.code === 'bad_request' || err.code === 'invalid_input');
+
   async function pushAll(hub: HubClient): Promise<void> {
+    let size = pushBatchSize;
     for (;;) {
-      const batch = nextBatch();
+      const batch = nextBatch(size);
       if (batch.length === 0) return;
       outbox.markSent(batch.map((c) => c.mutationId));
-      const response = await hub.push({ mutations: batch.map(toMutation) });
+      let response;
+      try {
+        response = await hub.push({ mutations: batch.map(toMutation) });
+      } catch (err) {
+        if (!isMalformedPush(err)) throw err;
+        // One bad change must not wedge the queue forever: find it by sending one at a time...
+        if (batch.length > 1) {
+          log.warn({ detail: err.detail, batch: batch.length }, 'push refused as a whole: isolating the change');
+          size = 1;
+          continue;
+        }
+        // ...then settle it as refused. Its local effect is unknown to the hub: lay the hub's copy again.
+        log.warn({ mutationId: batch[0].mutationId, detail: err.detail }, 'change refused as malformed');
+        db.transaction(() => {
+          recordAnswers(batch, [{ mutationId: batch[0].mutationId, status: 'rejected', reason: err.toBody() }], { keepLocal: true });
+          store.set('force_snapshot', true);
+        })();
+        size = pushBatchSize;
+        continue;
+      }
       const settled = recordAnswers(batch, response.results);
       log.debug({ sent: batch.length, settled }, 'push answered');
       if (settled === 0) throw new GuichetError('internal', 'Le hub a répondu sans traiter les modifications envoyées.', `push of ${batch.length} got no matching result`);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestHub, type SeededCommune, type TestHub } from '../../hub-server/test-support.js';
 import { OFFLINE_MESSAGE } from '../../electron/hub-client/hub-client.js';
 import { MASS_DELETION_MIN_ROWS } from '../../shared/sync/protocol.js';
-import { openDemandReplica, type DemandReplica } from './demand-replica.js';
+import { newDemand, openDemandReplica, type DemandReplica } from './demand-replica.js';
 import { startFlakyProxy, type FlakyProxy } from './flaky-proxy.js';
 
 /**
@@ -234,5 +234,21 @@ describe('sync engine against a real hub', () => {
     expect(a.events.some((e) => e.phase === 'snapshot')).toBe(true);
     expect(a.demands().map((d) => d.id)).not.toContain('ghost');
     expect(a.demands()).toHaveLength(1);
+  });
+
+  it('does not let one malformed change wedge the queue: it is isolated and shown as refused', async () => {
+    const c = await commune();
+    const a = replica(c.maireToken);
+    const first = a.createDemand();
+    const bad = newDemand();
+    a.db.transaction(() => a.outbox.enqueue({ kind: 'upsert', collection: 'electoral.demands', recordId: 'x'.repeat(150), baseVersion: null, data: bad, summary: 'Demande illisible' }))();
+    const last = a.createDemand();
+    const s = await a.engine.runCycle();
+    expect(s).toMatchObject({ pending: 0, lastError: null });
+    expect(s.rejected).toEqual([expect.objectContaining({ summary: 'Demande illisible', reason: expect.objectContaining({ code: 'bad_request' }) })]);
+    expect(s.rejected[0].reason.message).toMatch(/[éè]/);
+    const b = replica(c.secretaireToken, false);
+    await b.engine.runCycle();
+    expect(b.demands().map((d) => d.id).sort()).toEqual([first.id, last.id].sort());
   });
 });
