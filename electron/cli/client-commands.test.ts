@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,12 +101,29 @@ describe('guichet client (headless)', () => {
     expect(JSON.parse(down.stdout)).toMatchObject({ ok: false, error: { code: 'offline' } });
   });
 
-  it('is wired into the guichet launcher', async () => {
+  it('is wired into the launcher: `client serve` opens the UI API on loopback and stops cleanly', async () => {
     const root = new URL('../../', import.meta.url).pathname;
-    const help = await new Promise<string>((resolve) =>
-      execFile(process.execPath, [join(root, 'build/guichet.mjs'), 'client', '--help'], { cwd: root }, (_e, stdout) => resolve(stdout)),
-    );
-    expect(help).toMatch(/import-electoral/);
-    expect(help).toMatch(/Codes de sortie/);
+    const data = mkdtempSync(join(tmpdir(), 'guichet-cli-client-'));
+    const child = spawn(process.execPath, [join(root, 'build/guichet.mjs'), 'client', 'serve', '--hub', hubUrl, '--data', data], { cwd: tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let out = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        const m = /(http:\/\/127\.0\.0\.1:\d+\/#secret=\S+)/.exec(out);
+        if (m) resolve(m[1]);
+      });
+      child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+      void exited.then(() => reject(new Error(`serve exited: ${out}`)));
+    });
+    try {
+      const [origin, secret] = url.split('/#secret=');
+      const res = await fetch(`${origin}/api/invoke/session:get`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-guichet-secret': secret }, body: 'null' });
+      expect(await res.json()).toMatchObject({ ok: true, value: { status: 'not_enrolled' } });
+      expect(out).toContain(`Hub à utiliser pour l'inscription : ${hubUrl}`);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import type { Channel, Envelope } from '../../shared/api/ipc.js';
 import { GuichetError, type ErrorBody } from '../../shared/errors.js';
@@ -263,7 +264,7 @@ export function register(program: Command): void {
     .option('--hub <url>', 'adresse du hub (proposée à l’inscription)')
     .addOption(dataOption())
     .option('--port <n>', 'port local (0 = libre)', '0')
-    .option('--renderer <dir>', 'interface construite', 'dist/renderer')
+    .option('--renderer <dir>', 'interface construite (par défaut dist/renderer du dépôt)', fileURLToPath(new URL('../../dist/renderer', import.meta.url)))
     .action(async (o: { hub?: string; data: string; port: string; renderer: string }) => {
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) return usage('--port doit être un entier entre 0 et 65535.');
