@@ -39,6 +39,7 @@ describe('electoral list across two PCs', () => {
     const b = await pc('maire', 'PC maire');
     try {
       const rows = generateReuRows({ seed: 5, count: 400, inseeCode: INSEE, communeName: 'Commune test' });
+      rows[30] = { ...rows[30], birthName: 'SANSBUREAU', bureauCode: '', bureauLabel: '' }; // real extracts have a few
       const first = await importRows(a, rows, `com${INSEE}_electeurs_actifs_01-03-2026.csv`);
       expect((await call(a, 'sync:now', null)).pending).toBe(0);
       const stateB = await call(b, 'sync:now', null);
@@ -49,6 +50,7 @@ describe('electoral list across two PCs', () => {
       const twins = (await search(b, 'bernard jean pierre')).items.filter((i) => i.birthDate === '1950-03-12');
       expect(twins).toHaveLength(2);
       expect((await call(b, 'electoral:imports', null)).map((i) => i.id)).toEqual([first.id]);
+      expect((await search(b, 'sansbureau')).items.map((i) => i.bureauCode)).toEqual(['']);
 
       // Second extract: one elector gone, one moved to another bureau.
       const next = rows.filter((r) => r.birthName !== "D'ARTAGNAN").map((r) => (r.birthName === 'DE LA FONTAINE' ? { ...r, bureauCode: '0009' } : r));

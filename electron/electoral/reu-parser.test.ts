@@ -169,6 +169,20 @@ describe('refused files land nowhere, with the line and a French reason', () => 
     expect(e.message).toBe('Ligne 5 : le nom de naissance est absent.');
   });
 
+  it('keeps a row without a bureau de vote, with a warning', () => {
+    const p = parseReuExtract('x.csv', withRow(0, { bureauCode: '' }));
+    expect(p.electors[0].bureau.code).toBe('');
+    expect(p.warnings).toContain('1 électeur sans bureau de vote.');
+  });
+
+  it('refuses a value longer than the hub accepts, naming the column', () => {
+    const e = refusal(() => parseReuExtract('x.csv', withRow(4, { bureauCode: 'B'.repeat(600) })));
+    expect(e.message).toMatch(/^Ligne 6 : la colonne « code du bureau de vote » est trop longue \(600 caractères, \d+ au plus\)\.$/);
+    const name = refusal(() => parseReuExtract('x.csv', withRow(4, { birthName: 'X'.repeat(900) })));
+    expect(name.message).toMatch(/^Ligne 6 : la colonne « nom de naissance » est trop longue/);
+    expect(name.detail).toMatch(/^line=6 reason=too_long field=birthName length=900$/);
+  });
+
   it('refuses a row with the wrong number of fields', () => {
     const lines = renderReuCsv(rows()).split('\n');
     lines[20] = lines[20].replace(/;"[^"]*";/, ';');

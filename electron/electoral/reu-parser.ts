@@ -9,6 +9,7 @@ import { parse } from 'csv-parse/sync';
 import { GuichetError } from '../../shared/errors.js';
 import { REU_FIELDS, REU_REQUIRED_FIELDS, fieldLabel, fieldOfHeader, infoFromFileName, isCalendarDate, type ReuField } from '../../shared/electoral/reu-columns.js';
 import { foldName } from '../../shared/electoral/normalize.js';
+import { electorSchema } from '../../shared/electoral/schemas.js';
 import { LIST_TYPES, type Elector, type ListType } from '../../shared/electoral/types.js';
 import { decodeExtract, type ExtractEncoding } from './reu-decode.js';
 
@@ -63,6 +64,44 @@ export function parseReuDate(raw: string): { date: string; uncertain: boolean } 
 function padCode(value: string, width: number): string {
   return value.length < width && value !== '' && /^\d+$/.test(value) ? value.padStart(width, '0') : value;
 }
+
+/**
+ * Longest value the hub accepts for each column, read from its import schema
+ * (shared/electoral/schemas.ts) so both sides agree: a longer value is
+ * refused here, with its line, rather than by the hub after the local import.
+ */
+const LENGTH_LIMITS: { field: ReuField; max: number; value: (e: Elector) => string | null }[] = (() => {
+  const max = (schema: unknown): number => {
+    const s = schema as { maxLength?: number | null; unwrap?: () => unknown };
+    const inner = typeof s.maxLength === 'number' ? s : ((s.unwrap?.() ?? s) as { maxLength?: number | null });
+    return typeof inner.maxLength === 'number' ? inner.maxLength : Infinity;
+  };
+  const sh = electorSchema.shape;
+  const place = sh.birthPlace.shape;
+  const addr = sh.address.shape;
+  const limits: { field: ReuField; max: number; value: (e: Elector) => string | null }[] = [
+    { field: 'ine', max: max(sh.ine), value: (e) => e.ine },
+    { field: 'birthName', max: max(sh.birthName), value: (e) => e.birthName },
+    { field: 'usageName', max: max(sh.usageName), value: (e) => e.usageName },
+    { field: 'firstNames', max: max(sh.firstNames), value: (e) => e.firstNames },
+    { field: 'birthCommuneCode', max: max(place.communeCode), value: (e) => e.birthPlace.communeCode },
+    { field: 'birthCommuneLabel', max: max(place.communeLabel), value: (e) => e.birthPlace.communeLabel },
+    { field: 'birthDepartementCode', max: max(place.departementCode), value: (e) => e.birthPlace.departementCode },
+    { field: 'birthCountry', max: max(place.country), value: (e) => e.birthPlace.country },
+    { field: 'nationalityCode', max: max(sh.nationality), value: (e) => e.nationality },
+    { field: 'streetNumber', max: max(addr.number), value: (e) => e.address.number },
+    { field: 'streetLabel', max: max(addr.street), value: (e) => e.address.street },
+    { field: 'complement1', max: max(addr.complement1), value: (e) => e.address.complement1 },
+    { field: 'complement2', max: max(addr.complement2), value: (e) => e.address.complement2 },
+    { field: 'lieuDit', max: max(addr.lieuDit), value: (e) => e.address.lieuDit },
+    { field: 'postalCode', max: max(addr.postalCode), value: (e) => e.address.postalCode },
+    { field: 'city', max: max(addr.city), value: (e) => e.address.city },
+    { field: 'country', max: max(addr.country), value: (e) => e.address.country },
+    { field: 'bureauCode', max: max(sh.bureau.shape.code), value: (e) => e.bureau.code },
+    { field: 'bureauLabel', max: max(sh.bureau.shape.label), value: (e) => e.bureau.label },
+  ];
+  return limits.filter((l) => l.max !== Infinity);
+})();
 
 const squeeze = (s: string) => (s.includes('  ') ? s.replace(/\s+/g, ' ') : s);
 
@@ -190,6 +229,7 @@ export function parseReuExtract(fileName: string, bytes: Uint8Array, onProgress?
     const firstNames = squeeze(at(row, 'firstNames'));
     if (firstNames === '') noFirstNames++;
     const bureauCode = padCode(at(row, 'bureauCode'), 4);
+    // Real extracts have a few electors without a bureau: kept (empty code) and counted in a warning.
     if (bureauCode === '') noBureau++;
     const usageName = at(row, 'usageName');
 
@@ -221,6 +261,12 @@ export function parseReuExtract(fileName: string, bytes: Uint8Array, onProgress?
       bureau: { code: bureauCode, label: orNull(at(row, 'bureauLabel')) },
       numeroOrdre: numeroRaw === '' ? null : Number(numeroRaw),
     };
+    for (const limit of LENGTH_LIMITS) {
+      const v = limit.value(e as Elector);
+      if (v !== null && v.length > limit.max) {
+        throw rejected(lineOf(r), `la colonne « ${fieldLabel(limit.field)} » est trop longue (${v.length} caractères, ${limit.max} au plus).`, `reason=too_long field=${limit.field} length=${v.length}`);
+      }
+    }
     const base = baseIdOf(e);
     const seen = (occurrences.get(base) ?? 0) + 1;
     occurrences.set(base, seen);
