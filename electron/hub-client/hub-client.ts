@@ -18,7 +18,7 @@ export interface HubClientOptions {
   clientSchema: number;
   log: Logger;
   timeoutMs?: number;
-  /** Pushes may carry a whole electoral import. */
+  /** Pushes may carry a whole electoral import (default 5 min; the hub applies 100k electors in one transaction). */
   pushTimeoutMs?: number;
   /** Request bodies larger than this are gzipped. */
   gzipThresholdBytes?: number;
@@ -68,7 +68,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
     maxContentLength: Infinity,
     // Status handling is ours: every non-2xx becomes a GuichetError below.
     validateStatus: () => true,
-    // Keep axios from re-serialising a gzipped Buffer.
+    // A timeout reads as ETIMEDOUT (not a generic abort) in the log detail.
     transitional: { clarifyTimeoutError: true },
   });
 
@@ -135,9 +135,9 @@ export function createHubClient(options: HubClientOptions): HubClient {
     disableUser: (id) => call('disableUser', { params: { id }, body: {} }),
     listDevices: () => call('listDevices'),
     revokeDevice: (id) => call('revokeDevice', { params: { id }, body: {} }),
-    push: (body) => call('syncPush', { body, timeoutMs: options.pushTimeoutMs ?? 120_000 }),
+    push: (body) => call('syncPush', { body, timeoutMs: options.pushTimeoutMs ?? 300_000 }),
     pull: (query) => call('syncPull', { query }),
-    snapshot: (query) => call('syncSnapshot', { query, timeoutMs: options.pushTimeoutMs ?? 120_000 }),
+    snapshot: (query) => call('syncSnapshot', { query, timeoutMs: options.pushTimeoutMs ?? 300_000 }),
   };
 }
 
