@@ -87,4 +87,21 @@ describe('hub client', () => {
       proxy.refuse = false;
     }
   });
+
+  it('maps a hub that never answers to offline after the timeout', async () => {
+    // A listener that accepts and stays silent (a hung hub or a dead proxy).
+    const silent = createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      const client = createHubClient({ baseUrl: `http://127.0.0.1:${port}`, token: () => 't', clientSchema: 1, log, retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 5 }, timeoutMs: 150 });
+      const started = Date.now();
+      const err = await caught(client.pull({ cursor: 0 }));
+      expect(err.code).toBe('offline');
+      expect(err.detail).toMatch(/ETIMEDOUT|timeout/i);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    } finally {
+      silent.close();
+    }
+  });
 });
