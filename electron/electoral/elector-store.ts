@@ -124,6 +124,8 @@ export function canonicalElector(e: Elector): Elector {
   };
 }
 
+export type ComparableElector = Pick<Elector, 'id' | 'birthName' | 'firstNames' | 'birthDate' | 'bureau' | 'address'>;
+
 export interface ElectorStore {
   /** Insert or update one elector with its hub version (null = not yet acknowledged). */
   upsert(elector: Elector, version: number | null): void;
@@ -133,8 +135,10 @@ export interface ElectorStore {
   clear(): void;
   count(listType?: ListType | null): number;
   get(id: string): { elector: Elector; version: number | null } | null;
-  /** Every elector (for the import diff). */
+  /** Every elector, in display order. */
   all(): Elector[];
+  /** What the import diff compares, for every elector (a third of the columns: reading the whole list is the slow part). */
+  comparable(): ComparableElector[];
   versions(): Map<string, number | null>;
   search(q: { query: string; listType: ListType | null; offset: number; limit: number }): SearchResult;
   /** Bumped by every write: lets an import preview notice the list changed under it. */
@@ -163,6 +167,12 @@ export function createElectorStore(db: Database.Database): ElectorStore {
   const countAll = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM electors');
   const countList = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM electors WHERE list_type = ?');
   const selectAll = db.prepare<[], ElectorRow>('SELECT * FROM electors ORDER BY rid');
+  const selectComparable = db
+    .prepare<[], unknown[]>(
+      `SELECT id, birth_name, first_names, birth_date, bureau_code, bureau_label, address_number, address_street, address_complement1,
+         address_complement2, address_lieu_dit, address_postal_code, address_city, address_country FROM electors`,
+    )
+    .raw(true);
   const selectVersions = db.prepare<[], { id: string; version: number | null }>('SELECT id, version FROM electors');
 
   const listAll = db.prepare<[number, number], SummaryRow>(`SELECT ${SUMMARY_COLUMNS} FROM electors e ORDER BY e.rid LIMIT ? OFFSET ?`);
@@ -285,6 +295,16 @@ export function createElectorStore(db: Database.Database): ElectorStore {
     },
     all() {
       return selectAll.all().map(electorOf);
+    },
+    comparable() {
+      return (selectComparable.all() as (string | null)[][]).map((r) => ({
+        id: r[0]!,
+        birthName: r[1]!,
+        firstNames: r[2]!,
+        birthDate: r[3]!,
+        bureau: { code: r[4]!, label: r[5] },
+        address: { number: r[6], street: r[7], complement1: r[8], complement2: r[9], lieuDit: r[10], postalCode: r[11], city: r[12], country: r[13] },
+      }));
     },
     versions() {
       return new Map(selectVersions.all().map((r) => [r.id, r.version]));

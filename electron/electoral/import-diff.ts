@@ -30,7 +30,9 @@ const bureauLabel = (b: Elector['bureau']) => (b.code ? `${b.code}${b.label ? ` 
 
 const ORDER: Record<ImportDiffEntry['change'], number> = { added: 0, removed: 1, bureau: 2, address: 3 };
 
-export function computeImportDiff(current: readonly Elector[], next: readonly Elector[]): { diff: ImportRecord['diff']; entries: ImportDiffEntry[] } {
+type Compared = Pick<Elector, 'id' | 'birthName' | 'firstNames' | 'birthDate' | 'bureau' | 'address'>;
+
+export function computeImportDiff(current: readonly Compared[], next: readonly Compared[]): { diff: ImportRecord['diff']; entries: ImportDiffEntry[] } {
   const before = new Map(current.map((e) => [e.id, e]));
   const entries: ImportDiffEntry[] = [];
   const diff = { added: 0, removed: 0, changedBureau: 0, changedAddress: 0 };

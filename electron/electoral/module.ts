@@ -62,7 +62,7 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
   }
 
   function diffAgainstLocal(parsed: ParsedExtract) {
-    const current = electors.all();
+    const current = electors.comparable();
     ctx.emit('electoral:import-progress', { phase: 'comparaison', done: 0, total: parsed.electors.length });
     const result = computeImportDiff(current, parsed.electors);
     ctx.emit('electoral:import-progress', { phase: 'comparaison', done: parsed.electors.length, total: parsed.electors.length });
@@ -128,7 +128,7 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
       ctx.emit('electoral:import-progress', { phase: 'enregistrement', done: 0, total });
       const record = db.transaction((): ImportRecord => {
         // A sync may have changed the list since the preview: count the diff against what is replaced.
-        const diff = electors.generation() === p.generation ? p.diff : computeImportDiff(electors.all(), parsed.electors).diff;
+        const diff = electors.generation() === p.generation ? p.diff : computeImportDiff(electors.comparable(), parsed.electors).diff;
         const versions = electors.versions();
         electors.replaceAll(parsed.electors, (id) => versions.get(id) ?? null);
         const rec: ImportRecord = {
