@@ -169,6 +169,12 @@ describe('REU import', () => {
     expect((await search('')).total).toBe(0);
   });
 
+  it("refuses another commune's extract", async () => {
+    const rows = generateReuRows({ ...OPTS, count: 20, inseeCode: '10033', communeName: 'Bar-sur-Aube' });
+    const e = await expectRefused(() => h()['electoral:import-preview']({ fileName: 'com10033_LP_01-03-2026.csv', content: utf8Bytes(renderReuCsv(rows)) }), 'import_rejected');
+    expect(e.message).toBe('Cet extrait est celui de la commune 10033, pas de Troyes (10387) : vérifiez le fichier téléchargé depuis le REU.');
+  });
+
   it('lets only roles with the permission import or read', async () => {
     sc.setUser({ role: 'consultation', displayName: 'Conseiller' });
     await expectRefused(() => h()['electoral:import-preview']({ fileName: FILE, content: utf8Bytes('x') }), 'forbidden');

@@ -87,6 +87,15 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
         if (err instanceof GuichetError) log.warn({ code: err.code, detail: err.detail, bytes: content.byteLength }, 'REU extract refused');
         throw err;
       }
+      const commune = ctx.session().commune;
+      if (parsed.communeCode && commune && parsed.communeCode !== commune.insee) {
+        log.warn({ code: 'import_rejected', detail: `extract commune ${parsed.communeCode} != session ${commune.insee}` }, 'REU extract refused');
+        throw new GuichetError(
+          'import_rejected',
+          `Cet extrait est celui de la commune ${parsed.communeCode}, pas de ${commune.name} (${commune.insee}) : vérifiez le fichier téléchargé depuis le REU.`,
+          `extract commune ${parsed.communeCode} != session ${commune.insee}`,
+        );
+      }
       const sha256 = createHash('sha256').update(content).digest('hex');
       const { diff, entries } = diffAgainstLocal(parsed);
       const previewId = randomUUID();

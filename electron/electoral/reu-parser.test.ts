@@ -141,6 +141,26 @@ describe('header variants and file-name information', () => {
     expect(e.message).toContain('« libellé du type de liste »');
   });
 
+  it('uses the INE for the id when the extract has one, so a person keeps it whatever changes', () => {
+    const rows = generateReuRows({ ...OPTS, count: 3 }).map((r, i) => ({ ...r, ine: String(123456780 + i) }));
+    const cols = [...REU_EXTRACT_COLUMNS.slice(0, -1), 'ine' as const, REU_EXTRACT_COLUMNS.at(-1)!];
+    const p = parseReuExtract('x.csv', utf8Bytes(renderReuCsv(rows, cols)));
+    expect(p.electors.map((e) => [e.id, e.ine])).toEqual([
+      ['ine-LP-123456780', '123456780'],
+      ['ine-LP-123456781', '123456781'],
+      ['ine-LP-123456782', '123456782'],
+    ]);
+    const renamed = rows.map((r) => ({ ...r, birthName: `${r.birthName}X` }));
+    expect(parseReuExtract('x.csv', utf8Bytes(renderReuCsv(renamed, cols))).electors.map((e) => e.id)).toEqual(p.electors.map((e) => e.id));
+  });
+
+  it('refuses an extract mixing communes', () => {
+    const rows = generateReuRows({ ...OPTS, count: 10 });
+    rows[6] = { ...rows[6], ugleCode: '10388' };
+    const e = refusal(() => parseReuExtract('x.csv', utf8Bytes(renderReuCsv(rows))));
+    expect(e.message).toBe("Ligne 8 : l'extrait mélange plusieurs communes (10387 et 10388) : importez l'extrait d'une seule commune.");
+  });
+
   it('puts back the leading zeros a spreadsheet drops from codes', () => {
     const rows = generateReuRows({ ...OPTS, count: 5 });
     rows[0] = { ...rows[0], bureauCode: '1', postalCode: '1000' };

@@ -194,6 +194,7 @@ export function parseReuExtract(fileName: string, bytes: Uint8Array, onProgress?
   let noFirstNames = 0, uncertainDates = 0, noBureau = 0, homonyms = 0, duplicateNumeros = 0;
 
   const listTypes = new Map<string, ListType | null>();
+  const ugle = padCode(at(records[1], 'ugleCode'), 5);
   for (let r = 1; r < records.length; r++) {
     const row = records[r];
     if (row.length !== width) {
@@ -206,6 +207,10 @@ export function parseReuExtract(fileName: string, bytes: Uint8Array, onProgress?
           `reason=field_count got=${row.length} expected=${width}`,
         );
       }
+    }
+    const rowUgle = padCode(at(row, 'ugleCode'), 5);
+    if (rowUgle !== ugle) {
+      throw rejected(lineOf(r), `l'extrait mélange plusieurs communes (${ugle || 'sans code'} et ${rowUgle || 'sans code'}) : importez l'extrait d'une seule commune.`, 'reason=mixed_ugle');
     }
     const listLabel = at(row, 'listLabel');
     let listType = listTypes.get(listLabel);
@@ -290,5 +295,5 @@ export function parseReuExtract(fileName: string, bytes: Uint8Array, onProgress?
   if (homonyms) warnings.push(`${plural(homonyms, 'groupe', 'groupes')} d'homonymes à l'identité identique : gardés comme personnes distinctes.`);
   if (duplicateNumeros) warnings.push(`${plural(duplicateNumeros, "numéro d'ordre en double", "numéros d'ordre en double")} dans un même bureau (tel que fourni par le REU).`);
 
-  return { fileName, encoding, extractDate: fromName.extractDate, communeCode: at(records[1], 'ugleCode') || fromName.communeCode, electors, counts, warnings };
+  return { fileName, encoding, extractDate: fromName.extractDate, communeCode: ugle || fromName.communeCode, electors, counts, warnings };
 }
