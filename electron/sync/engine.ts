@@ -69,8 +69,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const staging = createPullStaging(db);
   const collections = new Map<CollectionName, LocalCollection>(options.collections.map((c) => [c.name, c]));
   const pushBatchSize = options.pushBatchSize ?? DEFAULT_PUSH_BATCH;
-  const pullLimit = options.pullLimit ?? 2000;
-  const snapshotLimit = options.snapshotLimit ?? 5000;
+  const pullLimit = options.pullLimit ?? 5000;
+  const snapshotLimit = options.snapshotLimit ?? 10000;
   const intervalMs = options.intervalMs ?? 30_000;
   const debounceMs = options.debounceMs ?? 300;
   const maxBackoffMs = options.maxBackoffMs ?? 5 * 60_000;
@@ -301,21 +301,22 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
    * LocalCollection interface, so every domain gets it for free.
    */
   function wouldMassDelete(staged: StagedKind): MassDeletionPending | null {
-    const records = staging.latest();
     let found: MassDeletionPending | null = null;
+    // Small tables cannot trip it: skip the trial entirely (the common case on a fresh PC).
+    if (![...collections.values()].some((c) => c.count() >= MASS_DELETION_MIN_ROWS)) return null;
     try {
       db.transaction(() => {
         for (const [name, collection] of collections) {
           const localCount = collection.count();
           if (localCount < MASS_DELETION_MIN_ROWS) continue;
-          const mine = records.filter((r) => r.collection === name);
           let toDelete: number;
           if (staged.kind === 'pull') {
             const pending = outbox.pendingIds(name);
-            for (const r of mine) if (r.deleted && !pending.has(r.id)) collection.apply(r);
+            for (const r of staging.tombstones(name)) if (!pending.has(r.id)) collection.apply(r);
             toDelete = localCount - collection.count();
           } else {
             // |local \ snapshot| = |local ∪ snapshot| − |snapshot (+ pending kept)|
+            const mine = staging.latest(name);
             for (const r of mine) if (!r.deleted) collection.apply(r);
             const union = collection.count();
             collection.clear();

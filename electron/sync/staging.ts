@@ -10,8 +10,10 @@ import type { CollectionName, SyncRecord } from '../../shared/sync/protocol.js';
 export interface PullStaging {
   clear(): void;
   add(records: SyncRecord[]): void;
-  /** Last staged state of each record, in hub order (later versions win). */
-  latest(): SyncRecord[];
+  /** Last staged state of each record, in hub order (later versions win); `collection` narrows it. */
+  latest(collection?: CollectionName): SyncRecord[];
+  /** Last staged state of each record of `collection` that is a tombstone. */
+  tombstones(collection: CollectionName): SyncRecord[];
   size(): number;
 }
 
@@ -25,10 +27,21 @@ interface StagingRow {
 
 export function createPullStaging(db: Database.Database): PullStaging {
   const insert = db.prepare('INSERT INTO pull_staging (collection, record_id, version, deleted, data) VALUES (?, ?, ?, ?, ?)');
-  const latest = db.prepare<[], StagingRow>(
-    `SELECT collection, record_id, version, deleted, data FROM pull_staging
-     WHERE seq IN (SELECT max(seq) FROM pull_staging GROUP BY collection, record_id) ORDER BY seq`,
+  const LATEST = 'seq IN (SELECT max(seq) FROM pull_staging GROUP BY collection, record_id)';
+  const latestAll = db.prepare<[], StagingRow>(`SELECT collection, record_id, version, deleted, data FROM pull_staging WHERE ${LATEST} ORDER BY seq`);
+  const latestOf = db.prepare<[string], StagingRow>(
+    `SELECT collection, record_id, version, deleted, data FROM pull_staging WHERE collection = ? AND ${LATEST} ORDER BY seq`,
   );
+  const tombstonesOf = db.prepare<[string], StagingRow>(
+    `SELECT collection, record_id, version, deleted, data FROM pull_staging WHERE collection = ? AND deleted = 1 AND ${LATEST} ORDER BY seq`,
+  );
+  const toRecord = (r: StagingRow): SyncRecord => ({
+    collection: r.collection as CollectionName,
+    id: r.record_id,
+    version: r.version,
+    deleted: r.deleted === 1,
+    data: r.data === null ? null : JSON.parse(r.data),
+  });
   const size = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM pull_staging');
   const addAll = db.transaction((records: SyncRecord[]) => {
     for (const r of records) insert.run(r.collection, r.id, r.version, r.deleted ? 1 : 0, r.deleted || r.data == null ? null : JSON.stringify(r.data));
@@ -36,14 +49,8 @@ export function createPullStaging(db: Database.Database): PullStaging {
   return {
     clear: () => void db.prepare('DELETE FROM pull_staging').run(),
     add: (records) => addAll(records),
-    latest: () =>
-      latest.all().map((r) => ({
-        collection: r.collection as CollectionName,
-        id: r.record_id,
-        version: r.version,
-        deleted: r.deleted === 1,
-        data: r.data === null ? null : JSON.parse(r.data),
-      })),
+    latest: (collection) => (collection === undefined ? latestAll.all() : latestOf.all(collection)).map(toRecord),
+    tombstones: (collection) => tombstonesOf.all(collection).map(toRecord),
     size: () => size.get()!.n,
   };
 }
