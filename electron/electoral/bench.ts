@@ -114,12 +114,13 @@ export async function benchElectoral(opts: { electors?: number } = {}): Promise<
     cpuLatencies.sort((a, b) => a - b);
     sc.close();
 
-    // A pull laying 35 000 hub records into an empty replica, in one transaction as the sync engine does.
+    // A pull laying 35 000 hub records into an empty replica, in one transaction as the sync engine does,
+    // in id order (a snapshot's order): every record lands at a random place of the display order.
     const pullSize = Math.min(35_000, count);
     const sc2 = createStandaloneContext({ dataDir: join(dir, 'client2'), logLevel: 'warn' });
     const electorsCollection = createElectoralModule(sc2.ctx).collections.find((c) => c.name === 'electoral.electors')!;
     const toApply: Elector[] = [];
-    for (let i = 0; i < pullSize; i++) toApply.push({ ...sample[i % sample.length], id: `pull-${i}` });
+    for (let i = 0; i < pullSize; i++) toApply.push({ ...sample[(i * 7919) % sample.length], id: `pull-${String(i).padStart(6, '0')}` });
     const [, applyT] = measured(() => sc2.db.transaction(() => toApply.forEach((e, i) => electorsCollection.apply({ collection: 'electoral.electors', id: e.id, version: i + 1, deleted: false, data: e })))());
     sc2.close();
 

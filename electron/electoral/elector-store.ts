@@ -15,7 +15,7 @@ import type { Elector, ElectorSummary, ListType } from '../../shared/electoral/t
  * keystroke. A hub record inserted later takes the middle of its neighbours'
  * gap; when a gap is used up the table is renumbered (rare).
  */
-export const RID_GAP = 4096;
+export const RID_GAP = 2 ** 20;
 
 type SummaryRow = {
   id: string;
