@@ -123,6 +123,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     for (const key of ['epoch', 'cursor', 'force_snapshot', 'last_success_at'] as const) store.delete(key);
   });
 
+  async function dropToken(): Promise<void> {
+    token = null;
+    hubClient = null;
+    await platform.secrets.delete(TOKEN_SECRET_KEY);
+  }
+
   async function adopt(hubUrl: string, grant: SessionGrant, deviceName: string): Promise<SessionState> {
     const scope: ReplicaScope = { insee: grant.commune.insee, collections: readableCollections(grant.commune, permissionsOf(grant.user.role)) };
     try {
@@ -132,19 +138,24 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       await options.makeHub(hubUrl, () => grant.token).logout().catch(() => undefined);
       throw err;
     }
+    // Order matters if the process dies half-way: the old token goes first, the new one
+    // last, so a token never sits next to a session/scope it does not belong to (a sync
+    // would then fill the replica with another commune's data). Any crash leaves
+    // "logged out" with a consistent replica, and logging in again finishes the job.
+    await dropToken();
     const current = store.get<ReplicaScope>('replica_scope');
     if (current && !sameScope(current, scope)) {
       clearReplica();
       options.onReplicaCleared();
       log.info({ from: current.insee, to: scope.insee }, 'local replica cleared for a new scope');
     }
-    await platform.secrets.set(TOKEN_SECRET_KEY, grant.token);
-    token = grant.token;
-    hubClient = null;
     db.transaction(() => {
       store.set('session', { hubUrl, user: grant.user, commune: grant.commune, device: grant.device, deviceName } satisfies StoredSession);
       store.set('replica_scope', scope);
     })();
+    await platform.secrets.set(TOKEN_SECRET_KEY, grant.token);
+    token = grant.token;
+    hubClient = null;
     log.info({ insee: grant.commune.insee, userId: grant.user.id, deviceId: grant.device.id }, 'session opened');
     return state();
   }
@@ -183,13 +194,9 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         // Revoking on the hub is a courtesy; the local token goes whatever the network says.
         await h.logout().catch((err: unknown) => log.info({ code: (err as GuichetError).code }, 'logout not confirmed by the hub'));
       }
-      await this.dropToken();
+      await dropToken();
       return state();
     },
-    async dropToken() {
-      token = null;
-      hubClient = null;
-      await platform.secrets.delete(TOKEN_SECRET_KEY);
-    },
+    dropToken,
   };
 }
