@@ -4,6 +4,7 @@
  * fills. Handlers receive inputs already validated by the core.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { ELECTORAL_IMPORT_COMMAND, type ElectoralImportPayload } from '../../shared/electoral/schemas.js';
 import { searchInputSchema, type ElectoralChannels, type ImportDiffEntry, type ImportPreview } from '../../shared/electoral/ipc.js';
 import { DEMAND_KIND_LABELS, DEMAND_STATUS_LABELS, demandSchema, type Demand, type DemandStatus, type ImportRecord } from '../../shared/electoral/types.js';
 import { GuichetError } from '../../shared/errors.js';
@@ -15,7 +16,6 @@ import { computeImportDiff } from './import-diff.js';
 import { createDemandStore, createImportStore } from './record-stores.js';
 import { parseReuExtract, type ParsedExtract } from './reu-parser.js';
 
-export const ELECTORAL_IMPORT_COMMAND = 'electoral.import';
 /** A preview holds the parsed file in memory until it is committed or cancelled. */
 export const PREVIEW_TTL_MS = 30 * 60 * 1000;
 const DIFF_SAMPLE = 50;
@@ -154,7 +154,7 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
         ctx.outbox.enqueue({
           kind: 'command',
           name: ELECTORAL_IMPORT_COMMAND,
-          payload: { import: rec, electors: parsed.electors },
+          payload: { import: rec, electors: parsed.electors } satisfies ElectoralImportPayload,
           summary: `Import de la liste électorale (${total} électeur${total > 1 ? 's' : ''})`,
         });
         return rec;
