@@ -151,6 +151,18 @@ describe('REU import', () => {
     expect(sc.outbox.count()).toBe(1);
   });
 
+  it('lets the event loop run while a large file is read (progress reaches the screen)', async () => {
+    const content = utf8Bytes(renderReuCsv(generateReuRows({ ...OPTS, count: 12_000 })));
+    let turns = 0;
+    const timer = setInterval(() => turns++, 0);
+    const preview = await h()['electoral:import-preview']({ fileName: FILE, content });
+    clearInterval(timer);
+    expect(preview.total).toBe(12_000);
+    expect(turns).toBeGreaterThan(0);
+    const checks = sc.events.filter((e) => (e.payload as { phase: string }).phase === 'controle').map((e) => (e.payload as { done: number }).done);
+    expect(checks).toEqual([5000, 10000, 12000]);
+  });
+
   it('imports a Windows-1252 re-save with correct accents', async () => {
     await importBytes(asWindows1252(renderReuCsv(generateReuRows(OPTS))));
     const thery = (await search('thery helene noelle')).items.find((i) => i.birthName === 'THÉRY')!;

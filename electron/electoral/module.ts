@@ -14,7 +14,7 @@ import { createElectoralCollections } from './collections.js';
 import { createElectorStore } from './elector-store.js';
 import { computeImportDiff } from './import-diff.js';
 import { createDemandStore, createImportStore } from './record-stores.js';
-import { parseReuExtract, type ParsedExtract } from './reu-parser.js';
+import { parseReuExtractAsync, type ParsedExtract } from './reu-parser.js';
 
 /** A preview holds the parsed file in memory until it is committed or cancelled. */
 export const PREVIEW_TTL_MS = 30 * 60 * 1000;
@@ -76,13 +76,13 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
   }
 
   const handlers: ChannelHandlers<ElectoralChannels> = {
-    'electoral:import-preview': ({ fileName, content }) => {
+    'electoral:import-preview': async ({ fileName, content }) => {
       ctx.requirePermission('electoral.import');
       purgeExpired();
       const started = Date.now();
       let parsed: ParsedExtract;
       try {
-        parsed = parseReuExtract(fileName, content, (phase, done, total) => ctx.emit('electoral:import-progress', { phase, done, total }));
+        parsed = await parseReuExtractAsync(fileName, content, (phase, done, total) => ctx.emit('electoral:import-progress', { phase, done, total }));
       } catch (err) {
         if (err instanceof GuichetError) log.warn({ code: err.code, detail: err.detail, bytes: content.byteLength }, 'REU extract refused');
         throw err;
