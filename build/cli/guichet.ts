@@ -11,21 +11,21 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError();
 
-  const registrars: Array<() => Promise<{ register(p: Command): void }>> = [
-    () => import('../../hub-server/cli/hub-commands.js'),
-    () => import('../../electron/cli/client-commands.js'),
-    () => import('./demo-command.js'),
-    () => import('../../hub-server/prefecture-sim/cli.js'),
-    () => import('./bench-command.js'),
-    () => import('../../electron/cli/sign-commands.js'),
-  ];
-  for (const load of registrars) {
-    try {
-      (await load()).register(program);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw err;
-    }
-  }
+  // Each top-level verb is loaded only when asked for (a `guichet hub …` run
+  // never compiles the client or the simulator); `--help` loads them all.
+  const signing = () => import('../../electron/cli/sign-commands.js');
+  const registrars: Record<string, () => Promise<{ register(p: Command): void }>> = {
+    hub: () => import('../../hub-server/cli/hub-commands.js'),
+    client: () => import('../../electron/cli/client-commands.js'),
+    'prefecture-sim': () => import('../../hub-server/prefecture-sim/cli.js'),
+    sign: signing,
+    verify: signing,
+    demo: () => import('./demo-command.js'),
+    bench: () => import('./bench-command.js'),
+  };
+  const verb = argv[2];
+  const loaders = verb && verb in registrars ? [registrars[verb]!] : [...new Set(Object.values(registrars))];
+  for (const load of loaders) (await load()).register(program);
 
   try {
     await program.parseAsync(argv);

@@ -1,0 +1,135 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { createClientCore, type ClientCore } from '../../electron/core/client-core.js';
+import { createNodePlatform } from '../../electron/platform/node-platform.js';
+import { startWebHost } from '../../electron/webhost/server.js';
+import { addCommune, issueEnrollmentCode, listCommunes } from '../../hub-server/accounts/admin.js';
+import { startActesMailbox } from '../../hub-server/acts/mailbox/smtp-receiver.js';
+import { createHubLogger } from '../../hub-server/log.js';
+import { startPrefectureSim } from '../../hub-server/prefecture-sim/prefecture-sim.js';
+import { startHub } from '../../hub-server/server.js';
+import type { Channel, OutputOf } from '../../shared/api/ipc.js';
+import { generateReuExtract } from '../../shared/electoral/synthetic.js';
+
+/**
+ * `guichet demo` (`npm start`): a département hub on an embedded SQLite file,
+ * the prefecture simulator and the hub's ACTES return mailbox, and one town-hall
+ * PC (Electron when its binary is there, otherwise the same UI through the web
+ * host in a browser), with a demo commune whose mayor is enrolled and whose
+ * electoral list is a synthetic extract. State is kept in `.data/demo`
+ * (`--reset` starts over), so a second run finds everything as it was left.
+ */
+const repoRoot = resolve(import.meta.dirname, '..', '..');
+const DEMO_INSEE = '10034'; // Bar-sur-Seine (Aube)
+const SECOND_INSEE = '10387'; // Troyes: left for the visitor to enroll by hand
+const MAYOR = { username: 'maire', displayName: 'Claire Martin', password: 'demo-guichet-2026' };
+
+export function register(program: Command): void {
+  program
+    .command('demo')
+    .description('Démo complète : hub, simulateur de préfecture et un poste de mairie avec une commune de démonstration')
+    .option('--data <dir>', 'dossier de la démo', join(repoRoot, '.data', 'demo'))
+    .option('--port <n>', 'port du hub', '8420')
+    .option('--ui-port <n>', "port de l'interface (hôte web)", '8421')
+    .option('--reset', 'repartir de zéro')
+    .option('--no-electron', "ne pas essayer l'application Electron")
+    .action(async (o: { data: string; port: string; uiPort: string; reset?: boolean; electron: boolean }) => {
+      const dataDir = resolve(o.data);
+      if (o.reset) rmSync(dataDir, { recursive: true, force: true });
+      ensureRendererBuilt();
+
+      const log = createHubLogger({ level: process.env.GUICHET_LOG_LEVEL ?? 'warn' });
+      const mailbox = await startActesMailbox({
+        port: 0,
+        onReturn: (r) => log.warn({ type: r.type, idActe: r.idActe, siren: r.siren }, 'retour ACTES reçu'),
+      });
+      const sim = await startPrefectureSim({ port: 0, dataDir: join(dataDir, 'prefecture'), smtp: { host: '127.0.0.1', port: mailbox.port } });
+      const hub = await startHub({ port: Number(o.port), dataDir: join(dataDir, 'hub'), log, handleSignals: false });
+
+      const core = await createClientCore({ platform: createNodePlatform({ dataDir: join(dataDir, 'poste-mairie'), deviceName: 'PC de la mairie', logLevel: 'warn' }) });
+      const lines = await seed(hub, core);
+
+      let ui: { url: string; close(): Promise<void> } | null = null;
+      const electron = o.electron ? electronBinary() : null;
+      if (electron) {
+        await core.close(); // Electron opens the same data folder itself
+        const child = spawn(electron, [join(repoRoot, 'dist', 'electron', 'main.cjs')], {
+          stdio: 'inherit',
+          env: { ...process.env, GUICHET_USER_DATA: join(dataDir, 'poste-mairie') },
+        });
+        child.on('exit', () => process.kill(process.pid, 'SIGINT'));
+        lines.push('Client : application Electron ouverte.');
+      } else {
+        ui = await startWebHost({ core, port: Number(o.uiPort), rendererDir: join(repoRoot, 'dist', 'renderer') });
+        lines.push(
+          o.electron ? "Client : binaire Electron absent sur cette machine, l'interface est servie par l'hôte web." : "Client : l'interface est servie par l'hôte web.",
+          `Ouvrez dans un navigateur : ${ui.url}`,
+        );
+      }
+      lines.push(`Simulateur de préfecture (HTTPS) : ${sim.url} — archives reçues dans ${join(dataDir, 'prefecture', 'received')}`, 'Ctrl+C pour arrêter.');
+      process.stdout.write(`\n${lines.join('\n')}\n`);
+
+      await new Promise<void>((done) => {
+        process.once('SIGINT', done);
+        process.once('SIGTERM', done);
+      });
+      await ui?.close();
+      if (!electron) await core.close();
+      await hub.close();
+      await sim.close();
+      await mailbox.close();
+    });
+}
+
+async function seed(hub: Awaited<ReturnType<typeof startHub>>, core: ClientCore): Promise<string[]> {
+  const call = async <C extends Channel>(channel: C, input: unknown): Promise<OutputOf<C>> => {
+    const res = await core.invoke(channel, input);
+    if (!res.ok) throw new Error(`${channel} : ${res.error.message}`);
+    return res.value as OutputOf<C>;
+  };
+  const known = new Set((await listCommunes(hub.db)).map((c) => c.insee));
+  if (!known.has(DEMO_INSEE)) await addCommune(hub.db, { insee: DEMO_INSEE, services: ['electoral', 'actes'] });
+  if (!known.has(SECOND_INSEE)) await addCommune(hub.db, { insee: SECOND_INSEE, services: ['electoral'] });
+
+  let session = await call('session:get', null);
+  if (session.status === 'not_enrolled') {
+    const { code } = await issueEnrollmentCode(hub.db, DEMO_INSEE);
+    session = await call('session:enroll', { hubUrl: hub.url, code, ...MAYOR, deviceName: 'PC de la mairie' });
+    const extract = generateReuExtract({ seed: 2026, count: 2100, inseeCode: DEMO_INSEE, communeName: 'BAR-SUR-SEINE' });
+    const preview = await call('electoral:import-preview', { fileName: extract.fileName, content: new TextEncoder().encode(extract.csv) });
+    await call('electoral:import-commit', { previewId: preview.previewId });
+    await call('sync:now', null);
+  } else if (session.status === 'logged_out') {
+    session = await call('session:login', { hubUrl: hub.url, insee: DEMO_INSEE, username: MAYOR.username, password: MAYOR.password, deviceName: 'PC de la mairie' });
+  }
+  const second = await issueEnrollmentCode(hub.db, SECOND_INSEE);
+  return [
+    `Hub du département : ${hub.url} (SQLite, ${join('hub', 'hub.sqlite')})`,
+    `Commune de démonstration : ${session.commune?.name ?? 'Bar-sur-Seine'} (INSEE ${DEMO_INSEE}) — maire « ${MAYOR.username} », mot de passe « ${MAYOR.password} »`,
+    `Pour essayer l'inscription d'une autre mairie (Troyes, INSEE ${SECOND_INSEE}), code à usage unique : ${second.code}`,
+    `  (second poste : node build/guichet.mjs client serve --hub ${hub.url} --data .data/demo/poste-2)`,
+  ];
+}
+
+function ensureRendererBuilt(): void {
+  if (existsSync(join(repoRoot, 'dist', 'renderer', 'index.html')) && existsSync(join(repoRoot, 'dist', 'electron', 'main.cjs'))) return;
+  process.stdout.write("Construction de l'interface…\n");
+  const res = spawnSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: 'inherit' });
+  if (res.status !== 0) throw new Error("La construction de l'interface a échoué.");
+}
+
+/** Path of the Electron binary if it is installed; never triggers its download. */
+function electronBinary(): string | null {
+  try {
+    const pkgDir = resolve(createRequire(import.meta.url).resolve('electron/package.json'), '..');
+    const pathFile = join(pkgDir, 'path.txt');
+    if (!existsSync(pathFile)) return null;
+    const bin = join(pkgDir, 'dist', spawnSync('cat', [pathFile], { encoding: 'utf8' }).stdout.trim());
+    return existsSync(bin) ? bin : null;
+  } catch {
+    return null;
+  }
+}
