@@ -42,14 +42,15 @@ export type Permission =
   | 'electoral.read' // personal data of electors
   | 'electoral.import'
   | 'electoral.demand'
+  | 'actes.read' // acts are public documents once adopted: every role may follow them
   | 'actes.draft'
-  | 'actes.transmit';
+  | 'actes.transmit'; // sign and send to the prefecture: the mayor (or a delegate)
 
 const PERMISSIONS: Record<CommuneRole, readonly Permission[]> = {
-  maire: ['users.manage', 'electoral.read', 'electoral.import', 'electoral.demand', 'actes.draft', 'actes.transmit'],
-  secretaire: ['electoral.read', 'electoral.import', 'electoral.demand', 'actes.draft'],
+  maire: ['users.manage', 'electoral.read', 'electoral.import', 'electoral.demand', 'actes.read', 'actes.draft', 'actes.transmit'],
+  secretaire: ['electoral.read', 'electoral.import', 'electoral.demand', 'actes.read', 'actes.draft'],
   // A councillor or helper who sees the services and the sync state, never personal data.
-  consultation: [],
+  consultation: ['actes.read'],
 };
 
 export function can(role: CommuneRole, permission: Permission): boolean {

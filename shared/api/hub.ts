@@ -20,6 +20,13 @@ export const HUB_ROUTES = {
   syncPush: { method: 'POST', path: '/api/v1/sync/push' }, // PushRequest → PushResponse
   syncPull: { method: 'GET', path: '/api/v1/sync/pull' }, // ?epoch&cursor&limit → PullResponse | 409 resync_required
   syncSnapshot: { method: 'GET', path: '/api/v1/sync/snapshot' }, // ?asOf&after&limit → SnapshotResponse
+  // Content-addressed files of the commune (acts, annexes, letters). Resumable upload:
+  // HEAD answers `upload-offset` (bytes already held); PATCH appends a chunk at `upload-offset`
+  // with `upload-length` = total size; the hub checks the SHA-256 when the last byte lands.
+  fileStatus: { method: 'HEAD', path: '/api/v1/files/:sha256' },
+  fileUpload: { method: 'PATCH', path: '/api/v1/files/:sha256' }, // → 204, header upload-offset
+  fileDownload: { method: 'GET', path: '/api/v1/files/:sha256' },
+  actArchive: { method: 'GET', path: '/api/v1/actes/:id/archive' }, // the .tar.gz sent to the prefecture (audit)
 } as const;
 
 export type HubRouteName = keyof typeof HUB_ROUTES;

@@ -30,6 +30,10 @@ export const COLLECTIONS = {
   'electoral.electors': { service: 'electoral', read: 'electoral.read', write: null },
   'electoral.demands': { service: 'electoral', read: 'electoral.read', write: 'electoral.demand' },
   'electoral.imports': { service: 'electoral', read: 'electoral.read', write: null },
+  // Legality control (shared/acts/records.ts): the commune writes acts, the hub writes their status.
+  'actes.acts': { service: 'actes', read: 'actes.read', write: 'actes.draft' },
+  'actes.status': { service: 'actes', read: 'actes.read', write: null },
+  'actes.classification': { service: 'actes', read: 'actes.read', write: null },
 } as const satisfies Record<string, CollectionSpec>;
 export type CollectionName = keyof typeof COLLECTIONS;
 export const COLLECTION_NAMES = Object.keys(COLLECTIONS) as CollectionName[];

@@ -9,6 +9,9 @@ const COLLECTION_WORDS: Record<CollectionName, string> = {
   'electoral.electors': 'électeurs',
   'electoral.demands': 'demandes',
   'electoral.imports': 'imports de liste',
+  'actes.acts': 'actes',
+  'actes.status': 'suivis d’actes',
+  'actes.classification': 'classifications',
 };
 
 const PHASE_LABELS = { pushing: 'Envoi des modifications…', pulling: 'Réception des nouveautés…', snapshot: 'Remise à jour complète du poste…', blocked: 'En attente de votre décision', idle: '' } as const;

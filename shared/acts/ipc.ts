@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import type { ChannelSpec, InputSchemas } from '../api/channel.js';
+import type { Classification } from './classification.js';
+import { actDraftSchema, type DraftProblem } from './draft.js';
+import type { ActRecord, ActState, ActStatusRecord } from './records.js';
+
+/** Renderer ↔ main channels of the legality-control service (`actes:*`). */
+
+export interface CertificateInfo {
+  id: string;
+  holder: string;
+  organisation: string | null;
+  issuer: string;
+  serial: string;
+  notBefore: string;
+  notAfter: string;
+}
+
+export interface ActSummary {
+  id: string;
+  numeroInterne: string;
+  objet: string;
+  codeNatureActe: number;
+  decisionDate: string;
+  state: ActState;
+  idActe: string | null;
+  /** Something of this act (record or file) is not yet on the hub. */
+  pending: boolean;
+}
+
+export interface UploadState {
+  sha256: string;
+  fileName: string;
+  size: number;
+  uploaded: number;
+}
+
+export interface ActDetail {
+  act: ActRecord;
+  status: ActStatusRecord | null;
+  pending: boolean;
+  uploads: UploadState[];
+}
+
+export interface FileContent {
+  fileName: string;
+  mime: string;
+  content: Uint8Array;
+}
+
+const bytes = z.instanceof(Uint8Array);
+const inputFileSchema = z.object({ fileName: z.string().min(1).max(255), content: bytes });
+
+/** The draft as the form sends it: files as bytes, kinds sniffed by the core. */
+export const createActInputSchema = z.object({
+  numeroInterne: actDraftSchema.shape.numeroInterne,
+  decisionDate: actDraftSchema.shape.decisionDate,
+  codeNatureActe: actDraftSchema.shape.codeNatureActe,
+  matieres: actDraftSchema.shape.matieres,
+  objet: actDraftSchema.shape.objet,
+  documentPapier: z.boolean().default(false),
+  actTypology: z.string(),
+  actFile: inputFileSchema,
+  annexes: z.array(inputFileSchema.extend({ typology: z.string() })).default([]),
+});
+export type CreateActInput = z.input<typeof createActInputSchema>;
+
+export const checkDraftInputSchema = z.object({
+  numeroInterne: z.string(),
+  decisionDate: z.string(),
+  codeNatureActe: z.number().int(),
+  matieres: z.array(z.number().int()),
+  objet: z.string(),
+  actTypology: z.string(),
+  /** Only names, sizes and first bytes are needed for the checks as she types. */
+  actFile: z.object({ fileName: z.string(), size: z.number().int(), head: bytes }).nullable(),
+  annexes: z.array(z.object({ fileName: z.string(), size: z.number().int(), head: bytes, typology: z.string() })),
+  /** When editing an existing draft, its own NumeroInterne is not a duplicate. */
+  actId: z.string().nullable().default(null),
+});
+export type CheckDraftInput = z.input<typeof checkDraftInputSchema>;
+
+export interface ActsChannels {
+  'actes:classification': ChannelSpec<null, Classification | null>;
+  'actes:list': ChannelSpec<{ state: ActState | null }, ActSummary[]>;
+  'actes:get': ChannelSpec<{ id: string }, ActDetail>;
+  'actes:check-draft': ChannelSpec<CheckDraftInput, DraftProblem[]>;
+  'actes:create': ChannelSpec<CreateActInput, ActDetail>;
+  'actes:certificate': ChannelSpec<null, CertificateInfo | null>;
+  'actes:import-certificate': ChannelSpec<{ fileName: string; content: Uint8Array; password: string }, CertificateInfo>;
+  'actes:sign': ChannelSpec<{ id: string; password: string }, ActDetail>;
+  'actes:transmit': ChannelSpec<{ id: string }, ActDetail>;
+  'actes:cancel': ChannelSpec<{ id: string }, ActDetail>;
+  'actes:answer-letter': ChannelSpec<{ actId: string; letterId: string; type: '2-2' | '3-2' | '3-3' | '3-4' | '4-2' | '4-3' | '4-4'; files: { fileName: string; content: Uint8Array }[] }, ActDetail>;
+  'actes:file': ChannelSpec<{ sha256: string }, FileContent>;
+  'actes:bordereau': ChannelSpec<{ id: string }, FileContent>;
+  'actes:stamped-copy': ChannelSpec<{ id: string }, FileContent>;
+}
+
+const id = z.object({ id: z.string() });
+export const actsInputs: InputSchemas<ActsChannels> = {
+  'actes:classification': z.null(),
+  'actes:list': z.object({ state: z.string().nullable() }) as z.ZodType<{ state: ActState | null }>,
+  'actes:get': id,
+  'actes:check-draft': checkDraftInputSchema as z.ZodType<CheckDraftInput>,
+  'actes:create': createActInputSchema as z.ZodType<CreateActInput>,
+  'actes:certificate': z.null(),
+  'actes:import-certificate': z.object({ fileName: z.string().min(1).max(255), content: bytes, password: z.string().max(200) }),
+  'actes:sign': z.object({ id: z.string(), password: z.string().max(200) }),
+  'actes:transmit': id,
+  'actes:cancel': id,
+  'actes:answer-letter': z.object({
+    actId: z.string(),
+    letterId: z.string(),
+    type: z.enum(['2-2', '3-2', '3-3', '3-4', '4-2', '4-3', '4-4']),
+    files: z.array(inputFileSchema).max(20),
+  }),
+  'actes:file': z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+  'actes:bordereau': id,
+  'actes:stamped-copy': id,
+};
+
+export interface ActsEvents {
+  'actes:upload-progress': { sha256: string; fileName: string; sent: number; total: number };
+}

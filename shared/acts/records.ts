@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { actDraftSchema } from './draft.js';
+
+/**
+ * What the legality-control service syncs (collections in shared/sync/protocol.ts):
+ * - `actes.acts`: the act as the commune drafted it — written by clients only;
+ * - `actes.status`: where the act is in its journey to the prefecture — written by the hub only
+ *   (one record per act, same id), so a status change never conflicts with an edit;
+ * - `actes.classification`: the prefecture's classification, one record `current` — hub only.
+ * Files (act PDF, annexes, letters) are content-addressed by SHA-256 and travel through the
+ * file routes of shared/api/hub.ts, never inside records.
+ */
+
+/** A file as referenced from a record. */
+export const storedFileSchema = z.object({
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  fileName: z.string().min(1).max(255),
+  size: z.number().int().nonnegative(),
+  mime: z.enum(['application/pdf', 'application/xml', 'image/png', 'image/jpeg']),
+});
+export type StoredFile = z.infer<typeof storedFileSchema>;
+
+/** Statuses after S²LOW's lifecycle (codes kept, so support people who know S²LOW recognise them). */
+export const ACT_STATES = {
+  brouillon: { s2low: 17, label: 'Brouillon' },
+  signe: { s2low: 18, label: 'Signé, prêt à transmettre' },
+  poste: { s2low: 1, label: 'Posté (en attente sur ce poste ou vers le hub)' },
+  en_attente: { s2low: 2, label: 'En attente de transmission' },
+  transmis: { s2low: 3, label: 'Transmis à la préfecture' },
+  acquitte: { s2low: 4, label: 'Accusé de réception reçu' },
+  erreur: { s2low: -1, label: 'Erreur' },
+  annulation_demandee: { s2low: 2, label: "Demande d'annulation envoyée" },
+  annule: { s2low: 0, label: 'Annulé' },
+} as const;
+export type ActState = keyof typeof ACT_STATES;
+
+/** `actes.acts` record: the draft plus its files and signature, as written by the commune. */
+export const actRecordSchema = z.object({
+  id: z.string().uuid(),
+  draft: actDraftSchema,
+  actFile: storedFileSchema.nullable(),
+  annexFiles: z.array(storedFileSchema),
+  /** Set once the act PDF is signed on the PC: the signed file replaces `actFile`. */
+  signature: z
+    .object({ signerName: z.string(), signedAtLocal: z.string(), certificateSerial: z.string() })
+    .nullable(),
+  /** The commune asked to transmit (only a role with `actes.transmit`). */
+  transmitRequested: z.boolean(),
+  createdBy: z.string().max(100),
+  createdAtLocal: z.string(),
+});
+export type ActRecord = z.infer<typeof actRecordSchema>;
+
+export interface ActTimelineEntry {
+  /** Hub time (ISO); hub clock, never a client clock. */
+  at: string;
+  state: ActState;
+  label: string;
+  detail?: string;
+}
+
+/** A letter from the prefecture (2-1, 3-1, 4-1, 5-1) or the commune's answer (2-2, 3-2…3-4, 4-2…4-4). */
+export interface ActLetter {
+  id: string;
+  type: '2-1' | '3-1' | '4-1' | '5-1' | '2-2' | '3-2' | '3-3' | '3-4' | '4-2' | '4-3' | '4-4';
+  direction: 'recu' | 'envoye';
+  label: string;
+  date: string;
+  files: StoredFile[];
+  state: 'recu' | 'en_attente' | 'transmis' | 'acquitte' | 'erreur';
+}
+
+/** `actes.status` record (id = the act's id), written by the hub. */
+export interface ActStatusRecord {
+  actId: string;
+  state: ActState;
+  idActe: string | null;
+  /** `DateReception` of the ARActe (YYYY-MM-DD). */
+  dateReception: string | null;
+  archiveName: string | null;
+  timeline: ActTimelineEntry[];
+  letters: ActLetter[];
+  /** Last anomaly or transport error, in French. */
+  error: string | null;
+}
