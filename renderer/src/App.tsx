@@ -1,5 +1,10 @@
 import { useEffect, useState } from 'react';
 import { ROLE_LABELS, type Permission } from '../../shared/accounts/roles.js';
+import { ActForm } from './acts/ActForm.js';
+import { ActPage } from './acts/ActPage.js';
+import { ActsScreen } from './acts/ActsScreen.js';
+import { CertificateScreen } from './acts/CertificateScreen.js';
+import { useActs } from './acts/store.js';
 import { DevicesScreen } from './accounts/DevicesScreen.js';
 import { useAccounts } from './accounts/store.js';
 import { UsersScreen } from './accounts/UsersScreen.js';
@@ -28,6 +33,10 @@ const NEEDS: Record<Route['name'], Permission | null> = {
   'demand-new': 'electoral.demand',
   users: 'users.manage',
   devices: 'users.manage',
+  acts: 'actes.read',
+  act: 'actes.read',
+  'act-new': 'actes.draft',
+  'act-certificate': 'actes.transmit',
 };
 
 const TITLES: Record<Route['name'], string> = {
@@ -39,6 +48,10 @@ const TITLES: Record<Route['name'], string> = {
   'demand-new': 'Nouvelle demande',
   users: 'Comptes',
   devices: 'Postes',
+  acts: 'Contrôle de légalité',
+  act: 'Acte',
+  'act-new': 'Préparer un acte',
+  'act-certificate': 'Certificat de signature',
 };
 
 const MENU: { route: Route; label: string }[] = [
@@ -46,6 +59,7 @@ const MENU: { route: Route; label: string }[] = [
   { route: { name: 'search' }, label: 'Rechercher' },
   { route: { name: 'demands' }, label: 'Demandes' },
   { route: { name: 'import' }, label: 'Importer' },
+  { route: { name: 'acts' }, label: 'Actes' },
   { route: { name: 'users' }, label: 'Comptes' },
   { route: { name: 'devices' }, label: 'Postes' },
 ];
@@ -68,6 +82,14 @@ function Screen({ route }: { route: Route }) {
       return <UsersScreen />;
     case 'devices':
       return <DevicesScreen />;
+    case 'acts':
+      return <ActsScreen />;
+    case 'act':
+      return <ActPage key={route.id} id={route.id} />;
+    case 'act-new':
+      return <ActForm />;
+    case 'act-certificate':
+      return <CertificateScreen />;
   }
 }
 
@@ -84,6 +106,7 @@ function Shell() {
     const need = NEEDS[r.name];
     if (need === null) return true;
     if (need.startsWith('electoral.') && !session?.services.includes('electoral')) return false;
+    if (need.startsWith('actes.') && !session?.services.includes('actes')) return false;
     return perms.includes(need);
   };
 
@@ -147,6 +170,7 @@ function forgetSessionData() {
   useDemands.setState({ items: [], notice: null, error: null });
   useImport.getState().reset();
   useAccounts.setState({ users: [], devices: [], notice: null, error: null });
+  useActs.setState({ items: [], detail: null, certificate: null, progress: {}, notice: null, error: null });
   useNav.setState({ route: { name: 'home' } });
 }
 

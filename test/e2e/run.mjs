@@ -164,7 +164,7 @@ await step("PC 1: the mayor enrolls the PC with the code of the letter", async (
   await page1.getByRole('button', { name: 'Inscrire ce poste' }).click();
   await expectVisible(page1.getByRole('heading', { name: 'Mairie de Troyes' }));
   await expectVisible(page1.getByRole('button', { name: 'Ouvrir les listes électorales' }));
-  await expectText(page1.locator('.tiles').first(), /Contrôle de légalité.*bientôt/);
+  await expectVisible(page1.getByRole('button', { name: 'Ouvrir le contrôle de légalité' }));
   await expectText(page1.getByTestId('sync-online'), /En ligne/);
   await shot(page1, '02-accueil');
 });

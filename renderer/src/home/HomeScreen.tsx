@@ -2,12 +2,13 @@ import { SERVICES, SERVICE_LABELS, type Service } from '../../../shared/accounts
 import { useNav } from '../nav/store.js';
 import { useCan, useSession } from '../session/store.js';
 
-/** Landing page: the commune's services as tiles. Only the electoral list is available in this version. */
+/** Landing page: the commune's services as tiles. The electoral list and the legality control are available in this version. */
 export function HomeScreen() {
   const session = useSession((s) => s.session);
   const go = useNav((s) => s.go);
   const canRead = useCan('electoral.read');
   const canManage = useCan('users.manage');
+  const canActs = useCan('actes.read');
   const services = SERVICES.filter((s) => session?.services.includes(s));
 
   function tile(service: Service) {
@@ -24,6 +25,17 @@ export function HomeScreen() {
         <li key={service} className="tile tile-off">
           <h3>{SERVICE_LABELS[service]}</h3>
           <p>Votre compte ne donne pas accès aux données des électeurs.</p>
+        </li>
+      );
+    }
+    if (service === 'actes' && canActs) {
+      return (
+        <li key={service} className="tile">
+          <h3>{SERVICE_LABELS[service]}</h3>
+          <p>Préparer, signer et transmettre les actes à la préfecture, suivre les accusés de réception.</p>
+          <button type="button" className="primary" onClick={() => go({ name: 'acts' })}>
+            Ouvrir le contrôle de légalité
+          </button>
         </li>
       );
     }

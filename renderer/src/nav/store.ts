@@ -9,7 +9,11 @@ export type Route =
   | { name: 'demands' }
   | { name: 'demand-new'; electorId: string | null }
   | { name: 'users' }
-  | { name: 'devices' };
+  | { name: 'devices' }
+  | { name: 'acts' }
+  | { name: 'act'; id: string }
+  | { name: 'act-new' }
+  | { name: 'act-certificate' };
 
 interface NavState {
   route: Route;

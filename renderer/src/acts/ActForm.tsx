@@ -1,0 +1,299 @@
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { typologiesForNature } from '../../../shared/acts/classification.js';
+import type { DraftProblem } from '../../../shared/acts/draft.js';
+import type { CheckDraftInput } from '../../../shared/acts/ipc.js';
+import { NATURES_ACTE, SIGNATURE_TYPOLOGY, isCodeNatureActe, natureByCode } from '../../../shared/acts/natures.js';
+import { OBJET_MAX_LENGTH } from '../../../shared/acts/rules.js';
+import { messageOf } from '../api/bridge.js';
+import { useNav } from '../nav/store.js';
+import { ErrorSummary, Field, LiveMessage } from '../ui/Field.js';
+import { actsApi } from './api.js';
+import { DraftFiles, type PickedAnnex, type PickedFile } from './DraftFiles.js';
+import { MatierePicker } from './MatierePicker.js';
+import { SelectField } from './SelectField.js';
+import { useActs } from './store.js';
+
+export const CHECK_DEBOUNCE_MS = 300;
+
+/** Field names of DraftProblem → labels of the error summary. */
+const LABELS: Record<string, string> = {
+  numeroInterne: 'Numéro interne',
+  decisionDate: 'Date de décision',
+  objet: 'Objet',
+  codeNatureActe: "Nature de l'acte",
+  matieres: 'Matière',
+  act: "Fichier de l'acte",
+  'act.typology': "Type de document de l'acte",
+  annexes: 'Annexes',
+};
+
+/** The commune's local date (the rule is "not in the future" for the person at the counter). */
+function today(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+/** The numéro interne only takes uppercase letters without accents: typed letters are turned into those. */
+export function toNumeroInterne(typed: string): string {
+  return typed.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toUpperCase();
+}
+
+export function ActForm() {
+  const go = useNav((s) => s.go);
+  const { classification, classificationLoaded, loadClassification, create, busy, error } = useActs();
+  const [nature, setNature] = useState<number | null>(null);
+  const [matieres, setMatieres] = useState<number[]>([]);
+  const [actTypology, setActTypology] = useState('');
+  const [numeroInterne, setNumeroInterne] = useState('');
+  const [decisionDate, setDecisionDate] = useState('');
+  const [objet, setObjet] = useState('');
+  const [documentPapier, setDocumentPapier] = useState(false);
+  const [act, setAct] = useState<PickedFile | null>(null);
+  const [annexes, setAnnexes] = useState<PickedAnnex[]>([]);
+  const [problems, setProblems] = useState<DraftProblem[]>([]);
+  const [touched, setTouched] = useState<Set<string>>(new Set());
+  const [submitted, setSubmitted] = useState(0);
+  const [checkError, setCheckError] = useState<string | null>(null);
+  const seq = useRef(0);
+
+  useEffect(() => {
+    if (!classificationLoaded) void loadClassification();
+  }, [classificationLoaded, loadClassification]);
+
+  // Only the typologies the prefecture allows for this nature (plus the detached signature for annexes).
+  const typologies = useMemo(() => (classification && nature ? typologiesForNature(classification, nature) : []), [classification, nature]);
+  const annexTypologies = useMemo(
+    () => (typologies.length > 0 && !typologies.some((t) => t.code === SIGNATURE_TYPOLOGY) ? [...typologies, { code: SIGNATURE_TYPOLOGY, libelle: 'Signature électronique détachée' }] : typologies),
+    [typologies],
+  );
+  const defaultTypology = nature && isCodeNatureActe(nature) && typologies.some((t) => t.code === natureByCode(nature).defaultTypology) ? natureByCode(nature).defaultTypology : (typologies[0]?.code ?? '');
+
+  function chooseNature(value: number | null) {
+    setNature(value);
+    const allowed = classification && value ? typologiesForNature(classification, value) : [];
+    const def = value && isCodeNatureActe(value) ? natureByCode(value).defaultTypology : '';
+    const fallback = allowed.some((t) => t.code === def) ? def : (allowed[0]?.code ?? '');
+    // A typology of another nature would be refused: reset to this nature's default.
+    if (!allowed.some((t) => t.code === actTypology)) setActTypology(fallback);
+    setAnnexes((list) => list.map((a) => (allowed.some((t) => t.code === a.typology) || a.typology === SIGNATURE_TYPOLOGY ? a : { ...a, typology: fallback })));
+    touch('codeNatureActe');
+  }
+
+  const input: CheckDraftInput = {
+    numeroInterne,
+    decisionDate,
+    codeNatureActe: nature ?? 0,
+    matieres,
+    objet,
+    actTypology,
+    actFile: act ? { fileName: act.file.name, size: act.file.size, head: act.head } : null,
+    annexes: annexes.map((a) => ({ fileName: a.file.name, size: a.file.size, head: a.head, typology: a.typology })),
+    actId: null,
+  };
+
+  async function check(): Promise<DraftProblem[] | null> {
+    const mine = ++seq.current;
+    try {
+      const found = await actsApi().invoke('actes:check-draft', input);
+      const all = act ? found : [...found.filter((p) => p.field !== 'act'), { field: 'act', message: "Joignez le fichier de l'acte (PDF)." }];
+      if (mine === seq.current) {
+        setProblems(all);
+        setCheckError(null);
+      }
+      return all;
+    } catch (e) {
+      if (mine === seq.current) setCheckError(messageOf(e));
+      return null;
+    }
+  }
+
+  // Checked by the core as she types (debounced), with the same rules it applies before sending.
+  const key = JSON.stringify({ ...input, actFile: input.actFile && { n: input.actFile.fileName, s: input.actFile.size }, annexes: input.annexes.map((a) => [a.fileName, a.size, a.typology]) });
+  useEffect(() => {
+    const t = setTimeout(() => void check(), CHECK_DEBOUNCE_MS);
+    return () => clearTimeout(t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+
+  function touch(field: string) {
+    setTouched((s) => (s.has(field) ? s : new Set(s).add(field)));
+  }
+  /** A problem is shown once she has been through the field, or after "Enregistrer". */
+  function problem(field: string): string | null {
+    const shown = submitted > 0 || touched.has(field) || (field.startsWith('annexes') && annexes.length > 0) || (field.startsWith('act') && act !== null);
+    if (!shown) return null;
+    const msgs = problems.filter((p) => p.field === field).map((p) => p.message);
+    return msgs.length > 0 ? msgs.join(' ') : null;
+  }
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const found = await check();
+    setSubmitted((n) => n + 1);
+    if (!found || found.length > 0 || !act || !nature) return;
+    const detail = await create({
+      numeroInterne,
+      decisionDate,
+      codeNatureActe: nature,
+      matieres,
+      objet,
+      documentPapier,
+      actTypology,
+      actFile: { fileName: act.file.name, content: new Uint8Array(await act.file.arrayBuffer()) },
+      annexes: await Promise.all(annexes.map(async (a) => ({ fileName: a.file.name, typology: a.typology, content: new Uint8Array(await a.file.arrayBuffer()) }))),
+    });
+    if (detail) go({ name: 'act', id: detail.act.id });
+  }
+
+  const summary: Record<string, string> = {};
+  if (submitted > 0) for (const p of problems) summary[p.field] = summary[p.field] ? `${summary[p.field]} ${p.message}` : p.message;
+  const summaryLabels: Record<string, string> = { ...LABELS };
+  annexes.forEach((a, i) => {
+    summaryLabels[`annexes.${i}`] = `Annexe « ${a.file.name} »`;
+    summaryLabels[`annexes.${i}.typology`] = `Type de l'annexe « ${a.file.name} »`;
+  });
+  const numeroError = problem('numeroInterne');
+
+  return (
+    <main id="contenu" tabIndex={-1}>
+      <h1>Préparer un acte pour la préfecture</h1>
+      <p className="muted">Le brouillon reste sur ce poste jusqu'à sa signature et sa transmission. Les points à corriger s'affichent au fil de la saisie.</p>
+      <ErrorSummary key={submitted} errors={summary} labels={summaryLabels} title="Avant d'enregistrer, corrigez ces points :" />
+      <LiveMessage error={error ?? checkError} status={busy === 'create' ? 'Enregistrement du brouillon…' : null} />
+      {classificationLoaded && !classification ? (
+        <p className="alert alert-warning">
+          La classification de la préfecture n'est pas encore arrivée sur ce poste. Vérifiez que le poste est en ligne et cliquez sur « Synchroniser maintenant », puis revenez sur cette page.
+        </p>
+      ) : null}
+      <form onSubmit={submit} noValidate className="narrow-form">
+        <fieldset>
+          <legend>L'acte</legend>
+          <SelectField
+            id="act-nature"
+            label="Nature de l'acte"
+            value={nature ?? ''}
+            error={problem('codeNatureActe')}
+            onChange={(e) => chooseNature(e.target.value ? Number(e.target.value) : null)}
+          >
+            <option value="">— Choisir —</option>
+            {NATURES_ACTE.map((n) => (
+              <option key={n.code} value={n.code}>
+                {n.libelle}
+              </option>
+            ))}
+          </SelectField>
+          <Field
+            id="act-numero"
+            label="Numéro interne"
+            hint="Le numéro de l'acte dans votre registre, par exemple 2026_045 : 15 caractères au plus, lettres majuscules sans accent, chiffres et « _ » (pas au début ni à la fin). Les minuscules sont mises en majuscules."
+            error={numeroError}
+            autoComplete="off"
+            spellCheck={false}
+            maxLength={15}
+            value={numeroInterne}
+            onChange={(e) => setNumeroInterne(toNumeroInterne(e.target.value))}
+            onBlur={() => touch('numeroInterne')}
+          />
+          <Field
+            id="act-date"
+            label="Date de décision"
+            hint="Le jour où l'acte a été décidé ou signé ; pas de date future."
+            type="date"
+            max={today()}
+            error={problem('decisionDate')}
+            value={decisionDate}
+            onChange={(e) => {
+              setDecisionDate(e.target.value);
+              touch('decisionDate');
+            }}
+          />
+          <ObjetField value={objet} onChange={setObjet} onBlur={() => touch('objet')} error={problem('objet')} />
+        </fieldset>
+        {classification ? (
+          <MatierePicker
+            tree={classification.matieres}
+            value={matieres}
+            error={problem('matieres')}
+            onChange={(codes) => {
+              setMatieres(codes);
+              if (codes.length >= 2) touch('matieres');
+            }}
+          />
+        ) : null}
+        <SelectField
+          id="act-typology"
+          label="Type de document de l'acte"
+          hint={nature ? 'Seuls les types que la préfecture accepte pour cette nature sont proposés.' : "Choisissez d'abord la nature de l'acte."}
+          value={actTypology}
+          disabled={typologies.length === 0}
+          error={problem('act.typology')}
+          onChange={(e) => setActTypology(e.target.value)}
+        >
+          {typologies.length === 0 ? <option value="">—</option> : null}
+          {typologies.map((t) => (
+            <option key={t.code} value={t.code}>
+              {t.libelle} ({t.code})
+            </option>
+          ))}
+        </SelectField>
+        <DraftFiles
+          act={act}
+          annexes={annexes}
+          typologies={annexTypologies}
+          problem={problem}
+          onAct={(f) => {
+            setAct(f);
+            touch('act');
+          }}
+          onAnnexes={setAnnexes}
+          defaultAnnexTypology={defaultTypology}
+        />
+        <label className="radio">
+          <input type="checkbox" checked={documentPapier} onChange={(e) => setDocumentPapier(e.target.checked)} /> Un complément papier sera envoyé par la poste
+        </label>
+        <div className="actions">
+          <button type="submit" className="primary" disabled={busy === 'create'}>
+            Enregistrer le brouillon
+          </button>
+          <button type="button" onClick={() => go({ name: 'acts' })}>
+            Annuler
+          </button>
+        </div>
+      </form>
+    </main>
+  );
+}
+
+/** One line of text (Enter does not break it), with a counter to 499. */
+function ObjetField({ value, onChange, onBlur, error }: { value: string; onChange(v: string): void; onBlur(): void; error: string | null }) {
+  const over = value.length > OBJET_MAX_LENGTH;
+  return (
+    <div className={error ? 'field field-error' : 'field'}>
+      <label htmlFor="act-objet">Objet</label>
+      <p className="hint" id="act-objet-hint">
+        Ce que décide l'acte, en une phrase, par exemple « Tarifs de la cantine scolaire 2027 ».
+      </p>
+      {error ? (
+        <p className="error-text" id="act-objet-error">
+          {error}
+        </p>
+      ) : null}
+      <textarea
+        id="act-objet"
+        rows={3}
+        value={value}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={['act-objet-hint', error ? 'act-objet-error' : '', 'act-objet-count'].filter(Boolean).join(' ')}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') e.preventDefault();
+        }}
+        // A pasted text with line breaks becomes one line.
+        onChange={(e) => onChange(e.target.value.replace(/\s*[\r\n]+\s*/g, ' '))}
+        onBlur={onBlur}
+      />
+      <p id="act-objet-count" className={over ? 'counter over' : 'counter'}>
+        {value.length} / {OBJET_MAX_LENGTH} caractères
+      </p>
+    </div>
+  );
+}

@@ -1,0 +1,131 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import type { CertificateInfo } from '../../../shared/acts/ipc.js';
+import { useNav } from '../nav/store.js';
+import { ErrorSummary, Field, LiveMessage } from '../ui/Field.js';
+import { useActs } from './store.js';
+import { formatDay } from './parts.js';
+
+const DAY = 24 * 3600 * 1000;
+/** Renewing a RGS certificate takes weeks: warn two months ahead. */
+export const EXPIRY_WARNING_DAYS = 60;
+
+/** What to tell about the validity of a certificate, or null when all is fine. */
+export function expiryWarning(cert: CertificateInfo, now = new Date()): { level: 'error' | 'warning'; text: string } | null {
+  const notAfter = new Date(cert.notAfter);
+  const notBefore = new Date(cert.notBefore);
+  if (notBefore.getTime() > now.getTime()) return { level: 'error', text: `Ce certificat n'est valable qu'à partir du ${formatDay(cert.notBefore)} : il ne peut pas encore signer.` };
+  if (notAfter.getTime() < now.getTime()) return { level: 'error', text: `Ce certificat a expiré le ${formatDay(cert.notAfter)} : il ne peut plus signer. Demandez un nouveau certificat à votre autorité de certification.` };
+  const days = Math.ceil((notAfter.getTime() - now.getTime()) / DAY);
+  if (days <= EXPIRY_WARNING_DAYS) return { level: 'warning', text: `Ce certificat expire le ${formatDay(cert.notAfter)}, dans ${days} jour${days > 1 ? 's' : ''}. Pensez à demander son renouvellement dès maintenant.` };
+  return null;
+}
+
+export function CertificateCard({ cert }: { cert: CertificateInfo }) {
+  const warning = expiryWarning(cert);
+  return (
+    <>
+      <dl className="fiche">
+        <dt>Titulaire</dt>
+        <dd>{cert.holder}</dd>
+        {cert.organisation ? (
+          <>
+            <dt>Organisme</dt>
+            <dd>{cert.organisation}</dd>
+          </>
+        ) : null}
+        <dt>Délivré par</dt>
+        <dd>{cert.issuer}</dd>
+        <dt>Valable</dt>
+        <dd>
+          du {formatDay(cert.notBefore)} au {formatDay(cert.notAfter)}
+        </dd>
+        <dt>Numéro de série</dt>
+        <dd className="small">{cert.serial}</dd>
+      </dl>
+      {warning ? <p className={warning.level === 'error' ? 'alert alert-error' : 'alert alert-warning'}>{warning.text}</p> : null}
+    </>
+  );
+}
+
+/**
+ * The signing certificate of this PC (a .p12 file from the certification
+ * authority). The password goes to the core with the file and is forgotten here.
+ */
+export function CertificateScreen() {
+  const go = useNav((s) => s.go);
+  const { certificate, loadCertificate, importCertificate, busy, error, notice, clearMessages } = useActs();
+  const [file, setFile] = useState<File | null>(null);
+  const [password, setPassword] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [submitted, setSubmitted] = useState(0);
+
+  useEffect(() => {
+    clearMessages();
+    void loadCertificate();
+  }, [loadCertificate, clearMessages]);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const found: Record<string, string> = {};
+    if (!file) found.file = 'Choisissez le fichier du certificat (.p12 ou .pfx).';
+    if (!password) found.password = 'Saisissez le mot de passe du certificat.';
+    setErrors(found);
+    setSubmitted((n) => n + 1);
+    if (!file || !password) return;
+    const content = new Uint8Array(await file.arrayBuffer());
+    const given = password;
+    setPassword('');
+    if (await importCertificate({ fileName: file.name, content }, given)) setFile(null);
+  }
+
+  return (
+    <main id="contenu" tabIndex={-1}>
+      <h1>Certificat de signature</h1>
+      <p className="muted">Le certificat électronique du maire (fichier .p12 remis par l'autorité de certification) sert à signer les actes sur ce poste.</p>
+      <LiveMessage error={error} status={busy === 'certificate' ? 'Lecture du certificat…' : notice} />
+      <h2>Certificat installé</h2>
+      {certificate ? <CertificateCard cert={certificate} /> : <p>Aucun certificat n'est installé sur ce poste.</p>}
+      <h2>{certificate ? 'Remplacer le certificat' : 'Importer un certificat'}</h2>
+      <ErrorSummary key={submitted} errors={errors} labels={{ file: 'Fichier', password: 'Mot de passe' }} />
+      <form onSubmit={submit} noValidate className="narrow-form">
+        <div className={errors.file ? 'field field-error' : 'field'}>
+          <label htmlFor="cert-file">Fichier du certificat</label>
+          <p className="hint" id="cert-file-hint">
+            Un fichier .p12 ou .pfx.
+          </p>
+          {errors.file ? (
+            <p className="error-text" id="cert-file-error">
+              {errors.file}
+            </p>
+          ) : null}
+          <input
+            id="cert-file"
+            type="file"
+            accept=".p12,.pfx,application/x-pkcs12"
+            aria-invalid={errors.file ? true : undefined}
+            aria-describedby={errors.file ? 'cert-file-hint cert-file-error' : 'cert-file-hint'}
+            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+          />
+        </div>
+        <Field
+          id="cert-password"
+          label="Mot de passe du certificat"
+          hint="Celui donné avec le certificat. Il n'est pas conservé : il sera redemandé à chaque signature."
+          type="password"
+          autoComplete="off"
+          value={password}
+          error={errors.password ?? null}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+        <div className="actions">
+          <button type="submit" className="primary" disabled={busy === 'certificate'}>
+            Importer le certificat
+          </button>
+          <button type="button" onClick={() => go({ name: 'acts' })}>
+            Retour aux actes
+          </button>
+        </div>
+      </form>
+    </main>
+  );
+}

@@ -1,0 +1,176 @@
+import { create } from 'zustand';
+import type { Classification } from '../../../shared/acts/classification.js';
+import type { ActDetail, ActSummary, ActsChannels, ActsEvents, CertificateInfo, CreateActInput, FileContent } from '../../../shared/acts/ipc.js';
+import type { ActState } from '../../../shared/acts/records.js';
+import { api, messageOf } from '../api/bridge.js';
+import { actsApi } from './api.js';
+
+export const ACTS_PAGE = 50;
+
+export type AnswerInput = ActsChannels['actes:answer-letter']['input'];
+export type AnswerType = AnswerInput['type'];
+
+type Progress = ActsEvents['actes:upload-progress'];
+
+interface ActsStore {
+  filter: ActState | null;
+  items: ActSummary[];
+  offset: number;
+  loading: boolean;
+  error: string | null;
+  /** A confirmation shown once (after saving, signing, transmitting…). */
+  notice: string | null;
+  classification: Classification | null;
+  classificationLoaded: boolean;
+  certificate: CertificateInfo | null;
+  detail: ActDetail | null;
+  /** Upload of each file of the open act, by SHA-256, from `actes:upload-progress`. */
+  progress: Record<string, Progress>;
+  /** The action running on the act page, so its button shows it and others wait. */
+  busy: 'sign' | 'transmit' | 'cancel' | 'answer' | 'certificate' | 'create' | null;
+
+  /** Follow the sync (lists and the open act change when the hub answers) and upload progress; returns the unsubscribe. */
+  start(): () => void;
+  load(filter?: ActState | null): Promise<void>;
+  setOffset(offset: number): void;
+  loadClassification(): Promise<void>;
+  loadCertificate(): Promise<void>;
+  open(id: string): Promise<void>;
+  create(input: CreateActInput): Promise<ActDetail | null>;
+  importCertificate(file: { fileName: string; content: Uint8Array }, password: string): Promise<boolean>;
+  sign(id: string, password: string): Promise<boolean>;
+  transmit(id: string): Promise<boolean>;
+  cancel(id: string): Promise<boolean>;
+  answerLetter(input: AnswerInput): Promise<boolean>;
+  /** Bordereau, stamped copy or a stored file, as bytes for a download. */
+  fetchFile(what: 'bordereau' | 'stamped-copy', id: string): Promise<FileContent | null>;
+  fetchStored(sha256: string): Promise<FileContent | null>;
+  clearMessages(): void;
+}
+
+export const useActs = create<ActsStore>((set, get) => {
+  /** The act page's calls share a shape: busy flag, fresh detail, a French notice or error. */
+  async function act(busy: NonNullable<ActsStore['busy']>, call: () => Promise<ActDetail>, notice: string): Promise<boolean> {
+    set({ busy, error: null, notice: null });
+    try {
+      const detail = await call();
+      set({ detail, busy: null, notice });
+      void get().load();
+      return true;
+    } catch (e) {
+      set({ busy: null, error: messageOf(e) });
+      return false;
+    }
+  }
+
+  return {
+    filter: null,
+    items: [],
+    offset: 0,
+    loading: false,
+    error: null,
+    notice: null,
+    classification: null,
+    classificationLoaded: false,
+    certificate: null,
+    detail: null,
+    progress: {},
+    busy: null,
+
+    start() {
+      const offSync = api().on('sync:state', () => {
+        void get().load();
+        const open = get().detail;
+        if (open) void get().open(open.act.id);
+      });
+      const offProgress = actsApi().on('actes:upload-progress', (p) => set({ progress: { ...get().progress, [p.sha256]: p } }));
+      return () => {
+        offSync();
+        offProgress();
+      };
+    },
+    async load(filter = get().filter) {
+      const changed = filter !== get().filter;
+      set({ loading: true, filter, offset: changed ? 0 : get().offset });
+      try {
+        const items = await actsApi().invoke('actes:list', { state: filter });
+        // Keep the page in range when the list shrank.
+        const offset = get().offset >= items.length ? Math.max(0, Math.floor((items.length - 1) / ACTS_PAGE) * ACTS_PAGE) : get().offset;
+        set({ items, offset, loading: false });
+      } catch (e) {
+        set({ loading: false, error: messageOf(e) });
+      }
+    },
+    setOffset: (offset) => set({ offset }),
+    async loadClassification() {
+      try {
+        set({ classification: await actsApi().invoke('actes:classification', null), classificationLoaded: true });
+      } catch (e) {
+        set({ error: messageOf(e), classificationLoaded: true });
+      }
+    },
+    async loadCertificate() {
+      try {
+        set({ certificate: await actsApi().invoke('actes:certificate', null) });
+      } catch (e) {
+        set({ error: messageOf(e) });
+      }
+    },
+    async open(id) {
+      if (get().detail?.act.id !== id) set({ detail: null, progress: {} });
+      try {
+        set({ detail: await actsApi().invoke('actes:get', { id }) });
+      } catch (e) {
+        set({ error: messageOf(e) });
+      }
+    },
+    async create(input) {
+      set({ busy: 'create', error: null, notice: null });
+      try {
+        const detail = await actsApi().invoke('actes:create', input);
+        set({ busy: null, detail, notice: 'Brouillon enregistré sur ce poste.' });
+        void get().load();
+        return detail;
+      } catch (e) {
+        set({ busy: null, error: messageOf(e) });
+        return null;
+      }
+    },
+    async importCertificate(file, password) {
+      set({ busy: 'certificate', error: null, notice: null });
+      try {
+        // The password goes straight to the core and is not kept here.
+        const certificate = await actsApi().invoke('actes:import-certificate', { ...file, password });
+        set({ certificate, busy: null, notice: 'Certificat importé sur ce poste.' });
+        return true;
+      } catch (e) {
+        set({ busy: null, error: messageOf(e) });
+        return false;
+      }
+    },
+    sign: (id, password) => act('sign', () => actsApi().invoke('actes:sign', { id, password }), 'Acte signé. Vous pouvez le transmettre à la préfecture.'),
+    transmit: (id) =>
+      act('transmit', () => actsApi().invoke('actes:transmit', { id }), 'Transmission demandée. L’acte part vers la préfecture dès que le poste est relié au serveur.'),
+    cancel: (id) => act('cancel', () => actsApi().invoke('actes:cancel', { id }), 'Demande d’annulation enregistrée.'),
+    answerLetter: (input) => act('answer', () => actsApi().invoke('actes:answer-letter', input), 'Réponse enregistrée ; elle part vers la préfecture à la prochaine synchronisation.'),
+    async fetchFile(what, id) {
+      set({ error: null });
+      try {
+        return await actsApi().invoke(what === 'bordereau' ? 'actes:bordereau' : 'actes:stamped-copy', { id });
+      } catch (e) {
+        set({ error: messageOf(e) });
+        return null;
+      }
+    },
+    async fetchStored(sha256) {
+      set({ error: null });
+      try {
+        return await actsApi().invoke('actes:file', { sha256 });
+      } catch (e) {
+        set({ error: messageOf(e) });
+        return null;
+      }
+    },
+    clearMessages: () => set({ error: null, notice: null }),
+  };
+});
