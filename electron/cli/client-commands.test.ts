@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -95,7 +95,12 @@ describe('guichet client (headless)', () => {
     expect(wrong.stderr).toMatch(/^Erreur : /);
     expect((await guichet(['client', 'search', 'x', '--data', data])).code).toBe(1); // not logged in
     expect((await guichet(['client', 'search', '--data', data])).code).toBe(2);
-    expect((await guichet(['client', 'login', '--hub', hubUrl, '--insee', '10387', '--username', 'maire', '--data', data])).code).toBe(2); // no password, no terminal
+    // No password in the environment and nothing on stdin (closed, as under cron): a usage error, not a hang.
+    const launcher = new URL('../../build/guichet.mjs', import.meta.url).pathname;
+    const { GUICHET_PASSWORD: _unset, ...envWithout } = process.env;
+    const noPassword = spawnSync(process.execPath, [launcher, 'client', 'login', '--hub', hubUrl, '--insee', '10387', '--username', 'maire', '--data', data], { stdio: ['ignore', 'pipe', 'pipe'], env: envWithout, encoding: 'utf8' });
+    expect(noPassword.status).toBe(2);
+    expect(noPassword.stderr).toContain('GUICHET_PASSWORD');
     const down = await guichet(['client', 'login', '--hub', 'http://127.0.0.1:9', '--insee', '10387', '--username', 'maire', '--data', data, '--json'], PASSWORD);
     expect(down.code).toBe(3);
     expect(JSON.parse(down.stdout)).toMatchObject({ ok: false, error: { code: 'offline' } });

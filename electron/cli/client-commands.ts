@@ -1,8 +1,8 @@
 import { Command, Option } from 'commander';
+import { confirm, secretFromEnvOrTerminal } from '../../build/cli/terminal.js';
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
 import type { Channel, Envelope } from '../../shared/api/ipc.js';
 import { GuichetError, type ErrorBody } from '../../shared/errors.js';
 import type { ImportPreview, SearchResult } from '../../shared/electoral/ipc.js';
@@ -68,32 +68,8 @@ function invoke<T>(core: ClientCore, channel: Channel, input: unknown): Promise<
   return core.invoke(channel, input) as Promise<Envelope<T>>;
 }
 
-/** Password from GUICHET_PASSWORD, or typed without echo on a terminal. */
-async function readPassword(): Promise<string | null> {
-  const fromEnv = process.env.GUICHET_PASSWORD;
-  if (fromEnv) return fromEnv;
-  if (!process.stdin.isTTY) return null;
-  return new Promise((resolvePassword) => {
-    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-    const write = (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput;
-    process.stderr.write('Mot de passe : ');
-    (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) => {
-      if (s.includes('\n')) write.call(rl, '\n');
-    };
-    rl.question('', (answer) => {
-      rl.close();
-      resolvePassword(answer);
-    });
-  });
-}
-
-async function confirm(question: string): Promise<boolean> {
-  if (!process.stdin.isTTY) return false;
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  const answer = await new Promise<string>((r) => rl.question(`${question} (o/N) `, r));
-  rl.close();
-  return /^o(ui)?$/i.test(answer.trim());
-}
+/** Password from GUICHET_PASSWORD, or typed without echo (or piped) on stdin. */
+const readPassword = () => secretFromEnvOrTerminal('GUICHET_PASSWORD', 'Mot de passe : ');
 
 function describeSession(s: SessionState): string {
   if (s.status !== 'logged_in' || !s.user || !s.commune) return `Session : ${s.status}`;

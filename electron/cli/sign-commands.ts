@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { secretFromEnvOrTerminal } from '../../build/cli/terminal.js';
 import { GuichetError } from '../../shared/errors.js';
 import { describeCertificate, frenchDate } from '../signing/certificate.js';
 import { signingKeyFromPkcs12 } from '../signing/key-store.js';
@@ -15,24 +15,6 @@ import { isIntact, verifyPdf, type SignatureReport } from '../signing/verify.js'
  * Exit codes: 0 done, 1 refused (bad password, expired certificate, invalid signature…), 2 usage.
  */
 class UsageError extends Error {}
-
-function askHidden(question: string): Promise<string> {
-  return new Promise((done, fail) => {
-    const tty = process.stdin.isTTY === true;
-    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: tty });
-    if (tty) {
-      process.stderr.write(question);
-      // Swallow the echo of typed characters; readline still handles editing keys.
-      (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = () => {};
-    }
-    rl.once('line', (line) => {
-      if (tty) process.stderr.write('\n');
-      done(line); // before close(): 'close' fires synchronously and would reject first
-      rl.close();
-    });
-    rl.once('close', () => fail(new UsageError('Mot de passe du certificat requis : définissez GUICHET_P12_PASSWORD ou lancez la commande dans un terminal.')));
-  });
-}
 
 async function run(action: () => Promise<void>): Promise<void> {
   try {
@@ -85,7 +67,8 @@ export function register(program: Command): void {
       run(async () => {
         if (resolve(input) === resolve(opts.out)) throw new UsageError('Le PDF signé doit être un autre fichier que le PDF d’origine (--out).');
         const p12 = await readFile(opts.p12);
-        const password = process.env.GUICHET_P12_PASSWORD ?? (await askHidden('Mot de passe du certificat : '));
+        const password = await secretFromEnvOrTerminal('GUICHET_P12_PASSWORD', 'Mot de passe du certificat : ');
+        if (password === null) throw new UsageError('Mot de passe du certificat requis : définissez GUICHET_P12_PASSWORD ou lancez la commande dans un terminal.');
         const { key, certificate } = signingKeyFromPkcs12(p12, password, new Date());
         const result = await signPdf({ input, output: opts.out, key, reason: opts.reason, location: opts.location });
         for (const line of describeCertificate(certificate)) console.log(line);

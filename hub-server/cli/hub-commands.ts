@@ -8,7 +8,7 @@ import { addCommune, createAdmin, issueEnrollmentCode, listCommunes, listDevices
 import { isPostgresUrl, openHubDb } from '../db/open.js';
 import type { HubDatabase } from '../db/schema.js';
 import { hubSqliteFile, startHub } from '../server.js';
-import { askHidden } from './prompt.js';
+import { askHidden } from '../../build/cli/terminal.js';
 
 /**
  * `guichet hub …`: run the département hub and administer it. Every verb
@@ -86,10 +86,10 @@ export function register(program: Command): void {
     .addOption(dataOption())
     .action(
       action(async (opts: { username: string; data: string }) => {
-        let password = process.env.GUICHET_ADMIN_PASSWORD;
-        if (!password) {
-          password = await askHidden('Mot de passe : ');
-          if (process.stdin.isTTY && (await askHidden('Confirmez le mot de passe : ')) !== password) throw new GuichetError('invalid_input', 'Les deux mots de passe ne sont pas identiques.');
+        let password = process.env.GUICHET_ADMIN_PASSWORD ?? (await askHidden('Mot de passe : '));
+        if (password === null) throw new GuichetError('invalid_input', 'Mot de passe manquant : définissez GUICHET_ADMIN_PASSWORD ou lancez la commande dans un terminal.');
+        if (!process.env.GUICHET_ADMIN_PASSWORD && process.stdin.isTTY && (await askHidden('Confirmez le mot de passe : ')) !== password) {
+          throw new GuichetError('invalid_input', 'Les deux mots de passe ne sont pas identiques.');
         }
         await withDb(opts.data, (db) => createAdmin(db, opts.username, password));
         process.stdout.write(`Administrateur « ${opts.username} » créé.\n`);

@@ -10,6 +10,7 @@ import { DEMAND_STATUSES, type DemandStatus } from '../../shared/electoral/types
 import type { SyncRecord } from '../../shared/sync/protocol.js';
 import { call, openCore } from './core-harness.js';
 import { startFlakyProxy, type FlakyProxy } from './flaky-proxy.js';
+import { seededRandom } from '../../shared/electoral/synthetic.js';
 
 /**
  * Three PCs of one commune edit demands at random through the real client
@@ -21,17 +22,8 @@ import { startFlakyProxy, type FlakyProxy } from './flaky-proxy.js';
 const SEED = Number(process.env.GUICHET_CONVERGENCE_SEED ?? 20260301);
 const STEPS = 120;
 
-/** mulberry32: small seeded PRNG, so a failing run can be replayed with its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// A seeded PRNG, so a failing run can be replayed with its seed.
+const prng = seededRandom;
 
 const isPush = (m: string, p: string) => m === 'POST' && p.endsWith('/sync/push');
 const cleanup: Array<() => Promise<void> | void> = [];
