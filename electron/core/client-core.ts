@@ -9,6 +9,7 @@ import { createAccountsHandlers } from '../accounts/handlers.js';
 import { createSessionManager, type SessionManager } from '../accounts/session.js';
 import { CLIENT_SCHEMA_VERSION } from '../db/migrations/index.js';
 import { openClientDb } from '../db/open.js';
+import { createActsModule } from '../acts/module.js';
 import { createElectoralModule } from '../electoral/module.js';
 import { createHubClient, type HubClientOptions } from '../hub-client/hub-client.js';
 import type { Platform } from '../platform/platform.js';
@@ -105,7 +106,7 @@ async function assemble(options: ClientCoreOptions, db: Database.Database): Prom
     requestSync: () => engine?.requestSync(),
   };
 
-  const domains: DomainModule[] = [createElectoralModule(ctx) as DomainModule];
+  const domains: DomainModule[] = [createElectoralModule(ctx) as DomainModule, createActsModule(ctx, { hub: () => session.hub() }) as DomainModule];
   collections = domains.flatMap((d) => d.collections);
 
   engine = createSyncEngine({
@@ -116,6 +117,9 @@ async function assemble(options: ClientCoreOptions, db: Database.Database): Prom
     platform,
     emit: (event, state) => emit(event, state),
     onUnauthenticated: () => void session.dropToken(),
+    beforePush: async (hub) => {
+      for (const d of domains) await d.beforePush?.(hub);
+    },
     ...options.sync,
   });
   const sync = engine;

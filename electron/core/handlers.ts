@@ -9,4 +9,6 @@ export type ChannelHandlers<M> = {
 export interface DomainModule {
   handlers: Record<string, (input: any) => unknown>;
   collections: import('./context.js').LocalCollection[];
+  /** Work the sync engine runs before pushing the outbox (see SyncEngineOptions.beforePush). */
+  beforePush?: (hub: import('../hub-client/hub-client.js').HubClient) => Promise<void>;
 }

@@ -40,6 +40,11 @@ export interface HubClient {
   push(body: PushRequest): Promise<PushResponse>;
   pull(query: { epoch?: string; cursor: number; limit?: number }): Promise<PullResponse>;
   snapshot(query: { asOf?: number; after?: string; limit?: number }): Promise<SnapshotResponse>;
+  /** Bytes of a content-addressed file the hub already holds (0 when it has none). */
+  fileOffset(sha256: string): Promise<number>;
+  /** Appends `chunk` at `offset` of a file of `total` bytes; answers the hub's new offset. */
+  uploadFileChunk(sha256: string, offset: number, total: number, chunk: Buffer): Promise<number>;
+  downloadFile(sha256: string): Promise<Buffer>;
 }
 
 /**
@@ -123,8 +128,58 @@ export function createHubClient(options: HubClientOptions): HubClient {
     }
   }
 
+  /**
+   * File routes (tus-like, shared/api/hub.ts): not retried here, the uploader resumes
+   * from the hub's offset at the next attempt, so a retry never sends a byte twice blindly.
+   */
+  async function fileCall(route: 'fileStatus' | 'fileUpload' | 'fileDownload', sha256: string, extra: AxiosRequestConfig = {}) {
+    const spec = HUB_ROUTES[route];
+    const headers: Record<string, string> = { ...(extra.headers as Record<string, string> | undefined) };
+    const token = options.token?.() ?? null;
+    if (token) headers.Authorization = `Bearer ${token}`;
+    let res;
+    try {
+      res = await http.request({ ...extra, method: spec.method, url: spec.path.replace(':sha256', sha256), headers, timeout: extra.timeout ?? options.pushTimeoutMs ?? 300_000 });
+    } catch (err) {
+      throw new GuichetError('offline', OFFLINE_MESSAGE, `${spec.method} ${spec.path}: ${(err as AxiosError).code ?? 'unknown'} ${(err as Error).message}`);
+    }
+    if (res.status >= 200 && res.status < 300) return res;
+    if (route === 'fileStatus' && res.status === 404) return res;
+    let body: unknown = res.data;
+    if (Buffer.isBuffer(body)) {
+      try {
+        body = JSON.parse(body.toString('utf8'));
+      } catch {
+        body = null;
+      }
+    }
+    throw isErrorBody(body)
+      ? GuichetError.fromBody(body)
+      : new GuichetError(res.status >= 500 ? 'hub_unavailable' : 'bad_request', hubStatusMessage(res.status), `${spec.method} ${spec.path} → HTTP ${res.status}`);
+  }
+
+  const offsetHeader = (res: { headers: Record<string, unknown> }): number => {
+    const n = Number(res.headers['upload-offset']);
+    return Number.isFinite(n) && n >= 0 ? n : 0;
+  };
+
   return {
     baseUrl: options.baseUrl,
+    async fileOffset(sha256) {
+      const res = await fileCall('fileStatus', sha256);
+      return res.status === 404 ? 0 : offsetHeader(res);
+    },
+    async uploadFileChunk(sha256, offset, total, chunk) {
+      const res = await fileCall('fileUpload', sha256, {
+        data: chunk,
+        headers: { 'Content-Type': 'application/offset+octet-stream', 'upload-offset': String(offset), 'upload-length': String(total) },
+      });
+      return offsetHeader(res);
+    },
+    async downloadFile(sha256) {
+      const res = await fileCall('fileDownload', sha256, { responseType: 'arraybuffer' });
+      return Buffer.from(res.data as ArrayBuffer);
+    },
     health: () => call('health'),
     enroll: (body) => call('enroll', { body }),
     login: (body) => call('login', { body }),

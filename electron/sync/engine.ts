@@ -19,6 +19,8 @@ export interface SyncEngineOptions {
   emit: (event: 'sync:state', state: SyncState) => void;
   /** Called when the hub refuses the session token (revoked device, disabled user). */
   onUnauthenticated?: () => void;
+  /** Runs before each push (e.g. uploading the files that queued records and commands name). */
+  beforePush?: (hub: HubClient) => Promise<void>;
   pushBatchSize?: number;
   pullLimit?: number;
   snapshotLimit?: number;
@@ -384,6 +386,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     if (!hub) return state();
     try {
       publish('pushing');
+      await options.beforePush?.(hub);
       await pushAll(hub);
       // Hub data is laid down only over an empty queue (besides what arrives meanwhile, skipped by id).
       if (outbox.count() === 0 && !awaitingDecision) await pullAndApply(hub);

@@ -4,12 +4,13 @@
  * web host serves the same over HTTP (POST /api/invoke/:channel, SSE /api/events).
  */
 import { accountsInputs, type AccountsChannels } from '../accounts/ipc.js';
+import { actsInputs, type ActsChannels, type ActsEvents } from '../acts/ipc.js';
 import { electoralInputs, type ElectoralChannels, type ElectoralEvents } from '../electoral/ipc.js';
 import { syncInputs, type SyncChannels, type SyncEvents } from '../sync/ipc.js';
 import type { InputSchemas } from './channel.js';
 
-export interface GuichetChannels extends AccountsChannels, SyncChannels, ElectoralChannels {}
-export interface GuichetEvents extends SyncEvents, ElectoralEvents {}
+export interface GuichetChannels extends AccountsChannels, SyncChannels, ElectoralChannels, ActsChannels {}
+export interface GuichetEvents extends SyncEvents, ElectoralEvents, ActsEvents {}
 
 export type Channel = keyof GuichetChannels;
 export type EventName = keyof GuichetEvents;
@@ -20,6 +21,7 @@ export const channelInputs: InputSchemas<GuichetChannels> = {
   ...accountsInputs,
   ...syncInputs,
   ...electoralInputs,
+  ...actsInputs,
 };
 
 export const CHANNELS = Object.keys(channelInputs) as Channel[];
@@ -32,7 +34,7 @@ export function isChannel(x: string): x is Channel {
  * Runtime list of event names (the preload and the web host forward exactly these).
  * A Record keyed by EventName makes the compiler refuse a missing or unknown name.
  */
-const eventNameSet: Record<EventName, true> = { 'sync:state': true, 'electoral:import-progress': true };
+const eventNameSet: Record<EventName, true> = { 'sync:state': true, 'electoral:import-progress': true, 'actes:upload-progress': true };
 export const EVENT_NAMES = Object.keys(eventNameSet) as EventName[];
 
 export function isEventName(x: string): x is EventName {

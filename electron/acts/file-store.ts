@@ -1,0 +1,115 @@
+/**
+ * Content-addressed store of the act files on this PC: `<dataDir>/files/<aa>/<sha256>`,
+ * indexed in `acts_files` with how far each file's upload to the hub went.
+ * Files are written (tmp + rename) BEFORE the transaction that references them:
+ * a crash in between leaves an orphan file, harmless, never a record without its file.
+ */
+import type Database from 'better-sqlite3';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { StoredFile } from '../../shared/acts/records.js';
+
+export type FileState = 'pending' | 'done' | 'local';
+
+export interface FileRow {
+  sha256: string;
+  size: number;
+  path: string;
+  file_name: string;
+  mime: string;
+  uploaded: number;
+  state: FileState;
+}
+
+/** SHA-256 of a file, streamed (acts with scanned annexes reach 150 MB). */
+export async function sha256OfFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export function createFileStore(db: Database.Database, dataDir: string, now: () => Date) {
+  const root = join(dataDir, 'files');
+  const pathOf = (sha256: string) => join(root, sha256.slice(0, 2), sha256);
+  const getRow = db.prepare<[string], FileRow>('SELECT sha256, size, path, file_name, mime, uploaded, state FROM acts_files WHERE sha256 = ?');
+  const insertRow = db.prepare(
+    `INSERT INTO acts_files (sha256, size, path, file_name, mime, uploaded, state, created_at_local) VALUES (?, ?, ?, ?, ?, 0, ?, ?)
+     ON CONFLICT (sha256) DO UPDATE SET state = CASE WHEN acts_files.state = 'local' AND excluded.state = 'pending' THEN 'pending' ELSE acts_files.state END`,
+  );
+
+  async function ensureDir(path: string): Promise<void> {
+    await mkdir(dirname(path), { recursive: true });
+  }
+
+  return {
+    root,
+    pathOf,
+
+    /** Writes bytes into the store (no index row yet: call `index` inside the domain transaction). */
+    async putBytes(content: Uint8Array): Promise<{ sha256: string; size: number; path: string }> {
+      const sha256 = createHash('sha256').update(content).digest('hex');
+      const path = pathOf(sha256);
+      const existing = await stat(path).catch(() => null);
+      if (existing?.size !== content.byteLength) {
+        await ensureDir(path);
+        const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+        await writeFile(tmp, content);
+        await rename(tmp, path);
+      }
+      return { sha256, size: content.byteLength, path };
+    },
+
+    /** Moves a file produced elsewhere (e.g. the signed PDF) into the store, hashed by streaming. */
+    async putFile(source: string): Promise<{ sha256: string; size: number; path: string }> {
+      const sha256 = await sha256OfFile(source);
+      const path = pathOf(sha256);
+      await ensureDir(path);
+      await rename(source, path);
+      return { sha256, size: (await stat(path)).size, path };
+    },
+
+    /** Records a stored file in the index (synchronous: runs inside the caller's transaction). */
+    index(file: StoredFile, state: FileState): void {
+      insertRow.run(file.sha256, file.size, pathOf(file.sha256), file.fileName, file.mime, state, now().toISOString());
+    },
+
+    get(sha256: string): FileRow | undefined {
+      return getRow.get(sha256);
+    },
+
+    setState(sha256: string, state: FileState): void {
+      db.prepare('UPDATE acts_files SET state = ? WHERE sha256 = ?').run(state, sha256);
+    },
+
+    setUploaded(sha256: string, uploaded: number, done: boolean): void {
+      db.prepare('UPDATE acts_files SET uploaded = ?, state = CASE WHEN ? THEN \'done\' ELSE state END WHERE sha256 = ?').run(uploaded, done ? 1 : 0, sha256);
+    },
+
+    pending(): FileRow[] {
+      return db.prepare<[], FileRow>("SELECT sha256, size, path, file_name, mime, uploaded, state FROM acts_files WHERE state = 'pending' ORDER BY created_at_local, sha256").all();
+    },
+
+    async read(sha256: string): Promise<Buffer | null> {
+      try {
+        return await readFile(pathOf(sha256));
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw err;
+      }
+    },
+
+    /** A temporary path inside the store's folder (same file system, so `putFile` is a rename). */
+    async tempPath(suffix: string): Promise<string> {
+      await mkdir(root, { recursive: true });
+      return join(root, `.${randomBytes(6).toString('hex')}.${suffix}`);
+    },
+
+    async removeTemp(path: string): Promise<void> {
+      await rm(path, { force: true });
+    },
+  };
+}
+
+export type FileStore = ReturnType<typeof createFileStore>;

@@ -1,0 +1,75 @@
+/**
+ * Sends the pending files of the store to the hub before the sync pushes the
+ * outbox (engine `beforePush`), so the hub never receives a record or a
+ * command (e.g. `actes.transmit`) before the files it names.
+ *
+ * Resumable: each file starts with a HEAD answering how many bytes the hub
+ * already holds (a cut mid-upload resumes there; a file the hub holds whole
+ * is never sent again), then PATCHes chunks from that offset.
+ */
+import { open } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import type { GuichetEvents } from '../../shared/api/ipc.js';
+import { GuichetError } from '../../shared/errors.js';
+import type { HubClient } from '../hub-client/hub-client.js';
+import type { FileRow, FileStore } from './file-store.js';
+
+export const UPLOAD_CHUNK_BYTES = 1024 * 1024;
+
+export interface UploaderOptions {
+  files: FileStore;
+  log: Logger;
+  emit: (event: 'actes:upload-progress', payload: GuichetEvents['actes:upload-progress']) => void;
+  chunkBytes?: number;
+}
+
+export function createUploader(options: UploaderOptions) {
+  const { files, log, emit } = options;
+  const chunkBytes = options.chunkBytes ?? UPLOAD_CHUNK_BYTES;
+
+  async function uploadOne(hub: HubClient, file: FileRow): Promise<void> {
+    let offset = await hub.fileOffset(file.sha256);
+    if (offset > file.size) throw new GuichetError('internal', "Le hub annonce un fichier plus grand que celui de ce poste ; l'envoi est suspendu.", `hub offset ${offset} > size ${file.size}`);
+    files.setUploaded(file.sha256, offset, offset === file.size);
+    if (offset === file.size) {
+      log.debug({ sha256: file.sha256 }, 'file already on the hub');
+      return;
+    }
+    const handle = await open(file.path, 'r');
+    try {
+      const buffer = Buffer.alloc(Math.min(chunkBytes, file.size - offset));
+      emit('actes:upload-progress', { sha256: file.sha256, fileName: file.file_name, sent: offset, total: file.size });
+      while (offset < file.size) {
+        const length = Math.min(buffer.length, file.size - offset);
+        const { bytesRead } = await handle.read(buffer, 0, length, offset);
+        if (bytesRead !== length) throw new GuichetError('internal', 'Un fichier de cet acte a changé ou disparu sur ce poste.', `short read ${bytesRead}/${length}`);
+        const next = await hub.uploadFileChunk(file.sha256, offset, file.size, buffer.subarray(0, length));
+        if (next <= offset) throw new GuichetError('hub_unavailable', "Le hub n'a pas accepté la suite du fichier ; l'envoi reprendra plus tard.", `offset stuck at ${offset}`);
+        offset = next;
+        files.setUploaded(file.sha256, offset, offset === file.size);
+        emit('actes:upload-progress', { sha256: file.sha256, fileName: file.file_name, sent: offset, total: file.size });
+      }
+      log.info({ sha256: file.sha256, size: file.size }, 'file uploaded');
+    } finally {
+      await handle.close();
+    }
+  }
+
+  return {
+    /** Uploads every pending file; an offline error stops the cycle (the push would fail too). */
+    async uploadPending(hub: HubClient): Promise<void> {
+      for (const file of files.pending()) {
+        try {
+          await uploadOne(hub, file);
+        } catch (err) {
+          // A conflict on the offset (another PC sent the same bytes meanwhile): the next HEAD settles it.
+          if (err instanceof GuichetError && err.code === 'conflict') {
+            await uploadOne(hub, file);
+            continue;
+          }
+          throw err;
+        }
+      }
+    },
+  };
+}
