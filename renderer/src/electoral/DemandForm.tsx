@@ -5,6 +5,7 @@ import { api, messageOf } from '../api/bridge.js';
 import { useNav } from '../nav/store.js';
 import { ErrorSummary, Field, LiveMessage } from '../ui/Field.js';
 import { formatBirthDate, parseFrenchDate } from '../ui/format.js';
+import { useForm } from '../ui/useForm.js';
 import { fieldErrors } from '../ui/validate.js';
 import { useDemands } from './store.js';
 
@@ -54,9 +55,7 @@ export function DemandForm({ electorId }: { electorId: string | null }) {
   const go = useNav((s) => s.go);
   const create = useDemands((s) => s.create);
   const storeError = useDemands((s) => s.error);
-  const [v, setV] = useState<DemandValues>({ kind: electorId ? 'changement_adresse' : 'inscription', birthName: '', usageName: '', firstNames: '', birthDate: '', newAddress: '', newBureauCode: '', comment: '' });
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [submitted, setSubmitted] = useState(0);
+  const { values: v, setValues: setV, errors, submitted, bind, report } = useForm<DemandValues>({ kind: electorId ? 'changement_adresse' : 'inscription', birthName: '', usageName: '', firstNames: '', birthDate: '', newAddress: '', newBureauCode: '', comment: '' });
   const [busy, setBusy] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
 
@@ -71,18 +70,10 @@ export function DemandForm({ electorId }: { electorId: string | null }) {
       .catch((e) => setLoadError(messageOf(e)));
   }, [electorId]);
 
-  const bind = (key: keyof DemandValues) => ({
-    value: v[key],
-    onChange: (e: { target: { value: string } }) => setV({ ...v, [key]: e.target.value }),
-    error: errors[key] ?? null,
-  });
-
   async function submit(e: FormEvent) {
     e.preventDefault();
     const { errors: found, input } = checkDemand(v, electorId);
-    setErrors(found);
-    setSubmitted((n) => n + 1);
-    if (!input || Object.keys(found).length > 0) return;
+    if (!report(found) || !input) return;
     setBusy(true);
     const saved = await create(input);
     setBusy(false);

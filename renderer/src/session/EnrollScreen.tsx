@@ -1,6 +1,7 @@
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { enrollInputSchema } from '../../../shared/accounts/ipc.js';
 import { ErrorSummary, Field, LiveMessage } from '../ui/Field.js';
+import { useForm } from '../ui/useForm.js';
 import { fieldErrors } from '../ui/validate.js';
 import { HUB_URL_INVALID, useSession } from './store.js';
 
@@ -20,7 +21,7 @@ export function validateEnroll(v: Values): Record<string, string> {
 /** First start on a PC: the mayor (or a secretary) uses the code printed in the letter from the département. */
 export function EnrollScreen({ onLogin }: { onLogin(): void }) {
   const { session, busy, error, enroll } = useSession();
-  const [v, setV] = useState<Values>({
+  const { values: v, errors, submitted, bind, report } = useForm<Values>({
     hubUrl: session?.hubUrl ?? '',
     code: '',
     username: '',
@@ -29,21 +30,10 @@ export function EnrollScreen({ onLogin }: { onLogin(): void }) {
     password2: '',
     deviceName: session?.deviceName ?? '',
   });
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [submitted, setSubmitted] = useState(0);
-
-  const bind = (key: keyof Values) => ({
-    value: v[key],
-    onChange: (e: { target: { value: string } }) => setV({ ...v, [key]: e.target.value }),
-    error: errors[key] ?? null,
-  });
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const found = validateEnroll(v);
-    setErrors(found);
-    setSubmitted((n) => n + 1);
-    if (Object.keys(found).length > 0) return;
+    if (!report(validateEnroll(v))) return;
     const { password2: _twice, ...input } = v;
     await enroll(input);
   }

@@ -1,6 +1,7 @@
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { loginInputSchema } from '../../../shared/accounts/ipc.js';
 import { ErrorSummary, Field, LiveMessage } from '../ui/Field.js';
+import { useForm } from '../ui/useForm.js';
 import { fieldErrors } from '../ui/validate.js';
 import { HUB_URL_INVALID, useSession } from './store.js';
 
@@ -18,27 +19,17 @@ export function validateLogin(v: Values): Record<string, string> {
 
 export function LoginScreen({ onEnroll }: { onEnroll(): void }) {
   const { session, busy, error, login } = useSession();
-  const [v, setV] = useState<Values>({
+  const { values: v, errors, submitted, bind, report } = useForm<Values>({
     hubUrl: session?.hubUrl ?? '',
     insee: session?.commune?.insee ?? '',
     username: '',
     password: '',
     deviceName: session?.deviceName ?? '',
   });
-  const [errors, setErrors] = useState<Record<string, string>>({});
-  const [submitted, setSubmitted] = useState(0);
-  const bind = (key: keyof Values) => ({
-    value: v[key],
-    onChange: (e: { target: { value: string } }) => setV({ ...v, [key]: e.target.value }),
-    error: errors[key] ?? null,
-  });
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const found = validateLogin(v);
-    setErrors(found);
-    setSubmitted((n) => n + 1);
-    if (Object.keys(found).length > 0) return;
+    if (!report(validateLogin(v))) return;
     await login({ ...v, insee: v.insee.trim() });
   }
 
