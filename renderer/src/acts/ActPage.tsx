@@ -103,7 +103,7 @@ export function ActPage({ id }: { id: string }) {
         </div>
         <div>
           <h2>Que faire ?</h2>
-          <NextStep d={d} state={state} onSign={() => setSigning(true)} onTransmit={() => void transmit(id)} onCancel={() => setConfirmCancel(true)} />
+          {nextStep(state)}
           <Uploads d={d} />
           {RECEIVED.includes(state) || status?.dateReception ? <ReceiptFiles id={id} /> : null}
           <h2>Suivi</h2>
@@ -129,7 +129,11 @@ export function ActPage({ id }: { id: string }) {
     </main>
   );
 
-  function NextStep({ d: _d, state: s, onSign, onTransmit, onCancel }: { d: ActDetail; state: ActState; onSign(): void; onTransmit(): void; onCancel(): void }) {
+  // A render helper, not a component: a component declared here would remount (and lose focus) on every render.
+  function nextStep(s: ActState) {
+    const onSign = () => setSigning(true);
+    const onTransmit = () => void transmit(id);
+    const onCancel = () => setConfirmCancel(true);
     if (!canTransmit) {
       if (s === 'brouillon' || s === 'signe') return <p>Le maire (ou son délégué) signe l'acte et le transmet à la préfecture depuis son compte.</p>;
       return <p>L'acte suit son chemin vers la préfecture ; les étapes s'affichent ci-dessous.</p>;

@@ -1,0 +1,139 @@
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CommuneRole } from '../../../shared/accounts/roles.js';
+import type { ActDetail } from '../../../shared/acts/ipc.js';
+import { useSession } from '../session/store.js';
+import { installFakeBridge, loggedIn } from '../testing/fake-bridge.js';
+import { ActPage } from './ActPage.js';
+import { useActs } from './store.js';
+import { ACT_ID, actDetail, certificate, classification } from './test-fixtures.js';
+
+function setup(role: CommuneRole, detail: ActDetail, extra: Record<string, (i: never) => unknown> = {}) {
+  useSession.setState({ session: loggedIn(role), loading: false });
+  const fake = installFakeBridge({
+    'actes:get': () => detail,
+    'actes:certificate': () => certificate,
+    'actes:classification': () => classification,
+    'actes:list': () => [],
+    ...extra,
+  } as never);
+  render(<ActPage id={ACT_ID} />);
+  return fake;
+}
+
+describe('ActPage', () => {
+  beforeEach(() => useActs.setState({ detail: null, certificate: null, classification: null, classificationLoaded: false, error: null, notice: null, busy: null, progress: {} }));
+  afterEach(cleanup);
+
+  it('asks the certificate password in a dialog before signing, and signs with it', async () => {
+    const fake = setup('maire', actDetail(), {
+      'actes:sign': () => {
+        throw Object.assign(new Error('Mot de passe du certificat incorrect.'), { name: 'GuichetError' });
+      },
+    });
+    fireEvent.click(await screen.findByRole('button', { name: "Signer l'acte" }));
+    const dialog = screen.getByRole('dialog', { name: "Signer l'acte" });
+    expect(within(dialog).getByText(/certificat de Anne Maire/)).toBeTruthy();
+    const password = within(dialog).getByLabelText('Mot de passe du certificat');
+    expect(document.activeElement).toBe(password);
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Signer' }));
+    expect(within(dialog).getByText('Saisissez le mot de passe du certificat pour signer.')).toBeTruthy();
+    expect(fake.callsOf('actes:sign' as never)).toHaveLength(0);
+
+    fireEvent.change(password, { target: { value: 'secret' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Signer' }));
+    await waitFor(() => expect(within(dialog).getByText('Mot de passe du certificat incorrect.')).toBeTruthy());
+    expect(fake.callsOf('actes:sign' as never)).toEqual([{ id: ACT_ID, password: 'secret' }]);
+    // A wrong password is cleared, and never kept in the store.
+    await waitFor(() => expect(password).toHaveProperty('value', ''));
+    expect(JSON.stringify(useActs.getState())).not.toContain('secret');
+    fireEvent.keyDown(dialog, { key: 'Escape' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('closes the dialog and offers to transmit once signed', async () => {
+    const fake = setup('maire', actDetail(), { 'actes:sign': () => actDetail({ signed: true }), 'actes:transmit': () => actDetail({ signed: true, transmit: true, pending: true }) });
+    fireEvent.click(await screen.findByRole('button', { name: "Signer l'acte" }));
+    fireEvent.change(screen.getByLabelText('Mot de passe du certificat'), { target: { value: 'secret' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Signer' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Transmettre à la préfecture' }));
+    await screen.findByText(/En attente d'envoi :/);
+    expect(screen.getAllByText("en attente d'envoi").length).toBeGreaterThan(0);
+    expect(fake.callsOf('actes:transmit' as never)).toEqual([{ id: ACT_ID }]);
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('offers no signing to a secretary, who is told the mayor signs', async () => {
+    setup('secretaire', actDetail());
+    await screen.findByRole('heading', { name: /Acte 2026_045/ });
+    expect(screen.queryByRole('button', { name: "Signer l'acte" })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Transmettre à la préfecture' })).toBeNull();
+    expect(screen.getByText(/Le maire \(ou son délégué\) signe l'acte/)).toBeTruthy();
+  });
+
+  it('shows the timeline, the IDActe and the receipt downloads once acknowledged', async () => {
+    const createObjectURL = vi.fn(() => 'blob:x');
+    Object.assign(URL, { createObjectURL, revokeObjectURL: vi.fn() });
+    const fake = setup(
+      'maire',
+      actDetail({
+        signed: true,
+        transmit: true,
+        status: {
+          state: 'acquitte',
+          idActe: '010-211003876-20261120-2026_045-DE',
+          dateReception: '2026-11-28',
+          timeline: [
+            { at: '2026-11-28T10:05:00Z', state: 'transmis', label: 'Transmis à la préfecture' },
+            { at: '2026-11-28T10:20:00Z', state: 'acquitte', label: 'Accusé de réception reçu', detail: 'ARActe du ministère' },
+          ],
+        },
+      }),
+      { 'actes:bordereau': () => ({ fileName: 'bordereau.pdf', mime: 'application/pdf', content: new Uint8Array([37, 80, 68, 70]) }) },
+    );
+    await screen.findByText('010-211003876-20261120-2026_045-DE');
+    expect(screen.getByText('28/11/2026')).toBeTruthy();
+    const steps = within(screen.getByRole('list', { name: "Étapes de l'acte" })).getAllByRole('listitem');
+    expect(steps.map((s) => s.textContent)).toEqual([expect.stringMatching(/Transmis à la préfecture/), expect.stringMatching(/Accusé de réception reçu — ARActe du ministère/)]);
+    fireEvent.click(screen.getByRole('button', { name: 'Télécharger le bordereau' }));
+    await waitFor(() => expect(createObjectURL).toHaveBeenCalled());
+    expect(fake.callsOf('actes:bordereau' as never)).toEqual([{ id: ACT_ID }]);
+    expect(screen.getByRole('button', { name: "Demander l'annulation" })).toBeTruthy();
+  });
+
+  it('asks confirmation before requesting the cancellation', async () => {
+    const fake = setup('maire', actDetail({ signed: true, transmit: true, status: { state: 'acquitte', idActe: '010-211003876-20261120-2026_045-DE' } }), {
+      'actes:cancel': () => actDetail({ signed: true, transmit: true, status: { state: 'annulation_demandee' } }),
+    });
+    fireEvent.click(await screen.findByRole('button', { name: "Demander l'annulation" }));
+    const dialog = screen.getByRole('alertdialog');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Annuler' }));
+    expect(fake.callsOf('actes:cancel' as never)).toHaveLength(0);
+    fireEvent.click(screen.getByRole('button', { name: "Demander l'annulation" }));
+    fireEvent.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: "Demander l'annulation" }));
+    await waitFor(() => expect(fake.callsOf('actes:cancel' as never)).toEqual([{ id: ACT_ID }]));
+  });
+
+  it('answers a letter of observations with the types allowed for it', async () => {
+    const fake = setup(
+      'maire',
+      actDetail({
+        status: {
+          state: 'acquitte',
+          letters: [{ id: 'L1', type: '4-1', direction: 'recu', label: "Lettre d'observations", date: '2026-11-29', files: [], state: 'recu' }],
+        },
+      }),
+      { 'actes:answer-letter': () => actDetail() },
+    );
+    const letter = await screen.findByRole('region', { name: "Lettre d'observations" });
+    const radios = within(letter).getAllByRole('radio').map((r) => (r as HTMLInputElement).value);
+    expect(radios).toEqual(['4-2', '4-3', '4-4']);
+    fireEvent.click(within(letter).getByLabelText("Répondre à la lettre d'observations"));
+    fireEvent.click(within(letter).getByRole('button', { name: 'Envoyer la réponse' }));
+    expect(within(letter).getByText('Joignez le document de votre réponse (PDF).')).toBeTruthy();
+    fireEvent.change(within(letter).getByLabelText('Document de la réponse'), { target: { files: [new File(['%PDF-1.4'], 'reponse.pdf')] } });
+    fireEvent.click(within(letter).getByRole('button', { name: 'Envoyer la réponse' }));
+    await waitFor(() => expect(fake.callsOf('actes:answer-letter' as never)).toHaveLength(1));
+    expect(fake.callsOf('actes:answer-letter' as never)[0]).toMatchObject({ actId: ACT_ID, letterId: 'L1', type: '4-4', files: [{ fileName: 'reponse.pdf' }] });
+  });
+});
