@@ -269,11 +269,14 @@ describe('after the ARActe', () => {
     await h()['actes:cancel']({ id });
     const piece = new Uint8Array(Buffer.from('%PDF-1.4 pièce complémentaire'));
     await refused(() => h()['actes:answer-letter']({ actId: id, letterId: 'L1', type: '4-2', files: [{ fileName: 'piece.pdf', content: piece }] }), 'invalid_input');
-    await h()['actes:answer-letter']({ actId: id, letterId: 'L1', type: '3-2', files: [{ fileName: 'piece.pdf', content: piece }] });
+    expect((await refused(() => h()['actes:answer-letter']({ actId: id, letterId: 'L1', type: '3-2', files: [{ fileName: 'piece.pdf', content: piece }] }))).message).toBe(
+      'Un accusé de réception ne porte pas de document.',
+    );
+    await h()['actes:answer-letter']({ actId: id, letterId: 'L1', type: '3-4', files: [{ fileName: 'piece.pdf', content: piece }] });
     const commands = sc.outbox.list().filter((q) => q.entry.kind === 'command').map((q) => q.entry);
     expect(commands).toEqual([
       expect.objectContaining({ name: 'actes.cancel', payload: { actId: id } }),
-      expect.objectContaining({ name: 'actes.answer', payload: { actId: id, letterId: 'L1', type: '3-2', files: [{ sha256: sha(piece), fileName: 'piece.pdf', size: piece.byteLength, mime: 'application/pdf' }] } }),
+      expect.objectContaining({ name: 'actes.answer', payload: { actId: id, letterId: 'L1', type: '3-4', files: [{ sha256: sha(piece), fileName: 'piece.pdf', size: piece.byteLength, mime: 'application/pdf' }] } }),
     ]);
   });
 });

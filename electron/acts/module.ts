@@ -46,8 +46,8 @@ const NEEDS_CLASSIFICATION = new Set(['matieres', 'classificationDateVersion']);
 const NO_CLASSIFICATION =
   "La classification de la préfecture n'est pas encore arrivée sur ce poste : connectez-vous au hub et synchronisez avant de préparer un acte.";
 const NOT_ACKNOWLEDGED = "Ce document n'est disponible qu'après l'accusé de réception de la préfecture (ARActe) : cet acte n'en a pas encore reçu.";
-/** Which letters each answer type replies to (first digit of the ACTES message type). */
-const ANSWERABLE = new Set(['2', '3', '4']);
+/** Which answers each letter of the prefecture admits (a 5-1 déféré has none). */
+const ANSWERS_OF: Record<string, string[]> = { '2-1': ['2-2'], '3-1': ['3-2', '3-3', '3-4'], '4-1': ['4-2', '4-3', '4-4'] };
 
 /** The commune's calendar day: decisions are dated in French civil time. */
 function parisDay(d: Date): string {
@@ -388,10 +388,14 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
       const { act } = requireAct(actId);
       const letter = acts.status(actId)?.letters.find((l) => l.id === letterId && l.direction === 'recu');
       if (!letter) throw new GuichetError('not_found', "Ce courrier de la préfecture n'est pas sur ce poste : synchronisez, puis réessayez.", `letter ${letterId} unknown`);
-      if (!ANSWERABLE.has(letter.type[0]) || letter.type[0] !== type[0]) {
+      if (!(ANSWERS_OF[letter.type] ?? []).includes(type)) {
         throw new GuichetError('invalid_input', 'Ce type de réponse ne correspond pas au courrier reçu de la préfecture.', `answer ${type} to ${letter.type}`);
       }
-      if (inputFiles.length === 0) throw new GuichetError('invalid_input', 'Joignez au moins un document à la réponse.', 'answer without file');
+      // Same rules as the hub (hub-server/acts/commands.ts), so the answer is not refused after the sync.
+      const isAcknowledgement = type === '3-2' || type === '4-2';
+      if (isAcknowledgement && inputFiles.length > 0) throw new GuichetError('invalid_input', 'Un accusé de réception ne porte pas de document.', 'AR with files');
+      if (!isAcknowledgement && inputFiles.length === 0) throw new GuichetError('invalid_input', 'Joignez le document de votre réponse.', 'answer without file');
+      if (!isAcknowledgement && type !== '3-4' && inputFiles.length > 1) throw new GuichetError('invalid_input', 'Cette réponse ne porte qu’un seul document.', 'too many files');
       const stored: StoredFile[] = [];
       for (const f of inputFiles) stored.push(await storeInputFile(f.fileName, f.content, sniffFileKind(f.content)));
       db.transaction(() => {
