@@ -4,16 +4,17 @@ import type { DraftProblem } from '../../../shared/acts/draft.js';
 import type { CheckDraftInput } from '../../../shared/acts/ipc.js';
 import { NATURES_ACTE, SIGNATURE_TYPOLOGY, isCodeNatureActe, natureByCode } from '../../../shared/acts/natures.js';
 import { OBJET_MAX_LENGTH } from '../../../shared/acts/rules.js';
-import { messageOf } from '../api/bridge.js';
+import { api, messageOf } from '../api/bridge.js';
 import { useNav } from '../nav/store.js';
 import { ErrorSummary, Field, LiveMessage } from '../ui/Field.js';
-import { actsApi } from './api.js';
 import { DraftFiles, type PickedAnnex, type PickedFile } from './DraftFiles.js';
 import { MatierePicker } from './MatierePicker.js';
 import { SelectField } from './SelectField.js';
 import { useActs } from './store.js';
 
 export const CHECK_DEBOUNCE_MS = 300;
+
+const PLACED = /^(numeroInterne|decisionDate|objet|codeNatureActe|matieres|act|act\.typology|annexes(\.\d+(\.typology)?)?)$/;
 
 /** Field names of DraftProblem → labels of the error summary. */
 const LABELS: Record<string, string> = {
@@ -25,6 +26,8 @@ const LABELS: Record<string, string> = {
   act: "Fichier de l'acte",
   'act.typology': "Type de document de l'acte",
   annexes: 'Annexes',
+  classification: 'Classification',
+  classificationDateVersion: 'Classification',
 };
 
 /** The commune's local date (the rule is "not in the future" for the person at the counter). */
@@ -94,7 +97,7 @@ export function ActForm() {
   async function check(): Promise<DraftProblem[] | null> {
     const mine = ++seq.current;
     try {
-      const found = await actsApi().invoke('actes:check-draft', input);
+      const found = await api().invoke('actes:check-draft', input);
       const all = act ? found : [...found.filter((p) => p.field !== 'act'), { field: 'act', message: "Joignez le fichier de l'acte (PDF)." }];
       if (mine === seq.current) {
         setProblems(all);
@@ -153,6 +156,8 @@ export function ActForm() {
     summaryLabels[`annexes.${i}.typology`] = `Type de l'annexe « ${a.file.name} »`;
   });
   const numeroError = problem('numeroInterne');
+  // Problems that belong to no field of the form (no classification on this PC, an outdated one…).
+  const general = problems.filter((p) => !PLACED.test(p.field));
 
   return (
     <main id="contenu" tabIndex={-1}>
@@ -164,6 +169,12 @@ export function ActForm() {
         <p className="alert alert-warning">
           La classification de la préfecture n'est pas encore arrivée sur ce poste. Vérifiez que le poste est en ligne et cliquez sur « Synchroniser maintenant », puis revenez sur cette page.
         </p>
+      ) : general.length > 0 ? (
+        <div className="alert alert-warning">
+          {general.map((p) => (
+            <p key={p.field}>{p.message}</p>
+          ))}
+        </div>
       ) : null}
       <form onSubmit={submit} noValidate className="narrow-form">
         <fieldset>

@@ -3,7 +3,6 @@ import type { Classification } from '../../../shared/acts/classification.js';
 import type { ActDetail, ActSummary, ActsChannels, ActsEvents, CertificateInfo, CreateActInput, FileContent } from '../../../shared/acts/ipc.js';
 import type { ActState } from '../../../shared/acts/records.js';
 import { api, messageOf } from '../api/bridge.js';
-import { actsApi } from './api.js';
 
 export const ACTS_PAGE = 50;
 
@@ -83,7 +82,7 @@ export const useActs = create<ActsStore>((set, get) => {
         const open = get().detail;
         if (open) void get().open(open.act.id);
       });
-      const offProgress = actsApi().on('actes:upload-progress', (p) => set({ progress: { ...get().progress, [p.sha256]: p } }));
+      const offProgress = api().on('actes:upload-progress', (p) => set({ progress: { ...get().progress, [p.sha256]: p } }));
       return () => {
         offSync();
         offProgress();
@@ -93,7 +92,7 @@ export const useActs = create<ActsStore>((set, get) => {
       const changed = filter !== get().filter;
       set({ loading: true, filter, offset: changed ? 0 : get().offset });
       try {
-        const items = await actsApi().invoke('actes:list', { state: filter });
+        const items = await api().invoke('actes:list', { state: filter });
         // Keep the page in range when the list shrank.
         const offset = get().offset >= items.length ? Math.max(0, Math.floor((items.length - 1) / ACTS_PAGE) * ACTS_PAGE) : get().offset;
         set({ items, offset, loading: false });
@@ -104,14 +103,14 @@ export const useActs = create<ActsStore>((set, get) => {
     setOffset: (offset) => set({ offset }),
     async loadClassification() {
       try {
-        set({ classification: await actsApi().invoke('actes:classification', null), classificationLoaded: true });
+        set({ classification: await api().invoke('actes:classification', null), classificationLoaded: true });
       } catch (e) {
         set({ error: messageOf(e), classificationLoaded: true });
       }
     },
     async loadCertificate() {
       try {
-        set({ certificate: await actsApi().invoke('actes:certificate', null) });
+        set({ certificate: await api().invoke('actes:certificate', null) });
       } catch (e) {
         set({ error: messageOf(e) });
       }
@@ -119,7 +118,7 @@ export const useActs = create<ActsStore>((set, get) => {
     async open(id) {
       if (get().detail?.act.id !== id) set({ detail: null, progress: {} });
       try {
-        set({ detail: await actsApi().invoke('actes:get', { id }) });
+        set({ detail: await api().invoke('actes:get', { id }) });
       } catch (e) {
         set({ error: messageOf(e) });
       }
@@ -127,7 +126,7 @@ export const useActs = create<ActsStore>((set, get) => {
     async create(input) {
       set({ busy: 'create', error: null, notice: null });
       try {
-        const detail = await actsApi().invoke('actes:create', input);
+        const detail = await api().invoke('actes:create', input);
         set({ busy: null, detail, notice: 'Brouillon enregistré sur ce poste.' });
         void get().load();
         return detail;
@@ -140,7 +139,7 @@ export const useActs = create<ActsStore>((set, get) => {
       set({ busy: 'certificate', error: null, notice: null });
       try {
         // The password goes straight to the core and is not kept here.
-        const certificate = await actsApi().invoke('actes:import-certificate', { ...file, password });
+        const certificate = await api().invoke('actes:import-certificate', { ...file, password });
         set({ certificate, busy: null, notice: 'Certificat importé sur ce poste.' });
         return true;
       } catch (e) {
@@ -148,15 +147,15 @@ export const useActs = create<ActsStore>((set, get) => {
         return false;
       }
     },
-    sign: (id, password) => act('sign', () => actsApi().invoke('actes:sign', { id, password }), 'Acte signé. Vous pouvez le transmettre à la préfecture.'),
+    sign: (id, password) => act('sign', () => api().invoke('actes:sign', { id, password }), 'Acte signé. Vous pouvez le transmettre à la préfecture.'),
     transmit: (id) =>
-      act('transmit', () => actsApi().invoke('actes:transmit', { id }), 'Transmission demandée. L’acte part vers la préfecture dès que le poste est relié au serveur.'),
-    cancel: (id) => act('cancel', () => actsApi().invoke('actes:cancel', { id }), 'Demande d’annulation enregistrée.'),
-    answerLetter: (input) => act('answer', () => actsApi().invoke('actes:answer-letter', input), 'Réponse enregistrée ; elle part vers la préfecture à la prochaine synchronisation.'),
+      act('transmit', () => api().invoke('actes:transmit', { id }), 'Transmission demandée. L’acte part vers la préfecture dès que le poste est relié au serveur.'),
+    cancel: (id) => act('cancel', () => api().invoke('actes:cancel', { id }), 'Demande d’annulation enregistrée.'),
+    answerLetter: (input) => act('answer', () => api().invoke('actes:answer-letter', input), 'Réponse enregistrée ; elle part vers la préfecture à la prochaine synchronisation.'),
     async fetchFile(what, id) {
       set({ error: null });
       try {
-        return await actsApi().invoke(what === 'bordereau' ? 'actes:bordereau' : 'actes:stamped-copy', { id });
+        return await api().invoke(what === 'bordereau' ? 'actes:bordereau' : 'actes:stamped-copy', { id });
       } catch (e) {
         set({ error: messageOf(e) });
         return null;
@@ -165,7 +164,7 @@ export const useActs = create<ActsStore>((set, get) => {
     async fetchStored(sha256) {
       set({ error: null });
       try {
-        return await actsApi().invoke('actes:file', { sha256 });
+        return await api().invoke('actes:file', { sha256 });
       } catch (e) {
         set({ error: messageOf(e) });
         return null;
