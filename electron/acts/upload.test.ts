@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { setClassification } from '../../hub-server/acts/classification.js';
+import { createTestHub, TEST_PASSWORD, type TestHub } from '../../hub-server/test-support.js';
+import { startFlakyProxy, type FlakyProxy } from '../../test/sync/flaky-proxy.js';
+import { call, openCore } from '../../test/sync/core-harness.js';
+import type { ClientCore } from '../core/client-core.js';
+import { CLASSIFICATION, deliberationPdf, draftInput } from './test-fixtures.js';
+
+/**
+ * Files of an act travel to a real hub (loopback, through a proxy that cuts the line on
+ * demand) before the outbox is pushed: resumable, never sent twice, never after the record.
+ */
+let hub: TestHub;
+let proxy: FlakyProxy;
+let dir: string;
+let pdf: Uint8Array;
+const INSEE = '27229';
+const cores: ClientCore[] = [];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'guichet-acts-upload-'));
+  pdf = await deliberationPdf(dir);
+  hub = await createTestHub('sqlite');
+  proxy = await startFlakyProxy(await hub.listen());
+  await hub.seedCommune({ insee: INSEE, services: ['actes'] });
+  await setClassification(hub.db, CLASSIFICATION);
+});
+afterAll(async () => {
+  for (const c of cores) await c.close();
+  await proxy.close();
+  await hub.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function pc(username: 'maire' | 'secretaire', deviceName: string): Promise<ClientCore> {
+  const core = await openCore(undefined, deviceName);
+  cores.push(core);
+  await call(core, 'session:login', { hubUrl: proxy.url, insee: INSEE, username, password: TEST_PASSWORD, deviceName });
+  const state = await call(core, 'sync:now', null);
+  expect(state.lastError).toBeNull();
+  expect((await call(core, 'actes:classification', null))?.dateClassification).toBe(CLASSIFICATION.dateClassification);
+  return core;
+}
+
+/** A scanned plan: PNG signature then incompressible bytes. */
+function scan(bytes: number): Uint8Array {
+  const b = randomBytes(bytes);
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(b);
+  return new Uint8Array(b);
+}
+
+describe('act files to the hub', () => {
+  it('resume after a cut from the hub offset, before the push, and are never sent twice', async () => {
+    const a = await pc('secretaire', 'PC accueil');
+    const plan = scan(3 * 1024 * 1024 + 12345);
+    const progress: Array<{ sent: number; total: number }> = [];
+    a.on('actes:upload-progress', (p) => progress.push({ sent: p.sent, total: p.total }));
+    const created = await call(a, 'actes:create', draftInput(pdf, { numeroInterne: 'UP_1', annexes: [{ fileName: 'plan.png', content: plan, typology: '22_PN' }] }));
+    const planSha = created.act.annexFiles[0].sha256;
+
+    // The line drops right after the hub stored the 2nd MB of the plan.
+    let patches = 0;
+    proxy.dropResponses(1, (method, path) => method === 'PATCH' && path.endsWith(planSha) && ++patches === 2);
+    const start = proxy.requests.length;
+    const cut = await call(a, 'sync:now', null);
+    expect(cut.lastError?.code).toBe('offline');
+    expect(cut.pending).toBe(1);
+    const first = proxy.requests.slice(start);
+    expect(first.some((r) => r.path.endsWith('/sync/push'))).toBe(false); // no record before its files
+
+    const resumeAt = proxy.requests.length;
+    const ok = await call(a, 'sync:now', null);
+    expect(ok.lastError).toBeNull();
+    expect(ok.pending).toBe(0);
+    const second = proxy.requests.slice(resumeAt);
+    const planPatches = second.filter((r) => r.method === 'PATCH' && r.path.endsWith(planSha));
+    // Resumed at 2 MB: what the hub held, not from zero.
+    expect(planPatches[0].headers['upload-offset']).toBe(String(2 * 1024 * 1024));
+    const pushAt = second.findIndex((r) => r.path.endsWith('/sync/push'));
+    expect(pushAt).toBeGreaterThan(second.findLastIndex((r) => r.method === 'PATCH'));
+    // Every byte of the plan crossed the line once.
+    const planBytes = proxy.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith(planSha)).reduce((n, r) => n + r.bytes, 0);
+    expect(planBytes).toBe(plan.byteLength);
+    expect(progress.at(-1)).toEqual({ sent: plan.byteLength, total: plan.byteLength });
+    const detail = await call(a, 'actes:get', { id: created.act.id });
+    expect(detail.pending).toBe(false);
+    expect(detail.uploads.every((u) => u.uploaded === u.size)).toBe(true);
+
+    // Another PC drafting with the same scan: the hub holds it whole, nothing is sent again.
+    const b = await pc('maire', 'PC maire');
+    expect((await call(b, 'actes:list', { state: null })).map((x) => x.numeroInterne)).toEqual(['UP_1']);
+    const fromHub = await call(b, 'actes:file', { sha256: planSha });
+    expect(Buffer.from(fromHub.content).equals(Buffer.from(plan))).toBe(true);
+    const other = await call(b, 'actes:create', draftInput(pdf, { numeroInterne: 'UP_2', annexes: [{ fileName: 'plan.png', content: plan, typology: '22_PN' }] }));
+    expect(other.act.annexFiles[0].sha256).toBe(planSha);
+    const before = proxy.requests.length;
+    expect((await call(b, 'sync:now', null)).lastError).toBeNull();
+    expect(proxy.requests.slice(before).filter((r) => r.method === 'PATCH')).toEqual([]);
+  });
+});
