@@ -14,6 +14,7 @@ import { dialectOf } from './db/dialect.js';
 import type { HubDatabase } from './db/schema.js';
 import { createHubLogger } from './log.js';
 import { registerSyncRoutes } from './sync/routes.js';
+import { registerActsRoutes } from './acts/routes.js';
 import { registerUpdateRoutes } from './updates/routes.js';
 
 export const HUB_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -118,6 +119,7 @@ export async function buildHub(options: BuildHubOptions): Promise<FastifyInstanc
 
   await registerAccountsRoutes(app, { db, rateLimit: options.rateLimit });
   await registerSyncRoutes(app, { db });
+  await registerActsRoutes(app, { db });
   if (options.updatesDir) registerUpdateRoutes(app, { dir: options.updatesDir });
 
   return app;

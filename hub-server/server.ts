@@ -8,6 +8,7 @@ import type { LoginRateLimit } from './accounts/routes.js';
 import { isPostgresUrl, openHubDb } from './db/open.js';
 import type { HubDatabase } from './db/schema.js';
 import { createHubLogger } from './log.js';
+import { startActesService, type ActesConfig, type ActesService } from './acts/service.js';
 
 export interface StartHubOptions {
   port: number;
@@ -18,6 +19,8 @@ export interface StartHubOptions {
   log?: Logger;
   rateLimit?: LoginRateLimit;
   updatesDir?: string;
+  /** Run the hub as tiers de télétransmission (forwarding worker + ACTES mailbox). */
+  actes?: ActesConfig;
   /** Close cleanly on SIGINT/SIGTERM (the CLI sets this; tests don't). */
   handleSignals?: boolean;
 }
@@ -26,6 +29,7 @@ export interface RunningHub {
   url: string;
   app: FastifyInstance;
   db: Kysely<HubDatabase>;
+  actes: ActesService | null;
   close(): Promise<void>;
 }
 
@@ -39,12 +43,15 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
   const usePg = isPostgresUrl(options.dbUrl);
   if (!usePg) mkdirSync(options.dataDir, { recursive: true });
   const db = await openHubDb(usePg ? { url: options.dbUrl } : { file: hubSqliteFile(options.dataDir) });
-  let app: FastifyInstance;
+  let app: FastifyInstance | undefined;
   let url: string;
+  let actes: ActesService | null = null;
   try {
     app = await buildHub({ db, log, rateLimit: options.rateLimit, updatesDir: options.updatesDir });
     url = await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
+    if (options.actes) actes = await startActesService(db, options.actes, log);
   } catch (err) {
+    await app?.close();
     await db.destroy();
     throw err;
   }
@@ -61,7 +68,8 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       }
-      await app.close();
+      await actes?.close();
+      await app!.close();
       await db.destroy();
     })());
   if (options.handleSignals) {
@@ -69,5 +77,5 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
     process.once('SIGTERM', onSignal);
   }
   log.info({ url, db: usePg ? 'postgres' : 'sqlite' }, 'hub listening');
-  return { url, app, db, close };
+  return { url, app, db, actes, close };
 }

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
 import { demandSchema } from '../../shared/electoral/types.js';
+import { actRecordSchema } from '../../shared/acts/records.js';
 import { GuichetError } from '../../shared/errors.js';
 import { COLLECTIONS, type CollectionName, type Mutation, type PushResult, type SyncRecord } from '../../shared/sync/protocol.js';
 import type { AuthContext } from '../accounts/auth-context.js';
@@ -13,6 +14,7 @@ import { ensureCommuneSync, lockCommune, readAllRecords, readRecord, toSyncRecor
 /** Schema of what clients may upsert, per client-writable collection. */
 const CLIENT_SCHEMAS: Partial<Record<CollectionName, z.ZodType>> = {
   'electoral.demands': demandSchema,
+  'actes.acts': actRecordSchema,
 };
 
 /** What the user reads when their change was based on an outdated version. */

@@ -36,6 +36,19 @@ export function closeEndpoint(endpoint: MinistryEndpoint): void {
   agents.delete(endpoint);
 }
 
+/**
+ * A POST that did not end in success. `maybeDelivered`: the whole body left
+ * the hub but no answer came back (timeout, reset), so the platform may hold
+ * the archive; false when the connection failed before the body was sent or
+ * when the platform answered with an error status. `status` is the HTTP code
+ * when there was one.
+ */
+export class PostArchiveError extends GuichetError {
+  constructor(message: string, detail: string, readonly maybeDelivered: boolean, readonly status: number | null) {
+    super('hub_unavailable', message, detail);
+  }
+}
+
 export async function postArchive(endpoint: MinistryEndpoint, archiveName: string, archive: Buffer): Promise<void> {
   const boundary = `----guichet${randomBytes(12).toString('hex')}`;
   const head = Buffer.from(
@@ -43,6 +56,7 @@ export async function postArchive(endpoint: MinistryEndpoint, archiveName: strin
   );
   const body = Buffer.concat([head, archive, Buffer.from(`\r\n--${boundary}--\r\n`)]);
   const url = new URL(endpoint.url);
+  let bodySent = false;
   const status = await new Promise<{ code: number; text: string }>((resolve, reject) => {
     const req = https.request(
       url,
@@ -53,10 +67,11 @@ export async function postArchive(endpoint: MinistryEndpoint, archiveName: strin
         res.on('end', () => resolve({ code: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8').slice(0, 500) }));
       },
     );
+    req.on('finish', () => (bodySent = true));
     req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', (err) => reject(new GuichetError('hub_unavailable', 'La plateforme @CTES du ministère est injoignable ; la transmission sera retentée.', err.message)));
+    req.on('error', (err) => reject(new PostArchiveError('La plateforme @CTES du ministère est injoignable ; la transmission sera retentée.', err.message, bodySent, null)));
     req.end(body);
   });
   const ok = endpoint.legacyProtocol ? status.code === 200 : status.code === 201;
-  if (!ok) throw new GuichetError('hub_unavailable', 'La plateforme @CTES a refusé l\'archive ; la transmission sera retentée.', `HTTP ${status.code}: ${status.text}`);
+  if (!ok) throw new PostArchiveError('La plateforme @CTES a refusé l\'archive ; la transmission sera retentée.', `HTTP ${status.code}: ${status.text}`, false, status.code);
 }

@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { ActDraft } from '../../shared/acts/draft.js';
+import { checkActDraft } from '../../shared/acts/draft.js';
+import { sniffFileKind } from '../../shared/acts/file-kinds.js';
+import { buildIdActe } from '../../shared/acts/id-acte.js';
+import { isCodeNatureActe } from '../../shared/acts/natures.js';
+import { actRecordSchema, storedFileSchema, type ActLetter, type ActRecord, type ActStatusRecord, type StoredFile } from '../../shared/acts/records.js';
+import { GuichetError } from '../../shared/errors.js';
+import { nowIso } from '../db/dialect.js';
+import type { CommandContext, CommandOutcome, CommandSpec } from '../sync/commands.js';
+import { registerCommand } from '../sync/commands.js';
+import { readRecord } from '../sync/store.js';
+import type { AnswerCode } from './actes-format/build-answers.js';
+import { currentClassification } from './classification.js';
+import { communeIdentity } from './commune-identity.js';
+import { fileChunks, fileState } from './files/store.js';
+import { enqueueTransmission } from './queue.js';
+import { emptyStatus, readStatus, withState } from './status.js';
+
+/**
+ * Commands of the legality-control service, pushed by clients like any
+ * mutation and applied in the push's transaction (commune locked): the
+ * status change and the queued transmission land together or not at all.
+ */
+export const ACTES_TRANSMIT_COMMAND = 'actes.transmit';
+export const ACTES_CANCEL_COMMAND = 'actes.cancel';
+export const ACTES_ANSWER_COMMAND = 'actes.answer';
+
+const actIdSchema = z.object({ actId: z.string().uuid() });
+export const answerPayloadSchema = z.object({
+  actId: z.string().uuid(),
+  letterId: z.string().min(1).max(100),
+  type: z.enum(['2-2', '3-2', '3-3', '3-4', '4-2', '4-3', '4-4']),
+  files: z.array(storedFileSchema).max(20),
+});
+
+/** Which answers a letter of the prefecture admits. */
+const ANSWERS_OF: Record<string, AnswerCode[]> = { '2-1': ['2-2'], '3-1': ['3-2', '3-3', '3-4'], '4-1': ['4-2', '4-3', '4-4'] };
+const ANSWER_LABELS: Record<AnswerCode, string> = {
+  '2-2': 'Réponse au courrier simple',
+  '3-2': 'Accusé de réception de la demande de pièces',
+  '3-3': 'Refus de transmettre les pièces',
+  '3-4': 'Pièces complémentaires',
+  '4-2': 'Accusé de réception de la lettre d’observations',
+  '4-3': 'Rejet de la lettre d’observations',
+  '4-4': 'Réponse à la lettre d’observations',
+};
+
+/** The commune's calendar date: a decision taken today in France is not "in the future". */
+export function parisToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+
+function refuse(message: string, detail: string, code: GuichetError['code'] = 'invalid_input'): never {
+  throw new GuichetError(code, message, detail);
+}
+
+async function readAct(ctx: CommandContext, actId: string): Promise<ActRecord> {
+  const stored = await readRecord(ctx.trx, ctx.communeId, 'actes.acts', actId);
+  if (!stored || stored.deleted || !stored.json) refuse("Cet acte n'est pas (encore) sur le hub : attendez la fin de la synchronisation puis réessayez.", `act ${actId} not found`, 'not_found');
+  const parsed = actRecordSchema.safeParse(JSON.parse(stored.json));
+  if (!parsed.success) refuse("Les informations de cet acte sont incomplètes ; rouvrez-le pour les corriger.", `act ${actId} record invalid`);
+  return parsed.data;
+}
+
+/** Every file is complete on the hub; answers the kind sniffed from its first bytes. */
+async function checkFilesOnHub(ctx: CommandContext, files: StoredFile[]): Promise<Array<{ kind: ReturnType<typeof sniffFileKind>; size: number }>> {
+  const out: Array<{ kind: ReturnType<typeof sniffFileKind>; size: number }> = [];
+  for (const f of files) {
+    const state = await fileState(ctx.trx, ctx.communeId, f.sha256);
+    if (!state?.complete) refuse(`Le fichier « ${f.fileName} » n'est pas encore arrivé en entier sur le hub : la transmission sera possible dès la fin de l'envoi.`, `file ${f.sha256} incomplete`, 'conflict');
+    let head: Uint8Array = new Uint8Array(0);
+    for await (const piece of fileChunks(ctx.trx, ctx.communeId, f.sha256)) {
+      head = piece.subarray(0, 64);
+      break;
+    }
+    out.push({ kind: sniffFileKind(head), size: state.size });
+  }
+  return out;
+}
+
+async function applyTransmit(ctx: CommandContext, { actId }: z.infer<typeof actIdSchema>): Promise<CommandOutcome> {
+  const act = await readAct(ctx, actId);
+  const status = await readStatus(ctx.trx, ctx.communeId, actId);
+  if (status && status.state !== 'erreur') refuse('Cet acte a déjà été transmis.', `act ${actId} state ${status.state}`, 'conflict');
+  if (!act.signature) refuse("L'acte doit être signé avant d'être transmis à la préfecture.", 'unsigned');
+  if (!act.actFile) refuse("Le document de l'acte manque.", 'no act file');
+  if (act.annexFiles.length !== act.draft.annexes.length) refuse("Le nombre d'annexes ne correspond pas au formulaire de l'acte.", 'annex count');
+  const [actKind, ...annexKinds] = await checkFilesOnHub(ctx, [act.actFile, ...act.annexFiles]);
+
+  const draft: ActDraft = {
+    ...act.draft,
+    act: { ...act.draft.act, kind: actKind.kind, size: actKind.size },
+    annexes: act.draft.annexes.map((a, i) => ({ ...a, kind: annexKinds[i].kind, size: annexKinds[i].size })),
+  };
+  const problems = checkActDraft(draft, { today: parisToday(), classification: await currentClassification(ctx.trx) });
+  if (problems.length) refuse(problems[0].message, problems.map((p) => p.field).join(', '));
+
+  // NumeroInterne is unique per collectivité: among the live acts of the commune, and forever once transmitted.
+  const numero = draft.numeroInterne;
+  for (const other of await ctx.readAll('actes.acts')) {
+    if (other.id === actId || other.deleted || !other.json) continue;
+    if ((JSON.parse(other.json) as { draft?: { numeroInterne?: string } }).draft?.numeroInterne === numero) {
+      refuse(`Le numéro « ${numero} » est déjà utilisé par un autre acte de la commune : chaque acte doit avoir son propre numéro.`, 'duplicate NumeroInterne (draft)', 'conflict');
+    }
+  }
+  await ctx.trx
+    .insertInto('actes_numeros')
+    .values({ commune_id: ctx.communeId, numero_interne: numero, act_id: actId, created_at: nowIso() })
+    .onConflict((oc) => oc.columns(['commune_id', 'numero_interne']).doNothing())
+    .execute();
+  const owner = await ctx.trx.selectFrom('actes_numeros').select('act_id').where('commune_id', '=', ctx.communeId).where('numero_interne', '=', numero).executeTakeFirstOrThrow();
+  if (owner.act_id !== actId) refuse(`Le numéro « ${numero} » a déjà été transmis pour un autre acte de la commune : chaque acte doit avoir son propre numéro.`, 'duplicate NumeroInterne (transmitted)', 'conflict');
+
+  const commune = await communeIdentity(ctx.trx, ctx.communeId);
+  const idActe = isCodeNatureActe(draft.codeNatureActe) ? buildIdActe({ ...commune, decisionDate: draft.decisionDate, numeroInterne: numero, codeNatureActe: draft.codeNatureActe }) : null;
+  const next = withState({ ...(status ?? emptyStatus(actId)), error: null, idActe: null, dateReception: null, archiveName: null }, 'en_attente');
+  const version = await ctx.writeRecord('actes.status', actId, next);
+  await enqueueTransmission(ctx.trx, { communeId: ctx.communeId, actId, payload: { kind: 'acte' }, idActe });
+  return { versions: [{ collection: 'actes.status', id: actId, version }], summary: { queued: 1 } };
+}
+
+async function requireAcknowledged(ctx: CommandContext, actId: string): Promise<ActStatusRecord & { idActe: string }> {
+  const status = await readStatus(ctx.trx, ctx.communeId, actId);
+  if (!status) refuse("Cet acte n'a pas été transmis à la préfecture.", `act ${actId} has no status`, 'not_found');
+  if (status.state !== 'acquitte' || !status.idActe) refuse("Seul un acte dont la préfecture a accusé réception peut faire l'objet de cette démarche.", `act ${actId} state ${status.state}`, 'conflict');
+  return status as ActStatusRecord & { idActe: string };
+}
+
+async function applyCancel(ctx: CommandContext, { actId }: z.infer<typeof actIdSchema>): Promise<CommandOutcome> {
+  const status = await requireAcknowledged(ctx, actId);
+  const version = await ctx.writeRecord('actes.status', actId, withState(status, 'annulation_demandee'));
+  await enqueueTransmission(ctx.trx, { communeId: ctx.communeId, actId, payload: { kind: 'annulation', idActe: status.idActe }, idActe: status.idActe });
+  return { versions: [{ collection: 'actes.status', id: actId, version }], summary: { queued: 1 } };
+}
+
+async function applyAnswer(ctx: CommandContext, p: z.infer<typeof answerPayloadSchema>): Promise<CommandOutcome> {
+  const status = await readStatus(ctx.trx, ctx.communeId, p.actId);
+  if (!status?.idActe) refuse("Cet acte n'a pas été transmis à la préfecture.", `act ${p.actId} has no IDActe`, 'not_found');
+  const letter = status.letters.find((l) => l.id === p.letterId && l.direction === 'recu');
+  if (!letter) refuse("Ce courrier de la préfecture est introuvable.", `letter ${p.letterId} not found`, 'not_found');
+  if (!(ANSWERS_OF[letter.type] ?? []).includes(p.type)) refuse('Ce type de réponse ne correspond pas au courrier de la préfecture.', `answer ${p.type} to ${letter.type}`);
+  if (status.letters.some((l) => l.direction === 'envoye' && l.id.endsWith(`:${p.letterId}:${p.type}`) && l.state !== 'erreur')) refuse('Cette réponse a déjà été envoyée.', 'duplicate answer', 'conflict');
+  const isAr = p.type === '3-2' || p.type === '4-2';
+  if (isAr && p.files.length > 0) refuse('Un accusé de réception ne porte pas de document.', 'AR with files');
+  if (!isAr && p.files.length === 0) refuse('Joignez le document de votre réponse.', 'answer without file');
+  if (!isAr && p.type !== '3-4' && p.files.length > 1) refuse('Cette réponse ne porte qu’un seul document.', 'too many files');
+  await checkFilesOnHub(ctx, p.files);
+  const act = await readAct(ctx, p.actId);
+  const answerId = `${randomUUID()}:${p.letterId}:${p.type}`;
+  const answer: ActLetter = { id: answerId, type: p.type, direction: 'envoye', label: ANSWER_LABELS[p.type], date: parisToday(), files: p.files, state: 'en_attente' };
+  const version = await ctx.writeRecord('actes.status', p.actId, { ...status, letters: [...status.letters, answer] });
+  await enqueueTransmission(ctx.trx, {
+    communeId: ctx.communeId,
+    actId: p.actId,
+    payload: { kind: 'answer', idActe: status.idActe, answerId, letterId: p.letterId, code: p.type, dateCourrierPref: letter.date, files: p.files, typology: act.draft.act.typology },
+    idActe: status.idActe,
+  });
+  return { versions: [{ collection: 'actes.status', id: p.actId, version }], summary: { queued: 1 } };
+}
+
+export const actesTransmitCommand: CommandSpec<z.infer<typeof actIdSchema>> = { name: ACTES_TRANSMIT_COMMAND, service: 'actes', permission: 'actes.transmit', payloadSchema: actIdSchema, apply: applyTransmit };
+export const actesCancelCommand: CommandSpec<z.infer<typeof actIdSchema>> = { name: ACTES_CANCEL_COMMAND, service: 'actes', permission: 'actes.transmit', payloadSchema: actIdSchema, apply: applyCancel };
+export const actesAnswerCommand: CommandSpec<z.infer<typeof answerPayloadSchema>> = { name: ACTES_ANSWER_COMMAND, service: 'actes', permission: 'actes.transmit', payloadSchema: answerPayloadSchema, apply: applyAnswer };
+
+export function registerActesCommands(): void {
+  registerCommand(actesTransmitCommand);
+  registerCommand(actesCancelCommand);
+  registerCommand(actesAnswerCommand);
+}

@@ -1,0 +1,131 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Readable } from 'node:stream';
+import type { Permission } from '../../../shared/accounts/roles.js';
+import { HUB_ROUTES } from '../../../shared/api/hub.js';
+import { GuichetError, type ErrorBody } from '../../../shared/errors.js';
+import type { AuthContext } from '../../accounts/auth-context.js';
+import { assertPermission, assertService, requireAuth } from '../../accounts/auth.js';
+import type { HubDatabase } from '../../db/schema.js';
+import { appendToFile, fileChunks, fileState, HashMismatch, MAX_FILE_BYTES, OffsetMismatch, SHA256_HEX } from './store.js';
+
+/**
+ * Resumable, content-addressed upload (tus-like headers): HEAD tells how many
+ * bytes the hub holds, PATCH appends at that offset. The body is written in
+ * pieces as it arrives, so a connection cut mid-chunk keeps what got through
+ * and the client resumes from the next HEAD.
+ */
+const UPLOAD_CONTENT_TYPE = 'application/offset+octet-stream';
+/** Bytes buffered before each database append (one row per piece). */
+const PIECE_BYTES = 1024 * 1024;
+
+function callerFor(request: FastifyRequest, permission: Permission): AuthContext {
+  const auth = requireAuth(request);
+  assertService(auth, 'actes');
+  assertPermission(auth, permission);
+  return auth;
+}
+
+function shaParam(request: FastifyRequest): string {
+  const sha = String((request.params as { sha256?: string }).sha256 ?? '').toLowerCase();
+  if (!SHA256_HEX.test(sha)) throw new GuichetError('not_found', "Ce fichier n'existe pas sur le hub.", 'not a sha256');
+  return sha;
+}
+
+function intHeader(request: FastifyRequest, name: string): number | null {
+  const v = request.headers[name];
+  if (typeof v !== 'string' || !/^\d{1,15}$/.test(v)) return null;
+  return Number(v);
+}
+
+function sendError(reply: FastifyReply, status: number, body: ErrorBody): FastifyReply {
+  return reply.code(status).send(body);
+}
+
+export function registerFileRoutes(app: FastifyInstance, db: Kysely<HubDatabase>): void {
+  // The raw stream is handed to the route, which writes it piece by piece.
+  app.addContentTypeParser(UPLOAD_CONTENT_TYPE, (_request, payload, done) => done(null, payload));
+
+  app.head(HUB_ROUTES.fileStatus.path, async (request, reply) => {
+    const auth = callerFor(request, 'actes.read');
+    const state = await fileState(db, auth.communeId, shaParam(request));
+    reply.header('upload-offset', String(state ? state.received : 0));
+    if (state) reply.header('upload-length', String(state.size));
+    reply.header('cache-control', 'no-store');
+    return reply.code(200).send();
+  });
+
+  app.patch(HUB_ROUTES.fileUpload.path, async (request, reply) => {
+    const auth = callerFor(request, 'actes.draft');
+    const sha = shaParam(request);
+    const offset = intHeader(request, 'upload-offset');
+    const total = intHeader(request, 'upload-length');
+    if (offset === null || total === null || offset > total) {
+      throw new GuichetError('bad_request', 'Le transfert du fichier est mal formé. Mettez Guichet à jour si cela se reproduit.', 'upload-offset / upload-length missing or invalid');
+    }
+    if (total > MAX_FILE_BYTES) {
+      return sendError(reply, 413, { code: 'invalid_input', message: 'Ce fichier dépasse 150 Mo, la taille maximale acceptée par la préfecture.', detail: `upload-length ${total}` });
+    }
+    const before = await fileState(db, auth.communeId, sha);
+    if (before?.complete) return reply.code(204).header('upload-offset', String(before.size)).send();
+    if ((before?.received ?? 0) !== offset) {
+      return sendError(reply.header('upload-offset', String(before?.received ?? 0)), 409, new OffsetMismatch(before?.received ?? 0).toBody());
+    }
+    if (!request.headers['content-type']?.startsWith(UPLOAD_CONTENT_TYPE) && total > offset) {
+      throw new GuichetError('bad_request', 'Le transfert du fichier est mal formé.', `content-type must be ${UPLOAD_CONTENT_TYPE}`);
+    }
+    const body = request.body as Readable | undefined;
+    let position = offset;
+    let pending: Buffer[] = [];
+    let pendingBytes = 0;
+    const flush = async () => {
+      if (pendingBytes === 0 && total !== 0) return null;
+      const data = Buffer.concat(pending);
+      pending = [];
+      pendingBytes = 0;
+      const state = await appendToFile(db, auth.communeId, sha, position, total, data);
+      position = state.received;
+      return state;
+    };
+    try {
+      let cut = false;
+      if (body && typeof (body as Readable)[Symbol.asyncIterator] === 'function') {
+        try {
+          for await (const chunk of body as AsyncIterable<Buffer>) {
+            if (position + pendingBytes + chunk.length > total) {
+              throw new GuichetError('bad_request', 'Le fichier envoyé est plus long que la taille annoncée.', 'body exceeds upload-length');
+            }
+            pending.push(chunk);
+            pendingBytes += chunk.length;
+            if (pendingBytes >= PIECE_BYTES) await flush();
+          }
+        } catch (err) {
+          if (err instanceof GuichetError) throw err;
+          cut = true; // client went away: keep what arrived
+        }
+      }
+      const state = await flush();
+      if (cut) {
+        request.log.info({ communeId: auth.communeId, received: position, total }, 'upload cut, partial kept');
+        return reply.code(400).send({ code: 'bad_request', message: 'Transfert interrompu.', detail: 'connection cut' });
+      }
+      const done = state ?? (await fileState(db, auth.communeId, sha));
+      return reply.code(204).header('upload-offset', String(done?.received ?? position)).send();
+    } catch (err) {
+      if (err instanceof HashMismatch) return sendError(reply.header('upload-offset', '0'), 422, err.toBody());
+      if (err instanceof OffsetMismatch) return sendError(reply.header('upload-offset', String(err.current)), 409, err.toBody());
+      throw err;
+    }
+  });
+
+  app.get(HUB_ROUTES.fileDownload.path, async (request, reply) => {
+    const auth = callerFor(request, 'actes.read');
+    const sha = shaParam(request);
+    const state = await fileState(db, auth.communeId, sha);
+    // Another commune's file answers exactly like an unknown one.
+    if (!state?.complete) throw new GuichetError('not_found', "Ce fichier n'existe pas sur le hub.", 'unknown or incomplete file');
+    const pieces: Buffer[] = [];
+    for await (const p of fileChunks(db, auth.communeId, sha)) pieces.push(p);
+    return reply.header('content-type', 'application/octet-stream').header('cache-control', 'private, max-age=31536000, immutable').header('content-length', String(state.size)).send(Buffer.concat(pieces));
+  });
+}

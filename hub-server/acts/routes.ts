@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { HUB_ROUTES } from '../../shared/api/hub.js';
+import { GuichetError } from '../../shared/errors.js';
+import { assertPermission, assertService, requireAuth } from '../accounts/auth.js';
+import type { HubDatabase } from '../db/schema.js';
+import { readActArchive } from './archives.js';
+import { registerActesCommands } from './commands.js';
+import { registerFileRoutes } from './files/routes.js';
+
+/** HTTP side of the legality-control service: files, the audit archive, and the sync commands. */
+export async function registerActsRoutes(app: FastifyInstance, opts: { db: Kysely<HubDatabase> }): Promise<void> {
+  const { db } = opts;
+  registerActesCommands();
+  await app.register(async (scope) => {
+    registerFileRoutes(scope, db);
+    scope.get(HUB_ROUTES.actArchive.path, async (request, reply) => {
+      const auth = requireAuth(request);
+      assertService(auth, 'actes');
+      assertPermission(auth, 'actes.read');
+      const id = String((request.params as { id?: string }).id ?? '');
+      // Another commune's act answers like an unknown one.
+      const found = /^[0-9a-f-]{36}$/i.test(id) ? await readActArchive(db, id, auth.communeId) : null;
+      if (!found) throw new GuichetError('not_found', "Aucune archive transmise pour cet acte.", 'no archive');
+      return reply.header('content-type', 'application/gzip').header('content-disposition', `attachment; filename="${found.name}"`).send(found.archive);
+    });
+  });
+}

@@ -1,0 +1,108 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { HubDatabase } from '../db/schema.js';
+import type { TiersIdentity } from './actes-format/identities.js';
+import { publishClassification } from './classification.js';
+import { communeIdentity, communesWithActes } from './commune-identity.js';
+import { startActesForwarder, type ActesForwarder, type ActesForwarderOptions, type ForwarderStep } from './forwarder.js';
+import { startActesMailbox, type ActesMailbox } from './mailbox/smtp-receiver.js';
+import { enqueueTransmission } from './queue.js';
+import { applyReturn } from './returns.js';
+import { closeEndpoint, type MinistryEndpoint } from './transport/post-archive.js';
+import { currentClassification } from './classification.js';
+
+/**
+ * The hub as tiers de télétransmission: forwarding worker + ACTES mailbox.
+ * Started by startHub when `actes` is configured.
+ */
+export interface ActesConfig {
+  /** @CTES endpoint (or the simulator's `…/actes`). */
+  prefectureUrl: string;
+  /** PEM the platform's certificate must match (pinning). */
+  prefectureCertPem: string;
+  clientCertPem?: string;
+  clientKeyPem?: string;
+  legacyProtocol?: boolean;
+  postTimeoutMs?: number;
+  /** SMTP port of the ACTES mailbox (0 = any free port; omit to not run it). */
+  mailboxPort?: number;
+  mailboxHost?: string;
+  tiers: TiersIdentity;
+  /** Archives per hour window (and/or bytes). */
+  maxPerHour?: number;
+  maxBytesPerHour?: number;
+  windowMs?: number;
+  pollMs?: number;
+  backoffBaseMs?: number;
+  uncertainWaitMs?: number;
+  sendLeaseMs?: number;
+}
+
+export interface ActesService {
+  forwarder: ActesForwarder;
+  mailbox: ActesMailbox | null;
+  /** Ask @CTES for the current classification (7-1); the 7-2 answer is applied when it arrives. */
+  refreshClassification(): Promise<string | null>;
+  close(): Promise<void>;
+}
+
+/** `GUICHET_ACTES_FAULT=<step>` kills the hub at that step (exactly-once tests only). */
+function faultFromEnv(): ActesForwarderOptions['onStep'] {
+  const at = process.env.GUICHET_ACTES_FAULT as ForwarderStep | undefined;
+  if (!at) return undefined;
+  return (step) => {
+    if (step === at) process.kill(process.pid, 'SIGKILL');
+  };
+}
+
+export async function startActesService(db: Kysely<HubDatabase>, config: ActesConfig, log?: Logger, onStep?: ActesForwarderOptions['onStep']): Promise<ActesService> {
+  await publishClassification(db);
+  const endpoint: MinistryEndpoint = { url: config.prefectureUrl, caCertPem: config.prefectureCertPem, clientCertPem: config.clientCertPem, clientKeyPem: config.clientKeyPem, legacyProtocol: config.legacyProtocol, timeoutMs: config.postTimeoutMs };
+  const mailbox =
+    config.mailboxPort === undefined
+      ? null
+      : await startActesMailbox({
+          host: config.mailboxHost,
+          port: config.mailboxPort,
+          onReturn: async (event) => {
+            const outcome = await applyReturn(db, event, log);
+            if (!outcome.applied) log?.warn({ type: event.type, reason: outcome.reason }, 'actes: return not matched to an act');
+          },
+          onIgnored: (info) => log?.info({ reason: info.reason }, 'actes: mail ignored'),
+        });
+  const forwarder = startActesForwarder({
+    db,
+    endpoint,
+    tiers: config.tiers,
+    log,
+    maxPerHour: config.maxPerHour !== undefined || config.maxBytesPerHour !== undefined ? { count: config.maxPerHour, bytes: config.maxBytesPerHour } : undefined,
+    windowMs: config.windowMs,
+    pollMs: config.pollMs,
+    backoffBaseMs: config.backoffBaseMs,
+    uncertainWaitMs: config.uncertainWaitMs,
+    sendLeaseMs: config.sendLeaseMs,
+    onStep: onStep ?? faultFromEnv(),
+  });
+  // Communes that got the service since the last start receive the classification too.
+  const republish = setInterval(() => void publishClassification(db).catch((err) => log?.warn({ err }, 'actes: classification publish failed')), 60_000);
+  republish.unref();
+  return {
+    forwarder,
+    mailbox,
+    async refreshClassification() {
+      const [first] = await communesWithActes(db);
+      if (!first) return null;
+      await communeIdentity(db, first.id);
+      const held = await currentClassification(db);
+      const id = await enqueueTransmission(db, { communeId: first.id, actId: null, payload: { kind: 'classification', dateClassification: held.dateClassification } });
+      forwarder.kick();
+      return id;
+    },
+    async close() {
+      clearInterval(republish);
+      await forwarder.stop();
+      await mailbox?.close();
+      closeEndpoint(endpoint);
+    },
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * Tables of the legality-control service (migration 003-acts). Same
+ * conventions as the other domains: ISO text timestamps set in app code,
+ * 0/1 integers for booleans, bigint sizes read back as numbers.
+ */
+
+/** A content-addressed file of one commune (act, annex, letter), possibly still uploading. */
+export interface ActesFilesTable {
+  commune_id: string;
+  sha256: string;
+  /** Total size announced by the uploader (`upload-length`). */
+  size: number;
+  /** Bytes held so far (= the next expected `upload-offset`). */
+  received: number;
+  complete: number;
+  created_at: string;
+  completed_at: string | null;
+}
+
+/**
+ * The bytes of a file, one row per appended piece. Kept in the database on
+ * both backends (not in a folder): an append is one transaction with the
+ * offset update, so a crash never leaves bytes the offset does not count, and
+ * several hub instances on PostgreSQL see the same files without a shared disk.
+ */
+export interface ActesFileChunksTable {
+  commune_id: string;
+  sha256: string;
+  pos: number;
+  data: Uint8Array;
+}
+
+/** States of a transmission to the prefecture; see forwarder.ts for the exactly-once reasoning. */
+export type TransmissionState = 'queued' | 'building' | 'built' | 'sending' | 'uncertain' | 'transmis' | 'failed';
+export type TransmissionKind = 'acte' | 'annulation' | 'answer' | 'classification';
+
+export interface ActesTransmissionsTable {
+  id: string;
+  commune_id: string;
+  /** The act concerned (null for a classification request). */
+  act_id: string | null;
+  kind: TransmissionKind;
+  /** JSON of what the builder needs beyond the act record (answer type, letter, files). */
+  payload: string;
+  state: TransmissionState;
+  attempts: number;
+  /** ISO time before which the row is not tried again (backoff, volume cap). */
+  next_attempt_at: string;
+  /** Hub instance holding the row while building or sending. */
+  claimed_by: string | null;
+  claimed_at: string | null;
+  /** Envelope serial, allocated once and kept: a resend reuses the same archive name. */
+  serial: number | null;
+  archive_name: string | null;
+  archive_size: number | null;
+  archive: Uint8Array | null;
+  id_acte: string | null;
+  error: string | null;
+  uncertain_since: string | null;
+  created_at: string;
+  sent_at: string | null;
+  updated_at: string;
+}
+
+/** Per-commune envelope counter (S²LOW `ActesEnvelopeSerialSQL`). */
+export interface ActesEnvelopeSerialsTable {
+  commune_id: string;
+  last_serial: number;
+}
+
+/** Volume sent per time window (flow control, like S²LOW's fenêtres de transmission). */
+export interface ActesSendWindowsTable {
+  window_start: string;
+  bytes: number;
+  sent_count: number;
+}
+
+/** NumeroInterne is unique per collectivité: the unique key makes two racing transmits impossible. */
+export interface ActesNumerosTable {
+  commune_id: string;
+  numero_interne: string;
+  act_id: string;
+  created_at: string;
+}
+
+export interface ActsTables {
+  actes_files: ActesFilesTable;
+  actes_file_chunks: ActesFileChunksTable;
+  actes_transmissions: ActesTransmissionsTable;
+  actes_envelope_serials: ActesEnvelopeSerialsTable;
+  actes_send_windows: ActesSendWindowsTable;
+  actes_numeros: ActesNumerosTable;
+}
