@@ -16,16 +16,16 @@ function tempFile(): string {
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe('client migrations: the shipped list', () => {
-  it('brings a fresh db to the last version, electoral tables included', () => {
+  it('brings a fresh db to the last version, electoral and acts tables included', () => {
     const db = openClientDb(tempFile());
     expect(schemaVersionOf(db)).toBe(CLIENT_SCHEMA_VERSION);
-    expect(CLIENT_MIGRATIONS.map((m) => m.version)).toEqual([1, 2]);
+    expect(CLIENT_MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3]);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((r) => (r as { name: string }).name);
-    expect(tables).toEqual(expect.arrayContaining(['outbox', 'sync_state', 'electors', 'electoral_demands', 'electoral_imports']));
+    expect(tables).toEqual(expect.arrayContaining(['outbox', 'sync_state', 'electors', 'electoral_demands', 'electoral_imports', 'acts', 'acts_status', 'acts_classification', 'acts_files', 'acts_certificate']));
     db.close();
   });
 
-  it('migrates a version-1 db holding queued changes to version 2 without losing them', () => {
+  it('migrates a version-1 db holding queued changes to the current version without losing them', () => {
     const file = tempFile();
     const v1 = openMigratedDb(file, [syncCoreMigration]);
     v1.prepare(
@@ -34,7 +34,7 @@ describe('client migrations: the shipped list', () => {
     v1.prepare("INSERT INTO sync_state (key, value) VALUES ('last_mutation_id', '1')").run();
     v1.close();
     const db = openClientDb(file);
-    expect(schemaVersionOf(db)).toBe(2);
+    expect(schemaVersionOf(db)).toBe(CLIENT_SCHEMA_VERSION);
     expect(db.prepare('SELECT mutation_id, record_id FROM outbox').all()).toEqual([{ mutation_id: 1, record_id: 'd1' }]);
     expect(db.prepare("SELECT value FROM sync_state WHERE key = 'last_mutation_id'").get()).toEqual({ value: '1' });
     db.close();
