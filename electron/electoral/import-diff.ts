@@ -30,25 +30,36 @@ const bureauLabel = (b: Elector['bureau']) => (b.code ? `${b.code}${b.label ? ` 
 
 const ORDER: Record<ImportDiffEntry['change'], number> = { added: 0, removed: 1, bureau: 2, address: 3 };
 
+const sameAddress = (a: Elector['address'], b: Elector['address']) =>
+  a.number === b.number &&
+  a.street === b.street &&
+  a.complement1 === b.complement1 &&
+  a.complement2 === b.complement2 &&
+  a.lieuDit === b.lieuDit &&
+  a.postalCode === b.postalCode &&
+  a.city === b.city &&
+  a.country === b.country;
+
 type Compared = Pick<Elector, 'id' | 'birthName' | 'firstNames' | 'birthDate' | 'bureau' | 'address'>;
 
 export function computeImportDiff(current: readonly Compared[], next: readonly Compared[]): { diff: ImportRecord['diff']; entries: ImportDiffEntry[] } {
   const before = new Map(current.map((e) => [e.id, e]));
   const entries: ImportDiffEntry[] = [];
   const diff = { added: 0, removed: 0, changedBureau: 0, changedAddress: 0 };
-  const seen = new Set<string>();
   for (const e of next) {
-    seen.add(e.id);
     const old = before.get(e.id);
     if (!old) {
       diff.added++;
       entries.push({ electorId: e.id, label: electorLabel(e), change: 'added' });
       continue;
     }
+    before.delete(e.id);
     if (old.bureau.code !== e.bureau.code) {
       diff.changedBureau++;
       entries.push({ electorId: e.id, label: electorLabel(e), change: 'bureau', before: bureauLabel(old.bureau), after: bureauLabel(e.bureau) });
     }
+    // Most addresses are unchanged: compare the fields before building the two labels.
+    if (sameAddress(old.address, e.address)) continue;
     const a0 = addressLabel(old.address);
     const a1 = addressLabel(e.address);
     if (a0 !== a1) {
@@ -56,8 +67,8 @@ export function computeImportDiff(current: readonly Compared[], next: readonly C
       entries.push({ electorId: e.id, label: electorLabel(e), change: 'address', before: a0, after: a1 });
     }
   }
-  for (const old of current) {
-    if (seen.has(old.id)) continue;
+  // What is left in `before` (in the current list's order) is no longer on the extract.
+  for (const old of before.values()) {
     diff.removed++;
     entries.push({ electorId: old.id, label: electorLabel(old), change: 'removed' });
   }

@@ -11,7 +11,7 @@ import { GuichetError } from '../../shared/errors.js';
 import type { CoreContext, LocalCollection } from '../core/context.js';
 import type { ChannelHandlers } from '../core/handlers.js';
 import { createElectoralCollections } from './collections.js';
-import { createElectorStore } from './elector-store.js';
+import { createElectorStore, prepareList, type PreparedList } from './elector-store.js';
 import { computeImportDiff } from './import-diff.js';
 import { createDemandStore, createImportStore } from './record-stores.js';
 import { parseReuExtractAsync, type ParsedExtract } from './reu-parser.js';
@@ -22,6 +22,8 @@ const DIFF_SAMPLE = 50;
 
 interface PendingImport {
   parsed: ParsedExtract;
+  /** Sort keys, search text and display order, computed at preview time so the commit transaction only writes. */
+  prepared: PreparedList;
   sha256: string;
   diff: ImportRecord['diff'];
   entries: ImportDiffEntry[];
@@ -30,9 +32,27 @@ interface PendingImport {
   createdAt: number;
 }
 
+/** Where the last import spent its time (ms, wall), for the bench and the log; no personal data. */
+export interface ImportTimings {
+  /** Decode + CSV parse + row checks + ids (reu-parser.ts). */
+  parseMs?: number;
+  /** Sort keys, search text, display order (elector-store.ts prepareList). */
+  prepareMs?: number;
+  /** Read the local list + compare. */
+  diffMs?: number;
+  /** Commit: electors table + FTS5 index + secondary indexes. */
+  writeMs?: number;
+  /** Commit: import record + outbox command (the full list as JSON). */
+  outboxMs?: number;
+  /** Commit: the whole transaction, COMMIT included. */
+  commitMs?: number;
+}
+
 export interface ElectoralModule {
   handlers: ChannelHandlers<ElectoralChannels>;
   collections: LocalCollection[];
+  /** Timings of the last import preview and commit. */
+  lastImportTimings(): ImportTimings;
 }
 
 const CLOSED: readonly DemandStatus[] = ['acceptee', 'refusee', 'abandonnee'];
@@ -45,6 +65,7 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
   const demands = createDemandStore(db);
   const imports = createImportStore(db);
   const previews = new Map<string, PendingImport>();
+  let timings: ImportTimings = {};
 
   const now = () => ctx.platform.now();
   const userName = () => ctx.session().user?.displayName ?? 'Utilisateur inconnu';
@@ -80,6 +101,7 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
       ctx.requirePermission('electoral.import');
       purgeExpired();
       const started = Date.now();
+      timings = {};
       let parsed: ParsedExtract;
       try {
         parsed = await parseReuExtractAsync(fileName, content, (phase, done, total) => ctx.emit('electoral:import-progress', { phase, done, total }));
@@ -96,10 +118,16 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
           `extract commune ${parsed.communeCode} != session ${commune.insee}`,
         );
       }
+      timings.parseMs = Date.now() - started;
       const sha256 = createHash('sha256').update(content).digest('hex');
+      let t = performance.now();
+      const prepared = prepareList(parsed.electors, true);
+      timings.prepareMs = performance.now() - t;
+      t = performance.now();
       const { diff, entries } = diffAgainstLocal(parsed);
+      timings.diffMs = performance.now() - t;
       const previewId = randomUUID();
-      previews.set(previewId, { parsed, sha256, diff, entries, generation: electors.generation(), createdAt: now().getTime() });
+      previews.set(previewId, { parsed, prepared, sha256, diff, entries, generation: electors.generation(), createdAt: now().getTime() });
       log.info({ previewId, rows: parsed.electors.length, encoding: parsed.encoding, ms: Date.now() - started, ...diff }, 'REU extract parsed');
       const result: ImportPreview = {
         previewId,
@@ -135,11 +163,15 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
       const { parsed } = p;
       const total = parsed.electors.length;
       ctx.emit('electoral:import-progress', { phase: 'enregistrement', done: 0, total });
+      const started = performance.now();
       const record = db.transaction((): ImportRecord => {
         // A sync may have changed the list since the preview: count the diff against what is replaced.
         const diff = electors.generation() === p.generation ? p.diff : computeImportDiff(electors.comparable(), parsed.electors).diff;
+        let t = performance.now();
         const versions = electors.versions();
-        electors.replaceAll(parsed.electors, (id) => versions.get(id) ?? null);
+        electors.replaceAll(p.prepared, (id) => versions.get(id) ?? null);
+        timings.writeMs = performance.now() - t;
+        t = performance.now();
         const rec: ImportRecord = {
           id: randomUUID(),
           fileName: parsed.fileName,
@@ -157,8 +189,10 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
           payload: { import: rec, electors: parsed.electors } satisfies ElectoralImportPayload,
           summary: `Import de la liste électorale (${total} électeur${total > 1 ? 's' : ''})`,
         });
+        timings.outboxMs = performance.now() - t;
         return rec;
       })();
+      timings.commitMs = performance.now() - started;
       previews.delete(previewId);
       ctx.emit('electoral:import-progress', { phase: 'enregistrement', done: total, total });
       log.info({ importId: record.id, rows: total, ...record.diff }, 'REU extract imported');
@@ -250,5 +284,5 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
     },
   };
 
-  return { handlers, collections: createElectoralCollections({ electors, demands, imports }, log) };
+  return { handlers, collections: createElectoralCollections({ electors, demands, imports }, log), lastImportTimings: () => ({ ...timings }) };
 }

@@ -5,13 +5,13 @@
  * line and the field, never the person.
  */
 import { hash } from 'node:crypto';
-import { parse } from 'csv-parse/sync';
+import Papa from 'papaparse';
 import { GuichetError } from '../../shared/errors.js';
 import { REU_FIELDS, REU_REQUIRED_FIELDS, fieldLabel, fieldOfHeader, infoFromFileName, isCalendarDate, type ReuField } from '../../shared/electoral/reu-columns.js';
 import { foldName } from '../../shared/electoral/normalize.js';
 import { electorSchema } from '../../shared/electoral/schemas.js';
 import { LIST_TYPES, type Elector, type ListType } from '../../shared/electoral/types.js';
-import { decodeExtract, type ExtractEncoding } from './reu-decode.js';
+import { decodeExtract, lineOfOffset, type ExtractEncoding } from './reu-decode.js';
 
 export interface ParsedExtract {
   fileName: string;
@@ -56,8 +56,7 @@ export function parseReuDate(raw: string): { date: string; uncertain: boolean } 
   const month = Number(full![2]);
   if (month > 12 || day > 31) return null;
   if (month !== 0 && day !== 0 && !isCalendarDate(year, month, day)) return null;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return { date: `${year}-${pad(month)}-${pad(day)}`, uncertain: day === 0 || month === 0 };
+  return { date: `${year}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`, uncertain: day === 0 || month === 0 };
 }
 
 /** A spreadsheet re-save drops leading zeros ("0001" → "1"): put them back on numeric codes. */
@@ -111,7 +110,7 @@ const squeeze = (s: string) => (s.includes('  ') ? s.replace(/\s+/g, ' ') : s);
  * else a hash of list type and identity. Homonyms get `-2`, `-3`… in file
  * order so two people are never merged into one record.
  */
-function baseIdOf(e: Omit<Elector, 'id'>): string {
+function baseIdOf(e: Elector): string {
   if (e.ine) return `ine-${e.listType}-${e.ine}`;
   // Fields as the REU writes them (trimmed, spaces collapsed): the same person gives the same key
   // whether the file came as UTF-8 or was re-saved in Windows-1252.
@@ -151,36 +150,33 @@ function* parseSteps(fileName: string, bytes: Uint8Array, onProgress?: ParseProg
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) estimatedRows++;
   onProgress?.('lecture', 0, estimatedRows);
 
-  const csvOptions = { delimiter: ';', relax_column_count: true, skip_empty_lines: true } as const;
-  let records: string[][];
-  try {
-    records = parse(text, csvOptions) as string[][];
-  } catch (err) {
-    const e = err as { code?: string; lines?: number };
-    const line = e.lines ?? 0;
-    const reason =
-      e.code === 'CSV_QUOTE_NOT_CLOSED'
-        ? 'le fichier est tronqué (un champ entre guillemets ne se termine jamais).'
-        : 'la ligne est mal formée (guillemets ou séparateurs incorrects).';
-    throw rejected(line, reason, `reason=csv_syntax code=${e.code ?? 'unknown'}`);
-  }
   /**
-   * Line number of record r for messages. Asking csv-parse for it on every
-   * record costs ~20 % of the parse, so it is computed only when a row is
-   * refused (rare), by parsing again up to that record.
+   * Papa Parse rather than csv-parse: on a 100 000-row extract (21 MB, every
+   * field quoted) it reads the rows in ~0.4 s instead of ~0.9 s, as arrays of
+   * strings (no casting, no per-record info objects). It does not throw: a
+   * syntax problem comes back in `errors`, and any is a refusal.
+   */
+  const csvOptions = { delimiter: ';', skipEmptyLines: true } as const;
+  const result = Papa.parse<string[]>(text, csvOptions);
+  const records = result.data;
+  /**
+   * Line number of record r for messages (a quoted field may span lines):
+   * only computed when a row is refused (rare), by parsing again up to that
+   * record and counting the line breaks before its end.
    */
   const lineOf = (r: number): number => {
-    let line = r + 1;
-    parse(text, {
-      ...csvOptions,
-      to: r + 1,
-      on_record: (record: string[], context: { lines: number }) => {
-        line = context.lines;
-        return record;
-      },
-    });
-    return line;
+    let end = Papa.parse<string[]>(text, { ...csvOptions, preview: r + 1 }).meta.cursor;
+    while (end > 0 && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
+    return lineOfOffset(text, end);
   };
+  const syntax = result.errors[0];
+  if (syntax) {
+    const reason =
+      syntax.code === 'MissingQuotes'
+        ? 'le fichier est tronqué (un champ entre guillemets ne se termine jamais).'
+        : 'la ligne est mal formée (guillemets ou séparateurs incorrects).';
+    throw rejected(syntax.code === 'MissingQuotes' ? lineOfOffset(text, text.length) : lineOf(syntax.row ?? 0), reason, `reason=csv_syntax code=${syntax.code}`);
+  }
   onProgress?.('lecture', records.length, records.length);
   yield;
 
@@ -262,7 +258,9 @@ function* parseSteps(fileName: string, bytes: Uint8Array, onProgress?: ParseProg
     if (bureauCode === '') noBureau++;
     const usageName = at(row, 'usageName');
 
-    const e: Omit<Elector, 'id'> = {
+    // Built once, `id` first (the key order of `Elector` and the hub schema), the id filled in below.
+    const e: Elector = {
+      id: '',
       ine: orNull(at(row, 'ine')),
       listType,
       birthName: squeeze(birthName),
@@ -291,7 +289,7 @@ function* parseSteps(fileName: string, bytes: Uint8Array, onProgress?: ParseProg
       numeroOrdre: numeroRaw === '' ? null : Number(numeroRaw),
     };
     for (const limit of LENGTH_LIMITS) {
-      const v = limit.value(e as Elector);
+      const v = limit.value(e);
       if (v !== null && v.length > limit.max) {
         throw rejected(lineOf(r), `la colonne « ${fieldLabel(limit.field)} » est trop longue (${v.length} caractères, ${limit.max} au plus).`, `reason=too_long field=${limit.field} length=${v.length}`);
       }
@@ -306,7 +304,8 @@ function* parseSteps(fileName: string, bytes: Uint8Array, onProgress?: ParseProg
       else numeros.add(key);
     }
     counts[listType]++;
-    electors[r - 1] = { id: seen === 1 ? base : `${base}-${seen}`, ...e };
+    e.id = seen === 1 ? base : `${base}-${seen}`;
+    electors[r - 1] = e;
     if (r % PROGRESS_STEP === 0) {
       onProgress?.('controle', r, total);
       yield;
