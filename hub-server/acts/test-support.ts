@@ -1,0 +1,93 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { HUB_ROUTES } from '../../shared/api/hub.js';
+import type { ActRecord, ActStatusRecord, StoredFile } from '../../shared/acts/records.js';
+import type { PullResponse, PushResult, SyncRecord } from '../../shared/sync/protocol.js';
+import { pdf, png } from './actes-format/test-fixtures.js';
+
+/** Helpers shared by the ACTES hub tests (real hub, inject or real HTTP). */
+export const sha256Of = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+export function storedFile(content: Uint8Array, fileName: string, mime: StoredFile['mime'] = 'application/pdf'): StoredFile {
+  return { sha256: sha256Of(content), fileName, size: content.byteLength, mime };
+}
+
+/** A distinct small PDF per act, so acts do not share files. */
+export function uniquePdf(tag: string): Buffer {
+  return Buffer.concat([pdf, Buffer.from(`%${tag}\n`, 'latin1')]);
+}
+
+export async function upload(app: FastifyInstance, token: string, content: Uint8Array): Promise<number> {
+  const res = await app.inject({
+    method: 'PATCH',
+    url: HUB_ROUTES.fileUpload.path.replace(':sha256', sha256Of(content)),
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/offset+octet-stream', 'upload-offset': '0', 'upload-length': String(content.byteLength) },
+    payload: Buffer.from(content),
+  });
+  return res.statusCode;
+}
+
+export function actRecord(p: { numero?: string; actFile: Uint8Array | null; annexes?: Uint8Array[]; signed?: boolean; id?: string; classificationDateVersion?: string }): ActRecord {
+  const annexes = p.annexes ?? [];
+  return {
+    id: p.id ?? randomUUID(),
+    draft: {
+      numeroInterne: p.numero ?? 'DEL2026_001',
+      decisionDate: '2026-11-20',
+      codeNatureActe: 1,
+      matieres: [8, 3],
+      objet: 'Dénomination de la place de l’Église',
+      classificationDateVersion: p.classificationDateVersion ?? '2019-04-18',
+      documentPapier: false,
+      act: { fileName: 'deliberation.pdf', size: p.actFile?.byteLength ?? 0, kind: 'pdf', typology: '99_DE' },
+      annexes: annexes.map((a, i) => ({ fileName: `annexe-${i + 1}.png`, size: a.byteLength, kind: 'png' as const, typology: '22_PN' })),
+    },
+    actFile: p.actFile ? storedFile(p.actFile, 'deliberation.pdf') : null,
+    annexFiles: annexes.map((a, i) => storedFile(a, `annexe-${i + 1}.png`, 'image/png')),
+    signature: p.signed === false ? null : { signerName: 'Le maire', signedAtLocal: '2026-11-21T10:00:00', certificateSerial: '01AB' },
+    transmitRequested: true,
+    createdBy: 'secretaire',
+    createdAtLocal: '2026-11-20T09:00:00',
+  };
+}
+
+export { png };
+
+let mutationCounter = 1;
+
+export async function push(app: FastifyInstance, token: string, mutations: object[]): Promise<PushResult[]> {
+  const res = await app.inject({ method: 'POST', url: HUB_ROUTES.syncPush.path, headers: { authorization: `Bearer ${token}` }, payload: { mutations: mutations.map((m) => ({ mutationId: mutationCounter++, ...m })) } });
+  if (res.statusCode !== 200) throw new Error(`push ${res.statusCode}: ${res.body}`);
+  return (res.json() as { results: PushResult[] }).results;
+}
+
+export const upsertAct = (act: ActRecord) => ({ kind: 'upsert', collection: 'actes.acts', recordId: act.id, baseVersion: null, data: act });
+export const command = (name: string, payload: unknown) => ({ kind: 'command', name, payload });
+
+/** Everything the caller may pull, from cursor 0. */
+export async function pullAll(app: FastifyInstance, token: string): Promise<SyncRecord[]> {
+  const out: SyncRecord[] = [];
+  let cursor = 0;
+  for (;;) {
+    const res = await app.inject({ method: 'GET', url: `${HUB_ROUTES.syncPull.path}?cursor=${cursor}`, headers: { authorization: `Bearer ${token}` } });
+    const body = res.json() as PullResponse;
+    out.push(...body.changes);
+    cursor = body.cursor;
+    if (!body.hasMore) return out;
+  }
+}
+
+export async function pulledStatus(app: FastifyInstance, token: string, actId: string): Promise<ActStatusRecord | null> {
+  const r = (await pullAll(app, token)).find((x) => x.collection === 'actes.status' && x.id === actId);
+  return (r?.data as ActStatusRecord | undefined) ?? null;
+}
+
+export async function waitFor<T>(what: string, f: () => Promise<T | null | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timeout waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
