@@ -40,7 +40,7 @@ export function actRecord(p: { numero?: string; actFile: Uint8Array | null; anne
       classificationDateVersion: p.classificationDateVersion ?? '2019-04-18',
       documentPapier: false,
       act: { fileName: 'deliberation.pdf', size: p.actFile?.byteLength ?? 0, kind: 'pdf', typology: '99_DE' },
-      annexes: annexes.map((a, i) => ({ fileName: `annexe-${i + 1}.png`, size: a.byteLength, kind: 'png' as const, typology: '22_PN' })),
+      annexes: annexes.map((a, i) => ({ fileName: `annexe-${i + 1}.png`, size: a.byteLength, kind: 'png' as const, typology: '21_RP' })),
     },
     actFile: p.actFile ? storedFile(p.actFile, 'deliberation.pdf') : null,
     annexFiles: annexes.map((a, i) => storedFile(a, `annexe-${i + 1}.png`, 'image/png')),
