@@ -7,7 +7,7 @@
 import type Database from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { StoredFile } from '../../shared/acts/records.js';
 
@@ -108,6 +108,32 @@ export function createFileStore(db: Database.Database, dataDir: string, now: () 
 
     async removeTemp(path: string): Promise<void> {
       await rm(path, { force: true });
+    },
+
+    /**
+     * Removes what a crash left behind: temporary files, and stored files no record
+     * indexes (written just before a transaction that never committed). Only files older
+     * than `minAgeMs`, so a file written for a transaction still running is never touched.
+     */
+    async sweepOrphans(minAgeMs = 24 * 3600_000): Promise<number> {
+      // The index is read once, up front: the walk below needs only the file system.
+      const indexed = new Set(db.prepare<[], { sha256: string }>('SELECT sha256 FROM acts_files').all().map((r) => r.sha256));
+      const limit = now().getTime() - minAgeMs;
+      let removed = 0;
+      const entries = await readdir(root, { withFileTypes: true }).catch(() => []);
+      for (const entry of entries) {
+        const paths = entry.isDirectory()
+          ? (await readdir(join(root, entry.name)).catch(() => [] as string[])).map((n) => ({ name: n, path: join(root, entry.name, n) }))
+          : [{ name: entry.name, path: join(root, entry.name) }];
+        for (const f of paths) {
+          if (indexed.has(f.name)) continue;
+          const st = await stat(f.path).catch(() => null);
+          if (!st?.isFile() || st.mtimeMs > limit) continue;
+          await rm(f.path, { force: true });
+          removed++;
+        }
+      }
+      return removed;
     },
   };
 }

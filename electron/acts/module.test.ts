@@ -286,3 +286,19 @@ function pdfText(content: Uint8Array): string {
   writeFileSync(path, content);
   return execFileSync('pdftotext', ['-layout', path, '-'], { encoding: 'utf8' }).replace(/ {2,}/g, ' ');
 }
+
+describe('file store', () => {
+  it('sweeps files a crash left unreferenced, keeps every indexed one and recent writes', async () => {
+    const d = await h()['actes:create'](draftInput(pdf));
+    const { createFileStore } = await import('./file-store.js');
+    const orphan = new Uint8Array(Buffer.from('%PDF-1.4 écrit avant une transaction jamais validée'));
+    const later = new Date(Date.now() + 2 * 24 * 3600_000);
+    const store = createFileStore(sc.db, dir, () => later);
+    const written = await store.putBytes(orphan);
+    const fresh = createFileStore(sc.db, dir, () => new Date());
+    expect(await fresh.sweepOrphans()).toBe(0); // too recent: may belong to a transaction still running
+    expect(await store.sweepOrphans()).toBe(1);
+    expect(await store.read(written.sha256)).toBeNull();
+    expect(await store.read(d.act.actFile!.sha256)).not.toBeNull();
+  });
+});

@@ -67,6 +67,11 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
   const certificates = createCertificates(db, ctx.platform.dataDir, now);
   const uploader = createUploader({ files, log, emit: (e, p) => ctx.emit(e, p), chunkBytes: options.uploadChunkBytes });
   const userName = () => ctx.session().user?.displayName ?? 'Utilisateur inconnu';
+  // Orphans of an interrupted create or sign are harmless; clear them once per start, in the background.
+  void files.sweepOrphans().then(
+    (n) => n > 0 && log.info({ removed: n }, 'orphan act files removed'),
+    (err) => log.warn({ err }, 'orphan act files sweep failed'),
+  );
 
   // ---- rules ----------------------------------------------------------------
 

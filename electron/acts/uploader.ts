@@ -16,6 +16,9 @@ import type { FileRow, FileStore } from './file-store.js';
 
 export const UPLOAD_CHUNK_BYTES = 1024 * 1024;
 
+/** Errors after which the whole cycle stops (and is retried): the push would not get through either. */
+const TRANSIENT = new Set(['offline', 'hub_unavailable', 'rate_limited', 'unauthenticated', 'upgrade_required', 'internal']);
+
 export interface UploaderOptions {
   files: FileStore;
   log: Logger;
@@ -60,14 +63,18 @@ export function createUploader(options: UploaderOptions) {
     async uploadPending(hub: HubClient): Promise<void> {
       for (const file of files.pending()) {
         try {
-          await uploadOne(hub, file);
-        } catch (err) {
-          // A conflict on the offset (another PC sent the same bytes meanwhile): the next HEAD settles it.
-          if (err instanceof GuichetError && err.code === 'conflict') {
+          try {
             await uploadOne(hub, file);
-            continue;
+          } catch (err) {
+            // A conflict on the offset (another PC sent the same bytes meanwhile): the next HEAD settles it.
+            if (err instanceof GuichetError && err.code === 'conflict') await uploadOne(hub, file);
+            else throw err;
           }
-          throw err;
+        } catch (err) {
+          if (!(err instanceof GuichetError) || TRANSIENT.has(err.code)) throw err;
+          // A file the hub refuses for good must not hold back every other change of the commune:
+          // the command naming it is then refused by the hub, with its reason shown to the user.
+          log.warn({ sha256: file.sha256, code: err.code, detail: err.detail }, 'file refused by the hub');
         }
       }
     },
