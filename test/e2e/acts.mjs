@@ -1,0 +1,273 @@
+/**
+ * Browser end-to-end test of the legality control (ACTES), with real parts
+ * only: a real hub (temporary SQLite) running its ACTES service — forwarder
+ * to the prefecture and the return mailbox —, the prefecture simulator over
+ * HTTPS sending its answers by e-mail, a real client core with its web host
+ * serving the built renderer, Chromium, a PDF made with pdf-lib and a
+ * certificate made with openssl.
+ *
+ * The story: the mayor enrolls the town-hall PC, imports the signing
+ * certificate, drafts an act guided by the form, signs it with the
+ * certificate's password; the network is down when she clicks « Transmettre »
+ * (the act waits on the PC), comes back, the act reaches the prefecture, the
+ * acknowledgement comes back by mail, the screen shows « Accusé de réception
+ * reçu » with the IDActe, and the bordereau downloads.
+ *
+ *   npm run build && node test/e2e/acts.mjs
+ *
+ * Prints one line per step, then exactly `N passed, M failed`; exits 1 on any failure.
+ */
+import { register } from 'tsx/esm/api';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { chromium } from 'playwright-core';
+
+register();
+
+const TOTAL_STEPS = 6;
+let passed = 0;
+function abort(err) {
+  console.error('e2e (actes) setup failed:', err);
+  console.log(`${passed} passed, ${TOTAL_STEPS - passed} failed`);
+  process.exit(1);
+}
+process.on('uncaughtException', abort);
+process.on('unhandledRejection', abort);
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SHOTS = join(ROOT, 'test', 'e2e', 'screenshots');
+const RENDERER = process.env.GUICHET_RENDERER_DIR ?? join(ROOT, 'dist', 'renderer');
+const INSEE = '10387';
+const STEP_TIMEOUT = 20_000;
+/** From « Transmettre » to the acknowledgement: upload, forward, simulator, mail, pull. */
+const ROUND_TRIP_TIMEOUT = 90_000;
+
+const { startHub } = await import('../../hub-server/server.ts');
+const { addCommune, issueEnrollmentCode } = await import('../../hub-server/accounts/admin.ts');
+const { publishClassification } = await import('../../hub-server/acts/classification.ts');
+const { startPrefectureSim } = await import('../../hub-server/prefecture-sim/prefecture-sim.ts');
+const { createClientCore } = await import('../../electron/core/client-core.ts');
+const { createNodePlatform } = await import('../../electron/platform/node-platform.ts');
+const { startWebHost } = await import('../../electron/webhost/server.ts');
+const { makePki, P12_PASSWORD } = await import('../../electron/signing/test-fixtures.ts');
+
+if (!existsSync(join(RENDERER, 'index.html'))) {
+  abort(new Error('dist/renderer is missing: run `npm run build` (or `npm run build:renderer`) first.'));
+}
+mkdirSync(SHOTS, { recursive: true });
+
+const tmp = mkdtempSync(join(tmpdir(), 'guichet-e2e-actes-'));
+const silent = pino({ level: 'silent' });
+const cleanups = [];
+
+/** The simulator mails to a fixed port, so the hub's mailbox must come back on the same one after a restart. */
+async function freePort() {
+  const srv = createServer();
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address();
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+// ——— prefecture simulator and hub with its ACTES service ———
+const mailboxPort = await freePort();
+const sim = await startPrefectureSim({ port: 0, dataDir: join(tmp, 'prefecture'), smtp: { host: '127.0.0.1', port: mailboxPort } });
+cleanups.push(() => sim.close());
+const actes = {
+  prefectureUrl: `${sim.url}/actes`,
+  prefectureCertPem: sim.caCertPem,
+  mailboxPort,
+  mailboxHost: '127.0.0.1',
+  tiers: { trigramme: 'GUI', quadrigramme: 'EACT', mailbox: 'actes@hub.departement.test' },
+  pollMs: 200,
+  backoffBaseMs: 200,
+};
+const hubDir = join(tmp, 'hub');
+let hub = await startHub({ port: 0, dataDir: hubDir, log: silent, actes });
+const hubUrl = hub.url;
+const hubPort = Number(new URL(hubUrl).port);
+await addCommune(hub.db, { insee: INSEE, services: ['electoral', 'actes'] });
+// The hub copies its classification to communes with ACTES when its service starts; this one came after.
+await publishClassification(hub.db);
+const { code } = await issueEnrollmentCode(hub.db, INSEE);
+
+// ——— the town-hall PC ———
+const platform = createNodePlatform({ dataDir: join(tmp, 'pc'), deviceName: 'accueil', logLevel: 'warn' });
+const core = await createClientCore({
+  platform,
+  hub: { retry: { attempts: 1, baseDelayMs: 100, maxDelayMs: 200 }, timeoutMs: 4_000 },
+  sync: { intervalMs: 1_500, debounceMs: 100, maxBackoffMs: 1_500 },
+});
+const host = await startWebHost({ core, rendererDir: RENDERER, log: silent });
+cleanups.push(() => host.close(), () => core.close());
+
+// ——— what the mayor brings: a certificate (openssl) and the act as a PDF (pdf-lib) ———
+const pki = makePki(join(tmp, 'pki'));
+const doc = await PDFDocument.create();
+const font = await doc.embedFont(StandardFonts.Helvetica);
+doc.addPage([595, 842]).drawText('Délibération n° 2026_E2E1 — Tarifs de la cantine scolaire 2027', { x: 50, y: 780, size: 12, font });
+const actPdf = Buffer.from(await doc.save());
+const yesterday = new Date(Date.now() - 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
+
+// ——— browser ———
+const browser = await chromium.launchPersistentContext(join(tmp, 'chromium'), {
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1280, height: 900 },
+  locale: 'fr-FR',
+  timezoneId: 'Europe/Paris',
+  acceptDownloads: true,
+  args: ['--lang=fr-FR', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+browser.setDefaultTimeout(STEP_TIMEOUT);
+const pageErrors = [];
+
+// ——— steps ———
+let failed = 0;
+let broken = false;
+let page;
+async function step(name, fn) {
+  if (broken) {
+    failed++;
+    console.log(`✗ ${name} (not run: an earlier step failed)`);
+    return;
+  }
+  const started = Date.now();
+  try {
+    await fn();
+    passed++;
+    console.log(`✓ ${name} (${Date.now() - started} ms)`);
+  } catch (err) {
+    failed++;
+    broken = true;
+    console.log(`✗ ${name}\n    ${String(err?.stack ?? err).split('\n').slice(0, 6).join('\n    ')}`);
+    await page?.screenshot({ path: join(SHOTS, 'failure-actes.png'), fullPage: true }).catch(() => undefined);
+  }
+}
+const shot = (name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+const expectVisible = (locator, timeout) => locator.waitFor({ state: 'visible', timeout });
+async function expectText(locator, re, timeout = STEP_TIMEOUT) {
+  await expectVisible(locator, timeout);
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const text = (await locator.innerText()).replace(/\s+/g, ' ');
+    if (re.test(text)) return text;
+    if (Date.now() > deadline) throw new Error(`expected ${re} in «${text}»`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+const menu = () => page.getByRole('navigation', { name: 'Menu principal' });
+const heading = () => page.getByRole('heading', { level: 1 });
+
+await step('the mayor enrolls the PC; the home page opens the legality control', async () => {
+  page = browser.pages().find((p) => p.url() === 'about:blank') ?? (await browser.newPage());
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+  await page.goto(host.url);
+  await page.getByLabel('Adresse du serveur départemental').fill(hubUrl);
+  await page.getByLabel("Code d'inscription").fill(code);
+  await page.getByLabel('Identifiant').fill('maire');
+  await page.getByLabel('Nom et prénom').fill('Anne Maire');
+  await page.getByLabel('Mot de passe', { exact: true }).fill('mot-de-passe-du-maire');
+  await page.getByLabel('Mot de passe (à nouveau)').fill('mot-de-passe-du-maire');
+  await page.getByLabel('Nom de ce poste').fill('Accueil mairie');
+  await page.getByRole('button', { name: 'Inscrire ce poste' }).click();
+  await expectVisible(page.getByRole('heading', { name: 'Mairie de Troyes' }));
+  await expectText(page.getByTestId('sync-online'), /En ligne/);
+  await page.getByRole('button', { name: 'Ouvrir le contrôle de légalité' }).click();
+  await expectText(heading(), /Contrôle de légalité/);
+  await expectVisible(page.getByText('Aucun acte pour le moment.', { exact: false }));
+});
+
+await step('imports the signing certificate (.p12 and its password)', async () => {
+  await page.getByRole('button', { name: 'Certificat de signature' }).click();
+  await expectVisible(page.getByText("Aucun certificat n'est installé sur ce poste."));
+  await page.getByLabel('Fichier du certificat').setInputFiles(pki.p12Aes);
+  await page.getByLabel('Mot de passe du certificat').fill(P12_PASSWORD);
+  await page.getByRole('button', { name: 'Importer le certificat' }).click();
+  await expectText(page.locator('.fiche'), /Titulaire Jeanne Dupont.*Délivré par .*AC Test Guichet/);
+  if ((await page.getByLabel('Mot de passe du certificat').inputValue()) !== '') throw new Error('the password stayed in the form');
+  await shot('actes-01-certificat');
+});
+
+await step('drafts an act: the form guides her (uppercase number, problem next to the field), then saves the draft', async () => {
+  await menu().getByRole('button', { name: 'Actes' }).click();
+  await page.getByRole('button', { name: 'Préparer un nouvel acte' }).click();
+  await page.getByLabel("Nature de l'acte").selectOption('1');
+  const numero = page.getByLabel('Numéro interne');
+  await numero.pressSequentially('_2026_e2e1');
+  await numero.blur();
+  // The core's rule, next to the field, tied to it for screen readers.
+  const numeroError = page.locator('#act-numero-error');
+  await expectText(numeroError, /ni au début ni à la fin/);
+  if (!(await numero.getAttribute('aria-describedby')).includes('act-numero-error')) throw new Error('error not tied to the field');
+  await numero.fill('');
+  await numero.pressSequentially('2026_e2e1');
+  if ((await numero.inputValue()) !== '2026_E2E1') throw new Error(`numéro interne not uppercased: ${await numero.inputValue()}`);
+  await numeroError.waitFor({ state: 'detached' });
+  await page.getByLabel('Date de décision').fill(yesterday);
+  await page.getByLabel('Objet').fill('Tarifs de la cantine scolaire 2027');
+  const level1 = page.getByLabel('Matière', { exact: true });
+  await level1.selectOption({ index: 1 });
+  await page.getByLabel('Sous-matière').selectOption({ index: 1 });
+  await page.getByLabel("Fichier de l'acte").setInputFiles({ name: 'deliberation-2026_E2E1.pdf', mimeType: 'application/pdf', buffer: actPdf });
+  await expectText(page.getByRole('list', { name: "Fichier de l'acte choisi" }), /deliberation-2026_E2E1\.pdf PDF, \d+/);
+  await shot('actes-02-brouillon');
+  await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+  await expectText(heading(), /Acte 2026_E2E1.*Brouillon/);
+});
+
+await step('signs the act with the certificate password (a wrong one is refused first)', async () => {
+  await page.getByRole('button', { name: "Signer l'acte" }).click();
+  const dialog = page.getByRole('dialog', { name: "Signer l'acte" });
+  await dialog.getByLabel('Mot de passe du certificat').fill('pas-le-bon');
+  await dialog.getByRole('button', { name: 'Signer', exact: true }).click();
+  await expectVisible(dialog.locator('#sign-password-error'));
+  await dialog.getByLabel('Mot de passe du certificat').fill(P12_PASSWORD);
+  await dialog.getByRole('button', { name: 'Signer', exact: true }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await expectText(heading(), /Acte 2026_E2E1.*Signé, prêt à transmettre/);
+  await expectText(page.locator('.fiche'), /Signé par Jeanne Dupont/);
+});
+
+await step('the hub is down: « Transmettre » keeps the act on the PC (en attente d’envoi)', async () => {
+  await hub.close();
+  await page.getByRole('button', { name: 'Transmettre à la préfecture' }).click();
+  await expectText(heading(), /Acte 2026_E2E1.*Posté.*en attente d'envoi/);
+  await expectVisible(page.getByText("En attente d'envoi :"));
+  await expectText(page.getByTestId('sync-online'), /Hors ligne/);
+  await shot('actes-03-en-attente');
+});
+
+await step('the hub is back: the act goes to the prefecture, the acknowledgement comes back by mail, the bordereau downloads', async () => {
+  hub = await startHub({ port: hubPort, dataDir: hubDir, log: silent, actes });
+  await page.getByRole('button', { name: 'Synchroniser maintenant' }).click();
+  await expectText(heading(), /Acte 2026_E2E1.*Accusé de réception reçu/, ROUND_TRIP_TIMEOUT);
+  const idActe = await expectText(page.locator('.fiche'), /IDActe 010-\d{9}-\d{8}-2026_E2E1-DE/);
+  if (sim.stats().arActe < 1) throw new Error('the simulator sent no ARActe');
+  await expectText(page.getByRole('list', { name: "Étapes de l'acte" }), /Accusé de réception/);
+  await shot('actes-04-accuse-de-reception');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Télécharger le bordereau' }).click()]);
+  const file = join(tmp, 'bordereau.pdf');
+  await download.saveAs(file);
+  const bytes = readFileSync(file);
+  if (bytes.subarray(0, 5).toString('latin1') !== '%PDF-') throw new Error(`the bordereau is not a PDF (${download.suggestedFilename()})`);
+  // The list says the same.
+  await page.getByRole('button', { name: '← Tous les actes' }).click();
+  await expectText(page.getByRole('table', { name: 'Liste des actes' }), new RegExp(`2026_E2E1.*Accusé de réception reçu.*${/010-\d{9}-\d{8}-2026_E2E1-DE/.exec(idActe)[0]}`));
+});
+
+if (pageErrors.length > 0) console.log(`page errors:\n  ${pageErrors.slice(0, 10).join('\n  ')}`);
+
+await browser.close().catch(() => undefined);
+for (const c of cleanups.reverse()) await c().catch(() => undefined);
+await hub.close().catch(() => undefined);
+rmSync(tmp, { recursive: true, force: true });
+
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
