@@ -50,9 +50,18 @@ try {
   failures.push(`vitest (no report, exit ${vt.status})`);
 }
 
-// Browser e2e through the web host (needs the renderer bundle).
-if (built) {
-  const e2e = run('e2e (Chromium via the web host)', 'node', ['test/e2e/run.mjs'], { capture: true });
+// Browser e2e through the web host (needs the renderer bundle): the electoral story, then the ACTES one.
+const E2E = [
+  ['e2e (Chromium via the web host)', 'test/e2e/run.mjs'],
+  ['e2e actes (hub, prefecture simulator, Chromium)', 'test/e2e/acts.mjs'],
+];
+for (const [label, script] of E2E) {
+  if (!built) {
+    failed += 1;
+    failures.push(`${label} (not run: build failed)`);
+    continue;
+  }
+  const e2e = run(label, 'node', [script], { capture: true });
   const m = /(\d+) passed, (\d+) failed/.exec(e2e.stdout ?? '');
   if (m) {
     passed += Number(m[1]);
@@ -60,11 +69,8 @@ if (built) {
   }
   if (e2e.status !== 0) {
     if (!m || Number(m[2]) === 0) failed += 1;
-    failures.push('e2e');
+    failures.push(label);
   }
-} else {
-  failed += 1;
-  failures.push('e2e (not run: build failed)');
 }
 
 console.log(failures.length ? `\nÉchecs : ${failures.join(', ')}` : '\nTout est vert.');
