@@ -5,6 +5,7 @@ import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Channel, Envelope } from '../../shared/api/ipc.js';
 import { GuichetError, type ErrorBody } from '../../shared/errors.js';
+import { formatBirthDate } from '../../shared/electoral/format.js';
 import type { ImportPreview, SearchResult } from '../../shared/electoral/ipc.js';
 import type { SessionState } from '../../shared/accounts/ipc.js';
 import type { SyncState } from '../../shared/sync/ipc.js';
@@ -100,7 +101,7 @@ function describePreview(p: ImportPreview): string {
 
 function describeSearch(r: SearchResult): string {
   if (r.total === 0) return 'Aucun électeur trouvé.';
-  const lines = r.items.map((e) => `${e.birthName}${e.usageName ? ` (${e.usageName})` : ''} ${e.firstNames} — né(e) le ${e.birthDate} — ${e.listType} bureau ${e.bureauCode}${e.numeroOrdre !== null ? ` n°${e.numeroOrdre}` : ''}`);
+  const lines = r.items.map((e) => `${e.birthName}${e.usageName ? ` (${e.usageName})` : ''} ${e.firstNames} — né(e) le ${formatBirthDate(e.birthDate)} — ${e.listType} bureau ${e.bureauCode}${e.numeroOrdre !== null ? ` n°${e.numeroOrdre}` : ''}`);
   lines.push(`${r.items.length} sur ${r.total} résultat(s).`);
   return lines.join('\n');
 }

@@ -3,13 +3,7 @@
  * Birth dates come from the REU as AAAA-MM-JJ with `00` for an unknown day or month;
  * the counter shows them as JJ/MM/AAAA with `..` for the unknown part.
  */
-export function formatBirthDate(iso: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  if (!m) return iso;
-  const [, y, mo, d] = m;
-  const part = (s: string) => (s === '00' ? '..' : s);
-  return `${part(d)}/${part(mo)}/${y === '0000' ? '....' : y}`;
-}
+export { formatBirthDate } from '../../../shared/electoral/format.js';
 
 /**
  * JJ/MM/AAAA typed by the user → AAAA-MM-JJ, or null when it is not a date.
