@@ -106,6 +106,15 @@ export function ActPage({ id }: { id: string }) {
           {nextStep(state)}
           <Uploads d={d} />
           {RECEIVED.includes(state) || status?.dateReception ? <ReceiptFiles id={id} /> : null}
+          {state === 'acquitte' && canTransmit ? (
+            <>
+              <h2>Retirer l'acte</h2>
+              <p>Si la commune retire cet acte, la préfecture doit en être informée.</p>
+              <button type="button" className="danger" onClick={() => setConfirmCancel(true)}>
+                Demander l'annulation
+              </button>
+            </>
+          ) : null}
           <h2>Suivi</h2>
           <Timeline entries={status?.timeline ?? []} />
         </div>
@@ -133,7 +142,6 @@ export function ActPage({ id }: { id: string }) {
   function nextStep(s: ActState) {
     const onSign = () => setSigning(true);
     const onTransmit = () => void transmit(id);
-    const onCancel = () => setConfirmCancel(true);
     if (!canTransmit) {
       if (s === 'brouillon' || s === 'signe') return <p>Le maire (ou son délégué) signe l'acte et le transmet à la préfecture depuis son compte.</p>;
       return <p>L'acte suit son chemin vers la préfecture ; les étapes s'affichent ci-dessous.</p>;
@@ -166,15 +174,7 @@ export function ActPage({ id }: { id: string }) {
           </button>
         </>
       );
-    if (s === 'acquitte')
-      return (
-        <>
-          <p>La préfecture a bien reçu l'acte. Il est exécutoire dès sa publication.</p>
-          <button type="button" className="danger" onClick={onCancel}>
-            Demander l'annulation
-          </button>
-        </>
-      );
+    if (s === 'acquitte') return <p>La préfecture a bien reçu l'acte. Il est exécutoire dès sa publication. Gardez le bordereau avec l'acte.</p>;
     if (s === 'poste' || s === 'en_attente' || s === 'transmis') return <p>Rien à faire : l'accusé de réception de la préfecture arrivera ici.</p>;
     if (s === 'erreur') return <p>La transmission a échoué. Lisez le message ci-dessus ; corrigez puis préparez un nouvel acte si besoin, ou contactez l'assistance.</p>;
     return null;

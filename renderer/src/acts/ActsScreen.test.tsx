@@ -40,6 +40,26 @@ describe('ActsScreen', () => {
   });
 });
 
+describe('acts list follows the sync', () => {
+  afterEach(cleanup);
+  it('reads the list again when a sync round ends (a status came from the hub)', async () => {
+    useSession.setState({ session: loggedIn('secretaire'), loading: false });
+    let state: ActSummary['state'] = 'poste';
+    const fake = installFakeBridge({ 'actes:list': () => [row(1, { state, pending: state === 'poste' })] } as never);
+    render(<ActsScreen />);
+    await screen.findByText(/Posté/);
+    expect(screen.queryByRole('button', { name: 'Préparer un nouvel acte' })).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Certificat de signature' })).toBeNull();
+    state = 'acquitte';
+    const calls = fake.callsOf('actes:list' as never).length;
+    fake.emit('sync:state', { online: true, phase: 'pulling', pending: 0, lastSuccessAt: null, lastError: null, massDeletion: null, rejected: [] });
+    expect(fake.callsOf('actes:list' as never)).toHaveLength(calls);
+    fake.emit('sync:state', { online: true, phase: 'idle', pending: 0, lastSuccessAt: null, lastError: null, massDeletion: null, rejected: [] });
+    await screen.findByText('Accusé de réception reçu');
+    expect(screen.queryByText("en attente d'envoi")).toBeNull();
+  });
+});
+
 describe('certificate validity', () => {
   afterEach(cleanup);
   const now = new Date('2026-11-28T12:00:00Z');

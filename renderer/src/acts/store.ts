@@ -77,7 +77,9 @@ export const useActs = create<ActsStore>((set, get) => {
     busy: null,
 
     start() {
-      const offSync = api().on('sync:state', () => {
+      // A finished sync round may have brought statuses (or sent the act): read again then, not on every phase.
+      const offSync = api().on('sync:state', (state) => {
+        if (state.phase !== 'idle') return;
         void get().load();
         const open = get().detail;
         if (open) void get().open(open.act.id);
@@ -118,7 +120,11 @@ export const useActs = create<ActsStore>((set, get) => {
     async open(id) {
       if (get().detail?.act.id !== id) set({ detail: null, progress: {} });
       try {
-        set({ detail: await api().invoke('actes:get', { id }) });
+        const before = get().detail;
+        const detail = await api().invoke('actes:get', { id });
+        // A confirmation ("transmission demandée"…) no longer holds once the act moved on.
+        const moved = before?.act.id === id && (before.status?.state !== detail.status?.state || before.act.transmitRequested !== detail.act.transmitRequested || !!before.act.signature !== !!detail.act.signature);
+        set(moved && get().busy === null ? { detail, notice: null } : { detail });
       } catch (e) {
         set({ error: messageOf(e) });
       }

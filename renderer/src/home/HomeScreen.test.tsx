@@ -1,0 +1,29 @@
+import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useNav } from '../nav/store.js';
+import { useSession } from '../session/store.js';
+import { loggedIn } from '../testing/fake-bridge.js';
+import { HomeScreen } from './HomeScreen.js';
+
+function withServices(role: Parameters<typeof loggedIn>[0], services: string[]) {
+  const s = loggedIn(role);
+  useSession.setState({ session: { ...s, services: services as never, commune: s.commune && { ...s.commune, services: services as never } }, loading: false });
+}
+
+describe('HomeScreen', () => {
+  afterEach(cleanup);
+
+  it('opens the legality control when the commune has the ACTES service', () => {
+    withServices('consultation', ['actes', 'cadastre']);
+    render(<HomeScreen />);
+    fireEvent.click(screen.getByRole('button', { name: 'Ouvrir le contrôle de légalité' }));
+    expect(useNav.getState().route).toEqual({ name: 'acts' });
+  });
+
+  it('shows no legality-control tile for a commune without the service', () => {
+    withServices('maire', ['electoral']);
+    render(<HomeScreen />);
+    expect(screen.queryByText('Contrôle de légalité (ACTES)')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Ouvrir le contrôle de légalité' })).toBeNull();
+  });
+});
