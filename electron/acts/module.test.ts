@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { CheckDraftInput } from '../../shared/acts/ipc.js';
 import { GuichetError } from '../../shared/errors.js';
 import type { CommuneRole } from '../../shared/accounts/roles.js';
 import { createStandaloneContext, type StandaloneContext } from '../electoral/standalone-context.js';
@@ -12,7 +13,7 @@ import { createActsModule, TRANSMIT_COMMAND, type ActsModule } from './module.js
 import { acknowledgedStatus, applyHubRecord, CLASSIFICATION, deliberationPdf, draftInput } from './test-fixtures.js';
 
 let pki: Pki;
-let pdf: Uint8Array;
+let pdf: Uint8Array<ArrayBuffer>;
 let fixturesDir: string;
 let dir: string;
 let sc: StandaloneContext;
@@ -54,14 +55,14 @@ async function refused(fn: () => unknown, code?: string): Promise<GuichetError> 
   throw new Error('expected a refusal');
 }
 
-const checkInput = (over: Record<string, unknown> = {}) => ({
+const checkInput = (over: Record<string, unknown> = {}): CheckDraftInput => ({
   numeroInterne: 'DEL2026_012',
   decisionDate: '2026-03-02',
   codeNatureActe: 1,
   matieres: [1, 1],
   objet: 'Travaux de voirie',
   actTypology: '99_DE',
-  actFile: { fileName: 'deliberation.pdf', size: pdf.byteLength, head: pdf.subarray(0, 16) },
+  actFile: { fileName: 'deliberation.pdf', size: pdf.byteLength, head: new Uint8Array(pdf.subarray(0, 16)) },
   annexes: [],
   actId: null,
   ...over,
@@ -74,29 +75,30 @@ async function signedAct() {
 }
 
 describe('drafting', () => {
-  it('shows every problem of the form with its field, as she types', () => {
-    expect(h()['actes:check-draft'](checkInput())).toEqual([]);
-    const problems = h()['actes:check-draft'](
+  it('shows every problem of the form with its field, as she types', async () => {
+    expect(await h()['actes:check-draft'](checkInput())).toEqual([]);
+    const problems = await h()['actes:check-draft'](
       checkInput({ numeroInterne: 'del-12', decisionDate: '2999-01-01', matieres: [1, 9], objet: '', actTypology: '99_ZZ', actFile: { fileName: 'scan.docx', size: 10, head: new Uint8Array([0x50, 0x4b, 3, 4]) } }),
     );
     expect(problems.map((p) => p.field).sort()).toEqual(['act', 'act.typology', 'decisionDate', 'matieres', 'numeroInterne', 'objet']);
     expect(problems.find((p) => p.field === 'act')?.message).toBe("L'acte doit être un fichier PDF.");
-    expect(h()['actes:check-draft'](checkInput({ actFile: null })).map((p) => p.message)).toEqual(["Joignez le fichier de l'acte (PDF)."]);
+    expect((await h()['actes:check-draft'](checkInput({ actFile: null }))).map((p) => p.message)).toEqual(["Joignez le fichier de l'acte (PDF)."]);
   });
 
-  it('says the classification is missing instead of refusing every matière', () => {
+  it('says the classification is missing instead of refusing every matière', async () => {
     sc.close();
+    rmSync(dir, { recursive: true, force: true });
     dir = mkdtempSync(join(tmpdir(), 'guichet-acts-'));
     open();
-    const problems = h()['actes:check-draft'](checkInput());
+    const problems = await h()['actes:check-draft'](checkInput());
     expect(problems).toEqual([{ field: 'classification', message: expect.stringMatching(/classification de la préfecture n'est pas encore arrivée/) }]);
   });
 
   it('keeps NumeroInterne unique in the commune, offline, and lets a draft keep its own number', async () => {
     const first = await h()['actes:create'](draftInput(pdf));
-    const dup = h()['actes:check-draft'](checkInput());
+    const dup = await h()['actes:check-draft'](checkInput());
     expect(dup).toEqual([{ field: 'numeroInterne', message: 'Le numéro « DEL2026_012 » est déjà utilisé par un autre acte de la commune : chaque acte doit avoir son propre numéro.' }]);
-    expect(h()['actes:check-draft'](checkInput({ actId: first.act.id }))).toEqual([]);
+    expect(await h()['actes:check-draft'](checkInput({ actId: first.act.id }))).toEqual([]);
     const err = await refused(() => h()['actes:create'](draftInput(pdf)), 'invalid_input');
     expect(err.message).toMatch(/déjà utilisé/);
     expect(await h()['actes:list']({ state: null })).toHaveLength(1);
@@ -134,11 +136,11 @@ describe('drafting', () => {
 
 describe('certificate', () => {
   it('imports the commune certificate and describes it', async () => {
-    expect(h()['actes:certificate'](null)).toBeNull();
+    expect(await h()['actes:certificate'](null)).toBeNull();
     const info = await h()['actes:import-certificate']({ fileName: 'jeanne.p12', content: p12(pki.p12Legacy), password: P12_PASSWORD });
     expect(info).toMatchObject({ holder: 'Jeanne Dupont', organisation: "Mairie d'Évreux", issuer: 'AC Test Guichet, Département Test', serial: opensslSerial(pki.signerPem) });
     expect(new Date(info.notAfter).getTime()).toBeGreaterThan(Date.now());
-    expect(h()['actes:certificate'](null)).toEqual(info);
+    expect(await h()['actes:certificate'](null)).toEqual(info);
     // The key on disk is encrypted: the p12 file itself is not kept.
     expect(execFileSync('find', [join(dir, 'signing-keys'), '-type', 'f'], { encoding: 'utf8' })).not.toMatch(/\.p12/);
   });
@@ -153,7 +155,7 @@ describe('certificate', () => {
     expect((await refused(() => h()['actes:import-certificate']({ fileName: 'j.p12', content: p12(pki.p12NotYetValid), password: P12_PASSWORD }))).message).toMatch(
       /^Le certificat n'est valable qu'à partir du 01\/01\/2099/,
     );
-    expect(h()['actes:certificate'](null)).toBeNull();
+    expect(await h()['actes:certificate'](null)).toBeNull();
   });
 });
 
@@ -220,7 +222,7 @@ describe('transmission, offline', () => {
     expect(again.act).toEqual({ ...signed.act, transmitRequested: true });
     expect(again.pending).toBe(true);
     expect(sc.outbox.list()).toHaveLength(4);
-    expect(h()['actes:certificate'](null)?.holder).toBe('Jeanne Dupont');
+    expect((await h()['actes:certificate'](null))?.holder).toBe('Jeanne Dupont');
   });
 });
 

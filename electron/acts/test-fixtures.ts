@@ -24,13 +24,13 @@ export const CLASSIFICATION: Classification = {
   ],
 };
 
-export async function deliberationPdf(dir: string, name = 'deliberation.pdf'): Promise<Uint8Array> {
+export async function deliberationPdf(dir: string, name = 'deliberation.pdf'): Promise<Uint8Array<ArrayBuffer>> {
   const path = join(dir, name);
   await makePdf(path, { objectStreams: false });
   return new Uint8Array(readFileSync(path));
 }
 
-export function draftInput(pdf: Uint8Array, overrides: Partial<CreateActInput> = {}): CreateActInput {
+export function draftInput(pdf: Uint8Array<ArrayBuffer>, overrides: Partial<CreateActInput> = {}): CreateActInput {
   return {
     numeroInterne: 'DEL2026_012',
     decisionDate: '2026-03-02',

@@ -17,7 +17,7 @@ import { CLASSIFICATION, deliberationPdf, draftInput } from './test-fixtures.js'
 let hub: TestHub;
 let proxy: FlakyProxy;
 let dir: string;
-let pdf: Uint8Array;
+let pdf: Uint8Array<ArrayBuffer>;
 const INSEE = '27229';
 const cores: ClientCore[] = [];
 
@@ -47,10 +47,10 @@ async function pc(username: 'maire' | 'secretaire', deviceName: string): Promise
 }
 
 /** A scanned plan: PNG signature then incompressible bytes. */
-function scan(bytes: number): Uint8Array {
+function scan(bytes: number): Uint8Array<ArrayBuffer> {
   const b = randomBytes(bytes);
   Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(b);
-  return new Uint8Array(b);
+  return new Uint8Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
 }
 
 describe('act files to the hub', () => {
