@@ -3,7 +3,20 @@ import type { FastifyInstance } from 'fastify';
 import { HUB_ROUTES } from '../../shared/api/hub.js';
 import type { ActRecord, ActStatusRecord, StoredFile } from '../../shared/acts/records.js';
 import type { PullResponse, PushResult, SyncRecord } from '../../shared/sync/protocol.js';
+import { createServer } from 'node:net';
 import { pdf, png } from './actes-format/test-fixtures.js';
+
+/** A free loopback port (for a mailbox the simulator must know before it starts). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
 
 /** Helpers shared by the ACTES hub tests (real hub, inject or real HTTP). */
 export const sha256Of = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -17,8 +30,32 @@ export function uniquePdf(tag: string): Buffer {
   return Buffer.concat([pdf, Buffer.from(`%${tag}\n`, 'latin1')]);
 }
 
-export async function upload(app: FastifyInstance, token: string, content: Uint8Array): Promise<number> {
-  const res = await app.inject({
+/** A hub reached in-process (inject) or over real HTTP (base URL). */
+export type HubTarget = FastifyInstance | string;
+
+interface Answer {
+  statusCode: number;
+  body: string;
+  json(): any;
+}
+
+export async function call(target: HubTarget, req: { method: string; url: string; headers?: Record<string, string>; payload?: unknown }): Promise<Answer> {
+  if (typeof target !== 'string') {
+    const res = await target.inject({ method: req.method as 'GET', url: req.url, headers: req.headers, payload: req.payload as string | undefined });
+    return { statusCode: res.statusCode, body: res.body, json: () => res.json() };
+  }
+  const isBytes = req.payload instanceof Uint8Array;
+  const res = await fetch(target + req.url, {
+    method: req.method,
+    headers: { ...(req.payload !== undefined && !isBytes ? { 'content-type': 'application/json' } : {}), ...req.headers },
+    body: req.payload === undefined ? undefined : isBytes ? (req.payload as Uint8Array) : JSON.stringify(req.payload),
+  });
+  const body = await res.text();
+  return { statusCode: res.status, body, json: () => JSON.parse(body) };
+}
+
+export async function upload(app: HubTarget, token: string, content: Uint8Array): Promise<number> {
+  const res = await call(app, {
     method: 'PATCH',
     url: HUB_ROUTES.fileUpload.path.replace(':sha256', sha256Of(content)),
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/offset+octet-stream', 'upload-offset': '0', 'upload-length': String(content.byteLength) },
@@ -55,8 +92,8 @@ export { png };
 
 let mutationCounter = 1;
 
-export async function push(app: FastifyInstance, token: string, mutations: object[]): Promise<PushResult[]> {
-  const res = await app.inject({ method: 'POST', url: HUB_ROUTES.syncPush.path, headers: { authorization: `Bearer ${token}` }, payload: { mutations: mutations.map((m) => ({ mutationId: mutationCounter++, ...m })) } });
+export async function push(app: HubTarget, token: string, mutations: object[]): Promise<PushResult[]> {
+  const res = await call(app, { method: 'POST', url: HUB_ROUTES.syncPush.path, headers: { authorization: `Bearer ${token}` }, payload: { mutations: mutations.map((m) => ({ mutationId: mutationCounter++, ...m })) } });
   if (res.statusCode !== 200) throw new Error(`push ${res.statusCode}: ${res.body}`);
   return (res.json() as { results: PushResult[] }).results;
 }
@@ -65,11 +102,11 @@ export const upsertAct = (act: ActRecord) => ({ kind: 'upsert', collection: 'act
 export const command = (name: string, payload: unknown) => ({ kind: 'command', name, payload });
 
 /** Everything the caller may pull, from cursor 0. */
-export async function pullAll(app: FastifyInstance, token: string): Promise<SyncRecord[]> {
+export async function pullAll(app: HubTarget, token: string): Promise<SyncRecord[]> {
   const out: SyncRecord[] = [];
   let cursor = 0;
   for (;;) {
-    const res = await app.inject({ method: 'GET', url: `${HUB_ROUTES.syncPull.path}?cursor=${cursor}`, headers: { authorization: `Bearer ${token}` } });
+    const res = await call(app, { method: 'GET', url: `${HUB_ROUTES.syncPull.path}?cursor=${cursor}`, headers: { authorization: `Bearer ${token}` } });
     const body = res.json() as PullResponse;
     out.push(...body.changes);
     cursor = body.cursor;
@@ -77,7 +114,7 @@ export async function pullAll(app: FastifyInstance, token: string): Promise<Sync
   }
 }
 
-export async function pulledStatus(app: FastifyInstance, token: string, actId: string): Promise<ActStatusRecord | null> {
+export async function pulledStatus(app: HubTarget, token: string, actId: string): Promise<ActStatusRecord | null> {
   const r = (await pullAll(app, token)).find((x) => x.collection === 'actes.status' && x.id === actId);
   return (r?.data as ActStatusRecord | undefined) ?? null;
 }
