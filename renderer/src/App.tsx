@@ -170,7 +170,7 @@ function forgetSessionData() {
   useDemands.setState({ items: [], notice: null, error: null });
   useImport.getState().reset();
   useAccounts.setState({ users: [], devices: [], notice: null, error: null });
-  useActs.setState({ items: [], detail: null, certificate: null, progress: {}, notice: null, error: null });
+  useActs.setState({ items: [], detail: null, certificate: null, progress: {}, answered: [], notice: null, error: null });
   useNav.setState({ route: { name: 'home' } });
 }
 

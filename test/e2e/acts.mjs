@@ -29,7 +29,7 @@ import { chromium } from 'playwright-core';
 
 register();
 
-const TOTAL_STEPS = 6;
+const TOTAL_STEPS = 8;
 let passed = 0;
 function abort(err) {
   console.error('e2e (actes) setup failed:', err);
@@ -131,6 +131,7 @@ const pageErrors = [];
 let failed = 0;
 let broken = false;
 let page;
+let idActeSeen;
 async function step(name, fn) {
   if (broken) {
     failed++;
@@ -257,9 +258,33 @@ await step('the hub is back: the act goes to the prefecture, the acknowledgement
   await download.saveAs(file);
   const bytes = readFileSync(file);
   if (bytes.subarray(0, 5).toString('latin1') !== '%PDF-') throw new Error(`the bordereau is not a PDF (${download.suggestedFilename()})`);
+  idActeSeen = /010-\d{9}-\d{8}-2026_E2E1-DE/.exec(idActe)[0];
   // The list says the same.
   await page.getByRole('button', { name: '← Tous les actes' }).click();
-  await expectText(page.getByRole('table', { name: 'Liste des actes' }), new RegExp(`2026_E2E1.*Accusé de réception reçu.*${/010-\d{9}-\d{8}-2026_E2E1-DE/.exec(idActe)[0]}`));
+  await expectText(page.getByRole('table', { name: 'Liste des actes' }), new RegExp(`2026_E2E1.*Accusé de réception reçu.*${idActeSeen}`));
+});
+
+await step('the prefecture asks for more documents (3-1): the mayor sends them (3-4), the prefecture acknowledges', async () => {
+  await sim.sendLetter({ idActe: idActeSeen, type: '3-1' });
+  await page.getByRole('button', { name: "Ouvrir l'acte 2026_E2E1" }).click();
+  const letter = page.getByRole('region', { name: 'Demande de pièces complémentaires' });
+  await expectVisible(letter, ROUND_TRIP_TIMEOUT);
+  await letter.getByLabel('Envoyer les pièces complémentaires').check();
+  await letter.getByLabel('Documents de la réponse').setInputFiles({ name: 'note-de-synthese.pdf', mimeType: 'application/pdf', buffer: actPdf });
+  await letter.getByRole('button', { name: 'Envoyer la réponse' }).click();
+  await expectText(page.locator('.letter').filter({ hasText: 'Envoyé par la commune' }), /Reçu par la préfecture/, ROUND_TRIP_TIMEOUT);
+  await shot('actes-05-courrier');
+});
+
+await step('asks to cancel the act (with a confirmation): the prefecture acknowledges the cancellation', async () => {
+  await page.getByRole('button', { name: "Demander l'annulation" }).click();
+  const confirm = page.getByRole('alertdialog', { name: "Demander l'annulation de l'acte ?" });
+  await confirm.getByRole('button', { name: 'Annuler' }).click();
+  await confirm.waitFor({ state: 'detached' });
+  await page.getByRole('button', { name: "Demander l'annulation" }).click();
+  await confirm.getByRole('button', { name: "Demander l'annulation" }).click();
+  await expectText(heading(), /Acte 2026_E2E1.*Annulé/, ROUND_TRIP_TIMEOUT);
+  if (sim.stats().arAnnulation < 1) throw new Error('the simulator acknowledged no cancellation');
 });
 
 if (pageErrors.length > 0) console.log(`page errors:\n  ${pageErrors.slice(0, 10).join('\n  ')}`);

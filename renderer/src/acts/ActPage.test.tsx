@@ -22,7 +22,7 @@ function setup(role: CommuneRole, detail: ActDetail, extra: Record<string, (i: n
 }
 
 describe('ActPage', () => {
-  beforeEach(() => useActs.setState({ detail: null, certificate: null, classification: null, classificationLoaded: false, error: null, notice: null, busy: null, progress: {} }));
+  beforeEach(() => useActs.setState({ detail: null, certificate: null, classification: null, classificationLoaded: false, error: null, notice: null, busy: null, progress: {}, answered: [] }));
   afterEach(cleanup);
 
   it('asks the certificate password in a dialog before signing, and signs with it', async () => {
@@ -115,16 +115,13 @@ describe('ActPage', () => {
   });
 
   it('answers a letter of observations with the types allowed for it', async () => {
-    const fake = setup(
-      'maire',
-      actDetail({
-        status: {
-          state: 'acquitte',
-          letters: [{ id: 'L1', type: '4-1', direction: 'recu', label: "Lettre d'observations", date: '2026-11-29', files: [], state: 'recu' }],
-        },
-      }),
-      { 'actes:answer-letter': () => actDetail() },
-    );
+    const withLetter = actDetail({
+      status: {
+        state: 'acquitte',
+        letters: [{ id: 'L1', type: '4-1', direction: 'recu', label: "Lettre d'observations", date: '2026-11-29', files: [], state: 'recu' }],
+      },
+    });
+    const fake = setup('maire', withLetter, { 'actes:answer-letter': () => withLetter });
     const letter = await screen.findByRole('region', { name: "Lettre d'observations" });
     const radios = within(letter).getAllByRole('radio').map((r) => (r as HTMLInputElement).value);
     expect(radios).toEqual(['4-2', '4-3', '4-4']);
@@ -135,5 +132,8 @@ describe('ActPage', () => {
     fireEvent.click(within(letter).getByRole('button', { name: 'Envoyer la réponse' }));
     await waitFor(() => expect(fake.callsOf('actes:answer-letter' as never)).toHaveLength(1));
     expect(fake.callsOf('actes:answer-letter' as never)[0]).toMatchObject({ actId: ACT_ID, letterId: 'L1', type: '4-4', files: [{ fileName: 'reponse.pdf' }] });
+    // Not offered twice while the answer waits for the hub.
+    await within(letter).findByText(/Réponse enregistrée sur ce poste/);
+    expect(within(letter).queryByRole('button', { name: 'Envoyer la réponse' })).toBeNull();
   });
 });

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { ActLetter, StoredFile } from '../../../shared/acts/records.js';
 import { useCan } from '../session/store.js';
-import { formatDay, formatSize, saveFile } from './parts.js';
+import { PendingBadge, formatDay, formatSize, saveFile } from './parts.js';
 import { useActs, type AnswerType } from './store.js';
 
 /** Answers the commune may give to each letter of the prefecture, and how many documents each carries. */
@@ -104,8 +104,10 @@ function AnswerForm({ actId, letter }: { actId: string; letter: ActLetter }) {
 /** Letters from the prefecture about this act, with the commune's answers under them. */
 export function Letters({ actId, letters }: { actId: string; letters: ActLetter[] }) {
   const canAnswer = useCan('actes.transmit');
+  const answeredHere = useActs((s) => s.answered);
   if (letters.length === 0) return <p>Aucun courrier de la préfecture pour cet acte.</p>;
-  const answered = (l: ActLetter) => letters.some((x) => x.direction === 'envoye' && x.type.startsWith(`${l.type[0]}-`) && x.date >= l.date);
+  // The hub names an answer `<uuid>:<letter id>:<type>`.
+  const answeredOnHub = (l: ActLetter) => letters.some((x) => x.direction === 'envoye' && x.id.includes(`:${l.id}:`));
   return (
     <>
       {letters.map((l) => (
@@ -117,8 +119,16 @@ export function Letters({ actId, letters }: { actId: string; letters: ActLetter[
             {formatDay(l.date)} — {LETTER_STATES[l.state]}
           </p>
           <FileButtons files={l.files} />
-          {l.direction === 'recu' && ANSWERS[l.type] && !answered(l) ? (
-            canAnswer ? <AnswerForm actId={actId} letter={l} /> : <p className="small">Le maire peut répondre à ce courrier depuis son compte.</p>
+          {l.direction === 'recu' && ANSWERS[l.type] && !answeredOnHub(l) ? (
+            answeredHere.includes(l.id) ? (
+              <p className="small">
+                Réponse enregistrée sur ce poste <PendingBadge />
+              </p>
+            ) : canAnswer ? (
+              <AnswerForm actId={actId} letter={l} />
+            ) : (
+              <p className="small">Le maire peut répondre à ce courrier depuis son compte.</p>
+            )
           ) : null}
         </section>
       ))}

@@ -27,6 +27,8 @@ interface ActsStore {
   progress: Record<string, Progress>;
   /** The action running on the act page, so its button shows it and others wait. */
   busy: 'sign' | 'transmit' | 'cancel' | 'answer' | 'certificate' | 'create' | null;
+  /** Letters answered from this PC whose answer the hub has not listed yet (so the form is not offered twice). */
+  answered: string[];
 
   /** Follow the sync (lists and the open act change when the hub answers) and upload progress; returns the unsubscribe. */
   start(): () => void;
@@ -75,6 +77,7 @@ export const useActs = create<ActsStore>((set, get) => {
     detail: null,
     progress: {},
     busy: null,
+    answered: [],
 
     start() {
       // A finished sync round may have brought statuses (or sent the act): read again then, not on every phase.
@@ -157,7 +160,11 @@ export const useActs = create<ActsStore>((set, get) => {
     transmit: (id) =>
       act('transmit', () => api().invoke('actes:transmit', { id }), 'Transmission demandée. L’acte part vers la préfecture dès que le poste est relié au serveur.'),
     cancel: (id) => act('cancel', () => api().invoke('actes:cancel', { id }), 'Demande d’annulation enregistrée.'),
-    answerLetter: (input) => act('answer', () => api().invoke('actes:answer-letter', input), 'Réponse enregistrée ; elle part vers la préfecture à la prochaine synchronisation.'),
+    async answerLetter(input) {
+      const ok = await act('answer', () => api().invoke('actes:answer-letter', input), 'Réponse enregistrée ; elle part vers la préfecture à la prochaine synchronisation.');
+      if (ok) set({ answered: [...get().answered, input.letterId] });
+      return ok;
+    },
     async fetchFile(what, id) {
       set({ error: null });
       try {
