@@ -83,6 +83,19 @@ describe('ActForm (drafting an act)', () => {
     expect(fake.callsOf('actes:create' as never)).toHaveLength(0);
   });
 
+  it('gives each annex a typology of the nature (or the detached signature) and shows sizes and the total', async () => {
+    setup();
+    fireEvent.change(await screen.findByLabelText("Nature de l'acte"), { target: { value: '3' } });
+    const png = new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2])], 'plan.png', { type: 'image/png' });
+    fireEvent.change(screen.getByLabelText('Ajouter des annexes (facultatif)'), { target: { files: [png] } });
+    const typology = (await screen.findByLabelText("Type de document de l'annexe plan.png")) as HTMLSelectElement;
+    expect(Array.from(typology.options, (o) => o.value)).toEqual(['99_AI', '22_AR', '99_SE']);
+    expect(screen.getByText(/image PNG, 10 octets/)).toBeTruthy();
+    expect(screen.getByText('Taille totale : 10 octets sur 150 Mo autorisés.')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: "Retirer l'annexe plan.png" }));
+    expect(screen.queryByLabelText("Type de document de l'annexe plan.png")).toBeNull();
+  });
+
   it('keeps the objet on one line and counts up to 499', () => {
     setup();
     const objet = screen.getByLabelText('Objet');

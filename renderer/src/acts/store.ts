@@ -126,7 +126,7 @@ export const useActs = create<ActsStore>((set, get) => {
         const before = get().detail;
         const detail = await api().invoke('actes:get', { id });
         // A confirmation ("transmission demandée"…) no longer holds once the act moved on.
-        const moved = before?.act.id === id && (before.status?.state !== detail.status?.state || before.act.transmitRequested !== detail.act.transmitRequested || !!before.act.signature !== !!detail.act.signature);
+        const moved = before?.act.id === id && (JSON.stringify(before.status) !== JSON.stringify(detail.status) || before.act.transmitRequested !== detail.act.transmitRequested || !!before.act.signature !== !!detail.act.signature);
         set(moved && get().busy === null ? { detail, notice: null } : { detail });
       } catch (e) {
         set({ error: messageOf(e) });
