@@ -88,7 +88,7 @@ export function createFileStore(db: Database.Database, dataDir: string, now: () 
     },
 
     pending(): FileRow[] {
-      return db.prepare<[], FileRow>("SELECT sha256, size, path, file_name, mime, uploaded, state FROM acts_files WHERE state = 'pending' ORDER BY created_at_local, sha256").all();
+      return db.prepare<[], FileRow>("SELECT sha256, size, path, file_name, mime, uploaded, state FROM acts_files WHERE state = 'pending' ORDER BY rowid").all();
     },
 
     async read(sha256: string): Promise<Buffer | null> {
