@@ -213,6 +213,20 @@ describe('transmission, offline', () => {
     expect(sc.outbox.list().filter((q) => q.entry.kind === 'command')).toHaveLength(1);
   });
 
+  it('transmits again after the hub reported an error, not before', async () => {
+    const signed = await signedAct();
+    const id = signed.act.id;
+    await h()['actes:transmit']({ id });
+    const commands = () => sc.outbox.list().filter((q) => q.entry.kind === 'command').length;
+    applyHubRecord(mod.collections, 'actes.status', id, { ...acknowledgedStatus(id, 'x'), state: 'en_attente', idActe: null, dateReception: null }, 3);
+    await h()['actes:transmit']({ id });
+    expect(commands()).toBe(1);
+    applyHubRecord(mod.collections, 'actes.status', id, { ...acknowledgedStatus(id, 'x'), state: 'erreur', idActe: null, dateReception: null, error: 'Anomalie : classification périmée' }, 4);
+    expect((await h()['actes:get']({ id })).status).toMatchObject({ state: 'erreur', error: 'Anomalie : classification périmée' });
+    await h()['actes:transmit']({ id });
+    expect(commands()).toBe(2);
+  });
+
   it('survives a restart of the PC: the queue, the files and the certificate are still there', async () => {
     const signed = await signedAct();
     await h()['actes:transmit']({ id: signed.act.id });

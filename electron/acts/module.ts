@@ -357,7 +357,20 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
     'actes:transmit': ({ id }) => {
       ctx.requirePermission('actes.transmit');
       const { act } = requireAct(id);
-      if (act.transmitRequested) return detail(id);
+      if (act.transmitRequested) {
+        // Asked again: only worth a new command when the hub answered an error (or refused the
+        // command: it holds the act but never gave it a status); otherwise one is on its way.
+        const status = acts.status(id);
+        const retry = status?.state === 'erreur' || (!status && !ctx.outbox.pendingIds('actes.acts').has(id));
+        if (retry) {
+          db.transaction(() => {
+            ctx.outbox.enqueue({ kind: 'command', name: TRANSMIT_COMMAND, payload: { actId: id }, summary: `Nouvelle transmission de l'acte ${act.draft.numeroInterne} à la préfecture` });
+          })();
+          log.info({ actId: id }, 'act queued again for transmission');
+          ctx.requestSync();
+        }
+        return detail(id);
+      }
       if (!act.signature) throw new GuichetError('invalid_input', "Signez l'acte avant de le transmettre à la préfecture.", `act ${id} not signed`);
       // The classification may have changed since the draft: the prefecture would answer an anomaly.
       refuseProblems(problemsOf(act.draft, id), 'transmit refused');
