@@ -29,6 +29,12 @@ export type OutboxEntry =
 export interface Outbox {
   /** Must be called inside a `db.transaction` that also writes the domain row. Returns the mutationId. */
   enqueue(entry: OutboxEntry): number;
+  /**
+   * Same as enqueuing `{ kind: 'command', name, payload: JSON.parse(payloadJson), summary }`, with the
+   * payload already serialised: a 100 000-elector import prepares its ~50 MB of JSON off the main
+   * thread, so the import transaction does not stringify it again. Read back like any other entry.
+   */
+  enqueueCommandJson(command: { name: string; payloadJson: string; summary: string }): number;
   /** Record ids of `collection` that have a change not yet acknowledged by the hub. */
   pendingIds(collection: CollectionName): Set<string>;
 }

@@ -139,12 +139,13 @@ describe('REU import', () => {
     const first = await importBytes(utf8Bytes(renderReuCsv(rows)));
     const smaller = rows.slice(0, 200);
     const preview = await h()['electoral:import-preview']({ fileName: 'b.csv', content: utf8Bytes(renderReuCsv(smaller)) });
-    const enqueue = sc.ctx.outbox.enqueue;
-    sc.ctx.outbox.enqueue = () => {
+    // The import's outbox row is the last write of its transaction (its payload comes pre-serialised).
+    const enqueue = sc.ctx.outbox.enqueueCommandJson;
+    sc.ctx.outbox.enqueueCommandJson = () => {
       throw new Error('disk full');
     };
     await expect(async () => h()['electoral:import-commit']({ previewId: preview.previewId })).rejects.toThrow('disk full');
-    sc.ctx.outbox.enqueue = enqueue;
+    sc.ctx.outbox.enqueueCommandJson = enqueue;
     expect((await search('')).total).toBe(600);
     expect((await search('bernard jean pierre')).total).toBeGreaterThanOrEqual(3);
     expect(await h()['electoral:imports'](null)).toEqual([first.record]);

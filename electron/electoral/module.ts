@@ -3,30 +3,27 @@
  * commit), search, fiche, demands, and the local collections the sync engine
  * fills. Handlers receive inputs already validated by the core.
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { ELECTORAL_IMPORT_COMMAND, type ElectoralImportPayload } from '../../shared/electoral/schemas.js';
-import { searchInputSchema, type ElectoralChannels, type ImportDiffEntry, type ImportPreview } from '../../shared/electoral/ipc.js';
-import { DEMAND_KIND_LABELS, DEMAND_STATUS_LABELS, demandSchema, type Demand, type DemandStatus, type ImportRecord } from '../../shared/electoral/types.js';
+import { randomUUID } from 'node:crypto';
+import { ELECTORAL_IMPORT_COMMAND } from '../../shared/electoral/schemas.js';
+import { searchInputSchema, type ElectoralChannels, type ImportPreview } from '../../shared/electoral/ipc.js';
+import { DEMAND_KIND_LABELS, DEMAND_STATUS_LABELS, demandSchema, type Demand, type DemandStatus, type Elector, type ImportRecord } from '../../shared/electoral/types.js';
 import { GuichetError } from '../../shared/errors.js';
 import type { CoreContext, LocalCollection } from '../core/context.js';
 import type { ChannelHandlers } from '../core/handlers.js';
 import { createElectoralCollections } from './collections.js';
-import { createElectorStore, prepareList, type PreparedList } from './elector-store.js';
+import { createElectorStore } from './elector-store.js';
 import { computeImportDiff } from './import-diff.js';
 import { createDemandStore, createImportStore } from './record-stores.js';
-import { parseReuExtractAsync, type ParsedExtract } from './reu-parser.js';
+import { prepareImport } from './import-host.js';
+import { entriesPage, type PreparedImport } from './import-job.js';
 
 /** A preview holds the parsed file in memory until it is committed or cancelled. */
 export const PREVIEW_TTL_MS = 30 * 60 * 1000;
 const DIFF_SAMPLE = 50;
 
 interface PendingImport {
-  parsed: ParsedExtract;
-  /** Sort keys, search text and display order, computed at preview time so the commit transaction only writes. */
-  prepared: PreparedList;
-  sha256: string;
-  diff: ImportRecord['diff'];
-  entries: ImportDiffEntry[];
+  /** Parsed, checked, diffed and encoded (import-job.ts): the commit transaction only writes. */
+  job: PreparedImport;
   /** Elector-store generation the diff was computed against. */
   generation: number;
   createdAt: number;
@@ -34,12 +31,18 @@ interface PendingImport {
 
 /** Where the last import spent its time (ms, wall), for the bench and the log; no personal data. */
 export interface ImportTimings {
+  /** Whether the preview's work ran on the worker thread (import-host.ts). */
+  offThread?: boolean;
+  /** Preview, as the caller waits for it (worker start and hand-over included). */
+  previewMs?: number;
   /** Decode + CSV parse + row checks + ids (reu-parser.ts). */
   parseMs?: number;
   /** Sort keys, search text, display order (elector-store.ts prepareList). */
   prepareMs?: number;
   /** Read the local list + compare. */
   diffMs?: number;
+  /** Rows, outbox payload and diff entries serialised for the commit (import-job.ts). */
+  encodeMs?: number;
   /** Commit: electors table + FTS5 index + secondary indexes. */
   writeMs?: number;
   /** Commit: import record + outbox command (the full list as JSON). */
@@ -82,14 +85,6 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
     return p;
   }
 
-  function diffAgainstLocal(parsed: ParsedExtract) {
-    const current = electors.comparable();
-    ctx.emit('electoral:import-progress', { phase: 'comparaison', done: 0, total: parsed.electors.length });
-    const result = computeImportDiff(current, parsed.electors);
-    ctx.emit('electoral:import-progress', { phase: 'comparaison', done: parsed.electors.length, total: parsed.electors.length });
-    return result;
-  }
-
   function electorRequired(kind: Demand['kind'], electorId: string | null): void {
     if (kind === 'inscription') return;
     if (!electorId) throw new GuichetError('invalid_input', "Choisissez l'électeur concerné par la demande.", `demand ${kind} without elector`);
@@ -100,47 +95,48 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
     'electoral:import-preview': async ({ fileName, content }) => {
       ctx.requirePermission('electoral.import');
       purgeExpired();
-      const started = Date.now();
-      timings = {};
-      let parsed: ParsedExtract;
+      const started = performance.now();
+      // Taken before the work starts: any write meanwhile bumps it, and the commit then diffs again.
+      const generation = electors.generation();
+      let job: PreparedImport & { offThread: boolean };
       try {
-        parsed = await parseReuExtractAsync(fileName, content, (phase, done, total) => ctx.emit('electoral:import-progress', { phase, done, total }));
+        job = await prepareImport({
+          fileName,
+          bytes: content,
+          dbFile: db.memory ? null : db.name,
+          readCurrent: () => electors.comparable(),
+          onProgress: (phase, done, total) => ctx.emit('electoral:import-progress', { phase, done, total }),
+        });
       } catch (err) {
         if (err instanceof GuichetError) log.warn({ code: err.code, detail: err.detail, bytes: content.byteLength }, 'REU extract refused');
         throw err;
       }
+      timings = { offThread: job.offThread, previewMs: performance.now() - started, ...job.timings };
       const commune = ctx.session().commune;
-      if (parsed.communeCode && commune && parsed.communeCode !== commune.insee) {
-        log.warn({ code: 'import_rejected', detail: `extract commune ${parsed.communeCode} != session ${commune.insee}` }, 'REU extract refused');
+      if (job.communeCode && commune && job.communeCode !== commune.insee) {
+        log.warn({ code: 'import_rejected', detail: `extract commune ${job.communeCode} != session ${commune.insee}` }, 'REU extract refused');
         throw new GuichetError(
           'import_rejected',
-          `Cet extrait est celui de la commune ${parsed.communeCode}, pas de ${commune.name} (${commune.insee}) : vérifiez le fichier téléchargé depuis le REU.`,
-          `extract commune ${parsed.communeCode} != session ${commune.insee}`,
+          `Cet extrait est celui de la commune ${job.communeCode}, pas de ${commune.name} (${commune.insee}) : vérifiez le fichier téléchargé depuis le REU.`,
+          `extract commune ${job.communeCode} != session ${commune.insee}`,
         );
       }
-      timings.parseMs = Date.now() - started;
-      const sha256 = createHash('sha256').update(content).digest('hex');
-      let t = performance.now();
-      const prepared = prepareList(parsed.electors, true);
-      timings.prepareMs = performance.now() - t;
-      t = performance.now();
-      const { diff, entries } = diffAgainstLocal(parsed);
-      timings.diffMs = performance.now() - t;
+      const { diff } = job;
       const previewId = randomUUID();
-      previews.set(previewId, { parsed, prepared, sha256, diff, entries, generation: electors.generation(), createdAt: now().getTime() });
-      log.info({ previewId, rows: parsed.electors.length, encoding: parsed.encoding, ms: Date.now() - started, ...diff }, 'REU extract parsed');
+      previews.set(previewId, { job, generation, createdAt: now().getTime() });
+      log.info({ previewId, rows: job.total, encoding: job.encoding, ms: Math.round(timings.previewMs!), offThread: job.offThread, ...diff }, 'REU extract parsed');
       const result: ImportPreview = {
         previewId,
         fileName,
-        fileSha256: sha256,
-        extractDate: parsed.extractDate,
-        encoding: parsed.encoding,
-        counts: parsed.counts,
-        total: parsed.electors.length,
+        fileSha256: job.sha256,
+        extractDate: job.extractDate,
+        encoding: job.encoding,
+        counts: job.counts,
+        total: job.total,
         diff,
-        diffSample: entries.slice(0, DIFF_SAMPLE),
-        warnings: parsed.warnings,
-        alreadyImported: imports.hasHash(sha256),
+        diffSample: entriesPage(job.entries, 0, DIFF_SAMPLE),
+        warnings: job.warnings,
+        alreadyImported: imports.hasHash(job.sha256),
       };
       return result;
     },
@@ -148,7 +144,7 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
     'electoral:import-diff': ({ previewId, offset, limit }) => {
       ctx.requirePermission('electoral.import');
       const p = preview(previewId);
-      return { total: p.entries.length, items: p.entries.slice(offset, offset + limit) };
+      return { total: p.job.entries.count, items: entriesPage(p.job.entries, offset, limit) };
     },
 
     'electoral:import-cancel': ({ previewId }) => {
@@ -160,33 +156,35 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
     'electoral:import-commit': ({ previewId }) => {
       ctx.requirePermission('electoral.import');
       const p = preview(previewId);
-      const { parsed } = p;
-      const total = parsed.electors.length;
+      const { job } = p;
+      const total = job.total;
       ctx.emit('electoral:import-progress', { phase: 'enregistrement', done: 0, total });
       const started = performance.now();
       const record = db.transaction((): ImportRecord => {
-        // A sync may have changed the list since the preview: count the diff against what is replaced.
-        const diff = electors.generation() === p.generation ? p.diff : computeImportDiff(electors.comparable(), parsed.electors).diff;
+        // A sync may have changed the list since the preview: count the diff against what is replaced
+        // (rare, so the electors are only rebuilt from their JSON then).
+        const diff = electors.generation() === p.generation ? p.job.diff : computeImportDiff(electors.comparable(), JSON.parse(job.electorsJson) as Elector[]).diff;
         let t = performance.now();
         const versions = electors.versions();
-        electors.replaceAll(p.prepared, (id) => versions.get(id) ?? null);
+        electors.replaceAllEncoded(job.rows, (id) => versions.get(id) ?? null);
         timings.writeMs = performance.now() - t;
         t = performance.now();
         const rec: ImportRecord = {
           id: randomUUID(),
-          fileName: parsed.fileName,
-          fileSha256: p.sha256,
-          extractDate: parsed.extractDate,
+          fileName: job.fileName,
+          fileSha256: job.sha256,
+          extractDate: job.extractDate,
           importedAtLocal: now().toISOString(),
           importedBy: userName(),
-          counts: parsed.counts,
+          counts: job.counts,
           diff,
         };
         imports.put(rec, null);
-        ctx.outbox.enqueue({
-          kind: 'command',
+        // The `electoral.import` payload ({ import, electors }: ElectoralImportPayload), its elector
+        // array serialised by the preview's job rather than stringified again here.
+        ctx.outbox.enqueueCommandJson({
           name: ELECTORAL_IMPORT_COMMAND,
-          payload: { import: rec, electors: parsed.electors } satisfies ElectoralImportPayload,
+          payloadJson: `{"import":${JSON.stringify(rec)},"electors":${job.electorsJson}}`,
           summary: `Import de la liste électorale (${total} électeur${total > 1 ? 's' : ''})`,
         });
         timings.outboxMs = performance.now() - t;
@@ -195,7 +193,7 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
       timings.commitMs = performance.now() - started;
       previews.delete(previewId);
       ctx.emit('electoral:import-progress', { phase: 'enregistrement', done: total, total });
-      log.info({ importId: record.id, rows: total, ...record.diff }, 'REU extract imported');
+      log.info({ importId: record.id, rows: total, ms: Math.round(timings.commitMs), ...record.diff }, 'REU extract imported');
       ctx.requestSync();
       return record;
     },

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { syncCoreMigration } from '../db/migrations/001-sync-core.js';
 import { openMigratedDb } from '../db/sqlite.js';
-import { createOutbox } from './outbox.js';
+import { createOutbox, toMutation } from './outbox.js';
 
 const dirs: string[] = [];
 function tempFile(): string {
@@ -57,6 +57,23 @@ describe('outbox', () => {
     ).toThrow('domain write failed');
     expect(outbox.count()).toBe(0);
     expect(db.transaction(() => outbox.enqueue(upsert('b')))()).toBe(1);
+    db.close();
+  });
+
+  it('stores a command given as payload JSON exactly as the same command given as a value', () => {
+    const db = openMigratedDb(tempFile(), [syncCoreMigration]);
+    const outbox = createOutbox(db, now);
+    const payload = { import: { id: 'i1', note: 'élection « municipale »\n' }, electors: [{ id: 'e1', n: null }, { id: 'e2', n: 3 }] };
+    db.transaction(() => {
+      outbox.enqueue({ kind: 'command', name: 'electoral.import', payload, summary: 'Import (2 électeurs)' });
+      outbox.enqueueCommandJson({ name: 'electoral.import', payloadJson: JSON.stringify(payload), summary: 'Import (2 électeurs)' });
+    })();
+    const [a, b] = outbox.list();
+    expect(b.mutationId).toBe(a.mutationId + 1);
+    expect(b.entry).toEqual(a.entry);
+    expect(toMutation(b)).toEqual({ ...toMutation(a), mutationId: b.mutationId });
+    const stored = db.prepare('SELECT entry FROM outbox ORDER BY mutation_id').pluck().all();
+    expect(stored[1]).toBe(stored[0]);
     db.close();
   });
 });

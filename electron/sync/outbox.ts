@@ -67,19 +67,28 @@ export function createOutbox(db: Database.Database, now: () => Date): SyncOutbox
     state: r.state,
   });
 
+  function append(kind: OutboxEntry['kind'], collection: string | null, recordId: string | null, entryJson: string, summary: string): number {
+    // Outside a transaction the domain row and its outbox row could be split by
+    // a crash: a change shown on screen but never sent. Refuse loudly.
+    if (!db.inTransaction) throw new Error('outbox.enqueue must run inside the transaction that writes the domain row');
+    // The counter lives in sync_state, not in MAX(mutation_id): rows are deleted once
+    // acknowledged and the hub would answer a reused id with the old stored result.
+    const id = (state.get<number>('last_mutation_id') ?? 0) + 1;
+    state.set('last_mutation_id', id);
+    insert.run(id, kind, collection, recordId, entryJson, summary, now().toISOString(), 'pending');
+    return id;
+  }
+
   return {
     enqueue(entry) {
-      // Outside a transaction the domain row and its outbox row could be split by
-      // a crash: a change shown on screen but never sent. Refuse loudly.
-      if (!db.inTransaction) throw new Error('outbox.enqueue must run inside the transaction that writes the domain row');
-      // The counter lives in sync_state, not in MAX(mutation_id): rows are deleted once
-      // acknowledged and the hub would answer a reused id with the old stored result.
-      const id = (state.get<number>('last_mutation_id') ?? 0) + 1;
-      state.set('last_mutation_id', id);
       const collection = entry.kind === 'command' ? null : entry.collection;
       const recordId = entry.kind === 'command' ? null : entry.recordId;
-      insert.run(id, entry.kind, collection, recordId, JSON.stringify(entry), entry.summary, now().toISOString(), 'pending');
-      return id;
+      return append(entry.kind, collection, recordId, JSON.stringify(entry), entry.summary);
+    },
+    enqueueCommandJson({ name, payloadJson, summary }) {
+      // The stored text is what JSON.stringify gives for the same command entry (same keys, same order).
+      const entry = `{"kind":"command","name":${JSON.stringify(name)},"payload":${payloadJson},"summary":${JSON.stringify(summary)}}`;
+      return append('command', null, null, entry, summary);
     },
     pendingIds(collection) {
       return new Set(selectIds.all(collection).map((r) => r.record_id));

@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generateReuRows, renderReuCsv } from '../../shared/electoral/synthetic.js';
+import { GuichetError } from '../../shared/errors.js';
+import { createElectorStore, type ElectorStore } from './elector-store.js';
+import { prepareImport } from './import-host.js';
+import { entriesPage } from './import-job.js';
+import { parseReuExtract } from './reu-parser.js';
+import { utf8Bytes } from './reu-variants.js';
+import { createStandaloneContext, type StandaloneContext } from './standalone-context.js';
+
+const OPTS = { seed: 11, count: 3000, inseeCode: '10387', communeName: 'Troyes' };
+
+let dir: string;
+let sc: StandaloneContext;
+let store: ElectorStore;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'guichet-import-host-'));
+  sc = createStandaloneContext({ dataDir: dir, logLevel: 'warn' });
+  store = createElectorStore(sc.db);
+});
+afterEach(() => {
+  sc.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function run(bytes: Uint8Array, offThread: boolean, onProgress?: (phase: string, done: number) => void) {
+  return prepareImport({
+    fileName: 'com10387_LP_02-03-2026.csv',
+    bytes,
+    dbFile: sc.db.name,
+    readCurrent: () => store.comparable(),
+    offThreadMinBytes: offThread ? 0 : Infinity,
+    onProgress,
+  });
+}
+
+describe('import preview off the main thread', () => {
+  it('gives exactly what the main thread gives, reading the current list from the database file', async () => {
+    const rows = generateReuRows(OPTS);
+    // A current list to diff against: the same extract with some electors gone and some moved.
+    const current = parseReuExtract('x.csv', utf8Bytes(renderReuCsv(rows))).electors.filter((_, i) => i % 7 !== 0);
+    for (let i = 0; i < current.length; i += 11) current[i] = { ...current[i], bureau: { code: '9999', label: null } };
+    sc.db.transaction(() => store.replaceAll(current, () => 3))();
+    const bytes = utf8Bytes(renderReuCsv(rows));
+
+    const phases: string[] = [];
+    const worker = await run(bytes, true, (phase) => phases.push(phase));
+    const local = await run(bytes, false);
+    expect(worker.offThread).toBe(true);
+    expect(local.offThread).toBe(false);
+    expect(bytes.byteLength).toBeGreaterThan(0); // the caller's buffer is copied, not taken
+    expect(new Set(phases)).toEqual(new Set(['lecture', 'controle', 'comparaison']));
+
+    const { timings: _a, offThread: _b, ...w } = worker;
+    const { timings: _c, offThread: _d, ...l } = local;
+    expect(w.diff).toEqual(l.diff);
+    expect(w.diff.added).toBeGreaterThan(0);
+    expect(w.diff.changedBureau).toBeGreaterThan(0);
+    expect(w).toEqual(l);
+    expect(entriesPage(w.entries, 10, 5)).toEqual(entriesPage(l.entries, 10, 5));
+    expect(JSON.parse(w.electorsJson)).toHaveLength(3000);
+  });
+
+  it('brings a refusal back as the same GuichetError', async () => {
+    const rows = generateReuRows({ ...OPTS, count: 50 });
+    rows[9] = { ...rows[9], birthDate: '31/02/1950' };
+    const bytes = utf8Bytes(renderReuCsv(rows));
+    const refusal = async (offThread: boolean) => {
+      try {
+        await run(bytes, offThread);
+      } catch (err) {
+        return err as GuichetError;
+      }
+      throw new Error('accepted');
+    };
+    const [w, l] = [await refusal(true), await refusal(false)];
+    expect(w).toBeInstanceOf(GuichetError);
+    expect({ code: w.code, message: w.message, detail: w.detail }).toEqual({ code: l.code, message: l.message, detail: l.detail });
+    expect(w.message).toBe('Ligne 11 : la date de naissance est invalide (31/02/1950).');
+  });
+
+  it('keeps the event loop serving while a large extract is read', async () => {
+    const bytes = utf8Bytes(renderReuCsv(generateReuRows({ ...OPTS, count: 20_000 })));
+    await run(utf8Bytes(renderReuCsv(generateReuRows({ ...OPTS, count: 10 }))), true); // worker started
+    let last = performance.now();
+    let longest = 0;
+    const timer = setInterval(() => {
+      const t = performance.now();
+      longest = Math.max(longest, t - last);
+      last = t;
+    }, 1);
+    const result = await run(bytes, true);
+    clearInterval(timer);
+    expect(result.offThread).toBe(true);
+    expect(result.total).toBe(20_000);
+    // On the main thread this parse holds the loop for hundreds of ms; off it, only the hand-over does.
+    expect(longest).toBeLessThan(300);
+  });
+});

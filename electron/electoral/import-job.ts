@@ -1,0 +1,111 @@
+/**
+ * The heavy, database-free part of an REU import preview, in a form that
+ * crosses a worker_threads boundary cheaply: decode + parse + checks + ids
+ * (reu-parser.ts), sort keys / search text / display order (prepareList),
+ * the diff against the current list, and everything the commit will write,
+ * already serialised.
+ *
+ * Why serialised: handing 100 000 `Elector` objects back to the main thread
+ * by structured clone costs ~0.9 s of deserialisation *on the main thread*
+ * (as long as the parse itself), and the outbox would then stringify them
+ * again (~0.25 s). Instead the job returns a handful of big strings and typed
+ * arrays (a plain copy): the rows as one string of cells plus their end
+ * offsets (the commit binds O(1) slices of it), the outbox payload's elector
+ * array as JSON, and the diff entries as JSON fragments parsed a page at a
+ * time.
+ */
+import { createHash } from 'node:crypto';
+import type { ImportDiffEntry } from '../../shared/electoral/ipc.js';
+import type { Elector, ImportRecord, ListType } from '../../shared/electoral/types.js';
+import type { ExtractEncoding } from './reu-decode.js';
+import { computeImportDiff } from './import-diff.js';
+import { parseReuExtractAsync, type ParseProgress } from './reu-parser.js';
+import { encodeRows, prepareList, type ComparableElector, type EncodedRows } from './elector-store.js';
+
+/** Diff entries as JSON fragments joined by commas: entry k ends at `ends[k]`, the next starts one character later. */
+export interface EncodedEntries {
+  count: number;
+  json: string;
+  ends: Uint32Array;
+}
+
+export function encodeEntries(entries: readonly ImportDiffEntry[]): EncodedEntries {
+  const parts = entries.map((e) => JSON.stringify(e));
+  const ends = new Uint32Array(parts.length);
+  let offset = 0;
+  for (let i = 0; i < parts.length; i++) {
+    offset += parts[i].length;
+    ends[i] = offset;
+    offset++; // the comma
+  }
+  return { count: parts.length, json: parts.join(','), ends };
+}
+
+export function entriesPage(e: EncodedEntries, offset: number, limit: number): ImportDiffEntry[] {
+  const from = Math.min(Math.max(0, offset), e.count);
+  const to = Math.min(e.count, from + Math.max(0, limit));
+  if (to <= from) return [];
+  const start = from === 0 ? 0 : e.ends[from - 1] + 1;
+  return JSON.parse(`[${e.json.slice(start, e.ends[to - 1])}]`) as ImportDiffEntry[];
+}
+
+/** What a preview keeps until the commit, and the commit writes. No `Elector` objects: see the header. */
+export interface PreparedImport {
+  fileName: string;
+  encoding: ExtractEncoding;
+  extractDate: string | null;
+  communeCode: string | null;
+  counts: Record<ListType, number>;
+  warnings: string[];
+  total: number;
+  sha256: string;
+  diff: ImportRecord['diff'];
+  entries: EncodedEntries;
+  rows: EncodedRows;
+  /** `Elector[]` in file order, as JSON: the `electors` of the `electoral.import` payload. */
+  electorsJson: string;
+  /** Where the time went (ms), no personal data. */
+  timings: { parseMs: number; prepareMs: number; diffMs: number; encodeMs: number };
+}
+
+export type ImportJobProgress = (phase: 'lecture' | 'controle' | 'comparaison', done: number, total: number) => void;
+
+export async function runImportJob(
+  fileName: string,
+  bytes: Uint8Array,
+  readCurrent: () => ComparableElector[],
+  onProgress?: ImportJobProgress,
+): Promise<PreparedImport> {
+  let t = performance.now();
+  const parsed = await parseReuExtractAsync(fileName, bytes, onProgress as ParseProgress | undefined);
+  const parseMs = performance.now() - t;
+  t = performance.now();
+  const prepared = prepareList(parsed.electors, true);
+  const prepareMs = performance.now() - t;
+  t = performance.now();
+  const total = parsed.electors.length;
+  onProgress?.('comparaison', 0, total);
+  const { diff, entries } = computeImportDiff(readCurrent(), parsed.electors);
+  onProgress?.('comparaison', total, total);
+  const diffMs = performance.now() - t;
+  t = performance.now();
+  const rows = encodeRows(prepared);
+  const electorsJson = JSON.stringify(parsed.electors satisfies Elector[]);
+  const encodedEntries = encodeEntries(entries);
+  const encodeMs = performance.now() - t;
+  return {
+    fileName: parsed.fileName,
+    encoding: parsed.encoding,
+    extractDate: parsed.extractDate,
+    communeCode: parsed.communeCode,
+    counts: parsed.counts,
+    warnings: parsed.warnings,
+    total,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    diff,
+    entries: encodedEntries,
+    rows,
+    electorsJson,
+    timings: { parseMs, prepareMs, diffMs, encodeMs },
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * Worker thread of the REU import preview (started by import-host.ts): runs
+ * runImportJob off the main thread, reading the current list through its own
+ * read-only connection to the client database (WAL lets it read while the
+ * main thread keeps serving). Messages carry no personal data but the result.
+ */
+import Database from 'better-sqlite3';
+import { parentPort } from 'node:worker_threads';
+import { GuichetError } from '../../shared/errors.js';
+import { createElectorStore } from './elector-store.js';
+import { runImportJob } from './import-job.js';
+
+export interface ImportJobRequest {
+  jobId: number;
+  fileName: string;
+  bytes: Uint8Array;
+  /** Client database file; null = nothing local to compare with. */
+  dbFile: string | null;
+}
+
+export type ImportJobMessage =
+  | { jobId: number; type: 'progress'; phase: 'lecture' | 'controle' | 'comparaison'; done: number; total: number }
+  | { jobId: number; type: 'done'; result: Awaited<ReturnType<typeof runImportJob>> }
+  | { jobId: number; type: 'refused'; code: string; message: string; detail: string }
+  | { jobId: number; type: 'failed'; message: string };
+
+const port = parentPort!;
+
+function readCurrent(dbFile: string | null) {
+  return () => {
+    if (!dbFile) return [];
+    const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+    try {
+      return createElectorStore(db).comparable();
+    } finally {
+      db.close();
+    }
+  };
+}
+
+port.on('message', async (req: ImportJobRequest) => {
+  const { jobId } = req;
+  try {
+    const result = await runImportJob(req.fileName, req.bytes, readCurrent(req.dbFile), (phase, done, total) =>
+      port.postMessage({ jobId, type: 'progress', phase, done, total } satisfies ImportJobMessage),
+    );
+    // The typed arrays are handed over, not copied; the big strings are copied once.
+    port.postMessage({ jobId, type: 'done', result } satisfies ImportJobMessage, [
+      result.rows.ends.buffer,
+      result.rows.nulls.buffer,
+      result.rows.numero.buffer,
+      result.entries.ends.buffer,
+    ] as ArrayBuffer[]);
+  } catch (err) {
+    if (err instanceof GuichetError) port.postMessage({ jobId, type: 'refused', code: err.code, message: err.message, detail: err.detail ?? '' } satisfies ImportJobMessage);
+    else port.postMessage({ jobId, type: 'failed', message: err instanceof Error ? err.message : String(err) } satisfies ImportJobMessage);
+  }
+});
+port.postMessage({ type: 'ready' });
