@@ -63,6 +63,15 @@ describe('ActPage', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
+  it('does not offer to sign with an expired certificate', async () => {
+    useSession.setState({ session: loggedIn('maire'), loading: false });
+    installFakeBridge({ 'actes:get': () => actDetail(), 'actes:certificate': () => ({ ...certificate, notAfter: '2025-01-01T00:00:00Z' }), 'actes:classification': () => classification, 'actes:list': () => [] } as never);
+    render(<ActPage id={ACT_ID} />);
+    await screen.findByText(/Ce certificat a expiré le 01\/01\/2025/);
+    expect(screen.queryByRole('button', { name: "Signer l'acte" })).toBeNull();
+    expect(screen.getByRole('button', { name: 'Importer un autre certificat' })).toBeTruthy();
+  });
+
   it('offers no signing to a secretary, who is told the mayor signs', async () => {
     setup('secretaire', actDetail());
     await screen.findByRole('heading', { name: /Acte 2026_045/ });

@@ -7,6 +7,7 @@ import { useCan } from '../session/store.js';
 import { ConfirmDialog } from '../ui/ConfirmDialog.js';
 import { LiveMessage } from '../ui/Field.js';
 import { formatDateTime } from '../ui/format.js';
+import { expiryWarning } from './CertificateScreen.js';
 import { Letters } from './Letters.js';
 import { PendingBadge, StateBadge, formatDay, formatSize, natureLabel, printFile, saveFile } from './parts.js';
 import { SignDialog } from './SignDialog.js';
@@ -156,8 +157,19 @@ export function ActPage({ id }: { id: string }) {
             </button>
           </>
         );
+      const validity = expiryWarning(certificate);
+      if (validity?.level === 'error')
+        return (
+          <>
+            <p className="alert alert-error">{validity.text}</p>
+            <button type="button" onClick={() => go({ name: 'act-certificate' })}>
+              Importer un autre certificat
+            </button>
+          </>
+        );
       return (
         <>
+          {validity ? <p className="alert alert-warning">{validity.text}</p> : null}
           <p>Relisez l'acte puis signez-le avec le certificat de {certificate.holder}.</p>
           <button type="button" className="primary" onClick={onSign}>
             Signer l'acte
