@@ -68,7 +68,7 @@ export interface ActesForwarderOptions {
   uncertainWaitMs?: number;
   /** A `sending` row older than this is considered abandoned (default: twice the POST timeout). */
   sendLeaseMs?: number;
-  /** A `building` row older than this is rebuilt (default 10 min). */
+  /** A `building` row older than this is rebuilt (default 2 min; harmless if too short: nothing is sent while building, and only the claimer may store its archive). */
   buildLeaseMs?: number;
   /** Rows handled in parallel per step (xmllint runs are batched across them). */
   batch?: number;
@@ -101,7 +101,7 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
   const backoffMax = opts.backoffMaxMs ?? 3_600_000;
   const uncertainWait = opts.uncertainWaitMs ?? 24 * 3_600_000;
   const sendLease = opts.sendLeaseMs ?? 2 * (opts.endpoint.timeoutMs ?? 180_000);
-  const buildLease = opts.buildLeaseMs ?? 600_000;
+  const buildLease = opts.buildLeaseMs ?? 120_000;
   const batch = opts.batch ?? 16;
   const log = opts.log;
   const step = async (s: ForwarderStep, row: Row) => opts.onStep?.(s, { id: row.id, actId: row.act_id });

@@ -36,6 +36,7 @@ export interface ActesConfig {
   backoffBaseMs?: number;
   uncertainWaitMs?: number;
   sendLeaseMs?: number;
+  buildLeaseMs?: number;
 }
 
 export interface ActesService {
@@ -81,6 +82,7 @@ export async function startActesService(db: Kysely<HubDatabase>, config: ActesCo
     backoffBaseMs: config.backoffBaseMs,
     uncertainWaitMs: config.uncertainWaitMs,
     sendLeaseMs: config.sendLeaseMs,
+    buildLeaseMs: config.buildLeaseMs,
     onStep: onStep ?? faultFromEnv(),
   });
   // Communes that got the service since the last start receive the classification too.

@@ -1,0 +1,149 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import nodemailer from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPrefectureSim, type PrefectureSim } from '../prefecture-sim/prefecture-sim.js';
+import { createTestHub, type SeededCommune } from '../test-support.js';
+import { tiers } from './actes-format/test-fixtures.js';
+import { ACTES_TRANSMIT_COMMAND } from './commands.js';
+import type { ForwarderStep } from './forwarder.js';
+import { actRecord, command, freePort, pulledStatus, push, uniquePdf, upload, upsertAct, waitFor } from './test-support.js';
+
+/**
+ * Exactly once under crashes: a real hub process is SIGKILLed by itself at a
+ * step of the forwarder (GUICHET_ACTES_FAULT), then restarted on the same
+ * SQLite file. The prefecture's mails go through a relay that keeps and
+ * retries them while the hub is down, as a real mail server would. Each act
+ * must reach the simulator exactly once and end acknowledged.
+ */
+const ENTRY = fileURLToPath(new URL('./test-hub-entry.ts', import.meta.url));
+
+/** Store-and-forward SMTP relay: accepts the simulator's mails, delivers them to the hub mailbox when it is up. */
+async function startRelay(targetPort: number) {
+  const queue: Array<{ from: string; to: string[]; raw: Buffer }> = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    logger: false,
+    onData(stream, session, cb) {
+      const chunks: Buffer[] = [];
+      stream.on('data', (c: Buffer) => chunks.push(c));
+      stream.on('end', () => {
+        queue.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks) });
+        cb();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const port = (server.server.address() as { port: number }).port;
+  let busy = false;
+  const timer = setInterval(async () => {
+    if (busy || queue.length === 0) return;
+    busy = true;
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: targetPort, secure: false, ignoreTLS: true });
+    try {
+      while (queue.length) {
+        await transport.sendMail({ envelope: { from: queue[0].from, to: queue[0].to }, raw: queue[0].raw });
+        queue.shift();
+      }
+    } catch {
+      // hub down: keep the mail, retry on the next round
+    } finally {
+      transport.close();
+      busy = false;
+    }
+  }, 150);
+  return { port, pending: () => queue.length, close: () => { clearInterval(timer); return new Promise<void>((r) => server.close(() => r())); } };
+}
+
+function spawnHub(env: Record<string, string>): { child: ChildProcess; url: Promise<string>; exited: Promise<{ code: number | null; signal: string | null }> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const url = new Promise<string>((resolve, reject) => {
+    child.stdout!.on('data', (c: Buffer) => {
+      out += c.toString();
+      const m = /READY (\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', () => reject(new Error(`hub exited before ready: ${out.slice(-2000)}`)));
+  });
+  url.catch(() => {});
+  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  return { child, url, exited };
+}
+
+describe('ACTES forwarding is exactly once across hub crashes (sqlite, real processes)', () => {
+  let sim: PrefectureSim;
+  let simDir: string;
+  let relay: Awaited<ReturnType<typeof startRelay>>;
+  let mailboxPort: number;
+  const dirs: string[] = [];
+
+  beforeAll(async () => {
+    mailboxPort = await freePort();
+    relay = await startRelay(mailboxPort);
+    simDir = mkdtempSync(join(tmpdir(), 'guichet-sim-'));
+    sim = await startPrefectureSim({ dataDir: simDir, smtp: { host: '127.0.0.1', port: relay.port } });
+  });
+  afterAll(async () => {
+    await sim?.close();
+    await relay?.close();
+    for (const d of [simDir, ...dirs]) if (d) rmSync(d, { recursive: true, force: true });
+  });
+
+  const received = () => readdirSync(join(simDir, 'received')).map((n) => n.replace(/^\d+-/, ''));
+
+  it.each<ForwarderStep>(['built', 'before-post', 'after-post', 'after-record'])('killed at "%s": each act reaches the prefecture once and ends acknowledged', async (fault) => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'guichet-hub-kill-'));
+    dirs.push(dataDir);
+    // Seed with an in-process hub on the file, then hand the file to real hub processes.
+    const seedHub = await createTestHub('sqlite', { file: join(dataDir, 'hub.sqlite') });
+    const insee = { built: '10387', 'before-post': '10033', 'after-post': '10362', 'after-record': '10003' }[fault];
+    const commune: SeededCommune = await seedHub.seedCommune({ insee, services: ['actes'] });
+    const actIds: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const content = uniquePdf(`kill-${fault}-${i}`);
+      const act = actRecord({ numero: `KILL_${i}`, actFile: content });
+      expect(await upload(seedHub.app, commune.secretaireToken, content)).toBe(204);
+      expect((await push(seedHub.app, commune.secretaireToken, [upsertAct(act)]))[0].status).toBe('applied');
+      expect((await push(seedHub.app, commune.maireToken, [command(ACTES_TRANSMIT_COMMAND, { actId: act.id })]))[0].status).toBe('applied');
+      actIds.push(act.id);
+    }
+    await seedHub.close();
+
+    const before = received().length;
+    const port = await freePort();
+    const config = JSON.stringify({
+      dataDir,
+      port,
+      actes: { prefectureUrl: `${sim.url}/actes`, prefectureCertPem: sim.caCertPem, mailboxPort, tiers, pollMs: 50, postTimeoutMs: 2000, sendLeaseMs: 1000, buildLeaseMs: 1000, uncertainWaitMs: 5000 },
+    });
+    const first = spawnHub({ GUICHET_TEST_HUB: config, GUICHET_ACTES_FAULT: fault });
+    expect((await first.exited).signal).toBe('SIGKILL');
+
+    const second = spawnHub({ GUICHET_TEST_HUB: config });
+    try {
+      const url = await second.url;
+      for (const id of actIds) {
+        const status = await waitFor(`act acquitte after kill at ${fault}`, async () => {
+          const s = await pulledStatus(url, commune.consultationToken, id);
+          return s?.state === 'acquitte' ? s : null;
+        }, 30_000);
+        expect(status.idActe).toMatch(/-KILL_\d-DE$/);
+      }
+      await sim.idle();
+      const archives = received().slice(before);
+      expect(archives).toHaveLength(2);
+      expect(new Set(archives).size).toBe(2);
+      expect(sim.stats().anomalieActe).toBe(0);
+    } finally {
+      second.child.kill('SIGTERM');
+      await second.exited;
+    }
+  }, 60_000);
+});
