@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,13 +20,14 @@ let dir: string;
 let pdf: Uint8Array<ArrayBuffer>;
 const INSEE = '27229';
 const cores: ClientCore[] = [];
+let token: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'guichet-acts-upload-'));
   pdf = await deliberationPdf(dir);
   hub = await createTestHub('sqlite');
   proxy = await startFlakyProxy(await hub.listen());
-  await hub.seedCommune({ insee: INSEE, services: ['actes'] });
+  token = (await hub.seedCommune({ insee: INSEE, services: ['actes'] })).secretaireToken;
   await setClassification(hub.db, CLASSIFICATION);
 });
 afterAll(async () => {
@@ -75,6 +76,7 @@ describe('act files to the hub', () => {
     const resumeAt = proxy.requests.length;
     const ok = await call(a, 'sync:now', null);
     expect(ok.lastError).toBeNull();
+    expect(ok.rejected).toEqual([]);
     expect(ok.pending).toBe(0);
     const second = proxy.requests.slice(resumeAt);
     const planPatches = second.filter((r) => r.method === 'PATCH' && r.path.endsWith(planSha));
@@ -99,7 +101,28 @@ describe('act files to the hub', () => {
     const other = await call(b, 'actes:create', draftInput(pdf, { numeroInterne: 'UP_2', annexes: [{ fileName: 'plan.png', content: plan, typology: '22_PN' }] }));
     expect(other.act.annexFiles[0].sha256).toBe(planSha);
     const before = proxy.requests.length;
-    expect((await call(b, 'sync:now', null)).lastError).toBeNull();
+    const synced = await call(b, 'sync:now', null);
+    expect(synced.lastError).toBeNull();
+    expect(synced.rejected).toEqual([]);
     expect(proxy.requests.slice(before).filter((r) => r.method === 'PATCH')).toEqual([]);
+  });
+
+  it('resume mid-chunk from whatever the hub held, even bytes sent by a cut connection', async () => {
+    const plan = scan(1536 * 1024);
+    const sha256 = createHash('sha256').update(plan).digest('hex');
+    // A previous attempt got 1000 bytes through before the line dropped.
+    const partial = await fetch(`${proxy.url}/api/v1/files/${sha256}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/offset+octet-stream', 'upload-offset': '0', 'upload-length': String(plan.byteLength) },
+      body: plan.subarray(0, 1000),
+    });
+    expect(partial.status).toBe(204);
+    const a = await pc('secretaire', 'PC mairie annexe');
+    await call(a, 'actes:create', draftInput(pdf, { numeroInterne: 'UP_3', annexes: [{ fileName: 'plan.png', content: plan, typology: '22_PN' }] }));
+    const start = proxy.requests.length;
+    expect((await call(a, 'sync:now', null)).lastError).toBeNull();
+    const patches = proxy.requests.slice(start).filter((r) => r.method === 'PATCH' && r.path.endsWith(sha256));
+    expect(patches.map((r) => r.headers['upload-offset'])).toEqual(['1000', String(1000 + 1024 * 1024)]);
+    expect(patches.reduce((n, r) => n + r.bytes, 0)).toBe(plan.byteLength - 1000);
   });
 });
