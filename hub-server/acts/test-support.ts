@@ -88,7 +88,7 @@ export function actRecord(p: { numero?: string; actFile: Uint8Array | null; anne
   };
 }
 
-export { png };
+export { pdf, png };
 
 let mutationCounter = 1;
 
