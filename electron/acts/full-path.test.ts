@@ -28,6 +28,8 @@ let service: ActesService;
 let pki: Pki;
 let dir: string;
 let core: ClientCore;
+let actId = '';
+let idActe = '';
 const INSEE = '10387';
 
 beforeAll(async () => {
@@ -69,6 +71,7 @@ describe('an act from the town hall to the prefecture and back', () => {
     await call(core, 'actes:import-certificate', { fileName: 'maire.p12', content: new Uint8Array(readFileSync(pki.p12Aes)), password: P12_PASSWORD });
     const created = await call(core, 'actes:create', draftInput(pdf, { numeroInterne: 'FULL_1' }));
     const id = created.act.id;
+    actId = id;
     await call(core, 'actes:sign', { id, password: P12_PASSWORD });
 
     // The line is down: everything stays queued on the PC.
@@ -101,7 +104,7 @@ describe('an act from the town hall to the prefecture and back', () => {
       (d) => d.status?.state === 'acquitte',
     );
     // IDActe as the ministry builds it: département, the commune's SIREN, decision date, number, nature.
-    const idActe = `010-${core.session.state().commune!.siren}-20260302-FULL_1-DE`;
+    idActe = `010-${core.session.state().commune!.siren}-20260302-FULL_1-DE`;
     expect(done.status).toMatchObject({ state: 'acquitte', idActe, error: null });
     expect(done.status?.dateReception).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(done.pending).toBe(false);
@@ -116,5 +119,59 @@ describe('an act from the town hall to the prefecture and back', () => {
     const path = join(dir, 'signed.pdf');
     writeFileSync(path, original.content);
     expect(pdfsig(path)[0]).toMatchObject({ valid: true, totalDocumentSigned: true });
+  }, 120_000);
+
+  it('a letter from the prefecture reaches the PC with its document, and the answer goes back with its file', async () => {
+    expect(actId).not.toBe('');
+    await sim.sendLetter({ idActe, type: '3-1' });
+    const withLetter = await until(
+      async () => {
+        await call(core, 'sync:now', null);
+        return call(core, 'actes:get', { id: actId });
+      },
+      (d) => (d.status?.letters.length ?? 0) > 0,
+    );
+    const letter = withLetter.status!.letters[0];
+    expect(letter).toMatchObject({ type: '3-1', direction: 'recu', state: 'recu' });
+    expect(letter.files.length).toBeGreaterThan(0);
+    // Downloaded from the hub once, then kept on the PC.
+    const doc = await call(core, 'actes:file', { sha256: letter.files[0].sha256 });
+    expect(doc.content.byteLength).toBe(letter.files[0].size);
+    const downloads = () => proxy.requests.filter((r) => r.method === 'GET' && r.path.endsWith(letter.files[0].sha256)).length;
+    await call(core, 'actes:file', { sha256: letter.files[0].sha256 });
+    expect(downloads()).toBe(1);
+
+    const piece = await deliberationPdf(dir, 'note-de-synthese.pdf');
+    await call(core, 'actes:answer-letter', { actId, letterId: letter.id, type: '3-4', files: [{ fileName: 'note-de-synthese.pdf', content: piece }] });
+    const state = await call(core, 'sync:now', null);
+    expect(state.rejected).toEqual([]);
+    service.forwarder.kick();
+    const answered = await until(
+      async () => {
+        await call(core, 'sync:now', null);
+        return call(core, 'actes:get', { id: actId });
+      },
+      (d) => d.status?.letters.some((l) => l.direction === 'envoye' && l.state !== 'en_attente') ?? false,
+    );
+    const answer = answered.status!.letters.find((l) => l.direction === 'envoye')!;
+    expect(answer).toMatchObject({ type: '3-4', files: [expect.objectContaining({ fileName: 'note-de-synthese.pdf' })] });
+    expect(answer.state).not.toBe('erreur');
+  }, 120_000);
+
+  it('a cancellation asked on the PC ends as « annulé » once the prefecture acknowledged it', async () => {
+    const asked = await call(core, 'actes:cancel', { id: actId });
+    expect(asked.pending).toBe(false); // a command: the act record itself did not change
+    expect((await call(core, 'sync:now', null)).rejected).toEqual([]);
+    service.forwarder.kick();
+    const cancelled = await until(
+      async () => {
+        await call(core, 'sync:now', null);
+        return call(core, 'actes:get', { id: actId });
+      },
+      (d) => d.status?.state === 'annule',
+    );
+    expect(cancelled.status).toMatchObject({ state: 'annule', idActe });
+    // The acknowledgement of the original transmission stays printable.
+    expect((await call(core, 'actes:bordereau', { id: actId })).mime).toBe('application/pdf');
   }, 120_000);
 });
