@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,7 @@ import { actRecord, command, freePort, pulledStatus, push, uniquePdf, upload, up
  * must reach the simulator exactly once and end acknowledged.
  */
 const ENTRY = fileURLToPath(new URL('./test-hub-entry.ts', import.meta.url));
+const GUICHET = fileURLToPath(new URL('../../build/guichet.mjs', import.meta.url));
 
 /** Store-and-forward SMTP relay: accepts the simulator's mails, delivers them to the hub mailbox when it is up. */
 async function startRelay(targetPort: number) {
@@ -144,6 +145,20 @@ describe('ACTES forwarding is exactly once across hub crashes (sqlite, real proc
     } finally {
       second.child.kill('SIGTERM');
       await second.exited;
+    }
+    if (fault === 'after-record') {
+      // The admin's audit copy is byte for byte what the prefecture received.
+      const out = join(dataDir, 'audit.tar.gz');
+      const cli = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        const p = spawn(process.execPath, [GUICHET, 'hub', 'admin', 'act-archive', '--id', actIds[0], '--out', out, '--data', dataDir], { env: { ...process.env, DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'inherit'] });
+        let stdout = '';
+        p.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+        p.once('exit', (code) => resolve({ code, stdout }));
+      });
+      expect(cli.code).toBe(0);
+      const name = /Archive (\S+) écrite/.exec(cli.stdout)![1];
+      const simCopy = readdirSync(join(simDir, 'received')).find((n) => n.endsWith(`-${name}`))!;
+      expect(Buffer.compare(readFileSync(out), readFileSync(join(simDir, 'received', simCopy)))).toBe(0);
     }
   }, 60_000);
 });

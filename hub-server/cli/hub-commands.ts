@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { Kysely } from 'kysely';
@@ -8,6 +8,8 @@ import { addCommune, createAdmin, issueEnrollmentCode, listCommunes, listDevices
 import { isPostgresUrl, openHubDb } from '../db/open.js';
 import type { HubDatabase } from '../db/schema.js';
 import { hubSqliteFile, startHub } from '../server.js';
+import { readActArchive } from '../acts/archives.js';
+import { ACTES_CLI_FLAGS, actesConfigFromCli, type ActesCliOptions } from '../acts/cli-config.js';
 import { askHidden } from '../../build/cli/terminal.js';
 
 /**
@@ -61,18 +63,21 @@ function printTable(rows: string[][]): void {
 export function register(program: Command): void {
   const hub = program.command('hub').description('Hub départemental : serveur et administration');
 
-  hub
+  const serve = hub
     .command('serve')
     .description('Démarrer le hub (PostgreSQL si DATABASE_URL est défini, sinon SQLite dans --data)')
     .option('--port <port>', "port d'écoute", '8420')
     .option('--host <host>', "adresse d'écoute", '127.0.0.1')
     .option('--updates <dir>', 'dossier des mises à jour du poste client, servi sous /updates/')
-    .addOption(dataOption())
+    .addOption(dataOption());
+  for (const f of ACTES_CLI_FLAGS) serve.option(f.flag, `${f.description} (ou ${f.env})`);
+  serve
     .action(
-      action(async (opts: { port: string; host: string; data: string; updates?: string }) => {
+      action(async (opts: { port: string; host: string; data: string; updates?: string } & ActesCliOptions) => {
         const port = Number.parseInt(opts.port, 10);
         if (!Number.isInteger(port) || port < 0 || port > 65535) throw new GuichetError('invalid_input', `Port invalide : ${opts.port}.`);
-        const running = await startHub({ port, host: opts.host, dbUrl: process.env.DATABASE_URL, dataDir: resolve(opts.data), updatesDir: opts.updates ? resolve(opts.updates) : undefined, handleSignals: true });
+        const actes = actesConfigFromCli(opts);
+        const running = await startHub({ port, host: opts.host, dbUrl: process.env.DATABASE_URL, dataDir: resolve(opts.data), updatesDir: opts.updates ? resolve(opts.updates) : undefined, handleSignals: true, actes });
         process.stdout.write(`Hub Guichet à l'écoute sur ${running.url}\n`);
       }),
     );
@@ -165,6 +170,21 @@ export function register(program: Command): void {
         if (opts.json) return void process.stdout.write(JSON.stringify(devices, null, 2) + '\n');
         if (devices.length === 0) return void process.stdout.write('Aucun poste.\n');
         printTable([['Id', 'Poste', 'Compte', 'Inscrit le', 'Vu le', 'État'], ...devices.map((d) => [d.id, d.name, d.username, frDate(d.createdAt), d.lastSeenAt ? frDate(d.lastSeenAt) : '-', d.revoked ? 'révoqué' : 'actif'])]);
+      }),
+    );
+
+  admin
+    .command('act-archive')
+    .description("Extraire l'archive ACTES transmise à la préfecture pour un acte (audit)")
+    .requiredOption('--id <id>', "identifiant de l'acte")
+    .requiredOption('--out <fichier>', 'fichier .tar.gz à écrire')
+    .addOption(dataOption())
+    .action(
+      action(async (opts: { id: string; out: string; data: string }) => {
+        const found = await withDb(opts.data, (db) => readActArchive(db, opts.id, null));
+        if (!found) throw new GuichetError('not_found', `Aucune archive transmise pour l'acte ${opts.id}.`);
+        writeFileSync(resolve(opts.out), found.archive);
+        process.stdout.write(`Archive ${found.name} écrite dans ${resolve(opts.out)} (${found.archive.length} octets).\n`);
       }),
     );
 
