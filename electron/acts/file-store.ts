@@ -11,7 +11,7 @@ import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/p
 import { dirname, join } from 'node:path';
 import type { StoredFile } from '../../shared/acts/records.js';
 
-export type FileState = 'pending' | 'done' | 'local';
+export type FileState = 'pending' | 'done' | 'local' | 'damaged';
 
 export interface FileRow {
   sha256: string;
@@ -36,7 +36,7 @@ export function createFileStore(db: Database.Database, dataDir: string, now: () 
   const getRow = db.prepare<[string], FileRow>('SELECT sha256, size, path, file_name, mime, uploaded, state FROM acts_files WHERE sha256 = ?');
   const insertRow = db.prepare(
     `INSERT INTO acts_files (sha256, size, path, file_name, mime, uploaded, state, created_at_local) VALUES (?, ?, ?, ?, ?, 0, ?, ?)
-     ON CONFLICT (sha256) DO UPDATE SET state = CASE WHEN acts_files.state = 'local' AND excluded.state = 'pending' THEN 'pending' ELSE acts_files.state END`,
+     ON CONFLICT (sha256) DO UPDATE SET state = CASE WHEN acts_files.state IN ('local', 'damaged') AND excluded.state = 'pending' THEN 'pending' ELSE acts_files.state END`,
   );
 
   async function ensureDir(path: string): Promise<void> {
@@ -51,13 +51,11 @@ export function createFileStore(db: Database.Database, dataDir: string, now: () 
     async putBytes(content: Uint8Array): Promise<{ sha256: string; size: number; path: string }> {
       const sha256 = createHash('sha256').update(content).digest('hex');
       const path = pathOf(sha256);
-      const existing = await stat(path).catch(() => null);
-      if (existing?.size !== content.byteLength) {
-        await ensureDir(path);
-        const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-        await writeFile(tmp, content);
-        await rename(tmp, path);
-      }
+      // Always (re)written: a copy damaged on disk is replaced by the good bytes just received.
+      await ensureDir(path);
+      const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+      await writeFile(tmp, content);
+      await rename(tmp, path);
       return { sha256, size: content.byteLength, path };
     },
 

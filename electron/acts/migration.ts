@@ -11,7 +11,8 @@ import type Database from 'better-sqlite3';
  * - `acts_files`: index of the content-addressed store in `<dataDir>/files/`: one row per
  *   SHA-256 held on this PC, with how far its upload to the hub went. `state`:
  *   `pending` (to upload), `done` (the hub holds it whole), `local` (kept on this PC
- *   only, e.g. the unsigned original replaced by the signed file).
+ *   only, e.g. the unsigned original replaced by the signed file), `damaged` (its bytes no
+ *   longer match its SHA-256 on this disk: never sent).
  * - `acts_certificate`: the signing certificate installed on this PC (one row, `current`);
  *   the private key itself sits encrypted in `<dataDir>/signing-keys/` (SoftwareKeyStore).
  */

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -124,5 +124,29 @@ describe('act files to the hub', () => {
     const patches = proxy.requests.slice(start).filter((r) => r.method === 'PATCH' && r.path.endsWith(sha256));
     expect(patches.map((r) => r.headers['upload-offset'])).toEqual(['1000', String(1000 + 1024 * 1024)]);
     expect(patches.reduce((n, r) => n + r.bytes, 0)).toBe(plan.byteLength - 1000);
+  });
+
+  it('never send a file damaged on this disk, and do not let it hold back the other acts', async () => {
+    const a = await pc('secretaire', 'PC secrétariat');
+    const damagedPlan = scan(200 * 1024);
+    const broken = await call(a, 'actes:create', draftInput(pdf, { numeroInterne: 'UP_4', annexes: [{ fileName: 'plan.png', content: damagedPlan, typology: '22_PN' }] }));
+    const sha256 = broken.act.annexFiles[0].sha256;
+    const onDisk = join((a as ClientCore & { dataDir: string }).dataDir, 'files', sha256.slice(0, 2), sha256);
+    const bytes = readFileSync(onDisk);
+    bytes[5000] ^= 0xff;
+    writeFileSync(onDisk, bytes);
+    const fine = await call(a, 'actes:create', draftInput(pdf, { numeroInterne: 'UP_5', annexes: [{ fileName: 'plan.png', content: scan(100 * 1024), typology: '22_PN' }] }));
+
+    const start = proxy.requests.length;
+    const state = await call(a, 'sync:now', null);
+    expect(state.lastError).toBeNull();
+    expect(state.pending).toBe(0);
+    expect(proxy.requests.slice(start).filter((r) => r.method === 'PATCH' && r.path.endsWith(sha256))).toEqual([]);
+    expect((await call(a, 'actes:get', { id: fine.act.id })).pending).toBe(false);
+    expect((await call(a, 'actes:get', { id: broken.act.id })).pending).toBe(true);
+    // Attaching the file again repairs the copy on disk, and it leaves at the next sync.
+    await call(a, 'actes:create', draftInput(pdf, { numeroInterne: 'UP_6', annexes: [{ fileName: 'plan.png', content: damagedPlan, typology: '22_PN' }] }));
+    expect((await call(a, 'sync:now', null)).lastError).toBeNull();
+    expect((await call(a, 'actes:get', { id: broken.act.id })).pending).toBe(false);
   });
 });

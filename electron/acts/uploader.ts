@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import type { GuichetEvents } from '../../shared/api/ipc.js';
 import { GuichetError } from '../../shared/errors.js';
 import type { HubClient } from '../hub-client/hub-client.js';
-import type { FileRow, FileStore } from './file-store.js';
+import { sha256OfFile, type FileRow, type FileStore } from './file-store.js';
 
 export const UPLOAD_CHUNK_BYTES = 1024 * 1024;
 
@@ -37,6 +37,11 @@ export function createUploader(options: UploaderOptions) {
     if (offset === file.size) {
       log.debug({ sha256: file.sha256 }, 'file already on the hub');
       return;
+    }
+    // A disk that altered the bytes must not cost a full upload per cycle for the hub to refuse it.
+    if ((await sha256OfFile(file.path)) !== file.sha256) {
+      files.setState(file.sha256, 'damaged');
+      throw new GuichetError('invalid_input', `Le fichier « ${file.file_name} » est endommagé sur ce poste : joignez-le de nouveau à un acte.`, 'local file hash mismatch');
     }
     const handle = await open(file.path, 'r');
     try {
