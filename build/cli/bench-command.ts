@@ -13,6 +13,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   sync: async () => (await import('../bench/sync-bench.js')).benchSync(),
   signing: async () => (await import('../../electron/signing/bench.js')).benchSigning(),
   actes: async () => (await import('../../hub-server/acts/bench.js')).benchActesForwarding(),
+  'actes-worker': async () => (await import('../../hub-server/acts/bench-worker.js')).benchActesWorker(),
 };
 
 export function register(program: Command): void {

@@ -122,7 +122,7 @@ export async function benchActesForwarding(opts: { acts?: number; concurrency?: 
 }
 
 /** The simulator as deployed: its own process (`guichet prefecture-sim serve`), so it does not share the hub's event loop. */
-async function spawnSimulator(dataDir: string, smtpPort: number): Promise<{ url: string; caCertPem: string; close(): Promise<void> }> {
+export async function spawnSimulator(dataDir: string, smtpPort: number): Promise<{ url: string; caCertPem: string; close(): Promise<void> }> {
   const guichet = fileURLToPath(new URL('../../build/guichet.mjs', import.meta.url));
   const child = spawn(process.execPath, [guichet, 'prefecture-sim', 'serve', '--port', '0', '--data', dataDir, '--smtp', `127.0.0.1:${smtpPort}`], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';

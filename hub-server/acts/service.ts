@@ -37,6 +37,8 @@ export interface ActesConfig {
   uncertainWaitMs?: number;
   sendLeaseMs?: number;
   buildLeaseMs?: number;
+  /** Rows handled in parallel per step (default 16). */
+  batch?: number;
 }
 
 export interface ActesService {
@@ -83,6 +85,7 @@ export async function startActesService(db: Kysely<HubDatabase>, config: ActesCo
     uncertainWaitMs: config.uncertainWaitMs,
     sendLeaseMs: config.sendLeaseMs,
     buildLeaseMs: config.buildLeaseMs,
+    batch: config.batch,
     onStep: onStep ?? faultFromEnv(),
   });
   // Communes that got the service since the last start receive the classification too.
