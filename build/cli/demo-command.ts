@@ -1,13 +1,13 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createClientCore, type ClientCore } from '../../electron/core/client-core.js';
 import { createNodePlatform } from '../../electron/platform/node-platform.js';
 import { startWebHost } from '../../electron/webhost/server.js';
 import { addCommune, issueEnrollmentCode, listCommunes } from '../../hub-server/accounts/admin.js';
-import { startActesMailbox } from '../../hub-server/acts/mailbox/smtp-receiver.js';
 import { createHubLogger } from '../../hub-server/log.js';
 import { startPrefectureSim } from '../../hub-server/prefecture-sim/prefecture-sim.js';
 import { startHub } from '../../hub-server/server.js';
@@ -42,12 +42,16 @@ export function register(program: Command): void {
       ensureRendererBuilt();
 
       const log = createHubLogger({ level: process.env.GUICHET_LOG_LEVEL ?? 'warn' });
-      const mailbox = await startActesMailbox({
-        port: 0,
-        onReturn: (r) => log.warn({ type: r.type, idActe: r.idActe, siren: r.siren }, 'retour ACTES reçu'),
+      // The hub runs the ACTES mailbox itself: the simulator must know its port before either starts.
+      const mailboxPort = await freePort();
+      const sim = await startPrefectureSim({ port: 0, dataDir: join(dataDir, 'prefecture'), smtp: { host: '127.0.0.1', port: mailboxPort } });
+      const hub = await startHub({
+        port: Number(o.port),
+        dataDir: join(dataDir, 'hub'),
+        log,
+        handleSignals: false,
+        actes: { prefectureUrl: `${sim.url}/actes`, prefectureCertPem: sim.caCertPem, mailboxPort, tiers: { trigramme: 'GUI', quadrigramme: 'EACT', mailbox: 'actes@hub.demo.test' } },
       });
-      const sim = await startPrefectureSim({ port: 0, dataDir: join(dataDir, 'prefecture'), smtp: { host: '127.0.0.1', port: mailbox.port } });
-      const hub = await startHub({ port: Number(o.port), dataDir: join(dataDir, 'hub'), log, handleSignals: false });
 
       const core = await createClientCore({ platform: createNodePlatform({ dataDir: join(dataDir, 'poste-mairie'), deviceName: 'PC de la mairie', logLevel: 'warn' }) });
       const lines = await seed(hub, core);
@@ -78,9 +82,8 @@ export function register(program: Command): void {
       });
       await ui?.close();
       if (!electron) await core.close();
+      await sim.close(); // first: its pooled SMTP connections would hold the hub's mailbox
       await hub.close();
-      await sim.close();
-      await mailbox.close();
     });
 }
 
@@ -132,4 +135,16 @@ function electronBinary(): string | null {
   } catch {
     return null;
   }
+}
+
+/** A free loopback port, asked of the system. */
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolvePort(port));
+    });
+  });
 }

@@ -47,14 +47,15 @@ export async function setClassification(db: Kysely<HubDatabase>, classification:
   return publishClassification(db);
 }
 
-/** Write the current classification to each commune whose record differs; answers how many were written. */
+/** Write the current classification to each commune whose record differs; answers how many were written. Two reads when nothing changed, so it can run often. */
 export async function publishClassification(db: Kysely<HubDatabase>): Promise<number> {
   const classification = await currentClassification(db);
   const json = JSON.stringify(classification);
+  const held = await db.selectFrom('sync_records').select(['commune_id', 'data', 'deleted']).where('collection', '=', 'actes.classification').where('id', '=', CLASSIFICATION_RECORD_ID).execute();
+  const upToDate = new Set(held.filter((r) => Number(r.deleted) === 0 && r.data === json).map((r) => r.commune_id));
   let written = 0;
   for (const commune of await communesWithActes(db)) {
-    const existing = await readRecord(db, commune.id, 'actes.classification', CLASSIFICATION_RECORD_ID);
-    if (existing && !existing.deleted && existing.json === json) continue;
+    if (upToDate.has(commune.id)) continue;
     await db.transaction().execute(async (trx) => {
       await lockCommune(trx, commune.id);
       const again = await readRecord(trx, commune.id, 'actes.classification', CLASSIFICATION_RECORD_ID);

@@ -88,8 +88,8 @@ export async function startActesService(db: Kysely<HubDatabase>, config: ActesCo
     batch: config.batch,
     onStep: onStep ?? faultFromEnv(),
   });
-  // Communes that got the service since the last start receive the classification too.
-  const republish = setInterval(() => void publishClassification(db).catch((err) => log?.warn({ err }, 'actes: classification publish failed')), 60_000);
+  // Communes that got the service since (admin CLI) receive the classification within seconds.
+  const republish = setInterval(() => void publishClassification(db).catch((err) => log?.warn({ err }, 'actes: classification publish failed')), 5_000);
   republish.unref();
   return {
     forwarder,
