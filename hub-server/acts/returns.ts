@@ -56,6 +56,11 @@ async function settle(trx: Trx, communeId: string, actId: string | null, kind: T
   await q.execute();
 }
 
+/** An answer about the act proves it reached @CTES, even if it overtook the worker's own record of the 201. */
+function reached(s: ActStatusRecord): ActStatusRecord {
+  return s.state === 'en_attente' ? withState(s, 'transmis') : s;
+}
+
 function anomalyMessage(m: Extract<ActesReturn, { type: 'AnomalieActe' | 'AnomalieEnveloppe' }>): string {
   const detail = m.detail.trim() || `anomalie de nature ${m.nature}`;
   return `La préfecture a refusé ${m.type === 'AnomalieActe' ? "l'acte" : "l'envoi"} : ${detail}`;
@@ -116,12 +121,12 @@ export async function applyReturn(db: Kysely<HubDatabase>, event: ActesReturnEve
     switch (m.type) {
       case 'ARActe':
         await settle(trx, communeId, actId, 'acte');
-        await change((s) => (s.state === 'en_attente' || s.state === 'transmis' || s.state === 'erreur' ? { ...withState(s, 'acquitte', `IDActe ${m.idActe}`), idActe: m.idActe, dateReception: m.dateReception || null, error: null } : null));
+        await change((s) => (s.state === 'en_attente' || s.state === 'transmis' || s.state === 'erreur' ? { ...withState(reached(s), 'acquitte', `IDActe ${m.idActe}`), idActe: m.idActe, dateReception: m.dateReception || null, error: null } : null));
         break;
       case 'AnomalieActe':
         await settle(trx, communeId, actId, 'acte');
         // After the AR, an anomaly can only be the answer to a resend of the same act ("déjà transmis"): ignore it.
-        await change((s) => (s.state === 'en_attente' || s.state === 'transmis' ? { ...withState(s, 'erreur', anomalyMessage(m)), error: anomalyMessage(m) } : null));
+        await change((s) => (s.state === 'en_attente' || s.state === 'transmis' ? { ...withState(reached(s), 'erreur', anomalyMessage(m)), error: anomalyMessage(m) } : null));
         break;
       case 'ARAnnulation':
         await settle(trx, communeId, actId, 'annulation');
