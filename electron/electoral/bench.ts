@@ -94,9 +94,19 @@ export async function benchElectoral(opts: { electors?: number } = {}): Promise<
     const sc = createStandaloneContext({ dataDir: join(dir, 'client'), logLevel: 'warn' });
     const mod = createElectoralModule(sc.ctx);
     const h = mod.handlers;
+    // The longest the event loop went without a turn while the preview ran (the main process serving IPC).
+    let lastTick = performance.now();
+    let longestStallMs = 0;
+    const ticker = setInterval(() => {
+      const t = performance.now();
+      longestStallMs = Math.max(longestStallMs, t - lastTick);
+      lastTick = t;
+    }, 1);
     const [preview, previewT] = await measuredAsync(async () => (await h['electoral:import-preview']({ fileName: extract.fileName, content: bytes })) as ImportPreview);
+    clearInterval(ticker);
     const [, commitT] = measured(() => h['electoral:import-commit']({ previewId: preview.previewId }));
     const total = { wallMs: round(previewT.wallMs + commitT.wallMs), cpuMs: round(previewT.cpuMs + commitT.cpuMs) };
+    const phases = mod.lastImportTimings();
 
     // A later extract: a few moves and arrivals, diffed against the 100 000 local electors.
     const rows = generateReuRows({ seed: 2026, count, inseeCode: '10387', communeName: 'Troyes', extractDate: '2026-03-02' });
@@ -146,7 +156,23 @@ export async function benchElectoral(opts: { electors?: number } = {}): Promise<
         sqliteCliImport: baseline,
         ratioTotalVsSqliteCli: { wall: round(total.wallMs / baseline.wallMs), cpu: round(total.cpuMs / baseline.cpuMs) },
         ratioCommitVsSqliteCli: { wall: round(commitT.wallMs / baseline.wallMs), cpu: round(commitT.cpuMs / baseline.cpuMs) },
-        note: 'preview = decode + csv-parse + checks + diff; commit = replace electors + FTS5 + import record + outbox command (full list as JSON), one transaction',
+        // Wall ms of each phase (module.ts ImportTimings). The preview's phases run on a worker thread
+        // when offThread; previewOverheadMs = worker start-up/hand-over. CPU figures above count all threads.
+        breakdownMs: {
+          offThread: phases.offThread,
+          parse: round(phases.parseMs ?? NaN),
+          prepare: round(phases.prepareMs ?? NaN),
+          diff: round(phases.diffMs ?? NaN),
+          stage: round(phases.stageMs ?? NaN),
+          encode: round(phases.encodeMs ?? NaN),
+          previewOverhead: round((phases.previewMs ?? NaN) - ((phases.parseMs ?? 0) + (phases.prepareMs ?? 0) + (phases.diffMs ?? 0) + (phases.stageMs ?? 0) + (phases.encodeMs ?? 0))),
+          write: round(phases.writeMs ?? NaN),
+          outbox: round(phases.outboxMs ?? NaN),
+          commitOther: round((phases.commitMs ?? NaN) - (phases.writeMs ?? 0) - (phases.outboxMs ?? 0)),
+        },
+        mainThread: { longestStallDuringPreviewMs: round(longestStallMs), commitBlocksMs: commitT.wallMs },
+        note:
+          'import = preview + commit. preview = decode + Papa Parse + checks + ids, sort keys/search text/display order, diff, rows staged in a side file, payload JSON (worker thread); commit = electors + FTS5 copied from the staged file, indexes rebuilt, import record, outbox command (pre-serialised full list), one transaction',
       },
       reimportPreview,
       reimportDiff: second.diff,

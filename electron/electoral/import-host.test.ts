@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateReuRows, renderReuCsv } from '../../shared/electoral/synthetic.js';
 import { GuichetError } from '../../shared/errors.js';
@@ -27,10 +28,12 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+let staged = 0;
 function run(bytes: Uint8Array, offThread: boolean, onProgress?: (phase: string, done: number) => void) {
   return prepareImport({
     fileName: 'com10387_LP_02-03-2026.csv',
     bytes,
+    stagingFile: join(dir, `staging-${++staged}.sqlite`),
     dbFile: sc.db.name,
     readCurrent: () => store.comparable(),
     offThreadMinBytes: offThread ? 0 : Infinity,
@@ -55,12 +58,21 @@ describe('import preview off the main thread', () => {
     expect(bytes.byteLength).toBeGreaterThan(0); // the caller's buffer is copied, not taken
     expect(new Set(phases)).toEqual(new Set(['lecture', 'controle', 'comparaison']));
 
-    const { timings: _a, offThread: _b, ...w } = worker;
-    const { timings: _c, offThread: _d, ...l } = local;
+    const { timings: _a, offThread: _b, stagingFile: ws, ...w } = worker;
+    const { timings: _c, offThread: _d, stagingFile: ls, ...l } = local;
     expect(w.diff).toEqual(l.diff);
     expect(w.diff.added).toBeGreaterThan(0);
     expect(w.diff.changedBureau).toBeGreaterThan(0);
     expect(w).toEqual(l);
+    const stagedRows = (file: string) => {
+      const db = new Database(file, { readonly: true });
+      const rows = db.prepare('SELECT * FROM staged_electors ORDER BY rid').all();
+      db.close();
+      return rows;
+    };
+    const rowsW = stagedRows(ws);
+    expect(rowsW).toHaveLength(3000);
+    expect(rowsW).toEqual(stagedRows(ls));
     expect(entriesPage(w.entries, 10, 5)).toEqual(entriesPage(l.entries, 10, 5));
     expect(JSON.parse(w.electorsJson)).toHaveLength(3000);
   });

@@ -98,6 +98,8 @@ export interface PrepareImportOptions {
   bytes: Uint8Array;
   /** Client database file the worker reads the current list from; null when it cannot (in-memory database). */
   dbFile: string | null;
+  /** Where the job writes the rows for the commit (import-job.ts); the caller deletes it. */
+  stagingFile: string;
   /** The current list, read on the main thread: used when the job runs there. */
   readCurrent: () => ComparableElector[];
   onProgress?: ImportJobProgress;
@@ -106,14 +108,14 @@ export interface PrepareImportOptions {
 }
 
 export async function prepareImport(opts: PrepareImportOptions): Promise<PreparedImport & { offThread: boolean }> {
-  const { fileName, bytes, dbFile, readCurrent, onProgress } = opts;
+  const { fileName, bytes, dbFile, stagingFile, readCurrent, onProgress } = opts;
   const w = dbFile && bytes.byteLength >= (opts.offThreadMinBytes ?? OFF_THREAD_MIN_BYTES) ? await (worker ??= startWorker()) : null;
-  if (!w) return { ...(await runImportJob(fileName, bytes, readCurrent, onProgress)), offThread: false };
+  if (!w || !dbFile) return { ...(await runImportJob(fileName, bytes, stagingFile, readCurrent, onProgress)), offThread: false };
   const jobId = nextJob++;
   const result = new Promise<PreparedImport>((resolve, reject) => pending.set(jobId, { resolve, reject, onProgress }));
   // Kept referenced while a job runs, so the process waits for the answer.
   w.ref();
   const copy = bytes.slice();
-  w.postMessage({ jobId, fileName, bytes: copy, dbFile } satisfies ImportJobRequest, [copy.buffer as ArrayBuffer]);
+  w.postMessage({ jobId, fileName, bytes: copy, dbFile, stagingFile } satisfies ImportJobRequest, [copy.buffer as ArrayBuffer]);
   return { ...(await result), offThread: true };
 }

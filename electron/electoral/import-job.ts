@@ -3,24 +3,25 @@
  * crosses a worker_threads boundary cheaply: decode + parse + checks + ids
  * (reu-parser.ts), sort keys / search text / display order (prepareList),
  * the diff against the current list, and everything the commit will write,
- * already serialised.
+ * already written or serialised.
  *
- * Why serialised: handing 100 000 `Elector` objects back to the main thread
- * by structured clone costs ~0.9 s of deserialisation *on the main thread*
- * (as long as the parse itself), and the outbox would then stringify them
- * again (~0.25 s). Instead the job returns a handful of big strings and typed
- * arrays (a plain copy): the rows as one string of cells plus their end
- * offsets (the commit binds O(1) slices of it), the outbox payload's elector
- * array as JSON, and the diff entries as JSON fragments parsed a page at a
- * time.
+ * Why: handing 100 000 `Elector` objects back to the main thread by
+ * structured clone costs ~0.9 s of deserialisation *on the main thread* (as
+ * long as the parse itself), then binding them row by row ~1.1 s and
+ * stringifying them for the outbox ~0.25 s, all inside the commit. Instead
+ * the job writes the rows into a staging database file (the commit copies
+ * them with `INSERT … SELECT`, see elector-store.ts) and returns a few big
+ * strings (a plain copy): the outbox payload's elector array as JSON, and the
+ * diff entries as JSON fragments parsed a page at a time.
  */
+import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import type { ImportDiffEntry } from '../../shared/electoral/ipc.js';
 import type { Elector, ImportRecord, ListType } from '../../shared/electoral/types.js';
 import type { ExtractEncoding } from './reu-decode.js';
 import { computeImportDiff } from './import-diff.js';
 import { parseReuExtractAsync, type ParseProgress } from './reu-parser.js';
-import { encodeRows, prepareList, type ComparableElector, type EncodedRows } from './elector-store.js';
+import { prepareList, writeStagingFile, type ComparableElector } from './elector-store.js';
 
 /** Diff entries as JSON fragments joined by commas: entry k ends at `ends[k]`, the next starts one character later. */
 export interface EncodedEntries {
@@ -61,11 +62,12 @@ export interface PreparedImport {
   sha256: string;
   diff: ImportRecord['diff'];
   entries: EncodedEntries;
-  rows: EncodedRows;
+  /** Database file holding the rows to load (`staged_electors`); the caller deletes it. */
+  stagingFile: string;
   /** `Elector[]` in file order, as JSON: the `electors` of the `electoral.import` payload. */
   electorsJson: string;
   /** Where the time went (ms), no personal data. */
-  timings: { parseMs: number; prepareMs: number; diffMs: number; encodeMs: number };
+  timings: { parseMs: number; prepareMs: number; diffMs: number; stageMs: number; encodeMs: number };
 }
 
 export type ImportJobProgress = (phase: 'lecture' | 'controle' | 'comparaison', done: number, total: number) => void;
@@ -73,6 +75,7 @@ export type ImportJobProgress = (phase: 'lecture' | 'controle' | 'comparaison', 
 export async function runImportJob(
   fileName: string,
   bytes: Uint8Array,
+  stagingFile: string,
   readCurrent: () => ComparableElector[],
   onProgress?: ImportJobProgress,
 ): Promise<PreparedImport> {
@@ -89,7 +92,14 @@ export async function runImportJob(
   onProgress?.('comparaison', total, total);
   const diffMs = performance.now() - t;
   t = performance.now();
-  const rows = encodeRows(prepared);
+  const staging = new Database(stagingFile);
+  try {
+    writeStagingFile(staging, prepared);
+  } finally {
+    staging.close();
+  }
+  const stageMs = performance.now() - t;
+  t = performance.now();
   const electorsJson = JSON.stringify(parsed.electors satisfies Elector[]);
   const encodedEntries = encodeEntries(entries);
   const encodeMs = performance.now() - t;
@@ -104,8 +114,8 @@ export async function runImportJob(
     sha256: createHash('sha256').update(bytes).digest('hex'),
     diff,
     entries: encodedEntries,
-    rows,
+    stagingFile,
     electorsJson,
-    timings: { parseMs, prepareMs, diffMs, encodeMs },
+    timings: { parseMs, prepareMs, diffMs, stageMs, encodeMs },
   };
 }

@@ -14,8 +14,9 @@ export interface ImportJobRequest {
   jobId: number;
   fileName: string;
   bytes: Uint8Array;
-  /** Client database file; null = nothing local to compare with. */
-  dbFile: string | null;
+  /** Client database file the current list is read from. */
+  dbFile: string;
+  stagingFile: string;
 }
 
 export type ImportJobMessage =
@@ -26,9 +27,8 @@ export type ImportJobMessage =
 
 const port = parentPort!;
 
-function readCurrent(dbFile: string | null) {
+function readCurrent(dbFile: string) {
   return () => {
-    if (!dbFile) return [];
     const db = new Database(dbFile, { readonly: true, fileMustExist: true });
     try {
       return createElectorStore(db).comparable();
@@ -41,16 +41,11 @@ function readCurrent(dbFile: string | null) {
 port.on('message', async (req: ImportJobRequest) => {
   const { jobId } = req;
   try {
-    const result = await runImportJob(req.fileName, req.bytes, readCurrent(req.dbFile), (phase, done, total) =>
+    const result = await runImportJob(req.fileName, req.bytes, req.stagingFile, readCurrent(req.dbFile), (phase, done, total) =>
       port.postMessage({ jobId, type: 'progress', phase, done, total } satisfies ImportJobMessage),
     );
-    // The typed arrays are handed over, not copied; the big strings are copied once.
-    port.postMessage({ jobId, type: 'done', result } satisfies ImportJobMessage, [
-      result.rows.ends.buffer,
-      result.rows.nulls.buffer,
-      result.rows.numero.buffer,
-      result.entries.ends.buffer,
-    ] as ArrayBuffer[]);
+    // The typed array is handed over, not copied; the big strings are copied once.
+    port.postMessage({ jobId, type: 'done', result } satisfies ImportJobMessage, [result.entries.ends.buffer as ArrayBuffer]);
   } catch (err) {
     if (err instanceof GuichetError) port.postMessage({ jobId, type: 'refused', code: err.code, message: err.message, detail: err.detail ?? '' } satisfies ImportJobMessage);
     else port.postMessage({ jobId, type: 'failed', message: err instanceof Error ? err.message : String(err) } satisfies ImportJobMessage);

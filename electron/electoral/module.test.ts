@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -150,6 +150,24 @@ describe('REU import', () => {
     expect((await search('bernard jean pierre')).total).toBeGreaterThanOrEqual(3);
     expect(await h()['electoral:imports'](null)).toEqual([first.record]);
     expect(sc.outbox.count()).toBe(1);
+  });
+
+  it('re-imports over a synced list keeping each known elector\'s hub version, and leaves no staging file behind', async () => {
+    const rows = generateReuRows(OPTS);
+    await importBytes(utf8Bytes(renderReuCsv(rows)));
+    // The hub acknowledged the list: every elector has a version.
+    sc.db.prepare('UPDATE electors SET version = rid % 1000 + 1').run();
+    const before = new Map((sc.db.prepare('SELECT id, version FROM electors').all() as { id: string; version: number }[]).map((r) => [r.id, r.version]));
+    const next = [...rows.slice(0, 550), ...generateReuRows({ ...OPTS, seed: 99, count: 30 })];
+    const cancelled = await h()['electoral:import-preview']({ fileName: FILE, content: utf8Bytes(renderReuCsv(rows.slice(0, 10))) });
+    await h()['electoral:import-cancel']({ previewId: cancelled.previewId });
+    const { preview } = await importBytes(utf8Bytes(renderReuCsv(next)));
+    expect(preview.diff).toMatchObject({ added: 30, removed: 50 });
+    const after = sc.db.prepare('SELECT id, version FROM electors').all() as { id: string; version: number | null }[];
+    expect(after).toHaveLength(580);
+    for (const r of after) expect(r.version).toBe(before.get(r.id) ?? null);
+    expect(after.filter((r) => r.version === null)).toHaveLength(30);
+    expect(readdirSync(dir).filter((f) => f.includes('-import-'))).toEqual([]);
   });
 
   it('lets the event loop run while a large file is read (progress reaches the screen)', async () => {

@@ -4,6 +4,9 @@
  * fills. Handlers receive inputs already validated by the core.
  */
 import { randomUUID } from 'node:crypto';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { ELECTORAL_IMPORT_COMMAND } from '../../shared/electoral/schemas.js';
 import { searchInputSchema, type ElectoralChannels, type ImportPreview } from '../../shared/electoral/ipc.js';
 import { DEMAND_KIND_LABELS, DEMAND_STATUS_LABELS, demandSchema, type Demand, type DemandStatus, type Elector, type ImportRecord } from '../../shared/electoral/types.js';
@@ -41,7 +44,9 @@ export interface ImportTimings {
   prepareMs?: number;
   /** Read the local list + compare. */
   diffMs?: number;
-  /** Rows, outbox payload and diff entries serialised for the commit (import-job.ts). */
+  /** Rows written to the staging file (import-job.ts). */
+  stageMs?: number;
+  /** Outbox payload and diff entries serialised for the commit (import-job.ts). */
   encodeMs?: number;
   /** Commit: electors table + FTS5 index + secondary indexes. */
   writeMs?: number;
@@ -70,12 +75,38 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
   const previews = new Map<string, PendingImport>();
   let timings: ImportTimings = {};
 
+  // Each preview stages its rows in a file next to the database (import-job.ts), deleted when the
+  // preview is committed, cancelled or expires; a crash can leave some behind, removed here.
+  const stagingDir = db.memory ? tmpdir() : dirname(db.name);
+  const stagingPrefix = `${db.memory ? 'guichet' : basename(db.name)}-import-`;
+  const stagingFileOf = (previewId: string) => join(stagingDir, `${stagingPrefix}${previewId}.sqlite`);
+  const dropStaging = (file: string) => rmSync(file, { force: true });
+  if (!db.memory) {
+    for (const f of readdirSync(stagingDir)) if (f.startsWith(stagingPrefix) && f.endsWith('.sqlite')) dropStaging(join(stagingDir, f));
+  }
+  /** ATTACH is refused inside a transaction: the staged rows are attached around the commit's. */
+  function withStaging<T>(file: string, fn: () => T): T {
+    if (!existsSync(file)) throw new GuichetError('not_found', "L'aperçu de cet import a expiré ou a été annulé : choisissez à nouveau le fichier.", 'staging file missing');
+    db.prepare('ATTACH DATABASE ? AS import_staging').run(file);
+    try {
+      return fn();
+    } finally {
+      db.exec('DETACH DATABASE import_staging');
+    }
+  }
+  function forget(previewId: string): void {
+    const p = previews.get(previewId);
+    if (!p) return;
+    previews.delete(previewId);
+    dropStaging(p.job.stagingFile);
+  }
+
   const now = () => ctx.platform.now();
   const userName = () => ctx.session().user?.displayName ?? 'Utilisateur inconnu';
 
   function purgeExpired(): void {
     const t = now().getTime();
-    for (const [id, p] of previews) if (t - p.createdAt > PREVIEW_TTL_MS) previews.delete(id);
+    for (const [id, p] of previews) if (t - p.createdAt > PREVIEW_TTL_MS) forget(id);
   }
 
   function preview(previewId: string): PendingImport {
@@ -98,22 +129,27 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
       const started = performance.now();
       // Taken before the work starts: any write meanwhile bumps it, and the commit then diffs again.
       const generation = electors.generation();
+      const previewId = randomUUID();
+      const stagingFile = stagingFileOf(previewId);
       let job: PreparedImport & { offThread: boolean };
       try {
         job = await prepareImport({
           fileName,
           bytes: content,
+          stagingFile,
           dbFile: db.memory ? null : db.name,
           readCurrent: () => electors.comparable(),
           onProgress: (phase, done, total) => ctx.emit('electoral:import-progress', { phase, done, total }),
         });
       } catch (err) {
+        dropStaging(stagingFile);
         if (err instanceof GuichetError) log.warn({ code: err.code, detail: err.detail, bytes: content.byteLength }, 'REU extract refused');
         throw err;
       }
       timings = { offThread: job.offThread, previewMs: performance.now() - started, ...job.timings };
       const commune = ctx.session().commune;
       if (job.communeCode && commune && job.communeCode !== commune.insee) {
+        dropStaging(stagingFile);
         log.warn({ code: 'import_rejected', detail: `extract commune ${job.communeCode} != session ${commune.insee}` }, 'REU extract refused');
         throw new GuichetError(
           'import_rejected',
@@ -122,7 +158,6 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
         );
       }
       const { diff } = job;
-      const previewId = randomUUID();
       previews.set(previewId, { job, generation, createdAt: now().getTime() });
       log.info({ previewId, rows: job.total, encoding: job.encoding, ms: Math.round(timings.previewMs!), offThread: job.offThread, ...diff }, 'REU extract parsed');
       const result: ImportPreview = {
@@ -149,7 +184,7 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
 
     'electoral:import-cancel': ({ previewId }) => {
       ctx.requirePermission('electoral.import');
-      previews.delete(previewId);
+      forget(previewId);
       return null;
     },
 
@@ -160,13 +195,12 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
       const total = job.total;
       ctx.emit('electoral:import-progress', { phase: 'enregistrement', done: 0, total });
       const started = performance.now();
-      const record = db.transaction((): ImportRecord => {
+      const record = withStaging(job.stagingFile, () => db.transaction((): ImportRecord => {
         // A sync may have changed the list since the preview: count the diff against what is replaced
         // (rare, so the electors are only rebuilt from their JSON then).
         const diff = electors.generation() === p.generation ? p.job.diff : computeImportDiff(electors.comparable(), JSON.parse(job.electorsJson) as Elector[]).diff;
         let t = performance.now();
-        const versions = electors.versions();
-        electors.replaceAllEncoded(job.rows, (id) => versions.get(id) ?? null);
+        electors.replaceAllStaged('import_staging');
         timings.writeMs = performance.now() - t;
         t = performance.now();
         const rec: ImportRecord = {
@@ -189,9 +223,9 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
         });
         timings.outboxMs = performance.now() - t;
         return rec;
-      })();
+      })());
       timings.commitMs = performance.now() - started;
-      previews.delete(previewId);
+      forget(previewId);
       ctx.emit('electoral:import-progress', { phase: 'enregistrement', done: total, total });
       log.info({ importId: record.id, rows: total, ms: Math.round(timings.commitMs), ...record.diff }, 'REU extract imported');
       ctx.requestSync();
