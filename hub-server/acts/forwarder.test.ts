@@ -115,4 +115,31 @@ describe.each(TEST_BACKENDS)('ACTES forwarder retries (%s)', (backend) => {
     expect((await row(act.id)).state).toBe('uncertain');
     await forwarder.stop();
   });
+
+  it('holds archives beyond the byte volume of the window until the next one', async () => {
+    behaviour = '201';
+    const ids: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const content = uniquePdf(`fwd3-${backend}-${i}`);
+      const act = actRecord({ numero: `FWD_CAP_${i}`, actFile: content });
+      expect(await upload(hub.app, c.secretaireToken, content)).toBe(204);
+      await push(hub.app, c.secretaireToken, [upsertAct(act)]);
+      expect((await push(hub.app, c.maireToken, [command(ACTES_TRANSMIT_COMMAND, { actId: act.id })]))[0].status).toBe('applied');
+      ids.push(act.id);
+    }
+    await hub.db.deleteFrom('actes_send_windows').execute();
+    const windowMs = 3_600_000;
+    // Room for one archive only (each is well over 1 kB once packed with its envelope).
+    const forwarder = startActesForwarder({ db: hub.db, endpoint: { url: `https://127.0.0.1:${port}/actes`, caCertPem: certPem }, tiers, maxPerHour: { bytes: 1500 }, windowMs, batch: 1 }, false);
+    const before = posts;
+    await forwarder.tick(); // builds the first, sends it (empty window: allowed even if larger than the cap)
+    await forwarder.tick(); // builds the second, which must wait
+    await forwarder.tick();
+    expect(posts).toBe(before + 1);
+    const rows = await Promise.all(ids.map((id) => row(id)));
+    expect(rows.map((r) => r.state).sort()).toEqual(['built', 'transmis']);
+    const waiting = rows.find((r) => r.state === 'built')!;
+    expect(Date.parse(waiting.next_attempt_at)).toBe(Math.floor(Date.now() / windowMs) * windowMs + windowMs);
+    await forwarder.stop();
+  });
 });

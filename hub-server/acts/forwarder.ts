@@ -234,12 +234,15 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
   }
 
   async function send(row: Row): Promise<'sent' | 'skipped' | 'capped'> {
-    if (!(await claim(row, 'built', 'sending', { attempts: row.attempts + 1 }))) return 'skipped';
+    // Room in the window first, then the claim: a row is never `sending` unless it is about to be posted
+    // (a crash there would otherwise park an archive that never left as uncertain). A lost race for the
+    // claim wastes the reservation, which only makes the cap stricter.
     if (!(await reserveVolume(toCount(row.archive_size)))) {
       const next = new Date(windowStart(Date.now(), windowMs) + windowMs).toISOString();
-      await db.updateTable('actes_transmissions').set({ state: 'built', attempts: row.attempts, claimed_by: null, next_attempt_at: next, updated_at: nowIso() }).where('id', '=', row.id).where('state', '=', 'sending').execute();
+      await db.updateTable('actes_transmissions').set({ next_attempt_at: next, updated_at: nowIso() }).where('id', '=', row.id).where('state', '=', 'built').execute();
       return 'capped';
     }
+    if (!(await claim(row, 'built', 'sending', { attempts: row.attempts + 1 }))) return 'skipped';
     await step('before-post', row);
     try {
       await postArchive(opts.endpoint, row.archive_name!, Buffer.from(row.archive!));
