@@ -12,12 +12,17 @@ import { defineConfig } from 'vite';
  * electron (the runtime), better-sqlite3 (native, unpacked from the asar),
  * electron-updater (requires electron lazily) and Node builtins.
  * preload.cjs is self-contained except for `electron`.
+ * import-worker.cjs (`--mode import-worker`) is the worker thread of the REU
+ * import preview, same externals as main; without it the preview runs on the
+ * main thread (electron/electoral/import-host.ts).
  */
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
 const ENTRIES = {
   main: here('./shell/main.ts'),
   preload: here('./shell/preload.ts'),
+  // Worker thread of the REU import preview (electoral/import-host.ts looks for it next to main.cjs).
+  'import-worker': here('./electoral/import-worker.ts'),
 } as const;
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
@@ -25,8 +30,8 @@ const MAIN_EXTERNALS: (string | RegExp)[] = ['electron', 'better-sqlite3', /^ele
 const PRELOAD_EXTERNALS: (string | RegExp)[] = ['electron'];
 
 export default defineConfig(({ mode }) => {
-  if (mode !== 'main' && mode !== 'preload') throw new Error(`electron/vite.config.ts: --mode main or --mode preload (got "${mode}")`);
-  const external = mode === 'main' ? MAIN_EXTERNALS : PRELOAD_EXTERNALS;
+  if (mode !== 'main' && mode !== 'preload' && mode !== 'import-worker') throw new Error(`electron/vite.config.ts: --mode main, preload or import-worker (got "${mode}")`);
+  const external = mode === 'preload' ? PRELOAD_EXTERNALS : MAIN_EXTERNALS;
   return {
     root: here('.'),
     publicDir: false,

@@ -1,6 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateReuRows, renderReuCsv } from '../../shared/electoral/synthetic.js';
@@ -112,4 +115,29 @@ describe('import preview off the main thread', () => {
     // On the main thread this parse holds the loop for hundreds of ms; off it, only the hand-over does.
     expect(longest).toBeLessThan(300);
   });
+
+  it('runs from the bundled worker script the packaged app ships (vite --mode import-worker)', async () => {
+    // Built inside the repository so the bundle's require('better-sqlite3') resolves as in the app.
+    const root = join(import.meta.dirname, '..', '..');
+    mkdirSync(join(root, 'node_modules', '.cache'), { recursive: true });
+    const out = mkdtempSync(join(root, 'node_modules', '.cache', 'guichet-import-worker-'));
+    try {
+      await promisify(execFile)(join(root, 'node_modules', '.bin', 'vite'), ['build', '--config', join(root, 'electron', 'vite.config.ts'), '--mode', 'import-worker', '--outDir', out], { cwd: root });
+      const rows = generateReuRows({ ...OPTS, count: 200 });
+      const worker = new Worker(`require(require('node:worker_threads').workerData.entry);`, { eval: true, workerData: { entry: join(out, 'import-worker.cjs') } });
+      const answer = await new Promise<{ type: string; result?: { total: number; diff: unknown } }>((resolve, reject) => {
+        worker.on('error', reject);
+        worker.on('message', (m: { type: string }) => {
+          if (m.type === 'ready') {
+            worker.postMessage({ jobId: 1, fileName: 'x.csv', bytes: utf8Bytes(renderReuCsv(rows)), dbFile: sc.db.name, stagingFile: join(dir, 'bundled.sqlite') });
+          } else if (m.type !== 'progress') resolve(m);
+        });
+      });
+      await worker.terminate();
+      expect(answer.type).toBe('done');
+      expect(answer.result).toMatchObject({ total: 200, diff: { added: 200, removed: 0, changedBureau: 0, changedAddress: 0 } });
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

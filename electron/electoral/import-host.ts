@@ -35,8 +35,9 @@ let nextJob = 1;
 function workerScript(): { code: string; data: Record<string, string> } | null {
   const base = import.meta.url;
   if (!base.startsWith('file:')) return null;
-  const js = new URL('import-worker.js', base);
-  if (existsSync(fileURLToPath(js))) return { code: `import(require('node:worker_threads').workerData.entry);`, data: { entry: js.href } };
+  // Next to the bundled main.cjs (electron/vite.config.ts, mode import-worker).
+  const js = new URL('import-worker.cjs', base);
+  if (existsSync(fileURLToPath(js))) return { code: `require(require('node:worker_threads').workerData.entry);`, data: { entry: fileURLToPath(js) } };
   const ts = new URL('import-worker.ts', base);
   if (!existsSync(fileURLToPath(ts))) return null;
   let tsxApi: string;
