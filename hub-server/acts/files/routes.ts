@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Permission } from '../../../shared/accounts/roles.js';
 import { HUB_ROUTES } from '../../../shared/api/hub.js';
 import { GuichetError, type ErrorBody } from '../../../shared/errors.js';
@@ -124,8 +124,11 @@ export function registerFileRoutes(app: FastifyInstance, db: Kysely<HubDatabase>
     const state = await fileState(db, auth.communeId, sha);
     // Another commune's file answers exactly like an unknown one.
     if (!state?.complete) throw new GuichetError('not_found', "Ce fichier n'existe pas sur le hub.", 'unknown or incomplete file');
-    const pieces: Buffer[] = [];
-    for await (const p of fileChunks(db, auth.communeId, sha)) pieces.push(p);
-    return reply.header('content-type', 'application/octet-stream').header('cache-control', 'private, max-age=31536000, immutable').header('content-length', String(state.size)).send(Buffer.concat(pieces));
+    // Streamed piece by piece: a 150 MB file is never held whole in memory.
+    return reply
+      .header('content-type', 'application/octet-stream')
+      .header('cache-control', 'private, max-age=31536000, immutable')
+      .header('content-length', String(state.size))
+      .send(Readable.from(fileChunks(db, auth.communeId, sha)));
   });
 }
