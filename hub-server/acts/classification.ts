@@ -7,6 +7,7 @@ import { lockCommune, readRecord, writeRecords } from '../sync/store.js';
 import { parseActesReturn } from './actes-format/parse-return.js';
 import { actesXsdDir } from './actes-format/xsd-validate.js';
 import { communesWithActes } from './commune-identity.js';
+import { enqueueTransmission } from './queue.js';
 
 /**
  * The prefecture's classification. The hub holds one for the département
@@ -65,4 +66,18 @@ export async function publishClassification(db: Kysely<HubDatabase>): Promise<nu
     });
   }
   return written;
+}
+
+/**
+ * Queue a 7-1 (DemandeClassification) on behalf of the first commune with
+ * the service, stating the version the hub holds; the forwarder sends it
+ * (a running hub picks it up, so the admin CLI can ask too) and the 7-2/7-3
+ * answer is applied by returns.ts. Answers the transmission id, or null when
+ * no commune has the service yet.
+ */
+export async function requestClassification(db: Kysely<HubDatabase>): Promise<string | null> {
+  const [first] = await communesWithActes(db);
+  if (!first) return null;
+  const held = await currentClassification(db);
+  return enqueueTransmission(db, { communeId: first.id, actId: null, payload: { kind: 'classification', dateClassification: held.dateClassification } });
 }

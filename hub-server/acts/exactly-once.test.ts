@@ -159,6 +159,18 @@ describe('ACTES forwarding is exactly once across hub crashes (sqlite, real proc
       const name = /Archive (\S+) écrite/.exec(cli.stdout)![1];
       const simCopy = readdirSync(join(simDir, 'received')).find((n) => n.endsWith(`-${name}`))!;
       expect(Buffer.compare(readFileSync(out), readFileSync(join(simDir, 'received', simCopy)))).toBe(0);
+      // The admin asks for a fresh classification: a 7-1 is queued for the running hub to send.
+      const ask = await new Promise<number | null>((resolve) => {
+        spawn(process.execPath, [GUICHET, 'hub', 'admin', 'actes-classification', '--data', dataDir], { env: { ...process.env, DATABASE_URL: '' }, stdio: 'ignore' }).once('exit', resolve);
+      });
+      expect(ask).toBe(0);
+      const { openHubDb } = await import('../db/open.js');
+      const db = await openHubDb({ file: join(dataDir, 'hub.sqlite') });
+      try {
+        expect(await db.selectFrom('actes_transmissions').select(['kind', 'state']).where('kind', '=', 'classification').execute()).toEqual([{ kind: 'classification', state: 'queued' }]);
+      } finally {
+        await db.destroy();
+      }
     }
   }, 60_000);
 });

@@ -2,14 +2,11 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { HubDatabase } from '../db/schema.js';
 import type { TiersIdentity } from './actes-format/identities.js';
-import { publishClassification } from './classification.js';
-import { communeIdentity, communesWithActes } from './commune-identity.js';
+import { publishClassification, requestClassification } from './classification.js';
 import { startActesForwarder, type ActesForwarder, type ActesForwarderOptions, type ForwarderStep } from './forwarder.js';
 import { startActesMailbox, type ActesMailbox } from './mailbox/smtp-receiver.js';
-import { enqueueTransmission } from './queue.js';
 import { applyReturn } from './returns.js';
 import { closeEndpoint, type MinistryEndpoint } from './transport/post-archive.js';
-import { currentClassification } from './classification.js';
 
 /**
  * The hub as tiers de télétransmission: forwarding worker + ACTES mailbox.
@@ -95,11 +92,7 @@ export async function startActesService(db: Kysely<HubDatabase>, config: ActesCo
     forwarder,
     mailbox,
     async refreshClassification() {
-      const [first] = await communesWithActes(db);
-      if (!first) return null;
-      await communeIdentity(db, first.id);
-      const held = await currentClassification(db);
-      const id = await enqueueTransmission(db, { communeId: first.id, actId: null, payload: { kind: 'classification', dateClassification: held.dateClassification } });
+      const id = await requestClassification(db);
       forwarder.kick();
       return id;
     },

@@ -9,6 +9,7 @@ import { isPostgresUrl, openHubDb } from '../db/open.js';
 import type { HubDatabase } from '../db/schema.js';
 import { hubSqliteFile, startHub } from '../server.js';
 import { readActArchive } from '../acts/archives.js';
+import { requestClassification } from '../acts/classification.js';
 import { ACTES_CLI_FLAGS, actesConfigFromCli, type ActesCliOptions } from '../acts/cli-config.js';
 import { askHidden } from '../../build/cli/terminal.js';
 
@@ -185,6 +186,18 @@ export function register(program: Command): void {
         if (!found) throw new GuichetError('not_found', `Aucune archive transmise pour l'acte ${opts.id}.`);
         writeFileSync(resolve(opts.out), found.archive);
         process.stdout.write(`Archive ${found.name} écrite dans ${resolve(opts.out)} (${found.archive.length} octets).\n`);
+      }),
+    );
+
+  admin
+    .command('actes-classification')
+    .description('Demander à la préfecture la classification des actes à jour (message 7-1, envoyé par le hub en service)')
+    .addOption(dataOption())
+    .action(
+      action(async (opts: { data: string }) => {
+        const id = await withDb(opts.data, (db) => requestClassification(db));
+        if (!id) throw new GuichetError('invalid_input', "Aucune commune n'a le service ACTES : rien à demander.");
+        process.stdout.write('Demande de classification mise en file : le hub l’enverra à la préfecture et appliquera sa réponse.\n');
       }),
     );
 
