@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { REU_EXTRACT_COLUMNS, REU_HEADERS } from '../../shared/electoral/reu-columns.js';
 import { generateReuExtract, generateReuRows, renderReuCsv, type ReuRow } from '../../shared/electoral/synthetic.js';
 import { GuichetError } from '../../shared/errors.js';
-import { parseReuDate, parseReuExtract, type ParsedExtract } from './reu-parser.js';
+import { parseReuDate, parseReuExtract, parseReuExtractAsync, type ParsedExtract } from './reu-parser.js';
 import { asMojibake, asWindows1252, truncated, utf8Bytes, withBomAndCrlf } from './reu-variants.js';
 
 const OPTS = { seed: 42, count: 400, inseeCode: '10387', communeName: 'Troyes', extractDate: '2026-03-02' };
@@ -237,6 +237,33 @@ describe('refused files land nowhere, with the line and a French reason', () => 
   it('refuses binary and empty files', () => {
     expect(refusal(() => parseReuExtract('x.csv', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00]))).message).toMatch(/caractères illisibles/);
     expect(refusal(() => parseReuExtract('x.csv', new Uint8Array())).message).toBe('Le fichier est vide.');
+  });
+});
+
+describe('parseReuExtractAsync (the main-thread fallback)', () => {
+  it('gives the event loop a turn every 5 000 rows and the same result as the synchronous parse', async () => {
+    const bytes = utf8Bytes(renderReuCsv(generateReuRows({ ...OPTS, count: 12_000 })));
+    const progress: [string, number][] = [];
+    // Something else waiting on the event loop: it gets a turn at each pause of the parse.
+    let turns = 0;
+    let done = false;
+    const other = () => {
+      turns++;
+      if (!done) setImmediate(other);
+    };
+    setImmediate(other);
+    const parsed = await parseReuExtractAsync('x.csv', bytes, (phase, d) => progress.push([phase, d]));
+    done = true;
+    expect(turns).toBeGreaterThanOrEqual(2);
+    expect(progress.filter(([p]) => p === 'controle').map(([, d]) => d)).toEqual([5000, 10000, 12000]);
+    expect(parsed).toEqual(parseReuExtract('x.csv', bytes));
+  });
+
+  it('refuses like the synchronous parse', async () => {
+    const rows = generateReuRows({ ...OPTS, count: 12_000 });
+    rows[7000] = { ...rows[7000], birthDate: '31/02/1950' };
+    const bytes = utf8Bytes(renderReuCsv(rows));
+    await expect(parseReuExtractAsync('x.csv', bytes)).rejects.toThrow('Ligne 7002 : la date de naissance est invalide (31/02/1950).');
   });
 });
 
