@@ -151,9 +151,12 @@ describe.each(TEST_BACKENDS)('ACTES end to end with the prefecture simulator (%s
     expect(await service.refreshClassification()).toBeTruthy();
     await waitFor('7-2 applied', async () => (await currentClassification(hub.db)).dateClassification === '2019-04-18');
     for (const c of [a, b]) {
-      const record = (await pullAll(base, c.consultationToken)).find((x) => x.collection === 'actes.classification' && x.id === 'current');
-      expect((record?.data as Classification).dateClassification).toBe('2019-04-18');
-      expect((record?.data as Classification).natures.length).toBeGreaterThan(0);
+      // The département's copy is updated first, then each commune's record.
+      const record = await waitFor('published', async () => {
+        const r = (await pullAll(base, c.consultationToken)).find((x) => x.collection === 'actes.classification' && x.id === 'current');
+        return (r?.data as Classification | undefined)?.dateClassification === '2019-04-18' ? r : null;
+      });
+      expect((record.data as Classification).natures.length).toBeGreaterThan(0);
     }
   });
 
