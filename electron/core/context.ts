@@ -32,9 +32,11 @@ export interface Outbox {
   /**
    * Same as enqueuing `{ kind: 'command', name, payload: JSON.parse(payloadJson), summary }`, with the
    * payload already serialised: a 100 000-elector import prepares its ~50 MB of JSON off the main
-   * thread, so the import transaction does not stringify it again. Read back like any other entry.
+   * thread, so the import transaction does not stringify it again. `payloadJson` may also come as
+   * gzip members whose concatenation decompresses to the JSON text: the entry is then stored
+   * compressed (~6 MB instead of ~50 MB for that import). Read back like any other entry.
    */
-  enqueueCommandJson(command: { name: string; payloadJson: string; summary: string }): number;
+  enqueueCommandJson(command: { name: string; payloadJson: string | Uint8Array[]; summary: string }): number;
   /** Record ids of `collection` that have a change not yet acknowledged by the hub. */
   pendingIds(collection: CollectionName): Set<string>;
 }

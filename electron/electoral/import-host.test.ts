@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -61,8 +62,8 @@ describe('import preview off the main thread', () => {
     expect(bytes.byteLength).toBeGreaterThan(0); // the caller's buffer is copied, not taken
     expect(new Set(phases)).toEqual(new Set(['lecture', 'controle', 'comparaison']));
 
-    const { timings: _a, offThread: _b, stagingFile: ws, ...w } = worker;
-    const { timings: _c, offThread: _d, stagingFile: ls, ...l } = local;
+    const { timings: _a, offThread: _b, workerStartMs: _e, stagingFile: ws, ...w } = worker;
+    const { timings: _c, offThread: _d, workerStartMs: _f, stagingFile: ls, ...l } = local;
     expect(w.diff).toEqual(l.diff);
     expect(w.diff.added).toBeGreaterThan(0);
     expect(w.diff.changedBureau).toBeGreaterThan(0);
@@ -77,7 +78,7 @@ describe('import preview off the main thread', () => {
     expect(rowsW).toHaveLength(3000);
     expect(rowsW).toEqual(stagedRows(ls));
     expect(entriesPage(w.entries, 10, 5)).toEqual(entriesPage(l.entries, 10, 5));
-    expect(JSON.parse(w.electorsJson)).toHaveLength(3000);
+    expect(JSON.parse(gunzipSync(w.electorsGzip).toString('utf8'))).toHaveLength(3000);
   });
 
   it('brings a refusal back as the same GuichetError', async () => {

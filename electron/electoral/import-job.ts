@@ -11,17 +11,21 @@
  * stringifying them for the outbox ~0.25 s, all inside the commit. Instead
  * the job writes the rows into a staging database file (the commit copies
  * them with `INSERT … SELECT`, see elector-store.ts) and returns a few big
- * strings (a plain copy): the outbox payload's elector array as JSON, and the
- * diff entries as JSON fragments parsed a page at a time.
+ * strings (a plain copy): the outbox payload's elector array as gzip'd JSON,
+ * and the diff entries as JSON fragments parsed a page at a time.
  */
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import type { ImportDiffEntry } from '../../shared/electoral/ipc.js';
 import type { Elector, ImportRecord, ListType } from '../../shared/electoral/types.js';
 import type { ExtractEncoding } from './reu-decode.js';
 import { computeImportDiff } from './import-diff.js';
 import { parseReuExtractAsync, type ParseProgress } from './reu-parser.js';
 import { prepareList, writeStagingFile, type ComparableElector } from './elector-store.js';
+
+const gzipAsync = promisify(gzip);
 
 /** Diff entries as JSON fragments joined by commas: entry k ends at `ends[k]`, the next starts one character later. */
 export interface EncodedEntries {
@@ -64,8 +68,12 @@ export interface PreparedImport {
   entries: EncodedEntries;
   /** Database file holding the rows to load (`staged_electors`); the caller deletes it. */
   stagingFile: string;
-  /** `Elector[]` in file order, as JSON: the `electors` of the `electoral.import` payload. */
-  electorsJson: string;
+  /**
+   * `Elector[]` in file order, as gzip'd JSON: the `electors` of the `electoral.import` payload,
+   * stored compressed in the outbox (gzip level 1: ~0.2 s here for 51 MB → 6 MB, and the commit
+   * writes 6 MB instead of 51 MB).
+   */
+  electorsGzip: Uint8Array;
   /** Where the time went (ms), no personal data. */
   timings: { parseMs: number; prepareMs: number; diffMs: number; stageMs: number; encodeMs: number };
 }
@@ -91,6 +99,12 @@ export async function runImportJob(
   const { diff, entries } = computeImportDiff(readCurrent(), parsed.electors);
   onProgress?.('comparaison', total, total);
   const diffMs = performance.now() - t;
+  // The payload JSON is compressed on the libuv thread pool (zlib's async API) while this thread
+  // writes the staging file: the two overlap instead of adding up (~0.2 s saved on 100 000 electors).
+  t = performance.now();
+  const compressing = gzipAsync(JSON.stringify(parsed.electors satisfies Elector[]), { level: 1 });
+  const encodedEntries = encodeEntries(entries);
+  let encodeMs = performance.now() - t;
   t = performance.now();
   const staging = new Database(stagingFile);
   try {
@@ -100,9 +114,9 @@ export async function runImportJob(
   }
   const stageMs = performance.now() - t;
   t = performance.now();
-  const electorsJson = JSON.stringify(parsed.electors satisfies Elector[]);
-  const encodedEntries = encodeEntries(entries);
-  const encodeMs = performance.now() - t;
+  // A fresh buffer (not one of Node's pooled slabs): it is handed over to the main thread.
+  const electorsGzip = new Uint8Array(await compressing);
+  encodeMs += performance.now() - t;
   return {
     fileName: parsed.fileName,
     encoding: parsed.encoding,
@@ -115,7 +129,7 @@ export async function runImportJob(
     diff,
     entries: encodedEntries,
     stagingFile,
-    electorsJson,
+    electorsGzip,
     timings: { parseMs, prepareMs, diffMs, stageMs, encodeMs },
   };
 }

@@ -44,8 +44,8 @@ port.on('message', async (req: ImportJobRequest) => {
     const result = await runImportJob(req.fileName, req.bytes, req.stagingFile, readCurrent(req.dbFile), (phase, done, total) =>
       port.postMessage({ jobId, type: 'progress', phase, done, total } satisfies ImportJobMessage),
     );
-    // The typed array is handed over, not copied; the big strings are copied once.
-    port.postMessage({ jobId, type: 'done', result } satisfies ImportJobMessage, [result.entries.ends.buffer as ArrayBuffer]);
+    // The binary parts are handed over, not copied; the entries' JSON string is copied once.
+    port.postMessage({ jobId, type: 'done', result } satisfies ImportJobMessage, [result.entries.ends.buffer as ArrayBuffer, result.electorsGzip.buffer as ArrayBuffer]);
   } catch (err) {
     if (err instanceof GuichetError) port.postMessage({ jobId, type: 'refused', code: err.code, message: err.message, detail: err.detail ?? '' } satisfies ImportJobMessage);
     else port.postMessage({ jobId, type: 'failed', message: err instanceof Error ? err.message : String(err) } satisfies ImportJobMessage);

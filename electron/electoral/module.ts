@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { ELECTORAL_IMPORT_COMMAND } from '../../shared/electoral/schemas.js';
 import { searchInputSchema, type ElectoralChannels, type ImportPreview } from '../../shared/electoral/ipc.js';
 import { DEMAND_KIND_LABELS, DEMAND_STATUS_LABELS, demandSchema, type Demand, type DemandStatus, type Elector, type ImportRecord } from '../../shared/electoral/types.js';
@@ -38,6 +39,8 @@ export interface ImportTimings {
   offThread?: boolean;
   /** Preview, as the caller waits for it (worker start and hand-over included). */
   previewMs?: number;
+  /** Starting the worker thread (first large import of the process only). */
+  workerStartMs?: number;
   /** Decode + CSV parse + row checks + ids (reu-parser.ts). */
   parseMs?: number;
   /** Sort keys, search text, display order (elector-store.ts prepareList). */
@@ -131,7 +134,7 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
       const generation = electors.generation();
       const previewId = randomUUID();
       const stagingFile = stagingFileOf(previewId);
-      let job: PreparedImport & { offThread: boolean };
+      let job: PreparedImport & { offThread: boolean; workerStartMs: number };
       try {
         job = await prepareImport({
           fileName,
@@ -146,7 +149,7 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
         if (err instanceof GuichetError) log.warn({ code: err.code, detail: err.detail, bytes: content.byteLength }, 'REU extract refused');
         throw err;
       }
-      timings = { offThread: job.offThread, previewMs: performance.now() - started, ...job.timings };
+      timings = { offThread: job.offThread, previewMs: performance.now() - started, workerStartMs: job.workerStartMs, ...job.timings };
       const commune = ctx.session().commune;
       if (job.communeCode && commune && job.communeCode !== commune.insee) {
         dropStaging(stagingFile);
@@ -198,7 +201,7 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
       const record = withStaging(job.stagingFile, () => db.transaction((): ImportRecord => {
         // A sync may have changed the list since the preview: count the diff against what is replaced
         // (rare, so the electors are only rebuilt from their JSON then).
-        const diff = electors.generation() === p.generation ? p.job.diff : computeImportDiff(electors.comparable(), JSON.parse(job.electorsJson) as Elector[]).diff;
+        const diff = electors.generation() === p.generation ? p.job.diff : computeImportDiff(electors.comparable(), JSON.parse(gunzipSync(job.electorsGzip).toString('utf8')) as Elector[]).diff;
         let t = performance.now();
         electors.replaceAllStaged('import_staging');
         timings.writeMs = performance.now() - t;
@@ -214,11 +217,11 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
           diff,
         };
         imports.put(rec, null);
-        // The `electoral.import` payload ({ import, electors }: ElectoralImportPayload), its elector
-        // array serialised by the preview's job rather than stringified again here.
+        // The `electoral.import` payload ({ import, electors }: ElectoralImportPayload) as gzip members,
+        // its elector array serialised and compressed by the preview's job rather than here.
         ctx.outbox.enqueueCommandJson({
           name: ELECTORAL_IMPORT_COMMAND,
-          payloadJson: `{"import":${JSON.stringify(rec)},"electors":${job.electorsJson}}`,
+          payloadJson: [gzipSync(`{"import":${JSON.stringify(rec)},"electors":`), job.electorsGzip, gzipSync('}')],
           summary: `Import de la liste électorale (${total} électeur${total > 1 ? 's' : ''})`,
         });
         timings.outboxMs = performance.now() - t;

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { syncCoreMigration } from '../db/migrations/001-sync-core.js';
 import { openMigratedDb } from '../db/sqlite.js';
@@ -67,13 +68,21 @@ describe('outbox', () => {
     db.transaction(() => {
       outbox.enqueue({ kind: 'command', name: 'electoral.import', payload, summary: 'Import (2 électeurs)' });
       outbox.enqueueCommandJson({ name: 'electoral.import', payloadJson: JSON.stringify(payload), summary: 'Import (2 électeurs)' });
+      // Compressed by the caller, in pieces (gzip members): stored compressed, read back the same.
+      const json = JSON.stringify(payload);
+      const cut = json.indexOf('"electors"');
+      outbox.enqueueCommandJson({ name: 'electoral.import', payloadJson: [gzipSync(json.slice(0, cut)), gzipSync(json.slice(cut))], summary: 'Import (2 électeurs)' });
     })();
-    const [a, b] = outbox.list();
+    const [a, b, c] = outbox.list();
     expect(b.mutationId).toBe(a.mutationId + 1);
     expect(b.entry).toEqual(a.entry);
+    expect(c.entry).toEqual(a.entry);
     expect(toMutation(b)).toEqual({ ...toMutation(a), mutationId: b.mutationId });
-    const stored = db.prepare('SELECT entry FROM outbox ORDER BY mutation_id').pluck().all();
+    expect(toMutation(c)).toEqual({ ...toMutation(a), mutationId: c.mutationId });
+    const stored = db.prepare('SELECT entry FROM outbox ORDER BY mutation_id').pluck().all() as (string | Buffer)[];
     expect(stored[1]).toBe(stored[0]);
+    expect(Buffer.isBuffer(stored[2])).toBe(true);
+    expect(gunzipSync(stored[2] as Buffer).toString('utf8')).toBe(stored[0]);
     db.close();
   });
 });

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { CollectionName, Mutation } from '../../shared/sync/protocol.js';
 import type { Outbox, OutboxEntry } from '../core/context.js';
 import { createSyncStateStore } from './sync-state.js';
@@ -14,7 +15,8 @@ export interface QueuedChange {
 
 interface OutboxRow {
   mutation_id: number;
-  entry: string;
+  /** JSON text, or gzip of it for a large command given pre-compressed (enqueueCommandJson). */
+  entry: string | Buffer;
   summary: string;
   created_at: string;
   state: 'pending' | 'sent';
@@ -61,13 +63,13 @@ export function createOutbox(db: Database.Database, now: () => Date): SyncOutbox
 
   const fromRow = (r: OutboxRow): QueuedChange => ({
     mutationId: r.mutation_id,
-    entry: JSON.parse(r.entry) as OutboxEntry,
+    entry: JSON.parse(typeof r.entry === 'string' ? r.entry : gunzipSync(r.entry).toString('utf8')) as OutboxEntry,
     summary: r.summary,
     createdAt: r.created_at,
     state: r.state,
   });
 
-  function append(kind: OutboxEntry['kind'], collection: string | null, recordId: string | null, entryJson: string, summary: string): number {
+  function append(kind: OutboxEntry['kind'], collection: string | null, recordId: string | null, entryJson: string | Buffer, summary: string): number {
     // Outside a transaction the domain row and its outbox row could be split by
     // a crash: a change shown on screen but never sent. Refuse loudly.
     if (!db.inTransaction) throw new Error('outbox.enqueue must run inside the transaction that writes the domain row');
@@ -87,7 +89,11 @@ export function createOutbox(db: Database.Database, now: () => Date): SyncOutbox
     },
     enqueueCommandJson({ name, payloadJson, summary }) {
       // The stored text is what JSON.stringify gives for the same command entry (same keys, same order).
-      const entry = `{"kind":"command","name":${JSON.stringify(name)},"payload":${payloadJson},"summary":${JSON.stringify(summary)}}`;
+      const head = `{"kind":"command","name":${JSON.stringify(name)},"payload":`;
+      const tail = `,"summary":${JSON.stringify(summary)}}`;
+      if (typeof payloadJson === 'string') return append('command', null, null, head + payloadJson + tail, summary);
+      // Gzip members concatenated decompress as one text: the stored blob is gzip of the same JSON.
+      const entry = Buffer.concat([gzipSync(head, { level: 1 }), ...payloadJson, gzipSync(tail, { level: 1 })]);
       return append('command', null, null, entry, summary);
     },
     pendingIds(collection) {
