@@ -99,6 +99,20 @@ describe('import preview off the main thread', () => {
     expect(w.message).toBe('Ligne 11 : la date de naissance est invalide (31/02/1950).');
   });
 
+  it('does the work on the main thread when the worker breaks down (here: cannot open the database)', async () => {
+    const bytes = utf8Bytes(renderReuCsv(generateReuRows({ ...OPTS, count: 100 })));
+    const result = await prepareImport({
+      fileName: 'x.csv',
+      bytes,
+      stagingFile: join(dir, 'fallback.sqlite'),
+      dbFile: join(dir, 'no-such-file.sqlite'),
+      readCurrent: () => store.comparable(),
+      offThreadMinBytes: 0,
+    });
+    expect(result.offThread).toBe(false);
+    expect(result.total).toBe(100);
+  });
+
   it('keeps the event loop serving while a large extract is read', async () => {
     const bytes = utf8Bytes(renderReuCsv(generateReuRows({ ...OPTS, count: 20_000 })));
     await run(utf8Bytes(renderReuCsv(generateReuRows({ ...OPTS, count: 10 }))), true); // worker started

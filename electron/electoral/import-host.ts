@@ -121,5 +121,11 @@ export async function prepareImport(opts: PrepareImportOptions): Promise<Prepare
   w.ref();
   const copy = bytes.slice();
   w.postMessage({ jobId, fileName, bytes: copy, dbFile, stagingFile } satisfies ImportJobRequest, [copy.buffer as ArrayBuffer]);
-  return { ...(await result), offThread: true, workerStartMs };
+  try {
+    return { ...(await result), offThread: true, workerStartMs };
+  } catch (err) {
+    // A refusal of the file is the answer; a worker that broke down is not: do the work here instead.
+    if (err instanceof GuichetError) throw err;
+    return { ...(await runImportJob(fileName, bytes, stagingFile, readCurrent, onProgress)), offThread: false, workerStartMs };
+  }
 }
