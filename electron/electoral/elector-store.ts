@@ -191,6 +191,8 @@ const ROW_COLUMNS = ['rid', 'id', 'version', 'list_type', 'sort_name', 'sort_fir
 export function writeStagingFile(db: Database.Database, list: PreparedList): void {
   db.pragma('journal_mode = OFF');
   db.pragma('synchronous = OFF');
+  // A half-written file from an attempt that broke down is started over.
+  db.exec('DROP TABLE IF EXISTS staged_electors');
   db.exec(`CREATE TABLE staged_electors (rid INTEGER PRIMARY KEY, ${ROW_COLUMNS.slice(1).join(', ')}, fts_names, fts_list)`);
   const insert = db.prepare(`INSERT INTO staged_electors VALUES (${ROW_COLUMNS.map(() => '?').join(', ')}, ?, ?)`);
   const args: unknown[] = new Array(ROW_COLUMNS.length + 2);

@@ -33,7 +33,7 @@ afterEach(() => {
 });
 
 let staged = 0;
-function run(bytes: Uint8Array, offThread: boolean, onProgress?: (phase: string, done: number) => void) {
+function run(bytes: Uint8Array, offThread: boolean, onProgress?: (phase: string, done: number) => void, workers = 2) {
   return prepareImport({
     fileName: 'com10387_LP_02-03-2026.csv',
     bytes,
@@ -42,11 +42,12 @@ function run(bytes: Uint8Array, offThread: boolean, onProgress?: (phase: string,
     readCurrent: () => store.comparable(),
     offThreadMinBytes: offThread ? 0 : Infinity,
     onProgress,
+    workers,
   });
 }
 
 describe('import preview off the main thread', () => {
-  it('gives exactly what the main thread gives, reading the current list from the database file', async () => {
+  it.each([1, 2])('gives exactly what the main thread gives, reading the current list from the database file (%i worker(s))', async (workers) => {
     const rows = generateReuRows(OPTS);
     // A current list to diff against: the same extract with some electors gone and some moved.
     const current = parseReuExtract('x.csv', utf8Bytes(renderReuCsv(rows))).electors.filter((_, i) => i % 7 !== 0);
@@ -55,7 +56,7 @@ describe('import preview off the main thread', () => {
     const bytes = utf8Bytes(renderReuCsv(rows));
 
     const phases: string[] = [];
-    const worker = await run(bytes, true, (phase) => phases.push(phase));
+    const worker = await run(bytes, true, (phase) => phases.push(phase), workers);
     const local = await run(bytes, false);
     expect(worker.offThread).toBe(true);
     expect(local.offThread).toBe(false);

@@ -8,10 +8,12 @@ import Database from 'better-sqlite3';
 import { parentPort } from 'node:worker_threads';
 import { GuichetError } from '../../shared/errors.js';
 import { createElectorStore } from './elector-store.js';
-import { runImportJob } from './import-job.js';
+import { runImportJob, runPayloadJob, runRowsJob } from './import-job.js';
 
 export interface ImportJobRequest {
   jobId: number;
+  /** The whole job, or one of its halves when two workers share it (import-host.ts). */
+  part: 'all' | 'rows' | 'payload';
   fileName: string;
   bytes: Uint8Array;
   /** Client database file the current list is read from. */
@@ -21,7 +23,7 @@ export interface ImportJobRequest {
 
 export type ImportJobMessage =
   | { jobId: number; type: 'progress'; phase: 'lecture' | 'controle' | 'comparaison'; done: number; total: number }
-  | { jobId: number; type: 'done'; result: Awaited<ReturnType<typeof runImportJob>> }
+  | { jobId: number; type: 'done'; result: Awaited<ReturnType<typeof runImportJob | typeof runRowsJob | typeof runPayloadJob>> }
   | { jobId: number; type: 'refused'; code: string; message: string; detail: string }
   | { jobId: number; type: 'failed'; message: string };
 
@@ -41,9 +43,16 @@ function readCurrent(dbFile: string) {
 port.on('message', async (req: ImportJobRequest) => {
   const { jobId } = req;
   try {
-    const result = await runImportJob(req.fileName, req.bytes, req.stagingFile, readCurrent(req.dbFile), (phase, done, total) =>
-      port.postMessage({ jobId, type: 'progress', phase, done, total } satisfies ImportJobMessage),
-    );
+    const progress = (phase: 'lecture' | 'controle' | 'comparaison', done: number, total: number) =>
+      port.postMessage({ jobId, type: 'progress', phase, done, total } satisfies ImportJobMessage);
+    if (req.part === 'rows') {
+      port.postMessage({ jobId, type: 'done', result: await runRowsJob(req.fileName, req.bytes, req.stagingFile) } satisfies ImportJobMessage);
+      return;
+    }
+    const result =
+      req.part === 'payload'
+        ? await runPayloadJob(req.fileName, req.bytes, readCurrent(req.dbFile), progress)
+        : await runImportJob(req.fileName, req.bytes, req.stagingFile, readCurrent(req.dbFile), progress);
     // The binary parts are handed over, not copied; the entries' JSON string is copied once.
     port.postMessage({ jobId, type: 'done', result } satisfies ImportJobMessage, [result.entries.ends.buffer as ArrayBuffer, result.electorsGzip.buffer as ArrayBuffer]);
   } catch (err) {

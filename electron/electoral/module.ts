@@ -35,14 +35,17 @@ interface PendingImport {
 
 /** Where the last import spent its time (ms, wall), for the bench and the log; no personal data. */
 export interface ImportTimings {
-  /** Whether the preview's work ran on the worker thread (import-host.ts). */
+  /** Whether the preview's work ran on worker threads (import-host.ts), and on how many (1, or 2 = split in halves). */
   offThread?: boolean;
+  workers?: number;
   /** Preview, as the caller waits for it (worker start and hand-over included). */
   previewMs?: number;
   /** Starting the worker thread (first large import of the process only). */
   workerStartMs?: number;
   /** Decode + CSV parse + row checks + ids (reu-parser.ts). */
   parseMs?: number;
+  /** The same, in the rows half when the work is split over two workers. */
+  rowsParseMs?: number;
   /** Sort keys, search text, display order (elector-store.ts prepareList). */
   prepareMs?: number;
   /** Read the local list + compare. */
@@ -134,7 +137,7 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
       const generation = electors.generation();
       const previewId = randomUUID();
       const stagingFile = stagingFileOf(previewId);
-      let job: PreparedImport & { offThread: boolean; workerStartMs: number };
+      let job: PreparedImport & { offThread: boolean; workers: number; workerStartMs: number };
       try {
         job = await prepareImport({
           fileName,
@@ -149,7 +152,7 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
         if (err instanceof GuichetError) log.warn({ code: err.code, detail: err.detail, bytes: content.byteLength }, 'REU extract refused');
         throw err;
       }
-      timings = { offThread: job.offThread, previewMs: performance.now() - started, workerStartMs: job.workerStartMs, ...job.timings };
+      timings = { offThread: job.offThread, workers: job.workers, previewMs: performance.now() - started, workerStartMs: job.workerStartMs, ...job.timings };
       const commune = ctx.session().commune;
       if (job.communeCode && commune && job.communeCode !== commune.insee) {
         dropStaging(stagingFile);
