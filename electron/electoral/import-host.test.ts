@@ -59,12 +59,13 @@ describe('import preview off the main thread', () => {
     const worker = await run(bytes, true, (phase) => phases.push(phase), workers);
     const local = await run(bytes, false);
     expect(worker.offThread).toBe(true);
+    expect(worker.workers).toBe(workers);
     expect(local.offThread).toBe(false);
     expect(bytes.byteLength).toBeGreaterThan(0); // the caller's buffer is copied, not taken
     expect(new Set(phases)).toEqual(new Set(['lecture', 'controle', 'comparaison']));
 
-    const { timings: _a, offThread: _b, workerStartMs: _e, stagingFile: ws, ...w } = worker;
-    const { timings: _c, offThread: _d, workerStartMs: _f, stagingFile: ls, ...l } = local;
+    const { timings: _a, offThread: _b, workerStartMs: _e, workers: _g, stagingFile: ws, ...w } = worker;
+    const { timings: _c, offThread: _d, workerStartMs: _f, workers: _h, stagingFile: ls, ...l } = local;
     expect(w.diff).toEqual(l.diff);
     expect(w.diff.added).toBeGreaterThan(0);
     expect(w.diff.changedBureau).toBeGreaterThan(0);
