@@ -2,10 +2,10 @@
  * Runs an import preview's heavy work (import-job.ts) on worker threads so
  * the main process keeps serving IPC while a 100 000-row extract is read:
  * the file bytes go to the workers (a copy: the caller keeps its buffer), a
- * few big strings and typed arrays come back. With two cores or more the job
- * is split between two workers, each parsing the file (~1 s of CPU more, but
- * the rows half — sort, staging file — and the payload half — diff, JSON,
- * gzip — then run side by side: ~0.9 s less to wait on 100 000 electors).
+ * few big strings and typed arrays come back. With SPLIT_MIN_CORES cores or
+ * more the job is split between two workers, each parsing the file (~1 s of
+ * CPU more, but the rows half — sort, staging file — and the payload half —
+ * diff, JSON, gzip — then run side by side).
  * Workers start on the first large import and are kept (unref'd) for the next ones.
  *
  * Where no worker can start (no worker script next to this module, e.g. a
@@ -21,6 +21,14 @@ import { GuichetError, type ErrorCode } from '../../shared/errors.js';
 import type { ComparableElector } from './elector-store.js';
 import { runImportJob, type ImportJobProgress, type PayloadPart, type PreparedImport, type RowsPart } from './import-job.js';
 import type { ImportJobMessage, ImportJobRequest } from './import-worker.js';
+
+/**
+ * Cores from which the work is split over two workers. The split costs a second parse (~1 s of
+ * CPU on 100 000 electors) and only saves time when two cores are free besides the main thread's:
+ * on the 2-core machine of the bench, busy with other work, it made the preview slower (3.4 s →
+ * 6-7 s wall), while on an idle one it saved 0.4-0.8 s.
+ */
+export const SPLIT_MIN_CORES = 4;
 
 /** Below this size (~5 000 electors) a thread costs more than the parse it would move. */
 export const OFF_THREAD_MIN_BYTES = 1_000_000;
@@ -114,7 +122,7 @@ export interface PrepareImportOptions {
   onProgress?: ImportJobProgress;
   /** Size from which the work moves to the worker (default OFF_THREAD_MIN_BYTES). */
   offThreadMinBytes?: number;
-  /** 1 or 2 worker threads (default: 2 when the machine has two cores or more). */
+  /** 1 or 2 worker threads (default: 2 when the machine has SPLIT_MIN_CORES cores or more). */
   workers?: number;
 }
 
@@ -134,7 +142,7 @@ export async function prepareImport(opts: PrepareImportOptions): Promise<Prepare
   const { fileName, bytes, dbFile, stagingFile, readCurrent, onProgress } = opts;
   const started = performance.now();
   const offThread = dbFile !== null && bytes.byteLength >= (opts.offThreadMinBytes ?? OFF_THREAD_MIN_BYTES);
-  const split = offThread && (opts.workers ?? (availableParallelism() >= 2 ? 2 : 1)) >= 2;
+  const split = offThread && (opts.workers ?? (availableParallelism() >= SPLIT_MIN_CORES ? 2 : 1)) >= 2;
   const [wa, wb] = offThread ? await Promise.all([getWorker(0), split ? getWorker(1) : null]) : [null, null];
   // 0 when the workers were already running; ~50 ms for the bundled script, ~0.4 s through tsx (CLI, bench).
   const workerStartMs = performance.now() - started;
