@@ -17,53 +17,28 @@
  *
  * Prints one line per step, then exactly `N passed, M failed`; exits 1 on any failure.
  */
-import { register } from 'tsx/esm/api';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pino from 'pino';
+import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { chromium } from 'playwright-core';
+import { INSEE, SHOTS, expectText, expectVisible, fillEnrollment, setUp, shot as shotOf } from './harness.mjs';
 
-register();
-
-const TOTAL_STEPS = 8;
-let passed = 0;
-function abort(err) {
-  console.error('e2e (actes) setup failed:', err);
-  console.log(`${passed} passed, ${TOTAL_STEPS - passed} failed`);
-  process.exit(1);
-}
-process.on('uncaughtException', abort);
-process.on('unhandledRejection', abort);
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SHOTS = join(ROOT, 'test', 'e2e', 'screenshots');
-const RENDERER = process.env.GUICHET_RENDERER_DIR ?? join(ROOT, 'dist', 'renderer');
-const INSEE = '10387';
-const STEP_TIMEOUT = 20_000;
 /** From « Transmettre » to the acknowledgement: upload, forward, simulator, mail, pull. */
 const ROUND_TRIP_TIMEOUT = 90_000;
 
-const { startHub } = await import('../../hub-server/server.ts');
+let page;
+let idActeSeen;
+
+const e2e = await setUp({
+  name: 'actes',
+  totalSteps: 8,
+  onFailure: async () => page?.screenshot({ path: join(SHOTS, 'failure-actes.png'), fullPage: true }),
+});
+const { tmp, cleanups, step } = e2e;
 const { addCommune, issueEnrollmentCode } = await import('../../hub-server/accounts/admin.ts');
 const { publishClassification } = await import('../../hub-server/acts/classification.ts');
 const { startPrefectureSim } = await import('../../hub-server/prefecture-sim/prefecture-sim.ts');
-const { createClientCore } = await import('../../electron/core/client-core.ts');
-const { createNodePlatform } = await import('../../electron/platform/node-platform.ts');
-const { startWebHost } = await import('../../electron/webhost/server.ts');
 const { makePki, P12_PASSWORD } = await import('../../electron/signing/test-fixtures.ts');
-
-if (!existsSync(join(RENDERER, 'index.html'))) {
-  abort(new Error('dist/renderer is missing: run `npm run build` (or `npm run build:renderer`) first.'));
-}
-mkdirSync(SHOTS, { recursive: true });
-
-const tmp = mkdtempSync(join(tmpdir(), 'guichet-e2e-actes-'));
-const silent = pino({ level: 'silent' });
-const cleanups = [];
 
 /** The simulator mails to a fixed port, so the hub's mailbox must come back on the same one after a restart. */
 async function freePort() {
@@ -87,24 +62,15 @@ const actes = {
   pollMs: 200,
   backoffBaseMs: 200,
 };
-const hubDir = join(tmp, 'hub');
-let hub = await startHub({ port: 0, dataDir: hubDir, log: silent, actes });
+const hub = await e2e.startHub({ actes });
 const hubUrl = hub.url;
-const hubPort = Number(new URL(hubUrl).port);
 await addCommune(hub.db, { insee: INSEE, services: ['electoral', 'actes'] });
 // The hub copies its classification to communes with ACTES when its service starts; this one came after.
 await publishClassification(hub.db);
 const { code } = await issueEnrollmentCode(hub.db, INSEE);
 
 // ——— the town-hall PC ———
-const platform = createNodePlatform({ dataDir: join(tmp, 'pc'), deviceName: 'accueil', logLevel: 'warn' });
-const core = await createClientCore({
-  platform,
-  hub: { retry: { attempts: 1, baseDelayMs: 100, maxDelayMs: 200 }, timeoutMs: 4_000 },
-  sync: { intervalMs: 1_500, debounceMs: 100, maxBackoffMs: 1_500 },
-});
-const host = await startWebHost({ core, rendererDir: RENDERER, log: silent });
-cleanups.push(() => host.close(), () => core.close());
+const { host } = await e2e.startPc('accueil');
 
 // ——— what the mayor brings: a certificate (openssl) and the act as a PDF (pdf-lib) ———
 const pki = makePki(join(tmp, 'pki'));
@@ -115,68 +81,14 @@ const actPdf = Buffer.from(await doc.save());
 const yesterday = new Date(Date.now() - 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
 
 // ——— browser ———
-const browser = await chromium.launchPersistentContext(join(tmp, 'chromium'), {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  viewport: { width: 1280, height: 900 },
-  locale: 'fr-FR',
-  timezoneId: 'Europe/Paris',
-  acceptDownloads: true,
-  args: ['--lang=fr-FR', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-browser.setDefaultTimeout(STEP_TIMEOUT);
-const pageErrors = [];
-
-// ——— steps ———
-let failed = 0;
-let broken = false;
-let page;
-let idActeSeen;
-async function step(name, fn) {
-  if (broken) {
-    failed++;
-    console.log(`✗ ${name} (not run: an earlier step failed)`);
-    return;
-  }
-  const started = Date.now();
-  try {
-    await fn();
-    passed++;
-    console.log(`✓ ${name} (${Date.now() - started} ms)`);
-  } catch (err) {
-    failed++;
-    broken = true;
-    console.log(`✗ ${name}\n    ${String(err?.stack ?? err).split('\n').slice(0, 6).join('\n    ')}`);
-    await page?.screenshot({ path: join(SHOTS, 'failure-actes.png'), fullPage: true }).catch(() => undefined);
-  }
-}
-const shot = (name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-const expectVisible = (locator, timeout) => locator.waitFor({ state: 'visible', timeout });
-async function expectText(locator, re, timeout = STEP_TIMEOUT) {
-  await expectVisible(locator, timeout);
-  const deadline = Date.now() + timeout;
-  for (;;) {
-    const text = (await locator.innerText()).replace(/\s+/g, ' ');
-    if (re.test(text)) return text;
-    if (Date.now() > deadline) throw new Error(`expected ${re} in «${text}»`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
+await e2e.launchBrowser({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+const shot = (name) => shotOf(page, name, { fullPage: true });
 const menu = () => page.getByRole('navigation', { name: 'Menu principal' });
 const heading = () => page.getByRole('heading', { level: 1 });
 
 await step('the mayor enrolls the PC; the home page opens the legality control', async () => {
-  page = browser.pages().find((p) => p.url() === 'about:blank') ?? (await browser.newPage());
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
-  await page.goto(host.url);
-  await page.getByLabel('Adresse du serveur départemental').fill(hubUrl);
-  await page.getByLabel("Code d'inscription").fill(code);
-  await page.getByLabel('Identifiant').fill('maire');
-  await page.getByLabel('Nom et prénom').fill('Anne Maire');
-  await page.getByLabel('Mot de passe', { exact: true }).fill('mot-de-passe-du-maire');
-  await page.getByLabel('Mot de passe (à nouveau)').fill('mot-de-passe-du-maire');
-  await page.getByLabel('Nom de ce poste').fill('Accueil mairie');
+  page = await e2e.openPage(host.url);
+  await fillEnrollment(page, { hubUrl, code });
   await page.getByRole('button', { name: 'Inscrire ce poste' }).click();
   await expectVisible(page.getByRole('heading', { name: 'Mairie de Troyes' }));
   await expectText(page.getByTestId('sync-online'), /En ligne/);
@@ -237,7 +149,7 @@ await step('signs the act with the certificate password (a wrong one is refused 
 });
 
 await step('the hub is down: « Transmettre » keeps the act on the PC (en attente d’envoi)', async () => {
-  await hub.close();
+  await hub.stop();
   await page.getByRole('button', { name: 'Transmettre à la préfecture' }).click();
   await expectText(heading(), /Acte 2026_E2E1.*Posté.*en attente d'envoi/);
   await expectVisible(page.getByText("En attente d'envoi :"));
@@ -246,7 +158,7 @@ await step('the hub is down: « Transmettre » keeps the act on the PC (en atten
 });
 
 await step('the hub is back: the act goes to the prefecture, the acknowledgement comes back by mail, the bordereau downloads', async () => {
-  hub = await startHub({ port: hubPort, dataDir: hubDir, log: silent, actes });
+  await hub.restart();
   await page.getByRole('button', { name: 'Synchroniser maintenant' }).click();
   await expectText(heading(), /Acte 2026_E2E1.*Accusé de réception reçu/, ROUND_TRIP_TIMEOUT);
   const idActe = await expectText(page.locator('.fiche'), /IDActe 010-\d{9}-\d{8}-2026_E2E1-DE/);
@@ -287,12 +199,6 @@ await step('asks to cancel the act (with a confirmation): the prefecture acknowl
   if (sim.stats().arAnnulation < 1) throw new Error('the simulator acknowledged no cancellation');
 });
 
-if (pageErrors.length > 0) console.log(`page errors:\n  ${pageErrors.slice(0, 10).join('\n  ')}`);
-
-await browser.close().catch(() => undefined);
-for (const c of cleanups.reverse()) await c().catch(() => undefined);
-await hub.close().catch(() => undefined);
-rmSync(tmp, { recursive: true, force: true });
-
+const { passed, failed } = await e2e.tearDown();
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -12,93 +12,35 @@
  *
  * Prints one line per step, then exactly `N passed, M failed`; exits 1 on any failure.
  */
-import { register } from 'tsx/esm/api';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pino from 'pino';
-import { chromium } from 'playwright-core';
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { INSEE, ROOT, SHOTS, expectText, expectVisible, fillEnrollment, setUp, shot } from './harness.mjs';
 
-register();
+let page1;
+let page2;
+let temporaryPassword;
 
-// A failure outside the steps (hub, core or browser that does not start) still ends with the count line.
-const TOTAL_STEPS = 5;
-let passed = 0;
-function abort(err) {
-  console.error('e2e setup failed:', err);
-  console.log(`${passed} passed, ${TOTAL_STEPS - passed} failed`);
-  process.exit(1);
-}
-process.on('uncaughtException', abort);
-process.on('unhandledRejection', abort);
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SHOTS = join(ROOT, 'test', 'e2e', 'screenshots');
-const RENDERER = join(ROOT, 'dist', 'renderer');
-const INSEE = '10387';
-const STEP_TIMEOUT = 20_000;
-
-const { startHub } = await import('../../hub-server/server.ts');
+const e2e = await setUp({
+  totalSteps: 5,
+  onFailure: () => Promise.all([page1, page2].filter(Boolean).map((p, i) => p.screenshot({ path: join(SHOTS, `failure-pc${i + 1}.png`) }).catch(() => undefined))),
+});
+const { step } = e2e;
 const { addCommune, issueEnrollmentCode } = await import('../../hub-server/accounts/admin.ts');
-const { createClientCore } = await import('../../electron/core/client-core.ts');
-const { createNodePlatform } = await import('../../electron/platform/node-platform.ts');
-const { startWebHost } = await import('../../electron/webhost/server.ts');
 const { generateReuExtract, generateReuRows } = await import('../../shared/electoral/synthetic.ts');
 
-if (!existsSync(join(RENDERER, 'index.html'))) {
-  abort(new Error('dist/renderer is missing: run `npm run build` (or `npm run build:renderer`) first.'));
-}
-mkdirSync(SHOTS, { recursive: true });
-
-const tmp = mkdtempSync(join(tmpdir(), 'guichet-e2e-'));
-const silent = pino({ level: 'silent' });
-const cleanups = [];
-
 // ——— hub ———
-const hubDir = join(tmp, 'hub');
-let hub = await startHub({ port: 0, dataDir: hubDir, log: silent });
+const hub = await e2e.startHub();
 const hubUrl = hub.url;
-const hubPort = Number(new URL(hubUrl).port);
 await addCommune(hub.db, { insee: INSEE, services: ['electoral', 'actes', 'cadastre'] });
 const { code } = await issueEnrollmentCode(hub.db, INSEE);
 
 // ——— two town-hall PCs: client core + web host each ———
-async function startPc(name) {
-  const platform = createNodePlatform({ dataDir: join(tmp, name), deviceName: name, logLevel: 'warn' });
-  const core = await createClientCore({
-    platform,
-    hub: { retry: { attempts: 1, baseDelayMs: 100, maxDelayMs: 200 }, timeoutMs: 4_000 },
-    sync: { intervalMs: 1_500, debounceMs: 100, maxBackoffMs: 1_500 },
-  });
-  const host = await startWebHost({ core, rendererDir: RENDERER, log: silent });
-  cleanups.push(() => host.close(), () => core.close());
-  return { core, host };
-}
-const pc1 = await startPc('accueil');
-const pc2 = await startPc('secretariat');
+const pc1 = await e2e.startPc('accueil');
+const pc2 = await e2e.startPc('secretariat');
 
 // ——— browser ———
-const profile = join(tmp, 'chromium');
-const browser = await chromium.launchPersistentContext(profile, {
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  viewport: { width: 1280, height: 800 },
-  locale: 'fr-FR',
-  timezoneId: 'Europe/Paris',
-  args: ['--lang=fr-FR', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
-browser.setDefaultTimeout(STEP_TIMEOUT);
-const pageErrors = [];
-async function openPage(pc) {
-  // The persistent context opens with one blank tab: use it for the first PC.
-  const blank = browser.pages().find((p) => p.url() === 'about:blank');
-  const page = blank ?? (await browser.newPage());
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
-  page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
-  await page.goto(pc.host.url);
-  return page;
-}
+await e2e.launchBrowser();
+const openPage = (pc) => e2e.openPage(pc.host.url);
 
 // ——— the data the mayor imports ———
 const extract = generateReuExtract({ seed: 42, count: 400, inseeCode: INSEE, communeName: 'TROYES', extractDate: '2026-11-02' });
@@ -108,55 +50,11 @@ const stripped = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
 const target = rows.find((r) => r.birthName !== stripped(r.birthName) && /^[A-ZÀ-Ÿ]+$/.test(r.birthName) && r.firstNames) ?? rows.find((r) => r.firstNames);
 const typed = stripped(target.birthName).toLowerCase();
 
-// ——— steps ———
-let failed = 0;
-let broken = false;
-async function step(name, fn) {
-  if (broken) {
-    failed++;
-    console.log(`✗ ${name} (not run: an earlier step failed)`);
-    return;
-  }
-  const started = Date.now();
-  try {
-    await fn();
-    passed++;
-    console.log(`✓ ${name} (${Date.now() - started} ms)`);
-  } catch (err) {
-    failed++;
-    broken = true;
-    console.log(`✗ ${name}\n    ${String(err?.stack ?? err).split('\n').slice(0, 6).join('\n    ')}`);
-    await Promise.all([page1, page2].filter(Boolean).map((p, i) => p.screenshot({ path: join(SHOTS, `failure-pc${i + 1}.png`) }).catch(() => undefined)));
-  }
-}
-const shot = (page, name) => page.screenshot({ path: join(SHOTS, `${name}.png`) });
-const expectVisible = (locator) => locator.waitFor({ state: 'visible' });
-async function expectText(locator, re) {
-  await expectVisible(locator);
-  const deadline = Date.now() + STEP_TIMEOUT;
-  for (;;) {
-    const text = (await locator.innerText()).replace(/\s+/g, ' ');
-    if (re.test(text)) return text;
-    if (Date.now() > deadline) throw new Error(`expected ${re} in «${text}»`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-let page1;
-let page2;
-let temporaryPassword;
-
 await step("PC 1: the mayor enrolls the PC with the code of the letter", async () => {
   page1 = await openPage(pc1);
   await expectVisible(page1.getByRole('heading', { name: 'Première connexion de ce poste' }));
   if (page1.url().includes('secret=')) throw new Error('the secret stayed in the address bar');
-  await page1.getByLabel('Adresse du serveur départemental').fill(hubUrl);
-  await page1.getByLabel("Code d'inscription").fill(code);
-  await page1.getByLabel('Identifiant').fill('maire');
-  await page1.getByLabel('Nom et prénom').fill('Anne Maire');
-  await page1.getByLabel('Mot de passe', { exact: true }).fill('mot-de-passe-du-maire');
-  await page1.getByLabel('Mot de passe (à nouveau)').fill('mot-de-passe-different');
-  await page1.getByLabel('Nom de ce poste').fill('Accueil mairie');
+  await fillEnrollment(page1, { hubUrl, code, repeated: 'mot-de-passe-different' });
   await page1.getByRole('button', { name: 'Inscrire ce poste' }).click();
   await expectVisible(page1.getByText('Les deux mots de passe ne sont pas identiques.').first());
   await page1.getByLabel('Mot de passe (à nouveau)').fill('mot-de-passe-du-maire');
@@ -212,7 +110,7 @@ await step('PC 1: searches a name typed without accents and opens the fiche', as
 });
 
 await step('offline: the hub stops, PC 1 saves a demand (Hors ligne, 1 pending), the hub restarts and it syncs', async () => {
-  await hub.close();
+  await hub.stop();
   await page1.getByRole('button', { name: 'Nouvelle demande pour cet électeur' }).click();
   await page1.getByLabel("Changement d'adresse").check();
   await page1.getByLabel('Nouvelle adresse dans la commune').fill('12 RUE DE LA PAIX 10000 TROYES');
@@ -223,7 +121,7 @@ await step('offline: the hub stops, PC 1 saves a demand (Hors ligne, 1 pending),
   await expectText(page1.getByTestId('sync-pending'), /1 modification en attente/);
   await shot(page1, '07-hors-ligne');
 
-  hub = await startHub({ port: hubPort, dataDir: hubDir, log: silent });
+  await hub.restart();
   await page1.getByRole('button', { name: 'Synchroniser maintenant' }).click();
   await expectText(page1.getByTestId('sync-online'), /En ligne/);
   await expectText(page1.getByTestId('sync-pending'), /Tout est envoyé/);
@@ -265,12 +163,6 @@ await step('PC 2: a secretary the mayor created in the UI logs in, sees the dema
   await expectText(table, /Changement d'adresse.*En instruction/);
 });
 
-if (pageErrors.length > 0) console.log(`page errors:\n  ${pageErrors.slice(0, 10).join('\n  ')}`);
-
-await browser.close().catch(() => undefined);
-for (const c of cleanups.reverse()) await c().catch(() => undefined);
-await hub.close().catch(() => undefined);
-rmSync(tmp, { recursive: true, force: true });
-
+const { passed, failed } = await e2e.tearDown();
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,179 @@
+/**
+ * What the browser end-to-end scripts (run.mjs, acts.mjs) share: tsx for the
+ * TypeScript sources, a temporary folder, the real hub, town-hall PCs (client
+ * core + web host serving the built renderer), Chromium, the step runner that
+ * counts passes and failures, screenshots, the polling helpers and teardown.
+ *
+ * A script calls `setUp()` first; a failure outside the steps (a hub, core or
+ * browser that does not start) still ends with the `N passed, M failed` line.
+ * At the end it calls `tearDown()` and prints that line itself.
+ */
+import { register } from 'tsx/esm/api';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { chromium } from 'playwright-core';
+
+register();
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const SHOTS = join(ROOT, 'test', 'e2e', 'screenshots');
+export const INSEE = '10387';
+export const STEP_TIMEOUT = 20_000;
+const RENDERER = process.env.GUICHET_RENDERER_DIR ?? join(ROOT, 'dist', 'renderer');
+const CHROMIUM_ARGS = ['--lang=fr-FR', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+/**
+ * @param {{ name?: string, totalSteps: number, onFailure?: () => Promise<unknown> }} options
+ *   name: the story (`actes`), in the setup failure line and the temporary folder's name;
+ *   onFailure: screenshots after a failed step.
+ */
+export async function setUp({ name, totalSteps, onFailure = async () => undefined }) {
+  const label = name ? `e2e (${name})` : 'e2e';
+  let passed = 0;
+  let failed = 0;
+  let broken = false;
+  function abort(err) {
+    console.error(`${label} setup failed:`, err);
+    console.log(`${passed} passed, ${totalSteps - passed} failed`);
+    process.exit(1);
+  }
+  process.on('uncaughtException', abort);
+  process.on('unhandledRejection', abort);
+
+  const { startHub } = await import('../../hub-server/server.ts');
+  const { createClientCore } = await import('../../electron/core/client-core.ts');
+  const { createNodePlatform } = await import('../../electron/platform/node-platform.ts');
+  const { startWebHost } = await import('../../electron/webhost/server.ts');
+
+  if (!existsSync(join(RENDERER, 'index.html'))) {
+    abort(new Error('dist/renderer is missing: run `npm run build` (or `npm run build:renderer`) first.'));
+  }
+  mkdirSync(SHOTS, { recursive: true });
+
+  const tmp = mkdtempSync(join(tmpdir(), name ? `guichet-e2e-${name}-` : 'guichet-e2e-'));
+  const silent = pino({ level: 'silent' });
+  const cleanups = [];
+  const pageErrors = [];
+  let hub = null;
+  let browser = null;
+
+  /** The hub on a temporary SQLite file; `stop()` then `restart()` bring it back on the same port. */
+  async function startHubOnce(extra = {}) {
+    const dataDir = join(tmp, 'hub');
+    let current = await startHub({ port: 0, dataDir, log: silent, ...extra });
+    const url = current.url;
+    const port = Number(new URL(url).port);
+    hub = {
+      url,
+      get db() {
+        return current.db;
+      },
+      stop: () => current.close(),
+      async restart() {
+        current = await startHub({ port, dataDir, log: silent, ...extra });
+      },
+    };
+    return hub;
+  }
+
+  /** A town-hall PC: its own client core and data folder, and a web host serving the renderer. */
+  async function startPc(name) {
+    const platform = createNodePlatform({ dataDir: join(tmp, name), deviceName: name, logLevel: 'warn' });
+    const core = await createClientCore({
+      platform,
+      hub: { retry: { attempts: 1, baseDelayMs: 100, maxDelayMs: 200 }, timeoutMs: 4_000 },
+      sync: { intervalMs: 1_500, debounceMs: 100, maxBackoffMs: 1_500 },
+    });
+    const host = await startWebHost({ core, rendererDir: RENDERER, log: silent });
+    cleanups.push(() => host.close(), () => core.close());
+    return { core, host };
+  }
+
+  /** Chromium with a French profile; `options` adds to or overrides the context options (viewport, downloads). */
+  async function launchBrowser(options = {}) {
+    browser = await chromium.launchPersistentContext(join(tmp, 'chromium'), {
+      executablePath: '/usr/bin/chromium',
+      headless: true,
+      viewport: { width: 1280, height: 800 },
+      locale: 'fr-FR',
+      timezoneId: 'Europe/Paris',
+      args: CHROMIUM_ARGS,
+      ...options,
+    });
+    browser.setDefaultTimeout(STEP_TIMEOUT);
+    return browser;
+  }
+
+  /** A tab at `url`, collecting page errors. The persistent context opens with one blank tab: the first call uses it. */
+  async function openPage(url) {
+    const blank = browser.pages().find((p) => p.url() === 'about:blank');
+    const page = blank ?? (await browser.newPage());
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+    await page.goto(url);
+    return page;
+  }
+
+  /** Runs one step and prints its line; after a failure the later steps are counted as failed, not run. */
+  async function step(name, fn) {
+    if (broken) {
+      failed++;
+      console.log(`✗ ${name} (not run: an earlier step failed)`);
+      return;
+    }
+    const started = Date.now();
+    try {
+      await fn();
+      passed++;
+      console.log(`✓ ${name} (${Date.now() - started} ms)`);
+    } catch (err) {
+      failed++;
+      broken = true;
+      console.log(`✗ ${name}\n    ${String(err?.stack ?? err).split('\n').slice(0, 6).join('\n    ')}`);
+      await onFailure().catch(() => undefined);
+    }
+  }
+
+  /** Prints the page errors, closes the browser, the PCs and whatever `cleanups` holds, then the hub; removes the folder. */
+  async function tearDown() {
+    if (pageErrors.length > 0) console.log(`page errors:\n  ${pageErrors.slice(0, 10).join('\n  ')}`);
+    await browser?.close().catch(() => undefined);
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    await hub?.stop().catch(() => undefined);
+    rmSync(tmp, { recursive: true, force: true });
+    return { passed, failed };
+  }
+
+  return { tmp, silent, cleanups, startHub: startHubOnce, startPc, launchBrowser, openPage, step, tearDown };
+}
+
+/** Saves a screenshot of `page` as screenshots/<name>.png. */
+export const shot = (page, name, options = {}) => page.screenshot({ path: join(SHOTS, `${name}.png`), ...options });
+
+export const expectVisible = (locator, timeout) => locator.waitFor({ state: 'visible', timeout });
+
+/** Waits until the locator's text (white space folded) matches `re`; answers that text. */
+export async function expectText(locator, re, timeout = STEP_TIMEOUT) {
+  await expectVisible(locator, timeout);
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const text = (await locator.innerText()).replace(/\s+/g, ' ');
+    if (re.test(text)) return text;
+    if (Date.now() > deadline) throw new Error(`expected ${re} in «${text}»`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The enrollment form as the mayor fills it; `repeated` is what she types in « Mot de passe (à nouveau) ». */
+export async function fillEnrollment(page, { hubUrl, code, repeated = 'mot-de-passe-du-maire' }) {
+  await page.getByLabel('Adresse du serveur départemental').fill(hubUrl);
+  await page.getByLabel("Code d'inscription").fill(code);
+  await page.getByLabel('Identifiant').fill('maire');
+  await page.getByLabel('Nom et prénom').fill('Anne Maire');
+  await page.getByLabel('Mot de passe', { exact: true }).fill('mot-de-passe-du-maire');
+  await page.getByLabel('Mot de passe (à nouveau)').fill(repeated);
+  await page.getByLabel('Nom de ce poste').fill('Accueil mairie');
+}
