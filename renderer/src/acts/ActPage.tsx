@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { resolveMatieres } from '../../../shared/acts/classification.js';
 import type { ActDetail } from '../../../shared/acts/ipc.js';
-import type { ActState, StoredFile } from '../../../shared/acts/records.js';
+import type { ActState } from '../../../shared/acts/records.js';
 import { useNav } from '../nav/store.js';
 import { useCan } from '../session/store.js';
 import { ConfirmDialog } from '../ui/ConfirmDialog.js';
@@ -11,6 +11,7 @@ import { expiryWarning } from './CertificateScreen.js';
 import { Letters } from './Letters.js';
 import { PendingBadge, StateBadge, formatDay, formatSize, natureLabel, printFile, saveFile } from './parts.js';
 import { SignDialog } from './SignDialog.js';
+import { StoredFileList } from './StoredFileList.js';
 import { useActs } from './store.js';
 import { Timeline } from './Timeline.js';
 
@@ -98,7 +99,7 @@ export function ActPage({ id }: { id: string }) {
             </dd>
           </dl>
           <h2>Documents</h2>
-          <FileList files={act.actFile ? [act.actFile, ...act.annexFiles] : act.annexFiles} />
+          <StoredFileList files={act.actFile ? [act.actFile, ...act.annexFiles] : act.annexFiles} caption={(i) => (i === 0 ? 'Acte' : `Annexe ${i}`)} />
           <h2>Courriers de la préfecture</h2>
           <Letters actId={act.id} letters={status?.letters ?? []} />
         </div>
@@ -191,32 +192,6 @@ export function ActPage({ id }: { id: string }) {
     if (s === 'erreur') return <p>La transmission a échoué. Lisez le message ci-dessus ; corrigez puis préparez un nouvel acte si besoin, ou contactez l'assistance.</p>;
     return null;
   }
-}
-
-function FileList({ files }: { files: StoredFile[] }) {
-  const fetchStored = useActs((s) => s.fetchStored);
-  return (
-    <ul className="file-list">
-      {files.map((f, i) => (
-        <li key={f.sha256}>
-          <span className="strong">{i === 0 ? 'Acte' : `Annexe ${i}`}</span>
-          <span>{f.fileName}</span>
-          <span className="muted small">{formatSize(f.size)}</span>
-          <button
-            type="button"
-            className="link"
-            aria-label={`Télécharger ${f.fileName}`}
-            onClick={async () => {
-              const c = await fetchStored(f.sha256);
-              if (c) saveFile(c);
-            }}
-          >
-            Télécharger
-          </button>
-        </li>
-      ))}
-    </ul>
-  );
 }
 
 /** Upload of each file to the hub: a bar per file while the act leaves this PC. */

@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from 'react';
-import type { ActLetter, StoredFile } from '../../../shared/acts/records.js';
+import type { ActLetter } from '../../../shared/acts/records.js';
 import { useCan } from '../session/store.js';
-import { PendingBadge, formatDay, formatSize, saveFile } from './parts.js';
+import { PendingBadge, formatDay } from './parts.js';
 import { useActs, type AnswerType } from './store.js';
+import { StoredFileList } from './StoredFileList.js';
 
 /** Answers the commune may give to each letter of the prefecture, and how many documents each carries. */
 export const ANSWERS: Record<string, { type: AnswerType; label: string; files: 'none' | 'one' | 'many' }[]> = {
@@ -26,32 +27,6 @@ const LETTER_STATES: Record<ActLetter['state'], string> = {
   acquitte: 'Reçu par la préfecture',
   erreur: 'Erreur',
 };
-
-function FileButtons({ files }: { files: StoredFile[] }) {
-  const fetchStored = useActs((s) => s.fetchStored);
-  if (files.length === 0) return null;
-  return (
-    <ul className="file-list">
-      {files.map((f) => (
-        <li key={f.sha256}>
-          <span>{f.fileName}</span>
-          <span className="muted small">{formatSize(f.size)}</span>
-          <button
-            type="button"
-            className="link"
-            aria-label={`Télécharger ${f.fileName}`}
-            onClick={async () => {
-              const content = await fetchStored(f.sha256);
-              if (content) saveFile(content);
-            }}
-          >
-            Télécharger
-          </button>
-        </li>
-      ))}
-    </ul>
-  );
-}
 
 function AnswerForm({ actId, letter }: { actId: string; letter: ActLetter }) {
   const options = ANSWERS[letter.type] ?? [];
@@ -118,7 +93,7 @@ export function Letters({ actId, letters }: { actId: string; letters: ActLetter[
           <p className="small muted">
             {formatDay(l.date)} — {LETTER_STATES[l.state]}
           </p>
-          <FileButtons files={l.files} />
+          {l.files.length > 0 ? <StoredFileList files={l.files} /> : null}
           {l.direction === 'recu' && ANSWERS[l.type] && !answeredOnHub(l) ? (
             answeredHere.includes(l.id) ? (
               <p className="small">
