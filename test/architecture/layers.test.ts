@@ -17,7 +17,7 @@ const NODE_BUILTINS = new Set([
   'worker_threads', 'zlib', 'timers', 'timers/promises', 'v8', 'vm', 'module',
 ]);
 /** Packages that are Node-only or Electron-only and so are forbidden in pure layers. */
-const NODE_ONLY_PACKAGES = ['better-sqlite3', 'pg', 'fastify', 'pino', 'kysely', 'tar', 'iconv-lite', 'csv-parse', 'nodemailer', 'smtp-server', 'mailparser', 'axios', 'node-forge'];
+const NODE_ONLY_PACKAGES = ['better-sqlite3', 'pg', 'fastify', 'pino', 'kysely', 'tar', 'iconv-lite', 'nodemailer', 'smtp-server', 'mailparser', 'axios', 'node-forge'];
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
