@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { ROLE_LABELS, type CommuneRole } from '../../../shared/accounts/roles.js';
 import { createUserRequestSchema } from '../../../shared/accounts/types.js';
 import { ConfirmDialog } from '../ui/ConfirmDialog.js';
-import { ErrorSummary, Field, LiveMessage } from '../ui/Field.js';
+import { ErrorSummary, Field, LiveMessage, SelectField } from '../ui/Field.js';
 import { fieldErrors } from '../ui/validate.js';
 import { useAccounts } from './store.js';
 
@@ -78,17 +78,14 @@ export function UsersScreen() {
       <form onSubmit={submit} noValidate className="narrow-form">
         <Field label="Nom et prénom" value={v.displayName} onChange={(e) => setV({ ...v, displayName: e.target.value })} error={errors.displayName} />
         <Field label="Identifiant" hint="Lettres sans accent, chiffres, point ou tiret." value={v.username} onChange={(e) => setV({ ...v, username: e.target.value })} error={errors.username} autoComplete="off" />
-        <div className="field">
-          <label htmlFor="new-user-role">Rôle</label>
-          <select id="new-user-role" value={v.role} onChange={(e) => setV({ ...v, role: e.target.value as CommuneRole })}>
-            {CREATABLE.map((r) => (
-              <option key={r} value={r}>
-                {ROLE_LABELS[r]}
-                {r === 'consultation' ? ' (ne voit pas les données des électeurs)' : ''}
-              </option>
-            ))}
-          </select>
-        </div>
+        <SelectField label="Rôle" id="new-user-role" value={v.role} onChange={(e) => setV({ ...v, role: e.target.value as CommuneRole })}>
+          {CREATABLE.map((r) => (
+            <option key={r} value={r}>
+              {ROLE_LABELS[r]}
+              {r === 'consultation' ? ' (ne voit pas les données des électeurs)' : ''}
+            </option>
+          ))}
+        </SelectField>
         <Field label="Mot de passe provisoire" hint="Proposé au hasard. À communiquer à la personne de vive voix, jamais par courriel." value={v.password} onChange={(e) => setV({ ...v, password: e.target.value })} error={errors.password} autoComplete="off" spellCheck={false} />
         <div className="actions">
           <button type="submit" className="primary" disabled={loading}>

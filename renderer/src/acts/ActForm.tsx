@@ -6,10 +6,9 @@ import { NATURES_ACTE, SIGNATURE_TYPOLOGY, isCodeNatureActe, natureByCode } from
 import { OBJET_MAX_LENGTH } from '../../../shared/acts/rules.js';
 import { api, messageOf } from '../api/bridge.js';
 import { useNav } from '../nav/store.js';
-import { ErrorSummary, Field, LiveMessage } from '../ui/Field.js';
+import { ErrorSummary, Field, LiveMessage, SelectField } from '../ui/Field.js';
 import { DraftFiles, type PickedAnnex, type PickedFile } from './DraftFiles.js';
 import { MatierePicker } from './MatierePicker.js';
-import { SelectField } from './SelectField.js';
 import { useActs } from './store.js';
 
 export const CHECK_DEBOUNCE_MS = 300;

@@ -1,8 +1,8 @@
 import type { TypologyPJ } from '../../../shared/acts/classification.js';
 import { sniffFileKind, type ActFileKind } from '../../../shared/acts/file-kinds.js';
 import { MAX_TOTAL_BYTES } from '../../../shared/acts/rules.js';
+import { SelectField } from '../ui/Field.js';
 import { formatSize } from './parts.js';
-import { SelectField } from './SelectField.js';
 
 /** A file she picked: the File for the final save, its first bytes for the checks as she types. */
 export interface PickedFile {

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { ActLetter } from '../../../shared/acts/records.js';
 import { useCan } from '../session/store.js';
+import { Field } from '../ui/Field.js';
 import { PendingBadge, formatDay } from './parts.js';
 import { useActs, type AnswerType } from './store.js';
 import { StoredFileList } from './StoredFileList.js';
@@ -57,15 +58,7 @@ function AnswerForm({ actId, letter }: { actId: string; letter: ActLetter }) {
         ))}
       </fieldset>
       {chosen.files !== 'none' ? (
-        <div className={problem ? 'field field-error' : 'field'}>
-          <label htmlFor={fileId}>{chosen.files === 'many' ? 'Documents de la réponse' : 'Document de la réponse'}</label>
-          {problem ? (
-            <p className="error-text" id={`${fileId}-error`}>
-              {problem}
-            </p>
-          ) : null}
-          <input id={fileId} type="file" accept=".pdf,application/pdf" multiple={chosen.files === 'many'} aria-invalid={problem ? true : undefined} aria-describedby={problem ? `${fileId}-error` : undefined} onChange={(e) => setFiles([...(e.target.files ?? [])])} />
-        </div>
+        <Field id={fileId} label={chosen.files === 'many' ? 'Documents de la réponse' : 'Document de la réponse'} error={problem} type="file" accept=".pdf,application/pdf" multiple={chosen.files === 'many'} onChange={(e) => setFiles([...(e.target.files ?? [])])} />
       ) : null}
       <div className="actions">
         <button type="submit" className="primary" disabled={busy === 'answer'}>

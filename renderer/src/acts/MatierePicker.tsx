@@ -1,5 +1,5 @@
 import type { Matiere } from '../../../shared/acts/classification.js';
-import { SelectField } from './SelectField.js';
+import { SelectField } from '../ui/Field.js';
 
 const LEVEL_LABELS = ['Matière', 'Sous-matière', 'Précision (niveau 3, facultatif)', 'Précision (niveau 4, facultatif)', 'Précision (niveau 5, facultatif)'];
 

@@ -1,11 +1,16 @@
-import { useEffect, useId, useRef, type InputHTMLAttributes, type ReactNode } from 'react';
+import { useEffect, useId, useRef, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from 'react';
+
+type FieldProps = { label: string; hint?: ReactNode; error?: string | null; id?: string };
+/** What the control inside a field carries to be tied to its label, hint and error. */
+type ControlProps = { id: string; 'aria-invalid': true | undefined; 'aria-describedby': string | undefined };
 
 /**
- * A labelled input with its hint and error tied by aria-describedby, so a
- * screen reader reads the label, the hint and the error together (RGAA 11).
+ * The wrapper of every form field: a label, its hint and error tied to the
+ * control by aria-describedby, so a screen reader reads the label, the hint
+ * and the error together (RGAA 11). `children` draws the control with the
+ * props it is given.
  */
-export function Field(props: { label: string; hint?: ReactNode; error?: string | null } & InputHTMLAttributes<HTMLInputElement>) {
-  const { label, hint, error, id: givenId, ...input } = props;
+export function FieldShell({ label, hint, error, id: givenId, children }: FieldProps & { children(control: ControlProps): ReactNode }) {
   const autoId = useId();
   const id = givenId ?? autoId;
   const hintId = hint ? `${id}-hint` : undefined;
@@ -24,8 +29,32 @@ export function Field(props: { label: string; hint?: ReactNode; error?: string |
           {error}
         </p>
       ) : null}
-      <input id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy} {...input} />
+      {children({ id, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy })}
     </div>
+  );
+}
+
+/** A labelled input with its hint and error. */
+export function Field(props: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+  const { label, hint, error, id, ...input } = props;
+  return (
+    <FieldShell label={label} hint={hint} error={error} id={id}>
+      {(control) => <input {...control} {...input} />}
+    </FieldShell>
+  );
+}
+
+/** A labelled select with its hint and error. */
+export function SelectField(props: FieldProps & { children: ReactNode } & SelectHTMLAttributes<HTMLSelectElement>) {
+  const { label, hint, error, id, children, ...select } = props;
+  return (
+    <FieldShell label={label} hint={hint} error={error} id={id}>
+      {(control) => (
+        <select {...control} {...select}>
+          {children}
+        </select>
+      )}
+    </FieldShell>
   );
 }
 
