@@ -190,6 +190,16 @@ describe('signing', () => {
 });
 
 describe('transmission, offline', () => {
+  it('queues a budget document in XML without asking for a PAdES signature', async () => {
+    const xml = new TextEncoder().encode('<?xml version="1.0" encoding="UTF-8"?>\n<DocumentBudgetaire><Exercice>2026</Exercice></DocumentBudgetaire>\n');
+    const draft = await h()['actes:create'](
+      draftInput(pdf, { numeroInterne: 'BP2026', codeNatureActe: 5, matieres: [7, 1], objet: 'Budget primitif 2026', actTypology: '99_BU', actFile: { fileName: 'budget.xml', content: xml } }),
+    );
+    const sent = await h()['actes:transmit']({ id: draft.act.id });
+    expect(sent.act.transmitRequested).toBe(true);
+    expect(sc.outbox.list().some((q) => q.entry.kind === 'command' && (q.entry.payload as { actId: string }).actId === draft.act.id)).toBe(true);
+  });
+
   it('refuses an unsigned act, then queues the signed act and the transmit command after it', async () => {
     const draft = await h()['actes:create'](draftInput(pdf, { numeroInterne: 'DEL2026_013' }));
     expect((await refused(() => h()['actes:transmit']({ id: draft.act.id }), 'invalid_input')).message).toBe("Signez l'acte avant de le transmettre à la préfecture.");

@@ -10,6 +10,7 @@ import { sniffFileKind, type ActFileKind } from '../../shared/acts/file-kinds.js
 import type { ActDetail, ActsChannels, ActSummary, FileContent, UploadState } from '../../shared/acts/ipc.js';
 import type { ActRecord, ActState, ActStatusRecord, StoredFile } from '../../shared/acts/records.js';
 import type { Classification } from '../../shared/acts/classification.js';
+import { requiresPadesSignature } from '../../shared/acts/rules.js';
 import { GuichetError } from '../../shared/errors.js';
 import type { CoreContext, LocalCollection } from '../core/context.js';
 import type { ChannelHandlers } from '../core/handlers.js';
@@ -371,7 +372,7 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
         }
         return detail(id);
       }
-      if (!act.signature) throw new GuichetError('invalid_input', "Signez l'acte avant de le transmettre à la préfecture.", `act ${id} not signed`);
+      if (!act.signature && requiresPadesSignature(act.draft.act.kind)) throw new GuichetError('invalid_input', "Signez l'acte avant de le transmettre à la préfecture.", `act ${id} not signed`);
       // The classification may have changed since the draft: the prefecture would answer an anomaly.
       refuseProblems(problemsOf(act.draft, id), 'transmit refused');
       db.transaction(() => {

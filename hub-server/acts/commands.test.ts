@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestHub, TEST_BACKENDS, type SeededCommune, type TestHub } from '../test-support.js';
 import { ACTES_CANCEL_COMMAND, ACTES_TRANSMIT_COMMAND } from './commands.js';
-import { actRecord, command, png, pullAll, pulledStatus, push, uniquePdf, upload, upsertAct } from './test-support.js';
+import { actRecord, command, png, pullAll, pulledStatus, push, storedFile, uniquePdf, upload, upsertAct } from './test-support.js';
 
 describe.each(TEST_BACKENDS)('ACTES commands on the hub (%s)', (backend) => {
   let hub: TestHub;
@@ -46,6 +46,21 @@ describe.each(TEST_BACKENDS)('ACTES commands on the hub (%s)', (backend) => {
     const act = await draftOnHub({ numero: 'UNSIGNED', actFile: uniquePdf('unsigned'), signed: false });
     expect(await transmit(a.maireToken, act.id)).toMatchObject({ status: 'rejected', reason: { message: "L'acte doit être signé avant d'être transmis à la préfecture." } });
     expect(await pulledStatus(hub.app, a.maireToken, act.id)).toBeNull();
+  });
+
+  it('transmits a budget document in XML without a PAdES signature (it comes sealed by the finance software)', async () => {
+    const xml = Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n<DocumentBudgetaire><Id>budget-2026-${Date.now()}</Id></DocumentBudgetaire>\n`);
+    const base = actRecord({ numero: 'BP2026_XML', actFile: xml, signed: false });
+    const act = {
+      ...base,
+      draft: { ...base.draft, codeNatureActe: 5, matieres: [7, 1], objet: 'Budget primitif 2026', act: { ...base.draft.act, fileName: 'budget.xml', kind: 'xml' as const, typology: '99_BU' } },
+      actFile: storedFile(xml, 'budget.xml', 'application/xml'),
+    };
+    expect(await upload(hub.app, a.secretaireToken, xml)).toBe(204);
+    expect((await push(hub.app, a.secretaireToken, [upsertAct(act)]))[0]!.status).toBe('applied');
+    const r = await transmit(a.maireToken, act.id);
+    if (r.status === 'rejected') throw new Error(JSON.stringify(r.reason));
+    expect(await pulledStatus(hub.app, a.maireToken, act.id)).toMatchObject({ state: 'en_attente' });
   });
 
   it('refuses while a file is not complete on the hub', async () => {

@@ -5,6 +5,7 @@ import { checkActDraft } from '../../shared/acts/draft.js';
 import { sniffFileKind } from '../../shared/acts/file-kinds.js';
 import { buildIdActe } from '../../shared/acts/id-acte.js';
 import { isCodeNatureActe } from '../../shared/acts/natures.js';
+import { requiresPadesSignature } from '../../shared/acts/rules.js';
 import { actRecordSchema, storedFileSchema, type ActLetter, type ActRecord, type ActStatusRecord, type StoredFile } from '../../shared/acts/records.js';
 import { GuichetError } from '../../shared/errors.js';
 import { nowIso } from '../db/dialect.js';
@@ -84,7 +85,7 @@ async function applyTransmit(ctx: CommandContext, { actId }: z.infer<typeof actI
   const act = await readAct(ctx, actId);
   const status = await readStatus(ctx.trx, ctx.communeId, actId);
   if (status && status.state !== 'erreur') refuse('Cet acte a déjà été transmis.', `act ${actId} state ${status.state}`, 'conflict');
-  if (!act.signature) refuse("L'acte doit être signé avant d'être transmis à la préfecture.", 'unsigned');
+  if (!act.signature && requiresPadesSignature(act.draft.act.kind)) refuse("L'acte doit être signé avant d'être transmis à la préfecture.", 'unsigned');
   if (!act.actFile) refuse("Le document de l'acte manque.", 'no act file');
   if (act.annexFiles.length !== act.draft.annexes.length) refuse("Le nombre d'annexes ne correspond pas au formulaire de l'acte.", 'annex count');
   const [actKind, ...annexKinds] = await checkFilesOnHub(ctx, [act.actFile, ...act.annexFiles]);

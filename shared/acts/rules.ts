@@ -58,6 +58,15 @@ export function checkActFileKind(kind: ActFileKind, nature: number, matieres: re
   return 'L\'acte doit être un fichier PDF.';
 }
 
+/**
+ * Whether the act must carry the commune's PAdES signature before it leaves the PC.
+ * A PDF act is signed on the PC; a budget document in XML comes sealed by the
+ * finance software that produced it (PAdES does not apply to XML), so it goes as is.
+ */
+export function requiresPadesSignature(kind: ActFileKind): boolean {
+  return kind === 'pdf';
+}
+
 const ANNEX_KINDS: readonly ActFileKind[] = ['pdf', 'png', 'jpeg', 'xml'];
 
 /** Annexes: PDF, PNG, JPEG or XML; only PDF when the act itself is XML. */
