@@ -1,8 +1,9 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { ROLE_LABELS, type CommuneRole } from '../../../shared/accounts/roles.js';
 import { createUserRequestSchema } from '../../../shared/accounts/types.js';
-import { ConfirmDialog } from '../ui/ConfirmDialog.js';
+import { useConfirmedAction } from '../ui/ConfirmDialog.js';
 import { ErrorSummary, Field, LiveMessage, SelectField } from '../ui/Field.js';
+import { ListTable } from '../ui/ListTable.js';
 import { fieldErrors } from '../ui/validate.js';
 import { useAccounts } from './store.js';
 
@@ -24,7 +25,12 @@ export function UsersScreen() {
   const [v, setV] = useState({ username: '', displayName: '', role: 'secretaire' as CommuneRole, password: temporaryPassword() });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [submitted, setSubmitted] = useState(0);
-  const [toDisable, setToDisable] = useState<{ id: string; name: string } | null>(null);
+  const disable = useConfirmedAction({
+    title: 'Désactiver ce compte ?',
+    confirmLabel: 'Désactiver',
+    body: (u: { id: string; name: string }) => <p>{u.name} ne pourra plus se connecter à Guichet.</p>,
+    act: (u) => void disableUser(u.id),
+  });
 
   useEffect(() => {
     void loadUsers();
@@ -43,35 +49,12 @@ export function UsersScreen() {
     <main id="contenu" tabIndex={-1}>
       <h1>Comptes de la mairie</h1>
       <LiveMessage error={error} status={notice ?? (loading ? 'Chargement…' : null)} />
-      <table className="table">
-        <caption>Personnes ayant un compte</caption>
-        <thead>
-          <tr>
-            <th scope="col">Nom</th>
-            <th scope="col">Identifiant</th>
-            <th scope="col">Rôle</th>
-            <th scope="col">État</th>
-            <th scope="col">Action</th>
-          </tr>
-        </thead>
-        <tbody>
-          {users.map((u) => (
-            <tr key={u.id}>
-              <td>{u.displayName}</td>
-              <td>{u.username}</td>
-              <td>{ROLE_LABELS[u.role]}</td>
-              <td>{u.disabled ? 'Désactivé' : 'Actif'}</td>
-              <td>
-                {!u.disabled && u.role !== 'maire' ? (
-                  <button type="button" onClick={() => setToDisable({ id: u.id, name: u.displayName })} aria-label={`Désactiver le compte de ${u.displayName}`}>
-                    Désactiver
-                  </button>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <ListTable
+        caption="Personnes ayant un compte"
+        columns={['Nom', 'Identifiant', 'Rôle', 'État', 'Action']}
+        items={users}
+        cells={(u) => [u.displayName, u.username, ROLE_LABELS[u.role], u.disabled ? 'Désactivé' : 'Actif', !u.disabled && u.role !== 'maire' ? disable.button({ id: u.id, name: u.displayName }, `Désactiver le compte de ${u.displayName}`) : null]}
+      />
 
       <h2>Créer un compte</h2>
       <ErrorSummary key={submitted} errors={errors} labels={LABELS} />
@@ -96,20 +79,7 @@ export function UsersScreen() {
           </button>
         </div>
       </form>
-      {toDisable ? (
-        <ConfirmDialog
-          title="Désactiver ce compte ?"
-          confirmLabel="Désactiver"
-          danger
-          onCancel={() => setToDisable(null)}
-          onConfirm={() => {
-            void disableUser(toDisable.id);
-            setToDisable(null);
-          }}
-        >
-          <p>{toDisable.name} ne pourra plus se connecter à Guichet.</p>
-        </ConfirmDialog>
-      ) : null}
+      {disable.dialog}
     </main>
   );
 }
