@@ -9,6 +9,16 @@ function fill(label: RegExp | string, value: string) {
   fireEvent.change(screen.getByLabelText(label), { target: { value } });
 }
 
+/** Every field but the device name (kept from the session), the password typed a second time as `again`. */
+function fillForm(again: string) {
+  fill(/Adresse du serveur/, 'http://127.0.0.1:4000');
+  fill("Code d'inscription", 'ABCD-EFGH-IJKL');
+  fill('Identifiant', 'm.dupont');
+  fill('Nom et prénom', 'Marie Dupont');
+  fill('Mot de passe', 'correct-horse-1');
+  fill('Mot de passe (à nouveau)', again);
+}
+
 describe('EnrollScreen', () => {
   beforeEach(() => useSession.setState({ session: { status: 'not_enrolled', hubUrl: null, user: null, commune: null, services: [], permissions: [], deviceName: 'PC-ACCUEIL' }, busy: false, error: null, loading: false }));
   afterEach(cleanup);
@@ -30,12 +40,7 @@ describe('EnrollScreen', () => {
   it('refuses two different passwords, then enrolls with the typed values', async () => {
     const fake = installFakeBridge({ 'session:enroll': () => loggedIn('maire') });
     render(<EnrollScreen onLogin={() => {}} />);
-    fill(/Adresse du serveur/, 'http://127.0.0.1:4000');
-    fill("Code d'inscription", 'ABCD-EFGH-IJKL');
-    fill('Identifiant', 'm.dupont');
-    fill('Nom et prénom', 'Marie Dupont');
-    fill('Mot de passe', 'correct-horse-1');
-    fill('Mot de passe (à nouveau)', 'correct-horse-2');
+    fillForm('correct-horse-2');
     fireEvent.click(screen.getByRole('button', { name: 'Inscrire ce poste' }));
     expect(screen.getByText('Les deux mots de passe ne sont pas identiques.', { selector: '.error-text' })).toBeTruthy();
     expect(fake.calls).toHaveLength(0);
@@ -53,12 +58,7 @@ describe('EnrollScreen', () => {
       },
     });
     render(<EnrollScreen onLogin={() => {}} />);
-    fill(/Adresse du serveur/, 'http://127.0.0.1:4000');
-    fill("Code d'inscription", 'ABCD-EFGH-IJKL');
-    fill('Identifiant', 'm.dupont');
-    fill('Nom et prénom', 'Marie Dupont');
-    fill('Mot de passe', 'correct-horse-1');
-    fill('Mot de passe (à nouveau)', 'correct-horse-1');
+    fillForm('correct-horse-1');
     fireEvent.click(screen.getByRole('button', { name: 'Inscrire ce poste' }));
     await screen.findByText("Ce code d'inscription n'est pas valide ou a déjà servi.");
   });
