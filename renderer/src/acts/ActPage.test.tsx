@@ -51,6 +51,15 @@ describe('ActPage', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
+  it('offers to transmit a budget document in XML without signing it', async () => {
+    const xmlAct = actDetail();
+    xmlAct.act.draft.act = { ...xmlAct.act.draft.act, fileName: 'budget.xml', kind: 'xml', typology: '99_BU' };
+    const fake = setup('maire', xmlAct, { 'actes:transmit': () => actDetail({ transmit: true, pending: true }) });
+    fireEvent.click(await screen.findByRole('button', { name: 'Transmettre à la préfecture' }));
+    expect(screen.queryByRole('button', { name: "Signer l'acte" })).toBeNull();
+    await waitFor(() => expect(fake.callsOf('actes:transmit' as never)).toEqual([{ id: ACT_ID }]));
+  });
+
   it('closes the dialog and offers to transmit once signed', async () => {
     const fake = setup('maire', actDetail(), { 'actes:sign': () => actDetail({ signed: true }), 'actes:transmit': () => actDetail({ signed: true, transmit: true, pending: true }) });
     fireEvent.click(await screen.findByRole('button', { name: "Signer l'acte" }));

@@ -14,6 +14,7 @@ import { SignDialog } from './SignDialog.js';
 import { StoredFileList } from './StoredFileList.js';
 import { useActs } from './store.js';
 import { Timeline } from './Timeline.js';
+import { requiresPadesSignature } from '../../../shared/acts/rules.js';
 
 /** Where the act stands: the hub's status, or what this PC did that the hub has not seen yet. */
 export function stateOf(d: ActDetail): ActState {
@@ -148,6 +149,15 @@ export function ActPage({ id }: { id: string }) {
       if (s === 'brouillon' || s === 'signe') return <p>Le maire (ou son délégué) signe l'acte et le transmet à la préfecture depuis son compte.</p>;
       return <p>L'acte suit son chemin vers la préfecture ; les étapes s'affichent ci-dessous.</p>;
     }
+    if (s === 'brouillon' && !requiresPadesSignature(act.draft.act.kind))
+      return (
+        <>
+          <p>Ce document budgétaire XML porte déjà le scellement du logiciel de finances : il se transmet sans signature sur ce poste.</p>
+          <button type="button" className="primary" onClick={onTransmit} disabled={busy === 'transmit'}>
+            Transmettre à la préfecture
+          </button>
+        </>
+      );
     if (s === 'brouillon') {
       if (!certificate)
         return (
