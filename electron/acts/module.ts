@@ -80,6 +80,23 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
     return `Le numéro « ${numero} » est déjà utilisé par un autre acte de la commune : chaque acte doit avoir son propre numéro.`;
   }
 
+  /** The draft as the rules see it: the form's fields, the files' kinds, the classification on this PC. */
+  function draftFrom(
+    input: Pick<ActDraft, 'numeroInterne' | 'decisionDate' | 'codeNatureActe' | 'matieres' | 'objet'> & { documentPapier?: boolean },
+    files: Pick<ActDraft, 'act' | 'annexes'>,
+  ): ActDraft {
+    return {
+      numeroInterne: input.numeroInterne,
+      decisionDate: input.decisionDate,
+      codeNatureActe: input.codeNatureActe,
+      matieres: input.matieres,
+      objet: input.objet,
+      classificationDateVersion: acts.classification()?.dateClassification ?? '',
+      documentPapier: input.documentPapier ?? false,
+      ...files,
+    };
+  }
+
   /** Every rule of `checkActDraft`, plus the NumeroInterne unique in the commune (as far as this PC knows). */
   function problemsOf(draft: ActDraft, ownId: string | null, hasActFile = true): DraftProblem[] {
     const classification = acts.classification();
@@ -226,39 +243,23 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
 
     'actes:check-draft': (input) => {
       ctx.requirePermission('actes.draft');
-      const classification = acts.classification();
-      const draft: ActDraft = {
-        numeroInterne: input.numeroInterne,
-        decisionDate: input.decisionDate,
-        codeNatureActe: input.codeNatureActe,
-        matieres: input.matieres,
-        objet: input.objet,
-        classificationDateVersion: classification?.dateClassification ?? '',
-        documentPapier: false,
+      const draft = draftFrom(input, {
         act: input.actFile
           ? { fileName: input.actFile.fileName, size: input.actFile.size, kind: sniffFileKind(input.actFile.head), typology: input.actTypology }
           : { fileName: '-', size: 0, kind: 'pdf', typology: input.actTypology },
         annexes: input.annexes.map((a) => ({ fileName: a.fileName, size: a.size, kind: sniffFileKind(a.head), typology: a.typology })),
-      };
+      });
       return problemsOf(draft, input.actId ?? null, input.actFile !== null);
     },
 
     'actes:create': async (input) => {
       ctx.requirePermission('actes.draft');
-      const classification = acts.classification();
       const actKind = sniffFileKind(input.actFile.content);
       const annexes = input.annexes ?? [];
-      const draft: ActDraft = {
-        numeroInterne: input.numeroInterne,
-        decisionDate: input.decisionDate,
-        codeNatureActe: input.codeNatureActe,
-        matieres: input.matieres,
-        objet: input.objet,
-        classificationDateVersion: classification?.dateClassification ?? '',
-        documentPapier: input.documentPapier ?? false,
+      const draft = draftFrom(input, {
         act: { fileName: input.actFile.fileName, size: input.actFile.content.byteLength, kind: actKind, typology: input.actTypology },
         annexes: annexes.map((a) => ({ fileName: a.fileName, size: a.content.byteLength, kind: sniffFileKind(a.content), typology: a.typology })),
-      };
+      });
       refuseProblems(problemsOf(draft, null), 'draft refused');
       // Files first, outside the transaction: an orphan file is harmless, a record without its file is not.
       const actFile = await storeInputFile(input.actFile.fileName, input.actFile.content, actKind);
