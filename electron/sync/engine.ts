@@ -60,15 +60,15 @@ const DEFAULT_PUSH_BATCH = 200;
  * - a push answer is recorded (outbox row removed, rejection stored, local row
  *   corrected) in one transaction per batch; dying before it commits means the
  *   batch is sent again and the hub answers its stored results (idempotent);
- * - pulled pages only go to `pull_staging`; the local tables and the new cursor
- *   change together in one transaction, so the replica is always at a cursor it
- *   fully holds. Staging is discarded at the next cycle's start.
+ * - pulled pages only go to the in-memory staging; the local tables and the new
+ *   cursor change together in one transaction, so the replica is always at a
+ *   cursor it fully holds. Staging is discarded at the next cycle's start.
  */
 export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const { db, outbox, platform, emit } = options;
   const log = platform.log.child({ mod: 'sync' });
   const store = createSyncStateStore(db);
-  const staging = createPullStaging(db);
+  const staging = createPullStaging();
   const collections = new Map<CollectionName, LocalCollection>(options.collections.map((c) => [c.name, c]));
   const pushBatchSize = options.pushBatchSize ?? DEFAULT_PUSH_BATCH;
   const pullLimit = options.pullLimit ?? 5000;
