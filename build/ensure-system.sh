@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the machine has what the tests and the demo use besides npm
 # packages: Debian's Chromium (browser e2e), xmllint (ACTES XSD checks),
-# pdfsig (PAdES checks), the sqlite3 CLI (benchmark baseline), openssl, and a
+# pdfsig (PAdES checks), the sqlite3 CLI (benchmark baseline), openssl, Dovecot
+# (a private IMAP server the ACTES mailbox tests start themselves), and a
 # PostgreSQL answering on 127.0.0.1:5432 (hub tests run on both backends).
 # Idempotent and quiet when everything is already there.
 set -euo pipefail
@@ -12,6 +13,8 @@ command -v xmllint  >/dev/null 2>&1 || need+=(libxml2-utils)
 command -v pdfsig   >/dev/null 2>&1 || need+=(poppler-utils)
 command -v sqlite3  >/dev/null 2>&1 || need+=(sqlite3)
 command -v openssl  >/dev/null 2>&1 || need+=(openssl)
+# /usr/sbin is not on every PATH; the tests look there too.
+{ command -v dovecot || [ -x /usr/sbin/dovecot ]; } >/dev/null 2>&1 || need+=(dovecot-imapd)
 command -v pg_isready >/dev/null 2>&1 || need+=(postgresql)
 
 if [ ${#need[@]} -gt 0 ]; then

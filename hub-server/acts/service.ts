@@ -4,6 +4,8 @@ import type { HubDatabase } from '../db/schema.js';
 import type { TiersIdentity } from './actes-format/identities.js';
 import { publishClassification, requestClassification } from './classification.js';
 import { startActesForwarder, type ActesForwarder, type ActesForwarderOptions, type ForwarderStep } from './forwarder.js';
+import type { ReturnMailHandlers } from './mailbox/deliver-mail.js';
+import { startImapPoller, type ImapPoller } from './mailbox/imap-poller.js';
 import { startActesMailbox, type ActesMailbox } from './mailbox/smtp-receiver.js';
 import { applyReturn } from './returns.js';
 import { closeEndpoint, type MinistryEndpoint } from './transport/post-archive.js';
@@ -24,6 +26,8 @@ export interface ActesConfig {
   /** SMTP port of the ACTES mailbox (0 = any free port; omit to not run it). */
   mailboxPort?: number;
   mailboxHost?: string;
+  /** An existing mailbox polled over IMAP for the returns (instead of, or besides, the SMTP receiver). */
+  imap?: ActesImapConfig;
   tiers: TiersIdentity;
   /** Archives per hour window (and/or bytes). */
   maxPerHour?: number;
@@ -38,9 +42,24 @@ export interface ActesConfig {
   batch?: number;
 }
 
+export interface ActesImapConfig {
+  host: string;
+  port: number;
+  /** imaps (TLS from the start) rather than imap (+ STARTTLS off loopback). */
+  secure: boolean;
+  user: string;
+  password: string;
+  /** Default INBOX. */
+  mailbox?: string;
+  /** Folder where handled mails are moved, e.g. `Traités`. */
+  moveTo?: string;
+  everyMs?: number;
+}
+
 export interface ActesService {
   forwarder: ActesForwarder;
   mailbox: ActesMailbox | null;
+  imap: ImapPoller | null;
   /** Ask @CTES for the current classification (7-1); the 7-2 answer is applied when it arrives. */
   refreshClassification(): Promise<string | null>;
   close(): Promise<void>;
@@ -55,21 +74,23 @@ function faultFromEnv(): ActesForwarderOptions['onStep'] {
   };
 }
 
+/** Where every ministry mail's returns go, whichever way the mail came (SMTP receiver or IMAP poller). */
+export function returnRouting(db: Kysely<HubDatabase>, log?: Logger): ReturnMailHandlers {
+  return {
+    onReturn: async (event) => {
+      const outcome = await applyReturn(db, event, log);
+      if (!outcome.applied) log?.warn({ type: event.type, reason: outcome.reason }, 'actes: return not matched to an act');
+    },
+    onIgnored: (info) => log?.info({ reason: info.reason }, 'actes: mail ignored'),
+  };
+}
+
 export async function startActesService(db: Kysely<HubDatabase>, config: ActesConfig, log?: Logger, onStep?: ActesForwarderOptions['onStep']): Promise<ActesService> {
   await publishClassification(db);
   const endpoint: MinistryEndpoint = { url: config.prefectureUrl, caCertPem: config.prefectureCertPem, clientCertPem: config.clientCertPem, clientKeyPem: config.clientKeyPem, legacyProtocol: config.legacyProtocol, timeoutMs: config.postTimeoutMs };
-  const mailbox =
-    config.mailboxPort === undefined
-      ? null
-      : await startActesMailbox({
-          host: config.mailboxHost,
-          port: config.mailboxPort,
-          onReturn: async (event) => {
-            const outcome = await applyReturn(db, event, log);
-            if (!outcome.applied) log?.warn({ type: event.type, reason: outcome.reason }, 'actes: return not matched to an act');
-          },
-          onIgnored: (info) => log?.info({ reason: info.reason }, 'actes: mail ignored'),
-        });
+  const routing = returnRouting(db, log);
+  const mailbox = config.mailboxPort === undefined ? null : await startActesMailbox({ host: config.mailboxHost, port: config.mailboxPort, ...routing });
+  const imap = config.imap ? startImapPoller({ ...config.imap, ...routing, log }) : null;
   const forwarder = startActesForwarder({
     db,
     endpoint,
@@ -91,6 +112,7 @@ export async function startActesService(db: Kysely<HubDatabase>, config: ActesCo
   return {
     forwarder,
     mailbox,
+    imap,
     async refreshClassification() {
       const id = await requestClassification(db);
       forwarder.kick();
@@ -100,6 +122,7 @@ export async function startActesService(db: Kysely<HubDatabase>, config: ActesCo
       clearInterval(republish);
       await forwarder.stop();
       await mailbox?.close();
+      await imap?.close();
       closeEndpoint(endpoint);
     },
   };
