@@ -10,7 +10,7 @@ import type { HubDatabase } from '../db/schema.js';
 import { hubSqliteFile, startHub } from '../server.js';
 import { readActArchive } from '../acts/archives.js';
 import { requestClassification } from '../acts/classification.js';
-import { ACTES_CLI_FLAGS, actesConfigFromCli, type ActesCliOptions } from '../acts/cli-config.js';
+import { ACTES_CLI_FLAGS, ACTES_RETURNS_HELP, actesConfigFromCli, type ActesCliOptions } from '../acts/cli-config.js';
 import { askHidden } from '../../build/cli/terminal.js';
 
 /**
@@ -72,6 +72,7 @@ export function register(program: Command): void {
     .option('--updates <dir>', 'dossier des mises à jour du poste client, servi sous /updates/')
     .addOption(dataOption());
   for (const f of ACTES_CLI_FLAGS) serve.option(f.flag, `${f.description} (ou ${f.env})`);
+  serve.addHelpText('after', ACTES_RETURNS_HELP);
   serve
     .action(
       action(async (opts: { port: string; host: string; data: string; updates?: string } & ActesCliOptions) => {
