@@ -1,10 +1,13 @@
 import { ImapFlow } from 'imapflow';
 import type { Kysely } from 'kysely';
 import nodemailer from 'nodemailer';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openHubDb } from '../../db/open.js';
 import type { HubDatabase } from '../../db/schema.js';
 import { arActe, letter } from '../../prefecture-sim/ministry-messages.js';
+import { createHubLogger } from '../../log.js';
+import { startHub } from '../../server.js';
 import { readRecord } from '../../sync/store.js';
 import { createTestHub, type SeededCommune, type TestHub } from '../../test-support.js';
 import { ACTES_TRANSMIT_COMMAND } from '../commands.js';
@@ -20,11 +23,12 @@ import { startImapPoller, type ImapPoller, type ImapPollerOptions } from './imap
  * next poll, and reading the same mail again changes nothing.
  */
 const dovecot = findDovecot();
-if (!dovecot) console.warn('Relève IMAP non testée : Dovecot est absent. Installez le paquet Debian dovecot-imapd (build/ensure-system.sh le fait).');
+const MISSING = 'Relève IMAP non testée : Dovecot est absent (installez le paquet Debian dovecot-imapd ; build/ensure-system.sh le fait)';
+if (!dovecot) console.warn(MISSING);
 
 const FAR = 3_600_000;
 
-describe.skipIf(!dovecot)('ACTES returns polled over IMAP from a real Dovecot', () => {
+describe.skipIf(!dovecot)(dovecot ? 'ACTES returns polled over IMAP from a real Dovecot' : MISSING, () => {
   let server: DovecotServer;
   let hub: TestHub;
   let commune: SeededCommune;
@@ -178,5 +182,37 @@ describe.skipIf(!dovecot)('ACTES returns polled over IMAP from a real Dovecot', 
     while (ignored.length === count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(ignored.length).toBe(count + 1);
     expect(await uids('INBOX', { seen: false })).toEqual([]);
+  });
+
+  it('startHub with actes.imap polls the mailbox by itself and never logs the password', async () => {
+    // Only the hub's own poller may read the mailbox now.
+    for (const p of pollers.splice(0)) await p.close();
+    let logText = '';
+    const log = createHubLogger({ level: 'debug', destination: { write: (line: string) => void (logText += line) } });
+    // Same SQLite file as the test hub; nothing is left to send, so the forwarder stays idle.
+    const running = await startHub({
+      port: 0,
+      dataDir: path.dirname(hub.file!),
+      log,
+      actes: {
+        prefectureUrl: 'https://127.0.0.1:9/actes',
+        prefectureCertPem: 'inutilisé',
+        tiers: { trigramme: 'GUI', quadrigramme: 'EACT', mailbox: 'actes@hub.departement.test' },
+        imap: { host: server.host, port: server.port, secure: false, user: server.user, password: server.password, moveTo: 'Traités', everyMs: 100 },
+      },
+    });
+    try {
+      expect(running.actes?.mailbox).toBeNull();
+      const xml = letter('4-1', { idActe, date: '2026-11-30', text: 'Observations.', document: 'observations.pdf' });
+      await deliver(await mail([{ filename: `${idActe}-4-1_3.xml`, content: xml }, { filename: 'observations.pdf', content: pdf }]));
+      const deadline = Date.now() + 10_000;
+      while ((await readStatus(hub.db, commune.communeId, actId))!.letters.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect((await readStatus(hub.db, commune.communeId, actId))!.letters.map((l) => l.type)).toEqual(['2-1', '4-1']);
+      expect(await uids('INBOX', { seen: false })).toEqual([]);
+    } finally {
+      await running.close();
+    }
+    expect(logText).toContain('actes: return applied');
+    expect(logText).not.toContain(server.password);
   });
 });
