@@ -11,7 +11,8 @@ import { applyReturn } from './returns.js';
 import { closeEndpoint, type MinistryEndpoint } from './transport/post-archive.js';
 
 /**
- * The hub as tiers de télétransmission: forwarding worker + ACTES mailbox.
+ * The hub as tiers de télétransmission: forwarding worker + the ways returns
+ * come in (SMTP receiver, IMAP poller, or both; one routing for all).
  * Started by startHub when `actes` is configured.
  */
 export interface ActesConfig {
