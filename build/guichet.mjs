@@ -4,5 +4,12 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// `guichet … | head` closes the pipe early: stop quietly, as other command-line tools do.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
 const { main } = await import('./cli/guichet.ts');
 process.exitCode = await main(process.argv);
