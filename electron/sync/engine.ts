@@ -90,6 +90,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   let debounceTimer: NodeJS.Timeout | null = null;
   let looping = false;
   let stopped = false;
+  /** Bumped by reset(): a cycle started before the replica was cleared must not lay its pull down afterwards. */
+  let generation = 0;
 
   const selectRejected = db.prepare<[], { mutation_id: number; collection: string | null; record_id: string | null; summary: string; reason: string }>(
     'SELECT mutation_id, collection, record_id, summary, reason FROM rejected_changes ORDER BY mutation_id',
@@ -366,7 +368,14 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   async function pullAndApply(hub: HubClient): Promise<void> {
     publish('pulling');
+    const started = generation;
     const staged = await pullToStaging(hub);
+    if (started !== generation) {
+      // The replica was cleared meanwhile (another commune or role): these records and this cursor belong to the old scope.
+      staging.clear();
+      log.info('pull dropped: the replica was cleared while it ran');
+      return;
+    }
     const blocked = wouldMassDelete(staged);
     if (blocked) {
       log.warn({ ...blocked, kind: staged.kind }, 'mass deletion: waiting for the user');
@@ -484,6 +493,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       return publish();
     },
     reset() {
+      generation++;
+      staging.clear();
       awaitingDecision = null;
       massDeletion = null;
       lastError = null;

@@ -251,4 +251,37 @@ describe('sync engine against a real hub', () => {
     await b.engine.runCycle();
     expect(b.demands().map((d) => d.id).sort()).toEqual([first.id, last.id].sort());
   });
+
+  it('drops a pull that was in flight when the replica was cleared (new scope): nothing of the old session lands', async () => {
+    const c = await commune();
+    const a = replica(c.maireToken);
+    a.createDemand();
+    await a.engine.runCycle();
+    const b = replica(c.secretaireToken, false);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let started!: () => void;
+    const inFlight = new Promise<void>((r) => (started = r));
+    b.wrapHub((h) => ({
+      ...h,
+      pull: async (q) => {
+        const page = await h.pull(q);
+        started();
+        await gate;
+        return page;
+      },
+    }));
+    const cycle = b.engine.runCycle();
+    await inFlight;
+    // Meanwhile the session manager switches scope: it clears the replica and tells the engine.
+    b.db.transaction(() => {
+      b.db.prepare('DELETE FROM t_demands').run();
+      b.db.prepare("DELETE FROM sync_state WHERE key IN ('epoch', 'cursor')").run();
+    })();
+    b.engine.reset();
+    release();
+    await cycle;
+    expect(b.demands()).toEqual([]);
+    expect(b.db.prepare("SELECT value FROM sync_state WHERE key IN ('epoch', 'cursor')").all()).toEqual([]);
+  });
 });
