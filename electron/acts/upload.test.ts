@@ -149,4 +149,18 @@ describe('act files to the hub', () => {
     expect((await call(a, 'sync:now', null)).lastError).toBeNull();
     expect((await call(a, 'actes:get', { id: broken.act.id })).pending).toBe(false);
   });
+
+  it('do not let a file missing from this disk stop the sync of everything else', async () => {
+    const a = await pc('secretaire', 'PC accueil');
+    const lost = await call(a, 'actes:create', draftInput(pdf, { numeroInterne: 'UP_7', annexes: [{ fileName: 'plan.png', content: scan(50 * 1024), typology: '22_PN' }] }));
+    const sha256 = lost.act.annexFiles[0].sha256;
+    rmSync(join((a as ClientCore & { dataDir: string }).dataDir, 'files', sha256.slice(0, 2), sha256));
+    const fine = await call(a, 'actes:create', draftInput(pdf, { numeroInterne: 'UP_8', annexes: [{ fileName: 'plan.png', content: scan(60 * 1024), typology: '22_PN' }] }));
+
+    const state = await call(a, 'sync:now', null);
+    expect(state.lastError).toBeNull();
+    expect(state.pending).toBe(0);
+    expect((await call(a, 'actes:get', { id: fine.act.id })).pending).toBe(false);
+    expect((await call(a, 'actes:get', { id: lost.act.id })).pending).toBe(true);
+  });
 });

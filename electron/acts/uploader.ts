@@ -39,9 +39,20 @@ export function createUploader(options: UploaderOptions) {
       return;
     }
     // A disk that altered the bytes must not cost a full upload per cycle for the hub to refuse it.
-    if ((await sha256OfFile(file.path)) !== file.sha256) {
+    // A file gone from the disk is the same case: marked damaged, it no longer holds back every other change.
+    const onDisk = await sha256OfFile(file.path).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return null;
+      throw err;
+    });
+    if (onDisk !== file.sha256) {
       files.setState(file.sha256, 'damaged');
-      throw new GuichetError('invalid_input', `Le fichier « ${file.file_name} » est endommagé sur ce poste : joignez-le de nouveau à un acte.`, 'local file hash mismatch');
+      throw new GuichetError(
+        'invalid_input',
+        onDisk === null
+          ? `Le fichier « ${file.file_name} » est introuvable sur ce poste : joignez-le de nouveau à un acte.`
+          : `Le fichier « ${file.file_name} » est endommagé sur ce poste : joignez-le de nouveau à un acte.`,
+        onDisk === null ? 'local file missing' : 'local file hash mismatch',
+      );
     }
     const handle = await open(file.path, 'r');
     try {
