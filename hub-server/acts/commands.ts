@@ -118,7 +118,8 @@ async function applyTransmit(ctx: CommandContext, { actId }: z.infer<typeof actI
   const idActe = isCodeNatureActe(draft.codeNatureActe) ? buildIdActe({ ...commune, decisionDate: draft.decisionDate, numeroInterne: numero, codeNatureActe: draft.codeNatureActe }) : null;
   const next = withState({ ...(status ?? emptyStatus(actId)), error: null, idActe: null, dateReception: null, archiveName: null }, 'en_attente');
   const version = await ctx.writeRecord('actes.status', actId, next);
-  await enqueueTransmission(ctx.trx, { communeId: ctx.communeId, actId, payload: { kind: 'acte' }, idActe });
+  // The validated record travels with the row: a later edit of the act (by any role with actes.draft) cannot change what is sent.
+  await enqueueTransmission(ctx.trx, { communeId: ctx.communeId, actId, payload: { kind: 'acte', act }, idActe });
   return { versions: [{ collection: 'actes.status', id: actId, version }], summary: { queued: 1 } };
 }
 

@@ -163,7 +163,8 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
     const commune = await communeIdentity(db, row.commune_id);
     switch (payload.kind) {
       case 'acte': {
-        const act = await readAct(row);
+        // What the transmit command validated, never the record as edited since.
+        const act = payload.act ? actRecordSchema.parse(payload.act) : await readAct(row);
         const files = { act: await fileBytes(row.commune_id, act.actFile!.sha256, act.actFile!.fileName), annexes: await Promise.all(act.annexFiles.map((f) => fileBytes(row.commune_id, f.sha256, f.fileName))) };
         return [buildActeMessage(acteInputFromDraft(act.draft, files, { commune, today: parisToday(), classification: await currentClassification(db) }))];
       }

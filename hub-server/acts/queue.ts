@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import type { StoredFile } from '../../shared/acts/records.js';
+import type { ActRecord, StoredFile } from '../../shared/acts/records.js';
 import { nowIso } from '../db/dialect.js';
 import type { HubDatabase } from '../db/schema.js';
 import type { AnswerCode } from './actes-format/build-answers.js';
@@ -8,7 +8,8 @@ import type { TransmissionKind } from './tables.js';
 
 /** What a queued transmission carries besides the act record (kept as JSON in the row). */
 export type TransmissionPayload =
-  | { kind: 'acte' }
+  /** `act`: the record as the transmit command validated it (rows queued before it was kept have none). */
+  | { kind: 'acte'; act?: ActRecord }
   | { kind: 'annulation'; idActe: string }
   | { kind: 'answer'; idActe: string; answerId: string; letterId: string; code: AnswerCode; dateCourrierPref: string; files: StoredFile[]; typology: string }
   | { kind: 'classification'; dateClassification?: string };
