@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream';
 import type { Logger } from 'pino';
 import { EVENT_NAMES, isChannel, type Envelope } from '../../shared/api/ipc.js';
 import { fromWire, toWire } from '../../shared/api/wire.js';
@@ -203,7 +204,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       'cache-control': isHtml ? 'no-cache' : 'public, max-age=31536000, immutable',
     });
     if (req.method === 'HEAD') return void res.end();
-    createReadStream(found.path).pipe(res);
+    // pipeline, not pipe: a file gone since it was resolved (a rebuild) must end this answer, not crash the core.
+    pipeline(createReadStream(found.path), res, (err) => {
+      if (err) log?.warn({ code: (err as NodeJS.ErrnoException).code }, 'web host: static file could not be read');
+    });
   }
 
   await new Promise<void>((resolveListen, reject) => {

@@ -1,0 +1,44 @@
+import { EventEmitter } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { get } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import type { CoreApi } from './core-api.js';
+
+// A file resolved, then gone before it is read (a renderer rebuilt while the page loads).
+vi.mock('./static-files.js', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('./static-files.js')>()),
+  resolveStatic: async () => ({ kind: 'file', path: join(tmpdir(), 'guichet-no-such-dir', 'gone.js'), size: 10 }),
+}));
+
+describe('web host static files', () => {
+  it('answers a file that vanished after it was resolved by dropping the request, without crashing the core', async () => {
+    const { startWebHost } = await import('./server.js');
+    const events = new EventEmitter();
+    const core: CoreApi = { invoke: async () => ({ ok: true, value: null }), on: (e, l) => (events.on(e, l as never), () => events.off(e, l as never)) };
+    const host = await startWebHost({ core, rendererDir: mkdtempSync(join(tmpdir(), 'guichet-renderer-')) });
+    try {
+      const outcome = await new Promise<string>((resolve) => {
+        const req = get({ host: '127.0.0.1', port: host.port, path: '/assets/gone.js', headers: { host: `127.0.0.1:${host.port}` } }, (res) => {
+          res.on('data', () => undefined);
+          res.on('end', () => resolve('ended'));
+          res.on('error', () => resolve('dropped'));
+          res.on('aborted', () => resolve('dropped'));
+        });
+        req.on('error', () => resolve('dropped'));
+      });
+      expect(outcome).toBe('dropped');
+      // Still serving.
+      const status = await new Promise<number>((resolve, reject) =>
+        get({ host: '127.0.0.1', port: host.port, path: '/api/events', headers: { host: `127.0.0.1:${host.port}` } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        }).on('error', reject),
+      );
+      expect(status).toBe(401);
+    } finally {
+      await host.close();
+    }
+  });
+});
