@@ -206,6 +206,17 @@ describe('REU import', () => {
     expect(e.message).toBe('Cet extrait est celui de la commune 10033, pas de Troyes (10387) : vérifiez le fichier téléchargé depuis le REU.');
   });
 
+  it('refuses to commit a preview made in the session of another commune (the PC switched commune meanwhile)', async () => {
+    const preview = await h()['electoral:import-preview']({ fileName: FILE, content: utf8Bytes(renderReuCsv(generateReuRows({ ...OPTS, count: 20 }))) });
+    const troyes = sc.ctx.session;
+    sc.ctx.session = () => ({ ...troyes(), commune: { insee: '10033', siren: '211000336', name: 'Bar-sur-Aube', arrondissement: '103', services: ['electoral'] } });
+    const e = await expectRefused(() => h()['electoral:import-commit']({ previewId: preview.previewId }), 'import_rejected');
+    expect(e.message).toMatch(/commune/);
+    expect(sc.outbox.count()).toBe(0);
+    sc.ctx.session = troyes;
+    expect((await search('')).total).toBe(0);
+  });
+
   it('lets only roles with the permission import or read', async () => {
     sc.setUser({ role: 'consultation', displayName: 'Conseiller' });
     await expectRefused(() => h()['electoral:import-preview']({ fileName: FILE, content: utf8Bytes('x') }), 'forbidden');

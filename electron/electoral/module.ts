@@ -31,6 +31,8 @@ interface PendingImport {
   /** Elector-store generation the diff was computed against. */
   generation: number;
   createdAt: number;
+  /** Commune of the session that made the preview: the list belongs to it only. */
+  insee: string | null;
 }
 
 /** Where the last import spent its time (ms, wall), for the bench and the log; no personal data. */
@@ -164,7 +166,7 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
         );
       }
       const { diff } = job;
-      previews.set(previewId, { job, generation, createdAt: now().getTime() });
+      previews.set(previewId, { job, generation, createdAt: now().getTime(), insee: commune?.insee ?? null });
       log.info({ previewId, rows: job.total, encoding: job.encoding, ms: Math.round(timings.previewMs!), offThread: job.offThread, ...diff }, 'REU extract parsed');
       const result: ImportPreview = {
         previewId,
@@ -197,6 +199,17 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
     'electoral:import-commit': ({ previewId }) => {
       ctx.requirePermission('electoral.import');
       const p = preview(previewId);
+      const commune = ctx.session().commune;
+      if (p.insee !== (commune?.insee ?? null)) {
+        // Logged into another commune since the preview: that list must not land in this commune's replica.
+        forget(previewId);
+        log.warn({ code: 'import_rejected', detail: `preview of ${p.insee ?? 'none'} committed in ${commune?.insee ?? 'none'}` }, 'REU extract refused');
+        throw new GuichetError(
+          'import_rejected',
+          "Cet aperçu a été préparé pour une autre commune que celle de la session ouverte : choisissez à nouveau le fichier.",
+          `preview of ${p.insee ?? 'none'} committed in ${commune?.insee ?? 'none'}`,
+        );
+      }
       const { job } = p;
       const total = job.total;
       ctx.emit('electoral:import-progress', { phase: 'enregistrement', done: 0, total });
