@@ -65,6 +65,13 @@ export async function postArchive(endpoint: MinistryEndpoint, archiveName: strin
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ code: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8').slice(0, 500) }));
+        // The answer cut short (reset, hang-up): the body was delivered, its fate is unknown. Without this the
+        // promise never settles (the forwarder's pass hangs) or an unhandled 'error' event kills the hub.
+        const cut = (detail: string) => reject(new PostArchiveError('La plateforme @CTES n’a pas répondu jusqu’au bout ; la transmission attend son accusé de réception.', `answer cut (HTTP ${res.statusCode ?? 0}): ${detail}`, true, null));
+        res.on('error', (err) => cut(err.message));
+        res.on('close', () => {
+          if (!res.complete) cut('connection closed');
+        });
       },
     );
     req.on('finish', () => (bodySent = true));
