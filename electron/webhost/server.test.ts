@@ -246,4 +246,17 @@ describe('web host', () => {
     await expect.poll(() => fake.listenerCount('sync:state')).toBe(0);
     host = await startWebHost({ core: fake.core, rendererDir }); // afterEach closes this one
   });
+
+  it('does not write an event into a stream it is closing (write after end would crash the core)', async () => {
+    const res = await fetch(`${host.origin}/api/events?secret=${host.secret}`);
+    expect(res.status).toBe(200);
+    await expect.poll(() => fake.listenerCount('sync:state')).toBe(1);
+    const closing = host.close();
+    // The core keeps emitting while the host shuts down (a sync cycle ending).
+    fake.emit('sync:state', { phase: 'idle' });
+    await closing;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(fake.listenerCount('sync:state')).toBe(0);
+    host = await startWebHost({ core: fake.core, rendererDir }); // afterEach closes this one
+  });
 });

@@ -72,7 +72,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const rendererDir = await realpath(options.rendererDir).catch(() => options.rendererDir);
   const secret = randomBytes(32).toString('base64url');
   const secretBytes = Buffer.from(secret);
-  const openStreams = new Set<ServerResponse>();
+  /** Open SSE streams and how to unsubscribe each: an event written after end() would throw in the core. */
+  const openStreams = new Map<ServerResponse, () => void>();
   let allowedHosts: Set<string> = new Set();
   let allowedOrigins: Set<string> = new Set();
 
@@ -166,13 +167,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       'x-accel-buffering': 'no',
     });
     res.write('retry: 2000\n: connecté\n\n');
-    openStreams.add(res);
+    const send = (text: string): void => {
+      if (!res.writableEnded && !res.destroyed) res.write(text);
+    };
     const unsubscribes = EVENT_NAMES.map((name) =>
       core.on(name, (payload) => {
-        res.write(`event: ${name}\ndata: ${JSON.stringify(toWire(payload))}\n\n`);
+        send(`event: ${name}\ndata: ${JSON.stringify(toWire(payload))}\n\n`);
       }),
     );
-    const heartbeat = setInterval(() => res.write(': ping\n\n'), heartbeatMs);
+    const heartbeat = setInterval(() => send(': ping\n\n'), heartbeatMs);
     heartbeat.unref();
     let cleaned = false;
     const cleanup = (): void => {
@@ -182,6 +185,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       for (const unsubscribe of unsubscribes) unsubscribe();
       openStreams.delete(res);
     };
+    openStreams.set(res, cleanup);
     req.on('close', cleanup);
     res.on('close', cleanup);
   }
@@ -229,7 +233,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     port: boundPort,
     secret,
     close: async () => {
-      for (const stream of openStreams) stream.end();
+      for (const [stream, cleanup] of openStreams) {
+        cleanup();
+        stream.end();
+      }
       await new Promise<void>((resolveClose) => {
         server.close(() => resolveClose());
         server.closeAllConnections();
