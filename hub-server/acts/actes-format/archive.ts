@@ -39,22 +39,50 @@ export async function packEntries(entries: ArchiveEntry[]): Promise<Buffer> {
   }
 }
 
-/** Read every entry of a tar.gz in memory, folders and nested paths included (callers decide what is acceptable). */
-export async function readArchive(archive: Uint8Array): Promise<Array<ArchiveEntry & { type: string }>> {
+/** What an archive may hold once inflated: @CTES takes 150 Mo per transmission; a tar.gz of zeros must not exhaust the hub's memory. */
+export const MAX_ARCHIVE_CONTENT_BYTES = 200 * 1024 * 1024;
+/** Compressed bytes fed to the parser at a time, so no single inflate step can produce more than a few MB. */
+const FEED_BYTES = 16 * 1024;
+
+export class ArchiveTooLarge extends GuichetError {
+  constructor(maxBytes: number) {
+    super('invalid_input', 'Cette archive est trop volumineuse une fois décompressée.', `archive content over ${maxBytes} bytes`);
+  }
+}
+
+/** Read every entry of a tar.gz in memory, folders and nested paths included (callers decide what is acceptable). Rejects with ArchiveTooLarge past `maxBytes` of content. */
+export async function readArchive(archive: Uint8Array, maxBytes: number = MAX_ARCHIVE_CONTENT_BYTES): Promise<Array<ArchiveEntry & { type: string }>> {
   const entries: Array<ArchiveEntry & { type: string }> = [];
+  let total = 0;
+  let stopped = false;
   await new Promise<void>((resolve, reject) => {
+    const fail = (err: unknown) => {
+      stopped = true;
+      reject(err);
+    };
     const parser = new tar.Parser({
       strict: true,
       onReadEntry: (entry) => {
         const chunks: Buffer[] = [];
-        entry.on('data', (c: Buffer) => chunks.push(c));
+        entry.on('data', (c: Buffer) => {
+          if (stopped) return;
+          total += c.length;
+          if (total > maxBytes) {
+            fail(new ArchiveTooLarge(maxBytes));
+            parser.abort(new ArchiveTooLarge(maxBytes));
+            return;
+          }
+          chunks.push(c);
+        });
         entry.on('end', () => entries.push({ name: entry.path, type: entry.type, content: Buffer.concat(chunks) }));
       },
     });
-    parser.on('error', reject);
-    parser.on('abort', reject);
+    parser.on('error', fail);
+    parser.on('abort', fail);
     parser.on('end', () => resolve());
-    parser.end(Buffer.from(archive));
+    const bytes = Buffer.from(archive.buffer, archive.byteOffset, archive.byteLength);
+    for (let at = 0; at < bytes.length && !stopped; at += FEED_BYTES) parser.write(bytes.subarray(at, at + FEED_BYTES));
+    if (!stopped) parser.end();
   });
   return entries;
 }

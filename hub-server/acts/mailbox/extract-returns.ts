@@ -1,5 +1,5 @@
 import { parseIdActe } from '../../../shared/acts/id-acte.js';
-import { readArchive } from '../actes-format/archive.js';
+import { ArchiveTooLarge, readArchive } from '../actes-format/archive.js';
 import { parseActesRoot, parseActesReturn, parseMinistryEnvelope, type ActesReturn } from '../actes-format/parse-return.js';
 
 /**
@@ -25,11 +25,20 @@ export interface ActesReturnEvent {
 
 const isArchive = (name: string) => /\.(tar\.gz|tgz)$/i.test(name);
 
-async function flatten(attachments: ReturnFile[]): Promise<ReturnFile[]> {
+async function flatten(attachments: ReturnFile[], unreadable: Array<{ name: string; reason: string }>): Promise<ReturnFile[]> {
   const out: ReturnFile[] = [];
   for (const a of attachments) {
     if (isArchive(a.name)) {
-      for (const e of await readArchive(a.content)) if (e.type === 'File') out.push({ name: e.name.split('/').pop()!, content: e.content });
+      let entries: Awaited<ReturnType<typeof readArchive>>;
+      try {
+        entries = await readArchive(a.content);
+      } catch (err) {
+        // A decompression bomb is no return: set it aside (retrying the mail would only inflate it again).
+        if (!(err instanceof ArchiveTooLarge)) throw err;
+        unreadable.push({ name: a.name, reason: err.detail ?? err.message });
+        continue;
+      }
+      for (const e of entries) if (e.type === 'File') out.push({ name: e.name.split('/').pop()!, content: e.content });
     } else out.push(a);
   }
   return out;
@@ -49,8 +58,8 @@ function documentsOf(m: ActesReturn): string[] {
 }
 
 export async function extractReturns(attachments: ReturnFile[]): Promise<{ returns: ActesReturnEvent[]; unreadable: Array<{ name: string; reason: string }> }> {
-  const files = await flatten(attachments);
   const unreadable: Array<{ name: string; reason: string }> = [];
+  const files = await flatten(attachments, unreadable);
   let destinataire: string | null = null;
   const messages: Array<{ file: ReturnFile; message: ActesReturn }> = [];
   for (const f of files.filter((x) => /\.xml$/i.test(x.name))) {
