@@ -50,6 +50,9 @@ export async function openHubDb(options: OpenHubDbOptions = {}): Promise<Kysely<
       // search_path on every connection: queries and migrations land in the schema without qualifying each table.
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
+    // An idle connection ended by the server (restart, pg_terminate_backend, network cut) is reported here;
+    // without a listener that 'error' event kills the hub. The pool drops the client and the next query reconnects.
+    pool.on('error', () => {});
     if (schema) {
       const client = await pool.connect();
       try {
