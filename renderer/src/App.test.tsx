@@ -50,6 +50,27 @@ describe('App', () => {
     expect(screen.getByLabelText('Code INSEE de la commune')).toHaveProperty('value', '10387');
   });
 
+  it('drops a search answer that arrives after logout (no names back in memory)', async () => {
+    const loggedOut = { ...loggedIn('secretaire'), status: 'logged_out' as const, user: null, permissions: [] };
+    let answer!: (page: { items: never[]; total: number } | object) => void;
+    const elector = { id: 'e1', listType: 'LP', birthName: 'MARTIN', usageName: null, firstNames: 'Léo', birthDate: '2000-01-01', bureauCode: '0001', numeroOrdre: 1, city: null };
+    installFakeBridge({
+      'session:get': () => loggedIn('secretaire'),
+      'sync:state': () => sync,
+      'session:logout': () => loggedOut,
+      'electoral:search': () => new Promise((r) => (answer = r as typeof answer)) as never,
+    });
+    render(<App />);
+    await screen.findByRole('heading', { name: 'Mairie de Troyes' });
+    useSearch.getState().setQuery('martin');
+    await expect.poll(() => answer).toBeTypeOf('function');
+    fireEvent.click(screen.getByRole('button', { name: 'Se déconnecter' }));
+    await screen.findByRole('heading', { name: 'Connexion' });
+    answer({ items: [elector], total: 1 });
+    await new Promise((r) => setTimeout(r, 10));
+    expect(useSearch.getState()).toMatchObject({ items: [], total: 0, loading: false });
+  });
+
   it('opens on the enrollment form on a new PC', async () => {
     installFakeBridge({ 'session:get': () => ({ status: 'not_enrolled', hubUrl: null, user: null, commune: null, services: [], permissions: [], deviceName: null }) });
     render(<App />);

@@ -166,7 +166,8 @@ function Shell() {
 
 /** Personal data must not outlive the session in memory (shared PC at the counter). */
 function forgetSessionData() {
-  useSearch.setState({ query: '', items: [], total: 0, error: null });
+  // reset(), not setState: a search answer still on its way must not bring names back after logout.
+  useSearch.getState().reset();
   useDemands.setState({ items: [], notice: null, error: null });
   useImport.getState().reset();
   useAccounts.setState({ users: [], devices: [], notice: null, error: null });

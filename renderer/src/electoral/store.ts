@@ -19,6 +19,8 @@ interface SearchStore {
   setQuery(query: string): void;
   /** Fetch the next page when the list scrolls near its end. */
   loadMore(): Promise<void>;
+  /** Forget results, cancel a pending search and ignore answers still on their way (logout). */
+  reset(): void;
 }
 
 let searchTimer: ReturnType<typeof setTimeout> | undefined;
@@ -53,6 +55,11 @@ export const useSearch = create<SearchStore>((set, get) => {
       const { items, total, loading } = get();
       if (loading || items.length >= total) return;
       await fetchPage(items.length);
+    },
+    reset() {
+      clearTimeout(searchTimer);
+      searchSeq++;
+      set({ query: '', items: [], total: 0, loading: false, error: null });
     },
   };
 });
