@@ -116,7 +116,8 @@ async function assemble(options: ClientCoreOptions, db: Database.Database): Prom
     outbox,
     platform,
     emit: (event, state) => emit(event, state),
-    onUnauthenticated: () => void session.dropToken(),
+    // The token is already gone from memory when the secret store fails: log it, never leave the rejection unhandled.
+    onUnauthenticated: () => void session.dropToken().catch((err: unknown) => log.error({ err: err instanceof Error ? err.message : 'unknown' }, 'could not forget the refused token in the secret store')),
     beforePush: async (hub) => {
       for (const d of domains) await d.beforePush?.(hub);
     },
