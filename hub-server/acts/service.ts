@@ -5,7 +5,7 @@ import type { TiersIdentity } from './actes-format/identities.js';
 import { publishClassification, requestClassification } from './classification.js';
 import { startActesForwarder, type ActesForwarder, type ActesForwarderOptions, type ForwarderStep } from './forwarder.js';
 import type { ReturnMailHandlers } from './mailbox/deliver-mail.js';
-import { startImapPoller, type ImapPoller } from './mailbox/imap-poller.js';
+import { startImapPoller, type ImapPoller, type ImapPollerOptions } from './mailbox/imap-poller.js';
 import { startActesMailbox, type ActesMailbox } from './mailbox/smtp-receiver.js';
 import { applyReturn } from './returns.js';
 import { closeEndpoint, type MinistryEndpoint } from './transport/post-archive.js';
@@ -43,19 +43,8 @@ export interface ActesConfig {
   batch?: number;
 }
 
-export interface ActesImapConfig {
-  host: string;
-  port: number;
-  /** imaps (TLS from the start) rather than imap (+ STARTTLS off loopback). */
-  secure: boolean;
-  user: string;
-  password: string;
-  /** Default INBOX. */
-  mailbox?: string;
-  /** Folder where handled mails are moved, e.g. `Traités`. */
-  moveTo?: string;
-  everyMs?: number;
-}
+/** The IMAP mailbox read for returns: the poller's connection settings (its handlers come from the service). */
+export type ActesImapConfig = Pick<ImapPollerOptions, 'host' | 'port' | 'secure' | 'user' | 'password' | 'mailbox' | 'moveTo' | 'everyMs'>;
 
 export interface ActesService {
   forwarder: ActesForwarder;
