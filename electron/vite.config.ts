@@ -30,7 +30,8 @@ const MAIN_EXTERNALS: (string | RegExp)[] = ['electron', 'better-sqlite3', /^ele
 const PRELOAD_EXTERNALS: (string | RegExp)[] = ['electron'];
 
 export default defineConfig(({ mode }) => {
-  if (mode !== 'main' && mode !== 'preload' && mode !== 'import-worker') throw new Error(`electron/vite.config.ts: --mode main, preload or import-worker (got "${mode}")`);
+  if (mode !== 'main' && mode !== 'preload' && mode !== 'import-worker')
+    throw new Error(`electron/vite.config.ts: --mode main, preload or import-worker (got "${mode}")`);
   const external = mode === 'preload' ? PRELOAD_EXTERNALS : MAIN_EXTERNALS;
   return {
     root: here('.'),

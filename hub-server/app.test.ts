@@ -45,10 +45,31 @@ describe('hub over real loopback HTTP', () => {
     expect(await health.json()).toMatchObject({ status: 'ok', db: 'sqlite', protocol: 1 });
 
     // A commune with enough accounts for the user list to be worth compressing.
-    const communeId = (await hub.db.insertInto('communes').values({ id: 'c-1', insee: '10387', siren: '211003744', name: 'Troyes', arrondissement: '103', services: '[]', created_at: new Date().toISOString() }).returning('id').executeTakeFirstOrThrow()).id;
+    const communeId = (
+      await hub.db
+        .insertInto('communes')
+        .values({
+          id: 'c-1',
+          insee: '10387',
+          siren: '211003744',
+          name: 'Troyes',
+          arrondissement: '103',
+          services: '[]',
+          created_at: new Date().toISOString(),
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+    ).id;
     const hash = await hashPassword(TEST_PASSWORD, { N: 1024, r: 8, p: 1 });
     await insertUser(hub.db, { communeId, username: 'maire', displayName: 'Maire', role: 'maire', passwordHash: hash });
-    for (let i = 0; i < 30; i++) await insertUser(hub.db, { communeId, username: `agent${i}`, displayName: `Agent numéro ${i}`, role: 'secretaire', passwordHash: hash });
+    for (let i = 0; i < 30; i++)
+      await insertUser(hub.db, {
+        communeId,
+        username: `agent${i}`,
+        displayName: `Agent numéro ${i}`,
+        role: 'secretaire',
+        passwordHash: hash,
+      });
 
     // Request body sent gzip-compressed, as the client does for pushes.
     const login = await fetch(`${hub.url}/api/v1/login`, {
@@ -59,12 +80,18 @@ describe('hub over real loopback HTTP', () => {
     expect(login.status).toBe(200);
     const grant = (await login.json()) as SessionGrant;
 
-    const users = await fetch(`${hub.url}/api/v1/users`, { headers: { authorization: `Bearer ${grant.token}`, 'accept-encoding': 'gzip' } });
+    const users = await fetch(`${hub.url}/api/v1/users`, {
+      headers: { authorization: `Bearer ${grant.token}`, 'accept-encoding': 'gzip' },
+    });
     expect(users.status).toBe(200);
     expect(users.headers.get('content-encoding')).toBe('gzip');
     expect(((await users.json()) as UserInfo[]).length).toBe(31);
 
-    const bad = await fetch(`${hub.url}/api/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ insee: '10387', username: 'maire', password: 'faux-mot-de-passe', deviceName: 'PC' }) });
+    const bad = await fetch(`${hub.url}/api/v1/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ insee: '10387', username: 'maire', password: 'faux-mot-de-passe', deviceName: 'PC' }),
+    });
     expect(bad.status).toBe(401);
 
     const log = captured.text();

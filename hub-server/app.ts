@@ -17,7 +17,8 @@ import { registerSyncRoutes } from './sync/routes.js';
 import { registerActsRoutes } from './acts/routes.js';
 import { registerUpdateRoutes } from './updates/routes.js';
 
-export const HUB_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const HUB_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
+  .version;
 
 /** Pushes carry whole electoral imports: allow large (gzip-inflated) bodies. */
 export const HUB_BODY_LIMIT = 64 * 1024 * 1024;
@@ -30,7 +31,8 @@ export interface BuildHubOptions {
   updatesDir?: string;
 }
 
-const GENERIC_500 = 'Le hub a rencontré une erreur inattendue. Réessayez dans un instant ; si cela persiste, contactez le support du département.';
+const GENERIC_500 =
+  'Le hub a rencontré une erreur inattendue. Réessayez dans un instant ; si cela persiste, contactez le support du département.';
 
 function fastifyErrorMessage(status: number): string {
   if (status === 413) return 'La demande envoyée au hub est trop volumineuse.';
@@ -60,7 +62,11 @@ function isUniqueViolation(error: unknown): boolean {
 /** Build the hub HTTP application (not listening). The caller owns `db`. */
 export async function buildHub(options: BuildHubOptions): Promise<FastifyInstance> {
   const { db } = options;
-  const app = Fastify({ loggerInstance: (options.log ?? createHubLogger()) as FastifyBaseLogger, bodyLimit: HUB_BODY_LIMIT, trustProxy: false });
+  const app = Fastify({
+    loggerInstance: (options.log ?? createHubLogger()) as FastifyBaseLogger,
+    bodyLimit: HUB_BODY_LIMIT,
+    trustProxy: false,
+  });
 
   const routes: HubRouteInfo[] = [];
   routesByApp.set(app, routes);
@@ -82,16 +88,28 @@ export async function buildHub(options: BuildHubOptions): Promise<FastifyInstanc
     } else if (error instanceof ZodError) {
       const issue = error.issues[0];
       status = 400;
-      body = { code: 'invalid_input', message: issue?.message ?? 'Données invalides.', detail: `${issue?.path.join('.') || '(racine)'}: ${issue?.code ?? ''}` };
+      body = {
+        code: 'invalid_input',
+        message: issue?.message ?? 'Données invalides.',
+        detail: `${issue?.path.join('.') || '(racine)'}: ${issue?.code ?? ''}`,
+      };
       request.log.info({ code: body.code, detail: body.detail }, 'invalid input');
     } else if (isUniqueViolation(error)) {
       // Two requests raced past the application's own duplicate check.
       status = 409;
-      body = { code: 'conflict', message: 'Cette donnée existe déjà (enregistrée entre-temps par une autre demande).', detail: 'unique constraint' };
+      body = {
+        code: 'conflict',
+        message: 'Cette donnée existe déjà (enregistrée entre-temps par une autre demande).',
+        detail: 'unique constraint',
+      };
       request.log.info({ code: body.code }, 'unique violation');
     } else if (typeof (error as FastifyError).statusCode === 'number' && (error as FastifyError).statusCode! < 500) {
       status = (error as FastifyError).statusCode!;
-      body = { code: status === 429 ? 'rate_limited' : 'bad_request', message: fastifyErrorMessage(status), detail: (error as FastifyError).code ?? error.message };
+      body = {
+        code: status === 429 ? 'rate_limited' : 'bad_request',
+        message: fastifyErrorMessage(status),
+        detail: (error as FastifyError).code ?? error.message,
+      };
       request.log.info({ code: body.code, detail: body.detail, status }, 'request refused');
     } else {
       status = 500;
@@ -102,7 +120,11 @@ export async function buildHub(options: BuildHubOptions): Promise<FastifyInstanc
   });
 
   app.setNotFoundHandler((request, reply) => {
-    const body: ErrorBody = { code: 'not_found', message: "Cette adresse n'existe pas sur le hub.", detail: `${request.method} ${request.url.split('?')[0]}` };
+    const body: ErrorBody = {
+      code: 'not_found',
+      message: "Cette adresse n'existe pas sur le hub.",
+      detail: `${request.method} ${request.url.split('?')[0]}`,
+    };
     return reply.code(404).send(body);
   });
 
@@ -112,7 +134,7 @@ export async function buildHub(options: BuildHubOptions): Promise<FastifyInstanc
     try {
       await sql`select 1`.execute(db);
     } catch (err) {
-      throw new GuichetError('hub_unavailable', "Le hub ne parvient pas à joindre sa base de données.", String(err));
+      throw new GuichetError('hub_unavailable', 'Le hub ne parvient pas à joindre sa base de données.', String(err));
     }
     return { status: 'ok', version: HUB_VERSION, protocol: PROTOCOL_VERSION, db: dialectOf(db) };
   });

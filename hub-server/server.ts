@@ -59,7 +59,10 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
   let closing: Promise<void> | undefined;
   const onSignal = (signal: string) => {
     log.info({ signal }, 'hub stopping');
-    void close().then(() => process.exit(0), () => process.exit(1));
+    void close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   // Finish in-flight requests and stop accepting new ones first, then release the database.
   const close = () =>

@@ -83,21 +83,44 @@ export async function createTestSchema(): Promise<{ schema: string; drop(): Prom
 }
 
 /** A migrated hub database on the given backend, and how to dispose of it. */
-export async function openTestDb(backend: 'sqlite' | 'postgres', file?: string): Promise<{ db: Kysely<HubDatabase>; file?: string; schema?: string; dispose(): Promise<void> }> {
+export async function openTestDb(
+  backend: 'sqlite' | 'postgres',
+  file?: string,
+): Promise<{ db: Kysely<HubDatabase>; file?: string; schema?: string; dispose(): Promise<void> }> {
   if (backend === 'postgres') {
     const s = await createTestSchema();
     const db = await openHubDb({ url: TEST_PG_URL, schema: s.schema });
-    return { db, schema: s.schema, dispose: async () => { await db.destroy(); await s.drop(); } };
+    return {
+      db,
+      schema: s.schema,
+      dispose: async () => {
+        await db.destroy();
+        await s.drop();
+      },
+    };
   }
   const dir = file ? null : mkdtempSync(join(tmpdir(), 'guichet-hub-'));
   const path = file ?? join(dir!, 'hub.sqlite');
   const db = await openHubDb({ file: path });
-  return { db, file: path, dispose: async () => { await db.destroy(); if (dir) rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    db,
+    file: path,
+    dispose: async () => {
+      await db.destroy();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Seed a user with a session on a fresh device; answers the bearer token. */
 async function seedUser(db: Kysely<HubDatabase>, communeId: string, role: CommuneRole) {
-  const user = await insertUser(db, { communeId, username: role, displayName: `Compte ${role}`, role, passwordHash: await hashPassword(TEST_PASSWORD, TEST_SCRYPT) });
+  const user = await insertUser(db, {
+    communeId,
+    username: role,
+    displayName: `Compte ${role}`,
+    role,
+    passwordHash: await hashPassword(TEST_PASSWORD, TEST_SCRYPT),
+  });
   const session = await openSession(db, { communeId, userId: user.id, deviceName: `PC ${role}` });
   return { userId: user.id, token: session.token, deviceId: session.device.id };
 }

@@ -30,7 +30,10 @@ export async function benchSync(opts: { electors?: number; roundTrips?: number }
     const password = 'banc-essai-2026';
 
     const openCore = async (name: string): Promise<ClientCore> => {
-      const core = await createClientCore({ platform: createNodePlatform({ dataDir: join(dir, name), deviceName: name, logLevel: 'warn' }), backgroundSync: false });
+      const core = await createClientCore({
+        platform: createNodePlatform({ dataDir: join(dir, name), deviceName: name, logLevel: 'warn' }),
+        backgroundSync: false,
+      });
       cores.push(core);
       return core;
     };
@@ -44,7 +47,10 @@ export async function benchSync(opts: { electors?: number; roundTrips?: number }
     const a = await openCore('poste-a');
     await call(a, 'session:enroll', { hubUrl: hub.url, code, username: 'maire', displayName: 'Maire', password, deviceName: 'poste-a' });
     const extract = generateReuExtract({ seed: 35, count: electors, inseeCode: commune.insee, communeName: commune.name });
-    const preview = await call(a, 'electoral:import-preview', { fileName: extract.fileName, content: new TextEncoder().encode(extract.csv) });
+    const preview = await call(a, 'electoral:import-preview', {
+      fileName: extract.fileName,
+      content: new TextEncoder().encode(extract.csv),
+    });
     await call(a, 'electoral:import-commit', { previewId: preview.previewId });
     const pushStart = performance.now();
     const pushed = await call(a, 'sync:now', null);
@@ -59,7 +65,8 @@ export async function benchSync(opts: { electors?: number; roundTrips?: number }
       proxy.reset();
       const t0 = performance.now();
       const bState = await call(b, 'sync:now', null);
-      if (bState.lastError) throw new Error(`first sync failed: ${bState.lastError.code} ${bState.lastError.detail ?? bState.lastError.message}`);
+      if (bState.lastError)
+        throw new Error(`first sync failed: ${bState.lastError.code} ${bState.lastError.detail ?? bState.lastError.message}`);
       const firstSyncSeconds = (performance.now() - t0) / 1000;
       const firstSyncBytes = proxy.bytesToClient + proxy.bytesToServer;
       const bCount = await call(b, 'electoral:search', { query: '', listType: null, offset: 0, limit: 1 });
@@ -73,7 +80,12 @@ export async function benchSync(opts: { electors?: number; roundTrips?: number }
         const demand = await call(a, 'electoral:create-demand', {
           kind: 'changement_adresse',
           electorId: elector.id,
-          applicant: { birthName: elector.birthName, usageName: elector.usageName, firstNames: elector.firstNames || 'X', birthDate: elector.birthDate },
+          applicant: {
+            birthName: elector.birthName,
+            usageName: elector.usageName,
+            firstNames: elector.firstNames || 'X',
+            birthDate: elector.birthDate,
+          },
           newAddress: `${i + 1} rue de la Mairie`,
           newBureauCode: null,
           comment: null,
@@ -89,7 +101,12 @@ export async function benchSync(opts: { electors?: number; roundTrips?: number }
       return {
         electors: preview.total,
         importPushSeconds: round(pushSeconds),
-        firstFullSync: { bytesOnWire: firstSyncBytes, megabytes: round(firstSyncBytes / 1e6), seconds: round(firstSyncSeconds), targets: { maxMegabytes: 2, maxSeconds: 3 } },
+        firstFullSync: {
+          bytesOnWire: firstSyncBytes,
+          megabytes: round(firstSyncBytes / 1e6),
+          seconds: round(firstSyncSeconds),
+          targets: { maxMegabytes: 2, maxSeconds: 3 },
+        },
         oneChangeRoundTripMs: { p50: pct(0.5), p95: pct(0.95), samples: samples.length },
       };
     } finally {

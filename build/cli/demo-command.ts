@@ -44,16 +44,27 @@ export function register(program: Command): void {
       const log = createHubLogger({ level: process.env.GUICHET_LOG_LEVEL ?? 'warn' });
       // The hub runs the ACTES mailbox itself: the simulator must know its port before either starts.
       const mailboxPort = await freePort();
-      const sim = await startPrefectureSim({ port: 0, dataDir: join(dataDir, 'prefecture'), smtp: { host: '127.0.0.1', port: mailboxPort } });
+      const sim = await startPrefectureSim({
+        port: 0,
+        dataDir: join(dataDir, 'prefecture'),
+        smtp: { host: '127.0.0.1', port: mailboxPort },
+      });
       const hub = await startHub({
         port: Number(o.port),
         dataDir: join(dataDir, 'hub'),
         log,
         handleSignals: false,
-        actes: { prefectureUrl: `${sim.url}/actes`, prefectureCertPem: sim.caCertPem, mailboxPort, tiers: { trigramme: 'GUI', quadrigramme: 'EACT', mailbox: 'actes@hub.demo.test' } },
+        actes: {
+          prefectureUrl: `${sim.url}/actes`,
+          prefectureCertPem: sim.caCertPem,
+          mailboxPort,
+          tiers: { trigramme: 'GUI', quadrigramme: 'EACT', mailbox: 'actes@hub.demo.test' },
+        },
       });
 
-      const core = await createClientCore({ platform: createNodePlatform({ dataDir: join(dataDir, 'poste-mairie'), deviceName: 'PC de la mairie', logLevel: 'warn' }) });
+      const core = await createClientCore({
+        platform: createNodePlatform({ dataDir: join(dataDir, 'poste-mairie'), deviceName: 'PC de la mairie', logLevel: 'warn' }),
+      });
       const lines = await seed(hub, core);
 
       let ui: { url: string; close(): Promise<void> } | null = null;
@@ -69,11 +80,16 @@ export function register(program: Command): void {
       } else {
         ui = await startWebHost({ core, port: Number(o.uiPort), rendererDir: join(repoRoot, 'dist', 'renderer') });
         lines.push(
-          o.electron ? "Client : binaire Electron absent sur cette machine, l'interface est servie par l'hôte web." : "Client : l'interface est servie par l'hôte web.",
+          o.electron
+            ? "Client : binaire Electron absent sur cette machine, l'interface est servie par l'hôte web."
+            : "Client : l'interface est servie par l'hôte web.",
           `Ouvrez dans un navigateur : ${ui.url}`,
         );
       }
-      lines.push(`Simulateur de préfecture (HTTPS) : ${sim.url} — archives reçues dans ${join(dataDir, 'prefecture', 'received')}`, 'Ctrl+C pour arrêter.');
+      lines.push(
+        `Simulateur de préfecture (HTTPS) : ${sim.url} — archives reçues dans ${join(dataDir, 'prefecture', 'received')}`,
+        'Ctrl+C pour arrêter.',
+      );
       process.stdout.write(`\n${lines.join('\n')}\n`);
 
       await new Promise<void>((done) => {
@@ -106,7 +122,13 @@ async function seed(hub: Awaited<ReturnType<typeof startHub>>, core: ClientCore)
     await call('electoral:import-commit', { previewId: preview.previewId });
     await call('sync:now', null);
   } else if (session.status === 'logged_out') {
-    session = await call('session:login', { hubUrl: hub.url, insee: DEMO_INSEE, username: MAYOR.username, password: MAYOR.password, deviceName: 'PC de la mairie' });
+    session = await call('session:login', {
+      hubUrl: hub.url,
+      insee: DEMO_INSEE,
+      username: MAYOR.username,
+      password: MAYOR.password,
+      deviceName: 'PC de la mairie',
+    });
   }
   const second = await issueEnrollmentCode(hub.db, SECOND_INSEE);
   return [

@@ -10,7 +10,10 @@ const OFFLINE_ADMIN = "La gestion des comptes se fait en ligne : le hub est injo
  * `session:*` and `accounts:*`. Account administration goes straight to the hub
  * (it is the authority on users and devices; nothing is queued offline).
  */
-export function createAccountsHandlers(session: SessionManager, requirePermission: (p: Permission) => void): ChannelHandlers<AccountsChannels> {
+export function createAccountsHandlers(
+  session: SessionManager,
+  requirePermission: (p: Permission) => void,
+): ChannelHandlers<AccountsChannels> {
   const admin = () => {
     requirePermission('users.manage');
     const hub = session.hub();

@@ -112,7 +112,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     const current = store.get<ReplicaScope>('replica_scope');
     if (!current) return;
     const differs = current.insee !== insee || (collections !== null && !sameScope(current, { insee, collections }));
-    if (differs && outbox.count() > 0) throw new GuichetError('conflict', PENDING_OTHER_SCOPE, `replica scope change with ${outbox.count()} queued changes`);
+    if (differs && outbox.count() > 0)
+      throw new GuichetError('conflict', PENDING_OTHER_SCOPE, `replica scope change with ${outbox.count()} queued changes`);
   }
 
   const clearReplica = db.transaction(() => {
@@ -130,12 +131,18 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   }
 
   async function adopt(hubUrl: string, grant: SessionGrant, deviceName: string): Promise<SessionState> {
-    const scope: ReplicaScope = { insee: grant.commune.insee, collections: readableCollections(grant.commune, permissionsOf(grant.user.role)) };
+    const scope: ReplicaScope = {
+      insee: grant.commune.insee,
+      collections: readableCollections(grant.commune, permissionsOf(grant.user.role)),
+    };
     try {
       assertMaySwitchTo(scope.insee, scope.collections);
     } catch (err) {
       // The hub opened a session we will not use: close it (best effort).
-      await options.makeHub(hubUrl, () => grant.token).logout().catch(() => undefined);
+      await options
+        .makeHub(hubUrl, () => grant.token)
+        .logout()
+        .catch(() => undefined);
       throw err;
     }
     // Order matters if the process dies half-way: the old token goes first, the new one
@@ -168,24 +175,28 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     hub,
     permissions,
     async enroll(input) {
-      const grant = await options.makeHub(input.hubUrl, () => null).enroll({
-        code: input.code,
-        username: input.username,
-        displayName: input.displayName,
-        password: input.password,
-        deviceName: input.deviceName,
-      });
+      const grant = await options
+        .makeHub(input.hubUrl, () => null)
+        .enroll({
+          code: input.code,
+          username: input.username,
+          displayName: input.displayName,
+          password: input.password,
+          deviceName: input.deviceName,
+        });
       return adopt(input.hubUrl, grant, input.deviceName);
     },
     async login(input) {
       // Checked before calling the hub: no session is opened for nothing.
       assertMaySwitchTo(input.insee, null);
-      const grant = await options.makeHub(input.hubUrl, () => null).login({
-        insee: input.insee,
-        username: input.username,
-        password: input.password,
-        deviceName: input.deviceName,
-      });
+      const grant = await options
+        .makeHub(input.hubUrl, () => null)
+        .login({
+          insee: input.insee,
+          username: input.username,
+          password: input.password,
+          deviceName: input.deviceName,
+        });
       return adopt(input.hubUrl, grant, input.deviceName);
     },
     async logout() {

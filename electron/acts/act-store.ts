@@ -65,10 +65,12 @@ export function createActStore(db: Database.Database) {
       return row ? (JSON.parse(row.data) as ActStatusRecord) : null;
     },
     statuses(): Map<string, ActStatusRecord> {
-      return new Map(selectStatuses.all().map((r) => {
-        const s = JSON.parse(r.data) as ActStatusRecord;
-        return [s.actId, s];
-      }));
+      return new Map(
+        selectStatuses.all().map((r) => {
+          const s = JSON.parse(r.data) as ActStatusRecord;
+          return [s.actId, s];
+        }),
+      );
     },
     putStatus(status: ActStatusRecord, version: number): void {
       upsertStatus.run(status.actId, version, status.state, JSON.stringify(status));

@@ -67,7 +67,8 @@ export function createCertificates(db: Database.Database, dataDir: string, now: 
       try {
         return { key: await store.open(cur.keyId, { kind: 'passphrase', passphrase: passphraseOf(password) }), view: cur.view };
       } catch (err) {
-        if (err instanceof GuichetError && err.detail?.startsWith('cannot decrypt key')) throw new GuichetError('invalid_input', WRONG_PASSWORD, err.detail);
+        if (err instanceof GuichetError && err.detail?.startsWith('cannot decrypt key'))
+          throw new GuichetError('invalid_input', WRONG_PASSWORD, err.detail);
         throw err;
       }
     },

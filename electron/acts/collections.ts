@@ -11,7 +11,8 @@ import type { LocalCollection } from '../core/context.js';
 import type { ActStore } from './act-store.js';
 
 export function createActsCollections(store: ActStore, log: Logger): LocalCollection[] {
-  const skip = (record: SyncRecord) => log.warn({ collection: record.collection, id: record.id, version: record.version }, 'malformed hub record skipped');
+  const skip = (record: SyncRecord) =>
+    log.warn({ collection: record.collection, id: record.id, version: record.version }, 'malformed hub record skipped');
 
   const acts: LocalCollection = {
     name: 'actes.acts',

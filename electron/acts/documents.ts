@@ -11,7 +11,9 @@ const CP1252_EXTRA = '€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜�
 
 /** The standard fonts encode WinAnsi only: anything else would make pdf-lib throw. */
 export function winAnsi(text: string): string {
-  return [...text.replace(/[\u202f\u00a0]/g, ' ')].map((c) => ((c >= ' ' && c <= '~') || (c >= '\u00a1' && c <= '\u00ff') || CP1252_EXTRA.includes(c) ? c : '?')).join('');
+  return [...text.replace(/[\u202f\u00a0]/g, ' ')]
+    .map((c) => ((c >= ' ' && c <= '~') || (c >= '\u00a1' && c <= '\u00ff') || CP1252_EXTRA.includes(c) ? c : '?'))
+    .join('');
 }
 
 /** YYYY-MM-DD → DD/MM/YYYY. */
@@ -38,7 +40,12 @@ function wrap(text: string, font: PDFFont, size: number, width: number): string[
   return lines;
 }
 
-export async function makeBordereau(act: ActRecord, status: ActStatusRecord, commune: { name: string; insee: string } | null, printedAt: Date): Promise<Uint8Array> {
+export async function makeBordereau(
+  act: ActRecord,
+  status: ActStatusRecord,
+  commune: { name: string; insee: string } | null,
+  printedAt: Date,
+): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   doc.setTitle(winAnsi(`Accusé de réception — ${status.idActe ?? act.draft.numeroInterne}`));
   const font = await doc.embedFont(StandardFonts.Helvetica);
@@ -87,7 +94,15 @@ export async function makeStampedCopy(actPdf: Uint8Array, status: ActStatusRecor
   for (const page of doc.getPages()) {
     const { width: pw, height: ph } = page.getSize();
     const x = Math.max(10, pw - width - 20);
-    page.drawRectangle({ x: x - 4, y: ph - 26, width: width + 8, height: size + 8, borderColor: rgb(0.1, 0.2, 0.6), borderWidth: 1, color: rgb(1, 1, 1) });
+    page.drawRectangle({
+      x: x - 4,
+      y: ph - 26,
+      width: width + 8,
+      height: size + 8,
+      borderColor: rgb(0.1, 0.2, 0.6),
+      borderWidth: 1,
+      color: rgb(1, 1, 1),
+    });
     page.drawText(stamp, { x, y: ph - 21, size, font, color: rgb(0.1, 0.2, 0.6) });
   }
   return doc.save();

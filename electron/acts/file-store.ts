@@ -33,7 +33,9 @@ export async function sha256OfFile(path: string): Promise<string> {
 export function createFileStore(db: Database.Database, dataDir: string, now: () => Date) {
   const root = join(dataDir, 'files');
   const pathOf = (sha256: string) => join(root, sha256.slice(0, 2), sha256);
-  const getRow = db.prepare<[string], FileRow>('SELECT sha256, size, path, file_name, mime, uploaded, state FROM acts_files WHERE sha256 = ?');
+  const getRow = db.prepare<[string], FileRow>(
+    'SELECT sha256, size, path, file_name, mime, uploaded, state FROM acts_files WHERE sha256 = ?',
+  );
   const insertRow = db.prepare(
     `INSERT INTO acts_files (sha256, size, path, file_name, mime, uploaded, state, created_at_local) VALUES (?, ?, ?, ?, ?, 0, ?, ?)
      ON CONFLICT (sha256) DO UPDATE SET state = CASE WHEN acts_files.state IN ('local', 'damaged') AND excluded.state = 'pending' THEN 'pending' ELSE acts_files.state END`,
@@ -82,11 +84,19 @@ export function createFileStore(db: Database.Database, dataDir: string, now: () 
     },
 
     setUploaded(sha256: string, uploaded: number, done: boolean): void {
-      db.prepare('UPDATE acts_files SET uploaded = ?, state = CASE WHEN ? THEN \'done\' ELSE state END WHERE sha256 = ?').run(uploaded, done ? 1 : 0, sha256);
+      db.prepare("UPDATE acts_files SET uploaded = ?, state = CASE WHEN ? THEN 'done' ELSE state END WHERE sha256 = ?").run(
+        uploaded,
+        done ? 1 : 0,
+        sha256,
+      );
     },
 
     pending(): FileRow[] {
-      return db.prepare<[], FileRow>("SELECT sha256, size, path, file_name, mime, uploaded, state FROM acts_files WHERE state = 'pending' ORDER BY rowid").all();
+      return db
+        .prepare<[], FileRow>(
+          "SELECT sha256, size, path, file_name, mime, uploaded, state FROM acts_files WHERE state = 'pending' ORDER BY rowid",
+        )
+        .all();
     },
 
     async read(sha256: string): Promise<Buffer | null> {
@@ -115,7 +125,12 @@ export function createFileStore(db: Database.Database, dataDir: string, now: () 
      */
     async sweepOrphans(minAgeMs = 24 * 3600_000): Promise<number> {
       // The index is read once, up front: the walk below needs only the file system.
-      const indexed = new Set(db.prepare<[], { sha256: string }>('SELECT sha256 FROM acts_files').all().map((r) => r.sha256));
+      const indexed = new Set(
+        db
+          .prepare<[], { sha256: string }>('SELECT sha256 FROM acts_files')
+          .all()
+          .map((r) => r.sha256),
+      );
       const limit = now().getTime() - minAgeMs;
       let removed = 0;
       const entries = await readdir(root, { withFileTypes: true }).catch(() => []);

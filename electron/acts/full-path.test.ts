@@ -40,10 +40,26 @@ beforeAll(async () => {
   await hub.seedCommune({ insee: INSEE, services: ['actes'] });
   await setClassification(hub.db, CLASSIFICATION);
   mailbox = await startActesMailbox({ onReturn: async (event) => void (await applyReturn(hub.db, event)) });
-  sim = await startPrefectureSim({ dataDir: join(dir, 'sim'), smtp: { host: '127.0.0.1', port: mailbox.port }, classificationDate: CLASSIFICATION.dateClassification });
-  service = await startActesService(hub.db, { prefectureUrl: `${sim.url}/actes`, prefectureCertPem: sim.caCertPem, tiers, pollMs: 50, backoffBaseMs: 50 });
+  sim = await startPrefectureSim({
+    dataDir: join(dir, 'sim'),
+    smtp: { host: '127.0.0.1', port: mailbox.port },
+    classificationDate: CLASSIFICATION.dateClassification,
+  });
+  service = await startActesService(hub.db, {
+    prefectureUrl: `${sim.url}/actes`,
+    prefectureCertPem: sim.caCertPem,
+    tiers,
+    pollMs: 50,
+    backoffBaseMs: 50,
+  });
   core = await openCore(undefined, 'PC maire');
-  await call(core, 'session:login', { hubUrl: proxy.url, insee: INSEE, username: 'maire', password: TEST_PASSWORD, deviceName: 'PC maire' });
+  await call(core, 'session:login', {
+    hubUrl: proxy.url,
+    insee: INSEE,
+    username: 'maire',
+    password: TEST_PASSWORD,
+    deviceName: 'PC maire',
+  });
   expect((await call(core, 'sync:now', null)).lastError).toBeNull();
 }, 120_000);
 afterAll(async () => {
@@ -68,7 +84,11 @@ async function until<T>(what: () => Promise<T>, ok: (v: T) => boolean, ms = 60_0
 describe('an act from the town hall to the prefecture and back', () => {
   it('draft → sign → transmit offline → upload → hub → ARActe → acquitté with its IDActe', async () => {
     const pdf = await deliberationPdf(dir);
-    await call(core, 'actes:import-certificate', { fileName: 'maire.p12', content: new Uint8Array(readFileSync(pki.p12Aes)), password: P12_PASSWORD });
+    await call(core, 'actes:import-certificate', {
+      fileName: 'maire.p12',
+      content: new Uint8Array(readFileSync(pki.p12Aes)),
+      password: P12_PASSWORD,
+    });
     const created = await call(core, 'actes:create', draftInput(pdf, { numeroInterne: 'FULL_1' }));
     const id = created.act.id;
     actId = id;
@@ -142,7 +162,12 @@ describe('an act from the town hall to the prefecture and back', () => {
     expect(downloads()).toBe(1);
 
     const piece = await deliberationPdf(dir, 'note-de-synthese.pdf');
-    await call(core, 'actes:answer-letter', { actId, letterId: letter.id, type: '3-4', files: [{ fileName: 'note-de-synthese.pdf', content: piece }] });
+    await call(core, 'actes:answer-letter', {
+      actId,
+      letterId: letter.id,
+      type: '3-4',
+      files: [{ fileName: 'note-de-synthese.pdf', content: piece }],
+    });
     const state = await call(core, 'sync:now', null);
     expect(state.rejected).toEqual([]);
     service.forwarder.kick();

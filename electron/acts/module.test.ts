@@ -27,7 +27,12 @@ beforeAll(async () => {
 afterAll(() => rmSync(fixturesDir, { recursive: true, force: true }));
 
 function open(role: CommuneRole = 'maire'): void {
-  sc = createStandaloneContext({ dataDir: dir, role, displayName: role === 'maire' ? 'Jeanne Dupont' : 'Claire Agent', logLevel: 'silent' });
+  sc = createStandaloneContext({
+    dataDir: dir,
+    role,
+    displayName: role === 'maire' ? 'Jeanne Dupont' : 'Claire Agent',
+    logLevel: 'silent',
+  });
   mod = createActsModule(sc.ctx);
 }
 beforeEach(() => {
@@ -78,11 +83,20 @@ describe('drafting', () => {
   it('shows every problem of the form with its field, as she types', async () => {
     expect(await h()['actes:check-draft'](checkInput())).toEqual([]);
     const problems = await h()['actes:check-draft'](
-      checkInput({ numeroInterne: 'del-12', decisionDate: '2999-01-01', matieres: [1, 9], objet: '', actTypology: '99_ZZ', actFile: { fileName: 'scan.docx', size: 10, head: new Uint8Array([0x50, 0x4b, 3, 4]) } }),
+      checkInput({
+        numeroInterne: 'del-12',
+        decisionDate: '2999-01-01',
+        matieres: [1, 9],
+        objet: '',
+        actTypology: '99_ZZ',
+        actFile: { fileName: 'scan.docx', size: 10, head: new Uint8Array([0x50, 0x4b, 3, 4]) },
+      }),
     );
     expect(problems.map((p) => p.field).sort()).toEqual(['act', 'act.typology', 'decisionDate', 'matieres', 'numeroInterne', 'objet']);
     expect(problems.find((p) => p.field === 'act')?.message).toBe("L'acte doit être un fichier PDF.");
-    expect((await h()['actes:check-draft'](checkInput({ actFile: null }))).map((p) => p.message)).toEqual(["Joignez le fichier de l'acte (PDF)."]);
+    expect((await h()['actes:check-draft'](checkInput({ actFile: null }))).map((p) => p.message)).toEqual([
+      "Joignez le fichier de l'acte (PDF).",
+    ]);
   });
 
   it('says the classification is missing instead of refusing every matière', async () => {
@@ -91,13 +105,20 @@ describe('drafting', () => {
     dir = mkdtempSync(join(tmpdir(), 'guichet-acts-'));
     open();
     const problems = await h()['actes:check-draft'](checkInput());
-    expect(problems).toEqual([{ field: 'classification', message: expect.stringMatching(/classification de la préfecture n'est pas encore arrivée/) }]);
+    expect(problems).toEqual([
+      { field: 'classification', message: expect.stringMatching(/classification de la préfecture n'est pas encore arrivée/) },
+    ]);
   });
 
   it('keeps NumeroInterne unique in the commune, offline, and lets a draft keep its own number', async () => {
     const first = await h()['actes:create'](draftInput(pdf));
     const dup = await h()['actes:check-draft'](checkInput());
-    expect(dup).toEqual([{ field: 'numeroInterne', message: 'Le numéro « DEL2026_012 » est déjà utilisé par un autre acte de la commune : chaque acte doit avoir son propre numéro.' }]);
+    expect(dup).toEqual([
+      {
+        field: 'numeroInterne',
+        message: 'Le numéro « DEL2026_012 » est déjà utilisé par un autre acte de la commune : chaque acte doit avoir son propre numéro.',
+      },
+    ]);
     expect(await h()['actes:check-draft'](checkInput({ actId: first.act.id }))).toEqual([]);
     const err = await refused(() => h()['actes:create'](draftInput(pdf)), 'invalid_input');
     expect(err.message).toMatch(/déjà utilisé/);
@@ -116,7 +137,16 @@ describe('drafting', () => {
     expect(d.uploads.map((u) => u.uploaded)).toEqual([0, 0]);
     expect(d.status).toBeNull();
     const queued = sc.outbox.list();
-    expect(queued.map((q) => q.entry)).toEqual([{ kind: 'upsert', collection: 'actes.acts', recordId: d.act.id, baseVersion: null, data: d.act, summary: 'Acte DEL2026_012 (brouillon)' }]);
+    expect(queued.map((q) => q.entry)).toEqual([
+      {
+        kind: 'upsert',
+        collection: 'actes.acts',
+        recordId: d.act.id,
+        baseVersion: null,
+        data: d.act,
+        summary: 'Acte DEL2026_012 (brouillon)',
+      },
+    ]);
     expect(sc.syncRequests()).toBe(1);
     const file = await h()['actes:file']({ sha256: sha(pdf) });
     expect(file).toMatchObject({ fileName: 'deliberation.pdf', mime: 'application/pdf' });
@@ -128,7 +158,10 @@ describe('drafting', () => {
     await refused(() => h()['actes:create'](draftInput(pdf)), 'forbidden');
     sc.setUser({ role: 'secretaire', displayName: 'Claire Agent' });
     const d = await h()['actes:create'](draftInput(pdf));
-    await refused(() => h()['actes:import-certificate']({ fileName: 'x.p12', content: p12(pki.p12Aes), password: P12_PASSWORD }), 'forbidden');
+    await refused(
+      () => h()['actes:import-certificate']({ fileName: 'x.p12', content: p12(pki.p12Aes), password: P12_PASSWORD }),
+      'forbidden',
+    );
     await refused(() => h()['actes:sign']({ id: d.act.id, password: P12_PASSWORD }), 'forbidden');
     await refused(() => h()['actes:transmit']({ id: d.act.id }), 'forbidden');
   });
@@ -138,7 +171,12 @@ describe('certificate', () => {
   it('imports the commune certificate and describes it', async () => {
     expect(await h()['actes:certificate'](null)).toBeNull();
     const info = await h()['actes:import-certificate']({ fileName: 'jeanne.p12', content: p12(pki.p12Legacy), password: P12_PASSWORD });
-    expect(info).toMatchObject({ holder: 'Jeanne Dupont', organisation: "Mairie d'Évreux", issuer: 'AC Test Guichet, Département Test', serial: opensslSerial(pki.signerPem) });
+    expect(info).toMatchObject({
+      holder: 'Jeanne Dupont',
+      organisation: "Mairie d'Évreux",
+      issuer: 'AC Test Guichet, Département Test',
+      serial: opensslSerial(pki.signerPem),
+    });
     expect(new Date(info.notAfter).getTime()).toBeGreaterThan(Date.now());
     expect(await h()['actes:certificate'](null)).toEqual(info);
     // The key on disk is encrypted: the p12 file itself is not kept.
@@ -146,15 +184,25 @@ describe('certificate', () => {
   });
 
   it('refuses a wrong password, an expired and a not-yet-valid certificate in French', async () => {
-    expect((await refused(() => h()['actes:import-certificate']({ fileName: 'j.p12', content: p12(pki.p12Aes), password: 'faux' }), 'invalid_input')).message).toBe(
-      'Mot de passe du certificat incorrect.',
-    );
-    expect((await refused(() => h()['actes:import-certificate']({ fileName: 'j.p12', content: p12(pki.p12Expired), password: P12_PASSWORD }))).message).toBe(
-      'Le certificat a expiré le 12/03/2025 : demandez son renouvellement à votre autorité de certification.',
-    );
-    expect((await refused(() => h()['actes:import-certificate']({ fileName: 'j.p12', content: p12(pki.p12NotYetValid), password: P12_PASSWORD }))).message).toMatch(
-      /^Le certificat n'est valable qu'à partir du 01\/01\/2099/,
-    );
+    expect(
+      (
+        await refused(
+          () => h()['actes:import-certificate']({ fileName: 'j.p12', content: p12(pki.p12Aes), password: 'faux' }),
+          'invalid_input',
+        )
+      ).message,
+    ).toBe('Mot de passe du certificat incorrect.');
+    expect(
+      (await refused(() => h()['actes:import-certificate']({ fileName: 'j.p12', content: p12(pki.p12Expired), password: P12_PASSWORD })))
+        .message,
+    ).toBe('Le certificat a expiré le 12/03/2025 : demandez son renouvellement à votre autorité de certification.');
+    expect(
+      (
+        await refused(() =>
+          h()['actes:import-certificate']({ fileName: 'j.p12', content: p12(pki.p12NotYetValid), password: P12_PASSWORD }),
+        )
+      ).message,
+    ).toMatch(/^Le certificat n'est valable qu'à partir du 01\/01\/2099/);
     expect(await h()['actes:certificate'](null)).toBeNull();
   });
 });
@@ -163,7 +211,9 @@ describe('signing', () => {
   it('signs the act PDF locally in PAdES, into a new file, leaving the original untouched', async () => {
     await h()['actes:import-certificate']({ fileName: 'jeanne.p12', content: p12(pki.p12Aes), password: P12_PASSWORD });
     const created = await h()['actes:create'](draftInput(pdf));
-    expect((await refused(() => h()['actes:sign']({ id: created.act.id, password: 'mauvais' }), 'invalid_input')).message).toBe('Mot de passe du certificat incorrect.');
+    expect((await refused(() => h()['actes:sign']({ id: created.act.id, password: 'mauvais' }), 'invalid_input')).message).toBe(
+      'Mot de passe du certificat incorrect.',
+    );
 
     const signed = await h()['actes:sign']({ id: created.act.id, password: P12_PASSWORD });
     expect(signed.act.signature).toMatchObject({ signerName: 'Jeanne Dupont', certificateSerial: opensslSerial(pki.signerPem) });
@@ -179,30 +229,50 @@ describe('signing', () => {
     expect((await h()['actes:list']({ state: 'signe' })).map((a) => a.id)).toEqual([created.act.id]);
     const entries = sc.outbox.list().map((q) => q.entry);
     expect(entries).toHaveLength(2);
-    expect(entries[1]).toMatchObject({ kind: 'upsert', recordId: created.act.id, data: signed.act, summary: "Signature de l'acte DEL2026_012" });
+    expect(entries[1]).toMatchObject({
+      kind: 'upsert',
+      recordId: created.act.id,
+      data: signed.act,
+      summary: "Signature de l'acte DEL2026_012",
+    });
     await refused(() => h()['actes:sign']({ id: created.act.id, password: P12_PASSWORD }), 'conflict');
   });
 
   it('asks for the certificate before signing', async () => {
     const created = await h()['actes:create'](draftInput(pdf));
-    expect((await refused(() => h()['actes:sign']({ id: created.act.id, password: 'x' }), 'not_found')).message).toMatch(/Aucun certificat de signature/);
+    expect((await refused(() => h()['actes:sign']({ id: created.act.id, password: 'x' }), 'not_found')).message).toMatch(
+      /Aucun certificat de signature/,
+    );
   });
 });
 
 describe('transmission, offline', () => {
   it('queues a budget document in XML without asking for a PAdES signature', async () => {
-    const xml = new TextEncoder().encode('<?xml version="1.0" encoding="UTF-8"?>\n<DocumentBudgetaire><Exercice>2026</Exercice></DocumentBudgetaire>\n');
+    const xml = new TextEncoder().encode(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<DocumentBudgetaire><Exercice>2026</Exercice></DocumentBudgetaire>\n',
+    );
     const draft = await h()['actes:create'](
-      draftInput(pdf, { numeroInterne: 'BP2026', codeNatureActe: 5, matieres: [7, 1], objet: 'Budget primitif 2026', actTypology: '99_BU', actFile: { fileName: 'budget.xml', content: xml } }),
+      draftInput(pdf, {
+        numeroInterne: 'BP2026',
+        codeNatureActe: 5,
+        matieres: [7, 1],
+        objet: 'Budget primitif 2026',
+        actTypology: '99_BU',
+        actFile: { fileName: 'budget.xml', content: xml },
+      }),
     );
     const sent = await h()['actes:transmit']({ id: draft.act.id });
     expect(sent.act.transmitRequested).toBe(true);
-    expect(sc.outbox.list().some((q) => q.entry.kind === 'command' && (q.entry.payload as { actId: string }).actId === draft.act.id)).toBe(true);
+    expect(sc.outbox.list().some((q) => q.entry.kind === 'command' && (q.entry.payload as { actId: string }).actId === draft.act.id)).toBe(
+      true,
+    );
   });
 
   it('refuses an unsigned act, then queues the signed act and the transmit command after it', async () => {
     const draft = await h()['actes:create'](draftInput(pdf, { numeroInterne: 'DEL2026_013' }));
-    expect((await refused(() => h()['actes:transmit']({ id: draft.act.id }), 'invalid_input')).message).toBe("Signez l'acte avant de le transmettre à la préfecture.");
+    expect((await refused(() => h()['actes:transmit']({ id: draft.act.id }), 'invalid_input')).message).toBe(
+      "Signez l'acte avant de le transmettre à la préfecture.",
+    );
 
     const signed = await signedAct();
     const sent = await h()['actes:transmit']({ id: signed.act.id });
@@ -228,10 +298,22 @@ describe('transmission, offline', () => {
     const id = signed.act.id;
     await h()['actes:transmit']({ id });
     const commands = () => sc.outbox.list().filter((q) => q.entry.kind === 'command').length;
-    applyHubRecord(mod.collections, 'actes.status', id, { ...acknowledgedStatus(id, 'x'), state: 'en_attente', idActe: null, dateReception: null }, 3);
+    applyHubRecord(
+      mod.collections,
+      'actes.status',
+      id,
+      { ...acknowledgedStatus(id, 'x'), state: 'en_attente', idActe: null, dateReception: null },
+      3,
+    );
     await h()['actes:transmit']({ id });
     expect(commands()).toBe(1);
-    applyHubRecord(mod.collections, 'actes.status', id, { ...acknowledgedStatus(id, 'x'), state: 'erreur', idActe: null, dateReception: null, error: 'Anomalie : classification périmée' }, 4);
+    applyHubRecord(
+      mod.collections,
+      'actes.status',
+      id,
+      { ...acknowledgedStatus(id, 'x'), state: 'erreur', idActe: null, dateReception: null, error: 'Anomalie : classification périmée' },
+      4,
+    );
     expect((await h()['actes:get']({ id })).status).toMatchObject({ state: 'erreur', error: 'Anomalie : classification périmée' });
     await h()['actes:transmit']({ id });
     expect(commands()).toBe(2);
@@ -256,7 +338,9 @@ describe('after the ARActe', () => {
     const id = signed.act.id;
     await h()['actes:transmit']({ id });
     const before = await refused(() => h()['actes:bordereau']({ id }), 'invalid_input');
-    expect(before.message).toBe("Ce document n'est disponible qu'après l'accusé de réception de la préfecture (ARActe) : cet acte n'en a pas encore reçu.");
+    expect(before.message).toBe(
+      "Ce document n'est disponible qu'après l'accusé de réception de la préfecture (ARActe) : cet acte n'en a pas encore reçu.",
+    );
     await refused(() => h()['actes:stamped-copy']({ id }), 'invalid_input');
 
     const idActe = '010-211003876-20260302-DEL2026_012-DE';
@@ -290,19 +374,45 @@ describe('after the ARActe', () => {
     const id = signed.act.id;
     await refused(() => h()['actes:cancel']({ id }), 'invalid_input');
     const status = acknowledgedStatus(id, '010-211003876-20260302-DEL2026_012-DE');
-    status.letters.push({ id: 'L1', type: '3-1', direction: 'recu', label: 'Demande de pièces complémentaires', date: '2026-03-10', files: [], state: 'recu' });
+    status.letters.push({
+      id: 'L1',
+      type: '3-1',
+      direction: 'recu',
+      label: 'Demande de pièces complémentaires',
+      date: '2026-03-10',
+      files: [],
+      state: 'recu',
+    });
     applyHubRecord(mod.collections, 'actes.status', id, status, 8);
     await h()['actes:cancel']({ id });
     const piece = new Uint8Array(Buffer.from('%PDF-1.4 pièce complémentaire'));
-    await refused(() => h()['actes:answer-letter']({ actId: id, letterId: 'L1', type: '4-2', files: [{ fileName: 'piece.pdf', content: piece }] }), 'invalid_input');
-    expect((await refused(() => h()['actes:answer-letter']({ actId: id, letterId: 'L1', type: '3-2', files: [{ fileName: 'piece.pdf', content: piece }] }))).message).toBe(
-      'Un accusé de réception ne porte pas de document.',
+    await refused(
+      () => h()['actes:answer-letter']({ actId: id, letterId: 'L1', type: '4-2', files: [{ fileName: 'piece.pdf', content: piece }] }),
+      'invalid_input',
     );
+    expect(
+      (
+        await refused(() =>
+          h()['actes:answer-letter']({ actId: id, letterId: 'L1', type: '3-2', files: [{ fileName: 'piece.pdf', content: piece }] }),
+        )
+      ).message,
+    ).toBe('Un accusé de réception ne porte pas de document.');
     await h()['actes:answer-letter']({ actId: id, letterId: 'L1', type: '3-4', files: [{ fileName: 'piece.pdf', content: piece }] });
-    const commands = sc.outbox.list().filter((q) => q.entry.kind === 'command').map((q) => q.entry);
+    const commands = sc.outbox
+      .list()
+      .filter((q) => q.entry.kind === 'command')
+      .map((q) => q.entry);
     expect(commands).toEqual([
       expect.objectContaining({ name: 'actes.cancel', payload: { actId: id } }),
-      expect.objectContaining({ name: 'actes.answer', payload: { actId: id, letterId: 'L1', type: '3-4', files: [{ sha256: sha(piece), fileName: 'piece.pdf', size: piece.byteLength, mime: 'application/pdf' }] } }),
+      expect.objectContaining({
+        name: 'actes.answer',
+        payload: {
+          actId: id,
+          letterId: 'L1',
+          type: '3-4',
+          files: [{ sha256: sha(piece), fileName: 'piece.pdf', size: piece.byteLength, mime: 'application/pdf' }],
+        },
+      }),
     ]);
   });
 });

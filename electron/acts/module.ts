@@ -41,12 +41,18 @@ export interface ActsModuleOptions {
   uploadChunkBytes?: number;
 }
 
-const MIME: Record<Exclude<ActFileKind, 'other'>, StoredFile['mime']> = { pdf: 'application/pdf', xml: 'application/xml', png: 'image/png', jpeg: 'image/jpeg' };
+const MIME: Record<Exclude<ActFileKind, 'other'>, StoredFile['mime']> = {
+  pdf: 'application/pdf',
+  xml: 'application/xml',
+  png: 'image/png',
+  jpeg: 'image/jpeg',
+};
 const EMPTY_CLASSIFICATION: Classification = { dateClassification: '', natures: [], matieres: [] };
 const NEEDS_CLASSIFICATION = new Set(['matieres', 'classificationDateVersion']);
 const NO_CLASSIFICATION =
   "La classification de la préfecture n'est pas encore arrivée sur ce poste : connectez-vous au hub et synchronisez avant de préparer un acte.";
-const NOT_ACKNOWLEDGED = "Ce document n'est disponible qu'après l'accusé de réception de la préfecture (ARActe) : cet acte n'en a pas encore reçu.";
+const NOT_ACKNOWLEDGED =
+  "Ce document n'est disponible qu'après l'accusé de réception de la préfecture (ARActe) : cet acte n'en a pas encore reçu.";
 /** Which answers each letter of the prefecture admits (a 5-1 déféré has none). */
 const ANSWERS_OF: Record<string, string[]> = { '2-1': ['2-2'], '3-1': ['3-2', '3-3', '3-4'], '4-1': ['4-2', '4-3', '4-4'] };
 
@@ -118,7 +124,11 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
 
   function refuseProblems(problems: DraftProblem[], what: string): void {
     if (problems.length === 0) return;
-    throw new GuichetError('invalid_input', problems.map((p) => p.message).join(' '), `${what}: ${problems.map((p) => p.field).join(', ')}`);
+    throw new GuichetError(
+      'invalid_input',
+      problems.map((p) => p.message).join(' '),
+      `${what}: ${problems.map((p) => p.field).join(', ')}`,
+    );
   }
 
   // ---- reading --------------------------------------------------------------
@@ -180,20 +190,37 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
   async function fileBytes(sha256: string): Promise<{ bytes: Buffer; meta: StoredFile }> {
     const row = files.get(sha256);
     const local = row ? await files.read(sha256) : null;
-    if (row && local) return { bytes: local, meta: { sha256, fileName: row.file_name, size: row.size, mime: row.mime as StoredFile['mime'] } };
+    if (row && local)
+      return { bytes: local, meta: { sha256, fileName: row.file_name, size: row.size, mime: row.mime as StoredFile['mime'] } };
     const meta = describeFile(sha256);
-    if (!meta) throw new GuichetError('not_found', "Ce fichier n'est connu d'aucun acte de ce poste.", `file ${sha256.slice(0, 12)} unknown`);
+    if (!meta)
+      throw new GuichetError('not_found', "Ce fichier n'est connu d'aucun acte de ce poste.", `file ${sha256.slice(0, 12)} unknown`);
     const hub = options.hub?.() ?? null;
-    if (!hub) throw new GuichetError('offline', "Ce fichier n'est pas encore sur ce poste : connectez-vous au hub pour l'ouvrir.", 'no hub session');
+    if (!hub)
+      throw new GuichetError(
+        'offline',
+        "Ce fichier n'est pas encore sur ce poste : connectez-vous au hub pour l'ouvrir.",
+        'no hub session',
+      );
     const bytes = await hub.downloadFile(sha256);
     const stored = await files.putBytes(bytes);
-    if (stored.sha256 !== sha256) throw new GuichetError('internal', 'Le fichier reçu du hub est endommagé ; réessayez.', `downloaded ${stored.sha256.slice(0, 12)} != ${sha256.slice(0, 12)}`);
+    if (stored.sha256 !== sha256)
+      throw new GuichetError(
+        'internal',
+        'Le fichier reçu du hub est endommagé ; réessayez.',
+        `downloaded ${stored.sha256.slice(0, 12)} != ${sha256.slice(0, 12)}`,
+      );
     files.index(meta, 'done');
     return { bytes, meta };
   }
 
   async function storeInputFile(fileName: string, content: Uint8Array, kind: ActFileKind): Promise<StoredFile> {
-    if (kind === 'other') throw new GuichetError('invalid_input', `Le fichier « ${fileName} » n'est pas d'un type accepté (PDF, XML, PNG ou JPEG).`, 'file kind other');
+    if (kind === 'other')
+      throw new GuichetError(
+        'invalid_input',
+        `Le fichier « ${fileName} » n'est pas d'un type accepté (PDF, XML, PNG ou JPEG).`,
+        'file kind other',
+      );
     const stored = await files.putBytes(content);
     return { sha256: stored.sha256, fileName, size: stored.size, mime: MIME[kind] };
   }
@@ -245,7 +272,12 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
       ctx.requirePermission('actes.draft');
       const draft = draftFrom(input, {
         act: input.actFile
-          ? { fileName: input.actFile.fileName, size: input.actFile.size, kind: sniffFileKind(input.actFile.head), typology: input.actTypology }
+          ? {
+              fileName: input.actFile.fileName,
+              size: input.actFile.size,
+              kind: sniffFileKind(input.actFile.head),
+              typology: input.actTypology,
+            }
           : { fileName: '-', size: 0, kind: 'pdf', typology: input.actTypology },
         annexes: input.annexes.map((a) => ({ fileName: a.fileName, size: a.size, kind: sniffFileKind(a.head), typology: a.typology })),
       });
@@ -258,7 +290,12 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
       const annexes = input.annexes ?? [];
       const draft = draftFrom(input, {
         act: { fileName: input.actFile.fileName, size: input.actFile.content.byteLength, kind: actKind, typology: input.actTypology },
-        annexes: annexes.map((a) => ({ fileName: a.fileName, size: a.content.byteLength, kind: sniffFileKind(a.content), typology: a.typology })),
+        annexes: annexes.map((a) => ({
+          fileName: a.fileName,
+          size: a.content.byteLength,
+          kind: sniffFileKind(a.content),
+          typology: a.typology,
+        })),
       });
       refuseProblems(problemsOf(draft, null), 'draft refused');
       // Files first, outside the transaction: an orphan file is harmless, a record without its file is not.
@@ -308,7 +345,11 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
       if (act.signature) throw new GuichetError('conflict', 'Cet acte est déjà signé.', `act ${id} already signed`);
       if (act.transmitRequested) throw new GuichetError('conflict', 'Cet acte a déjà été transmis.', `act ${id} already transmitted`);
       if (!act.actFile || act.draft.act.kind !== 'pdf') {
-        throw new GuichetError('invalid_input', 'Seul un acte au format PDF peut être signé sur ce poste.', `act ${id} kind ${act.draft.act.kind}`);
+        throw new GuichetError(
+          'invalid_input',
+          'Seul un acte au format PDF peut être signé sur ce poste.',
+          `act ${id} kind ${act.draft.act.kind}`,
+        );
       }
       const { key, view } = await certificates.open(password);
       await fileBytes(act.actFile.sha256); // downloads the draft if it was typed on another PC
@@ -328,7 +369,11 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
         const report = await verifyPdf(tmp);
         const last = report.signatures[report.signatures.length - 1];
         if (!last || !isIntact(last) || !last.coversWholeDocument) {
-          throw new GuichetError('internal', "La signature produite n'a pas pu être vérifiée : l'acte n'a pas été modifié.", 'signed PDF failed verification');
+          throw new GuichetError(
+            'internal',
+            "La signature produite n'a pas pu être vérifiée : l'acte n'a pas été modifié.",
+            'signed PDF failed verification',
+          );
         }
         stored = await files.putFile(tmp);
       } finally {
@@ -366,14 +411,20 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
         const retry = status?.state === 'erreur' || (!status && !ctx.outbox.pendingIds('actes.acts').has(id));
         if (retry) {
           db.transaction(() => {
-            ctx.outbox.enqueue({ kind: 'command', name: TRANSMIT_COMMAND, payload: { actId: id }, summary: `Nouvelle transmission de l'acte ${act.draft.numeroInterne} à la préfecture` });
+            ctx.outbox.enqueue({
+              kind: 'command',
+              name: TRANSMIT_COMMAND,
+              payload: { actId: id },
+              summary: `Nouvelle transmission de l'acte ${act.draft.numeroInterne} à la préfecture`,
+            });
           })();
           log.info({ actId: id }, 'act queued again for transmission');
           ctx.requestSync();
         }
         return detail(id);
       }
-      if (!act.signature && requiresPadesSignature(act.draft.act.kind)) throw new GuichetError('invalid_input', "Signez l'acte avant de le transmettre à la préfecture.", `act ${id} not signed`);
+      if (!act.signature && requiresPadesSignature(act.draft.act.kind))
+        throw new GuichetError('invalid_input', "Signez l'acte avant de le transmettre à la préfecture.", `act ${id} not signed`);
       // The classification may have changed since the draft: the prefecture would answer an anomaly.
       refuseProblems(problemsOf(act.draft, id), 'transmit refused');
       db.transaction(() => {
@@ -381,7 +432,12 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
         const next: ActRecord = { ...current.act, transmitRequested: true };
         writeAct(next, current.version, `Acte ${next.draft.numeroInterne} prêt à transmettre`);
         // After the upsert in the queue, and the engine uploads the files before any push.
-        ctx.outbox.enqueue({ kind: 'command', name: TRANSMIT_COMMAND, payload: { actId: id }, summary: `Transmission de l'acte ${next.draft.numeroInterne} à la préfecture` });
+        ctx.outbox.enqueue({
+          kind: 'command',
+          name: TRANSMIT_COMMAND,
+          payload: { actId: id },
+          summary: `Transmission de l'acte ${next.draft.numeroInterne} à la préfecture`,
+        });
       })();
       log.info({ actId: id }, 'act queued for transmission');
       ctx.requestSync();
@@ -394,10 +450,19 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
       const status = acts.status(id);
       if (status?.state === 'annulation_demandee' || status?.state === 'annule') return detail(id);
       if (status?.state !== 'acquitte' || !status.idActe) {
-        throw new GuichetError('invalid_input', "Seul un acte dont la préfecture a accusé réception peut être annulé.", `act ${id} state ${status?.state ?? 'none'}`);
+        throw new GuichetError(
+          'invalid_input',
+          'Seul un acte dont la préfecture a accusé réception peut être annulé.',
+          `act ${id} state ${status?.state ?? 'none'}`,
+        );
       }
       db.transaction(() => {
-        ctx.outbox.enqueue({ kind: 'command', name: CANCEL_COMMAND, payload: { actId: id }, summary: `Annulation de l'acte ${act.draft.numeroInterne}` });
+        ctx.outbox.enqueue({
+          kind: 'command',
+          name: CANCEL_COMMAND,
+          payload: { actId: id },
+          summary: `Annulation de l'acte ${act.draft.numeroInterne}`,
+        });
       })();
       ctx.requestSync();
       return detail(id);
@@ -407,15 +472,27 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
       ctx.requirePermission('actes.transmit');
       const { act } = requireAct(actId);
       const letter = acts.status(actId)?.letters.find((l) => l.id === letterId && l.direction === 'recu');
-      if (!letter) throw new GuichetError('not_found', "Ce courrier de la préfecture n'est pas sur ce poste : synchronisez, puis réessayez.", `letter ${letterId} unknown`);
+      if (!letter)
+        throw new GuichetError(
+          'not_found',
+          "Ce courrier de la préfecture n'est pas sur ce poste : synchronisez, puis réessayez.",
+          `letter ${letterId} unknown`,
+        );
       if (!(ANSWERS_OF[letter.type] ?? []).includes(type)) {
-        throw new GuichetError('invalid_input', 'Ce type de réponse ne correspond pas au courrier reçu de la préfecture.', `answer ${type} to ${letter.type}`);
+        throw new GuichetError(
+          'invalid_input',
+          'Ce type de réponse ne correspond pas au courrier reçu de la préfecture.',
+          `answer ${type} to ${letter.type}`,
+        );
       }
       // Same rules as the hub (hub-server/acts/commands.ts), so the answer is not refused after the sync.
       const isAcknowledgement = type === '3-2' || type === '4-2';
-      if (isAcknowledgement && inputFiles.length > 0) throw new GuichetError('invalid_input', 'Un accusé de réception ne porte pas de document.', 'AR with files');
-      if (!isAcknowledgement && inputFiles.length === 0) throw new GuichetError('invalid_input', 'Joignez le document de votre réponse.', 'answer without file');
-      if (!isAcknowledgement && type !== '3-4' && inputFiles.length > 1) throw new GuichetError('invalid_input', 'Cette réponse ne porte qu’un seul document.', 'too many files');
+      if (isAcknowledgement && inputFiles.length > 0)
+        throw new GuichetError('invalid_input', 'Un accusé de réception ne porte pas de document.', 'AR with files');
+      if (!isAcknowledgement && inputFiles.length === 0)
+        throw new GuichetError('invalid_input', 'Joignez le document de votre réponse.', 'answer without file');
+      if (!isAcknowledgement && type !== '3-4' && inputFiles.length > 1)
+        throw new GuichetError('invalid_input', 'Cette réponse ne porte qu’un seul document.', 'too many files');
       const stored: StoredFile[] = [];
       for (const f of inputFiles) stored.push(await storeInputFile(f.fileName, f.content, sniffFileKind(f.content)));
       db.transaction(() => {
@@ -449,7 +526,8 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
     'actes:stamped-copy': async ({ id }) => {
       ctx.requirePermission('actes.read');
       const { act, status } = acknowledged(id);
-      if (!act.actFile || act.actFile.mime !== 'application/pdf') throw new GuichetError('invalid_input', "Seul un acte PDF peut être tamponné.", 'stamped copy of a non-PDF act');
+      if (!act.actFile || act.actFile.mime !== 'application/pdf')
+        throw new GuichetError('invalid_input', 'Seul un acte PDF peut être tamponné.', 'stamped copy of a non-PDF act');
       const { bytes } = await fileBytes(act.actFile.sha256);
       const pdf = await makeStampedCopy(bytes, status);
       return { fileName: `${act.draft.numeroInterne}-copie-tamponnee.pdf`, mime: 'application/pdf', content: pdf };

@@ -15,9 +15,22 @@ import { makePdf } from '../signing/test-fixtures.js';
 export const CLASSIFICATION: Classification = {
   dateClassification: '2025-01-15',
   natures: [
-    { code: 1, libelle: 'Délibérations', typeAbrege: 'DE', typologies: [{ code: '99_DE', libelle: 'Délibération' }, { code: '22_PN', libelle: 'Plans' }] },
+    {
+      code: 1,
+      libelle: 'Délibérations',
+      typeAbrege: 'DE',
+      typologies: [
+        { code: '99_DE', libelle: 'Délibération' },
+        { code: '22_PN', libelle: 'Plans' },
+      ],
+    },
     { code: 3, libelle: 'Actes individuels', typeAbrege: 'AI', typologies: [{ code: '99_AI', libelle: 'Acte individuel' }] },
-    { code: 5, libelle: 'Documents budgétaires et financiers', typeAbrege: 'BF', typologies: [{ code: '99_BU', libelle: 'Document budgétaire' }] },
+    {
+      code: 5,
+      libelle: 'Documents budgétaires et financiers',
+      typeAbrege: 'BF',
+      typologies: [{ code: '99_BU', libelle: 'Document budgétaire' }],
+    },
   ],
   matieres: [
     { code: 1, libelle: 'Commande publique', children: [{ code: 1, libelle: 'Marchés publics', children: [] }] },

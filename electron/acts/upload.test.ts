@@ -60,7 +60,11 @@ describe('act files to the hub', () => {
     const plan = scan(3 * 1024 * 1024 + 12345);
     const progress: Array<{ sha256: string; sent: number; total: number }> = [];
     a.on('actes:upload-progress', (p) => progress.push({ sha256: p.sha256, sent: p.sent, total: p.total }));
-    const created = await call(a, 'actes:create', draftInput(pdf, { numeroInterne: 'UP_1', annexes: [{ fileName: 'plan.png', content: plan, typology: '22_PN' }] }));
+    const created = await call(
+      a,
+      'actes:create',
+      draftInput(pdf, { numeroInterne: 'UP_1', annexes: [{ fileName: 'plan.png', content: plan, typology: '22_PN' }] }),
+    );
     const planSha = created.act.annexFiles[0].sha256;
 
     // The line drops right after the hub stored the 2nd MB of the plan.
@@ -98,7 +102,11 @@ describe('act files to the hub', () => {
     expect((await call(b, 'actes:list', { state: null })).map((x) => x.numeroInterne)).toEqual(['UP_1']);
     const fromHub = await call(b, 'actes:file', { sha256: planSha });
     expect(Buffer.from(fromHub.content).equals(Buffer.from(plan))).toBe(true);
-    const other = await call(b, 'actes:create', draftInput(pdf, { numeroInterne: 'UP_2', annexes: [{ fileName: 'plan.png', content: plan, typology: '22_PN' }] }));
+    const other = await call(
+      b,
+      'actes:create',
+      draftInput(pdf, { numeroInterne: 'UP_2', annexes: [{ fileName: 'plan.png', content: plan, typology: '22_PN' }] }),
+    );
     expect(other.act.annexFiles[0].sha256).toBe(planSha);
     const before = proxy.requests.length;
     const synced = await call(b, 'sync:now', null);
@@ -113,12 +121,21 @@ describe('act files to the hub', () => {
     // A previous attempt got 1000 bytes through before the line dropped.
     const partial = await fetch(`${proxy.url}/api/v1/files/${sha256}`, {
       method: 'PATCH',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/offset+octet-stream', 'upload-offset': '0', 'upload-length': String(plan.byteLength) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/offset+octet-stream',
+        'upload-offset': '0',
+        'upload-length': String(plan.byteLength),
+      },
       body: plan.subarray(0, 1000),
     });
     expect(partial.status).toBe(204);
     const a = await pc('secretaire', 'PC mairie annexe');
-    await call(a, 'actes:create', draftInput(pdf, { numeroInterne: 'UP_3', annexes: [{ fileName: 'plan.png', content: plan, typology: '22_PN' }] }));
+    await call(
+      a,
+      'actes:create',
+      draftInput(pdf, { numeroInterne: 'UP_3', annexes: [{ fileName: 'plan.png', content: plan, typology: '22_PN' }] }),
+    );
     const start = proxy.requests.length;
     expect((await call(a, 'sync:now', null)).lastError).toBeNull();
     const patches = proxy.requests.slice(start).filter((r) => r.method === 'PATCH' && r.path.endsWith(sha256));
@@ -129,13 +146,21 @@ describe('act files to the hub', () => {
   it('never send a file damaged on this disk, and do not let it hold back the other acts', async () => {
     const a = await pc('secretaire', 'PC secrétariat');
     const damagedPlan = scan(200 * 1024);
-    const broken = await call(a, 'actes:create', draftInput(pdf, { numeroInterne: 'UP_4', annexes: [{ fileName: 'plan.png', content: damagedPlan, typology: '22_PN' }] }));
+    const broken = await call(
+      a,
+      'actes:create',
+      draftInput(pdf, { numeroInterne: 'UP_4', annexes: [{ fileName: 'plan.png', content: damagedPlan, typology: '22_PN' }] }),
+    );
     const sha256 = broken.act.annexFiles[0].sha256;
     const onDisk = join((a as ClientCore & { dataDir: string }).dataDir, 'files', sha256.slice(0, 2), sha256);
     const bytes = readFileSync(onDisk);
     bytes[5000] ^= 0xff;
     writeFileSync(onDisk, bytes);
-    const fine = await call(a, 'actes:create', draftInput(pdf, { numeroInterne: 'UP_5', annexes: [{ fileName: 'plan.png', content: scan(100 * 1024), typology: '22_PN' }] }));
+    const fine = await call(
+      a,
+      'actes:create',
+      draftInput(pdf, { numeroInterne: 'UP_5', annexes: [{ fileName: 'plan.png', content: scan(100 * 1024), typology: '22_PN' }] }),
+    );
 
     const start = proxy.requests.length;
     const state = await call(a, 'sync:now', null);
@@ -145,17 +170,29 @@ describe('act files to the hub', () => {
     expect((await call(a, 'actes:get', { id: fine.act.id })).pending).toBe(false);
     expect((await call(a, 'actes:get', { id: broken.act.id })).pending).toBe(true);
     // Attaching the file again repairs the copy on disk, and it leaves at the next sync.
-    await call(a, 'actes:create', draftInput(pdf, { numeroInterne: 'UP_6', annexes: [{ fileName: 'plan.png', content: damagedPlan, typology: '22_PN' }] }));
+    await call(
+      a,
+      'actes:create',
+      draftInput(pdf, { numeroInterne: 'UP_6', annexes: [{ fileName: 'plan.png', content: damagedPlan, typology: '22_PN' }] }),
+    );
     expect((await call(a, 'sync:now', null)).lastError).toBeNull();
     expect((await call(a, 'actes:get', { id: broken.act.id })).pending).toBe(false);
   });
 
   it('do not let a file missing from this disk stop the sync of everything else', async () => {
     const a = await pc('secretaire', 'PC accueil');
-    const lost = await call(a, 'actes:create', draftInput(pdf, { numeroInterne: 'UP_7', annexes: [{ fileName: 'plan.png', content: scan(50 * 1024), typology: '22_PN' }] }));
+    const lost = await call(
+      a,
+      'actes:create',
+      draftInput(pdf, { numeroInterne: 'UP_7', annexes: [{ fileName: 'plan.png', content: scan(50 * 1024), typology: '22_PN' }] }),
+    );
     const sha256 = lost.act.annexFiles[0].sha256;
     rmSync(join((a as ClientCore & { dataDir: string }).dataDir, 'files', sha256.slice(0, 2), sha256));
-    const fine = await call(a, 'actes:create', draftInput(pdf, { numeroInterne: 'UP_8', annexes: [{ fileName: 'plan.png', content: scan(60 * 1024), typology: '22_PN' }] }));
+    const fine = await call(
+      a,
+      'actes:create',
+      draftInput(pdf, { numeroInterne: 'UP_8', annexes: [{ fileName: 'plan.png', content: scan(60 * 1024), typology: '22_PN' }] }),
+    );
 
     const state = await call(a, 'sync:now', null);
     expect(state.lastError).toBeNull();

@@ -32,7 +32,12 @@ export function createUploader(options: UploaderOptions) {
 
   async function uploadOne(hub: HubClient, file: FileRow): Promise<void> {
     let offset = await hub.fileOffset(file.sha256);
-    if (offset > file.size) throw new GuichetError('internal', "Le hub annonce un fichier plus grand que celui de ce poste ; l'envoi est suspendu.", `hub offset ${offset} > size ${file.size}`);
+    if (offset > file.size)
+      throw new GuichetError(
+        'internal',
+        "Le hub annonce un fichier plus grand que celui de ce poste ; l'envoi est suspendu.",
+        `hub offset ${offset} > size ${file.size}`,
+      );
     files.setUploaded(file.sha256, offset, offset === file.size);
     if (offset === file.size) {
       log.debug({ sha256: file.sha256 }, 'file already on the hub');
@@ -61,9 +66,19 @@ export function createUploader(options: UploaderOptions) {
       while (offset < file.size) {
         const length = Math.min(buffer.length, file.size - offset);
         const { bytesRead } = await handle.read(buffer, 0, length, offset);
-        if (bytesRead !== length) throw new GuichetError('internal', 'Un fichier de cet acte a changé ou disparu sur ce poste.', `short read ${bytesRead}/${length}`);
+        if (bytesRead !== length)
+          throw new GuichetError(
+            'internal',
+            'Un fichier de cet acte a changé ou disparu sur ce poste.',
+            `short read ${bytesRead}/${length}`,
+          );
         const next = await hub.uploadFileChunk(file.sha256, offset, file.size, buffer.subarray(0, length));
-        if (next <= offset) throw new GuichetError('hub_unavailable', "Le hub n'a pas accepté la suite du fichier ; l'envoi reprendra plus tard.", `offset stuck at ${offset}`);
+        if (next <= offset)
+          throw new GuichetError(
+            'hub_unavailable',
+            "Le hub n'a pas accepté la suite du fichier ; l'envoi reprendra plus tard.",
+            `offset stuck at ${offset}`,
+          );
         offset = next;
         files.setUploaded(file.sha256, offset, offset === file.size);
         emit('actes:upload-progress', { sha256: file.sha256, fileName: file.file_name, sent: offset, total: file.size });

@@ -50,9 +50,31 @@ describe('guichet client (headless)', () => {
   it('enrolls, imports an extract, searches it and syncs, all through the core API', async () => {
     const data = mkdtempSync(join(tmpdir(), 'guichet-cli-client-'));
     const { code: enrollCode } = await issueEnrollmentCode(hub.db, '10387');
-    const enrolled = await guichet(['client', 'enroll', '--hub', hubUrl, '--code', enrollCode, '--data', data, '--username', 'agent.accueil', '--name', 'Agent Accueil', '--device', 'PC accueil', '--json'], PASSWORD);
+    const enrolled = await guichet(
+      [
+        'client',
+        'enroll',
+        '--hub',
+        hubUrl,
+        '--code',
+        enrollCode,
+        '--data',
+        data,
+        '--username',
+        'agent.accueil',
+        '--name',
+        'Agent Accueil',
+        '--device',
+        'PC accueil',
+        '--json',
+      ],
+      PASSWORD,
+    );
     expect(enrolled.code).toBe(0);
-    expect(JSON.parse(enrolled.stdout)).toMatchObject({ ok: true, value: { status: 'logged_in', commune: { insee: '10387' }, deviceName: 'PC accueil' } });
+    expect(JSON.parse(enrolled.stdout)).toMatchObject({
+      ok: true,
+      value: { status: 'logged_in', commune: { insee: '10387' }, deviceName: 'PC accueil' },
+    });
 
     const csv = join(data, 'extrait.csv');
     writeFileSync(
@@ -83,14 +105,20 @@ describe('guichet client (headless)', () => {
 
     // A second PC logs in and receives the import from the hub.
     const data2 = mkdtempSync(join(tmpdir(), 'guichet-cli-client-'));
-    expect((await guichet(['client', 'login', '--hub', hubUrl, '--insee', '10387', '--username', 'agent.accueil', '--data', data2], PASSWORD)).code).toBe(0);
+    expect(
+      (await guichet(['client', 'login', '--hub', hubUrl, '--insee', '10387', '--username', 'agent.accueil', '--data', data2], PASSWORD))
+        .code,
+    ).toBe(0);
     expect((await guichet(['client', 'sync', '--data', data2])).code).toBe(0);
     expect(JSON.parse((await guichet(['client', 'search', 'durand', '--data', data2, '--json'])).stdout).value.total).toBe(1);
   });
 
   it('exit codes: 1 refused, 2 usage, 3 hub unreachable', async () => {
     const data = mkdtempSync(join(tmpdir(), 'guichet-cli-client-'));
-    const wrong = await guichet(['client', 'login', '--hub', hubUrl, '--insee', '10387', '--username', 'maire', '--data', data], 'mauvais-mot-de-passe');
+    const wrong = await guichet(
+      ['client', 'login', '--hub', hubUrl, '--insee', '10387', '--username', 'maire', '--data', data],
+      'mauvais-mot-de-passe',
+    );
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/^Erreur : /);
     expect((await guichet(['client', 'search', 'x', '--data', data])).code).toBe(1); // not logged in
@@ -98,10 +126,17 @@ describe('guichet client (headless)', () => {
     // No password in the environment and nothing on stdin (closed, as under cron): a usage error, not a hang.
     const launcher = new URL('../../build/guichet.mjs', import.meta.url).pathname;
     const { GUICHET_PASSWORD: _unset, ...envWithout } = process.env;
-    const noPassword = spawnSync(process.execPath, [launcher, 'client', 'login', '--hub', hubUrl, '--insee', '10387', '--username', 'maire', '--data', data], { stdio: ['ignore', 'pipe', 'pipe'], env: envWithout, encoding: 'utf8' });
+    const noPassword = spawnSync(
+      process.execPath,
+      [launcher, 'client', 'login', '--hub', hubUrl, '--insee', '10387', '--username', 'maire', '--data', data],
+      { stdio: ['ignore', 'pipe', 'pipe'], env: envWithout, encoding: 'utf8' },
+    );
     expect(noPassword.status).toBe(2);
     expect(noPassword.stderr).toContain('GUICHET_PASSWORD');
-    const down = await guichet(['client', 'login', '--hub', 'http://127.0.0.1:9', '--insee', '10387', '--username', 'maire', '--data', data, '--json'], PASSWORD);
+    const down = await guichet(
+      ['client', 'login', '--hub', 'http://127.0.0.1:9', '--insee', '10387', '--username', 'maire', '--data', data, '--json'],
+      PASSWORD,
+    );
     expect(down.code).toBe(3);
     expect(JSON.parse(down.stdout)).toMatchObject({ ok: false, error: { code: 'offline' } });
   });
@@ -109,7 +144,10 @@ describe('guichet client (headless)', () => {
   it('is wired into the launcher: `client serve` opens the UI API on loopback and stops cleanly', async () => {
     const root = new URL('../../', import.meta.url).pathname;
     const data = mkdtempSync(join(tmpdir(), 'guichet-cli-client-'));
-    const child = spawn(process.execPath, [join(root, 'build/guichet.mjs'), 'client', 'serve', '--hub', hubUrl, '--data', data], { cwd: tmpdir(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(root, 'build/guichet.mjs'), 'client', 'serve', '--hub', hubUrl, '--data', data], {
+      cwd: tmpdir(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     let out = '';
     const url = await new Promise<string>((resolve, reject) => {
@@ -123,7 +161,11 @@ describe('guichet client (headless)', () => {
     });
     try {
       const [origin, secret] = url.split('/#secret=');
-      const res = await fetch(`${origin}/api/invoke/session:get`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-guichet-secret': secret }, body: 'null' });
+      const res = await fetch(`${origin}/api/invoke/session:get`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-guichet-secret': secret },
+        body: 'null',
+      });
       expect(await res.json()).toMatchObject({ ok: true, value: { status: 'not_enrolled' } });
       expect(out).toContain(`Hub à utiliser pour l'inscription : ${hubUrl}`);
     } finally {

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { confirm, secretFromEnvOrTerminal } from '../../build/cli/terminal.js';
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
@@ -83,7 +83,10 @@ function describeSync(s: SyncState): string {
     `Dernière synchronisation réussie : ${s.lastSuccessAt ?? 'jamais'}`,
   ];
   if (s.lastError) lines.push(`Dernière erreur : ${s.lastError.message}`);
-  if (s.massDeletion) lines.push(`Bloqué : la mise à jour supprimerait ${s.massDeletion.toDelete} élément(s) sur ${s.massDeletion.localCount} (${s.massDeletion.collection}). Confirmez depuis l'application.`);
+  if (s.massDeletion)
+    lines.push(
+      `Bloqué : la mise à jour supprimerait ${s.massDeletion.toDelete} élément(s) sur ${s.massDeletion.localCount} (${s.massDeletion.collection}). Confirmez depuis l'application.`,
+    );
   for (const r of s.rejected) lines.push(`Refusé par le hub : ${r.summary} — ${r.reason.message}`);
   return lines.join('\n');
 }
@@ -101,7 +104,10 @@ function describePreview(p: ImportPreview): string {
 
 function describeSearch(r: SearchResult): string {
   if (r.total === 0) return 'Aucun électeur trouvé.';
-  const lines = r.items.map((e) => `${e.birthName}${e.usageName ? ` (${e.usageName})` : ''} ${e.firstNames} — né(e) le ${formatBirthDate(e.birthDate)} — ${e.listType} bureau ${e.bureauCode}${e.numeroOrdre !== null ? ` n°${e.numeroOrdre}` : ''}`);
+  const lines = r.items.map(
+    (e) =>
+      `${e.birthName}${e.usageName ? ` (${e.usageName})` : ''} ${e.firstNames} — né(e) le ${formatBirthDate(e.birthDate)} — ${e.listType} bureau ${e.bureauCode}${e.numeroOrdre !== null ? ` n°${e.numeroOrdre}` : ''}`,
+  );
   lines.push(`${r.items.length} sur ${r.total} résultat(s).`);
   return lines.join('\n');
 }
@@ -112,7 +118,10 @@ function usage(message: string): void {
 }
 
 export function register(program: Command): void {
-  const client = program.command('client').description('Poste de mairie sans interface (même API que l’application)').addHelpText('after', JSON_HELP);
+  const client = program
+    .command('client')
+    .description('Poste de mairie sans interface (même API que l’application)')
+    .addHelpText('after', JSON_HELP);
   const dataOption = () => new Option('--data <dir>', 'dossier des données de ce poste').makeOptionMandatory();
 
   client
@@ -182,13 +191,19 @@ export function register(program: Command): void {
       await withCore(o.data, undefined, async (core) => {
         const json = !!o.json;
         if (!json) core.on('electoral:import-progress', (p) => process.stderr.write(`  ${p.phase} ${p.done}/${p.total}\r`));
-        const preview = await invoke<ImportPreview>(core, 'electoral:import-preview', { fileName: basename(file), content: new Uint8Array(content) });
+        const preview = await invoke<ImportPreview>(core, 'electoral:import-preview', {
+          fileName: basename(file),
+          content: new Uint8Array(content),
+        });
         if (!preview.ok) return void report(preview, { json }, () => '');
         if (!json) process.stdout.write(`${describePreview(preview.value)}\n`);
         const go = o.yes || (await confirm('Importer cette liste ?'));
         if (!go) {
           await invoke(core, 'electoral:import-cancel', { previewId: preview.value.previewId });
-          if (json) process.stdout.write(`${JSON.stringify({ ok: false, error: { code: 'bad_request', message: 'Import non confirmé (ajoutez --yes).' }, preview: preview.value })}\n`);
+          if (json)
+            process.stdout.write(
+              `${JSON.stringify({ ok: false, error: { code: 'bad_request', message: 'Import non confirmé (ajoutez --yes).' }, preview: preview.value })}\n`,
+            );
           else process.stderr.write('Import annulé : rien n’a été modifié (ajoutez --yes pour confirmer sans question).\n');
           process.exitCode = EXIT.refused;
           return;
@@ -198,7 +213,10 @@ export function register(program: Command): void {
         // Send it now; if the hub is unreachable it stays queued on this PC.
         const sync = await invoke<SyncState>(core, 'sync:now', null);
         const syncState = sync.ok ? sync.value : null;
-        if (json) process.stdout.write(`${JSON.stringify({ ok: true, value: { preview: preview.value, import: committed.value, sync: syncState } })}\n`);
+        if (json)
+          process.stdout.write(
+            `${JSON.stringify({ ok: true, value: { preview: preview.value, import: committed.value, sync: syncState } })}\n`,
+          );
         else {
           process.stdout.write('Import enregistré sur ce poste.\n');
           if (syncState) process.stdout.write(`${describeSync(syncState)}\n`);
@@ -218,7 +236,11 @@ export function register(program: Command): void {
       const limit = Number(o.limit);
       if (!Number.isInteger(limit) || limit < 1 || limit > 500) return usage('--limit doit être un entier entre 1 et 500.');
       await withCore(o.data, undefined, async (core) => {
-        report(await invoke<SearchResult>(core, 'electoral:search', { query, limit, offset: 0, listType: null }), { json: !!o.json }, describeSearch);
+        report(
+          await invoke<SearchResult>(core, 'electoral:search', { query, limit, offset: 0, listType: null }),
+          { json: !!o.json },
+          describeSearch,
+        );
       });
     });
 
@@ -241,7 +263,11 @@ export function register(program: Command): void {
     .option('--hub <url>', 'adresse du hub (proposée à l’inscription)')
     .addOption(dataOption())
     .option('--port <n>', 'port local (0 = libre)', '0')
-    .option('--renderer <dir>', 'interface construite (par défaut dist/renderer du dépôt)', fileURLToPath(new URL('../../dist/renderer', import.meta.url)))
+    .option(
+      '--renderer <dir>',
+      'interface construite (par défaut dist/renderer du dépôt)',
+      fileURLToPath(new URL('../../dist/renderer', import.meta.url)),
+    )
     .action(async (o: { hub?: string; data: string; port: string; renderer: string }) => {
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) return usage('--port doit être un entier entre 0 et 65535.');
@@ -249,7 +275,8 @@ export function register(program: Command): void {
       const platform = createNodePlatform({ dataDir: resolve(o.data) });
       const core = await createClientCore({ platform });
       const session = core.session.state();
-      if (o.hub && session.hubUrl && session.hubUrl !== o.hub) process.stderr.write(`Ce poste est déjà rattaché au hub ${session.hubUrl}.\n`);
+      if (o.hub && session.hubUrl && session.hubUrl !== o.hub)
+        process.stderr.write(`Ce poste est déjà rattaché au hub ${session.hubUrl}.\n`);
       const host = await startWebHost({ core, port, rendererDir: resolve(o.renderer), log: platform.log });
       process.stdout.write(`Guichet est ouvert à l'adresse : ${host.url}\n`);
       if (o.hub && session.status === 'not_enrolled') process.stdout.write(`Hub à utiliser pour l'inscription : ${o.hub}\n`);

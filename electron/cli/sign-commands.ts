@@ -57,7 +57,9 @@ function describeSignature(s: SignatureReport, index: number): string[] {
 export function register(program: Command): void {
   program
     .command('sign')
-    .description('Signe un PDF (PAdES) avec le certificat de la commune (fichier .p12) ; mot de passe via GUICHET_P12_PASSWORD ou saisi au clavier')
+    .description(
+      'Signe un PDF (PAdES) avec le certificat de la commune (fichier .p12) ; mot de passe via GUICHET_P12_PASSWORD ou saisi au clavier',
+    )
     .argument('<pdf>', 'PDF à signer')
     .requiredOption('--p12 <fichier>', 'certificat PKCS#12 (.p12 / .pfx)')
     .requiredOption('--out <fichier>', 'PDF signé à écrire')
@@ -65,10 +67,14 @@ export function register(program: Command): void {
     .option('--location <texte>', 'lieu de la signature')
     .action((input: string, opts: { p12: string; out: string; reason?: string; location?: string }) =>
       run(async () => {
-        if (resolve(input) === resolve(opts.out)) throw new UsageError('Le PDF signé doit être un autre fichier que le PDF d’origine (--out).');
+        if (resolve(input) === resolve(opts.out))
+          throw new UsageError('Le PDF signé doit être un autre fichier que le PDF d’origine (--out).');
         const p12 = await readFile(opts.p12);
         const password = await secretFromEnvOrTerminal('GUICHET_P12_PASSWORD', 'Mot de passe du certificat : ');
-        if (password === null) throw new UsageError('Mot de passe du certificat requis : définissez GUICHET_P12_PASSWORD ou lancez la commande dans un terminal.');
+        if (password === null)
+          throw new UsageError(
+            'Mot de passe du certificat requis : définissez GUICHET_P12_PASSWORD ou lancez la commande dans un terminal.',
+          );
         const { key, certificate } = signingKeyFromPkcs12(p12, password, new Date());
         const result = await signPdf({ input, output: opts.out, key, reason: opts.reason, location: opts.location });
         for (const line of describeCertificate(certificate)) console.log(line);
@@ -89,7 +95,8 @@ export function register(program: Command): void {
         else if (report.signatures.length === 0) console.log('Ce PDF ne contient aucune signature.');
         else report.signatures.forEach((s, i) => console.log(describeSignature(s, i).join('\n')));
         if (!ok) {
-          if (!opts.json) console.error(report.signatures.length === 0 ? 'Aucune signature à vérifier.' : 'Au moins une signature est invalide.');
+          if (!opts.json)
+            console.error(report.signatures.length === 0 ? 'Aucune signature à vérifier.' : 'Au moins une signature est invalide.');
           process.exitCode = 1;
         }
       }),

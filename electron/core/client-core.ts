@@ -2,7 +2,15 @@ import type Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Permission } from '../../shared/accounts/roles.js';
-import { channelInputs, isChannel, type Channel, type Envelope, type EventName, type GuichetEvents, type OutputOf } from '../../shared/api/ipc.js';
+import {
+  channelInputs,
+  isChannel,
+  type Channel,
+  type Envelope,
+  type EventName,
+  type GuichetEvents,
+  type OutputOf,
+} from '../../shared/api/ipc.js';
 import { GuichetError } from '../../shared/errors.js';
 import type { SyncChannels } from '../../shared/sync/ipc.js';
 import { createAccountsHandlers } from '../accounts/handlers.js';
@@ -39,7 +47,8 @@ export interface ClientCore {
 
 export const DB_FILE_NAME = 'guichet.sqlite';
 
-const GENERIC_INTERNAL = "Une erreur inattendue est survenue. Elle est notée dans le journal de ce poste ; réessayez ou contactez l'assistance.";
+const GENERIC_INTERNAL =
+  "Une erreur inattendue est survenue. Elle est notée dans le journal de ce poste ; réessayez ou contactez l'assistance.";
 const NOT_LOGGED_IN = 'Connectez-vous pour continuer.';
 const FORBIDDEN = "Votre rôle ne permet pas cette action. Demandez au maire s'il faut l'ouvrir à votre compte.";
 
@@ -86,7 +95,14 @@ async function assemble(options: ClientCoreOptions, db: Database.Database): Prom
     platform,
     outbox,
     collections: () => collections,
-    makeHub: (hubUrl, token) => createHubClient({ baseUrl: hubUrl, token, clientSchema: CLIENT_SCHEMA_VERSION, log: platform.log.child({ mod: 'hub-client' }), ...options.hub }),
+    makeHub: (hubUrl, token) =>
+      createHubClient({
+        baseUrl: hubUrl,
+        token,
+        clientSchema: CLIENT_SCHEMA_VERSION,
+        log: platform.log.child({ mod: 'hub-client' }),
+        ...options.hub,
+      }),
     onReplicaCleared: () => engine?.reset(),
   });
   await session.load();
@@ -106,7 +122,10 @@ async function assemble(options: ClientCoreOptions, db: Database.Database): Prom
     requestSync: () => engine?.requestSync(),
   };
 
-  const domains: DomainModule[] = [createElectoralModule(ctx) as DomainModule, createActsModule(ctx, { hub: () => session.hub() }) as DomainModule];
+  const domains: DomainModule[] = [
+    createElectoralModule(ctx) as DomainModule,
+    createActsModule(ctx, { hub: () => session.hub() }) as DomainModule,
+  ];
   collections = domains.flatMap((d) => d.collections);
 
   engine = createSyncEngine({
@@ -117,7 +136,12 @@ async function assemble(options: ClientCoreOptions, db: Database.Database): Prom
     platform,
     emit: (event, state) => emit(event, state),
     // The token is already gone from memory when the secret store fails: log it, never leave the rejection unhandled.
-    onUnauthenticated: () => void session.dropToken().catch((err: unknown) => log.error({ err: err instanceof Error ? err.message : 'unknown' }, 'could not forget the refused token in the secret store')),
+    onUnauthenticated: () =>
+      void session
+        .dropToken()
+        .catch((err: unknown) =>
+          log.error({ err: err instanceof Error ? err.message : 'unknown' }, 'could not forget the refused token in the secret store'),
+        ),
     beforePush: async (hub) => {
       for (const d of domains) await d.beforePush?.(hub);
     },
@@ -143,9 +167,15 @@ async function assemble(options: ClientCoreOptions, db: Database.Database): Prom
   async function invoke(channel: string, input: unknown): Promise<Envelope<unknown>> {
     const started = Date.now();
     try {
-      if (!isChannel(channel)) throw new GuichetError('bad_request', "Cette action n'existe pas dans cette version de Guichet.", `unknown channel ${channel.slice(0, 60)}`);
+      if (!isChannel(channel))
+        throw new GuichetError(
+          'bad_request',
+          "Cette action n'existe pas dans cette version de Guichet.",
+          `unknown channel ${channel.slice(0, 60)}`,
+        );
       const handler = handlers.get(channel);
-      if (!handler) throw new GuichetError('bad_request', "Cette action n'est pas encore disponible sur ce poste.", `no handler for ${channel}`);
+      if (!handler)
+        throw new GuichetError('bad_request', "Cette action n'est pas encore disponible sur ce poste.", `no handler for ${channel}`);
       const parsed = (channelInputs[channel] as z.ZodType).safeParse(input ?? null, { error: FRENCH_ERRORS });
       if (!parsed.success) {
         const issue = parsed.error.issues[0];

@@ -53,10 +53,14 @@ function sqliteCliImport(dir: string, csvFile: string, runs: number): { wallMs: 
   for (let i = 0; i < runs; i++) {
     const db = join(dir, `baseline-${i}.sqlite`);
     const t = performance.now();
-    const out = execFileSync('bash', ['-c', 'sqlite3 -cmd ".mode csv" -cmd ".separator ;" "$1" ".import $2 t" && times', 'bench', db, csvFile], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const out = execFileSync(
+      'bash',
+      ['-c', 'sqlite3 -cmd ".mode csv" -cmd ".separator ;" "$1" ".import $2 t" && times', 'bench', db, csvFile],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const wallMs = performance.now() - t;
     const [user, sys] = out.trim().split('\n').at(-1)!.split(/\s+/).map(seconds);
     best = { wallMs: Math.min(best.wallMs, round(wallMs)), cpuMs: Math.min(best.cpuMs, round((user + sys) * 1000)) };
@@ -74,7 +78,13 @@ function searchQueries(electors: readonly Elector[], count: number): { query: st
     const first = e.firstNames.split(' ')[0] || e.birthName;
     const k = rnd();
     const query =
-      k < 0.55 ? e.birthName.slice(0, len) : k < 0.7 ? first.slice(0, len) : k < 0.9 ? `${e.birthName} ${first.slice(0, len)}` : (e.usageName ?? e.birthName).toLowerCase().slice(0, len + 1);
+      k < 0.55
+        ? e.birthName.slice(0, len)
+        : k < 0.7
+          ? first.slice(0, len)
+          : k < 0.9
+            ? `${e.birthName} ${first.slice(0, len)}`
+            : (e.usageName ?? e.birthName).toLowerCase().slice(0, len + 1);
     out.push({ query, listType: rnd() < 0.1 ? (rnd() < 0.5 ? 'LCM' : 'LCE') : null });
   }
   return out;
@@ -84,7 +94,9 @@ export async function benchElectoral(opts: { electors?: number } = {}): Promise<
   const count = opts.electors ?? 100_000;
   const dir = mkdtempSync(join(tmpdir(), 'guichet-bench-electoral-'));
   try {
-    const [extract, generateMs] = timed(() => generateReuExtract({ seed: 2026, count, inseeCode: '10387', communeName: 'Troyes', extractDate: '2026-03-02' }));
+    const [extract, generateMs] = timed(() =>
+      generateReuExtract({ seed: 2026, count, inseeCode: '10387', communeName: 'Troyes', extractDate: '2026-03-02' }),
+    );
     const csvFile = join(dir, extract.fileName);
     writeFileSync(csvFile, extract.csv);
     const bytes = utf8Bytes(extract.csv);
@@ -102,7 +114,9 @@ export async function benchElectoral(opts: { electors?: number } = {}): Promise<
       longestStallMs = Math.max(longestStallMs, t - lastTick);
       lastTick = t;
     }, 1);
-    const [preview, previewT] = await measuredAsync(async () => (await h['electoral:import-preview']({ fileName: extract.fileName, content: bytes })) as ImportPreview);
+    const [preview, previewT] = await measuredAsync(
+      async () => (await h['electoral:import-preview']({ fileName: extract.fileName, content: bytes })) as ImportPreview,
+    );
     clearInterval(ticker);
     const [, commitT] = measured(() => h['electoral:import-commit']({ previewId: preview.previewId }));
     const total = { wallMs: round(previewT.wallMs + commitT.wallMs), cpuMs: round(previewT.cpuMs + commitT.cpuMs) };
@@ -112,7 +126,13 @@ export async function benchElectoral(opts: { electors?: number } = {}): Promise<
     const rows = generateReuRows({ seed: 2026, count, inseeCode: '10387', communeName: 'Troyes', extractDate: '2026-03-02' });
     for (let i = 0; i < rows.length; i += 500) rows[i] = { ...rows[i], bureauCode: rows[i].bureauCode === '0001' ? '0002' : '0001' };
     const secondBytes = utf8Bytes(renderReuCsv(rows));
-    const [second, reimportPreview] = await measuredAsync(async () => (await h['electoral:import-preview']({ fileName: 'com10387_electeurs_actifs_02-04-2026.csv', content: secondBytes })) as ImportPreview);
+    const [second, reimportPreview] = await measuredAsync(
+      async () =>
+        (await h['electoral:import-preview']({
+          fileName: 'com10387_electeurs_actifs_02-04-2026.csv',
+          content: secondBytes,
+        })) as ImportPreview,
+    );
     h['electoral:import-cancel']({ previewId: second.previewId });
 
     // Search at full size: warm up, then 1 000 varied prefix queries through the handler.
@@ -141,7 +161,13 @@ export async function benchElectoral(opts: { electors?: number } = {}): Promise<
     const electorsCollection = createElectoralModule(sc2.ctx).collections.find((c) => c.name === 'electoral.electors')!;
     const toApply: Elector[] = [];
     for (let i = 0; i < pullSize; i++) toApply.push({ ...sample[(i * 7919) % sample.length], id: `pull-${String(i).padStart(6, '0')}` });
-    const [, applyT] = measured(() => sc2.db.transaction(() => toApply.forEach((e, i) => electorsCollection.apply({ collection: 'electoral.electors', id: e.id, version: i + 1, deleted: false, data: e })))());
+    const [, applyT] = measured(() =>
+      sc2.db.transaction(() =>
+        toApply.forEach((e, i) =>
+          electorsCollection.apply({ collection: 'electoral.electors', id: e.id, version: i + 1, deleted: false, data: e }),
+        ),
+      )(),
+    );
     sc2.close();
 
     return {
@@ -169,15 +195,23 @@ export async function benchElectoral(opts: { electors?: number } = {}): Promise<
           return {
             workers: phases.workers,
             workerStart: ms(phases.workerStartMs),
-            rowsHalf: { parse: ms(phases.rowsParseMs ?? phases.parseMs), prepare: ms(phases.prepareMs), stage: ms(phases.stageMs), total: round(rowsHalf) },
+            rowsHalf: {
+              parse: ms(phases.rowsParseMs ?? phases.parseMs),
+              prepare: ms(phases.prepareMs),
+              stage: ms(phases.stageMs),
+              total: round(rowsHalf),
+            },
             payloadHalf: { parse: ms(phases.parseMs), diff: ms(phases.diffMs), encode: ms(phases.encodeMs), total: round(payloadHalf) },
             handOver: round((phases.previewMs ?? NaN) - (phases.workerStartMs ?? 0) - work),
-            commit: { write: ms(phases.writeMs), outbox: ms(phases.outboxMs), other: round((phases.commitMs ?? NaN) - (phases.writeMs ?? 0) - (phases.outboxMs ?? 0)) },
+            commit: {
+              write: ms(phases.writeMs),
+              outbox: ms(phases.outboxMs),
+              other: round((phases.commitMs ?? NaN) - (phases.writeMs ?? 0) - (phases.outboxMs ?? 0)),
+            },
           };
         })(),
         mainThread: { longestStallDuringPreviewMs: round(longestStallMs), commitBlocksMs: commitT.wallMs },
-        note:
-          'import = preview + commit. preview = decode + Papa Parse + checks + ids, sort keys/search text/display order, diff, rows staged in a side file, payload JSON (worker thread); commit = electors + FTS5 copied from the staged file, indexes rebuilt, import record, outbox command (pre-serialised full list), one transaction',
+        note: 'import = preview + commit. preview = decode + Papa Parse + checks + ids, sort keys/search text/display order, diff, rows staged in a side file, payload JSON (worker thread); commit = electors + FTS5 copied from the staged file, indexes rebuilt, import record, outbox command (pre-serialised full list), one transaction',
       },
       reimportPreview,
       reimportDiff: second.diff,

@@ -29,16 +29,28 @@ afterEach(() => {
 });
 
 function electors(count: number, seed = 3): Elector[] {
-  return parseReuExtract('x.csv', utf8Bytes(renderReuCsv(generateReuRows({ seed, count, inseeCode: '10387', communeName: 'Troyes' })))).electors;
+  return parseReuExtract('x.csv', utf8Bytes(renderReuCsv(generateReuRows({ seed, count, inseeCode: '10387', communeName: 'Troyes' }))))
+    .electors;
 }
 const rec = (e: Elector, version: number): SyncRecord => ({ collection: 'electoral.electors', id: e.id, version, deleted: false, data: e });
-const tomb = (collection: SyncRecord['collection'], id: string, version: number): SyncRecord => ({ collection, id, version, deleted: true, data: null });
+const tomb = (collection: SyncRecord['collection'], id: string, version: number): SyncRecord => ({
+  collection,
+  id,
+  version,
+  deleted: true,
+  data: null,
+});
 const applyAll = (c: LocalCollection, records: SyncRecord[]) => sc.db.transaction(() => records.forEach((r) => c.apply(r)))();
-const search = (query: string, limit = 100) => mod.handlers['electoral:search']({ query, limit }) as { total: number; items: { id: string; birthName: string; firstNames: string }[] };
+const search = (query: string, limit = 100) =>
+  mod.handlers['electoral:search']({ query, limit }) as { total: number; items: { id: string; birthName: string; firstNames: string }[] };
 /** Every elector must be findable, and nothing else: the FTS index matches the table. */
 function ftsConsistent(): void {
   const n = (sc.db.prepare('SELECT count(*) AS n FROM electors').get() as { n: number }).n;
-  const indexed = (sc.db.prepare("SELECT count(*) AS n FROM electors_fts WHERE electors_fts MATCH 'list : lp OR list : lcm OR list : lce'").get() as { n: number }).n;
+  const indexed = (
+    sc.db.prepare("SELECT count(*) AS n FROM electors_fts WHERE electors_fts MATCH 'list : lp OR list : lcm OR list : lce'").get() as {
+      n: number;
+    }
+  ).n;
   expect(indexed).toBe(n);
 }
 
@@ -46,7 +58,10 @@ describe('electoral.electors collection', () => {
   it('applies hub records with their version, updates names in the index, deletes on tombstones', () => {
     const list = electors(300);
     const c = col('electoral.electors');
-    applyAll(c, list.map((e, i) => rec(e, 100 + i)));
+    applyAll(
+      c,
+      list.map((e, i) => rec(e, 100 + i)),
+    );
     expect(c.count()).toBe(300);
     ftsConsistent();
     const fontaine = list.find((e) => e.birthName === 'DE LA FONTAINE')!;
@@ -74,10 +89,20 @@ describe('electoral.electors collection', () => {
     const list = electors(2000, 5);
     const rnd = seededRandom(9);
     const shuffled = [...list].sort(() => rnd() - 0.5);
-    applyAll(col('electoral.electors'), shuffled.map((e, i) => rec(e, i + 1)));
-    const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+    applyAll(
+      col('electoral.electors'),
+      shuffled.map((e, i) => rec(e, i + 1)),
+    );
+    const fold = (s: string) =>
+      s
+        .normalize('NFD')
+        .replace(/\p{M}/gu, '')
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, ' ')
+        .trim();
     for (const q of ['', 'ma', 'jean', 'le']) {
-      const items = (mod.handlers['electoral:search']({ query: q, limit: 500 }) as { items: { birthName: string; firstNames: string }[] }).items;
+      const items = (mod.handlers['electoral:search']({ query: q, limit: 500 }) as { items: { birthName: string; firstNames: string }[] })
+        .items;
       const keys = items.map((i) => `${fold(i.birthName)}\u0000${fold(i.firstNames)}`);
       expect(keys, q).toEqual([...keys].sort());
     }
@@ -87,11 +112,18 @@ describe('electoral.electors collection', () => {
   it('renumbers when records keep landing in the same gap, and stays consistent', () => {
     const c = col('electoral.electors');
     const base = electors(20);
-    applyAll(c, base.map((e, i) => rec(e, i + 1)));
+    applyAll(
+      c,
+      base.map((e, i) => rec(e, i + 1)),
+    );
     // Each new "AAA" elector sorts just before the previous one: the gap in front of the list halves every time.
     const extra: Elector[] = [];
-    for (let i = 0; i < 2 * Math.log2(RID_GAP) + 4; i++) extra.push({ ...base[3], id: `x-${String(99 - i).padStart(3, '0')}`, birthName: 'AAA', firstNames: 'Zoé' });
-    applyAll(c, extra.map((e, i) => rec(e, 100 + i)));
+    for (let i = 0; i < 2 * Math.log2(RID_GAP) + 4; i++)
+      extra.push({ ...base[3], id: `x-${String(99 - i).padStart(3, '0')}`, birthName: 'AAA', firstNames: 'Zoé' });
+    applyAll(
+      c,
+      extra.map((e, i) => rec(e, 100 + i)),
+    );
     expect(c.count()).toBe(20 + extra.length);
     const maxRid = (sc.db.prepare('SELECT max(rid) AS m FROM electors').get() as { m: number }).m;
     expect(maxRid).toBeGreaterThan(20 * RID_GAP); // the list was renumbered with fresh gaps

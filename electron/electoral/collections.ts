@@ -13,15 +13,24 @@ import type { DemandStore, ImportStore } from './record-stores.js';
 function isElector(x: unknown): x is Elector {
   const e = x as Elector;
   return (
-    typeof e === 'object' && e !== null && typeof e.birthName === 'string' && typeof e.birthDate === 'string' &&
-    (e.listType === 'LP' || e.listType === 'LCM' || e.listType === 'LCE') && typeof e.bureau === 'object' && typeof e.address === 'object'
+    typeof e === 'object' &&
+    e !== null &&
+    typeof e.birthName === 'string' &&
+    typeof e.birthDate === 'string' &&
+    (e.listType === 'LP' || e.listType === 'LCM' || e.listType === 'LCE') &&
+    typeof e.bureau === 'object' &&
+    typeof e.address === 'object'
   );
 }
 
-export function createElectoralCollections(stores: { electors: ElectorStore; demands: DemandStore; imports: ImportStore }, log: Logger): LocalCollection[] {
+export function createElectoralCollections(
+  stores: { electors: ElectorStore; demands: DemandStore; imports: ImportStore },
+  log: Logger,
+): LocalCollection[] {
   const { electors, demands, imports } = stores;
   // A malformed hub record is skipped with a log line (id only) rather than blocking every later change.
-  const skip = (record: SyncRecord) => log.warn({ collection: record.collection, id: record.id, version: record.version }, 'malformed hub record skipped');
+  const skip = (record: SyncRecord) =>
+    log.warn({ collection: record.collection, id: record.id, version: record.version }, 'malformed hub record skipped');
 
   const electorsCollection: LocalCollection = {
     name: 'electoral.electors',

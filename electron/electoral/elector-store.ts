@@ -29,7 +29,8 @@ type SummaryRow = {
   city: string | null;
 };
 
-const SUMMARY_COLUMNS = 'e.id, e.list_type, e.birth_name, e.usage_name, e.first_names, e.birth_date, e.bureau_code, e.numero_ordre, e.address_city AS city';
+const SUMMARY_COLUMNS =
+  'e.id, e.list_type, e.birth_name, e.usage_name, e.first_names, e.birth_date, e.bureau_code, e.numero_ordre, e.address_city AS city';
 
 const toSummary = (r: SummaryRow): ElectorSummary => ({
   id: r.id,
@@ -45,23 +46,64 @@ const toSummary = (r: SummaryRow): ElectorSummary => ({
 
 /** `Elector` fields as `electors` columns, in the order of `fieldValues`. */
 const FIELD_COLUMNS = [
-  'ine', 'birth_name', 'usage_name', 'first_names', 'sex', 'birth_date',
-  'birth_commune_code', 'birth_commune_label', 'birth_departement_code', 'birth_country', 'nationality',
-  'address_number', 'address_street', 'address_complement1', 'address_complement2', 'address_lieu_dit',
-  'address_postal_code', 'address_city', 'address_country', 'bureau_code', 'bureau_label', 'numero_ordre',
+  'ine',
+  'birth_name',
+  'usage_name',
+  'first_names',
+  'sex',
+  'birth_date',
+  'birth_commune_code',
+  'birth_commune_label',
+  'birth_departement_code',
+  'birth_country',
+  'nationality',
+  'address_number',
+  'address_street',
+  'address_complement1',
+  'address_complement2',
+  'address_lieu_dit',
+  'address_postal_code',
+  'address_city',
+  'address_country',
+  'bureau_code',
+  'bureau_label',
+  'numero_ordre',
 ] as const;
 
 type ElectorRow = { rid: number; id: string; version: number | null; list_type: ListType; sort_name: string; sort_first: string } & {
-  [K in (typeof FIELD_COLUMNS)[number]]: K extends 'numero_ordre' ? number | null : K extends 'birth_name' | 'first_names' | 'birth_date' | 'bureau_code' ? string : string | null;
+  [K in (typeof FIELD_COLUMNS)[number]]: K extends 'numero_ordre'
+    ? number | null
+    : K extends 'birth_name' | 'first_names' | 'birth_date' | 'bureau_code'
+      ? string
+      : string | null;
 };
 
 const fieldValues = (e: Elector) => {
-  const p = e.birthPlace, a = e.address;
+  const p = e.birthPlace,
+    a = e.address;
   return [
-    e.ine, e.birthName, e.usageName, e.firstNames, e.sex, e.birthDate,
-    p.communeCode, p.communeLabel, p.departementCode, p.country, e.nationality,
-    a.number, a.street, a.complement1, a.complement2, a.lieuDit,
-    a.postalCode, a.city, a.country, e.bureau.code, e.bureau.label, e.numeroOrdre,
+    e.ine,
+    e.birthName,
+    e.usageName,
+    e.firstNames,
+    e.sex,
+    e.birthDate,
+    p.communeCode,
+    p.communeLabel,
+    p.departementCode,
+    p.country,
+    e.nationality,
+    a.number,
+    a.street,
+    a.complement1,
+    a.complement2,
+    a.lieuDit,
+    a.postalCode,
+    a.city,
+    a.country,
+    e.bureau.code,
+    e.bureau.label,
+    e.numeroOrdre,
   ] as const;
 };
 
@@ -74,7 +116,12 @@ const electorOf = (r: ElectorRow): Elector => ({
   firstNames: r.first_names,
   sex: r.sex as Elector['sex'],
   birthDate: r.birth_date,
-  birthPlace: { communeCode: r.birth_commune_code, communeLabel: r.birth_commune_label, departementCode: r.birth_departement_code, country: r.birth_country },
+  birthPlace: {
+    communeCode: r.birth_commune_code,
+    communeLabel: r.birth_commune_label,
+    departementCode: r.birth_departement_code,
+    country: r.birth_country,
+  },
   nationality: r.nationality,
   address: {
     number: r.address_number,
@@ -107,7 +154,12 @@ export function canonicalElector(e: Elector): Elector {
     firstNames: e.firstNames ?? '',
     sex: n(e.sex),
     birthDate: e.birthDate,
-    birthPlace: { communeCode: n(p.communeCode), communeLabel: n(p.communeLabel), departementCode: n(p.departementCode), country: n(p.country) },
+    birthPlace: {
+      communeCode: n(p.communeCode),
+      communeLabel: n(p.communeLabel),
+      departementCode: n(p.departementCode),
+      country: n(p.country),
+    },
     nationality: n(e.nationality),
     address: {
       number: n(a.number),
@@ -155,11 +207,14 @@ export function prepareList(input: readonly Elector[], alreadyCanonical = false)
   for (let i = 0; i < n; i++) order[i] = i;
   // Same order as the SQL row-value comparison on (sort_name, sort_first, id) for the folded keys.
   order.sort((a, b) => {
-    const na = sortName[a], nb = sortName[b];
+    const na = sortName[a],
+      nb = sortName[b];
     if (na !== nb) return na < nb ? -1 : 1;
-    const fa = sortFirst[a], fb = sortFirst[b];
+    const fa = sortFirst[a],
+      fb = sortFirst[b];
     if (fa !== fb) return fa < fb ? -1 : 1;
-    const ia = electors[a].id, ib = electors[b].id;
+    const ia = electors[a].id,
+      ib = electors[b].id;
     return ia < ib ? -1 : ia > ib ? 1 : 0;
   });
   return { electors, sortName, sortFirst, searchText, order };
@@ -169,12 +224,36 @@ export function prepareList(input: readonly Elector[], alreadyCanonical = false)
 function fillRowArgs(list: PreparedList, i: number, version: number | null, args: unknown[]): void {
   const j = list.order[i];
   const e = list.electors[j];
-  const p = e.birthPlace, a = e.address;
-  args[0] = (i + 1) * RID_GAP; args[1] = e.id; args[2] = version; args[3] = e.listType; args[4] = list.sortName[j]; args[5] = list.sortFirst[j];
-  args[6] = e.ine; args[7] = e.birthName; args[8] = e.usageName; args[9] = e.firstNames; args[10] = e.sex; args[11] = e.birthDate;
-  args[12] = p.communeCode; args[13] = p.communeLabel; args[14] = p.departementCode; args[15] = p.country; args[16] = e.nationality;
-  args[17] = a.number; args[18] = a.street; args[19] = a.complement1; args[20] = a.complement2; args[21] = a.lieuDit;
-  args[22] = a.postalCode; args[23] = a.city; args[24] = a.country; args[25] = e.bureau.code; args[26] = e.bureau.label; args[27] = e.numeroOrdre;
+  const p = e.birthPlace,
+    a = e.address;
+  args[0] = (i + 1) * RID_GAP;
+  args[1] = e.id;
+  args[2] = version;
+  args[3] = e.listType;
+  args[4] = list.sortName[j];
+  args[5] = list.sortFirst[j];
+  args[6] = e.ine;
+  args[7] = e.birthName;
+  args[8] = e.usageName;
+  args[9] = e.firstNames;
+  args[10] = e.sex;
+  args[11] = e.birthDate;
+  args[12] = p.communeCode;
+  args[13] = p.communeLabel;
+  args[14] = p.departementCode;
+  args[15] = p.country;
+  args[16] = e.nationality;
+  args[17] = a.number;
+  args[18] = a.street;
+  args[19] = a.complement1;
+  args[20] = a.complement2;
+  args[21] = a.lieuDit;
+  args[22] = a.postalCode;
+  args[23] = a.city;
+  args[24] = a.country;
+  args[25] = e.bureau.code;
+  args[26] = e.bureau.label;
+  args[27] = e.numeroOrdre;
 }
 
 const ROW_COLUMNS = ['rid', 'id', 'version', 'list_type', 'sort_name', 'sort_first', ...FIELD_COLUMNS] as const;
@@ -302,9 +381,13 @@ export function createElectorStore(db: Database.Database): ElectorStore {
     const cacheSize = db.pragma('cache_size', { simple: true }) as number;
     db.pragma('cache_size = -65536');
     try {
-      db.exec("DELETE FROM electors; INSERT INTO electors_fts (electors_fts) VALUES ('delete-all'); DROP INDEX electors_by_name; DROP INDEX electors_by_id;");
+      db.exec(
+        "DELETE FROM electors; INSERT INTO electors_fts (electors_fts) VALUES ('delete-all'); DROP INDEX electors_by_name; DROP INDEX electors_by_id;",
+      );
       fill();
-      db.exec('CREATE UNIQUE INDEX electors_by_id ON electors (id); CREATE INDEX electors_by_name ON electors (sort_name, sort_first, id);');
+      db.exec(
+        'CREATE UNIQUE INDEX electors_by_id ON electors (id); CREATE INDEX electors_by_name ON electors (sort_name, sort_first, id);',
+      );
     } finally {
       db.pragma(`cache_size = ${Number(cacheSize)}`);
     }
@@ -426,7 +509,16 @@ export function createElectorStore(db: Database.Database): ElectorStore {
         firstNames: r[2]!,
         birthDate: r[3]!,
         bureau: { code: r[4]!, label: r[5] },
-        address: { number: r[6], street: r[7], complement1: r[8], complement2: r[9], lieuDit: r[10], postalCode: r[11], city: r[12], country: r[13] },
+        address: {
+          number: r[6],
+          street: r[7],
+          complement1: r[8],
+          complement2: r[9],
+          lieuDit: r[10],
+          postalCode: r[11],
+          city: r[12],
+          country: r[13],
+        },
       }));
     },
     versions() {

@@ -42,7 +42,10 @@ const sameAddress = (a: Elector['address'], b: Elector['address']) =>
 
 type Compared = Pick<Elector, 'id' | 'birthName' | 'firstNames' | 'birthDate' | 'bureau' | 'address'>;
 
-export function computeImportDiff(current: readonly Compared[], next: readonly Compared[]): { diff: ImportRecord['diff']; entries: ImportDiffEntry[] } {
+export function computeImportDiff(
+  current: readonly Compared[],
+  next: readonly Compared[],
+): { diff: ImportRecord['diff']; entries: ImportDiffEntry[] } {
   const before = new Map(current.map((e) => [e.id, e]));
   const entries: ImportDiffEntry[] = [];
   const diff = { added: 0, removed: 0, changedBureau: 0, changedAddress: 0 };
@@ -56,7 +59,13 @@ export function computeImportDiff(current: readonly Compared[], next: readonly C
     before.delete(e.id);
     if (old.bureau.code !== e.bureau.code) {
       diff.changedBureau++;
-      entries.push({ electorId: e.id, label: electorLabel(e), change: 'bureau', before: bureauLabel(old.bureau), after: bureauLabel(e.bureau) });
+      entries.push({
+        electorId: e.id,
+        label: electorLabel(e),
+        change: 'bureau',
+        before: bureauLabel(old.bureau),
+        after: bureauLabel(e.bureau),
+      });
     }
     // Most addresses are unchanged: compare the fields before building the two labels.
     if (sameAddress(old.address, e.address)) continue;

@@ -47,41 +47,44 @@ function run(bytes: Uint8Array, offThread: boolean, onProgress?: (phase: string,
 }
 
 describe('import preview off the main thread', () => {
-  it.each([1, 2])('gives exactly what the main thread gives, reading the current list from the database file (%i worker(s))', async (workers) => {
-    const rows = generateReuRows(OPTS);
-    // A current list to diff against: the same extract with some electors gone and some moved.
-    const current = parseReuExtract('x.csv', utf8Bytes(renderReuCsv(rows))).electors.filter((_, i) => i % 7 !== 0);
-    for (let i = 0; i < current.length; i += 11) current[i] = { ...current[i], bureau: { code: '9999', label: null } };
-    sc.db.transaction(() => store.replaceAll(current, () => 3))();
-    const bytes = utf8Bytes(renderReuCsv(rows));
+  it.each([1, 2])(
+    'gives exactly what the main thread gives, reading the current list from the database file (%i worker(s))',
+    async (workers) => {
+      const rows = generateReuRows(OPTS);
+      // A current list to diff against: the same extract with some electors gone and some moved.
+      const current = parseReuExtract('x.csv', utf8Bytes(renderReuCsv(rows))).electors.filter((_, i) => i % 7 !== 0);
+      for (let i = 0; i < current.length; i += 11) current[i] = { ...current[i], bureau: { code: '9999', label: null } };
+      sc.db.transaction(() => store.replaceAll(current, () => 3))();
+      const bytes = utf8Bytes(renderReuCsv(rows));
 
-    const phases: string[] = [];
-    const worker = await run(bytes, true, (phase) => phases.push(phase), workers);
-    const local = await run(bytes, false);
-    expect(worker.offThread).toBe(true);
-    expect(worker.workers).toBe(workers);
-    expect(local.offThread).toBe(false);
-    expect(bytes.byteLength).toBeGreaterThan(0); // the caller's buffer is copied, not taken
-    expect(new Set(phases)).toEqual(new Set(['lecture', 'controle', 'comparaison']));
+      const phases: string[] = [];
+      const worker = await run(bytes, true, (phase) => phases.push(phase), workers);
+      const local = await run(bytes, false);
+      expect(worker.offThread).toBe(true);
+      expect(worker.workers).toBe(workers);
+      expect(local.offThread).toBe(false);
+      expect(bytes.byteLength).toBeGreaterThan(0); // the caller's buffer is copied, not taken
+      expect(new Set(phases)).toEqual(new Set(['lecture', 'controle', 'comparaison']));
 
-    const { timings: _a, offThread: _b, workerStartMs: _e, workers: _g, stagingFile: ws, ...w } = worker;
-    const { timings: _c, offThread: _d, workerStartMs: _f, workers: _h, stagingFile: ls, ...l } = local;
-    expect(w.diff).toEqual(l.diff);
-    expect(w.diff.added).toBeGreaterThan(0);
-    expect(w.diff.changedBureau).toBeGreaterThan(0);
-    expect(w).toEqual(l);
-    const stagedRows = (file: string) => {
-      const db = new Database(file, { readonly: true });
-      const rows = db.prepare('SELECT * FROM staged_electors ORDER BY rid').all();
-      db.close();
-      return rows;
-    };
-    const rowsW = stagedRows(ws);
-    expect(rowsW).toHaveLength(3000);
-    expect(rowsW).toEqual(stagedRows(ls));
-    expect(entriesPage(w.entries, 10, 5)).toEqual(entriesPage(l.entries, 10, 5));
-    expect(JSON.parse(gunzipSync(w.electorsGzip).toString('utf8'))).toHaveLength(3000);
-  });
+      const { timings: _a, offThread: _b, workerStartMs: _e, workers: _g, stagingFile: ws, ...w } = worker;
+      const { timings: _c, offThread: _d, workerStartMs: _f, workers: _h, stagingFile: ls, ...l } = local;
+      expect(w.diff).toEqual(l.diff);
+      expect(w.diff.added).toBeGreaterThan(0);
+      expect(w.diff.changedBureau).toBeGreaterThan(0);
+      expect(w).toEqual(l);
+      const stagedRows = (file: string) => {
+        const db = new Database(file, { readonly: true });
+        const rows = db.prepare('SELECT * FROM staged_electors ORDER BY rid').all();
+        db.close();
+        return rows;
+      };
+      const rowsW = stagedRows(ws);
+      expect(rowsW).toHaveLength(3000);
+      expect(rowsW).toEqual(stagedRows(ls));
+      expect(entriesPage(w.entries, 10, 5)).toEqual(entriesPage(l.entries, 10, 5));
+      expect(JSON.parse(gunzipSync(w.electorsGzip).toString('utf8'))).toHaveLength(3000);
+    },
+  );
 
   it('brings a refusal back as the same GuichetError', async () => {
     const rows = generateReuRows({ ...OPTS, count: 50 });
@@ -139,14 +142,27 @@ describe('import preview off the main thread', () => {
     mkdirSync(join(root, 'node_modules', '.cache'), { recursive: true });
     const out = mkdtempSync(join(root, 'node_modules', '.cache', 'guichet-import-worker-'));
     try {
-      await promisify(execFile)(join(root, 'node_modules', '.bin', 'vite'), ['build', '--config', join(root, 'electron', 'vite.config.ts'), '--mode', 'import-worker', '--outDir', out], { cwd: root });
+      await promisify(execFile)(
+        join(root, 'node_modules', '.bin', 'vite'),
+        ['build', '--config', join(root, 'electron', 'vite.config.ts'), '--mode', 'import-worker', '--outDir', out],
+        { cwd: root },
+      );
       const rows = generateReuRows({ ...OPTS, count: 200 });
-      const worker = new Worker(`require(require('node:worker_threads').workerData.entry);`, { eval: true, workerData: { entry: join(out, 'import-worker.cjs') } });
+      const worker = new Worker(`require(require('node:worker_threads').workerData.entry);`, {
+        eval: true,
+        workerData: { entry: join(out, 'import-worker.cjs') },
+      });
       const answer = await new Promise<{ type: string; result?: { total: number; diff: unknown } }>((resolve, reject) => {
         worker.on('error', reject);
         worker.on('message', (m: { type: string }) => {
           if (m.type === 'ready') {
-            worker.postMessage({ jobId: 1, fileName: 'x.csv', bytes: utf8Bytes(renderReuCsv(rows)), dbFile: sc.db.name, stagingFile: join(dir, 'bundled.sqlite') });
+            worker.postMessage({
+              jobId: 1,
+              fileName: 'x.csv',
+              bytes: utf8Bytes(renderReuCsv(rows)),
+              dbFile: sc.db.name,
+              stagingFile: join(dir, 'bundled.sqlite'),
+            });
           } else if (m.type !== 'progress') resolve(m);
         });
       });

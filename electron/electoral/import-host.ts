@@ -50,7 +50,8 @@ function workerScript(): { code: string; data: Record<string, string> } | null {
   if (!base.startsWith('file:')) return null;
   // Next to the bundled main.cjs (electron/vite.config.ts, mode import-worker).
   const js = new URL('import-worker.cjs', base);
-  if (existsSync(fileURLToPath(js))) return { code: `require(require('node:worker_threads').workerData.entry);`, data: { entry: fileURLToPath(js) } };
+  if (existsSync(fileURLToPath(js)))
+    return { code: `require(require('node:worker_threads').workerData.entry);`, data: { entry: fileURLToPath(js) } };
   const ts = new URL('import-worker.ts', base);
   if (!existsSync(fileURLToPath(ts))) return null;
   let tsxApi: string;
@@ -130,7 +131,9 @@ const getWorker = (slot: number) => (workers[slot] ??= startWorker(slot));
 
 function send<T>(w: Worker, req: Omit<ImportJobRequest, 'jobId' | 'bytes'>, bytes: Uint8Array, onProgress?: ImportJobProgress): Promise<T> {
   const jobId = nextJob++;
-  const result = new Promise<T>((resolve, reject) => pending.set(jobId, { resolve: resolve as (r: unknown) => void, reject, onProgress, worker: w }));
+  const result = new Promise<T>((resolve, reject) =>
+    pending.set(jobId, { resolve: resolve as (r: unknown) => void, reject, onProgress, worker: w }),
+  );
   // Kept referenced while a job runs, so the process waits for the answer.
   w.ref();
   const copy = bytes.slice();
@@ -138,7 +141,9 @@ function send<T>(w: Worker, req: Omit<ImportJobRequest, 'jobId' | 'bytes'>, byte
   return result;
 }
 
-export async function prepareImport(opts: PrepareImportOptions): Promise<PreparedImport & { offThread: boolean; workers: number; workerStartMs: number }> {
+export async function prepareImport(
+  opts: PrepareImportOptions,
+): Promise<PreparedImport & { offThread: boolean; workers: number; workerStartMs: number }> {
   const { fileName, bytes, dbFile, stagingFile, readCurrent, onProgress } = opts;
   const started = performance.now();
   const offThread = dbFile !== null && bytes.byteLength >= (opts.offThreadMinBytes ?? OFF_THREAD_MIN_BYTES);
@@ -146,11 +151,22 @@ export async function prepareImport(opts: PrepareImportOptions): Promise<Prepare
   const [wa, wb] = offThread ? await Promise.all([getWorker(0), split ? getWorker(1) : null]) : [null, null];
   // 0 when the workers were already running; ~50 ms for the bundled script, ~0.4 s through tsx (CLI, bench).
   const workerStartMs = performance.now() - started;
-  const here = async () => ({ ...(await runImportJob(fileName, bytes, stagingFile, readCurrent, onProgress)), offThread: false, workers: 0, workerStartMs });
+  const here = async () => ({
+    ...(await runImportJob(fileName, bytes, stagingFile, readCurrent, onProgress)),
+    offThread: false,
+    workers: 0,
+    workerStartMs,
+  });
   if (!wa || !dbFile) return here();
   const common = { fileName, dbFile, stagingFile };
   try {
-    if (!wb) return { ...(await send<PreparedImport>(wa, { ...common, part: 'all' }, bytes, onProgress)), offThread: true, workers: 1, workerStartMs };
+    if (!wb)
+      return {
+        ...(await send<PreparedImport>(wa, { ...common, part: 'all' }, bytes, onProgress)),
+        offThread: true,
+        workers: 1,
+        workerStartMs,
+      };
     // Both halves settle before anything is decided, so no worker is still writing the staging file.
     const [rows, payload] = await Promise.allSettled([
       send<RowsPart>(wb, { ...common, part: 'rows' }, bytes),
@@ -160,7 +176,14 @@ export async function prepareImport(opts: PrepareImportOptions): Promise<Prepare
     if (rows.status === 'rejected') throw rows.reason;
     const p = payload.value;
     const r = rows.value.timings;
-    return { ...p, stagingFile, timings: { ...p.timings, rowsParseMs: r.parseMs, prepareMs: r.prepareMs, stageMs: r.stageMs }, offThread: true, workers: 2, workerStartMs };
+    return {
+      ...p,
+      stagingFile,
+      timings: { ...p.timings, rowsParseMs: r.parseMs, prepareMs: r.prepareMs, stageMs: r.stageMs },
+      offThread: true,
+      workers: 2,
+      workerStartMs,
+    };
   } catch (err) {
     // A refusal of the file is the answer; a worker that broke down is not: do the work here instead.
     if (err instanceof GuichetError) throw err;

@@ -75,7 +75,14 @@ export interface PreparedImport {
    */
   electorsGzip: Uint8Array;
   /** Where the time went (ms), no personal data. */
-  timings: { parseMs: number; prepareMs: number; diffMs: number; stageMs: number; encodeMs: number; /** Parse of the rows half, when split over two workers. */ rowsParseMs?: number };
+  timings: {
+    parseMs: number;
+    prepareMs: number;
+    diffMs: number;
+    stageMs: number;
+    encodeMs: number /** Parse of the rows half, when split over two workers. */;
+    rowsParseMs?: number;
+  };
 }
 
 export type ImportJobProgress = (phase: 'lecture' | 'controle' | 'comparaison', done: number, total: number) => void;
@@ -86,7 +93,9 @@ export interface RowsPart {
 }
 
 /** The other half: everything but the staging file. */
-export type PayloadPart = Omit<PreparedImport, 'stagingFile' | 'timings'> & { timings: { parseMs: number; diffMs: number; encodeMs: number } };
+export type PayloadPart = Omit<PreparedImport, 'stagingFile' | 'timings'> & {
+  timings: { parseMs: number; diffMs: number; encodeMs: number };
+};
 
 function stage(prepared: ReturnType<typeof prepareList>, stagingFile: string): number {
   const t = performance.now();
@@ -159,7 +168,12 @@ export async function runRowsJob(fileName: string, bytes: Uint8Array, stagingFil
 }
 
 /** The payload half alone. */
-export async function runPayloadJob(fileName: string, bytes: Uint8Array, readCurrent: () => ComparableElector[], onProgress?: ImportJobProgress): Promise<PayloadPart> {
+export async function runPayloadJob(
+  fileName: string,
+  bytes: Uint8Array,
+  readCurrent: () => ComparableElector[],
+  onProgress?: ImportJobProgress,
+): Promise<PayloadPart> {
   const { parsed, parseMs } = await parse(fileName, bytes, onProgress);
   const { diffMs, encodeMs, ...rest } = await payload(parsed, bytes, readCurrent, onProgress, () => {});
   return { ...rest, timings: { parseMs, diffMs, encodeMs } };

@@ -46,7 +46,11 @@ port.on('message', async (req: ImportJobRequest) => {
     const progress = (phase: 'lecture' | 'controle' | 'comparaison', done: number, total: number) =>
       port.postMessage({ jobId, type: 'progress', phase, done, total } satisfies ImportJobMessage);
     if (req.part === 'rows') {
-      port.postMessage({ jobId, type: 'done', result: await runRowsJob(req.fileName, req.bytes, req.stagingFile) } satisfies ImportJobMessage);
+      port.postMessage({
+        jobId,
+        type: 'done',
+        result: await runRowsJob(req.fileName, req.bytes, req.stagingFile),
+      } satisfies ImportJobMessage);
       return;
     }
     const result =
@@ -54,9 +58,19 @@ port.on('message', async (req: ImportJobRequest) => {
         ? await runPayloadJob(req.fileName, req.bytes, readCurrent(req.dbFile), progress)
         : await runImportJob(req.fileName, req.bytes, req.stagingFile, readCurrent(req.dbFile), progress);
     // The binary parts are handed over, not copied; the entries' JSON string is copied once.
-    port.postMessage({ jobId, type: 'done', result } satisfies ImportJobMessage, [result.entries.ends.buffer as ArrayBuffer, result.electorsGzip.buffer as ArrayBuffer]);
+    port.postMessage({ jobId, type: 'done', result } satisfies ImportJobMessage, [
+      result.entries.ends.buffer as ArrayBuffer,
+      result.electorsGzip.buffer as ArrayBuffer,
+    ]);
   } catch (err) {
-    if (err instanceof GuichetError) port.postMessage({ jobId, type: 'refused', code: err.code, message: err.message, detail: err.detail ?? '' } satisfies ImportJobMessage);
+    if (err instanceof GuichetError)
+      port.postMessage({
+        jobId,
+        type: 'refused',
+        code: err.code,
+        message: err.message,
+        detail: err.detail ?? '',
+      } satisfies ImportJobMessage);
     else port.postMessage({ jobId, type: 'failed', message: err instanceof Error ? err.message : String(err) } satisfies ImportJobMessage);
   }
 });

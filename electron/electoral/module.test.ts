@@ -97,7 +97,10 @@ describe('REU import', () => {
     next.splice(gone, 1);
     next.push({ ...rows[1], birthName: 'NOUVEL', usageName: '', firstNames: 'Arrivant', birthDate: '01/01/2000' });
 
-    const preview = await h()['electoral:import-preview']({ fileName: 'com10387_electeurs_actifs_02-04-2026.csv', content: utf8Bytes(renderReuCsv(next)) });
+    const preview = await h()['electoral:import-preview']({
+      fileName: 'com10387_electeurs_actifs_02-04-2026.csv',
+      content: utf8Bytes(renderReuCsv(next)),
+    });
     expect(preview.diff).toEqual({ added: 1, removed: 1, changedBureau: 1, changedAddress: 1 });
     const page = await h()['electoral:import-diff']({ previewId: preview.previewId, offset: 0, limit: 10 });
     expect(page.total).toBe(4);
@@ -107,7 +110,10 @@ describe('REU import', () => {
       ['bureau', 'DE LA FONTAINE Jeanne Hélène (14/07/1951)'],
       ['address', 'THÉRY Hélène Noëlle Zoé Anaïs (29/02/1964)'],
     ]);
-    expect(page.items[3]).toMatchObject({ before: expect.stringMatching(/^3 RUE DES ÉCOLES/), after: expect.stringMatching(/^99 RUE DES VIGNES/) });
+    expect(page.items[3]).toMatchObject({
+      before: expect.stringMatching(/^3 RUE DES ÉCOLES/),
+      after: expect.stringMatching(/^99 RUE DES VIGNES/),
+    });
     expect((await h()['electoral:import-diff']({ previewId: preview.previewId, offset: 3, limit: 10 })).items).toHaveLength(1);
 
     const record = await h()['electoral:import-commit']({ previewId: preview.previewId });
@@ -126,7 +132,10 @@ describe('REU import', () => {
     const rows = generateReuRows(OPTS);
     await importBytes(utf8Bytes(renderReuCsv(rows)));
     const other = generateReuRows({ ...OPTS, seed: 8, count: 300 });
-    const e = await expectRefused(() => h()['electoral:import-preview']({ fileName: FILE, content: truncated(renderReuCsv(other), 0.5) }), 'import_rejected');
+    const e = await expectRefused(
+      () => h()['electoral:import-preview']({ fileName: FILE, content: truncated(renderReuCsv(other), 0.5) }),
+      'import_rejected',
+    );
     expect(e.message).toMatch(/^Ligne \d+ : /);
     expect((await search('')).total).toBe(600);
     const log = readFileSync(sc.logFile, 'utf8');
@@ -152,12 +161,14 @@ describe('REU import', () => {
     expect(sc.outbox.count()).toBe(1);
   });
 
-  it('re-imports over a synced list keeping each known elector\'s hub version, and leaves no staging file behind', async () => {
+  it("re-imports over a synced list keeping each known elector's hub version, and leaves no staging file behind", async () => {
     const rows = generateReuRows(OPTS);
     await importBytes(utf8Bytes(renderReuCsv(rows)));
     // The hub acknowledged the list: every elector has a version.
     sc.db.prepare('UPDATE electors SET version = rid % 1000 + 1').run();
-    const before = new Map((sc.db.prepare('SELECT id, version FROM electors').all() as { id: string; version: number }[]).map((r) => [r.id, r.version]));
+    const before = new Map(
+      (sc.db.prepare('SELECT id, version FROM electors').all() as { id: string; version: number }[]).map((r) => [r.id, r.version]),
+    );
     const next = [...rows.slice(0, 550), ...generateReuRows({ ...OPTS, seed: 99, count: 30 })];
     const cancelled = await h()['electoral:import-preview']({ fileName: FILE, content: utf8Bytes(renderReuCsv(rows.slice(0, 10))) });
     await h()['electoral:import-cancel']({ previewId: cancelled.previewId });
@@ -178,7 +189,9 @@ describe('REU import', () => {
     clearInterval(timer);
     expect(preview.total).toBe(12_000);
     expect(turns).toBeGreaterThan(0);
-    const checks = sc.events.filter((e) => (e.payload as { phase: string }).phase === 'controle').map((e) => (e.payload as { done: number }).done);
+    const checks = sc.events
+      .filter((e) => (e.payload as { phase: string }).phase === 'controle')
+      .map((e) => (e.payload as { done: number }).done);
     expect(checks).toEqual([5000, 10000, 12000]);
   });
 
@@ -202,14 +215,25 @@ describe('REU import', () => {
 
   it("refuses another commune's extract", async () => {
     const rows = generateReuRows({ ...OPTS, count: 20, inseeCode: '10033', communeName: 'Bar-sur-Aube' });
-    const e = await expectRefused(() => h()['electoral:import-preview']({ fileName: 'com10033_LP_01-03-2026.csv', content: utf8Bytes(renderReuCsv(rows)) }), 'import_rejected');
-    expect(e.message).toBe('Cet extrait est celui de la commune 10033, pas de Troyes (10387) : vérifiez le fichier téléchargé depuis le REU.');
+    const e = await expectRefused(
+      () => h()['electoral:import-preview']({ fileName: 'com10033_LP_01-03-2026.csv', content: utf8Bytes(renderReuCsv(rows)) }),
+      'import_rejected',
+    );
+    expect(e.message).toBe(
+      'Cet extrait est celui de la commune 10033, pas de Troyes (10387) : vérifiez le fichier téléchargé depuis le REU.',
+    );
   });
 
   it('refuses to commit a preview made in the session of another commune (the PC switched commune meanwhile)', async () => {
-    const preview = await h()['electoral:import-preview']({ fileName: FILE, content: utf8Bytes(renderReuCsv(generateReuRows({ ...OPTS, count: 20 }))) });
+    const preview = await h()['electoral:import-preview']({
+      fileName: FILE,
+      content: utf8Bytes(renderReuCsv(generateReuRows({ ...OPTS, count: 20 }))),
+    });
     const troyes = sc.ctx.session;
-    sc.ctx.session = () => ({ ...troyes(), commune: { insee: '10033', siren: '211000336', name: 'Bar-sur-Aube', arrondissement: '103', services: ['electoral'] } });
+    sc.ctx.session = () => ({
+      ...troyes(),
+      commune: { insee: '10033', siren: '211000336', name: 'Bar-sur-Aube', arrondissement: '103', services: ['electoral'] },
+    });
     const e = await expectRefused(() => h()['electoral:import-commit']({ previewId: preview.previewId }), 'import_rejected');
     expect(e.message).toMatch(/commune/);
     expect(sc.outbox.count()).toBe(0);
@@ -262,7 +286,13 @@ describe('search', () => {
     expect(all.total).toBe(600);
     const page2 = await search('', { offset: 100, limit: 100 });
     expect(page2.items.map((i) => i.id)).toEqual(all.items.slice(100, 200).map((i) => i.id));
-    const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+    const fold = (s: string) =>
+      s
+        .normalize('NFD')
+        .replace(/\p{M}/gu, '')
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, ' ')
+        .trim();
     const keys = all.items.map((i) => [fold(i.birthName), fold(i.firstNames)]);
     const sorted = [...keys].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
     expect(keys).toEqual(sorted);
@@ -328,14 +358,16 @@ describe('demands', () => {
 
     // The hub acknowledged the demand at version 12: the next change is based on it.
     const [collection] = mod.collections.filter((c) => c.name === 'electoral.demands');
-    sc.db.transaction(() => collection.apply({ collection: 'electoral.demands', id: d.id, version: 12, deleted: false, data: { ...d, status: 'instruction' } }))();
+    sc.db.transaction(() =>
+      collection.apply({ collection: 'electoral.demands', id: d.id, version: 12, deleted: false, data: { ...d, status: 'instruction' } }),
+    )();
 
     sc.setUser({ role: 'maire', displayName: 'Le Maire' });
     const accepted = await h()['electoral:set-demand-status']({ id: d.id, status: 'acceptee' });
     expect(accepted.status).toBe('acceptee');
     const last = sc.outbox.entriesFor('electoral.demands', d.id).at(-1)!;
     expect(last.entry).toMatchObject({ kind: 'upsert', baseVersion: 12, data: { status: 'acceptee' } });
-    expect(last.summary).toBe('Demande : changement d\'adresse (passage à « Acceptée »)');
+    expect(last.summary).toBe("Demande : changement d'adresse (passage à « Acceptée »)");
     await expectRefused(() => h()['electoral:set-demand-status']({ id: d.id, status: 'abandonnee' }), 'conflict');
   });
 });

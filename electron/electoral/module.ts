@@ -10,7 +10,15 @@ import { basename, dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ELECTORAL_IMPORT_COMMAND } from '../../shared/electoral/schemas.js';
 import { searchInputSchema, type ElectoralChannels, type ImportPreview } from '../../shared/electoral/ipc.js';
-import { DEMAND_KIND_LABELS, DEMAND_STATUS_LABELS, demandSchema, type Demand, type DemandStatus, type Elector, type ImportRecord } from '../../shared/electoral/types.js';
+import {
+  DEMAND_KIND_LABELS,
+  DEMAND_STATUS_LABELS,
+  demandSchema,
+  type Demand,
+  type DemandStatus,
+  type Elector,
+  type ImportRecord,
+} from '../../shared/electoral/types.js';
 import { GuichetError } from '../../shared/errors.js';
 import type { CoreContext, LocalCollection } from '../core/context.js';
 import type { ChannelHandlers } from '../core/handlers.js';
@@ -94,7 +102,12 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
   }
   /** ATTACH is refused inside a transaction: the staged rows are attached around the commit's. */
   function withStaging<T>(file: string, fn: () => T): T {
-    if (!existsSync(file)) throw new GuichetError('not_found', "L'aperçu de cet import a expiré ou a été annulé : choisissez à nouveau le fichier.", 'staging file missing');
+    if (!existsSync(file))
+      throw new GuichetError(
+        'not_found',
+        "L'aperçu de cet import a expiré ou a été annulé : choisissez à nouveau le fichier.",
+        'staging file missing',
+      );
     db.prepare('ATTACH DATABASE ? AS import_staging').run(file);
     try {
       return fn();
@@ -120,14 +133,21 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
   function preview(previewId: string): PendingImport {
     purgeExpired();
     const p = previews.get(previewId);
-    if (!p) throw new GuichetError('not_found', "L'aperçu de cet import a expiré ou a été annulé : choisissez à nouveau le fichier.", `preview ${previewId} unknown`);
+    if (!p)
+      throw new GuichetError(
+        'not_found',
+        "L'aperçu de cet import a expiré ou a été annulé : choisissez à nouveau le fichier.",
+        `preview ${previewId} unknown`,
+      );
     return p;
   }
 
   function electorRequired(kind: Demand['kind'], electorId: string | null): void {
     if (kind === 'inscription') return;
-    if (!electorId) throw new GuichetError('invalid_input', "Choisissez l'électeur concerné par la demande.", `demand ${kind} without elector`);
-    if (!electors.get(electorId)) throw new GuichetError('not_found', "Cet électeur n'est plus sur la liste de ce poste.", `elector ${electorId} unknown`);
+    if (!electorId)
+      throw new GuichetError('invalid_input', "Choisissez l'électeur concerné par la demande.", `demand ${kind} without elector`);
+    if (!electors.get(electorId))
+      throw new GuichetError('not_found', "Cet électeur n'est plus sur la liste de ce poste.", `elector ${electorId} unknown`);
   }
 
   const handlers: ChannelHandlers<ElectoralChannels> = {
@@ -154,11 +174,20 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
         if (err instanceof GuichetError) log.warn({ code: err.code, detail: err.detail, bytes: content.byteLength }, 'REU extract refused');
         throw err;
       }
-      timings = { offThread: job.offThread, workers: job.workers, previewMs: performance.now() - started, workerStartMs: job.workerStartMs, ...job.timings };
+      timings = {
+        offThread: job.offThread,
+        workers: job.workers,
+        previewMs: performance.now() - started,
+        workerStartMs: job.workerStartMs,
+        ...job.timings,
+      };
       const commune = ctx.session().commune;
       if (job.communeCode && commune && job.communeCode !== commune.insee) {
         dropStaging(stagingFile);
-        log.warn({ code: 'import_rejected', detail: `extract commune ${job.communeCode} != session ${commune.insee}` }, 'REU extract refused');
+        log.warn(
+          { code: 'import_rejected', detail: `extract commune ${job.communeCode} != session ${commune.insee}` },
+          'REU extract refused',
+        );
         throw new GuichetError(
           'import_rejected',
           `Cet extrait est celui de la commune ${job.communeCode}, pas de ${commune.name} (${commune.insee}) : vérifiez le fichier téléchargé depuis le REU.`,
@@ -167,7 +196,10 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
       }
       const { diff } = job;
       previews.set(previewId, { job, generation, createdAt: now().getTime(), insee: commune?.insee ?? null });
-      log.info({ previewId, rows: job.total, encoding: job.encoding, ms: Math.round(timings.previewMs!), offThread: job.offThread, ...diff }, 'REU extract parsed');
+      log.info(
+        { previewId, rows: job.total, encoding: job.encoding, ms: Math.round(timings.previewMs!), offThread: job.offThread, ...diff },
+        'REU extract parsed',
+      );
       const result: ImportPreview = {
         previewId,
         fileName,
@@ -203,10 +235,13 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
       if (p.insee !== (commune?.insee ?? null)) {
         // Logged into another commune since the preview: that list must not land in this commune's replica.
         forget(previewId);
-        log.warn({ code: 'import_rejected', detail: `preview of ${p.insee ?? 'none'} committed in ${commune?.insee ?? 'none'}` }, 'REU extract refused');
+        log.warn(
+          { code: 'import_rejected', detail: `preview of ${p.insee ?? 'none'} committed in ${commune?.insee ?? 'none'}` },
+          'REU extract refused',
+        );
         throw new GuichetError(
           'import_rejected',
-          "Cet aperçu a été préparé pour une autre commune que celle de la session ouverte : choisissez à nouveau le fichier.",
+          'Cet aperçu a été préparé pour une autre commune que celle de la session ouverte : choisissez à nouveau le fichier.',
           `preview of ${p.insee ?? 'none'} committed in ${commune?.insee ?? 'none'}`,
         );
       }
@@ -214,35 +249,40 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
       const total = job.total;
       ctx.emit('electoral:import-progress', { phase: 'enregistrement', done: 0, total });
       const started = performance.now();
-      const record = withStaging(job.stagingFile, () => db.transaction((): ImportRecord => {
-        // A sync may have changed the list since the preview: count the diff against what is replaced
-        // (rare, so the electors are only rebuilt from their JSON then).
-        const diff = electors.generation() === p.generation ? p.job.diff : computeImportDiff(electors.comparable(), JSON.parse(gunzipSync(job.electorsGzip).toString('utf8')) as Elector[]).diff;
-        let t = performance.now();
-        electors.replaceAllStaged('import_staging');
-        timings.writeMs = performance.now() - t;
-        t = performance.now();
-        const rec: ImportRecord = {
-          id: randomUUID(),
-          fileName: job.fileName,
-          fileSha256: job.sha256,
-          extractDate: job.extractDate,
-          importedAtLocal: now().toISOString(),
-          importedBy: userName(),
-          counts: job.counts,
-          diff,
-        };
-        imports.put(rec, null);
-        // The `electoral.import` payload ({ import, electors }: ElectoralImportPayload) as gzip members,
-        // its elector array serialised and compressed by the preview's job rather than here.
-        ctx.outbox.enqueueCommandJson({
-          name: ELECTORAL_IMPORT_COMMAND,
-          payloadJson: [gzipSync(`{"import":${JSON.stringify(rec)},"electors":`), job.electorsGzip, gzipSync('}')],
-          summary: `Import de la liste électorale (${total} électeur${total > 1 ? 's' : ''})`,
-        });
-        timings.outboxMs = performance.now() - t;
-        return rec;
-      })());
+      const record = withStaging(job.stagingFile, () =>
+        db.transaction((): ImportRecord => {
+          // A sync may have changed the list since the preview: count the diff against what is replaced
+          // (rare, so the electors are only rebuilt from their JSON then).
+          const diff =
+            electors.generation() === p.generation
+              ? p.job.diff
+              : computeImportDiff(electors.comparable(), JSON.parse(gunzipSync(job.electorsGzip).toString('utf8')) as Elector[]).diff;
+          let t = performance.now();
+          electors.replaceAllStaged('import_staging');
+          timings.writeMs = performance.now() - t;
+          t = performance.now();
+          const rec: ImportRecord = {
+            id: randomUUID(),
+            fileName: job.fileName,
+            fileSha256: job.sha256,
+            extractDate: job.extractDate,
+            importedAtLocal: now().toISOString(),
+            importedBy: userName(),
+            counts: job.counts,
+            diff,
+          };
+          imports.put(rec, null);
+          // The `electoral.import` payload ({ import, electors }: ElectoralImportPayload) as gzip members,
+          // its elector array serialised and compressed by the preview's job rather than here.
+          ctx.outbox.enqueueCommandJson({
+            name: ELECTORAL_IMPORT_COMMAND,
+            payloadJson: [gzipSync(`{"import":${JSON.stringify(rec)},"electors":`), job.electorsGzip, gzipSync('}')],
+            summary: `Import de la liste électorale (${total} électeur${total > 1 ? 's' : ''})`,
+          });
+          timings.outboxMs = performance.now() - t;
+          return rec;
+        })(),
+      );
       timings.commitMs = performance.now() - started;
       forget(previewId);
       ctx.emit('electoral:import-progress', { phase: 'enregistrement', done: total, total });
@@ -265,7 +305,8 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
     'electoral:elector': ({ id }) => {
       ctx.requirePermission('electoral.read');
       const found = electors.get(id);
-      if (!found) throw new GuichetError('not_found', "Cet électeur n'est pas (ou plus) sur la liste de ce poste.", `elector ${id} unknown`);
+      if (!found)
+        throw new GuichetError('not_found', "Cet électeur n'est pas (ou plus) sur la liste de ce poste.", `elector ${id} unknown`);
       return { elector: found.elector, demands: demands.ofElector(id) };
     },
 
@@ -305,7 +346,11 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
       ctx.requirePermission('electoral.demand');
       const role = ctx.session().user?.role;
       if (MAYOR_ONLY.includes(status) && role !== 'maire') {
-        throw new GuichetError('forbidden', 'Seul le maire peut accepter ou refuser une demande.', `role ${role ?? 'none'} tried ${status}`);
+        throw new GuichetError(
+          'forbidden',
+          'Seul le maire peut accepter ou refuser une demande.',
+          `role ${role ?? 'none'} tried ${status}`,
+        );
       }
       let changed = false;
       const updated = db.transaction((): Demand => {
@@ -314,9 +359,14 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
         const { demand, version } = found;
         if (demand.status === status) return demand;
         if (CLOSED.includes(demand.status)) {
-          throw new GuichetError('conflict', `Cette demande est close (${DEMAND_STATUS_LABELS[demand.status]}) : son statut ne peut plus changer.`, `demand ${id} closed`);
+          throw new GuichetError(
+            'conflict',
+            `Cette demande est close (${DEMAND_STATUS_LABELS[demand.status]}) : son statut ne peut plus changer.`,
+            `demand ${id} closed`,
+          );
         }
-        if (status === 'deposee') throw new GuichetError('invalid_input', 'Une demande ne peut pas revenir au statut « Déposée ».', `demand ${id} back to deposee`);
+        if (status === 'deposee')
+          throw new GuichetError('invalid_input', 'Une demande ne peut pas revenir au statut « Déposée ».', `demand ${id} back to deposee`);
         const next: Demand = { ...demand, status };
         demands.put(next, version);
         changed = true;
@@ -335,5 +385,9 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
     },
   };
 
-  return { handlers, collections: createElectoralCollections({ electors, demands, imports }, log), lastImportTimings: () => ({ ...timings }) };
+  return {
+    handlers,
+    collections: createElectoralCollections({ electors, demands, imports }, log),
+    lastImportTimings: () => ({ ...timings }),
+  };
 }

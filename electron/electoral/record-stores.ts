@@ -25,8 +25,12 @@ export function createDemandStore(db: Database.Database): DemandStore {
   type Row = { data: string; version: number | null };
   const one = db.prepare<[string], Row>('SELECT data, version FROM electoral_demands WHERE id = ?');
   const all = db.prepare<[], Row>('SELECT data, version FROM electoral_demands ORDER BY created_at_local DESC, id');
-  const byStatus = db.prepare<[string], Row>('SELECT data, version FROM electoral_demands WHERE status = ? ORDER BY created_at_local DESC, id');
-  const byElector = db.prepare<[string], Row>('SELECT data, version FROM electoral_demands WHERE elector_id = ? ORDER BY created_at_local DESC, id');
+  const byStatus = db.prepare<[string], Row>(
+    'SELECT data, version FROM electoral_demands WHERE status = ? ORDER BY created_at_local DESC, id',
+  );
+  const byElector = db.prepare<[string], Row>(
+    'SELECT data, version FROM electoral_demands WHERE elector_id = ? ORDER BY created_at_local DESC, id',
+  );
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM electoral_demands');
   const parse = (r: Row) => ({ demand: JSON.parse(r.data) as Demand, version: r.version });
   return {

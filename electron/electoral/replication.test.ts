@@ -53,7 +53,9 @@ describe('electoral list across two PCs', () => {
       expect((await search(b, 'sansbureau')).items.map((i) => i.bureauCode)).toEqual(['']);
 
       // Second extract: one elector gone, one moved to another bureau.
-      const next = rows.filter((r) => r.birthName !== "D'ARTAGNAN").map((r) => (r.birthName === 'DE LA FONTAINE' ? { ...r, bureauCode: '0009' } : r));
+      const next = rows
+        .filter((r) => r.birthName !== "D'ARTAGNAN")
+        .map((r) => (r.birthName === 'DE LA FONTAINE' ? { ...r, bureauCode: '0009' } : r));
       const second = await importRows(a, next, `com${INSEE}_electeurs_actifs_01-04-2026.csv`);
       expect(second.diff).toEqual({ added: 0, removed: 1, changedBureau: 1, changedAddress: 0 });
       await call(a, 'sync:now', null);

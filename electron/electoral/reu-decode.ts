@@ -17,7 +17,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * a lead byte Ã/Â/Å/Ä then a continuation byte rendered as a Latin-1 or
  * Windows-1252 character. French names never contain these pairs.
  */
-const MOJIBAKE = /[ÃÂ][\uFFFD\u0080-\u00BF\u0152\u0153\u0160\u0161\u0178\u017D\u017E\u0192\u02C6\u02DC\u2013\u2014\u2018-\u201E\u2020-\u2022\u2026\u2030\u2039\u203A\u20AC\u2122]|â€/;
+const MOJIBAKE =
+  /[ÃÂ][\uFFFD\u0080-\u00BF\u0152\u0153\u0160\u0161\u0178\u017D\u017E\u0192\u02C6\u02DC\u2013\u2014\u2018-\u201E\u2020-\u2022\u2026\u2030\u2039\u203A\u20AC\u2122]|â€/;
 
 /** Control characters and the five bytes Windows-1252 leaves undefined: never in a genuine text extract. */
 const IMPLAUSIBLE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD]/;

@@ -77,7 +77,7 @@ describe('parseReuExtract on a clean UTF-8 extract', () => {
     expect(twins[1].id).toBe(`${twins[0].id}-2`);
     expect(bernards.find((e) => e.birthDate === '1976-09-02')!.id).not.toBe(twins[0].id);
     expect(new Set(parsed.electors.map((e) => e.id)).size).toBe(400);
-    expect(parsed.warnings.some((w) => w.includes("homonymes"))).toBe(true);
+    expect(parsed.warnings.some((w) => w.includes('homonymes'))).toBe(true);
   });
 
   it('keeps an EU elector on both complementary lists as two records', () => {
@@ -133,7 +133,10 @@ describe('header variants and file-name information', () => {
 
   it('takes the list type from the file name when the column is absent', () => {
     const rows = generateReuRows({ ...OPTS, count: 20, listMix: { LCE: 1 } });
-    const csv = renderReuCsv(rows, REU_EXTRACT_COLUMNS.filter((c) => c !== 'listLabel'));
+    const csv = renderReuCsv(
+      rows,
+      REU_EXTRACT_COLUMNS.filter((c) => c !== 'listLabel'),
+    );
     const p = parseReuExtract('com10387_LCE_15-01-2026.csv', utf8Bytes(csv));
     expect(p.counts).toEqual({ LP: 0, LCM: 0, LCE: 20 });
     expect(p.extractDate).toBe('2026-01-15');
@@ -229,13 +232,20 @@ describe('refused files land nowhere, with the line and a French reason', () => 
   });
 
   it('refuses a file without the required columns, naming them', () => {
-    const csv = renderReuCsv(rows(), REU_EXTRACT_COLUMNS.filter((c) => c !== 'birthDate' && c !== 'birthName'));
+    const csv = renderReuCsv(
+      rows(),
+      REU_EXTRACT_COLUMNS.filter((c) => c !== 'birthDate' && c !== 'birthName'),
+    );
     const e = refusal(() => parseReuExtract('x.csv', utf8Bytes(csv)));
-    expect(e.message).toBe(`Ce fichier n'est pas un extrait du REU reconnu : colonnes absentes « ${REU_HEADERS.birthName[0]} », « ${REU_HEADERS.birthDate[0]} ».`);
+    expect(e.message).toBe(
+      `Ce fichier n'est pas un extrait du REU reconnu : colonnes absentes « ${REU_HEADERS.birthName[0]} », « ${REU_HEADERS.birthDate[0]} ».`,
+    );
   });
 
   it('refuses binary and empty files', () => {
-    expect(refusal(() => parseReuExtract('x.csv', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00]))).message).toMatch(/caractères illisibles/);
+    expect(refusal(() => parseReuExtract('x.csv', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00]))).message).toMatch(
+      /caractères illisibles/,
+    );
     expect(refusal(() => parseReuExtract('x.csv', new Uint8Array())).message).toBe('Le fichier est vide.');
   });
 });

@@ -7,7 +7,15 @@
 import { hash } from 'node:crypto';
 import Papa from 'papaparse';
 import { GuichetError } from '../../shared/errors.js';
-import { REU_FIELDS, REU_REQUIRED_FIELDS, fieldLabel, fieldOfHeader, infoFromFileName, isCalendarDate, type ReuField } from '../../shared/electoral/reu-columns.js';
+import {
+  REU_FIELDS,
+  REU_REQUIRED_FIELDS,
+  fieldLabel,
+  fieldOfHeader,
+  infoFromFileName,
+  isCalendarDate,
+  type ReuField,
+} from '../../shared/electoral/reu-columns.js';
 import { foldName } from '../../shared/electoral/normalize.js';
 import { electorSchema } from '../../shared/electoral/schemas.js';
 import { LIST_TYPES, type Elector, type ListType } from '../../shared/electoral/types.js';
@@ -104,7 +112,6 @@ const LENGTH_LIMITS: { field: ReuField; max: number; value: (e: Elector) => stri
 
 const squeeze = (s: string) => (s.includes('  ') ? s.replace(/\s+/g, ' ') : s);
 
-
 /**
  * Stable id of an elector across re-imports: the INE when the extract has one,
  * else a hash of list type and identity. Homonyms get `-2`, `-3`… in file
@@ -200,7 +207,11 @@ function createReader(fileName: string, bytes: Uint8Array, onProgress?: ParsePro
   const counts: Record<ListType, number> = { LP: 0, LCM: 0, LCE: 0 };
   const occurrences = new Map<string, number>();
   const numeros = new Set<string>();
-  let noFirstNames = 0, uncertainDates = 0, noBureau = 0, homonyms = 0, duplicateNumeros = 0;
+  let noFirstNames = 0,
+    uncertainDates = 0,
+    noBureau = 0,
+    homonyms = 0,
+    duplicateNumeros = 0;
   const listTypes = new Map<string, ListType | null>();
   let ugle: string | null = null;
 
@@ -248,7 +259,11 @@ function createReader(fileName: string, bytes: Uint8Array, onProgress?: ParsePro
     const rowUgle = padCode(at(row, 'ugleCode'), 5);
     if (ugle === null) ugle = rowUgle;
     if (rowUgle !== ugle) {
-      throw rejected(lineOf(r), `l'extrait mélange plusieurs communes (${ugle || 'sans code'} et ${rowUgle || 'sans code'}) : importez l'extrait d'une seule commune.`, 'reason=mixed_ugle');
+      throw rejected(
+        lineOf(r),
+        `l'extrait mélange plusieurs communes (${ugle || 'sans code'} et ${rowUgle || 'sans code'}) : importez l'extrait d'une seule commune.`,
+        'reason=mixed_ugle',
+      );
     }
     const listLabel = at(row, 'listLabel');
     let listType = listTypes.get(listLabel);
@@ -309,7 +324,11 @@ function createReader(fileName: string, bytes: Uint8Array, onProgress?: ParsePro
     for (const limit of LENGTH_LIMITS) {
       const v = limit.value(e);
       if (v !== null && v.length > limit.max) {
-        throw rejected(lineOf(r), `la colonne « ${fieldLabel(limit.field)} » est trop longue (${v.length} caractères, ${limit.max} au plus).`, `reason=too_long field=${limit.field} length=${v.length}`);
+        throw rejected(
+          lineOf(r),
+          `la colonne « ${fieldLabel(limit.field)} » est trop longue (${v.length} caractères, ${limit.max} au plus).`,
+          `reason=too_long field=${limit.field} length=${v.length}`,
+        );
       }
     }
     const base = baseIdOf(e);
@@ -337,7 +356,11 @@ function createReader(fileName: string, bytes: Uint8Array, onProgress?: ParsePro
             syntax.code === 'MissingQuotes'
               ? 'le fichier est tronqué (un champ entre guillemets ne se termine jamais).'
               : 'la ligne est mal formée (guillemets ou séparateurs incorrects).';
-          throw rejected(syntax.code === 'MissingQuotes' ? lineOfOffset(text, text.length) : lineOf(r), reason, `reason=csv_syntax code=${syntax.code}`);
+          throw rejected(
+            syntax.code === 'MissingQuotes' ? lineOfOffset(text, text.length) : lineOf(r),
+            reason,
+            `reason=csv_syntax code=${syntax.code}`,
+          );
         }
         if (r === 0) readHeader(result.data);
         else readRow(result.data);
@@ -364,12 +387,27 @@ function createReader(fileName: string, bytes: Uint8Array, onProgress?: ParsePro
       const warnings: string[] = [];
       const plural = (n: number, one: string, many: string) => `${n} ${n > 1 ? many : one}`;
       if (noFirstNames) warnings.push(`${plural(noFirstNames, 'électeur', 'électeurs')} sans prénom.`);
-      if (uncertainDates) warnings.push(`${plural(uncertainDates, 'date de naissance incomplète', 'dates de naissance incomplètes')} (jour ou mois inconnu, noté « 00 »).`);
+      if (uncertainDates)
+        warnings.push(
+          `${plural(uncertainDates, 'date de naissance incomplète', 'dates de naissance incomplètes')} (jour ou mois inconnu, noté « 00 »).`,
+        );
       if (noBureau) warnings.push(`${plural(noBureau, 'électeur', 'électeurs')} sans bureau de vote.`);
-      if (homonyms) warnings.push(`${plural(homonyms, 'groupe', 'groupes')} d'homonymes à l'identité identique : gardés comme personnes distinctes.`);
-      if (duplicateNumeros) warnings.push(`${plural(duplicateNumeros, "numéro d'ordre en double", "numéros d'ordre en double")} dans un même bureau (tel que fourni par le REU).`);
+      if (homonyms)
+        warnings.push(`${plural(homonyms, 'groupe', 'groupes')} d'homonymes à l'identité identique : gardés comme personnes distinctes.`);
+      if (duplicateNumeros)
+        warnings.push(
+          `${plural(duplicateNumeros, "numéro d'ordre en double", "numéros d'ordre en double")} dans un même bureau (tel que fourni par le REU).`,
+        );
 
-      return { fileName, encoding, extractDate: fromName.extractDate, communeCode: ugle || fromName.communeCode, electors, counts, warnings };
+      return {
+        fileName,
+        encoding,
+        extractDate: fromName.extractDate,
+        communeCode: ugle || fromName.communeCode,
+        electors,
+        counts,
+        warnings,
+      };
     },
   };
 }

@@ -26,13 +26,27 @@ export interface StandaloneContext {
   close(): void;
 }
 
-export function createStandaloneContext(opts: { dataDir: string; role?: CommuneRole; displayName?: string; now?: () => Date; logLevel?: string }): StandaloneContext {
-  const platform = createNodePlatform({ dataDir: opts.dataDir, now: opts.now, deviceName: 'poste-test', logLevel: opts.logLevel ?? 'info' });
+export function createStandaloneContext(opts: {
+  dataDir: string;
+  role?: CommuneRole;
+  displayName?: string;
+  now?: () => Date;
+  logLevel?: string;
+}): StandaloneContext {
+  const platform = createNodePlatform({
+    dataDir: opts.dataDir,
+    now: opts.now,
+    deviceName: 'poste-test',
+    logLevel: opts.logLevel ?? 'info',
+  });
   const db = openClientDb(join(opts.dataDir, 'guichet.sqlite'));
   const outbox = createOutbox(db, platform.now);
   const events: StandaloneContext['events'] = [];
   let requests = 0;
-  let user: { role: CommuneRole; displayName: string } | null = { role: opts.role ?? 'secretaire', displayName: opts.displayName ?? 'Claire Agent' };
+  let user: { role: CommuneRole; displayName: string } | null = {
+    role: opts.role ?? 'secretaire',
+    displayName: opts.displayName ?? 'Claire Agent',
+  };
 
   const session = (): SessionState => ({
     status: user ? 'logged_in' : 'logged_out',
@@ -55,7 +69,11 @@ export function createStandaloneContext(opts: { dataDir: string; role?: CommuneR
     session,
     requirePermission(permission) {
       if (!session().permissions.includes(permission)) {
-        throw new GuichetError('forbidden', "Votre rôle ne permet pas cette action. Demandez au maire s'il faut l'ouvrir à votre compte.", `missing permission ${permission}`);
+        throw new GuichetError(
+          'forbidden',
+          "Votre rôle ne permet pas cette action. Demandez au maire s'il faut l'ouvrir à votre compte.",
+          `missing permission ${permission}`,
+        );
       }
     },
     requestSync() {

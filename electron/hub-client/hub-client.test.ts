@@ -36,10 +36,24 @@ async function caught(p: Promise<unknown>): Promise<GuichetError> {
 
 describe('hub client', () => {
   it('sends protocol headers and the bearer token, and gzips a large push the hub accepts', async () => {
-    const client = createHubClient({ baseUrl: proxy.url, token: () => seeded.maireToken, clientSchema: 7, log, retry: fastRetry, gzipThresholdBytes: 4096 });
+    const client = createHubClient({
+      baseUrl: proxy.url,
+      token: () => seeded.maireToken,
+      clientSchema: 7,
+      log,
+      retry: fastRetry,
+      gzipThresholdBytes: 4096,
+    });
     const mutations = Array.from({ length: 60 }, (_, i) => {
       const d = newDemand({ comment: 'x'.repeat(500) });
-      return { mutationId: i + 1, kind: 'upsert' as const, collection: 'electoral.demands' as const, recordId: d.id, baseVersion: null, data: d };
+      return {
+        mutationId: i + 1,
+        kind: 'upsert' as const,
+        collection: 'electoral.demands' as const,
+        recordId: d.id,
+        baseVersion: null,
+        data: d,
+      };
     });
     const res = await client.push({ mutations });
     expect(res.results.every((r) => r.status === 'applied')).toBe(true);
@@ -71,7 +85,13 @@ describe('hub client', () => {
     await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
     const port = (probe.address() as AddressInfo).port;
     await new Promise<void>((r) => probe.close(() => r()));
-    const client = createHubClient({ baseUrl: `http://127.0.0.1:${port}`, token: () => seeded.maireToken, clientSchema: 1, log, retry: fastRetry });
+    const client = createHubClient({
+      baseUrl: `http://127.0.0.1:${port}`,
+      token: () => seeded.maireToken,
+      clientSchema: 1,
+      log,
+      retry: fastRetry,
+    });
     const err = await caught(client.pull({ cursor: 0 }));
     expect(err.code).toBe('offline');
     expect(err.message).toBe(OFFLINE_MESSAGE);
@@ -94,7 +114,14 @@ describe('hub client', () => {
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', () => r()));
     try {
       const port = (silent.address() as AddressInfo).port;
-      const client = createHubClient({ baseUrl: `http://127.0.0.1:${port}`, token: () => 't', clientSchema: 1, log, retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 5 }, timeoutMs: 150 });
+      const client = createHubClient({
+        baseUrl: `http://127.0.0.1:${port}`,
+        token: () => 't',
+        clientSchema: 1,
+        log,
+        retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 5 },
+        timeoutMs: 150,
+      });
       const started = Date.now();
       const err = await caught(client.pull({ cursor: 0 }));
       expect(err.code).toBe('offline');

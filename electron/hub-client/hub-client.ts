@@ -1,10 +1,26 @@
-import axios, { AxiosError, type AxiosInstance, type AxiosRequestConfig } from 'axios';
+import axios, { type AxiosError, type AxiosInstance, type AxiosRequestConfig } from 'axios';
 import { gzipSync } from 'node:zlib';
 import type { Logger } from 'pino';
-import type { CreateUserRequest, DeviceInfo, EnrollRequest, LoginRequest, MeResponse, SessionGrant, UserInfo } from '../../shared/accounts/types.js';
+import type {
+  CreateUserRequest,
+  DeviceInfo,
+  EnrollRequest,
+  LoginRequest,
+  MeResponse,
+  SessionGrant,
+  UserInfo,
+} from '../../shared/accounts/types.js';
 import { HUB_ROUTES, type HubRouteName } from '../../shared/api/hub.js';
 import { GuichetError, isErrorBody } from '../../shared/errors.js';
-import { CLIENT_SCHEMA_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION, type PullResponse, type PushRequest, type PushResponse, type SnapshotResponse } from '../../shared/sync/protocol.js';
+import {
+  CLIENT_SCHEMA_HEADER,
+  PROTOCOL_HEADER,
+  PROTOCOL_VERSION,
+  type PullResponse,
+  type PushRequest,
+  type PushResponse,
+  type SnapshotResponse,
+} from '../../shared/sync/protocol.js';
 import { backoffDelay, DEFAULT_RETRY, sleep, type RetryPolicy } from './retry.js';
 
 export const OFFLINE_MESSAGE =
@@ -52,7 +68,16 @@ export interface HubClient {
  * ((device, mutation) applied once), reads trivially. Enroll/login/admin
  * calls are retried only when the request provably never reached the hub.
  */
-const IDEMPOTENT: ReadonlySet<HubRouteName> = new Set(['health', 'me', 'listUsers', 'listDevices', 'syncPush', 'syncPull', 'syncSnapshot', 'logout']);
+const IDEMPOTENT: ReadonlySet<HubRouteName> = new Set([
+  'health',
+  'me',
+  'listUsers',
+  'listDevices',
+  'syncPush',
+  'syncPull',
+  'syncSnapshot',
+  'logout',
+]);
 
 const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
@@ -77,14 +102,17 @@ export function createHubClient(options: HubClientOptions): HubClient {
     transitional: { clarifyTimeoutError: true },
   });
 
-  async function call<T>(route: HubRouteName, config: { params?: Record<string, string>; query?: object; body?: unknown; timeoutMs?: number } = {}): Promise<T> {
+  async function call<T>(
+    route: HubRouteName,
+    config: { params?: Record<string, string>; query?: object; body?: unknown; timeoutMs?: number } = {},
+  ): Promise<T> {
     const spec = HUB_ROUTES[route];
     let path: string = spec.path;
     for (const [k, v] of Object.entries(config.params ?? {})) path = path.replace(`:${k}`, encodeURIComponent(v));
     const headers: Record<string, string> = {};
     const token = options.token?.() ?? null;
     if (token) headers.Authorization = `Bearer ${token}`;
-    let data: unknown = undefined;
+    let data: unknown ;
     if (config.body !== undefined) {
       const json = JSON.stringify(config.body);
       headers['Content-Type'] = 'application/json';
@@ -111,7 +139,11 @@ export function createHubClient(options: HubClientOptions): HubClient {
         if (res.status >= 200 && res.status < 300) return (res.status === 204 ? undefined : res.data) as T;
         failure = isErrorBody(res.data)
           ? GuichetError.fromBody(res.data)
-          : new GuichetError(res.status >= 500 ? 'hub_unavailable' : 'bad_request', hubStatusMessage(res.status), `${spec.method} ${spec.path} → HTTP ${res.status}`);
+          : new GuichetError(
+              res.status >= 500 ? 'hub_unavailable' : 'bad_request',
+              hubStatusMessage(res.status),
+              `${spec.method} ${spec.path} → HTTP ${res.status}`,
+            );
         retryable = res.status >= 500 || res.status === 429;
       } catch (err) {
         const code = (err as AxiosError).code ?? 'unknown';
@@ -139,9 +171,19 @@ export function createHubClient(options: HubClientOptions): HubClient {
     if (token) headers.Authorization = `Bearer ${token}`;
     let res;
     try {
-      res = await http.request({ ...extra, method: spec.method, url: spec.path.replace(':sha256', sha256), headers, timeout: extra.timeout ?? options.pushTimeoutMs ?? 300_000 });
+      res = await http.request({
+        ...extra,
+        method: spec.method,
+        url: spec.path.replace(':sha256', sha256),
+        headers,
+        timeout: extra.timeout ?? options.pushTimeoutMs ?? 300_000,
+      });
     } catch (err) {
-      throw new GuichetError('offline', OFFLINE_MESSAGE, `${spec.method} ${spec.path}: ${(err as AxiosError).code ?? 'unknown'} ${(err as Error).message}`);
+      throw new GuichetError(
+        'offline',
+        OFFLINE_MESSAGE,
+        `${spec.method} ${spec.path}: ${(err as AxiosError).code ?? 'unknown'} ${(err as Error).message}`,
+      );
     }
     if (res.status >= 200 && res.status < 300) return res;
     if (route === 'fileStatus' && res.status === 404) return res;
@@ -155,7 +197,11 @@ export function createHubClient(options: HubClientOptions): HubClient {
     }
     throw isErrorBody(body)
       ? GuichetError.fromBody(body)
-      : new GuichetError(res.status >= 500 ? 'hub_unavailable' : 'bad_request', hubStatusMessage(res.status), `${spec.method} ${spec.path} → HTTP ${res.status}`);
+      : new GuichetError(
+          res.status >= 500 ? 'hub_unavailable' : 'bad_request',
+          hubStatusMessage(res.status),
+          `${spec.method} ${spec.path} → HTTP ${res.status}`,
+        );
   }
 
   const offsetHeader = (res: { headers: Record<string, unknown> }): number => {
@@ -197,7 +243,8 @@ export function createHubClient(options: HubClientOptions): HubClient {
 }
 
 function hubStatusMessage(status: number): string {
-  if (status >= 500) return 'Le hub est momentanément indisponible. Vos modifications sont gardées sur ce poste ; réessayez dans un instant.';
+  if (status >= 500)
+    return 'Le hub est momentanément indisponible. Vos modifications sont gardées sur ce poste ; réessayez dans un instant.';
   if (status === 429) return 'Trop de demandes : patientez un instant avant de réessayer.';
   return `Le hub a refusé la demande (erreur ${status}).`;
 }

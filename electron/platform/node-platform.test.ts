@@ -29,8 +29,18 @@ describe('node platform', () => {
   it('writes JSON log lines to dataDir/logs without tokens, passwords or typed data', () => {
     const dir = dataDir();
     const { log } = createNodePlatform({ dataDir: dir, logLevel: 'info' });
-    log.info({ token: 'tok-secret', headers: { authorization: 'Bearer tok-secret' }, input: { password: 'motdepasse', applicant: { birthName: 'DUPONT' } }, mutationId: 7 }, 'hello');
-    const lines = readFileSync(join(dir, 'logs', 'guichet.log'), 'utf8').trim().split('\n');
+    log.info(
+      {
+        token: 'tok-secret',
+        headers: { authorization: 'Bearer tok-secret' },
+        input: { password: 'motdepasse', applicant: { birthName: 'DUPONT' } },
+        mutationId: 7,
+      },
+      'hello',
+    );
+    const lines = readFileSync(join(dir, 'logs', 'guichet.log'), 'utf8')
+      .trim()
+      .split('\n');
     const last = JSON.parse(lines.at(-1)!);
     expect(last.msg).toBe('hello');
     expect(last.mutationId).toBe(7);

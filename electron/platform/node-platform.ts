@@ -56,7 +56,11 @@ export function createNodePlatform(options: NodePlatformOptions): Platform {
 
 export function createClientLogger(file: string, level?: string): Logger {
   return pino(
-    { level: level ?? process.env.GUICHET_LOG_LEVEL ?? 'info', base: { svc: 'client' }, redact: { paths: CLIENT_REDACT_PATHS, censor: '[masqué]' } },
+    {
+      level: level ?? process.env.GUICHET_LOG_LEVEL ?? 'info',
+      base: { svc: 'client' },
+      redact: { paths: CLIENT_REDACT_PATHS, censor: '[masqué]' },
+    },
     // Synchronous writes: a line logged just before a crash is still in the file.
     pino.destination({ dest: file, mkdir: true, sync: true }),
   );

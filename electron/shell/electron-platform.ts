@@ -25,6 +25,11 @@ export function createElectronPlatform(options: ElectronPlatformOptions): Platfo
   mkdirSync(join(dataDir, 'logs'), { recursive: true });
   // Same log file, level and redaction of personal data as the headless platform.
   const log = options.log ?? createClientLogger(join(dataDir, 'logs', 'guichet.log'));
-  const secrets = createSafeStorageSecretStore({ file: join(dataDir, 'secrets.json'), safeStorage, log, os: options.os ?? process.platform });
+  const secrets = createSafeStorageSecretStore({
+    file: join(dataDir, 'secrets.json'),
+    safeStorage,
+    log,
+    os: options.os ?? process.platform,
+  });
   return { dataDir, secrets, now: () => new Date(), log, deviceName: hostname() };
 }

@@ -14,7 +14,9 @@ const h = vi.hoisted(() => {
     windows: [] as { options: Record<string, unknown>; sent: [string, unknown][]; loaded: string[] }[],
     permissionHandler: null as null | ((c: unknown, p: string, cb: (ok: boolean) => void) => void),
     permissionCheck: null as null | ((...a: unknown[]) => boolean),
-    headersHook: null as null | ((d: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void),
+    headersHook: null as
+      | null
+      | ((d: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void),
     userData: '',
     quit: 0,
     setPaths: [] as [string, string][],
@@ -35,22 +37,33 @@ vi.mock('electron', () => {
     }
     once() {}
     show() {}
-    isDestroyed() { return false; }
-    isMinimized() { return false; }
+    isDestroyed() {
+      return false;
+    }
+    isMinimized() {
+      return false;
+    }
     restore() {}
     focus() {}
-    async loadFile(path: string) { this.loaded.push(path); }
+    async loadFile(path: string) {
+      this.loaded.push(path);
+    }
   }
   return {
     app: {
       requestSingleInstanceLock: () => state.lock,
-      quit: () => { state.quit++; },
+      quit: () => {
+        state.quit++;
+      },
       exit: () => {},
       enableSandbox: () => {},
       on: (name: string, fn: (...args: unknown[]) => void) => state.appHandlers.set(name, fn),
       whenReady: async () => {},
       getPath: () => state.userData,
-      setPath: (name: string, value: string) => { state.setPaths.push([name, value]); state.userData = value; },
+      setPath: (name: string, value: string) => {
+        state.setPaths.push([name, value]);
+        state.userData = value;
+      },
       getAppPath: () => '/opt/guichet/resources/app.asar',
       isPackaged: true,
     },
@@ -58,9 +71,17 @@ vi.mock('electron', () => {
     ipcMain: { handle: (channel: string, fn: (event: unknown, input: unknown) => Promise<unknown>) => state.ipcHandlers.set(channel, fn) },
     session: {
       defaultSession: {
-        setPermissionRequestHandler: (fn: typeof state.permissionHandler) => { state.permissionHandler = fn; },
-        setPermissionCheckHandler: (fn: typeof state.permissionCheck) => { state.permissionCheck = fn; },
-        webRequest: { onHeadersReceived: (fn: typeof state.headersHook) => { state.headersHook = fn; } },
+        setPermissionRequestHandler: (fn: typeof state.permissionHandler) => {
+          state.permissionHandler = fn;
+        },
+        setPermissionCheckHandler: (fn: typeof state.permissionCheck) => {
+          state.permissionCheck = fn;
+        },
+        webRequest: {
+          onHeadersReceived: (fn: typeof state.headersHook) => {
+            state.headersHook = fn;
+          },
+        },
       },
     },
     safeStorage: {
@@ -94,7 +115,9 @@ function fakeCore() {
       events.on(event, listener);
       return () => events.off(event, listener);
     },
-    close() { this.closed++; },
+    close() {
+      this.closed++;
+    },
   };
 }
 
@@ -128,7 +151,15 @@ describe('Electron main process', () => {
     expect(shell).not.toBeNull();
     expect(h.state.windows).toHaveLength(1);
     const prefs = h.state.windows[0].options.webPreferences as Record<string, unknown>;
-    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, allowRunningInsecureContent: false, devTools: false });
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+      allowRunningInsecureContent: false,
+      devTools: false,
+    });
     expect(prefs.preload).toBe('/opt/guichet/resources/app.asar/dist/electron/preload.cjs');
     expect(h.state.windows[0].loaded).toEqual(['/opt/guichet/resources/app.asar/dist/renderer/index.html']);
   });
@@ -156,10 +187,15 @@ describe('Electron main process', () => {
     await start();
     const handlers = new Map<string, (e: { preventDefault(): void }) => void>();
     let openHandler: (() => { action: string }) | null = null;
-    h.state.appHandlers.get('web-contents-created')!({}, {
-      on: (name: string, fn: (e: { preventDefault(): void }) => void) => handlers.set(name, fn),
-      setWindowOpenHandler: (fn: () => { action: string }) => { openHandler = fn; },
-    });
+    h.state.appHandlers.get('web-contents-created')!(
+      {},
+      {
+        on: (name: string, fn: (e: { preventDefault(): void }) => void) => handlers.set(name, fn),
+        setWindowOpenHandler: (fn: () => { action: string }) => {
+          openHandler = fn;
+        },
+      },
+    );
     for (const name of ['will-navigate', 'will-redirect', 'will-attach-webview']) {
       const event = { preventDefault: vi.fn() };
       handlers.get(name)!(event);
@@ -175,7 +211,9 @@ describe('Electron main process', () => {
     expect(h.state.permissionCheck!()).toBe(false);
 
     let headers: Record<string, string[]> = {};
-    h.state.headersHook!({ responseHeaders: { 'X-Other': ['1'] } }, (r) => { headers = r.responseHeaders; });
+    h.state.headersHook!({ responseHeaders: { 'X-Other': ['1'] } }, (r) => {
+      headers = r.responseHeaders;
+    });
     expect(headers['Content-Security-Policy'][0]).toContain("default-src 'none'");
     expect(headers['X-Other']).toEqual(['1']);
   });
@@ -193,7 +231,12 @@ describe('Electron main process', () => {
   it('refuses IPC from any frame that is not our renderer page', async () => {
     await start();
     const before = core.calls.length;
-    for (const url of ['https://evil.example/', 'file:///etc/passwd', 'file:///opt/guichet/resources/app.asar/dist/renderer-evil/x.html', '']) {
+    for (const url of [
+      'https://evil.example/',
+      'file:///etc/passwd',
+      'file:///opt/guichet/resources/app.asar/dist/renderer-evil/x.html',
+      '',
+    ]) {
       const answer = await h.state.ipcHandlers.get('session:logout')!({ senderFrame: { url } }, null);
       expect(answer, url).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     }

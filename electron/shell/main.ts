@@ -1,6 +1,14 @@
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, session, type BrowserWindowConstructorOptions, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  session,
+  type BrowserWindowConstructorOptions,
+  type IpcMainInvokeEvent,
+  type WebContents,
+} from 'electron';
 import { CHANNELS, EVENT_NAMES, type Envelope } from '../../shared/api/ipc.js';
 import { UPDATE_EVENT, type UpdateChannel, type UpdateState } from '../../shared/api/updates.js';
 import type { Platform } from '../platform/platform.js';
@@ -77,7 +85,10 @@ export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'senderFrame'>, 
   }
 }
 
-const FORBIDDEN: Envelope<never> = { ok: false, error: { code: 'forbidden', message: 'Requête refusée : elle ne vient pas de la page Guichet.', detail: 'untrusted IPC sender' } };
+const FORBIDDEN: Envelope<never> = {
+  ok: false,
+  error: { code: 'forbidden', message: 'Requête refusée : elle ne vient pas de la page Guichet.', detail: 'untrusted IPC sender' },
+};
 
 /** One ipcMain.handle per contract channel, each routed to the core; errors come back as envelopes. */
 export function registerCoreChannels(core: CoreApi, root: string, log: Platform['log']): void {
@@ -88,7 +99,10 @@ export function registerCoreChannels(core: CoreApi, root: string, log: Platform[
         return await core.invoke(channel, input);
       } catch (err) {
         log.error({ channel, err: err instanceof Error ? err.name : 'unknown' }, 'core.invoke threw');
-        return { ok: false, error: { code: 'internal', message: "Une erreur interne est survenue. Réessayez ; si elle persiste, contactez l'assistance." } };
+        return {
+          ok: false,
+          error: { code: 'internal', message: "Une erreur interne est survenue. Réessayez ; si elle persiste, contactez l'assistance." },
+        };
       }
     });
   }
@@ -101,7 +115,10 @@ function registerUpdateChannels(updates: UpdateService | null, root: string): vo
     'update:install': () => updates?.install() ?? { status: 'idle', version: null, percent: null, message: null },
   };
   for (const [channel, handler] of Object.entries(handlers)) {
-    ipcMain.handle(channel, async (event): Promise<Envelope<UpdateState>> => (isTrustedSender(event, root) ? { ok: true, value: await handler() } : FORBIDDEN));
+    ipcMain.handle(
+      channel,
+      async (event): Promise<Envelope<UpdateState>> => (isTrustedSender(event, root) ? { ok: true, value: await handler() } : FORBIDDEN),
+    );
   }
 }
 

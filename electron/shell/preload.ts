@@ -16,7 +16,10 @@ const bridge = {
   invoke(channel: string, input: unknown): Promise<unknown> {
     if (typeof channel !== 'string' || !allowedChannels.has(channel)) {
       // Errors travel as data, like every other answer.
-      return Promise.resolve({ ok: false, error: { code: 'not_found', message: "Cette fonction n'existe pas.", detail: 'unknown channel' } });
+      return Promise.resolve({
+        ok: false,
+        error: { code: 'not_found', message: "Cette fonction n'existe pas.", detail: 'unknown channel' },
+      });
     }
     return ipcRenderer.invoke(channel, input);
   },

@@ -19,7 +19,12 @@ function fakeSafeStorage(opts: { available?: boolean; backend?: 'basic_text' | '
 
 function captureLog() {
   const lines: string[] = [];
-  const stream = new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } });
+  const stream = new Writable({
+    write(chunk, _enc, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
   return { log: pino({}, stream), lines };
 }
 
@@ -55,7 +60,10 @@ describe('safeStorage secret store', () => {
   it('refuses to store anything on Windows and macOS when the OS vault is unavailable', async () => {
     for (const os of ['win32', 'darwin'] as const) {
       const store = createSafeStorageSecretStore({ file, safeStorage: fakeSafeStorage({ available: false }), log: captureLog().log, os });
-      await expect(store.set('device-token', 'secret')).rejects.toMatchObject({ code: 'internal', message: expect.stringContaining('coffre-fort') });
+      await expect(store.set('device-token', 'secret')).rejects.toMatchObject({
+        code: 'internal',
+        message: expect.stringContaining('coffre-fort'),
+      });
     }
     expect(() => statSync(file)).toThrow();
   });
@@ -73,7 +81,12 @@ describe('safeStorage secret store', () => {
   it('treats a secret the OS can no longer decrypt as absent', async () => {
     const store = createSafeStorageSecretStore({ file, safeStorage: fakeSafeStorage(), log: captureLog().log, os: 'linux' });
     await store.set('device-token', 'abc');
-    const broken = { ...fakeSafeStorage(), decryptString: () => { throw new Error('Error while decrypting the ciphertext'); } };
+    const broken = {
+      ...fakeSafeStorage(),
+      decryptString: () => {
+        throw new Error('Error while decrypting the ciphertext');
+      },
+    };
     const other = createSafeStorageSecretStore({ file, safeStorage: broken, log: captureLog().log, os: 'linux' });
     expect(await other.get('device-token')).toBeNull();
   });

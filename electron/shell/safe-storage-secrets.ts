@@ -12,7 +12,8 @@ export interface SafeStorageSecretStoreOptions {
   os: NodeJS.Platform;
 }
 
-const UNAVAILABLE = "Le coffre-fort du système n'est pas disponible : Guichet ne peut pas protéger la session sur ce poste. Contactez l'assistance.";
+const UNAVAILABLE =
+  "Le coffre-fort du système n'est pas disponible : Guichet ne peut pas protéger la session sur ce poste. Contactez l'assistance.";
 
 /**
  * SecretStore over Electron safeStorage: only ciphertext ever reaches the

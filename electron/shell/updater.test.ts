@@ -50,7 +50,12 @@ describe('update service', () => {
   it('tells the renderer about download progress and installs only a downloaded update, on request', async () => {
     const updater = fakeUpdater();
     const seen: UpdateState[] = [];
-    service = startUpdateService({ updater, getHubUrl: async () => 'https://hub.cd.fr', notify: (s) => seen.push(s), log: pino({ level: 'silent' }) });
+    service = startUpdateService({
+      updater,
+      getHubUrl: async () => 'https://hub.cd.fr',
+      notify: (s) => seen.push(s),
+      log: pino({ level: 'silent' }),
+    });
     expect(service.install().status).toBe('idle');
     expect(updater.quitAndInstall).not.toHaveBeenCalled();
 

@@ -9,7 +9,10 @@ export interface UpdaterLike {
   checkForUpdates(): Promise<unknown>;
   quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean): void;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- electron-updater's own listener type
-  on(event: 'checking-for-update' | 'update-available' | 'update-not-available' | 'download-progress' | 'update-downloaded' | 'error', listener: (...args: any[]) => void): unknown;
+  on(
+    event: 'checking-for-update' | 'update-available' | 'update-not-available' | 'download-progress' | 'update-downloaded' | 'error',
+    listener: (...args: any[]) => void,
+  ): unknown;
 }
 
 export interface UpdateServiceOptions {
@@ -63,7 +66,8 @@ export function startUpdateService(options: UpdateServiceOptions): UpdateService
   updater.on('error', (err: Error) => {
     log.warn({ err: err?.message }, 'update check or download failed');
     // A download already finished stays installable.
-    if (current.status !== 'ready') set({ status: 'error', percent: null, message: 'La recherche de mise à jour a échoué ; nouvel essai plus tard.' });
+    if (current.status !== 'ready')
+      set({ status: 'error', percent: null, message: 'La recherche de mise à jour a échoué ; nouvel essai plus tard.' });
   });
 
   const check = async (): Promise<UpdateState> => {

@@ -31,7 +31,23 @@ export async function benchSigning(): Promise<Record<string, unknown>> {
     const p12LoadMs = performance.now() - t;
 
     const output = join(dir, 'signed.pdf');
-    const opensslArgs = ['cms', '-sign', '-binary', '-outform', 'DER', '-md', 'sha256', '-signer', pki.signerPem, '-inkey', pki.signerKey, '-in', input, '-out', '/dev/null'];
+    const opensslArgs = [
+      'cms',
+      '-sign',
+      '-binary',
+      '-outform',
+      'DER',
+      '-md',
+      'sha256',
+      '-signer',
+      pki.signerPem,
+      '-inkey',
+      pki.signerKey,
+      '-in',
+      input,
+      '-out',
+      '/dev/null',
+    ];
     const runOpenssl = () => {
       const start = performance.now();
       const r = spawnSync('openssl', opensslArgs);

@@ -44,7 +44,10 @@ export function parseCertificate(der: Buffer): CertificateInfo {
     const [spkiAlg] = children(der, fields[i + 5]);
     const keyOid = decodeOid(der, children(der, spkiAlg)[0]);
     if (serial.tag !== TAG.INTEGER) throw new Error('numéro de série absent');
-    const serialHex = content(der, serial).toString('hex').replace(/^(00)+(?=.)/, '').toUpperCase();
+    const serialHex = content(der, serial)
+      .toString('hex')
+      .replace(/^(00)+(?=.)/, '')
+      .toUpperCase();
     return {
       holder: nameParts(der, subject),
       issuer: nameParts(der, issuer),

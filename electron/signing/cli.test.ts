@@ -27,7 +27,10 @@ function guichet(args: string[], opts: { password?: string; input?: string } = {
 // Each case starts the real `guichet` (tsx) process: seconds apiece on a loaded 2-core machine.
 describe('guichet sign / guichet verify', { timeout: 180_000 }, () => {
   it('signs with the password from GUICHET_P12_PASSWORD, shows the certificate, never prints the password', () => {
-    const r = guichet(['sign', 'acte.pdf', '--p12', pki.p12Aes, '--out', 'acte-signe.pdf', '--reason', 'Délibération', '--location', 'Évreux'], { password: P12_PASSWORD });
+    const r = guichet(
+      ['sign', 'acte.pdf', '--p12', pki.p12Aes, '--out', 'acte-signe.pdf', '--reason', 'Délibération', '--location', 'Évreux'],
+      { password: P12_PASSWORD },
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Titulaire : Jeanne Dupont, Mairie d'Évreux");
@@ -76,7 +79,12 @@ describe('guichet sign / guichet verify', { timeout: 180_000 }, () => {
     expect(ok.code).toBe(0);
     const report = JSON.parse(ok.stdout) as { valid: boolean; signatures: Array<Record<string, unknown>> };
     expect(report.valid).toBe(true);
-    expect(report.signatures[0]).toMatchObject({ signerName: 'Jeanne Dupont', coversWholeDocument: true, digestOk: true, signatureOk: true });
+    expect(report.signatures[0]).toMatchObject({
+      signerName: 'Jeanne Dupont',
+      coversWholeDocument: true,
+      digestOk: true,
+      signatureOk: true,
+    });
 
     const human = guichet(['verify', 'acte-signe.pdf']);
     expect(human.code).toBe(0);

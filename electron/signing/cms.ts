@@ -1,5 +1,21 @@
 import { createHash } from 'node:crypto';
-import { OID, TAG, children, content, decodeOid, decodeTime, derNull, octetString, oid, readTlv, seq, setOf, smallInteger, tlv, whole } from './der.js';
+import {
+  OID,
+  TAG,
+  children,
+  content,
+  decodeOid,
+  decodeTime,
+  derNull,
+  octetString,
+  oid,
+  readTlv,
+  seq,
+  setOf,
+  smallInteger,
+  tlv,
+  whole,
+} from './der.js';
 import { parseCertificate, type CertificateInfo } from './certificate.js';
 import type { SigningKey } from './key-store.js';
 
@@ -126,5 +142,15 @@ export function parseCades(der: Buffer): ParsedCades {
     const info = parseCertificate(c);
     if (info.issuerNameDer.equals(issuerDer) && info.serialDer.equals(serialDer)) signerCertificate = info;
   }
-  return { certificates, signerCertificate, digestAlgorithm, signatureAlgorithm, signedAttributes, signature, messageDigest, signingTime, essCertHash };
+  return {
+    certificates,
+    signerCertificate,
+    digestAlgorithm,
+    signatureAlgorithm,
+    signedAttributes,
+    signature,
+    messageDigest,
+    signingTime,
+    essCertHash,
+  };
 }

@@ -17,7 +17,10 @@ describe('DER helpers', () => {
       expect(parsed).toMatch(/OBJECT\s+:/);
       expect(decodeOid(der, readTlv(der))).toBe(dotted);
     }
-    const sigCertV2 = execFileSync('openssl', ['asn1parse', '-inform', 'DER'], { input: oid('1.2.840.113549.1.9.16.2.47'), encoding: 'utf8' });
+    const sigCertV2 = execFileSync('openssl', ['asn1parse', '-inform', 'DER'], {
+      input: oid('1.2.840.113549.1.9.16.2.47'),
+      encoding: 'utf8',
+    });
     expect(sigCertV2).toContain('id-smime-aa-signingCertificateV2');
   });
 });

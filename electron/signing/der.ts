@@ -126,7 +126,10 @@ export function decodeOid(buf: Buffer, t: Tlv): string {
 /** UTCTime / GeneralizedTime → Date (RFC 5280 forms, always Z). */
 export function decodeTime(buf: Buffer, t: Tlv): Date {
   const s = content(buf, t).toString('latin1');
-  const m = t.tag === TAG.UTC_TIME ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s) : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s);
+  const m =
+    t.tag === TAG.UTC_TIME
+      ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s)
+      : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s);
   if (!m) throw new DerError(`date ASN.1 illisible: ${s}`);
   let year = Number(m[1]);
   if (t.tag === TAG.UTC_TIME) year += year < 50 ? 2000 : 1900;

@@ -22,7 +22,10 @@ const signerPublicKey = () => createPublicKey(readFileSync(pki.signerPem));
 describe('software key store', () => {
   it('keeps the key encrypted at rest with a passphrase, and signs after unlocking', async () => {
     const store = new SoftwareKeyStore(join(dir, 'keys-pass'));
-    const entry = await store.importPkcs12(readFileSync(pki.p12Aes), P12_PASSWORD, { kind: 'passphrase', passphrase: 'phrase de passe longue' });
+    const entry = await store.importPkcs12(readFileSync(pki.p12Aes), P12_PASSWORD, {
+      kind: 'passphrase',
+      passphrase: 'phrase de passe longue',
+    });
     expect(entry.certificate.holder.commonName).toBe('Jeanne Dupont');
 
     const keyFile = join(dir, 'keys-pass', entry.id, 'key.p8.pem');
@@ -31,15 +34,23 @@ describe('software key store', () => {
     expect(statSync(keyFile).mode & 0o077).toBe(0);
     // openssl needs the passphrase to read it back, and then finds the signer's key.
     expect(() => execFileSync('openssl', ['pkey', '-in', keyFile, '-passin', 'pass:wrong', '-noout'], { stdio: 'pipe' })).toThrow();
-    const pub = execFileSync('openssl', ['pkey', '-in', keyFile, '-passin', 'pass:phrase de passe longue', '-pubout'], { encoding: 'utf8' });
-    expect(createPublicKey(pub).export({ type: 'spki', format: 'der' }).equals(signerPublicKey().export({ type: 'spki', format: 'der' }))).toBe(true);
+    const pub = execFileSync('openssl', ['pkey', '-in', keyFile, '-passin', 'pass:phrase de passe longue', '-pubout'], {
+      encoding: 'utf8',
+    });
+    expect(
+      createPublicKey(pub)
+        .export({ type: 'spki', format: 'der' })
+        .equals(signerPublicKey().export({ type: 'spki', format: 'der' })),
+    ).toBe(true);
 
     const key = await store.open(entry.id, { kind: 'passphrase', passphrase: 'phrase de passe longue' });
     const data = Buffer.from('attributs signés');
     expect(verify('sha256', data, signerPublicKey(), await key.sign(data))).toBe(true);
     expect(key.chainDer()).toHaveLength(1);
 
-    await expect(store.open(entry.id, { kind: 'passphrase', passphrase: 'mauvaise phrase' })).rejects.toThrow('Phrase de passe de la clé incorrecte.');
+    await expect(store.open(entry.id, { kind: 'passphrase', passphrase: 'mauvaise phrase' })).rejects.toThrow(
+      'Phrase de passe de la clé incorrecte.',
+    );
   });
 
   it('seals the key passphrase in the platform secret store', async () => {
@@ -64,7 +75,11 @@ describe('software key store', () => {
     const later = new SoftwareKeyStore(join(dir, 'keys-expiry'), () => new Date());
     const err = await later.open(entry.id, { kind: 'passphrase', passphrase: '12345678' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GuichetError);
-    expect((err as GuichetError).message).toBe('Le certificat a expiré le 12/03/2025 : demandez son renouvellement à votre autorité de certification.');
-    await expect(later.importPkcs12(readFileSync(pki.p12Expired), P12_PASSWORD, { kind: 'passphrase', passphrase: '12345678' })).rejects.toThrow(/a expiré le 12\/03\/2025/);
+    expect((err as GuichetError).message).toBe(
+      'Le certificat a expiré le 12/03/2025 : demandez son renouvellement à votre autorité de certification.',
+    );
+    await expect(
+      later.importPkcs12(readFileSync(pki.p12Expired), P12_PASSWORD, { kind: 'passphrase', passphrase: '12345678' }),
+    ).rejects.toThrow(/a expiré le 12\/03\/2025/);
   });
 });

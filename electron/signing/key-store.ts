@@ -80,7 +80,11 @@ export class SoftwareKeyStore {
     let passphrase: string;
     if (protection.kind === 'passphrase') {
       if (protection.passphrase.length < 8) {
-        throw new GuichetError('invalid_input', 'La phrase de passe de la clé doit contenir au moins 8 caractères.', 'passphrase too short');
+        throw new GuichetError(
+          'invalid_input',
+          'La phrase de passe de la clé doit contenir au moins 8 caractères.',
+          'passphrase too short',
+        );
       }
       passphrase = protection.passphrase;
     } else {
@@ -139,7 +143,11 @@ export class SoftwareKeyStore {
     if (protection.kind === 'passphrase') passphrase = protection.passphrase;
     else passphrase = await protection.secrets.get(secretName(id));
     if (passphrase === null) {
-      throw new GuichetError('not_found', 'La clé de ce certificat est introuvable dans le coffre du poste : importez de nouveau le certificat.', `no secret for ${id}`);
+      throw new GuichetError(
+        'not_found',
+        'La clé de ce certificat est introuvable dans le coffre du poste : importez de nouveau le certificat.',
+        `no secret for ${id}`,
+      );
     }
     let key: KeyObject;
     try {
@@ -148,7 +156,9 @@ export class SoftwareKeyStore {
       throw new GuichetError('invalid_input', 'Phrase de passe de la clé incorrecte.', `cannot decrypt key ${id}`);
     }
     const chain: Buffer[] = [];
-    for (const n of (await readdir(dir)).filter((f) => /^chain-\d+\.der$/.test(f)).sort((a, b) => parseInt(a.slice(6)) - parseInt(b.slice(6)))) {
+    for (const n of (await readdir(dir))
+      .filter((f) => /^chain-\d+\.der$/.test(f))
+      .sort((a, b) => parseInt(a.slice(6)) - parseInt(b.slice(6)))) {
       chain.push(await readFile(join(dir, n)));
     }
     return new SoftwareSigningKey(key, entry.certificate.der, chain);

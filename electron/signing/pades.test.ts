@@ -75,7 +75,14 @@ describe.each([
     const { signatures } = await verifyPdf(signed());
     expect(signatures).toHaveLength(1);
     const [s] = signatures;
-    expect(s).toMatchObject({ signerName: 'Jeanne Dupont', coversWholeDocument: true, digestOk: true, signatureOk: true, signingCertificateOk: true, subFilter: 'ETSI.CAdES.detached' });
+    expect(s).toMatchObject({
+      signerName: 'Jeanne Dupont',
+      coversWholeDocument: true,
+      digestOk: true,
+      signatureOk: true,
+      signingCertificateOk: true,
+      subFilter: 'ETSI.CAdES.detached',
+    });
     expect(s.signingTime?.getTime()).toBe(Math.floor(signingTime.getTime() / 1000) * 1000);
     expect(s.certificate?.notAfter.getTime()).toBeGreaterThan(Date.now());
   });
@@ -129,7 +136,10 @@ describe('PDFs from other producers', () => {
       await signPdf({ input: p(`${name}.pdf`), output: p(`${name}-1.pdf`), key });
       await signPdf({ input: p(`${name}-1.pdf`), output: p(`${name}-2.pdf`), key });
       const sigs = pdfsig(p(`${name}-2.pdf`));
-      expect(sigs.map((x) => [x.valid, x.totalDocumentSigned])).toEqual([[true, false], [true, true]]);
+      expect(sigs.map((x) => [x.valid, x.totalDocumentSigned])).toEqual([
+        [true, false],
+        [true, true],
+      ]);
       expect(spawnSync('qpdf', ['--check', p(`${name}-2.pdf`)]).status).toBe(0);
     }
   });
@@ -144,7 +154,12 @@ describe('PDFs from other producers', () => {
     await signPdf({ input: p('form.pdf'), output: p('form-signed.pdf'), key });
     expect(pdfsig(p('form-signed.pdf'))[0].valid).toBe(true);
     const reread = await PDFDocument.load(readFileSync(p('form-signed.pdf')));
-    expect(reread.getForm().getFields().map((f) => f.getName())).toEqual(['maire.nom', 'Signature1']);
+    expect(
+      reread
+        .getForm()
+        .getFields()
+        .map((f) => f.getName()),
+    ).toEqual(['maire.nom', 'Signature1']);
     expect(reread.getForm().getTextField('maire.nom').getText()).toBe('Evelyne Martin');
     expect(reread.getPage(0).node.Annots()?.size()).toBe(2);
   });

@@ -4,7 +4,18 @@ import { digestByteRange } from './byte-range.js';
 import { assertCertificateUsable, parseCertificate } from './certificate.js';
 import { buildCadesDetached } from './cms.js';
 import type { SigningKey } from './key-store.js';
-import { PdfDict, PdfName, PdfRaw, PdfRef, PdfString, decodeTextString, pdfDate, serialize, textString, type PdfValue } from './pdf-objects.js';
+import {
+  PdfDict,
+  PdfName,
+  PdfRaw,
+  PdfRef,
+  PdfString,
+  decodeTextString,
+  pdfDate,
+  serialize,
+  textString,
+  type PdfValue,
+} from './pdf-objects.js';
 import { PdfFileReader } from './pdf-reader.js';
 
 export interface SignPdfOptions {
@@ -47,7 +58,11 @@ export async function signPdf(opts: SignPdfOptions): Promise<SignPdfResult> {
   let byteRange: number[];
   try {
     if (reader.trailer.get('Encrypt') !== undefined) {
-      throw new GuichetError('invalid_input', 'Ce PDF est protégé par un mot de passe : enregistrez-en une version non protégée avant de le signer.', 'encrypted PDF');
+      throw new GuichetError(
+        'invalid_input',
+        'Ce PDF est protégé par un mot de passe : enregistrez-en une version non protégée avant de le signer.',
+        'encrypted PDF',
+      );
     }
     const rootRef = reader.trailer.get('Root') as PdfRef;
     const catalog = (await reader.resolveDict(rootRef))?.clone();
@@ -127,7 +142,14 @@ export async function signPdf(opts: SignPdfOptions): Promise<SignPdfResult> {
     const xrefAt = base + length;
     let xrefBinary: Buffer | null = null;
     if (!reader.lastXrefIsStream) {
-      push(`xref\n${subsections(offsets).map(([start, rows]) => `${start} ${rows.length}\n${rows.map((r) => `${String(r.offset).padStart(10, '0')} ${String(r.gen).padStart(5, '0')} n\r\n`).join('')}`).join('')}`);
+      push(
+        `xref\n${subsections(offsets)
+          .map(
+            ([start, rows]) =>
+              `${start} ${rows.length}\n${rows.map((r) => `${String(r.offset).padStart(10, '0')} ${String(r.gen).padStart(5, '0')} n\r\n`).join('')}`,
+          )
+          .join('')}`,
+      );
       push(`trailer\n${serialize(trailer)}\nstartxref\n${xrefAt}\n%%EOF\n`);
     } else {
       // The update's own xref stream: uncompressed rows (W [1 4 2]), which every reader accepts.
@@ -144,12 +166,17 @@ export async function signPdf(opts: SignPdfOptions): Promise<SignPdfResult> {
       trailer
         .set('Type', new PdfName('XRef'))
         .set('W', [1, 4, 2])
-        .set('Index', groups.flatMap(([start, r]) => [start, r.length]))
+        .set(
+          'Index',
+          groups.flatMap(([start, r]) => [start, r.length]),
+        )
         .set('Length', xrefBinary.length);
       push(`${xrefRef.num} 0 obj\n${serialize(trailer)}\nstream\n`);
     }
     const head = Buffer.from(chunks.join(''), 'latin1');
-    update = xrefBinary ? Buffer.concat([head, xrefBinary, Buffer.from(`\nendstream\nendobj\nstartxref\n${xrefAt}\n%%EOF\n`, 'latin1')]) : head;
+    update = xrefBinary
+      ? Buffer.concat([head, xrefBinary, Buffer.from(`\nendstream\nendobj\nstartxref\n${xrefAt}\n%%EOF\n`, 'latin1')])
+      : head;
 
     // Fill the ByteRange now: its digits are signed too, and fixed-width so no offset moves.
     const contentsRel = update.indexOf(`/Contents <${'0'.repeat(16)}`, 0, 'latin1') + '/Contents '.length;
@@ -158,7 +185,14 @@ export async function signPdf(opts: SignPdfOptions): Promise<SignPdfResult> {
     const total = reader.size + update.length;
     byteRange = [0, contentsAt, contentsEnd, total - contentsEnd];
     const brRel = update.indexOf(`[0 ${'*'.repeat(BYTE_RANGE_WIDTH)}`, 0, 'latin1');
-    update.write(`[0 ${byteRange.slice(1).map((x) => String(x).padEnd(BYTE_RANGE_WIDTH, ' ')).join(' ')}]`, brRel, 'latin1');
+    update.write(
+      `[0 ${byteRange
+        .slice(1)
+        .map((x) => String(x).padEnd(BYTE_RANGE_WIDTH, ' '))
+        .join(' ')}]`,
+      brRel,
+      'latin1',
+    );
   } finally {
     await reader.close();
   }
@@ -170,7 +204,12 @@ export async function signPdf(opts: SignPdfOptions): Promise<SignPdfResult> {
     await appendFile(tmp, update);
     const digest = await digestByteRange(tmp, byteRange);
     const cms = await buildCadesDetached(digest, opts.key);
-    if (cms.length > reserve) throw new GuichetError('internal', 'La signature est plus grande que la place réservée dans le PDF.', `cms ${cms.length} > ${reserve}`);
+    if (cms.length > reserve)
+      throw new GuichetError(
+        'internal',
+        'La signature est plus grande que la place réservée dans le PDF.',
+        `cms ${cms.length} > ${reserve}`,
+      );
     const fh = await open(tmp, 'r+');
     try {
       await fh.write(Buffer.from(cms.toString('hex'), 'latin1'), 0, cms.length * 2, contentsAt + 1);

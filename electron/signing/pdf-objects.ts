@@ -149,7 +149,7 @@ export class PdfParser {
       if (/^\d+$/.test(w)) {
         const save = this.pos;
         this.skipWs();
-        const m = /^(\d+)[\s\0]+R(?=[\s\0()<>\[\]{}\/%]|$)/.exec(b.toString('latin1', this.pos, Math.min(b.length, this.pos + 24)));
+        const m = /^(\d+)[\s\0]+R(?=[\s\0()<>[\]{}/%]|$)/.exec(b.toString('latin1', this.pos, Math.min(b.length, this.pos + 24)));
         if (m) {
           this.pos += m[0].length;
           return new PdfRef(n, Number(m[1]));

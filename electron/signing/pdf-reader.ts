@@ -6,7 +6,11 @@ import { NeedMoreData, PdfDict, PdfName, PdfParser, PdfRef, PdfStream, PdfSyntax
 type XrefEntry = { kind: 'free' } | { kind: 'offset'; offset: number; gen: number } | { kind: 'compressed'; stream: number; index: number };
 
 export const damagedPdf = (detail: string) =>
-  new GuichetError('invalid_input', 'Ce PDF est endommagé ou d’un format non pris en charge : enregistrez-le de nouveau depuis son logiciel d’origine.', detail);
+  new GuichetError(
+    'invalid_input',
+    'Ce PDF est endommagé ou d’un format non pris en charge : enregistrez-le de nouveau depuis son logiciel d’origine.',
+    detail,
+  );
 
 /**
  * Lazy reader of a PDF file on disk: follows the cross-reference chain (classic tables,
@@ -39,7 +43,8 @@ export class PdfFileReader {
     } catch (err) {
       await fh.close();
       if (err instanceof GuichetError) throw err;
-      if (err instanceof PdfSyntaxError || err instanceof NeedMoreData || err instanceof RangeError) throw damagedPdf((err as Error).message);
+      if (err instanceof PdfSyntaxError || err instanceof NeedMoreData || err instanceof RangeError)
+        throw damagedPdf((err as Error).message);
       throw err;
     }
   }
@@ -240,7 +245,7 @@ export function decodeStream(stream: PdfStream): Buffer {
   }
   const parms = stream.dict.get('DecodeParms');
   const dp = (Array.isArray(parms) ? parms[0] : parms) as PdfDict | undefined;
-  const predictor = dp instanceof PdfDict ? (dp.get('Predictor') as number | undefined) ?? 1 : 1;
+  const predictor = dp instanceof PdfDict ? ((dp.get('Predictor') as number | undefined) ?? 1) : 1;
   if (predictor >= 10) data = undoPngPredictor(data, (dp!.get('Columns') as number | undefined) ?? 1);
   else if (predictor !== 1) throw damagedPdf(`unsupported predictor ${predictor}`);
   return data;
@@ -258,16 +263,27 @@ function undoPngPredictor(data: Buffer, columns: number): Buffer {
       const upLeft = r > 0 && c > 0 ? out[(r - 1) * columns + c - 1] : 0;
       let v: number;
       switch (type) {
-        case 0: v = x; break;
-        case 1: v = x + left; break;
-        case 2: v = x + up; break;
-        case 3: v = x + ((left + up) >> 1); break;
+        case 0:
+          v = x;
+          break;
+        case 1:
+          v = x + left;
+          break;
+        case 2:
+          v = x + up;
+          break;
+        case 3:
+          v = x + ((left + up) >> 1);
+          break;
         case 4: {
-          const pa = Math.abs(up - upLeft), pb = Math.abs(left - upLeft), pc = Math.abs(left + up - 2 * upLeft);
+          const pa = Math.abs(up - upLeft),
+            pb = Math.abs(left - upLeft),
+            pc = Math.abs(left + up - 2 * upLeft);
           v = x + (pa <= pb && pa <= pc ? left : pb <= pc ? up : upLeft);
           break;
         }
-        default: throw damagedPdf(`bad PNG predictor row type ${type}`);
+        default:
+          throw damagedPdf(`bad PNG predictor row type ${type}`);
       }
       out[r * columns + c] = v & 0xff;
     }

@@ -73,7 +73,11 @@ function contentsOf(p12: forge.pkcs12.Pkcs12Pfx): Pkcs12Contents {
     // Non-RSA keys (EC) come back as bag.asn1 (PrivateKeyInfo) with bag.key = null.
     privateKey = keyBag.key
       ? createPrivateKey(forge.pki.privateKeyToPem(keyBag.key as forge.pki.rsa.PrivateKey))
-      : createPrivateKey({ key: Buffer.from(forge.asn1.toDer(keyBag.asn1 as forge.asn1.Asn1).getBytes(), 'binary'), format: 'der', type: 'pkcs8' });
+      : createPrivateKey({
+          key: Buffer.from(forge.asn1.toDer(keyBag.asn1 as forge.asn1.Asn1).getBytes(), 'binary'),
+          format: 'der',
+          type: 'pkcs8',
+        });
   } catch {
     throw new GuichetError('invalid_input', WRONG_PASSWORD, 'private key unreadable after decryption');
   }
@@ -86,7 +90,11 @@ function contentsOf(p12: forge.pkcs12.Pkcs12Pfx): Pkcs12Contents {
   const publicDer = createPublicDer(privateKey);
   const signerIndex = certs.findIndex((der) => certificateMatchesKey(der, publicDer));
   if (signerIndex < 0) {
-    throw new GuichetError('invalid_input', 'Le fichier PKCS#12 ne contient pas le certificat de sa clé privée.', 'no certificate matches the key');
+    throw new GuichetError(
+      'invalid_input',
+      'Le fichier PKCS#12 ne contient pas le certificat de sa clé privée.',
+      'no certificate matches the key',
+    );
   }
   return { privateKey, certificateDer: certs[signerIndex], chainDer: certs.filter((_, i) => i !== signerIndex) };
 }

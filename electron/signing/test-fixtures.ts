@@ -62,26 +62,122 @@ export function makePki(dir: string): Pki {
   writeFileSync(join(dir, 'ca.cnf'), CA_CONFIG);
   writeFileSync(join(dir, 'index.txt'), '');
   writeFileSync(join(dir, 'serial.txt'), '1000\n');
-  openssl(dir, 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '3650', '-utf8',
-    '-subj', '/CN=AC Test Guichet/O=Département Test/C=FR', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
-  openssl(dir, 'req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'signer.key', '-out', 'signer.csr', '-utf8', '-subj', "/CN=Jeanne Dupont/O=Mairie d'Évreux/C=FR");
+  openssl(
+    dir,
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '3650',
+    '-utf8',
+    '-subj',
+    '/CN=AC Test Guichet/O=Département Test/C=FR',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  );
+  openssl(
+    dir,
+    'req',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    'signer.key',
+    '-out',
+    'signer.csr',
+    '-utf8',
+    '-subj',
+    "/CN=Jeanne Dupont/O=Mairie d'Évreux/C=FR",
+  );
   const issue = (out: string, start: string, end: string) =>
-    openssl(dir, 'ca', '-batch', '-config', 'ca.cnf', '-cert', 'ca.pem', '-keyfile', 'ca.key', '-in', 'signer.csr', '-out', out, '-utf8', '-notext', '-startdate', start, '-enddate', end);
+    openssl(
+      dir,
+      'ca',
+      '-batch',
+      '-config',
+      'ca.cnf',
+      '-cert',
+      'ca.pem',
+      '-keyfile',
+      'ca.key',
+      '-in',
+      'signer.csr',
+      '-out',
+      out,
+      '-utf8',
+      '-notext',
+      '-startdate',
+      start,
+      '-enddate',
+      end,
+    );
   const now = new Date();
   const stamp = (d: Date) => d.toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
   issue('signer.pem', stamp(new Date(now.getTime() - 86_400_000)), stamp(new Date(now.getTime() + 365 * 86_400_000)));
   issue('expired.pem', '20240312000000Z', '20250312120000Z');
   issue('future.pem', '20990101000000Z', '20991231000000Z');
 
-  openssl(dir, 'req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ec.key', '-out', 'ec.csr', '-utf8', '-subj', '/CN=Paul Martin/O=Mairie de Vernon/C=FR');
-  openssl(dir, 'ca', '-batch', '-config', 'ca.cnf', '-cert', 'ca.pem', '-keyfile', 'ca.key', '-in', 'ec.csr', '-out', 'ec.pem', '-utf8', '-notext', '-days', '365');
+  openssl(
+    dir,
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    'ec.key',
+    '-out',
+    'ec.csr',
+    '-utf8',
+    '-subj',
+    '/CN=Paul Martin/O=Mairie de Vernon/C=FR',
+  );
+  openssl(
+    dir,
+    'ca',
+    '-batch',
+    '-config',
+    'ca.cnf',
+    '-cert',
+    'ca.pem',
+    '-keyfile',
+    'ca.key',
+    '-in',
+    'ec.csr',
+    '-out',
+    'ec.pem',
+    '-utf8',
+    '-notext',
+    '-days',
+    '365',
+  );
 
   const pass = `pass:${P12_PASSWORD}`;
   openssl(dir, 'pkcs12', '-export', '-inkey', 'ec.key', '-in', 'ec.pem', '-certfile', 'ca.pem', '-out', 'ec.p12', '-passout', pass);
   const base = ['pkcs12', '-export', '-inkey', 'signer.key', '-certfile', 'ca.pem', '-passout', pass];
   openssl(dir, ...base, '-in', 'signer.pem', '-out', 'aes.p12');
   openssl(dir, ...base, '-in', 'signer.pem', '-out', 'legacy.p12', '-legacy');
-  openssl(dir, ...base, '-in', 'signer.pem', '-out', '3des.p12', '-keypbe', 'PBE-SHA1-3DES', '-certpbe', 'PBE-SHA1-3DES', '-macalg', 'sha1');
+  openssl(
+    dir,
+    ...base,
+    '-in',
+    'signer.pem',
+    '-out',
+    '3des.p12',
+    '-keypbe',
+    'PBE-SHA1-3DES',
+    '-certpbe',
+    'PBE-SHA1-3DES',
+    '-macalg',
+    'sha1',
+  );
   openssl(dir, ...base, '-in', 'expired.pem', '-out', 'expired.p12');
   openssl(dir, ...base, '-in', 'future.pem', '-out', 'future.p12');
   return {
@@ -100,7 +196,9 @@ export function makePki(dir: string): Pki {
 
 /** Serial of a PEM certificate as printed by openssl (upper-case hex). */
 export function opensslSerial(pem: string): string {
-  return execFileSync('openssl', ['x509', '-in', pem, '-noout', '-serial'], { encoding: 'utf8' }).trim().replace(/^serial=/, '');
+  return execFileSync('openssl', ['x509', '-in', pem, '-noout', '-serial'], { encoding: 'utf8' })
+    .trim()
+    .replace(/^serial=/, '');
 }
 
 /**
@@ -118,7 +216,14 @@ export async function makePdf(path: string, opts: { objectStreams: boolean; imag
   if (opts.imageBytes) {
     const side = Math.ceil(Math.sqrt(opts.imageBytes / 3));
     const image = doc.context.register(
-      doc.context.stream(randomBytes(side * side * 3), { Type: 'XObject', Subtype: 'Image', Width: side, Height: side, ColorSpace: 'DeviceRGB', BitsPerComponent: 8 }),
+      doc.context.stream(randomBytes(side * side * 3), {
+        Type: 'XObject',
+        Subtype: 'Image',
+        Width: side,
+        Height: side,
+        ColorSpace: 'DeviceRGB',
+        BitsPerComponent: 8,
+      }),
     );
     page.node.setXObject(PDFName.of('Scan'), image);
     page.pushOperators(pushGraphicsState(), concatTransformationMatrix(495, 0, 0, 495, 50, 150), drawObject('Scan'), popGraphicsState());
@@ -162,7 +267,24 @@ export function opensslCadesVerify(dir: string, signedBytes: Buffer, cms: Buffer
   writeFileSync(join(dir, 'signed.bin'), signedBytes);
   const r = spawnSync(
     'openssl',
-    ['cms', '-verify', '-cades', '-binary', '-inform', 'DER', '-in', 'sig.der', '-content', 'signed.bin', '-CAfile', caPem, '-purpose', 'any', '-out', '/dev/null'],
+    [
+      'cms',
+      '-verify',
+      '-cades',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      'sig.der',
+      '-content',
+      'signed.bin',
+      '-CAfile',
+      caPem,
+      '-purpose',
+      'any',
+      '-out',
+      '/dev/null',
+    ],
     { cwd: dir, encoding: 'utf8' },
   );
   return { ok: r.status === 0, output: `${r.stdout}${r.stderr}` };

@@ -2,7 +2,7 @@ import { createHash, verify as cryptoVerify, X509Certificate } from 'node:crypto
 import { digestByteRange } from './byte-range.js';
 import { parseCades } from './cms.js';
 import { OID } from './der.js';
-import { PdfDict, PdfName, PdfString, parsePdfDate, decodeTextString, type PdfValue } from './pdf-objects.js';
+import { type PdfDict, PdfName, PdfString, parsePdfDate, decodeTextString, type PdfValue } from './pdf-objects.js';
 import { PdfFileReader } from './pdf-reader.js';
 
 export interface SignatureReport {
@@ -91,7 +91,9 @@ export async function verifyPdf(path: string): Promise<VerifyReport> {
 }
 
 async function checkSignature(path: string, fileSize: number, fieldName: string | null, sig: PdfDict): Promise<SignatureReport> {
-  const byteRange = (Array.isArray(sig.get('ByteRange')) ? (sig.get('ByteRange') as PdfValue[]) : []).filter((x): x is number => typeof x === 'number');
+  const byteRange = (Array.isArray(sig.get('ByteRange')) ? (sig.get('ByteRange') as PdfValue[]) : []).filter(
+    (x): x is number => typeof x === 'number',
+  );
   const sf = sig.get('SubFilter');
   const m = sig.get('M');
   const report: SignatureReport = {
@@ -107,7 +109,11 @@ async function checkSignature(path: string, fileSize: number, fieldName: string 
     certificate: null,
   };
   const rangesValid =
-    byteRange.length === 4 && byteRange[0] === 0 && byteRange[1] > 0 && byteRange[2] > byteRange[1] && byteRange[2] + byteRange[3] <= fileSize;
+    byteRange.length === 4 &&
+    byteRange[0] === 0 &&
+    byteRange[1] > 0 &&
+    byteRange[2] > byteRange[1] &&
+    byteRange[2] + byteRange[3] <= fileSize;
   if (!rangesValid) return { ...report, problem: 'Plage d’octets signée incohérente : le fichier a été modifié ou tronqué.' };
   report.coversWholeDocument = byteRange[2] + byteRange[3] === fileSize;
 
@@ -130,7 +136,8 @@ async function checkSignature(path: string, fileSize: number, fieldName: string 
     const digest = await digestByteRange(path, byteRange, digestName);
     report.digestOk = digest.equals(cades.messageDigest);
   }
-  const sigDigest = SIGNATURE_DIGESTS[cades.signatureAlgorithm] ?? (cades.signatureAlgorithm === OID.rsaEncryption ? digestName : undefined);
+  const sigDigest =
+    SIGNATURE_DIGESTS[cades.signatureAlgorithm] ?? (cades.signatureAlgorithm === OID.rsaEncryption ? digestName : undefined);
   if (sigDigest) {
     try {
       report.signatureOk = cryptoVerify(sigDigest, cades.signedAttributes, new X509Certificate(cert.der).publicKey, cades.signature);

@@ -1,7 +1,13 @@
 import type Database from 'better-sqlite3';
 import { GuichetError, type ErrorBody } from '../../shared/errors.js';
 import type { MassDeletionPending, RejectedChange, SyncState } from '../../shared/sync/ipc.js';
-import { MASS_DELETION_MIN_ROWS, MASS_DELETION_RATIO, type CollectionName, type PushResult, type SyncRecord } from '../../shared/sync/protocol.js';
+import {
+  MASS_DELETION_MIN_ROWS,
+  MASS_DELETION_RATIO,
+  type CollectionName,
+  type PushResult,
+  type SyncRecord,
+} from '../../shared/sync/protocol.js';
 import type { LocalCollection } from '../core/context.js';
 import type { HubClient } from '../hub-client/hub-client.js';
 import type { Platform } from '../platform/platform.js';
@@ -93,9 +99,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   /** Bumped by reset(): a cycle started before the replica was cleared must not lay its pull down afterwards. */
   let generation = 0;
 
-  const selectRejected = db.prepare<[], { mutation_id: number; collection: string | null; record_id: string | null; summary: string; reason: string }>(
-    'SELECT mutation_id, collection, record_id, summary, reason FROM rejected_changes ORDER BY mutation_id',
-  );
+  const selectRejected = db.prepare<
+    [],
+    { mutation_id: number; collection: string | null; record_id: string | null; summary: string; reason: string }
+  >('SELECT mutation_id, collection, record_id, summary, reason FROM rejected_changes ORDER BY mutation_id');
   const insertRejected = db.prepare(
     'INSERT OR REPLACE INTO rejected_changes (mutation_id, collection, record_id, summary, reason, rejected_at) VALUES (?, ?, ?, ?, ?, ?)',
   );
@@ -173,10 +180,18 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
         const later = outbox.entriesFor(e.collection, e.recordId);
         if (later.length > 0) {
           // Later local edits were made on top of this one: they are based on the version the hub just gave it.
-          if (written) for (const next of later) if (next.entry.kind !== 'command') outbox.replaceEntry(next.mutationId, { ...next.entry, baseVersion: written.version });
+          if (written)
+            for (const next of later)
+              if (next.entry.kind !== 'command') outbox.replaceEntry(next.mutationId, { ...next.entry, baseVersion: written.version });
         } else if (written) {
           // Give the local row the hub's version now, so the next edit is not refused as stale.
-          applyLocal({ collection: e.collection, id: e.recordId, version: written.version, deleted: e.kind === 'delete', data: e.kind === 'upsert' ? e.data : null });
+          applyLocal({
+            collection: e.collection,
+            id: e.recordId,
+            version: written.version,
+            deleted: e.kind === 'delete',
+            data: e.kind === 'upsert' ? e.data : null,
+          });
         }
       } else {
         insertRejected.run(
@@ -212,7 +227,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   /** Whole-request refusals that one malformed change can cause (the hub could not even read the batch). */
-  const isMalformedPush = (err: unknown): err is GuichetError => err instanceof GuichetError && (err.code === 'bad_request' || err.code === 'invalid_input');
+  const isMalformedPush = (err: unknown): err is GuichetError =>
+    err instanceof GuichetError && (err.code === 'bad_request' || err.code === 'invalid_input');
 
   async function pushAll(hub: HubClient): Promise<void> {
     let size = pushBatchSize;
@@ -242,7 +258,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       }
       const settled = recordAnswers(batch, response.results);
       log.debug({ sent: batch.length, settled }, 'push answered');
-      if (settled === 0) throw new GuichetError('internal', 'Le hub a répondu sans traiter les modifications envoyées.', `push of ${batch.length} got no matching result`);
+      if (settled === 0)
+        throw new GuichetError(
+          'internal',
+          'Le hub a répondu sans traiter les modifications envoyées.',
+          `push of ${batch.length} got no matching result`,
+        );
     }
   }
 
@@ -294,8 +315,10 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   function reapplyPending(): void {
     for (const c of pendingUpserts()) {
       const e = c.entry;
-      if (e.kind === 'upsert') applyLocal({ collection: e.collection, id: e.recordId, version: e.baseVersion ?? 0, deleted: false, data: e.data });
-      else if (e.kind === 'delete') applyLocal({ collection: e.collection, id: e.recordId, version: e.baseVersion, deleted: true, data: null });
+      if (e.kind === 'upsert')
+        applyLocal({ collection: e.collection, id: e.recordId, version: e.baseVersion ?? 0, deleted: false, data: e.data });
+      else if (e.kind === 'delete')
+        applyLocal({ collection: e.collection, id: e.recordId, version: e.baseVersion, deleted: true, data: null });
     }
   }
 
@@ -506,6 +529,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 /** JSON with object keys sorted, to compare records whatever the key order. */
 function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v,
   );
 }

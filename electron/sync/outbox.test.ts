@@ -16,7 +16,14 @@ function tempFile(): string {
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 const now = () => new Date('2026-03-01T10:00:00Z');
-const upsert = (id: string) => ({ kind: 'upsert' as const, collection: 'electoral.demands' as const, recordId: id, baseVersion: null, data: { id }, summary: 'Demande (création)' });
+const upsert = (id: string) => ({
+  kind: 'upsert' as const,
+  collection: 'electoral.demands' as const,
+  recordId: id,
+  baseVersion: null,
+  data: { id },
+  summary: 'Demande (création)',
+});
 
 describe('outbox', () => {
   it('refuses an enqueue outside a transaction', () => {
@@ -64,14 +71,24 @@ describe('outbox', () => {
   it('stores a command given as payload JSON exactly as the same command given as a value', () => {
     const db = openMigratedDb(tempFile(), [syncCoreMigration]);
     const outbox = createOutbox(db, now);
-    const payload = { import: { id: 'i1', note: 'élection « municipale »\n' }, electors: [{ id: 'e1', n: null }, { id: 'e2', n: 3 }] };
+    const payload = {
+      import: { id: 'i1', note: 'élection « municipale »\n' },
+      electors: [
+        { id: 'e1', n: null },
+        { id: 'e2', n: 3 },
+      ],
+    };
     db.transaction(() => {
       outbox.enqueue({ kind: 'command', name: 'electoral.import', payload, summary: 'Import (2 électeurs)' });
       outbox.enqueueCommandJson({ name: 'electoral.import', payloadJson: JSON.stringify(payload), summary: 'Import (2 électeurs)' });
       // Compressed by the caller, in pieces (gzip members): stored compressed, read back the same.
       const json = JSON.stringify(payload);
       const cut = json.indexOf('"electors"');
-      outbox.enqueueCommandJson({ name: 'electoral.import', payloadJson: [gzipSync(json.slice(0, cut)), gzipSync(json.slice(cut))], summary: 'Import (2 électeurs)' });
+      outbox.enqueueCommandJson({
+        name: 'electoral.import',
+        payloadJson: [gzipSync(json.slice(0, cut)), gzipSync(json.slice(cut))],
+        summary: 'Import (2 électeurs)',
+      });
     })();
     const [a, b, c] = outbox.list();
     expect(b.mutationId).toBe(a.mutationId + 1);

@@ -40,7 +40,14 @@ export function toMutation(change: QueuedChange): Mutation {
   const e = change.entry;
   switch (e.kind) {
     case 'upsert':
-      return { mutationId: change.mutationId, kind: 'upsert', collection: e.collection, recordId: e.recordId, baseVersion: e.baseVersion, data: e.data };
+      return {
+        mutationId: change.mutationId,
+        kind: 'upsert',
+        collection: e.collection,
+        recordId: e.recordId,
+        baseVersion: e.baseVersion,
+        data: e.data,
+      };
     case 'delete':
       return { mutationId: change.mutationId, kind: 'delete', collection: e.collection, recordId: e.recordId, baseVersion: e.baseVersion };
     case 'command':
@@ -55,7 +62,9 @@ export function createOutbox(db: Database.Database, now: () => Date): SyncOutbox
   );
   const selectAll = db.prepare<[number], OutboxRow>('SELECT * FROM outbox ORDER BY mutation_id LIMIT ?');
   const selectIds = db.prepare<[string], { record_id: string }>('SELECT DISTINCT record_id FROM outbox WHERE collection = ?');
-  const selectFor = db.prepare<[string, string], OutboxRow>('SELECT * FROM outbox WHERE collection = ? AND record_id = ? ORDER BY mutation_id');
+  const selectFor = db.prepare<[string, string], OutboxRow>(
+    'SELECT * FROM outbox WHERE collection = ? AND record_id = ? ORDER BY mutation_id',
+  );
   const countAll = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox');
   const remove = db.prepare('DELETE FROM outbox WHERE mutation_id = ?');
   const setSent = db.prepare("UPDATE outbox SET state = 'sent' WHERE mutation_id = ?");
@@ -69,7 +78,13 @@ export function createOutbox(db: Database.Database, now: () => Date): SyncOutbox
     state: r.state,
   });
 
-  function append(kind: OutboxEntry['kind'], collection: string | null, recordId: string | null, entryJson: string | Buffer, summary: string): number {
+  function append(
+    kind: OutboxEntry['kind'],
+    collection: string | null,
+    recordId: string | null,
+    entryJson: string | Buffer,
+    summary: string,
+  ): number {
     // Outside a transaction the domain row and its outbox row could be split by
     // a crash: a change shown on screen but never sent. Refuse loudly.
     if (!db.inTransaction) throw new Error('outbox.enqueue must run inside the transaction that writes the domain row');

@@ -12,7 +12,10 @@ import { startWebHost, type WebHost } from './server.js';
 function fakeCore() {
   const events = new EventEmitter();
   const calls: { channel: Channel; input: unknown }[] = [];
-  let behaviour: (channel: Channel, input: unknown) => Promise<Envelope<unknown>> = async (channel, input) => ({ ok: true, value: { echo: channel, input } });
+  let behaviour: (channel: Channel, input: unknown) => Promise<Envelope<unknown>> = async (channel, input) => ({
+    ok: true,
+    value: { echo: channel, input },
+  });
   const core: CoreApi = {
     invoke: (channel, input) => {
       calls.push({ channel, input });
@@ -39,7 +42,11 @@ interface RawResponse {
 }
 
 /** node:http rather than fetch: tests need to forge Host and Origin headers. */
-function raw(host: WebHost, path: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
+function raw(
+  host: WebHost,
+  path: string,
+  opts: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port: host.port, path, method: opts.method ?? 'GET', headers: opts.headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -125,7 +132,11 @@ describe('web host', () => {
     const body = (await wrong.json()) as Envelope<unknown>;
     expect(body).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
     // A query-string secret is only for EventSource, not for invoke.
-    const viaQuery = await fetch(`${host.origin}/api/invoke/session:get?secret=${host.secret}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'null' });
+    const viaQuery = await fetch(`${host.origin}/api/invoke/session:get?secret=${host.secret}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: 'null',
+    });
     expect(viaQuery.status).toBe(401);
     expect(fake.calls).toHaveLength(0);
   });
@@ -144,7 +155,10 @@ describe('web host', () => {
 
   it('answers error envelopes from the core as data, and a throwing core as an internal error', async () => {
     fake.setBehaviour(async () => ({ ok: false, error: { code: 'forbidden', message: "Vous n'avez pas le droit." } }));
-    expect(await (await api('accounts:users', null)).json()).toEqual({ ok: false, error: { code: 'forbidden', message: "Vous n'avez pas le droit." } });
+    expect(await (await api('accounts:users', null)).json()).toEqual({
+      ok: false,
+      error: { code: 'forbidden', message: "Vous n'avez pas le droit." },
+    });
     fake.setBehaviour(async () => {
       throw new Error('boom');
     });
@@ -162,13 +176,25 @@ describe('web host', () => {
   it('refuses a foreign Host (DNS rebinding) and a foreign Origin, accepts its own origin', async () => {
     const body = 'null';
     const base = { 'content-type': 'application/json', 'x-guichet-secret': host.secret };
-    const rebinding = await raw(host, '/api/invoke/session:get', { method: 'POST', headers: { ...base, host: `evil.example:${host.port}` }, body });
+    const rebinding = await raw(host, '/api/invoke/session:get', {
+      method: 'POST',
+      headers: { ...base, host: `evil.example:${host.port}` },
+      body,
+    });
     expect(rebinding.status).toBe(403);
     expect((await raw(host, '/', { headers: { host: `evil.example:${host.port}` } })).status).toBe(403);
-    const foreign = await raw(host, '/api/invoke/session:get', { method: 'POST', headers: { ...base, origin: 'http://evil.example' }, body });
+    const foreign = await raw(host, '/api/invoke/session:get', {
+      method: 'POST',
+      headers: { ...base, origin: 'http://evil.example' },
+      body,
+    });
     expect(foreign.status).toBe(403);
     expect(fake.calls).toHaveLength(0);
-    const own = await raw(host, '/api/invoke/session:get', { method: 'POST', headers: { ...base, origin: host.origin, host: `localhost:${host.port}` }, body });
+    const own = await raw(host, '/api/invoke/session:get', {
+      method: 'POST',
+      headers: { ...base, origin: host.origin, host: `localhost:${host.port}` },
+      body,
+    });
     expect(own.status).toBe(200);
     expect(fake.calls).toHaveLength(1);
   });
@@ -184,7 +210,17 @@ describe('web host', () => {
     try {
       const status = await new Promise<number>((resolve, reject) => {
         const req = request(
-          { host: '127.0.0.1', port: big.port, path: '/api/invoke/electoral:import-preview', method: 'POST', headers: { 'content-type': 'application/json', 'x-guichet-secret': big.secret, 'content-length': String(200 * 1024 * 1024 + 1) } },
+          {
+            host: '127.0.0.1',
+            port: big.port,
+            path: '/api/invoke/electoral:import-preview',
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'x-guichet-secret': big.secret,
+              'content-length': String(200 * 1024 * 1024 + 1),
+            },
+          },
           (res) => {
             res.resume();
             resolve(res.statusCode ?? 0);
@@ -194,7 +230,11 @@ describe('web host', () => {
         req.write('{'); // the rest never comes: the answer must not wait for it
       });
       expect(status).toBe(413);
-      const ok = await fetch(`${big.origin}/api/invoke/session:get`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-guichet-secret': big.secret }, body: JSON.stringify({ pad: 'x'.repeat(1024 * 1024) }) });
+      const ok = await fetch(`${big.origin}/api/invoke/session:get`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-guichet-secret': big.secret },
+        body: JSON.stringify({ pad: 'x'.repeat(1024 * 1024) }),
+      });
       expect(ok.status).toBe(200);
     } finally {
       await big.close();
@@ -202,9 +242,17 @@ describe('web host', () => {
   });
 
   it('refuses malformed JSON and non-JSON content types', async () => {
-    const bad = await fetch(`${host.origin}/api/invoke/session:get`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-guichet-secret': host.secret }, body: '{' });
+    const bad = await fetch(`${host.origin}/api/invoke/session:get`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-guichet-secret': host.secret },
+      body: '{',
+    });
     expect(bad.status).toBe(400);
-    const form = await fetch(`${host.origin}/api/invoke/session:get`, { method: 'POST', headers: { 'content-type': 'text/plain', 'x-guichet-secret': host.secret }, body: 'null' });
+    const form = await fetch(`${host.origin}/api/invoke/session:get`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', 'x-guichet-secret': host.secret },
+      body: 'null',
+    });
     expect(form.status).toBe(415);
     expect(fake.calls).toHaveLength(0);
   });

@@ -85,7 +85,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   const sendJson = (res: ServerResponse, status: number, body: unknown): void => {
     const text = JSON.stringify(body);
-    res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+    res.writeHead(status, {
+      ...SECURITY_HEADERS,
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-length': Buffer.byteLength(text),
+    });
     res.end(text);
   };
   const sendError = (res: ServerResponse, status: number, error: ErrorBody): void => {
@@ -114,7 +119,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     if (!isApi) return serveStatic(req, res, url.pathname);
 
-    const given = url.pathname === '/api/events' ? (req.headers[SECRET_HEADER] ?? url.searchParams.get('secret')) : req.headers[SECRET_HEADER];
+    const given =
+      url.pathname === '/api/events' ? (req.headers[SECRET_HEADER] ?? url.searchParams.get('secret')) : req.headers[SECRET_HEADER];
     if (!secretMatches(Array.isArray(given) ? given[0] : given)) return sendError(res, 401, errorBody('unauthenticated'));
 
     if (url.pathname === '/api/events') {
@@ -132,7 +138,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     }
     if (!isChannel(channel)) return sendError(res, 404, errorBody('not_found', 'unknown channel'));
     const contentType = req.headers['content-type'] ?? '';
-    if (!contentType.toLowerCase().startsWith('application/json')) return sendError(res, 415, errorBody('bad_request', 'content-type must be application/json'));
+    if (!contentType.toLowerCase().startsWith('application/json'))
+      return sendError(res, 415, errorBody('bad_request', 'content-type must be application/json'));
 
     const body = await readBody(req, bodyLimit);
     if (body === 'too_large') {

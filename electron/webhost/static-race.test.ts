@@ -16,16 +16,22 @@ describe('web host static files', () => {
   it('answers a file that vanished after it was resolved by dropping the request, without crashing the core', async () => {
     const { startWebHost } = await import('./server.js');
     const events = new EventEmitter();
-    const core: CoreApi = { invoke: async () => ({ ok: true, value: null }), on: (e, l) => (events.on(e, l as never), () => events.off(e, l as never)) };
+    const core: CoreApi = {
+      invoke: async () => ({ ok: true, value: null }),
+      on: (e, l) => (events.on(e, l as never), () => events.off(e, l as never)),
+    };
     const host = await startWebHost({ core, rendererDir: mkdtempSync(join(tmpdir(), 'guichet-renderer-')) });
     try {
       const outcome = await new Promise<string>((resolve) => {
-        const req = get({ host: '127.0.0.1', port: host.port, path: '/assets/gone.js', headers: { host: `127.0.0.1:${host.port}` } }, (res) => {
-          res.on('data', () => undefined);
-          res.on('end', () => resolve('ended'));
-          res.on('error', () => resolve('dropped'));
-          res.on('aborted', () => resolve('dropped'));
-        });
+        const req = get(
+          { host: '127.0.0.1', port: host.port, path: '/assets/gone.js', headers: { host: `127.0.0.1:${host.port}` } },
+          (res) => {
+            res.on('data', () => undefined);
+            res.on('end', () => resolve('ended'));
+            res.on('error', () => resolve('dropped'));
+            res.on('aborted', () => resolve('dropped'));
+          },
+        );
         req.on('error', () => resolve('dropped'));
       });
       expect(outcome).toBe('dropped');

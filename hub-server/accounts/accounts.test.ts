@@ -19,7 +19,13 @@ describe.each(TEST_BACKENDS)('accounts flows (%s)', (backend) => {
   it('enrolls the maire once with a one-time code; a second use is refused in French', async () => {
     await hub.seedCommune({ insee: '10387', services: ['electoral'] });
     const { code } = await issueEnrollmentCode(hub.db, '10387');
-    const payload = { code: code.toLowerCase(), username: 'j.dupont', displayName: 'Jeanne Dupont', password: 'un-mot-de-passe-solide', deviceName: 'PC mairie' };
+    const payload = {
+      code: code.toLowerCase(),
+      username: 'j.dupont',
+      displayName: 'Jeanne Dupont',
+      password: 'un-mot-de-passe-solide',
+      deviceName: 'PC mairie',
+    };
     const first = await hub.app.inject({ method: 'POST', url: '/api/v1/enroll', payload });
     expect(first.statusCode).toBe(200);
     const grant = first.json<SessionGrant>();
@@ -85,7 +91,11 @@ describe.each(TEST_BACKENDS)('accounts flows (%s)', (backend) => {
     expect(logout.statusCode).toBe(204);
     expect((await me(c.consultationToken)).statusCode).toBe(401);
 
-    const revoke = await hub.app.inject({ method: 'POST', url: `/api/v1/devices/${c.secretaireDeviceId}/revoke`, headers: bearer(c.maireToken) });
+    const revoke = await hub.app.inject({
+      method: 'POST',
+      url: `/api/v1/devices/${c.secretaireDeviceId}/revoke`,
+      headers: bearer(c.maireToken),
+    });
     expect(revoke.statusCode).toBe(200);
     expect(revoke.json()).toMatchObject({ id: c.secretaireDeviceId, revoked: true });
     const after = await me(c.secretaireToken);
@@ -98,7 +108,11 @@ describe.each(TEST_BACKENDS)('accounts flows (%s)', (backend) => {
     // The secretary logs in again on a new device, then the maire disables the account.
     const relog = (await login('10081', 'secretaire', TEST_PASSWORD)).json<SessionGrant>();
     expect((await me(relog.token)).statusCode).toBe(200);
-    const disable = await hub.app.inject({ method: 'POST', url: `/api/v1/users/${c.secretaireUserId}/disable`, headers: bearer(c.maireToken) });
+    const disable = await hub.app.inject({
+      method: 'POST',
+      url: `/api/v1/users/${c.secretaireUserId}/disable`,
+      headers: bearer(c.maireToken),
+    });
     expect(disable.json<UserInfo>()).toMatchObject({ id: c.secretaireUserId, disabled: true });
     expect((await me(relog.token)).statusCode).toBe(401);
     const refused = await login('10081', 'secretaire', TEST_PASSWORD);
@@ -115,7 +129,11 @@ describe.each(TEST_BACKENDS)('accounts flows (%s)', (backend) => {
       for (const req of [
         { method: 'GET' as const, url: '/api/v1/users' },
         { method: 'GET' as const, url: '/api/v1/devices' },
-        { method: 'POST' as const, url: '/api/v1/users', payload: { username: 'intrus', displayName: 'X', role: 'maire', password: 'un-mot-de-passe-solide' } },
+        {
+          method: 'POST' as const,
+          url: '/api/v1/users',
+          payload: { username: 'intrus', displayName: 'X', role: 'maire', password: 'un-mot-de-passe-solide' },
+        },
         { method: 'POST' as const, url: `/api/v1/users/${c.maireUserId}/disable` },
       ]) {
         const res = await hub.app.inject({ ...req, headers: bearer(token) });
@@ -129,10 +147,20 @@ describe.each(TEST_BACKENDS)('accounts flows (%s)', (backend) => {
     expect(list.json<UserInfo[]>().map((u) => u.username)).toEqual(['consultation', 'maire', 'secretaire']);
     expect(list.body).not.toContain('password');
 
-    const created = await hub.app.inject({ method: 'POST', url: '/api/v1/users', headers: bearer(c.maireToken), payload: { username: 'Adjoint.1', displayName: 'Adjoint', role: 'consultation', password: 'un-mot-de-passe-solide' } });
+    const created = await hub.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: bearer(c.maireToken),
+      payload: { username: 'Adjoint.1', displayName: 'Adjoint', role: 'consultation', password: 'un-mot-de-passe-solide' },
+    });
     expect(created.statusCode).toBe(200);
     expect(created.json<UserInfo>()).toMatchObject({ username: 'adjoint.1', role: 'consultation' });
-    const dup = await hub.app.inject({ method: 'POST', url: '/api/v1/users', headers: bearer(c.maireToken), payload: { username: 'adjoint.1', displayName: 'Adjoint', role: 'consultation', password: 'un-mot-de-passe-solide' } });
+    const dup = await hub.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: bearer(c.maireToken),
+      payload: { username: 'adjoint.1', displayName: 'Adjoint', role: 'consultation', password: 'un-mot-de-passe-solide' },
+    });
     expect(dup.statusCode).toBe(409);
     expect(dup.json().message).toMatch(/déjà pris/);
     const loggedIn = (await login('10042', 'adjoint.1', 'un-mot-de-passe-solide')).json<SessionGrant>();
@@ -141,16 +169,33 @@ describe.each(TEST_BACKENDS)('accounts flows (%s)', (backend) => {
 
   it('answers bad input with a French message and an outdated client with 426', async () => {
     const c = await hub.seedCommune({ insee: '10049', services: [] });
-    const bad = await hub.app.inject({ method: 'POST', url: '/api/v1/users', headers: bearer(c.maireToken), payload: { username: 'x', displayName: 'X', role: 'maire', password: 'un-mot-de-passe-solide' } });
+    const bad = await hub.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: bearer(c.maireToken),
+      payload: { username: 'x', displayName: 'X', role: 'maire', password: 'un-mot-de-passe-solide' },
+    });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json()).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/L'identifiant doit faire de 3 à 40 caractères/) });
-    const notJson = await hub.app.inject({ method: 'POST', url: '/api/v1/login', headers: { 'content-type': 'application/json' }, payload: '{pas du json' });
+    expect(bad.json()).toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(/L'identifiant doit faire de 3 à 40 caractères/),
+    });
+    const notJson = await hub.app.inject({
+      method: 'POST',
+      url: '/api/v1/login',
+      headers: { 'content-type': 'application/json' },
+      payload: '{pas du json',
+    });
     expect(notJson.statusCode).toBe(400);
     expect(notJson.json().code).toBe('bad_request');
     const old = await hub.app.inject({ method: 'GET', url: '/api/v1/me', headers: { ...bearer(c.maireToken), 'x-guichet-protocol': '0' } });
     expect(old.statusCode).toBe(426);
     expect(old.json()).toMatchObject({ code: 'upgrade_required', message: expect.stringMatching(/mettez Guichet à jour/) });
-    const current = await hub.app.inject({ method: 'GET', url: '/api/v1/me', headers: { ...bearer(c.maireToken), 'x-guichet-protocol': '1' } });
+    const current = await hub.app.inject({
+      method: 'GET',
+      url: '/api/v1/me',
+      headers: { ...bearer(c.maireToken), 'x-guichet-protocol': '1' },
+    });
     expect(current.statusCode).toBe(200);
   });
 });

@@ -1,7 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GuichetError } from '../../shared/errors.js';
 import { createTestHub, TEST_BACKENDS, type TestHub } from '../test-support.js';
-import { addCommune, createAdmin, issueEnrollmentCode, listCommunes, listDevices, lookupOfficialCommune, parseServiceList, revokeDevice, setServices } from './admin.js';
+import {
+  addCommune,
+  createAdmin,
+  issueEnrollmentCode,
+  listCommunes,
+  listDevices,
+  lookupOfficialCommune,
+  parseServiceList,
+  revokeDevice,
+  setServices,
+} from './admin.js';
 import { verifyPassword } from './passwords.js';
 
 describe('official commune lookup', () => {

@@ -28,7 +28,9 @@ interface OfficialCommune {
 let communesByCode: Map<string, OfficialCommune> | undefined;
 
 /** The official record of a current commune (COG, via @etalab/decoupage-administratif), or null. */
-export function lookupOfficialCommune(insee: string): { insee: string; name: string; siren: string | null; arrondissement: string | null } | null {
+export function lookupOfficialCommune(
+  insee: string,
+): { insee: string; name: string; siren: string | null; arrondissement: string | null } | null {
   if (!communesByCode) {
     const require = createRequire(import.meta.url);
     const list = require('@etalab/decoupage-administratif/data/communes.json') as OfficialCommune[];
@@ -50,14 +52,33 @@ export function parseServiceList(value: string | string[]): Service[] {
 
 const INSEE = /^[0-9][0-9AB][0-9]{3}$/;
 
-export async function addCommune(db: Kysely<HubDatabase>, input: { insee: string; siren?: string; services?: Service[] }): Promise<CommuneInfo> {
+export async function addCommune(
+  db: Kysely<HubDatabase>,
+  input: { insee: string; siren?: string; services?: Service[] },
+): Promise<CommuneInfo> {
   const insee = input.insee.trim().toUpperCase();
-  if (!INSEE.test(insee)) throw new GuichetError('invalid_input', `« ${input.insee} » n'est pas un code INSEE de commune (5 caractères, ex. 10387).`, 'bad insee format');
+  if (!INSEE.test(insee))
+    throw new GuichetError(
+      'invalid_input',
+      `« ${input.insee} » n'est pas un code INSEE de commune (5 caractères, ex. 10387).`,
+      'bad insee format',
+    );
   const official = lookupOfficialCommune(insee);
-  if (!official) throw new GuichetError('invalid_input', `Le code INSEE ${insee} ne correspond à aucune commune actuelle du code officiel géographique.`, `unknown insee ${insee}`);
+  if (!official)
+    throw new GuichetError(
+      'invalid_input',
+      `Le code INSEE ${insee} ne correspond à aucune commune actuelle du code officiel géographique.`,
+      `unknown insee ${insee}`,
+    );
   const siren = input.siren ?? official.siren;
   if (!siren || !/^[0-9]{9}$/.test(siren)) throw new GuichetError('invalid_input', 'Le numéro SIREN doit faire 9 chiffres.', 'bad siren');
-  const row = await insertCommune(db, { insee, siren, name: official.name, arrondissement: official.arrondissement, services: input.services ?? [] });
+  const row = await insertCommune(db, {
+    insee,
+    siren,
+    name: official.name,
+    arrondissement: official.arrondissement,
+    services: input.services ?? [],
+  });
   return toCommuneInfo(row);
 }
 
@@ -75,11 +96,25 @@ export async function setServices(db: Kysely<HubDatabase>, insee: string, servic
 }
 
 /** A new one-time code for the commune's first (maire) account. The code is returned once; only its hash is kept. */
-export async function issueEnrollmentCode(db: Kysely<HubDatabase>, insee: string, now = new Date()): Promise<{ code: string; expiresAt: string }> {
+export async function issueEnrollmentCode(
+  db: Kysely<HubDatabase>,
+  insee: string,
+  now = new Date(),
+): Promise<{ code: string; expiresAt: string }> {
   const commune = await communeByInsee(db, insee);
   const code = newEnrollmentCode();
   const expiresAt = new Date(now.getTime() + ENROLLMENT_CODE_DAYS * 86_400_000).toISOString();
-  await db.insertInto('enrollment_codes').values({ id: randomUUID(), commune_id: commune.id, code_hash: enrollmentCodeHash(code), created_at: now.toISOString(), expires_at: expiresAt, used_at: null }).execute();
+  await db
+    .insertInto('enrollment_codes')
+    .values({
+      id: randomUUID(),
+      commune_id: commune.id,
+      code_hash: enrollmentCodeHash(code),
+      created_at: now.toISOString(),
+      expires_at: expiresAt,
+      used_at: null,
+    })
+    .execute();
   return { code, expiresAt };
 }
 
@@ -93,8 +128,17 @@ export async function listCommunes(db: Kysely<HubDatabase>): Promise<CommuneSumm
     .selectFrom('communes as c')
     .selectAll('c')
     .select((eb) => [
-      eb.selectFrom('users as u').whereRef('u.commune_id', '=', 'c.id').select((e) => e.fn.countAll<number>().as('n')).as('users'),
-      eb.selectFrom('devices as d').whereRef('d.commune_id', '=', 'c.id').where('d.revoked_at', 'is', null).select((e) => e.fn.countAll<number>().as('n')).as('activeDevices'),
+      eb
+        .selectFrom('users as u')
+        .whereRef('u.commune_id', '=', 'c.id')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .as('users'),
+      eb
+        .selectFrom('devices as d')
+        .whereRef('d.commune_id', '=', 'c.id')
+        .where('d.revoked_at', 'is', null)
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .as('activeDevices'),
     ])
     .orderBy('c.insee')
     .execute();
@@ -124,9 +168,22 @@ export async function revokeDevice(db: Kysely<HubDatabase>, deviceId: string): P
 }
 
 export async function createAdmin(db: Kysely<HubDatabase>, username: string, password: string): Promise<void> {
-  if (!/^[a-z0-9._-]{3,40}$/.test(username)) throw new GuichetError('invalid_input', "L'identifiant doit faire de 3 à 40 caractères : lettres minuscules sans accent, chiffres, point, tiret.", 'bad admin username');
-  if (password.length < 12) throw new GuichetError('invalid_input', "Le mot de passe d'un administrateur doit faire au moins 12 caractères.", 'admin password too short');
+  if (!/^[a-z0-9._-]{3,40}$/.test(username))
+    throw new GuichetError(
+      'invalid_input',
+      "L'identifiant doit faire de 3 à 40 caractères : lettres minuscules sans accent, chiffres, point, tiret.",
+      'bad admin username',
+    );
+  if (password.length < 12)
+    throw new GuichetError(
+      'invalid_input',
+      "Le mot de passe d'un administrateur doit faire au moins 12 caractères.",
+      'admin password too short',
+    );
   const existing = await db.selectFrom('admins').select('id').where('username', '=', username).executeTakeFirst();
   if (existing) throw new GuichetError('conflict', `L'administrateur « ${username} » existe déjà.`, 'admin exists');
-  await db.insertInto('admins').values({ id: randomUUID(), username, password_hash: await hashPassword(password), created_at: nowIso() }).execute();
+  await db
+    .insertInto('admins')
+    .values({ id: randomUUID(), username, password_hash: await hashPassword(password), created_at: nowIso() })
+    .execute();
 }

@@ -37,7 +37,16 @@ export async function resolveToken(db: Kysely<HubDatabase>, token: string): Prom
     .innerJoin('devices as d', 'd.id', 's.device_id')
     .innerJoin('users as u', 'u.id', 's.user_id')
     .innerJoin('communes as c', 'c.id', 's.commune_id')
-    .select(['s.id as sessionId', 's.commune_id as communeId', 's.user_id as userId', 's.device_id as deviceId', 'u.role as role', 'c.insee as insee', 'c.services as services', 'd.last_seen_at as lastSeenAt'])
+    .select([
+      's.id as sessionId',
+      's.commune_id as communeId',
+      's.user_id as userId',
+      's.device_id as deviceId',
+      'u.role as role',
+      'c.insee as insee',
+      'c.services as services',
+      'd.last_seen_at as lastSeenAt',
+    ])
     .where('s.token_hash', '=', sha256Hex(token))
     .where('s.revoked_at', 'is', null)
     .where('d.revoked_at', 'is', null)
@@ -59,7 +68,11 @@ export function installAuth(app: FastifyInstance, db: Kysely<HubDatabase>): void
   app.addHook('onRequest', async (request) => {
     const announced = request.headers[PROTOCOL_HEADER];
     if (announced !== undefined && String(announced) !== String(PROTOCOL_VERSION)) {
-      throw new GuichetError('upgrade_required', 'Cette version de Guichet est trop ancienne pour le hub : mettez Guichet à jour pour continuer.', `client protocol ${String(announced)}, hub ${PROTOCOL_VERSION}`);
+      throw new GuichetError(
+        'upgrade_required',
+        'Cette version de Guichet est trop ancienne pour le hub : mettez Guichet à jour pour continuer.',
+        `client protocol ${String(announced)}, hub ${PROTOCOL_VERSION}`,
+      );
     }
     // No route matched: let the not-found handler answer.
     if (request.routeOptions.url === undefined) return;
@@ -87,13 +100,21 @@ export function requireAuth(request: FastifyRequest): AuthContext {
 
 export function assertService(auth: AuthContext, service: Service): void {
   if (!auth.services.includes(service)) {
-    throw new GuichetError('service_not_enabled', `Le service « ${SERVICE_LABELS[service]} » n'est pas activé pour votre commune.`, `service ${service} not enabled`);
+    throw new GuichetError(
+      'service_not_enabled',
+      `Le service « ${SERVICE_LABELS[service]} » n'est pas activé pour votre commune.`,
+      `service ${service} not enabled`,
+    );
   }
 }
 
 export function assertPermission(auth: AuthContext, permission: Permission): void {
   if (!can(auth.role, permission)) {
-    throw new GuichetError('forbidden', "Votre rôle ne permet pas cette action. Demandez au maire de la commune.", `role ${auth.role} lacks ${permission}`);
+    throw new GuichetError(
+      'forbidden',
+      'Votre rôle ne permet pas cette action. Demandez au maire de la commune.',
+      `role ${auth.role} lacks ${permission}`,
+    );
   }
 }
 

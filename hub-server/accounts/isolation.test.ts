@@ -13,7 +13,14 @@ import { openSession, revokeDeviceById } from './store.js';
  * the request. Every route registered on the hub is walked (collected with
  * onRoute, so routes added later by other domains are covered too).
  */
-const PUBLIC_ROUTES = new Set(['GET /health', 'HEAD /health', 'POST /api/v1/enroll', 'POST /api/v1/login', 'GET /updates/:file', 'HEAD /updates/:file']);
+const PUBLIC_ROUTES = new Set([
+  'GET /health',
+  'HEAD /health',
+  'POST /api/v1/enroll',
+  'POST /api/v1/login',
+  'GET /updates/:file',
+  'HEAD /updates/:file',
+]);
 const MARKER = 'ZZSECRETACOMMUNEA';
 
 function demand(id: string, birthName: string) {
@@ -92,7 +99,12 @@ describe.each(TEST_BACKENDS)('isolation between communes (%s)', (backend) => {
     for (const route of routes) {
       for (const url of urlsFor(route, aIds.slice(0, 4))) {
         for (const headers of [{}, { authorization: 'Bearer pas-un-jeton' }, { authorization: `Basic ${a.maireToken}` }]) {
-          const res = await hub.app.inject({ method: route.method as 'GET', url, headers, payload: route.method === 'POST' ? {} : undefined });
+          const res = await hub.app.inject({
+            method: route.method as 'GET',
+            url,
+            headers,
+            payload: route.method === 'POST' ? {} : undefined,
+          });
           if (PUBLIC_ROUTES.has(`${route.method} ${route.url}`)) {
             expect(res.statusCode, `${route.method} ${url}`).not.toBe(500);
           } else {
@@ -106,7 +118,12 @@ describe.each(TEST_BACKENDS)('isolation between communes (%s)', (backend) => {
 
   it("never lets B's maire read or change A's resources", async () => {
     const bodies: Record<string, unknown> = {
-      [`POST ${HUB_ROUTES.createUser.path}`]: { username: 'nouveau', displayName: 'Nouveau', role: 'secretaire', password: 'un-mot-de-passe-solide' },
+      [`POST ${HUB_ROUTES.createUser.path}`]: {
+        username: 'nouveau',
+        displayName: 'Nouveau',
+        role: 'secretaire',
+        password: 'un-mot-de-passe-solide',
+      },
     };
     let mutationId = 100;
     for (const route of routes) {
@@ -116,7 +133,12 @@ describe.each(TEST_BACKENDS)('isolation between communes (%s)', (backend) => {
         const session = await openSession(hub.db, { communeId: b.communeId, userId: b.maireUserId, deviceName: 'walk' });
         let payload = route.method === 'POST' ? (bodies[`POST ${route.url}`] ?? {}) : undefined;
         if (route.url === HUB_ROUTES.syncPush.path) payload = { mutations: [upsertDemand(mutationId++)] };
-        const res = await hub.app.inject({ method: route.method as 'GET', url, headers: { authorization: `Bearer ${session.token}` }, payload: payload as object | undefined });
+        const res = await hub.app.inject({
+          method: route.method as 'GET',
+          url,
+          headers: { authorization: `Bearer ${session.token}` },
+          payload: payload as object | undefined,
+        });
         const label = `${route.method} ${url} → ${res.statusCode}`;
         expect(res.statusCode, label).toBeLessThan(500);
         if (route.url.includes(':')) expect([400, 403, 404], label).toContain(res.statusCode);
@@ -127,15 +149,23 @@ describe.each(TEST_BACKENDS)('isolation between communes (%s)', (backend) => {
     }
     // A is untouched: its accounts and devices still work.
     for (const token of [a.maireToken, a.secretaireToken, a.consultationToken]) {
-      expect((await hub.app.inject({ method: 'GET', url: HUB_ROUTES.me.path, headers: { authorization: `Bearer ${token}` } })).statusCode).toBe(200);
+      expect(
+        (await hub.app.inject({ method: 'GET', url: HUB_ROUTES.me.path, headers: { authorization: `Bearer ${token}` } })).statusCode,
+      ).toBe(200);
     }
-    const aUsers = await hub.db.selectFrom('users').select(['username']).where('commune_id', '=', a.communeId).orderBy('username').execute();
+    const aUsers = await hub.db
+      .selectFrom('users')
+      .select(['username'])
+      .where('commune_id', '=', a.communeId)
+      .orderBy('username')
+      .execute();
     expect(aUsers.map((u) => u.username)).toEqual(['consultation', 'maire', 'secretaire']);
   });
 
   it('keeps personal data away from roles and communes without the electoral service', async () => {
     if (!has(HUB_ROUTES.syncPull)) return; // sync routes not registered on this hub build
-    const pull = (token: string) => hub.app.inject({ method: 'GET', url: `${HUB_ROUTES.syncPull.path}?cursor=0`, headers: { authorization: `Bearer ${token}` } });
+    const pull = (token: string) =>
+      hub.app.inject({ method: 'GET', url: `${HUB_ROUTES.syncPull.path}?cursor=0`, headers: { authorization: `Bearer ${token}` } });
     // Sanity: A's secretary does receive A's demands.
     expect((await pull(a.secretaireToken)).body).toContain(MARKER);
     expect((await pull(b.maireToken)).body).not.toContain(MARKER);
@@ -143,7 +173,10 @@ describe.each(TEST_BACKENDS)('isolation between communes (%s)', (backend) => {
     for (const token of [a.consultationToken, c.maireToken]) {
       const res = await pull(token);
       expect(res.body).not.toContain(MARKER);
-      if (res.statusCode === 200) expect((res.json() as { changes: { collection: string }[] }).changes.filter((x) => x.collection.startsWith('electoral.'))).toEqual([]);
+      if (res.statusCode === 200)
+        expect((res.json() as { changes: { collection: string }[] }).changes.filter((x) => x.collection.startsWith('electoral.'))).toEqual(
+          [],
+        );
     }
     // C has no electoral service: pushing an electoral demand is refused.
     const push = await hub.app.inject({
@@ -152,7 +185,8 @@ describe.each(TEST_BACKENDS)('isolation between communes (%s)', (backend) => {
       headers: { authorization: `Bearer ${c.maireToken}` },
       payload: { mutations: [upsertDemand(1)] },
     });
-    if (push.statusCode === 200) expect(push.json().results[0]).toMatchObject({ status: 'rejected', reason: { code: 'service_not_enabled' } });
+    if (push.statusCode === 200)
+      expect(push.json().results[0]).toMatchObject({ status: 'rejected', reason: { code: 'service_not_enabled' } });
     else expect(push.json().code).toBe('service_not_enabled');
   });
 
@@ -164,7 +198,12 @@ describe.each(TEST_BACKENDS)('isolation between communes (%s)', (backend) => {
     for (const route of routes) {
       if (route.public) continue;
       for (const url of urlsFor(route, [a.maireUserId])) {
-        const res = await hub.app.inject({ method: route.method as 'GET', url, headers: { authorization: `Bearer ${session.token}` }, payload: route.method === 'POST' ? {} : undefined });
+        const res = await hub.app.inject({
+          method: route.method as 'GET',
+          url,
+          headers: { authorization: `Bearer ${session.token}` },
+          payload: route.method === 'POST' ? {} : undefined,
+        });
         expect(res.statusCode, `${route.method} ${url}`).toBe(401);
       }
     }

@@ -2,7 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { HUB_ROUTES } from '../../shared/api/hub.js';
-import { createUserRequestSchema, enrollRequestSchema, loginRequestSchema, type MeResponse, type SessionGrant } from '../../shared/accounts/types.js';
+import {
+  createUserRequestSchema,
+  enrollRequestSchema,
+  loginRequestSchema,
+  type MeResponse,
+  type SessionGrant,
+} from '../../shared/accounts/types.js';
 import { GuichetError } from '../../shared/errors.js';
 import { nowIso } from '../db/dialect.js';
 import type { HubDatabase } from '../db/schema.js';
@@ -18,41 +24,70 @@ export interface LoginRateLimit {
 }
 
 const WRONG_CREDENTIALS = 'Identifiant ou mot de passe incorrect.';
-const BAD_CODE = "Ce code d'inscription n'est pas valable : il a déjà servi, il a expiré ou il est mal recopié. Demandez un nouveau code au service départemental.";
+const BAD_CODE =
+  "Ce code d'inscription n'est pas valable : il a déjà servi, il a expiré ou il est mal recopié. Demandez un nouveau code au service départemental.";
 const idParam = z.object({ id: z.string().min(1).max(100) });
 
-export async function registerAccountsRoutes(app: FastifyInstance, opts: { db: Kysely<HubDatabase>; rateLimit?: LoginRateLimit }): Promise<void> {
+export async function registerAccountsRoutes(
+  app: FastifyInstance,
+  opts: { db: Kysely<HubDatabase>; rateLimit?: LoginRateLimit },
+): Promise<void> {
   const { db } = opts;
   const checkLoginRate = app.createRateLimit({
     max: opts.rateLimit?.max ?? 10,
     timeWindow: opts.rateLimit?.windowMs ?? 15 * 60_000,
     keyGenerator: (request) => {
       const body = request.body as { insee?: unknown; username?: unknown } | undefined;
-      return `login|${request.ip}|${String(body?.insee ?? '')}|${String(body?.username ?? '').trim().toLowerCase()}`;
+      return `login|${request.ip}|${String(body?.insee ?? '')}|${String(body?.username ?? '')
+        .trim()
+        .toLowerCase()}`;
     },
   });
 
   // Codes carry ~78 bits, so guessing is hopeless anyway; this keeps a script from hammering scrypt.
-  const checkEnrollRate = app.createRateLimit({ max: 2 * (opts.rateLimit?.max ?? 10), timeWindow: opts.rateLimit?.windowMs ?? 15 * 60_000, keyGenerator: (request) => `enroll|${request.ip}` });
+  const checkEnrollRate = app.createRateLimit({
+    max: 2 * (opts.rateLimit?.max ?? 10),
+    timeWindow: opts.rateLimit?.windowMs ?? 15 * 60_000,
+    keyGenerator: (request) => `enroll|${request.ip}`,
+  });
 
   app.post(HUB_ROUTES.enroll.path, { config: { public: true } }, async (request): Promise<SessionGrant> => {
     const limit = await checkEnrollRate(request);
     if (!limit.isAllowed && limit.isExceeded) {
-      throw new GuichetError('rate_limited', `Trop de tentatives d'inscription. Réessayez dans ${Math.max(1, Math.ceil(limit.ttlInSeconds / 60))} minute(s).`, 'enroll rate limit');
+      throw new GuichetError(
+        'rate_limited',
+        `Trop de tentatives d'inscription. Réessayez dans ${Math.max(1, Math.ceil(limit.ttlInSeconds / 60))} minute(s).`,
+        'enroll rate limit',
+      );
     }
     const input = enrollRequestSchema.parse(request.body);
     const passwordHash = await hashPassword(input.password);
     return db.transaction().execute(async (trx) => {
-      const code = await trx.selectFrom('enrollment_codes').selectAll().where('code_hash', '=', enrollmentCodeHash(input.code)).executeTakeFirst();
+      const code = await trx
+        .selectFrom('enrollment_codes')
+        .selectAll()
+        .where('code_hash', '=', enrollmentCodeHash(input.code))
+        .executeTakeFirst();
       const now = nowIso();
       if (!code || code.used_at !== null || code.expires_at <= now) {
         throw new GuichetError('forbidden', BAD_CODE, code ? (code.used_at ? 'code already used' : 'code expired') : 'unknown code');
       }
       // Conditional update: of two concurrent enrollments with the same code, only one marks it.
-      const marked = await trx.updateTable('enrollment_codes').set({ used_at: now }).where('id', '=', code.id).where('used_at', 'is', null).executeTakeFirst();
+      const marked = await trx
+        .updateTable('enrollment_codes')
+        .set({ used_at: now })
+        .where('id', '=', code.id)
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
       if (Number(marked.numUpdatedRows) !== 1) throw new GuichetError('forbidden', BAD_CODE, 'code used concurrently');
       const commune = await trx.selectFrom('communes').selectAll().where('id', '=', code.commune_id).executeTakeFirstOrThrow();
-      const user = await insertUser(trx, { communeId: commune.id, username: input.username, displayName: input.displayName, role: 'maire', passwordHash });
+      const user = await insertUser(trx, {
+        communeId: commune.id,
+        username: input.username,
+        displayName: input.displayName,
+        role: 'maire',
+        passwordHash,
+      });
       const session = await openSession(trx, { communeId: commune.id, userId: user.id, deviceName: input.deviceName });
       request.log.info({ communeId: commune.id, deviceId: session.device.id }, 'commune enrolled');
       return { token: session.token, user: toUserInfo(user), commune: toCommuneInfo(commune), device: toDeviceInfo(session.device) };
@@ -62,7 +97,11 @@ export async function registerAccountsRoutes(app: FastifyInstance, opts: { db: K
   app.post(HUB_ROUTES.login.path, { config: { public: true } }, async (request): Promise<SessionGrant> => {
     const limit = await checkLoginRate(request);
     if (!limit.isAllowed && limit.isExceeded) {
-      throw new GuichetError('rate_limited', `Trop de tentatives de connexion. Réessayez dans ${Math.max(1, Math.ceil(limit.ttlInSeconds / 60))} minute(s).`, 'login rate limit');
+      throw new GuichetError(
+        'rate_limited',
+        `Trop de tentatives de connexion. Réessayez dans ${Math.max(1, Math.ceil(limit.ttlInSeconds / 60))} minute(s).`,
+        'login rate limit',
+      );
     }
     const input = loginRequestSchema.parse(request.body);
     const found = await db
@@ -74,9 +113,12 @@ export async function registerAccountsRoutes(app: FastifyInstance, opts: { db: K
       .executeTakeFirst();
     const ok = found ? await verifyPassword(input.password, found.password_hash) : await verifyAgainstDummy(input.password);
     if (!found || !ok) throw new GuichetError('unauthenticated', WRONG_CREDENTIALS, 'wrong credentials');
-    if (Number(found.disabled) === 1) throw new GuichetError('forbidden', 'Ce compte a été désactivé. Adressez-vous au maire de la commune.', 'user disabled');
+    if (Number(found.disabled) === 1)
+      throw new GuichetError('forbidden', 'Ce compte a été désactivé. Adressez-vous au maire de la commune.', 'user disabled');
     const commune = await db.selectFrom('communes').selectAll().where('id', '=', found.commune_id).executeTakeFirstOrThrow();
-    const session = await db.transaction().execute((trx) => openSession(trx, { communeId: commune.id, userId: found.id, deviceName: input.deviceName }));
+    const session = await db
+      .transaction()
+      .execute((trx) => openSession(trx, { communeId: commune.id, userId: found.id, deviceName: input.deviceName }));
     request.log.info({ communeId: commune.id, deviceId: session.device.id }, 'login');
     return { token: session.token, user: toUserInfo(found), commune: toCommuneInfo(commune), device: toDeviceInfo(session.device) };
   });
@@ -109,7 +151,13 @@ export async function registerAccountsRoutes(app: FastifyInstance, opts: { db: K
     const auth = requireAuth(request);
     const input = createUserRequestSchema.parse(request.body);
     const passwordHash = await hashPassword(input.password);
-    const row = await insertUser(db, { communeId: auth.communeId, username: input.username, displayName: input.displayName, role: input.role, passwordHash });
+    const row = await insertUser(db, {
+      communeId: auth.communeId,
+      username: input.username,
+      displayName: input.displayName,
+      role: input.role,
+      passwordHash,
+    });
     return toUserInfo(row);
   });
 
@@ -118,7 +166,12 @@ export async function registerAccountsRoutes(app: FastifyInstance, opts: { db: K
     const { id } = idParam.parse(request.params);
     if (id === auth.userId) throw new GuichetError('conflict', 'Vous ne pouvez pas désactiver votre propre compte.', 'self-disable');
     return db.transaction().execute(async (trx) => {
-      const user = await trx.selectFrom('users').selectAll().where('id', '=', id).where('commune_id', '=', auth.communeId).executeTakeFirst();
+      const user = await trx
+        .selectFrom('users')
+        .selectAll()
+        .where('id', '=', id)
+        .where('commune_id', '=', auth.communeId)
+        .executeTakeFirst();
       if (!user) throw new GuichetError('not_found', 'Ce compte est introuvable.', `user ${id}`);
       await trx.updateTable('users').set({ disabled: 1 }).where('id', '=', id).execute();
       await trx.updateTable('sessions').set({ revoked_at: nowIso() }).where('user_id', '=', id).where('revoked_at', 'is', null).execute();

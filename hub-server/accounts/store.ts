@@ -25,7 +25,13 @@ export function toCommuneInfo(row: Selectable<CommunesTable>): CommuneInfo {
 }
 
 export function toUserInfo(row: Selectable<UsersTable>): UserInfo {
-  return { id: row.id, username: row.username, displayName: row.display_name, role: row.role as CommuneRole, disabled: Number(row.disabled) === 1 };
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role as CommuneRole,
+    disabled: Number(row.disabled) === 1,
+  };
 }
 
 export function toDeviceInfo(row: Selectable<DevicesTable>): DeviceInfo {
@@ -43,7 +49,15 @@ export interface NewCommune {
 export async function insertCommune(db: HubDb, c: NewCommune): Promise<Selectable<CommunesTable>> {
   const existing = await db.selectFrom('communes').select('id').where('insee', '=', c.insee).executeTakeFirst();
   if (existing) throw new GuichetError('conflict', `La commune ${c.insee} est déjà inscrite sur le hub.`, `insee=${c.insee}`);
-  const row = { id: randomUUID(), insee: c.insee, siren: c.siren, name: c.name, arrondissement: c.arrondissement, services: JSON.stringify(c.services), created_at: nowIso() };
+  const row = {
+    id: randomUUID(),
+    insee: c.insee,
+    siren: c.siren,
+    name: c.name,
+    arrondissement: c.arrondissement,
+    services: JSON.stringify(c.services),
+    created_at: nowIso(),
+  };
   await db.insertInto('communes').values(row).execute();
   return row;
 }
@@ -57,9 +71,23 @@ export interface NewUser {
 }
 
 export async function insertUser(db: HubDb, u: NewUser): Promise<Selectable<UsersTable>> {
-  const existing = await db.selectFrom('users').select('id').where('commune_id', '=', u.communeId).where('username', '=', u.username).executeTakeFirst();
+  const existing = await db
+    .selectFrom('users')
+    .select('id')
+    .where('commune_id', '=', u.communeId)
+    .where('username', '=', u.username)
+    .executeTakeFirst();
   if (existing) throw new GuichetError('conflict', `L'identifiant « ${u.username} » est déjà pris dans cette commune.`, 'username taken');
-  const row = { id: randomUUID(), commune_id: u.communeId, username: u.username, display_name: u.displayName, role: u.role, password_hash: u.passwordHash, disabled: 0, created_at: nowIso() };
+  const row = {
+    id: randomUUID(),
+    commune_id: u.communeId,
+    username: u.username,
+    display_name: u.displayName,
+    role: u.role,
+    password_hash: u.passwordHash,
+    disabled: 0,
+    created_at: nowIso(),
+  };
   await db.insertInto('users').values(row).execute();
   return row;
 }
@@ -73,11 +101,30 @@ export interface OpenedSession {
 /** A login or enrollment: a new device row and a session on it. The token is returned once, only its hash is kept. */
 export async function openSession(db: HubDb, p: { communeId: string; userId: string; deviceName: string }): Promise<OpenedSession> {
   const now = nowIso();
-  const device = { id: randomUUID(), commune_id: p.communeId, user_id: p.userId, name: p.deviceName, created_at: now, last_seen_at: now, revoked_at: null };
+  const device = {
+    id: randomUUID(),
+    commune_id: p.communeId,
+    user_id: p.userId,
+    name: p.deviceName,
+    created_at: now,
+    last_seen_at: now,
+    revoked_at: null,
+  };
   await db.insertInto('devices').values(device).execute();
   const token = newToken();
   const sessionId = randomUUID();
-  await db.insertInto('sessions').values({ id: sessionId, token_hash: sha256Hex(token), user_id: p.userId, device_id: device.id, commune_id: p.communeId, created_at: now, revoked_at: null }).execute();
+  await db
+    .insertInto('sessions')
+    .values({
+      id: sessionId,
+      token_hash: sha256Hex(token),
+      user_id: p.userId,
+      device_id: device.id,
+      commune_id: p.communeId,
+      created_at: now,
+      revoked_at: null,
+    })
+    .execute();
   return { token, sessionId, device };
 }
 

@@ -32,10 +32,14 @@ describe('draft → ACTES message', () => {
     expect(m.documents[1].fileName).toMatch(/^99_SE-.*_2\.png$/);
   });
   it('the kinds declared by the client are not trusted: bytes are sniffed', () => {
-    expect(() => acteInputFromDraft(draft, { act: png, annexes: [png] }, { commune, today: '2026-11-28', classification })).toThrow(/L'acte doit être un fichier PDF/);
+    expect(() => acteInputFromDraft(draft, { act: png, annexes: [png] }, { commune, today: '2026-11-28', classification })).toThrow(
+      /L'acte doit être un fichier PDF/,
+    );
   });
   it('a typology that the prefecture does not list for the nature is refused', () => {
     const bad = { ...draft, act: { ...draft.act, typology: '99_AI' } };
-    expect(() => acteInputFromDraft(bad, { act: pdf, annexes: [png] }, { commune, today: '2026-11-28', classification })).toThrow(/typologie « 99_AI »/);
+    expect(() => acteInputFromDraft(bad, { act: pdf, annexes: [png] }, { commune, today: '2026-11-28', classification })).toThrow(
+      /typologie « 99_AI »/,
+    );
   });
 });

@@ -16,14 +16,16 @@ export function acteInputFromDraft(
   files: { act: Uint8Array; annexes: Uint8Array[] },
   ctx: { commune: CommuneIdentity; today: string; classification: Classification },
 ): ActeInput {
-  if (files.annexes.length !== draft.annexes.length) throw new GuichetError('invalid_input', 'Le nombre d\'annexes reçues ne correspond pas au formulaire.');
+  if (files.annexes.length !== draft.annexes.length)
+    throw new GuichetError('invalid_input', "Le nombre d'annexes reçues ne correspond pas au formulaire.");
   const sniffed: ActDraft = {
     ...draft,
     act: { ...draft.act, kind: sniffFileKind(files.act), size: files.act.byteLength },
     annexes: draft.annexes.map((a, i) => ({ ...a, kind: sniffFileKind(files.annexes[i]), size: files.annexes[i].byteLength })),
   };
   const problems = checkActDraft(sniffed, ctx);
-  if (problems.length) throw new GuichetError('invalid_input', problems[0].message, problems.map((p) => `${p.field}: ${p.message}`).join('\n'));
+  if (problems.length)
+    throw new GuichetError('invalid_input', problems[0].message, problems.map((p) => `${p.field}: ${p.message}`).join('\n'));
   return {
     commune: ctx.commune,
     numeroInterne: draft.numeroInterne,

@@ -6,7 +6,11 @@ import type { HubDatabase } from '../db/schema.js';
  * audit: exactly the bytes POSTed to @CTES. `communeId` scopes the lookup for
  * commune routes; the admin CLI passes null.
  */
-export async function readActArchive(db: Kysely<HubDatabase>, actId: string, communeId: string | null): Promise<{ name: string; archive: Buffer; communeId: string } | null> {
+export async function readActArchive(
+  db: Kysely<HubDatabase>,
+  actId: string,
+  communeId: string | null,
+): Promise<{ name: string; archive: Buffer; communeId: string } | null> {
   let q = db
     .selectFrom('actes_transmissions')
     .select(['archive_name', 'archive', 'commune_id'])

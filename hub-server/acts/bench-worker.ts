@@ -28,7 +28,10 @@ export async function benchActesWorker(opts: { acts?: number } = {}): Promise<Re
   };
 }
 
-async function runWorker(total: number, batch: number | undefined): Promise<{ acts: number; workerForwardedActsPerSecond: number; workerRoundTripActsPerSecond: number; forwardedSeconds: number }> {
+async function runWorker(
+  total: number,
+  batch: number | undefined,
+): Promise<{ acts: number; workerForwardedActsPerSecond: number; workerRoundTripActsPerSecond: number; forwardedSeconds: number }> {
   const hub = await createTestHub('sqlite');
   const simDir = await mkdtemp(path.join(tmpdir(), 'bench-worker-sim-'));
   const mailboxPort = await freePort();
@@ -44,11 +47,33 @@ async function runWorker(total: number, batch: number | undefined): Promise<{ ac
       if (r.status !== 'applied') throw new Error(JSON.stringify(r));
     }
     const count = async (state: 'transmis') =>
-      Number((await hub.db.selectFrom('actes_transmissions').select((eb) => eb.fn.countAll().as('n')).where('state', '=', state).executeTakeFirstOrThrow()).n);
+      Number(
+        (
+          await hub.db
+            .selectFrom('actes_transmissions')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('state', '=', state)
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const acknowledged = async () =>
-      (await hub.db.selectFrom('sync_records').select('data').where('commune_id', '=', c.communeId).where('collection', '=', 'actes.status').execute()).filter((r) => r.data?.includes('"state":"acquitte"')).length;
+      (
+        await hub.db
+          .selectFrom('sync_records')
+          .select('data')
+          .where('commune_id', '=', c.communeId)
+          .where('collection', '=', 'actes.status')
+          .execute()
+      ).filter((r) => r.data?.includes('"state":"acquitte"')).length;
     const t0 = performance.now();
-    const service = await startActesService(hub.db, { prefectureUrl: `${sim.url}/actes`, prefectureCertPem: sim.caCertPem, mailboxPort, tiers, pollMs: 20, batch });
+    const service = await startActesService(hub.db, {
+      prefectureUrl: `${sim.url}/actes`,
+      prefectureCertPem: sim.caCertPem,
+      mailboxPort,
+      tiers,
+      pollMs: 20,
+      batch,
+    });
     let forwardedMs = 0;
     let roundTripMs = 0;
     try {

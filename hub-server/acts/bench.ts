@@ -24,7 +24,9 @@ const execFileP = promisify(execFile);
  * the full round trip until every ARActe mail is back in the hub's mailbox
  * (the simulator validates in and out, so three xmllint runs per act in all).
  */
-export async function benchActesForwarding(opts: { acts?: number; concurrency?: number; simulator?: 'separate-process' | 'in-process' } = {}): Promise<Record<string, unknown>> {
+export async function benchActesForwarding(
+  opts: { acts?: number; concurrency?: number; simulator?: 'separate-process' | 'in-process' } = {},
+): Promise<Record<string, unknown>> {
   const total = opts.acts ?? 300;
   const concurrency = opts.concurrency ?? 8;
   const simulator = opts.simulator ?? 'separate-process';
@@ -40,7 +42,10 @@ export async function benchActesForwarding(opts: { acts?: number; concurrency?: 
       if (arReceived + otherReturns === total) allBack();
     },
   });
-  const sim = simulator === 'in-process' ? await startPrefectureSim({ dataDir, smtp: { host: '127.0.0.1', port: mailbox.port } }) : await spawnSimulator(dataDir, mailbox.port);
+  const sim =
+    simulator === 'in-process'
+      ? await startPrefectureSim({ dataDir, smtp: { host: '127.0.0.1', port: mailbox.port } })
+      : await spawnSimulator(dataDir, mailbox.port);
   const endpoint = { url: `${sim.url}/actes`, caCertPem: sim.caCertPem };
   const latencies: number[] = [];
   try {
@@ -51,9 +56,19 @@ export async function benchActesForwarding(opts: { acts?: number; concurrency?: 
       const msg = buildActeMessage(sampleActe({ numeroInterne: `BASE_${String(i).padStart(6, '0')}`, annexes: [] }));
       const env = buildEnvelope({ tiers, commune, date: '2026-11-28', serial: i + 1, formulaires: [msg.fileName] });
       const dir = await mkdtemp(path.join(tmpdir(), 'bench-base-'));
-      for (const f of [{ n: env.fileName, c: env.xml }, { n: msg.fileName, c: msg.xml }, ...msg.documents.map((d) => ({ n: d.fileName, c: d.content }))]) await writeFile(path.join(dir, f.n), f.c);
-      for (const n of [env.fileName, msg.fileName]) await execFileP('xmllint', ['--noout', '--schema', path.join(actesXsdDir(), 'actesv1_1.xsd'), n], { cwd: dir });
-      await tar.c({ gzip: true, cwd: dir, portable: true, file: path.join(dir, 'a.tar.gz') }, [env.fileName, msg.fileName, ...msg.documents.map((d) => d.fileName)]);
+      for (const f of [
+        { n: env.fileName, c: env.xml },
+        { n: msg.fileName, c: msg.xml },
+        ...msg.documents.map((d) => ({ n: d.fileName, c: d.content })),
+      ])
+        await writeFile(path.join(dir, f.n), f.c);
+      for (const n of [env.fileName, msg.fileName])
+        await execFileP('xmllint', ['--noout', '--schema', path.join(actesXsdDir(), 'actesv1_1.xsd'), n], { cwd: dir });
+      await tar.c({ gzip: true, cwd: dir, portable: true, file: path.join(dir, 'a.tar.gz') }, [
+        env.fileName,
+        msg.fileName,
+        ...msg.documents.map((d) => d.fileName),
+      ]);
       await rm(dir, { recursive: true, force: true });
     }
     const baselinePerSecond = Math.round((baselineActs / (performance.now() - b0)) * 1000 * 10) / 10;
@@ -122,9 +137,16 @@ export async function benchActesForwarding(opts: { acts?: number; concurrency?: 
 }
 
 /** The simulator as deployed: its own process (`guichet prefecture-sim serve`), so it does not share the hub's event loop. */
-export async function spawnSimulator(dataDir: string, smtpPort: number): Promise<{ url: string; caCertPem: string; close(): Promise<void> }> {
+export async function spawnSimulator(
+  dataDir: string,
+  smtpPort: number,
+): Promise<{ url: string; caCertPem: string; close(): Promise<void> }> {
   const guichet = fileURLToPath(new URL('../../build/guichet.mjs', import.meta.url));
-  const child = spawn(process.execPath, [guichet, 'prefecture-sim', 'serve', '--port', '0', '--data', dataDir, '--smtp', `127.0.0.1:${smtpPort}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [guichet, 'prefecture-sim', 'serve', '--port', '0', '--data', dataDir, '--smtp', `127.0.0.1:${smtpPort}`],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let out = '';
   child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
   for (let i = 0; i < 600 && !/https:\/\/\S+\/actes/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
@@ -136,14 +158,17 @@ export async function spawnSimulator(dataDir: string, smtpPort: number): Promise
   return {
     url,
     caCertPem: await readFile(path.join(dataDir, 'sim-cert.pem'), 'utf8'),
-    close: () => new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
   };
 }
 
 // `npx tsx hub-server/acts/bench.ts [in-process]` prints the numbers.
 if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1]))) {
-  benchActesForwarding({ simulator: process.argv[2] === 'in-process' ? 'in-process' : 'separate-process' }).then((r) => console.log(JSON.stringify(r, null, 2)));
+  benchActesForwarding({ simulator: process.argv[2] === 'in-process' ? 'in-process' : 'separate-process' }).then((r) =>
+    console.log(JSON.stringify(r, null, 2)),
+  );
 }

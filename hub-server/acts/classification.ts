@@ -52,7 +52,12 @@ export async function setClassification(db: Kysely<HubDatabase>, classification:
 export async function publishClassification(db: Kysely<HubDatabase>): Promise<number> {
   const classification = await currentClassification(db);
   const json = JSON.stringify(classification);
-  const held = await db.selectFrom('sync_records').select(['commune_id', 'data', 'deleted']).where('collection', '=', 'actes.classification').where('id', '=', CLASSIFICATION_RECORD_ID).execute();
+  const held = await db
+    .selectFrom('sync_records')
+    .select(['commune_id', 'data', 'deleted'])
+    .where('collection', '=', 'actes.classification')
+    .where('id', '=', CLASSIFICATION_RECORD_ID)
+    .execute();
   const upToDate = new Set(held.filter((r) => Number(r.deleted) === 0 && r.data === json).map((r) => r.commune_id));
   let written = 0;
   for (const commune of await communesWithActes(db)) {
@@ -79,5 +84,9 @@ export async function requestClassification(db: Kysely<HubDatabase>): Promise<st
   const [first] = await communesWithActes(db);
   if (!first) return null;
   const held = await currentClassification(db);
-  return enqueueTransmission(db, { communeId: first.id, actId: null, payload: { kind: 'classification', dateClassification: held.dateClassification } });
+  return enqueueTransmission(db, {
+    communeId: first.id,
+    actId: null,
+    payload: { kind: 'classification', dateClassification: held.dateClassification },
+  });
 }

@@ -23,21 +23,46 @@ export interface ActesCliOptions {
 }
 
 export const ACTES_CLI_FLAGS: Array<{ flag: string; env: string; description: string }> = [
-  { flag: '--actes-url <url>', env: 'GUICHET_ACTES_URL', description: 'adresse @CTES (ou du simulateur) où poster les archives ; active la télétransmission' },
+  {
+    flag: '--actes-url <url>',
+    env: 'GUICHET_ACTES_URL',
+    description: 'adresse @CTES (ou du simulateur) où poster les archives ; active la télétransmission',
+  },
   { flag: '--actes-cert <fichier>', env: 'GUICHET_ACTES_CERT', description: 'certificat PEM attendu de la plateforme @CTES (épinglé)' },
   { flag: '--actes-client-cert <fichier>', env: 'GUICHET_ACTES_CLIENT_CERT', description: 'certificat PEM du tiers de télétransmission' },
   { flag: '--actes-client-key <fichier>', env: 'GUICHET_ACTES_CLIENT_KEY', description: 'clé PEM du tiers de télétransmission' },
-  { flag: '--actes-mailbox-port <port>', env: 'GUICHET_ACTES_MAILBOX_PORT', description: 'port SMTP de la boîte ACTES (retours de la préfecture)' },
-  { flag: '--actes-mailbox <adresse>', env: 'GUICHET_ACTES_MAILBOX', description: 'adresse e-mail de la boîte ACTES (première des AdressesRetour)' },
+  {
+    flag: '--actes-mailbox-port <port>',
+    env: 'GUICHET_ACTES_MAILBOX_PORT',
+    description: 'port SMTP de la boîte ACTES (retours de la préfecture)',
+  },
+  {
+    flag: '--actes-mailbox <adresse>',
+    env: 'GUICHET_ACTES_MAILBOX',
+    description: 'adresse e-mail de la boîte ACTES (première des AdressesRetour)',
+  },
   { flag: '--actes-trigramme <code>', env: 'GUICHET_ACTES_TRIGRAMME', description: "trigramme du tiers attribué à l'homologation" },
-  { flag: '--actes-quadrigramme <code>', env: 'GUICHET_ACTES_QUADRIGRAMME', description: "quadrigramme de l'application (EACT par défaut)" },
+  {
+    flag: '--actes-quadrigramme <code>',
+    env: 'GUICHET_ACTES_QUADRIGRAMME',
+    description: "quadrigramme de l'application (EACT par défaut)",
+  },
   {
     flag: '--actes-imap-url <url>',
     env: 'GUICHET_ACTES_IMAP_URL',
-    description: 'boîte e-mail existante relevée en IMAP pour les retours, ex. imaps://utilisateur@hote:993/INBOX (mot de passe : GUICHET_ACTES_IMAP_PASSWORD)',
+    description:
+      'boîte e-mail existante relevée en IMAP pour les retours, ex. imaps://utilisateur@hote:993/INBOX (mot de passe : GUICHET_ACTES_IMAP_PASSWORD)',
   },
-  { flag: '--actes-imap-move <dossier>', env: 'GUICHET_ACTES_IMAP_MOVE', description: 'dossier IMAP où ranger les messages traités, ex. Traités (sinon ils restent dans la boîte, marqués lus)' },
-  { flag: '--actes-imap-interval <secondes>', env: 'GUICHET_ACTES_IMAP_INTERVAL', description: 'intervalle entre deux relèves IMAP, en secondes (60 par défaut)' },
+  {
+    flag: '--actes-imap-move <dossier>',
+    env: 'GUICHET_ACTES_IMAP_MOVE',
+    description: 'dossier IMAP où ranger les messages traités, ex. Traités (sinon ils restent dans la boîte, marqués lus)',
+  },
+  {
+    flag: '--actes-imap-interval <secondes>',
+    env: 'GUICHET_ACTES_IMAP_INTERVAL',
+    description: 'intervalle entre deux relèves IMAP, en secondes (60 par défaut)',
+  },
   { flag: '--actes-max-per-hour <n>', env: 'GUICHET_ACTES_MAX_PER_HOUR', description: "nombre maximal d'archives envoyées par heure" },
 ];
 
@@ -72,9 +97,12 @@ export function imapConfigFromUrl(raw: string, password: string | undefined): Ac
   } catch {
     throw new GuichetError('invalid_input', 'Adresse IMAP invalide. Exemple : imaps://utilisateur@hote:993/INBOX.');
   }
-  if (url.protocol !== 'imaps:' && url.protocol !== 'imap:') throw new GuichetError('invalid_input', 'L’adresse IMAP doit commencer par imaps:// (ou imap://).');
-  if (url.password) throw new GuichetError('invalid_input', 'Ne mettez pas le mot de passe IMAP dans l’adresse : définissez GUICHET_ACTES_IMAP_PASSWORD.');
-  if (!url.username || !url.hostname) throw new GuichetError('invalid_input', 'Indiquez l’utilisateur et le serveur IMAP, ex. imaps://utilisateur@hote:993/INBOX.');
+  if (url.protocol !== 'imaps:' && url.protocol !== 'imap:')
+    throw new GuichetError('invalid_input', 'L’adresse IMAP doit commencer par imaps:// (ou imap://).');
+  if (url.password)
+    throw new GuichetError('invalid_input', 'Ne mettez pas le mot de passe IMAP dans l’adresse : définissez GUICHET_ACTES_IMAP_PASSWORD.');
+  if (!url.username || !url.hostname)
+    throw new GuichetError('invalid_input', 'Indiquez l’utilisateur et le serveur IMAP, ex. imaps://utilisateur@hote:993/INBOX.');
   if (!password) throw new GuichetError('invalid_input', 'Mot de passe IMAP manquant : définissez GUICHET_ACTES_IMAP_PASSWORD.');
   const secure = url.protocol === 'imaps:';
   const mailbox = decodeURIComponent(url.pathname.replace(/^\//, ''));
@@ -99,15 +127,24 @@ export function actesConfigFromCli(opts: ActesCliOptions, env: NodeJS.ProcessEnv
   const max = opts.actesMaxPerHour ?? env.GUICHET_ACTES_MAX_PER_HOUR;
   const trigramme = opts.actesTrigramme ?? env.GUICHET_ACTES_TRIGRAMME;
   const mailbox = opts.actesMailbox ?? env.GUICHET_ACTES_MAILBOX;
-  if (!trigramme || !mailbox) throw new GuichetError('invalid_input', 'Indiquez le trigramme du tiers (--actes-trigramme) et l’adresse de la boîte ACTES (--actes-mailbox).');
+  if (!trigramme || !mailbox)
+    throw new GuichetError(
+      'invalid_input',
+      'Indiquez le trigramme du tiers (--actes-trigramme) et l’adresse de la boîte ACTES (--actes-mailbox).',
+    );
   if (port !== undefined && !/^\d{1,5}$/.test(port)) throw new GuichetError('invalid_input', `Port de la boîte ACTES invalide : ${port}.`);
   if (max !== undefined && !/^\d+$/.test(max)) throw new GuichetError('invalid_input', `Nombre d'archives par heure invalide : ${max}.`);
   const imapUrl = opts.actesImapUrl ?? env.GUICHET_ACTES_IMAP_URL;
   const imapMove = opts.actesImapMove ?? env.GUICHET_ACTES_IMAP_MOVE;
   const imapInterval = opts.actesImapInterval ?? env.GUICHET_ACTES_IMAP_INTERVAL;
-  if (imapInterval !== undefined && !/^\d+$/.test(imapInterval)) throw new GuichetError('invalid_input', `Intervalle de relève IMAP invalide : ${imapInterval}.`);
+  if (imapInterval !== undefined && !/^\d+$/.test(imapInterval))
+    throw new GuichetError('invalid_input', `Intervalle de relève IMAP invalide : ${imapInterval}.`);
   const imap = imapUrl
-    ? { ...imapConfigFromUrl(imapUrl, env.GUICHET_ACTES_IMAP_PASSWORD), ...(imapMove ? { moveTo: imapMove } : {}), ...(imapInterval ? { everyMs: Math.max(1, Number(imapInterval)) * 1000 } : {}) }
+    ? {
+        ...imapConfigFromUrl(imapUrl, env.GUICHET_ACTES_IMAP_PASSWORD),
+        ...(imapMove ? { moveTo: imapMove } : {}),
+        ...(imapInterval ? { everyMs: Math.max(1, Number(imapInterval)) * 1000 } : {}),
+      }
     : undefined;
   return {
     prefectureUrl: url,

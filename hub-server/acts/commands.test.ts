@@ -38,22 +38,36 @@ describe.each(TEST_BACKENDS)('ACTES commands on the hub (%s)', (backend) => {
     const rows = await hub.db.selectFrom('actes_transmissions').select(['state', 'kind', 'id_acte']).where('act_id', '=', act.id).execute();
     expect(rows).toEqual([{ state: 'queued', kind: 'acte', id_acte: '010-211003744-20261120-OK_1-DE' }]);
     // Transmitting twice is refused, and queues nothing more.
-    expect(await transmit(a.maireToken, act.id)).toMatchObject({ status: 'rejected', reason: { code: 'conflict', message: 'Cet acte a déjà été transmis.' } });
+    expect(await transmit(a.maireToken, act.id)).toMatchObject({
+      status: 'rejected',
+      reason: { code: 'conflict', message: 'Cet acte a déjà été transmis.' },
+    });
     expect(await hub.db.selectFrom('actes_transmissions').select('id').where('act_id', '=', act.id).execute()).toHaveLength(1);
   });
 
   it('refuses an unsigned act', async () => {
     const act = await draftOnHub({ numero: 'UNSIGNED', actFile: uniquePdf('unsigned'), signed: false });
-    expect(await transmit(a.maireToken, act.id)).toMatchObject({ status: 'rejected', reason: { message: "L'acte doit être signé avant d'être transmis à la préfecture." } });
+    expect(await transmit(a.maireToken, act.id)).toMatchObject({
+      status: 'rejected',
+      reason: { message: "L'acte doit être signé avant d'être transmis à la préfecture." },
+    });
     expect(await pulledStatus(hub.app, a.maireToken, act.id)).toBeNull();
   });
 
   it('transmits a budget document in XML without a PAdES signature (it comes sealed by the finance software)', async () => {
-    const xml = Buffer.from(`<?xml version="1.0" encoding="UTF-8"?>\n<DocumentBudgetaire><Id>budget-2026-${Date.now()}</Id></DocumentBudgetaire>\n`);
+    const xml = Buffer.from(
+      `<?xml version="1.0" encoding="UTF-8"?>\n<DocumentBudgetaire><Id>budget-2026-${Date.now()}</Id></DocumentBudgetaire>\n`,
+    );
     const base = actRecord({ numero: 'BP2026_XML', actFile: xml, signed: false });
     const act = {
       ...base,
-      draft: { ...base.draft, codeNatureActe: 5, matieres: [7, 1], objet: 'Budget primitif 2026', act: { ...base.draft.act, fileName: 'budget.xml', kind: 'xml' as const, typology: '99_BU' } },
+      draft: {
+        ...base.draft,
+        codeNatureActe: 5,
+        matieres: [7, 1],
+        objet: 'Budget primitif 2026',
+        act: { ...base.draft.act, fileName: 'budget.xml', kind: 'xml' as const, typology: '99_BU' },
+      },
       actFile: storedFile(xml, 'budget.xml', 'application/xml'),
     };
     expect(await upload(hub.app, a.secretaireToken, xml)).toBe(204);
@@ -79,7 +93,13 @@ describe.each(TEST_BACKENDS)('ACTES commands on the hub (%s)', (backend) => {
     expect(r.status === 'rejected' && r.reason.message).toMatch(/« DUP_1 » est déjà utilisé/);
     // Even once the first act's record is deleted, the number stays taken: it was transmitted.
     const firstVersion = (await pullAll(hub.app, a.maireToken)).find((x) => x.collection === 'actes.acts' && x.id === first.id)!.version;
-    expect((await push(hub.app, a.secretaireToken, [{ kind: 'delete', collection: 'actes.acts', recordId: first.id, baseVersion: firstVersion }]))[0].status).toBe('applied');
+    expect(
+      (
+        await push(hub.app, a.secretaireToken, [
+          { kind: 'delete', collection: 'actes.acts', recordId: first.id, baseVersion: firstVersion },
+        ])
+      )[0].status,
+    ).toBe('applied');
     const again = await transmit(a.maireToken, second.id);
     expect(again.status === 'rejected' && again.reason.message).toMatch(/« DUP_1 » a déjà été transmis/);
   });
@@ -101,7 +121,9 @@ describe.each(TEST_BACKENDS)('ACTES commands on the hub (%s)', (backend) => {
   it('never lets a client write actes.status or actes.classification', async () => {
     const act = await draftOnHub({ numero: 'FORGE', actFile: uniquePdf('forge') });
     for (const collection of ['actes.status', 'actes.classification']) {
-      const [r] = await push(hub.app, a.maireToken, [{ kind: 'upsert', collection, recordId: act.id, baseVersion: null, data: { actId: act.id, state: 'acquitte' } }]);
+      const [r] = await push(hub.app, a.maireToken, [
+        { kind: 'upsert', collection, recordId: act.id, baseVersion: null, data: { actId: act.id, state: 'acquitte' } },
+      ]);
       expect(r).toMatchObject({ status: 'rejected', reason: { code: 'forbidden' } });
     }
     expect((await pullAll(hub.app, a.maireToken)).some((x) => x.collection === 'actes.status' && x.id === act.id)).toBe(false);

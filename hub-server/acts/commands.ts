@@ -6,7 +6,14 @@ import { sniffFileKind } from '../../shared/acts/file-kinds.js';
 import { buildIdActe } from '../../shared/acts/id-acte.js';
 import { isCodeNatureActe } from '../../shared/acts/natures.js';
 import { requiresPadesSignature } from '../../shared/acts/rules.js';
-import { actRecordSchema, storedFileSchema, type ActLetter, type ActRecord, type ActStatusRecord, type StoredFile } from '../../shared/acts/records.js';
+import {
+  actRecordSchema,
+  storedFileSchema,
+  type ActLetter,
+  type ActRecord,
+  type ActStatusRecord,
+  type StoredFile,
+} from '../../shared/acts/records.js';
 import { GuichetError } from '../../shared/errors.js';
 import { nowIso } from '../db/dialect.js';
 import type { CommandContext, CommandOutcome, CommandSpec } from '../sync/commands.js';
@@ -50,7 +57,9 @@ const ANSWER_LABELS: Record<AnswerCode, string> = {
 
 /** The commune's calendar date: a decision taken today in France is not "in the future". */
 export function parisToday(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    new Date(),
+  );
 }
 
 function refuse(message: string, detail: string, code: GuichetError['code'] = 'invalid_input'): never {
@@ -59,18 +68,32 @@ function refuse(message: string, detail: string, code: GuichetError['code'] = 'i
 
 async function readAct(ctx: CommandContext, actId: string): Promise<ActRecord> {
   const stored = await readRecord(ctx.trx, ctx.communeId, 'actes.acts', actId);
-  if (!stored || stored.deleted || !stored.json) refuse("Cet acte n'est pas (encore) sur le hub : attendez la fin de la synchronisation puis réessayez.", `act ${actId} not found`, 'not_found');
+  if (!stored || stored.deleted || !stored.json)
+    refuse(
+      "Cet acte n'est pas (encore) sur le hub : attendez la fin de la synchronisation puis réessayez.",
+      `act ${actId} not found`,
+      'not_found',
+    );
   const parsed = actRecordSchema.safeParse(JSON.parse(stored.json));
-  if (!parsed.success) refuse("Les informations de cet acte sont incomplètes ; rouvrez-le pour les corriger.", `act ${actId} record invalid`);
+  if (!parsed.success)
+    refuse('Les informations de cet acte sont incomplètes ; rouvrez-le pour les corriger.', `act ${actId} record invalid`);
   return parsed.data;
 }
 
 /** Every file is complete on the hub; answers the kind sniffed from its first bytes. */
-async function checkFilesOnHub(ctx: CommandContext, files: StoredFile[]): Promise<Array<{ kind: ReturnType<typeof sniffFileKind>; size: number }>> {
+async function checkFilesOnHub(
+  ctx: CommandContext,
+  files: StoredFile[],
+): Promise<Array<{ kind: ReturnType<typeof sniffFileKind>; size: number }>> {
   const out: Array<{ kind: ReturnType<typeof sniffFileKind>; size: number }> = [];
   for (const f of files) {
     const state = await fileState(ctx.trx, ctx.communeId, f.sha256);
-    if (!state?.complete) refuse(`Le fichier « ${f.fileName} » n'est pas encore arrivé en entier sur le hub : la transmission sera possible dès la fin de l'envoi.`, `file ${f.sha256} incomplete`, 'conflict');
+    if (!state?.complete)
+      refuse(
+        `Le fichier « ${f.fileName} » n'est pas encore arrivé en entier sur le hub : la transmission sera possible dès la fin de l'envoi.`,
+        `file ${f.sha256} incomplete`,
+        'conflict',
+      );
     let head: Uint8Array = new Uint8Array(0);
     for await (const piece of fileChunks(ctx.trx, ctx.communeId, f.sha256)) {
       head = piece.subarray(0, 64);
@@ -85,9 +108,11 @@ async function applyTransmit(ctx: CommandContext, { actId }: z.infer<typeof actI
   const act = await readAct(ctx, actId);
   const status = await readStatus(ctx.trx, ctx.communeId, actId);
   if (status && status.state !== 'erreur') refuse('Cet acte a déjà été transmis.', `act ${actId} state ${status.state}`, 'conflict');
-  if (!act.signature && requiresPadesSignature(act.draft.act.kind)) refuse("L'acte doit être signé avant d'être transmis à la préfecture.", 'unsigned');
+  if (!act.signature && requiresPadesSignature(act.draft.act.kind))
+    refuse("L'acte doit être signé avant d'être transmis à la préfecture.", 'unsigned');
   if (!act.actFile) refuse("Le document de l'acte manque.", 'no act file');
-  if (act.annexFiles.length !== act.draft.annexes.length) refuse("Le nombre d'annexes ne correspond pas au formulaire de l'acte.", 'annex count');
+  if (act.annexFiles.length !== act.draft.annexes.length)
+    refuse("Le nombre d'annexes ne correspond pas au formulaire de l'acte.", 'annex count');
   const [actKind, ...annexKinds] = await checkFilesOnHub(ctx, [act.actFile, ...act.annexFiles]);
 
   const draft: ActDraft = {
@@ -103,7 +128,11 @@ async function applyTransmit(ctx: CommandContext, { actId }: z.infer<typeof actI
   for (const other of await ctx.readAll('actes.acts')) {
     if (other.id === actId || other.deleted || !other.json) continue;
     if ((JSON.parse(other.json) as { draft?: { numeroInterne?: string } }).draft?.numeroInterne === numero) {
-      refuse(`Le numéro « ${numero} » est déjà utilisé par un autre acte de la commune : chaque acte doit avoir son propre numéro.`, 'duplicate NumeroInterne (draft)', 'conflict');
+      refuse(
+        `Le numéro « ${numero} » est déjà utilisé par un autre acte de la commune : chaque acte doit avoir son propre numéro.`,
+        'duplicate NumeroInterne (draft)',
+        'conflict',
+      );
     }
   }
   await ctx.trx
@@ -111,12 +140,27 @@ async function applyTransmit(ctx: CommandContext, { actId }: z.infer<typeof actI
     .values({ commune_id: ctx.communeId, numero_interne: numero, act_id: actId, created_at: nowIso() })
     .onConflict((oc) => oc.columns(['commune_id', 'numero_interne']).doNothing())
     .execute();
-  const owner = await ctx.trx.selectFrom('actes_numeros').select('act_id').where('commune_id', '=', ctx.communeId).where('numero_interne', '=', numero).executeTakeFirstOrThrow();
-  if (owner.act_id !== actId) refuse(`Le numéro « ${numero} » a déjà été transmis pour un autre acte de la commune : chaque acte doit avoir son propre numéro.`, 'duplicate NumeroInterne (transmitted)', 'conflict');
+  const owner = await ctx.trx
+    .selectFrom('actes_numeros')
+    .select('act_id')
+    .where('commune_id', '=', ctx.communeId)
+    .where('numero_interne', '=', numero)
+    .executeTakeFirstOrThrow();
+  if (owner.act_id !== actId)
+    refuse(
+      `Le numéro « ${numero} » a déjà été transmis pour un autre acte de la commune : chaque acte doit avoir son propre numéro.`,
+      'duplicate NumeroInterne (transmitted)',
+      'conflict',
+    );
 
   const commune = await communeIdentity(ctx.trx, ctx.communeId);
-  const idActe = isCodeNatureActe(draft.codeNatureActe) ? buildIdActe({ ...commune, decisionDate: draft.decisionDate, numeroInterne: numero, codeNatureActe: draft.codeNatureActe }) : null;
-  const next = withState({ ...(status ?? emptyStatus(actId)), error: null, idActe: null, dateReception: null, archiveName: null }, 'en_attente');
+  const idActe = isCodeNatureActe(draft.codeNatureActe)
+    ? buildIdActe({ ...commune, decisionDate: draft.decisionDate, numeroInterne: numero, codeNatureActe: draft.codeNatureActe })
+    : null;
+  const next = withState(
+    { ...(status ?? emptyStatus(actId)), error: null, idActe: null, dateReception: null, archiveName: null },
+    'en_attente',
+  );
   const version = await ctx.writeRecord('actes.status', actId, next);
   // The validated record travels with the row: a later edit of the act (by any role with actes.draft) cannot change what is sent.
   await enqueueTransmission(ctx.trx, { communeId: ctx.communeId, actId, payload: { kind: 'acte', act }, idActe });
@@ -126,14 +170,24 @@ async function applyTransmit(ctx: CommandContext, { actId }: z.infer<typeof actI
 async function requireAcknowledged(ctx: CommandContext, actId: string): Promise<ActStatusRecord & { idActe: string }> {
   const status = await readStatus(ctx.trx, ctx.communeId, actId);
   if (!status) refuse("Cet acte n'a pas été transmis à la préfecture.", `act ${actId} has no status`, 'not_found');
-  if (status.state !== 'acquitte' || !status.idActe) refuse("Seul un acte dont la préfecture a accusé réception peut faire l'objet de cette démarche.", `act ${actId} state ${status.state}`, 'conflict');
+  if (status.state !== 'acquitte' || !status.idActe)
+    refuse(
+      "Seul un acte dont la préfecture a accusé réception peut faire l'objet de cette démarche.",
+      `act ${actId} state ${status.state}`,
+      'conflict',
+    );
   return status as ActStatusRecord & { idActe: string };
 }
 
 async function applyCancel(ctx: CommandContext, { actId }: z.infer<typeof actIdSchema>): Promise<CommandOutcome> {
   const status = await requireAcknowledged(ctx, actId);
   const version = await ctx.writeRecord('actes.status', actId, withState(status, 'annulation_demandee'));
-  await enqueueTransmission(ctx.trx, { communeId: ctx.communeId, actId, payload: { kind: 'annulation', idActe: status.idActe }, idActe: status.idActe });
+  await enqueueTransmission(ctx.trx, {
+    communeId: ctx.communeId,
+    actId,
+    payload: { kind: 'annulation', idActe: status.idActe },
+    idActe: status.idActe,
+  });
   return { versions: [{ collection: 'actes.status', id: actId, version }], summary: { queued: 1 } };
 }
 
@@ -141,9 +195,11 @@ async function applyAnswer(ctx: CommandContext, p: z.infer<typeof answerPayloadS
   const status = await readStatus(ctx.trx, ctx.communeId, p.actId);
   if (!status?.idActe) refuse("Cet acte n'a pas été transmis à la préfecture.", `act ${p.actId} has no IDActe`, 'not_found');
   const letter = status.letters.find((l) => l.id === p.letterId && l.direction === 'recu');
-  if (!letter) refuse("Ce courrier de la préfecture est introuvable.", `letter ${p.letterId} not found`, 'not_found');
-  if (!(ANSWERS_OF[letter.type] ?? []).includes(p.type)) refuse('Ce type de réponse ne correspond pas au courrier de la préfecture.', `answer ${p.type} to ${letter.type}`);
-  if (status.letters.some((l) => l.direction === 'envoye' && l.id.endsWith(`:${p.letterId}:${p.type}`) && l.state !== 'erreur')) refuse('Cette réponse a déjà été envoyée.', 'duplicate answer', 'conflict');
+  if (!letter) refuse('Ce courrier de la préfecture est introuvable.', `letter ${p.letterId} not found`, 'not_found');
+  if (!(ANSWERS_OF[letter.type] ?? []).includes(p.type))
+    refuse('Ce type de réponse ne correspond pas au courrier de la préfecture.', `answer ${p.type} to ${letter.type}`);
+  if (status.letters.some((l) => l.direction === 'envoye' && l.id.endsWith(`:${p.letterId}:${p.type}`) && l.state !== 'erreur'))
+    refuse('Cette réponse a déjà été envoyée.', 'duplicate answer', 'conflict');
   const isAr = p.type === '3-2' || p.type === '4-2';
   if (isAr && p.files.length > 0) refuse('Un accusé de réception ne porte pas de document.', 'AR with files');
   if (!isAr && p.files.length === 0) refuse('Joignez le document de votre réponse.', 'answer without file');
@@ -151,20 +207,55 @@ async function applyAnswer(ctx: CommandContext, p: z.infer<typeof answerPayloadS
   await checkFilesOnHub(ctx, p.files);
   const act = await readAct(ctx, p.actId);
   const answerId = `${randomUUID()}:${p.letterId}:${p.type}`;
-  const answer: ActLetter = { id: answerId, type: p.type, direction: 'envoye', label: ANSWER_LABELS[p.type], date: parisToday(), files: p.files, state: 'en_attente' };
+  const answer: ActLetter = {
+    id: answerId,
+    type: p.type,
+    direction: 'envoye',
+    label: ANSWER_LABELS[p.type],
+    date: parisToday(),
+    files: p.files,
+    state: 'en_attente',
+  };
   const version = await ctx.writeRecord('actes.status', p.actId, { ...status, letters: [...status.letters, answer] });
   await enqueueTransmission(ctx.trx, {
     communeId: ctx.communeId,
     actId: p.actId,
-    payload: { kind: 'answer', idActe: status.idActe, answerId, letterId: p.letterId, code: p.type, dateCourrierPref: letter.date, files: p.files, typology: act.draft.act.typology },
+    payload: {
+      kind: 'answer',
+      idActe: status.idActe,
+      answerId,
+      letterId: p.letterId,
+      code: p.type,
+      dateCourrierPref: letter.date,
+      files: p.files,
+      typology: act.draft.act.typology,
+    },
     idActe: status.idActe,
   });
   return { versions: [{ collection: 'actes.status', id: p.actId, version }], summary: { queued: 1 } };
 }
 
-export const actesTransmitCommand: CommandSpec<z.infer<typeof actIdSchema>> = { name: ACTES_TRANSMIT_COMMAND, service: 'actes', permission: 'actes.transmit', payloadSchema: actIdSchema, apply: applyTransmit };
-export const actesCancelCommand: CommandSpec<z.infer<typeof actIdSchema>> = { name: ACTES_CANCEL_COMMAND, service: 'actes', permission: 'actes.transmit', payloadSchema: actIdSchema, apply: applyCancel };
-export const actesAnswerCommand: CommandSpec<z.infer<typeof answerPayloadSchema>> = { name: ACTES_ANSWER_COMMAND, service: 'actes', permission: 'actes.transmit', payloadSchema: answerPayloadSchema, apply: applyAnswer };
+export const actesTransmitCommand: CommandSpec<z.infer<typeof actIdSchema>> = {
+  name: ACTES_TRANSMIT_COMMAND,
+  service: 'actes',
+  permission: 'actes.transmit',
+  payloadSchema: actIdSchema,
+  apply: applyTransmit,
+};
+export const actesCancelCommand: CommandSpec<z.infer<typeof actIdSchema>> = {
+  name: ACTES_CANCEL_COMMAND,
+  service: 'actes',
+  permission: 'actes.transmit',
+  payloadSchema: actIdSchema,
+  apply: applyCancel,
+};
+export const actesAnswerCommand: CommandSpec<z.infer<typeof answerPayloadSchema>> = {
+  name: ACTES_ANSWER_COMMAND,
+  service: 'actes',
+  permission: 'actes.transmit',
+  payloadSchema: answerPayloadSchema,
+  apply: applyAnswer,
+};
 
 export function registerActesCommands(): void {
   registerCommand(actesTransmitCommand);

@@ -19,7 +19,12 @@ export function departementOf(insee: string): string {
 
 export function identityFromRow(row: { insee: string; siren: string; arrondissement: string | null }): CommuneIdentity {
   const arr = row.arrondissement?.slice(-1) ?? '';
-  return { siren: row.siren, departement: departementOf(row.insee), arrondissement: /^[0-9]$/.test(arr) ? arr : '0', nature: COMMUNE_NATURE };
+  return {
+    siren: row.siren,
+    departement: departementOf(row.insee),
+    arrondissement: /^[0-9]$/.test(arr) ? arr : '0',
+    nature: COMMUNE_NATURE,
+  };
 }
 
 export async function communeIdentity(db: Db, communeId: string): Promise<CommuneIdentity> {
@@ -29,7 +34,9 @@ export async function communeIdentity(db: Db, communeId: string): Promise<Commun
 }
 
 /** Communes whose services include ACTES. */
-export async function communesWithActes(db: Db): Promise<Array<{ id: string; insee: string; siren: string; arrondissement: string | null }>> {
+export async function communesWithActes(
+  db: Db,
+): Promise<Array<{ id: string; insee: string; siren: string; arrondissement: string | null }>> {
   const rows = await db.selectFrom('communes').select(['id', 'insee', 'siren', 'arrondissement', 'services']).execute();
   return rows.filter((r) => (JSON.parse(r.services) as string[]).includes('actes')).map(({ services: _s, ...r }) => r);
 }

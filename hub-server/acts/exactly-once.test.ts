@@ -34,7 +34,11 @@ async function startRelay(targetPort: number) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        queue.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks) });
+        queue.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks),
+        });
         cb();
       });
     },
@@ -58,10 +62,21 @@ async function startRelay(targetPort: number) {
       busy = false;
     }
   }, 150);
-  return { port, pending: () => queue.length, close: () => { clearInterval(timer); return new Promise<void>((r) => server.close(() => r())); } };
+  return {
+    port,
+    pending: () => queue.length,
+    close: () => {
+      clearInterval(timer);
+      return new Promise<void>((r) => server.close(() => r()));
+    },
+  };
 }
 
-function spawnHub(env: Record<string, string>): { child: ChildProcess; url: Promise<string>; exited: Promise<{ code: number | null; signal: string | null }> } {
+function spawnHub(env: Record<string, string>): {
+  child: ChildProcess;
+  url: Promise<string>;
+  exited: Promise<{ code: number | null; signal: string | null }>;
+} {
   const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const url = new Promise<string>((resolve, reject) => {
@@ -74,7 +89,9 @@ function spawnHub(env: Record<string, string>): { child: ChildProcess; url: Prom
   });
   url.catch(() => {});
   child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   return { child, url, exited };
 }
 
@@ -99,78 +116,106 @@ describe('ACTES forwarding is exactly once across hub crashes (sqlite, real proc
 
   const received = () => readdirSync(join(simDir, 'received')).map((n) => n.replace(/^\d+-/, ''));
 
-  it.each<ForwarderStep>(['built', 'before-post', 'after-post', 'after-record'])('killed at "%s": each act reaches the prefecture once and ends acknowledged', async (fault) => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'guichet-hub-kill-'));
-    dirs.push(dataDir);
-    // Seed with an in-process hub on the file, then hand the file to real hub processes.
-    const seedHub = await createTestHub('sqlite', { file: join(dataDir, 'hub.sqlite') });
-    const insee = { built: '10387', 'before-post': '10033', 'after-post': '10362', 'after-record': '10003' }[fault];
-    const commune: SeededCommune = await seedHub.seedCommune({ insee, services: ['actes'] });
-    const actIds: string[] = [];
-    for (let i = 0; i < 2; i++) {
-      const content = uniquePdf(`kill-${fault}-${i}`);
-      const act = actRecord({ numero: `KILL_${i}`, actFile: content });
-      expect(await upload(seedHub.app, commune.secretaireToken, content)).toBe(204);
-      expect((await push(seedHub.app, commune.secretaireToken, [upsertAct(act)]))[0].status).toBe('applied');
-      expect((await push(seedHub.app, commune.maireToken, [command(ACTES_TRANSMIT_COMMAND, { actId: act.id })]))[0].status).toBe('applied');
-      actIds.push(act.id);
-    }
-    await seedHub.close();
-
-    const before = received().length;
-    const port = await freePort();
-    const config = JSON.stringify({
-      dataDir,
-      port,
-      actes: { prefectureUrl: `${sim.url}/actes`, prefectureCertPem: sim.caCertPem, mailboxPort, tiers, pollMs: 50, postTimeoutMs: 2000, sendLeaseMs: 1000, buildLeaseMs: 1000, uncertainWaitMs: 5000 },
-    });
-    const first = spawnHub({ GUICHET_TEST_HUB: config, GUICHET_ACTES_FAULT: fault });
-    expect((await first.exited).signal).toBe('SIGKILL');
-
-    const second = spawnHub({ GUICHET_TEST_HUB: config });
-    try {
-      const url = await second.url;
-      for (const id of actIds) {
-        const status = await waitFor(`act acquitte after kill at ${fault}`, async () => {
-          const s = await pulledStatus(url, commune.consultationToken, id);
-          return s?.state === 'acquitte' ? s : null;
-        }, 30_000);
-        expect(status.idActe).toMatch(/-KILL_\d-DE$/);
+  it.each<ForwarderStep>(['built', 'before-post', 'after-post', 'after-record'])(
+    'killed at "%s": each act reaches the prefecture once and ends acknowledged',
+    async (fault) => {
+      const dataDir = mkdtempSync(join(tmpdir(), 'guichet-hub-kill-'));
+      dirs.push(dataDir);
+      // Seed with an in-process hub on the file, then hand the file to real hub processes.
+      const seedHub = await createTestHub('sqlite', { file: join(dataDir, 'hub.sqlite') });
+      const insee = { built: '10387', 'before-post': '10033', 'after-post': '10362', 'after-record': '10003' }[fault];
+      const commune: SeededCommune = await seedHub.seedCommune({ insee, services: ['actes'] });
+      const actIds: string[] = [];
+      for (let i = 0; i < 2; i++) {
+        const content = uniquePdf(`kill-${fault}-${i}`);
+        const act = actRecord({ numero: `KILL_${i}`, actFile: content });
+        expect(await upload(seedHub.app, commune.secretaireToken, content)).toBe(204);
+        expect((await push(seedHub.app, commune.secretaireToken, [upsertAct(act)]))[0].status).toBe('applied');
+        expect((await push(seedHub.app, commune.maireToken, [command(ACTES_TRANSMIT_COMMAND, { actId: act.id })]))[0].status).toBe(
+          'applied',
+        );
+        actIds.push(act.id);
       }
-      await sim.idle();
-      const archives = received().slice(before);
-      expect(archives).toHaveLength(2);
-      expect(new Set(archives).size).toBe(2);
-      expect(sim.stats().anomalieActe).toBe(0);
-    } finally {
-      second.child.kill('SIGTERM');
-      await second.exited;
-    }
-    if (fault === 'after-record') {
-      // The admin's audit copy is byte for byte what the prefecture received.
-      const out = join(dataDir, 'audit.tar.gz');
-      const cli = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-        const p = spawn(process.execPath, [GUICHET, 'hub', 'admin', 'act-archive', '--id', actIds[0], '--out', out, '--data', dataDir], { env: { ...process.env, DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'inherit'] });
-        let stdout = '';
-        p.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
-        p.once('exit', (code) => resolve({ code, stdout }));
+      await seedHub.close();
+
+      const before = received().length;
+      const port = await freePort();
+      const config = JSON.stringify({
+        dataDir,
+        port,
+        actes: {
+          prefectureUrl: `${sim.url}/actes`,
+          prefectureCertPem: sim.caCertPem,
+          mailboxPort,
+          tiers,
+          pollMs: 50,
+          postTimeoutMs: 2000,
+          sendLeaseMs: 1000,
+          buildLeaseMs: 1000,
+          uncertainWaitMs: 5000,
+        },
       });
-      expect(cli.code).toBe(0);
-      const name = /Archive (\S+) écrite/.exec(cli.stdout)![1];
-      const simCopy = readdirSync(join(simDir, 'received')).find((n) => n.endsWith(`-${name}`))!;
-      expect(Buffer.compare(readFileSync(out), readFileSync(join(simDir, 'received', simCopy)))).toBe(0);
-      // The admin asks for a fresh classification: a 7-1 is queued for the running hub to send.
-      const ask = await new Promise<number | null>((resolve) => {
-        spawn(process.execPath, [GUICHET, 'hub', 'admin', 'actes-classification', '--data', dataDir], { env: { ...process.env, DATABASE_URL: '' }, stdio: 'ignore' }).once('exit', resolve);
-      });
-      expect(ask).toBe(0);
-      const { openHubDb } = await import('../db/open.js');
-      const db = await openHubDb({ file: join(dataDir, 'hub.sqlite') });
+      const first = spawnHub({ GUICHET_TEST_HUB: config, GUICHET_ACTES_FAULT: fault });
+      expect((await first.exited).signal).toBe('SIGKILL');
+
+      const second = spawnHub({ GUICHET_TEST_HUB: config });
       try {
-        expect(await db.selectFrom('actes_transmissions').select(['kind', 'state']).where('kind', '=', 'classification').execute()).toEqual([{ kind: 'classification', state: 'queued' }]);
+        const url = await second.url;
+        for (const id of actIds) {
+          const status = await waitFor(
+            `act acquitte after kill at ${fault}`,
+            async () => {
+              const s = await pulledStatus(url, commune.consultationToken, id);
+              return s?.state === 'acquitte' ? s : null;
+            },
+            30_000,
+          );
+          expect(status.idActe).toMatch(/-KILL_\d-DE$/);
+        }
+        await sim.idle();
+        const archives = received().slice(before);
+        expect(archives).toHaveLength(2);
+        expect(new Set(archives).size).toBe(2);
+        expect(sim.stats().anomalieActe).toBe(0);
       } finally {
-        await db.destroy();
+        second.child.kill('SIGTERM');
+        await second.exited;
       }
-    }
-  }, 60_000);
+      if (fault === 'after-record') {
+        // The admin's audit copy is byte for byte what the prefecture received.
+        const out = join(dataDir, 'audit.tar.gz');
+        const cli = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+          const p = spawn(process.execPath, [GUICHET, 'hub', 'admin', 'act-archive', '--id', actIds[0], '--out', out, '--data', dataDir], {
+            env: { ...process.env, DATABASE_URL: '' },
+            stdio: ['ignore', 'pipe', 'inherit'],
+          });
+          let stdout = '';
+          p.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+          p.once('exit', (code) => resolve({ code, stdout }));
+        });
+        expect(cli.code).toBe(0);
+        const name = /Archive (\S+) écrite/.exec(cli.stdout)![1];
+        const simCopy = readdirSync(join(simDir, 'received')).find((n) => n.endsWith(`-${name}`))!;
+        expect(Buffer.compare(readFileSync(out), readFileSync(join(simDir, 'received', simCopy)))).toBe(0);
+        // The admin asks for a fresh classification: a 7-1 is queued for the running hub to send.
+        const ask = await new Promise<number | null>((resolve) => {
+          spawn(process.execPath, [GUICHET, 'hub', 'admin', 'actes-classification', '--data', dataDir], {
+            env: { ...process.env, DATABASE_URL: '' },
+            stdio: 'ignore',
+          }).once('exit', resolve);
+        });
+        expect(ask).toBe(0);
+        const { openHubDb } = await import('../db/open.js');
+        const db = await openHubDb({ file: join(dataDir, 'hub.sqlite') });
+        try {
+          expect(
+            await db.selectFrom('actes_transmissions').select(['kind', 'state']).where('kind', '=', 'classification').execute(),
+          ).toEqual([{ kind: 'classification', state: 'queued' }]);
+        } finally {
+          await db.destroy();
+        }
+      }
+    },
+    60_000,
+  );
 });

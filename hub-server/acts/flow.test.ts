@@ -12,7 +12,20 @@ import { currentClassification, defaultClassification, setClassification } from 
 import { ACTES_ANSWER_COMMAND, ACTES_CANCEL_COMMAND, ACTES_TRANSMIT_COMMAND } from './commands.js';
 import { startActesForwarder, type ActesForwarder } from './forwarder.js';
 import { startActesService, type ActesService } from './service.js';
-import { actRecord, command, freePort, png, pullAll, pulledStatus, push, storedFile, uniquePdf, upload, upsertAct, waitFor } from './test-support.js';
+import {
+  actRecord,
+  command,
+  freePort,
+  png,
+  pullAll,
+  pulledStatus,
+  push,
+  storedFile,
+  uniquePdf,
+  upload,
+  upsertAct,
+  waitFor,
+} from './test-support.js';
 
 /**
  * The whole journey over real loopback: a client pushes the act and its files
@@ -43,9 +56,24 @@ describe.each(TEST_BACKENDS)('ACTES end to end with the prefecture simulator (%s
     const mailboxPort = await freePort();
     simDir = mkdtempSync(join(tmpdir(), 'guichet-sim-'));
     sim = await startPrefectureSim({ dataDir: simDir, smtp: { host: '127.0.0.1', port: mailboxPort } });
-    const config = { prefectureUrl: `${sim.url}/actes`, prefectureCertPem: sim.caCertPem, mailboxPort, tiers, pollMs: 50, maxPerHour: CAP, windowMs: WINDOW_MS };
+    const config = {
+      prefectureUrl: `${sim.url}/actes`,
+      prefectureCertPem: sim.caCertPem,
+      mailboxPort,
+      tiers,
+      pollMs: 50,
+      maxPerHour: CAP,
+      windowMs: WINDOW_MS,
+    };
     service = await startActesService(hub.db, config);
-    rival = startActesForwarder({ db: hub.db, endpoint: { url: config.prefectureUrl, caCertPem: sim.caCertPem }, tiers, pollMs: 50, maxPerHour: { count: CAP }, windowMs: WINDOW_MS });
+    rival = startActesForwarder({
+      db: hub.db,
+      endpoint: { url: config.prefectureUrl, caCertPem: sim.caCertPem },
+      tiers,
+      pollMs: 50,
+      maxPerHour: { count: CAP },
+      windowMs: WINDOW_MS,
+    });
   }, 30_000);
   afterAll(async () => {
     // The simulator first: its pooled SMTP connections would hold the mailbox's close.
@@ -79,12 +107,16 @@ describe.each(TEST_BACKENDS)('ACTES end to end with the prefecture simulator (%s
     expect(status.archiveName).toMatch(/^GUI-EACT--211003744--\d{8}-\d+\.tar\.gz$/);
     expect(status.timeline.map((t) => t.state)).toContain('acquitte');
     // The audit archive: exactly what was posted, for A only.
-    const archive = await fetch(`${base}${HUB_ROUTES.actArchive.path.replace(':id', act.id)}`, { headers: { authorization: `Bearer ${a.consultationToken}` } });
+    const archive = await fetch(`${base}${HUB_ROUTES.actArchive.path.replace(':id', act.id)}`, {
+      headers: { authorization: `Bearer ${a.consultationToken}` },
+    });
     expect(archive.status).toBe(200);
     const names = (await readArchive(new Uint8Array(await archive.arrayBuffer()))).map((e) => e.name);
     expect(names).toContain('010-211003744-20261120-FLOW_1-DE-1-1_0.xml');
     expect(names).toContain('99_DE-010-211003744-20261120-FLOW_1-DE-1-1_1.pdf');
-    const other = await fetch(`${base}${HUB_ROUTES.actArchive.path.replace(':id', act.id)}`, { headers: { authorization: `Bearer ${b.maireToken}` } });
+    const other = await fetch(`${base}${HUB_ROUTES.actArchive.path.replace(':id', act.id)}`, {
+      headers: { authorization: `Bearer ${b.maireToken}` },
+    });
     expect(other.status).toBe(404);
   });
 
@@ -106,24 +138,49 @@ describe.each(TEST_BACKENDS)('ACTES end to end with the prefecture simulator (%s
     const act = await transmitNew(a, 'LETTER_1');
     const acked = await waitFor('acquitte', stateIs(a, act.id, 'acquitte'));
     await sim.sendLetter({ idActe: acked.idActe!, type: '3-1' });
-    const withLetter = await waitFor('letter', async () => (await pulledStatus(base, a.consultationToken, act.id))?.letters.find((l) => l.type === '3-1') && (await pulledStatus(base, a.consultationToken, act.id)));
+    const withLetter = await waitFor(
+      'letter',
+      async () =>
+        (await pulledStatus(base, a.consultationToken, act.id))?.letters.find((l) => l.type === '3-1') &&
+        (await pulledStatus(base, a.consultationToken, act.id)),
+    );
     const letter = withLetter.letters.find((l) => l.type === '3-1')!;
     expect(letter).toMatchObject({ direction: 'recu', state: 'recu', label: 'Demande de pièces complémentaires' });
     expect(letter.files).toHaveLength(1);
-    const doc = await fetch(`${base}${HUB_ROUTES.fileDownload.path.replace(':sha256', letter.files[0].sha256)}`, { headers: { authorization: `Bearer ${a.consultationToken}` } });
-    expect(Buffer.from(await doc.arrayBuffer()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
-    expect((await fetch(`${base}${HUB_ROUTES.fileDownload.path.replace(':sha256', letter.files[0].sha256)}`, { headers: { authorization: `Bearer ${b.maireToken}` } })).status).toBe(404);
+    const doc = await fetch(`${base}${HUB_ROUTES.fileDownload.path.replace(':sha256', letter.files[0].sha256)}`, {
+      headers: { authorization: `Bearer ${a.consultationToken}` },
+    });
+    expect(
+      Buffer.from(await doc.arrayBuffer())
+        .subarray(0, 5)
+        .toString('latin1'),
+    ).toBe('%PDF-');
+    expect(
+      (
+        await fetch(`${base}${HUB_ROUTES.fileDownload.path.replace(':sha256', letter.files[0].sha256)}`, {
+          headers: { authorization: `Bearer ${b.maireToken}` },
+        })
+      ).status,
+    ).toBe(404);
 
-    const [ar] = await push(base, a.maireToken, [command(ACTES_ANSWER_COMMAND, { actId: act.id, letterId: letter.id, type: '3-2', files: [] })]);
+    const [ar] = await push(base, a.maireToken, [
+      command(ACTES_ANSWER_COMMAND, { actId: act.id, letterId: letter.id, type: '3-2', files: [] }),
+    ]);
     expect(ar.status).toBe('applied');
-    await waitFor('3-2 transmis', async () => (await pulledStatus(base, a.consultationToken, act.id))?.letters.some((l) => l.type === '3-2' && l.state === 'transmis'));
+    await waitFor('3-2 transmis', async () =>
+      (await pulledStatus(base, a.consultationToken, act.id))?.letters.some((l) => l.type === '3-2' && l.state === 'transmis'),
+    );
 
     const pieces = uniquePdf(`${backend}-pieces`);
     expect(await upload(base, a.maireToken, pieces)).toBe(204);
-    const [answer] = await push(base, a.maireToken, [command(ACTES_ANSWER_COMMAND, { actId: act.id, letterId: letter.id, type: '3-4', files: [storedFile(pieces, 'pieces.pdf')] })]);
+    const [answer] = await push(base, a.maireToken, [
+      command(ACTES_ANSWER_COMMAND, { actId: act.id, letterId: letter.id, type: '3-4', files: [storedFile(pieces, 'pieces.pdf')] }),
+    ]);
     expect(answer.status).toBe('applied');
     // The simulator acknowledges pieces with a 3-5.
-    await waitFor('3-4 acquitte', async () => (await pulledStatus(base, a.consultationToken, act.id))?.letters.some((l) => l.type === '3-4' && l.state === 'acquitte'));
+    await waitFor('3-4 acquitte', async () =>
+      (await pulledStatus(base, a.consultationToken, act.id))?.letters.some((l) => l.type === '3-4' && l.state === 'acquitte'),
+    );
   });
 
   it('an acknowledged act can be cancelled (Annulation 6-1, ARAnnulation 6-2)', async () => {

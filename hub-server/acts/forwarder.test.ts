@@ -51,8 +51,14 @@ describe.each(TEST_BACKENDS)('ACTES forwarder retries (%s)', (backend) => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const row = async (actId: string) => hub.db.selectFrom('actes_transmissions').selectAll().where('act_id', '=', actId).executeTakeFirstOrThrow();
-  const due = async (actId: string) => hub.db.updateTable('actes_transmissions').set({ next_attempt_at: new Date(0).toISOString() }).where('act_id', '=', actId).execute();
+  const row = async (actId: string) =>
+    hub.db.selectFrom('actes_transmissions').selectAll().where('act_id', '=', actId).executeTakeFirstOrThrow();
+  const due = async (actId: string) =>
+    hub.db
+      .updateTable('actes_transmissions')
+      .set({ next_attempt_at: new Date(0).toISOString() })
+      .where('act_id', '=', actId)
+      .execute();
 
   it('backs off exponentially while the platform is unreachable or failing, then sends the same archive once', async () => {
     const content = uniquePdf(`fwd-${backend}`);
@@ -60,7 +66,15 @@ describe.each(TEST_BACKENDS)('ACTES forwarder retries (%s)', (backend) => {
     expect(await upload(hub.app, c.secretaireToken, content)).toBe(204);
     await push(hub.app, c.secretaireToken, [upsertAct(act)]);
     expect((await push(hub.app, c.maireToken, [command(ACTES_TRANSMIT_COMMAND, { actId: act.id })]))[0].status).toBe('applied');
-    const forwarder = startActesForwarder({ db: hub.db, endpoint: { url: `https://127.0.0.1:${port}/actes`, caCertPem: certPem, timeoutMs: 5000 }, tiers, backoffBaseMs: 10_000 }, false);
+    const forwarder = startActesForwarder(
+      {
+        db: hub.db,
+        endpoint: { url: `https://127.0.0.1:${port}/actes`, caCertPem: certPem, timeoutMs: 5000 },
+        tiers,
+        backoffBaseMs: 10_000,
+      },
+      false,
+    );
 
     // Nobody listening: the archive is built and stored, the POST fails before any byte left.
     let t = Date.now();
@@ -90,7 +104,7 @@ describe.each(TEST_BACKENDS)('ACTES forwarder retries (%s)', (backend) => {
     const sent = await row(act.id);
     expect(sent).toMatchObject({ state: 'transmis', attempts: 3, archive_name: first.archive_name });
     expect(Buffer.compare(Buffer.from(sent.archive!), Buffer.from(first.archive!))).toBe(0);
-    expect((await readStatus(hub.db, c.communeId, act.id))).toMatchObject({ state: 'transmis', archiveName: first.archive_name });
+    expect(await readStatus(hub.db, c.communeId, act.id)).toMatchObject({ state: 'transmis', archiveName: first.archive_name });
     expect(posts).toBe(2);
     await forwarder.tick();
     expect(posts).toBe(2);
@@ -103,7 +117,15 @@ describe.each(TEST_BACKENDS)('ACTES forwarder retries (%s)', (backend) => {
     expect(await upload(hub.app, c.secretaireToken, content)).toBe(204);
     await push(hub.app, c.secretaireToken, [upsertAct(act)]);
     expect((await push(hub.app, c.maireToken, [command(ACTES_TRANSMIT_COMMAND, { actId: act.id })]))[0].status).toBe('applied');
-    const forwarder = startActesForwarder({ db: hub.db, endpoint: { url: `https://127.0.0.1:${port}/actes`, caCertPem: certPem, timeoutMs: 5000 }, tiers, uncertainWaitMs: 60_000 }, false);
+    const forwarder = startActesForwarder(
+      {
+        db: hub.db,
+        endpoint: { url: `https://127.0.0.1:${port}/actes`, caCertPem: certPem, timeoutMs: 5000 },
+        tiers,
+        uncertainWaitMs: 60_000,
+      },
+      false,
+    );
     behaviour = 'hangup-after-body';
     const before = posts;
     await forwarder.tick();
@@ -130,7 +152,17 @@ describe.each(TEST_BACKENDS)('ACTES forwarder retries (%s)', (backend) => {
     await hub.db.deleteFrom('actes_send_windows').execute();
     const windowMs = 3_600_000;
     // Room for one archive only (each is well over 1 kB once packed with its envelope).
-    const forwarder = startActesForwarder({ db: hub.db, endpoint: { url: `https://127.0.0.1:${port}/actes`, caCertPem: certPem }, tiers, maxPerHour: { bytes: 1500 }, windowMs, batch: 1 }, false);
+    const forwarder = startActesForwarder(
+      {
+        db: hub.db,
+        endpoint: { url: `https://127.0.0.1:${port}/actes`, caCertPem: certPem },
+        tiers,
+        maxPerHour: { bytes: 1500 },
+        windowMs,
+        batch: 1,
+      },
+      false,
+    );
     const before = posts;
     await forwarder.tick(); // builds the first, sends it (empty window: allowed even if larger than the cap)
     await forwarder.tick(); // builds the second, which must wait

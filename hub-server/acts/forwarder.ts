@@ -110,14 +110,30 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
 
   async function recover(): Promise<number> {
     const now = nowIso();
-    const a = await db.updateTable('actes_transmissions').set({ state: 'queued', claimed_by: null, claimed_at: null, updated_at: now }).where('state', '=', 'building').where('claimed_at', '<', ago(buildLease)).executeTakeFirst();
+    const a = await db
+      .updateTable('actes_transmissions')
+      .set({ state: 'queued', claimed_by: null, claimed_at: null, updated_at: now })
+      .where('state', '=', 'building')
+      .where('claimed_at', '<', ago(buildLease))
+      .executeTakeFirst();
     const b = await db
       .updateTable('actes_transmissions')
-      .set({ state: 'uncertain', uncertain_since: now, claimed_by: null, updated_at: now, error: "Envoi interrompu : en attente de l'accusé de réception de la préfecture avant tout nouvel envoi." })
+      .set({
+        state: 'uncertain',
+        uncertain_since: now,
+        claimed_by: null,
+        updated_at: now,
+        error: "Envoi interrompu : en attente de l'accusé de réception de la préfecture avant tout nouvel envoi.",
+      })
       .where('state', '=', 'sending')
       .where('claimed_at', '<', ago(sendLease))
       .executeTakeFirst();
-    const c = await db.updateTable('actes_transmissions').set({ state: 'built', next_attempt_at: now, updated_at: now }).where('state', '=', 'uncertain').where('uncertain_since', '<', ago(uncertainWait)).executeTakeFirst();
+    const c = await db
+      .updateTable('actes_transmissions')
+      .set({ state: 'built', next_attempt_at: now, updated_at: now })
+      .where('state', '=', 'uncertain')
+      .where('uncertain_since', '<', ago(uncertainWait))
+      .executeTakeFirst();
     const moved = Number(a.numUpdatedRows) + Number(b.numUpdatedRows) + Number(c.numUpdatedRows);
     if (Number(b.numUpdatedRows) > 0) log?.warn({ rows: Number(b.numUpdatedRows) }, 'actes: interrupted sends parked as uncertain');
     return moved;
@@ -135,7 +151,11 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
 
   async function allocateSerial(communeId: string): Promise<number> {
     return db.transaction().execute(async (trx) => {
-      await trx.insertInto('actes_envelope_serials').values({ commune_id: communeId, last_serial: 0 }).onConflict((oc) => oc.column('commune_id').doNothing()).execute();
+      await trx
+        .insertInto('actes_envelope_serials')
+        .values({ commune_id: communeId, last_serial: 0 })
+        .onConflict((oc) => oc.column('commune_id').doNothing())
+        .execute();
       const r = await trx
         .updateTable('actes_envelope_serials')
         .set((eb) => ({ last_serial: eb('last_serial', '+', 1) }))
@@ -165,13 +185,22 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
       case 'acte': {
         // What the transmit command validated, never the record as edited since.
         const act = payload.act ? actRecordSchema.parse(payload.act) : await readAct(row);
-        const files = { act: await fileBytes(row.commune_id, act.actFile!.sha256, act.actFile!.fileName), annexes: await Promise.all(act.annexFiles.map((f) => fileBytes(row.commune_id, f.sha256, f.fileName))) };
-        return [buildActeMessage(acteInputFromDraft(act.draft, files, { commune, today: parisToday(), classification: await currentClassification(db) }))];
+        const files = {
+          act: await fileBytes(row.commune_id, act.actFile!.sha256, act.actFile!.fileName),
+          annexes: await Promise.all(act.annexFiles.map((f) => fileBytes(row.commune_id, f.sha256, f.fileName))),
+        };
+        return [
+          buildActeMessage(
+            acteInputFromDraft(act.draft, files, { commune, today: parisToday(), classification: await currentClassification(db) }),
+          ),
+        ];
       }
       case 'annulation':
         return [buildAnnulationMessage(payload.idActe)];
       case 'answer': {
-        const documents = await Promise.all(payload.files.map(async (f) => ({ content: await fileBytes(row.commune_id, f.sha256, f.fileName), typology: payload.typology })));
+        const documents = await Promise.all(
+          payload.files.map(async (f) => ({ content: await fileBytes(row.commune_id, f.sha256, f.fileName), typology: payload.typology })),
+        );
         return [buildAnswerMessage({ code: payload.code, idActe: payload.idActe, dateCourrierPref: payload.dateCourrierPref, documents })];
       }
       case 'classification':
@@ -184,10 +213,26 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
     const serial = row.serial ?? (await allocateSerial(row.commune_id));
     try {
       const messages = await messagesFor(row, serial);
-      const built = await buildTransmissionArchive({ tiers: opts.tiers, commune: await communeIdentity(db, row.commune_id), date: parisToday(), serial, messages });
+      const built = await buildTransmissionArchive({
+        tiers: opts.tiers,
+        commune: await communeIdentity(db, row.commune_id),
+        date: parisToday(),
+        serial,
+        messages,
+      });
       const res = await db
         .updateTable('actes_transmissions')
-        .set({ state: 'built', serial, archive_name: built.archiveName, archive: built.archive, archive_size: built.archive.byteLength, claimed_by: null, next_attempt_at: nowIso(), updated_at: nowIso(), error: null })
+        .set({
+          state: 'built',
+          serial,
+          archive_name: built.archiveName,
+          archive: built.archive,
+          archive_size: built.archive.byteLength,
+          claimed_by: null,
+          next_attempt_at: nowIso(),
+          updated_at: nowIso(),
+          error: null,
+        })
         .where('id', '=', row.id)
         .where('state', '=', 'building')
         .where('claimed_by', '=', instance)
@@ -197,12 +242,31 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
     } catch (err) {
       const permanent = err instanceof ActesSchemaError || err instanceof GuichetError;
       const message = err instanceof GuichetError ? err.message : "La transmission n'a pas pu être préparée.";
-      log?.warn({ transmission: row.id, kind: row.kind, err: err instanceof GuichetError ? err.detail : String(err), permanent }, 'actes: build failed');
+      log?.warn(
+        { transmission: row.id, kind: row.kind, err: err instanceof GuichetError ? err.detail : String(err), permanent },
+        'actes: build failed',
+      );
       if (!permanent) {
-        await db.updateTable('actes_transmissions').set({ state: 'queued', serial, claimed_by: null, next_attempt_at: new Date(Date.now() + backoffBase).toISOString(), updated_at: nowIso() }).where('id', '=', row.id).where('state', '=', 'building').execute();
+        await db
+          .updateTable('actes_transmissions')
+          .set({
+            state: 'queued',
+            serial,
+            claimed_by: null,
+            next_attempt_at: new Date(Date.now() + backoffBase).toISOString(),
+            updated_at: nowIso(),
+          })
+          .where('id', '=', row.id)
+          .where('state', '=', 'building')
+          .execute();
         return true;
       }
-      await db.updateTable('actes_transmissions').set({ state: 'failed', serial, claimed_by: null, error: message, updated_at: nowIso() }).where('id', '=', row.id).where('state', '=', 'building').execute();
+      await db
+        .updateTable('actes_transmissions')
+        .set({ state: 'failed', serial, claimed_by: null, error: message, updated_at: nowIso() })
+        .where('id', '=', row.id)
+        .where('state', '=', 'building')
+        .execute();
       await markFailed(row, message);
       return true;
     }
@@ -215,7 +279,12 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
       if (!s) return null;
       if (payload.kind === 'acte') return { ...withState(s, 'erreur', message), error: message };
       if (payload.kind === 'annulation') return { ...withState(s, 'acquitte', `Annulation non transmise : ${message}`), error: message };
-      if (payload.kind === 'answer') return { ...s, error: message, letters: s.letters.map((l) => (l.id === payload.answerId ? { ...l, state: 'erreur' as const } : l)) };
+      if (payload.kind === 'answer')
+        return {
+          ...s,
+          error: message,
+          letters: s.letters.map((l) => (l.id === payload.answerId ? { ...l, state: 'erreur' as const } : l)),
+        };
       return null;
     });
   }
@@ -225,8 +294,15 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
     const cap = opts.maxPerHour;
     if (!cap || (cap.count === undefined && cap.bytes === undefined)) return true;
     const start = new Date(windowStart(Date.now(), windowMs)).toISOString();
-    await db.insertInto('actes_send_windows').values({ window_start: start, bytes: 0, sent_count: 0 }).onConflict((oc) => oc.column('window_start').doNothing()).execute();
-    let q = db.updateTable('actes_send_windows').set((eb) => ({ bytes: eb('bytes', '+', size), sent_count: eb('sent_count', '+', 1) })).where('window_start', '=', start);
+    await db
+      .insertInto('actes_send_windows')
+      .values({ window_start: start, bytes: 0, sent_count: 0 })
+      .onConflict((oc) => oc.column('window_start').doNothing())
+      .execute();
+    let q = db
+      .updateTable('actes_send_windows')
+      .set((eb) => ({ bytes: eb('bytes', '+', size), sent_count: eb('sent_count', '+', 1) }))
+      .where('window_start', '=', start);
     if (cap.count !== undefined) q = q.where('sent_count', '<', cap.count);
     // An archive bigger than the byte cap still goes, alone, in an empty window (else it would wait forever).
     if (cap.bytes !== undefined) q = q.where((eb) => eb.or([eb(sql<number>`bytes + ${size}`, '<=', cap.bytes!), eb('bytes', '=', 0)]));
@@ -240,7 +316,12 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
     // claim wastes the reservation, which only makes the cap stricter.
     if (!(await reserveVolume(toCount(row.archive_size)))) {
       const next = new Date(windowStart(Date.now(), windowMs) + windowMs).toISOString();
-      await db.updateTable('actes_transmissions').set({ next_attempt_at: next, updated_at: nowIso() }).where('id', '=', row.id).where('state', '=', 'built').execute();
+      await db
+        .updateTable('actes_transmissions')
+        .set({ next_attempt_at: next, updated_at: nowIso() })
+        .where('id', '=', row.id)
+        .where('state', '=', 'built')
+        .execute();
       return 'capped';
     }
     if (!(await claim(row, 'built', 'sending', { attempts: row.attempts + 1 }))) return 'skipped';
@@ -248,18 +329,45 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
     try {
       await postArchive(opts.endpoint, row.archive_name!, Buffer.from(row.archive!));
     } catch (err) {
-      const e = err instanceof PostArchiveError ? err : new PostArchiveError('La plateforme @CTES est injoignable ; la transmission sera retentée.', String(err), true, null);
+      const e =
+        err instanceof PostArchiveError
+          ? err
+          : new PostArchiveError('La plateforme @CTES est injoignable ; la transmission sera retentée.', String(err), true, null);
       const permanent = e.status !== null && e.status >= 400 && e.status < 500 && e.status !== 408 && e.status !== 429;
-      log?.warn({ transmission: row.id, attempt: row.attempts + 1, detail: e.detail, maybeDelivered: e.maybeDelivered, permanent }, 'actes: POST failed');
+      log?.warn(
+        { transmission: row.id, attempt: row.attempts + 1, detail: e.detail, maybeDelivered: e.maybeDelivered, permanent },
+        'actes: POST failed',
+      );
       const now = nowIso();
       if (permanent) {
-        await db.updateTable('actes_transmissions').set({ state: 'failed', claimed_by: null, error: e.message, updated_at: now }).where('id', '=', row.id).where('state', '=', 'sending').execute();
+        await db
+          .updateTable('actes_transmissions')
+          .set({ state: 'failed', claimed_by: null, error: e.message, updated_at: now })
+          .where('id', '=', row.id)
+          .where('state', '=', 'sending')
+          .execute();
         await markFailed(row, "La plateforme @CTES a refusé l'archive.");
       } else if (e.maybeDelivered) {
-        await db.updateTable('actes_transmissions').set({ state: 'uncertain', uncertain_since: now, claimed_by: null, error: e.message, updated_at: now }).where('id', '=', row.id).where('state', '=', 'sending').execute();
+        await db
+          .updateTable('actes_transmissions')
+          .set({ state: 'uncertain', uncertain_since: now, claimed_by: null, error: e.message, updated_at: now })
+          .where('id', '=', row.id)
+          .where('state', '=', 'sending')
+          .execute();
       } else {
         const delay = Math.min(backoffMax, backoffBase * 2 ** Math.min(row.attempts, 20));
-        await db.updateTable('actes_transmissions').set({ state: 'built', claimed_by: null, error: e.message, next_attempt_at: new Date(Date.now() + delay).toISOString(), updated_at: now }).where('id', '=', row.id).where('state', '=', 'sending').execute();
+        await db
+          .updateTable('actes_transmissions')
+          .set({
+            state: 'built',
+            claimed_by: null,
+            error: e.message,
+            next_attempt_at: new Date(Date.now() + delay).toISOString(),
+            updated_at: now,
+          })
+          .where('id', '=', row.id)
+          .where('state', '=', 'sending')
+          .execute();
       }
       return 'sent';
     }
@@ -273,7 +381,12 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
     const payload = JSON.parse(row.payload) as TransmissionPayload;
     await db.transaction().execute(async (trx) => {
       const now = nowIso();
-      await trx.updateTable('actes_transmissions').set({ state: 'transmis', claimed_by: null, sent_at: now, error: null, updated_at: now }).where('id', '=', row.id).where('state', 'in', ['sending', 'uncertain']).execute();
+      await trx
+        .updateTable('actes_transmissions')
+        .set({ state: 'transmis', claimed_by: null, sent_at: now, error: null, updated_at: now })
+        .where('id', '=', row.id)
+        .where('state', 'in', ['sending', 'uncertain'])
+        .execute();
       if (!row.act_id) return;
       await changeStatusInTrx(trx, row.commune_id, row.act_id, (s) => {
         if (!s) return null;
@@ -282,14 +395,27 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
           const base = { ...s, archiveName: row.archive_name };
           return s.state === 'en_attente' ? withState(base, 'transmis') : s.archiveName === row.archive_name ? null : base;
         }
-        if (payload.kind === 'answer') return { ...s, letters: s.letters.map((l) => (l.id === payload.answerId && l.state === 'en_attente' ? { ...l, state: 'transmis' as const } : l)) };
+        if (payload.kind === 'answer')
+          return {
+            ...s,
+            letters: s.letters.map((l) =>
+              l.id === payload.answerId && l.state === 'en_attente' ? { ...l, state: 'transmis' as const } : l,
+            ),
+          };
         return null;
       });
     });
   }
 
   async function due(state: 'queued' | 'built'): Promise<Row[]> {
-    return db.selectFrom('actes_transmissions').selectAll().where('state', '=', state).where('next_attempt_at', '<=', nowIso()).orderBy('created_at').limit(batch).execute();
+    return db
+      .selectFrom('actes_transmissions')
+      .selectAll()
+      .where('state', '=', state)
+      .where('next_attempt_at', '<=', nowIso())
+      .orderBy('created_at')
+      .limit(batch)
+      .execute();
   }
 
   async function tick(): Promise<number> {
@@ -315,7 +441,11 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
         log?.error({ err }, 'actes: forwarder pass failed');
       }
       if (stopped) break;
-      if (moved === 0) await new Promise<void>((resolve) => { wake = resolve; timer = setTimeout(resolve, pollMs); });
+      if (moved === 0)
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          timer = setTimeout(resolve, pollMs);
+        });
     }
   };
   if (autoStart) running = loop();

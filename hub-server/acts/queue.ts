@@ -11,7 +11,16 @@ export type TransmissionPayload =
   /** `act`: the record as the transmit command validated it (rows queued before it was kept have none). */
   | { kind: 'acte'; act?: ActRecord }
   | { kind: 'annulation'; idActe: string }
-  | { kind: 'answer'; idActe: string; answerId: string; letterId: string; code: AnswerCode; dateCourrierPref: string; files: StoredFile[]; typology: string }
+  | {
+      kind: 'answer';
+      idActe: string;
+      answerId: string;
+      letterId: string;
+      code: AnswerCode;
+      dateCourrierPref: string;
+      files: StoredFile[];
+      typology: string;
+    }
   | { kind: 'classification'; dateClassification?: string };
 
 /** Queue a transmission; called inside the command's (or the caller's) transaction so it lands with the status change. */

@@ -39,19 +39,36 @@ async function communeBySiren(db: Kysely<HubDatabase>, siren: string | null): Pr
 
 async function actByIdActe(trx: Trx, communeId: string, idActe: string | null): Promise<string | null> {
   if (!idActe) return null;
-  const row = await trx.selectFrom('actes_transmissions').select('act_id').where('commune_id', '=', communeId).where('kind', '=', 'acte').where('id_acte', '=', idActe).orderBy('created_at', 'desc').executeTakeFirst();
+  const row = await trx
+    .selectFrom('actes_transmissions')
+    .select('act_id')
+    .where('commune_id', '=', communeId)
+    .where('kind', '=', 'acte')
+    .where('id_acte', '=', idActe)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst();
   return row?.act_id ?? null;
 }
 
 async function actByNumero(trx: Trx, communeId: string, numero: string | null): Promise<string | null> {
   if (!numero) return null;
-  const row = await trx.selectFrom('actes_numeros').select('act_id').where('commune_id', '=', communeId).where('numero_interne', '=', numero).executeTakeFirst();
+  const row = await trx
+    .selectFrom('actes_numeros')
+    .select('act_id')
+    .where('commune_id', '=', communeId)
+    .where('numero_interne', '=', numero)
+    .executeTakeFirst();
   return row?.act_id ?? null;
 }
 
 /** The answer proves the transmission reached @CTES: settle it, even if it was parked as uncertain. */
 async function settle(trx: Trx, communeId: string, actId: string | null, kind: TransmissionKind): Promise<void> {
-  let q = trx.updateTable('actes_transmissions').set({ state: 'transmis', claimed_by: null, updated_at: nowIso() }).where('commune_id', '=', communeId).where('kind', '=', kind).where('state', 'in', ['built', 'sending', 'uncertain']);
+  let q = trx
+    .updateTable('actes_transmissions')
+    .set({ state: 'transmis', claimed_by: null, updated_at: nowIso() })
+    .where('commune_id', '=', communeId)
+    .where('kind', '=', kind)
+    .where('state', 'in', ['built', 'sending', 'uncertain']);
   q = actId === null ? q.where('act_id', 'is', null) : q.where('act_id', '=', actId);
   await q.execute();
 }
@@ -70,11 +87,21 @@ export async function applyReturn(db: Kysely<HubDatabase>, event: ActesReturnEve
   const m = event.message;
   if (m.type === 'RetourClassification') {
     await setClassification(db, m.classification);
-    await db.updateTable('actes_transmissions').set({ state: 'transmis', updated_at: nowIso() }).where('kind', '=', 'classification').where('state', 'in', ['built', 'sending', 'uncertain']).execute();
+    await db
+      .updateTable('actes_transmissions')
+      .set({ state: 'transmis', updated_at: nowIso() })
+      .where('kind', '=', 'classification')
+      .where('state', 'in', ['built', 'sending', 'uncertain'])
+      .execute();
     return { applied: true };
   }
   if (m.type === 'ReponseClassificationSansChangement') {
-    await db.updateTable('actes_transmissions').set({ state: 'transmis', updated_at: nowIso() }).where('kind', '=', 'classification').where('state', 'in', ['built', 'sending', 'uncertain']).execute();
+    await db
+      .updateTable('actes_transmissions')
+      .set({ state: 'transmis', updated_at: nowIso() })
+      .where('kind', '=', 'classification')
+      .where('state', 'in', ['built', 'sending', 'uncertain'])
+      .execute();
     return { applied: true };
   }
   const communeId = await communeBySiren(db, event.siren);
@@ -94,18 +121,31 @@ export async function applyReturn(db: Kysely<HubDatabase>, event: ActesReturnEve
     if (m.type === 'AnomalieEnveloppe') {
       // `ANO_<envelope>.xml`: find our transmission by its archive name (the envelope name without .xml).
       const envelope = event.files[0]?.name.replace(/^ANO_/, '').replace(/\.xml$/i, '') ?? '';
-      const rows = await trx.selectFrom('actes_transmissions').select(['id', 'act_id', 'kind', 'payload', 'archive_name']).where('commune_id', '=', communeId).execute();
+      const rows = await trx
+        .selectFrom('actes_transmissions')
+        .select(['id', 'act_id', 'kind', 'payload', 'archive_name'])
+        .where('commune_id', '=', communeId)
+        .execute();
       const row = rows.find((r) => envelope && r.archive_name?.endsWith(`-${envelope}.tar.gz`));
       if (!row) return { applied: false, reason: 'envelope not found' };
-      await trx.updateTable('actes_transmissions').set({ state: 'failed', error: anomalyMessage(m), updated_at: nowIso() }).where('id', '=', row.id).where('state', '!=', 'failed').execute();
+      await trx
+        .updateTable('actes_transmissions')
+        .set({ state: 'failed', error: anomalyMessage(m), updated_at: nowIso() })
+        .where('id', '=', row.id)
+        .where('state', '!=', 'failed')
+        .execute();
       if (!row.act_id) return { applied: true };
       const payload = JSON.parse(row.payload) as { kind: TransmissionKind; answerId?: string };
       await changeStatusInTrx(trx, communeId, row.act_id, (s) => {
         if (!s) return null;
         const error = anomalyMessage(m);
-        if (payload.kind === 'acte') return s.state === 'erreur' || s.state === 'acquitte' ? null : { ...withState(s, 'erreur', error), error };
+        if (payload.kind === 'acte')
+          return s.state === 'erreur' || s.state === 'acquitte' ? null : { ...withState(s, 'erreur', error), error };
         if (payload.kind === 'annulation') return s.state === 'annulation_demandee' ? { ...withState(s, 'acquitte', error), error } : null;
-        if (payload.kind === 'answer') return s.letters.some((l) => l.id === payload.answerId && l.state !== 'erreur') ? { ...s, error, letters: s.letters.map((l) => (l.id === payload.answerId ? { ...l, state: 'erreur' as const } : l)) } : null;
+        if (payload.kind === 'answer')
+          return s.letters.some((l) => l.id === payload.answerId && l.state !== 'erreur')
+            ? { ...s, error, letters: s.letters.map((l) => (l.id === payload.answerId ? { ...l, state: 'erreur' as const } : l)) }
+            : null;
         return null;
       });
       return { applied: true };
@@ -121,12 +161,25 @@ export async function applyReturn(db: Kysely<HubDatabase>, event: ActesReturnEve
     switch (m.type) {
       case 'ARActe':
         await settle(trx, communeId, actId, 'acte');
-        await change((s) => (s.state === 'en_attente' || s.state === 'transmis' || s.state === 'erreur' ? { ...withState(reached(s), 'acquitte', `IDActe ${m.idActe}`), idActe: m.idActe, dateReception: m.dateReception || null, error: null } : null));
+        await change((s) =>
+          s.state === 'en_attente' || s.state === 'transmis' || s.state === 'erreur'
+            ? {
+                ...withState(reached(s), 'acquitte', `IDActe ${m.idActe}`),
+                idActe: m.idActe,
+                dateReception: m.dateReception || null,
+                error: null,
+              }
+            : null,
+        );
         break;
       case 'AnomalieActe':
         await settle(trx, communeId, actId, 'acte');
         // After the AR, an anomaly can only be the answer to a resend of the same act ("déjà transmis"): ignore it.
-        await change((s) => (s.state === 'en_attente' || s.state === 'transmis' ? { ...withState(reached(s), 'erreur', anomalyMessage(m)), error: anomalyMessage(m) } : null));
+        await change((s) =>
+          s.state === 'en_attente' || s.state === 'transmis'
+            ? { ...withState(reached(s), 'erreur', anomalyMessage(m)), error: anomalyMessage(m) }
+            : null,
+        );
         break;
       case 'ARAnnulation':
         await settle(trx, communeId, actId, 'annulation');
@@ -137,7 +190,15 @@ export async function applyReturn(db: Kysely<HubDatabase>, event: ActesReturnEve
       case 'LettreObservations':
       case 'DefereTA': {
         const id = `recu:${event.files[0]?.name ?? m.code}`;
-        const letter: ActLetter = { id, type: m.code, direction: 'recu', label: LETTER_LABELS[m.code], date: m.type === 'DefereTA' ? m.dateDepot : m.dateCourrierPref, files: letterFiles, state: 'recu' };
+        const letter: ActLetter = {
+          id,
+          type: m.code,
+          direction: 'recu',
+          label: LETTER_LABELS[m.code],
+          date: m.type === 'DefereTA' ? m.dateDepot : m.dateCourrierPref,
+          files: letterFiles,
+          state: 'recu',
+        };
         await change((s) => (s.letters.some((l) => l.id === id) ? null : { ...s, letters: [...s.letters, letter] }));
         break;
       }
@@ -146,7 +207,9 @@ export async function applyReturn(db: Kysely<HubDatabase>, event: ActesReturnEve
         const asked = m.type === 'ARPieceComplementaire' ? '3-1' : '4-1';
         await settle(trx, communeId, actId, 'answer');
         await change((s) => {
-          const letterIds = s.letters.filter((l) => l.direction === 'recu' && l.type === asked && l.date === m.dateCourrierPref).map((l) => l.id);
+          const letterIds = s.letters
+            .filter((l) => l.direction === 'recu' && l.type === asked && l.date === m.dateCourrierPref)
+            .map((l) => l.id);
           let touched = false;
           const letters = s.letters.map((l) => {
             if (l.direction === 'envoye' && l.state !== 'acquitte' && letterIds.some((id) => l.id.includes(`:${id}:`))) {

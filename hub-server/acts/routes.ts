@@ -21,8 +21,11 @@ export async function registerActsRoutes(app: FastifyInstance, opts: { db: Kysel
       const id = String((request.params as { id?: string }).id ?? '');
       // Another commune's act answers like an unknown one.
       const found = /^[0-9a-f-]{36}$/i.test(id) ? await readActArchive(db, id, auth.communeId) : null;
-      if (!found) throw new GuichetError('not_found', "Aucune archive transmise pour cet acte.", 'no archive');
-      return reply.header('content-type', 'application/gzip').header('content-disposition', `attachment; filename="${found.name}"`).send(found.archive);
+      if (!found) throw new GuichetError('not_found', 'Aucune archive transmise pour cet acte.', 'no archive');
+      return reply
+        .header('content-type', 'application/gzip')
+        .header('content-disposition', `attachment; filename="${found.name}"`)
+        .send(found.archive);
     });
   });
 }

@@ -75,18 +75,34 @@ export function returnRouting(db: Kysely<HubDatabase>, log?: Logger): ReturnMail
   };
 }
 
-export async function startActesService(db: Kysely<HubDatabase>, config: ActesConfig, log?: Logger, onStep?: ActesForwarderOptions['onStep']): Promise<ActesService> {
+export async function startActesService(
+  db: Kysely<HubDatabase>,
+  config: ActesConfig,
+  log?: Logger,
+  onStep?: ActesForwarderOptions['onStep'],
+): Promise<ActesService> {
   await publishClassification(db);
-  const endpoint: MinistryEndpoint = { url: config.prefectureUrl, caCertPem: config.prefectureCertPem, clientCertPem: config.clientCertPem, clientKeyPem: config.clientKeyPem, legacyProtocol: config.legacyProtocol, timeoutMs: config.postTimeoutMs };
+  const endpoint: MinistryEndpoint = {
+    url: config.prefectureUrl,
+    caCertPem: config.prefectureCertPem,
+    clientCertPem: config.clientCertPem,
+    clientKeyPem: config.clientKeyPem,
+    legacyProtocol: config.legacyProtocol,
+    timeoutMs: config.postTimeoutMs,
+  };
   const routing = returnRouting(db, log);
-  const mailbox = config.mailboxPort === undefined ? null : await startActesMailbox({ host: config.mailboxHost, port: config.mailboxPort, ...routing });
+  const mailbox =
+    config.mailboxPort === undefined ? null : await startActesMailbox({ host: config.mailboxHost, port: config.mailboxPort, ...routing });
   const imap = config.imap ? startImapPoller({ ...config.imap, ...routing, log }) : null;
   const forwarder = startActesForwarder({
     db,
     endpoint,
     tiers: config.tiers,
     log,
-    maxPerHour: config.maxPerHour !== undefined || config.maxBytesPerHour !== undefined ? { count: config.maxPerHour, bytes: config.maxBytesPerHour } : undefined,
+    maxPerHour:
+      config.maxPerHour !== undefined || config.maxBytesPerHour !== undefined
+        ? { count: config.maxPerHour, bytes: config.maxBytesPerHour }
+        : undefined,
     windowMs: config.windowMs,
     pollMs: config.pollMs,
     backoffBaseMs: config.backoffBaseMs,
@@ -97,7 +113,10 @@ export async function startActesService(db: Kysely<HubDatabase>, config: ActesCo
     onStep: onStep ?? faultFromEnv(),
   });
   // Communes that got the service since (admin CLI) receive the classification within seconds.
-  const republish = setInterval(() => void publishClassification(db).catch((err) => log?.warn({ err }, 'actes: classification publish failed')), 5_000);
+  const republish = setInterval(
+    () => void publishClassification(db).catch((err) => log?.warn({ err }, 'actes: classification publish failed')),
+    5_000,
+  );
   republish.unref();
   return {
     forwarder,

@@ -18,7 +18,11 @@ export function withState(s: ActStatusRecord, state: ActState, detail?: string):
   return { ...s, state, timeline: [...s.timeline, { at: nowIso(), state, label: ACT_STATES[state].label, ...(detail ? { detail } : {}) }] };
 }
 
-export async function readStatus(db: Kysely<HubDatabase> | Transaction<HubDatabase>, communeId: string, actId: string): Promise<ActStatusRecord | null> {
+export async function readStatus(
+  db: Kysely<HubDatabase> | Transaction<HubDatabase>,
+  communeId: string,
+  actId: string,
+): Promise<ActStatusRecord | null> {
   const r = await readRecord(db, communeId, 'actes.status', actId);
   return r && !r.deleted && r.json ? (JSON.parse(r.json) as ActStatusRecord) : null;
 }
@@ -41,6 +45,11 @@ export async function changeStatusInTrx(
   return next;
 }
 
-export function changeStatus(db: Kysely<HubDatabase>, communeId: string, actId: string, change: (current: ActStatusRecord | null) => ActStatusRecord | null): Promise<ActStatusRecord | null> {
+export function changeStatus(
+  db: Kysely<HubDatabase>,
+  communeId: string,
+  actId: string,
+  change: (current: ActStatusRecord | null) => ActStatusRecord | null,
+): Promise<ActStatusRecord | null> {
   return db.transaction().execute((trx) => changeStatusInTrx(trx, communeId, actId, change));
 }

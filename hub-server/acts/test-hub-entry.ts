@@ -8,5 +8,11 @@ import type { ActesConfig } from './service.js';
  * GUICHET_ACTES_FAULT (see service.ts). Prints `READY <url>` once listening.
  */
 const config = JSON.parse(process.env.GUICHET_TEST_HUB ?? '{}') as { dataDir: string; port: number; actes: ActesConfig };
-const hub = await startHub({ port: config.port, dataDir: config.dataDir, actes: config.actes, handleSignals: true, log: createHubLogger({ level: 'warn' }) });
+const hub = await startHub({
+  port: config.port,
+  dataDir: config.dataDir,
+  actes: config.actes,
+  handleSignals: true,
+  log: createHubLogger({ level: 'warn' }),
+});
 process.stdout.write(`READY ${hub.url}\n`);

@@ -39,9 +39,17 @@ interface Answer {
   json(): any;
 }
 
-export async function call(target: HubTarget, req: { method: string; url: string; headers?: Record<string, string>; payload?: unknown }): Promise<Answer> {
+export async function call(
+  target: HubTarget,
+  req: { method: string; url: string; headers?: Record<string, string>; payload?: unknown },
+): Promise<Answer> {
   if (typeof target !== 'string') {
-    const res = await target.inject({ method: req.method as 'GET', url: req.url, headers: req.headers, payload: req.payload as string | undefined });
+    const res = await target.inject({
+      method: req.method as 'GET',
+      url: req.url,
+      headers: req.headers,
+      payload: req.payload as string | undefined,
+    });
     return { statusCode: res.statusCode, body: res.body, json: () => res.json() };
   }
   const isBytes = req.payload instanceof Uint8Array;
@@ -58,13 +66,25 @@ export async function upload(app: HubTarget, token: string, content: Uint8Array)
   const res = await call(app, {
     method: 'PATCH',
     url: HUB_ROUTES.fileUpload.path.replace(':sha256', sha256Of(content)),
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/offset+octet-stream', 'upload-offset': '0', 'upload-length': String(content.byteLength) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/offset+octet-stream',
+      'upload-offset': '0',
+      'upload-length': String(content.byteLength),
+    },
     payload: Buffer.from(content),
   });
   return res.statusCode;
 }
 
-export function actRecord(p: { numero?: string; actFile: Uint8Array | null; annexes?: Uint8Array[]; signed?: boolean; id?: string; classificationDateVersion?: string }): ActRecord {
+export function actRecord(p: {
+  numero?: string;
+  actFile: Uint8Array | null;
+  annexes?: Uint8Array[];
+  signed?: boolean;
+  id?: string;
+  classificationDateVersion?: string;
+}): ActRecord {
   const annexes = p.annexes ?? [];
   return {
     id: p.id ?? randomUUID(),
@@ -93,7 +113,12 @@ export { pdf, png };
 let mutationCounter = 1;
 
 export async function push(app: HubTarget, token: string, mutations: object[]): Promise<PushResult[]> {
-  const res = await call(app, { method: 'POST', url: HUB_ROUTES.syncPush.path, headers: { authorization: `Bearer ${token}` }, payload: { mutations: mutations.map((m) => ({ mutationId: mutationCounter++, ...m })) } });
+  const res = await call(app, {
+    method: 'POST',
+    url: HUB_ROUTES.syncPush.path,
+    headers: { authorization: `Bearer ${token}` },
+    payload: { mutations: mutations.map((m) => ({ mutationId: mutationCounter++, ...m })) },
+  });
   if (res.statusCode !== 200) throw new Error(`push ${res.statusCode}: ${res.body}`);
   return (res.json() as { results: PushResult[] }).results;
 }
@@ -106,7 +131,11 @@ export async function pullAll(app: HubTarget, token: string): Promise<SyncRecord
   const out: SyncRecord[] = [];
   let cursor = 0;
   for (;;) {
-    const res = await call(app, { method: 'GET', url: `${HUB_ROUTES.syncPull.path}?cursor=${cursor}`, headers: { authorization: `Bearer ${token}` } });
+    const res = await call(app, {
+      method: 'GET',
+      url: `${HUB_ROUTES.syncPull.path}?cursor=${cursor}`,
+      headers: { authorization: `Bearer ${token}` },
+    });
     const body = res.json() as PullResponse;
     out.push(...body.changes);
     cursor = body.cursor;

@@ -36,11 +36,16 @@ describe.each(TEST_BACKENDS)('ACTES transmit sends the validated act (%s)', (bac
 
     // Before the forwarder builds: another document, unsigned, another number.
     const edited = { ...actRecord({ id: act.id, numero: 'SNAP_2', actFile: swapped, signed: false }) };
-    const [edit] = await push(hub.app, c.secretaireToken, [{ kind: 'upsert', collection: 'actes.acts', recordId: act.id, baseVersion: version, data: edited }]);
+    const [edit] = await push(hub.app, c.secretaireToken, [
+      { kind: 'upsert', collection: 'actes.acts', recordId: act.id, baseVersion: version, data: edited },
+    ]);
     expect(edit.status).toBe('applied'); // the record may change; what was transmitted may not
 
     const port = await freePort(); // nobody listens: the archive is built and stored, the POST fails
-    const forwarder = startActesForwarder({ db: hub.db, endpoint: { url: `https://127.0.0.1:${port}/actes`, caCertPem: '', timeoutMs: 2000 }, tiers }, false);
+    const forwarder = startActesForwarder(
+      { db: hub.db, endpoint: { url: `https://127.0.0.1:${port}/actes`, caCertPem: '', timeoutMs: 2000 }, tiers },
+      false,
+    );
     await forwarder.tick();
     await forwarder.stop();
     const row = await hub.db.selectFrom('actes_transmissions').selectAll().where('act_id', '=', act.id).executeTakeFirstOrThrow();
@@ -49,7 +54,10 @@ describe.each(TEST_BACKENDS)('ACTES transmit sends the validated act (%s)', (bac
     const contents = entries.map((e) => e.content);
     expect(contents.some((b) => b.equals(signed))).toBe(true);
     expect(contents.some((b) => b.equals(swapped))).toBe(false);
-    const xml = entries.filter((e) => e.name.endsWith('.xml')).map((e) => e.content.toString('utf8')).join('\n');
+    const xml = entries
+      .filter((e) => e.name.endsWith('.xml'))
+      .map((e) => e.content.toString('utf8'))
+      .join('\n');
     expect(xml).toContain('SNAP_1');
     expect(xml).not.toContain('SNAP_2');
   });

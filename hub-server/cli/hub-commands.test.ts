@@ -14,9 +14,14 @@ const GUICHET = join(ROOT, 'build/guichet.mjs');
 function guichet(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const { DATABASE_URL: _ignored, ...base } = process.env;
-    execFile(process.execPath, [GUICHET, ...args], { cwd: ROOT, env: { ...base, GUICHET_LOG_LEVEL: 'silent', ...env } }, (err, stdout, stderr) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [GUICHET, ...args],
+      { cwd: ROOT, env: { ...base, GUICHET_LOG_LEVEL: 'silent', ...env } },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -49,12 +54,18 @@ describe('guichet hub admin (CLI, SQLite data dir)', { timeout: 90_000 }, () => 
 
     const db = await openHubDb({ file: join(dir, 'hub.sqlite') });
     const app = await buildHub({ db, log: createHubLogger({ level: 'silent' }) });
-    const enroll = await app.inject({ method: 'POST', url: '/api/v1/enroll', payload: { code, username: 'maire', displayName: 'Le maire', password: 'un-mot-de-passe-solide', deviceName: 'PC du maire' } });
+    const enroll = await app.inject({
+      method: 'POST',
+      url: '/api/v1/enroll',
+      payload: { code, username: 'maire', displayName: 'Le maire', password: 'un-mot-de-passe-solide', deviceName: 'PC du maire' },
+    });
     expect(enroll.statusCode).toBe(200);
     const grant = enroll.json<SessionGrant>();
 
     const devices = await guichet(['hub', 'admin', 'list-devices', '--insee', '10387', '--json', '--data', dir]);
-    expect(JSON.parse(devices.stdout)).toEqual([expect.objectContaining({ id: grant.device.id, name: 'PC du maire', username: 'maire', revoked: false })]);
+    expect(JSON.parse(devices.stdout)).toEqual([
+      expect.objectContaining({ id: grant.device.id, name: 'PC du maire', username: 'maire', revoked: false }),
+    ]);
     const revoked = await guichet(['hub', 'admin', 'revoke-device', '--id', grant.device.id, '--data', dir]);
     expect(revoked.code).toBe(0);
     const after = await app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${grant.token}` } });
@@ -64,7 +75,9 @@ describe('guichet hub admin (CLI, SQLite data dir)', { timeout: 90_000 }, () => 
   });
 
   it('creates a département admin with the password from the environment, never printing it', async () => {
-    const created = await guichet(['hub', 'admin', 'create-admin', '--username', 'helpdesk', '--data', dir], { GUICHET_ADMIN_PASSWORD: 'mot-de-passe-admin-long' });
+    const created = await guichet(['hub', 'admin', 'create-admin', '--username', 'helpdesk', '--data', dir], {
+      GUICHET_ADMIN_PASSWORD: 'mot-de-passe-admin-long',
+    });
     expect(created.code).toBe(0);
     expect(created.stdout + created.stderr).not.toContain('mot-de-passe-admin-long');
     const db = await openHubDb({ file: join(dir, 'hub.sqlite') });
@@ -75,7 +88,10 @@ describe('guichet hub admin (CLI, SQLite data dir)', { timeout: 90_000 }, () => 
   });
 
   it('serves on a free port and stops cleanly on SIGTERM', async () => {
-    const child = spawn(process.execPath, [GUICHET, 'hub', 'serve', '--port', '0', '--data', dir], { cwd: ROOT, env: { ...process.env, DATABASE_URL: '', GUICHET_LOG_LEVEL: 'warn' } });
+    const child = spawn(process.execPath, [GUICHET, 'hub', 'serve', '--port', '0', '--data', dir], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: '', GUICHET_LOG_LEVEL: 'warn' },
+    });
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (chunk) => {

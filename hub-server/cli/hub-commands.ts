@@ -1,10 +1,19 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import type { Kysely } from 'kysely';
 import { SERVICE_LABELS, SERVICES } from '../../shared/accounts/roles.js';
 import { GuichetError } from '../../shared/errors.js';
-import { addCommune, createAdmin, issueEnrollmentCode, listCommunes, listDevices, parseServiceList, revokeDevice, setServices } from '../accounts/admin.js';
+import {
+  addCommune,
+  createAdmin,
+  issueEnrollmentCode,
+  listCommunes,
+  listDevices,
+  parseServiceList,
+  revokeDevice,
+  setServices,
+} from '../accounts/admin.js';
 import { isPostgresUrl, openHubDb } from '../db/open.js';
 import type { HubDatabase } from '../db/schema.js';
 import { hubSqliteFile, startHub } from '../server.js';
@@ -20,7 +29,8 @@ import { askHidden } from '../../build/cli/terminal.js';
  */
 const DEFAULT_DATA_DIR = process.env.GUICHET_HUB_DATA ?? 'guichet-hub-data';
 
-const dataOption = () => new Option('--data <dir>', 'dossier des données du hub (SQLite) ; ignoré si DATABASE_URL est défini').default(DEFAULT_DATA_DIR);
+const dataOption = () =>
+  new Option('--data <dir>', 'dossier des données du hub (SQLite) ; ignoré si DATABASE_URL est défini').default(DEFAULT_DATA_DIR);
 
 async function withDb<T>(dataDir: string, fn: (db: Kysely<HubDatabase>) => Promise<T>): Promise<T> {
   const url = process.env.DATABASE_URL;
@@ -58,7 +68,13 @@ const frDate = (iso: string) => new Date(iso).toLocaleDateString('fr-FR', { time
 
 function printTable(rows: string[][]): void {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  for (const r of rows) process.stdout.write(r.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd() + '\n');
+  for (const r of rows)
+    process.stdout.write(
+      r
+        .map((c, i) => c.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd() + '\n',
+    );
 }
 
 export function register(program: Command): void {
@@ -73,16 +89,23 @@ export function register(program: Command): void {
     .addOption(dataOption());
   for (const f of ACTES_CLI_FLAGS) serve.option(f.flag, `${f.description} (ou ${f.env})`);
   serve.addHelpText('after', ACTES_RETURNS_HELP);
-  serve
-    .action(
-      action(async (opts: { port: string; host: string; data: string; updates?: string } & ActesCliOptions) => {
-        const port = Number.parseInt(opts.port, 10);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) throw new GuichetError('invalid_input', `Port invalide : ${opts.port}.`);
-        const actes = actesConfigFromCli(opts);
-        const running = await startHub({ port, host: opts.host, dbUrl: process.env.DATABASE_URL, dataDir: resolve(opts.data), updatesDir: opts.updates ? resolve(opts.updates) : undefined, handleSignals: true, actes });
-        process.stdout.write(`Hub Guichet à l'écoute sur ${running.url}\n`);
-      }),
-    );
+  serve.action(
+    action(async (opts: { port: string; host: string; data: string; updates?: string } & ActesCliOptions) => {
+      const port = Number.parseInt(opts.port, 10);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new GuichetError('invalid_input', `Port invalide : ${opts.port}.`);
+      const actes = actesConfigFromCli(opts);
+      const running = await startHub({
+        port,
+        host: opts.host,
+        dbUrl: process.env.DATABASE_URL,
+        dataDir: resolve(opts.data),
+        updatesDir: opts.updates ? resolve(opts.updates) : undefined,
+        handleSignals: true,
+        actes,
+      });
+      process.stdout.write(`Hub Guichet à l'écoute sur ${running.url}\n`);
+    }),
+  );
 
   const admin = hub.command('admin').description('Administration du hub (communes, codes d’inscription, postes)');
 
@@ -93,8 +116,12 @@ export function register(program: Command): void {
     .addOption(dataOption())
     .action(
       action(async (opts: { username: string; data: string }) => {
-        let password = process.env.GUICHET_ADMIN_PASSWORD ?? (await askHidden('Mot de passe : '));
-        if (password === null) throw new GuichetError('invalid_input', 'Mot de passe manquant : définissez GUICHET_ADMIN_PASSWORD ou lancez la commande dans un terminal.');
+        const password = process.env.GUICHET_ADMIN_PASSWORD ?? (await askHidden('Mot de passe : '));
+        if (password === null)
+          throw new GuichetError(
+            'invalid_input',
+            'Mot de passe manquant : définissez GUICHET_ADMIN_PASSWORD ou lancez la commande dans un terminal.',
+          );
         if (!process.env.GUICHET_ADMIN_PASSWORD && process.stdin.isTTY && (await askHidden('Confirmez le mot de passe : ')) !== password) {
           throw new GuichetError('invalid_input', 'Les deux mots de passe ne sont pas identiques.');
         }
@@ -116,7 +143,10 @@ export function register(program: Command): void {
         const services = parseServiceList(opts.services);
         const commune = await withDb(opts.data, (db) => addCommune(db, { insee: opts.insee, siren: opts.siren, services }));
         if (opts.json) process.stdout.write(JSON.stringify(commune) + '\n');
-        else process.stdout.write(`Commune inscrite : ${commune.name} (${commune.insee}, SIREN ${commune.siren}). Services : ${commune.services.map((s) => SERVICE_LABELS[s]).join(', ') || 'aucun'}.\n`);
+        else
+          process.stdout.write(
+            `Commune inscrite : ${commune.name} (${commune.insee}, SIREN ${commune.siren}). Services : ${commune.services.map((s) => SERVICE_LABELS[s]).join(', ') || 'aucun'}.\n`,
+          );
       }),
     );
 
@@ -142,7 +172,9 @@ export function register(program: Command): void {
     .action(
       action(async (opts: { insee: string; data: string }) => {
         const { code, expiresAt } = await withDb(opts.data, (db) => issueEnrollmentCode(db, opts.insee));
-        process.stdout.write(`Code d'inscription : ${code}\nValable une seule fois, jusqu'au ${frDate(expiresAt)}. Notez-le : il ne sera plus affiché.\n`);
+        process.stdout.write(
+          `Code d'inscription : ${code}\nValable une seule fois, jusqu'au ${frDate(expiresAt)}. Notez-le : il ne sera plus affiché.\n`,
+        );
       }),
     );
 
@@ -156,7 +188,10 @@ export function register(program: Command): void {
         const communes = await withDb(opts.data, (db) => listCommunes(db));
         if (opts.json) return void process.stdout.write(JSON.stringify(communes, null, 2) + '\n');
         if (communes.length === 0) return void process.stdout.write('Aucune commune inscrite.\n');
-        printTable([['INSEE', 'Commune', 'Services', 'Comptes', 'Postes actifs'], ...communes.map((c) => [c.insee, c.name, c.services.join(',') || '-', String(c.users), String(c.activeDevices)])]);
+        printTable([
+          ['INSEE', 'Commune', 'Services', 'Comptes', 'Postes actifs'],
+          ...communes.map((c) => [c.insee, c.name, c.services.join(',') || '-', String(c.users), String(c.activeDevices)]),
+        ]);
       }),
     );
 
@@ -171,7 +206,17 @@ export function register(program: Command): void {
         const devices = await withDb(opts.data, (db) => listDevices(db, opts.insee));
         if (opts.json) return void process.stdout.write(JSON.stringify(devices, null, 2) + '\n');
         if (devices.length === 0) return void process.stdout.write('Aucun poste.\n');
-        printTable([['Id', 'Poste', 'Compte', 'Inscrit le', 'Vu le', 'État'], ...devices.map((d) => [d.id, d.name, d.username, frDate(d.createdAt), d.lastSeenAt ? frDate(d.lastSeenAt) : '-', d.revoked ? 'révoqué' : 'actif'])]);
+        printTable([
+          ['Id', 'Poste', 'Compte', 'Inscrit le', 'Vu le', 'État'],
+          ...devices.map((d) => [
+            d.id,
+            d.name,
+            d.username,
+            frDate(d.createdAt),
+            d.lastSeenAt ? frDate(d.lastSeenAt) : '-',
+            d.revoked ? 'révoqué' : 'actif',
+          ]),
+        ]);
       }),
     );
 

@@ -42,7 +42,8 @@ export async function openHubDb(options: OpenHubDbOptions = {}): Promise<Kysely<
   let db: Kysely<HubDatabase>;
   if (isPostgresUrl(options.url)) {
     const schema = options.schema;
-    if (schema !== undefined && !SCHEMA_NAME.test(schema)) throw new GuichetError('bad_request', 'Nom de schéma PostgreSQL invalide.', `schema=${schema}`);
+    if (schema !== undefined && !SCHEMA_NAME.test(schema))
+      throw new GuichetError('bad_request', 'Nom de schéma PostgreSQL invalide.', `schema=${schema}`);
     const pool = new pg.Pool({
       connectionString: options.url,
       max: 10,
@@ -93,7 +94,11 @@ export async function migrateHubDb(db: Kysely<any>): Promise<MigrationResultSet>
   const result = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? '?';
-    throw new GuichetError('internal', "La base de données du hub n'a pas pu être mise à jour.", `migration ${failed}: ${String(result.error)}`);
+    throw new GuichetError(
+      'internal',
+      "La base de données du hub n'a pas pu être mise à jour.",
+      `migration ${failed}: ${String(result.error)}`,
+    );
   }
   return result;
 }

@@ -10,7 +10,12 @@ import { createTestHub, openTestDb, TEST_BACKENDS, type SeededCommune, type Test
 import { makeDemand, makeElector, makeImportRecord } from './test-fixtures.js';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const importMutation = (mutationId: number, electors: Elector[]) => ({ mutationId, kind: 'command' as const, name: 'electoral.import', payload: { import: makeImportRecord(electors.length), electors } });
+const importMutation = (mutationId: number, electors: Elector[]) => ({
+  mutationId,
+  kind: 'command' as const,
+  name: 'electoral.import',
+  payload: { import: makeImportRecord(electors.length), electors },
+});
 
 describe.each(TEST_BACKENDS)('electoral import command (%s)', (backend) => {
   let hub: TestHub;
@@ -29,7 +34,12 @@ describe.each(TEST_BACKENDS)('electoral import command (%s)', (backend) => {
   const pullAll = async (token: string, cursor = 0) => {
     const changes: SyncRecord[] = [];
     for (;;) {
-      const res = await hub.app.inject({ method: 'GET', url: '/api/v1/sync/pull', headers: bearer(token), query: { cursor: String(cursor), limit: '5000' } });
+      const res = await hub.app.inject({
+        method: 'GET',
+        url: '/api/v1/sync/pull',
+        headers: bearer(token),
+        query: { cursor: String(cursor), limit: '5000' },
+      });
       expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
       const p = res.json<PullResponse>();
       changes.push(...p.changes);
@@ -47,7 +57,9 @@ describe.each(TEST_BACKENDS)('electoral import command (%s)', (backend) => {
     const all = await pullAll(c.maireToken);
     expect(all.changes.filter((x) => x.collection === 'electoral.electors').map((x) => x.data)).toEqual(first);
     expect(all.changes.filter((x) => x.collection === 'electoral.imports')).toHaveLength(1);
-    expect(r1.status === 'applied' && r1.versions).toEqual([{ collection: 'electoral.imports', id: expect.any(String), version: all.cursor }]);
+    expect(r1.status === 'applied' && r1.versions).toEqual([
+      { collection: 'electoral.imports', id: expect.any(String), version: all.cursor },
+    ]);
 
     // Same extract again: only the import record is written.
     expect(status((await push(c.secretaireToken, [importMutation(2, first)]))[0])).toBe('applied');
@@ -109,7 +121,12 @@ describe.each(TEST_BACKENDS)('electoral import command (%s)', (backend) => {
     const electors = Array.from({ length: size }, (_, i) => makeElector(i + 1));
     const body = gzipSync(JSON.stringify({ mutations: [importMutation(1, electors)] }));
     const t0 = performance.now();
-    const res = await hub.app.inject({ method: 'POST', url: '/api/v1/sync/push', headers: { ...bearer(c.secretaireToken), 'content-type': 'application/json', 'content-encoding': 'gzip' }, payload: body });
+    const res = await hub.app.inject({
+      method: 'POST',
+      url: '/api/v1/sync/push',
+      headers: { ...bearer(c.secretaireToken), 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      payload: body,
+    });
     const firstMs = performance.now() - t0;
     expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
     expect(status(res.json<PushResponse>().results[0])).toBe('applied');
@@ -120,9 +137,21 @@ describe.each(TEST_BACKENDS)('electoral import command (%s)', (backend) => {
     const [r] = await push(c.secretaireToken, [importMutation(2, electors)]);
     const secondMs = performance.now() - t1;
     expect(status(r)).toBe('applied');
-    const count = await hub.db.selectFrom('sync_records').select((eb) => eb.fn.countAll().as('n')).where('commune_id', '=', c.communeId).where('collection', '=', 'electoral.electors').where('deleted', '=', 0).executeTakeFirstOrThrow();
+    const count = await hub.db
+      .selectFrom('sync_records')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('commune_id', '=', c.communeId)
+      .where('collection', '=', 'electoral.electors')
+      .where('deleted', '=', 0)
+      .executeTakeFirstOrThrow();
     expect(Number(count.n)).toBe(size - 1);
-    const rows = await hub.db.selectFrom('sync_records').select('version').where('commune_id', '=', c.communeId).orderBy('version', 'desc').limit(4).execute();
+    const rows = await hub.db
+      .selectFrom('sync_records')
+      .select('version')
+      .where('commune_id', '=', c.communeId)
+      .orderBy('version', 'desc')
+      .limit(4)
+      .execute();
     // First import: the electors then its record (size + 1); re-import: the changed elector, the tombstone, the record.
     expect(rows.map((x) => Number(x.version))).toEqual([size + 4, size + 3, size + 2, size + 1]);
     console.info(`[${backend}] import ${size}: ${Math.round(firstMs)} ms, re-import: ${Math.round(secondMs)} ms`);
@@ -135,15 +164,47 @@ describe.each(TEST_BACKENDS)('electoral import command (%s)', (backend) => {
 describe('sync logs', () => {
   it('carry counts and ids, never elector or demand contents', async () => {
     const lines: string[] = [];
-    const destination = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+    const destination = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
     const opened = await openTestDb('sqlite');
     const app = await buildHub({ db: opened.db, log: createHubLogger({ level: 'debug', destination }) });
     try {
-      const commune = await insertCommune(opened.db, { insee: '10999', siren: '200000000', name: 'Test', arrondissement: null, services: ['electoral'] });
-      const user = await insertUser(opened.db, { communeId: commune.id, username: 'secretaire', displayName: 'S', role: 'secretaire', passwordHash: 'x' });
+      const commune = await insertCommune(opened.db, {
+        insee: '10999',
+        siren: '200000000',
+        name: 'Test',
+        arrondissement: null,
+        services: ['electoral'],
+      });
+      const user = await insertUser(opened.db, {
+        communeId: commune.id,
+        username: 'secretaire',
+        displayName: 'S',
+        role: 'secretaire',
+        passwordHash: 'x',
+      });
       const { token } = await openSession(opened.db, { communeId: commune.id, userId: user.id, deviceName: 'PC' });
-      const demand = makeDemand({ applicant: { birthName: 'ZORGLUBIENNE', usageName: null, firstNames: 'Anatolie', birthDate: '1931-04-05' } });
-      const payload = { mutations: [importMutation(1, [makeElector(1, { birthName: 'QUASIMODIERE' })]), { mutationId: 2, kind: 'upsert', collection: 'electoral.demands', recordId: demand.id, baseVersion: null, data: demand }, { mutationId: 3, kind: 'upsert', collection: 'electoral.demands', recordId: 'x', baseVersion: null, data: { ...demand, id: 'x', applicant: { ...demand.applicant, birthDate: 'ZORGLUB' } } }] };
+      const demand = makeDemand({
+        applicant: { birthName: 'ZORGLUBIENNE', usageName: null, firstNames: 'Anatolie', birthDate: '1931-04-05' },
+      });
+      const payload = {
+        mutations: [
+          importMutation(1, [makeElector(1, { birthName: 'QUASIMODIERE' })]),
+          { mutationId: 2, kind: 'upsert', collection: 'electoral.demands', recordId: demand.id, baseVersion: null, data: demand },
+          {
+            mutationId: 3,
+            kind: 'upsert',
+            collection: 'electoral.demands',
+            recordId: 'x',
+            baseVersion: null,
+            data: { ...demand, id: 'x', applicant: { ...demand.applicant, birthDate: 'ZORGLUB' } },
+          },
+        ],
+      };
       const res = await app.inject({ method: 'POST', url: '/api/v1/sync/push', headers: bearer(token), payload });
       expect(res.json<PushResponse>().results.map((r) => r.status)).toEqual(['applied', 'applied', 'rejected']);
       await app.inject({ method: 'GET', url: '/api/v1/sync/pull', headers: bearer(token) });

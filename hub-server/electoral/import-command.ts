@@ -12,7 +12,11 @@ import type { RecordWrite } from '../sync/store.js';
 export async function applyElectoralImport(ctx: CommandContext, payload: ElectoralImportPayload): Promise<CommandOutcome> {
   const { electors } = payload;
   if (electors.length === 0) {
-    throw new GuichetError('import_rejected', "Le fichier ne contient aucun électeur : l'import est refusé pour ne pas vider la liste.", 'empty extract');
+    throw new GuichetError(
+      'import_rejected',
+      "Le fichier ne contient aucun électeur : l'import est refusé pour ne pas vider la liste.",
+      'empty extract',
+    );
   }
 
   const current = new Map<string, string | null>();
@@ -23,7 +27,12 @@ export async function applyElectoralImport(ctx: CommandContext, payload: Elector
   let unchanged = 0;
   for (let i = 0; i < electors.length; i++) {
     const e = electors[i];
-    if (seen.has(e.id)) throw new GuichetError('import_rejected', 'Le fichier contient deux fois le même électeur : vérifiez l’extraction du REU.', `duplicate elector id at index ${i}`);
+    if (seen.has(e.id))
+      throw new GuichetError(
+        'import_rejected',
+        'Le fichier contient deux fois le même électeur : vérifiez l’extraction du REU.',
+        `duplicate elector id at index ${i}`,
+      );
     seen.add(e.id);
     // Parsed by the schema, so keys are in a fixed order: equal JSON text means an unchanged elector.
     const json = JSON.stringify(e);

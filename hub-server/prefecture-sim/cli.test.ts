@@ -26,7 +26,11 @@ describe('guichet prefecture-sim serve | letter (separate process)', () => {
     const returns: ActesReturnEvent[] = [];
     const mailbox = await startActesMailbox({ onReturn: (e) => void returns.push(e) });
     cleanups.push(() => mailbox.close());
-    const child = spawn(process.execPath, [guichet, 'prefecture-sim', 'serve', '--port', '0', '--data', dataDir, '--smtp', `127.0.0.1:${mailbox.port}`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [guichet, 'prefecture-sim', 'serve', '--port', '0', '--data', dataDir, '--smtp', `127.0.0.1:${mailbox.port}`],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     cleanups.push(() => void child.kill('SIGTERM'));
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
@@ -36,15 +40,34 @@ describe('guichet prefecture-sim serve | letter (separate process)', () => {
     const endpoint = { url, caCertPem: readFileSync(path.join(dataDir, 'sim-cert.pem'), 'utf8') };
     cleanups.push(() => closeEndpoint(endpoint));
 
-    const t = await buildTransmissionArchive({ tiers, commune, date: '2026-11-28', serial: 1, messages: [buildActeMessage(sampleActe({ numeroInterne: 'CLI_1' }))] });
+    const t = await buildTransmissionArchive({
+      tiers,
+      commune,
+      date: '2026-11-28',
+      serial: 1,
+      messages: [buildActeMessage(sampleActe({ numeroInterne: 'CLI_1' }))],
+    });
     await postArchive(endpoint, t.archiveName, t.archive);
     for (let i = 0; i < 100 && returns.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
     expect(returns.map((r) => [r.type, r.idActe])).toEqual([['ARActe', '010-211003876-20261120-CLI_1-DE']]);
     expect(existsSync(path.join(dataDir, 'received'))).toBe(true);
 
     const letter = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      execFile(process.execPath, [guichet, 'prefecture-sim', 'letter', '010-211003876-20261120-CLI_1-DE', '--type', '4-1', '--text', 'Motif de test', '--data', dataDir], (err, stdout) =>
-        resolve({ code: err ? (err as { code?: number }).code ?? 1 : 0, stdout }),
+      execFile(
+        process.execPath,
+        [
+          guichet,
+          'prefecture-sim',
+          'letter',
+          '010-211003876-20261120-CLI_1-DE',
+          '--type',
+          '4-1',
+          '--text',
+          'Motif de test',
+          '--data',
+          dataDir,
+        ],
+        (err, stdout) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout }),
       );
     });
     expect(letter.code).toBe(0);

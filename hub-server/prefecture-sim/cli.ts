@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import https from 'node:https';
 import path from 'node:path';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { startPrefectureSim } from './prefecture-sim.js';
 
 /**
@@ -24,14 +24,22 @@ export function register(program: Command): void {
     .command('serve')
     .description('Démarre le simulateur : reçoit les archives ACTES en HTTPS et répond par courriel')
     .addOption(new Option('--port <port>', 'port HTTPS (0 = libre)').default('8443'))
-    .addOption(new Option('--host <host>', 'adresse d\'écoute').default('127.0.0.1'))
+    .addOption(new Option('--host <host>', "adresse d'écoute").default('127.0.0.1'))
     .addOption(new Option('--data <dir>', 'dossier des données (certificat, archives reçues)').default(DEFAULT_DATA))
     .addOption(new Option('--smtp <host:port>', 'relais SMTP où envoyer les réponses').default('127.0.0.1:2525'))
     .addOption(new Option('--classification-date <date>', 'version de classification acceptée (AAAA-MM-JJ)').default('2019-04-18'))
     .action(async (o: { port: string; host: string; data: string; smtp: string; classificationDate: string }) => {
-      const s = await startPrefectureSim({ port: Number(o.port), host: o.host, dataDir: o.data, smtp: parseHostPort(o.smtp), classificationDate: o.classificationDate });
+      const s = await startPrefectureSim({
+        port: Number(o.port),
+        host: o.host,
+        dataDir: o.data,
+        smtp: parseHostPort(o.smtp),
+        classificationDate: o.classificationDate,
+      });
       const dir = path.resolve(o.data);
-      process.stdout.write(`Simulateur @CTES prêt : ${s.url}/actes\nCertificat à épingler : ${path.join(dir, 'sim-cert.pem')}\nArchives reçues : ${path.join(dir, 'received')}\n`);
+      process.stdout.write(
+        `Simulateur @CTES prêt : ${s.url}/actes\nCertificat à épingler : ${path.join(dir, 'sim-cert.pem')}\nArchives reçues : ${path.join(dir, 'received')}\n`,
+      );
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);
@@ -41,8 +49,10 @@ export function register(program: Command): void {
 
   sim
     .command('letter')
-    .description('Envoie un courrier de la préfecture (2-1 courrier simple, 3-1 demande de pièces, 4-1 lettre d\'observations, 5-1 déféré) pour un acte')
-    .argument('<idActe>', 'IDActe de l\'acte concerné')
+    .description(
+      "Envoie un courrier de la préfecture (2-1 courrier simple, 3-1 demande de pièces, 4-1 lettre d'observations, 5-1 déféré) pour un acte",
+    )
+    .argument('<idActe>', "IDActe de l'acte concerné")
     .addOption(new Option('--type <code>', 'type de courrier').choices(['2-1', '3-1', '4-1', '5-1']).default('2-1'))
     .option('--text <texte>', 'motif ou description')
     .addOption(new Option('--data <dir>', 'dossier des données du simulateur').default(DEFAULT_DATA))

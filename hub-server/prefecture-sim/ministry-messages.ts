@@ -17,19 +17,30 @@ const safeInt = (n: number) => (Number.isFinite(n) ? Math.trunc(n) : 0);
 
 export function acteRecuElement(name: string, a: ActeRecu, today: string): XmlElement {
   const matieres = a.matieres.length >= 2 ? a.matieres.slice(0, 5) : [...a.matieres, 0, 0].slice(0, 2);
-  return el(name, { Date: safeDate(a.date, today), NumeroInterne: a.numeroInterne.slice(0, 15), CodeNatureActe: safeInt(a.codeNatureActe) }, [
-    ...matieres.map((c, i) => el(`CodeMatiere${i + 1}`, { CodeMatiere: safeInt(c) })),
-    el('Objet', undefined, a.objet.slice(0, 500)),
-    el('ClassificationDateVersion', undefined, safeDate(a.classificationDateVersion, '2001-01-01')),
-    fichierSigne('Document', a.document),
-    el('Annexes', { Nombre: a.annexes.length }, a.annexes.map((n) => fichierSigne('Annexe', n))),
-    el('DocumentPapier', undefined, a.documentPapier),
-  ]);
+  return el(
+    name,
+    { Date: safeDate(a.date, today), NumeroInterne: a.numeroInterne.slice(0, 15), CodeNatureActe: safeInt(a.codeNatureActe) },
+    [
+      ...matieres.map((c, i) => el(`CodeMatiere${i + 1}`, { CodeMatiere: safeInt(c) })),
+      el('Objet', undefined, a.objet.slice(0, 500)),
+      el('ClassificationDateVersion', undefined, safeDate(a.classificationDateVersion, '2001-01-01')),
+      fichierSigne('Document', a.document),
+      el(
+        'Annexes',
+        { Nombre: a.annexes.length },
+        a.annexes.map((n) => fichierSigne('Annexe', n)),
+      ),
+      el('DocumentPapier', undefined, a.documentPapier),
+    ],
+  );
 }
 
 export function arActe(p: { idActe: string; dateReception: string; acte: ActeRecu; classificationEnCours: string }): Buffer {
   return renderActesDocument(
-    el('ARActe', { IDActe: p.idActe, DateReception: p.dateReception }, [acteRecuElement('ActeRecu', p.acte, p.dateReception), el('ClassificationDateVersionEnCours', undefined, p.classificationEnCours)]),
+    el('ARActe', { IDActe: p.idActe, DateReception: p.dateReception }, [
+      acteRecuElement('ActeRecu', p.acte, p.dateReception),
+      el('ClassificationDateVersionEnCours', undefined, p.classificationEnCours),
+    ]),
   );
 }
 
@@ -56,9 +67,19 @@ export function anomalieEnveloppe(p: { date: string; nature: AnomalieEnveloppeNa
       el('Nature', undefined, p.nature),
       el('Detail', undefined, p.detail),
       el('EnveloppeRecue', undefined, [
-        el('Emetteur', undefined, [el('IDCL', { 'insee:SIREN': e.siren, Departement: e.departement, Arrondissement: e.arrondissement, Nature: e.nature })]),
-        el('AdressesRetour', undefined, e.adressesRetour.map((a) => el('Email', undefined, a))),
-        el('FormulairesEnvoyes', undefined, (e.formulaires.length ? e.formulaires : ['inconnu']).map((f) => fichierSigne('Formulaire', f))),
+        el('Emetteur', undefined, [
+          el('IDCL', { 'insee:SIREN': e.siren, Departement: e.departement, Arrondissement: e.arrondissement, Nature: e.nature }),
+        ]),
+        el(
+          'AdressesRetour',
+          undefined,
+          e.adressesRetour.map((a) => el('Email', undefined, a)),
+        ),
+        el(
+          'FormulairesEnvoyes',
+          undefined,
+          (e.formulaires.length ? e.formulaires : ['inconnu']).map((f) => fichierSigne('Formulaire', f)),
+        ),
       ]),
     ]),
   );
@@ -69,8 +90,13 @@ export function arAnnulation(p: { idActe: string; dateReception: string }): Buff
 }
 
 /** AR of the commune's answer (3-5 for pieces sent or refused, 4-5 for an answer to observations). */
-export function arReponse(root: 'ARPieceComplementaire' | 'ARReponseRejetLettreObservations', p: { idActe: string; dateCourrierPref: string; dateReception: string }): Buffer {
-  return renderActesDocument(el(root, { DateReception: p.dateReception }, [el('InfosCourrierPref', { IDActe: p.idActe, DateCourrierPref: p.dateCourrierPref })]));
+export function arReponse(
+  root: 'ARPieceComplementaire' | 'ARReponseRejetLettreObservations',
+  p: { idActe: string; dateCourrierPref: string; dateReception: string },
+): Buffer {
+  return renderActesDocument(
+    el(root, { DateReception: p.dateReception }, [el('InfosCourrierPref', { IDActe: p.idActe, DateCourrierPref: p.dateCourrierPref })]),
+  );
 }
 
 export type LetterCode = '2-1' | '3-1' | '4-1' | '5-1';
@@ -82,12 +108,18 @@ export function letter(code: LetterCode, p: { idActe: string; date: string; text
     case '2-1':
       return renderActesDocument(el('CourrierSimple', base, [fichierSigne('Document', p.document)]));
     case '3-1':
-      return renderActesDocument(el('DemandePieceComplementaire', base, [el('DescriptionPieces', undefined, p.text), fichierSigne('Document', p.document)]));
+      return renderActesDocument(
+        el('DemandePieceComplementaire', base, [el('DescriptionPieces', undefined, p.text), fichierSigne('Document', p.document)]),
+      );
     case '4-1':
       return renderActesDocument(el('LettreObservations', base, [el('Motif', undefined, p.text), fichierSigne('Document', p.document)]));
     case '5-1':
       return renderActesDocument(
-        el('DefereTA', { IDActe: p.idActe }, [el('DateDepot', undefined, p.date), el('NatureIllegalite', undefined, p.text), el('PiecesJointes', undefined, [fichierSigne('PieceJointe', p.document)])]),
+        el('DefereTA', { IDActe: p.idActe }, [
+          el('DateDepot', undefined, p.date),
+          el('NatureIllegalite', undefined, p.text),
+          el('PiecesJointes', undefined, [fichierSigne('PieceJointe', p.document)]),
+        ]),
       );
   }
 }
@@ -97,7 +129,11 @@ export function ministryEnvelope(p: { departement: string; arrondissement: strin
   return renderActesDocument(
     el('EnveloppeMISILLCL', undefined, [
       el('Emetteur', undefined, [el('IDSousPref', { Departement: p.departement, Arrondissement: p.arrondissement })]),
-      el('FormulairesEnvoyes', undefined, p.formulaires.map((f) => fichierSigne('Formulaire', f))),
+      el(
+        'FormulairesEnvoyes',
+        undefined,
+        p.formulaires.map((f) => fichierSigne('Formulaire', f)),
+      ),
       el('Destinataire', { 'insee:SIREN': p.siren }),
     ]),
   );
@@ -106,7 +142,6 @@ export function ministryEnvelope(p: { departement: string; arrondissement: strin
 export function ministryEnvelopeEmitter(departement: string, arrondissement: string): string {
   return `SPREF${departement}${arrondissement}`;
 }
-
 
 /** A one-page PDF standing for the prefecture's signed letter. */
 export function letterPdf(title: string): Buffer {
@@ -142,6 +177,8 @@ export function classificationSansChangement(date: string): Buffer {
  */
 export async function retourClassification(date: string): Promise<Buffer> {
   const source = await readFile(path.join(actesXsdDir(), 'examples', '999-1234----7-2_1.xml'));
-  const text = iconv.decode(source, 'latin1').replace(/<actes:DateClassification>[^<]*<\/actes:DateClassification>/, `<actes:DateClassification>${date}</actes:DateClassification>`);
+  const text = iconv
+    .decode(source, 'latin1')
+    .replace(/<actes:DateClassification>[^<]*<\/actes:DateClassification>/, `<actes:DateClassification>${date}</actes:DateClassification>`);
   return iconv.encode(text, 'latin1');
 }

@@ -28,11 +28,18 @@ describe('prefecture simulator: HTTPS in, SMTP out', () => {
     mailbox = await startActesMailbox({
       onReturn: async (e) => {
         // Everything the simulator sends must itself be valid against the XSD (except nothing).
-        await assertValidActesXml(e.files.filter((f) => f.name.endsWith('.xml')).map((f) => ({ fileName: f.name, content: f.content }))).catch((err) => invalidOutgoing.push(String(err.detail)));
+        await assertValidActesXml(
+          e.files.filter((f) => f.name.endsWith('.xml')).map((f) => ({ fileName: f.name, content: f.content })),
+        ).catch((err) => invalidOutgoing.push(String(err.detail)));
         returns.push(e);
       },
     });
-    sim = await startPrefectureSim({ dataDir, smtp: { host: '127.0.0.1', port: mailbox.port }, classificationDate: '2019-04-18', today: () => '2026-11-28' });
+    sim = await startPrefectureSim({
+      dataDir,
+      smtp: { host: '127.0.0.1', port: mailbox.port },
+      classificationDate: '2019-04-18',
+      today: () => '2026-11-28',
+    });
     endpoint = { url: `${sim.url}/actes`, caCertPem: sim.caCertPem };
   }, 60_000);
   afterAll(async () => {
@@ -53,7 +60,12 @@ describe('prefecture simulator: HTTPS in, SMTP out', () => {
   it('an act posted over HTTPS gets an ARActe by mail, routed back to the right act', async () => {
     const t = await transmit([buildActeMessage(sampleActe())]);
     const [r] = take();
-    expect(r).toMatchObject({ type: 'ARActe', siren: '211003876', numeroInterne: 'DEL2026_042', idActe: '010-211003876-20261120-DEL2026_042-DE' });
+    expect(r).toMatchObject({
+      type: 'ARActe',
+      siren: '211003876',
+      numeroInterne: 'DEL2026_042',
+      idActe: '010-211003876-20261120-DEL2026_042-DE',
+    });
     if (r.message.type !== 'ARActe') throw new Error();
     expect(r.message.dateReception).toBe('2026-11-28');
     expect(r.message.acte.objet).toBe('Dénomination de la rue « Œuvre » & place de l’Église');
@@ -66,7 +78,12 @@ describe('prefecture simulator: HTTPS in, SMTP out', () => {
   it('a stale classification version yields AnomalieActe 002 (ODT-VERIF-01)', async () => {
     await transmit([buildActeMessage(sampleActe({ numeroInterne: 'DEL2026_043', classificationDateVersion: '2017-04-19' }))]);
     const [r] = take();
-    expect(r).toMatchObject({ type: 'AnomalieActe', siren: '211003876', numeroInterne: 'DEL2026_043', message: { nature: '002', classificationDateVersionEnCours: '2019-04-18' } });
+    expect(r).toMatchObject({
+      type: 'AnomalieActe',
+      siren: '211003876',
+      numeroInterne: 'DEL2026_043',
+      message: { nature: '002', classificationDateVersionEnCours: '2019-04-18' },
+    });
     expect(invalidOutgoing).toEqual([]);
   });
 
@@ -74,7 +91,11 @@ describe('prefecture simulator: HTTPS in, SMTP out', () => {
     const good = buildActeMessage(sampleActe({ numeroInterne: 'DEL2026_044' }));
     const badXml = Buffer.from(good.xml.toString('latin1').replace('<actes:DocumentPapier>N</actes:DocumentPapier>', ''), 'latin1');
     const env = buildEnvelope({ tiers, commune, date: '2026-11-28', serial: 900, formulaires: [good.fileName] });
-    const archive = await packEntries([{ name: env.fileName, content: env.xml }, { name: good.fileName, content: badXml }, ...good.documents.map((d) => ({ name: d.fileName, content: Buffer.from(d.content) }))]);
+    const archive = await packEntries([
+      { name: env.fileName, content: env.xml },
+      { name: good.fileName, content: badXml },
+      ...good.documents.map((d) => ({ name: d.fileName, content: Buffer.from(d.content) })),
+    ]);
     await postArchive(endpoint, `GUI-${env.fileName.replace('.xml', '')}.tar.gz`, archive);
     await sim.idle();
     const [r] = take();
@@ -86,9 +107,19 @@ describe('prefecture simulator: HTTPS in, SMTP out', () => {
   it('a bad archive (not flat, or wrongly named) yields AnomalieEnveloppe', async () => {
     const m = buildActeMessage(sampleActe({ numeroInterne: 'DEL2026_045' }));
     const env = buildEnvelope({ tiers, commune, date: '2026-11-28', serial: 901, formulaires: [m.fileName] });
-    const entries = [{ name: env.fileName, content: env.xml }, { name: `docs/${m.fileName}`, content: m.xml }];
+    const entries = [
+      { name: env.fileName, content: env.xml },
+      { name: `docs/${m.fileName}`, content: m.xml },
+    ];
     await postArchive(endpoint, `GUI-${env.fileName.replace('.xml', '')}.tar.gz`, await packEntries(entries));
-    await postArchive(endpoint, 'mauvais-nom.tar.gz', await packEntries([{ name: env.fileName, content: env.xml }, { name: m.fileName, content: m.xml }]));
+    await postArchive(
+      endpoint,
+      'mauvais-nom.tar.gz',
+      await packEntries([
+        { name: env.fileName, content: env.xml },
+        { name: m.fileName, content: m.xml },
+      ]),
+    );
     await sim.idle();
     const got = take();
     expect(got.map((r) => [r.type, r.siren, r.files[0].name])).toEqual([
@@ -120,9 +151,15 @@ describe('prefecture simulator: HTTPS in, SMTP out', () => {
 
   it('pieces sent after a request (3-4) are acknowledged with 3-5', async () => {
     const id = '010-211003876-20261120-DEL2026_042-DE';
-    await transmit([buildAnswerMessage({ code: '3-4', idActe: id, dateCourrierPref: '2026-11-28', documents: [{ content: pdf, typology: '99_DE' }] })]);
+    await transmit([
+      buildAnswerMessage({ code: '3-4', idActe: id, dateCourrierPref: '2026-11-28', documents: [{ content: pdf, typology: '99_DE' }] }),
+    ]);
     const [r] = take();
-    expect(r).toMatchObject({ type: 'ARPieceComplementaire', idActe: id, message: { dateCourrierPref: '2026-11-28', dateReception: '2026-11-28' } });
+    expect(r).toMatchObject({
+      type: 'ARPieceComplementaire',
+      idActe: id,
+      message: { dateCourrierPref: '2026-11-28', dateReception: '2026-11-28' },
+    });
   });
 
   it('an annulation of an acknowledged act gets ARAnnulation', async () => {
@@ -134,7 +171,10 @@ describe('prefecture simulator: HTTPS in, SMTP out', () => {
     await transmit([buildClassificationRequest({ commune, serial: 1, dateClassification: '2017-04-19' })]);
     await transmit([buildClassificationRequest({ commune, serial: 2, dateClassification: '2019-04-18' })]);
     const got = take();
-    expect(got.map((r) => [r.type, r.siren])).toEqual([['RetourClassification', '211003876'], ['ReponseClassificationSansChangement', '211003876']]);
+    expect(got.map((r) => [r.type, r.siren])).toEqual([
+      ['RetourClassification', '211003876'],
+      ['ReponseClassificationSansChangement', '211003876'],
+    ]);
     if (got[0].message.type === 'RetourClassification') {
       expect(got[0].message.classification.dateClassification).toBe('2019-04-18');
       expect(got[0].message.classification.natures).toHaveLength(6);

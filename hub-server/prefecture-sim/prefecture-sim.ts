@@ -77,8 +77,8 @@ const DEFAULT_CLASSIFICATION = '2019-04-18';
 const LETTER_TEXT: Record<msg.LetterCode, string> = {
   '2-1': 'Courrier simple de la préfecture',
   '3-1': 'Merci de transmettre la note de synthèse et le rapport de présentation.',
-  '4-1': 'L\'acte appelle les observations jointes.',
-  '5-1': 'Incompétence de l\'autorité signataire.',
+  '4-1': "L'acte appelle les observations jointes.",
+  '5-1': "Incompétence de l'autorité signataire.",
 };
 
 const localToday = () => {
@@ -94,30 +94,70 @@ export async function startPrefectureSim(opts: PrefectureSimOptions): Promise<Pr
   const today = opts.today ?? localToday;
   const classificationEnCours = opts.classificationDate ?? DEFAULT_CLASSIFICATION;
   const from = opts.from ?? 'actes@simulateur-ctes.interieur.test';
-  const stats: SimStats = { archivesReceived: 0, arActe: 0, anomalieActe: 0, anomalieEnveloppe: 0, arAnnulation: 0, classifications: 0, letters: 0, mailsSent: 0, errors: 0 };
+  const stats: SimStats = {
+    archivesReceived: 0,
+    arActe: 0,
+    anomalieActe: 0,
+    anomalieEnveloppe: 0,
+    arAnnulation: 0,
+    classifications: 0,
+    letters: 0,
+    mailsSent: 0,
+    errors: 0,
+  };
   const log = (line: string) => appendFile(path.join(dataDir, 'sim.log'), `${new Date().toISOString()} ${line}\n`).catch(() => {});
 
   // Acts acknowledged so far (append-only journal, reloaded at start).
   const acts = new Map<string, ActRecord>();
   const journal = path.join(dataDir, 'acts.jsonl');
   if (existsSync(journal)) {
-    for (const line of (await readFile(journal, 'utf8')).split('\n')) if (line.trim()) { const r = JSON.parse(line) as ActRecord; acts.set(r.idActe, r); }
+    for (const line of (await readFile(journal, 'utf8')).split('\n'))
+      if (line.trim()) {
+        const r = JSON.parse(line) as ActRecord;
+        acts.set(r.idActe, r);
+      }
   }
   let serial = acts.size;
   const nextSerial = () => ++serial;
 
-  const transport = nodemailer.createTransport({ host: opts.smtp.host, port: opts.smtp.port, secure: false, ignoreTLS: true, pool: true, maxConnections: 4 });
+  const transport = nodemailer.createTransport({
+    host: opts.smtp.host,
+    port: opts.smtp.port,
+    secure: false,
+    ignoreTLS: true,
+    pool: true,
+    maxConnections: 4,
+  });
 
   /**
    * Validate (XSD) then mail the ministry envelope + one message (+ documents).
    * `withoutEnvelope`: the message travels alone (AnomalieEnveloppe).
    */
-  async function sendReturn(p: { to: string[]; siren: string; departement: string; arrondissement: string; message: { fileName: string; xml: Buffer }; documents?: ArchiveEntry[]; subject: string; withoutEnvelope?: boolean }): Promise<void> {
+  async function sendReturn(p: {
+    to: string[];
+    siren: string;
+    departement: string;
+    arrondissement: string;
+    message: { fileName: string; xml: Buffer };
+    documents?: ArchiveEntry[];
+    subject: string;
+    withoutEnvelope?: boolean;
+  }): Promise<void> {
     const message = { fileName: p.message.fileName, content: p.message.xml };
     let xmls = [message];
     if (!p.withoutEnvelope) {
-      const envelopeName = ministryEnvelopeFileName({ emetteur: msg.ministryEnvelopeEmitter(p.departement, p.arrondissement), siren: p.siren, date: today(), serial: nextSerial() });
-      const envelope = msg.ministryEnvelope({ departement: p.departement, arrondissement: p.arrondissement, siren: p.siren, formulaires: [p.message.fileName] });
+      const envelopeName = ministryEnvelopeFileName({
+        emetteur: msg.ministryEnvelopeEmitter(p.departement, p.arrondissement),
+        siren: p.siren,
+        date: today(),
+        serial: nextSerial(),
+      });
+      const envelope = msg.ministryEnvelope({
+        departement: p.departement,
+        arrondissement: p.arrondissement,
+        siren: p.siren,
+        formulaires: [p.message.fileName],
+      });
       xmls = [{ fileName: envelopeName, content: envelope }, message];
     }
     await assertValidActesXml(xmls);
@@ -126,46 +166,96 @@ export async function startPrefectureSim(opts: PrefectureSimOptions): Promise<Pr
       to: p.to,
       subject: p.subject,
       text: 'Message du contrôle de légalité (@CTES, simulateur). Les pièces sont jointes.',
-      attachments: [...xmls.map((x) => ({ filename: x.fileName, content: x.content, contentType: 'text/xml' })), ...(p.documents ?? []).map((d) => ({ filename: d.name, content: d.content }))],
+      attachments: [
+        ...xmls.map((x) => ({ filename: x.fileName, content: x.content, contentType: 'text/xml' })),
+        ...(p.documents ?? []).map((d) => ({ filename: d.name, content: d.content })),
+      ],
     });
     stats.mailsSent++;
   }
 
-  async function rejectEnvelope(env: EnvelopeSummary, envelopeName: string, nature: msg.AnomalieEnveloppeNature, detail: string): Promise<void> {
+  async function rejectEnvelope(
+    env: EnvelopeSummary,
+    envelopeName: string,
+    nature: msg.AnomalieEnveloppeNature,
+    detail: string,
+  ): Promise<void> {
     stats.anomalieEnveloppe++;
     const xml = msg.anomalieEnveloppe({ date: today(), nature, detail, envelope: env });
     // AnomalieEnveloppe travels alone, named after the rejected envelope.
-    await sendReturn({ to: env.adressesRetour, siren: env.siren, departement: env.departement, arrondissement: env.arrondissement, message: { fileName: anomalieEnveloppeFileName(envelopeName), xml }, subject: `[ACTES] Anomalie d'enveloppe ${envelopeName}`, withoutEnvelope: true });
+    await sendReturn({
+      to: env.adressesRetour,
+      siren: env.siren,
+      departement: env.departement,
+      arrondissement: env.arrondissement,
+      message: { fileName: anomalieEnveloppeFileName(envelopeName), xml },
+      subject: `[ACTES] Anomalie d'enveloppe ${envelopeName}`,
+      withoutEnvelope: true,
+    });
   }
 
-  async function answerActe(env: EnvelopeSummary, name: string, entries: Map<string, Buffer>, xsd: XsdFileResult | undefined): Promise<void> {
+  async function answerActe(
+    env: EnvelopeSummary,
+    name: string,
+    entries: Map<string, Buffer>,
+    xsd: XsdFileResult | undefined,
+  ): Promise<void> {
     const acte: ActeRecu = parseActe(entries.get(name)!);
     const base = { to: env.adressesRetour, siren: env.siren, departement: env.departement, arrondissement: env.arrondissement };
     const anomaly = async (nature: string, detail: string) => {
       stats.anomalieActe++;
-      const fileBase = isCodeNatureActe(acte.codeNatureActe) && /^[A-Za-z0-9_]{1,15}$/.test(acte.numeroInterne) && /^\d{4}-\d{2}-\d{2}$/.test(acte.date)
-        ? transactionBase({ departement: env.departement, siren: env.siren, decisionDate: acte.date, numeroInterne: acte.numeroInterne, natureAbrege: natureByCode(acte.codeNatureActe).abrege })
-        : `${env.departement}-${env.siren}---`;
+      const fileBase =
+        isCodeNatureActe(acte.codeNatureActe) && /^[A-Za-z0-9_]{1,15}$/.test(acte.numeroInterne) && /^\d{4}-\d{2}-\d{2}$/.test(acte.date)
+          ? transactionBase({
+              departement: env.departement,
+              siren: env.siren,
+              decisionDate: acte.date,
+              numeroInterne: acte.numeroInterne,
+              natureAbrege: natureByCode(acte.codeNatureActe).abrege,
+            })
+          : `${env.departement}-${env.siren}---`;
       const fileName = messageFileName(fileBase, '1-3', nextSerial());
-      await sendReturn({ ...base, message: { fileName, xml: msg.anomalieActe({ date: today(), nature, detail, acte, classificationEnCours }) }, subject: `[ACTES] Anomalie sur l'acte ${acte.numeroInterne}` });
+      await sendReturn({
+        ...base,
+        message: { fileName, xml: msg.anomalieActe({ date: today(), nature, detail, acte, classificationEnCours }) },
+        subject: `[ACTES] Anomalie sur l'acte ${acte.numeroInterne}`,
+      });
     };
     if (xsd && !xsd.valid) return anomaly('001', `Acte non conforme au schéma : ${xsd.errors.slice(0, 3).join(' ; ')}`.slice(0, 1000));
     if (!isCodeNatureActe(acte.codeNatureActe)) return anomaly('001', `Nature d'acte inconnue : ${acte.codeNatureActe}`);
-    const idActe = buildIdActe({ departement: env.departement, siren: env.siren, decisionDate: acte.date, numeroInterne: acte.numeroInterne, codeNatureActe: acte.codeNatureActe });
+    const idActe = buildIdActe({
+      departement: env.departement,
+      siren: env.siren,
+      decisionDate: acte.date,
+      numeroInterne: acte.numeroInterne,
+      codeNatureActe: acte.codeNatureActe,
+    });
     if (!isIdActe(idActe)) return anomaly('001', `Numéro interne invalide : ${acte.numeroInterne}`);
-    if (name !== messageFileName(idActe, '1-1')) return anomaly('001', `Nom de fichier non conforme : ${name} (attendu ${messageFileName(idActe, '1-1')})`);
+    if (name !== messageFileName(idActe, '1-1'))
+      return anomaly('001', `Nom de fichier non conforme : ${name} (attendu ${messageFileName(idActe, '1-1')})`);
     const missing = [acte.document, ...acte.annexes].filter((f) => !entries.has(f));
     if (missing.length) return anomaly('001', `Fichier(s) annoncé(s) absent(s) de l'archive : ${missing.join(', ')}`);
     if (acte.classificationDateVersion !== classificationEnCours) {
       return anomaly('002', "ODT-VERIF-01 : Votre acte a été transmis avec une date de classification qui n'est pas à jour");
     }
     if (acts.has(idActe)) return anomaly('001', `Un acte portant le numéro ${acte.numeroInterne} a déjà été transmis (${idActe}).`);
-    const record: ActRecord = { idActe, siren: env.siren, departement: env.departement, arrondissement: env.arrondissement, adressesRetour: env.adressesRetour, receivedAt: new Date().toISOString() };
+    const record: ActRecord = {
+      idActe,
+      siren: env.siren,
+      departement: env.departement,
+      arrondissement: env.arrondissement,
+      adressesRetour: env.adressesRetour,
+      receivedAt: new Date().toISOString(),
+    };
     acts.set(idActe, record);
     await appendFile(journal, JSON.stringify(record) + '\n');
     stats.arActe++;
     const xml = msg.arActe({ idActe, dateReception: today(), acte, classificationEnCours });
-    await sendReturn({ ...base, message: { fileName: messageFileName(idActe, '1-2', nextSerial()), xml }, subject: `[ACTES] Accusé de réception ${idActe}` });
+    await sendReturn({
+      ...base,
+      message: { fileName: messageFileName(idActe, '1-2', nextSerial()), xml },
+      subject: `[ACTES] Accusé de réception ${idActe}`,
+    });
   }
 
   /** 7-1: the classification (7-2) when the commune's version differs, else 7-3 "sans changement". */
@@ -175,9 +265,17 @@ export async function startPrefectureSim(opts: PrefectureSimOptions): Promise<Pr
     const fileName = (code: '7-2' | '7-3') => `${env.departement}-${env.siren}----${code}_${nextSerial()}.xml`;
     stats.classifications++;
     if (held === classificationEnCours) {
-      await sendReturn({ ...base, message: { fileName: fileName('7-3'), xml: msg.classificationSansChangement(classificationEnCours) }, subject: '[ACTES] Classification à jour' });
+      await sendReturn({
+        ...base,
+        message: { fileName: fileName('7-3'), xml: msg.classificationSansChangement(classificationEnCours) },
+        subject: '[ACTES] Classification à jour',
+      });
     } else {
-      await sendReturn({ ...base, message: { fileName: fileName('7-2'), xml: await msg.retourClassification(classificationEnCours) }, subject: '[ACTES] Classification des actes' });
+      await sendReturn({
+        ...base,
+        message: { fileName: fileName('7-2'), xml: await msg.retourClassification(classificationEnCours) },
+        subject: '[ACTES] Classification des actes',
+      });
     }
   }
 
@@ -193,11 +291,37 @@ export async function startPrefectureSim(opts: PrefectureSimOptions): Promise<Pr
     const base = { to: env.adressesRetour, siren: env.siren, departement: env.departement, arrondissement: env.arrondissement };
     if (root === 'Annulation') {
       stats.arAnnulation++;
-      await sendReturn({ ...base, message: { fileName: messageFileName(idActe, '6-2', nextSerial()), xml: msg.arAnnulation({ idActe, dateReception: today() }) }, subject: `[ACTES] Accusé de réception de l'annulation ${idActe}` });
+      await sendReturn({
+        ...base,
+        message: { fileName: messageFileName(idActe, '6-2', nextSerial()), xml: msg.arAnnulation({ idActe, dateReception: today() }) },
+        subject: `[ACTES] Accusé de réception de l'annulation ${idActe}`,
+      });
     } else if (root === 'PieceComplementaire' || root === 'RefusPieceComplementaire') {
-      await sendReturn({ ...base, message: { fileName: messageFileName(idActe, '3-5', nextSerial()), xml: msg.arReponse('ARPieceComplementaire', { idActe, dateCourrierPref: String(el['@DateCourrierPref']), dateReception: today() }) }, subject: `[ACTES] Accusé de réception ${idActe}` });
+      await sendReturn({
+        ...base,
+        message: {
+          fileName: messageFileName(idActe, '3-5', nextSerial()),
+          xml: msg.arReponse('ARPieceComplementaire', {
+            idActe,
+            dateCourrierPref: String(el['@DateCourrierPref']),
+            dateReception: today(),
+          }),
+        },
+        subject: `[ACTES] Accusé de réception ${idActe}`,
+      });
     } else if (root === 'ReponseLettreObservations' || root === 'RejetLettreObservations') {
-      await sendReturn({ ...base, message: { fileName: messageFileName(idActe, '4-5', nextSerial()), xml: msg.arReponse('ARReponseRejetLettreObservations', { idActe, dateCourrierPref: String(el['@DateCourrierPref']), dateReception: today() }) }, subject: `[ACTES] Accusé de réception ${idActe}` });
+      await sendReturn({
+        ...base,
+        message: {
+          fileName: messageFileName(idActe, '4-5', nextSerial()),
+          xml: msg.arReponse('ARReponseRejetLettreObservations', {
+            idActe,
+            dateCourrierPref: String(el['@DateCourrierPref']),
+            dateReception: today(),
+          }),
+        },
+        subject: `[ACTES] Accusé de réception ${idActe}`,
+      });
     }
     // 2-2, 3-2, 4-2: the ministry does not acknowledge them.
     return null;
@@ -221,9 +345,18 @@ export async function startPrefectureSim(opts: PrefectureSimOptions): Promise<Pr
       stats.errors++;
       return;
     }
-    const expectedArchive = new RegExp(`^[A-Za-z0-9]+-${envelopeName.replace(/\.xml$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.tar\\.gz$`);
-    if (entries.some((e) => e.type !== 'File' || e.name.includes('/'))) return rejectEnvelope(env, envelopeName, '001', 'L\'archive doit être plate : elle contient un dossier.');
-    if (!expectedArchive.test(archiveName)) return rejectEnvelope(env, envelopeName, '001', `Nom d'archive non conforme : ${archiveName} (attendu <trigramme>-${envelopeName.replace(/\.xml$/, '')}.tar.gz)`);
+    const expectedArchive = new RegExp(
+      `^[A-Za-z0-9]+-${envelopeName.replace(/\.xml$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.tar\\.gz$`,
+    );
+    if (entries.some((e) => e.type !== 'File' || e.name.includes('/')))
+      return rejectEnvelope(env, envelopeName, '001', "L'archive doit être plate : elle contient un dossier.");
+    if (!expectedArchive.test(archiveName))
+      return rejectEnvelope(
+        env,
+        envelopeName,
+        '001',
+        `Nom d'archive non conforme : ${archiveName} (attendu <trigramme>-${envelopeName.replace(/\.xml$/, '')}.tar.gz)`,
+      );
     const missing = env.formulaires.filter((f) => !files.has(f));
     if (missing.length) return rejectEnvelope(env, envelopeName, '003', `Formulaire(s) absent(s) de l'archive : ${missing.join(', ')}`);
     // One xmllint run for the envelope and every message.
@@ -236,7 +369,13 @@ export async function startPrefectureSim(opts: PrefectureSimOptions): Promise<Pr
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-    if (!results[0].valid) return rejectEnvelope(env, envelopeName, '002', `Enveloppe non conforme au schéma : ${results[0].errors.slice(0, 3).join(' ; ')}`.slice(0, 1000));
+    if (!results[0].valid)
+      return rejectEnvelope(
+        env,
+        envelopeName,
+        '002',
+        `Enveloppe non conforme au schéma : ${results[0].errors.slice(0, 3).join(' ; ')}`.slice(0, 1000),
+      );
     for (const [i, name] of env.formulaires.entries()) {
       const bytes = files.get(name)!;
       const root = safe(() => parseActesRoot(bytes).root);
@@ -244,19 +383,34 @@ export async function startPrefectureSim(opts: PrefectureSimOptions): Promise<Pr
       else if (root && results[i + 1].valid) {
         const rejection = await answerOther(env, root, bytes);
         if (rejection) await rejectEnvelope(env, envelopeName, '100', rejection);
-      } else await rejectEnvelope(env, envelopeName, '004', `Message non conforme : ${name} ${results[i + 1].errors.slice(0, 2).join(' ; ')}`.slice(0, 1000));
+      } else
+        await rejectEnvelope(
+          env,
+          envelopeName,
+          '004',
+          `Message non conforme : ${name} ${results[i + 1].errors.slice(0, 2).join(' ; ')}`.slice(0, 1000),
+        );
     }
   }
 
   async function sendLetter(req: LetterRequest): Promise<{ fileName: string }> {
     const act = acts.get(req.idActe);
     if (!act) throw Object.assign(new Error(`Acte inconnu du simulateur : ${req.idActe}`), { statusCode: 404 });
-    if (!['2-1', '3-1', '4-1', '5-1'].includes(req.type)) throw Object.assign(new Error(`Type de courrier inconnu : ${req.type}`), { statusCode: 400 });
+    if (!['2-1', '3-1', '4-1', '5-1'].includes(req.type))
+      throw Object.assign(new Error(`Type de courrier inconnu : ${req.type}`), { statusCode: 400 });
     const n = nextSerial();
     const docName = `${req.idActe}-${req.type}_1.pdf`;
     const fileName = messageFileName(req.idActe, req.type, n);
     const xml = msg.letter(req.type, { idActe: req.idActe, date: today(), text: req.text ?? LETTER_TEXT[req.type], document: docName });
-    await sendReturn({ to: act.adressesRetour, siren: act.siren, departement: act.departement, arrondissement: act.arrondissement, message: { fileName, xml }, documents: [{ name: docName, content: msg.letterPdf(`Prefecture - courrier ${req.type} - ${req.idActe}`) }], subject: `[ACTES] Courrier de la préfecture (${req.type}) ${req.idActe}` });
+    await sendReturn({
+      to: act.adressesRetour,
+      siren: act.siren,
+      departement: act.departement,
+      arrondissement: act.arrondissement,
+      message: { fileName, xml },
+      documents: [{ name: docName, content: msg.letterPdf(`Prefecture - courrier ${req.type} - ${req.idActe}`) }],
+      subject: `[ACTES] Courrier de la préfecture (${req.type}) ${req.idActe}`,
+    });
     stats.letters++;
     return { fileName };
   }
@@ -282,7 +436,13 @@ export async function startPrefectureSim(opts: PrefectureSimOptions): Promise<Pr
         } catch {
           return reply(400, { message: 'Corps JSON invalide.' });
         }
-        sendLetter(parsed).then((r) => reply(202, r), (err: Error & { statusCode?: number }) => { stats.errors++; reply(err.statusCode ?? 500, { message: err.message }); });
+        sendLetter(parsed).then(
+          (r) => reply(202, r),
+          (err: Error & { statusCode?: number }) => {
+            stats.errors++;
+            reply(err.statusCode ?? 500, { message: err.message });
+          },
+        );
         return;
       }
       if (req.method === 'POST' && (url.pathname === '/' || url.pathname === '/actes')) {
@@ -294,7 +454,10 @@ export async function startPrefectureSim(opts: PrefectureSimOptions): Promise<Pr
         const stored = path.join(receivedDir, `${String(++archiveCounter).padStart(6, '0')}-${archiveName}`);
         const work: Promise<void> = writeFile(stored, part.content)
           .then(() => processArchive(archiveName, part.content))
-          .catch(async (err: Error) => { stats.errors++; await log(`traitement ${archiveName}: ${err.message}`); })
+          .catch(async (err: Error) => {
+            stats.errors++;
+            await log(`traitement ${archiveName}: ${err.message}`);
+          })
           .finally(() => inFlight.delete(work));
         inFlight.add(work);
         return reply(201, 'OK');
@@ -334,4 +497,3 @@ function safe<T>(f: () => T): T | null {
     return null;
   }
 }
-

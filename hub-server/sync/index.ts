@@ -5,5 +5,13 @@ export { purgeTombstones, resetCommuneSync, scheduleTombstonePurge, type Tombsto
 export { applyPush, type PushOutcome } from './push.js';
 export { pullChanges, readSnapshot } from './read.js';
 export { readableCollections, type SyncCaller } from './access.js';
-export { ensureCommuneSync, readAllRecords, readRecord, type CommuneSyncState, type RecordWrite, type StoredRecord, type WrittenVersion } from './store.js';
+export {
+  ensureCommuneSync,
+  readAllRecords,
+  readRecord,
+  type CommuneSyncState,
+  type RecordWrite,
+  type StoredRecord,
+  type WrittenVersion,
+} from './store.js';
 export type { SyncTables } from './tables.js';

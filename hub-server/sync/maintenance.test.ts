@@ -14,10 +14,19 @@ describe('sync maintenance (sqlite)', () => {
   async function communeWithTombstone(daysAgo: number) {
     const opened = await openTestDb('sqlite');
     disposers.push(opened.dispose);
-    const commune = await insertCommune(opened.db, { insee: '10001', siren: '200000000', name: 'Test', arrondissement: null, services: ['electoral'] });
+    const commune = await insertCommune(opened.db, {
+      insee: '10001',
+      siren: '200000000',
+      name: 'Test',
+      arrondissement: null,
+      services: ['electoral'],
+    });
     await opened.db.transaction().execute(async (trx) => {
       await lockCommune(trx, commune.id);
-      await writeRecords(trx, commune.id, 'electoral.demands', [{ id: 'a', json: '{}' }, { id: 'b', json: '{}' }]);
+      await writeRecords(trx, commune.id, 'electoral.demands', [
+        { id: 'a', json: '{}' },
+        { id: 'b', json: '{}' },
+      ]);
       await writeRecords(trx, commune.id, 'electoral.demands', [{ id: 'a', json: null }]);
     });
     const old = new Date(Date.now() - daysAgo * 86_400_000).toISOString();

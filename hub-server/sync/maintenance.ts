@@ -10,7 +10,11 @@ import { ensureCommuneSync, lockCommune, newEpoch } from './store.js';
  * commune's `purged_below` to the highest version purged: a client whose
  * cursor is below it may have missed a deletion and must resync.
  */
-export async function purgeTombstones(db: Kysely<HubDatabase>, olderThanDays: number, now: Date = new Date()): Promise<{ communes: number; purged: number }> {
+export async function purgeTombstones(
+  db: Kysely<HubDatabase>,
+  olderThanDays: number,
+  now: Date = new Date(),
+): Promise<{ communes: number; purged: number }> {
   const cutoff = new Date(now.getTime() - olderThanDays * 86_400_000).toISOString();
   const horizons = await db
     .selectFrom('sync_records')
@@ -25,8 +29,14 @@ export async function purgeTombstones(db: Kysely<HubDatabase>, olderThanDays: nu
     purged += await db.transaction().execute(async (trx) => {
       const state = await lockCommune(trx, h.commune_id);
       // Every tombstone up to the horizon goes (they are all older: versions grow with time).
-      const res = await trx.deleteFrom('sync_records').where('commune_id', '=', h.commune_id).where('deleted', '=', 1).where('version', '<=', horizon).executeTakeFirst();
-      if (horizon > state.purgedBelow) await trx.updateTable('commune_sync').set({ purged_below: horizon }).where('commune_id', '=', h.commune_id).execute();
+      const res = await trx
+        .deleteFrom('sync_records')
+        .where('commune_id', '=', h.commune_id)
+        .where('deleted', '=', 1)
+        .where('version', '<=', horizon)
+        .executeTakeFirst();
+      if (horizon > state.purgedBelow)
+        await trx.updateTable('commune_sync').set({ purged_below: horizon }).where('commune_id', '=', h.commune_id).execute();
       return Number(res.numDeletedRows);
     });
   }

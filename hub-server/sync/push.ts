@@ -28,7 +28,10 @@ function staleMessage(collection: CollectionName): string {
 
 /** A refusal of one mutation; thrown inside its transaction so nothing it wrote is kept. */
 class MutationRejected extends GuichetError {
-  constructor(error: GuichetError, readonly current?: SyncRecord | null) {
+  constructor(
+    error: GuichetError,
+    readonly current?: SyncRecord | null,
+  ) {
     super(error.code, error.message, error.detail);
   }
 }
@@ -88,25 +91,50 @@ async function applyOne(db: Kysely<HubDatabase>, auth: AuthContext, m: Mutation)
   } catch (err) {
     if (!(err instanceof MutationRejected)) throw err;
     // The mutation's writes were rolled back; keep the refusal so a retry answers it again.
-    const result: PushResult = { mutationId: m.mutationId, status: 'rejected', reason: err.toBody(), ...(err.current !== undefined ? { current: err.current } : {}) };
+    const result: PushResult = {
+      mutationId: m.mutationId,
+      status: 'rejected',
+      reason: err.toBody(),
+      ...(err.current !== undefined ? { current: err.current } : {}),
+    };
     return db.transaction().execute((trx) => onceFor(trx, auth, m, async () => ({ result })));
   }
 }
 
 /** Lock the commune, answer a stored result if this (device, mutation) was seen, else compute and store it. */
-async function onceFor(trx: Transaction<HubDatabase>, auth: AuthContext, m: Mutation, compute: () => Promise<Omit<OneOutcome, 'replayed'>>): Promise<OneOutcome> {
+async function onceFor(
+  trx: Transaction<HubDatabase>,
+  auth: AuthContext,
+  m: Mutation,
+  compute: () => Promise<Omit<OneOutcome, 'replayed'>>,
+): Promise<OneOutcome> {
   await lockCommune(trx, auth.communeId);
-  const stored = await trx.selectFrom('device_mutations').select('result').where('device_id', '=', auth.deviceId).where('mutation_id', '=', m.mutationId).executeTakeFirst();
+  const stored = await trx
+    .selectFrom('device_mutations')
+    .select('result')
+    .where('device_id', '=', auth.deviceId)
+    .where('mutation_id', '=', m.mutationId)
+    .executeTakeFirst();
   if (stored) return { result: JSON.parse(stored.result) as PushResult, replayed: true };
   const outcome = await compute();
   await trx
     .insertInto('device_mutations')
-    .values({ device_id: auth.deviceId, mutation_id: m.mutationId, commune_id: auth.communeId, result: JSON.stringify(outcome.result), applied_at: nowIso() })
+    .values({
+      device_id: auth.deviceId,
+      mutation_id: m.mutationId,
+      commune_id: auth.communeId,
+      result: JSON.stringify(outcome.result),
+      applied_at: nowIso(),
+    })
     .execute();
   return { ...outcome, replayed: false };
 }
 
-async function applyMutation(trx: Transaction<HubDatabase>, auth: AuthContext, m: Mutation): Promise<{ versions: Extract<PushResult, { status: 'applied' }>['versions']; summary?: Record<string, number> }> {
+async function applyMutation(
+  trx: Transaction<HubDatabase>,
+  auth: AuthContext,
+  m: Mutation,
+): Promise<{ versions: Extract<PushResult, { status: 'applied' }>['versions']; summary?: Record<string, number> }> {
   const guard = (check: () => void) => {
     try {
       check();
@@ -117,10 +145,20 @@ async function applyMutation(trx: Transaction<HubDatabase>, auth: AuthContext, m
 
   if (m.kind === 'command') {
     const command = findCommand(m.name);
-    if (!command) reject('bad_request', "Cette opération n'est pas reconnue par le hub : mettez Guichet à jour.", `unknown command ${m.name.slice(0, 100)}`);
+    if (!command)
+      reject(
+        'bad_request',
+        "Cette opération n'est pas reconnue par le hub : mettez Guichet à jour.",
+        `unknown command ${m.name.slice(0, 100)}`,
+      );
     guard(() => assertMayWrite(auth, command.service, command.permission, `command ${command.name}`));
     const parsed = command.payloadSchema.safeParse(m.payload);
-    if (!parsed.success) reject('invalid_input', 'Les données envoyées au hub sont invalides ; l’opération n’a pas été enregistrée.', describeIssues(parsed.error));
+    if (!parsed.success)
+      reject(
+        'invalid_input',
+        'Les données envoyées au hub sont invalides ; l’opération n’a pas été enregistrée.',
+        describeIssues(parsed.error),
+      );
     const ctx = commandContext(trx, auth);
     try {
       return await command.apply(ctx, parsed.data);
@@ -136,23 +174,41 @@ async function applyMutation(trx: Transaction<HubDatabase>, auth: AuthContext, m
 
   if (m.kind === 'delete') {
     if (!current) reject('not_found', "Cet élément n'existe pas (ou plus) sur le hub.", `${ref} not found`, null);
-    if (current.version !== m.baseVersion) reject('stale_version', staleMessage(m.collection), `${ref} base ${m.baseVersion}, current ${current.version}`, current);
+    if (current.version !== m.baseVersion)
+      reject('stale_version', staleMessage(m.collection), `${ref} base ${m.baseVersion}, current ${current.version}`, current);
     if (current.deleted) return { versions: [] }; // already gone at that version: nothing to do
     return { versions: await writeRecords(trx, auth.communeId, m.collection, [{ id: m.recordId, json: null }]) };
   }
 
   if (m.baseVersion === null) {
-    if (current && !current.deleted) reject('conflict', 'Cet élément existe déjà sur le hub (créé depuis un autre poste).', `${ref} exists at ${current.version}`, current);
+    if (current && !current.deleted)
+      reject(
+        'conflict',
+        'Cet élément existe déjà sur le hub (créé depuis un autre poste).',
+        `${ref} exists at ${current.version}`,
+        current,
+      );
   } else {
     if (!current) reject('not_found', "Cet élément n'existe pas (ou plus) sur le hub.", `${ref} not found`, null);
-    if (current.version !== m.baseVersion) reject('stale_version', staleMessage(m.collection), `${ref} base ${m.baseVersion}, current ${current.version}`, current);
+    if (current.version !== m.baseVersion)
+      reject('stale_version', staleMessage(m.collection), `${ref} base ${m.baseVersion}, current ${current.version}`, current);
   }
   const schema = CLIENT_SCHEMAS[m.collection];
   if (!schema) reject('forbidden', 'Ces données ne peuvent pas être modifiées depuis un poste.', `no client schema for ${m.collection}`);
   const parsed = schema.safeParse(m.data);
-  if (!parsed.success) reject('invalid_input', 'Les informations saisies sont incomplètes ou invalides ; corrigez-les puis réessayez.', describeIssues(parsed.error));
+  if (!parsed.success)
+    reject(
+      'invalid_input',
+      'Les informations saisies sont incomplètes ou invalides ; corrigez-les puis réessayez.',
+      describeIssues(parsed.error),
+    );
   const id = (parsed.data as { id?: unknown }).id;
-  if (id !== m.recordId) reject('invalid_input', 'Les informations envoyées sont incohérentes ; l’enregistrement a été refusé.', `${ref}: data.id differs from recordId`);
+  if (id !== m.recordId)
+    reject(
+      'invalid_input',
+      'Les informations envoyées sont incohérentes ; l’enregistrement a été refusé.',
+      `${ref}: data.id differs from recordId`,
+    );
   return { versions: await writeRecords(trx, auth.communeId, m.collection, [{ id: m.recordId, json: JSON.stringify(parsed.data) }]) };
 }
 

@@ -3,7 +3,8 @@ import type { PullResponse, SnapshotResponse, SyncRecord } from '../../shared/sy
 import { readableCollections, type SyncCaller } from './access.js';
 import { ensureCommuneSync, toStoredRecord, toSyncRecord, type CommuneSyncState, type SyncDb } from './store.js';
 
-const RESYNC_MESSAGE = 'La copie locale de ce poste doit être rechargée entièrement depuis le hub. Guichet s’en charge automatiquement ; vos modifications en attente sont conservées.';
+const RESYNC_MESSAGE =
+  'La copie locale de ce poste doit être rechargée entièrement depuis le hub. Guichet s’en charge automatiquement ; vos modifications en attente sont conservées.';
 
 function resyncRequired(detail: string): GuichetError {
   return new GuichetError('resync_required', RESYNC_MESSAGE, detail);
@@ -16,7 +17,12 @@ const rowToSync = (row: Parameters<typeof toStoredRecord>[0]): SyncRecord => toS
  * may read. Answers resync_required when the client's history no longer
  * matches the hub's (other epoch, purged tombstones, cursor from the future).
  */
-export async function pullChanges(db: SyncDb, communeId: string, caller: SyncCaller, query: { epoch?: string; cursor: number; limit: number }): Promise<PullResponse> {
+export async function pullChanges(
+  db: SyncDb,
+  communeId: string,
+  caller: SyncCaller,
+  query: { epoch?: string; cursor: number; limit: number },
+): Promise<PullResponse> {
   // Read before the records: every version up to lastSeq is committed (see lockCommune), so an
   // incomplete page may safely move the cursor up to it.
   const state = await ensureCommuneSync(db, communeId);
@@ -57,7 +63,11 @@ function decodeAfter(after: string): [string, string] {
   } catch {
     // fall through
   }
-  throw new GuichetError('bad_request', 'La demande de rechargement est mal formée. Recommencez le rechargement.', 'invalid snapshot after key');
+  throw new GuichetError(
+    'bad_request',
+    'La demande de rechargement est mal formée. Recommencez le rechargement.',
+    'invalid snapshot after key',
+  );
 }
 
 /**
@@ -65,7 +75,12 @@ function decodeAfter(after: string): [string, string] {
  * `asOf` is the sequence read when the first page was served: the client
  * pulls from it afterwards, which delivers whatever changed between pages.
  */
-export async function readSnapshot(db: SyncDb, communeId: string, caller: SyncCaller, query: { asOf?: number; after?: string; limit: number }): Promise<SnapshotResponse> {
+export async function readSnapshot(
+  db: SyncDb,
+  communeId: string,
+  caller: SyncCaller,
+  query: { asOf?: number; after?: string; limit: number },
+): Promise<SnapshotResponse> {
   const state = await ensureCommuneSync(db, communeId);
   const asOf = query.asOf ?? state.lastSeq;
   if (asOf > state.lastSeq) throw resyncRequired(`snapshot asOf ${asOf} ahead of hub sequence ${state.lastSeq}`);
@@ -82,7 +97,11 @@ export async function readSnapshot(db: SyncDb, communeId: string, caller: SyncCa
     const [collection, id] = decodeAfter(query.after);
     q = q.where((eb) => eb.or([eb('collection', '>', collection), eb.and([eb('collection', '=', collection), eb('id', '>', id)])]));
   }
-  const rows = await q.orderBy('collection').orderBy('id').limit(query.limit + 1).execute();
+  const rows = await q
+    .orderBy('collection')
+    .orderBy('id')
+    .limit(query.limit + 1)
+    .execute();
   const more = rows.length > query.limit;
   const page = more ? rows.slice(0, query.limit) : rows;
   const last = page[page.length - 1];

@@ -18,11 +18,18 @@ function parseOr400<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  throw new GuichetError('bad_request', 'La demande de synchronisation est mal formée. Mettez Guichet à jour si cela se reproduit.', `${what} ${issue?.path.join('.') || '(racine)'}: ${issue?.code ?? ''}`);
+  throw new GuichetError(
+    'bad_request',
+    'La demande de synchronisation est mal formée. Mettez Guichet à jour si cela se reproduit.',
+    `${what} ${issue?.path.join('.') || '(racine)'}: ${issue?.code ?? ''}`,
+  );
 }
 
 /** Sync routes: push (idempotent mutations), pull (change log by cursor), snapshot (paged full copy). */
-export async function registerSyncRoutes(app: FastifyInstance, opts: { db: Kysely<HubDatabase>; tombstonePurge?: TombstonePurgeSchedule | false }): Promise<void> {
+export async function registerSyncRoutes(
+  app: FastifyInstance,
+  opts: { db: Kysely<HubDatabase>; tombstonePurge?: TombstonePurgeSchedule | false },
+): Promise<void> {
   const { db } = opts;
   registerElectoralCommands();
   if (opts.tombstonePurge !== false) scheduleTombstonePurge(app, db, opts.tombstonePurge);
@@ -31,10 +38,21 @@ export async function registerSyncRoutes(app: FastifyInstance, opts: { db: Kysel
     const auth = requireAuth(request);
     const body = parseOr400(pushRequestSchema, request.body, 'push');
     const outcome = await applyPush(db, auth, body.mutations);
-    const rejections = outcome.results.flatMap((r) => (r.status === 'rejected' ? [{ mutationId: r.mutationId, reason: r.reason.code, detail: r.reason.detail }] : []));
+    const rejections = outcome.results.flatMap((r) =>
+      r.status === 'rejected' ? [{ mutationId: r.mutationId, reason: r.reason.code, detail: r.reason.detail }] : [],
+    );
     // Counts, ids and codes only: never mutation data.
     request.log.info(
-      { communeId: auth.communeId, deviceId: auth.deviceId, mutations: body.mutations.length, applied: outcome.applied, rejected: outcome.rejected, replayed: outcome.replayed, rejections: rejections.slice(0, 20), commands: outcome.summaries },
+      {
+        communeId: auth.communeId,
+        deviceId: auth.deviceId,
+        mutations: body.mutations.length,
+        applied: outcome.applied,
+        rejected: outcome.rejected,
+        replayed: outcome.replayed,
+        rejections: rejections.slice(0, 20),
+        commands: outcome.summaries,
+      },
       'sync push',
     );
     return { results: outcome.results };
@@ -44,7 +62,10 @@ export async function registerSyncRoutes(app: FastifyInstance, opts: { db: Kysel
     const auth = requireAuth(request);
     const query = parseOr400(pullQuerySchema, request.query, 'pull');
     const res = await pullChanges(db, auth.communeId, auth, query);
-    request.log.debug({ communeId: auth.communeId, from: query.cursor, to: res.cursor, changes: res.changes.length, hasMore: res.hasMore }, 'sync pull');
+    request.log.debug(
+      { communeId: auth.communeId, from: query.cursor, to: res.cursor, changes: res.changes.length, hasMore: res.hasMore },
+      'sync pull',
+    );
     return res;
   });
 

@@ -48,14 +48,22 @@ export function newEpoch(): string {
 
 /** The commune's sync row, created with a random epoch the first time the commune syncs. */
 export async function ensureCommuneSync(db: SyncDb, communeId: string): Promise<CommuneSyncState> {
-  const existing = await db.selectFrom('commune_sync').select(['epoch', 'last_seq', 'purged_below']).where('commune_id', '=', communeId).executeTakeFirst();
+  const existing = await db
+    .selectFrom('commune_sync')
+    .select(['epoch', 'last_seq', 'purged_below'])
+    .where('commune_id', '=', communeId)
+    .executeTakeFirst();
   if (existing) return toState(existing);
   await db
     .insertInto('commune_sync')
     .values({ commune_id: communeId, epoch: newEpoch(), last_seq: 0, purged_below: 0 })
     .onConflict((oc) => oc.column('commune_id').doNothing())
     .execute();
-  const row = await db.selectFrom('commune_sync').select(['epoch', 'last_seq', 'purged_below']).where('commune_id', '=', communeId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('commune_sync')
+    .select(['epoch', 'last_seq', 'purged_below'])
+    .where('commune_id', '=', communeId)
+    .executeTakeFirstOrThrow();
   return toState(row);
 }
 
@@ -101,7 +109,12 @@ const POSTGRES_CHUNK = 10_000;
  * version, consecutive in the given order. Call inside the transaction that
  * locked the commune (`lockCommune`).
  */
-export async function writeRecords(trx: Transaction<HubDatabase>, communeId: string, collection: CollectionName, writes: readonly RecordWrite[]): Promise<WrittenVersion[]> {
+export async function writeRecords(
+  trx: Transaction<HubDatabase>,
+  communeId: string,
+  collection: CollectionName,
+  writes: readonly RecordWrite[],
+): Promise<WrittenVersion[]> {
   if (writes.length === 0) return [];
   const first = await allocateVersions(trx, communeId, writes.length);
   const now = nowIso();
@@ -117,7 +130,15 @@ export async function writeRecords(trx: Transaction<HubDatabase>, communeId: str
         set version = excluded.version, deleted = excluded.deleted, data = excluded.data, written_at = excluded.written_at`.execute(trx);
       continue;
     }
-    const rows = part.map((w, i) => ({ commune_id: communeId, collection, id: w.id, version: first + start + i, deleted: w.json === null ? 1 : 0, data: w.json, written_at: now }));
+    const rows = part.map((w, i) => ({
+      commune_id: communeId,
+      collection,
+      id: w.id,
+      version: first + start + i,
+      deleted: w.json === null ? 1 : 0,
+      data: w.json,
+      written_at: now,
+    }));
     await trx
       .insertInto('sync_records')
       .values(rows)
@@ -137,7 +158,13 @@ export async function writeRecords(trx: Transaction<HubDatabase>, communeId: str
 type RecordRow = { collection: string; id: string; version: unknown; deleted: unknown; data: string | null };
 
 export function toStoredRecord(row: RecordRow): StoredRecord {
-  return { collection: row.collection as CollectionName, id: row.id, version: toCount(row.version), deleted: toCount(row.deleted) === 1, json: row.data };
+  return {
+    collection: row.collection as CollectionName,
+    id: row.id,
+    version: toCount(row.version),
+    deleted: toCount(row.deleted) === 1,
+    json: row.data,
+  };
 }
 
 export async function readRecord(db: SyncDb, communeId: string, collection: CollectionName, id: string): Promise<StoredRecord | null> {
@@ -164,5 +191,11 @@ export async function readAllRecords(db: SyncDb, communeId: string, collection: 
 
 /** The wire form of a stored record (data parsed; null on tombstones). */
 export function toSyncRecord(r: StoredRecord): SyncRecord {
-  return { collection: r.collection, id: r.id, version: r.version, deleted: r.deleted, data: r.deleted || r.json === null ? null : (JSON.parse(r.json) as unknown) };
+  return {
+    collection: r.collection,
+    id: r.id,
+    version: r.version,
+    deleted: r.deleted,
+    data: r.deleted || r.json === null ? null : (JSON.parse(r.json) as unknown),
+  };
 }

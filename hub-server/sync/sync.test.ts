@@ -16,25 +16,43 @@ describe.each(TEST_BACKENDS)('hub sync (%s)', (backend) => {
   });
   afterAll(async () => hub?.close());
 
-  const commune = (services: Service[] = ['electoral']): Promise<SeededCommune> => hub.seedCommune({ insee: String(nextInsee++), services });
+  const commune = (services: Service[] = ['electoral']): Promise<SeededCommune> =>
+    hub.seedCommune({ insee: String(nextInsee++), services });
   const push = async (token: string, mutations: unknown[]) => {
     const res = await hub.app.inject({ method: 'POST', url: '/api/v1/sync/push', headers: bearer(token), payload: { mutations } });
     expect(res.statusCode, res.body).toBe(200);
     return res.json<PushResponse>().results;
   };
   const pullRaw = (token: string, query: Record<string, string | number> = {}) =>
-    hub.app.inject({ method: 'GET', url: '/api/v1/sync/pull', headers: bearer(token), query: Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)])) });
+    hub.app.inject({
+      method: 'GET',
+      url: '/api/v1/sync/pull',
+      headers: bearer(token),
+      query: Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)])),
+    });
   const pull = async (token: string, query: Record<string, string | number> = {}) => {
     const res = await pullRaw(token, query);
     expect(res.statusCode, res.body).toBe(200);
     return res.json<PullResponse>();
   };
   const snapshot = async (token: string, query: Record<string, string | number> = {}) => {
-    const res = await hub.app.inject({ method: 'GET', url: '/api/v1/sync/snapshot', headers: bearer(token), query: Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)])) });
+    const res = await hub.app.inject({
+      method: 'GET',
+      url: '/api/v1/sync/snapshot',
+      headers: bearer(token),
+      query: Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)])),
+    });
     expect(res.statusCode, res.body).toBe(200);
     return res.json<SnapshotResponse>();
   };
-  const create = (mutationId: number, data: ReturnType<typeof makeDemand>): Mutation => ({ mutationId, kind: 'upsert', collection: 'electoral.demands', recordId: data.id, baseVersion: null, data });
+  const create = (mutationId: number, data: ReturnType<typeof makeDemand>): Mutation => ({
+    mutationId,
+    kind: 'upsert',
+    collection: 'electoral.demands',
+    recordId: data.id,
+    baseVersion: null,
+    data,
+  });
   const applied = (r: PushResult) => {
     expect(r.status, JSON.stringify(r)).toBe('applied');
     return (r as Extract<PushResult, { status: 'applied' }>).versions;
@@ -52,7 +70,9 @@ describe.each(TEST_BACKENDS)('hub sync (%s)', (backend) => {
     expect(written).toMatchObject({ collection: 'electoral.demands', id: demand.id });
 
     const first = await pull(c.maireToken);
-    expect(first.changes).toEqual([{ collection: 'electoral.demands', id: demand.id, version: written.version, deleted: false, data: demand }]);
+    expect(first.changes).toEqual([
+      { collection: 'electoral.demands', id: demand.id, version: written.version, deleted: false, data: demand },
+    ]);
     expect(first.cursor).toBe(written.version);
     expect(first.hasMore).toBe(false);
     const again = await pull(c.maireToken, { epoch: first.epoch, cursor: first.cursor });
@@ -80,17 +100,50 @@ describe.each(TEST_BACKENDS)('hub sync (%s)', (backend) => {
     const demand = makeDemand();
     const [v1] = applied((await push(c.secretaireToken, [create(1, demand)]))[0]);
     const updated = { ...demand, status: 'instruction' as const };
-    const [v2] = applied((await push(c.maireToken, [{ mutationId: 1, kind: 'upsert', collection: 'electoral.demands', recordId: demand.id, baseVersion: v1.version, data: updated }]))[0]);
+    const [v2] = applied(
+      (
+        await push(c.maireToken, [
+          { mutationId: 1, kind: 'upsert', collection: 'electoral.demands', recordId: demand.id, baseVersion: v1.version, data: updated },
+        ])
+      )[0],
+    );
     expect(v2.version).toBeGreaterThan(v1.version);
 
-    const stale = rejected((await push(c.secretaireToken, [{ mutationId: 2, kind: 'upsert', collection: 'electoral.demands', recordId: demand.id, baseVersion: v1.version, data: { ...demand, status: 'refusee' } }]))[0]);
+    const stale = rejected(
+      (
+        await push(c.secretaireToken, [
+          {
+            mutationId: 2,
+            kind: 'upsert',
+            collection: 'electoral.demands',
+            recordId: demand.id,
+            baseVersion: v1.version,
+            data: { ...demand, status: 'refusee' },
+          },
+        ])
+      )[0],
+    );
     expect(stale.reason.code).toBe('stale_version');
-    expect(stale.reason.message).toBe('Cette demande a été modifiée sur un autre poste entre-temps : rouvrez-la pour voir la version à jour.');
+    expect(stale.reason.message).toBe(
+      'Cette demande a été modifiée sur un autre poste entre-temps : rouvrez-la pour voir la version à jour.',
+    );
     expect(stale.current).toEqual({ collection: 'electoral.demands', id: demand.id, version: v2.version, deleted: false, data: updated });
-    const staleDelete = rejected((await push(c.secretaireToken, [{ mutationId: 3, kind: 'delete', collection: 'electoral.demands', recordId: demand.id, baseVersion: v1.version }]))[0]);
+    const staleDelete = rejected(
+      (
+        await push(c.secretaireToken, [
+          { mutationId: 3, kind: 'delete', collection: 'electoral.demands', recordId: demand.id, baseVersion: v1.version },
+        ])
+      )[0],
+    );
     expect(staleDelete.reason.code).toBe('stale_version');
     // The retry of a rejected mutation gets the same rejection, even though it would now be... still stale.
-    expect((await push(c.secretaireToken, [{ mutationId: 2, kind: 'upsert', collection: 'electoral.demands', recordId: demand.id, baseVersion: v2.version, data: demand }]))[0]).toEqual(stale);
+    expect(
+      (
+        await push(c.secretaireToken, [
+          { mutationId: 2, kind: 'upsert', collection: 'electoral.demands', recordId: demand.id, baseVersion: v2.version, data: demand },
+        ])
+      )[0],
+    ).toEqual(stale);
     expect((await pull(c.maireToken)).changes.map((x) => x.data)).toEqual([updated]);
   });
 
@@ -113,7 +166,13 @@ describe.each(TEST_BACKENDS)('hub sync (%s)', (backend) => {
       { mutationId: 4, kind: 'command', name: 'electoral.nope', payload: {} },
       create(5, good),
     ]);
-    expect(results.map((r) => (r.status === 'rejected' ? r.reason.code : r.status))).toEqual(['invalid_input', 'invalid_input', 'forbidden', 'bad_request', 'applied']);
+    expect(results.map((r) => (r.status === 'rejected' ? r.reason.code : r.status))).toEqual([
+      'invalid_input',
+      'invalid_input',
+      'forbidden',
+      'bad_request',
+      'applied',
+    ]);
     expect(rejected(results[0]).reason.detail).toContain('applicant.birthName');
     expect((await pull(c.maireToken)).changes.map((x) => x.id)).toEqual([good.id]);
   });
@@ -141,7 +200,13 @@ describe.each(TEST_BACKENDS)('hub sync (%s)', (backend) => {
     const demand = makeDemand();
     const [v1] = applied((await push(c.secretaireToken, [create(1, demand)]))[0]);
     const start = await pull(c.maireToken);
-    const [v2] = applied((await push(c.secretaireToken, [{ mutationId: 2, kind: 'delete', collection: 'electoral.demands', recordId: demand.id, baseVersion: v1.version }]))[0]);
+    const [v2] = applied(
+      (
+        await push(c.secretaireToken, [
+          { mutationId: 2, kind: 'delete', collection: 'electoral.demands', recordId: demand.id, baseVersion: v1.version },
+        ])
+      )[0],
+    );
     const p = await pull(c.maireToken, { epoch: start.epoch, cursor: start.cursor });
     expect(p.changes).toEqual([{ collection: 'electoral.demands', id: demand.id, version: v2.version, deleted: true, data: null }]);
     // A deleted record can be created again (e.g. an undo), with a newer version.
@@ -155,7 +220,13 @@ describe.each(TEST_BACKENDS)('hub sync (%s)', (backend) => {
     const [a] = applied((await push(c.secretaireToken, [create(1, demands[0])]))[0]);
     applied((await push(c.secretaireToken, [create(2, demands[1])]))[0]);
     const oldCursor = (await pull(c.maireToken)).cursor;
-    const [del] = applied((await push(c.secretaireToken, [{ mutationId: 3, kind: 'delete', collection: 'electoral.demands', recordId: demands[0].id, baseVersion: a.version }]))[0]);
+    const [del] = applied(
+      (
+        await push(c.secretaireToken, [
+          { mutationId: 3, kind: 'delete', collection: 'electoral.demands', recordId: demands[0].id, baseVersion: a.version },
+        ])
+      )[0],
+    );
     const upToDate = await pull(c.maireToken, { cursor: oldCursor });
     expect(upToDate.cursor).toBe(del.version);
 
@@ -192,10 +263,33 @@ describe.each(TEST_BACKENDS)('hub sync (%s)', (backend) => {
 
     // Between pages: change a record already received, delete one not yet received, add one.
     const served = page1.records[0].id;
-    const notYet = demands.map((d) => d.id).filter((id) => !local.has(id)).sort().at(-1)!;
+    const notYet = demands
+      .map((d) => d.id)
+      .filter((id) => !local.has(id))
+      .sort()
+      .at(-1)!;
     let m = 100;
-    applied((await push(c.maireToken, [{ mutationId: m++, kind: 'upsert', collection: 'electoral.demands', recordId: served, baseVersion: versions.get(served)!, data: { ...demands.find((d) => d.id === served)!, status: 'acceptee' } }]))[0]);
-    applied((await push(c.maireToken, [{ mutationId: m++, kind: 'delete', collection: 'electoral.demands', recordId: notYet, baseVersion: versions.get(notYet)! }]))[0]);
+    applied(
+      (
+        await push(c.maireToken, [
+          {
+            mutationId: m++,
+            kind: 'upsert',
+            collection: 'electoral.demands',
+            recordId: served,
+            baseVersion: versions.get(served)!,
+            data: { ...demands.find((d) => d.id === served)!, status: 'acceptee' },
+          },
+        ])
+      )[0],
+    );
+    applied(
+      (
+        await push(c.maireToken, [
+          { mutationId: m++, kind: 'delete', collection: 'electoral.demands', recordId: notYet, baseVersion: versions.get(notYet)! },
+        ])
+      )[0],
+    );
     applied((await push(c.maireToken, [create(m++, makeDemand())]))[0]);
 
     let next = page1.next;
@@ -208,19 +302,26 @@ describe.each(TEST_BACKENDS)('hub sync (%s)', (backend) => {
     let cursor = page1.asOf;
     for (;;) {
       const p = await pull(c.maireToken, { epoch: page1.epoch, cursor, limit: 1 });
-      for (const r of p.changes) if (r.deleted) local.delete(r.id); else local.set(r.id, r);
+      for (const r of p.changes)
+        if (r.deleted) local.delete(r.id);
+        else local.set(r.id, r);
       cursor = p.cursor;
       if (!p.hasMore) break;
     }
     const truth = await snapshot(c.maireToken);
     expect(truth.records).toHaveLength(5);
-    expect([...local.values()].sort((a, b) => a.id.localeCompare(b.id))).toEqual([...truth.records].sort((a, b) => a.id.localeCompare(b.id)));
+    expect([...local.values()].sort((a, b) => a.id.localeCompare(b.id))).toEqual(
+      [...truth.records].sort((a, b) => a.id.localeCompare(b.id)),
+    );
   });
 
   it('pull pages by cursor without skipping: every record once, in version order', async () => {
     const c = await commune();
     const ids = Array.from({ length: 7 }, () => makeDemand());
-    await push(c.secretaireToken, ids.map((d, i) => create(i + 1, d)));
+    await push(
+      c.secretaireToken,
+      ids.map((d, i) => create(i + 1, d)),
+    );
     const seen: number[] = [];
     let cursor = 0;
     for (;;) {
@@ -238,12 +339,21 @@ describe.each(TEST_BACKENDS)('hub sync (%s)', (backend) => {
     const c = await commune();
     const base = await hub.listen();
     const send = (token: string, mutations: Mutation[]) =>
-      fetch(`${base}/api/v1/sync/push`, { method: 'POST', headers: { ...bearer(token), 'content-type': 'application/json' }, body: JSON.stringify({ mutations }) }).then(async (r) => {
+      fetch(`${base}/api/v1/sync/push`, {
+        method: 'POST',
+        headers: { ...bearer(token), 'content-type': 'application/json' },
+        body: JSON.stringify({ mutations }),
+      }).then(async (r) => {
         expect(r.status).toBe(200);
         return ((await r.json()) as PushResponse).results;
       });
     const batches = (token: string, offset: number) =>
-      Array.from({ length: 5 }, (_, b) => send(token, Array.from({ length: 4 }, (_, i) => create(offset + b * 4 + i + 1, makeDemand()))));
+      Array.from({ length: 5 }, (_, b) =>
+        send(
+          token,
+          Array.from({ length: 4 }, (_, i) => create(offset + b * 4 + i + 1, makeDemand())),
+        ),
+      );
     const results = (await Promise.all([...batches(c.secretaireToken, 0), ...batches(c.maireToken, 0)])).flat();
     const versions = results.flatMap((r) => applied(r).map((v) => v.version));
     expect(versions).toHaveLength(40);
@@ -293,10 +403,17 @@ describe.each(TEST_BACKENDS)('hub sync (%s)', (backend) => {
 
   it('answers a malformed request with a French 400', async () => {
     const c = await commune();
-    const res = await hub.app.inject({ method: 'POST', url: '/api/v1/sync/push', headers: bearer(c.maireToken), payload: { mutations: [] } });
+    const res = await hub.app.inject({
+      method: 'POST',
+      url: '/api/v1/sync/push',
+      headers: bearer(c.maireToken),
+      payload: { mutations: [] },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ code: 'bad_request', message: expect.stringMatching(/mal formée/) });
     expect((await pullRaw(c.maireToken, { cursor: -1 })).statusCode).toBe(400);
-    expect((await hub.app.inject({ method: 'GET', url: '/api/v1/sync/snapshot?after=%%%', headers: bearer(c.maireToken) })).statusCode).toBe(400);
+    expect(
+      (await hub.app.inject({ method: 'GET', url: '/api/v1/sync/snapshot?after=%%%', headers: bearer(c.maireToken) })).statusCode,
+    ).toBe(400);
   });
 });

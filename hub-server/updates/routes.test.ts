@@ -55,7 +55,16 @@ describe('hub update routes', () => {
   });
 
   it('answers 404 for anything else: traversal, dot-files, folders, symlinks out, absent files', async () => {
-    for (const path of ['/updates/..%2Fhub.sqlite', '/updates/%2e%2e%2fhub.sqlite', '/updates/../hub.sqlite', '/updates/.env', '/updates/sub', '/updates/lien.yml', '/updates/absent.yml', '/updates/']) {
+    for (const path of [
+      '/updates/..%2Fhub.sqlite',
+      '/updates/%2e%2e%2fhub.sqlite',
+      '/updates/../hub.sqlite',
+      '/updates/.env',
+      '/updates/sub',
+      '/updates/lien.yml',
+      '/updates/absent.yml',
+      '/updates/',
+    ]) {
       const res = await get(port, path);
       expect(res.status, path).toBe(404);
       expect(res.body, path).not.toContain('BASE DE DONNEES');

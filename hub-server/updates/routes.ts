@@ -38,7 +38,10 @@ export function registerUpdateRoutes(app: FastifyInstance, options: UpdateRoutes
     handler: async (request, reply) => {
       const { file } = request.params as { file: string };
       // Answered here rather than thrown, so the route behaves the same on any fastify instance.
-      const notFound = () => reply.code(404).send(new GuichetError('not_found', "Ce fichier de mise à jour n'existe pas.", `updates/${file.slice(0, 60)}`).toBody());
+      const notFound = () =>
+        reply
+          .code(404)
+          .send(new GuichetError('not_found', "Ce fichier de mise à jour n'existe pas.", `updates/${file.slice(0, 60)}`).toBody());
       if (!UPDATE_FILE.test(file) || file.includes('..')) return notFound();
       const path = await containedFile(dir, file);
       if (!path) return notFound();

@@ -21,7 +21,14 @@ describe('App', () => {
     render(<App />);
     await screen.findByRole('heading', { name: 'Mairie de Troyes' });
     const menu = screen.getByRole('navigation', { name: 'Menu principal' });
-    expect(Array.from(menu.querySelectorAll('button'), (b) => b.textContent)).toEqual(['Accueil', 'Rechercher', 'Demandes', 'Importer', 'Comptes', 'Postes']);
+    expect(Array.from(menu.querySelectorAll('button'), (b) => b.textContent)).toEqual([
+      'Accueil',
+      'Rechercher',
+      'Demandes',
+      'Importer',
+      'Comptes',
+      'Postes',
+    ]);
     expect(screen.getByText('bientôt')).toBeTruthy(); // cadastre: not in this version
     expect(screen.getByRole('button', { name: 'Gérer les comptes' })).toBeTruthy();
   });
@@ -43,7 +50,23 @@ describe('App', () => {
     installFakeBridge({ 'session:get': () => loggedIn('secretaire'), 'sync:state': () => sync, 'session:logout': () => loggedOut });
     render(<App />);
     await screen.findByRole('heading', { name: 'Mairie de Troyes' });
-    useSearch.setState({ query: 'martin', items: [{ id: 'e1', listType: 'LP', birthName: 'MARTIN', usageName: null, firstNames: 'Léo', birthDate: '2000-01-01', bureauCode: '0001', numeroOrdre: 1, city: null }], total: 1 });
+    useSearch.setState({
+      query: 'martin',
+      items: [
+        {
+          id: 'e1',
+          listType: 'LP',
+          birthName: 'MARTIN',
+          usageName: null,
+          firstNames: 'Léo',
+          birthDate: '2000-01-01',
+          bureauCode: '0001',
+          numeroOrdre: 1,
+          city: null,
+        },
+      ],
+      total: 1,
+    });
     fireEvent.click(screen.getByRole('button', { name: 'Se déconnecter' }));
     await screen.findByRole('heading', { name: 'Connexion' });
     expect(useSearch.getState()).toMatchObject({ query: '', items: [], total: 0 });
@@ -53,7 +76,17 @@ describe('App', () => {
   it('drops a search answer that arrives after logout (no names back in memory)', async () => {
     const loggedOut = { ...loggedIn('secretaire'), status: 'logged_out' as const, user: null, permissions: [] };
     let answer!: (page: { items: never[]; total: number } | object) => void;
-    const elector = { id: 'e1', listType: 'LP', birthName: 'MARTIN', usageName: null, firstNames: 'Léo', birthDate: '2000-01-01', bureauCode: '0001', numeroOrdre: 1, city: null };
+    const elector = {
+      id: 'e1',
+      listType: 'LP',
+      birthName: 'MARTIN',
+      usageName: null,
+      firstNames: 'Léo',
+      birthDate: '2000-01-01',
+      bureauCode: '0001',
+      numeroOrdre: 1,
+      city: null,
+    };
     installFakeBridge({
       'session:get': () => loggedIn('secretaire'),
       'sync:state': () => sync,
@@ -72,7 +105,17 @@ describe('App', () => {
   });
 
   it('opens on the enrollment form on a new PC', async () => {
-    installFakeBridge({ 'session:get': () => ({ status: 'not_enrolled', hubUrl: null, user: null, commune: null, services: [], permissions: [], deviceName: null }) });
+    installFakeBridge({
+      'session:get': () => ({
+        status: 'not_enrolled',
+        hubUrl: null,
+        user: null,
+        commune: null,
+        services: [],
+        permissions: [],
+        deviceName: null,
+      }),
+    });
     render(<App />);
     await screen.findByRole('heading', { name: 'Première connexion de ce poste' });
   });

@@ -132,7 +132,12 @@ function Shell() {
           <ul>
             {MENU.filter((m) => allowed(m.route)).map((m) => (
               <li key={m.route.name}>
-                <button type="button" className="navlink" aria-current={route.name === m.route.name ? 'page' : undefined} onClick={() => go(m.route)}>
+                <button
+                  type="button"
+                  className="navlink"
+                  aria-current={route.name === m.route.name ? 'page' : undefined}
+                  onClick={() => go(m.route)}
+                >
                   {m.label}
                 </button>
               </li>

@@ -2,7 +2,17 @@ import { z } from 'zod';
 import type { ChannelSpec, InputSchemas } from '../api/channel.js';
 import type { Permission, Service } from './roles.js';
 import { COMMUNE_ROLES } from './roles.js';
-import { createUserRequestSchema, deviceNameSchema, displayNameSchema, passwordSchema, usernameSchema, type CommuneInfo, type CreateUserRequest, type DeviceInfo, type UserInfo } from './types.js';
+import {
+  createUserRequestSchema,
+  deviceNameSchema,
+  displayNameSchema,
+  passwordSchema,
+  usernameSchema,
+  type CommuneInfo,
+  type CreateUserRequest,
+  type DeviceInfo,
+  type UserInfo,
+} from './types.js';
 
 export interface SessionState {
   status: 'not_enrolled' | 'logged_out' | 'logged_in';

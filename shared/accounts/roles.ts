@@ -25,7 +25,7 @@ export const SERVICE_LABELS: Record<Service, string> = {
   marches: 'Marchés publics',
   alertes: 'Alertes aux habitants',
   infos: 'Fiches juridiques et emploi',
-  assistance: "Guide et assistance à distance",
+  assistance: 'Guide et assistance à distance',
 };
 
 export const COMMUNE_ROLES = ['maire', 'secretaire', 'consultation'] as const;

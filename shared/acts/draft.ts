@@ -62,10 +62,11 @@ export function checkActDraft(draft: ActDraft, ctx: { today: string; classificat
   add('matieres', checkMatieres(ctx.classification, draft.matieres));
   add('classificationDateVersion', checkClassificationVersion(draft.classificationDateVersion, ctx.classification.dateClassification));
   add('act', checkActFileKind(draft.act.kind, draft.codeNatureActe, draft.matieres));
-  if (!natureProblem) add('act.typology', checkTypology(ctx.classification, draft.codeNatureActe, draft.act.typology, 'l\'acte'));
+  if (!natureProblem) add('act.typology', checkTypology(ctx.classification, draft.codeNatureActe, draft.act.typology, "l'acte"));
   draft.annexes.forEach((a, i) => {
     add(`annexes.${i}`, checkAnnexFileKind(a.kind, draft.act.kind, a.fileName));
-    if (!natureProblem) add(`annexes.${i}.typology`, checkTypology(ctx.classification, draft.codeNatureActe, a.typology, `l'annexe « ${a.fileName} »`));
+    if (!natureProblem)
+      add(`annexes.${i}.typology`, checkTypology(ctx.classification, draft.codeNatureActe, a.typology, `l'annexe « ${a.fileName} »`));
   });
   add('annexes', checkTotalSize([draft.act.size, ...draft.annexes.map((a) => a.size)]));
   return problems;

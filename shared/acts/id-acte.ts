@@ -28,6 +28,12 @@ export function parseIdActe(value: string): IdActeParts | null {
   return { departement, siren, decisionDate: `${ymd.slice(0, 4)}-${ymd.slice(4, 6)}-${ymd.slice(6, 8)}`, numeroInterne, natureAbrege };
 }
 
-export function buildIdActe(p: { departement: string; siren: string; decisionDate: string; numeroInterne: string; codeNatureActe: CodeNatureActe }): string {
+export function buildIdActe(p: {
+  departement: string;
+  siren: string;
+  decisionDate: string;
+  numeroInterne: string;
+  codeNatureActe: CodeNatureActe;
+}): string {
   return `${p.departement}-${p.siren}-${p.decisionDate.replaceAll('-', '')}-${p.numeroInterne}-${natureByCode(p.codeNatureActe).abrege}`;
 }

@@ -91,7 +91,15 @@ export interface ActsChannels {
   'actes:sign': ChannelSpec<{ id: string; password: string }, ActDetail>;
   'actes:transmit': ChannelSpec<{ id: string }, ActDetail>;
   'actes:cancel': ChannelSpec<{ id: string }, ActDetail>;
-  'actes:answer-letter': ChannelSpec<{ actId: string; letterId: string; type: '2-2' | '3-2' | '3-3' | '3-4' | '4-2' | '4-3' | '4-4'; files: { fileName: string; content: Uint8Array }[] }, ActDetail>;
+  'actes:answer-letter': ChannelSpec<
+    {
+      actId: string;
+      letterId: string;
+      type: '2-2' | '3-2' | '3-3' | '3-4' | '4-2' | '4-3' | '4-4';
+      files: { fileName: string; content: Uint8Array }[];
+    },
+    ActDetail
+  >;
   'actes:file': ChannelSpec<{ sha256: string }, FileContent>;
   'actes:bordereau': ChannelSpec<{ id: string }, FileContent>;
   'actes:stamped-copy': ChannelSpec<{ id: string }, FileContent>;

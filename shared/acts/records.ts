@@ -41,9 +41,7 @@ export const actRecordSchema = z.object({
   actFile: storedFileSchema.nullable(),
   annexFiles: z.array(storedFileSchema),
   /** Set once the act PDF is signed on the PC: the signed file replaces `actFile`. */
-  signature: z
-    .object({ signerName: z.string(), signedAtLocal: z.string(), certificateSerial: z.string() })
-    .nullable(),
+  signature: z.object({ signerName: z.string(), signedAtLocal: z.string(), certificateSerial: z.string() }).nullable(),
   /** The commune asked to transmit (only a role with `actes.transmit`). */
   transmitRequested: z.boolean(),
   createdBy: z.string().max(100),

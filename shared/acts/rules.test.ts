@@ -20,11 +20,24 @@ import {
 const classification: Classification = {
   dateClassification: '2019-04-18',
   natures: [
-    { code: 1, libelle: 'Délibérations', typeAbrege: 'DE', typologies: [{ code: '99_DE', libelle: 'Délibération' }, { code: '99_SE', libelle: 'Signature' }, { code: '22_PN', libelle: 'Plans' }] },
+    {
+      code: 1,
+      libelle: 'Délibérations',
+      typeAbrege: 'DE',
+      typologies: [
+        { code: '99_DE', libelle: 'Délibération' },
+        { code: '99_SE', libelle: 'Signature' },
+        { code: '22_PN', libelle: 'Plans' },
+      ],
+    },
     { code: 3, libelle: 'Actes individuels', typeAbrege: 'AI', typologies: [{ code: '99_AI', libelle: 'Acte individuel' }] },
   ],
   matieres: [
-    { code: 7, libelle: 'Finances locales', children: [{ code: 1, libelle: 'Décisions budgétaires', children: [{ code: 2, libelle: 'Budget', children: [] }] }] },
+    {
+      code: 7,
+      libelle: 'Finances locales',
+      children: [{ code: 1, libelle: 'Décisions budgétaires', children: [{ code: 2, libelle: 'Budget', children: [] }] }],
+    },
     { code: 1, libelle: 'Commande publique', children: [{ code: 1, libelle: 'Marchés publics', children: [] }] },
   ],
 };
@@ -121,9 +134,21 @@ describe('classification', () => {
 
 describe('IDActe', () => {
   it('builds and parses the ministry format', () => {
-    const id = buildIdActe({ departement: '034', siren: '491011698', decisionDate: '2017-12-07', numeroInterne: 'CL20171227_06', codeNatureActe: 1 });
+    const id = buildIdActe({
+      departement: '034',
+      siren: '491011698',
+      decisionDate: '2017-12-07',
+      numeroInterne: 'CL20171227_06',
+      codeNatureActe: 1,
+    });
     expect(id).toBe('034-491011698-20171207-CL20171227_06-DE');
-    expect(parseIdActe(id)).toEqual({ departement: '034', siren: '491011698', decisionDate: '2017-12-07', numeroInterne: 'CL20171227_06', natureAbrege: 'DE' });
+    expect(parseIdActe(id)).toEqual({
+      departement: '034',
+      siren: '491011698',
+      decisionDate: '2017-12-07',
+      numeroInterne: 'CL20171227_06',
+      natureAbrege: 'DE',
+    });
     expect(isIdActe('02A-123456789-20240101-A_1-AI')).toBe(true);
     expect(isIdActe('034-49101169-20171207-X-DE')).toBe(false);
     expect(isIdActe('034-491011698-20171207-X-de')).toBe(false);
@@ -147,7 +172,13 @@ describe('act draft', () => {
     expect(base.documentPapier).toBe(false);
   });
   it('reports every problem with its field', () => {
-    const bad: ActDraft = { ...base, numeroInterne: 'del', decisionDate: '2027-01-01', codeNatureActe: 3, annexes: [{ fileName: 'x.doc', size: MAX_TOTAL_BYTES, kind: 'other', typology: '99_AI' }] };
+    const bad: ActDraft = {
+      ...base,
+      numeroInterne: 'del',
+      decisionDate: '2027-01-01',
+      codeNatureActe: 3,
+      annexes: [{ fileName: 'x.doc', size: MAX_TOTAL_BYTES, kind: 'other', typology: '99_AI' }],
+    };
     const fields = checkActDraft(bad, { today: '2026-11-28', classification }).map((p) => p.field);
     expect(fields).toEqual(['numeroInterne', 'decisionDate', 'act.typology', 'annexes.0', 'annexes']);
   });

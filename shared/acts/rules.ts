@@ -13,10 +13,10 @@ import { SIGNATURE_TYPOLOGY, isCodeNatureActe } from './natures.js';
 const NUMERO_INTERNE = /^([A-Z0-9][A-Z0-9_]{0,13})?[A-Z0-9]$/;
 
 export function checkNumeroInterne(value: string): string | null {
-  if (value.length === 0) return 'Le numéro de l\'acte est obligatoire.';
-  if (value.length > 15) return 'Le numéro de l\'acte ne peut pas dépasser 15 caractères.';
+  if (value.length === 0) return "Le numéro de l'acte est obligatoire.";
+  if (value.length > 15) return "Le numéro de l'acte ne peut pas dépasser 15 caractères.";
   if (!NUMERO_INTERNE.test(value)) {
-    return 'Le numéro de l\'acte ne peut contenir que des lettres majuscules sans accent, des chiffres et le caractère « _ », qui ne peut être ni au début ni à la fin.';
+    return "Le numéro de l'acte ne peut contenir que des lettres majuscules sans accent, des chiffres et le caractère « _ », qui ne peut être ni au début ni à la fin.";
   }
   return null;
 }
@@ -40,9 +40,10 @@ export function checkDecisionDate(value: string, today: string): string | null {
 export const OBJET_MAX_LENGTH = 499;
 
 export function checkObjet(value: string): string | null {
-  if (value.trim().length === 0) return 'L\'objet de l\'acte est obligatoire.';
-  if (/[\r\n]/.test(value)) return 'L\'objet de l\'acte doit tenir sur une seule ligne (pas de retour à la ligne).';
-  if (value.length > OBJET_MAX_LENGTH) return `L'objet de l'acte ne peut pas dépasser ${OBJET_MAX_LENGTH} caractères (actuellement ${value.length}).`;
+  if (value.trim().length === 0) return "L'objet de l'acte est obligatoire.";
+  if (/[\r\n]/.test(value)) return "L'objet de l'acte doit tenir sur une seule ligne (pas de retour à la ligne).";
+  if (value.length > OBJET_MAX_LENGTH)
+    return `L'objet de l'acte ne peut pas dépasser ${OBJET_MAX_LENGTH} caractères (actuellement ${value.length}).`;
   return null;
 }
 
@@ -54,8 +55,8 @@ export function checkActFileKind(kind: ActFileKind, nature: number, matieres: re
   if (kind === 'pdf') return null;
   const budgetXmlAllowed = nature === 5 && matieres[0] === 7 && matieres[1] === 1;
   if (kind === 'xml' && budgetXmlAllowed) return null;
-  if (kind === 'xml') return 'Un acte au format XML n\'est accepté que pour un document budgétaire (nature 5, matière 7.1).';
-  return 'L\'acte doit être un fichier PDF.';
+  if (kind === 'xml') return "Un acte au format XML n'est accepté que pour un document budgétaire (nature 5, matière 7.1).";
+  return "L'acte doit être un fichier PDF.";
 }
 
 /**
@@ -91,24 +92,26 @@ export function checkTypology(classification: Classification, nature: number, co
   if (!/^[A-Z0-9_]{5}$/.test(code)) return `La typologie de ${what} est invalide (code attendu sur 5 caractères, par exemple 99_DE).`;
   const allowed = typologiesForNature(classification, nature);
   if (code === SIGNATURE_TYPOLOGY && allowed.length > 0) return null;
-  if (!allowed.some((t) => t.code === code)) return `La typologie « ${code} » de ${what} n'existe pas pour cette nature d'acte dans la classification de la préfecture.`;
+  if (!allowed.some((t) => t.code === code))
+    return `La typologie « ${code} » de ${what} n'existe pas pour cette nature d'acte dans la classification de la préfecture.`;
   return null;
 }
 
 /** The two first levels are mandatory; every level must exist in the classification. */
 export function checkMatieres(classification: Classification, codes: readonly number[]): string | null {
-  if (codes.length < 2) return 'La classification de l\'acte doit préciser au moins les deux premiers niveaux de matière.';
-  if (codes.length > 5) return 'La classification de l\'acte a au plus cinq niveaux de matière.';
+  if (codes.length < 2) return "La classification de l'acte doit préciser au moins les deux premiers niveaux de matière.";
+  if (codes.length > 5) return "La classification de l'acte a au plus cinq niveaux de matière.";
   if (!resolveMatieres(classification, codes)) return `La matière ${codes.join('.')} n'existe pas dans la classification de la préfecture.`;
   return null;
 }
 
 export function checkNature(value: number): string | null {
-  return isCodeNatureActe(value) ? null : 'La nature de l\'acte doit être un code de 1 à 6.';
+  return isCodeNatureActe(value) ? null : "La nature de l'acte doit être un code de 1 à 6.";
 }
 
 /** The act must use the classification version the hub holds (else: AnomalieActe ODT-VERIF-01). */
 export function checkClassificationVersion(used: string, current: string): string | null {
-  if (used !== current) return `La classification utilisée (version du ${used}) n'est pas à jour : la préfecture attend la version du ${current}.`;
+  if (used !== current)
+    return `La classification utilisée (version du ${used}) n'est pas à jour : la préfecture attend la version du ${current}.`;
   return null;
 }

@@ -35,4 +35,7 @@ export function isUpdateChannel(x: string): x is UpdateChannel {
 }
 
 /** `window.guichet` for the update channels (same invoke, answers envelopes). */
-export type UpdateInvoke = <C extends UpdateChannel>(channel: C, input: UpdateChannels[C]['input']) => Promise<Envelope<UpdateChannels[C]['output']>>;
+export type UpdateInvoke = <C extends UpdateChannel>(
+  channel: C,
+  input: UpdateChannels[C]['input'],
+) => Promise<Envelope<UpdateChannels[C]['output']>>;

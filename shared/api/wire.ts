@@ -29,7 +29,12 @@ export function bytesToBase64(bytes: Uint8Array): string {
     let i = start;
     for (; i + 2 < end; i += 3) {
       const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-      codes.push(ALPHABET.charCodeAt(n >>> 18), ALPHABET.charCodeAt((n >>> 12) & 63), ALPHABET.charCodeAt((n >>> 6) & 63), ALPHABET.charCodeAt(n & 63));
+      codes.push(
+        ALPHABET.charCodeAt(n >>> 18),
+        ALPHABET.charCodeAt((n >>> 12) & 63),
+        ALPHABET.charCodeAt((n >>> 6) & 63),
+        ALPHABET.charCodeAt(n & 63),
+      );
     }
     const rest = end - i;
     if (rest === 1) {

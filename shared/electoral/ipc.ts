@@ -1,6 +1,16 @@
 import { z } from 'zod';
 import type { ChannelSpec, InputSchemas } from '../api/channel.js';
-import { DEMAND_KINDS, DEMAND_STATUSES, LIST_TYPES, demandSchema, type Demand, type Elector, type ElectorSummary, type ImportRecord, type ListType } from './types.js';
+import {
+  DEMAND_KINDS,
+  DEMAND_STATUSES,
+  LIST_TYPES,
+  demandSchema,
+  type Demand,
+  type Elector,
+  type ElectorSummary,
+  type ImportRecord,
+  type ListType,
+} from './types.js';
 
 export interface ImportDiffEntry {
   electorId: string;
@@ -43,7 +53,14 @@ export const searchInputSchema = z.object({
   limit: z.number().int().min(1).max(500).default(100),
 });
 
-export const createDemandInputSchema = demandSchema.pick({ kind: true, electorId: true, applicant: true, newAddress: true, newBureauCode: true, comment: true });
+export const createDemandInputSchema = demandSchema.pick({
+  kind: true,
+  electorId: true,
+  applicant: true,
+  newAddress: true,
+  newBureauCode: true,
+  comment: true,
+});
 export type CreateDemandInput = z.infer<typeof createDemandInputSchema>;
 
 export interface ElectoralChannels {
@@ -61,7 +78,11 @@ export interface ElectoralChannels {
 
 export const electoralInputs: InputSchemas<ElectoralChannels> = {
   'electoral:import-preview': z.object({ fileName: z.string().min(1).max(255), content: z.instanceof(Uint8Array) }),
-  'electoral:import-diff': z.object({ previewId: z.string(), offset: z.number().int().nonnegative(), limit: z.number().int().min(1).max(500) }),
+  'electoral:import-diff': z.object({
+    previewId: z.string(),
+    offset: z.number().int().nonnegative(),
+    limit: z.number().int().min(1).max(500),
+  }),
   'electoral:import-commit': z.object({ previewId: z.string() }),
   'electoral:import-cancel': z.object({ previewId: z.string() }),
   'electoral:imports': z.null(),

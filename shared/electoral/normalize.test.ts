@@ -11,7 +11,20 @@ describe('electoral name folding', () => {
 
   it('indexes particle-joined forms so every way of typing the name finds it', () => {
     const text = searchTextOf({ birthName: 'DE LA FONTAINE', usageName: "D'ARTAGNAN", firstNames: 'Jean-Pierre Hélène' }).split(' ');
-    for (const t of ['de', 'la', 'fontaine', 'lafontaine', 'delafontaine', 'd', 'artagnan', 'dartagnan', 'jean', 'pierre', 'jeanpierre', 'helene']) {
+    for (const t of [
+      'de',
+      'la',
+      'fontaine',
+      'lafontaine',
+      'delafontaine',
+      'd',
+      'artagnan',
+      'dartagnan',
+      'jean',
+      'pierre',
+      'jeanpierre',
+      'helene',
+    ]) {
       expect(text).toContain(t);
     }
   });
@@ -21,7 +34,7 @@ describe('electoral name folding', () => {
   });
 
   it('turns what was typed into plain words (safe to quote in FTS5)', () => {
-    expect(searchTermsOf(" d'Art\"*AGNAN ")).toEqual(['d', 'art', 'agnan']);
+    expect(searchTermsOf(' d\'Art"*AGNAN ')).toEqual(['d', 'art', 'agnan']);
     expect(searchTermsOf('  -- ')).toEqual([]);
     expect(searchTermsOf('a b c d e f g h i j')).toHaveLength(8);
   });

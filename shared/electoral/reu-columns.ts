@@ -67,7 +67,7 @@ export const REU_HEADERS: Record<ReuField, readonly string[]> = {
   cantonCode: ['code canton du bureau de vote'],
   cantonLabel: ['libellé canton du bureau de vote'],
   numeroOrdre: ["numéro d'ordre dans le bureau de vote", "numéro d'ordre"],
-  ine: ['ine', 'nne', "identifiant national d'électeur", "numéro national d'électeur", "identifiant national électeur"],
+  ine: ['ine', 'nne', "identifiant national d'électeur", "numéro national d'électeur", 'identifiant national électeur'],
 };
 
 /** Columns of a real "électeurs actifs" extract, in file order (no INE: the REU leaves it out). */
@@ -111,7 +111,11 @@ export const LIST_LABELS = {
 } as const;
 
 /** REU file names carry the commune code, the list type and the export date (`com10387_LP_28-11-2026.csv`). */
-export function infoFromFileName(fileName: string): { communeCode: string | null; listType: 'LP' | 'LCM' | 'LCE' | null; extractDate: string | null } {
+export function infoFromFileName(fileName: string): {
+  communeCode: string | null;
+  listType: 'LP' | 'LCM' | 'LCE' | null;
+  extractDate: string | null;
+} {
   const base = fileName.replace(/^.*[\\/]/, '');
   const commune = /com(\d[\dAB]\d{3})/i.exec(base);
   const types = base.toUpperCase().match(/(?<![A-Z])(LP|LCE|LCM)(?![A-Z])/g);

@@ -50,7 +50,10 @@ export const importRecordSchema = z.object({
   id: z.string().min(1).max(100),
   fileName: z.string().min(1).max(255),
   fileSha256: z.string().regex(/^[0-9a-f]{64}$/, 'Empreinte SHA-256 invalide.'),
-  extractDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
+  extractDate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/)
+    .nullable(),
   importedAtLocal: z.string().max(40),
   importedBy: z.string().max(200),
   counts: z.object({ LP: count, LCM: count, LCE: count }),

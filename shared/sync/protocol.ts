@@ -92,7 +92,11 @@ export const pushRequestSchema = z.object({
 export type PushRequest = z.infer<typeof pushRequestSchema>;
 
 export type PushResult =
-  | { mutationId: number; status: 'applied'; /** records written, with their new versions */ versions: { collection: CollectionName; id: string; version: number }[] }
+  | {
+      mutationId: number;
+      status: 'applied' /** records written, with their new versions */;
+      versions: { collection: CollectionName; id: string; version: number }[];
+    }
   | { mutationId: number; status: 'rejected'; reason: { code: string; message: string; detail?: string }; current?: SyncRecord | null };
 
 export interface PushResponse {

@@ -12,12 +12,53 @@ import { describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '..', '..');
 
 const NODE_BUILTINS = new Set([
-  'assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'fs/promises', 'http', 'http2',
-  'https', 'net', 'os', 'path', 'perf_hooks', 'process', 'readline', 'stream', 'stream/promises', 'tls', 'url', 'util',
-  'worker_threads', 'zlib', 'timers', 'timers/promises', 'v8', 'vm', 'module',
+  'assert',
+  'buffer',
+  'child_process',
+  'cluster',
+  'crypto',
+  'dgram',
+  'dns',
+  'events',
+  'fs',
+  'fs/promises',
+  'http',
+  'http2',
+  'https',
+  'net',
+  'os',
+  'path',
+  'perf_hooks',
+  'process',
+  'readline',
+  'stream',
+  'stream/promises',
+  'tls',
+  'url',
+  'util',
+  'worker_threads',
+  'zlib',
+  'timers',
+  'timers/promises',
+  'v8',
+  'vm',
+  'module',
 ]);
 /** Packages that are Node-only or Electron-only and so are forbidden in pure layers. */
-const NODE_ONLY_PACKAGES = ['better-sqlite3', 'pg', 'fastify', 'pino', 'kysely', 'tar', 'iconv-lite', 'nodemailer', 'smtp-server', 'mailparser', 'axios', 'node-forge'];
+const NODE_ONLY_PACKAGES = [
+  'better-sqlite3',
+  'pg',
+  'fastify',
+  'pino',
+  'kysely',
+  'tar',
+  'iconv-lite',
+  'nodemailer',
+  'smtp-server',
+  'mailparser',
+  'axios',
+  'node-forge',
+];
 
 function sourceFiles(dir: string): string[] {
   const out: string[] = [];
@@ -31,7 +72,8 @@ function sourceFiles(dir: string): string[] {
   return out;
 }
 
-const SPECIFIER = /(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|require\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s+['"]([^'"]+)['"]/gm;
+const SPECIFIER =
+  /(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|require\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s+['"]([^'"]+)['"]/gm;
 
 export function importsOf(text: string): string[] {
   const found: string[] = [];

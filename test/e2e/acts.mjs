@@ -128,7 +128,9 @@ await step('drafts an act: the form guides her (uppercase number, problem next t
   const level1 = page.getByLabel('Matière', { exact: true });
   await level1.selectOption({ index: 1 });
   await page.getByLabel('Sous-matière').selectOption({ index: 1 });
-  await page.getByLabel("Fichier de l'acte").setInputFiles({ name: 'deliberation-2026_E2E1.pdf', mimeType: 'application/pdf', buffer: actPdf });
+  await page
+    .getByLabel("Fichier de l'acte")
+    .setInputFiles({ name: 'deliberation-2026_E2E1.pdf', mimeType: 'application/pdf', buffer: actPdf });
   await expectText(page.getByRole('list', { name: "Fichier de l'acte choisi" }), /deliberation-2026_E2E1\.pdf PDF, \d+/);
   await shot('actes-02-brouillon');
   await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
@@ -165,7 +167,10 @@ await step('the hub is back: the act goes to the prefecture, the acknowledgement
   if (sim.stats().arActe < 1) throw new Error('the simulator sent no ARActe');
   await expectText(page.getByRole('list', { name: "Étapes de l'acte" }), /Accusé de réception/);
   await shot('actes-04-accuse-de-reception');
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Télécharger le bordereau' }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Télécharger le bordereau' }).click(),
+  ]);
   const file = join(tmp, 'bordereau.pdf');
   await download.saveAs(file);
   const bytes = readFileSync(file);
@@ -182,7 +187,9 @@ await step('the prefecture asks for more documents (3-1): the mayor sends them (
   const letter = page.getByRole('region', { name: 'Demande de pièces complémentaires' });
   await expectVisible(letter, ROUND_TRIP_TIMEOUT);
   await letter.getByLabel('Envoyer les pièces complémentaires').check();
-  await letter.getByLabel('Documents de la réponse').setInputFiles({ name: 'note-de-synthese.pdf', mimeType: 'application/pdf', buffer: actPdf });
+  await letter
+    .getByLabel('Documents de la réponse')
+    .setInputFiles({ name: 'note-de-synthese.pdf', mimeType: 'application/pdf', buffer: actPdf });
   await letter.getByRole('button', { name: 'Envoyer la réponse' }).click();
   await expectText(page.locator('.letter').filter({ hasText: 'Envoyé par la commune' }), /Reçu par la préfecture/, ROUND_TRIP_TIMEOUT);
   await shot('actes-05-courrier');

@@ -23,7 +23,16 @@ export const SHOTS = join(ROOT, 'test', 'e2e', 'screenshots');
 export const INSEE = '10387';
 export const STEP_TIMEOUT = 20_000;
 const RENDERER = process.env.GUICHET_RENDERER_DIR ?? join(ROOT, 'dist', 'renderer');
-const CHROMIUM_ARGS = ['--lang=fr-FR', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROMIUM_ARGS = [
+  '--lang=fr-FR',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 /**
  * @param {{ name?: string, totalSteps: number, onFailure?: () => Promise<unknown> }} options
@@ -88,7 +97,10 @@ export async function setUp({ name, totalSteps, onFailure = async () => undefine
       sync: { intervalMs: 1_500, debounceMs: 100, maxBackoffMs: 1_500 },
     });
     const host = await startWebHost({ core, rendererDir: RENDERER, log: silent });
-    cleanups.push(() => host.close(), () => core.close());
+    cleanups.push(
+      () => host.close(),
+      () => core.close(),
+    );
     return { core, host };
   }
 
@@ -132,7 +144,12 @@ export async function setUp({ name, totalSteps, onFailure = async () => undefine
     } catch (err) {
       failed++;
       broken = true;
-      console.log(`✗ ${name}\n    ${String(err?.stack ?? err).split('\n').slice(0, 6).join('\n    ')}`);
+      console.log(
+        `✗ ${name}\n    ${String(err?.stack ?? err)
+          .split('\n')
+          .slice(0, 6)
+          .join('\n    ')}`,
+      );
       await onFailure().catch(() => undefined);
     }
   }

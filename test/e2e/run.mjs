@@ -22,7 +22,10 @@ let temporaryPassword;
 
 const e2e = await setUp({
   totalSteps: 5,
-  onFailure: () => Promise.all([page1, page2].filter(Boolean).map((p, i) => p.screenshot({ path: join(SHOTS, `failure-pc${i + 1}.png`) }).catch(() => undefined))),
+  onFailure: () =>
+    Promise.all(
+      [page1, page2].filter(Boolean).map((p, i) => p.screenshot({ path: join(SHOTS, `failure-pc${i + 1}.png`) }).catch(() => undefined)),
+    ),
 });
 const { step } = e2e;
 const { addCommune, issueEnrollmentCode } = await import('../../hub-server/accounts/admin.ts');
@@ -47,10 +50,12 @@ const extract = generateReuExtract({ seed: 42, count: 400, inseeCode: INSEE, com
 // Someone whose birth name has an accent: the user types it without.
 const rows = generateReuRows({ seed: 42, count: 400, inseeCode: INSEE, communeName: 'TROYES', extractDate: '2026-11-02' });
 const stripped = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
-const target = rows.find((r) => r.birthName !== stripped(r.birthName) && /^[A-ZÀ-Ÿ]+$/.test(r.birthName) && r.firstNames) ?? rows.find((r) => r.firstNames);
+const target =
+  rows.find((r) => r.birthName !== stripped(r.birthName) && /^[A-ZÀ-Ÿ]+$/.test(r.birthName) && r.firstNames) ??
+  rows.find((r) => r.firstNames);
 const typed = stripped(target.birthName).toLowerCase();
 
-await step("PC 1: the mayor enrolls the PC with the code of the letter", async () => {
+await step('PC 1: the mayor enrolls the PC with the code of the letter', async () => {
   page1 = await openPage(pc1);
   await expectVisible(page1.getByRole('heading', { name: 'Première connexion de ce poste' }));
   if (page1.url().includes('secret=')) throw new Error('the secret stayed in the address bar');
@@ -69,7 +74,9 @@ await step("PC 1: the mayor enrolls the PC with the code of the letter", async (
 
 await step('PC 1: imports the REU extract through the file input, checks the preview, confirms', async () => {
   await page1.getByRole('navigation', { name: 'Menu principal' }).getByRole('button', { name: 'Importer' }).click();
-  await page1.getByLabel('Fichier à importer').setInputFiles({ name: extract.fileName, mimeType: 'text/csv', buffer: Buffer.from(extract.csv, 'utf8') });
+  await page1
+    .getByLabel('Fichier à importer')
+    .setInputFiles({ name: extract.fileName, mimeType: 'text/csv', buffer: Buffer.from(extract.csv, 'utf8') });
   await expectVisible(page1.getByRole('heading', { name: /Vérifiez avant d'importer/ }));
   const counts = page1.getByRole('table', { name: /Électeurs dans le fichier/ });
   await expectText(counts.getByRole('row', { name: /Total/ }), new RegExp(`Total ${extract.electorsCount}\\b`));
@@ -96,7 +103,11 @@ await step('PC 1: searches a name typed without accents and opens the fiche', as
   await search.pressSequentially(typed, { delay: 30 });
   // The person's own row: birth name in the first column and their first name (homonyms and usage names also match).
   const firstName = target.firstNames.split(' ')[0];
-  const option = page1.getByRole('option').filter({ has: page1.locator('span.strong', { hasText: new RegExp(`^${target.birthName}$`) }) }).filter({ hasText: firstName }).first();
+  const option = page1
+    .getByRole('option')
+    .filter({ has: page1.locator('span.strong', { hasText: new RegExp(`^${target.birthName}$`) }) })
+    .filter({ hasText: firstName })
+    .first();
   await expectVisible(option);
   await shot(page1, '05-recherche-sans-accents');
   // Keyboard only: arrows down to that row, Enter opens the fiche.
@@ -136,7 +147,10 @@ await step('PC 2: a secretary the mayor created in the UI logs in, sees the dema
   await page1.getByLabel('Rôle').selectOption('secretaire');
   temporaryPassword = await page1.getByLabel('Mot de passe provisoire').inputValue();
   await page1.getByRole('button', { name: 'Créer le compte' }).click();
-  await expectText(page1.getByRole('table', { name: 'Personnes ayant un compte' }), /Claire Secrétaire c\.secretaire Secrétaire de mairie Actif/);
+  await expectText(
+    page1.getByRole('table', { name: 'Personnes ayant un compte' }),
+    /Claire Secrétaire c\.secretaire Secrétaire de mairie Actif/,
+  );
   await shot(page1, '09-comptes');
 
   page2 = await openPage(pc2);
@@ -156,7 +170,10 @@ await step('PC 2: a secretary the mayor created in the UI logs in, sees the dema
 
   // The mayor decides on PC 1; the secretary's PC follows.
   await page1.getByRole('navigation', { name: 'Menu principal' }).getByRole('button', { name: 'Demandes' }).click();
-  await page1.getByLabel(/^Statut de la demande de /).first().selectOption('instruction');
+  await page1
+    .getByLabel(/^Statut de la demande de /)
+    .first()
+    .selectOption('instruction');
   await page1.getByRole('button', { name: /^Valider le statut/ }).click();
   await expectText(page1.getByTestId('sync-pending'), /Tout est envoyé/);
   await page2.getByRole('button', { name: 'Synchroniser maintenant' }).click();

@@ -26,52 +26,284 @@ const url = `http://127.0.0.1:${server.address().port}/`;
 
 // Runs in the page: a window.guichet answering canned envelopes.
 function fake(role) {
-  const perms = { maire: ['users.manage', 'electoral.read', 'electoral.import', 'electoral.demand', 'actes.read', 'actes.draft', 'actes.transmit'], secretaire: ['electoral.read', 'electoral.import', 'electoral.demand', 'actes.read', 'actes.draft'] }[role] ?? [];
-  const session = { status: 'logged_in', hubUrl: 'https://guichet.aube.fr', user: { id: 'u1', username: 'maire', displayName: 'Anne Maire', role }, commune: { insee: '10387', siren: '211003876', name: 'Troyes', services: ['electoral', 'actes', 'cadastre'] }, services: ['electoral', 'actes', 'cadastre'], permissions: perms, deviceName: 'Accueil' };
-  const names = [['LEFÈVRE', 'Hélène Marie', '1950-00-00'], ['LEFÈVRE', 'Hélène Marie', '1950-00-00'], ['LEFEBVRE', 'Paul', '1984-07-03'], ['GUÉRIN', 'Noël', '1961-02-03'], ['D\'ALMEIDA', 'Inès', '1999-12-31']];
-  const items = Array.from({ length: 120 }, (_, i) => { const n = names[i % names.length]; return { id: `e${i}`, listType: 'LP', birthName: n[0], usageName: i % 4 === 0 ? 'DURAND' : null, firstNames: n[1], birthDate: n[2], bureauCode: `000${1 + (i % 3)}`, numeroOrdre: 10 + i, city: 'TROYES' }; });
-  const elector = { id: 'e0', ine: null, listType: 'LP', birthName: 'LEFÈVRE', usageName: 'DURAND', firstNames: 'Hélène Marie', sex: 'F', birthDate: '1950-00-00', birthPlace: { communeCode: '10387', communeLabel: 'TROYES', departementCode: '10', country: 'FRANCE' }, nationality: 'FRANÇAISE', address: { number: '3', street: 'RUE DE LA RÉPUBLIQUE', complement1: null, complement2: null, lieuDit: null, postalCode: '10000', city: 'TROYES', country: null }, bureau: { code: '0001', label: 'HÔTEL DE VILLE' }, numeroOrdre: 12 };
-  const demand = { id: '00000000-0000-4000-8000-000000000001', kind: 'changement_adresse', status: 'deposee', electorId: 'e0', applicant: { birthName: 'LEFÈVRE', usageName: 'DURAND', firstNames: 'Hélène Marie', birthDate: '1950-00-00' }, newAddress: '12 RUE DE LA PAIX', newBureauCode: null, comment: null, createdBy: 'Anne Maire', createdAtLocal: '2026-11-28T17:40:00Z', version: null, pending: true };
-  const sync = { online: false, phase: 'idle', pending: 1, lastSuccessAt: '2026-11-28T17:05:00Z', lastError: { code: 'hub_unavailable', message: 'Le hub est injoignable : vos modifications sont gardées sur ce poste et seront envoyées au retour de la connexion.' }, massDeletion: window.__massDeletion ?? null, rejected: [] };
-  const preview = { previewId: 'p', fileName: 'com10387_electeurs_actifs_02-11-2026.csv', fileSha256: 'x', extractDate: '2026-11-02', encoding: 'utf-8', counts: { LP: 1180, LCM: 12, LCE: 8 }, total: 1200, diff: { added: 14, removed: 3, changedBureau: 2, changedAddress: 5 }, diffSample: items.slice(0, 24).map((e, i) => ({ electorId: e.id, label: `${e.birthName} ${e.firstNames}`, change: ['added', 'removed', 'bureau', 'address'][i % 4], before: i % 4 === 2 ? '0001' : undefined, after: i % 4 === 2 ? '0002' : undefined })), warnings: ['Ligne 18 : jour de naissance inconnu (00).', 'Ligne 240 : adresse incomplète.'], alreadyImported: false };
+  const perms =
+    {
+      maire: ['users.manage', 'electoral.read', 'electoral.import', 'electoral.demand', 'actes.read', 'actes.draft', 'actes.transmit'],
+      secretaire: ['electoral.read', 'electoral.import', 'electoral.demand', 'actes.read', 'actes.draft'],
+    }[role] ?? [];
+  const session = {
+    status: 'logged_in',
+    hubUrl: 'https://guichet.aube.fr',
+    user: { id: 'u1', username: 'maire', displayName: 'Anne Maire', role },
+    commune: { insee: '10387', siren: '211003876', name: 'Troyes', services: ['electoral', 'actes', 'cadastre'] },
+    services: ['electoral', 'actes', 'cadastre'],
+    permissions: perms,
+    deviceName: 'Accueil',
+  };
+  const names = [
+    ['LEFÈVRE', 'Hélène Marie', '1950-00-00'],
+    ['LEFÈVRE', 'Hélène Marie', '1950-00-00'],
+    ['LEFEBVRE', 'Paul', '1984-07-03'],
+    ['GUÉRIN', 'Noël', '1961-02-03'],
+    ["D'ALMEIDA", 'Inès', '1999-12-31'],
+  ];
+  const items = Array.from({ length: 120 }, (_, i) => {
+    const n = names[i % names.length];
+    return {
+      id: `e${i}`,
+      listType: 'LP',
+      birthName: n[0],
+      usageName: i % 4 === 0 ? 'DURAND' : null,
+      firstNames: n[1],
+      birthDate: n[2],
+      bureauCode: `000${1 + (i % 3)}`,
+      numeroOrdre: 10 + i,
+      city: 'TROYES',
+    };
+  });
+  const elector = {
+    id: 'e0',
+    ine: null,
+    listType: 'LP',
+    birthName: 'LEFÈVRE',
+    usageName: 'DURAND',
+    firstNames: 'Hélène Marie',
+    sex: 'F',
+    birthDate: '1950-00-00',
+    birthPlace: { communeCode: '10387', communeLabel: 'TROYES', departementCode: '10', country: 'FRANCE' },
+    nationality: 'FRANÇAISE',
+    address: {
+      number: '3',
+      street: 'RUE DE LA RÉPUBLIQUE',
+      complement1: null,
+      complement2: null,
+      lieuDit: null,
+      postalCode: '10000',
+      city: 'TROYES',
+      country: null,
+    },
+    bureau: { code: '0001', label: 'HÔTEL DE VILLE' },
+    numeroOrdre: 12,
+  };
+  const demand = {
+    id: '00000000-0000-4000-8000-000000000001',
+    kind: 'changement_adresse',
+    status: 'deposee',
+    electorId: 'e0',
+    applicant: { birthName: 'LEFÈVRE', usageName: 'DURAND', firstNames: 'Hélène Marie', birthDate: '1950-00-00' },
+    newAddress: '12 RUE DE LA PAIX',
+    newBureauCode: null,
+    comment: null,
+    createdBy: 'Anne Maire',
+    createdAtLocal: '2026-11-28T17:40:00Z',
+    version: null,
+    pending: true,
+  };
+  const sync = {
+    online: false,
+    phase: 'idle',
+    pending: 1,
+    lastSuccessAt: '2026-11-28T17:05:00Z',
+    lastError: {
+      code: 'hub_unavailable',
+      message: 'Le hub est injoignable : vos modifications sont gardées sur ce poste et seront envoyées au retour de la connexion.',
+    },
+    massDeletion: window.__massDeletion ?? null,
+    rejected: [],
+  };
+  const preview = {
+    previewId: 'p',
+    fileName: 'com10387_electeurs_actifs_02-11-2026.csv',
+    fileSha256: 'x',
+    extractDate: '2026-11-02',
+    encoding: 'utf-8',
+    counts: { LP: 1180, LCM: 12, LCE: 8 },
+    total: 1200,
+    diff: { added: 14, removed: 3, changedBureau: 2, changedAddress: 5 },
+    diffSample: items
+      .slice(0, 24)
+      .map((e, i) => ({
+        electorId: e.id,
+        label: `${e.birthName} ${e.firstNames}`,
+        change: ['added', 'removed', 'bureau', 'address'][i % 4],
+        before: i % 4 === 2 ? '0001' : undefined,
+        after: i % 4 === 2 ? '0002' : undefined,
+      })),
+    warnings: ['Ligne 18 : jour de naissance inconnu (00).', 'Ligne 240 : adresse incomplète.'],
+    alreadyImported: false,
+  };
   const answers = {
-    'session:get': session, 'sync:state': sync, 'sync:now': sync,
-    'electoral:search': { total: items.length, items }, 'electoral:elector': { elector, demands: [demand] },
-    'electoral:demands': [demand, { ...demand, id: '2', kind: 'inscription', status: 'instruction', pending: false, applicant: { birthName: 'MARTIN', usageName: null, firstNames: 'Léo', birthDate: '2008-03-01' } }],
-    'electoral:import-preview': preview, 'electoral:import-diff': { total: 24, items: preview.diffSample },
-    'accounts:users': [{ id: 'u1', username: 'maire', displayName: 'Anne Maire', role: 'maire', disabled: false }, { id: 'u2', username: 'c.secretaire', displayName: 'Claire Secrétaire', role: 'secretaire', disabled: false }],
-    'accounts:devices': [{ id: 'd1', name: 'Accueil mairie', createdAt: '2026-11-01T09:00:00Z', lastSeenAt: '2026-11-28T17:00:00Z', revoked: false }],
+    'session:get': session,
+    'sync:state': sync,
+    'sync:now': sync,
+    'electoral:search': { total: items.length, items },
+    'electoral:elector': { elector, demands: [demand] },
+    'electoral:demands': [
+      demand,
+      {
+        ...demand,
+        id: '2',
+        kind: 'inscription',
+        status: 'instruction',
+        pending: false,
+        applicant: { birthName: 'MARTIN', usageName: null, firstNames: 'Léo', birthDate: '2008-03-01' },
+      },
+    ],
+    'electoral:import-preview': preview,
+    'electoral:import-diff': { total: 24, items: preview.diffSample },
+    'accounts:users': [
+      { id: 'u1', username: 'maire', displayName: 'Anne Maire', role: 'maire', disabled: false },
+      { id: 'u2', username: 'c.secretaire', displayName: 'Claire Secrétaire', role: 'secretaire', disabled: false },
+    ],
+    'accounts:devices': [
+      { id: 'd1', name: 'Accueil mairie', createdAt: '2026-11-01T09:00:00Z', lastSeenAt: '2026-11-28T17:00:00Z', revoked: false },
+    ],
   };
   // ——— legality control (ACTES) ———
-  const classification = { dateClassification: '2026-01-15', natures: [{ code: 1, libelle: 'Délibérations', typeAbrege: 'DE', typologies: [{ code: '99_DE', libelle: 'Délibération' }, { code: '22_DP', libelle: 'Document de présentation' }, { code: '23_RP', libelle: 'Rapport de présentation' }] }, { code: 3, libelle: 'Actes individuels', typeAbrege: 'AI', typologies: [{ code: '99_AI', libelle: 'Acte individuel' }] }], matieres: [{ code: 1, libelle: 'Commande publique', children: [{ code: 1, libelle: 'Marchés publics', children: [] }] }, { code: 7, libelle: 'Finances locales', children: [{ code: 1, libelle: 'Décisions budgétaires', children: [] }, { code: 10, libelle: 'Divers', children: [] }] }] };
+  const classification = {
+    dateClassification: '2026-01-15',
+    natures: [
+      {
+        code: 1,
+        libelle: 'Délibérations',
+        typeAbrege: 'DE',
+        typologies: [
+          { code: '99_DE', libelle: 'Délibération' },
+          { code: '22_DP', libelle: 'Document de présentation' },
+          { code: '23_RP', libelle: 'Rapport de présentation' },
+        ],
+      },
+      { code: 3, libelle: 'Actes individuels', typeAbrege: 'AI', typologies: [{ code: '99_AI', libelle: 'Acte individuel' }] },
+    ],
+    matieres: [
+      { code: 1, libelle: 'Commande publique', children: [{ code: 1, libelle: 'Marchés publics', children: [] }] },
+      {
+        code: 7,
+        libelle: 'Finances locales',
+        children: [
+          { code: 1, libelle: 'Décisions budgétaires', children: [] },
+          { code: 10, libelle: 'Divers', children: [] },
+        ],
+      },
+    ],
+  };
   const states = ['acquitte', 'poste', 'signe', 'brouillon', 'transmis', 'erreur', 'annule'];
-  const objets = ['Tarifs de la cantine scolaire 2027', 'Subvention au comité des fêtes', 'Budget supplémentaire 2026', 'Arrêté de circulation rue de la Paix', 'Convention de mise à disposition de la salle des fêtes'];
-  const acts = Array.from({ length: 64 }, (_, i) => ({ id: `a${i}`, numeroInterne: `2026_${String(64 - i).padStart(3, '0')}`, objet: objets[i % objets.length], codeNatureActe: [1, 1, 1, 3, 4][i % 5], decisionDate: `2026-11-${String(28 - (i % 27)).padStart(2, '0')}`, state: states[i % states.length], idActe: states[i % states.length] === 'acquitte' ? `010-211003876-2026112${i % 9}-2026_${String(64 - i).padStart(3, '0')}-DE` : null, pending: i % 7 === 1 }));
+  const objets = [
+    'Tarifs de la cantine scolaire 2027',
+    'Subvention au comité des fêtes',
+    'Budget supplémentaire 2026',
+    'Arrêté de circulation rue de la Paix',
+    'Convention de mise à disposition de la salle des fêtes',
+  ];
+  const acts = Array.from({ length: 64 }, (_, i) => ({
+    id: `a${i}`,
+    numeroInterne: `2026_${String(64 - i).padStart(3, '0')}`,
+    objet: objets[i % objets.length],
+    codeNatureActe: [1, 1, 1, 3, 4][i % 5],
+    decisionDate: `2026-11-${String(28 - (i % 27)).padStart(2, '0')}`,
+    state: states[i % states.length],
+    idActe: states[i % states.length] === 'acquitte' ? `010-211003876-2026112${i % 9}-2026_${String(64 - i).padStart(3, '0')}-DE` : null,
+    pending: i % 7 === 1,
+  }));
   const sha = (c) => c.repeat(64);
   const detail = (state) => ({
-    act: { id: 'a0', draft: { numeroInterne: '2026_064', decisionDate: '2026-11-20', codeNatureActe: 1, matieres: [7, 1], objet: 'Tarifs de la cantine scolaire 2027', classificationDateVersion: '2026-01-15', documentPapier: false, act: { fileName: 'deliberation.pdf', size: 182000, kind: 'pdf', typology: '99_DE' }, annexes: [] },
-      actFile: { sha256: sha('a'), fileName: '99_DE-deliberation.pdf', size: 182000, mime: 'application/pdf' }, annexFiles: [{ sha256: sha('b'), fileName: '23_RP-rapport.pdf', size: 1250000, mime: 'application/pdf' }],
-      signature: state === 'brouillon' ? null : { signerName: 'Anne Maire', signedAtLocal: '2026-11-28T09:12:00Z', certificateSerial: '0A1B' }, transmitRequested: state !== 'brouillon' && state !== 'signe', createdBy: 'Claire Secrétaire', createdAtLocal: '2026-11-27T15:30:00Z' },
-    status: state === 'acquitte' ? { actId: 'a0', state, idActe: '010-211003876-20261120-2026_064-DE', dateReception: '2026-11-28', archiveName: 'x', error: null,
-      timeline: [{ at: '2026-11-28T09:14:00Z', state: 'en_attente', label: 'Reçu par le serveur du département' }, { at: '2026-11-28T09:15:00Z', state: 'transmis', label: 'Transmis à la préfecture' }, { at: '2026-11-28T09:31:00Z', state: 'acquitte', label: 'Accusé de réception reçu', detail: 'ARActe du 28/11/2026' }],
-      letters: [{ id: 'L1', type: '3-1', direction: 'recu', label: 'Demande de pièces complémentaires', date: '2026-11-29', files: [{ sha256: sha('c'), fileName: 'demande-pieces.pdf', size: 54000, mime: 'application/pdf' }], state: 'recu' }] } : null,
-    pending: state === 'poste', uploads: state === 'poste' ? [{ sha256: sha('a'), fileName: '99_DE-deliberation.pdf', size: 182000, uploaded: 120000 }, { sha256: sha('b'), fileName: '23_RP-rapport.pdf', size: 1250000, uploaded: 0 }] : [],
+    act: {
+      id: 'a0',
+      draft: {
+        numeroInterne: '2026_064',
+        decisionDate: '2026-11-20',
+        codeNatureActe: 1,
+        matieres: [7, 1],
+        objet: 'Tarifs de la cantine scolaire 2027',
+        classificationDateVersion: '2026-01-15',
+        documentPapier: false,
+        act: { fileName: 'deliberation.pdf', size: 182000, kind: 'pdf', typology: '99_DE' },
+        annexes: [],
+      },
+      actFile: { sha256: sha('a'), fileName: '99_DE-deliberation.pdf', size: 182000, mime: 'application/pdf' },
+      annexFiles: [{ sha256: sha('b'), fileName: '23_RP-rapport.pdf', size: 1250000, mime: 'application/pdf' }],
+      signature:
+        state === 'brouillon' ? null : { signerName: 'Anne Maire', signedAtLocal: '2026-11-28T09:12:00Z', certificateSerial: '0A1B' },
+      transmitRequested: state !== 'brouillon' && state !== 'signe',
+      createdBy: 'Claire Secrétaire',
+      createdAtLocal: '2026-11-27T15:30:00Z',
+    },
+    status:
+      state === 'acquitte'
+        ? {
+            actId: 'a0',
+            state,
+            idActe: '010-211003876-20261120-2026_064-DE',
+            dateReception: '2026-11-28',
+            archiveName: 'x',
+            error: null,
+            timeline: [
+              { at: '2026-11-28T09:14:00Z', state: 'en_attente', label: 'Reçu par le serveur du département' },
+              { at: '2026-11-28T09:15:00Z', state: 'transmis', label: 'Transmis à la préfecture' },
+              { at: '2026-11-28T09:31:00Z', state: 'acquitte', label: 'Accusé de réception reçu', detail: 'ARActe du 28/11/2026' },
+            ],
+            letters: [
+              {
+                id: 'L1',
+                type: '3-1',
+                direction: 'recu',
+                label: 'Demande de pièces complémentaires',
+                date: '2026-11-29',
+                files: [{ sha256: sha('c'), fileName: 'demande-pieces.pdf', size: 54000, mime: 'application/pdf' }],
+                state: 'recu',
+              },
+            ],
+          }
+        : null,
+    pending: state === 'poste',
+    uploads:
+      state === 'poste'
+        ? [
+            { sha256: sha('a'), fileName: '99_DE-deliberation.pdf', size: 182000, uploaded: 120000 },
+            { sha256: sha('b'), fileName: '23_RP-rapport.pdf', size: 1250000, uploaded: 0 },
+          ]
+        : [],
   });
   const detailState = window.__actState ?? 'acquitte';
   answers['actes:classification'] = classification;
   answers['actes:list'] = (i) => (i.state ? acts.filter((a) => a.state === i.state) : acts);
   answers['actes:get'] = detail(detailState);
-  answers['actes:certificate'] = { id: 'c', holder: 'Anne Maire', organisation: 'Mairie de Troyes', issuer: 'AC Collectivités RGS**', serial: '0A1B2C3D', notBefore: '2024-01-10T00:00:00Z', notAfter: '2026-12-31T00:00:00Z' };
+  answers['actes:certificate'] = {
+    id: 'c',
+    holder: 'Anne Maire',
+    organisation: 'Mairie de Troyes',
+    issuer: 'AC Collectivités RGS**',
+    serial: '0A1B2C3D',
+    notBefore: '2024-01-10T00:00:00Z',
+    notAfter: '2026-12-31T00:00:00Z',
+  };
   answers['actes:check-draft'] = (i) => [
     ...(i.numeroInterne ? [] : [{ field: 'numeroInterne', message: "Le numéro de l'acte est obligatoire." }]),
     ...(i.decisionDate ? [] : [{ field: 'decisionDate', message: 'La date de décision doit être une date valide (AAAA-MM-JJ).' }]),
     ...(i.objet.trim() ? [] : [{ field: 'objet', message: "L'objet de l'acte est obligatoire." }]),
     ...(i.codeNatureActe ? [] : [{ field: 'codeNatureActe', message: "La nature de l'acte doit être un code de 1 à 6." }]),
-    ...(i.matieres.length >= 2 ? [] : [{ field: 'matieres', message: "La classification de l'acte doit préciser au moins les deux premiers niveaux de matière." }]),
+    ...(i.matieres.length >= 2
+      ? []
+      : [{ field: 'matieres', message: "La classification de l'acte doit préciser au moins les deux premiers niveaux de matière." }]),
     ...(i.actFile ? [] : [{ field: 'act', message: "Joignez le fichier de l'acte (PDF)." }]),
   ];
-  if (role === 'none') answers['session:get'] = { status: 'not_enrolled', hubUrl: null, user: null, commune: null, services: [], permissions: [], deviceName: null };
-  window.guichet = { invoke: async (c, input) => (c in answers ? { ok: true, value: typeof answers[c] === 'function' ? answers[c](input) : answers[c] } : { ok: false, error: { code: 'internal', message: 'non simulé' } }), on: () => () => {} };
+  if (role === 'none')
+    answers['session:get'] = {
+      status: 'not_enrolled',
+      hubUrl: null,
+      user: null,
+      commune: null,
+      services: [],
+      permissions: [],
+      deviceName: null,
+    };
+  window.guichet = {
+    invoke: async (c, input) =>
+      c in answers
+        ? { ok: true, value: typeof answers[c] === 'function' ? answers[c](input) : answers[c] }
+        : { ok: false, error: { code: 'internal', message: 'non simulé' } },
+    on: () => () => {},
+  };
 }
 
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
@@ -111,7 +343,11 @@ await p.getByRole('heading', { name: /Vérifiez/ }).waitFor();
 await p.screenshot({ path: join(OUT, 'import-apercu.png'), fullPage: true });
 await nav(p, 'Comptes');
 await p.screenshot({ path: join(OUT, 'comptes.png') });
-p = await page('secretaire', { width: 1024, height: 768 }, 'window.__massDeletion = { collection: "electoral.electors", localCount: 1200, toDelete: 800 }');
+p = await page(
+  'secretaire',
+  { width: 1024, height: 768 },
+  'window.__massDeletion = { collection: "electoral.electors", localCount: 1200, toDelete: 800 }',
+);
 await p.getByRole('alertdialog').waitFor();
 await p.screenshot({ path: join(OUT, 'suppression-1024.png') });
 p = await page('maire', { width: 1024, height: 768 });

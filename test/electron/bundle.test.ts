@@ -93,7 +93,11 @@ describe('bundled Electron main (dist/electron/main.cjs) with the real client co
 
   it('starts the shell from the bundle, opens the SQLite file and answers IPC through the real core', async () => {
     const userData = join(dir, 'userData');
-    const { stdout } = await run(process.execPath, [join(dir, 'child.cjs'), join(appPath, 'dist', 'electron', 'main.cjs'), appPath, userData], { cwd: dir, timeout: 60_000 });
+    const { stdout } = await run(
+      process.execPath,
+      [join(dir, 'child.cjs'), join(appPath, 'dist', 'electron', 'main.cjs'), appPath, userData],
+      { cwd: dir, timeout: 60_000 },
+    );
     const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
     expect(line, stdout).toBeDefined();
     const result = JSON.parse(line!.slice('RESULT '.length));
@@ -104,7 +108,12 @@ describe('bundled Electron main (dist/electron/main.cjs) with the real client co
     expect(result.invalid).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
     expect(result.foreign).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(result.update.ok).toBe(true);
-    expect(result.prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, preload: join(appPath, 'dist', 'electron', 'preload.cjs') });
+    expect(result.prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      preload: join(appPath, 'dist', 'electron', 'preload.cjs'),
+    });
     expect(result.loaded).toEqual([join(appPath, 'dist', 'renderer', 'index.html')]);
     expect(existsSync(join(userData, 'guichet.sqlite'))).toBe(true);
   }, 90_000);

@@ -50,7 +50,9 @@ describe('Electron app end to end', () => {
         process: typeof (window as unknown as { process?: unknown }).process,
       }));
       expect(globals).toEqual({ bridge: ['invoke', 'on'], require: 'undefined', process: 'undefined' });
-      const session = await window.evaluate(() => (window as unknown as { guichet: { invoke(c: string, i: unknown): Promise<unknown> } }).guichet.invoke('session:get', null));
+      const session = await window.evaluate(() =>
+        (window as unknown as { guichet: { invoke(c: string, i: unknown): Promise<unknown> } }).guichet.invoke('session:get', null),
+      );
       expect(session).toMatchObject({ ok: true, value: { status: 'not_enrolled' } });
     } finally {
       await app.close();

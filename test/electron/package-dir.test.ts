@@ -42,7 +42,18 @@ describe.skipIf(!enabled)('electron-builder --linux dir (GUICHET_PACKAGING_TEST=
     writeFileSync(configFile, JSON.stringify(config));
     await run(
       join(ROOT, 'node_modules', '.bin', 'electron-builder'),
-      ['--linux', 'dir', '--projectDir', ROOT, '--config', configFile, `-c.electronDist=${fakeDist}`, `-c.directories.output=${join(dir, 'release')}`, '--publish', 'never'],
+      [
+        '--linux',
+        'dir',
+        '--projectDir',
+        ROOT,
+        '--config',
+        configFile,
+        `-c.electronDist=${fakeDist}`,
+        `-c.directories.output=${join(dir, 'release')}`,
+        '--publish',
+        'never',
+      ],
       { cwd: ROOT, env: { ...process.env, GUICHET_UPDATE_URL: 'https://hub.departement.example/updates/' }, timeout: 240_000 },
     );
     resources = join(dir, 'release', 'linux-unpacked', 'resources');
@@ -54,7 +65,8 @@ describe.skipIf(!enabled)('electron-builder --linux dir (GUICHET_PACKAGING_TEST=
   it('puts main.cjs, preload.cjs and the renderer in the asar, and points main at the bundle', () => {
     const archive = join(resources, 'app.asar');
     const files = asar.listPackage(archive).map((p) => p.replaceAll('\\', '/'));
-    for (const f of ['/dist/electron/main.cjs', '/dist/electron/preload.cjs', '/dist/renderer/index.html', '/package.json']) expect(files).toContain(f);
+    for (const f of ['/dist/electron/main.cjs', '/dist/electron/preload.cjs', '/dist/renderer/index.html', '/package.json'])
+      expect(files).toContain(f);
     expect(files.filter((f) => f.startsWith('/dist/') && f.endsWith('.map'))).toEqual([]);
     // Nothing from the sources or tests ships.
     expect(files.some((f) => f.startsWith('/electron/') || f.startsWith('/hub-server/') || f.startsWith('/test/'))).toBe(false);
@@ -68,8 +80,15 @@ describe.skipIf(!enabled)('electron-builder --linux dir (GUICHET_PACKAGING_TEST=
   });
 
   it('hardens the real build with Electron fuses (no ELECTRON_RUN_AS_NODE, NODE_OPTIONS or --inspect)', () => {
-    const config = JSON.parse(readFileSync(join(ROOT, 'build', 'electron-builder.json'), 'utf8')) as { electronFuses: Record<string, boolean> };
-    expect(config.electronFuses).toMatchObject({ runAsNode: false, enableNodeOptionsEnvironmentVariable: false, enableNodeCliInspectArguments: false, onlyLoadAppFromAsar: true });
+    const config = JSON.parse(readFileSync(join(ROOT, 'build', 'electron-builder.json'), 'utf8')) as {
+      electronFuses: Record<string, boolean>;
+    };
+    expect(config.electronFuses).toMatchObject({
+      runAsNode: false,
+      enableNodeOptionsEnvironmentVariable: false,
+      enableNodeCliInspectArguments: false,
+      onlyLoadAppFromAsar: true,
+    });
   });
 
   it('writes the generic update feed and names the binary after the product', () => {

@@ -41,7 +41,10 @@ describe('update feed: electron-updater GenericProvider against the hub route', 
       join(feed, 'latest.yml'),
       `version: 0.2.0\nfiles:\n  - url: Guichet-Setup-0.2.0.exe\n    sha512: ${sha512}\n    size: ${installer.length}\npath: Guichet-Setup-0.2.0.exe\nsha512: ${sha512}\nreleaseDate: '2026-11-20T10:00:00.000Z'\n`,
     );
-    writeFileSync(join(feed, 'latest-linux.yml'), `version: 0.2.1\nfiles:\n  - url: guichet-0.2.1.AppImage\n    sha512: ${sha512}\n    size: 1\npath: guichet-0.2.1.AppImage\nsha512: ${sha512}\nreleaseDate: '2026-11-21T10:00:00.000Z'\n`);
+    writeFileSync(
+      join(feed, 'latest-linux.yml'),
+      `version: 0.2.1\nfiles:\n  - url: guichet-0.2.1.AppImage\n    sha512: ${sha512}\n    size: 1\npath: guichet-0.2.1.AppImage\nsha512: ${sha512}\nreleaseDate: '2026-11-21T10:00:00.000Z'\n`,
+    );
     writeFileSync(join(dir, 'hub.sqlite'), 'ne pas servir');
     app = Fastify();
     registerUpdateRoutes(app, { dir: feed });

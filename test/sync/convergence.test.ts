@@ -71,12 +71,24 @@ describe('convergence of three replicas under a bad network and a hub restart', 
     for (const [i, username] of (['maire', 'secretaire', 'maire'] as const).entries()) {
       const core = await openCore(undefined, `PC ${i + 1}`);
       cleanup.push(() => core.close());
-      await call(core, 'session:login', { hubUrl: proxies[i].url, insee: a.insee, username, password: TEST_PASSWORD, deviceName: `PC ${i + 1}` });
+      await call(core, 'session:login', {
+        hubUrl: proxies[i].url,
+        insee: a.insee,
+        username,
+        password: TEST_PASSWORD,
+        deviceName: `PC ${i + 1}`,
+      });
       clients.push(core);
     }
     const other = await openCore(undefined, 'PC autre commune');
     cleanup.push(() => other.close());
-    await call(other, 'session:login', { hubUrl: proxies[3].url, insee: b.insee, username: 'secretaire', password: TEST_PASSWORD, deviceName: 'PC autre commune' });
+    await call(other, 'session:login', {
+      hubUrl: proxies[3].url,
+      insee: b.insee,
+      username: 'secretaire',
+      password: TEST_PASSWORD,
+      deviceName: 'PC autre commune',
+    });
     const otherDemand = await call(other, 'electoral:create-demand', demandInput(9999));
     await call(other, 'sync:now', null);
 
@@ -96,17 +108,24 @@ describe('convergence of three replicas under a bad network and a hub restart', 
         for (const p of proxies) p.setTarget(url);
         restarted = true;
       }
-      if (r < 0.05) proxy.refuse = !proxy.refuse; // start or end an outage
-      else if (r < 0.1) proxy.dropResponses(1 + Math.floor(random() * 3), isPush); // lost answers (sometimes every retry)
+      if (r < 0.05)
+        proxy.refuse = !proxy.refuse; // start or end an outage
+      else if (r < 0.1)
+        proxy.dropResponses(1 + Math.floor(random() * 3), isPush); // lost answers (sometimes every retry)
       else if (r < 0.13) proxy.duplicateRequests(1, isPush);
       else if (r < 0.42) {
         const d = await call(client, 'electoral:create-demand', demandInput(step));
         created.add(d.id);
       } else if (r < 0.85) {
         // Open demands: closed ones refuse any change locally, which would test nothing.
-        const local = (await call(client, 'electoral:demands', { status: null })).filter((d) => d.status === 'deposee' || d.status === 'instruction');
+        const local = (await call(client, 'electoral:demands', { status: null })).filter(
+          (d) => d.status === 'deposee' || d.status === 'instruction',
+        );
         if (local.length > 0) {
-          const env = await client.invoke('electoral:set-demand-status', { id: pick(local).id, status: pick(DEMAND_STATUSES) as DemandStatus });
+          const env = await client.invoke('electoral:set-demand-status', {
+            id: pick(local).id,
+            status: pick(DEMAND_STATUSES) as DemandStatus,
+          });
           if (env.ok) statusChanges++;
         }
       } else {
@@ -129,7 +148,12 @@ describe('convergence of three replicas under a bad network and a hub restart', 
     expect(replicas[2]).toEqual(replicas[0]);
 
     // 2. They equal the hub, and every demand a PC created is there (creations are never refused).
-    const hubClient = createHubClient({ baseUrl: proxies[0].url, token: () => a.maireToken, clientSchema: 2, log: pino({ level: 'silent' }) });
+    const hubClient = createHubClient({
+      baseUrl: proxies[0].url,
+      token: () => a.maireToken,
+      clientSchema: 2,
+      log: pino({ level: 'silent' }),
+    });
     const onHub: SyncRecord[] = [];
     for (let cursor = 0; ; ) {
       const page = await hubClient.pull({ cursor });
@@ -140,7 +164,9 @@ describe('convergence of three replicas under a bad network and a hub restart', 
     const hubDemands = onHub.filter((r) => r.collection === 'electoral.demands' && !r.deleted);
     expect(new Set(hubDemands.map((r) => r.id))).toEqual(created);
     expect(replicas[0].map((d) => [d.id, d.version, d.status])).toEqual(
-      hubDemands.map((r) => [r.id, r.version, (r.data as { status: string }).status]).sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
+      hubDemands
+        .map((r) => [r.id, r.version, (r.data as { status: string }).status])
+        .sort((x, y) => String(x[0]).localeCompare(String(y[0]))),
     );
     // Refusals are only stale status changes (concurrent edits), each shown with its reason.
     let refusals = 0;

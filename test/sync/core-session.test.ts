@@ -21,14 +21,24 @@ beforeAll(async () => {
 afterAll(async () => hub.close());
 
 const login = (insee: string, username = 'maire') => ({ hubUrl, insee, username, password: TEST_PASSWORD, deviceName: 'PC accueil' });
-const demand = { kind: 'inscription', electorId: null, applicant: { birthName: 'MARTIN', usageName: null, firstNames: 'Léa', birthDate: '2001-05-04' }, newAddress: null, newBureauCode: null, comment: null };
+const demand = {
+  kind: 'inscription',
+  electorId: null,
+  applicant: { birthName: 'MARTIN', usageName: null, firstNames: 'Léa', birthDate: '2001-05-04' },
+  newAddress: null,
+  newBureauCode: null,
+  comment: null,
+};
 
 describe('client core: session and dispatcher', () => {
   it('refuses domain channels before login and invalid input with a French message', async () => {
     const core = await openCore();
     try {
       expect(await call(core, 'session:get', null)).toMatchObject({ status: 'not_enrolled', user: null });
-      expect(await refusal(core, 'electoral:demands', { status: null })).toMatchObject({ code: 'unauthenticated', message: 'Connectez-vous pour continuer.' });
+      expect(await refusal(core, 'electoral:demands', { status: null })).toMatchObject({
+        code: 'unauthenticated',
+        message: 'Connectez-vous pour continuer.',
+      });
       const bad = await refusal(core, 'session:login', { ...login('10387'), hubUrl: 'pas une adresse' });
       expect(bad).toMatchObject({ code: 'invalid_input', message: "L'adresse du hub n'est pas valide." });
       const wrongType = await refusal(core, 'session:login', { ...login('10387'), password: 12 });
@@ -47,15 +57,30 @@ describe('client core: session and dispatcher', () => {
     const core = await openCore();
     const viaProxy = { ...login('10387'), hubUrl: proxy.url };
     const state = await call(core, 'session:login', viaProxy);
-    expect(state).toMatchObject({ status: 'logged_in', hubUrl: proxy.url, deviceName: 'PC accueil', user: { username: 'maire', role: 'maire' }, commune: { insee: '10387' } });
+    expect(state).toMatchObject({
+      status: 'logged_in',
+      hubUrl: proxy.url,
+      deviceName: 'PC accueil',
+      user: { username: 'maire', role: 'maire' },
+      commune: { insee: '10387' },
+    });
     expect(state.permissions).toContain('electoral.read');
     expect(state.services).toEqual(['electoral']);
     const token = JSON.parse(readFileSync(join(core.dataDir, 'secrets.json'), 'utf8'))['hub-session-token'] as string;
     expect(token.length).toBeGreaterThan(10);
     await core.close();
-    const dbBytes = readFileSync(join(core.dataDir, 'guichet.sqlite')).toString('latin1') + readFileSync(join(core.dataDir, 'logs', 'guichet.log'), 'utf8');
+    const dbBytes =
+      readFileSync(join(core.dataDir, 'guichet.sqlite')).toString('latin1') +
+      readFileSync(join(core.dataDir, 'logs', 'guichet.log'), 'utf8');
     expect(dbBytes).not.toContain(token);
-    const hubAsk = (t: string) => createHubClient({ baseUrl: hubUrl, token: () => t, clientSchema: 2, log: pino({ level: 'silent' }), retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
+    const hubAsk = (t: string) =>
+      createHubClient({
+        baseUrl: hubUrl,
+        token: () => t,
+        clientSchema: 2,
+        log: pino({ level: 'silent' }),
+        retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
+      });
 
     // Reopened with the hub unreachable: the session is still known and local data usable.
     proxy.refuse = true;
@@ -66,7 +91,11 @@ describe('client core: session and dispatcher', () => {
       expect(await call(offline, 'electoral:demands', { status: null })).toHaveLength(1);
       expect(await call(offline, 'sync:now', null)).toMatchObject({ online: false, pending: 1 });
       // Logging out offline still forgets the token on this PC (the hub could not be told).
-      expect(await call(offline, 'session:logout', null)).toMatchObject({ status: 'logged_out', hubUrl: proxy.url, user: { username: 'maire' } });
+      expect(await call(offline, 'session:logout', null)).toMatchObject({
+        status: 'logged_out',
+        hubUrl: proxy.url,
+        user: { username: 'maire' },
+      });
       expect(JSON.parse(readFileSync(join(core.dataDir, 'secrets.json'), 'utf8'))['hub-session-token']).toBeUndefined();
       expect((await refusal(offline, 'sync:now', null)).code).toBe('unauthenticated');
 
@@ -155,7 +184,12 @@ describe('client core: session and dispatcher', () => {
       await call(core, 'session:login', login('10268'));
       const users = await call(core, 'accounts:users', null);
       expect(users.map((u) => u.username)).toEqual(expect.arrayContaining(['maire', 'secretaire', 'consultation']));
-      const created = await call(core, 'accounts:create-user', { username: 'Agent.Etat-Civil', displayName: 'Agent État civil', role: 'secretaire', password: 'un-mot-de-passe-long' });
+      const created = await call(core, 'accounts:create-user', {
+        username: 'Agent.Etat-Civil',
+        displayName: 'Agent État civil',
+        role: 'secretaire',
+        password: 'un-mot-de-passe-long',
+      });
       expect(created).toMatchObject({ username: 'agent.etat-civil', role: 'secretaire', disabled: false });
       expect(await call(core, 'accounts:disable-user', { id: created.id })).toMatchObject({ disabled: true });
       const devices = await call(core, 'accounts:devices', null);

@@ -26,8 +26,18 @@ describe('client core: a refused token', () => {
     const platform = createNodePlatform({ dataDir: dir, deviceName: 'PC clé', logLevel: 'silent' });
     const secrets = platform.secrets;
     let failDelete = false;
-    platform.secrets = { ...secrets, get: (k) => secrets.get(k), set: (k, v) => secrets.set(k, v), delete: async (k) => (failDelete ? Promise.reject(new Error('keychain locked')) : secrets.delete(k)) };
-    const core = await createClientCore({ platform, backgroundSync: false, hub: { retry: { attempts: 1, baseDelayMs: 5, maxDelayMs: 20 }, timeoutMs: 5000 }, sync: { debounceMs: 3_600_000 } });
+    platform.secrets = {
+      ...secrets,
+      get: (k) => secrets.get(k),
+      set: (k, v) => secrets.set(k, v),
+      delete: async (k) => (failDelete ? Promise.reject(new Error('keychain locked')) : secrets.delete(k)),
+    };
+    const core = await createClientCore({
+      platform,
+      backgroundSync: false,
+      hub: { retry: { attempts: 1, baseDelayMs: 5, maxDelayMs: 20 }, timeoutMs: 5000 },
+      sync: { debounceMs: 3_600_000 },
+    });
     const unhandled: unknown[] = [];
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);

@@ -26,14 +26,23 @@ afterAll(async () => {
 
 async function loggedInDir(): Promise<string> {
   const core = await openCore();
-  await call(core, 'session:login', { hubUrl: proxy.url, insee: '10387', username: 'maire', password: TEST_PASSWORD, deviceName: 'PC crash' });
+  await call(core, 'session:login', {
+    hubUrl: proxy.url,
+    insee: '10387',
+    username: 'maire',
+    password: TEST_PASSWORD,
+    deviceName: 'PC crash',
+  });
   await core.close();
   return core.dataDir;
 }
 
 /** Runs the child and SIGKILLs it once the hub has answered a request matching `at`. */
 async function runAndKill(dataDir: string, creates: number, at: (method: string, path: string) => boolean): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/sync/crash-child.ts'), dataDir, String(creates)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/sync/crash-child.ts'), dataDir, String(creates)], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr.on('data', (c: Buffer) => (out += c.toString()));
@@ -51,7 +60,9 @@ async function runAndKill(dataDir: string, creates: number, at: (method: string,
 }
 
 describe('crash safety (kill -9)', () => {
-  it('a push applied by the hub but whose answer died with the client is settled once on restart; a killed pull loses nothing', { timeout: 60_000 }, async () => {
+  it('a push applied by the hub but whose answer died with the client is settled once on restart; a killed pull loses nothing', {
+    timeout: 60_000,
+  }, async () => {
     const writer = await loggedInDir();
     const out = await runAndKill(writer, 5, (m, p) => m === 'POST' && p.endsWith('/sync/push'));
     expect(out).toContain('ready');

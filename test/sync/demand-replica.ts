@@ -35,7 +35,9 @@ export interface DemandReplica {
 }
 
 export function demandsCollection(db: Database.Database): LocalCollection {
-  const upsert = db.prepare('INSERT INTO t_demands (id, version, data) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version, data = excluded.data');
+  const upsert = db.prepare(
+    'INSERT INTO t_demands (id, version, data) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version, data = excluded.data',
+  );
   const del = db.prepare('DELETE FROM t_demands WHERE id = ?');
   return {
     name: 'electoral.demands',
@@ -69,15 +71,38 @@ export function openDemandReplica(opts: { hubUrl: string; token: string; dir?: s
   const platform = createNodePlatform({ dataDir: dir, logLevel: process.env.GUICHET_TEST_LOG ?? 'silent' });
   const db = openMigratedDb(join(dir, 'guichet.sqlite'), [
     syncCoreMigration,
-    { version: 2, name: 'test-demands', up: (d) => d.exec('CREATE TABLE t_demands (id TEXT PRIMARY KEY, version INTEGER, data TEXT NOT NULL)') },
+    {
+      version: 2,
+      name: 'test-demands',
+      up: (d) => d.exec('CREATE TABLE t_demands (id TEXT PRIMARY KEY, version INTEGER, data TEXT NOT NULL)'),
+    },
   ]);
   const outbox = createOutbox(db, platform.now);
   const events: SyncState[] = [];
-  const base = createHubClient({ baseUrl: opts.hubUrl, token: () => opts.token, clientSchema: 2, log: platform.log, retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 }, timeoutMs: 5000 });
+  const base = createHubClient({
+    baseUrl: opts.hubUrl,
+    token: () => opts.token,
+    clientSchema: 2,
+    log: platform.log,
+    retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
+    timeoutMs: 5000,
+  });
   let hub: HubClient = base;
   const collection = demandsCollection(db);
-  const engine = createSyncEngine({ db, hub: () => hub, collections: [collection], outbox, platform, emit: (_e, s) => events.push(s), debounceMs: 10, ...opts.sync });
-  const row = (id: string) => db.prepare('SELECT id, version, data FROM t_demands WHERE id = ?').get(id) as { id: string; version: number | null; data: string } | undefined;
+  const engine = createSyncEngine({
+    db,
+    hub: () => hub,
+    collections: [collection],
+    outbox,
+    platform,
+    emit: (_e, s) => events.push(s),
+    debounceMs: 10,
+    ...opts.sync,
+  });
+  const row = (id: string) =>
+    db.prepare('SELECT id, version, data FROM t_demands WHERE id = ?').get(id) as
+      | { id: string; version: number | null; data: string }
+      | undefined;
 
   return {
     db,
@@ -92,7 +117,14 @@ export function openDemandReplica(opts: { hubUrl: string; token: string; dir?: s
       const d = newDemand(fields);
       db.transaction(() => {
         db.prepare('INSERT INTO t_demands (id, version, data) VALUES (?, NULL, ?)').run(d.id, JSON.stringify(d));
-        outbox.enqueue({ kind: 'upsert', collection: 'electoral.demands', recordId: d.id, baseVersion: null, data: d, summary: "Demande d'inscription (création)" });
+        outbox.enqueue({
+          kind: 'upsert',
+          collection: 'electoral.demands',
+          recordId: d.id,
+          baseVersion: null,
+          data: d,
+          summary: "Demande d'inscription (création)",
+        });
       })();
       return d;
     },
@@ -101,18 +133,33 @@ export function openDemandReplica(opts: { hubUrl: string; token: string; dir?: s
         const r = row(id)!;
         const d = { ...(JSON.parse(r.data) as Demand), status };
         db.prepare('UPDATE t_demands SET data = ? WHERE id = ?').run(JSON.stringify(d), id);
-        outbox.enqueue({ kind: 'upsert', collection: 'electoral.demands', recordId: id, baseVersion: r.version, data: d, summary: `Demande : statut ${status}` });
+        outbox.enqueue({
+          kind: 'upsert',
+          collection: 'electoral.demands',
+          recordId: id,
+          baseVersion: r.version,
+          data: d,
+          summary: `Demande : statut ${status}`,
+        });
       })();
     },
     remove(id) {
       db.transaction(() => {
         const r = row(id)!;
         db.prepare('DELETE FROM t_demands WHERE id = ?').run(id);
-        outbox.enqueue({ kind: 'delete', collection: 'electoral.demands', recordId: id, baseVersion: r.version ?? 0, summary: 'Demande (suppression)' });
+        outbox.enqueue({
+          kind: 'delete',
+          collection: 'electoral.demands',
+          recordId: id,
+          baseVersion: r.version ?? 0,
+          summary: 'Demande (suppression)',
+        });
       })();
     },
     demands: () =>
-      (db.prepare('SELECT id, version, data FROM t_demands ORDER BY id').all() as { id: string; version: number | null; data: string }[]).map((r) => ({
+      (
+        db.prepare('SELECT id, version, data FROM t_demands ORDER BY id').all() as { id: string; version: number | null; data: string }[]
+      ).map((r) => ({
         id: r.id,
         version: r.version,
         data: JSON.parse(r.data) as Demand,

@@ -87,7 +87,12 @@ describe('sync engine against a real hub', () => {
 
     const b = replica(c.secretaireToken, false);
     await b.engine.runCycle();
-    expect(b.demands().map((x) => x.id).sort()).toEqual([...ids].sort());
+    expect(
+      b
+        .demands()
+        .map((x) => x.id)
+        .sort(),
+    ).toEqual([...ids].sort());
     expect(b.demands().find((x) => x.id === ids[0])!.data.status).toBe('instruction');
     expect(b.demands()).toEqual(a.demands());
   });
@@ -119,7 +124,12 @@ describe('sync engine against a real hub', () => {
     const s = await b.engine.runCycle();
     expect(s.pending).toBe(0);
     expect(s.rejected).toHaveLength(1);
-    expect(s.rejected[0]).toMatchObject({ collection: 'electoral.demands', recordId: d.id, summary: 'Demande : statut refusee', reason: { code: 'stale_version' } });
+    expect(s.rejected[0]).toMatchObject({
+      collection: 'electoral.demands',
+      recordId: d.id,
+      summary: 'Demande : statut refusee',
+      reason: { code: 'stale_version' },
+    });
     expect(s.rejected[0].reason.message).toMatch(/modifiée sur un autre poste/);
     expect(b.demands()[0].data.status).toBe('acceptee');
     expect(b.demands()).toEqual(a.demands());
@@ -179,7 +189,9 @@ describe('sync engine against a real hub', () => {
     expect(s.pending).toBe(1);
     expect(b.demands().map((x) => x.id)).toContain(typed);
     expect(b.demands()).toHaveLength(4);
-    expect(Number((b.db.prepare("SELECT value FROM sync_state WHERE key = 'cursor'").get() as { value: string }).value)).toBeLessThan(999999);
+    expect(Number((b.db.prepare("SELECT value FROM sync_state WHERE key = 'cursor'").get() as { value: string }).value)).toBeLessThan(
+      999999,
+    );
     const s2 = await b.engine.runCycle();
     expect(s2.pending).toBe(0);
     await a.engine.runCycle();
@@ -228,9 +240,18 @@ describe('sync engine against a real hub', () => {
     await a.engine.runCycle();
     // A local row the hub never had, standing for what a command changed locally.
     a.db.prepare("INSERT INTO t_demands (id, version, data) VALUES ('ghost', 1, '{}')").run();
-    a.db.transaction(() => a.outbox.enqueue({ kind: 'command', name: 'commande.inconnue', payload: {}, summary: 'Import de la liste électorale' }))();
+    a.db.transaction(() =>
+      a.outbox.enqueue({ kind: 'command', name: 'commande.inconnue', payload: {}, summary: 'Import de la liste électorale' }),
+    )();
     const s = await a.engine.runCycle();
-    expect(s.rejected).toEqual([expect.objectContaining({ collection: null, recordId: null, summary: 'Import de la liste électorale', reason: expect.objectContaining({ code: 'bad_request' }) })]);
+    expect(s.rejected).toEqual([
+      expect.objectContaining({
+        collection: null,
+        recordId: null,
+        summary: 'Import de la liste électorale',
+        reason: expect.objectContaining({ code: 'bad_request' }),
+      }),
+    ]);
     expect(a.events.some((e) => e.phase === 'snapshot')).toBe(true);
     expect(a.demands().map((d) => d.id)).not.toContain('ghost');
     expect(a.demands()).toHaveLength(1);
@@ -241,15 +262,31 @@ describe('sync engine against a real hub', () => {
     const a = replica(c.maireToken);
     const first = a.createDemand();
     const bad = newDemand();
-    a.db.transaction(() => a.outbox.enqueue({ kind: 'upsert', collection: 'electoral.demands', recordId: 'x'.repeat(150), baseVersion: null, data: bad, summary: 'Demande illisible' }))();
+    a.db.transaction(() =>
+      a.outbox.enqueue({
+        kind: 'upsert',
+        collection: 'electoral.demands',
+        recordId: 'x'.repeat(150),
+        baseVersion: null,
+        data: bad,
+        summary: 'Demande illisible',
+      }),
+    )();
     const last = a.createDemand();
     const s = await a.engine.runCycle();
     expect(s).toMatchObject({ pending: 0, lastError: null });
-    expect(s.rejected).toEqual([expect.objectContaining({ summary: 'Demande illisible', reason: expect.objectContaining({ code: 'bad_request' }) })]);
+    expect(s.rejected).toEqual([
+      expect.objectContaining({ summary: 'Demande illisible', reason: expect.objectContaining({ code: 'bad_request' }) }),
+    ]);
     expect(s.rejected[0].reason.message).toMatch(/[éè]/);
     const b = replica(c.secretaireToken, false);
     await b.engine.runCycle();
-    expect(b.demands().map((d) => d.id).sort()).toEqual([first.id, last.id].sort());
+    expect(
+      b
+        .demands()
+        .map((d) => d.id)
+        .sort(),
+    ).toEqual([first.id, last.id].sort());
   });
 
   it('drops a pull that was in flight when the replica was cleared (new scope): nothing of the old session lands', async () => {

@@ -23,7 +23,10 @@ describe('client migrations: 001 sync-core', () => {
     expect(schemaVersionOf(db)).toBe(1);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((r: any) => r.name);
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+      .all()
+      .map((r: any) => r.name);
     expect(tables).toEqual(expect.arrayContaining(['outbox', 'sync_state', 'rejected_changes', 'pull_staging']));
     db.close();
   });

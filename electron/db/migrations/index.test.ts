@@ -20,8 +20,24 @@ describe('client migrations: the shipped list', () => {
     const db = openClientDb(tempFile());
     expect(schemaVersionOf(db)).toBe(CLIENT_SCHEMA_VERSION);
     expect(CLIENT_MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3]);
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((r) => (r as { name: string }).name);
-    expect(tables).toEqual(expect.arrayContaining(['outbox', 'sync_state', 'electors', 'electoral_demands', 'electoral_imports', 'acts', 'acts_status', 'acts_classification', 'acts_files', 'acts_certificate']));
+    const tables = db
+      .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+      .all()
+      .map((r) => (r as { name: string }).name);
+    expect(tables).toEqual(
+      expect.arrayContaining([
+        'outbox',
+        'sync_state',
+        'electors',
+        'electoral_demands',
+        'electoral_imports',
+        'acts',
+        'acts_status',
+        'acts_classification',
+        'acts_files',
+        'acts_certificate',
+      ]),
+    );
     db.close();
   });
 

@@ -4,9 +4,15 @@ import { ArchiveTooLarge, packEntries, readArchive } from './archive.js';
 /** Archives come from outside (ministry mails, anyone able to mail the hub): inflating one must stay bounded. */
 describe('readArchive', () => {
   it('reads the entries of a normal archive', async () => {
-    const archive = await packEntries([{ name: 'a.xml', content: Buffer.from('<a/>') }, { name: 'b.pdf', content: Buffer.from('%PDF-1.4') }]);
+    const archive = await packEntries([
+      { name: 'a.xml', content: Buffer.from('<a/>') },
+      { name: 'b.pdf', content: Buffer.from('%PDF-1.4') },
+    ]);
     const entries = await readArchive(archive);
-    expect(entries.map((e) => [e.name, e.content.toString()])).toEqual([['a.xml', '<a/>'], ['b.pdf', '%PDF-1.4']]);
+    expect(entries.map((e) => [e.name, e.content.toString()])).toEqual([
+      ['a.xml', '<a/>'],
+      ['b.pdf', '%PDF-1.4'],
+    ]);
   });
 
   it('refuses an archive whose content inflates past the cap (decompression bomb)', async () => {

@@ -33,7 +33,10 @@ export async function packEntries(entries: ArchiveEntry[]): Promise<Buffer> {
       await mkdir(path.dirname(path.join(dir, e.name)), { recursive: true });
       await writeFile(path.join(dir, e.name), e.content);
     }
-    return await packDir(dir, entries.map((e) => e.name));
+    return await packDir(
+      dir,
+      entries.map((e) => e.name),
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -51,7 +54,10 @@ export class ArchiveTooLarge extends GuichetError {
 }
 
 /** Read every entry of a tar.gz in memory, folders and nested paths included (callers decide what is acceptable). Rejects with ArchiveTooLarge past `maxBytes` of content. */
-export async function readArchive(archive: Uint8Array, maxBytes: number = MAX_ARCHIVE_CONTENT_BYTES): Promise<Array<ArchiveEntry & { type: string }>> {
+export async function readArchive(
+  archive: Uint8Array,
+  maxBytes: number = MAX_ARCHIVE_CONTENT_BYTES,
+): Promise<Array<ArchiveEntry & { type: string }>> {
   const entries: Array<ArchiveEntry & { type: string }> = [];
   let total = 0;
   let stopped = false;
@@ -101,9 +107,14 @@ export interface BuiltTransmission {
  * is checked against the official XSD in one xmllint run before packing;
  * an invalid one throws `ActesSchemaError` and no archive is produced.
  */
-export async function buildTransmissionArchive(input: Omit<EnvelopeInput, 'formulaires'> & { messages: OutgoingMessage[] }): Promise<BuiltTransmission> {
+export async function buildTransmissionArchive(
+  input: Omit<EnvelopeInput, 'formulaires'> & { messages: OutgoingMessage[] },
+): Promise<BuiltTransmission> {
   const envelope = buildEnvelope({ ...input, formulaires: input.messages.map((m) => m.fileName) });
-  const xmlFiles: ArchiveEntry[] = [{ name: envelope.fileName, content: envelope.xml }, ...input.messages.map((m) => ({ name: m.fileName, content: m.xml }))];
+  const xmlFiles: ArchiveEntry[] = [
+    { name: envelope.fileName, content: envelope.xml },
+    ...input.messages.map((m) => ({ name: m.fileName, content: m.xml })),
+  ];
   const docs = input.messages.flatMap((m) => m.documents.map((d) => ({ name: d.fileName, content: Buffer.from(d.content) })));
   const all = [...xmlFiles, ...docs];
   const names = all.map((f) => f.name);
@@ -113,10 +124,19 @@ export async function buildTransmissionArchive(input: Omit<EnvelopeInput, 'formu
   const dir = await mkdtemp(path.join(tmpdir(), 'actes-out-'));
   try {
     await Promise.all(all.map((f) => writeFile(path.join(dir, f.name), f.content)));
-    const results = await validateFilesInDir(dir, xmlFiles.map((f) => f.name));
+    const results = await validateFilesInDir(
+      dir,
+      xmlFiles.map((f) => f.name),
+    );
     if (results.some((r) => !r.valid)) throw new ActesSchemaError(results);
     const archive = await packDir(dir, names);
-    return { archiveName: archiveFileName(input.tiers.trigramme, envelope.fileName), envelopeName: envelope.fileName, archive, fileNames: names, idActes: input.messages.flatMap((m) => (m.idActe ? [m.idActe] : [])) };
+    return {
+      archiveName: archiveFileName(input.tiers.trigramme, envelope.fileName),
+      envelopeName: envelope.fileName,
+      archive,
+      fileNames: names,
+      idActes: input.messages.flatMap((m) => (m.idActe ? [m.idActe] : [])),
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

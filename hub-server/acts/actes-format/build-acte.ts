@@ -43,7 +43,12 @@ export function extensionForContent(content: Uint8Array): string {
 
 /** Message 1-1 `Acte` with its document and annexes, named per the ACTES rules. */
 export function buildActeMessage(input: ActeInput): OutgoingMessage {
-  const base = transactionBase({ ...input.commune, decisionDate: input.decisionDate, numeroInterne: input.numeroInterne, natureAbrege: natureByCode(input.codeNatureActe).abrege });
+  const base = transactionBase({
+    ...input.commune,
+    decisionDate: input.decisionDate,
+    numeroInterne: input.numeroInterne,
+    natureAbrege: natureByCode(input.codeNatureActe).abrege,
+  });
   const docs = [input.act, ...input.annexes].map((d, i) => ({
     fileName: documentFileName(d.typology, base, '1-1', i + 1, extensionForContent(d.content)),
     content: d.content,
@@ -56,7 +61,11 @@ export function buildActeMessage(input: ActeInput): OutgoingMessage {
     input.precedentIdActe ? el('PrecedentIdentifiantActe', { IDActe: input.precedentIdActe }) : undefined,
     el('ClassificationDateVersion', undefined, input.classificationDateVersion),
     fichierSigne('Document', actDoc.fileName, actDoc.signatureBase64),
-    el('Annexes', { Nombre: annexDocs.length }, annexDocs.map((d) => fichierSigne('Annexe', d.fileName, d.signatureBase64))),
+    el(
+      'Annexes',
+      { Nombre: annexDocs.length },
+      annexDocs.map((d) => fichierSigne('Annexe', d.fileName, d.signatureBase64)),
+    ),
     el('DocumentPapier', undefined, input.documentPapier ? 'O' : 'N'),
   ]);
   return {
@@ -69,7 +78,12 @@ export function buildActeMessage(input: ActeInput): OutgoingMessage {
 
 /** Message 6-1 `Annulation`: named from the original transaction (its IDActe). */
 export function buildAnnulationMessage(idActe: string): OutgoingMessage {
-  return { fileName: messageFileName(idActe, '6-1'), xml: renderActesDocument(el('Annulation', { IDActe: idActe })), documents: [], idActe };
+  return {
+    fileName: messageFileName(idActe, '6-1'),
+    xml: renderActesDocument(el('Annulation', { IDActe: idActe })),
+    documents: [],
+    idActe,
+  };
 }
 
 /**
@@ -78,6 +92,15 @@ export function buildAnnulationMessage(idActe: string): OutgoingMessage {
  * holds; omit it to ask for the full classification.
  */
 export function buildClassificationRequest(p: { commune: CommuneIdentity; serial: number; dateClassification?: string }): OutgoingMessage {
-  const root = el('DemandeClassification', undefined, p.dateClassification ? [el('DateClassification', undefined, p.dateClassification)] : []);
-  return { fileName: `${p.commune.departement}-${p.commune.siren}----7-1_${p.serial}.xml`, xml: renderActesDocument(root), documents: [], idActe: null };
+  const root = el(
+    'DemandeClassification',
+    undefined,
+    p.dateClassification ? [el('DateClassification', undefined, p.dateClassification)] : [],
+  );
+  return {
+    fileName: `${p.commune.departement}-${p.commune.siren}----7-1_${p.serial}.xml`,
+    xml: renderActesDocument(root),
+    documents: [],
+    idActe: null,
+  };
 }

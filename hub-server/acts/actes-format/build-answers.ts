@@ -35,7 +35,14 @@ export function buildAnswerMessage(input: AnswerInput): OutgoingMessage {
   if (!isAr && docs.length === 0) throw new RangeError(`La réponse ${input.code} doit porter un document`);
   if (!isAr && input.code !== '3-4' && docs.length > 1) throw new RangeError(`La réponse ${input.code} porte un seul document`);
   let children: XmlElement[] = [];
-  if (input.code === '3-4') children = [el('Documents', undefined, docs.map((d) => fichierSigne('Document', d.fileName, d.signatureBase64)))];
+  if (input.code === '3-4')
+    children = [
+      el(
+        'Documents',
+        undefined,
+        docs.map((d) => fichierSigne('Document', d.fileName, d.signatureBase64)),
+      ),
+    ];
   else if (!isAr) children = [fichierSigne('Document', docs[0].fileName, docs[0].signatureBase64)];
   const root = el(ANSWER_ROOTS[input.code], { IDActe: input.idActe, DateCourrierPref: input.dateCourrierPref }, children);
   return {

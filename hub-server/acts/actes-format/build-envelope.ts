@@ -20,7 +20,12 @@ export function buildEnvelope(input: EnvelopeInput): { fileName: string; xml: Bu
   const ref = tiers.referent;
   const root = el('EnveloppeCLMISILL', undefined, [
     el('Emetteur', undefined, [
-      el('IDCL', { 'insee:SIREN': commune.siren, Departement: commune.departement, Arrondissement: commune.arrondissement, Nature: commune.nature }),
+      el('IDCL', {
+        'insee:SIREN': commune.siren,
+        Departement: commune.departement,
+        Arrondissement: commune.arrondissement,
+        Nature: commune.nature,
+      }),
       ref
         ? el('Referent', undefined, [
             ref.nom ? el('Nom', undefined, ref.nom) : undefined,
@@ -29,8 +34,19 @@ export function buildEnvelope(input: EnvelopeInput): { fileName: string; xml: Bu
           ])
         : undefined,
     ]),
-    el('AdressesRetour', undefined, addresses.map((a) => el('Email', undefined, a))),
-    el('FormulairesEnvoyes', undefined, input.formulaires.map((f) => fichierSigne('Formulaire', f))),
+    el(
+      'AdressesRetour',
+      undefined,
+      addresses.map((a) => el('Email', undefined, a)),
+    ),
+    el(
+      'FormulairesEnvoyes',
+      undefined,
+      input.formulaires.map((f) => fichierSigne('Formulaire', f)),
+    ),
   ]);
-  return { fileName: envelopeFileName({ quadrigramme: tiers.quadrigramme, siren: commune.siren, date: input.date, serial: input.serial }), xml: renderActesDocument(root) };
+  return {
+    fileName: envelopeFileName({ quadrigramme: tiers.quadrigramme, siren: commune.siren, date: input.date, serial: input.serial }),
+    xml: renderActesDocument(root),
+  };
 }

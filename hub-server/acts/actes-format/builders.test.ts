@@ -27,7 +27,16 @@ describe('Acte 1-1', () => {
     // Œ and ’ are outside Latin-1: kept as character references.
     expect(text).toContain('&#x152;uvre');
     expect(text).toContain('actes:Date="2026-11-20" actes:NumeroInterne="DEL2026_042" actes:CodeNatureActe="1"');
-    const order = ['CodeMatiere1', 'CodeMatiere2', 'CodeMatiere3', 'Objet', 'ClassificationDateVersion', 'Document', 'Annexes', 'DocumentPapier'].map((n) => text.indexOf(`<actes:${n}`));
+    const order = [
+      'CodeMatiere1',
+      'CodeMatiere2',
+      'CodeMatiere3',
+      'Objet',
+      'ClassificationDateVersion',
+      'Document',
+      'Annexes',
+      'DocumentPapier',
+    ].map((n) => text.indexOf(`<actes:${n}`));
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(text).toContain('<actes:Annexes actes:Nombre="2">');
     expect(text).toContain('<actes:DocumentPapier>N</actes:DocumentPapier>');
@@ -35,14 +44,30 @@ describe('Acte 1-1', () => {
   it('validates against the official XSD (with annexes, with a previous IDActe, without annexes)', async () => {
     await assertValidActesXml([
       { fileName: msg.fileName, content: msg.xml },
-      { fileName: 'b-1-1_0.xml', content: buildActeMessage(sampleActe({ annexes: [], precedentIdActe: '010-211003876-20261001-DEL2026_001-DE', documentPapier: true, matieres: [1, 1, 1, 1, 1] })).xml },
+      {
+        fileName: 'b-1-1_0.xml',
+        content: buildActeMessage(
+          sampleActe({
+            annexes: [],
+            precedentIdActe: '010-211003876-20261001-DEL2026_001-DE',
+            documentPapier: true,
+            matieres: [1, 1, 1, 1, 1],
+          }),
+        ).xml,
+      },
     ]);
   });
 });
 
 describe('envelope, annulation, answers', () => {
   it('EnveloppeCLMISILL: name, emitter, hub mailbox first, valid', async () => {
-    const env = buildEnvelope({ tiers, commune, date: '2026-11-28', serial: 7, formulaires: ['010-211003876-20261120-DEL2026_042-DE-1-1_0.xml'] });
+    const env = buildEnvelope({
+      tiers,
+      commune,
+      date: '2026-11-28',
+      serial: 7,
+      formulaires: ['010-211003876-20261120-DEL2026_042-DE-1-1_0.xml'],
+    });
     expect(env.fileName).toBe('EACT--211003876--20261128-7.xml');
     const text = iconv.decode(env.xml, 'latin1');
     expect(text).toContain('<actes:IDCL insee:SIREN="211003876" actes:Departement="010" actes:Arrondissement="3" actes:Nature="31"/>');
@@ -57,7 +82,10 @@ describe('envelope, annulation, answers', () => {
   it('DemandeClassification 7-1 is named without date, number or nature, and valid', async () => {
     const m = buildClassificationRequest({ commune, serial: 3, dateClassification: '2017-04-19' });
     expect(m.fileName).toBe('010-211003876----7-1_3.xml');
-    await assertValidActesXml([{ fileName: m.fileName, content: m.xml }, { fileName: 'full-7-1_4.xml', content: buildClassificationRequest({ commune, serial: 4 }).xml }]);
+    await assertValidActesXml([
+      { fileName: m.fileName, content: m.xml },
+      { fileName: 'full-7-1_4.xml', content: buildClassificationRequest({ commune, serial: 4 }).xml },
+    ]);
   });
   it('answers to letters (2-2, 3-2, 3-3, 3-4, 4-2, 4-3, 4-4) are valid', async () => {
     const id = '010-211003876-20261120-DEL2026_042-DE';
@@ -66,7 +94,12 @@ describe('envelope, annulation, answers', () => {
       buildAnswerMessage({ code: '2-2', idActe: id, dateCourrierPref: '2026-11-25', documents: one }),
       buildAnswerMessage({ code: '3-2', idActe: id, dateCourrierPref: '2026-11-25', documents: [] }),
       buildAnswerMessage({ code: '3-3', idActe: id, dateCourrierPref: '2026-11-25', documents: one }),
-      buildAnswerMessage({ code: '3-4', idActe: id, dateCourrierPref: '2026-11-25', documents: [...one, { content: png, typology: '22_PN' }] }),
+      buildAnswerMessage({
+        code: '3-4',
+        idActe: id,
+        dateCourrierPref: '2026-11-25',
+        documents: [...one, { content: png, typology: '22_PN' }],
+      }),
       buildAnswerMessage({ code: '4-2', idActe: id, dateCourrierPref: '2026-11-25', documents: [] }),
       buildAnswerMessage({ code: '4-3', idActe: id, dateCourrierPref: '2026-11-25', documents: one }),
       buildAnswerMessage({ code: '4-4', idActe: id, dateCourrierPref: '2026-11-25', documents: one }),
@@ -76,7 +109,7 @@ describe('envelope, annulation, answers', () => {
     await assertValidActesXml(msgs.map((m) => ({ fileName: m.fileName, content: m.xml })));
     expect(() => buildAnswerMessage({ code: '3-2', idActe: id, dateCourrierPref: '2026-11-25', documents: one })).toThrow();
   });
-  it('an invalid message is refused with xmllint\'s messages', async () => {
+  it("an invalid message is refused with xmllint's messages", async () => {
     const bad = renderActesDocument(el('Annulation', { IDActe: 'pas-un-id' }));
     const err = await assertValidActesXml([{ fileName: 'bad.xml', content: bad }]).catch((e) => e);
     expect(err).toBeInstanceOf(ActesSchemaError);
@@ -109,16 +142,20 @@ describe('archive', () => {
     expect(t.archiveName).toBe('GUI-EACT--211003876--20261128-12.tar.gz');
     expect(t.archive.subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
     const entries = await readArchive(t.archive);
-    expect(entries.map((e) => e.name).sort()).toEqual([
-      'EACT--211003876--20261128-12.xml',
-      '010-211003876-20261120-DEL2026_042-DE-1-1_0.xml',
-      ...msg.documents.map((d) => d.fileName),
-    ].sort());
+    expect(entries.map((e) => e.name).sort()).toEqual(
+      [
+        'EACT--211003876--20261128-12.xml',
+        '010-211003876-20261120-DEL2026_042-DE-1-1_0.xml',
+        ...msg.documents.map((d) => d.fileName),
+      ].sort(),
+    );
     expect(entries.every((e) => e.type === 'File' && !e.name.includes('/'))).toBe(true);
     expect(entries.find((e) => e.name.endsWith('_1.pdf'))!.content).toEqual(pdf);
   });
   it('an act that breaks the schema produces no archive', async () => {
     const msg = buildActeMessage(sampleActe({ objet: 'x'.repeat(501) }));
-    await expect(buildTransmissionArchive({ tiers, commune, date: '2026-11-28', serial: 1, messages: [msg] })).rejects.toThrow(/Objet|schéma officiel/);
+    await expect(buildTransmissionArchive({ tiers, commune, date: '2026-11-28', serial: 1, messages: [msg] })).rejects.toThrow(
+      /Objet|schéma officiel/,
+    );
   });
 });

@@ -14,7 +14,13 @@ export function ymd(isoDate: string): string {
 }
 
 /** `<DEP>-<SIREN>-<YYYYMMDD>-<NumeroInterne>-<NAT>`: equal to the IDActe for an act's transaction. */
-export function transactionBase(p: { departement: string; siren: string; decisionDate: string; numeroInterne: string; natureAbrege: string }): string {
+export function transactionBase(p: {
+  departement: string;
+  siren: string;
+  decisionDate: string;
+  numeroInterne: string;
+  natureAbrege: string;
+}): string {
   return `${p.departement}-${p.siren}-${ymd(p.decisionDate)}-${p.numeroInterne}-${p.natureAbrege}`;
 }
 

@@ -39,15 +39,40 @@ interface CourrierBase {
 }
 
 export type ActesReturn =
-  | { type: 'ARActe'; code: '1-2'; idActe: string; dateReception: string; acte: ActeRecu; classificationDateVersionEnCours: string; warnings: string[] }
-  | { type: 'AnomalieActe'; code: '1-3'; date: string; nature: string; detail: string; acte: ActeRecu; classificationDateVersionEnCours: string; warnings: string[] }
+  | {
+      type: 'ARActe';
+      code: '1-2';
+      idActe: string;
+      dateReception: string;
+      acte: ActeRecu;
+      classificationDateVersionEnCours: string;
+      warnings: string[];
+    }
+  | {
+      type: 'AnomalieActe';
+      code: '1-3';
+      date: string;
+      nature: string;
+      detail: string;
+      acte: ActeRecu;
+      classificationDateVersionEnCours: string;
+      warnings: string[];
+    }
   | { type: 'AnomalieEnveloppe'; code: 'ANO'; date: string; nature: string; detail: string; enveloppe: EnvelopeSummary; warnings: string[] }
   | ({ type: 'CourrierSimple'; code: '2-1'; document: string } & CourrierBase)
   | ({ type: 'DemandePieceComplementaire'; code: '3-1'; descriptionPieces: string; document: string } & CourrierBase)
   | ({ type: 'ARPieceComplementaire'; code: '3-5'; dateReception: string } & CourrierBase)
   | ({ type: 'LettreObservations'; code: '4-1'; motif: string; document: string } & CourrierBase)
   | ({ type: 'ARReponseRejetLettreObservations'; code: '4-5'; dateReception: string } & CourrierBase)
-  | { type: 'DefereTA'; code: '5-1'; idActe: string; dateDepot: string; natureIllegalite: string; piecesJointes: string[]; warnings: string[] }
+  | {
+      type: 'DefereTA';
+      code: '5-1';
+      idActe: string;
+      dateDepot: string;
+      natureIllegalite: string;
+      piecesJointes: string[];
+      warnings: string[];
+    }
   | { type: 'ARAnnulation'; code: '6-2'; idActe: string; dateReception: string; warnings: string[] }
   | { type: 'RetourClassification'; code: '7-2'; classification: Classification; warnings: string[] }
   | { type: 'ReponseClassificationSansChangement'; code: '7-3'; dateClassification: string; warnings: string[] };
@@ -61,7 +86,19 @@ export interface MinistryEnvelope {
   destinataireSiren: string;
 }
 
-const ARRAYS = new Set(['Annexe', 'Email', 'Formulaire', 'NatureActe', 'TypePJNatureActe', 'Matiere1', 'Matiere2', 'Matiere3', 'Matiere4', 'Matiere5', 'PieceJointe']);
+const ARRAYS = new Set([
+  'Annexe',
+  'Email',
+  'Formulaire',
+  'NatureActe',
+  'TypePJNatureActe',
+  'Matiere1',
+  'Matiere2',
+  'Matiere3',
+  'Matiere4',
+  'Matiere5',
+  'PieceJointe',
+]);
 
 const parser = new XMLParser({
   ignoreAttributes: false,
@@ -167,33 +204,88 @@ function checkId(idActe: string, warnings: string[]): string {
 export function parseActesReturn(bytes: Uint8Array): ActesReturn {
   const { root, el } = parseActesRoot(bytes);
   const warnings: string[] = [];
-  const courrier = (): CourrierBase => ({ idActe: checkId(str(el['@IDActe']), warnings), dateCourrierPref: str(el['@DateCourrierPref']), warnings });
+  const courrier = (): CourrierBase => ({
+    idActe: checkId(str(el['@IDActe']), warnings),
+    dateCourrierPref: str(el['@DateCourrierPref']),
+    warnings,
+  });
   switch (root) {
     case 'ARActe':
-      return { type: 'ARActe', code: '1-2', idActe: checkId(str(el['@IDActe']), warnings), dateReception: str(el['@DateReception']), acte: parseActeRecu(node(el.ActeRecu)), classificationDateVersionEnCours: str(el.ClassificationDateVersionEnCours), warnings };
+      return {
+        type: 'ARActe',
+        code: '1-2',
+        idActe: checkId(str(el['@IDActe']), warnings),
+        dateReception: str(el['@DateReception']),
+        acte: parseActeRecu(node(el.ActeRecu)),
+        classificationDateVersionEnCours: str(el.ClassificationDateVersionEnCours),
+        warnings,
+      };
     case 'AnomalieActe':
-      return { type: 'AnomalieActe', code: '1-3', date: str(el.Date), nature: str(el.Nature), detail: str(el.Detail), acte: parseActeRecu(node(el.ActeRecu)), classificationDateVersionEnCours: str(el.ClassificationDateVersionEnCours), warnings };
+      return {
+        type: 'AnomalieActe',
+        code: '1-3',
+        date: str(el.Date),
+        nature: str(el.Nature),
+        detail: str(el.Detail),
+        acte: parseActeRecu(node(el.ActeRecu)),
+        classificationDateVersionEnCours: str(el.ClassificationDateVersionEnCours),
+        warnings,
+      };
     case 'AnomalieEnveloppe': {
       const nature = str(el.Nature);
-      if (!['001', '002', '003', '004', '005', '100'].includes(nature.padStart(3, '0'))) warnings.push(`Nature d'anomalie hors schéma : ${nature}`);
-      return { type: 'AnomalieEnveloppe', code: 'ANO', date: str(el.Date), nature, detail: str(el.Detail), enveloppe: parseEnvelopeSummary(node(el.EnveloppeRecue)), warnings };
+      if (!['001', '002', '003', '004', '005', '100'].includes(nature.padStart(3, '0')))
+        warnings.push(`Nature d'anomalie hors schéma : ${nature}`);
+      return {
+        type: 'AnomalieEnveloppe',
+        code: 'ANO',
+        date: str(el.Date),
+        nature,
+        detail: str(el.Detail),
+        enveloppe: parseEnvelopeSummary(node(el.EnveloppeRecue)),
+        warnings,
+      };
     }
     case 'CourrierSimple':
       return { type: 'CourrierSimple', code: '2-1', ...courrier(), document: nomFichier(el.Document) };
     case 'DemandePieceComplementaire':
-      return { type: 'DemandePieceComplementaire', code: '3-1', ...courrier(), descriptionPieces: str(el.DescriptionPieces), document: nomFichier(el.Document) };
+      return {
+        type: 'DemandePieceComplementaire',
+        code: '3-1',
+        ...courrier(),
+        descriptionPieces: str(el.DescriptionPieces),
+        document: nomFichier(el.Document),
+      };
     case 'ARPieceComplementaire':
     case 'ARReponseRejetLettreObservations': {
       const infos = node(el.InfosCourrierPref);
-      const base = { idActe: checkId(str(infos['@IDActe']), warnings), dateCourrierPref: str(infos['@DateCourrierPref']), dateReception: str(el['@DateReception']), warnings };
+      const base = {
+        idActe: checkId(str(infos['@IDActe']), warnings),
+        dateCourrierPref: str(infos['@DateCourrierPref']),
+        dateReception: str(el['@DateReception']),
+        warnings,
+      };
       return root === 'ARPieceComplementaire' ? { type: root, code: '3-5', ...base } : { type: root, code: '4-5', ...base };
     }
     case 'LettreObservations':
       return { type: 'LettreObservations', code: '4-1', ...courrier(), motif: str(el.Motif), document: nomFichier(el.Document) };
     case 'DefereTA':
-      return { type: 'DefereTA', code: '5-1', idActe: checkId(str(el['@IDActe']), warnings), dateDepot: str(el.DateDepot), natureIllegalite: str(el.NatureIllegalite), piecesJointes: list(node(el.PiecesJointes).PieceJointe).map(nomFichier), warnings };
+      return {
+        type: 'DefereTA',
+        code: '5-1',
+        idActe: checkId(str(el['@IDActe']), warnings),
+        dateDepot: str(el.DateDepot),
+        natureIllegalite: str(el.NatureIllegalite),
+        piecesJointes: list(node(el.PiecesJointes).PieceJointe).map(nomFichier),
+        warnings,
+      };
     case 'ARAnnulation':
-      return { type: 'ARAnnulation', code: '6-2', idActe: checkId(str(el['@IDActe']), warnings), dateReception: str(el['@DateReception']), warnings };
+      return {
+        type: 'ARAnnulation',
+        code: '6-2',
+        idActe: checkId(str(el['@IDActe']), warnings),
+        dateReception: str(el['@DateReception']),
+        warnings,
+      };
     case 'RetourClassification':
       return { type: 'RetourClassification', code: '7-2', classification: parseClassification(el), warnings };
     case 'ReponseClassificationSansChangement':
@@ -206,7 +298,8 @@ export function parseActesReturn(bytes: Uint8Array): ActesReturn {
 /** The ministry's envelope (`EnveloppeMISILLCL`): who sent it, to which commune, which messages. */
 export function parseMinistryEnvelope(bytes: Uint8Array): MinistryEnvelope {
   const { root, el } = parseActesRoot(bytes);
-  if (root !== 'EnveloppeMISILLCL') throw new GuichetError('bad_request', 'Enveloppe de la préfecture non reconnue.', `root element ${root}`);
+  if (root !== 'EnveloppeMISILLCL')
+    throw new GuichetError('bad_request', 'Enveloppe de la préfecture non reconnue.', `root element ${root}`);
   const em = node(el.Emetteur);
   const kind = (['IDSGAR', 'IDPref', 'IDSousPref'] as const).find((k) => em[k] !== undefined) ?? 'inconnu';
   const id = node(kind === 'inconnu' ? undefined : em[kind]);
@@ -222,7 +315,8 @@ export function parseMinistryEnvelope(bytes: Uint8Array): MinistryEnvelope {
 /** The collectivité's own envelope (`EnveloppeCLMISILL`), as read by the simulator. */
 export function parseCommuneEnvelope(bytes: Uint8Array): EnvelopeSummary {
   const { root, el } = parseActesRoot(bytes);
-  if (root !== 'EnveloppeCLMISILL') throw new GuichetError('bad_request', 'Enveloppe de la collectivité non reconnue.', `root element ${root}`);
+  if (root !== 'EnveloppeCLMISILL')
+    throw new GuichetError('bad_request', 'Enveloppe de la collectivité non reconnue.', `root element ${root}`);
   return parseEnvelopeSummary(el);
 }
 

@@ -65,5 +65,8 @@ export function renderActesDocument(root: XmlElement): Buffer {
 
 /** `FichierSigne`: the file name and, when the act carries a detached PKCS#7, its base64. */
 export function fichierSigne(name: string, fileName: string, signatureBase64?: string): XmlElement {
-  return el(name, undefined, [el('NomFichier', undefined, fileName), signatureBase64 ? el('Signature', undefined, signatureBase64) : undefined]);
+  return el(name, undefined, [
+    el('NomFichier', undefined, fileName),
+    signatureBase64 ? el('Signature', undefined, signatureBase64) : undefined,
+  ]);
 }

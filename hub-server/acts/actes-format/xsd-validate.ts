@@ -76,7 +76,8 @@ function getRunner(): ChildProcess {
   });
   child.on('exit', () => {
     if (runner === child) runner = null;
-    for (const p of pending.values()) p.reject(new GuichetError('internal', 'La validation des messages ACTES a été interrompue.', 'xmllint runner exited'));
+    for (const p of pending.values())
+      p.reject(new GuichetError('internal', 'La validation des messages ACTES a été interrompue.', 'xmllint runner exited'));
     pending.clear();
   });
   runner = child;
@@ -97,10 +98,15 @@ function execXmllint(args: string[]): Promise<RunnerAnswer> {
 async function runXmllint(paths: string[]): Promise<Map<string, { valid: boolean; errors: string[] }>> {
   const schema = path.join(actesXsdDir(), 'actesv1_1.xsd');
   const { code, stderr, spawnError } = await execXmllint(['--noout', '--nonet', '--schema', schema, ...paths]);
-  if (spawnError === 'ENOENT') throw new GuichetError('internal', 'L\'outil de validation xmllint est introuvable sur le serveur.', 'install libxml2-utils');
+  if (spawnError === 'ENOENT')
+    throw new GuichetError('internal', "L'outil de validation xmllint est introuvable sur le serveur.", 'install libxml2-utils');
   // Exit 1 = parse error, 3/4 = validation errors: per-file lines follow. Anything else (5 = schema) is ours.
   if (![0, 1, 3, 4].includes(code) || /Schemas parser error|failed to compile/.test(stderr)) {
-    throw new GuichetError('internal', 'Le schéma officiel ACTES est illisible ou la validation a échoué.', `${schema}: exit ${code}: ${stderr.slice(0, 2000)}`);
+    throw new GuichetError(
+      'internal',
+      'Le schéma officiel ACTES est illisible ou la validation a échoué.',
+      `${schema}: exit ${code}: ${stderr.slice(0, 2000)}`,
+    );
   }
   const lines = stderr.split('\n');
   const out = new Map<string, { valid: boolean; errors: string[] }>();
@@ -128,7 +134,11 @@ let gathering = false;
 export function xsdValidatorStats(): { runs: number; files: number } {
   return { ...counters };
 }
-const queue: Array<{ paths: string[]; resolve: (m: Map<string, { valid: boolean; errors: string[] }>) => void; reject: (e: unknown) => void }> = [];
+const queue: Array<{
+  paths: string[];
+  resolve: (m: Map<string, { valid: boolean; errors: string[] }>) => void;
+  reject: (e: unknown) => void;
+}> = [];
 let running = false;
 
 function pump(): void {
@@ -144,7 +154,10 @@ function pump(): void {
   counters.runs++;
   counters.files += count;
   runXmllint([...new Set(batch.flatMap((r) => r.paths))])
-    .then((m) => batch.forEach((r) => r.resolve(m)), (e) => batch.forEach((r) => r.reject(e)))
+    .then(
+      (m) => batch.forEach((r) => r.resolve(m)),
+      (e) => batch.forEach((r) => r.reject(e)),
+    )
     .finally(() => {
       running = false;
       pump();
@@ -173,7 +186,10 @@ export async function assertValidActesXml(docs: Array<{ fileName: string; conten
   const dir = await mkdtemp(path.join(tmpdir(), 'actes-xsd-'));
   try {
     await Promise.all(docs.map((d) => writeFile(path.join(dir, path.basename(d.fileName)), d.content)));
-    const results = await validateFilesInDir(dir, docs.map((d) => path.basename(d.fileName)));
+    const results = await validateFilesInDir(
+      dir,
+      docs.map((d) => path.basename(d.fileName)),
+    );
     if (results.some((r) => !r.valid)) throw new ActesSchemaError(results);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -21,10 +21,22 @@ describe.each(TEST_BACKENDS)('ACTES files on the hub (%s)', (backend) => {
   });
   afterAll(() => hub?.close());
 
-  const head = (token: string, sha: string) => hub.app.inject({ method: 'HEAD', url: url(sha), headers: { authorization: `Bearer ${token}` } });
+  const head = (token: string, sha: string) =>
+    hub.app.inject({ method: 'HEAD', url: url(sha), headers: { authorization: `Bearer ${token}` } });
   const patch = (token: string, sha: string, offset: number, total: number, body: Buffer) =>
-    hub.app.inject({ method: 'PATCH', url: url(sha), headers: { authorization: `Bearer ${token}`, 'content-type': 'application/offset+octet-stream', 'upload-offset': String(offset), 'upload-length': String(total) }, payload: body });
-  const get = (token: string, sha: string) => hub.app.inject({ method: 'GET', url: url(sha), headers: { authorization: `Bearer ${token}` } });
+    hub.app.inject({
+      method: 'PATCH',
+      url: url(sha),
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/offset+octet-stream',
+        'upload-offset': String(offset),
+        'upload-length': String(total),
+      },
+      payload: body,
+    });
+  const get = (token: string, sha: string) =>
+    hub.app.inject({ method: 'GET', url: url(sha), headers: { authorization: `Bearer ${token}` } });
 
   it('uploads in chunks, resumes at the offset the hub holds, verifies the SHA-256 and serves the file', async () => {
     const content = randomBytes(3 * 1024 * 1024 + 17);
@@ -89,10 +101,21 @@ describe.each(TEST_BACKENDS)('ACTES files on the hub (%s)', (backend) => {
     await new Promise<void>((resolve) => {
       const req = http.request(`${base}${url(sha)}`, {
         method: 'PATCH',
-        headers: { authorization: `Bearer ${a.secretaireToken}`, 'content-type': 'application/offset+octet-stream', 'upload-offset': '0', 'upload-length': String(content.length), 'content-length': String(content.length) },
+        headers: {
+          authorization: `Bearer ${a.secretaireToken}`,
+          'content-type': 'application/offset+octet-stream',
+          'upload-offset': '0',
+          'upload-length': String(content.length),
+          'content-length': String(content.length),
+        },
       });
       req.on('error', () => resolve());
-      req.write(content.subarray(0, sent), () => setTimeout(() => { req.destroy(); resolve(); }, 300));
+      req.write(content.subarray(0, sent), () =>
+        setTimeout(() => {
+          req.destroy();
+          resolve();
+        }, 300),
+      );
     });
     let offset = 0;
     for (let i = 0; i < 50 && offset < sent; i++) {

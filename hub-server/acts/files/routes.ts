@@ -61,15 +61,27 @@ export function registerFileRoutes(app: FastifyInstance, db: Kysely<HubDatabase>
     const offset = intHeader(request, 'upload-offset');
     const total = intHeader(request, 'upload-length');
     if (offset === null || total === null || offset > total) {
-      throw new GuichetError('bad_request', 'Le transfert du fichier est mal formé. Mettez Guichet à jour si cela se reproduit.', 'upload-offset / upload-length missing or invalid');
+      throw new GuichetError(
+        'bad_request',
+        'Le transfert du fichier est mal formé. Mettez Guichet à jour si cela se reproduit.',
+        'upload-offset / upload-length missing or invalid',
+      );
     }
     if (total > MAX_FILE_BYTES) {
-      return sendError(reply, 413, { code: 'invalid_input', message: 'Ce fichier dépasse 150 Mo, la taille maximale acceptée par la préfecture.', detail: `upload-length ${total}` });
+      return sendError(reply, 413, {
+        code: 'invalid_input',
+        message: 'Ce fichier dépasse 150 Mo, la taille maximale acceptée par la préfecture.',
+        detail: `upload-length ${total}`,
+      });
     }
     const before = await fileState(db, auth.communeId, sha);
     if (before?.complete) return reply.code(204).header('upload-offset', String(before.size)).send();
     if ((before?.received ?? 0) !== offset) {
-      return sendError(reply.header('upload-offset', String(before?.received ?? 0)), 409, new OffsetMismatch(before?.received ?? 0).toBody());
+      return sendError(
+        reply.header('upload-offset', String(before?.received ?? 0)),
+        409,
+        new OffsetMismatch(before?.received ?? 0).toBody(),
+      );
     }
     if (!request.headers['content-type']?.startsWith(UPLOAD_CONTENT_TYPE) && total > offset) {
       throw new GuichetError('bad_request', 'Le transfert du fichier est mal formé.', `content-type must be ${UPLOAD_CONTENT_TYPE}`);
@@ -93,7 +105,11 @@ export function registerFileRoutes(app: FastifyInstance, db: Kysely<HubDatabase>
         try {
           for await (const chunk of body as AsyncIterable<Buffer>) {
             if (position + pendingBytes + chunk.length > total) {
-              throw new GuichetError('bad_request', 'Le fichier envoyé est plus long que la taille annoncée.', 'body exceeds upload-length');
+              throw new GuichetError(
+                'bad_request',
+                'Le fichier envoyé est plus long que la taille annoncée.',
+                'body exceeds upload-length',
+              );
             }
             pending.push(chunk);
             pendingBytes += chunk.length;
@@ -110,7 +126,10 @@ export function registerFileRoutes(app: FastifyInstance, db: Kysely<HubDatabase>
         return reply.code(400).send({ code: 'bad_request', message: 'Transfert interrompu.', detail: 'connection cut' });
       }
       const done = state ?? (await fileState(db, auth.communeId, sha));
-      return reply.code(204).header('upload-offset', String(done?.received ?? position)).send();
+      return reply
+        .code(204)
+        .header('upload-offset', String(done?.received ?? position))
+        .send();
     } catch (err) {
       if (err instanceof HashMismatch) return sendError(reply.header('upload-offset', '0'), 422, err.toBody());
       if (err instanceof OffsetMismatch) return sendError(reply.header('upload-offset', String(err.current)), 409, err.toBody());

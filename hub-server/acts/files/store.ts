@@ -22,20 +22,33 @@ export interface FileState {
 }
 
 export async function fileState(db: Db, communeId: string, sha256: string): Promise<FileState | null> {
-  const row = await db.selectFrom('actes_files').select(['size', 'received', 'complete']).where('commune_id', '=', communeId).where('sha256', '=', sha256).executeTakeFirst();
+  const row = await db
+    .selectFrom('actes_files')
+    .select(['size', 'received', 'complete'])
+    .where('commune_id', '=', communeId)
+    .where('sha256', '=', sha256)
+    .executeTakeFirst();
   return row ? { size: toCount(row.size), received: toCount(row.received), complete: toCount(row.complete) === 1 } : null;
 }
 
 /** Thrown when the uploader's offset is not where the hub is; carries the hub's offset. */
 export class OffsetMismatch extends GuichetError {
   constructor(readonly current: number) {
-    super('conflict', 'Le transfert du fichier a repris au mauvais endroit ; il reprendra automatiquement là où le hub en est.', `expected offset ${current}`);
+    super(
+      'conflict',
+      'Le transfert du fichier a repris au mauvais endroit ; il reprendra automatiquement là où le hub en est.',
+      `expected offset ${current}`,
+    );
   }
 }
 
 export class HashMismatch extends GuichetError {
   constructor() {
-    super('invalid_input', 'Le fichier reçu par le hub est abîmé (son empreinte ne correspond pas) ; il a été écarté, renvoyez-le.', 'sha256 mismatch');
+    super(
+      'invalid_input',
+      'Le fichier reçu par le hub est abîmé (son empreinte ne correspond pas) ; il a été écarté, renvoyez-le.',
+      'sha256 mismatch',
+    );
   }
 }
 
@@ -44,7 +57,14 @@ export class HashMismatch extends GuichetError {
  * with the offset update. Answers the new state; when the last byte lands the
  * SHA-256 is checked (mismatch: the file is discarded and HashMismatch thrown).
  */
-export async function appendToFile(db: Kysely<HubDatabase>, communeId: string, sha256: string, offset: number, total: number, data: Uint8Array): Promise<FileState> {
+export async function appendToFile(
+  db: Kysely<HubDatabase>,
+  communeId: string,
+  sha256: string,
+  offset: number,
+  total: number,
+  data: Uint8Array,
+): Promise<FileState> {
   const state = await db.transaction().execute(async (trx) => {
     await trx
       .insertInto('actes_files')
@@ -66,11 +86,16 @@ export async function appendToFile(db: Kysely<HubDatabase>, communeId: string, s
       const current = (await fileState(trx, communeId, sha256))!;
       if (current.complete) return current;
       if (current.size !== total) {
-        throw new GuichetError('invalid_input', 'La taille annoncée du fichier a changé en cours de transfert.', `upload-length ${total}, expected ${current.size}`);
+        throw new GuichetError(
+          'invalid_input',
+          'La taille annoncée du fichier a changé en cours de transfert.',
+          `upload-length ${total}, expected ${current.size}`,
+        );
       }
       throw new OffsetMismatch(current.received);
     }
-    if (data.byteLength > 0) await trx.insertInto('actes_file_chunks').values({ commune_id: communeId, sha256, pos: offset, data }).execute();
+    if (data.byteLength > 0)
+      await trx.insertInto('actes_file_chunks').values({ commune_id: communeId, sha256, pos: offset, data }).execute();
     return { size: toCount(moved.size), received: toCount(moved.received), complete: false };
   });
   if (state.complete || state.received < state.size) return state;
@@ -86,7 +111,12 @@ async function completeFile(db: Kysely<HubDatabase>, communeId: string, sha256: 
     await db.deleteFrom('actes_files').where('commune_id', '=', communeId).where('sha256', '=', sha256).where('complete', '=', 0).execute();
     throw new HashMismatch();
   }
-  await db.updateTable('actes_files').set({ complete: 1, completed_at: nowIso() }).where('commune_id', '=', communeId).where('sha256', '=', sha256).execute();
+  await db
+    .updateTable('actes_files')
+    .set({ complete: 1, completed_at: nowIso() })
+    .where('commune_id', '=', communeId)
+    .where('sha256', '=', sha256)
+    .execute();
   return (await fileState(db, communeId, sha256))!;
 }
 
@@ -123,20 +153,35 @@ export async function storeCompleteFile(db: Db, communeId: string, content: Uint
   const sha256 = createHash('sha256').update(content).digest('hex');
   const inserted = await db
     .insertInto('actes_files')
-    .values({ commune_id: communeId, sha256, size: content.byteLength, received: content.byteLength, complete: 1, created_at: nowIso(), completed_at: nowIso() })
+    .values({
+      commune_id: communeId,
+      sha256,
+      size: content.byteLength,
+      received: content.byteLength,
+      complete: 1,
+      created_at: nowIso(),
+      completed_at: nowIso(),
+    })
     .onConflict((oc) => oc.columns(['commune_id', 'sha256']).doNothing())
     .returning('sha256')
     .executeTakeFirst();
   if (inserted) {
-    if (content.byteLength > 0) await db.insertInto('actes_file_chunks').values({ commune_id: communeId, sha256, pos: 0, data: content }).execute();
+    if (content.byteLength > 0)
+      await db.insertInto('actes_file_chunks').values({ commune_id: communeId, sha256, pos: 0, data: content }).execute();
     return sha256;
   }
   const state = await fileState(db, communeId, sha256);
   if (!state?.complete) {
     // A partial upload of the same content: replace it with the complete bytes.
     await db.deleteFrom('actes_file_chunks').where('commune_id', '=', communeId).where('sha256', '=', sha256).execute();
-    if (content.byteLength > 0) await db.insertInto('actes_file_chunks').values({ commune_id: communeId, sha256, pos: 0, data: content }).execute();
-    await db.updateTable('actes_files').set({ size: content.byteLength, received: content.byteLength, complete: 1, completed_at: nowIso() }).where('commune_id', '=', communeId).where('sha256', '=', sha256).execute();
+    if (content.byteLength > 0)
+      await db.insertInto('actes_file_chunks').values({ commune_id: communeId, sha256, pos: 0, data: content }).execute();
+    await db
+      .updateTable('actes_files')
+      .set({ size: content.byteLength, received: content.byteLength, complete: 1, completed_at: nowIso() })
+      .where('commune_id', '=', communeId)
+      .where('sha256', '=', sha256)
+      .execute();
   }
   return sha256;
 }

@@ -25,7 +25,11 @@ export interface DovecotServer {
   log(): string;
 }
 
-const CANDIDATES = ['/usr/sbin/dovecot', '/usr/local/sbin/dovecot', ...(process.env.PATH ?? '').split(':').map((d) => path.join(d, 'dovecot'))];
+const CANDIDATES = [
+  '/usr/sbin/dovecot',
+  '/usr/local/sbin/dovecot',
+  ...(process.env.PATH ?? '').split(':').map((d) => path.join(d, 'dovecot')),
+];
 
 /** The dovecot binary, or null when the package is not installed. */
 export function findDovecot(): string | null {

@@ -57,7 +57,9 @@ function documentsOf(m: ActesReturn): string[] {
   }
 }
 
-export async function extractReturns(attachments: ReturnFile[]): Promise<{ returns: ActesReturnEvent[]; unreadable: Array<{ name: string; reason: string }> }> {
+export async function extractReturns(
+  attachments: ReturnFile[],
+): Promise<{ returns: ActesReturnEvent[]; unreadable: Array<{ name: string; reason: string }> }> {
   const unreadable: Array<{ name: string; reason: string }> = [];
   const files = await flatten(attachments, unreadable);
   let destinataire: string | null = null;

@@ -62,7 +62,11 @@ describe.skipIf(!dovecot)(dovecot ? 'ACTES returns polled over IMAP from a real 
   };
 
   const mail = async (attachments: Array<{ filename: string; content: Buffer }>, text = 'Message ACTES') =>
-    (await nodemailer.createTransport({ streamTransport: true, buffer: true }).sendMail({ from: 'actes@interieur.gouv.test', to: 'actes@hub.departement.test', subject: 'ACTES', text, attachments })).message as Buffer;
+    (
+      await nodemailer
+        .createTransport({ streamTransport: true, buffer: true })
+        .sendMail({ from: 'actes@interieur.gouv.test', to: 'actes@hub.departement.test', subject: 'ACTES', text, attachments })
+    ).message as Buffer;
 
   const deliver = async (raw: Buffer) => {
     await imap.append('INBOX', raw);
@@ -91,8 +95,15 @@ describe.skipIf(!dovecot)(dovecot ? 'ACTES returns polled over IMAP from a real 
     await push(hub.app, commune.secretaireToken, [upsertAct(act)]);
     expect((await push(hub.app, commune.maireToken, [command(ACTES_TRANSMIT_COMMAND, { actId: act.id })]))[0].status).toBe('applied');
     actId = act.id;
-    idActe = (await hub.db.selectFrom('actes_transmissions').select('id_acte').where('act_id', '=', actId).executeTakeFirstOrThrow()).id_acte!;
-    imap = new ImapFlow({ host: server.host, port: server.port, secure: false, auth: { user: server.user, pass: server.password }, logger: false });
+    idActe = (await hub.db.selectFrom('actes_transmissions').select('id_acte').where('act_id', '=', actId).executeTakeFirstOrThrow())
+      .id_acte!;
+    imap = new ImapFlow({
+      host: server.host,
+      port: server.port,
+      secure: false,
+      auth: { user: server.user, pass: server.password },
+      logger: false,
+    });
     await imap.connect();
   }, 60_000);
 
@@ -104,7 +115,22 @@ describe.skipIf(!dovecot)(dovecot ? 'ACTES returns polled over IMAP from a real 
   });
 
   it('an ARActe mail is routed to its act, then marked seen', async () => {
-    const xml = arActe({ idActe, dateReception: '2026-11-28', acte: { date: '2026-11-20', numeroInterne: 'IMAP_1', codeNatureActe: 1, matieres: [8, 3], objet: 'x', classificationDateVersion: '2019-04-18', document: 'd.pdf', annexes: [], documentPapier: 'N' }, classificationEnCours: '2019-04-18' });
+    const xml = arActe({
+      idActe,
+      dateReception: '2026-11-28',
+      acte: {
+        date: '2026-11-20',
+        numeroInterne: 'IMAP_1',
+        codeNatureActe: 1,
+        matieres: [8, 3],
+        objet: 'x',
+        classificationDateVersion: '2019-04-18',
+        document: 'd.pdf',
+        annexes: [],
+        documentPapier: 'N',
+      },
+      classificationEnCours: '2019-04-18',
+    });
     await deliver(await mail([{ filename: `${idActe}-1-2_1.xml`, content: xml }]));
     expect(await uids('INBOX', { seen: false })).toHaveLength(1);
     expect(await poller().pollNow()).toEqual({ unseen: 1, applied: 1, ignored: 0, failed: 0 });
@@ -125,14 +151,21 @@ describe.skipIf(!dovecot)(dovecot ? 'ACTES returns polled over IMAP from a real 
     await closedDb.destroy();
     routeDb = closedDb;
     const xml = letter('2-1', { idActe, date: '2026-11-29', text: 'Merci de préciser.', document: 'courrier.pdf' });
-    await deliver(await mail([{ filename: `${idActe}-2-1_2.xml`, content: xml }, { filename: 'courrier.pdf', content: pdf }]));
+    await deliver(
+      await mail([
+        { filename: `${idActe}-2-1_2.xml`, content: xml },
+        { filename: 'courrier.pdf', content: pdf },
+      ]),
+    );
     expect(await pollers[0].pollNow()).toEqual({ unseen: 1, applied: 0, ignored: 0, failed: 1 });
     expect(await uids('INBOX', { seen: false })).toHaveLength(1);
     expect((await readStatus(hub.db, commune.communeId, actId))!.letters).toEqual([]);
 
     routeDb = hub.db;
     expect(await pollers[0].pollNow()).toEqual({ unseen: 1, applied: 1, ignored: 0, failed: 0 });
-    expect((await readStatus(hub.db, commune.communeId, actId))!.letters).toMatchObject([{ type: '2-1', direction: 'recu', date: '2026-11-29', files: [{ fileName: 'courrier.pdf' }] }]);
+    expect((await readStatus(hub.db, commune.communeId, actId))!.letters).toMatchObject([
+      { type: '2-1', direction: 'recu', date: '2026-11-29', files: [{ fileName: 'courrier.pdf' }] },
+    ]);
     expect(await uids('INBOX', { seen: false })).toEqual([]);
   });
 
@@ -174,7 +207,13 @@ describe.skipIf(!dovecot)(dovecot ? 'ACTES returns polled over IMAP from a real 
     await expect(p.pollNow()).rejects.toThrow();
     await new Promise((r) => setTimeout(r, 500));
     await server.restart();
-    imap = new ImapFlow({ host: server.host, port: server.port, secure: false, auth: { user: server.user, pass: server.password }, logger: false });
+    imap = new ImapFlow({
+      host: server.host,
+      port: server.port,
+      secure: false,
+      auth: { user: server.user, pass: server.password },
+      logger: false,
+    });
     await imap.connect();
     const count = ignored.length;
     await deliver(await mail([{ filename: 'note.txt', content: Buffer.from('encore') }]));
@@ -198,15 +237,29 @@ describe.skipIf(!dovecot)(dovecot ? 'ACTES returns polled over IMAP from a real 
         prefectureUrl: 'https://127.0.0.1:9/actes',
         prefectureCertPem: 'inutilisé',
         tiers: { trigramme: 'GUI', quadrigramme: 'EACT', mailbox: 'actes@hub.departement.test' },
-        imap: { host: server.host, port: server.port, secure: false, user: server.user, password: server.password, moveTo: 'Traités', everyMs: 100 },
+        imap: {
+          host: server.host,
+          port: server.port,
+          secure: false,
+          user: server.user,
+          password: server.password,
+          moveTo: 'Traités',
+          everyMs: 100,
+        },
       },
     });
     try {
       expect(running.actes?.mailbox).toBeNull();
       const xml = letter('4-1', { idActe, date: '2026-11-30', text: 'Observations.', document: 'observations.pdf' });
-      await deliver(await mail([{ filename: `${idActe}-4-1_3.xml`, content: xml }, { filename: 'observations.pdf', content: pdf }]));
+      await deliver(
+        await mail([
+          { filename: `${idActe}-4-1_3.xml`, content: xml },
+          { filename: 'observations.pdf', content: pdf },
+        ]),
+      );
       const deadline = Date.now() + 10_000;
-      while ((await readStatus(hub.db, commune.communeId, actId))!.letters.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      while ((await readStatus(hub.db, commune.communeId, actId))!.letters.length < 2 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50));
       expect((await readStatus(hub.db, commune.communeId, actId))!.letters.map((l) => l.type)).toEqual(['2-1', '4-1']);
       expect(await uids('INBOX', { seen: false })).toEqual([]);
     } finally {

@@ -47,6 +47,6 @@ export async function startActesMailbox(opts: ActesMailboxOptions): Promise<Acte
   server.on('error', () => {
     // Connection-level errors (client hang-up) must not crash the hub.
   });
-  const port = ((server as unknown as { server: { address(): AddressInfo } }).server.address()).port;
+  const port = (server as unknown as { server: { address(): AddressInfo } }).server.address().port;
   return { host, port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

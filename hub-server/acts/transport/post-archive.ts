@@ -25,7 +25,13 @@ const agents = new WeakMap<MinistryEndpoint, https.Agent>();
 function agentFor(endpoint: MinistryEndpoint): https.Agent {
   let agent = agents.get(endpoint);
   if (!agent) {
-    agent = new https.Agent({ keepAlive: true, ca: endpoint.caCertPem, cert: endpoint.clientCertPem, key: endpoint.clientKeyPem, maxSockets: 8 });
+    agent = new https.Agent({
+      keepAlive: true,
+      ca: endpoint.caCertPem,
+      cert: endpoint.clientCertPem,
+      key: endpoint.clientKeyPem,
+      maxSockets: 8,
+    });
     agents.set(endpoint, agent);
   }
   return agent;
@@ -44,7 +50,12 @@ export function closeEndpoint(endpoint: MinistryEndpoint): void {
  * when there was one.
  */
 export class PostArchiveError extends GuichetError {
-  constructor(message: string, detail: string, readonly maybeDelivered: boolean, readonly status: number | null) {
+  constructor(
+    message: string,
+    detail: string,
+    readonly maybeDelivered: boolean,
+    readonly status: number | null,
+  ) {
     super('hub_unavailable', message, detail);
   }
 }
@@ -60,14 +71,27 @@ export async function postArchive(endpoint: MinistryEndpoint, archiveName: strin
   const status = await new Promise<{ code: number; text: string }>((resolve, reject) => {
     const req = https.request(
       url,
-      { method: 'POST', agent: agentFor(endpoint), headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': body.length }, timeout: endpoint.timeoutMs ?? 180_000 },
+      {
+        method: 'POST',
+        agent: agentFor(endpoint),
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'content-length': body.length },
+        timeout: endpoint.timeoutMs ?? 180_000,
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => resolve({ code: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8').slice(0, 500) }));
         // The answer cut short (reset, hang-up): the body was delivered, its fate is unknown. Without this the
         // promise never settles (the forwarder's pass hangs) or an unhandled 'error' event kills the hub.
-        const cut = (detail: string) => reject(new PostArchiveError('La plateforme @CTES n’a pas répondu jusqu’au bout ; la transmission attend son accusé de réception.', `answer cut (HTTP ${res.statusCode ?? 0}): ${detail}`, true, null));
+        const cut = (detail: string) =>
+          reject(
+            new PostArchiveError(
+              'La plateforme @CTES n’a pas répondu jusqu’au bout ; la transmission attend son accusé de réception.',
+              `answer cut (HTTP ${res.statusCode ?? 0}): ${detail}`,
+              true,
+              null,
+            ),
+          );
         res.on('error', (err) => cut(err.message));
         res.on('close', () => {
           if (!res.complete) cut('connection closed');
@@ -76,9 +100,24 @@ export async function postArchive(endpoint: MinistryEndpoint, archiveName: strin
     );
     req.on('finish', () => (bodySent = true));
     req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', (err) => reject(new PostArchiveError('La plateforme @CTES du ministère est injoignable ; la transmission sera retentée.', err.message, bodySent, null)));
+    req.on('error', (err) =>
+      reject(
+        new PostArchiveError(
+          'La plateforme @CTES du ministère est injoignable ; la transmission sera retentée.',
+          err.message,
+          bodySent,
+          null,
+        ),
+      ),
+    );
     req.end(body);
   });
   const ok = endpoint.legacyProtocol ? status.code === 200 : status.code === 201;
-  if (!ok) throw new PostArchiveError('La plateforme @CTES a refusé l\'archive ; la transmission sera retentée.', `HTTP ${status.code}: ${status.text}`, false, status.code);
+  if (!ok)
+    throw new PostArchiveError(
+      "La plateforme @CTES a refusé l'archive ; la transmission sera retentée.",
+      `HTTP ${status.code}: ${status.text}`,
+      false,
+      status.code,
+    );
 }

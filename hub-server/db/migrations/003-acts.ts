@@ -24,7 +24,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('pos', 'bigint', (c) => c.notNull())
     .addColumn('data', bytes, (c) => c.notNull())
     .addPrimaryKeyConstraint('actes_file_chunks_pk', ['commune_id', 'sha256', 'pos'])
-    .addForeignKeyConstraint('actes_file_chunks_file_fk', ['commune_id', 'sha256'], 'actes_files', ['commune_id', 'sha256'], (fk) => fk.onDelete('cascade'))
+    .addForeignKeyConstraint('actes_file_chunks_file_fk', ['commune_id', 'sha256'], 'actes_files', ['commune_id', 'sha256'], (fk) =>
+      fk.onDelete('cascade'),
+    )
     .execute();
 
   await db.schema
@@ -78,7 +80,14 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['actes_numeros', 'actes_send_windows', 'actes_envelope_serials', 'actes_transmissions', 'actes_file_chunks', 'actes_files']) {
+  for (const t of [
+    'actes_numeros',
+    'actes_send_windows',
+    'actes_envelope_serials',
+    'actes_transmissions',
+    'actes_file_chunks',
+    'actes_files',
+  ]) {
     await db.schema.dropTable(t).ifExists().execute();
   }
 }

@@ -10,7 +10,9 @@ export function DevicesScreen() {
   const revoke = useConfirmedAction({
     title: 'Révoquer ce poste ?',
     confirmLabel: 'Révoquer',
-    body: (d: { id: string; name: string }) => <p>Le poste « {d.name} » ne pourra plus se synchroniser. Ses données locales ne seront plus mises à jour.</p>,
+    body: (d: { id: string; name: string }) => (
+      <p>Le poste « {d.name} » ne pourra plus se synchroniser. Ses données locales ne seront plus mises à jour.</p>
+    ),
     act: (d) => void revokeDevice(d.id),
   });
   useEffect(() => {
@@ -26,7 +28,13 @@ export function DevicesScreen() {
         caption="Postes reliés à la commune"
         columns={['Nom du poste', 'Inscrit le', 'Dernière connexion', 'État', 'Action']}
         items={devices}
-        cells={(d) => [d.name, formatDateTime(d.createdAt), formatDateTime(d.lastSeenAt), d.revoked ? 'Révoqué' : 'Actif', !d.revoked ? revoke.button({ id: d.id, name: d.name }, `Révoquer le poste ${d.name}`) : null]}
+        cells={(d) => [
+          d.name,
+          formatDateTime(d.createdAt),
+          formatDateTime(d.lastSeenAt),
+          d.revoked ? 'Révoqué' : 'Actif',
+          !d.revoked ? revoke.button({ id: d.id, name: d.name }, `Révoquer le poste ${d.name}`) : null,
+        ]}
       />
       {revoke.dialog}
     </main>

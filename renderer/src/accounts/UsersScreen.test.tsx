@@ -35,13 +35,21 @@ describe('UsersScreen', () => {
     expect(password).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
     fireEvent.click(screen.getByRole('button', { name: 'Créer le compte' }));
     await screen.findByText(/Le compte « c.martin » est créé/);
-    expect(fake.callsOf('accounts:create-user')[0]).toEqual({ username: 'c.martin', displayName: 'Claire Martin', role: 'secretaire', password });
+    expect(fake.callsOf('accounts:create-user')[0]).toEqual({
+      username: 'c.martin',
+      displayName: 'Claire Martin',
+      role: 'secretaire',
+      password,
+    });
     expect(screen.getByRole('cell', { name: 'Claire Martin' })).toBeTruthy();
   });
 
   it('asks before disabling an account', async () => {
     const claire: UserInfo = { id: 'u2', username: 'c.martin', displayName: 'Claire Martin', role: 'secretaire', disabled: false };
-    const fake = installFakeBridge({ 'accounts:users': () => [mayor, claire], 'accounts:disable-user': () => ({ ...claire, disabled: true }) });
+    const fake = installFakeBridge({
+      'accounts:users': () => [mayor, claire],
+      'accounts:disable-user': () => ({ ...claire, disabled: true }),
+    });
     render(<UsersScreen />);
     fireEvent.click(await screen.findByRole('button', { name: 'Désactiver le compte de Claire Martin' }));
     const dialog = screen.getByRole('alertdialog', { name: 'Désactiver ce compte ?' });

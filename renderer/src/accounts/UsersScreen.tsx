@@ -8,7 +8,12 @@ import { fieldErrors } from '../ui/validate.js';
 import { useAccounts } from './store.js';
 
 /** A temporary password easy to dictate: no look-alike characters. */
-const LABELS: Record<string, string> = { username: 'Identifiant', displayName: 'Nom et prénom', password: 'Mot de passe provisoire', role: 'Rôle' };
+const LABELS: Record<string, string> = {
+  username: 'Identifiant',
+  displayName: 'Nom et prénom',
+  password: 'Mot de passe provisoire',
+  role: 'Rôle',
+};
 
 export function temporaryPassword(): string {
   const alphabet = 'abcdefghjkmnpqrstuvwxyz23456789';
@@ -53,14 +58,34 @@ export function UsersScreen() {
         caption="Personnes ayant un compte"
         columns={['Nom', 'Identifiant', 'Rôle', 'État', 'Action']}
         items={users}
-        cells={(u) => [u.displayName, u.username, ROLE_LABELS[u.role], u.disabled ? 'Désactivé' : 'Actif', !u.disabled && u.role !== 'maire' ? disable.button({ id: u.id, name: u.displayName }, `Désactiver le compte de ${u.displayName}`) : null]}
+        cells={(u) => [
+          u.displayName,
+          u.username,
+          ROLE_LABELS[u.role],
+          u.disabled ? 'Désactivé' : 'Actif',
+          !u.disabled && u.role !== 'maire'
+            ? disable.button({ id: u.id, name: u.displayName }, `Désactiver le compte de ${u.displayName}`)
+            : null,
+        ]}
       />
 
       <h2>Créer un compte</h2>
       <ErrorSummary key={submitted} errors={errors} labels={LABELS} />
       <form onSubmit={submit} noValidate className="narrow-form">
-        <Field label="Nom et prénom" value={v.displayName} onChange={(e) => setV({ ...v, displayName: e.target.value })} error={errors.displayName} />
-        <Field label="Identifiant" hint="Lettres sans accent, chiffres, point ou tiret." value={v.username} onChange={(e) => setV({ ...v, username: e.target.value })} error={errors.username} autoComplete="off" />
+        <Field
+          label="Nom et prénom"
+          value={v.displayName}
+          onChange={(e) => setV({ ...v, displayName: e.target.value })}
+          error={errors.displayName}
+        />
+        <Field
+          label="Identifiant"
+          hint="Lettres sans accent, chiffres, point ou tiret."
+          value={v.username}
+          onChange={(e) => setV({ ...v, username: e.target.value })}
+          error={errors.username}
+          autoComplete="off"
+        />
         <SelectField label="Rôle" id="new-user-role" value={v.role} onChange={(e) => setV({ ...v, role: e.target.value as CommuneRole })}>
           {CREATABLE.map((r) => (
             <option key={r} value={r}>
@@ -69,7 +94,15 @@ export function UsersScreen() {
             </option>
           ))}
         </SelectField>
-        <Field label="Mot de passe provisoire" hint="Proposé au hasard. À communiquer à la personne de vive voix, jamais par courriel." value={v.password} onChange={(e) => setV({ ...v, password: e.target.value })} error={errors.password} autoComplete="off" spellCheck={false} />
+        <Field
+          label="Mot de passe provisoire"
+          hint="Proposé au hasard. À communiquer à la personne de vive voix, jamais par courriel."
+          value={v.password}
+          onChange={(e) => setV({ ...v, password: e.target.value })}
+          error={errors.password}
+          autoComplete="off"
+          spellCheck={false}
+        />
         <div className="actions">
           <button type="submit" className="primary" disabled={loading}>
             Créer le compte

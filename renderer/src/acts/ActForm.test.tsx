@@ -62,7 +62,11 @@ describe('ActForm (drafting an act)', () => {
   });
 
   it('shows each problem the core finds next to its field, and all of them on submit', async () => {
-    const fake = setup((i) => (i.numeroInterne.startsWith('_') ? [{ field: 'numeroInterne', message: 'Le numéro ne peut pas commencer par « _ ».' }] : []).concat(i.objet ? [] : [{ field: 'objet', message: "L'objet de l'acte est obligatoire." }]));
+    const fake = setup((i) =>
+      (i.numeroInterne.startsWith('_') ? [{ field: 'numeroInterne', message: 'Le numéro ne peut pas commencer par « _ ».' }] : []).concat(
+        i.objet ? [] : [{ field: 'objet', message: "L'objet de l'acte est obligatoire." }],
+      ),
+    );
     const numero = screen.getByLabelText('Numéro interne');
     fireEvent.change(numero, { target: { value: '_12' } });
     fireEvent.blur(numero);
@@ -118,7 +122,15 @@ describe('ActForm (drafting an act)', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Enregistrer le brouillon' }));
     await waitFor(() => expect(useNav.getState().route).toEqual({ name: 'act', id: ACT_ID }));
     const sent = fake.callsOf('actes:create' as never)[0] as Record<string, unknown>;
-    expect(sent).toMatchObject({ numeroInterne: '2026_045', decisionDate: '2026-11-20', codeNatureActe: 1, matieres: [7, 1], objet: 'Tarifs de la cantine', actTypology: '99_DE', annexes: [] });
+    expect(sent).toMatchObject({
+      numeroInterne: '2026_045',
+      decisionDate: '2026-11-20',
+      codeNatureActe: 1,
+      matieres: [7, 1],
+      objet: 'Tarifs de la cantine',
+      actTypology: '99_DE',
+      annexes: [],
+    });
     expect((sent.actFile as { content: Uint8Array }).content).toBeInstanceOf(Uint8Array);
   });
 });

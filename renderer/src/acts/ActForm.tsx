@@ -37,7 +37,10 @@ function today(): string {
 
 /** The numéro interne only takes uppercase letters without accents: typed letters are turned into those. */
 export function toNumeroInterne(typed: string): string {
-  return typed.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toUpperCase();
+  return typed
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toUpperCase();
 }
 
 export function ActForm() {
@@ -65,10 +68,16 @@ export function ActForm() {
   // Only the typologies the prefecture allows for this nature (plus the detached signature for annexes).
   const typologies = useMemo(() => (classification && nature ? typologiesForNature(classification, nature) : []), [classification, nature]);
   const annexTypologies = useMemo(
-    () => (typologies.length > 0 && !typologies.some((t) => t.code === SIGNATURE_TYPOLOGY) ? [...typologies, { code: SIGNATURE_TYPOLOGY, libelle: 'Signature électronique détachée' }] : typologies),
+    () =>
+      typologies.length > 0 && !typologies.some((t) => t.code === SIGNATURE_TYPOLOGY)
+        ? [...typologies, { code: SIGNATURE_TYPOLOGY, libelle: 'Signature électronique détachée' }]
+        : typologies,
     [typologies],
   );
-  const defaultTypology = nature && isCodeNatureActe(nature) && typologies.some((t) => t.code === natureByCode(nature).defaultTypology) ? natureByCode(nature).defaultTypology : (typologies[0]?.code ?? '');
+  const defaultTypology =
+    nature && isCodeNatureActe(nature) && typologies.some((t) => t.code === natureByCode(nature).defaultTypology)
+      ? natureByCode(nature).defaultTypology
+      : (typologies[0]?.code ?? '');
 
   function chooseNature(value: number | null) {
     setNature(value);
@@ -77,7 +86,9 @@ export function ActForm() {
     const fallback = allowed.some((t) => t.code === def) ? def : (allowed[0]?.code ?? '');
     // A typology of another nature would be refused: reset to this nature's default.
     if (!allowed.some((t) => t.code === actTypology)) setActTypology(fallback);
-    setAnnexes((list) => list.map((a) => (allowed.some((t) => t.code === a.typology) || a.typology === SIGNATURE_TYPOLOGY ? a : { ...a, typology: fallback })));
+    setAnnexes((list) =>
+      list.map((a) => (allowed.some((t) => t.code === a.typology) || a.typology === SIGNATURE_TYPOLOGY ? a : { ...a, typology: fallback })),
+    );
     touch('codeNatureActe');
   }
 
@@ -97,7 +108,9 @@ export function ActForm() {
     const mine = ++seq.current;
     try {
       const found = await api().invoke('actes:check-draft', input);
-      const all = act ? found : [...found.filter((p) => p.field !== 'act'), { field: 'act', message: "Joignez le fichier de l'acte (PDF)." }];
+      const all = act
+        ? found
+        : [...found.filter((p) => p.field !== 'act'), { field: 'act', message: "Joignez le fichier de l'acte (PDF)." }];
       if (mine === seq.current) {
         setProblems(all);
         setCheckError(null);
@@ -110,7 +123,11 @@ export function ActForm() {
   }
 
   // Checked by the core as she types (debounced), with the same rules it applies before sending.
-  const key = JSON.stringify({ ...input, actFile: input.actFile && { n: input.actFile.fileName, s: input.actFile.size }, annexes: input.annexes.map((a) => [a.fileName, a.size, a.typology]) });
+  const key = JSON.stringify({
+    ...input,
+    actFile: input.actFile && { n: input.actFile.fileName, s: input.actFile.size },
+    annexes: input.annexes.map((a) => [a.fileName, a.size, a.typology]),
+  });
   useEffect(() => {
     const t = setTimeout(() => void check(), CHECK_DEBOUNCE_MS);
     return () => clearTimeout(t);
@@ -122,7 +139,11 @@ export function ActForm() {
   }
   /** A problem is shown once she has been through the field, or after "Enregistrer". */
   function problem(field: string): string | null {
-    const shown = submitted > 0 || touched.has(field) || (field.startsWith('annexes') && annexes.length > 0) || (field.startsWith('act') && act !== null);
+    const shown =
+      submitted > 0 ||
+      touched.has(field) ||
+      (field.startsWith('annexes') && annexes.length > 0) ||
+      (field.startsWith('act') && act !== null);
     if (!shown) return null;
     const msgs = problems.filter((p) => p.field === field).map((p) => p.message);
     return msgs.length > 0 ? msgs.join(' ') : null;
@@ -142,7 +163,9 @@ export function ActForm() {
       documentPapier,
       actTypology,
       actFile: { fileName: act.file.name, content: new Uint8Array(await act.file.arrayBuffer()) },
-      annexes: await Promise.all(annexes.map(async (a) => ({ fileName: a.file.name, typology: a.typology, content: new Uint8Array(await a.file.arrayBuffer()) }))),
+      annexes: await Promise.all(
+        annexes.map(async (a) => ({ fileName: a.file.name, typology: a.typology, content: new Uint8Array(await a.file.arrayBuffer()) })),
+      ),
     });
     if (detail) go({ name: 'act', id: detail.act.id });
   }
@@ -161,12 +184,15 @@ export function ActForm() {
   return (
     <main id="contenu" tabIndex={-1}>
       <h1>Préparer un acte pour la préfecture</h1>
-      <p className="muted">Le brouillon reste sur ce poste jusqu'à sa signature et sa transmission. Les points à corriger s'affichent au fil de la saisie.</p>
+      <p className="muted">
+        Le brouillon reste sur ce poste jusqu'à sa signature et sa transmission. Les points à corriger s'affichent au fil de la saisie.
+      </p>
       <ErrorSummary key={submitted} errors={summary} labels={summaryLabels} title="Avant d'enregistrer, corrigez ces points :" />
       <LiveMessage error={error ?? checkError} status={busy === 'create' ? 'Enregistrement du brouillon…' : null} />
       {classificationLoaded && !classification ? (
         <p className="alert alert-warning">
-          La classification de la préfecture n'est pas encore arrivée sur ce poste. Vérifiez que le poste est en ligne et cliquez sur « Synchroniser maintenant », puis revenez sur cette page.
+          La classification de la préfecture n'est pas encore arrivée sur ce poste. Vérifiez que le poste est en ligne et cliquez sur «
+          Synchroniser maintenant », puis revenez sur cette page.
         </p>
       ) : general.length > 0 ? (
         <div className="alert alert-warning">
@@ -233,7 +259,11 @@ export function ActForm() {
         <SelectField
           id="act-typology"
           label="Type de document de l'acte"
-          hint={nature ? 'Seuls les types que la préfecture accepte pour cette nature sont proposés.' : "Choisissez d'abord la nature de l'acte."}
+          hint={
+            nature
+              ? 'Seuls les types que la préfecture accepte pour cette nature sont proposés.'
+              : "Choisissez d'abord la nature de l'acte."
+          }
           value={actTypology}
           disabled={typologies.length === 0}
           error={problem('act.typology')}
@@ -259,7 +289,8 @@ export function ActForm() {
           defaultAnnexTypology={defaultTypology}
         />
         <label className="radio">
-          <input type="checkbox" checked={documentPapier} onChange={(e) => setDocumentPapier(e.target.checked)} /> Un complément papier sera envoyé par la poste
+          <input type="checkbox" checked={documentPapier} onChange={(e) => setDocumentPapier(e.target.checked)} /> Un complément papier sera
+          envoyé par la poste
         </label>
         <div className="actions">
           <button type="submit" className="primary" disabled={busy === 'create'}>
@@ -275,7 +306,17 @@ export function ActForm() {
 }
 
 /** One line of text (Enter does not break it), with a counter to 499. */
-function ObjetField({ value, onChange, onBlur, error }: { value: string; onChange(v: string): void; onBlur(): void; error: string | null }) {
+function ObjetField({
+  value,
+  onChange,
+  onBlur,
+  error,
+}: {
+  value: string;
+  onChange(v: string): void;
+  onBlur(): void;
+  error: string | null;
+}) {
   const over = value.length > OBJET_MAX_LENGTH;
   return (
     <div className={error ? 'field field-error' : 'field'}>

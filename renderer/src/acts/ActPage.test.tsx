@@ -22,7 +22,19 @@ function setup(role: CommuneRole, detail: ActDetail, extra: Record<string, (i: n
 }
 
 describe('ActPage', () => {
-  beforeEach(() => useActs.setState({ detail: null, certificate: null, classification: null, classificationLoaded: false, error: null, notice: null, busy: null, progress: {}, answered: [] }));
+  beforeEach(() =>
+    useActs.setState({
+      detail: null,
+      certificate: null,
+      classification: null,
+      classificationLoaded: false,
+      error: null,
+      notice: null,
+      busy: null,
+      progress: {},
+      answered: [],
+    }),
+  );
   afterEach(cleanup);
 
   it('asks the certificate password in a dialog before signing, and signs with it', async () => {
@@ -61,7 +73,10 @@ describe('ActPage', () => {
   });
 
   it('closes the dialog and offers to transmit once signed', async () => {
-    const fake = setup('maire', actDetail(), { 'actes:sign': () => actDetail({ signed: true }), 'actes:transmit': () => actDetail({ signed: true, transmit: true, pending: true }) });
+    const fake = setup('maire', actDetail(), {
+      'actes:sign': () => actDetail({ signed: true }),
+      'actes:transmit': () => actDetail({ signed: true, transmit: true, pending: true }),
+    });
     fireEvent.click(await screen.findByRole('button', { name: "Signer l'acte" }));
     fireEvent.change(screen.getByLabelText('Mot de passe du certificat'), { target: { value: 'secret' } });
     fireEvent.click(screen.getByRole('button', { name: 'Signer' }));
@@ -74,7 +89,12 @@ describe('ActPage', () => {
 
   it('does not offer to sign with an expired certificate', async () => {
     useSession.setState({ session: loggedIn('maire'), loading: false });
-    installFakeBridge({ 'actes:get': () => actDetail(), 'actes:certificate': () => ({ ...certificate, notAfter: '2025-01-01T00:00:00Z' }), 'actes:classification': () => classification, 'actes:list': () => [] } as never);
+    installFakeBridge({
+      'actes:get': () => actDetail(),
+      'actes:certificate': () => ({ ...certificate, notAfter: '2025-01-01T00:00:00Z' }),
+      'actes:classification': () => classification,
+      'actes:list': () => [],
+    } as never);
     render(<ActPage id={ACT_ID} />);
     await screen.findByText(/Ce certificat a expiré le 01\/01\/2025/);
     expect(screen.queryByRole('button', { name: "Signer l'acte" })).toBeNull();
@@ -112,7 +132,10 @@ describe('ActPage', () => {
     await screen.findByText('010-211003876-20261120-2026_045-DE');
     expect(screen.getByText('28/11/2026')).toBeTruthy();
     const steps = within(screen.getByRole('list', { name: "Étapes de l'acte" })).getAllByRole('listitem');
-    expect(steps.map((s) => s.textContent)).toEqual([expect.stringMatching(/Transmis à la préfecture/), expect.stringMatching(/Accusé de réception reçu — ARActe du ministère/)]);
+    expect(steps.map((s) => s.textContent)).toEqual([
+      expect.stringMatching(/Transmis à la préfecture/),
+      expect.stringMatching(/Accusé de réception reçu — ARActe du ministère/),
+    ]);
     fireEvent.click(screen.getByRole('button', { name: 'Télécharger le bordereau' }));
     await waitFor(() => expect(createObjectURL).toHaveBeenCalled());
     expect(fake.callsOf('actes:bordereau' as never)).toEqual([{ id: ACT_ID }]);
@@ -120,9 +143,13 @@ describe('ActPage', () => {
   });
 
   it('asks confirmation before requesting the cancellation', async () => {
-    const fake = setup('maire', actDetail({ signed: true, transmit: true, status: { state: 'acquitte', idActe: '010-211003876-20261120-2026_045-DE' } }), {
-      'actes:cancel': () => actDetail({ signed: true, transmit: true, status: { state: 'annulation_demandee' } }),
-    });
+    const fake = setup(
+      'maire',
+      actDetail({ signed: true, transmit: true, status: { state: 'acquitte', idActe: '010-211003876-20261120-2026_045-DE' } }),
+      {
+        'actes:cancel': () => actDetail({ signed: true, transmit: true, status: { state: 'annulation_demandee' } }),
+      },
+    );
     fireEvent.click(await screen.findByRole('button', { name: "Demander l'annulation" }));
     const dialog = screen.getByRole('alertdialog');
     fireEvent.click(within(dialog).getByRole('button', { name: 'Annuler' }));
@@ -136,20 +163,31 @@ describe('ActPage', () => {
     const withLetter = actDetail({
       status: {
         state: 'acquitte',
-        letters: [{ id: 'L1', type: '4-1', direction: 'recu', label: "Lettre d'observations", date: '2026-11-29', files: [], state: 'recu' }],
+        letters: [
+          { id: 'L1', type: '4-1', direction: 'recu', label: "Lettre d'observations", date: '2026-11-29', files: [], state: 'recu' },
+        ],
       },
     });
     const fake = setup('maire', withLetter, { 'actes:answer-letter': () => withLetter });
     const letter = await screen.findByRole('region', { name: "Lettre d'observations" });
-    const radios = within(letter).getAllByRole('radio').map((r) => (r as HTMLInputElement).value);
+    const radios = within(letter)
+      .getAllByRole('radio')
+      .map((r) => (r as HTMLInputElement).value);
     expect(radios).toEqual(['4-2', '4-3', '4-4']);
     fireEvent.click(within(letter).getByLabelText("Répondre à la lettre d'observations"));
     fireEvent.click(within(letter).getByRole('button', { name: 'Envoyer la réponse' }));
     expect(within(letter).getByText('Joignez le document de votre réponse (PDF).')).toBeTruthy();
-    fireEvent.change(within(letter).getByLabelText('Document de la réponse'), { target: { files: [new File(['%PDF-1.4'], 'reponse.pdf')] } });
+    fireEvent.change(within(letter).getByLabelText('Document de la réponse'), {
+      target: { files: [new File(['%PDF-1.4'], 'reponse.pdf')] },
+    });
     fireEvent.click(within(letter).getByRole('button', { name: 'Envoyer la réponse' }));
     await waitFor(() => expect(fake.callsOf('actes:answer-letter' as never)).toHaveLength(1));
-    expect(fake.callsOf('actes:answer-letter' as never)[0]).toMatchObject({ actId: ACT_ID, letterId: 'L1', type: '4-4', files: [{ fileName: 'reponse.pdf' }] });
+    expect(fake.callsOf('actes:answer-letter' as never)[0]).toMatchObject({
+      actId: ACT_ID,
+      letterId: 'L1',
+      type: '4-4',
+      files: [{ fileName: 'reponse.pdf' }],
+    });
     // Not offered twice while the answer waits for the hub.
     await within(letter).findByText(/Réponse enregistrée sur ce poste/);
     expect(within(letter).queryByRole('button', { name: 'Envoyer la réponse' })).toBeNull();

@@ -29,7 +29,23 @@ const RECEIVED: ActState[] = ['acquitte', 'annulation_demandee', 'annule'];
 export function ActPage({ id }: { id: string }) {
   const go = useNav((s) => s.go);
   const canTransmit = useCan('actes.transmit');
-  const { detail, open, start, error, notice, busy, certificate, loadCertificate, classification, classificationLoaded, loadClassification, sign, transmit, cancel, clearMessages } = useActs();
+  const {
+    detail,
+    open,
+    start,
+    error,
+    notice,
+    busy,
+    certificate,
+    loadCertificate,
+    classification,
+    classificationLoaded,
+    loadClassification,
+    sign,
+    transmit,
+    cancel,
+    clearMessages,
+  } = useActs();
   const [signing, setSigning] = useState(false);
   const [signError, setSignError] = useState<string | null>(null);
   const [confirmCancel, setConfirmCancel] = useState(false);
@@ -85,7 +101,11 @@ export function ActPage({ id }: { id: string }) {
             <dt>Nature</dt>
             <dd>{natureLabel(act.draft.codeNatureActe)}</dd>
             <dt>Matière</dt>
-            <dd>{matieres ? matieres.map((m, i) => `${act.draft.matieres.slice(0, i + 1).join('.')} ${m.libelle}`).join(' › ') : act.draft.matieres.join('.')}</dd>
+            <dd>
+              {matieres
+                ? matieres.map((m, i) => `${act.draft.matieres.slice(0, i + 1).join('.')} ${m.libelle}`).join(' › ')
+                : act.draft.matieres.join('.')}
+            </dd>
             <dt>Date de décision</dt>
             <dd>{formatDay(act.draft.decisionDate)}</dd>
             <dt>IDActe</dt>
@@ -93,14 +113,21 @@ export function ActPage({ id }: { id: string }) {
             <dt>Date de réception</dt>
             <dd>{status?.dateReception ? formatDay(status.dateReception) : '—'}</dd>
             <dt>Signature</dt>
-            <dd>{act.signature ? `Signé par ${act.signature.signerName} le ${formatDateTime(act.signature.signedAtLocal)}` : 'Pas encore signé'}</dd>
+            <dd>
+              {act.signature
+                ? `Signé par ${act.signature.signerName} le ${formatDateTime(act.signature.signedAtLocal)}`
+                : 'Pas encore signé'}
+            </dd>
             <dt>Préparé par</dt>
             <dd>
               {act.createdBy}, le {formatDateTime(act.createdAtLocal)}
             </dd>
           </dl>
           <h2>Documents</h2>
-          <StoredFileList files={act.actFile ? [act.actFile, ...act.annexFiles] : act.annexFiles} caption={(i) => (i === 0 ? 'Acte' : `Annexe ${i}`)} />
+          <StoredFileList
+            files={act.actFile ? [act.actFile, ...act.annexFiles] : act.annexFiles}
+            caption={(i) => (i === 0 ? 'Acte' : `Annexe ${i}`)}
+          />
           <h2>Courriers de la préfecture</h2>
           <Letters actId={act.id} letters={status?.letters ?? []} />
         </div>
@@ -122,7 +149,15 @@ export function ActPage({ id }: { id: string }) {
           <Timeline entries={status?.timeline ?? []} />
         </div>
       </div>
-      {signing && certificate ? <SignDialog holder={certificate.holder} busy={busy === 'sign'} error={signError} onSign={(p) => void doSign(p)} onCancel={() => setSigning(false)} /> : null}
+      {signing && certificate ? (
+        <SignDialog
+          holder={certificate.holder}
+          busy={busy === 'sign'}
+          error={signError}
+          onSign={(p) => void doSign(p)}
+          onCancel={() => setSigning(false)}
+        />
+      ) : null}
       {confirmCancel ? (
         <ConfirmDialog
           title="Demander l'annulation de l'acte ?"
@@ -146,7 +181,8 @@ export function ActPage({ id }: { id: string }) {
     const onSign = () => setSigning(true);
     const onTransmit = () => void transmit(id);
     if (!canTransmit) {
-      if (s === 'brouillon' || s === 'signe') return <p>Le maire (ou son délégué) signe l'acte et le transmet à la préfecture depuis son compte.</p>;
+      if (s === 'brouillon' || s === 'signe')
+        return <p>Le maire (ou son délégué) signe l'acte et le transmet à la préfecture depuis son compte.</p>;
       return <p>L'acte suit son chemin vers la préfecture ; les étapes s'affichent ci-dessous.</p>;
     }
     if (s === 'brouillon' && !requiresPadesSignature(act.draft.act.kind))
@@ -197,9 +233,16 @@ export function ActPage({ id }: { id: string }) {
           </button>
         </>
       );
-    if (s === 'acquitte') return <p>La préfecture a bien reçu l'acte. Il est exécutoire dès sa publication. Gardez le bordereau avec l'acte.</p>;
-    if (s === 'poste' || s === 'en_attente' || s === 'transmis') return <p>Rien à faire : l'accusé de réception de la préfecture arrivera ici.</p>;
-    if (s === 'erreur') return <p>La transmission a échoué. Lisez le message ci-dessus ; corrigez puis préparez un nouvel acte si besoin, ou contactez l'assistance.</p>;
+    if (s === 'acquitte')
+      return <p>La préfecture a bien reçu l'acte. Il est exécutoire dès sa publication. Gardez le bordereau avec l'acte.</p>;
+    if (s === 'poste' || s === 'en_attente' || s === 'transmis')
+      return <p>Rien à faire : l'accusé de réception de la préfecture arrivera ici.</p>;
+    if (s === 'erreur')
+      return (
+        <p>
+          La transmission a échoué. Lisez le message ci-dessus ; corrigez puis préparez un nouvel acte si besoin, ou contactez l'assistance.
+        </p>
+      );
     return null;
   }
 }
@@ -215,13 +258,18 @@ function Uploads({ d }: { d: ActDetail }) {
   return (
     <div className="alert alert-warning">
       <p>
-        <strong>En attente d'envoi :</strong> l'acte est gardé sur ce poste et partira vers la préfecture dès que le poste sera relié au serveur.
+        <strong>En attente d'envoi :</strong> l'acte est gardé sur ce poste et partira vers la préfecture dès que le poste sera relié au
+        serveur.
       </p>
       {rows.map((r) => (
         <div className="progress-line" key={r.name}>
           <label>
             {r.name}
-            <progress max={Math.max(1, r.total)} value={r.sent} aria-valuetext={`${Math.round((100 * r.sent) / Math.max(1, r.total))} % envoyé`} />
+            <progress
+              max={Math.max(1, r.total)}
+              value={r.sent}
+              aria-valuetext={`${Math.round((100 * r.sent) / Math.max(1, r.total))} % envoyé`}
+            />
           </label>
           <span className="small">
             {formatSize(r.sent)} sur {formatSize(r.total)}

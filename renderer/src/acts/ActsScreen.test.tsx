@@ -10,7 +10,15 @@ import { useActs } from './store.js';
 import { certificate } from './test-fixtures.js';
 
 const row = (i: number, over: Partial<ActSummary> = {}): ActSummary => ({
-  id: `a${i}`, numeroInterne: `2026_${String(i).padStart(3, '0')}`, objet: `Objet ${i}`, codeNatureActe: 1, decisionDate: '2026-11-20', state: 'brouillon', idActe: null, pending: false, ...over,
+  id: `a${i}`,
+  numeroInterne: `2026_${String(i).padStart(3, '0')}`,
+  objet: `Objet ${i}`,
+  codeNatureActe: 1,
+  decisionDate: '2026-11-20',
+  state: 'brouillon',
+  idActe: null,
+  pending: false,
+  ...over,
 });
 
 describe('ActsScreen', () => {
@@ -21,13 +29,21 @@ describe('ActsScreen', () => {
   afterEach(cleanup);
 
   it('lists acts with their state in words, the IDActe and the pending badge, by pages of 50', async () => {
-    const items = [row(1, { state: 'acquitte', idActe: '010-211003876-20261120-2026_001-DE' }), row(2, { state: 'poste', pending: true }), ...Array.from({ length: 60 }, (_, i) => row(i + 3))];
-    const fake = installFakeBridge({ 'actes:list': ({ state }: { state: string | null }) => (state ? items.filter((a) => a.state === state) : items) } as never);
+    const items = [
+      row(1, { state: 'acquitte', idActe: '010-211003876-20261120-2026_001-DE' }),
+      row(2, { state: 'poste', pending: true }),
+      ...Array.from({ length: 60 }, (_, i) => row(i + 3)),
+    ];
+    const fake = installFakeBridge({
+      'actes:list': ({ state }: { state: string | null }) => (state ? items.filter((a) => a.state === state) : items),
+    } as never);
     render(<ActsScreen />);
     const table = await screen.findByRole('table', { name: 'Liste des actes' });
     const rows = within(table).getAllByRole('row');
     expect(rows).toHaveLength(51);
-    expect(rows[1].textContent).toMatch(/2026_001.*Délibérations.*20\/11\/2026.*Accusé de réception reçu.*010-211003876-20261120-2026_001-DE/);
+    expect(rows[1].textContent).toMatch(
+      /2026_001.*Délibérations.*20\/11\/2026.*Accusé de réception reçu.*010-211003876-20261120-2026_001-DE/,
+    );
     expect(rows[2].textContent).toMatch(/Posté.*en attente d'envoi/);
     fireEvent.click(screen.getByRole('button', { name: 'Page suivante' }));
     expect(within(table).getAllByRole('row')).toHaveLength(13);
@@ -52,9 +68,25 @@ describe('acts list follows the sync', () => {
     expect(screen.queryByRole('button', { name: 'Certificat de signature' })).toBeNull();
     state = 'acquitte';
     const calls = fake.callsOf('actes:list' as never).length;
-    fake.emit('sync:state', { online: true, phase: 'pulling', pending: 0, lastSuccessAt: null, lastError: null, massDeletion: null, rejected: [] });
+    fake.emit('sync:state', {
+      online: true,
+      phase: 'pulling',
+      pending: 0,
+      lastSuccessAt: null,
+      lastError: null,
+      massDeletion: null,
+      rejected: [],
+    });
     expect(fake.callsOf('actes:list' as never)).toHaveLength(calls);
-    fake.emit('sync:state', { online: true, phase: 'idle', pending: 0, lastSuccessAt: null, lastError: null, massDeletion: null, rejected: [] });
+    fake.emit('sync:state', {
+      online: true,
+      phase: 'idle',
+      pending: 0,
+      lastSuccessAt: null,
+      lastError: null,
+      massDeletion: null,
+      rejected: [],
+    });
     await screen.findByText('Accusé de réception reçu');
     expect(screen.queryByText("en attente d'envoi")).toBeNull();
   });
@@ -65,8 +97,13 @@ describe('certificate validity', () => {
   const now = new Date('2026-11-28T12:00:00Z');
   it('warns in French before and after expiry', () => {
     expect(expiryWarning(certificate, now)).toBeNull();
-    expect(expiryWarning({ ...certificate, notAfter: '2026-12-20T00:00:00Z' }, now)).toEqual({ level: 'warning', text: expect.stringMatching(/expire le 20\/12\/2026, dans 22 jours/) });
-    expect(expiryWarning({ ...certificate, notAfter: '2026-11-01T00:00:00Z' }, now)?.text).toMatch(/a expiré le 01\/11\/2026 : il ne peut plus signer/);
+    expect(expiryWarning({ ...certificate, notAfter: '2026-12-20T00:00:00Z' }, now)).toEqual({
+      level: 'warning',
+      text: expect.stringMatching(/expire le 20\/12\/2026, dans 22 jours/),
+    });
+    expect(expiryWarning({ ...certificate, notAfter: '2026-11-01T00:00:00Z' }, now)?.text).toMatch(
+      /a expiré le 01\/11\/2026 : il ne peut plus signer/,
+    );
   });
   it('shows holder, issuer and validity', () => {
     render(<CertificateCard cert={certificate} />);

@@ -76,7 +76,12 @@ export function ActsScreen() {
             {page.map((a) => (
               <tr key={a.id}>
                 <td>
-                  <button type="button" className="link" onClick={() => go({ name: 'act', id: a.id })} aria-label={`Ouvrir l'acte ${a.numeroInterne}`}>
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => go({ name: 'act', id: a.id })}
+                    aria-label={`Ouvrir l'acte ${a.numeroInterne}`}
+                  >
                     {a.numeroInterne}
                   </button>
                 </td>

@@ -13,10 +13,22 @@ export const EXPIRY_WARNING_DAYS = 60;
 export function expiryWarning(cert: CertificateInfo, now = new Date()): { level: 'error' | 'warning'; text: string } | null {
   const notAfter = new Date(cert.notAfter);
   const notBefore = new Date(cert.notBefore);
-  if (notBefore.getTime() > now.getTime()) return { level: 'error', text: `Ce certificat n'est valable qu'à partir du ${formatDay(cert.notBefore)} : il ne peut pas encore signer.` };
-  if (notAfter.getTime() < now.getTime()) return { level: 'error', text: `Ce certificat a expiré le ${formatDay(cert.notAfter)} : il ne peut plus signer. Demandez un nouveau certificat à votre autorité de certification.` };
+  if (notBefore.getTime() > now.getTime())
+    return {
+      level: 'error',
+      text: `Ce certificat n'est valable qu'à partir du ${formatDay(cert.notBefore)} : il ne peut pas encore signer.`,
+    };
+  if (notAfter.getTime() < now.getTime())
+    return {
+      level: 'error',
+      text: `Ce certificat a expiré le ${formatDay(cert.notAfter)} : il ne peut plus signer. Demandez un nouveau certificat à votre autorité de certification.`,
+    };
   const days = Math.ceil((notAfter.getTime() - now.getTime()) / DAY);
-  if (days <= EXPIRY_WARNING_DAYS) return { level: 'warning', text: `Ce certificat expire le ${formatDay(cert.notAfter)}, dans ${days} jour${days > 1 ? 's' : ''}. Pensez à demander son renouvellement dès maintenant.` };
+  if (days <= EXPIRY_WARNING_DAYS)
+    return {
+      level: 'warning',
+      text: `Ce certificat expire le ${formatDay(cert.notAfter)}, dans ${days} jour${days > 1 ? 's' : ''}. Pensez à demander son renouvellement dès maintenant.`,
+    };
   return null;
 }
 
@@ -81,7 +93,9 @@ export function CertificateScreen() {
   return (
     <main id="contenu" tabIndex={-1}>
       <h1>Certificat de signature</h1>
-      <p className="muted">Le certificat électronique du maire (fichier .p12 remis par l'autorité de certification) sert à signer les actes sur ce poste.</p>
+      <p className="muted">
+        Le certificat électronique du maire (fichier .p12 remis par l'autorité de certification) sert à signer les actes sur ce poste.
+      </p>
       <LiveMessage error={error} status={busy === 'certificate' ? 'Lecture du certificat…' : notice} />
       <h2>Certificat installé</h2>
       {certificate ? <CertificateCard cert={certificate} /> : <p>Aucun certificat n'est installé sur ce poste.</p>}

@@ -15,7 +15,13 @@ export interface PickedAnnex extends PickedFile {
   typology: string;
 }
 
-const KIND_LABELS: Record<ActFileKind, string> = { pdf: 'PDF', xml: 'XML', png: 'image PNG', jpeg: 'image JPEG', other: 'format non reconnu' };
+const KIND_LABELS: Record<ActFileKind, string> = {
+  pdf: 'PDF',
+  xml: 'XML',
+  png: 'image PNG',
+  jpeg: 'image JPEG',
+  other: 'format non reconnu',
+};
 
 /** Only the first bytes are read while drafting: the kind is recognised from them, not from the name. */
 export async function pick(file: File): Promise<PickedFile> {
@@ -109,7 +115,11 @@ export function DraftFiles(props: {
             const err = problem(`annexes.${i}`);
             return (
               <li key={`${a.file.name}-${i}`}>
-                <FileLine f={a} onRemove={() => onAnnexes(annexes.filter((_, j) => j !== i))} removeLabel={`Retirer l'annexe ${a.file.name}`} />
+                <FileLine
+                  f={a}
+                  onRemove={() => onAnnexes(annexes.filter((_, j) => j !== i))}
+                  removeLabel={`Retirer l'annexe ${a.file.name}`}
+                />
                 {err ? <p className="error-text">{err}</p> : null}
                 <SelectField
                   id={`annex-typology-${i}`}

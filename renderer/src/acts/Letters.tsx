@@ -43,7 +43,10 @@ function AnswerForm({ actId, letter }: { actId: string; letter: ActLetter }) {
     if (chosen.files !== 'none' && files.length === 0) return setProblem('Joignez le document de votre réponse (PDF).');
     if (chosen.files === 'one' && files.length > 1) return setProblem('Cette réponse porte un seul document.');
     setProblem(null);
-    const payload = chosen.files === 'none' ? [] : await Promise.all(files.map(async (f) => ({ fileName: f.name, content: new Uint8Array(await f.arrayBuffer()) })));
+    const payload =
+      chosen.files === 'none'
+        ? []
+        : await Promise.all(files.map(async (f) => ({ fileName: f.name, content: new Uint8Array(await f.arrayBuffer()) })));
     if (await answerLetter({ actId, letterId: letter.id, type, files: payload })) setFiles([]);
   }
 
@@ -53,12 +56,21 @@ function AnswerForm({ actId, letter }: { actId: string; letter: ActLetter }) {
         <legend>Votre réponse</legend>
         {options.map((o) => (
           <label key={o.type} className="radio">
-            <input type="radio" name={`answer-${letter.id}`} value={o.type} checked={type === o.type} onChange={() => setType(o.type)} /> {o.label}
+            <input type="radio" name={`answer-${letter.id}`} value={o.type} checked={type === o.type} onChange={() => setType(o.type)} />{' '}
+            {o.label}
           </label>
         ))}
       </fieldset>
       {chosen.files !== 'none' ? (
-        <Field id={fileId} label={chosen.files === 'many' ? 'Documents de la réponse' : 'Document de la réponse'} error={problem} type="file" accept=".pdf,application/pdf" multiple={chosen.files === 'many'} onChange={(e) => setFiles([...(e.target.files ?? [])])} />
+        <Field
+          id={fileId}
+          label={chosen.files === 'many' ? 'Documents de la réponse' : 'Document de la réponse'}
+          error={problem}
+          type="file"
+          accept=".pdf,application/pdf"
+          multiple={chosen.files === 'many'}
+          onChange={(e) => setFiles([...(e.target.files ?? [])])}
+        />
       ) : null}
       <div className="actions">
         <button type="submit" className="primary" disabled={busy === 'answer'}>

@@ -1,14 +1,30 @@
 import type { Matiere } from '../../../shared/acts/classification.js';
 import { SelectField } from '../ui/Field.js';
 
-const LEVEL_LABELS = ['Matière', 'Sous-matière', 'Précision (niveau 3, facultatif)', 'Précision (niveau 4, facultatif)', 'Précision (niveau 5, facultatif)'];
+const LEVEL_LABELS = [
+  'Matière',
+  'Sous-matière',
+  'Précision (niveau 3, facultatif)',
+  'Précision (niveau 4, facultatif)',
+  'Précision (niveau 5, facultatif)',
+];
 
 /**
  * Cascading pickers over the prefecture's tree of matières: each choice opens
  * the next level. The two first levels are required (rules.ts), the others
  * only when the prefecture's tree goes further.
  */
-export function MatierePicker({ tree, value, onChange, error }: { tree: Matiere[]; value: number[]; onChange(codes: number[]): void; error: string | null }) {
+export function MatierePicker({
+  tree,
+  value,
+  onChange,
+  error,
+}: {
+  tree: Matiere[];
+  value: number[];
+  onChange(codes: number[]): void;
+  error: string | null;
+}) {
   const levels: Matiere[][] = [tree];
   for (const code of value) {
     const chosen = levels[levels.length - 1].find((m) => m.code === code);

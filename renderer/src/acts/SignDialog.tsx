@@ -6,7 +6,19 @@ import { Dialog } from '../ui/Dialog.js';
  * password, Tab stays inside, Escape cancels. The password lives only in this
  * dialog's state and goes away with it.
  */
-export function SignDialog({ holder, busy, error, onSign, onCancel }: { holder: string; busy: boolean; error: string | null; onSign(password: string): void; onCancel(): void }) {
+export function SignDialog({
+  holder,
+  busy,
+  error,
+  onSign,
+  onCancel,
+}: {
+  holder: string;
+  busy: boolean;
+  error: string | null;
+  onSign(password: string): void;
+  onCancel(): void;
+}) {
   const [password, setPassword] = useState('');
   const [missing, setMissing] = useState(false);
   const input = useRef<HTMLInputElement>(null);
@@ -31,7 +43,15 @@ export function SignDialog({ holder, busy, error, onSign, onCancel }: { holder: 
 
   const message = missing ? 'Saisissez le mot de passe du certificat pour signer.' : error;
   return (
-    <Dialog title="Signer l'acte" submit initialFocus={input} busy={busy} confirmLabel={busy ? 'Signature en cours…' : 'Signer'} onConfirm={submit} onCancel={onCancel}>
+    <Dialog
+      title="Signer l'acte"
+      submit
+      initialFocus={input}
+      busy={busy}
+      confirmLabel={busy ? 'Signature en cours…' : 'Signer'}
+      onConfirm={submit}
+      onCancel={onCancel}
+    >
       <p>L'acte sera signé avec le certificat de {holder}. Une fois signé, il ne peut plus être modifié.</p>
       <div className={message ? 'field field-error' : 'field'}>
         <label htmlFor="sign-password">Mot de passe du certificat</label>

@@ -1,6 +1,14 @@
 import { create } from 'zustand';
 import type { Classification } from '../../../shared/acts/classification.js';
-import type { ActDetail, ActSummary, ActsChannels, ActsEvents, CertificateInfo, CreateActInput, FileContent } from '../../../shared/acts/ipc.js';
+import type {
+  ActDetail,
+  ActSummary,
+  ActsChannels,
+  ActsEvents,
+  CertificateInfo,
+  CreateActInput,
+  FileContent,
+} from '../../../shared/acts/ipc.js';
 import type { ActState } from '../../../shared/acts/records.js';
 import { api, messageOf } from '../api/bridge.js';
 
@@ -126,7 +134,11 @@ export const useActs = create<ActsStore>((set, get) => {
         const before = get().detail;
         const detail = await api().invoke('actes:get', { id });
         // A confirmation ("transmission demandée"…) no longer holds once the act moved on.
-        const moved = before?.act.id === id && (JSON.stringify(before.status) !== JSON.stringify(detail.status) || before.act.transmitRequested !== detail.act.transmitRequested || !!before.act.signature !== !!detail.act.signature);
+        const moved =
+          before?.act.id === id &&
+          (JSON.stringify(before.status) !== JSON.stringify(detail.status) ||
+            before.act.transmitRequested !== detail.act.transmitRequested ||
+            !!before.act.signature !== !!detail.act.signature);
         set(moved && get().busy === null ? { detail, notice: null } : { detail });
       } catch (e) {
         set({ error: messageOf(e) });
@@ -156,12 +168,21 @@ export const useActs = create<ActsStore>((set, get) => {
         return false;
       }
     },
-    sign: (id, password) => act('sign', () => api().invoke('actes:sign', { id, password }), 'Acte signé. Vous pouvez le transmettre à la préfecture.'),
+    sign: (id, password) =>
+      act('sign', () => api().invoke('actes:sign', { id, password }), 'Acte signé. Vous pouvez le transmettre à la préfecture.'),
     transmit: (id) =>
-      act('transmit', () => api().invoke('actes:transmit', { id }), 'Transmission demandée. L’acte part vers la préfecture dès que le poste est relié au serveur.'),
+      act(
+        'transmit',
+        () => api().invoke('actes:transmit', { id }),
+        'Transmission demandée. L’acte part vers la préfecture dès que le poste est relié au serveur.',
+      ),
     cancel: (id) => act('cancel', () => api().invoke('actes:cancel', { id }), 'Demande d’annulation enregistrée.'),
     async answerLetter(input) {
-      const ok = await act('answer', () => api().invoke('actes:answer-letter', input), 'Réponse enregistrée ; elle part vers la préfecture à la prochaine synchronisation.');
+      const ok = await act(
+        'answer',
+        () => api().invoke('actes:answer-letter', input),
+        'Réponse enregistrée ; elle part vers la préfecture à la prochaine synchronisation.',
+      );
       if (ok) set({ answered: [...get().answered, input.letterId] });
       return ok;
     },

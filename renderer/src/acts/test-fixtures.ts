@@ -6,8 +6,24 @@ import type { ActStatusRecord } from '../../../shared/acts/records.js';
 export const classification: Classification = {
   dateClassification: '2026-01-15',
   natures: [
-    { code: 1, libelle: 'Délibérations', typeAbrege: 'DE', typologies: [{ code: '99_DE', libelle: 'Délibération' }, { code: '22_DP', libelle: 'Document de présentation' }] },
-    { code: 3, libelle: 'Actes individuels', typeAbrege: 'AI', typologies: [{ code: '99_AI', libelle: 'Acte individuel' }, { code: '22_AR', libelle: 'Arrêté' }] },
+    {
+      code: 1,
+      libelle: 'Délibérations',
+      typeAbrege: 'DE',
+      typologies: [
+        { code: '99_DE', libelle: 'Délibération' },
+        { code: '22_DP', libelle: 'Document de présentation' },
+      ],
+    },
+    {
+      code: 3,
+      libelle: 'Actes individuels',
+      typeAbrege: 'AI',
+      typologies: [
+        { code: '99_AI', libelle: 'Acte individuel' },
+        { code: '22_AR', libelle: 'Arrêté' },
+      ],
+    },
   ],
   matieres: [
     { code: 1, libelle: 'Commande publique', children: [{ code: 1, libelle: 'Marchés publics', children: [] }] },
@@ -22,7 +38,9 @@ export const classification: Classification = {
 export const ACT_ID = '00000000-0000-4000-8000-00000000a001';
 const SHA = 'a'.repeat(64);
 
-export function actDetail(over: { signed?: boolean; transmit?: boolean; status?: Partial<ActStatusRecord> | null; pending?: boolean } = {}): ActDetail {
+export function actDetail(
+  over: { signed?: boolean; transmit?: boolean; status?: Partial<ActStatusRecord> | null; pending?: boolean } = {},
+): ActDetail {
   return {
     act: {
       id: ACT_ID,
@@ -47,7 +65,17 @@ export function actDetail(over: { signed?: boolean; transmit?: boolean; status?:
     status:
       over.status === undefined || over.status === null
         ? null
-        : { actId: ACT_ID, state: 'transmis', idActe: null, dateReception: null, archiveName: null, timeline: [], letters: [], error: null, ...over.status },
+        : {
+            actId: ACT_ID,
+            state: 'transmis',
+            idActe: null,
+            dateReception: null,
+            archiveName: null,
+            timeline: [],
+            letters: [],
+            error: null,
+            ...over.status,
+          },
     pending: over.pending ?? false,
     uploads: [{ sha256: SHA, fileName: 'deliberation.pdf', size: 120_000, uploaded: 0 }],
   };

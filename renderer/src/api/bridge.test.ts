@@ -18,12 +18,15 @@ describe('bridge', () => {
   it('sends the secret header and bytes as $bytes, and throws the French error of an envelope', async () => {
     const fetchMock = vi.fn(async (_url: string, init: RequestInit) => {
       const body = JSON.parse(String(init.body));
-      if (body?.content) return new Response(JSON.stringify({ ok: false, error: { code: 'import_rejected', message: 'Le fichier est vide.' } }));
+      if (body?.content)
+        return new Response(JSON.stringify({ ok: false, error: { code: 'import_rejected', message: 'Le fichier est vide.' } }));
       return new Response(JSON.stringify({ ok: true, value: { echo: body } }));
     });
     vi.stubGlobal('fetch', fetchMock);
     const api = fromRaw(httpBridge('s3cret'));
-    await expect(api.invoke('electoral:import-preview', { fileName: 'a.csv', content: new Uint8Array([1, 2, 3]) })).rejects.toThrow(new GuichetError('import_rejected', 'Le fichier est vide.'));
+    await expect(api.invoke('electoral:import-preview', { fileName: 'a.csv', content: new Uint8Array([1, 2, 3]) })).rejects.toThrow(
+      new GuichetError('import_rejected', 'Le fichier est vide.'),
+    );
     const [url, init] = fetchMock.mock.calls[0];
     expect(url).toBe('/api/invoke/electoral%3Aimport-preview');
     expect((init.headers as Record<string, string>)['x-guichet-secret']).toBe('s3cret');

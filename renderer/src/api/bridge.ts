@@ -77,7 +77,7 @@ export function httpBridge(secret: string | null, base = ''): RawBridge {
           body: JSON.stringify(toWire(input)),
         });
       } catch (e) {
-        return { ok: false, error: { code: "internal", message: UNREACHABLE, detail: String(e) } };
+        return { ok: false, error: { code: 'internal', message: UNREACHABLE, detail: String(e) } };
       }
       // The web host answers errors as envelopes too (401 with a French message, 413…).
       try {

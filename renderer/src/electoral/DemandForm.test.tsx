@@ -6,13 +6,38 @@ import { installFakeBridge } from '../testing/fake-bridge.js';
 import { DemandForm } from './DemandForm.js';
 
 const elector: Elector = {
-  id: 'e7', ine: null, listType: 'LP', birthName: 'GUÉRIN', usageName: null, firstNames: 'Noël', sex: 'M', birthDate: '1961-00-03',
-  birthPlace: { communeCode: null, communeLabel: 'TROYES', departementCode: '10', country: 'FRANCE' }, nationality: 'FR',
-  address: { number: '3', street: 'GRANDE RUE', complement1: null, complement2: null, lieuDit: null, postalCode: '10000', city: 'TROYES', country: null },
-  bureau: { code: '0001', label: null }, numeroOrdre: 4,
+  id: 'e7',
+  ine: null,
+  listType: 'LP',
+  birthName: 'GUÉRIN',
+  usageName: null,
+  firstNames: 'Noël',
+  sex: 'M',
+  birthDate: '1961-00-03',
+  birthPlace: { communeCode: null, communeLabel: 'TROYES', departementCode: '10', country: 'FRANCE' },
+  nationality: 'FR',
+  address: {
+    number: '3',
+    street: 'GRANDE RUE',
+    complement1: null,
+    complement2: null,
+    lieuDit: null,
+    postalCode: '10000',
+    city: 'TROYES',
+    country: null,
+  },
+  bureau: { code: '0001', label: null },
+  numeroOrdre: 4,
 };
 
-const saved = (input: unknown) => ({ ...(input as object), id: '00000000-0000-4000-8000-000000000009', status: 'deposee', createdBy: 'x', createdAtLocal: '2026-11-28T10:00:00Z' }) as never;
+const saved = (input: unknown) =>
+  ({
+    ...(input as object),
+    id: '00000000-0000-4000-8000-000000000009',
+    status: 'deposee',
+    createdBy: 'x',
+    createdAtLocal: '2026-11-28T10:00:00Z',
+  }) as never;
 
 describe('DemandForm', () => {
   beforeEach(() => useNav.setState({ route: { name: 'home' } }));
@@ -34,8 +59,12 @@ describe('DemandForm', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Enregistrer la demande' }));
     await waitFor(() => expect(useNav.getState().route).toEqual({ name: 'demands' }));
     expect(fake.callsOf('electoral:create-demand')[0]).toEqual({
-      kind: 'inscription', electorId: null, applicant: { birthName: 'Martin', usageName: null, firstNames: 'Léo', birthDate: '2008-03-01' },
-      newAddress: '5 rue Pasteur', newBureauCode: null, comment: null,
+      kind: 'inscription',
+      electorId: null,
+      applicant: { birthName: 'Martin', usageName: null, firstNames: 'Léo', birthDate: '2008-03-01' },
+      newAddress: '5 rue Pasteur',
+      newBureauCode: null,
+      comment: null,
     });
   });
 
@@ -51,6 +80,12 @@ describe('DemandForm', () => {
     fireEvent.change(screen.getByLabelText('Nouveau bureau de vote'), { target: { value: '0002' } });
     fireEvent.click(screen.getByRole('button', { name: 'Enregistrer la demande' }));
     await waitFor(() => expect(fake.callsOf('electoral:create-demand')).toHaveLength(1));
-    expect(fake.callsOf('electoral:create-demand')[0]).toMatchObject({ kind: 'changement_bureau', electorId: 'e7', applicant: { birthDate: '1961-00-03' }, newBureauCode: '0002', newAddress: null });
+    expect(fake.callsOf('electoral:create-demand')[0]).toMatchObject({
+      kind: 'changement_bureau',
+      electorId: 'e7',
+      applicant: { birthDate: '1961-00-03' },
+      newBureauCode: '0002',
+      newAddress: null,
+    });
   });
 });

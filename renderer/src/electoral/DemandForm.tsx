@@ -24,14 +24,24 @@ const needsAddress = (k: DemandKind) => k === 'inscription' || k === 'changement
 const needsBureau = (k: DemandKind) => k === 'changement_bureau';
 
 /** Form values → channel input, with French messages keyed by form field. */
-const LABELS: Record<string, string> = { kind: 'Type de demande', birthName: 'Nom de naissance', usageName: "Nom d'usage", firstNames: 'Prénoms', birthDate: 'Date de naissance', newAddress: 'Nouvelle adresse', newBureauCode: 'Bureau de vote', comment: 'Commentaire' };
+const LABELS: Record<string, string> = {
+  kind: 'Type de demande',
+  birthName: 'Nom de naissance',
+  usageName: "Nom d'usage",
+  firstNames: 'Prénoms',
+  birthDate: 'Date de naissance',
+  newAddress: 'Nouvelle adresse',
+  newBureauCode: 'Bureau de vote',
+  comment: 'Commentaire',
+};
 
 export function checkDemand(v: DemandValues, electorId: string | null) {
   const errors: Record<string, string> = {};
   const birthDate = parseFrenchDate(v.birthDate, true);
   if (!birthDate) errors.birthDate = 'La date de naissance doit s’écrire JJ/MM/AAAA, par exemple 03/02/1961.';
   if (needsAddress(v.kind) && !v.newAddress.trim()) errors.newAddress = 'La nouvelle adresse est obligatoire pour cette demande.';
-  if (needsBureau(v.kind) && !v.newBureauCode.trim()) errors.newBureauCode = 'Le nouveau bureau de vote est obligatoire pour cette demande.';
+  if (needsBureau(v.kind) && !v.newBureauCode.trim())
+    errors.newBureauCode = 'Le nouveau bureau de vote est obligatoire pour cette demande.';
   if (v.kind !== 'inscription' && !electorId) errors.kind = 'Pour une radiation ou un changement, ouvrez d’abord la fiche de l’électeur.';
   const input = {
     kind: v.kind,
@@ -55,7 +65,23 @@ export function DemandForm({ electorId }: { electorId: string | null }) {
   const go = useNav((s) => s.go);
   const create = useDemands((s) => s.create);
   const storeError = useDemands((s) => s.error);
-  const { values: v, setValues: setV, errors, submitted, bind, report } = useForm<DemandValues>({ kind: electorId ? 'changement_adresse' : 'inscription', birthName: '', usageName: '', firstNames: '', birthDate: '', newAddress: '', newBureauCode: '', comment: '' });
+  const {
+    values: v,
+    setValues: setV,
+    errors,
+    submitted,
+    bind,
+    report,
+  } = useForm<DemandValues>({
+    kind: electorId ? 'changement_adresse' : 'inscription',
+    birthName: '',
+    usageName: '',
+    firstNames: '',
+    birthDate: '',
+    newAddress: '',
+    newBureauCode: '',
+    comment: '',
+  });
   const [busy, setBusy] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
 
@@ -65,7 +91,14 @@ export function DemandForm({ electorId }: { electorId: string | null }) {
     api()
       .invoke('electoral:elector', { id: electorId })
       .then(({ elector: e }) =>
-        setV((old) => ({ ...old, birthName: e.birthName, usageName: e.usageName ?? '', firstNames: e.firstNames, birthDate: formatBirthDate(e.birthDate), newBureauCode: '' })),
+        setV((old) => ({
+          ...old,
+          birthName: e.birthName,
+          usageName: e.usageName ?? '',
+          firstNames: e.firstNames,
+          birthDate: formatBirthDate(e.birthDate),
+          newBureauCode: '',
+        })),
       )
       .catch((e) => setLoadError(messageOf(e)));
   }, [electorId]);
@@ -97,7 +130,8 @@ export function DemandForm({ electorId }: { electorId: string | null }) {
           ) : null}
           {kinds.map((k) => (
             <label key={k} className="radio">
-              <input type="radio" name="kind" value={k} checked={v.kind === k} onChange={() => setV({ ...v, kind: k })} /> {DEMAND_KIND_LABELS[k]}
+              <input type="radio" name="kind" value={k} checked={v.kind === k} onChange={() => setV({ ...v, kind: k })} />{' '}
+              {DEMAND_KIND_LABELS[k]}
             </label>
           ))}
         </fieldset>
@@ -106,11 +140,23 @@ export function DemandForm({ electorId }: { electorId: string | null }) {
           <Field label="Nom de naissance" autoComplete="off" readOnly={!!electorId} {...bind('birthName')} />
           <Field label="Nom d'usage (facultatif)" autoComplete="off" readOnly={!!electorId} {...bind('usageName')} />
           <Field label="Prénoms" autoComplete="off" readOnly={!!electorId} {...bind('firstNames')} />
-          <Field label="Date de naissance" hint="JJ/MM/AAAA, par exemple 03/02/1961." inputMode="numeric" autoComplete="off" readOnly={!!electorId} {...bind('birthDate')} />
+          <Field
+            label="Date de naissance"
+            hint="JJ/MM/AAAA, par exemple 03/02/1961."
+            inputMode="numeric"
+            autoComplete="off"
+            readOnly={!!electorId}
+            {...bind('birthDate')}
+          />
         </fieldset>
         {needsAddress(v.kind) ? <Field label="Nouvelle adresse dans la commune" autoComplete="off" {...bind('newAddress')} /> : null}
         {needsBureau(v.kind) || v.kind === 'inscription' ? (
-          <Field label={v.kind === 'inscription' ? 'Bureau de vote (facultatif)' : 'Nouveau bureau de vote'} hint="Le code du bureau, par exemple 0003." autoComplete="off" {...bind('newBureauCode')} />
+          <Field
+            label={v.kind === 'inscription' ? 'Bureau de vote (facultatif)' : 'Nouveau bureau de vote'}
+            hint="Le code du bureau, par exemple 0003."
+            autoComplete="off"
+            {...bind('newBureauCode')}
+          />
         ) : null}
         <div className="field">
           <label htmlFor="demand-comment">Commentaire (facultatif)</label>

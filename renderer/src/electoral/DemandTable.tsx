@@ -30,7 +30,17 @@ function StatusEditor({ who, status, onSave }: { who: string; status: DemandStat
 }
 
 /** Demands as a table; the mayor may change a status in place. Used by the list and the fiche. */
-export function DemandTable({ rows, canDecide, onStatus, caption }: { rows: DemandRow[]; canDecide: boolean; onStatus?(id: string, status: DemandStatus): void; caption: string }) {
+export function DemandTable({
+  rows,
+  canDecide,
+  onStatus,
+  caption,
+}: {
+  rows: DemandRow[];
+  canDecide: boolean;
+  onStatus?(id: string, status: DemandStatus): void;
+  caption: string;
+}) {
   if (rows.length === 0) return <p className="muted">Aucune demande.</p>;
   return (
     <table className="table">
@@ -46,7 +56,9 @@ export function DemandTable({ rows, canDecide, onStatus, caption }: { rows: Dema
       </thead>
       <tbody>
         {rows.map((d) => {
-          const who = [d.applicant.birthName, d.applicant.usageName ? `(${d.applicant.usageName})` : null, d.applicant.firstNames].filter(Boolean).join(' ');
+          const who = [d.applicant.birthName, d.applicant.usageName ? `(${d.applicant.usageName})` : null, d.applicant.firstNames]
+            .filter(Boolean)
+            .join(' ');
           return (
             <tr key={d.id}>
               <td>
@@ -62,7 +74,11 @@ export function DemandTable({ rows, canDecide, onStatus, caption }: { rows: Dema
                 <span className="muted small"> par {d.createdBy}</span>
               </td>
               <td>
-                {canDecide && onStatus ? <StatusEditor who={who} status={d.status} onSave={(status) => onStatus(d.id, status)} /> : DEMAND_STATUS_LABELS[d.status]}
+                {canDecide && onStatus ? (
+                  <StatusEditor who={who} status={d.status} onSave={(status) => onStatus(d.id, status)} />
+                ) : (
+                  DEMAND_STATUS_LABELS[d.status]
+                )}
               </td>
             </tr>
           );

@@ -6,9 +6,18 @@ import { DemandsScreen } from './DemandsScreen.js';
 import type { DemandRow } from './store.js';
 
 const row: DemandRow = {
-  id: '00000000-0000-4000-8000-000000000001', kind: 'radiation', status: 'deposee', electorId: 'e1',
+  id: '00000000-0000-4000-8000-000000000001',
+  kind: 'radiation',
+  status: 'deposee',
+  electorId: 'e1',
   applicant: { birthName: 'PETIT', usageName: null, firstNames: 'Zoé', birthDate: '1990-05-01' },
-  newAddress: null, newBureauCode: null, comment: null, createdBy: 'Claire', createdAtLocal: '2026-11-28T10:00:00Z', version: null, pending: true,
+  newAddress: null,
+  newBureauCode: null,
+  comment: null,
+  createdBy: 'Claire',
+  createdAtLocal: '2026-11-28T10:00:00Z',
+  version: null,
+  pending: true,
 };
 
 describe('DemandsScreen', () => {
@@ -16,7 +25,10 @@ describe('DemandsScreen', () => {
   afterEach(cleanup);
 
   it('marks a demand not yet sent and lets the mayor change its status', async () => {
-    const fake = installFakeBridge({ 'electoral:demands': () => [row], 'electoral:set-demand-status': () => ({ ...row, status: 'acceptee' }) });
+    const fake = installFakeBridge({
+      'electoral:demands': () => [row],
+      'electoral:set-demand-status': () => ({ ...row, status: 'acceptee' }),
+    });
     render(<DemandsScreen />);
     await screen.findByText('en attente de synchronisation');
     fireEvent.change(screen.getByLabelText('Statut de la demande de PETIT Zoé'), { target: { value: 'acceptee' } });

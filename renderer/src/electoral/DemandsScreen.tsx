@@ -66,7 +66,12 @@ export function DemandsScreen() {
       <p role="status" aria-live="polite" className="muted">
         {loading ? 'Chargement…' : plural(items.length, 'demande', 'demandes')}
       </p>
-      <DemandTable caption="Liste des demandes" rows={items.slice(offset, offset + PAGE)} canDecide={isMayor} onStatus={(id, s) => void setStatus(id, s)} />
+      <DemandTable
+        caption="Liste des demandes"
+        rows={items.slice(offset, offset + PAGE)}
+        canDecide={isMayor}
+        onStatus={(id, s) => void setStatus(id, s)}
+      />
       <Pager label="Pages des demandes" offset={offset} pageSize={PAGE} total={items.length} onPage={setOffset} />
     </main>
   );

@@ -51,13 +51,27 @@ export function ElectorScreen({ id }: { id: string }) {
       </main>
     );
   }
-  if (!fiche) return <main id="contenu" tabIndex={-1}><h1>Fiche électeur</h1><p role="status">Chargement…</p></main>;
+  if (!fiche)
+    return (
+      <main id="contenu" tabIndex={-1}>
+        <h1>Fiche électeur</h1>
+        <p role="status">Chargement…</p>
+      </main>
+    );
 
   const e = fiche.elector;
   const a = e.address;
   const street = [a.number, a.street].filter(Boolean).join(' ');
-  const address = [street, a.complement1, a.complement2, a.lieuDit, [a.postalCode, a.city].filter(Boolean).join(' '), a.country].filter(Boolean).join(', ');
-  const birthPlace = [e.birthPlace.communeLabel, e.birthPlace.departementCode ? `(${e.birthPlace.departementCode})` : null, e.birthPlace.country].filter(Boolean).join(' ');
+  const address = [street, a.complement1, a.complement2, a.lieuDit, [a.postalCode, a.city].filter(Boolean).join(' '), a.country]
+    .filter(Boolean)
+    .join(', ');
+  const birthPlace = [
+    e.birthPlace.communeLabel,
+    e.birthPlace.departementCode ? `(${e.birthPlace.departementCode})` : null,
+    e.birthPlace.country,
+  ]
+    .filter(Boolean)
+    .join(' ');
 
   return (
     <main id="contenu" tabIndex={-1}>

@@ -15,7 +15,11 @@ const preview: ImportPreview = {
   counts: { LP: 1200, LCM: 14, LCE: 9 },
   total: 1223,
   diff: { added: 60, removed: 2, changedBureau: 1, changedAddress: 0 },
-  diffSample: Array.from({ length: 63 }, (_, i) => ({ electorId: `e${i}`, label: `PERSONNE ${i} (01/01/1970)`, change: i < 60 ? ('added' as const) : ('removed' as const) })),
+  diffSample: Array.from({ length: 63 }, (_, i) => ({
+    electorId: `e${i}`,
+    label: `PERSONNE ${i} (01/01/1970)`,
+    change: i < 60 ? ('added' as const) : ('removed' as const),
+  })),
   warnings: ['Ligne 18 : date de naissance incomplète (jour inconnu).'],
   alreadyImported: false,
 };
@@ -41,7 +45,16 @@ describe('ImportScreen', () => {
         return preview;
       },
       'electoral:import-diff': ({ offset, limit }) => ({ total: 63, items: preview.diffSample.slice(offset, offset + limit) }),
-      'electoral:import-commit': () => ({ id: 'i1', fileName: preview.fileName, fileSha256: 'abc', extractDate: '2026-11-02', importedAtLocal: '2026-11-28T18:00:00Z', importedBy: 'Claire', counts: preview.counts, diff: preview.diff }),
+      'electoral:import-commit': () => ({
+        id: 'i1',
+        fileName: preview.fileName,
+        fileSha256: 'abc',
+        extractDate: '2026-11-02',
+        importedAtLocal: '2026-11-28T18:00:00Z',
+        importedBy: 'Claire',
+        counts: preview.counts,
+        diff: preview.diff,
+      }),
     });
     render(<ImportScreen />);
     choose();

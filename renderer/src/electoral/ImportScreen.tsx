@@ -6,8 +6,18 @@ import { plural } from '../ui/format.js';
 import { Pager } from '../ui/Pager.js';
 import { DIFF_PAGE, useImport } from './store.js';
 
-const PHASES = { lecture: 'Lecture du fichier', controle: 'Contrôle des lignes', comparaison: 'Comparaison avec la liste actuelle', enregistrement: 'Enregistrement' } as const;
-const CHANGES: Record<ImportDiffEntry['change'], string> = { added: 'Nouvel électeur', removed: 'Ne figure plus', bureau: 'Changement de bureau', address: "Changement d'adresse" };
+const PHASES = {
+  lecture: 'Lecture du fichier',
+  controle: 'Contrôle des lignes',
+  comparaison: 'Comparaison avec la liste actuelle',
+  enregistrement: 'Enregistrement',
+} as const;
+const CHANGES: Record<ImportDiffEntry['change'], string> = {
+  added: 'Nouvel électeur',
+  removed: 'Ne figure plus',
+  bureau: 'Changement de bureau',
+  address: "Changement d'adresse",
+};
 
 /**
  * The technical detail stays for the log, except the line number when the
@@ -29,7 +39,9 @@ function ProgressBar() {
       <label htmlFor="import-progress">{label}…</label>
       <progress id="import-progress" max={100} value={pct ?? undefined} aria-valuetext={pct === null ? 'En cours' : `${pct} %`} />
       <p role="status" aria-live="polite" className="muted">
-        {progress && progress.total > 0 ? `${progress.done.toLocaleString('fr-FR')} lignes sur ${progress.total.toLocaleString('fr-FR')}` : 'Merci de patienter.'}
+        {progress && progress.total > 0
+          ? `${progress.done.toLocaleString('fr-FR')} lignes sur ${progress.total.toLocaleString('fr-FR')}`
+          : 'Merci de patienter.'}
       </p>
     </div>
   );
@@ -52,7 +64,9 @@ export function PreviewView({ preview }: { preview: ImportPreview }) {
       ) : null}
       <div className="two-cols">
         <table className="table compact">
-          <caption>Électeurs dans le fichier{preview.extractDate ? ` (extrait du ${preview.extractDate.split('-').reverse().join('/')})` : ''}</caption>
+          <caption>
+            Électeurs dans le fichier{preview.extractDate ? ` (extrait du ${preview.extractDate.split('-').reverse().join('/')})` : ''}
+          </caption>
           <tbody>
             {LIST_TYPES.map((t) => (
               <tr key={t}>
@@ -130,7 +144,13 @@ export function PreviewView({ preview }: { preview: ImportPreview }) {
               ))}
             </tbody>
           </table>
-          <Pager label="Pages du détail des changements" offset={diffPage.offset} pageSize={DIFF_PAGE} total={diffPage.total} onPage={(o) => void showDiff(o)} />
+          <Pager
+            label="Pages du détail des changements"
+            offset={diffPage.offset}
+            pageSize={DIFF_PAGE}
+            total={diffPage.total}
+            onPage={(o) => void showDiff(o)}
+          />
         </>
       ) : null}
     </section>
@@ -164,7 +184,9 @@ export function ImportScreen() {
       ) : null}
       {step === 'choose' ? (
         <>
-          <p>Choisissez le fichier d'extraction du REU téléchargé depuis ELIRE (format CSV). Rien n'est modifié avant votre confirmation.</p>
+          <p>
+            Choisissez le fichier d'extraction du REU téléchargé depuis ELIRE (format CSV). Rien n'est modifié avant votre confirmation.
+          </p>
           <div
             className={over ? 'dropzone over' : 'dropzone'}
             onDragOver={(e) => {
@@ -195,8 +217,8 @@ export function ImportScreen() {
       {step === 'done' && record ? (
         <div role="status" className="alert alert-success">
           <p>
-            <strong>Import terminé.</strong> {plural(record.counts.LP + record.counts.LCM + record.counts.LCE, 'électeur', 'électeurs')} dans la liste de la commune.
-            Les autres postes le recevront à leur prochaine synchronisation.
+            <strong>Import terminé.</strong> {plural(record.counts.LP + record.counts.LCM + record.counts.LCE, 'électeur', 'électeurs')}{' '}
+            dans la liste de la commune. Les autres postes le recevront à leur prochaine synchronisation.
           </p>
           <div className="actions">
             <button type="button" className="primary" onClick={() => go({ name: 'search' })}>

@@ -7,9 +7,39 @@ import { SearchScreen } from './SearchScreen.js';
 import { useSearch } from './store.js';
 
 const people: ElectorSummary[] = [
-  { id: 'e1', listType: 'LP', birthName: 'LEFÈVRE', usageName: null, firstNames: 'Hélène Marie', birthDate: '1950-00-00', bureauCode: '0001', numeroOrdre: 12, city: 'Troyes' },
-  { id: 'e2', listType: 'LP', birthName: 'LEFÈVRE', usageName: null, firstNames: 'Hélène Marie', birthDate: '1950-00-00', bureauCode: '0001', numeroOrdre: 13, city: 'Troyes' },
-  { id: 'e3', listType: 'LCE', birthName: 'LEFEBVRE', usageName: 'DURAND', firstNames: 'Paul', birthDate: '1984-07-03', bureauCode: '0002', numeroOrdre: null, city: 'Troyes' },
+  {
+    id: 'e1',
+    listType: 'LP',
+    birthName: 'LEFÈVRE',
+    usageName: null,
+    firstNames: 'Hélène Marie',
+    birthDate: '1950-00-00',
+    bureauCode: '0001',
+    numeroOrdre: 12,
+    city: 'Troyes',
+  },
+  {
+    id: 'e2',
+    listType: 'LP',
+    birthName: 'LEFÈVRE',
+    usageName: null,
+    firstNames: 'Hélène Marie',
+    birthDate: '1950-00-00',
+    bureauCode: '0001',
+    numeroOrdre: 13,
+    city: 'Troyes',
+  },
+  {
+    id: 'e3',
+    listType: 'LCE',
+    birthName: 'LEFEBVRE',
+    usageName: 'DURAND',
+    firstNames: 'Paul',
+    birthDate: '1984-07-03',
+    bureauCode: '0002',
+    numeroOrdre: null,
+    city: 'Troyes',
+  },
 ];
 
 // happy-dom has no layout: give the scroll box a height so the virtual list renders rows.

@@ -77,7 +77,14 @@ export function SearchScreen() {
     }
   }
 
-  const statusText = loading && items.length === 0 ? 'Recherche…' : total === 0 ? (query ? 'Aucun électeur ne correspond.' : 'La liste électorale est vide : importez un extrait du REU.') : `${plural(total, 'électeur trouvé', 'électeurs trouvés')}`;
+  const statusText =
+    loading && items.length === 0
+      ? 'Recherche…'
+      : total === 0
+        ? query
+          ? 'Aucun électeur ne correspond.'
+          : 'La liste électorale est vide : importez un extrait du REU.'
+        : `${plural(total, 'électeur trouvé', 'électeurs trouvés')}`;
 
   return (
     <main id="contenu" tabIndex={-1}>
@@ -123,7 +130,12 @@ export function SearchScreen() {
           <span>Liste</span>
         </div>
         <div className="results-scroll" ref={scrollRef}>
-          <div role="listbox" id="search-results" aria-label="Électeurs trouvés" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          <div
+            role="listbox"
+            id="search-results"
+            aria-label="Électeurs trouvés"
+            style={{ height: virtualizer.getTotalSize(), position: 'relative' }}
+          >
             {virtualItems.map((row) => {
               const e = items[row.index];
               if (!e) return null;

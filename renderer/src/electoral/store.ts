@@ -144,7 +144,10 @@ export const useImport = create<ImportStore>((set, get) => ({
   async cancel() {
     const preview = get().preview;
     set({ step: 'choose', preview: null, error: null, progress: null });
-    if (preview) await api().invoke('electoral:import-cancel', { previewId: preview.previewId }).catch(() => undefined);
+    if (preview)
+      await api()
+        .invoke('electoral:import-cancel', { previewId: preview.previewId })
+        .catch(() => undefined);
   },
   reset: () => set({ step: 'choose', preview: null, error: null, progress: null, record: null }),
 }));

@@ -7,7 +7,10 @@ import { HomeScreen } from './HomeScreen.js';
 
 function withServices(role: Parameters<typeof loggedIn>[0], services: string[]) {
   const s = loggedIn(role);
-  useSession.setState({ session: { ...s, services: services as never, commune: s.commune && { ...s.commune, services: services as never } }, loading: false });
+  useSession.setState({
+    session: { ...s, services: services as never, commune: s.commune && { ...s.commune, services: services as never } },
+    loading: false,
+  });
 }
 
 describe('HomeScreen', () => {

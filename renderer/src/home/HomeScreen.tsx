@@ -56,7 +56,11 @@ export function HomeScreen() {
         Bonjour {session?.user?.displayName}. Code INSEE {session?.commune?.insee}.
       </p>
       <h2>Vos services</h2>
-      {services.length === 0 ? <p>Aucun service n'est ouvert pour votre commune. Contactez le département.</p> : <ul className="tiles">{services.map(tile)}</ul>}
+      {services.length === 0 ? (
+        <p>Aucun service n'est ouvert pour votre commune. Contactez le département.</p>
+      ) : (
+        <ul className="tiles">{services.map(tile)}</ul>
+      )}
       {canManage ? (
         <>
           <h2>Administration de la mairie</h2>

@@ -20,7 +20,14 @@ function fillForm(again: string) {
 }
 
 describe('EnrollScreen', () => {
-  beforeEach(() => useSession.setState({ session: { status: 'not_enrolled', hubUrl: null, user: null, commune: null, services: [], permissions: [], deviceName: 'PC-ACCUEIL' }, busy: false, error: null, loading: false }));
+  beforeEach(() =>
+    useSession.setState({
+      session: { status: 'not_enrolled', hubUrl: null, user: null, commune: null, services: [], permissions: [], deviceName: 'PC-ACCUEIL' },
+      busy: false,
+      error: null,
+      loading: false,
+    }),
+  );
   afterEach(cleanup);
 
   it('explains every missing field in French and ties each message to its input', () => {
@@ -30,7 +37,10 @@ describe('EnrollScreen', () => {
     expect(screen.getByText('Le formulaire contient des erreurs :').closest('[role=alert]')).toBe(document.activeElement);
     const password = screen.getByLabelText('Mot de passe');
     expect(password.getAttribute('aria-invalid')).toBe('true');
-    const described = password.getAttribute('aria-describedby')!.split(' ').map((id) => document.getElementById(id)?.textContent);
+    const described = password
+      .getAttribute('aria-describedby')!
+      .split(' ')
+      .map((id) => document.getElementById(id)?.textContent);
     expect(described).toContain('Le mot de passe doit faire au moins 10 caractères.');
     expect(screen.getByText(/L'adresse du serveur n'est pas valide/, { selector: '.error-text' })).toBeTruthy();
     expect(screen.getByLabelText('Nom de ce poste')).toHaveProperty('value', 'PC-ACCUEIL');
@@ -48,7 +58,14 @@ describe('EnrollScreen', () => {
     fill('Mot de passe (à nouveau)', 'correct-horse-1');
     fireEvent.click(screen.getByRole('button', { name: 'Inscrire ce poste' }));
     await waitFor(() => expect(useSession.getState().session?.status).toBe('logged_in'));
-    expect(fake.callsOf('session:enroll')[0]).toEqual({ hubUrl: 'http://127.0.0.1:4000', code: 'ABCD-EFGH-IJKL', username: 'm.dupont', displayName: 'Marie Dupont', password: 'correct-horse-1', deviceName: 'PC-ACCUEIL' });
+    expect(fake.callsOf('session:enroll')[0]).toEqual({
+      hubUrl: 'http://127.0.0.1:4000',
+      code: 'ABCD-EFGH-IJKL',
+      username: 'm.dupont',
+      displayName: 'Marie Dupont',
+      password: 'correct-horse-1',
+      deviceName: 'PC-ACCUEIL',
+    });
   });
 
   it('shows the French message of a refused code', async () => {

@@ -5,10 +5,26 @@ import { useForm } from '../ui/useForm.js';
 import { fieldErrors } from '../ui/validate.js';
 import { HUB_URL_INVALID, useSession } from './store.js';
 
-type Values = { hubUrl: string; code: string; username: string; displayName: string; password: string; password2: string; deviceName: string };
+type Values = {
+  hubUrl: string;
+  code: string;
+  username: string;
+  displayName: string;
+  password: string;
+  password2: string;
+  deviceName: string;
+};
 
 /** Validation of the enrollment form: the shared schema plus the "typed twice" check. */
-const LABELS: Record<string, string> = { hubUrl: 'Adresse du serveur', code: "Code d'inscription", username: 'Identifiant', displayName: 'Nom et prénom', password: 'Mot de passe', password2: 'Mot de passe (à nouveau)', deviceName: 'Nom de ce poste' };
+const LABELS: Record<string, string> = {
+  hubUrl: 'Adresse du serveur',
+  code: "Code d'inscription",
+  username: 'Identifiant',
+  displayName: 'Nom et prénom',
+  password: 'Mot de passe',
+  password2: 'Mot de passe (à nouveau)',
+  deviceName: 'Nom de ce poste',
+};
 
 export function validateEnroll(v: Values): Record<string, string> {
   const checked = fieldErrors(enrollInputSchema, v);
@@ -21,7 +37,13 @@ export function validateEnroll(v: Values): Record<string, string> {
 /** First start on a PC: the mayor (or a secretary) uses the code printed in the letter from the département. */
 export function EnrollScreen({ onLogin }: { onLogin(): void }) {
   const { session, busy, error, enroll } = useSession();
-  const { values: v, errors, submitted, bind, report } = useForm<Values>({
+  const {
+    values: v,
+    errors,
+    submitted,
+    bind,
+    report,
+  } = useForm<Values>({
     hubUrl: session?.hubUrl ?? '',
     code: '',
     username: '',
@@ -42,27 +64,48 @@ export function EnrollScreen({ onLogin }: { onLogin(): void }) {
     <main id="contenu" className="narrow" tabIndex={-1}>
       <h1>Première connexion de ce poste</h1>
       <p>
-        Saisissez le code reçu dans le courrier adressé au maire. Ce poste sera ensuite relié à votre commune et vous
-        pourrez travailler même sans internet.
+        Saisissez le code reçu dans le courrier adressé au maire. Ce poste sera ensuite relié à votre commune et vous pourrez travailler
+        même sans internet.
       </p>
       <ErrorSummary key={submitted} errors={errors} labels={LABELS} />
       <LiveMessage error={error} status={busy ? 'Inscription du poste en cours…' : null} />
       <form onSubmit={submit} noValidate>
         <fieldset>
           <legend>Votre commune</legend>
-          <Field label="Adresse du serveur départemental" hint="Elle figure dans le courrier, par exemple https://guichet.aube.fr" type="url" autoComplete="url" {...bind('hubUrl')} />
-          <Field label="Code d'inscription" hint="Le code du courrier du maire, tel qu'il est écrit." autoComplete="off" spellCheck={false} {...bind('code')} />
+          <Field
+            label="Adresse du serveur départemental"
+            hint="Elle figure dans le courrier, par exemple https://guichet.aube.fr"
+            type="url"
+            autoComplete="url"
+            {...bind('hubUrl')}
+          />
+          <Field
+            label="Code d'inscription"
+            hint="Le code du courrier du maire, tel qu'il est écrit."
+            autoComplete="off"
+            spellCheck={false}
+            {...bind('code')}
+          />
         </fieldset>
         <fieldset>
           <legend>Votre compte</legend>
-          <Field label="Identifiant" hint="Lettres sans accent, chiffres, point ou tiret. Par exemple : m.dupont" autoComplete="username" {...bind('username')} />
+          <Field
+            label="Identifiant"
+            hint="Lettres sans accent, chiffres, point ou tiret. Par exemple : m.dupont"
+            autoComplete="username"
+            {...bind('username')}
+          />
           <Field label="Nom et prénom" autoComplete="name" {...bind('displayName')} />
           <Field label="Mot de passe" hint="Au moins 10 caractères." type="password" autoComplete="new-password" {...bind('password')} />
           <Field label="Mot de passe (à nouveau)" type="password" autoComplete="new-password" {...bind('password2')} />
         </fieldset>
         <fieldset>
           <legend>Ce poste</legend>
-          <Field label="Nom de ce poste" hint="Pour le reconnaître dans la liste des postes, par exemple : Accueil mairie" {...bind('deviceName')} />
+          <Field
+            label="Nom de ce poste"
+            hint="Pour le reconnaître dans la liste des postes, par exemple : Accueil mairie"
+            {...bind('deviceName')}
+          />
         </fieldset>
         <div className="actions">
           <button type="submit" className="primary" disabled={busy}>

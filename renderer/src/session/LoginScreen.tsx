@@ -7,19 +7,32 @@ import { HUB_URL_INVALID, useSession } from './store.js';
 
 type Values = { hubUrl: string; insee: string; username: string; password: string; deviceName: string };
 
-const LABELS: Record<string, string> = { hubUrl: 'Adresse du serveur', insee: 'Code INSEE', username: 'Identifiant', password: 'Mot de passe', deviceName: 'Nom de ce poste' };
+const LABELS: Record<string, string> = {
+  hubUrl: 'Adresse du serveur',
+  insee: 'Code INSEE',
+  username: 'Identifiant',
+  password: 'Mot de passe',
+  deviceName: 'Nom de ce poste',
+};
 
 export function validateLogin(v: Values): Record<string, string> {
   const checked = fieldErrors(loginInputSchema, v);
   const errors: Record<string, string> = checked.ok ? {} : { ...checked.errors };
   if (errors.hubUrl) errors.hubUrl = HUB_URL_INVALID;
-  if (!errors.insee && !/^[0-9][0-9AB][0-9]{3}$/.test(v.insee.trim())) errors.insee = 'Le code INSEE de la commune fait 5 caractères, par exemple 10387.';
+  if (!errors.insee && !/^[0-9][0-9AB][0-9]{3}$/.test(v.insee.trim()))
+    errors.insee = 'Le code INSEE de la commune fait 5 caractères, par exemple 10387.';
   return errors;
 }
 
 export function LoginScreen({ onEnroll }: { onEnroll(): void }) {
   const { session, busy, error, login } = useSession();
-  const { values: v, errors, submitted, bind, report } = useForm<Values>({
+  const {
+    values: v,
+    errors,
+    submitted,
+    bind,
+    report,
+  } = useForm<Values>({
     hubUrl: session?.hubUrl ?? '',
     insee: session?.commune?.insee ?? '',
     username: '',
@@ -40,7 +53,13 @@ export function LoginScreen({ onEnroll }: { onEnroll(): void }) {
       <ErrorSummary key={submitted} errors={errors} labels={LABELS} />
       <form onSubmit={submit} noValidate>
         <Field label="Adresse du serveur départemental" type="url" autoComplete="url" {...bind('hubUrl')} />
-        <Field label="Code INSEE de la commune" hint="5 caractères, par exemple 10387 pour Troyes." inputMode="numeric" autoComplete="off" {...bind('insee')} />
+        <Field
+          label="Code INSEE de la commune"
+          hint="5 caractères, par exemple 10387 pour Troyes."
+          inputMode="numeric"
+          autoComplete="off"
+          {...bind('insee')}
+        />
         <Field label="Identifiant" autoComplete="username" {...bind('username')} />
         <Field label="Mot de passe" type="password" autoComplete="current-password" {...bind('password')} />
         <Field label="Nom de ce poste" hint="Pour le reconnaître dans la liste des postes." {...bind('deviceName')} />

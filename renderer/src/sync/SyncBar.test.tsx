@@ -5,7 +5,15 @@ import { installFakeBridge } from '../testing/fake-bridge.js';
 import { SyncBar } from './SyncBar.js';
 import { useSync } from './store.js';
 
-const base: SyncState = { online: true, phase: 'idle', pending: 0, lastSuccessAt: '2026-11-28T17:05:00Z', lastError: null, massDeletion: null, rejected: [] };
+const base: SyncState = {
+  online: true,
+  phase: 'idle',
+  pending: 0,
+  lastSuccessAt: '2026-11-28T17:05:00Z',
+  lastError: null,
+  massDeletion: null,
+  rejected: [],
+};
 
 describe('SyncBar', () => {
   afterEach(() => {
@@ -18,7 +26,15 @@ describe('SyncBar', () => {
     render(<SyncBar />);
     await screen.findByText('En ligne');
     expect(screen.getByText('Tout est envoyé')).toBeTruthy();
-    fake.emit('sync:state', { ...base, online: false, pending: 1, lastError: { code: 'hub_unavailable', message: 'Le serveur départemental ne répond pas. Vos modifications sont gardées sur ce poste.' } });
+    fake.emit('sync:state', {
+      ...base,
+      online: false,
+      pending: 1,
+      lastError: {
+        code: 'hub_unavailable',
+        message: 'Le serveur départemental ne répond pas. Vos modifications sont gardées sur ce poste.',
+      },
+    });
     await screen.findByText('Hors ligne');
     expect(screen.getByText("1 modification en attente d'envoi")).toBeTruthy();
     expect(screen.getByText(/Pas de connexion avec le serveur du département/)).toBeTruthy();
@@ -28,12 +44,18 @@ describe('SyncBar', () => {
 
   it('asks before a mass deletion and sends the answer', async () => {
     const fake = installFakeBridge({
-      'sync:state': () => ({ ...base, phase: 'blocked', massDeletion: { collection: 'electoral.electors', localCount: 1200, toDelete: 800 } }),
+      'sync:state': () => ({
+        ...base,
+        phase: 'blocked',
+        massDeletion: { collection: 'electoral.electors', localCount: 1200, toDelete: 800 },
+      }),
       'sync:confirm-mass-deletion': () => base,
     });
     render(<SyncBar />);
     const dialog = await screen.findByRole('alertdialog', { name: 'Suppression importante' });
-    expect(dialog.textContent!.replace(/\s/g, ' ')).toContain('La synchronisation va supprimer 800 électeurs sur 1 200 sur ce poste. Continuer ?');
+    expect(dialog.textContent!.replace(/\s/g, ' ')).toContain(
+      'La synchronisation va supprimer 800 électeurs sur 1 200 sur ce poste. Continuer ?',
+    );
     expect(document.activeElement?.textContent).toBe('Ne rien supprimer');
     fireEvent.keyDown(dialog, { key: 'Escape' });
     await waitFor(() => expect(fake.callsOf('sync:confirm-mass-deletion')).toEqual([{ accept: false }]));
@@ -41,7 +63,13 @@ describe('SyncBar', () => {
   });
 
   it('lists refused changes with their reason and lets the user dismiss one', async () => {
-    const rejected = { mutationId: 7, collection: 'electoral.demands' as const, recordId: 'd1', summary: "Demande d'inscription (création)", reason: { code: 'forbidden' as const, message: "Votre compte ne permet pas d'enregistrer des demandes." } };
+    const rejected = {
+      mutationId: 7,
+      collection: 'electoral.demands' as const,
+      recordId: 'd1',
+      summary: "Demande d'inscription (création)",
+      reason: { code: 'forbidden' as const, message: "Votre compte ne permet pas d'enregistrer des demandes." },
+    };
     const fake = installFakeBridge({ 'sync:state': () => ({ ...base, rejected: [rejected] }), 'sync:dismiss-rejected': () => base });
     render(<SyncBar />);
     await screen.findByText("Votre compte ne permet pas d'enregistrer des demandes.", { exact: false });

@@ -14,10 +14,17 @@ const COLLECTION_WORDS: Record<CollectionName, string> = {
   'actes.classification': 'classifications',
 };
 
-const PHASE_LABELS = { pushing: 'Envoi des modifications…', pulling: 'Réception des nouveautés…', snapshot: 'Remise à jour complète du poste…', blocked: 'En attente de votre décision', idle: '' } as const;
+const PHASE_LABELS = {
+  pushing: 'Envoi des modifications…',
+  pulling: 'Réception des nouveautés…',
+  snapshot: 'Remise à jour complète du poste…',
+  blocked: 'En attente de votre décision',
+  idle: '',
+} as const;
 
 // "Hub" means nothing at the counter: the usual connection failure gets counter words.
-const OFFLINE_WORDS = "Pas de connexion avec le serveur du département. Vos modifications restent sur ce poste et partiront dès le retour de la connexion.";
+const OFFLINE_WORDS =
+  'Pas de connexion avec le serveur du département. Vos modifications restent sur ce poste et partiront dès le retour de la connexion.';
 const errorText = (e: ErrorBody) => (e.code === 'offline' || e.code === 'hub_unavailable' ? OFFLINE_WORDS : e.message);
 
 /** Always visible: is this PC in step with the hub, and what is left to send. */
@@ -73,7 +80,8 @@ export function SyncBar() {
           onCancel={() => void confirmMassDeletion(false)}
         >
           <p>
-            La synchronisation va supprimer {md.toDelete.toLocaleString('fr-FR')} {COLLECTION_WORDS[md.collection]} sur {md.localCount.toLocaleString('fr-FR')} sur ce poste. Continuer ?
+            La synchronisation va supprimer {md.toDelete.toLocaleString('fr-FR')} {COLLECTION_WORDS[md.collection]} sur{' '}
+            {md.localCount.toLocaleString('fr-FR')} sur ce poste. Continuer ?
           </p>
           <p className="muted">Si vous n'êtes pas sûr, choisissez « Ne rien supprimer » et appelez l'assistance.</p>
         </ConfirmDialog>

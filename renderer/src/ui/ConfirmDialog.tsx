@@ -5,7 +5,16 @@ import { Dialog } from './Dialog.js';
  * A modal question with two answers. Focus goes to the safe answer, Tab stays
  * inside, Escape means "no", and focus returns where it was when it closes.
  */
-export function ConfirmDialog(props: { title: string; children: ReactNode; confirmLabel: string; cancelLabel?: string; danger?: boolean; busy?: boolean; onConfirm(): void; onCancel(): void }) {
+export function ConfirmDialog(props: {
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  cancelLabel?: string;
+  danger?: boolean;
+  busy?: boolean;
+  onConfirm(): void;
+  onCancel(): void;
+}) {
   return <Dialog {...props} alert />;
 }
 
@@ -15,7 +24,10 @@ export function ConfirmDialog(props: { title: string; children: ReactNode; confi
  * question about that item; its confirm runs `act(item)` and closes. Render
  * `dialog` where the question should appear.
  */
-export function useConfirmedAction<T>(options: { title: string; confirmLabel: string; body(item: T): ReactNode; act(item: T): void }): { button(item: T, ariaLabel: string): ReactNode; dialog: ReactNode } {
+export function useConfirmedAction<T>(options: { title: string; confirmLabel: string; body(item: T): ReactNode; act(item: T): void }): {
+  button(item: T, ariaLabel: string): ReactNode;
+  dialog: ReactNode;
+} {
   const [item, setItem] = useState<T | null>(null);
   const dialog =
     item === null ? null : (

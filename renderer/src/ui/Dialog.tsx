@@ -58,7 +58,15 @@ export function Dialog(props: {
     }
   }
 
-  const common = { className: 'dialog', role: alert ? 'alertdialog' : 'dialog', 'aria-modal': true, 'aria-labelledby': titleId, 'aria-describedby': alert ? bodyId : undefined, ref: box, onKeyDown } as const;
+  const common = {
+    className: 'dialog',
+    role: alert ? 'alertdialog' : 'dialog',
+    'aria-modal': true,
+    'aria-labelledby': titleId,
+    'aria-describedby': alert ? bodyId : undefined,
+    ref: box,
+    onKeyDown,
+  } as const;
   const content = (
     <>
       <h2 id={titleId}>{title}</h2>
@@ -67,7 +75,12 @@ export function Dialog(props: {
         <button type="button" ref={cancel} onClick={onCancel} disabled={busy}>
           {cancelLabel}
         </button>
-        <button type={submit ? 'submit' : 'button'} className={danger ? 'danger' : 'primary'} onClick={submit ? undefined : onConfirm} disabled={busy}>
+        <button
+          type={submit ? 'submit' : 'button'}
+          className={danger ? 'danger' : 'primary'}
+          onClick={submit ? undefined : onConfirm}
+          disabled={busy}
+        >
           {confirmLabel}
         </button>
       </div>

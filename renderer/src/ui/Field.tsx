@@ -59,7 +59,15 @@ export function SelectField(props: FieldProps & { children: ReactNode } & Select
 }
 
 /** Errors listed at the top of a form after a failed submit; focused so the user hears them. */
-export function ErrorSummary({ errors, labels = {}, title = 'Le formulaire contient des erreurs :' }: { errors: Record<string, string>; labels?: Record<string, string>; title?: string }) {
+export function ErrorSummary({
+  errors,
+  labels = {},
+  title = 'Le formulaire contient des erreurs :',
+}: {
+  errors: Record<string, string>;
+  labels?: Record<string, string>;
+  title?: string;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const lines = Object.entries(errors).map(([key, msg]) => (labels[key] ? `${labels[key]} : ${msg}` : msg));
   const shown = lines.length > 0;

@@ -1,7 +1,17 @@
 import type { ReactNode } from 'react';
 
 /** A captioned table of items, one row each: `columns` are the headers, `cells(item)` the row's cells in the same order. */
-export function ListTable<T extends { id: string }>({ caption, columns, items, cells }: { caption: string; columns: string[]; items: T[]; cells(item: T): ReactNode[] }) {
+export function ListTable<T extends { id: string }>({
+  caption,
+  columns,
+  items,
+  cells,
+}: {
+  caption: string;
+  columns: string[];
+  items: T[];
+  cells(item: T): ReactNode[];
+}) {
   return (
     <table className="table">
       <caption>{caption}</caption>

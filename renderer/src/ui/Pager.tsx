@@ -1,5 +1,17 @@
 /** Previous / next for a paged list, with the position read out. */
-export function Pager({ offset, pageSize, total, onPage, label }: { offset: number; pageSize: number; total: number; onPage(offset: number): void; label: string }) {
+export function Pager({
+  offset,
+  pageSize,
+  total,
+  onPage,
+  label,
+}: {
+  offset: number;
+  pageSize: number;
+  total: number;
+  onPage(offset: number): void;
+  label: string;
+}) {
   if (total <= pageSize) return null;
   const from = offset + 1;
   const to = Math.min(total, offset + pageSize);

@@ -32,7 +32,8 @@ export function UpdateBanner({ bridge = electronBridge() }: { bridge?: RawBridge
   }
 
   let text: string | null = null;
-  if (state.status === 'downloading') text = `Téléchargement d'une nouvelle version de Guichet${state.percent !== null ? ` : ${state.percent} %` : '…'}`;
+  if (state.status === 'downloading')
+    text = `Téléchargement d'une nouvelle version de Guichet${state.percent !== null ? ` : ${state.percent} %` : '…'}`;
   if (state.status === 'ready') text = `Une nouvelle version de Guichet${state.version ? ` (${state.version})` : ''} est prête.`;
   if (state.status === 'error' && state.message) text = state.message;
   if (!text && !error) return null;
