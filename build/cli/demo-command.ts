@@ -110,7 +110,7 @@ async function seed(hub: Awaited<ReturnType<typeof startHub>>, core: ClientCore)
     return res.value as OutputOf<C>;
   };
   const known = new Set((await listCommunes(hub.db)).map((c) => c.insee));
-  if (!known.has(DEMO_INSEE)) await addCommune(hub.db, { insee: DEMO_INSEE, services: ['electoral', 'actes'] });
+  if (!known.has(DEMO_INSEE)) await addCommune(hub.db, { insee: DEMO_INSEE, services: ['electoral', 'acts'] });
   if (!known.has(SECOND_INSEE)) await addCommune(hub.db, { insee: SECOND_INSEE, services: ['electoral'] });
 
   let session = await call('session:get', null);

@@ -1,6 +1,6 @@
 /**
- * SQL of the acts replica: the `actes.acts` records, the hub's `actes.status`
- * and `actes.classification`. Every write keeps the record's hub version
+ * SQL of the acts replica: the `acts.acts` records, the hub's `acts.status`
+ * and `acts.classification`. Every write keeps the record's hub version
  * (null until the hub acknowledged a local creation).
  */
 import type Database from 'better-sqlite3';

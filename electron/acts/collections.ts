@@ -15,7 +15,7 @@ export function createActsCollections(store: ActStore, log: Logger): LocalCollec
     log.warn({ collection: record.collection, id: record.id, version: record.version }, 'malformed hub record skipped');
 
   const acts: LocalCollection = {
-    name: 'actes.acts',
+    name: 'acts.acts',
     apply(record) {
       if (record.deleted) return store.remove(record.id);
       const parsed = actRecordSchema.safeParse(record.data);
@@ -27,7 +27,7 @@ export function createActsCollections(store: ActStore, log: Logger): LocalCollec
   };
 
   const status: LocalCollection = {
-    name: 'actes.status',
+    name: 'acts.status',
     apply(record) {
       if (record.deleted) return store.removeStatus(record.id);
       const s = record.data as ActStatusRecord | null;
@@ -39,7 +39,7 @@ export function createActsCollections(store: ActStore, log: Logger): LocalCollec
   };
 
   const classification: LocalCollection = {
-    name: 'actes.classification',
+    name: 'acts.classification',
     apply(record) {
       if (record.deleted) return store.removeClassification(record.id);
       const c = record.data as Classification | null;

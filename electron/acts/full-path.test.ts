@@ -37,7 +37,7 @@ beforeAll(async () => {
   pki = makePki(join(dir, 'pki'));
   hub = await createTestHub('sqlite');
   proxy = await startFlakyProxy(await hub.listen());
-  await hub.seedCommune({ insee: INSEE, services: ['actes'] });
+  await hub.seedCommune({ insee: INSEE, services: ['acts'] });
   await setClassification(hub.db, CLASSIFICATION);
   mailbox = await startActesMailbox({ onReturn: async (event) => void (await applyReturn(hub.db, event)) });
   sim = await startPrefectureSim({
@@ -84,24 +84,24 @@ async function until<T>(what: () => Promise<T>, ok: (v: T) => boolean, ms = 60_0
 describe('an act from the town hall to the prefecture and back', () => {
   it('draft → sign → transmit offline → upload → hub → ARActe → acquitté with its IDActe', async () => {
     const pdf = await deliberationPdf(dir);
-    await call(core, 'actes:import-certificate', {
+    await call(core, 'acts:import-certificate', {
       fileName: 'maire.p12',
       content: new Uint8Array(readFileSync(pki.p12Aes)),
       password: P12_PASSWORD,
     });
-    const created = await call(core, 'actes:create', draftInput(pdf, { numeroInterne: 'FULL_1' }));
+    const created = await call(core, 'acts:create', draftInput(pdf, { numeroInterne: 'FULL_1' }));
     const id = created.act.id;
     actId = id;
-    await call(core, 'actes:sign', { id, password: P12_PASSWORD });
+    await call(core, 'acts:sign', { id, password: P12_PASSWORD });
 
     // The line is down: everything stays queued on the PC.
     proxy.refuse = true;
-    const queued = await call(core, 'actes:transmit', { id });
+    const queued = await call(core, 'acts:transmit', { id });
     expect(queued.act.transmitRequested).toBe(true);
     const offline = await call(core, 'sync:now', null);
     expect(offline.lastError?.code).toBe('offline');
-    expect((await call(core, 'actes:list', { state: null }))[0]).toMatchObject({ state: 'poste', pending: true });
-    expect((await refusal(core, 'actes:bordereau', { id })).message).toMatch(/accusé de réception de la préfecture/);
+    expect((await call(core, 'acts:list', { state: null }))[0]).toMatchObject({ state: 'poste', pending: true });
+    expect((await refusal(core, 'acts:bordereau', { id })).message).toMatch(/accusé de réception de la préfecture/);
 
     proxy.refuse = false;
     const start = proxy.requests.length;
@@ -119,7 +119,7 @@ describe('an act from the town hall to the prefecture and back', () => {
     const done = await until(
       async () => {
         await call(core, 'sync:now', null);
-        return call(core, 'actes:get', { id });
+        return call(core, 'acts:get', { id });
       },
       (d) => d.status?.state === 'acquitte',
     );
@@ -128,14 +128,14 @@ describe('an act from the town hall to the prefecture and back', () => {
     expect(done.status).toMatchObject({ state: 'acquitte', idActe, error: null });
     expect(done.status?.dateReception).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(done.pending).toBe(false);
-    expect((await call(core, 'actes:list', { state: 'acquitte' }))[0]).toMatchObject({ id, idActe });
+    expect((await call(core, 'acts:list', { state: 'acquitte' }))[0]).toMatchObject({ id, idActe });
 
-    const bordereau = await call(core, 'actes:bordereau', { id });
+    const bordereau = await call(core, 'acts:bordereau', { id });
     expect(bordereau.content.byteLength).toBeGreaterThan(500);
-    const copy = await call(core, 'actes:stamped-copy', { id });
+    const copy = await call(core, 'acts:stamped-copy', { id });
     expect(Buffer.from(copy.content.subarray(0, 5)).toString()).toBe('%PDF-');
     // The signed original on the PC is what the prefecture received, still valid.
-    const original = await call(core, 'actes:file', { sha256: signedSha });
+    const original = await call(core, 'acts:file', { sha256: signedSha });
     const path = join(dir, 'signed.pdf');
     writeFileSync(path, original.content);
     expect(pdfsig(path)[0]).toMatchObject({ valid: true, totalDocumentSigned: true });
@@ -147,7 +147,7 @@ describe('an act from the town hall to the prefecture and back', () => {
     const withLetter = await until(
       async () => {
         await call(core, 'sync:now', null);
-        return call(core, 'actes:get', { id: actId });
+        return call(core, 'acts:get', { id: actId });
       },
       (d) => (d.status?.letters.length ?? 0) > 0,
     );
@@ -155,14 +155,14 @@ describe('an act from the town hall to the prefecture and back', () => {
     expect(letter).toMatchObject({ type: '3-1', direction: 'recu', state: 'recu' });
     expect(letter.files.length).toBeGreaterThan(0);
     // Downloaded from the hub once, then kept on the PC.
-    const doc = await call(core, 'actes:file', { sha256: letter.files[0].sha256 });
+    const doc = await call(core, 'acts:file', { sha256: letter.files[0].sha256 });
     expect(doc.content.byteLength).toBe(letter.files[0].size);
     const downloads = () => proxy.requests.filter((r) => r.method === 'GET' && r.path.endsWith(letter.files[0].sha256)).length;
-    await call(core, 'actes:file', { sha256: letter.files[0].sha256 });
+    await call(core, 'acts:file', { sha256: letter.files[0].sha256 });
     expect(downloads()).toBe(1);
 
     const piece = await deliberationPdf(dir, 'note-de-synthese.pdf');
-    await call(core, 'actes:answer-letter', {
+    await call(core, 'acts:answer-letter', {
       actId,
       letterId: letter.id,
       type: '3-4',
@@ -174,7 +174,7 @@ describe('an act from the town hall to the prefecture and back', () => {
     const answered = await until(
       async () => {
         await call(core, 'sync:now', null);
-        return call(core, 'actes:get', { id: actId });
+        return call(core, 'acts:get', { id: actId });
       },
       (d) => d.status?.letters.some((l) => l.direction === 'envoye' && l.state !== 'en_attente') ?? false,
     );
@@ -184,19 +184,19 @@ describe('an act from the town hall to the prefecture and back', () => {
   }, 120_000);
 
   it('a cancellation asked on the PC ends as « annulé » once the prefecture acknowledged it', async () => {
-    const asked = await call(core, 'actes:cancel', { id: actId });
+    const asked = await call(core, 'acts:cancel', { id: actId });
     expect(asked.pending).toBe(false); // a command: the act record itself did not change
     expect((await call(core, 'sync:now', null)).rejected).toEqual([]);
     service.forwarder.kick();
     const cancelled = await until(
       async () => {
         await call(core, 'sync:now', null);
-        return call(core, 'actes:get', { id: actId });
+        return call(core, 'acts:get', { id: actId });
       },
       (d) => d.status?.state === 'annule',
     );
     expect(cancelled.status).toMatchObject({ state: 'annule', idActe });
     // The acknowledgement of the original transmission stays printable.
-    expect((await call(core, 'actes:bordereau', { id: actId })).mime).toBe('application/pdf');
+    expect((await call(core, 'acts:bordereau', { id: actId })).mime).toBe('application/pdf');
   }, 120_000);
 });

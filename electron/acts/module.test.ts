@@ -38,7 +38,7 @@ function open(role: CommuneRole = 'maire'): void {
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'guichet-acts-'));
   open();
-  applyHubRecord(mod.collections, 'actes.classification', 'current', CLASSIFICATION);
+  applyHubRecord(mod.collections, 'acts.classification', 'current', CLASSIFICATION);
 });
 afterEach(() => {
   sc.close();
@@ -74,15 +74,15 @@ const checkInput = (over: Record<string, unknown> = {}): CheckDraftInput => ({
 });
 
 async function signedAct() {
-  await h()['actes:import-certificate']({ fileName: 'jeanne.p12', content: p12(pki.p12Aes), password: P12_PASSWORD });
-  const created = await h()['actes:create'](draftInput(pdf));
-  return h()['actes:sign']({ id: created.act.id, password: P12_PASSWORD });
+  await h()['acts:import-certificate']({ fileName: 'jeanne.p12', content: p12(pki.p12Aes), password: P12_PASSWORD });
+  const created = await h()['acts:create'](draftInput(pdf));
+  return h()['acts:sign']({ id: created.act.id, password: P12_PASSWORD });
 }
 
 describe('drafting', () => {
   it('shows every problem of the form with its field, as she types', async () => {
-    expect(await h()['actes:check-draft'](checkInput())).toEqual([]);
-    const problems = await h()['actes:check-draft'](
+    expect(await h()['acts:check-draft'](checkInput())).toEqual([]);
+    const problems = await h()['acts:check-draft'](
       checkInput({
         numeroInterne: 'del-12',
         decisionDate: '2999-01-01',
@@ -94,7 +94,7 @@ describe('drafting', () => {
     );
     expect(problems.map((p) => p.field).sort()).toEqual(['act', 'act.typology', 'decisionDate', 'matieres', 'numeroInterne', 'objet']);
     expect(problems.find((p) => p.field === 'act')?.message).toBe("L'acte doit être un fichier PDF.");
-    expect((await h()['actes:check-draft'](checkInput({ actFile: null }))).map((p) => p.message)).toEqual([
+    expect((await h()['acts:check-draft'](checkInput({ actFile: null }))).map((p) => p.message)).toEqual([
       "Joignez le fichier de l'acte (PDF).",
     ]);
   });
@@ -104,30 +104,30 @@ describe('drafting', () => {
     rmSync(dir, { recursive: true, force: true });
     dir = mkdtempSync(join(tmpdir(), 'guichet-acts-'));
     open();
-    const problems = await h()['actes:check-draft'](checkInput());
+    const problems = await h()['acts:check-draft'](checkInput());
     expect(problems).toEqual([
       { field: 'classification', message: expect.stringMatching(/classification de la préfecture n'est pas encore arrivée/) },
     ]);
   });
 
   it('keeps NumeroInterne unique in the commune, offline, and lets a draft keep its own number', async () => {
-    const first = await h()['actes:create'](draftInput(pdf));
-    const dup = await h()['actes:check-draft'](checkInput());
+    const first = await h()['acts:create'](draftInput(pdf));
+    const dup = await h()['acts:check-draft'](checkInput());
     expect(dup).toEqual([
       {
         field: 'numeroInterne',
         message: 'Le numéro « DEL2026_012 » est déjà utilisé par un autre acte de la commune : chaque acte doit avoir son propre numéro.',
       },
     ]);
-    expect(await h()['actes:check-draft'](checkInput({ actId: first.act.id }))).toEqual([]);
-    const err = await refused(() => h()['actes:create'](draftInput(pdf)), 'invalid_input');
+    expect(await h()['acts:check-draft'](checkInput({ actId: first.act.id }))).toEqual([]);
+    const err = await refused(() => h()['acts:create'](draftInput(pdf)), 'invalid_input');
     expect(err.message).toMatch(/déjà utilisé/);
-    expect(await h()['actes:list']({ state: null })).toHaveLength(1);
+    expect(await h()['acts:list']({ state: null })).toHaveLength(1);
   });
 
   it('stores the files content-addressed and writes the record with its outbox upsert', async () => {
     const annex = new Uint8Array(Buffer.from('<?xml version="1.0"?><budget/>'));
-    const d = await h()['actes:create'](draftInput(pdf, { annexes: [{ fileName: 'plan.xml', content: annex, typology: '22_PN' }] }));
+    const d = await h()['acts:create'](draftInput(pdf, { annexes: [{ fileName: 'plan.xml', content: annex, typology: '22_PN' }] }));
     expect(d.act).toMatchObject({ transmitRequested: false, signature: null, createdBy: 'Jeanne Dupont' });
     expect(d.act.actFile).toEqual({ sha256: sha(pdf), fileName: 'deliberation.pdf', size: pdf.byteLength, mime: 'application/pdf' });
     expect(d.act.annexFiles[0]).toMatchObject({ sha256: sha(annex), mime: 'application/xml' });
@@ -140,7 +140,7 @@ describe('drafting', () => {
     expect(queued.map((q) => q.entry)).toEqual([
       {
         kind: 'upsert',
-        collection: 'actes.acts',
+        collection: 'acts.acts',
         recordId: d.act.id,
         baseVersion: null,
         data: d.act,
@@ -148,29 +148,29 @@ describe('drafting', () => {
       },
     ]);
     expect(sc.syncRequests()).toBe(1);
-    const file = await h()['actes:file']({ sha256: sha(pdf) });
+    const file = await h()['acts:file']({ sha256: sha(pdf) });
     expect(file).toMatchObject({ fileName: 'deliberation.pdf', mime: 'application/pdf' });
     expect(Buffer.from(file.content)).toEqual(Buffer.from(pdf));
   });
 
   it('lets only the roles with the permission draft, sign and transmit', async () => {
     sc.setUser({ role: 'consultation', displayName: 'Paul Lecteur' });
-    await refused(() => h()['actes:create'](draftInput(pdf)), 'forbidden');
+    await refused(() => h()['acts:create'](draftInput(pdf)), 'forbidden');
     sc.setUser({ role: 'secretaire', displayName: 'Claire Agent' });
-    const d = await h()['actes:create'](draftInput(pdf));
+    const d = await h()['acts:create'](draftInput(pdf));
     await refused(
-      () => h()['actes:import-certificate']({ fileName: 'x.p12', content: p12(pki.p12Aes), password: P12_PASSWORD }),
+      () => h()['acts:import-certificate']({ fileName: 'x.p12', content: p12(pki.p12Aes), password: P12_PASSWORD }),
       'forbidden',
     );
-    await refused(() => h()['actes:sign']({ id: d.act.id, password: P12_PASSWORD }), 'forbidden');
-    await refused(() => h()['actes:transmit']({ id: d.act.id }), 'forbidden');
+    await refused(() => h()['acts:sign']({ id: d.act.id, password: P12_PASSWORD }), 'forbidden');
+    await refused(() => h()['acts:transmit']({ id: d.act.id }), 'forbidden');
   });
 });
 
 describe('certificate', () => {
   it('imports the commune certificate and describes it', async () => {
-    expect(await h()['actes:certificate'](null)).toBeNull();
-    const info = await h()['actes:import-certificate']({ fileName: 'jeanne.p12', content: p12(pki.p12Legacy), password: P12_PASSWORD });
+    expect(await h()['acts:certificate'](null)).toBeNull();
+    const info = await h()['acts:import-certificate']({ fileName: 'jeanne.p12', content: p12(pki.p12Legacy), password: P12_PASSWORD });
     expect(info).toMatchObject({
       holder: 'Jeanne Dupont',
       organisation: "Mairie d'Évreux",
@@ -178,7 +178,7 @@ describe('certificate', () => {
       serial: opensslSerial(pki.signerPem),
     });
     expect(new Date(info.notAfter).getTime()).toBeGreaterThan(Date.now());
-    expect(await h()['actes:certificate'](null)).toEqual(info);
+    expect(await h()['acts:certificate'](null)).toEqual(info);
     // The key on disk is encrypted: the p12 file itself is not kept.
     expect(execFileSync('find', [join(dir, 'signing-keys'), '-type', 'f'], { encoding: 'utf8' })).not.toMatch(/\.p12/);
   });
@@ -187,35 +187,32 @@ describe('certificate', () => {
     expect(
       (
         await refused(
-          () => h()['actes:import-certificate']({ fileName: 'j.p12', content: p12(pki.p12Aes), password: 'faux' }),
+          () => h()['acts:import-certificate']({ fileName: 'j.p12', content: p12(pki.p12Aes), password: 'faux' }),
           'invalid_input',
         )
       ).message,
     ).toBe('Mot de passe du certificat incorrect.');
     expect(
-      (await refused(() => h()['actes:import-certificate']({ fileName: 'j.p12', content: p12(pki.p12Expired), password: P12_PASSWORD })))
+      (await refused(() => h()['acts:import-certificate']({ fileName: 'j.p12', content: p12(pki.p12Expired), password: P12_PASSWORD })))
         .message,
     ).toBe('Le certificat a expiré le 12/03/2025 : demandez son renouvellement à votre autorité de certification.');
     expect(
-      (
-        await refused(() =>
-          h()['actes:import-certificate']({ fileName: 'j.p12', content: p12(pki.p12NotYetValid), password: P12_PASSWORD }),
-        )
-      ).message,
+      (await refused(() => h()['acts:import-certificate']({ fileName: 'j.p12', content: p12(pki.p12NotYetValid), password: P12_PASSWORD })))
+        .message,
     ).toMatch(/^Le certificat n'est valable qu'à partir du 01\/01\/2099/);
-    expect(await h()['actes:certificate'](null)).toBeNull();
+    expect(await h()['acts:certificate'](null)).toBeNull();
   });
 });
 
 describe('signing', () => {
   it('signs the act PDF locally in PAdES, into a new file, leaving the original untouched', async () => {
-    await h()['actes:import-certificate']({ fileName: 'jeanne.p12', content: p12(pki.p12Aes), password: P12_PASSWORD });
-    const created = await h()['actes:create'](draftInput(pdf));
-    expect((await refused(() => h()['actes:sign']({ id: created.act.id, password: 'mauvais' }), 'invalid_input')).message).toBe(
+    await h()['acts:import-certificate']({ fileName: 'jeanne.p12', content: p12(pki.p12Aes), password: P12_PASSWORD });
+    const created = await h()['acts:create'](draftInput(pdf));
+    expect((await refused(() => h()['acts:sign']({ id: created.act.id, password: 'mauvais' }), 'invalid_input')).message).toBe(
       'Mot de passe du certificat incorrect.',
     );
 
-    const signed = await h()['actes:sign']({ id: created.act.id, password: P12_PASSWORD });
+    const signed = await h()['acts:sign']({ id: created.act.id, password: P12_PASSWORD });
     expect(signed.act.signature).toMatchObject({ signerName: 'Jeanne Dupont', certificateSerial: opensslSerial(pki.signerPem) });
     expect(signed.act.actFile!.sha256).not.toBe(sha(pdf));
     const signedPath = join(dir, 'files', signed.act.actFile!.sha256.slice(0, 2), signed.act.actFile!.sha256);
@@ -226,7 +223,7 @@ describe('signing', () => {
     expect(readFileSync(join(dir, 'files', sha(pdf).slice(0, 2), sha(pdf)))).toEqual(Buffer.from(pdf));
     // Only the signed file goes to the hub.
     expect(signed.uploads.map((u) => u.sha256)).toEqual([signed.act.actFile!.sha256]);
-    expect((await h()['actes:list']({ state: 'signe' })).map((a) => a.id)).toEqual([created.act.id]);
+    expect((await h()['acts:list']({ state: 'signe' })).map((a) => a.id)).toEqual([created.act.id]);
     const entries = sc.outbox.list().map((q) => q.entry);
     expect(entries).toHaveLength(2);
     expect(entries[1]).toMatchObject({
@@ -235,12 +232,12 @@ describe('signing', () => {
       data: signed.act,
       summary: "Signature de l'acte DEL2026_012",
     });
-    await refused(() => h()['actes:sign']({ id: created.act.id, password: P12_PASSWORD }), 'conflict');
+    await refused(() => h()['acts:sign']({ id: created.act.id, password: P12_PASSWORD }), 'conflict');
   });
 
   it('asks for the certificate before signing', async () => {
-    const created = await h()['actes:create'](draftInput(pdf));
-    expect((await refused(() => h()['actes:sign']({ id: created.act.id, password: 'x' }), 'not_found')).message).toMatch(
+    const created = await h()['acts:create'](draftInput(pdf));
+    expect((await refused(() => h()['acts:sign']({ id: created.act.id, password: 'x' }), 'not_found')).message).toMatch(
       /Aucun certificat de signature/,
     );
   });
@@ -251,7 +248,7 @@ describe('transmission, offline', () => {
     const xml = new TextEncoder().encode(
       '<?xml version="1.0" encoding="UTF-8"?>\n<DocumentBudgetaire><Exercice>2026</Exercice></DocumentBudgetaire>\n',
     );
-    const draft = await h()['actes:create'](
+    const draft = await h()['acts:create'](
       draftInput(pdf, {
         numeroInterne: 'BP2026',
         codeNatureActe: 5,
@@ -261,7 +258,7 @@ describe('transmission, offline', () => {
         actFile: { fileName: 'budget.xml', content: xml },
       }),
     );
-    const sent = await h()['actes:transmit']({ id: draft.act.id });
+    const sent = await h()['acts:transmit']({ id: draft.act.id });
     expect(sent.act.transmitRequested).toBe(true);
     expect(sc.outbox.list().some((q) => q.entry.kind === 'command' && (q.entry.payload as { actId: string }).actId === draft.act.id)).toBe(
       true,
@@ -269,13 +266,13 @@ describe('transmission, offline', () => {
   });
 
   it('refuses an unsigned act, then queues the signed act and the transmit command after it', async () => {
-    const draft = await h()['actes:create'](draftInput(pdf, { numeroInterne: 'DEL2026_013' }));
-    expect((await refused(() => h()['actes:transmit']({ id: draft.act.id }), 'invalid_input')).message).toBe(
+    const draft = await h()['acts:create'](draftInput(pdf, { numeroInterne: 'DEL2026_013' }));
+    expect((await refused(() => h()['acts:transmit']({ id: draft.act.id }), 'invalid_input')).message).toBe(
       "Signez l'acte avant de le transmettre à la préfecture.",
     );
 
     const signed = await signedAct();
-    const sent = await h()['actes:transmit']({ id: signed.act.id });
+    const sent = await h()['acts:transmit']({ id: signed.act.id });
     expect(sent.act.transmitRequested).toBe(true);
     expect(sent.pending).toBe(true);
     const mine = sc.outbox.list().filter((q) => q.entry.kind === 'command' || q.entry.recordId === signed.act.id);
@@ -286,49 +283,49 @@ describe('transmission, offline', () => {
       TRANSMIT_COMMAND,
     ]);
     expect(mine[3].entry).toMatchObject({ kind: 'command', payload: { actId: signed.act.id } });
-    const summary = (await h()['actes:list']({ state: null })).find((a) => a.id === signed.act.id);
+    const summary = (await h()['acts:list']({ state: null })).find((a) => a.id === signed.act.id);
     expect(summary).toMatchObject({ state: 'poste', pending: true, idActe: null, numeroInterne: 'DEL2026_012' });
     // Asking twice does not queue a second transmission.
-    await h()['actes:transmit']({ id: signed.act.id });
+    await h()['acts:transmit']({ id: signed.act.id });
     expect(sc.outbox.list().filter((q) => q.entry.kind === 'command')).toHaveLength(1);
   });
 
   it('transmits again after the hub reported an error, not before', async () => {
     const signed = await signedAct();
     const id = signed.act.id;
-    await h()['actes:transmit']({ id });
+    await h()['acts:transmit']({ id });
     const commands = () => sc.outbox.list().filter((q) => q.entry.kind === 'command').length;
     applyHubRecord(
       mod.collections,
-      'actes.status',
+      'acts.status',
       id,
       { ...acknowledgedStatus(id, 'x'), state: 'en_attente', idActe: null, dateReception: null },
       3,
     );
-    await h()['actes:transmit']({ id });
+    await h()['acts:transmit']({ id });
     expect(commands()).toBe(1);
     applyHubRecord(
       mod.collections,
-      'actes.status',
+      'acts.status',
       id,
       { ...acknowledgedStatus(id, 'x'), state: 'erreur', idActe: null, dateReception: null, error: 'Anomalie : classification périmée' },
       4,
     );
-    expect((await h()['actes:get']({ id })).status).toMatchObject({ state: 'erreur', error: 'Anomalie : classification périmée' });
-    await h()['actes:transmit']({ id });
+    expect((await h()['acts:get']({ id })).status).toMatchObject({ state: 'erreur', error: 'Anomalie : classification périmée' });
+    await h()['acts:transmit']({ id });
     expect(commands()).toBe(2);
   });
 
   it('survives a restart of the PC: the queue, the files and the certificate are still there', async () => {
     const signed = await signedAct();
-    await h()['actes:transmit']({ id: signed.act.id });
+    await h()['acts:transmit']({ id: signed.act.id });
     sc.close();
     open();
-    const again = await h()['actes:get']({ id: signed.act.id });
+    const again = await h()['acts:get']({ id: signed.act.id });
     expect(again.act).toEqual({ ...signed.act, transmitRequested: true });
     expect(again.pending).toBe(true);
     expect(sc.outbox.list()).toHaveLength(4);
-    expect((await h()['actes:certificate'](null))?.holder).toBe('Jeanne Dupont');
+    expect((await h()['acts:certificate'](null))?.holder).toBe('Jeanne Dupont');
   });
 });
 
@@ -336,20 +333,20 @@ describe('after the ARActe', () => {
   it('refuses the bordereau and the stamped copy before the AR, makes them after', async () => {
     const signed = await signedAct();
     const id = signed.act.id;
-    await h()['actes:transmit']({ id });
-    const before = await refused(() => h()['actes:bordereau']({ id }), 'invalid_input');
+    await h()['acts:transmit']({ id });
+    const before = await refused(() => h()['acts:bordereau']({ id }), 'invalid_input');
     expect(before.message).toBe(
       "Ce document n'est disponible qu'après l'accusé de réception de la préfecture (ARActe) : cet acte n'en a pas encore reçu.",
     );
-    await refused(() => h()['actes:stamped-copy']({ id }), 'invalid_input');
+    await refused(() => h()['acts:stamped-copy']({ id }), 'invalid_input');
 
     const idActe = '010-211003876-20260302-DEL2026_012-DE';
-    applyHubRecord(mod.collections, 'actes.status', id, acknowledgedStatus(id, idActe), 7);
-    const d = await h()['actes:get']({ id });
+    applyHubRecord(mod.collections, 'acts.status', id, acknowledgedStatus(id, idActe), 7);
+    const d = await h()['acts:get']({ id });
     expect(d.status).toMatchObject({ state: 'acquitte', idActe, dateReception: '2026-03-04' });
-    expect((await h()['actes:list']({ state: 'acquitte' }))[0]).toMatchObject({ id, idActe });
+    expect((await h()['acts:list']({ state: 'acquitte' }))[0]).toMatchObject({ id, idActe });
 
-    const bordereau = await h()['actes:bordereau']({ id });
+    const bordereau = await h()['acts:bordereau']({ id });
     expect(bordereau).toMatchObject({ fileName: 'accuse-reception-DEL2026_012.pdf', mime: 'application/pdf' });
     const text = pdfText(bordereau.content);
     expect(text).toContain(`Identifiant de l'acte (IDActe) : ${idActe}`);
@@ -359,7 +356,7 @@ describe('after the ARActe', () => {
     expect(text).toContain('Nature : Délibérations');
     expect(text).toMatch(/Accusé de réception reçu \(IDActe/);
 
-    const copy = await h()['actes:stamped-copy']({ id });
+    const copy = await h()['acts:stamped-copy']({ id });
     const copyText = pdfText(copy.content);
     const stamp = `Reçu en préfecture le 04/03/2026 — IDActe ${idActe}`;
     expect(copyText.split(stamp).length - 1).toBe(2); // both pages
@@ -372,7 +369,7 @@ describe('after the ARActe', () => {
   it('queues a cancellation only for an acknowledged act, and an answer to a letter with its files', async () => {
     const signed = await signedAct();
     const id = signed.act.id;
-    await refused(() => h()['actes:cancel']({ id }), 'invalid_input');
+    await refused(() => h()['acts:cancel']({ id }), 'invalid_input');
     const status = acknowledgedStatus(id, '010-211003876-20260302-DEL2026_012-DE');
     status.letters.push({
       id: 'L1',
@@ -383,29 +380,29 @@ describe('after the ARActe', () => {
       files: [],
       state: 'recu',
     });
-    applyHubRecord(mod.collections, 'actes.status', id, status, 8);
-    await h()['actes:cancel']({ id });
+    applyHubRecord(mod.collections, 'acts.status', id, status, 8);
+    await h()['acts:cancel']({ id });
     const piece = new Uint8Array(Buffer.from('%PDF-1.4 pièce complémentaire'));
     await refused(
-      () => h()['actes:answer-letter']({ actId: id, letterId: 'L1', type: '4-2', files: [{ fileName: 'piece.pdf', content: piece }] }),
+      () => h()['acts:answer-letter']({ actId: id, letterId: 'L1', type: '4-2', files: [{ fileName: 'piece.pdf', content: piece }] }),
       'invalid_input',
     );
     expect(
       (
         await refused(() =>
-          h()['actes:answer-letter']({ actId: id, letterId: 'L1', type: '3-2', files: [{ fileName: 'piece.pdf', content: piece }] }),
+          h()['acts:answer-letter']({ actId: id, letterId: 'L1', type: '3-2', files: [{ fileName: 'piece.pdf', content: piece }] }),
         )
       ).message,
     ).toBe('Un accusé de réception ne porte pas de document.');
-    await h()['actes:answer-letter']({ actId: id, letterId: 'L1', type: '3-4', files: [{ fileName: 'piece.pdf', content: piece }] });
+    await h()['acts:answer-letter']({ actId: id, letterId: 'L1', type: '3-4', files: [{ fileName: 'piece.pdf', content: piece }] });
     const commands = sc.outbox
       .list()
       .filter((q) => q.entry.kind === 'command')
       .map((q) => q.entry);
     expect(commands).toEqual([
-      expect.objectContaining({ name: 'actes.cancel', payload: { actId: id } }),
+      expect.objectContaining({ name: 'acts.cancel', payload: { actId: id } }),
       expect.objectContaining({
-        name: 'actes.answer',
+        name: 'acts.answer',
         payload: {
           actId: id,
           letterId: 'L1',
@@ -425,7 +422,7 @@ function pdfText(content: Uint8Array): string {
 
 describe('file store', () => {
   it('sweeps files a crash left unreferenced, keeps every indexed one and recent writes', async () => {
-    const d = await h()['actes:create'](draftInput(pdf));
+    const d = await h()['acts:create'](draftInput(pdf));
     const { createFileStore } = await import('./file-store.js');
     const orphan = new Uint8Array(Buffer.from('%PDF-1.4 écrit avant une transaction jamais validée'));
     const later = new Date(Date.now() + 2 * 24 * 3600_000);

@@ -1,5 +1,5 @@
 /**
- * The legality-control domain of the client core (`actes:*` channels):
+ * The legality-control domain of the client core (`acts:*` channels):
  * drafting offline, the commune's certificate, local PAdES signing, the
  * commands to the hub, and the files uploaded (resumably) before the outbox
  * is pushed. Handlers receive inputs already validated by the core.
@@ -24,9 +24,9 @@ import { makeBordereau, makeStampedCopy } from './documents.js';
 import { createFileStore } from './file-store.js';
 import { createUploader } from './uploader.js';
 
-export const TRANSMIT_COMMAND = 'actes.transmit';
-export const CANCEL_COMMAND = 'actes.cancel';
-export const ANSWER_COMMAND = 'actes.answer';
+export const TRANSMIT_COMMAND = 'acts.transmit';
+export const CANCEL_COMMAND = 'acts.cancel';
+export const ANSWER_COMMAND = 'acts.answer';
 
 export interface ActsModule {
   handlers: ChannelHandlers<ActsChannels>;
@@ -168,7 +168,7 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
     return {
       act,
       status: status ? { ...status, state: stateOf(act, status) } : null,
-      pending: isPending(act, ctx.outbox.pendingIds('actes.acts')),
+      pending: isPending(act, ctx.outbox.pendingIds('acts.acts')),
       uploads: uploadsOf(act),
     };
   }
@@ -176,7 +176,7 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
   /** The act record written locally and queued for the hub, in the caller's transaction. */
   function writeAct(act: ActRecord, baseVersion: number | null, summary: string): void {
     acts.put(act, baseVersion);
-    ctx.outbox.enqueue({ kind: 'upsert', collection: 'actes.acts', recordId: act.id, baseVersion, data: act, summary });
+    ctx.outbox.enqueue({ kind: 'upsert', collection: 'acts.acts', recordId: act.id, baseVersion, data: act, summary });
   }
 
   /** Name and type of a file from the records that mention it (for files this PC never held). */
@@ -235,15 +235,15 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
   // ---- handlers -------------------------------------------------------------
 
   const handlers: ChannelHandlers<ActsChannels> = {
-    'actes:classification': () => {
-      ctx.requirePermission('actes.read');
+    'acts:classification': () => {
+      ctx.requirePermission('acts.read');
       return acts.classification();
     },
 
-    'actes:list': ({ state }) => {
-      ctx.requirePermission('actes.read');
+    'acts:list': ({ state }) => {
+      ctx.requirePermission('acts.read');
       const statuses = acts.statuses();
-      const pendingIds = ctx.outbox.pendingIds('actes.acts');
+      const pendingIds = ctx.outbox.pendingIds('acts.acts');
       const out: ActSummary[] = [];
       for (const act of acts.all()) {
         const status = statuses.get(act.id) ?? null;
@@ -263,13 +263,13 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
       return out;
     },
 
-    'actes:get': ({ id }) => {
-      ctx.requirePermission('actes.read');
+    'acts:get': ({ id }) => {
+      ctx.requirePermission('acts.read');
       return detail(id);
     },
 
-    'actes:check-draft': (input) => {
-      ctx.requirePermission('actes.draft');
+    'acts:check-draft': (input) => {
+      ctx.requirePermission('acts.draft');
       const draft = draftFrom(input, {
         act: input.actFile
           ? {
@@ -284,8 +284,8 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
       return problemsOf(draft, input.actId ?? null, input.actFile !== null);
     },
 
-    'actes:create': async (input) => {
-      ctx.requirePermission('actes.draft');
+    'acts:create': async (input) => {
+      ctx.requirePermission('acts.draft');
       const actKind = sniffFileKind(input.actFile.content);
       const annexes = input.annexes ?? [];
       const draft = draftFrom(input, {
@@ -327,20 +327,20 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
       return detail(act.id);
     },
 
-    'actes:certificate': () => {
-      ctx.requirePermission('actes.read');
+    'acts:certificate': () => {
+      ctx.requirePermission('acts.read');
       return certificates.current();
     },
 
-    'actes:import-certificate': async ({ content, password }) => {
-      ctx.requirePermission('actes.transmit');
+    'acts:import-certificate': async ({ content, password }) => {
+      ctx.requirePermission('acts.transmit');
       const view = await certificates.import(content, password);
       log.info({ certificate: view.id, notAfter: view.notAfter }, 'signing certificate imported');
       return view;
     },
 
-    'actes:sign': async ({ id, password }) => {
-      ctx.requirePermission('actes.transmit');
+    'acts:sign': async ({ id, password }) => {
+      ctx.requirePermission('acts.transmit');
       const { act } = requireAct(id);
       if (act.signature) throw new GuichetError('conflict', 'Cet acte est déjà signé.', `act ${id} already signed`);
       if (act.transmitRequested) throw new GuichetError('conflict', 'Cet acte a déjà été transmis.', `act ${id} already transmitted`);
@@ -401,14 +401,14 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
       return detail(id);
     },
 
-    'actes:transmit': ({ id }) => {
-      ctx.requirePermission('actes.transmit');
+    'acts:transmit': ({ id }) => {
+      ctx.requirePermission('acts.transmit');
       const { act } = requireAct(id);
       if (act.transmitRequested) {
         // Asked again: only worth a new command when the hub answered an error (or refused the
         // command: it holds the act but never gave it a status); otherwise one is on its way.
         const status = acts.status(id);
-        const retry = status?.state === 'erreur' || (!status && !ctx.outbox.pendingIds('actes.acts').has(id));
+        const retry = status?.state === 'erreur' || (!status && !ctx.outbox.pendingIds('acts.acts').has(id));
         if (retry) {
           db.transaction(() => {
             ctx.outbox.enqueue({
@@ -444,8 +444,8 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
       return detail(id);
     },
 
-    'actes:cancel': ({ id }) => {
-      ctx.requirePermission('actes.transmit');
+    'acts:cancel': ({ id }) => {
+      ctx.requirePermission('acts.transmit');
       const { act } = requireAct(id);
       const status = acts.status(id);
       if (status?.state === 'annulation_demandee' || status?.state === 'annule') return detail(id);
@@ -468,8 +468,8 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
       return detail(id);
     },
 
-    'actes:answer-letter': async ({ actId, letterId, type, files: inputFiles }) => {
-      ctx.requirePermission('actes.transmit');
+    'acts:answer-letter': async ({ actId, letterId, type, files: inputFiles }) => {
+      ctx.requirePermission('acts.transmit');
       const { act } = requireAct(actId);
       const letter = acts.status(actId)?.letters.find((l) => l.id === letterId && l.direction === 'recu');
       if (!letter)
@@ -508,23 +508,23 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
       return detail(actId);
     },
 
-    'actes:file': async ({ sha256 }) => {
-      ctx.requirePermission('actes.read');
+    'acts:file': async ({ sha256 }) => {
+      ctx.requirePermission('acts.read');
       const { bytes, meta } = await fileBytes(sha256);
       const result: FileContent = { fileName: meta.fileName, mime: meta.mime, content: new Uint8Array(bytes) };
       return result;
     },
 
-    'actes:bordereau': async ({ id }) => {
-      ctx.requirePermission('actes.read');
+    'acts:bordereau': async ({ id }) => {
+      ctx.requirePermission('acts.read');
       const { act, status } = acknowledged(id);
       const commune = ctx.session().commune;
       const pdf = await makeBordereau(act, status, commune ? { name: commune.name, insee: commune.insee } : null, now());
       return { fileName: `accuse-reception-${act.draft.numeroInterne}.pdf`, mime: 'application/pdf', content: pdf };
     },
 
-    'actes:stamped-copy': async ({ id }) => {
-      ctx.requirePermission('actes.read');
+    'acts:stamped-copy': async ({ id }) => {
+      ctx.requirePermission('acts.read');
       const { act, status } = acknowledged(id);
       if (!act.actFile || act.actFile.mime !== 'application/pdf')
         throw new GuichetError('invalid_input', 'Seul un acte PDF peut être tamponné.', 'stamped copy of a non-PDF act');

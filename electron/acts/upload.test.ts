@@ -27,7 +27,7 @@ beforeAll(async () => {
   pdf = await deliberationPdf(dir);
   hub = await createTestHub('sqlite');
   proxy = await startFlakyProxy(await hub.listen());
-  token = (await hub.seedCommune({ insee: INSEE, services: ['actes'] })).secretaireToken;
+  token = (await hub.seedCommune({ insee: INSEE, services: ['acts'] })).secretaireToken;
   await setClassification(hub.db, CLASSIFICATION);
 });
 afterAll(async () => {
@@ -43,7 +43,7 @@ async function pc(username: 'maire' | 'secretaire', deviceName: string): Promise
   await call(core, 'session:login', { hubUrl: proxy.url, insee: INSEE, username, password: TEST_PASSWORD, deviceName });
   const state = await call(core, 'sync:now', null);
   expect(state.lastError).toBeNull();
-  expect((await call(core, 'actes:classification', null))?.dateClassification).toBe(CLASSIFICATION.dateClassification);
+  expect((await call(core, 'acts:classification', null))?.dateClassification).toBe(CLASSIFICATION.dateClassification);
   return core;
 }
 
@@ -59,10 +59,10 @@ describe('act files to the hub', () => {
     const a = await pc('secretaire', 'PC accueil');
     const plan = scan(3 * 1024 * 1024 + 12345);
     const progress: Array<{ sha256: string; sent: number; total: number }> = [];
-    a.on('actes:upload-progress', (p) => progress.push({ sha256: p.sha256, sent: p.sent, total: p.total }));
+    a.on('acts:upload-progress', (p) => progress.push({ sha256: p.sha256, sent: p.sent, total: p.total }));
     const created = await call(
       a,
-      'actes:create',
+      'acts:create',
       draftInput(pdf, { numeroInterne: 'UP_1', annexes: [{ fileName: 'plan.png', content: plan, typology: '22_PN' }] }),
     );
     const planSha = created.act.annexFiles[0].sha256;
@@ -93,18 +93,18 @@ describe('act files to the hub', () => {
     expect(planBytes).toBe(plan.byteLength);
     const planProgress = progress.filter((p) => p.sha256 === planSha).map((p) => p.sent);
     expect(planProgress).toEqual([0, 1048576, 2097152, 3145728, plan.byteLength]); // 2nd MB's answer lost; resumed where the hub was
-    const detail = await call(a, 'actes:get', { id: created.act.id });
+    const detail = await call(a, 'acts:get', { id: created.act.id });
     expect(detail.pending).toBe(false);
     expect(detail.uploads.every((u) => u.uploaded === u.size)).toBe(true);
 
     // Another PC drafting with the same scan: the hub holds it whole, nothing is sent again.
     const b = await pc('maire', 'PC maire');
-    expect((await call(b, 'actes:list', { state: null })).map((x) => x.numeroInterne)).toEqual(['UP_1']);
-    const fromHub = await call(b, 'actes:file', { sha256: planSha });
+    expect((await call(b, 'acts:list', { state: null })).map((x) => x.numeroInterne)).toEqual(['UP_1']);
+    const fromHub = await call(b, 'acts:file', { sha256: planSha });
     expect(Buffer.from(fromHub.content).equals(Buffer.from(plan))).toBe(true);
     const other = await call(
       b,
-      'actes:create',
+      'acts:create',
       draftInput(pdf, { numeroInterne: 'UP_2', annexes: [{ fileName: 'plan.png', content: plan, typology: '22_PN' }] }),
     );
     expect(other.act.annexFiles[0].sha256).toBe(planSha);
@@ -133,7 +133,7 @@ describe('act files to the hub', () => {
     const a = await pc('secretaire', 'PC mairie annexe');
     await call(
       a,
-      'actes:create',
+      'acts:create',
       draftInput(pdf, { numeroInterne: 'UP_3', annexes: [{ fileName: 'plan.png', content: plan, typology: '22_PN' }] }),
     );
     const start = proxy.requests.length;
@@ -148,7 +148,7 @@ describe('act files to the hub', () => {
     const damagedPlan = scan(200 * 1024);
     const broken = await call(
       a,
-      'actes:create',
+      'acts:create',
       draftInput(pdf, { numeroInterne: 'UP_4', annexes: [{ fileName: 'plan.png', content: damagedPlan, typology: '22_PN' }] }),
     );
     const sha256 = broken.act.annexFiles[0].sha256;
@@ -158,7 +158,7 @@ describe('act files to the hub', () => {
     writeFileSync(onDisk, bytes);
     const fine = await call(
       a,
-      'actes:create',
+      'acts:create',
       draftInput(pdf, { numeroInterne: 'UP_5', annexes: [{ fileName: 'plan.png', content: scan(100 * 1024), typology: '22_PN' }] }),
     );
 
@@ -167,37 +167,37 @@ describe('act files to the hub', () => {
     expect(state.lastError).toBeNull();
     expect(state.pending).toBe(0);
     expect(proxy.requests.slice(start).filter((r) => r.method === 'PATCH' && r.path.endsWith(sha256))).toEqual([]);
-    expect((await call(a, 'actes:get', { id: fine.act.id })).pending).toBe(false);
-    expect((await call(a, 'actes:get', { id: broken.act.id })).pending).toBe(true);
+    expect((await call(a, 'acts:get', { id: fine.act.id })).pending).toBe(false);
+    expect((await call(a, 'acts:get', { id: broken.act.id })).pending).toBe(true);
     // Attaching the file again repairs the copy on disk, and it leaves at the next sync.
     await call(
       a,
-      'actes:create',
+      'acts:create',
       draftInput(pdf, { numeroInterne: 'UP_6', annexes: [{ fileName: 'plan.png', content: damagedPlan, typology: '22_PN' }] }),
     );
     expect((await call(a, 'sync:now', null)).lastError).toBeNull();
-    expect((await call(a, 'actes:get', { id: broken.act.id })).pending).toBe(false);
+    expect((await call(a, 'acts:get', { id: broken.act.id })).pending).toBe(false);
   });
 
   it('do not let a file missing from this disk stop the sync of everything else', async () => {
     const a = await pc('secretaire', 'PC accueil');
     const lost = await call(
       a,
-      'actes:create',
+      'acts:create',
       draftInput(pdf, { numeroInterne: 'UP_7', annexes: [{ fileName: 'plan.png', content: scan(50 * 1024), typology: '22_PN' }] }),
     );
     const sha256 = lost.act.annexFiles[0].sha256;
     rmSync(join((a as ClientCore & { dataDir: string }).dataDir, 'files', sha256.slice(0, 2), sha256));
     const fine = await call(
       a,
-      'actes:create',
+      'acts:create',
       draftInput(pdf, { numeroInterne: 'UP_8', annexes: [{ fileName: 'plan.png', content: scan(60 * 1024), typology: '22_PN' }] }),
     );
 
     const state = await call(a, 'sync:now', null);
     expect(state.lastError).toBeNull();
     expect(state.pending).toBe(0);
-    expect((await call(a, 'actes:get', { id: fine.act.id })).pending).toBe(false);
-    expect((await call(a, 'actes:get', { id: lost.act.id })).pending).toBe(true);
+    expect((await call(a, 'acts:get', { id: fine.act.id })).pending).toBe(false);
+    expect((await call(a, 'acts:get', { id: lost.act.id })).pending).toBe(true);
   });
 });

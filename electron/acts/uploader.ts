@@ -1,7 +1,7 @@
 /**
  * Sends the pending files of the store to the hub before the sync pushes the
  * outbox (engine `beforePush`), so the hub never receives a record or a
- * command (e.g. `actes.transmit`) before the files it names.
+ * command (e.g. `acts.transmit`) before the files it names.
  *
  * Resumable: each file starts with a HEAD answering how many bytes the hub
  * already holds (a cut mid-upload resumes there; a file the hub holds whole
@@ -22,7 +22,7 @@ const TRANSIENT = new Set(['offline', 'hub_unavailable', 'rate_limited', 'unauth
 export interface UploaderOptions {
   files: FileStore;
   log: Logger;
-  emit: (event: 'actes:upload-progress', payload: GuichetEvents['actes:upload-progress']) => void;
+  emit: (event: 'acts:upload-progress', payload: GuichetEvents['acts:upload-progress']) => void;
   chunkBytes?: number;
 }
 
@@ -62,7 +62,7 @@ export function createUploader(options: UploaderOptions) {
     const handle = await open(file.path, 'r');
     try {
       const buffer = Buffer.alloc(Math.min(chunkBytes, file.size - offset));
-      emit('actes:upload-progress', { sha256: file.sha256, fileName: file.file_name, sent: offset, total: file.size });
+      emit('acts:upload-progress', { sha256: file.sha256, fileName: file.file_name, sent: offset, total: file.size });
       while (offset < file.size) {
         const length = Math.min(buffer.length, file.size - offset);
         const { bytesRead } = await handle.read(buffer, 0, length, offset);
@@ -81,7 +81,7 @@ export function createUploader(options: UploaderOptions) {
           );
         offset = next;
         files.setUploaded(file.sha256, offset, offset === file.size);
-        emit('actes:upload-progress', { sha256: file.sha256, fileName: file.file_name, sent: offset, total: file.size });
+        emit('acts:upload-progress', { sha256: file.sha256, fileName: file.file_name, sent: offset, total: file.size });
       }
       log.info({ sha256: file.sha256, size: file.size }, 'file uploaded');
     } finally {

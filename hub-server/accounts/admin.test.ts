@@ -22,7 +22,7 @@ describe('official commune lookup', () => {
   });
 
   it('parses service lists and rejects unknown services in French', () => {
-    expect(parseServiceList('electoral, actes,electoral')).toEqual(['electoral', 'actes']);
+    expect(parseServiceList('electoral, acts,electoral')).toEqual(['electoral', 'acts']);
     expect(parseServiceList('')).toEqual([]);
     expect(() => parseServiceList('electoral,meteo')).toThrow(/Service inconnu : « meteo »/);
   });
@@ -41,7 +41,7 @@ describe.each(TEST_BACKENDS)('département administration (%s)', (backend) => {
     await expect(addCommune(hub.db, { insee: '99999' })).rejects.toThrow(/ne correspond à aucune commune/);
     await expect(addCommune(hub.db, { insee: 'abc' })).rejects.toThrow(/n'est pas un code INSEE/);
     await expect(addCommune(hub.db, { insee: '10387' })).rejects.toThrow(/déjà inscrite/);
-    expect((await setServices(hub.db, '10387', ['electoral', 'actes'])).services).toEqual(['electoral', 'actes']);
+    expect((await setServices(hub.db, '10387', ['electoral', 'acts'])).services).toEqual(['electoral', 'acts']);
     await expect(setServices(hub.db, '10033', [])).rejects.toBeInstanceOf(GuichetError);
   });
 

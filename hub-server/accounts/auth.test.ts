@@ -15,7 +15,7 @@ describe.each(TEST_BACKENDS)('auth guards (%s)', (backend) => {
       async (request) => ({ commune: requireAuth(request).insee }),
     );
     a = await hub.seedCommune({ insee: '10387', services: ['electoral'] });
-    c = await hub.seedCommune({ insee: '10033', services: ['actes'] });
+    c = await hub.seedCommune({ insee: '10033', services: ['acts'] });
   });
   afterAll(async () => hub?.close());
 

@@ -66,9 +66,9 @@ describe.each(TEST_BACKENDS)('isolation between communes (%s)', (backend) => {
     hub = await createTestHub(backend, { updatesDir });
     await hub.app.ready();
     routes = [...hubRoutes(hub.app)];
-    a = await hub.seedCommune({ insee: '10387', services: ['electoral', 'actes'], name: 'Commune A' });
-    b = await hub.seedCommune({ insee: '10033', services: ['electoral', 'actes'], name: 'Commune B' });
-    c = await hub.seedCommune({ insee: '10362', services: ['actes'], name: 'Commune C' });
+    a = await hub.seedCommune({ insee: '10387', services: ['electoral', 'acts'], name: 'Commune A' });
+    b = await hub.seedCommune({ insee: '10033', services: ['electoral', 'acts'], name: 'Commune B' });
+    c = await hub.seedCommune({ insee: '10362', services: ['acts'], name: 'Commune C' });
     aIds = [a.communeId, a.maireUserId, a.secretaireUserId, a.maireDeviceId, a.secretaireDeviceId, a.insee];
     if (has(HUB_ROUTES.syncPush)) {
       // Personal data in A, so there is something for B to (not) see.

@@ -37,7 +37,7 @@ async function runWorker(
   const mailboxPort = await freePort();
   const sim = await spawnSimulator(simDir, mailboxPort);
   try {
-    const c = await hub.seedCommune({ insee: '10387', services: ['actes'] });
+    const c = await hub.seedCommune({ insee: '10387', services: ['acts'] });
     for (let i = 0; i < total; i++) {
       const content = uniquePdf(`bench-${i}`);
       const act = actRecord({ numero: `W${String(i).padStart(6, '0')}`, actFile: content });
@@ -62,7 +62,7 @@ async function runWorker(
           .selectFrom('sync_records')
           .select('data')
           .where('commune_id', '=', c.communeId)
-          .where('collection', '=', 'actes.status')
+          .where('collection', '=', 'acts.status')
           .execute()
       ).filter((r) => r.data?.includes('"state":"acquitte"')).length;
     const t0 = performance.now();

@@ -12,11 +12,11 @@ import { enqueueTransmission } from './queue.js';
 /**
  * The prefecture's classification. The hub holds one for the département
  * (hub_meta, key below) and copies it to every commune with the ACTES
- * service as its `actes.classification` record `current`, which clients pull.
+ * service as its `acts.classification` record `current`, which clients pull.
  * Until the prefecture answered a 7-1, the real example 7-2 message seeds it
  * so communes can draft right away.
  */
-const META_KEY = 'actes.classification';
+const META_KEY = 'acts.classification';
 export const CLASSIFICATION_RECORD_ID = 'current';
 
 let seed: Classification | undefined;
@@ -55,7 +55,7 @@ export async function publishClassification(db: Kysely<HubDatabase>): Promise<nu
   const held = await db
     .selectFrom('sync_records')
     .select(['commune_id', 'data', 'deleted'])
-    .where('collection', '=', 'actes.classification')
+    .where('collection', '=', 'acts.classification')
     .where('id', '=', CLASSIFICATION_RECORD_ID)
     .execute();
   const upToDate = new Set(held.filter((r) => Number(r.deleted) === 0 && r.data === json).map((r) => r.commune_id));
@@ -64,9 +64,9 @@ export async function publishClassification(db: Kysely<HubDatabase>): Promise<nu
     if (upToDate.has(commune.id)) continue;
     await db.transaction().execute(async (trx) => {
       await lockCommune(trx, commune.id);
-      const again = await readRecord(trx, commune.id, 'actes.classification', CLASSIFICATION_RECORD_ID);
+      const again = await readRecord(trx, commune.id, 'acts.classification', CLASSIFICATION_RECORD_ID);
       if (again && !again.deleted && again.json === json) return;
-      await writeRecords(trx, commune.id, 'actes.classification', [{ id: CLASSIFICATION_RECORD_ID, json }]);
+      await writeRecords(trx, commune.id, 'acts.classification', [{ id: CLASSIFICATION_RECORD_ID, json }]);
       written++;
     });
   }

@@ -10,7 +10,7 @@ describe.each(TEST_BACKENDS)('ACTES commands on the hub (%s)', (backend) => {
 
   beforeAll(async () => {
     hub = await createTestHub(backend);
-    a = await hub.seedCommune({ insee: '10387', services: ['actes'] });
+    a = await hub.seedCommune({ insee: '10387', services: ['acts'] });
     off = await hub.seedCommune({ insee: '10362', services: ['electoral'] });
   });
   afterAll(() => hub?.close());
@@ -31,7 +31,7 @@ describe.each(TEST_BACKENDS)('ACTES commands on the hub (%s)', (backend) => {
     const act = await draftOnHub({ numero: 'OK_1', actFile: uniquePdf('ok1'), annexes: [png] });
     const r = await transmit(a.maireToken, act.id);
     if (r.status === 'rejected') throw new Error(JSON.stringify(r.reason));
-    expect(r).toMatchObject({ status: 'applied', versions: [{ collection: 'actes.status', id: act.id }] });
+    expect(r).toMatchObject({ status: 'applied', versions: [{ collection: 'acts.status', id: act.id }] });
     const status = await pulledStatus(hub.app, a.consultationToken, act.id);
     expect(status).toMatchObject({ actId: act.id, state: 'en_attente', idActe: null, error: null });
     expect(status!.timeline.map((t) => t.state)).toEqual(['en_attente']);
@@ -92,12 +92,10 @@ describe.each(TEST_BACKENDS)('ACTES commands on the hub (%s)', (backend) => {
     expect(r).toMatchObject({ status: 'rejected', reason: { code: 'conflict' } });
     expect(r.status === 'rejected' && r.reason.message).toMatch(/« DUP_1 » est déjà utilisé/);
     // Even once the first act's record is deleted, the number stays taken: it was transmitted.
-    const firstVersion = (await pullAll(hub.app, a.maireToken)).find((x) => x.collection === 'actes.acts' && x.id === first.id)!.version;
+    const firstVersion = (await pullAll(hub.app, a.maireToken)).find((x) => x.collection === 'acts.acts' && x.id === first.id)!.version;
     expect(
       (
-        await push(hub.app, a.secretaireToken, [
-          { kind: 'delete', collection: 'actes.acts', recordId: first.id, baseVersion: firstVersion },
-        ])
+        await push(hub.app, a.secretaireToken, [{ kind: 'delete', collection: 'acts.acts', recordId: first.id, baseVersion: firstVersion }])
       )[0].status,
     ).toBe('applied');
     const again = await transmit(a.maireToken, second.id);
@@ -120,13 +118,13 @@ describe.each(TEST_BACKENDS)('ACTES commands on the hub (%s)', (backend) => {
 
   it('never lets a client write actes.status or actes.classification', async () => {
     const act = await draftOnHub({ numero: 'FORGE', actFile: uniquePdf('forge') });
-    for (const collection of ['actes.status', 'actes.classification']) {
+    for (const collection of ['acts.status', 'acts.classification']) {
       const [r] = await push(hub.app, a.maireToken, [
         { kind: 'upsert', collection, recordId: act.id, baseVersion: null, data: { actId: act.id, state: 'acquitte' } },
       ]);
       expect(r).toMatchObject({ status: 'rejected', reason: { code: 'forbidden' } });
     }
-    expect((await pullAll(hub.app, a.maireToken)).some((x) => x.collection === 'actes.status' && x.id === act.id)).toBe(false);
+    expect((await pullAll(hub.app, a.maireToken)).some((x) => x.collection === 'acts.status' && x.id === act.id)).toBe(false);
   });
 
   it('refuses to cancel an act the prefecture has not acknowledged', async () => {

@@ -31,9 +31,9 @@ import { emptyStatus, readStatus, withState } from './status.js';
  * mutation and applied in the push's transaction (commune locked): the
  * status change and the queued transmission land together or not at all.
  */
-export const ACTES_TRANSMIT_COMMAND = 'actes.transmit';
-export const ACTES_CANCEL_COMMAND = 'actes.cancel';
-export const ACTES_ANSWER_COMMAND = 'actes.answer';
+export const ACTES_TRANSMIT_COMMAND = 'acts.transmit';
+export const ACTES_CANCEL_COMMAND = 'acts.cancel';
+export const ACTES_ANSWER_COMMAND = 'acts.answer';
 
 const actIdSchema = z.object({ actId: z.string().uuid() });
 export const answerPayloadSchema = z.object({
@@ -67,7 +67,7 @@ function refuse(message: string, detail: string, code: GuichetError['code'] = 'i
 }
 
 async function readAct(ctx: CommandContext, actId: string): Promise<ActRecord> {
-  const stored = await readRecord(ctx.trx, ctx.communeId, 'actes.acts', actId);
+  const stored = await readRecord(ctx.trx, ctx.communeId, 'acts.acts', actId);
   if (!stored || stored.deleted || !stored.json)
     refuse(
       "Cet acte n'est pas (encore) sur le hub : attendez la fin de la synchronisation puis réessayez.",
@@ -125,7 +125,7 @@ async function applyTransmit(ctx: CommandContext, { actId }: z.infer<typeof actI
 
   // NumeroInterne is unique per collectivité: among the live acts of the commune, and forever once transmitted.
   const numero = draft.numeroInterne;
-  for (const other of await ctx.readAll('actes.acts')) {
+  for (const other of await ctx.readAll('acts.acts')) {
     if (other.id === actId || other.deleted || !other.json) continue;
     if ((JSON.parse(other.json) as { draft?: { numeroInterne?: string } }).draft?.numeroInterne === numero) {
       refuse(
@@ -136,12 +136,12 @@ async function applyTransmit(ctx: CommandContext, { actId }: z.infer<typeof actI
     }
   }
   await ctx.trx
-    .insertInto('actes_numeros')
+    .insertInto('acts_numeros')
     .values({ commune_id: ctx.communeId, numero_interne: numero, act_id: actId, created_at: nowIso() })
     .onConflict((oc) => oc.columns(['commune_id', 'numero_interne']).doNothing())
     .execute();
   const owner = await ctx.trx
-    .selectFrom('actes_numeros')
+    .selectFrom('acts_numeros')
     .select('act_id')
     .where('commune_id', '=', ctx.communeId)
     .where('numero_interne', '=', numero)
@@ -161,10 +161,10 @@ async function applyTransmit(ctx: CommandContext, { actId }: z.infer<typeof actI
     { ...(status ?? emptyStatus(actId)), error: null, idActe: null, dateReception: null, archiveName: null },
     'en_attente',
   );
-  const version = await ctx.writeRecord('actes.status', actId, next);
+  const version = await ctx.writeRecord('acts.status', actId, next);
   // The validated record travels with the row: a later edit of the act (by any role with actes.draft) cannot change what is sent.
   await enqueueTransmission(ctx.trx, { communeId: ctx.communeId, actId, payload: { kind: 'acte', act }, idActe });
-  return { versions: [{ collection: 'actes.status', id: actId, version }], summary: { queued: 1 } };
+  return { versions: [{ collection: 'acts.status', id: actId, version }], summary: { queued: 1 } };
 }
 
 async function requireAcknowledged(ctx: CommandContext, actId: string): Promise<ActStatusRecord & { idActe: string }> {
@@ -181,14 +181,14 @@ async function requireAcknowledged(ctx: CommandContext, actId: string): Promise<
 
 async function applyCancel(ctx: CommandContext, { actId }: z.infer<typeof actIdSchema>): Promise<CommandOutcome> {
   const status = await requireAcknowledged(ctx, actId);
-  const version = await ctx.writeRecord('actes.status', actId, withState(status, 'annulation_demandee'));
+  const version = await ctx.writeRecord('acts.status', actId, withState(status, 'annulation_demandee'));
   await enqueueTransmission(ctx.trx, {
     communeId: ctx.communeId,
     actId,
     payload: { kind: 'annulation', idActe: status.idActe },
     idActe: status.idActe,
   });
-  return { versions: [{ collection: 'actes.status', id: actId, version }], summary: { queued: 1 } };
+  return { versions: [{ collection: 'acts.status', id: actId, version }], summary: { queued: 1 } };
 }
 
 async function applyAnswer(ctx: CommandContext, p: z.infer<typeof answerPayloadSchema>): Promise<CommandOutcome> {
@@ -216,7 +216,7 @@ async function applyAnswer(ctx: CommandContext, p: z.infer<typeof answerPayloadS
     files: p.files,
     state: 'en_attente',
   };
-  const version = await ctx.writeRecord('actes.status', p.actId, { ...status, letters: [...status.letters, answer] });
+  const version = await ctx.writeRecord('acts.status', p.actId, { ...status, letters: [...status.letters, answer] });
   await enqueueTransmission(ctx.trx, {
     communeId: ctx.communeId,
     actId: p.actId,
@@ -232,27 +232,27 @@ async function applyAnswer(ctx: CommandContext, p: z.infer<typeof answerPayloadS
     },
     idActe: status.idActe,
   });
-  return { versions: [{ collection: 'actes.status', id: p.actId, version }], summary: { queued: 1 } };
+  return { versions: [{ collection: 'acts.status', id: p.actId, version }], summary: { queued: 1 } };
 }
 
 export const actesTransmitCommand: CommandSpec<z.infer<typeof actIdSchema>> = {
   name: ACTES_TRANSMIT_COMMAND,
-  service: 'actes',
-  permission: 'actes.transmit',
+  service: 'acts',
+  permission: 'acts.transmit',
   payloadSchema: actIdSchema,
   apply: applyTransmit,
 };
 export const actesCancelCommand: CommandSpec<z.infer<typeof actIdSchema>> = {
   name: ACTES_CANCEL_COMMAND,
-  service: 'actes',
-  permission: 'actes.transmit',
+  service: 'acts',
+  permission: 'acts.transmit',
   payloadSchema: actIdSchema,
   apply: applyCancel,
 };
 export const actesAnswerCommand: CommandSpec<z.infer<typeof answerPayloadSchema>> = {
   name: ACTES_ANSWER_COMMAND,
-  service: 'actes',
-  permission: 'actes.transmit',
+  service: 'acts',
+  permission: 'acts.transmit',
   payloadSchema: answerPayloadSchema,
   apply: applyAnswer,
 };

@@ -38,5 +38,5 @@ export async function communesWithActes(
   db: Db,
 ): Promise<Array<{ id: string; insee: string; siren: string; arrondissement: string | null }>> {
   const rows = await db.selectFrom('communes').select(['id', 'insee', 'siren', 'arrondissement', 'services']).execute();
-  return rows.filter((r) => (JSON.parse(r.services) as string[]).includes('actes')).map(({ services: _s, ...r }) => r);
+  return rows.filter((r) => (JSON.parse(r.services) as string[]).includes('acts')).map(({ services: _s, ...r }) => r);
 }

@@ -124,7 +124,7 @@ describe('ACTES forwarding is exactly once across hub crashes (sqlite, real proc
       // Seed with an in-process hub on the file, then hand the file to real hub processes.
       const seedHub = await createTestHub('sqlite', { file: join(dataDir, 'hub.sqlite') });
       const insee = { built: '10387', 'before-post': '10033', 'after-post': '10362', 'after-record': '10003' }[fault];
-      const commune: SeededCommune = await seedHub.seedCommune({ insee, services: ['actes'] });
+      const commune: SeededCommune = await seedHub.seedCommune({ insee, services: ['acts'] });
       const actIds: string[] = [];
       for (let i = 0; i < 2; i++) {
         const content = uniquePdf(`kill-${fault}-${i}`);

@@ -51,8 +51,8 @@ describe.each(TEST_BACKENDS)('ACTES end to end with the prefecture simulator (%s
   beforeAll(async () => {
     hub = await createTestHub(backend);
     base = await hub.listen();
-    a = await hub.seedCommune({ insee: '10387', services: ['actes'] });
-    b = await hub.seedCommune({ insee: '10033', services: ['actes'] });
+    a = await hub.seedCommune({ insee: '10387', services: ['acts'] });
+    b = await hub.seedCommune({ insee: '10033', services: ['acts'] });
     const mailboxPort = await freePort();
     simDir = mkdtempSync(join(tmpdir(), 'guichet-sim-'));
     sim = await startPrefectureSim({ dataDir: simDir, smtp: { host: '127.0.0.1', port: mailboxPort } });
@@ -210,7 +210,7 @@ describe.each(TEST_BACKENDS)('ACTES end to end with the prefecture simulator (%s
     for (const c of [a, b]) {
       // The département's copy is updated first, then each commune's record.
       const record = await waitFor('published', async () => {
-        const r = (await pullAll(base, c.consultationToken)).find((x) => x.collection === 'actes.classification' && x.id === 'current');
+        const r = (await pullAll(base, c.consultationToken)).find((x) => x.collection === 'acts.classification' && x.id === 'current');
         return (r?.data as Classification | undefined)?.dateClassification === '2019-04-18' ? r : null;
       });
       expect((record.data as Classification).natures.length).toBeGreaterThan(0);

@@ -30,7 +30,7 @@ describe.each(TEST_BACKENDS)('ACTES forwarder retries (%s)', (backend) => {
 
   beforeAll(async () => {
     hub = await createTestHub(backend);
-    c = await hub.seedCommune({ insee: '10387', services: ['actes'] });
+    c = await hub.seedCommune({ insee: '10387', services: ['acts'] });
     dir = mkdtempSync(join(tmpdir(), 'guichet-fwd-'));
     const cert = await loadOrCreateCertificate(dir);
     certPem = cert.certPem;

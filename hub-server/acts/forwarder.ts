@@ -135,7 +135,7 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
       .where('uncertain_since', '<', ago(uncertainWait))
       .executeTakeFirst();
     const moved = Number(a.numUpdatedRows) + Number(b.numUpdatedRows) + Number(c.numUpdatedRows);
-    if (Number(b.numUpdatedRows) > 0) log?.warn({ rows: Number(b.numUpdatedRows) }, 'actes: interrupted sends parked as uncertain');
+    if (Number(b.numUpdatedRows) > 0) log?.warn({ rows: Number(b.numUpdatedRows) }, 'acts: interrupted sends parked as uncertain');
     return moved;
   }
 
@@ -167,7 +167,7 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
   }
 
   async function readAct(row: Row): Promise<ActRecord> {
-    const stored = row.act_id ? await readRecord(db, row.commune_id, 'actes.acts', row.act_id) : null;
+    const stored = row.act_id ? await readRecord(db, row.commune_id, 'acts.acts', row.act_id) : null;
     if (!stored?.json) throw new GuichetError('not_found', "L'acte a été supprimé avant sa transmission.", `act ${row.act_id}`);
     return actRecordSchema.parse(JSON.parse(stored.json));
   }
@@ -244,7 +244,7 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
       const message = err instanceof GuichetError ? err.message : "La transmission n'a pas pu être préparée.";
       log?.warn(
         { transmission: row.id, kind: row.kind, err: err instanceof GuichetError ? err.detail : String(err), permanent },
-        'actes: build failed',
+        'acts: build failed',
       );
       if (!permanent) {
         await db
@@ -336,7 +336,7 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
       const permanent = e.status !== null && e.status >= 400 && e.status < 500 && e.status !== 408 && e.status !== 429;
       log?.warn(
         { transmission: row.id, attempt: row.attempts + 1, detail: e.detail, maybeDelivered: e.maybeDelivered, permanent },
-        'actes: POST failed',
+        'acts: POST failed',
       );
       const now = nowIso();
       if (permanent) {
@@ -438,7 +438,7 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
       try {
         moved = await tick();
       } catch (err) {
-        log?.error({ err }, 'actes: forwarder pass failed');
+        log?.error({ err }, 'acts: forwarder pass failed');
       }
       if (stopped) break;
       if (moved === 0)

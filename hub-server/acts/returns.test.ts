@@ -29,8 +29,8 @@ describe.each(TEST_BACKENDS)('ACTES returns applied to acts (%s)', (backend) => 
 
   beforeAll(async () => {
     hub = await createTestHub(backend);
-    a = await hub.seedCommune({ insee: '10387', services: ['actes'] });
-    b = await hub.seedCommune({ insee: '10033', services: ['actes'] });
+    a = await hub.seedCommune({ insee: '10387', services: ['acts'] });
+    b = await hub.seedCommune({ insee: '10033', services: ['acts'] });
     for (const [name, c] of [
       ['a', a],
       ['b', b],
@@ -45,7 +45,7 @@ describe.each(TEST_BACKENDS)('ACTES returns applied to acts (%s)', (backend) => 
   });
   afterAll(() => hub?.close());
 
-  const version = async (c: SeededCommune, id: string) => (await readRecord(hub.db, c.communeId, 'actes.status', id))!.version;
+  const version = async (c: SeededCommune, id: string) => (await readRecord(hub.db, c.communeId, 'acts.status', id))!.version;
 
   it('an ARActe reaches only the act of the commune it names, and a duplicate mail is harmless', async () => {
     const idActe = '010-211003744-20261120-RET_1-DE';

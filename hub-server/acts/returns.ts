@@ -34,7 +34,7 @@ const MIME = { pdf: 'application/pdf', xml: 'application/xml', png: 'image/png',
 async function communeBySiren(db: Kysely<HubDatabase>, siren: string | null): Promise<string | null> {
   if (!siren) return null;
   const rows = await db.selectFrom('communes').select(['id', 'services']).where('siren', '=', siren).execute();
-  return rows.find((r) => (JSON.parse(r.services) as string[]).includes('actes'))?.id ?? rows[0]?.id ?? null;
+  return rows.find((r) => (JSON.parse(r.services) as string[]).includes('acts'))?.id ?? rows[0]?.id ?? null;
 }
 
 async function actByIdActe(trx: Trx, communeId: string, idActe: string | null): Promise<string | null> {
@@ -53,7 +53,7 @@ async function actByIdActe(trx: Trx, communeId: string, idActe: string | null): 
 async function actByNumero(trx: Trx, communeId: string, numero: string | null): Promise<string | null> {
   if (!numero) return null;
   const row = await trx
-    .selectFrom('actes_numeros')
+    .selectFrom('acts_numeros')
     .select('act_id')
     .where('commune_id', '=', communeId)
     .where('numero_interne', '=', numero)
@@ -223,7 +223,7 @@ export async function applyReturn(db: Kysely<HubDatabase>, event: ActesReturnEve
         break;
       }
     }
-    log?.info({ communeId, type: m.type, changed: changed !== null }, 'actes: return applied');
+    log?.info({ communeId, type: m.type, changed: changed !== null }, 'acts: return applied');
     return { applied: true };
   });
 }

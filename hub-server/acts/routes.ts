@@ -16,8 +16,8 @@ export async function registerActsRoutes(app: FastifyInstance, opts: { db: Kysel
     registerFileRoutes(scope, db);
     scope.get(HUB_ROUTES.actArchive.path, async (request, reply) => {
       const auth = requireAuth(request);
-      assertService(auth, 'actes');
-      assertPermission(auth, 'actes.read');
+      assertService(auth, 'acts');
+      assertPermission(auth, 'acts.read');
       const id = String((request.params as { id?: string }).id ?? '');
       // Another commune's act answers like an unknown one.
       const found = /^[0-9a-f-]{36}$/i.test(id) ? await readActArchive(db, id, auth.communeId) : null;

@@ -69,9 +69,9 @@ export function returnRouting(db: Kysely<HubDatabase>, log?: Logger): ReturnMail
   return {
     onReturn: async (event) => {
       const outcome = await applyReturn(db, event, log);
-      if (!outcome.applied) log?.warn({ type: event.type, reason: outcome.reason }, 'actes: return not matched to an act');
+      if (!outcome.applied) log?.warn({ type: event.type, reason: outcome.reason }, 'acts: return not matched to an act');
     },
-    onIgnored: (info) => log?.info({ reason: info.reason }, 'actes: mail ignored'),
+    onIgnored: (info) => log?.info({ reason: info.reason }, 'acts: mail ignored'),
   };
 }
 
@@ -114,7 +114,7 @@ export async function startActesService(
   });
   // Communes that got the service since (admin CLI) receive the classification within seconds.
   const republish = setInterval(
-    () => void publishClassification(db).catch((err) => log?.warn({ err }, 'actes: classification publish failed')),
+    () => void publishClassification(db).catch((err) => log?.warn({ err }, 'acts: classification publish failed')),
     5_000,
   );
   republish.unref();

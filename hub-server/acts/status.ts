@@ -5,7 +5,7 @@ import { nowIso } from '../db/dialect.js';
 import { lockCommune, readRecord, writeRecords } from '../sync/store.js';
 
 /**
- * `actes.status` records are written by the hub only, through the sync
+ * `acts.status` records are written by the hub only, through the sync
  * store's own functions (commune lock, new version), so clients pull them
  * like any other record.
  */
@@ -23,7 +23,7 @@ export async function readStatus(
   communeId: string,
   actId: string,
 ): Promise<ActStatusRecord | null> {
-  const r = await readRecord(db, communeId, 'actes.status', actId);
+  const r = await readRecord(db, communeId, 'acts.status', actId);
   return r && !r.deleted && r.json ? (JSON.parse(r.json) as ActStatusRecord) : null;
 }
 
@@ -41,7 +41,7 @@ export async function changeStatusInTrx(
   const current = await readStatus(trx, communeId, actId);
   const next = change(current);
   if (!next) return null;
-  await writeRecords(trx, communeId, 'actes.status', [{ id: actId, json: JSON.stringify(next) }]);
+  await writeRecords(trx, communeId, 'acts.status', [{ id: actId, json: JSON.stringify(next) }]);
   return next;
 }
 

@@ -84,10 +84,10 @@ export interface ActesNumerosTable {
 }
 
 export interface ActsTables {
-  actes_files: ActesFilesTable;
-  actes_file_chunks: ActesFileChunksTable;
+  acts_files: ActesFilesTable;
+  acts_file_chunks: ActesFileChunksTable;
   actes_transmissions: ActesTransmissionsTable;
   actes_envelope_serials: ActesEnvelopeSerialsTable;
   actes_send_windows: ActesSendWindowsTable;
-  actes_numeros: ActesNumerosTable;
+  acts_numeros: ActesNumerosTable;
 }

@@ -123,7 +123,7 @@ export async function push(app: HubTarget, token: string, mutations: object[]): 
   return (res.json() as { results: PushResult[] }).results;
 }
 
-export const upsertAct = (act: ActRecord) => ({ kind: 'upsert', collection: 'actes.acts', recordId: act.id, baseVersion: null, data: act });
+export const upsertAct = (act: ActRecord) => ({ kind: 'upsert', collection: 'acts.acts', recordId: act.id, baseVersion: null, data: act });
 export const command = (name: string, payload: unknown) => ({ kind: 'command', name, payload });
 
 /** Everything the caller may pull, from cursor 0. */
@@ -144,7 +144,7 @@ export async function pullAll(app: HubTarget, token: string): Promise<SyncRecord
 }
 
 export async function pulledStatus(app: HubTarget, token: string, actId: string): Promise<ActStatusRecord | null> {
-  const r = (await pullAll(app, token)).find((x) => x.collection === 'actes.status' && x.id === actId);
+  const r = (await pullAll(app, token)).find((x) => x.collection === 'acts.status' && x.id === actId);
   return (r?.data as ActStatusRecord | undefined) ?? null;
 }
 

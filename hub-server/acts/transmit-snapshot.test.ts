@@ -17,7 +17,7 @@ describe.each(TEST_BACKENDS)('ACTES transmit sends the validated act (%s)', (bac
 
   beforeAll(async () => {
     hub = await createTestHub(backend);
-    c = await hub.seedCommune({ insee: '10387', services: ['actes'] });
+    c = await hub.seedCommune({ insee: '10387', services: ['acts'] });
   });
   afterAll(async () => {
     await hub?.close();
@@ -37,7 +37,7 @@ describe.each(TEST_BACKENDS)('ACTES transmit sends the validated act (%s)', (bac
     // Before the forwarder builds: another document, unsigned, another number.
     const edited = { ...actRecord({ id: act.id, numero: 'SNAP_2', actFile: swapped, signed: false }) };
     const [edit] = await push(hub.app, c.secretaireToken, [
-      { kind: 'upsert', collection: 'actes.acts', recordId: act.id, baseVersion: version, data: edited },
+      { kind: 'upsert', collection: 'acts.acts', recordId: act.id, baseVersion: version, data: edited },
     ]);
     expect(edit.status).toBe('applied'); // the record may change; what was transmitted may not
 

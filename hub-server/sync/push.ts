@@ -14,7 +14,7 @@ import { ensureCommuneSync, lockCommune, readAllRecords, readRecord, toSyncRecor
 /** Schema of what clients may upsert, per client-writable collection. */
 const CLIENT_SCHEMAS: Partial<Record<CollectionName, z.ZodType>> = {
   'electoral.demands': demandSchema,
-  'actes.acts': actRecordSchema,
+  'acts.acts': actRecordSchema,
 };
 
 /** What the user reads when their change was based on an outdated version. */

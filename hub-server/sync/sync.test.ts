@@ -178,7 +178,7 @@ describe.each(TEST_BACKENDS)('hub sync (%s)', (backend) => {
   });
 
   it('refuses pushes for a service the commune has not enabled and sends nothing of it', async () => {
-    const c = await commune(['actes']);
+    const c = await commune(['acts']);
     const r = rejected((await push(c.maireToken, [create(1, makeDemand())]))[0]);
     expect(r.reason.code).toBe('service_not_enabled');
     expect(r.reason.message).toMatch(/Listes électorales/);

@@ -33,10 +33,10 @@ const NEEDS: Record<Route['name'], Permission | null> = {
   'demand-new': 'electoral.demand',
   users: 'users.manage',
   devices: 'users.manage',
-  acts: 'actes.read',
-  act: 'actes.read',
-  'act-new': 'actes.draft',
-  'act-certificate': 'actes.transmit',
+  acts: 'acts.read',
+  act: 'acts.read',
+  'act-new': 'acts.draft',
+  'act-certificate': 'acts.transmit',
 };
 
 const TITLES: Record<Route['name'], string> = {
@@ -106,7 +106,7 @@ function Shell() {
     const need = NEEDS[r.name];
     if (need === null) return true;
     if (need.startsWith('electoral.') && !session?.services.includes('electoral')) return false;
-    if (need.startsWith('actes.') && !session?.services.includes('actes')) return false;
+    if (need.startsWith('acts.') && !session?.services.includes('acts')) return false;
     return perms.includes(need);
   };
 

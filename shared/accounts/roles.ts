@@ -6,7 +6,7 @@
 export const SERVICES = [
   'electoral', // listes électorales
   'cadastre',
-  'actes', // contrôle de légalité
+  'acts', // contrôle de légalité
   'parapheur',
   'helios',
   'marches', // marchés publics
@@ -19,7 +19,7 @@ export type Service = (typeof SERVICES)[number];
 export const SERVICE_LABELS: Record<Service, string> = {
   electoral: 'Listes électorales',
   cadastre: 'Cadastre',
-  actes: 'Contrôle de légalité (ACTES)',
+  acts: 'Contrôle de légalité (ACTES)',
   parapheur: 'Parapheur électronique',
   helios: 'Flux comptables Hélios',
   marches: 'Marchés publics',
@@ -42,15 +42,15 @@ export type Permission =
   | 'electoral.read' // personal data of electors
   | 'electoral.import'
   | 'electoral.demand'
-  | 'actes.read' // acts are public documents once adopted: every role may follow them
-  | 'actes.draft'
-  | 'actes.transmit'; // sign and send to the prefecture: the mayor (or a delegate)
+  | 'acts.read' // acts are public documents once adopted: every role may follow them
+  | 'acts.draft'
+  | 'acts.transmit'; // sign and send to the prefecture: the mayor (or a delegate)
 
 const PERMISSIONS: Record<CommuneRole, readonly Permission[]> = {
-  maire: ['users.manage', 'electoral.read', 'electoral.import', 'electoral.demand', 'actes.read', 'actes.draft', 'actes.transmit'],
-  secretaire: ['electoral.read', 'electoral.import', 'electoral.demand', 'actes.read', 'actes.draft'],
+  maire: ['users.manage', 'electoral.read', 'electoral.import', 'electoral.demand', 'acts.read', 'acts.draft', 'acts.transmit'],
+  secretaire: ['electoral.read', 'electoral.import', 'electoral.demand', 'acts.read', 'acts.draft'],
   // A councillor or helper who sees the services and the sync state, never personal data.
-  consultation: ['actes.read'],
+  consultation: ['acts.read'],
 };
 
 export function can(role: CommuneRole, permission: Permission): boolean {

@@ -4,7 +4,7 @@ import type { Classification } from './classification.js';
 import { actDraftSchema, type DraftProblem } from './draft.js';
 import type { ActRecord, ActState, ActStatusRecord } from './records.js';
 
-/** Renderer ↔ main channels of the legality-control service (`actes:*`). */
+/** Renderer ↔ main channels of the legality-control service (`acts:*`). */
 
 export interface CertificateInfo {
   id: string;
@@ -81,17 +81,17 @@ export const checkDraftInputSchema = z.object({
 export type CheckDraftInput = z.input<typeof checkDraftInputSchema>;
 
 export interface ActsChannels {
-  'actes:classification': ChannelSpec<null, Classification | null>;
-  'actes:list': ChannelSpec<{ state: ActState | null }, ActSummary[]>;
-  'actes:get': ChannelSpec<{ id: string }, ActDetail>;
-  'actes:check-draft': ChannelSpec<CheckDraftInput, DraftProblem[]>;
-  'actes:create': ChannelSpec<CreateActInput, ActDetail>;
-  'actes:certificate': ChannelSpec<null, CertificateInfo | null>;
-  'actes:import-certificate': ChannelSpec<{ fileName: string; content: Uint8Array; password: string }, CertificateInfo>;
-  'actes:sign': ChannelSpec<{ id: string; password: string }, ActDetail>;
-  'actes:transmit': ChannelSpec<{ id: string }, ActDetail>;
-  'actes:cancel': ChannelSpec<{ id: string }, ActDetail>;
-  'actes:answer-letter': ChannelSpec<
+  'acts:classification': ChannelSpec<null, Classification | null>;
+  'acts:list': ChannelSpec<{ state: ActState | null }, ActSummary[]>;
+  'acts:get': ChannelSpec<{ id: string }, ActDetail>;
+  'acts:check-draft': ChannelSpec<CheckDraftInput, DraftProblem[]>;
+  'acts:create': ChannelSpec<CreateActInput, ActDetail>;
+  'acts:certificate': ChannelSpec<null, CertificateInfo | null>;
+  'acts:import-certificate': ChannelSpec<{ fileName: string; content: Uint8Array; password: string }, CertificateInfo>;
+  'acts:sign': ChannelSpec<{ id: string; password: string }, ActDetail>;
+  'acts:transmit': ChannelSpec<{ id: string }, ActDetail>;
+  'acts:cancel': ChannelSpec<{ id: string }, ActDetail>;
+  'acts:answer-letter': ChannelSpec<
     {
       actId: string;
       letterId: string;
@@ -100,34 +100,34 @@ export interface ActsChannels {
     },
     ActDetail
   >;
-  'actes:file': ChannelSpec<{ sha256: string }, FileContent>;
-  'actes:bordereau': ChannelSpec<{ id: string }, FileContent>;
-  'actes:stamped-copy': ChannelSpec<{ id: string }, FileContent>;
+  'acts:file': ChannelSpec<{ sha256: string }, FileContent>;
+  'acts:bordereau': ChannelSpec<{ id: string }, FileContent>;
+  'acts:stamped-copy': ChannelSpec<{ id: string }, FileContent>;
 }
 
 const id = z.object({ id: z.string() });
 export const actsInputs: InputSchemas<ActsChannels> = {
-  'actes:classification': z.null(),
-  'actes:list': z.object({ state: z.string().nullable() }) as z.ZodType<{ state: ActState | null }>,
-  'actes:get': id,
-  'actes:check-draft': checkDraftInputSchema as z.ZodType<CheckDraftInput>,
-  'actes:create': createActInputSchema as z.ZodType<CreateActInput>,
-  'actes:certificate': z.null(),
-  'actes:import-certificate': z.object({ fileName: z.string().min(1).max(255), content: bytes, password: z.string().max(200) }),
-  'actes:sign': z.object({ id: z.string(), password: z.string().max(200) }),
-  'actes:transmit': id,
-  'actes:cancel': id,
-  'actes:answer-letter': z.object({
+  'acts:classification': z.null(),
+  'acts:list': z.object({ state: z.string().nullable() }) as z.ZodType<{ state: ActState | null }>,
+  'acts:get': id,
+  'acts:check-draft': checkDraftInputSchema as z.ZodType<CheckDraftInput>,
+  'acts:create': createActInputSchema as z.ZodType<CreateActInput>,
+  'acts:certificate': z.null(),
+  'acts:import-certificate': z.object({ fileName: z.string().min(1).max(255), content: bytes, password: z.string().max(200) }),
+  'acts:sign': z.object({ id: z.string(), password: z.string().max(200) }),
+  'acts:transmit': id,
+  'acts:cancel': id,
+  'acts:answer-letter': z.object({
     actId: z.string(),
     letterId: z.string(),
     type: z.enum(['2-2', '3-2', '3-3', '3-4', '4-2', '4-3', '4-4']),
     files: z.array(inputFileSchema).max(20),
   }),
-  'actes:file': z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
-  'actes:bordereau': id,
-  'actes:stamped-copy': id,
+  'acts:file': z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+  'acts:bordereau': id,
+  'acts:stamped-copy': id,
 };
 
 export interface ActsEvents {
-  'actes:upload-progress': { sha256: string; fileName: string; sent: number; total: number };
+  'acts:upload-progress': { sha256: string; fileName: string; sent: number; total: number };
 }

@@ -3,10 +3,10 @@ import { actDraftSchema } from './draft.js';
 
 /**
  * What the legality-control service syncs (collections in shared/sync/protocol.ts):
- * - `actes.acts`: the act as the commune drafted it — written by clients only;
- * - `actes.status`: where the act is in its journey to the prefecture — written by the hub only
+ * - `acts.acts`: the act as the commune drafted it — written by clients only;
+ * - `acts.status`: where the act is in its journey to the prefecture — written by the hub only
  *   (one record per act, same id), so a status change never conflicts with an edit;
- * - `actes.classification`: the prefecture's classification, one record `current` — hub only.
+ * - `acts.classification`: the prefecture's classification, one record `current` — hub only.
  * Files (act PDF, annexes, letters) are content-addressed by SHA-256 and travel through the
  * file routes of shared/api/hub.ts, never inside records.
  */
@@ -34,7 +34,7 @@ export const ACT_STATES = {
 } as const;
 export type ActState = keyof typeof ACT_STATES;
 
-/** `actes.acts` record: the draft plus its files and signature, as written by the commune. */
+/** `acts.acts` record: the draft plus its files and signature, as written by the commune. */
 export const actRecordSchema = z.object({
   id: z.string().uuid(),
   draft: actDraftSchema,
@@ -42,7 +42,7 @@ export const actRecordSchema = z.object({
   annexFiles: z.array(storedFileSchema),
   /** Set once the act PDF is signed on the PC: the signed file replaces `actFile`. */
   signature: z.object({ signerName: z.string(), signedAtLocal: z.string(), certificateSerial: z.string() }).nullable(),
-  /** The commune asked to transmit (only a role with `actes.transmit`). */
+  /** The commune asked to transmit (only a role with `acts.transmit`). */
   transmitRequested: z.boolean(),
   createdBy: z.string().max(100),
   createdAtLocal: z.string(),
@@ -68,7 +68,7 @@ export interface ActLetter {
   state: 'recu' | 'en_attente' | 'transmis' | 'acquitte' | 'erreur';
 }
 
-/** `actes.status` record (id = the act's id), written by the hub. */
+/** `acts.status` record (id = the act's id), written by the hub. */
 export interface ActStatusRecord {
   actId: string;
   state: ActState;

@@ -26,7 +26,7 @@ export const HUB_ROUTES = {
   fileStatus: { method: 'HEAD', path: '/api/v1/files/:sha256' },
   fileUpload: { method: 'PATCH', path: '/api/v1/files/:sha256' }, // → 204, header upload-offset
   fileDownload: { method: 'GET', path: '/api/v1/files/:sha256' },
-  actArchive: { method: 'GET', path: '/api/v1/actes/:id/archive' }, // the .tar.gz sent to the prefecture (audit)
+  actArchive: { method: 'GET', path: '/api/v1/acts/:id/archive' }, // the .tar.gz sent to the prefecture (audit)
 } as const;
 
 export type HubRouteName = keyof typeof HUB_ROUTES;

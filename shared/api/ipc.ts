@@ -27,18 +27,18 @@ export const channelInputs: InputSchemas<GuichetChannels> = {
 export const CHANNELS = Object.keys(channelInputs) as Channel[];
 
 export function isChannel(x: string): x is Channel {
-  return  Object.hasOwn(channelInputs, x);
+  return Object.hasOwn(channelInputs, x);
 }
 
 /**
  * Runtime list of event names (the preload and the web host forward exactly these).
  * A Record keyed by EventName makes the compiler refuse a missing or unknown name.
  */
-const eventNameSet: Record<EventName, true> = { 'sync:state': true, 'electoral:import-progress': true, 'actes:upload-progress': true };
+const eventNameSet: Record<EventName, true> = { 'sync:state': true, 'electoral:import-progress': true, 'acts:upload-progress': true };
 export const EVENT_NAMES = Object.keys(eventNameSet) as EventName[];
 
 export function isEventName(x: string): x is EventName {
-  return  Object.hasOwn(eventNameSet, x);
+  return Object.hasOwn(eventNameSet, x);
 }
 
 /** What the preload puts on `window.guichet` and the web client implements over HTTP. */

@@ -31,9 +31,9 @@ export const COLLECTIONS = {
   'electoral.demands': { service: 'electoral', read: 'electoral.read', write: 'electoral.demand' },
   'electoral.imports': { service: 'electoral', read: 'electoral.read', write: null },
   // Legality control (shared/acts/records.ts): the commune writes acts, the hub writes their status.
-  'actes.acts': { service: 'actes', read: 'actes.read', write: 'actes.draft' },
-  'actes.status': { service: 'actes', read: 'actes.read', write: null },
-  'actes.classification': { service: 'actes', read: 'actes.read', write: null },
+  'acts.acts': { service: 'acts', read: 'acts.read', write: 'acts.draft' },
+  'acts.status': { service: 'acts', read: 'acts.read', write: null },
+  'acts.classification': { service: 'acts', read: 'acts.read', write: null },
 } as const satisfies Record<string, CollectionSpec>;
 export type CollectionName = keyof typeof COLLECTIONS;
 export const COLLECTION_NAMES = Object.keys(COLLECTIONS) as CollectionName[];

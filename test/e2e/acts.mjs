@@ -64,7 +64,7 @@ const actes = {
 };
 const hub = await e2e.startHub({ actes });
 const hubUrl = hub.url;
-await addCommune(hub.db, { insee: INSEE, services: ['electoral', 'actes'] });
+await addCommune(hub.db, { insee: INSEE, services: ['electoral', 'acts'] });
 // The hub copies its classification to communes with ACTES when its service starts; this one came after.
 await publishClassification(hub.db);
 const { code } = await issueEnrollmentCode(hub.db, INSEE);

@@ -34,7 +34,7 @@ const { generateReuExtract, generateReuRows } = await import('../../shared/elect
 // ——— hub ———
 const hub = await e2e.startHub();
 const hubUrl = hub.url;
-await addCommune(hub.db, { insee: INSEE, services: ['electoral', 'actes', 'cadastre'] });
+await addCommune(hub.db, { insee: INSEE, services: ['electoral', 'acts', 'cadastre'] });
 const { code } = await issueEnrollmentCode(hub.db, INSEE);
 
 // ——— two town-hall PCs: client core + web host each ———

@@ -28,15 +28,15 @@ const url = `http://127.0.0.1:${server.address().port}/`;
 function fake(role) {
   const perms =
     {
-      maire: ['users.manage', 'electoral.read', 'electoral.import', 'electoral.demand', 'actes.read', 'actes.draft', 'actes.transmit'],
-      secretaire: ['electoral.read', 'electoral.import', 'electoral.demand', 'actes.read', 'actes.draft'],
+      maire: ['users.manage', 'electoral.read', 'electoral.import', 'electoral.demand', 'acts.read', 'acts.draft', 'acts.transmit'],
+      secretaire: ['electoral.read', 'electoral.import', 'electoral.demand', 'acts.read', 'acts.draft'],
     }[role] ?? [];
   const session = {
     status: 'logged_in',
     hubUrl: 'https://guichet.aube.fr',
     user: { id: 'u1', username: 'maire', displayName: 'Anne Maire', role },
-    commune: { insee: '10387', siren: '211003876', name: 'Troyes', services: ['electoral', 'actes', 'cadastre'] },
-    services: ['electoral', 'actes', 'cadastre'],
+    commune: { insee: '10387', siren: '211003876', name: 'Troyes', services: ['electoral', 'acts', 'cadastre'] },
+    services: ['electoral', 'acts', 'cadastre'],
     permissions: perms,
     deviceName: 'Accueil',
   };
@@ -120,15 +120,13 @@ function fake(role) {
     counts: { LP: 1180, LCM: 12, LCE: 8 },
     total: 1200,
     diff: { added: 14, removed: 3, changedBureau: 2, changedAddress: 5 },
-    diffSample: items
-      .slice(0, 24)
-      .map((e, i) => ({
-        electorId: e.id,
-        label: `${e.birthName} ${e.firstNames}`,
-        change: ['added', 'removed', 'bureau', 'address'][i % 4],
-        before: i % 4 === 2 ? '0001' : undefined,
-        after: i % 4 === 2 ? '0002' : undefined,
-      })),
+    diffSample: items.slice(0, 24).map((e, i) => ({
+      electorId: e.id,
+      label: `${e.birthName} ${e.firstNames}`,
+      change: ['added', 'removed', 'bureau', 'address'][i % 4],
+      before: i % 4 === 2 ? '0001' : undefined,
+      after: i % 4 === 2 ? '0002' : undefined,
+    })),
     warnings: ['Ligne 18 : jour de naissance inconnu (00).', 'Ligne 240 : adresse incomplète.'],
     alreadyImported: false,
   };
@@ -265,10 +263,10 @@ function fake(role) {
         : [],
   });
   const detailState = window.__actState ?? 'acquitte';
-  answers['actes:classification'] = classification;
-  answers['actes:list'] = (i) => (i.state ? acts.filter((a) => a.state === i.state) : acts);
-  answers['actes:get'] = detail(detailState);
-  answers['actes:certificate'] = {
+  answers['acts:classification'] = classification;
+  answers['acts:list'] = (i) => (i.state ? acts.filter((a) => a.state === i.state) : acts);
+  answers['acts:get'] = detail(detailState);
+  answers['acts:certificate'] = {
     id: 'c',
     holder: 'Anne Maire',
     organisation: 'Mairie de Troyes',
@@ -277,7 +275,7 @@ function fake(role) {
     notBefore: '2024-01-10T00:00:00Z',
     notAfter: '2026-12-31T00:00:00Z',
   };
-  answers['actes:check-draft'] = (i) => [
+  answers['acts:check-draft'] = (i) => [
     ...(i.numeroInterne ? [] : [{ field: 'numeroInterne', message: "Le numéro de l'acte est obligatoire." }]),
     ...(i.decisionDate ? [] : [{ field: 'decisionDate', message: 'La date de décision doit être une date valide (AAAA-MM-JJ).' }]),
     ...(i.objet.trim() ? [] : [{ field: 'objet', message: "L'objet de l'acte est obligatoire." }]),

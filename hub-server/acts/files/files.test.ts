@@ -15,8 +15,8 @@ describe.each(TEST_BACKENDS)('ACTES files on the hub (%s)', (backend) => {
 
   beforeAll(async () => {
     hub = await createTestHub(backend);
-    a = await hub.seedCommune({ insee: '10387', services: ['actes'] });
-    b = await hub.seedCommune({ insee: '10033', services: ['actes'] });
+    a = await hub.seedCommune({ insee: '10387', services: ['acts'] });
+    b = await hub.seedCommune({ insee: '10033', services: ['acts'] });
     off = await hub.seedCommune({ insee: '10362', services: ['electoral'] });
   });
   afterAll(() => hub?.close());

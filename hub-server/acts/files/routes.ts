@@ -21,7 +21,7 @@ const PIECE_BYTES = 1024 * 1024;
 
 function callerFor(request: FastifyRequest, permission: Permission): AuthContext {
   const auth = requireAuth(request);
-  assertService(auth, 'actes');
+  assertService(auth, 'acts');
   assertPermission(auth, permission);
   return auth;
 }
@@ -47,7 +47,7 @@ export function registerFileRoutes(app: FastifyInstance, db: Kysely<HubDatabase>
   app.addContentTypeParser(UPLOAD_CONTENT_TYPE, (_request, payload, done) => done(null, payload));
 
   app.head(HUB_ROUTES.fileStatus.path, async (request, reply) => {
-    const auth = callerFor(request, 'actes.read');
+    const auth = callerFor(request, 'acts.read');
     const state = await fileState(db, auth.communeId, shaParam(request));
     reply.header('upload-offset', String(state ? state.received : 0));
     if (state) reply.header('upload-length', String(state.size));
@@ -56,7 +56,7 @@ export function registerFileRoutes(app: FastifyInstance, db: Kysely<HubDatabase>
   });
 
   app.patch(HUB_ROUTES.fileUpload.path, async (request, reply) => {
-    const auth = callerFor(request, 'actes.draft');
+    const auth = callerFor(request, 'acts.draft');
     const sha = shaParam(request);
     const offset = intHeader(request, 'upload-offset');
     const total = intHeader(request, 'upload-length');
@@ -138,7 +138,7 @@ export function registerFileRoutes(app: FastifyInstance, db: Kysely<HubDatabase>
   });
 
   app.get(HUB_ROUTES.fileDownload.path, async (request, reply) => {
-    const auth = callerFor(request, 'actes.read');
+    const auth = callerFor(request, 'acts.read');
     const sha = shaParam(request);
     const state = await fileState(db, auth.communeId, sha);
     // Another commune's file answers exactly like an unknown one.

@@ -6,7 +6,7 @@ import type { HubDatabase } from '../../db/schema.js';
 
 /**
  * Per-commune content-addressed files (act PDFs, annexes, letters). The bytes
- * live in `actes_file_chunks` (see tables.ts for why not a folder); a file is
+ * live in `acts_file_chunks` (see tables.ts for why not a folder); a file is
  * usable once `complete`, i.e. every byte arrived and the SHA-256 matched.
  */
 type Db = Kysely<HubDatabase> | Transaction<HubDatabase>;
@@ -23,7 +23,7 @@ export interface FileState {
 
 export async function fileState(db: Db, communeId: string, sha256: string): Promise<FileState | null> {
   const row = await db
-    .selectFrom('actes_files')
+    .selectFrom('acts_files')
     .select(['size', 'received', 'complete'])
     .where('commune_id', '=', communeId)
     .where('sha256', '=', sha256)
@@ -67,13 +67,13 @@ export async function appendToFile(
 ): Promise<FileState> {
   const state = await db.transaction().execute(async (trx) => {
     await trx
-      .insertInto('actes_files')
+      .insertInto('acts_files')
       .values({ commune_id: communeId, sha256, size: total, received: 0, complete: 0, created_at: nowIso(), completed_at: null })
       .onConflict((oc) => oc.columns(['commune_id', 'sha256']).doNothing())
       .execute();
     // Conditional update = the row lock: two concurrent appends at the same offset cannot both win.
     const moved = await trx
-      .updateTable('actes_files')
+      .updateTable('acts_files')
       .set({ received: offset + data.byteLength })
       .where('commune_id', '=', communeId)
       .where('sha256', '=', sha256)
@@ -95,7 +95,7 @@ export async function appendToFile(
       throw new OffsetMismatch(current.received);
     }
     if (data.byteLength > 0)
-      await trx.insertInto('actes_file_chunks').values({ commune_id: communeId, sha256, pos: offset, data }).execute();
+      await trx.insertInto('acts_file_chunks').values({ commune_id: communeId, sha256, pos: offset, data }).execute();
     return { size: toCount(moved.size), received: toCount(moved.received), complete: false };
   });
   if (state.complete || state.received < state.size) return state;
@@ -107,12 +107,12 @@ async function completeFile(db: Kysely<HubDatabase>, communeId: string, sha256: 
   const hash = createHash('sha256');
   for await (const piece of fileChunks(db, communeId, sha256)) hash.update(piece);
   if (hash.digest('hex') !== sha256) {
-    await db.deleteFrom('actes_file_chunks').where('commune_id', '=', communeId).where('sha256', '=', sha256).execute();
-    await db.deleteFrom('actes_files').where('commune_id', '=', communeId).where('sha256', '=', sha256).where('complete', '=', 0).execute();
+    await db.deleteFrom('acts_file_chunks').where('commune_id', '=', communeId).where('sha256', '=', sha256).execute();
+    await db.deleteFrom('acts_files').where('commune_id', '=', communeId).where('sha256', '=', sha256).where('complete', '=', 0).execute();
     throw new HashMismatch();
   }
   await db
-    .updateTable('actes_files')
+    .updateTable('acts_files')
     .set({ complete: 1, completed_at: nowIso() })
     .where('commune_id', '=', communeId)
     .where('sha256', '=', sha256)
@@ -125,7 +125,7 @@ export async function* fileChunks(db: Db, communeId: string, sha256: string): As
   let from = -1;
   for (;;) {
     const rows = await db
-      .selectFrom('actes_file_chunks')
+      .selectFrom('acts_file_chunks')
       .select(['pos', 'data'])
       .where('commune_id', '=', communeId)
       .where('sha256', '=', sha256)
@@ -152,7 +152,7 @@ export async function readCompleteFile(db: Db, communeId: string, sha256: string
 export async function storeCompleteFile(db: Db, communeId: string, content: Uint8Array): Promise<string> {
   const sha256 = createHash('sha256').update(content).digest('hex');
   const inserted = await db
-    .insertInto('actes_files')
+    .insertInto('acts_files')
     .values({
       commune_id: communeId,
       sha256,
@@ -167,17 +167,17 @@ export async function storeCompleteFile(db: Db, communeId: string, content: Uint
     .executeTakeFirst();
   if (inserted) {
     if (content.byteLength > 0)
-      await db.insertInto('actes_file_chunks').values({ commune_id: communeId, sha256, pos: 0, data: content }).execute();
+      await db.insertInto('acts_file_chunks').values({ commune_id: communeId, sha256, pos: 0, data: content }).execute();
     return sha256;
   }
   const state = await fileState(db, communeId, sha256);
   if (!state?.complete) {
     // A partial upload of the same content: replace it with the complete bytes.
-    await db.deleteFrom('actes_file_chunks').where('commune_id', '=', communeId).where('sha256', '=', sha256).execute();
+    await db.deleteFrom('acts_file_chunks').where('commune_id', '=', communeId).where('sha256', '=', sha256).execute();
     if (content.byteLength > 0)
-      await db.insertInto('actes_file_chunks').values({ commune_id: communeId, sha256, pos: 0, data: content }).execute();
+      await db.insertInto('acts_file_chunks').values({ commune_id: communeId, sha256, pos: 0, data: content }).execute();
     await db
-      .updateTable('actes_files')
+      .updateTable('acts_files')
       .set({ size: content.byteLength, received: content.byteLength, complete: 1, completed_at: nowIso() })
       .where('commune_id', '=', communeId)
       .where('sha256', '=', sha256)

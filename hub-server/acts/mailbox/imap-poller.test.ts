@@ -82,13 +82,13 @@ describe.skipIf(!dovecot)(dovecot ? 'ACTES returns polled over IMAP from a real 
     }
   };
 
-  const version = async () => (await readRecord(hub.db, commune.communeId, 'actes.status', actId))!.version;
+  const version = async () => (await readRecord(hub.db, commune.communeId, 'acts.status', actId))!.version;
 
   beforeAll(async () => {
     server = await startDovecot();
     hub = await createTestHub('sqlite');
     routeDb = hub.db;
-    commune = await hub.seedCommune({ insee: '10387', services: ['actes'] });
+    commune = await hub.seedCommune({ insee: '10387', services: ['acts'] });
     const content = uniquePdf('imap');
     const act = actRecord({ numero: 'IMAP_1', actFile: content });
     expect(await upload(hub.app, commune.secretaireToken, content)).toBe(204);
@@ -265,7 +265,7 @@ describe.skipIf(!dovecot)(dovecot ? 'ACTES returns polled over IMAP from a real 
     } finally {
       await running.close();
     }
-    expect(logText).toContain('actes: return applied');
+    expect(logText).toContain('acts: return applied');
     expect(logText).not.toContain(server.password);
   });
 });

@@ -94,7 +94,7 @@ export function startImapPoller(opts: ImapPollerOptions): ImapPoller {
       socketTimeout: 5 * 60_000,
     });
     // Without a listener an 'error' event would crash the hub; the next poll reconnects.
-    c.on('error', (err) => log?.warn(errInfo(err), 'actes: IMAP connection error'));
+    c.on('error', (err) => log?.warn(errInfo(err), 'acts: IMAP connection error'));
     try {
       await c.connect();
     } catch (err) {
@@ -128,7 +128,7 @@ export function startImapPoller(opts: ImapPollerOptions): ImapPoller {
           ignored = (await deliverReturnMail(msg.source, opts)).ignored;
         } catch (err) {
           report.failed++;
-          log?.warn({ uid, ...errInfo(err) }, 'actes: IMAP return not applied, mail left unseen for the next poll');
+          log?.warn({ uid, ...errInfo(err) }, 'acts: IMAP return not applied, mail left unseen for the next poll');
           continue;
         }
         await c.messageFlagsAdd(String(uid), ['\\Seen'], { uid: true });
@@ -139,7 +139,7 @@ export function startImapPoller(opts: ImapPollerOptions): ImapPoller {
     } finally {
       lock.release();
     }
-    if (report.unseen > 0) log?.info(report, 'actes: IMAP mailbox polled');
+    if (report.unseen > 0) log?.info(report, 'acts: IMAP mailbox polled');
     return report;
   }
 
@@ -171,7 +171,7 @@ export function startImapPoller(opts: ImapPollerOptions): ImapPoller {
     } catch (err) {
       if (closed) return;
       failures++;
-      log?.warn({ failures, ...errInfo(err) }, 'actes: IMAP poll failed, retrying later');
+      log?.warn({ failures, ...errInfo(err) }, 'acts: IMAP poll failed, retrying later');
     }
     schedule(failures ? Math.min(backoffMaxMs, backoffBaseMs * 2 ** (failures - 1)) : everyMs);
   }

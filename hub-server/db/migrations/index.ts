@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001-accounts.js';
 import * as m002 from './002-sync.js';
 import * as m003 from './003-acts.js';
+import * as m004 from './004-acts-name.js';
 
 /**
  * Every hub migration, in order. Names are recorded in the database; never
@@ -11,6 +12,7 @@ export const HUB_MIGRATIONS: Record<string, Migration> = {
   '001-accounts': m001,
   '002-sync': m002,
   '003-acts': m003,
+  '004-acts-name': m004,
 };
 
 export const hubMigrationProvider: MigrationProvider = {

@@ -11,10 +11,10 @@ type Problems = { field: string; message: string }[];
 
 function setup(check: (i: CheckDraftInput) => Problems = () => []) {
   const fake = installFakeBridge({
-    'actes:classification': () => classification,
-    'actes:check-draft': check,
-    'actes:create': () => actDetail(),
-    'actes:list': () => [],
+    'acts:classification': () => classification,
+    'acts:check-draft': check,
+    'acts:create': () => actDetail(),
+    'acts:list': () => [],
   } as never);
   render(<ActForm />);
   return fake;
@@ -76,7 +76,7 @@ describe('ActForm (drafting an act)', () => {
     expect(numero.getAttribute('aria-invalid')).toBe('true');
     // Not yet visited: no message under the objet.
     expect(screen.queryByText("L'objet de l'acte est obligatoire.")).toBeNull();
-    expect(fake.callsOf('actes:check-draft' as never).length).toBeGreaterThan(0);
+    expect(fake.callsOf('acts:check-draft' as never).length).toBeGreaterThan(0);
 
     fireEvent.click(screen.getByRole('button', { name: 'Enregistrer le brouillon' }));
     await waitFor(() => expect(screen.getByText("Avant d'enregistrer, corrigez ces points :")).toBeTruthy());
@@ -84,7 +84,7 @@ describe('ActForm (drafting an act)', () => {
     expect(within(box).getByText(/Objet : L'objet de l'acte est obligatoire/)).toBeTruthy();
     expect(within(box).getByText(/Fichier de l'acte : Joignez le fichier/)).toBeTruthy();
     expect(screen.getByText("L'objet de l'acte est obligatoire.", { selector: '.error-text' })).toBeTruthy();
-    expect(fake.callsOf('actes:create' as never)).toHaveLength(0);
+    expect(fake.callsOf('acts:create' as never)).toHaveLength(0);
   });
 
   it('gives each annex a typology of the nature (or the detached signature) and shows sizes and the total', async () => {
@@ -121,7 +121,7 @@ describe('ActForm (drafting an act)', () => {
     expect(screen.getByText(/PDF, \d+ octets/)).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Enregistrer le brouillon' }));
     await waitFor(() => expect(useNav.getState().route).toEqual({ name: 'act', id: ACT_ID }));
-    const sent = fake.callsOf('actes:create' as never)[0] as Record<string, unknown>;
+    const sent = fake.callsOf('acts:create' as never)[0] as Record<string, unknown>;
     expect(sent).toMatchObject({
       numeroInterne: '2026_045',
       decisionDate: '2026-11-20',

@@ -107,7 +107,7 @@ export function ActForm() {
   async function check(): Promise<DraftProblem[] | null> {
     const mine = ++seq.current;
     try {
-      const found = await api().invoke('actes:check-draft', input);
+      const found = await api().invoke('acts:check-draft', input);
       const all = act
         ? found
         : [...found.filter((p) => p.field !== 'act'), { field: 'act', message: "Joignez le fichier de l'acte (PDF)." }];

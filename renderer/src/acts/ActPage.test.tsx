@@ -11,10 +11,10 @@ import { ACT_ID, actDetail, certificate, classification } from './test-fixtures.
 function setup(role: CommuneRole, detail: ActDetail, extra: Record<string, (i: never) => unknown> = {}) {
   useSession.setState({ session: loggedIn(role), loading: false });
   const fake = installFakeBridge({
-    'actes:get': () => detail,
-    'actes:certificate': () => certificate,
-    'actes:classification': () => classification,
-    'actes:list': () => [],
+    'acts:get': () => detail,
+    'acts:certificate': () => certificate,
+    'acts:classification': () => classification,
+    'acts:list': () => [],
     ...extra,
   } as never);
   render(<ActPage id={ACT_ID} />);
@@ -39,7 +39,7 @@ describe('ActPage', () => {
 
   it('asks the certificate password in a dialog before signing, and signs with it', async () => {
     const fake = setup('maire', actDetail(), {
-      'actes:sign': () => {
+      'acts:sign': () => {
         throw Object.assign(new Error('Mot de passe du certificat incorrect.'), { name: 'GuichetError' });
       },
     });
@@ -50,12 +50,12 @@ describe('ActPage', () => {
     expect(document.activeElement).toBe(password);
     fireEvent.click(within(dialog).getByRole('button', { name: 'Signer' }));
     expect(within(dialog).getByText('Saisissez le mot de passe du certificat pour signer.')).toBeTruthy();
-    expect(fake.callsOf('actes:sign' as never)).toHaveLength(0);
+    expect(fake.callsOf('acts:sign' as never)).toHaveLength(0);
 
     fireEvent.change(password, { target: { value: 'secret' } });
     fireEvent.click(within(dialog).getByRole('button', { name: 'Signer' }));
     await waitFor(() => expect(within(dialog).getByText('Mot de passe du certificat incorrect.')).toBeTruthy());
-    expect(fake.callsOf('actes:sign' as never)).toEqual([{ id: ACT_ID, password: 'secret' }]);
+    expect(fake.callsOf('acts:sign' as never)).toEqual([{ id: ACT_ID, password: 'secret' }]);
     // A wrong password is cleared, and never kept in the store.
     await waitFor(() => expect(password).toHaveProperty('value', ''));
     expect(JSON.stringify(useActs.getState())).not.toContain('secret');
@@ -66,16 +66,16 @@ describe('ActPage', () => {
   it('offers to transmit a budget document in XML without signing it', async () => {
     const xmlAct = actDetail();
     xmlAct.act.draft.act = { ...xmlAct.act.draft.act, fileName: 'budget.xml', kind: 'xml', typology: '99_BU' };
-    const fake = setup('maire', xmlAct, { 'actes:transmit': () => actDetail({ transmit: true, pending: true }) });
+    const fake = setup('maire', xmlAct, { 'acts:transmit': () => actDetail({ transmit: true, pending: true }) });
     fireEvent.click(await screen.findByRole('button', { name: 'Transmettre à la préfecture' }));
     expect(screen.queryByRole('button', { name: "Signer l'acte" })).toBeNull();
-    await waitFor(() => expect(fake.callsOf('actes:transmit' as never)).toEqual([{ id: ACT_ID }]));
+    await waitFor(() => expect(fake.callsOf('acts:transmit' as never)).toEqual([{ id: ACT_ID }]));
   });
 
   it('closes the dialog and offers to transmit once signed', async () => {
     const fake = setup('maire', actDetail(), {
-      'actes:sign': () => actDetail({ signed: true }),
-      'actes:transmit': () => actDetail({ signed: true, transmit: true, pending: true }),
+      'acts:sign': () => actDetail({ signed: true }),
+      'acts:transmit': () => actDetail({ signed: true, transmit: true, pending: true }),
     });
     fireEvent.click(await screen.findByRole('button', { name: "Signer l'acte" }));
     fireEvent.change(screen.getByLabelText('Mot de passe du certificat'), { target: { value: 'secret' } });
@@ -83,17 +83,17 @@ describe('ActPage', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Transmettre à la préfecture' }));
     await screen.findByText(/En attente d'envoi :/);
     expect(screen.getAllByText("en attente d'envoi").length).toBeGreaterThan(0);
-    expect(fake.callsOf('actes:transmit' as never)).toEqual([{ id: ACT_ID }]);
+    expect(fake.callsOf('acts:transmit' as never)).toEqual([{ id: ACT_ID }]);
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
   it('does not offer to sign with an expired certificate', async () => {
     useSession.setState({ session: loggedIn('maire'), loading: false });
     installFakeBridge({
-      'actes:get': () => actDetail(),
-      'actes:certificate': () => ({ ...certificate, notAfter: '2025-01-01T00:00:00Z' }),
-      'actes:classification': () => classification,
-      'actes:list': () => [],
+      'acts:get': () => actDetail(),
+      'acts:certificate': () => ({ ...certificate, notAfter: '2025-01-01T00:00:00Z' }),
+      'acts:classification': () => classification,
+      'acts:list': () => [],
     } as never);
     render(<ActPage id={ACT_ID} />);
     await screen.findByText(/Ce certificat a expiré le 01\/01\/2025/);
@@ -127,7 +127,7 @@ describe('ActPage', () => {
           ],
         },
       }),
-      { 'actes:bordereau': () => ({ fileName: 'bordereau.pdf', mime: 'application/pdf', content: new Uint8Array([37, 80, 68, 70]) }) },
+      { 'acts:bordereau': () => ({ fileName: 'bordereau.pdf', mime: 'application/pdf', content: new Uint8Array([37, 80, 68, 70]) }) },
     );
     await screen.findByText('010-211003876-20261120-2026_045-DE');
     expect(screen.getByText('28/11/2026')).toBeTruthy();
@@ -138,7 +138,7 @@ describe('ActPage', () => {
     ]);
     fireEvent.click(screen.getByRole('button', { name: 'Télécharger le bordereau' }));
     await waitFor(() => expect(createObjectURL).toHaveBeenCalled());
-    expect(fake.callsOf('actes:bordereau' as never)).toEqual([{ id: ACT_ID }]);
+    expect(fake.callsOf('acts:bordereau' as never)).toEqual([{ id: ACT_ID }]);
     expect(screen.getByRole('button', { name: "Demander l'annulation" })).toBeTruthy();
   });
 
@@ -147,16 +147,16 @@ describe('ActPage', () => {
       'maire',
       actDetail({ signed: true, transmit: true, status: { state: 'acquitte', idActe: '010-211003876-20261120-2026_045-DE' } }),
       {
-        'actes:cancel': () => actDetail({ signed: true, transmit: true, status: { state: 'annulation_demandee' } }),
+        'acts:cancel': () => actDetail({ signed: true, transmit: true, status: { state: 'annulation_demandee' } }),
       },
     );
     fireEvent.click(await screen.findByRole('button', { name: "Demander l'annulation" }));
     const dialog = screen.getByRole('alertdialog');
     fireEvent.click(within(dialog).getByRole('button', { name: 'Annuler' }));
-    expect(fake.callsOf('actes:cancel' as never)).toHaveLength(0);
+    expect(fake.callsOf('acts:cancel' as never)).toHaveLength(0);
     fireEvent.click(screen.getByRole('button', { name: "Demander l'annulation" }));
     fireEvent.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: "Demander l'annulation" }));
-    await waitFor(() => expect(fake.callsOf('actes:cancel' as never)).toEqual([{ id: ACT_ID }]));
+    await waitFor(() => expect(fake.callsOf('acts:cancel' as never)).toEqual([{ id: ACT_ID }]));
   });
 
   it('answers a letter of observations with the types allowed for it', async () => {
@@ -168,7 +168,7 @@ describe('ActPage', () => {
         ],
       },
     });
-    const fake = setup('maire', withLetter, { 'actes:answer-letter': () => withLetter });
+    const fake = setup('maire', withLetter, { 'acts:answer-letter': () => withLetter });
     const letter = await screen.findByRole('region', { name: "Lettre d'observations" });
     const radios = within(letter)
       .getAllByRole('radio')
@@ -181,8 +181,8 @@ describe('ActPage', () => {
       target: { files: [new File(['%PDF-1.4'], 'reponse.pdf')] },
     });
     fireEvent.click(within(letter).getByRole('button', { name: 'Envoyer la réponse' }));
-    await waitFor(() => expect(fake.callsOf('actes:answer-letter' as never)).toHaveLength(1));
-    expect(fake.callsOf('actes:answer-letter' as never)[0]).toMatchObject({
+    await waitFor(() => expect(fake.callsOf('acts:answer-letter' as never)).toHaveLength(1));
+    expect(fake.callsOf('acts:answer-letter' as never)[0]).toMatchObject({
       actId: ACT_ID,
       letterId: 'L1',
       type: '4-4',

@@ -28,7 +28,7 @@ const RECEIVED: ActState[] = ['acquitte', 'annulation_demandee', 'annule'];
 
 export function ActPage({ id }: { id: string }) {
   const go = useNav((s) => s.go);
-  const canTransmit = useCan('actes.transmit');
+  const canTransmit = useCan('acts.transmit');
   const {
     detail,
     open,

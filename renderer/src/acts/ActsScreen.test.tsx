@@ -35,7 +35,7 @@ describe('ActsScreen', () => {
       ...Array.from({ length: 60 }, (_, i) => row(i + 3)),
     ];
     const fake = installFakeBridge({
-      'actes:list': ({ state }: { state: string | null }) => (state ? items.filter((a) => a.state === state) : items),
+      'acts:list': ({ state }: { state: string | null }) => (state ? items.filter((a) => a.state === state) : items),
     } as never);
     render(<ActsScreen />);
     const table = await screen.findByRole('table', { name: 'Liste des actes' });
@@ -50,7 +50,7 @@ describe('ActsScreen', () => {
 
     fireEvent.change(screen.getByLabelText('Afficher'), { target: { value: 'acquitte' } });
     await waitFor(() => expect(within(screen.getByRole('table')).getAllByRole('row')).toHaveLength(2));
-    expect(fake.callsOf('actes:list' as never).at(-1)).toEqual({ state: 'acquitte' });
+    expect(fake.callsOf('acts:list' as never).at(-1)).toEqual({ state: 'acquitte' });
     fireEvent.click(screen.getByRole('button', { name: "Ouvrir l'acte 2026_001" }));
     expect(useNav.getState().route).toEqual({ name: 'act', id: 'a1' });
   });
@@ -61,13 +61,13 @@ describe('acts list follows the sync', () => {
   it('reads the list again when a sync round ends (a status came from the hub)', async () => {
     useSession.setState({ session: loggedIn('secretaire'), loading: false });
     let state: ActSummary['state'] = 'poste';
-    const fake = installFakeBridge({ 'actes:list': () => [row(1, { state, pending: state === 'poste' })] } as never);
+    const fake = installFakeBridge({ 'acts:list': () => [row(1, { state, pending: state === 'poste' })] } as never);
     render(<ActsScreen />);
     await screen.findByText(/Posté/);
     expect(screen.queryByRole('button', { name: 'Préparer un nouvel acte' })).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Certificat de signature' })).toBeNull();
     state = 'acquitte';
-    const calls = fake.callsOf('actes:list' as never).length;
+    const calls = fake.callsOf('acts:list' as never).length;
     fake.emit('sync:state', {
       online: true,
       phase: 'pulling',
@@ -77,7 +77,7 @@ describe('acts list follows the sync', () => {
       massDeletion: null,
       rejected: [],
     });
-    expect(fake.callsOf('actes:list' as never)).toHaveLength(calls);
+    expect(fake.callsOf('acts:list' as never)).toHaveLength(calls);
     fake.emit('sync:state', {
       online: true,
       phase: 'idle',

@@ -13,8 +13,8 @@ const STATES = Object.keys(ACT_STATES) as ActState[];
 /** The commune's acts, newest first as the core lists them, paged by 50. */
 export function ActsScreen() {
   const go = useNav((s) => s.go);
-  const canDraft = useCan('actes.draft');
-  const canTransmit = useCan('actes.transmit');
+  const canDraft = useCan('acts.draft');
+  const canTransmit = useCan('acts.transmit');
   const { items, filter, offset, loading, error, notice, load, setOffset, start } = useActs();
 
   useEffect(() => {

@@ -83,7 +83,7 @@ function AnswerForm({ actId, letter }: { actId: string; letter: ActLetter }) {
 
 /** Letters from the prefecture about this act, with the commune's answers under them. */
 export function Letters({ actId, letters }: { actId: string; letters: ActLetter[] }) {
-  const canAnswer = useCan('actes.transmit');
+  const canAnswer = useCan('acts.transmit');
   const answeredHere = useActs((s) => s.answered);
   if (letters.length === 0) return <p>Aucun courrier de la préfecture pour cet acte.</p>;
   // The hub names an answer `<uuid>:<letter id>:<type>`.

@@ -14,10 +14,10 @@ import { api, messageOf } from '../api/bridge.js';
 
 export const ACTS_PAGE = 50;
 
-export type AnswerInput = ActsChannels['actes:answer-letter']['input'];
+export type AnswerInput = ActsChannels['acts:answer-letter']['input'];
 export type AnswerType = AnswerInput['type'];
 
-type Progress = ActsEvents['actes:upload-progress'];
+type Progress = ActsEvents['acts:upload-progress'];
 
 interface ActsStore {
   filter: ActState | null;
@@ -31,7 +31,7 @@ interface ActsStore {
   classificationLoaded: boolean;
   certificate: CertificateInfo | null;
   detail: ActDetail | null;
-  /** Upload of each file of the open act, by SHA-256, from `actes:upload-progress`. */
+  /** Upload of each file of the open act, by SHA-256, from `acts:upload-progress`. */
   progress: Record<string, Progress>;
   /** The action running on the act page, so its button shows it and others wait. */
   busy: 'sign' | 'transmit' | 'cancel' | 'answer' | 'certificate' | 'create' | null;
@@ -95,7 +95,7 @@ export const useActs = create<ActsStore>((set, get) => {
         const open = get().detail;
         if (open) void get().open(open.act.id);
       });
-      const offProgress = api().on('actes:upload-progress', (p) => set({ progress: { ...get().progress, [p.sha256]: p } }));
+      const offProgress = api().on('acts:upload-progress', (p) => set({ progress: { ...get().progress, [p.sha256]: p } }));
       return () => {
         offSync();
         offProgress();
@@ -105,7 +105,7 @@ export const useActs = create<ActsStore>((set, get) => {
       const changed = filter !== get().filter;
       set({ loading: true, filter, offset: changed ? 0 : get().offset });
       try {
-        const items = await api().invoke('actes:list', { state: filter });
+        const items = await api().invoke('acts:list', { state: filter });
         // Keep the page in range when the list shrank.
         const offset = get().offset >= items.length ? Math.max(0, Math.floor((items.length - 1) / ACTS_PAGE) * ACTS_PAGE) : get().offset;
         set({ items, offset, loading: false });
@@ -116,14 +116,14 @@ export const useActs = create<ActsStore>((set, get) => {
     setOffset: (offset) => set({ offset }),
     async loadClassification() {
       try {
-        set({ classification: await api().invoke('actes:classification', null), classificationLoaded: true });
+        set({ classification: await api().invoke('acts:classification', null), classificationLoaded: true });
       } catch (e) {
         set({ error: messageOf(e), classificationLoaded: true });
       }
     },
     async loadCertificate() {
       try {
-        set({ certificate: await api().invoke('actes:certificate', null) });
+        set({ certificate: await api().invoke('acts:certificate', null) });
       } catch (e) {
         set({ error: messageOf(e) });
       }
@@ -132,7 +132,7 @@ export const useActs = create<ActsStore>((set, get) => {
       if (get().detail?.act.id !== id) set({ detail: null, progress: {} });
       try {
         const before = get().detail;
-        const detail = await api().invoke('actes:get', { id });
+        const detail = await api().invoke('acts:get', { id });
         // A confirmation ("transmission demandée"…) no longer holds once the act moved on.
         const moved =
           before?.act.id === id &&
@@ -147,7 +147,7 @@ export const useActs = create<ActsStore>((set, get) => {
     async create(input) {
       set({ busy: 'create', error: null, notice: null });
       try {
-        const detail = await api().invoke('actes:create', input);
+        const detail = await api().invoke('acts:create', input);
         set({ busy: null, detail, notice: 'Brouillon enregistré sur ce poste.' });
         void get().load();
         return detail;
@@ -160,7 +160,7 @@ export const useActs = create<ActsStore>((set, get) => {
       set({ busy: 'certificate', error: null, notice: null });
       try {
         // The password goes straight to the core and is not kept here.
-        const certificate = await api().invoke('actes:import-certificate', { ...file, password });
+        const certificate = await api().invoke('acts:import-certificate', { ...file, password });
         set({ certificate, busy: null, notice: 'Certificat importé sur ce poste.' });
         return true;
       } catch (e) {
@@ -169,18 +169,18 @@ export const useActs = create<ActsStore>((set, get) => {
       }
     },
     sign: (id, password) =>
-      act('sign', () => api().invoke('actes:sign', { id, password }), 'Acte signé. Vous pouvez le transmettre à la préfecture.'),
+      act('sign', () => api().invoke('acts:sign', { id, password }), 'Acte signé. Vous pouvez le transmettre à la préfecture.'),
     transmit: (id) =>
       act(
         'transmit',
-        () => api().invoke('actes:transmit', { id }),
+        () => api().invoke('acts:transmit', { id }),
         'Transmission demandée. L’acte part vers la préfecture dès que le poste est relié au serveur.',
       ),
-    cancel: (id) => act('cancel', () => api().invoke('actes:cancel', { id }), 'Demande d’annulation enregistrée.'),
+    cancel: (id) => act('cancel', () => api().invoke('acts:cancel', { id }), 'Demande d’annulation enregistrée.'),
     async answerLetter(input) {
       const ok = await act(
         'answer',
-        () => api().invoke('actes:answer-letter', input),
+        () => api().invoke('acts:answer-letter', input),
         'Réponse enregistrée ; elle part vers la préfecture à la prochaine synchronisation.',
       );
       if (ok) set({ answered: [...get().answered, input.letterId] });
@@ -189,7 +189,7 @@ export const useActs = create<ActsStore>((set, get) => {
     async fetchFile(what, id) {
       set({ error: null });
       try {
-        return await api().invoke(what === 'bordereau' ? 'actes:bordereau' : 'actes:stamped-copy', { id });
+        return await api().invoke(what === 'bordereau' ? 'acts:bordereau' : 'acts:stamped-copy', { id });
       } catch (e) {
         set({ error: messageOf(e) });
         return null;
@@ -198,7 +198,7 @@ export const useActs = create<ActsStore>((set, get) => {
     async fetchStored(sha256) {
       set({ error: null });
       try {
-        return await api().invoke('actes:file', { sha256 });
+        return await api().invoke('acts:file', { sha256 });
       } catch (e) {
         set({ error: messageOf(e) });
         return null;

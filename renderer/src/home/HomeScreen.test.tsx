@@ -17,7 +17,7 @@ describe('HomeScreen', () => {
   afterEach(cleanup);
 
   it('opens the legality control when the commune has the ACTES service', () => {
-    withServices('consultation', ['actes', 'cadastre']);
+    withServices('consultation', ['acts', 'cadastre']);
     render(<HomeScreen />);
     fireEvent.click(screen.getByRole('button', { name: 'Ouvrir le contrôle de légalité' }));
     expect(useNav.getState().route).toEqual({ name: 'acts' });

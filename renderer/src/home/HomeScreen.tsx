@@ -8,7 +8,7 @@ export function HomeScreen() {
   const go = useNav((s) => s.go);
   const canRead = useCan('electoral.read');
   const canManage = useCan('users.manage');
-  const canActs = useCan('actes.read');
+  const canActs = useCan('acts.read');
   const services = SERVICES.filter((s) => session?.services.includes(s));
 
   function tile(service: Service) {
@@ -28,7 +28,7 @@ export function HomeScreen() {
         </li>
       );
     }
-    if (service === 'actes' && canActs) {
+    if (service === 'acts' && canActs) {
       return (
         <li key={service} className="tile">
           <h3>{SERVICE_LABELS[service]}</h3>

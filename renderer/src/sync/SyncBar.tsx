@@ -9,9 +9,9 @@ const COLLECTION_WORDS: Record<CollectionName, string> = {
   'electoral.electors': 'électeurs',
   'electoral.demands': 'demandes',
   'electoral.imports': 'imports de liste',
-  'actes.acts': 'actes',
-  'actes.status': 'suivis d’actes',
-  'actes.classification': 'classifications',
+  'acts.acts': 'actes',
+  'acts.status': 'suivis d’actes',
+  'acts.classification': 'classifications',
 };
 
 const PHASE_LABELS = {
