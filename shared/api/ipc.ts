@@ -27,7 +27,7 @@ export const channelInputs: InputSchemas<GuichetChannels> = {
 export const CHANNELS = Object.keys(channelInputs) as Channel[];
 
 export function isChannel(x: string): x is Channel {
-  return  Object.hasOwn(channelInputs, x);
+  return Object.hasOwn(channelInputs, x);
 }
 
 /**
@@ -38,7 +38,7 @@ const eventNameSet: Record<EventName, true> = { 'sync:state': true, 'electoral:i
 export const EVENT_NAMES = Object.keys(eventNameSet) as EventName[];
 
 export function isEventName(x: string): x is EventName {
-  return  Object.hasOwn(eventNameSet, x);
+  return Object.hasOwn(eventNameSet, x);
 }
 
 /** What the preload puts on `window.guichet` and the web client implements over HTTP. */

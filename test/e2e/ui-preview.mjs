@@ -120,15 +120,13 @@ function fake(role) {
     counts: { LP: 1180, LCM: 12, LCE: 8 },
     total: 1200,
     diff: { added: 14, removed: 3, changedBureau: 2, changedAddress: 5 },
-    diffSample: items
-      .slice(0, 24)
-      .map((e, i) => ({
-        electorId: e.id,
-        label: `${e.birthName} ${e.firstNames}`,
-        change: ['added', 'removed', 'bureau', 'address'][i % 4],
-        before: i % 4 === 2 ? '0001' : undefined,
-        after: i % 4 === 2 ? '0002' : undefined,
-      })),
+    diffSample: items.slice(0, 24).map((e, i) => ({
+      electorId: e.id,
+      label: `${e.birthName} ${e.firstNames}`,
+      change: ['added', 'removed', 'bureau', 'address'][i % 4],
+      before: i % 4 === 2 ? '0001' : undefined,
+      after: i % 4 === 2 ? '0002' : undefined,
+    })),
     warnings: ['Ligne 18 : jour de naissance inconnu (00).', 'Ligne 240 : adresse incomplète.'],
     alreadyImported: false,
   };
