@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: every check in one run — type-check, bundles, unit and
+// `npm test`: every check in one run — type-check, lint (Biome, warnings fail), bundles, unit and
 // integration tests (vitest: both hub backends, real SQLite, loopback HTTP),
 // then the browser end-to-end test. Ends with one `N passed, N failed` line.
 import { spawnSync } from 'node:child_process';
@@ -38,6 +38,8 @@ function step(label, cmd, args) {
 }
 
 step('typecheck', 'npx', ['tsc', '-b', 'tsconfig.json']);
+// Formatting and lint rules; a warning fails the run too, so none pile up.
+step('lint', 'npx', ['biome', 'check', '--error-on-warnings', '.']);
 const built = step('build', 'npm', ['run', '--silent', 'build']);
 
 // vitest: counted test by test from its JSON report.

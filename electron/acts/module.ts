@@ -355,7 +355,7 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
       await fileBytes(act.actFile.sha256); // downloads the draft if it was typed on another PC
       const signedAt = now();
       const tmp = await files.tempPath('pdf');
-      let stored;
+      let stored: { sha256: string; size: number };
       try {
         await signPdf({
           input: files.pathOf(act.actFile.sha256),
@@ -526,7 +526,7 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
     'acts:stamped-copy': async ({ id }) => {
       ctx.requirePermission('acts.read');
       const { act, status } = acknowledged(id);
-      if (!act.actFile || act.actFile.mime !== 'application/pdf')
+      if (act.actFile?.mime !== 'application/pdf')
         throw new GuichetError('invalid_input', 'Seul un acte PDF peut être tamponné.', 'stamped copy of a non-PDF act');
       const { bytes } = await fileBytes(act.actFile.sha256);
       const pdf = await makeStampedCopy(bytes, status);

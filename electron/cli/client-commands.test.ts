@@ -11,12 +11,20 @@ import { register } from './client-commands.js';
 /** Runs `guichet client …` in this process (the real command code), capturing its output and exit code. */
 async function guichet(args: string[], password?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   const program = new Command('guichet').exitOverride();
-  program.configureOutput({ writeErr: (s) => void (stderr += s), writeOut: (s) => void (stdout += s) });
-  register(program);
   let stdout = '';
   let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((stdout += String(s)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((stderr += String(s)), true));
+  const toStdout = (s: string | Uint8Array) => {
+    stdout += String(s);
+    return true;
+  };
+  const toStderr = (s: string | Uint8Array) => {
+    stderr += String(s);
+    return true;
+  };
+  program.configureOutput({ writeErr: toStderr, writeOut: toStdout });
+  register(program);
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation(toStdout);
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation(toStderr);
   if (password) process.env.GUICHET_PASSWORD = password;
   process.exitCode = undefined;
   let code: number;

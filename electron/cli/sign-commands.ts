@@ -93,7 +93,7 @@ export function register(program: Command): void {
         const ok = report.signatures.length > 0 && report.signatures.every(isIntact);
         if (opts.json) console.log(JSON.stringify({ valid: ok, ...report }, null, 2));
         else if (report.signatures.length === 0) console.log('Ce PDF ne contient aucune signature.');
-        else report.signatures.forEach((s, i) => console.log(describeSignature(s, i).join('\n')));
+        else for (const [i, s] of report.signatures.entries()) console.log(describeSignature(s, i).join('\n'));
         if (!ok) {
           if (!opts.json)
             console.error(report.signatures.length === 0 ? 'Aucune signature à vérifier.' : 'Au moins une signature est invalide.');

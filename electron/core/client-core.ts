@@ -156,9 +156,10 @@ async function assemble(options: ClientCoreOptions, db: Database.Database): Prom
     'sync:dismiss-rejected': ({ mutationId }) => sync.dismissRejected(mutationId),
   };
 
-  const handlers = new Map<string, (input: any) => unknown>();
-  const register = (map: Record<string, (input: any) => unknown>) => {
-    for (const [channel, handler] of Object.entries(map)) handlers.set(channel, handler);
+  // Looked up by name; `invoke` only passes the input its channel's schema has just validated.
+  const handlers = new Map<string, (input: unknown) => unknown>();
+  const register = (map: Record<string, (input: never) => unknown>) => {
+    for (const [channel, handler] of Object.entries(map)) handlers.set(channel, handler as (input: unknown) => unknown);
   };
   register(createAccountsHandlers(session, requirePermission));
   register(syncHandlers);

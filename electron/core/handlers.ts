@@ -7,7 +7,8 @@ export type ChannelHandlers<M> = {
 
 /** What a domain module gives the core (see electron/electoral/module.ts). */
 export interface DomainModule {
-  handlers: Record<string, (input: any) => unknown>;
+  /** Keyed by channel; each takes its own channel's input (`never` here accepts any of them). */
+  handlers: Record<string, (input: never) => unknown>;
   collections: import('./context.js').LocalCollection[];
   /** Work the sync engine runs before pushing the outbox (see SyncEngineOptions.beforePush). */
   beforePush?: (hub: import('../hub-client/hub-client.js').HubClient) => Promise<void>;

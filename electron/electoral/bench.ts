@@ -162,11 +162,10 @@ export async function benchElectoral(opts: { electors?: number } = {}): Promise<
     const toApply: Elector[] = [];
     for (let i = 0; i < pullSize; i++) toApply.push({ ...sample[(i * 7919) % sample.length], id: `pull-${String(i).padStart(6, '0')}` });
     const [, applyT] = measured(() =>
-      sc2.db.transaction(() =>
-        toApply.forEach((e, i) =>
-          electorsCollection.apply({ collection: 'electoral.electors', id: e.id, version: i + 1, deleted: false, data: e }),
-        ),
-      )(),
+      sc2.db.transaction(() => {
+        for (const [i, e] of toApply.entries())
+          electorsCollection.apply({ collection: 'electoral.electors', id: e.id, version: i + 1, deleted: false, data: e });
+      })(),
     );
     sc2.close();
 

@@ -40,7 +40,10 @@ const tomb = (collection: SyncRecord['collection'], id: string, version: number)
   deleted: true,
   data: null,
 });
-const applyAll = (c: LocalCollection, records: SyncRecord[]) => sc.db.transaction(() => records.forEach((r) => c.apply(r)))();
+const applyAll = (c: LocalCollection, records: SyncRecord[]) =>
+  sc.db.transaction(() => {
+    for (const r of records) c.apply(r);
+  })();
 const search = (query: string, limit = 100) =>
   mod.handlers['electoral:search']({ query, limit }) as { total: number; items: { id: string; birthName: string; firstNames: string }[] };
 /** Every elector must be findable, and nothing else: the FTS index matches the table. */

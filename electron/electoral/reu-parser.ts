@@ -123,7 +123,7 @@ function baseIdOf(e: Elector): string {
   // whether the file came as UTF-8 or was re-saved in Windows-1252.
   const p = e.birthPlace;
   const key = `${e.listType}|${e.birthName}|${e.firstNames}|${e.birthDate}|${p.communeCode ?? ''}|${p.communeLabel ?? ''}|${p.country ?? ''}`;
-  return 'e-' + hash('sha256', key, 'hex').slice(0, 24);
+  return `e-${hash('sha256', key, 'hex').slice(0, 24)}`;
 }
 
 export function parseReuExtract(fileName: string, bytes: Uint8Array, onProgress?: ParseProgress): ParsedExtract {

@@ -1,4 +1,4 @@
-import axios, { type AxiosError, type AxiosInstance, type AxiosRequestConfig } from 'axios';
+import axios, { type AxiosError, type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { gzipSync } from 'node:zlib';
 import type { Logger } from 'pino';
 import type {
@@ -112,7 +112,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
     const headers: Record<string, string> = {};
     const token = options.token?.() ?? null;
     if (token) headers.Authorization = `Bearer ${token}`;
-    let data: unknown ;
+    let data: unknown;
     if (config.body !== undefined) {
       const json = JSON.stringify(config.body);
       headers['Content-Type'] = 'application/json';
@@ -169,7 +169,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
     const headers: Record<string, string> = { ...(extra.headers as Record<string, string> | undefined) };
     const token = options.token?.() ?? null;
     if (token) headers.Authorization = `Bearer ${token}`;
-    let res;
+    let res: AxiosResponse<unknown>;
     try {
       res = await http.request({
         ...extra,

@@ -5,7 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createNodePlatform } from './node-platform.js';
 
 const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 function dataDir(): string {
   const d = mkdtempSync(join(tmpdir(), 'guichet-platform-'));
   dirs.push(d);

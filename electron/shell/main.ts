@@ -74,7 +74,7 @@ export function windowOptions(preloadPath: string): BrowserWindowConstructorOpti
 /** A renderer may only call IPC from our own page (file:// under dist/renderer). */
 export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'senderFrame'>, root: string): boolean {
   const url = event.senderFrame?.url;
-  if (!url || !url.startsWith('file:')) return false;
+  if (!url?.startsWith('file:')) return false;
   try {
     const prefix = root.endsWith(sep) ? root : root + sep;
     const path = fileURLToPath(url);

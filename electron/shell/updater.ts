@@ -1,6 +1,16 @@
 import type { Logger } from 'pino';
 import type { UpdateState } from '../../shared/api/updates.js';
 
+/** The AppUpdater events we listen to, with the payload fields we read (a subset of electron-updater's AppUpdaterEvents). */
+export interface UpdaterEvents {
+  'checking-for-update': () => void;
+  'update-available': (info: { version: string }) => void;
+  'update-not-available': () => void;
+  'download-progress': (progress: { percent: number }) => void;
+  'update-downloaded': (info: { version: string }) => void;
+  error: (err: Error) => void;
+}
+
 /** The part of electron-updater's AppUpdater we drive (injected: the real one needs the Electron runtime). */
 export interface UpdaterLike {
   autoDownload: boolean;
@@ -8,11 +18,7 @@ export interface UpdaterLike {
   setFeedURL(options: { provider: 'generic'; url: string }): void;
   checkForUpdates(): Promise<unknown>;
   quitAndInstall(isSilent?: boolean, isForceRunAfter?: boolean): void;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- electron-updater's own listener type
-  on(
-    event: 'checking-for-update' | 'update-available' | 'update-not-available' | 'download-progress' | 'update-downloaded' | 'error',
-    listener: (...args: any[]) => void,
-  ): unknown;
+  on<E extends keyof UpdaterEvents>(event: E, listener: UpdaterEvents[E]): unknown;
 }
 
 export interface UpdateServiceOptions {
@@ -59,11 +65,11 @@ export function startUpdateService(options: UpdateServiceOptions): UpdateService
   updater.autoDownload = true;
   updater.autoInstallOnAppQuit = true;
   updater.on('checking-for-update', () => set({ status: 'checking', message: null }));
-  updater.on('update-available', (info: { version: string }) => set({ status: 'downloading', version: info.version, percent: 0 }));
+  updater.on('update-available', (info) => set({ status: 'downloading', version: info.version, percent: 0 }));
   updater.on('update-not-available', () => set({ status: 'up_to_date', version: null, percent: null }));
-  updater.on('download-progress', (p: { percent: number }) => set({ status: 'downloading', percent: Math.round(p.percent) }));
-  updater.on('update-downloaded', (info: { version: string }) => set({ status: 'ready', version: info.version, percent: 100 }));
-  updater.on('error', (err: Error) => {
+  updater.on('download-progress', (p) => set({ status: 'downloading', percent: Math.round(p.percent) }));
+  updater.on('update-downloaded', (info) => set({ status: 'ready', version: info.version, percent: 100 }));
+  updater.on('error', (err) => {
     log.warn({ err: err?.message }, 'update check or download failed');
     // A download already finished stays installable.
     if (current.status !== 'ready')

@@ -158,7 +158,7 @@ export class SoftwareKeyStore {
     const chain: Buffer[] = [];
     for (const n of (await readdir(dir))
       .filter((f) => /^chain-\d+\.der$/.test(f))
-      .sort((a, b) => parseInt(a.slice(6)) - parseInt(b.slice(6)))) {
+      .sort((a, b) => parseInt(a.slice(6), 10) - parseInt(b.slice(6), 10))) {
       chain.push(await readFile(join(dir, n)));
     }
     return new SoftwareSigningKey(key, entry.certificate.der, chain);

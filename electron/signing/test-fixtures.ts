@@ -118,7 +118,7 @@ export function makePki(dir: string): Pki {
       end,
     );
   const now = new Date();
-  const stamp = (d: Date) => d.toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
+  const stamp = (d: Date) => `${d.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
   issue('signer.pem', stamp(new Date(now.getTime() - 86_400_000)), stamp(new Date(now.getTime() + 365 * 86_400_000)));
   issue('expired.pem', '20240312000000Z', '20250312120000Z');
   issue('future.pem', '20990101000000Z', '20991231000000Z');

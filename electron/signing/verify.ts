@@ -1,6 +1,6 @@
 import { createHash, verify as cryptoVerify, X509Certificate } from 'node:crypto';
 import { digestByteRange } from './byte-range.js';
-import { parseCades } from './cms.js';
+import { type ParsedCades, parseCades } from './cms.js';
 import { OID } from './der.js';
 import { type PdfDict, PdfName, PdfString, parsePdfDate, decodeTextString, type PdfValue } from './pdf-objects.js';
 import { PdfFileReader } from './pdf-reader.js';
@@ -119,7 +119,7 @@ async function checkSignature(path: string, fileSize: number, fieldName: string 
 
   const contents = sig.get('Contents');
   if (!(contents instanceof PdfString)) return { ...report, problem: 'Signature vide.' };
-  let cades;
+  let cades: ParsedCades;
   try {
     cades = parseCades(contents.bytes);
   } catch (err) {

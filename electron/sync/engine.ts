@@ -5,6 +5,8 @@ import {
   MASS_DELETION_MIN_ROWS,
   MASS_DELETION_RATIO,
   type CollectionName,
+  type PullResponse,
+  type PushResponse,
   type PushResult,
   type SyncRecord,
 } from '../../shared/sync/protocol.js';
@@ -236,7 +238,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       const batch = nextBatch(size);
       if (batch.length === 0) return;
       outbox.markSent(batch.map((c) => c.mutationId));
-      let response;
+      let response: PushResponse;
       try {
         response = await hub.push({ mutations: batch.map(toMutation) });
       } catch (err) {
@@ -276,7 +278,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const knownEpoch = store.get<string>('epoch');
     let epoch: string | null = null;
     for (;;) {
-      let page;
+      let page: PullResponse;
       try {
         page = await hub.pull({ ...(knownEpoch ? { epoch: knownEpoch } : {}), cursor, limit: pullLimit });
       } catch (err) {

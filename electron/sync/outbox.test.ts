@@ -13,7 +13,9 @@ function tempFile(): string {
   dirs.push(dir);
   return join(dir, 'guichet.sqlite');
 }
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 const now = () => new Date('2026-03-01T10:00:00Z');
 const upsert = (id: string) => ({
@@ -41,7 +43,9 @@ describe('outbox', () => {
     const ids = db.transaction(() => [outbox.enqueue(upsert('a')), outbox.enqueue(upsert('b'))])();
     expect(ids).toEqual([1, 2]);
     // Acknowledge both: rows go away, the counter does not.
-    db.transaction(() => ids.forEach((id) => outbox.remove(id)))();
+    db.transaction(() => {
+      for (const id of ids) outbox.remove(id);
+    })();
     const third = db.transaction(() => outbox.enqueue(upsert('c')))();
     expect(third).toBe(3);
     db.close();

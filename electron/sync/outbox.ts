@@ -124,7 +124,9 @@ export function createOutbox(db: Database.Database, now: () => Date): SyncOutbox
       return selectFor.all(collection, recordId).map(fromRow);
     },
     markSent(ids) {
-      db.transaction(() => ids.forEach((id) => setSent.run(id)))();
+      db.transaction(() => {
+        for (const id of ids) setSent.run(id);
+      })();
     },
     remove(id) {
       remove.run(id);

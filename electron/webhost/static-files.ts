@@ -41,7 +41,7 @@ export async function resolveStatic(root: string, urlPath: string): Promise<Stat
     return { kind: 'bad_request' };
   }
   if (decoded.includes('\0')) return { kind: 'bad_request' };
-  const wanted = resolve(root, '.' + (decoded.startsWith('/') ? decoded : '/' + decoded));
+  const wanted = resolve(root, decoded.startsWith('/') ? `.${decoded}` : `./${decoded}`);
   if (!isInside(root, wanted)) return { kind: 'bad_request' };
   const found = await existingFile(root, wanted);
   if (found) return found;

@@ -18,7 +18,10 @@ describe('web host static files', () => {
     const events = new EventEmitter();
     const core: CoreApi = {
       invoke: async () => ({ ok: true, value: null }),
-      on: (e, l) => (events.on(e, l as never), () => events.off(e, l as never)),
+      on: (e, l) => {
+        events.on(e, l as never);
+        return () => events.off(e, l as never);
+      },
     };
     const host = await startWebHost({ core, rendererDir: mkdtempSync(join(tmpdir(), 'guichet-renderer-')) });
     try {

@@ -36,7 +36,7 @@ export type HubTarget = FastifyInstance | string;
 interface Answer {
   statusCode: number;
   body: string;
-  json(): any;
+  json(): unknown;
 }
 
 export async function call(

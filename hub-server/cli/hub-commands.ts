@@ -68,13 +68,10 @@ const frDate = (iso: string) => new Date(iso).toLocaleDateString('fr-FR', { time
 
 function printTable(rows: string[][]): void {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  for (const r of rows)
-    process.stdout.write(
-      r
-        .map((c, i) => c.padEnd(widths[i]))
-        .join('  ')
-        .trimEnd() + '\n',
-    );
+  for (const r of rows) {
+    const line = r.map((c, i) => c.padEnd(widths[i])).join('  ');
+    process.stdout.write(`${line.trimEnd()}\n`);
+  }
 }
 
 export function register(program: Command): void {
@@ -142,7 +139,7 @@ export function register(program: Command): void {
       action(async (opts: { insee: string; siren?: string; services: string; json?: boolean; data: string }) => {
         const services = parseServiceList(opts.services);
         const commune = await withDb(opts.data, (db) => addCommune(db, { insee: opts.insee, siren: opts.siren, services }));
-        if (opts.json) process.stdout.write(JSON.stringify(commune) + '\n');
+        if (opts.json) process.stdout.write(`${JSON.stringify(commune)}\n`);
         else
           process.stdout.write(
             `Commune inscrite : ${commune.name} (${commune.insee}, SIREN ${commune.siren}). Services : ${commune.services.map((s) => SERVICE_LABELS[s]).join(', ') || 'aucun'}.\n`,
@@ -186,7 +183,7 @@ export function register(program: Command): void {
     .action(
       action(async (opts: { json?: boolean; data: string }) => {
         const communes = await withDb(opts.data, (db) => listCommunes(db));
-        if (opts.json) return void process.stdout.write(JSON.stringify(communes, null, 2) + '\n');
+        if (opts.json) return void process.stdout.write(`${JSON.stringify(communes, null, 2)}\n`);
         if (communes.length === 0) return void process.stdout.write('Aucune commune inscrite.\n');
         printTable([
           ['INSEE', 'Commune', 'Services', 'Comptes', 'Postes actifs'],
@@ -204,7 +201,7 @@ export function register(program: Command): void {
     .action(
       action(async (opts: { insee: string; json?: boolean; data: string }) => {
         const devices = await withDb(opts.data, (db) => listDevices(db, opts.insee));
-        if (opts.json) return void process.stdout.write(JSON.stringify(devices, null, 2) + '\n');
+        if (opts.json) return void process.stdout.write(`${JSON.stringify(devices, null, 2)}\n`);
         if (devices.length === 0) return void process.stdout.write('Aucun poste.\n');
         printTable([
           ['Id', 'Poste', 'Compte', 'Inscrit le', 'Vu le', 'État'],

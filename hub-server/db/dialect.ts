@@ -3,11 +3,11 @@ import { PostgresAdapter, type Kysely } from 'kysely';
 /** Which backend a hub database runs on; migrations and a few queries differ slightly. */
 export type HubDialect = 'sqlite' | 'postgres';
 
-export function dialectOf(db: Kysely<any>): HubDialect {
+export function dialectOf<DB>(db: Kysely<DB>): HubDialect {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
 
-export function isPostgres(db: Kysely<any>): boolean {
+export function isPostgres<DB>(db: Kysely<DB>): boolean {
   return dialectOf(db) === 'postgres';
 }
 

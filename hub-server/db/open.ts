@@ -17,7 +17,7 @@ export interface OpenHubDbOptions {
   migrate?: boolean;
 }
 
-const schemaByDb = new WeakMap<Kysely<any>, string>();
+const schemaByDb = new WeakMap<object, string>();
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 // int8 (COUNT(*), bigint columns) and numeric would come back as strings from pg;
@@ -84,7 +84,7 @@ export async function openHubDb(options: OpenHubDbOptions = {}): Promise<Kysely<
 }
 
 /** Apply every pending migration; throws (with the failing migration's name) if one fails. */
-export async function migrateHubDb(db: Kysely<any>): Promise<MigrationResultSet> {
+export async function migrateHubDb<DB>(db: Kysely<DB>): Promise<MigrationResultSet> {
   const schema = schemaByDb.get(db);
   const migrator = new Migrator({
     db,
@@ -104,6 +104,6 @@ export async function migrateHubDb(db: Kysely<any>): Promise<MigrationResultSet>
 }
 
 /** The PostgreSQL schema a database was opened in, if any. */
-export function schemaOf(db: Kysely<any>): string | undefined {
+export function schemaOf<DB>(db: Kysely<DB>): string | undefined {
   return schemaByDb.get(db);
 }

@@ -248,7 +248,7 @@ export async function startPrefectureSim(opts: PrefectureSimOptions): Promise<Pr
       receivedAt: new Date().toISOString(),
     };
     acts.set(idActe, record);
-    await appendFile(journal, JSON.stringify(record) + '\n');
+    await appendFile(journal, `${JSON.stringify(record)}\n`);
     stats.arActe++;
     const xml = msg.arActe({ idActe, dateReception: today(), acte, classificationEnCours });
     await sendReturn({
@@ -471,7 +471,7 @@ export async function startPrefectureSim(opts: PrefectureSimOptions): Promise<Pr
   });
   const address = server.address() as AddressInfo;
   const url = `https://${opts.host ?? '127.0.0.1'}:${address.port}`;
-  await writeFile(path.join(dataDir, 'sim.json'), JSON.stringify({ url, pid: process.pid }) + '\n');
+  await writeFile(path.join(dataDir, 'sim.json'), `${JSON.stringify({ url, pid: process.pid })}\n`);
 
   return {
     url,

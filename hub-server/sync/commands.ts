@@ -39,7 +39,7 @@ export interface CommandSpec<P = unknown> {
   apply(ctx: CommandContext, payload: P): Promise<CommandOutcome>;
 }
 
-const registry = new Map<string, CommandSpec<any>>();
+const registry = new Map<string, CommandSpec<unknown>>();
 
 export function registerCommand<P>(spec: CommandSpec<P>): void {
   const existing = registry.get(spec.name);

@@ -382,7 +382,10 @@ describe.each(TEST_BACKENDS)('hub sync (%s)', (backend) => {
       throw err;
     }
     let pushed = false;
-    const other = push(c.secretaireToken, [create(1, makeDemand())]).then((r) => ((pushed = true), r));
+    const other = push(c.secretaireToken, [create(1, makeDemand())]).then((r) => {
+      pushed = true;
+      return r;
+    });
     await new Promise((r) => setTimeout(r, 300));
     expect(pushed).toBe(false);
     const during = await pull(c.maireToken, { cursor: start.cursor });

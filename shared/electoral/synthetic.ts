@@ -469,7 +469,8 @@ export function generateReuRows(opts: SyntheticExtractOptions): ReuRow[] {
     let x = rnd() * totalWeight;
     let type: ListType = types[types.length - 1];
     for (const t of types) {
-      if ((x -= mix[t]) < 0) {
+      x -= mix[t];
+      if (x < 0) {
         type = t;
         break;
       }
@@ -532,7 +533,7 @@ export function renderReuCsv(rows: readonly ReuRow[], columns: readonly ReuField
   const line = (values: string[]) => values.map((v, i) => (i === lastIndex ? v : quote(v))).join(';');
   const out = [line(columns.map((c) => REU_HEADERS[c][0]))];
   for (const r of rows) out.push(line(columns.map((c) => r[c])));
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 export function syntheticFileName(opts: Pick<SyntheticExtractOptions, 'inseeCode' | 'extractDate' | 'listMix'>): string {

@@ -75,7 +75,7 @@ function sourceFiles(dir: string): string[] {
 const SPECIFIER =
   /(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|require\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s+['"]([^'"]+)['"]/gm;
 
-export function importsOf(text: string): string[] {
+function importsOf(text: string): string[] {
   const found: string[] = [];
   for (const m of text.matchAll(SPECIFIER)) found.push((m[1] ?? m[2] ?? m[3] ?? m[4])!);
   return found;

@@ -177,6 +177,7 @@ export async function expectText(locator, re, timeout = STEP_TIMEOUT) {
   await expectVisible(locator, timeout);
   const deadline = Date.now() + timeout;
   for (;;) {
+    // biome-ignore lint/performance/useDomNodeTextContent: a Playwright locator, not a DOM node: innerText is the text a user sees (hidden parts left out)
     const text = (await locator.innerText()).replace(/\s+/g, ' ');
     if (re.test(text)) return text;
     if (Date.now() > deadline) throw new Error(`expected ${re} in «${text}»`);

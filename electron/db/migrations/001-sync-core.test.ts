@@ -15,7 +15,9 @@ function tempFile(): string {
   dirs.push(dir);
   return join(dir, 'guichet.sqlite');
 }
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 describe('client migrations: 001 sync-core', () => {
   it('brings a fresh db to version 1 with WAL and foreign keys on', () => {
@@ -24,9 +26,9 @@ describe('client migrations: 001 sync-core', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     const tables = db
-      .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
       .all()
-      .map((r: any) => r.name);
+      .map((r) => r.name);
     expect(tables).toEqual(expect.arrayContaining(['outbox', 'sync_state', 'rejected_changes', 'pull_staging']));
     db.close();
   });

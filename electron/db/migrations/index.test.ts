@@ -13,7 +13,9 @@ function tempFile(): string {
   dirs.push(dir);
   return join(dir, 'guichet.sqlite');
 }
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 describe('client migrations: the shipped list', () => {
   it('brings a fresh db to the last version, electoral and acts tables included', () => {

@@ -53,7 +53,7 @@ function render(e: XmlElement, indent: string, rootAttrs: string): string {
   const kids = (e.children ?? []).filter((c): c is XmlElement => c !== undefined);
   if (e.text !== undefined) return `${open}>${escapeXml(e.text, false)}</${qualify(e.name)}>\n`;
   if (kids.length === 0) return `${open}/>\n`;
-  return `${open}>\n${kids.map((k) => render(k, indent + '  ', '')).join('')}${indent}</${qualify(e.name)}>\n`;
+  return `${open}>\n${kids.map((k) => render(k, `${indent}  `, '')).join('')}${indent}</${qualify(e.name)}>\n`;
 }
 
 /** The whole document as ISO-8859-1 bytes, with the declaration saying so. */

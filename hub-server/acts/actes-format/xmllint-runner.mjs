@@ -18,7 +18,7 @@ rl.on('line', (line) => {
   execFile('xmllint', req.args, { maxBuffer: 64 * 1024 * 1024 }, (err, _stdout, stderr) => {
     const answer = { id: req.id, code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stderr: String(stderr ?? '') };
     if (err && err.code === 'ENOENT') answer.spawnError = 'ENOENT';
-    process.stdout.write(JSON.stringify(answer) + '\n');
+    process.stdout.write(`${JSON.stringify(answer)}\n`);
   });
 });
 rl.on('close', () => process.exit(0));

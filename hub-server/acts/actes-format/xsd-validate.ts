@@ -90,7 +90,7 @@ function execXmllint(args: string[]): Promise<RunnerAnswer> {
     pending.set(id, { resolve, reject });
     const child = getRunner();
     refRunner(true);
-    child.stdin!.write(JSON.stringify({ id, args }) + '\n');
+    child.stdin!.write(`${JSON.stringify({ id, args })}\n`);
   });
 }
 
@@ -155,8 +155,12 @@ function pump(): void {
   counters.files += count;
   runXmllint([...new Set(batch.flatMap((r) => r.paths))])
     .then(
-      (m) => batch.forEach((r) => r.resolve(m)),
-      (e) => batch.forEach((r) => r.reject(e)),
+      (m) => {
+        for (const r of batch) r.resolve(m);
+      },
+      (e) => {
+        for (const r of batch) r.reject(e);
+      },
     )
     .finally(() => {
       running = false;

@@ -227,7 +227,14 @@ describe.skipIf(!dovecot)(dovecot ? 'ACTES returns polled over IMAP from a real 
     // Only the hub's own poller may read the mailbox now.
     for (const p of pollers.splice(0)) await p.close();
     let logText = '';
-    const log = createHubLogger({ level: 'debug', destination: { write: (line: string) => void (logText += line) } });
+    const log = createHubLogger({
+      level: 'debug',
+      destination: {
+        write: (line: string) => {
+          logText += line;
+        },
+      },
+    });
     // Same SQLite file as the test hub; nothing is left to send, so the forwarder stays idle.
     const running = await startHub({
       port: 0,

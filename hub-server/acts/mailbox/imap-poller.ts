@@ -122,10 +122,12 @@ export function startImapPoller(opts: ImapPollerOptions): ImapPoller {
         if (closed) break;
         // `source` is fetched with BODY.PEEK: reading does not mark the mail seen.
         const msg = await c.fetchOne(String(uid), { source: true }, { uid: true });
-        if (!msg || !msg.source) continue; // expunged by someone else meanwhile
+        // `false` (or no source) when expunged by someone else meanwhile.
+        const source = msg ? msg.source : undefined;
+        if (!source) continue;
         let ignored: boolean;
         try {
-          ignored = (await deliverReturnMail(msg.source, opts)).ignored;
+          ignored = (await deliverReturnMail(source, opts)).ignored;
         } catch (err) {
           report.failed++;
           log?.warn({ uid, ...errInfo(err) }, 'acts: IMAP return not applied, mail left unseen for the next poll');

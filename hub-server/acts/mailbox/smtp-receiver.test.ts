@@ -28,15 +28,13 @@ describe('ACTES mailbox over real SMTP on loopback', () => {
   });
   afterAll(() => mailbox.close());
   const send = (attachments: Array<{ filename: string; content: Buffer }>) =>
-    nodemailer
-      .createTransport({ host: '127.0.0.1', port: mailbox.port, secure: false, ignoreTLS: true })
-      .sendMail({
-        from: 'actes@interieur.gouv.test',
-        to: 'actes@hub.departement.test',
-        subject: 'ACTES',
-        text: 'Message ACTES',
-        attachments,
-      });
+    nodemailer.createTransport({ host: '127.0.0.1', port: mailbox.port, secure: false, ignoreTLS: true }).sendMail({
+      from: 'actes@interieur.gouv.test',
+      to: 'actes@hub.departement.test',
+      subject: 'ACTES',
+      text: 'Message ACTES',
+      attachments,
+    });
 
   it('routes an AnomalieActe by SIREN + NumeroInterne (envelope + message attached)', async () => {
     await send([example('EACT--SPREF0441-214400152-20181012-9.xml'), example('044-214400152----1-3_1.xml')]);
@@ -66,15 +64,13 @@ describe('ACTES mailbox over real SMTP on loopback', () => {
     expect(received.pop()).toMatchObject({ type: 'AnomalieActe', siren: '214400152', numeroInterne: '123456' });
   });
   it('a mail about an act handled "en multi canal" is ignored', async () => {
-    await nodemailer
-      .createTransport({ host: '127.0.0.1', port: mailbox.port, secure: false, ignoreTLS: true })
-      .sendMail({
-        from: 'a@b.test',
-        to: 'actes@hub.departement.test',
-        subject: 'ACTES',
-        text: "L'acte est traité en multi canal.",
-        attachments: [example('006-210600235-20180522-684-AI-1-2_5279.xml')],
-      });
+    await nodemailer.createTransport({ host: '127.0.0.1', port: mailbox.port, secure: false, ignoreTLS: true }).sendMail({
+      from: 'a@b.test',
+      to: 'actes@hub.departement.test',
+      subject: 'ACTES',
+      text: "L'acte est traité en multi canal.",
+      attachments: [example('006-210600235-20180522-684-AI-1-2_5279.xml')],
+    });
     expect(received).toHaveLength(0);
     expect(ignored.pop()).toBe('acte traité en multi canal');
   });

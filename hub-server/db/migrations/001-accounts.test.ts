@@ -21,11 +21,12 @@ describe.each(TEST_BACKENDS)('migration 001-accounts (%s)', (backend) => {
     dispose = t.dispose;
     const { db } = t;
     const applied = await db
-      .selectFrom('kysely_migration' as any)
+      .withTables<{ kysely_migration: { name: string } }>()
+      .selectFrom('kysely_migration')
       .select('name')
       .orderBy('name')
       .execute();
-    expect(applied.map((r: any) => r.name)).toEqual(Object.keys(HUB_MIGRATIONS));
+    expect(applied.map((r) => r.name)).toEqual(Object.keys(HUB_MIGRATIONS));
 
     const now = nowIso();
     const communeA = randomUUID();

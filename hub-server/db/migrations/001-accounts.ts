@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 
 // Only portable column types (text, integer): the same migration runs on SQLite and PostgreSQL.
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('hub_meta')
     .addColumn('key', 'text', (c) => c.primaryKey())
@@ -76,7 +76,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   for (const t of ['sessions', 'devices', 'enrollment_codes', 'users', 'admins', 'communes', 'hub_meta']) {
     await db.schema.dropTable(t).ifExists().execute();
   }

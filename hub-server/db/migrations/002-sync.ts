@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 
 // Portable types only (text, integer, bigint): the same migration runs on SQLite and PostgreSQL.
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('commune_sync')
     .addColumn('commune_id', 'text', (c) => c.primaryKey().references('communes.id').onDelete('cascade'))
@@ -35,7 +35,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   for (const t of ['device_mutations', 'sync_records', 'commune_sync']) {
     await db.schema.dropTable(t).ifExists().execute();
   }

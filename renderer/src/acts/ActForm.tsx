@@ -128,10 +128,10 @@ export function ActForm() {
     actFile: input.actFile && { n: input.actFile.fileName, s: input.actFile.size },
     annexes: input.annexes.map((a) => [a.fileName, a.size, a.typology]),
   });
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-check when the draft's content (`key`) changes, not when `check` is rebuilt (every render: setting the problems would re-check in a loop)
   useEffect(() => {
     const t = setTimeout(() => void check(), CHECK_DEBOUNCE_MS);
     return () => clearTimeout(t);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
 
   function touch(field: string) {

@@ -6,6 +6,8 @@ import { formatSize } from './parts.js';
 
 /** A file she picked: the File for the final save, its first bytes for the checks as she types. */
 export interface PickedFile {
+  /** Stable while she edits the list (React key): names may repeat and annexes may be removed from the middle. */
+  id: string;
   file: File;
   head: Uint8Array<ArrayBuffer>;
   kind: ActFileKind;
@@ -23,10 +25,12 @@ const KIND_LABELS: Record<ActFileKind, string> = {
   other: 'format non reconnu',
 };
 
+let picked = 0;
+
 /** Only the first bytes are read while drafting: the kind is recognised from them, not from the name. */
 export async function pick(file: File): Promise<PickedFile> {
   const head = new Uint8Array(await file.slice(0, 1024).arrayBuffer());
-  return { file, head, kind: sniffFileKind(head) };
+  return { id: `file-${++picked}`, file, head, kind: sniffFileKind(head) };
 }
 
 function FileLine({ f, onRemove, removeLabel }: { f: PickedFile; onRemove(): void; removeLabel: string }) {
@@ -114,7 +118,7 @@ export function DraftFiles(props: {
           {annexes.map((a, i) => {
             const err = problem(`annexes.${i}`);
             return (
-              <li key={`${a.file.name}-${i}`}>
+              <li key={a.id}>
                 <FileLine
                   f={a}
                   onRemove={() => onAnnexes(annexes.filter((_, j) => j !== i))}

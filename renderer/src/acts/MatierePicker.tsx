@@ -37,6 +37,7 @@ export function MatierePicker({
       <p className="hint">Choisissez la matière puis la sous-matière, comme dans la classification de la préfecture.</p>
       {levels.map((options, level) => (
         <SelectField
+          // biome-ignore lint/suspicious/noArrayIndexKey: a level's place is what it is (matière, sous-matière…); levels come and go at the end only
           key={level}
           id={`matiere-${level + 1}`}
           label={LEVEL_LABELS[level]}

@@ -7,6 +7,7 @@ export function Timeline({ entries }: { entries: ActTimelineEntry[] }) {
   return (
     <ol className="timeline" aria-label="Étapes de l'acte">
       {entries.map((e, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the hub's journal of the act only grows at the end; two steps may share a time
         <li key={`${e.at}-${i}`}>
           <time dateTime={e.at}>{formatDateTime(e.at)}</time>
           <span className="strong">{e.label}</span>

@@ -101,7 +101,7 @@ export function DemandForm({ electorId }: { electorId: string | null }) {
         })),
       )
       .catch((e) => setLoadError(messageOf(e)));
-  }, [electorId]);
+  }, [electorId, setV]);
 
   async function submit(e: FormEvent) {
     e.preventDefault();

@@ -19,6 +19,7 @@ export function DemandsScreen() {
   // Reload when a sync ran: statuses and "pending" badges may have changed.
   const syncMark = useSync((s) => `${s.state?.lastSuccessAt ?? ''}|${s.state?.pending ?? ''}`);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `syncMark` is the trigger: a sync that ran must reload the list
   useEffect(() => {
     void load();
   }, [load, syncMark]);

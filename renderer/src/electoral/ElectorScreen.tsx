@@ -27,6 +27,7 @@ export function ElectorScreen({ id }: { id: string }) {
   const [error, setError] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `tick` is the trigger: bumping it reloads the fiche (after a demand changed)
   useEffect(() => {
     let live = true;
     api()

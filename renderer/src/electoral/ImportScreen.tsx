@@ -107,6 +107,7 @@ export function PreviewView({ preview }: { preview: ImportPreview }) {
           <h3>Points d'attention ({preview.warnings.length})</h3>
           <ul>
             {preview.warnings.slice(0, 50).map((w, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: a fixed list of messages (two may read the same), never reordered
               <li key={i}>{w}</li>
             ))}
           </ul>
@@ -134,8 +135,9 @@ export function PreviewView({ preview }: { preview: ImportPreview }) {
               </tr>
             </thead>
             <tbody>
-              {diffPage.items.map((e, i) => (
-                <tr key={`${e.electorId}-${e.change}-${i}`}>
+              {diffPage.items.map((e) => (
+                // One entry per elector and kind of change (import-diff.ts).
+                <tr key={`${e.electorId}-${e.change}`}>
                   <td>{CHANGES[e.change]}</td>
                   <td>{e.label}</td>
                   <td>{e.before ?? ''}</td>
@@ -187,6 +189,7 @@ export function ImportScreen() {
           <p>
             Choisissez le fichier d'extraction du REU téléchargé depuis ELIRE (format CSV). Rien n'est modifié avant votre confirmation.
           </p>
+          {/* biome-ignore lint/a11y/noStaticElementInteractions: a drop target for the mouse only; the file input inside is the keyboard's way */}
           <div
             className={over ? 'dropzone over' : 'dropzone'}
             onDragOver={(e) => {

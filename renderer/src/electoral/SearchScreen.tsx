@@ -33,12 +33,14 @@ export function SearchScreen() {
     setQuery(useSearch.getState().query);
   }, [setQuery]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `query` is the trigger: a new search starts with no row selected
   useEffect(() => setActive(-1), [query]);
 
-  const last = virtualItems[virtualItems.length - 1];
+  // Load the next page when the last rendered row comes near the end of what is loaded.
+  const lastIndex = virtualItems[virtualItems.length - 1]?.index;
   useEffect(() => {
-    if (last && last.index >= items.length - 20) void loadMore();
-  }, [last?.index, items.length, loadMore]);
+    if (lastIndex !== undefined && lastIndex >= items.length - 20) void loadMore();
+  }, [lastIndex, items.length, loadMore]);
 
   function move(to: number) {
     if (items.length === 0) return;
@@ -108,6 +110,7 @@ export function SearchScreen() {
           value={query}
           onChange={(e) => setQuery(e.target.value)}
           onKeyDown={onKeyDown}
+          // biome-ignore lint/a11y/noAutofocus: she came to this screen to type a name; App leaves focus in a field the screen focused itself
           autoFocus
         />
       </div>
@@ -141,6 +144,7 @@ export function SearchScreen() {
               if (!e) return null;
               const selected = row.index === active;
               return (
+                // biome-ignore lint/a11y/useKeyWithClickEvents lint/a11y/useFocusableInteractive: combobox pattern: focus stays in the search field (aria-activedescendant), whose keys move and open; the click is the mouse's way
                 <div
                   key={e.id}
                   id={`electeur-${row.index}`}

@@ -31,12 +31,11 @@ export function Dialog(props: {
   const box = useRef<HTMLFormElement & HTMLDivElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when it opens (and gives focus back when it closes), not whenever a parent passes a new ref
   useEffect(() => {
     const before = document.activeElement as HTMLElement | null;
     (initialFocus ?? cancel).current?.focus();
     return () => before?.focus?.();
-    // Only when it opens.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   function onKeyDown(e: React.KeyboardEvent) {

@@ -25,13 +25,16 @@ export function ListTable<T extends { id: string }>({
         </tr>
       </thead>
       <tbody>
-        {items.map((item) => (
-          <tr key={item.id}>
-            {cells(item).map((cell, i) => (
-              <td key={i}>{cell}</td>
-            ))}
-          </tr>
-        ))}
+        {items.map((item) => {
+          const row = cells(item);
+          return (
+            <tr key={item.id}>
+              {columns.map((c, i) => (
+                <td key={c}>{row[i]}</td>
+              ))}
+            </tr>
+          );
+        })}
       </tbody>
     </table>
   );
