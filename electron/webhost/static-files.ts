@@ -1,6 +1,17 @@
-import { realpath, stat } from 'node:fs/promises';
-import { extname, resolve, sep } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { extname, join, sep } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+import { sendPlain } from './replies.js';
 
+/**
+ * The built renderer, served by @fastify/static, with what it does not do by itself:
+ * - a symlink leading out of the folder is not followed (send only checks the path as written);
+ * - our content types (send's mime table says application/javascript, the browser expects text/javascript);
+ * - hashed assets cached for good, index.html re-read to pick up a new build;
+ * - extension-less paths that match no file get index.html (client-side routes).
+ */
 const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -26,39 +37,57 @@ function isInside(root: string, candidate: string): boolean {
   return candidate === root || candidate.startsWith(root.endsWith(sep) ? root : root + sep);
 }
 
-export type StaticResolution = { kind: 'file'; path: string; size: number } | { kind: 'not_found' } | { kind: 'bad_request' };
-
 /**
- * Maps a URL path to a file under `root` (already a realpath). Refuses
- * anything that leaves the folder, before and after following symlinks.
- * Extension-less paths that match no file fall back to index.html (client-side routes).
+ * False when the file a URL path names is, once symlinks are followed, outside `root` (already a realpath).
+ * A path that does not resolve is left to send, which answers 404 for it.
  */
-export async function resolveStatic(root: string, urlPath: string): Promise<StaticResolution> {
-  let decoded: string;
+function staysInside(root: string, pathname: string): boolean {
+  let real: string;
   try {
-    decoded = decodeURIComponent(urlPath);
+    real = realpathSync(join(root, pathname));
   } catch {
-    return { kind: 'bad_request' };
+    return true;
   }
-  if (decoded.includes('\0')) return { kind: 'bad_request' };
-  const wanted = resolve(root, decoded.startsWith('/') ? `.${decoded}` : `./${decoded}`);
-  if (!isInside(root, wanted)) return { kind: 'bad_request' };
-  const found = await existingFile(root, wanted);
-  if (found) return found;
-  if (extname(decoded) === '') {
-    const index = await existingFile(root, resolve(root, 'index.html'));
-    if (index) return index;
-  }
-  return { kind: 'not_found' };
+  return isInside(root, real);
 }
 
-async function existingFile(root: string, path: string): Promise<StaticResolution | null> {
+async function isFile(path: string): Promise<boolean> {
   try {
-    const real = await realpath(path);
-    if (!isInside(root, real)) return null;
-    const info = await stat(real);
-    return info.isFile() ? { kind: 'file', path: real, size: info.size } : null;
+    return (await stat(path)).isFile();
   } catch {
-    return null;
+    return false;
   }
+}
+
+/** Registers the renderer folder (a realpath) on `app`, with the not-found handler of every non-API path. */
+export async function rendererFiles(app: FastifyInstance, root: string): Promise<void> {
+  await app.register(fastifyStatic, {
+    root,
+    wildcard: true,
+    index: ['index.html'],
+    dotfiles: 'ignore',
+    contentType: false,
+    cacheControl: false,
+    allowedPath: (pathname) => staysInside(root, pathname),
+    setHeaders: (res, path) => {
+      res.setHeader('content-type', contentTypeOf(path));
+      // Hashed assets can be cached; index.html must be re-read to pick up a new build.
+      res.setHeader('cache-control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
+    },
+  });
+
+  app.setNotFoundHandler(async (request, reply) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return sendPlain(reply, 405, 'Méthode non permise.');
+    const pathname = request.url.split('?', 1)[0];
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch {
+      return sendPlain(reply, 400, 'Chemin refusé.');
+    }
+    if (extname(decoded) === '' && (await isFile(join(root, 'index.html')))) return reply.sendFile('index.html');
+    return pathname === '/' || pathname === '/index.html'
+      ? sendPlain(reply, 503, "L'interface n'est pas construite : lancez « npm run build:renderer ».")
+      : sendPlain(reply, 404, 'Fichier introuvable.');
+  });
 }

@@ -1,20 +1,18 @@
 import { EventEmitter } from 'node:events';
-import { mkdtempSync } from 'node:fs';
+import fs, { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { CoreApi } from './core-api.js';
+import { startWebHost } from './server.js';
 
-// A file resolved, then gone before it is read (a renderer rebuilt while the page loads).
-vi.mock('./static-files.js', async (importOriginal) => ({
-  ...(await importOriginal<typeof import('./static-files.js')>()),
-  resolveStatic: async () => ({ kind: 'file', path: join(tmpdir(), 'guichet-no-such-dir', 'gone.js'), size: 10 }),
-}));
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe('web host static files', () => {
   it('answers a file that vanished after it was resolved by dropping the request, without crashing the core', async () => {
-    const { startWebHost } = await import('./server.js');
     const events = new EventEmitter();
     const core: CoreApi = {
       invoke: async () => ({ ok: true, value: null }),
@@ -23,7 +21,17 @@ describe('web host static files', () => {
         return () => events.off(e, l as never);
       },
     };
-    const host = await startWebHost({ core, rendererDir: mkdtempSync(join(tmpdir(), 'guichet-renderer-')) });
+    const rendererDir = mkdtempSync(join(tmpdir(), 'guichet-renderer-'));
+    mkdirSync(join(rendererDir, 'assets'));
+    writeFileSync(join(rendererDir, 'assets', 'gone.js'), 'console.log(1)');
+    // A file resolved, then gone before it is read (a renderer rebuilt while the page loads):
+    // the file is removed between the stat that found it and the read.
+    const createReadStream = fs.createReadStream;
+    vi.spyOn(fs, 'createReadStream').mockImplementation(((path: fs.PathLike, options?: unknown) => {
+      if (String(path).endsWith('gone.js')) rmSync(path);
+      return createReadStream(path, options as never);
+    }) as typeof fs.createReadStream);
+    const host = await startWebHost({ core, rendererDir });
     try {
       const outcome = await new Promise<string>((resolve) => {
         const req = get(
@@ -48,6 +56,7 @@ describe('web host static files', () => {
       expect(status).toBe(401);
     } finally {
       await host.close();
+      rmSync(rendererDir, { recursive: true, force: true });
     }
   });
 });

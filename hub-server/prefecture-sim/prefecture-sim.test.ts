@@ -204,3 +204,84 @@ describe('prefecture simulator: HTTPS in, SMTP out', () => {
     });
   }
 });
+
+describe('prefecture simulator: uploads it refuses', () => {
+  let dataDir: string;
+  let sim: PrefectureSim;
+  const boundary = 'limite-guichet';
+  const multipart = `multipart/form-data; boundary=${boundary}`;
+  const part = (name: string, fileName: string | null, content: Buffer) =>
+    Buffer.concat([
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${fileName === null ? '' : `; filename="${fileName}"`}\r\n\r\n`,
+      ),
+      content,
+      Buffer.from('\r\n'),
+    ]);
+  const closing = Buffer.from(`--${boundary}--\r\n`);
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'prefsim-limits-'));
+    // Nothing reaches the checks, so no answer is mailed: the SMTP relay is never dialled.
+    sim = await startPrefectureSim({ dataDir, smtp: { host: '127.0.0.1', port: 9 }, maxArchiveBytes: 64 * 1024 });
+  }, 60_000);
+  afterAll(async () => {
+    await sim?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  async function post(body: Buffer, contentType: string): Promise<{ status: number; text: string }> {
+    const https = await import('node:https');
+    return new Promise((resolve, reject) => {
+      const req = https.request(
+        `${sim.url}/actes`,
+        { method: 'POST', ca: sim.caCertPem, headers: { 'content-type': contentType } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  it('answers 413 with a clear reason for an archive over the limit, and the hub sees a refusal it will retry', async () => {
+    const big = Buffer.alloc(200 * 1024, 7);
+    expect(await post(Buffer.concat([part('gros.tar.gz', 'gros.tar.gz', big), closing]), multipart)).toEqual({
+      status: 413,
+      text: 'KO\nArchive trop volumineuse : 64 Ko au plus.',
+    });
+    const endpoint = { url: `${sim.url}/actes`, caCertPem: sim.caCertPem };
+    try {
+      await expect(postArchive(endpoint, 'gros.tar.gz', big)).rejects.toMatchObject({ status: 413, maybeDelivered: false });
+    } finally {
+      closeEndpoint(endpoint);
+    }
+  });
+
+  it('answers 400 for a malformed multipart body (cut short, no boundary, not multipart) and 413 for a second file', async () => {
+    const cut = part('a.tar.gz', 'a.tar.gz', Buffer.from('début de l’archive')).subarray(0, 60);
+    expect(await post(cut, multipart)).toEqual({ status: 400, text: 'KO\nRequête multipart mal formée : archive non reçue.' });
+    expect(await post(Buffer.from('pas du multipart'), 'multipart/form-data')).toMatchObject({ status: 400 });
+    expect(await post(Buffer.from('pas du multipart'), 'application/octet-stream')).toEqual({
+      status: 400,
+      text: 'KO\nAucune archive dans la requête (multipart/form-data attendu).',
+    });
+    expect(await post(Buffer.concat([part('commentaire', null, Buffer.from('sans fichier')), closing]), multipart)).toEqual({
+      status: 400,
+      text: 'KO\nAucune archive dans la requête.',
+    });
+    const two = Buffer.concat([part('a', 'a.tar.gz', Buffer.from('a')), part('b', 'b.tar.gz', Buffer.from('b')), closing]);
+    expect(await post(two, multipart)).toEqual({ status: 413, text: 'KO\nTrop de parties dans la requête : une seule archive par envoi.' });
+  });
+
+  it('keeps serving after refused uploads, and kept none of them', async () => {
+    const ok = await post(Buffer.concat([part('file', 'petite.tar.gz', Buffer.from('petite')), closing]), multipart);
+    expect(ok).toEqual({ status: 201, text: 'OK' });
+    await sim.idle();
+    expect(sim.stats().archivesReceived).toBe(1);
+    expect(await readdir(path.join(dataDir, 'received'))).toEqual(['000001-petite.tar.gz']);
+  });
+});

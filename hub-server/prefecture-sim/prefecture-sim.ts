@@ -1,6 +1,5 @@
 import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,7 +11,7 @@ import { anomalieEnveloppeFileName, messageFileName, ministryEnvelopeFileName, t
 import { parseActe, parseActesRoot, parseCommuneEnvelope, type ActeRecu, type EnvelopeSummary } from '../acts/actes-format/parse-return.js';
 import { assertValidActesXml, validateFilesInDir, type XsdFileResult } from '../acts/actes-format/xsd-validate.js';
 import * as msg from './ministry-messages.js';
-import { boundaryOf, parseMultipart } from './multipart.js';
+import { createSimHttpServer } from './http-server.js';
 import { loadOrCreateCertificate } from './self-signed-cert.js';
 
 /**
@@ -34,6 +33,8 @@ export interface PrefectureSimOptions {
   from?: string;
   /** Today's date (YYYY-MM-DD) for DateReception; defaults to the real date. */
   today?: () => string;
+  /** Largest archive accepted over HTTPS (413 beyond); defaults to DEFAULT_MAX_ARCHIVE_BYTES. */
+  maxArchiveBytes?: number;
 }
 
 export interface SimStats {
@@ -417,59 +418,33 @@ export async function startPrefectureSim(opts: PrefectureSimOptions): Promise<Pr
 
   const inFlight = new Set<Promise<void>>();
   let archiveCounter = 0;
-  const server = https.createServer({ key: keyPem, cert: certPem, keepAlive: true }, (req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const reply = (status: number, payload: unknown) => {
-        res.writeHead(status, { 'content-type': typeof payload === 'string' ? 'text/plain; charset=utf-8' : 'application/json' });
-        res.end(typeof payload === 'string' ? payload : JSON.stringify(payload));
-      };
-      const url = new URL(req.url ?? '/', 'https://sim');
-      if (req.method === 'GET' && url.pathname === '/health') return reply(200, 'OK');
-      if (req.method === 'GET' && url.pathname === '/admin/acts') return reply(200, [...acts.values()]);
-      if (req.method === 'POST' && url.pathname === '/admin/letters') {
-        let parsed: LetterRequest;
-        try {
-          parsed = JSON.parse(body.toString('utf8')) as LetterRequest;
-        } catch {
-          return reply(400, { message: 'Corps JSON invalide.' });
-        }
-        sendLetter(parsed).then(
-          (r) => reply(202, r),
-          (err: Error & { statusCode?: number }) => {
-            stats.errors++;
-            reply(err.statusCode ?? 500, { message: err.message });
-          },
-        );
-        return;
-      }
-      if (req.method === 'POST' && (url.pathname === '/' || url.pathname === '/actes')) {
-        const boundary = boundaryOf(req.headers['content-type']);
-        const part = boundary ? parseMultipart(body, boundary).find((p) => p.filename) : undefined;
-        if (!part || part.content.length === 0) return reply(400, 'KO\nAucune archive dans la requête.');
-        const archiveName = path.basename(part.filename!) || `archive-${Date.now()}.tar.gz`;
-        stats.archivesReceived++;
-        const stored = path.join(receivedDir, `${String(++archiveCounter).padStart(6, '0')}-${archiveName}`);
-        const work: Promise<void> = writeFile(stored, part.content)
-          .then(() => processArchive(archiveName, part.content))
-          .catch(async (err: Error) => {
-            stats.errors++;
-            await log(`traitement ${archiveName}: ${err.message}`);
-          })
-          .finally(() => inFlight.delete(work));
-        inFlight.add(work);
-        return reply(201, 'OK');
-      }
-      reply(404, 'Not found');
-    });
+  /** Kept in received/ first (the archive is the proof of what was sent), then checked; the answers go by e-mail. */
+  const receive = (archiveName: string, archive: Buffer): void => {
+    stats.archivesReceived++;
+    const stored = path.join(receivedDir, `${String(++archiveCounter).padStart(6, '0')}-${archiveName}`);
+    const work: Promise<void> = writeFile(stored, archive)
+      .then(() => processArchive(archiveName, archive))
+      .catch(async (err: Error) => {
+        stats.errors++;
+        await log(`traitement ${archiveName}: ${err.message}`);
+      })
+      .finally(() => inFlight.delete(work));
+    inFlight.add(work);
+  };
+  const server = await createSimHttpServer({
+    keyPem,
+    certPem,
+    maxArchiveBytes: opts.maxArchiveBytes,
+    onArchive: receive,
+    listActs: () => [...acts.values()],
+    sendLetter: (request) =>
+      sendLetter(request as LetterRequest).catch((err: unknown) => {
+        stats.errors++;
+        throw err;
+      }),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
-  });
-  const address = server.address() as AddressInfo;
+  await server.listen({ port: opts.port ?? 0, host: opts.host ?? '127.0.0.1' });
+  const address = server.server.address() as AddressInfo;
   const url = `https://${opts.host ?? '127.0.0.1'}:${address.port}`;
   await writeFile(path.join(dataDir, 'sim.json'), `${JSON.stringify({ url, pid: process.pid })}\n`);
 
@@ -482,8 +457,7 @@ export async function startPrefectureSim(opts: PrefectureSimOptions): Promise<Pr
       while (inFlight.size) await Promise.allSettled([...inFlight]);
     },
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
       await Promise.allSettled([...inFlight]);
       transport.close();
     },

@@ -8,7 +8,9 @@ import { CLIENT_MIGRATIONS } from './index.js';
 import { schemaVersionOf } from './runner.js';
 
 const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 describe('client migrations: 004 acts-name', () => {
   it('renames queued changes, kept refusals and the stored services from actes to acts', () => {

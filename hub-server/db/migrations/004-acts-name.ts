@@ -7,7 +7,7 @@ import { type Kysely, sql } from 'kysely';
  * The files and numéros tables take the client's names; stored collection names
  * and opted-in service lists follow.
  */
-export async function up(db: Kysely<any>): Promise<void> {
+export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('actes_file_chunks').renameTo('acts_file_chunks').execute();
   await db.schema.alterTable('actes_files').renameTo('acts_files').execute();
   await db.schema.alterTable('actes_numeros').renameTo('acts_numeros').execute();
@@ -15,7 +15,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`UPDATE communes SET services = replace(services, '"actes"', '"acts"')`.execute(db);
 }
 
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: Kysely<unknown>): Promise<void> {
   await sql`UPDATE communes SET services = replace(services, '"acts"', '"actes"')`.execute(db);
   await sql`UPDATE sync_records SET collection = 'actes.' || substr(collection, 6) WHERE collection LIKE 'acts.%'`.execute(db);
   await db.schema.alterTable('acts_numeros').renameTo('actes_numeros').execute();
