@@ -1,4 +1,4 @@
-import type { AccountsChannels } from '../../shared/accounts/ipc.js';
+import type { AccountsChannels, SessionChannels } from '../../shared/accounts/ipc.js';
 import type { Permission } from '../../shared/accounts/roles.js';
 import { GuichetError } from '../../shared/errors.js';
 import type { ChannelHandlers } from '../core/handlers.js';
@@ -13,7 +13,7 @@ const OFFLINE_ADMIN = "La gestion des comptes se fait en ligne : le hub est injo
 export function createAccountsHandlers(
   session: SessionManager,
   requirePermission: (p: Permission) => void,
-): ChannelHandlers<AccountsChannels> {
+): ChannelHandlers<SessionChannels & AccountsChannels> {
   const admin = () => {
     requirePermission('users.manage');
     const hub = session.hub();

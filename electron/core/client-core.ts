@@ -2,15 +2,8 @@ import type Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { Permission } from '../../shared/accounts/roles.js';
-import {
-  channelInputs,
-  isChannel,
-  type Channel,
-  type Envelope,
-  type EventName,
-  type GuichetEvents,
-  type OutputOf,
-} from '../../shared/api/ipc.js';
+import { isChannel, type Channel, type Envelope, type EventName, type GuichetEvents, type OutputOf } from '../../shared/api/ipc.js';
+import { registry } from '../../shared/domains.js';
 import { GuichetError } from '../../shared/errors.js';
 import type { SyncChannels } from '../../shared/sync/ipc.js';
 import { createAccountsHandlers } from '../accounts/handlers.js';
@@ -177,7 +170,7 @@ async function assemble(options: ClientCoreOptions, db: Database.Database): Prom
       const handler = handlers.get(channel);
       if (!handler)
         throw new GuichetError('bad_request', "Cette action n'est pas encore disponible sur ce poste.", `no handler for ${channel}`);
-      const parsed = (channelInputs[channel] as z.ZodType).safeParse(input ?? null, { error: FRENCH_ERRORS });
+      const parsed = (registry.channelInput(channel) as z.ZodType).safeParse(input ?? null, { error: FRENCH_ERRORS });
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         throw new GuichetError('invalid_input', issue.message, `${channel}: ${issue.path.join('.') || '(racine)'} ${issue.code}`);

@@ -45,11 +45,23 @@ export const loginInputSchema = z.object({
 });
 export type LoginInput = z.infer<typeof loginInputSchema>;
 
-export interface AccountsChannels {
+/** The session of this PC (core channels: always there, before any login). */
+export interface SessionChannels {
   'session:get': ChannelSpec<null, SessionState>;
   'session:enroll': ChannelSpec<EnrollInput, SessionState>;
   'session:login': ChannelSpec<LoginInput, SessionState>;
   'session:logout': ChannelSpec<null, SessionState>;
+}
+
+export const sessionInputs: InputSchemas<SessionChannels> = {
+  'session:get': z.null(),
+  'session:enroll': enrollInputSchema,
+  'session:login': loginInputSchema,
+  'session:logout': z.null(),
+};
+
+/** Users and devices of the collectivité (the accounts domain). */
+export interface AccountsChannels {
   'accounts:users': ChannelSpec<null, UserInfo[]>;
   'accounts:create-user': ChannelSpec<CreateUserRequest, UserInfo>;
   'accounts:disable-user': ChannelSpec<{ id: string }, UserInfo>;
@@ -58,10 +70,6 @@ export interface AccountsChannels {
 }
 
 export const accountsInputs: InputSchemas<AccountsChannels> = {
-  'session:get': z.null(),
-  'session:enroll': enrollInputSchema,
-  'session:login': loginInputSchema,
-  'session:logout': z.null(),
   'accounts:users': z.null(),
   'accounts:create-user': createUserRequestSchema as z.ZodType<CreateUserRequest>,
   'accounts:disable-user': z.object({ id: z.string() }),

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { CodeNatureActe } from './natures.js';
 
 /**
@@ -31,6 +32,30 @@ export interface Classification {
   /** Level-1 matières; children go down to level 5. */
   matieres: Matiere[];
 }
+
+const text = (max: number) => z.string().max(max);
+const matiereLevel = (depth: number): z.ZodType<Matiere> =>
+  z.object({
+    code: z.number().int().min(0).max(99),
+    libelle: text(300),
+    children: depth >= 5 ? z.array(z.never()).max(0) : z.array(z.lazy(() => matiereLevel(depth + 1))).max(200),
+  }) as z.ZodType<Matiere>;
+
+/** The `acts.classification` record, bounded (5 levels of matières, as the 7-2 message allows). */
+export const classificationSchema: z.ZodType<Classification> = z.object({
+  dateClassification: z.string().regex(/^\d{4}-\d{2}-\d{2}$|^$/),
+  natures: z
+    .array(
+      z.object({
+        code: z.number().int().min(0).max(99),
+        libelle: text(300),
+        typeAbrege: text(10),
+        typologies: z.array(z.object({ code: text(10), libelle: text(300) })).max(500),
+      }),
+    )
+    .max(20),
+  matieres: z.array(matiereLevel(1)).max(200),
+});
 
 /** Typologies the prefecture accepts for a nature (empty when the nature is unknown). */
 export function typologiesForNature(classification: Classification, nature: number): TypologyPJ[] {

@@ -81,3 +81,34 @@ export interface ActStatusRecord {
   /** Last anomaly or transport error, in French. */
   error: string | null;
 }
+
+const LETTER_TYPES = ['2-1', '3-1', '4-1', '5-1', '2-2', '3-2', '3-3', '3-4', '4-2', '4-3', '4-4'] as const;
+const actStates = Object.keys(ACT_STATES) as [ActState, ...ActState[]];
+
+/** The `acts.status` record as the hub writes it, bounded (a long exchange with the prefecture stays well within). */
+export const actStatusRecordSchema: z.ZodType<ActStatusRecord> = z.object({
+  actId: z.string().max(100),
+  state: z.enum(actStates),
+  idActe: z.string().max(100).nullable(),
+  dateReception: z.string().max(10).nullable(),
+  archiveName: z.string().max(200).nullable(),
+  timeline: z
+    .array(
+      z.object({ at: z.string().max(40), state: z.enum(actStates), label: z.string().max(300), detail: z.string().max(2000).optional() }),
+    )
+    .max(500),
+  letters: z
+    .array(
+      z.object({
+        id: z.string().max(100),
+        type: z.enum(LETTER_TYPES),
+        direction: z.enum(['recu', 'envoye']),
+        label: z.string().max(300),
+        date: z.string().max(40),
+        files: z.array(storedFileSchema).max(50),
+        state: z.enum(['recu', 'en_attente', 'transmis', 'acquitte', 'erreur']),
+      }),
+    )
+    .max(200),
+  error: z.string().max(2000).nullable(),
+});

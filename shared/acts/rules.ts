@@ -1,5 +1,7 @@
 import { resolveMatieres, typologiesForNature, type Classification } from './classification.js';
+import type { RuleRefusal, WriteAttempt } from '../domain/spec.js';
 import type { ActFileKind } from './file-kinds.js';
+import type { ActRecord } from './records.js';
 import { SIGNATURE_TYPOLOGY, isCodeNatureActe } from './natures.js';
 
 /**
@@ -113,5 +115,40 @@ export function checkNature(value: number): string | null {
 export function checkClassificationVersion(used: string, current: string): string | null {
   if (used !== current)
     return `La classification utilisée (version du ${used}) n'est pas à jour : la préfecture attend la version du ${current}.`;
+  return null;
+}
+
+const refuse = (code: RuleRefusal['code'], message: string, detail: string): RuleRefusal => ({ code, message, detail });
+
+/**
+ * `acts.acts` write rule, applied by the hub on every push and by the PC before it
+ * queues: signing and asking to transmit belong to `acts.transmit` (the mayor or a
+ * delegate); once signed the act is frozen (the signature covers it), once a
+ * transmission is asked it cannot be taken back (cancelling is the 6-1 command);
+ * a signed or transmitted act is never deleted.
+ */
+export function checkActWrite({ before, after, may }: WriteAttempt<ActRecord>): RuleRefusal | null {
+  if (!after) {
+    if (before && (before.signature || before.transmitRequested))
+      return refuse('forbidden', 'Un acte signé ou transmis ne peut pas être supprimé.', 'delete of a signed or transmitted act');
+    return null;
+  }
+  const signed = JSON.stringify(before?.signature ?? null) !== JSON.stringify(after.signature);
+  if (signed && !may('acts.transmit'))
+    return refuse('forbidden', 'Seul le maire (ou son délégué) peut signer un acte.', 'signature written without acts.transmit');
+  if (after.transmitRequested && !before?.transmitRequested && !may('acts.transmit'))
+    return refuse(
+      'forbidden',
+      'Seul le maire (ou son délégué) peut transmettre un acte à la préfecture.',
+      'transmitRequested without acts.transmit',
+    );
+  if (before?.transmitRequested && !after.transmitRequested)
+    return refuse('conflict', 'Cet acte a déjà été transmis : demandez son annulation.', 'transmitRequested taken back');
+  if (before?.signature) {
+    const { transmitRequested: _a, ...was } = before;
+    const { transmitRequested: _b, ...now } = after;
+    if (JSON.stringify(was) !== JSON.stringify(now))
+      return refuse('conflict', 'Cet acte est déjà signé : il ne peut plus être modifié.', 'signed act changed');
+  }
   return null;
 }

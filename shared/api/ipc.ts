@@ -3,42 +3,29 @@
  * `invoke(channel, input)` and `on(event, listener)` for these maps, the
  * web host serves the same over HTTP (POST /api/invoke/:channel, SSE /api/events).
  */
-import { accountsInputs, type AccountsChannels } from '../accounts/ipc.js';
-import { actsInputs, type ActsChannels, type ActsEvents } from '../acts/ipc.js';
-import { electoralInputs, type ElectoralChannels, type ElectoralEvents } from '../electoral/ipc.js';
-import { syncInputs, type SyncChannels, type SyncEvents } from '../sync/ipc.js';
-import type { InputSchemas } from './channel.js';
+import type { SessionChannels } from '../accounts/ipc.js';
+import { type DomainChannels, type DomainEvents, registry } from '../domains.js';
+import type { SyncChannels, SyncEvents } from '../sync/ipc.js';
 
-export interface GuichetChannels extends AccountsChannels, SyncChannels, ElectoralChannels, ActsChannels {}
-export interface GuichetEvents extends SyncEvents, ElectoralEvents, ActsEvents {}
+export interface GuichetChannels extends SessionChannels, SyncChannels, DomainChannels {}
+export interface GuichetEvents extends SyncEvents, DomainEvents {}
 
-export type Channel = keyof GuichetChannels;
-export type EventName = keyof GuichetEvents;
+export type Channel = keyof GuichetChannels & string;
+export type EventName = keyof GuichetEvents & string;
 export type InputOf<C extends Channel> = GuichetChannels[C]['input'];
 export type OutputOf<C extends Channel> = GuichetChannels[C]['output'];
 
-export const channelInputs: InputSchemas<GuichetChannels> = {
-  ...accountsInputs,
-  ...syncInputs,
-  ...electoralInputs,
-  ...actsInputs,
-};
-
-export const CHANNELS = Object.keys(channelInputs) as Channel[];
+export const CHANNELS = registry.channels as readonly Channel[];
 
 export function isChannel(x: string): x is Channel {
-  return Object.hasOwn(channelInputs, x);
+  return registry.channelInput(x) !== undefined;
 }
 
-/**
- * Runtime list of event names (the preload and the web host forward exactly these).
- * A Record keyed by EventName makes the compiler refuse a missing or unknown name.
- */
-const eventNameSet: Record<EventName, true> = { 'sync:state': true, 'electoral:import-progress': true, 'acts:upload-progress': true };
-export const EVENT_NAMES = Object.keys(eventNameSet) as EventName[];
+/** Runtime list of event names (the preload and the web host forward exactly these). */
+export const EVENT_NAMES = ['sync:state', ...registry.events] as readonly EventName[];
 
 export function isEventName(x: string): x is EventName {
-  return Object.hasOwn(eventNameSet, x);
+  return (EVENT_NAMES as readonly string[]).includes(x);
 }
 
 /** What the preload puts on `window.guichet` and the web client implements over HTTP. */

@@ -1,0 +1,31 @@
+/**
+ * Composition root of shared/: the one list of the platform's domains. Add a
+ * domain here (one line) and in electron/domains.ts, hub-server/domains.ts and
+ * renderer/src/domains.ts; nothing else lists them. Generic code (the sync
+ * cores, the dispatcher) receives `registry`, never a domain.
+ */
+import { accountsDomain } from './accounts/domain.js';
+import { sessionInputs } from './accounts/ipc.js';
+import { actsDomain } from './acts/domain.js';
+import { createRegistry } from './domain/registry.js';
+import { electoralDomain } from './electoral/domain.js';
+import { syncInputs } from './sync/ipc.js';
+
+export const DOMAINS = [accountsDomain, electoralDomain, actsDomain] as const;
+
+/** Session and sync channels belong to the core, not to a domain. */
+export const registry = createRegistry(DOMAINS, { ...sessionInputs, ...syncInputs });
+
+type Domain = (typeof DOMAINS)[number];
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+type ChannelsOf<D> = D extends { types?: { channels: infer C } } ? C : never;
+type EventsOf<D> = D extends { types?: { events: infer E } } ? E : never;
+
+/** Every domain's renderer↔main channels, merged. */
+export type DomainChannels = UnionToIntersection<ChannelsOf<Domain>>;
+/** Every domain's main→renderer events, merged. */
+export type DomainEvents = UnionToIntersection<EventsOf<Domain>>;
+/** A permission declared by some domain. */
+export type Permission = keyof UnionToIntersection<Domain['permissions']> & string;
+/** A collection declared by some domain. */
+export type CollectionName = keyof UnionToIntersection<Domain['collections']> & string;

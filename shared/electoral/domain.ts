@@ -1,0 +1,34 @@
+import { collection, command, defineDomain } from '../domain/spec.js';
+import { electoralInputs, type ElectoralChannels, type ElectoralEvents } from './ipc.js';
+import { checkDemandWrite } from './rules.js';
+import { ELECTORAL_IMPORT_COMMAND, electoralImportPayloadSchema, electorSchema, importRecordSchema } from './schemas.js';
+import { demandSchema } from './types.js';
+
+/** Listes électorales: the REU extract held by the hub, demands written by the town hall. */
+export const electoralDomain = defineDomain<ElectoralChannels, ElectoralEvents>()({
+  id: 'electoral',
+  service: 'electoral',
+  permissions: {
+    'electoral.read': { label: 'Consulter la liste électorale (données personnelles)', roles: ['maire', 'secretaire'] },
+    'electoral.import': { label: 'Importer l’extrait du REU', roles: ['maire', 'secretaire'] },
+    'electoral.demand': { label: 'Enregistrer et instruire les demandes', roles: ['maire', 'secretaire'] },
+    'electoral.decide': { label: 'Accepter ou refuser une demande', roles: ['maire'] },
+  },
+  collections: {
+    'electoral.electors': collection({ writer: 'hub', read: 'electoral.read', schema: electorSchema }),
+    'electoral.demands': collection({
+      writer: 'client',
+      read: 'electoral.read',
+      write: 'electoral.demand',
+      schema: demandSchema,
+      checkWrite: checkDemandWrite,
+      staleMessage: 'Cette demande a été modifiée sur un autre poste entre-temps : rouvrez-la pour voir la version à jour.',
+    }),
+    'electoral.imports': collection({ writer: 'hub', read: 'electoral.read', schema: importRecordSchema }),
+  },
+  commands: {
+    [ELECTORAL_IMPORT_COMMAND]: command({ permission: 'electoral.import', payload: electoralImportPayloadSchema }),
+  },
+  channels: electoralInputs,
+  events: ['electoral:import-progress'],
+});
