@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { importsOf, root, sourceFiles } from './imports.js';
 
 /**
  * The house's layer rules, checked on every import specifier (static
@@ -9,7 +10,6 @@ import { describe, expect, it } from 'vitest';
  * - renderer/ never reaches electron or Node;
  * - outside electron/shell/, nothing in electron/ imports electron.
  */
-const root = join(import.meta.dirname, '..', '..');
 
 const NODE_BUILTINS = new Set([
   'assert',
@@ -59,27 +59,6 @@ const NODE_ONLY_PACKAGES = [
   'axios',
   'node-forge',
 ];
-
-function sourceFiles(dir: string): string[] {
-  const out: string[] = [];
-  if (!existsSync(dir)) return out;
-  for (const name of readdirSync(dir)) {
-    if (name === 'node_modules' || name === 'dist') continue;
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) out.push(...sourceFiles(p));
-    else if (/\.(ts|tsx|mts|cts)$/.test(name)) out.push(p);
-  }
-  return out;
-}
-
-const SPECIFIER =
-  /(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|require\s*\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s+['"]([^'"]+)['"]/gm;
-
-function importsOf(text: string): string[] {
-  const found: string[] = [];
-  for (const m of text.matchAll(SPECIFIER)) found.push((m[1] ?? m[2] ?? m[3] ?? m[4])!);
-  return found;
-}
 
 function isNode(spec: string): boolean {
   return spec.startsWith('node:') || NODE_BUILTINS.has(spec);
