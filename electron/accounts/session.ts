@@ -8,7 +8,7 @@ import type { LocalCollection } from '../core/context.js';
 import type { HubClient } from '../hub-client/hub-client.js';
 import type { Platform } from '../platform/platform.js';
 import type { SyncOutbox } from '../sync/outbox.js';
-import { createSyncStateStore } from '../sync/sync-state.js';
+import { createSyncStore } from '../sync/sync-store.js';
 
 /** Key of the bearer token in `platform.secrets` (never in SQLite, never logged). */
 export const TOKEN_SECRET_KEY = 'hub-session-token';
@@ -72,7 +72,8 @@ function sameScope(a: ReplicaScope, b: ReplicaScope): boolean {
 export function createSessionManager(options: SessionManagerOptions): SessionManager {
   const { db, platform, outbox } = options;
   const log = platform.log.child({ mod: 'session' });
-  const store = createSyncStateStore(db);
+  const sync = createSyncStore(db);
+  const store = sync.state;
   // The token is cached in memory so `session()` stays synchronous for every handler.
   let token: string | null = null;
   let hubClient: HubClient | null = null;
@@ -118,10 +119,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
   const clearReplica = db.transaction(() => {
     for (const c of options.collections()) c.clear();
-    db.prepare('DELETE FROM rejected_changes').run();
-    db.prepare('DELETE FROM pull_staging').run();
-    // The mutation counter stays: ids are never reused on this installation.
-    for (const key of ['epoch', 'cursor', 'force_snapshot', 'last_success_at'] as const) store.delete(key);
+    sync.clearForNewScope();
   });
 
   async function dropToken(): Promise<void> {

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { CollectionName, Mutation } from '../../shared/sync/protocol.js';
 import type { Outbox, OutboxEntry } from '../core/context.js';
-import { createSyncStateStore } from './sync-state.js';
+import { createSyncStore, type OutboxRow } from './sync-store.js';
 
 /** One queued change as stored. */
 export interface QueuedChange {
@@ -10,15 +10,6 @@ export interface QueuedChange {
   entry: OutboxEntry;
   summary: string;
   createdAt: string;
-  state: 'pending' | 'sent';
-}
-
-interface OutboxRow {
-  mutation_id: number;
-  /** JSON text, or gzip of it for a large command given pre-compressed (enqueueCommandJson). */
-  entry: string | Buffer;
-  summary: string;
-  created_at: string;
   state: 'pending' | 'sent';
 }
 
@@ -56,19 +47,8 @@ export function toMutation(change: QueuedChange): Mutation {
 }
 
 export function createOutbox(db: Database.Database, now: () => Date): SyncOutbox {
-  const state = createSyncStateStore(db);
-  const insert = db.prepare(
-    'INSERT INTO outbox (mutation_id, kind, collection, record_id, entry, summary, created_at, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-  );
-  const selectAll = db.prepare<[number], OutboxRow>('SELECT * FROM outbox ORDER BY mutation_id LIMIT ?');
-  const selectIds = db.prepare<[string], { record_id: string }>('SELECT DISTINCT record_id FROM outbox WHERE collection = ?');
-  const selectFor = db.prepare<[string, string], OutboxRow>(
-    'SELECT * FROM outbox WHERE collection = ? AND record_id = ? ORDER BY mutation_id',
-  );
-  const countAll = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox');
-  const remove = db.prepare('DELETE FROM outbox WHERE mutation_id = ?');
-  const setSent = db.prepare("UPDATE outbox SET state = 'sent' WHERE mutation_id = ?");
-  const setEntry = db.prepare('UPDATE outbox SET entry = ? WHERE mutation_id = ?');
+  const store = createSyncStore(db);
+  const rows = store.outbox;
 
   const fromRow = (r: OutboxRow): QueuedChange => ({
     mutationId: r.mutation_id,
@@ -82,7 +62,7 @@ export function createOutbox(db: Database.Database, now: () => Date): SyncOutbox
     kind: OutboxEntry['kind'],
     collection: string | null,
     recordId: string | null,
-    entryJson: string | Buffer,
+    entry: string | Buffer,
     summary: string,
   ): number {
     // Outside a transaction the domain row and its outbox row could be split by
@@ -90,10 +70,10 @@ export function createOutbox(db: Database.Database, now: () => Date): SyncOutbox
     if (!db.inTransaction) throw new Error('outbox.enqueue must run inside the transaction that writes the domain row');
     // The counter lives in sync_state, not in MAX(mutation_id): rows are deleted once
     // acknowledged and the hub would answer a reused id with the old stored result.
-    const id = (state.get<number>('last_mutation_id') ?? 0) + 1;
-    state.set('last_mutation_id', id);
-    insert.run(id, kind, collection, recordId, entryJson, summary, now().toISOString(), 'pending');
-    return id;
+    const mutationId = (store.state.get<number>('last_mutation_id') ?? 0) + 1;
+    store.state.set('last_mutation_id', mutationId);
+    rows.insert({ mutationId, kind, collection, recordId, entry, summary, createdAt: now().toISOString() });
+    return mutationId;
   }
 
   return {
@@ -111,28 +91,16 @@ export function createOutbox(db: Database.Database, now: () => Date): SyncOutbox
       const entry = Buffer.concat([gzipSync(head, { level: 1 }), ...payloadJson, gzipSync(tail, { level: 1 })]);
       return append('command', null, null, entry, summary);
     },
-    pendingIds(collection) {
-      return new Set(selectIds.all(collection).map((r) => r.record_id));
-    },
-    list(limit = 1_000_000) {
-      return selectAll.all(limit).map(fromRow);
-    },
-    count() {
-      return countAll.get()!.n;
-    },
-    entriesFor(collection, recordId) {
-      return selectFor.all(collection, recordId).map(fromRow);
-    },
+    pendingIds: (collection) => new Set(rows.recordIds(collection)),
+    list: (limit = 1_000_000) => rows.list(limit).map(fromRow),
+    count: () => rows.count(),
+    entriesFor: (collection, recordId) => rows.listFor(collection, recordId).map(fromRow),
     markSent(ids) {
       db.transaction(() => {
-        for (const id of ids) setSent.run(id);
+        for (const id of ids) rows.markSent(id);
       })();
     },
-    remove(id) {
-      remove.run(id);
-    },
-    replaceEntry(id, entry) {
-      setEntry.run(JSON.stringify(entry), id);
-    },
+    remove: (id) => rows.remove(id),
+    replaceEntry: (id, entry) => rows.setEntry(id, JSON.stringify(entry)),
   };
 }

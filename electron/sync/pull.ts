@@ -1,0 +1,103 @@
+import type Database from 'better-sqlite3';
+import type { Logger } from 'pino';
+import { GuichetError } from '../../shared/errors.js';
+import type { CollectionName } from '../../shared/sync/protocol.js';
+import type { HubClient } from '../hub-client/hub-client.js';
+import type { SyncOutbox } from './outbox.js';
+import type { LocalReplica } from './replica.js';
+import { createPullStaging, type PullStaging } from './staging.js';
+import type { SyncStore } from './sync-store.js';
+
+/**
+ * What a pull brought, held in memory until it is applied: the changes after
+ * the stored cursor, or a whole snapshot when the hub asks for a resync (or a
+ * refused command left local state the hub never saw).
+ */
+export type Staged =
+  | { kind: 'pull'; epoch: string; cursor: number; records: PullStaging }
+  | { kind: 'snapshot'; epoch: string; asOf: number; records: PullStaging };
+
+export interface PullerOptions {
+  db: Database.Database;
+  store: SyncStore;
+  outbox: SyncOutbox;
+  replica: LocalReplica;
+  log: Logger;
+  pullLimit: number;
+  snapshotLimit: number;
+  /** Told when a snapshot starts (it is long: the screen says so). */
+  onSnapshot: () => void;
+}
+
+export interface Puller {
+  /** Reads the hub's changes (or a snapshot) into memory; touches no table. */
+  fetch(hub: HubClient): Promise<Staged>;
+  /** The one transaction that moves the replica forward: records, cursor and epoch together. */
+  apply(staged: Staged): number;
+}
+
+/**
+ * Pulled pages only go to memory; the local tables and the new cursor change
+ * together in one transaction, so the replica is always at a cursor it fully
+ * holds and a crash mid-pull simply pulls again from the stored cursor.
+ */
+export function createPuller(options: PullerOptions): Puller {
+  const { db, store, outbox, replica, log, pullLimit, snapshotLimit } = options;
+
+  async function fetchChanges(hub: HubClient): Promise<Staged> {
+    if (store.snapshotForced()) return fetchSnapshot(hub);
+    const known = store.position();
+    const records = createPullStaging();
+    let { epoch, cursor } = known;
+    for (;;) {
+      let page: Awaited<ReturnType<HubClient['pull']>>;
+      try {
+        page = await hub.pull({ ...(known.epoch ? { epoch: known.epoch } : {}), cursor, limit: pullLimit });
+      } catch (err) {
+        if (!(err instanceof GuichetError && err.code === 'resync_required')) throw err;
+        log.info({ detail: err.detail }, 'hub asks for a resync');
+        return fetchSnapshot(hub);
+      }
+      // Another epoch (the hub's log was rebuilt, before or during this pull): the cursor means nothing there.
+      if (epoch !== null && page.epoch !== epoch) return fetchSnapshot(hub);
+      epoch = page.epoch;
+      records.add(page.changes);
+      cursor = page.cursor;
+      if (!page.hasMore) return { kind: 'pull', epoch, cursor, records };
+    }
+  }
+
+  async function fetchSnapshot(hub: HubClient): Promise<Staged> {
+    options.onSnapshot();
+    const records = createPullStaging();
+    let page = await hub.snapshot({ limit: snapshotLimit });
+    const { asOf, epoch } = page;
+    for (;;) {
+      records.add(page.records);
+      if (page.next === null) return { kind: 'snapshot', epoch, asOf, records };
+      page = await hub.snapshot({ asOf, after: page.next, limit: snapshotLimit });
+    }
+  }
+
+  const apply = db.transaction((staged: Staged): number => {
+    const records = staged.records.latest();
+    if (staged.kind === 'pull') {
+      const pending = new Map<CollectionName, Set<string>>();
+      for (const r of records) {
+        if (!pending.has(r.collection)) pending.set(r.collection, outbox.pendingIds(r.collection));
+        // A record with a queued change keeps the local edit; the hub's answer to the push settles it.
+        if (!pending.get(r.collection)!.has(r.id)) replica.apply(r);
+      }
+      store.setPosition(staged.epoch, staged.cursor);
+    } else {
+      replica.clearAll();
+      for (const r of records) replica.apply(r);
+      replica.reapplyPending();
+      store.setPosition(staged.epoch, staged.asOf);
+      store.setSnapshotForced(false);
+    }
+    return records.length;
+  });
+
+  return { fetch: fetchChanges, apply };
+}

@@ -1,0 +1,44 @@
+import type { Logger } from 'pino';
+import type { CollectionName, SyncRecord } from '../../shared/sync/protocol.js';
+import type { LocalCollection } from '../core/context.js';
+import type { SyncOutbox } from './outbox.js';
+
+/**
+ * The local tables as the sync engine sees them: only through the domains'
+ * `LocalCollection`, so the sync core never knows which domains it carries.
+ * Every method runs in the caller's transaction.
+ */
+export interface LocalReplica {
+  collections: ReadonlyMap<CollectionName, LocalCollection>;
+  /** Writes a hub record into its collection's table (a collection this client does not hold is logged and skipped). */
+  apply(record: SyncRecord): void;
+  clearAll(): void;
+  /** Lays the queued changes back over hub data, so the screen keeps showing what the user did. */
+  reapplyPending(): void;
+}
+
+export function createLocalReplica(collections: LocalCollection[], outbox: SyncOutbox, log: Logger): LocalReplica {
+  const byName = new Map<CollectionName, LocalCollection>(collections.map((c) => [c.name, c]));
+
+  function apply(record: SyncRecord): void {
+    const collection = byName.get(record.collection);
+    if (collection) collection.apply(record);
+    else log.warn({ collection: record.collection }, 'record of a collection this client does not hold');
+  }
+
+  return {
+    collections: byName,
+    apply,
+    clearAll() {
+      for (const c of byName.values()) c.clear();
+    },
+    reapplyPending() {
+      for (const { entry: e } of outbox.list()) {
+        if (e.kind === 'upsert')
+          apply({ collection: e.collection, id: e.recordId, version: e.baseVersion ?? 0, deleted: false, data: e.data });
+        else if (e.kind === 'delete')
+          apply({ collection: e.collection, id: e.recordId, version: e.baseVersion, deleted: true, data: null });
+      }
+    },
+  };
+}
