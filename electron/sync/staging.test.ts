@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { SyncRecord } from '../../shared/sync/protocol.js';
+import type { CollectionName, SyncRecord } from '../../shared/sync/protocol.js';
 import { createPullStaging } from './staging.js';
+import { TOY } from './test-replica.js';
 
 const rec = (id: string, version: number, deleted = false): SyncRecord => ({
-  collection: 'electoral.demands',
+  collection: TOY,
   id,
   version,
   deleted,
@@ -20,8 +21,8 @@ describe('pull staging', () => {
       ['a', 3],
       ['c', 4],
     ]);
-    expect(s.tombstones('electoral.demands').map((r) => r.id)).toEqual(['c']);
-    expect(s.latest('electoral.electors')).toEqual([]);
+    expect(s.tombstones(TOY).map((r) => r.id)).toEqual(['c']);
+    expect(s.latest('test.others' as CollectionName)).toEqual([]);
     expect(s.size()).toBe(4);
     s.clear();
     expect(s.latest()).toEqual([]);
