@@ -5,8 +5,8 @@ import type { CollectionName, SyncRecord } from '../../shared/sync/protocol.js';
  * change later, in one transaction, so a crash mid-pull leaves the replica
  * exactly as it was and the next cycle simply pulls again from the stored
  * cursor. Staging therefore needs no durability and lives in memory: writing
- * it to SQLite (as the first version did, in `pull_staging`, which migration 1
- * still creates) cost a JSON round trip per record, about a second for a
+ * it to SQLite (as the first version did, in `pull_staging`, dropped by
+ * migration 5) cost a JSON round trip per record, about a second for a
  * 35 000-elector first sync.
  */
 export interface PullStaging {

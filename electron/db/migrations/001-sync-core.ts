@@ -10,7 +10,8 @@ import type { ClientMigration } from './types.js';
  *   values JSON-encoded.
  * - `rejected_changes`: what the hub refused, kept until the user dismisses it.
  * - `pull_staging`: pulled pages waiting to be applied in one transaction with the
- *   new cursor (so a crash mid-pull never leaves half a page applied).
+ *   new cursor (so a crash mid-pull never leaves half a page applied). Unused since
+ *   pulls are staged in memory; migration 5 drops it.
  */
 export const syncCoreMigration: ClientMigration = {
   version: 1,
