@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { GuichetError } from '../../shared/errors.js';
-import type { CollectionName } from '../../shared/sync/protocol.js';
+import type { CollectionName, PullResponse } from '../../shared/sync/protocol.js';
 import type { HubClient } from '../hub-client/hub-client.js';
 import type { SyncOutbox } from './outbox.js';
 import type { LocalReplica } from './replica.js';
@@ -50,7 +50,7 @@ export function createPuller(options: PullerOptions): Puller {
     const records = createPullStaging();
     let { epoch, cursor } = known;
     for (;;) {
-      let page: Awaited<ReturnType<HubClient['pull']>>;
+      let page: PullResponse;
       try {
         page = await hub.pull({ ...(known.epoch ? { epoch: known.epoch } : {}), cursor, limit: pullLimit });
       } catch (err) {

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { GuichetError } from '../../shared/errors.js';
-import type { PushResult } from '../../shared/sync/protocol.js';
+import type { PushResponse, PushResult } from '../../shared/sync/protocol.js';
 import type { HubClient } from '../hub-client/hub-client.js';
 import { toMutation, type QueuedChange, type SyncOutbox } from './outbox.js';
 import type { LocalReplica } from './replica.js';
@@ -33,7 +33,7 @@ export function createPusher(options: PusherOptions): (hub: HubClient) => Promis
       const batch = nextBatch(outbox, size);
       if (batch.length === 0) return;
       outbox.markSent(batch.map((c) => c.mutationId));
-      let response: Awaited<ReturnType<HubClient['push']>>;
+      let response: PushResponse;
       try {
         response = await hub.push({ mutations: batch.map(toMutation) });
       } catch (err) {
