@@ -3,7 +3,7 @@ import { MASS_DELETION_MIN_ROWS } from '../../shared/sync/protocol.js';
 import { createMassDeletionGate, findMassDeletion, isMassDeletion } from './fail-safe.js';
 import type { Staged } from './pull.js';
 import { createPullStaging } from './staging.js';
-import { openToyReplica, TOY, toyRecord } from './test-replica.js';
+import { openToyReplica, TOY, toyRecord } from './test-fixtures.js';
 
 const pullOf = (...records: ReturnType<typeof toyRecord>[]): Staged => {
   const staged = createPullStaging();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CollectionName } from '../../shared/sync/protocol.js';
 import type { QueuedChange } from './outbox.js';
 import { alreadyThere, nextBatch } from './push.js';
-import { TOY } from './test-replica.js';
+import { TOY } from './test-fixtures.js';
 
 const OTHER = 'test.others' as CollectionName;
 let seq = 0;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CollectionName, SyncRecord } from '../../shared/sync/protocol.js';
 import { createPullStaging } from './staging.js';
-import { TOY } from './test-replica.js';
+import { TOY } from './test-fixtures.js';
 
 const rec = (id: string, version: number, deleted = false): SyncRecord => ({
   collection: TOY,

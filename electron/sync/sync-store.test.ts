@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createSyncStore } from './sync-store.js';
-import { openToyReplica, TOY } from './test-replica.js';
+import { openToyReplica, TOY } from './test-fixtures.js';
 
 const reason = { code: 'stale_version', message: 'Modifié entre-temps sur un autre poste.' };
 
