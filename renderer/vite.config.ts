@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
@@ -5,9 +6,13 @@ import react from '@vitejs/plugin-react';
 // The renderer is served from file:// by Electron and from / by the web host: relative base works for both.
 const root = fileURLToPath(new URL('.', import.meta.url));
 
+// The version shown in the help area of every screen (quoted when calling the département's assistance).
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
 export default defineConfig({
   root,
   base: './',
+  define: { 'import.meta.env.VITE_GUICHET_VERSION': JSON.stringify(version) },
   plugins: [react()],
   build: {
     outDir: fileURLToPath(new URL('../dist/renderer', import.meta.url)),

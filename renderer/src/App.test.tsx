@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SyncState } from '../../shared/sync/ipc.js';
 import { App } from './App.js';
@@ -29,8 +29,50 @@ describe('App', () => {
       'Comptes',
       'Postes',
     ]);
-    expect(screen.getByText('bientôt')).toBeTruthy(); // cadastre: not in this version
+    // Grouped by service: the electoral screens sit under « Listes électorales », not beside the services.
+    const electoral = within(menu).getByRole('region', { name: 'Listes électorales' });
+    expect(
+      within(electoral)
+        .getAllByRole('button')
+        .map((b) => b.textContent),
+    ).toEqual(['Rechercher', 'Demandes', 'Importer']);
+    expect(within(menu).getByRole('region', { name: 'Administration' })).toBeTruthy();
+    expect(screen.getByText('Cadastre')).toBeTruthy(); // not in this version: in preparation
     expect(screen.getByRole('button', { name: 'Gérer les comptes' })).toBeTruthy();
+  });
+
+  it('marks the menu entry a sub-screen belongs to as current (fiche → Rechercher, acte → Actes)', async () => {
+    const mayor = loggedIn('maire');
+    const withActs = { ...mayor, services: [...mayor.services, 'acts' as const] };
+    installFakeBridge({
+      'session:get': () => withActs,
+      'sync:state': () => sync,
+      'electoral:elector': () => new Promise(() => undefined),
+      'acts:get': () => new Promise(() => undefined),
+    });
+    render(<App />);
+    await screen.findByRole('heading', { name: 'Mairie de Troyes' });
+    const menu = screen.getByRole('navigation', { name: 'Menu principal' });
+    const current = () => Array.from(menu.querySelectorAll('[aria-current]'), (b) => b.textContent);
+    expect(current()).toEqual(['Accueil']);
+    act(() => useNav.getState().go({ name: 'elector', id: 'e1' }));
+    expect(current()).toEqual(['Rechercher']);
+    act(() => useNav.getState().go({ name: 'act', id: 'a1' }));
+    expect(current()).toEqual(['Actes']);
+    act(() => useNav.getState().go({ name: 'demand-new', electorId: null }));
+    expect(current()).toEqual(['Demandes']);
+  });
+
+  it('shows help on every screen: the user guide, the assistance of the département, the version', async () => {
+    installFakeBridge({ 'session:get': () => loggedIn('secretaire'), 'sync:state': () => sync });
+    render(<App />);
+    await screen.findByRole('heading', { name: 'Mairie de Troyes' });
+    const help = screen.getByRole('contentinfo');
+    expect(help.textContent).toMatch(/Assistance du département/);
+    expect(help.textContent).toMatch(/Guichet version/);
+    fireEvent.click(within(help).getByRole('button', { name: "Guide d'utilisation" }));
+    await screen.findByRole('heading', { level: 1, name: "Guide d'utilisation" });
+    expect(screen.getByRole('contentinfo')).toBeTruthy();
   });
 
   it('never offers personal-data screens to a consultation account, even by route', async () => {

@@ -98,7 +98,7 @@ await step('the mayor enrolls the PC; the home page opens the legality control',
 });
 
 await step('imports the signing certificate (.p12 and its password)', async () => {
-  await page.getByRole('button', { name: 'Certificat de signature' }).click();
+  await menu().getByRole('button', { name: 'Certificat de signature' }).click();
   await expectVisible(page.getByText("Aucun certificat n'est installé sur ce poste."));
   await page.getByLabel('Fichier du certificat').setInputFiles(pki.p12Aes);
   await page.getByLabel('Mot de passe du certificat').fill(P12_PASSWORD);

@@ -1,6 +1,6 @@
 /**
  * Screenshots of every screen against canned data, without hub or core:
- * a quick visual check of layout and wording at 1280×800 and 1024×768.
+ * a quick visual check of layout and wording at 1366×768 (the usual town-hall laptop) and 1024×768.
  * Not a test (the real story is run.mjs). `node test/e2e/ui-preview.mjs` after `npm run build:renderer`.
  */
 import { createReadStream, existsSync, mkdirSync } from 'node:fs';
@@ -305,7 +305,7 @@ function fake(role) {
 }
 
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu'] });
-async function page(role, viewport = { width: 1280, height: 800 }, extra = '') {
+async function page(role, viewport = { width: 1366, height: 768 }, extra = '') {
   const ctx = await browser.newContext({ viewport, locale: 'fr-FR' });
   await ctx.addInitScript(`${extra};(${fake.toString()})(${JSON.stringify(role)})`);
   const p = await ctx.newPage();
@@ -375,7 +375,7 @@ await p.getByRole('button', { name: "Ouvrir l'acte 2026_064" }).click();
 await p.getByRole('list', { name: "Étapes de l'acte" }).waitFor();
 await p.screenshot({ path: join(OUT, 'actes-acte-acquitte.png'), fullPage: true });
 await nav(p, 'Actes');
-await p.getByRole('button', { name: 'Certificat de signature' }).click();
+await nav(p, 'Certificat de signature');
 await p.getByRole('heading', { name: 'Certificat installé' }).waitFor();
 await p.screenshot({ path: join(OUT, 'actes-certificat.png'), fullPage: true });
 p = await page('maire', { width: 1024, height: 768 }, 'window.__actState = "brouillon"');

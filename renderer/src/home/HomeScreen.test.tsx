@@ -1,5 +1,6 @@
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SERVICE_LABELS, SERVICES } from '../../../shared/accounts/roles.js';
 import { useNav } from '../nav/store.js';
 import { useSession } from '../session/store.js';
 import { loggedIn } from '../testing/fake-bridge.js';
@@ -23,10 +24,30 @@ describe('HomeScreen', () => {
     expect(useNav.getState().route).toEqual({ name: 'acts' });
   });
 
-  it('shows no legality-control tile for a commune without the service', () => {
+  it('offers a service the commune has not opened on request, with how to ask, and no way to open it', () => {
     withServices('maire', ['electoral']);
     render(<HomeScreen />);
-    expect(screen.queryByText('Contrôle de légalité (ACTES)')).toBeNull();
+    const onRequest = screen.getByRole('heading', { level: 2, name: 'Disponibles sur demande' });
+    expect(onRequest).toBeTruthy();
+    const tile = screen.getByRole('heading', { level: 3, name: 'Contrôle de légalité (ACTES)' }).closest('li')!;
+    expect(tile.textContent).toMatch(/Demandez son ouverture au département/);
+    expect(screen.getByText(/le maire le demande au département.*Assistance du département/)).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Ouvrir le contrôle de légalité' })).toBeNull();
+  });
+
+  it('shows every service of the platform: opened, on request, in preparation', () => {
+    withServices('secretaire', ['electoral']);
+    render(<HomeScreen />);
+    const titles = Array.from(document.querySelectorAll('.tile h3'), (h) => h.textContent);
+    for (const s of SERVICES) expect(titles).toContain(SERVICE_LABELS[s]);
+    const section = (name: string) => {
+      const h = screen.getByRole('heading', { level: 2, name });
+      return h.nextElementSibling?.tagName === 'UL' ? h.nextElementSibling : h.nextElementSibling?.nextElementSibling;
+    };
+    expect(section('Vos services')?.textContent).toMatch(/Listes électorales/);
+    expect(section('Disponibles sur demande')?.textContent).toMatch(/Contrôle de légalité/);
+    expect(section('En préparation')?.textContent).toMatch(/Cadastre.*Parapheur/);
+    // The secretary has no administration section.
+    expect(screen.queryByRole('heading', { name: 'Administration de la mairie' })).toBeNull();
   });
 });

@@ -1,50 +1,53 @@
-import { SERVICES, SERVICE_LABELS, type Service } from '../../../shared/accounts/roles.js';
-import { useNav } from '../nav/store.js';
-import { useCan, useSession } from '../session/store.js';
+import { SERVICE_LABELS, SERVICES, type Service } from '../../../shared/accounts/roles.js';
+import { DOMAIN_UIS } from '../domains.js';
+import { assistanceSentence } from '../help/platform.js';
+import { allowed } from '../nav/screens.js';
+import { useNav, type Route } from '../nav/store.js';
+import type { DomainUi, HomeTile } from '../nav/ui-spec.js';
+import { useSession } from '../session/store.js';
 
-/** Landing page: the commune's services as tiles. The electoral list and the legality control are available in this version. */
+/** What a service not built yet will do, so the mayor knows what is coming. */
+const COMING: Partial<Record<Service, string>> = {
+  cadastre: 'Consulter le plan et les parcelles de la commune.',
+  parapheur: 'Faire signer les documents par le maire et les adjoints.',
+  helios: 'Envoyer les flux comptables au comptable public.',
+  marches: 'Publier les consultations et recevoir les offres.',
+  alertes: 'Prévenir les habitants par SMS ou courriel.',
+  infos: 'Lire les fiches juridiques et les offres d’emploi du département.',
+  assistance: 'Obtenir de l’aide à distance du département.',
+};
+
+/**
+ * Landing page: every service of the platform, as the collectivité has it —
+ * opened (a tile that opens it), available on request (and how to ask), or in
+ * preparation — then the administration of the mairie for the mayor.
+ */
 export function HomeScreen() {
   const session = useSession((s) => s.session);
   const go = useNav((s) => s.go);
-  const canRead = useCan('electoral.read');
-  const canManage = useCan('users.manage');
-  const canActs = useCan('acts.read');
-  const services = SERVICES.filter((s) => session?.services.includes(s));
+  const built = new Map<Service, DomainUi>();
+  for (const ui of DOMAIN_UIS as readonly DomainUi[]) if (ui.domain.service) built.set(ui.domain.service, ui);
+  const opened = SERVICES.filter((s) => built.has(s) && session?.services.includes(s));
+  const onRequest = SERVICES.filter((s) => built.has(s) && !session?.services.includes(s));
+  const coming = SERVICES.filter((s) => !built.has(s));
+  const admin = (DOMAIN_UIS as readonly DomainUi[])
+    .filter((ui) => ui.domain.service === null)
+    .flatMap((ui) => ui.tiles)
+    .filter((t) => allowed(session, t.open as Route));
 
-  function tile(service: Service) {
-    if (service === 'electoral') {
-      return canRead ? (
-        <li key={service} className="tile">
-          <h3>{SERVICE_LABELS[service]}</h3>
-          <p>Rechercher un électeur, importer l'extrait du REU, saisir les demandes.</p>
-          <button type="button" className="primary" onClick={() => go({ name: 'search' })}>
-            Ouvrir les listes électorales
-          </button>
-        </li>
-      ) : (
-        <li key={service} className="tile tile-off">
-          <h3>{SERVICE_LABELS[service]}</h3>
-          <p>Votre compte ne donne pas accès aux données des électeurs.</p>
-        </li>
-      );
-    }
-    if (service === 'acts' && canActs) {
-      return (
-        <li key={service} className="tile">
-          <h3>{SERVICE_LABELS[service]}</h3>
-          <p>Préparer, signer et transmettre les actes à la préfecture, suivre les accusés de réception.</p>
-          <button type="button" className="primary" onClick={() => go({ name: 'acts' })}>
-            Ouvrir le contrôle de légalité
-          </button>
-        </li>
-      );
-    }
+  function openTile(service: Service, t: HomeTile, i: number) {
+    const title = t.title ?? SERVICE_LABELS[service];
+    const mayOpen = allowed(session, t.open as Route);
+    if (!mayOpen && !t.denied) return null;
     return (
-      <li key={service} className="tile tile-off">
-        <h3>{SERVICE_LABELS[service]}</h3>
-        <p>
-          <span className="badge badge-soon">bientôt</span> Ce service arrivera dans une prochaine version.
-        </p>
+      <li key={`${service}-${i}`} className={mayOpen ? 'tile' : 'tile tile-off'}>
+        <h3>{title}</h3>
+        <p>{mayOpen ? t.text : t.denied}</p>
+        {mayOpen ? (
+          <button type="button" className="primary" onClick={() => go(t.open as Route)}>
+            {t.openLabel}
+          </button>
+        ) : null}
       </li>
     );
   }
@@ -56,29 +59,61 @@ export function HomeScreen() {
         Bonjour {session?.user?.displayName}. Code INSEE {session?.commune?.insee}.
       </p>
       <h2>Vos services</h2>
-      {services.length === 0 ? (
-        <p>Aucun service n'est ouvert pour votre commune. Contactez le département.</p>
+      {opened.length === 0 ? (
+        <p>Aucun service n'est encore ouvert pour votre commune.</p>
       ) : (
-        <ul className="tiles">{services.map(tile)}</ul>
+        <ul className="tiles">{opened.flatMap((s) => built.get(s)?.tiles.map((t, i) => openTile(s, t, i)) ?? [])}</ul>
       )}
-      {canManage ? (
+      {onRequest.length > 0 ? (
+        <>
+          <h2>Disponibles sur demande</h2>
+          <p>
+            Ces services sont prêts mais pas encore ouverts pour votre commune. Pour en ouvrir un, le maire le demande au département.{' '}
+            {assistanceSentence()}
+          </p>
+          <ul className="tiles">
+            {onRequest.map((s) => (
+              <li key={s} className="tile tile-request">
+                <h3>{SERVICE_LABELS[s]}</h3>
+                <p>{built.get(s)?.tiles[0]?.text}</p>
+                <p className="small">
+                  <span className="badge badge-request">sur demande</span> Demandez son ouverture au département.
+                </p>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {coming.length > 0 ? (
+        <>
+          <h2>En préparation</h2>
+          <p>Ces services seront ajoutés à Guichet dans une prochaine version ; rien à faire pour l'instant.</p>
+          <ul className="tiles">
+            {coming.map((s) => (
+              <li key={s} className="tile tile-off">
+                <h3>{SERVICE_LABELS[s]}</h3>
+                <p>{COMING[s] ?? ''}</p>
+                <p className="small">
+                  <span className="badge badge-soon">en préparation</span>
+                </p>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
+      {admin.length > 0 ? (
         <>
           <h2>Administration de la mairie</h2>
           <ul className="tiles">
-            <li className="tile">
-              <h3>Comptes</h3>
-              <p>Créer un compte pour la secrétaire ou un élu, désactiver un compte.</p>
-              <button type="button" onClick={() => go({ name: 'users' })}>
-                Gérer les comptes
-              </button>
-            </li>
-            <li className="tile">
-              <h3>Postes</h3>
-              <p>Voir les ordinateurs reliés à la commune, révoquer un poste perdu.</p>
-              <button type="button" onClick={() => go({ name: 'devices' })}>
-                Gérer les postes
-              </button>
-            </li>
+            {admin.map((t) => (
+              <li key={t.openLabel} className="tile">
+                <h3>{t.title}</h3>
+                <p>{t.text}</p>
+                <button type="button" onClick={() => go(t.open as Route)}>
+                  {t.openLabel}
+                </button>
+              </li>
+            ))}
           </ul>
         </>
       ) : null}

@@ -1,20 +1,9 @@
 import { create } from 'zustand';
+import type { Route } from '../domains.js';
 
-/** Screens of the app. In-memory on purpose: the URL fragment carries the web host secret. */
-export type Route =
-  | { name: 'home' }
-  | { name: 'search' }
-  | { name: 'elector'; id: string }
-  | { name: 'import' }
-  | { name: 'demands' }
-  | { name: 'demand-new'; electorId: string | null }
-  | { name: 'users' }
-  | { name: 'devices' }
-  | { name: 'acts' }
-  | { name: 'act'; id: string }
-  | { name: 'act-new' }
-  | { name: 'act-certificate' };
+export type { Route };
 
+/** The screen shown. In memory on purpose: the URL fragment carries the web host secret. */
 interface NavState {
   route: Route;
   go(route: Route): void;
