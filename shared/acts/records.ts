@@ -24,7 +24,7 @@ export type StoredFile = z.infer<typeof storedFileSchema>;
 export const ACT_STATES = {
   brouillon: { s2low: 17, label: 'Brouillon' },
   signe: { s2low: 18, label: 'Signé, prêt à transmettre' },
-  poste: { s2low: 1, label: 'Posté (en attente sur ce poste ou vers le hub)' },
+  poste: { s2low: 1, label: "En attente d'envoi" },
   en_attente: { s2low: 2, label: 'En attente de transmission' },
   transmis: { s2low: 3, label: 'Transmis à la préfecture' },
   acquitte: { s2low: 4, label: 'Accusé de réception reçu' },

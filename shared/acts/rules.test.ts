@@ -11,6 +11,7 @@ import {
   checkClassificationVersion,
   checkDecisionDate,
   checkMatieres,
+  checkNature,
   checkNumeroInterne,
   checkObjet,
   checkTotalSize,
@@ -70,6 +71,18 @@ describe('decision date', () => {
     expect(checkDecisionDate('2026-11-29', '2026-11-28')).toMatch(/futur/);
     expect(checkDecisionDate('2026-02-30', '2026-11-28')).toMatch(/date valide/);
     expect(checkDecisionDate('28/11/2026', '2026-11-28')).toMatch(/date valide/);
+  });
+  it('says what to type, in the words of the form, without the storage format', () => {
+    expect(checkDecisionDate('', '2026-11-28')).toMatch(/par exemple 14\/07\/2026/);
+    expect(checkDecisionDate('', '2026-11-28')).not.toMatch(/AAAA|MM|JJ/);
+  });
+});
+
+describe('nature', () => {
+  it('asks to choose from the list, without exposing codes', () => {
+    expect(checkNature(1)).toBeNull();
+    expect(checkNature(0)).toMatch(/Choisissez la nature/);
+    expect(checkNature(7)).not.toMatch(/code|\d/);
   });
 });
 

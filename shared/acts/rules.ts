@@ -34,7 +34,8 @@ export function isIsoDate(value: string): boolean {
 
 /** `today` is passed in (YYYY-MM-DD, the commune's local date) so the rule is testable and clock-agnostic. */
 export function checkDecisionDate(value: string, today: string): string | null {
-  if (!isIsoDate(value)) return 'La date de décision doit être une date valide (AAAA-MM-JJ).';
+  if (!isIsoDate(value))
+    return "La date de décision n'est pas une date valide : écrivez le jour, le mois et l'année, par exemple 14/07/2026.";
   if (value > today) return 'La date de décision ne peut pas être dans le futur.';
   return null;
 }
@@ -108,7 +109,7 @@ export function checkMatieres(classification: Classification, codes: readonly nu
 }
 
 export function checkNature(value: number): string | null {
-  return isCodeNatureActe(value) ? null : "La nature de l'acte doit être un code de 1 à 6.";
+  return isCodeNatureActe(value) ? null : "Choisissez la nature de l'acte dans la liste (délibération, arrêté, contrat…).";
 }
 
 /** The act must use the classification version the hub holds (else: AnomalieActe ODT-VERIF-01). */

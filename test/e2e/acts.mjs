@@ -153,7 +153,7 @@ await step('signs the act with the certificate password (a wrong one is refused 
 await step('the hub is down: « Transmettre » keeps the act on the PC (en attente d’envoi)', async () => {
   await hub.stop();
   await page.getByRole('button', { name: 'Transmettre à la préfecture' }).click();
-  await expectText(heading(), /Acte 2026_E2E1.*Posté.*en attente d'envoi/);
+  await expectText(heading(), /Acte 2026_E2E1 En attente d'envoi/);
   await expectVisible(page.getByText("En attente d'envoi :"));
   await expectText(page.getByTestId('sync-online'), /Hors ligne/);
   await shot('actes-03-en-attente');

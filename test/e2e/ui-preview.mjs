@@ -277,9 +277,18 @@ function fake(role) {
   };
   answers['acts:check-draft'] = (i) => [
     ...(i.numeroInterne ? [] : [{ field: 'numeroInterne', message: "Le numéro de l'acte est obligatoire." }]),
-    ...(i.decisionDate ? [] : [{ field: 'decisionDate', message: 'La date de décision doit être une date valide (AAAA-MM-JJ).' }]),
+    ...(i.decisionDate
+      ? []
+      : [
+          {
+            field: 'decisionDate',
+            message: "La date de décision n'est pas une date valide : écrivez le jour, le mois et l'année, par exemple 14/07/2026.",
+          },
+        ]),
     ...(i.objet.trim() ? [] : [{ field: 'objet', message: "L'objet de l'acte est obligatoire." }]),
-    ...(i.codeNatureActe ? [] : [{ field: 'codeNatureActe', message: "La nature de l'acte doit être un code de 1 à 6." }]),
+    ...(i.codeNatureActe
+      ? []
+      : [{ field: 'codeNatureActe', message: "Choisissez la nature de l'acte dans la liste (délibération, arrêté, contrat…)." }]),
     ...(i.matieres.length >= 2
       ? []
       : [{ field: 'matieres', message: "La classification de l'acte doit préciser au moins les deux premiers niveaux de matière." }]),

@@ -87,6 +87,42 @@ describe('ActForm (drafting an act)', () => {
     expect(fake.callsOf('acts:create' as never)).toHaveLength(0);
   });
 
+  it('takes the decision date typed JJ/MM/AAAA in a text field, as in the demands (no browser date picker)', async () => {
+    const fake = setup((i) =>
+      /^\d{4}-\d{2}-\d{2}$/.test(i.decisionDate)
+        ? []
+        : [{ field: 'decisionDate', message: "La date de décision n'est pas une date valide." }],
+    );
+    const date = screen.getByLabelText('Date de décision');
+    expect(date.getAttribute('type')).toBeNull();
+    expect(date.getAttribute('inputmode')).toBe('numeric');
+    expect(screen.getByText(/JJ\/MM\/AAAA, par exemple 14\/07\/2026/).id).toBe(date.getAttribute('aria-describedby')?.split(' ')[0]);
+    fireEvent.change(date, { target: { value: '31/02/2026' } });
+    fireEvent.blur(date);
+    await wait();
+    expect(await screen.findByText("La date de décision n'est pas une date valide.", { selector: '.error-text' })).toBeTruthy();
+    fireEvent.change(date, { target: { value: '5/11/2026' } });
+    await wait();
+    expect(fake.callsOf('acts:check-draft' as never).at(-1)).toMatchObject({ decisionDate: '2026-11-05' });
+    expect(screen.queryByText("La date de décision n'est pas une date valide.")).toBeNull();
+  });
+
+  it('lists the errors in the order of the form', async () => {
+    // The core answers in its own order (numéro, date, objet, nature, matière, file).
+    setup(() => [
+      { field: 'numeroInterne', message: "Le numéro de l'acte est obligatoire." },
+      { field: 'decisionDate', message: "La date de décision n'est pas une date valide." },
+      { field: 'objet', message: "L'objet de l'acte est obligatoire." },
+      { field: 'codeNatureActe', message: "Choisissez la nature de l'acte dans la liste." },
+      { field: 'matieres', message: 'Précisez la matière.' },
+    ]);
+    await screen.findByLabelText('Matière');
+    fireEvent.click(screen.getByRole('button', { name: 'Enregistrer le brouillon' }));
+    const box = (await screen.findByText("Avant d'enregistrer, corrigez ces points :")).closest('.alert') as HTMLElement;
+    const fields = Array.from(box.querySelectorAll('li'), (li) => li.textContent?.split(' : ')[0]);
+    expect(fields).toEqual(["Nature de l'acte", 'Numéro interne', 'Date de décision', 'Objet', 'Matière', "Fichier de l'acte"]);
+  });
+
   it('gives each annex a typology of the nature (or the detached signature) and shows sizes and the total', async () => {
     setup();
     fireEvent.change(await screen.findByLabelText("Nature de l'acte"), { target: { value: '3' } });
@@ -112,7 +148,7 @@ describe('ActForm (drafting an act)', () => {
     const fake = setup();
     fireEvent.change(await screen.findByLabelText("Nature de l'acte"), { target: { value: '1' } });
     fireEvent.change(screen.getByLabelText('Numéro interne'), { target: { value: '2026_045' } });
-    fireEvent.change(screen.getByLabelText('Date de décision'), { target: { value: '2026-11-20' } });
+    fireEvent.change(screen.getByLabelText('Date de décision'), { target: { value: '20/11/2026' } });
     fireEvent.change(screen.getByLabelText('Objet'), { target: { value: 'Tarifs de la cantine' } });
     fireEvent.change(screen.getByLabelText('Matière'), { target: { value: '7' } });
     fireEvent.change(screen.getByLabelText('Sous-matière'), { target: { value: '1' } });

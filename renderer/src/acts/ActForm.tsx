@@ -6,7 +6,8 @@ import { NATURES_ACTE, SIGNATURE_TYPOLOGY, isCodeNatureActe, natureByCode } from
 import { OBJET_MAX_LENGTH } from '../../../shared/acts/rules.js';
 import { api, messageOf } from '../api/bridge.js';
 import { useNav } from '../nav/store.js';
-import { ErrorSummary, Field, LiveMessage, SelectField } from '../ui/Field.js';
+import { DateField, ErrorSummary, Field, LiveMessage, SelectField } from '../ui/Field.js';
+import { parseFrenchDate } from '../ui/format.js';
 import { DraftFiles, type PickedAnnex, type PickedFile } from './DraftFiles.js';
 import { MatierePicker } from './MatierePicker.js';
 import { useActs } from './store.js';
@@ -15,25 +16,19 @@ export const CHECK_DEBOUNCE_MS = 300;
 
 const PLACED = /^(numeroInterne|decisionDate|objet|codeNatureActe|matieres|act|act\.typology|annexes(\.\d+(\.typology)?)?)$/;
 
-/** Field names of DraftProblem → labels of the error summary. */
+/** Field names of DraftProblem → labels of the error summary, in the order of the form. */
 const LABELS: Record<string, string> = {
+  classification: 'Classification',
+  classificationDateVersion: 'Classification',
+  codeNatureActe: "Nature de l'acte",
   numeroInterne: 'Numéro interne',
   decisionDate: 'Date de décision',
   objet: 'Objet',
-  codeNatureActe: "Nature de l'acte",
   matieres: 'Matière',
-  act: "Fichier de l'acte",
   'act.typology': "Type de document de l'acte",
+  act: "Fichier de l'acte",
   annexes: 'Annexes',
-  classification: 'Classification',
-  classificationDateVersion: 'Classification',
 };
-
-/** The commune's local date (the rule is "not in the future" for the person at the counter). */
-function today(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-}
 
 /** The numéro interne only takes uppercase letters without accents: typed letters are turned into those. */
 export function toNumeroInterne(typed: string): string {
@@ -50,7 +45,9 @@ export function ActForm() {
   const [matieres, setMatieres] = useState<number[]>([]);
   const [actTypology, setActTypology] = useState('');
   const [numeroInterne, setNumeroInterne] = useState('');
-  const [decisionDate, setDecisionDate] = useState('');
+  const [decisionDateText, setDecisionDateText] = useState('');
+  // Typed JJ/MM/AAAA; the core checks the day itself (a text that is no date gets the rule's own sentence).
+  const decisionDate = parseFrenchDate(decisionDateText) ?? decisionDateText.trim();
   const [objet, setObjet] = useState('');
   const [documentPapier, setDocumentPapier] = useState(false);
   const [act, setAct] = useState<PickedFile | null>(null);
@@ -230,18 +227,15 @@ export function ActForm() {
             onChange={(e) => setNumeroInterne(toNumeroInterne(e.target.value))}
             onBlur={() => touch('numeroInterne')}
           />
-          <Field
+          <DateField
             id="act-date"
             label="Date de décision"
+            example="14/07/2026"
             hint="Le jour où l'acte a été décidé ou signé ; pas de date future."
-            type="date"
-            max={today()}
             error={problem('decisionDate')}
-            value={decisionDate}
-            onChange={(e) => {
-              setDecisionDate(e.target.value);
-              touch('decisionDate');
-            }}
+            value={decisionDateText}
+            onChange={(e) => setDecisionDateText(e.target.value)}
+            onBlur={() => touch('decisionDate')}
           />
           <ObjetField value={objet} onChange={setObjet} onBlur={() => touch('objet')} error={problem('objet')} />
         </fieldset>

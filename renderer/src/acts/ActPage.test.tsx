@@ -82,7 +82,7 @@ describe('ActPage', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Signer' }));
     fireEvent.click(await screen.findByRole('button', { name: 'Transmettre à la préfecture' }));
     await screen.findByText(/En attente d'envoi :/);
-    expect(screen.getAllByText("en attente d'envoi").length).toBeGreaterThan(0);
+    expect(screen.getByRole('heading', { level: 1 }).textContent).toMatch(/^Acte \S+ En attente d'envoi $/);
     expect(fake.callsOf('acts:transmit' as never)).toEqual([{ id: ACT_ID }]);
     expect(screen.queryByRole('dialog')).toBeNull();
   });

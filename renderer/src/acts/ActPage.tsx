@@ -88,7 +88,7 @@ export function ActPage({ id }: { id: string }) {
         </button>
       </p>
       <h1>
-        Acte {act.draft.numeroInterne} <StateBadge state={state} /> {d.pending ? <PendingBadge /> : null}
+        Acte {act.draft.numeroInterne} <StateBadge state={state} /> {d.pending && state !== 'poste' ? <PendingBadge /> : null}
       </h1>
       <LiveMessage error={signing ? null : error} status={notice} />
       {status?.error ? <p className="alert alert-error">{status.error}</p> : null}

@@ -44,7 +44,9 @@ describe('ActsScreen', () => {
     expect(rows[1].textContent).toMatch(
       /2026_001.*Délibérations.*20\/11\/2026.*Accusé de réception reçu.*010-211003876-20261120-2026_001-DE/,
     );
-    expect(rows[2].textContent).toMatch(/Posté.*en attente d'envoi/);
+    // Said once, in plain words (not « Posté (en attente sur ce poste ou vers le hub) » and a badge saying it again).
+    expect(rows[2].textContent).toMatch(/^2026_002.*En attente d'envoi—$/);
+    expect(rows[2].textContent).not.toMatch(/Posté|hub/);
     fireEvent.click(screen.getByRole('button', { name: 'Page suivante' }));
     expect(within(table).getAllByRole('row')).toHaveLength(13);
 
@@ -63,7 +65,7 @@ describe('acts list follows the sync', () => {
     let state: ActSummary['state'] = 'poste';
     const fake = installFakeBridge({ 'acts:list': () => [row(1, { state, pending: state === 'poste' })] } as never);
     render(<ActsScreen />);
-    await screen.findByText(/Posté/);
+    await screen.findByText("En attente d'envoi", { selector: '.state' });
     expect(screen.queryByRole('button', { name: 'Préparer un nouvel acte' })).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Certificat de signature' })).toBeNull();
     state = 'acquitte';

@@ -90,7 +90,7 @@ export function ActsScreen() {
                 <td>{formatDay(a.decisionDate)}</td>
                 <td>
                   <StateBadge state={a.state} />
-                  {a.pending ? (
+                  {a.pending && a.state !== 'poste' ? (
                     <>
                       <br />
                       <PendingBadge />

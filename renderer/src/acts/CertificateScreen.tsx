@@ -1,6 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { CertificateInfo } from '../../../shared/acts/ipc.js';
 import { useNav } from '../nav/store.js';
+import { FileInput } from '../ui/FileInput.js';
 import { ErrorSummary, Field, LiveMessage } from '../ui/Field.js';
 import { useActs } from './store.js';
 import { formatDay } from './parts.js';
@@ -103,7 +104,9 @@ export function CertificateScreen() {
       <ErrorSummary key={submitted} errors={errors} labels={{ file: 'Fichier', password: 'Mot de passe' }} />
       <form onSubmit={submit} noValidate className="narrow-form">
         <div className={errors.file ? 'field field-error' : 'field'}>
-          <label htmlFor="cert-file">Fichier du certificat</label>
+          <label id="cert-file-label" htmlFor="cert-file">
+            Fichier du certificat
+          </label>
           <p className="hint" id="cert-file-hint">
             Un fichier .p12 ou .pfx.
           </p>
@@ -112,13 +115,13 @@ export function CertificateScreen() {
               {errors.file}
             </p>
           ) : null}
-          <input
+          <FileInput
             id="cert-file"
-            type="file"
             accept=".p12,.pfx,application/x-pkcs12"
-            aria-invalid={errors.file ? true : undefined}
-            aria-describedby={errors.file ? 'cert-file-hint cert-file-error' : 'cert-file-hint'}
-            onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+            invalid={!!errors.file}
+            describedBy={errors.file ? 'cert-file-hint cert-file-error' : 'cert-file-hint'}
+            chosen={file ? [file.name] : []}
+            onFiles={(files) => setFile(files[0] ?? null)}
           />
         </div>
         <Field

@@ -2,6 +2,7 @@ import type { TypologyPJ } from '../../../shared/acts/classification.js';
 import { sniffFileKind, type ActFileKind } from '../../../shared/acts/file-kinds.js';
 import { MAX_TOTAL_BYTES } from '../../../shared/acts/rules.js';
 import { SelectField } from '../ui/Field.js';
+import { FileInput } from '../ui/FileInput.js';
 import { formatSize } from './parts.js';
 
 /** A file she picked: the File for the final save, its first bytes for the checks as she types. */
@@ -64,7 +65,9 @@ export function DraftFiles(props: {
     <fieldset>
       <legend>Documents</legend>
       <div className={actError ? 'field field-error' : 'field'}>
-        <label htmlFor="act-file">Fichier de l'acte</label>
+        <label id="act-file-label" htmlFor="act-file">
+          Fichier de l'acte
+        </label>
         <p className="hint" id="act-file-hint">
           Le PDF de l'acte signé par le maire (un document budgétaire peut être en XML).
         </p>
@@ -80,34 +83,28 @@ export function DraftFiles(props: {
             </li>
           </ul>
         ) : null}
-        <input
+        <FileInput
           id="act-file"
-          type="file"
           accept=".pdf,.xml,application/pdf,application/xml,text/xml"
-          aria-invalid={actError ? true : undefined}
-          aria-describedby={['act-file-hint', actError ? 'act-file-error' : ''].filter(Boolean).join(' ')}
-          onChange={async (e) => {
-            const f = e.target.files?.[0];
-            e.target.value = '';
-            if (f) onAct(await pick(f));
-          }}
+          invalid={!!actError}
+          describedBy={['act-file-hint', actError ? 'act-file-error' : ''].filter(Boolean).join(' ')}
+          onFiles={async ([f]) => onAct(await pick(f))}
         />
       </div>
 
       <div className={annexError ? 'field field-error' : 'field'}>
-        <label htmlFor="annex-files">Ajouter des annexes (facultatif)</label>
+        <label id="annex-files-label" htmlFor="annex-files">
+          Ajouter des annexes (facultatif)
+        </label>
         <p className="hint" id="annex-files-hint">
           PDF, PNG, JPEG ou XML. Vous pouvez en choisir plusieurs à la fois.
         </p>
-        <input
+        <FileInput
           id="annex-files"
-          type="file"
           multiple
           accept=".pdf,.png,.jpg,.jpeg,.xml"
-          aria-describedby="annex-files-hint act-total"
-          onChange={async (e) => {
-            const files = [...(e.target.files ?? [])];
-            e.target.value = '';
+          describedBy="annex-files-hint act-total"
+          onFiles={async (files) => {
             const picked = await Promise.all(files.map(pick));
             onAnnexes([...annexes, ...picked.map((p) => ({ ...p, typology: defaultAnnexTypology }))]);
           }}

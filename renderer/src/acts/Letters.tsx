@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { ActLetter } from '../../../shared/acts/records.js';
 import { useCan } from '../session/store.js';
-import { Field } from '../ui/Field.js';
+import { FileInput } from '../ui/FileInput.js';
 import { PendingBadge, formatDay } from './parts.js';
 import { useActs, type AnswerType } from './store.js';
 import { StoredFileList } from './StoredFileList.js';
@@ -62,15 +62,25 @@ function AnswerForm({ actId, letter }: { actId: string; letter: ActLetter }) {
         ))}
       </fieldset>
       {chosen.files !== 'none' ? (
-        <Field
-          id={fileId}
-          label={chosen.files === 'many' ? 'Documents de la réponse' : 'Document de la réponse'}
-          error={problem}
-          type="file"
-          accept=".pdf,application/pdf"
-          multiple={chosen.files === 'many'}
-          onChange={(e) => setFiles([...(e.target.files ?? [])])}
-        />
+        <div className={problem ? 'field field-error' : 'field'}>
+          <label id={`${fileId}-label`} htmlFor={fileId}>
+            {chosen.files === 'many' ? 'Documents de la réponse' : 'Document de la réponse'}
+          </label>
+          {problem ? (
+            <p className="error-text" id={`${fileId}-error`}>
+              {problem}
+            </p>
+          ) : null}
+          <FileInput
+            id={fileId}
+            accept=".pdf,application/pdf"
+            multiple={chosen.files === 'many'}
+            invalid={!!problem}
+            describedBy={problem ? `${fileId}-error` : undefined}
+            chosen={files.map((f) => f.name)}
+            onFiles={setFiles}
+          />
+        </div>
       ) : null}
       <div className="actions">
         <button type="submit" className="primary" disabled={busy === 'answer'}>

@@ -20,6 +20,7 @@ export function StateBadge({ state }: { state: ActState }) {
   return <span className={`state state-${TONE[state]}`}>{ACT_STATES[state].label}</span>;
 }
 
+/** Changes kept on this PC; not shown beside « En attente d'envoi » (the state already says it). */
 export function PendingBadge() {
   return <span className="badge badge-pending">en attente d'envoi</span>;
 }

@@ -68,6 +68,15 @@ describe('DemandForm', () => {
     });
   });
 
+  it('lists the errors in the order of the form', () => {
+    installFakeBridge({ 'electoral:create-demand': saved });
+    render(<DemandForm electorId={null} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Enregistrer la demande' }));
+    const summary = screen.getByText('Le formulaire contient des erreurs :').closest('.alert') as HTMLElement;
+    const fields = Array.from(summary.querySelectorAll('li'), (li) => li.textContent?.split(' : ')[0]);
+    expect(fields).toEqual(['Nom de naissance', 'Prénoms', 'Date de naissance', 'Nouvelle adresse']);
+  });
+
   it('pre-fills the person from the fiche, keeps an unknown month, asks for the new bureau', async () => {
     const fake = installFakeBridge({ 'electoral:elector': () => ({ elector, demands: [] }), 'electoral:create-demand': saved });
     render(<DemandForm electorId="e7" />);

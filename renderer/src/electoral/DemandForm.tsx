@@ -3,7 +3,7 @@ import { createDemandInputSchema } from '../../../shared/electoral/ipc.js';
 import { DEMAND_KINDS, DEMAND_KIND_LABELS, type DemandKind } from '../../../shared/electoral/types.js';
 import { api, messageOf } from '../api/bridge.js';
 import { useNav } from '../nav/store.js';
-import { ErrorSummary, Field, LiveMessage } from '../ui/Field.js';
+import { DateField, ErrorSummary, Field, LiveMessage } from '../ui/Field.js';
 import { formatBirthDate, parseFrenchDate } from '../ui/format.js';
 import { useForm } from '../ui/useForm.js';
 import { fieldErrors } from '../ui/validate.js';
@@ -140,11 +140,10 @@ export function DemandForm({ electorId }: { electorId: string | null }) {
           <Field label="Nom de naissance" autoComplete="off" readOnly={!!electorId} {...bind('birthName')} />
           <Field label="Nom d'usage (facultatif)" autoComplete="off" readOnly={!!electorId} {...bind('usageName')} />
           <Field label="Prénoms" autoComplete="off" readOnly={!!electorId} {...bind('firstNames')} />
-          <Field
+          <DateField
             label="Date de naissance"
-            hint="JJ/MM/AAAA, par exemple 03/02/1961."
-            inputMode="numeric"
-            autoComplete="off"
+            example="03/02/1961"
+            hint="Jour ou mois inconnu : 00, comme sur la liste."
             readOnly={!!electorId}
             {...bind('birthDate')}
           />

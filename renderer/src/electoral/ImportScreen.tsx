@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { FileInput } from '../ui/FileInput.js';
 import type { ImportDiffEntry, ImportPreview } from '../../../shared/electoral/ipc.js';
 import { LIST_TYPES, LIST_TYPE_LABELS } from '../../../shared/electoral/types.js';
 import { useNav } from '../nav/store.js';
@@ -164,7 +165,6 @@ export function ImportScreen() {
   const { step, preview, record, error, readFile, reset } = useImport();
   const go = useNav((s) => s.go);
   const [over, setOver] = useState(false);
-  const input = useRef<HTMLInputElement>(null);
 
   function onDrop(e: DragEvent) {
     e.preventDefault();
@@ -199,18 +199,10 @@ export function ImportScreen() {
             onDragLeave={() => setOver(false)}
             onDrop={onDrop}
           >
-            <label htmlFor="import-file">Fichier à importer</label>
-            <input
-              ref={input}
-              id="import-file"
-              type="file"
-              accept=".csv,.txt,text/csv"
-              onChange={(e) => {
-                const file = e.target.files?.[0];
-                if (file) void readFile(file);
-                e.target.value = '';
-              }}
-            />
+            <label id="import-file-label" htmlFor="import-file">
+              Fichier à importer
+            </label>
+            <FileInput id="import-file" accept=".csv,.txt,text/csv" onFiles={([file]) => void readFile(file)} />
             <p className="muted">ou faites glisser le fichier ici</p>
           </div>
         </>

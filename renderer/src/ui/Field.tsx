@@ -44,6 +44,29 @@ export function Field(props: FieldProps & InputHTMLAttributes<HTMLInputElement>)
   );
 }
 
+/**
+ * A date, typed JJ/MM/AAAA the same way on every screen and in every browser
+ * language (no date picker: its format follows the OS, not the counter). The
+ * caller reads the text with `parseFrenchDate`.
+ */
+export function DateField(props: FieldProps & { example: string } & Omit<InputHTMLAttributes<HTMLInputElement>, 'type'>) {
+  const { example, hint, ...rest } = props;
+  return (
+    <Field
+      hint={
+        <>
+          JJ/MM/AAAA, par exemple {example}.{hint ? <> {hint}</> : null}
+        </>
+      }
+      inputMode="numeric"
+      autoComplete="off"
+      maxLength={10}
+      className="date-input"
+      {...rest}
+    />
+  );
+}
+
 /** A labelled select with its hint and error. */
 export function SelectField(props: FieldProps & { children: ReactNode } & SelectHTMLAttributes<HTMLSelectElement>) {
   const { label, hint, error, id, children, ...select } = props;
@@ -58,18 +81,39 @@ export function SelectField(props: FieldProps & { children: ReactNode } & Select
   );
 }
 
-/** Errors listed at the top of a form after a failed submit; focused so the user hears them. */
+/**
+ * The errors in the order of the form: `labels` lists the fields in that order;
+ * a key it lacks (`annexes.2.typology`) takes its first part's place (`annexes`);
+ * what is left keeps its order, after them.
+ */
+export function inFormOrder(keys: readonly string[], order: readonly string[]): string[] {
+  const rank = (key: string) => {
+    const exact = order.indexOf(key);
+    if (exact >= 0) return exact;
+    const head = order.indexOf(key.split('.')[0]);
+    return head >= 0 ? head + 0.5 : order.length;
+  };
+  return keys
+    .map((key, i) => ({ key, i, r: rank(key) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((k) => k.key);
+}
+
+/** Errors listed at the top of a form after a failed submit, in the form's order; focused so the user hears them. */
 export function ErrorSummary({
   errors,
   labels = {},
   title = 'Le formulaire contient des erreurs :',
 }: {
   errors: Record<string, string>;
+  /** Labels of the fields, in the order of the form. */
   labels?: Record<string, string>;
   title?: string;
 }) {
   const ref = useRef<HTMLDivElement>(null);
-  const lines = Object.entries(errors).map(([key, msg]) => (labels[key] ? `${labels[key]} : ${msg}` : msg));
+  const lines = inFormOrder(Object.keys(errors), Object.keys(labels)).map((key) =>
+    labels[key] ? `${labels[key]} : ${errors[key]}` : errors[key],
+  );
   const shown = lines.length > 0;
   // Focus once when shown (callers remount it on each submit with a key), never while typing.
   useEffect(() => {
