@@ -30,13 +30,13 @@ describe('App', () => {
       'Postes',
     ]);
     // Grouped by service: the electoral screens sit under « Listes électorales », not beside the services.
-    const electoral = within(menu).getByRole('region', { name: 'Listes électorales' });
+    const electoral = within(menu).getByRole('group', { name: 'Listes électorales' });
     expect(
       within(electoral)
         .getAllByRole('button')
         .map((b) => b.textContent),
     ).toEqual(['Rechercher', 'Demandes', 'Importer']);
-    expect(within(menu).getByRole('region', { name: 'Administration' })).toBeTruthy();
+    expect(within(menu).getByRole('group', { name: 'Administration' })).toBeTruthy();
     expect(screen.getByText('Cadastre')).toBeTruthy(); // not in this version: in preparation
     expect(screen.getByRole('button', { name: 'Gérer les comptes' })).toBeTruthy();
   });

@@ -38,12 +38,13 @@ function Menu() {
         if (group.label === null) return <div key="shell">{items}</div>;
         const id = `menu-${group.items[0].route.name}`;
         return (
-          <section key={group.label} aria-labelledby={id} className="menu-group">
+          // biome-ignore lint/a11y/useSemanticElements: a group of menu entries (a fieldset is for form fields); not a landmark: the menu is the one navigation landmark
+          <div key={group.label} role="group" aria-labelledby={id} className="menu-group">
             <h2 id={id} className="menu-group-label">
               {group.label}
             </h2>
             {items}
-          </section>
+          </div>
         );
       })}
     </nav>

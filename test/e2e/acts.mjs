@@ -21,7 +21,7 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
-import { INSEE, SHOTS, expectText, expectVisible, fillEnrollment, setUp, shot as shotOf } from './harness.mjs';
+import { INSEE, SHOTS, checkA11y, expectText, expectVisible, fillEnrollment, setUp, shot as shotOf } from './harness.mjs';
 
 /** From « Transmettre » to the acknowledgement: upload, forward, simulator, mail, pull. */
 const ROUND_TRIP_TIMEOUT = 90_000;
@@ -78,7 +78,8 @@ const doc = await PDFDocument.create();
 const font = await doc.embedFont(StandardFonts.Helvetica);
 doc.addPage([595, 842]).drawText('Délibération n° 2026_E2E1 — Tarifs de la cantine scolaire 2027', { x: 50, y: 780, size: 12, font });
 const actPdf = Buffer.from(await doc.save());
-const yesterday = new Date(Date.now() - 86_400_000).toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });
+// Typed as at the counter: JJ/MM/AAAA.
+const yesterday = new Date(Date.now() - 86_400_000).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' });
 
 // ——— browser ———
 await e2e.launchBrowser({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
@@ -95,17 +96,21 @@ await step('the mayor enrolls the PC; the home page opens the legality control',
   await page.getByRole('button', { name: 'Ouvrir le contrôle de légalité' }).click();
   await expectText(heading(), /Contrôle de légalité/);
   await expectVisible(page.getByText('Aucun acte pour le moment.', { exact: false }));
+  await checkA11y(page, 'actes (liste vide)');
 });
 
 await step('imports the signing certificate (.p12 and its password)', async () => {
   await menu().getByRole('button', { name: 'Certificat de signature' }).click();
   await expectVisible(page.getByText("Aucun certificat n'est installé sur ce poste."));
+  await checkA11y(page, 'certificat');
   await page.getByLabel('Fichier du certificat').setInputFiles(pki.p12Aes);
   await page.getByLabel('Mot de passe du certificat').fill(P12_PASSWORD);
   await page.getByRole('button', { name: 'Importer le certificat' }).click();
   await expectText(page.locator('.fiche'), /Titulaire Jeanne Dupont.*Délivré par .*AC Test Guichet/);
   if ((await page.getByLabel('Mot de passe du certificat').inputValue()) !== '') throw new Error('the password stayed in the form');
   await shot('actes-01-certificat');
+  // The file field is emptied once the certificate is in.
+  await expectVisible(page.getByText('Aucun fichier choisi'));
 });
 
 await step('drafts an act: the form guides her (uppercase number, problem next to the field), then saves the draft', async () => {
@@ -123,6 +128,7 @@ await step('drafts an act: the form guides her (uppercase number, problem next t
   await numero.pressSequentially('2026_e2e1');
   if ((await numero.inputValue()) !== '2026_E2E1') throw new Error(`numéro interne not uppercased: ${await numero.inputValue()}`);
   await numeroError.waitFor({ state: 'detached' });
+  await checkA11y(page, 'acte (formulaire, une erreur)');
   await page.getByLabel('Date de décision').fill(yesterday);
   await page.getByLabel('Objet').fill('Tarifs de la cantine scolaire 2027');
   const level1 = page.getByLabel('Matière', { exact: true });
@@ -133,13 +139,18 @@ await step('drafts an act: the form guides her (uppercase number, problem next t
     .setInputFiles({ name: 'deliberation-2026_E2E1.pdf', mimeType: 'application/pdf', buffer: actPdf });
   await expectText(page.getByRole('list', { name: "Fichier de l'acte choisi" }), /deliberation-2026_E2E1\.pdf PDF, \d+/);
   await shot('actes-02-brouillon');
+  await checkA11y(page, 'acte (formulaire rempli)');
   await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
   await expectText(heading(), /Acte 2026_E2E1.*Brouillon/);
+  await checkA11y(page, 'acte (brouillon)');
+  await expectText(menu().locator('[aria-current]'), /^Actes$/);
 });
 
 await step('signs the act with the certificate password (a wrong one is refused first)', async () => {
   await page.getByRole('button', { name: "Signer l'acte" }).click();
   const dialog = page.getByRole('dialog', { name: "Signer l'acte" });
+  await expectVisible(dialog);
+  await checkA11y(page, 'signature');
   await dialog.getByLabel('Mot de passe du certificat').fill('pas-le-bon');
   await dialog.getByRole('button', { name: 'Signer', exact: true }).click();
   await expectVisible(dialog.locator('#sign-password-error'));
@@ -167,6 +178,7 @@ await step('the hub is back: the act goes to the prefecture, the acknowledgement
   if (sim.stats().arActe < 1) throw new Error('the simulator sent no ARActe');
   await expectText(page.getByRole('list', { name: "Étapes de l'acte" }), /Accusé de réception/);
   await shot('actes-04-accuse-de-reception');
+  await checkA11y(page, 'acte (accusé de réception)');
   const [download] = await Promise.all([
     page.waitForEvent('download'),
     page.getByRole('button', { name: 'Télécharger le bordereau' }).click(),
@@ -179,6 +191,7 @@ await step('the hub is back: the act goes to the prefecture, the acknowledgement
   // The list says the same.
   await page.getByRole('button', { name: '← Tous les actes' }).click();
   await expectText(page.getByRole('table', { name: 'Liste des actes' }), new RegExp(`2026_E2E1.*Accusé de réception reçu.*${idActeSeen}`));
+  await checkA11y(page, 'actes (liste)');
 });
 
 await step('the prefecture asks for more documents (3-1): the mayor sends them (3-4), the prefecture acknowledges', async () => {
@@ -187,6 +200,7 @@ await step('the prefecture asks for more documents (3-1): the mayor sends them (
   const letter = page.getByRole('region', { name: 'Demande de pièces complémentaires' });
   await expectVisible(letter, ROUND_TRIP_TIMEOUT);
   await letter.getByLabel('Envoyer les pièces complémentaires').check();
+  await checkA11y(page, 'acte (réponse à un courrier)');
   await letter
     .getByLabel('Documents de la réponse')
     .setInputFiles({ name: 'note-de-synthese.pdf', mimeType: 'application/pdf', buffer: actPdf });

@@ -8,6 +8,7 @@
  * browser that does not start) still ends with the `N passed, M failed` line.
  * At the end it calls `tearDown()` and prints that line itself.
  */
+import { AxeBuilder } from '@axe-core/playwright';
 import { register } from 'tsx/esm/api';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -194,4 +195,53 @@ export async function fillEnrollment(page, { hubUrl, code, repeated = 'mot-de-pa
   await page.getByLabel('Mot de passe', { exact: true }).fill('mot-de-passe-du-maire');
   await page.getByLabel('Mot de passe (à nouveau)').fill(repeated);
   await page.getByLabel('Nom de ce poste').fill('Accueil mairie');
+}
+
+/**
+ * Runs axe-core on the page as it is and fails the step on any serious or
+ * critical violation (RGAA / WCAG 2.1 AA and axe's best practices), naming the
+ * screen, the rule and the elements. Legacy mode runs axe.run in the page
+ * itself (no extra blank tab in the persistent context; the app has no frames).
+ */
+export async function checkA11y(page, screenName) {
+  const { violations } = await new AxeBuilder({ page }).setLegacyMode(true).analyze();
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (bad.length === 0) return;
+  const lines = bad.map(
+    (v) =>
+      `${v.id} [${v.impact}] ${v.help}: ${v.nodes
+        .slice(0, 3)
+        .map((n) => n.target.join(' '))
+        .join(' | ')}`,
+  );
+  throw new Error(`accessibility of « ${screenName} »:\n      ${lines.join('\n      ')}`);
+}
+
+/**
+ * Hovers every entry of the main menu and checks the text keeps a contrast of
+ * at least 4.5:1 against its background (axe looks at the page at rest only).
+ */
+export async function checkMenuHoverContrast(page) {
+  const entries = page.getByRole('navigation', { name: 'Menu principal' }).getByRole('button');
+  for (let i = 0; i < (await entries.count()); i++) {
+    const entry = entries.nth(i);
+    await entry.hover();
+    const { ratio, label } = await entry.evaluate((el) => {
+      const rgb = (c) => (c.match(/[\d.]+/g) ?? []).map(Number);
+      const lum = ([r, g, b]) => {
+        const f = (v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4);
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+      };
+      let bg = null;
+      for (let n = el; n && !bg; n = n.parentElement) {
+        const c = rgb(getComputedStyle(n).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] > 0)) bg = c.slice(0, 3);
+      }
+      const fg = lum(rgb(getComputedStyle(el).color));
+      const back = lum(bg ?? [255, 255, 255]);
+      return { ratio: (Math.max(fg, back) + 0.05) / (Math.min(fg, back) + 0.05), label: el.textContent };
+    });
+    if (ratio < 4.5) throw new Error(`menu entry « ${label} » on hover: contrast ${ratio.toFixed(2)}:1, below 4.5:1`);
+  }
+  await page.mouse.move(0, 0);
 }

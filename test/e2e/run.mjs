@@ -14,7 +14,18 @@
  */
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { INSEE, ROOT, SHOTS, expectText, expectVisible, fillEnrollment, setUp, shot } from './harness.mjs';
+import {
+  INSEE,
+  ROOT,
+  SHOTS,
+  checkA11y,
+  checkMenuHoverContrast,
+  expectText,
+  expectVisible,
+  fillEnrollment,
+  setUp,
+  shot,
+} from './harness.mjs';
 
 let page1;
 let page2;
@@ -59,9 +70,11 @@ await step('PC 1: the mayor enrolls the PC with the code of the letter', async (
   page1 = await openPage(pc1);
   await expectVisible(page1.getByRole('heading', { name: 'Première connexion de ce poste' }));
   if (page1.url().includes('secret=')) throw new Error('the secret stayed in the address bar');
+  await checkA11y(page1, 'inscription');
   await fillEnrollment(page1, { hubUrl, code, repeated: 'mot-de-passe-different' });
   await page1.getByRole('button', { name: 'Inscrire ce poste' }).click();
   await expectVisible(page1.getByText('Les deux mots de passe ne sont pas identiques.').first());
+  await checkA11y(page1, 'inscription (erreurs)');
   await page1.getByLabel('Mot de passe (à nouveau)').fill('mot-de-passe-du-maire');
   await shot(page1, '01-inscription');
   await page1.getByRole('button', { name: 'Inscrire ce poste' }).click();
@@ -70,10 +83,15 @@ await step('PC 1: the mayor enrolls the PC with the code of the letter', async (
   await expectVisible(page1.getByRole('button', { name: 'Ouvrir le contrôle de légalité' }));
   await expectText(page1.getByTestId('sync-online'), /En ligne/);
   await shot(page1, '02-accueil');
+  await checkA11y(page1, 'accueil');
+  // The menu stays readable under the mouse (it used to turn white on light blue).
+  await checkMenuHoverContrast(page1);
 });
 
 await step('PC 1: imports the REU extract through the file input, checks the preview, confirms', async () => {
   await page1.getByRole('navigation', { name: 'Menu principal' }).getByRole('button', { name: 'Importer' }).click();
+  await expectVisible(page1.getByRole('button', { name: 'Choisir un fichier' }));
+  await checkA11y(page1, 'import');
   await page1
     .getByLabel('Fichier à importer')
     .setInputFiles({ name: extract.fileName, mimeType: 'text/csv', buffer: Buffer.from(extract.csv, 'utf8') });
@@ -82,6 +100,7 @@ await step('PC 1: imports the REU extract through the file input, checks the pre
   await expectText(counts.getByRole('row', { name: /Total/ }), new RegExp(`Total ${extract.electorsCount}\\b`));
   await expectText(page1.getByRole('row', { name: /Nouveaux électeurs/ }), new RegExp(`${extract.electorsCount}`));
   await shot(page1, '03-import-apercu');
+  await checkA11y(page1, 'import (aperçu)');
   await page1.getByRole('button', { name: 'Importer', exact: true }).last().click();
   await expectVisible(page1.getByText('Import terminé.'));
 });
@@ -96,6 +115,7 @@ await step('PC 1: searches a name typed without accents and opens the fiche', as
   await search.press('ArrowDown');
   await search.press('ArrowDown');
   await shot(page1, '04-recherche');
+  await checkA11y(page1, 'recherche');
   // The README's picture is refreshed on demand only, so a test run leaves the tree clean.
   if (process.env.GUICHET_UPDATE_SCREENSHOT === '1') copyFileSync(join(SHOTS, '04-recherche.png'), join(ROOT, 'docs', 'screenshot.png'));
   // Now the person, typed without accents, one key at a time.
@@ -118,6 +138,9 @@ await step('PC 1: searches a name typed without accents and opens the fiche', as
   await expectVisible(page1.getByRole('heading', { level: 1, name: new RegExp(`^${target.birthName} .*${firstName}`) }));
   await expectText(page1.locator('.fiche').first(), /Date de naissance/);
   await shot(page1, '06-fiche');
+  await checkA11y(page1, 'fiche électeur');
+  const current = page1.getByRole('navigation', { name: 'Menu principal' }).locator('[aria-current]');
+  await expectText(current, /^Rechercher$/);
 });
 
 await step('offline: the hub stops, PC 1 saves a demand (Hors ligne, 1 pending), the hub restarts and it syncs', async () => {
@@ -125,12 +148,14 @@ await step('offline: the hub stops, PC 1 saves a demand (Hors ligne, 1 pending),
   await page1.getByRole('button', { name: 'Nouvelle demande pour cet électeur' }).click();
   await page1.getByLabel("Changement d'adresse").check();
   await page1.getByLabel('Nouvelle adresse dans la commune').fill('12 RUE DE LA PAIX 10000 TROYES');
+  await checkA11y(page1, 'nouvelle demande');
   await page1.getByRole('button', { name: 'Enregistrer la demande' }).click();
   await expectVisible(page1.getByRole('heading', { name: 'Demandes' }));
   await expectText(page1.getByRole('table', { name: 'Liste des demandes' }), /Changement d'adresse.*en attente de synchronisation/);
   await expectText(page1.getByTestId('sync-online'), /Hors ligne/);
   await expectText(page1.getByTestId('sync-pending'), /1 modification en attente/);
   await shot(page1, '07-hors-ligne');
+  await checkA11y(page1, 'demandes');
 
   await hub.restart();
   await page1.getByRole('button', { name: 'Synchroniser maintenant' }).click();
@@ -144,7 +169,7 @@ await step('PC 2: a secretary the mayor created in the UI logs in, sees the dema
   await page1.getByRole('navigation', { name: 'Menu principal' }).getByRole('button', { name: 'Comptes' }).click();
   await page1.getByLabel('Nom et prénom').fill('Claire Secrétaire');
   await page1.getByLabel('Identifiant').fill('c.secretaire');
-  await page1.getByLabel('Rôle').selectOption('secretaire');
+  await page1.getByLabel('Rôle', { exact: true }).selectOption('secretaire');
   temporaryPassword = await page1.getByLabel('Mot de passe provisoire').inputValue();
   await page1.getByRole('button', { name: 'Créer le compte' }).click();
   await expectText(
@@ -152,9 +177,18 @@ await step('PC 2: a secretary the mayor created in the UI logs in, sees the dema
     /Claire Secrétaire c\.secretaire Secrétaire de mairie Actif/,
   );
   await shot(page1, '09-comptes');
+  await checkA11y(page1, 'comptes');
+  await page1.getByRole('navigation', { name: 'Menu principal' }).getByRole('button', { name: 'Postes' }).click();
+  await expectText(page1.getByRole('heading', { level: 1 }), /Postes/);
+  await checkA11y(page1, 'postes');
+  await page1.getByRole('contentinfo').getByRole('button', { name: "Guide d'utilisation" }).click();
+  await expectText(page1.getByRole('heading', { level: 1 }), /Guide d'utilisation/);
+  await checkA11y(page1, 'guide');
 
   page2 = await openPage(pc2);
   await page2.getByRole('button', { name: /Se connecter/ }).click();
+  await expectVisible(page2.getByRole('heading', { name: 'Connexion' }));
+  await checkA11y(page2, 'connexion');
   await page2.getByLabel('Adresse du serveur départemental').fill(hubUrl);
   await page2.getByLabel('Code INSEE de la commune').fill(INSEE);
   await page2.getByLabel('Identifiant').fill('c.secretaire');

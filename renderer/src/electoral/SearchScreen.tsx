@@ -16,7 +16,7 @@ export function SearchScreen() {
   const { query, items, total, loading, error, setQuery, loadMore } = useSearch();
   const go = useNav((s) => s.go);
   const [active, setActive] = useState(-1);
-  const scrollRef = useRef<HTMLDivElement>(null);
+  const scrollRef = useRef<HTMLElement>(null);
 
   const virtualizer = useVirtualizer({
     count: items.length,
@@ -132,7 +132,8 @@ export function SearchScreen() {
           <span>N° d'ordre</span>
           <span>Liste</span>
         </div>
-        <div className="results-scroll" ref={scrollRef}>
+        {/* A stop for the keyboard too: from the field, arrows move the choice; here, arrows and Page down scroll (RGAA 7.3, axe scrollable-region-focusable). */}
+        <section className="results-scroll" ref={scrollRef} tabIndex={items.length > 0 ? 0 : -1} aria-label="Résultats de la recherche">
           <div
             role="listbox"
             id="search-results"
@@ -168,7 +169,7 @@ export function SearchScreen() {
               );
             })}
           </div>
-        </div>
+        </section>
       </div>
     </main>
   );
