@@ -350,6 +350,8 @@ await p.getByRole('heading', { name: /Vérifiez/ }).waitFor();
 await p.screenshot({ path: join(OUT, 'import-apercu.png'), fullPage: true });
 await nav(p, 'Comptes');
 await p.screenshot({ path: join(OUT, 'comptes.png') });
+await p.getByRole('contentinfo').getByRole('button', { name: "Guide d'utilisation" }).click();
+await p.screenshot({ path: join(OUT, 'guide.png') });
 p = await page(
   'secretaire',
   { width: 1024, height: 768 },
@@ -364,6 +366,9 @@ await p.waitForTimeout(300);
 await p.screenshot({ path: join(OUT, 'recherche-1024.png') });
 await nav(p, 'Demandes');
 await p.screenshot({ path: join(OUT, 'demandes-1024.png') });
+p = await page('secretaire');
+await p.getByRole('heading', { name: 'Mairie de Troyes' }).waitFor();
+await p.screenshot({ path: join(OUT, 'accueil-secretaire-complet.png'), fullPage: true });
 p = await page('consultation', { width: 1024, height: 768 });
 await p.getByRole('heading', { name: 'Mairie de Troyes' }).waitFor();
 await p.screenshot({ path: join(OUT, 'consultation-1024.png') });
@@ -375,6 +380,7 @@ await p.screenshot({ path: join(OUT, 'actes-liste.png'), fullPage: true });
 await p.getByRole('button', { name: 'Préparer un nouvel acte' }).click();
 await p.getByLabel("Nature de l'acte").selectOption('1');
 await p.getByLabel('Numéro interne').pressSequentially('2026_cantine');
+await p.getByLabel('Date de décision').fill('31/02/2026');
 await p.getByLabel('Matière').selectOption('7');
 await p.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
 await p.getByText("Avant d'enregistrer, corrigez ces points :").waitFor();
