@@ -28,6 +28,9 @@ describe('UsersScreen', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Créer le compte' }));
     expect(screen.getByText('Le nom est obligatoire.', { selector: '.error-text' })).toBeTruthy();
     expect(fake.callsOf('accounts:create-user')).toHaveLength(0);
+    // The summary follows the form: name first, then the username.
+    const summary = screen.getByText('Le formulaire contient des erreurs :').closest('.alert') as HTMLElement;
+    expect(Array.from(summary.querySelectorAll('li'), (li) => li.textContent?.split(' : ')[0])).toEqual(['Nom et prénom', 'Identifiant']);
 
     fireEvent.change(screen.getByLabelText('Nom et prénom'), { target: { value: 'Claire Martin' } });
     fireEvent.change(screen.getByLabelText('Identifiant'), { target: { value: 'C.Martin' } });

@@ -8,11 +8,12 @@ import { fieldErrors } from '../ui/validate.js';
 import { useAccounts } from './store.js';
 
 /** A temporary password easy to dictate: no look-alike characters. */
+/** In the order of the form (the error summary follows it). */
 const LABELS: Record<string, string> = {
-  username: 'Identifiant',
   displayName: 'Nom et prénom',
-  password: 'Mot de passe provisoire',
+  username: 'Identifiant',
   role: 'Rôle',
+  password: 'Mot de passe provisoire',
 };
 
 export function temporaryPassword(): string {
