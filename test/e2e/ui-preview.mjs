@@ -35,8 +35,8 @@ function fake(role) {
     status: 'logged_in',
     hubUrl: 'https://guichet.aube.fr',
     user: { id: 'u1', username: 'maire', displayName: 'Anne Maire', role },
-    commune: { insee: '10387', siren: '211003876', name: 'Troyes', services: ['electoral', 'acts', 'cadastre'] },
-    services: ['electoral', 'acts', 'cadastre'],
+    commune: { insee: '10387', siren: '211003876', name: 'Troyes', services: window.__services ?? ['electoral', 'acts', 'cadastre'] },
+    services: window.__services ?? ['electoral', 'acts', 'cadastre'],
     permissions: perms,
     deviceName: 'Accueil',
   };
@@ -369,6 +369,10 @@ await p.screenshot({ path: join(OUT, 'demandes-1024.png') });
 p = await page('secretaire');
 await p.getByRole('heading', { name: 'Mairie de Troyes' }).waitFor();
 await p.screenshot({ path: join(OUT, 'accueil-secretaire-complet.png'), fullPage: true });
+// A commune that has not opened the legality control: the home page says how to ask for it.
+p = await page('maire', undefined, 'window.__services = ["electoral"]');
+await p.getByRole('heading', { name: 'Disponibles sur demande' }).waitFor();
+await p.screenshot({ path: join(OUT, 'accueil-sur-demande.png'), fullPage: true });
 p = await page('consultation', { width: 1024, height: 768 });
 await p.getByRole('heading', { name: 'Mairie de Troyes' }).waitFor();
 await p.screenshot({ path: join(OUT, 'consultation-1024.png') });
