@@ -288,7 +288,11 @@ export async function listCollectivites(db: Kysely<HubDatabase>): Promise<Collec
       users: Number(r.users ?? 0),
       activeDevices: Number(r.activeDevices ?? 0),
     }))
-    .sort((a, b) => (a.insee ?? `~${a.siren}`).localeCompare(b.insee ?? `~${b.siren}`));
+    .sort((a, b) => {
+      const ka = a.insee !== null ? `0${a.insee}` : `1${a.siren}`;
+      const kb = b.insee !== null ? `0${b.insee}` : `1${b.siren}`;
+      return ka < kb ? -1 : ka > kb ? 1 : 0;
+    });
 }
 
 export interface AdminDeviceView extends DeviceInfo {

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { ROLE_LABELS, type Permission } from '../../shared/accounts/roles.js';
+import { roleLabel } from '../../shared/accounts/collectivites.js';
+import type { Permission } from '../../shared/accounts/roles.js';
 import { ActForm } from './acts/ActForm.js';
 import { ActPage } from './acts/ActPage.js';
 import { ActsScreen } from './acts/ActsScreen.js';
@@ -146,7 +147,8 @@ function Shell() {
         </nav>
         <div className="who">
           <span>
-            {session?.user?.displayName} <span className="muted">({session?.user ? ROLE_LABELS[session.user.role] : ''})</span>
+            {session?.user?.displayName}{' '}
+            <span className="muted">({session?.user ? roleLabel(session.commune?.kind, session.user.role) : ''})</span>
           </span>
           <button type="button" className="link-light" onClick={() => void logout()}>
             Se déconnecter

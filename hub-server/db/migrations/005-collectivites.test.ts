@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TEST_BACKENDS } from '../../test-support.js';
+import type { MeResponse, SessionGrant } from '../../../shared/accounts/types.js';
+import { HUB_ROUTES } from '../../../shared/api/hub.js';
+import { createTestHub, TEST_BACKENDS } from '../../test-support.js';
 import { nowIso } from '../dialect.js';
 import { type AnyTables, openAt } from './migration-test-support.js';
 import type { Kysely } from 'kysely';
@@ -189,5 +194,63 @@ describe.each(TEST_BACKENDS)('migration 005-collectivites (%s)', (backend) => {
     // And up again.
     expect((await t.migrateToLatest()).error).toBeUndefined();
     expect(await count(t.db, 'collectivites')).toBe(1);
+  });
+});
+
+describe('upgrade of a hub database written by Guichet 1a6efef (test/fixtures/hub-db-v1a6efef.sqlite)', () => {
+  const fixtures = new URL('../../../test/fixtures/', import.meta.url).pathname;
+  const made = JSON.parse(readFileSync(join(fixtures, 'hub-db-v1a6efef.json'), 'utf8')) as {
+    token: string;
+    insee: string;
+    siren: string;
+    userId: string;
+    deviceId: string;
+    demandId: string;
+    marker: string;
+  };
+  let dir: string | undefined;
+  afterEach(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+
+  it('keeps the enrolled PC working: its token authenticates, its records are pulled, its mayor logs in', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'guichet-upgrade-'));
+    const file = join(dir, 'hub.sqlite');
+    copyFileSync(join(fixtures, 'hub-db-v1a6efef.sqlite'), file);
+    const hub = await createTestHub('sqlite', { file });
+    try {
+      const bearer = { authorization: `Bearer ${made.token}` };
+      const me = await hub.app.inject({ method: 'GET', url: HUB_ROUTES.me.path, headers: bearer });
+      expect(me.statusCode).toBe(200);
+      const body = me.json<MeResponse>();
+      expect(body.commune).toEqual({
+        kind: 'commune',
+        insee: made.insee,
+        siren: made.siren,
+        name: 'Troyes',
+        arrondissement: '103',
+        members: [],
+        services: ['electoral', 'acts'],
+      });
+      expect(body.user).toMatchObject({ id: made.userId, role: 'maire' });
+      expect(body.device).toMatchObject({ id: made.deviceId, revoked: false });
+
+      const pull = await hub.app.inject({ method: 'GET', url: `${HUB_ROUTES.syncPull.path}?cursor=0`, headers: bearer });
+      expect(pull.statusCode).toBe(200);
+      const changes = (pull.json() as { changes: { collection: string; id: string; data: unknown }[] }).changes;
+      const demand = changes.find((c) => c.collection === 'electoral.demands' && c.id === made.demandId);
+      expect(demand?.data).toMatchObject({ applicant: { birthName: made.marker } });
+
+      const login = await hub.app.inject({
+        method: 'POST',
+        url: HUB_ROUTES.login.path,
+        payload: { insee: made.insee, username: 'maire', password: 'motdepasse-ancien-hub', deviceName: 'PC neuf' },
+      });
+      expect(login.statusCode).toBe(200);
+      expect(login.json<SessionGrant>().commune.kind).toBe('commune');
+    } finally {
+      await hub.close();
+    }
   });
 });

@@ -1,15 +1,22 @@
+import { allowedServices } from '../../../shared/accounts/collectivites.js';
 import { SERVICES, SERVICE_LABELS, type Service } from '../../../shared/accounts/roles.js';
 import { useNav } from '../nav/store.js';
 import { useCan, useSession } from '../session/store.js';
 
-/** Landing page: the commune's services as tiles. The electoral list and the legality control are available in this version. */
+/** Landing page: the collectivité's services as tiles. The electoral list and the legality control are available in this version. */
 export function HomeScreen() {
   const session = useSession((s) => s.session);
   const go = useNav((s) => s.go);
   const canRead = useCan('electoral.read');
   const canManage = useCan('users.manage');
   const canActs = useCan('acts.read');
-  const services = SERVICES.filter((s) => session?.services.includes(s));
+  const commune = session?.commune ?? null;
+  // The hub grants a grouping no commune-only service; the same rule here keeps the tiles honest with any answer.
+  const services = allowedServices(
+    commune?.kind ?? 'commune',
+    SERVICES.filter((s) => session?.services.includes(s)),
+  );
+  const isCommune = (commune?.kind ?? 'commune') === 'commune';
 
   function tile(service: Service) {
     if (service === 'electoral') {
@@ -51,19 +58,22 @@ export function HomeScreen() {
 
   return (
     <main id="contenu" tabIndex={-1}>
-      <h1>Mairie de {session?.commune?.name ?? ''}</h1>
+      <h1>{isCommune ? `Mairie de ${commune?.name ?? ''}` : (commune?.name ?? '')}</h1>
       <p className="muted">
-        Bonjour {session?.user?.displayName}. Code INSEE {session?.commune?.insee}.
+        Bonjour {session?.user?.displayName}.{' '}
+        {isCommune
+          ? `Code INSEE ${commune?.insee ?? ''}.`
+          : `SIREN ${commune?.siren ?? ''}, ${commune?.members.length ?? 0} communes membres.`}
       </p>
       <h2>Vos services</h2>
       {services.length === 0 ? (
-        <p>Aucun service n'est ouvert pour votre commune. Contactez le département.</p>
+        <p>Aucun service n'est ouvert pour votre {isCommune ? 'commune' : 'collectivité'}. Contactez le département.</p>
       ) : (
         <ul className="tiles">{services.map(tile)}</ul>
       )}
       {canManage ? (
         <>
-          <h2>Administration de la mairie</h2>
+          <h2>{isCommune ? 'Administration de la mairie' : 'Administration'}</h2>
           <ul className="tiles">
             <li className="tile">
               <h3>Comptes</h3>
