@@ -70,6 +70,7 @@ describe.each(TEST_BACKENDS)('département administration (%s)', (backend) => {
       /« Listes électorales » est réservé aux communes/,
     );
     await expect(addCollectivite(hub.db, { siren: '241000405', name: 'Autre nom' })).rejects.toThrow(/figure dans la liste officielle/);
+    await expect(addCollectivite(hub.db, { insee: '10033', siren: '241000405' })).rejects.toThrow(/celui d'une intercommunalité/);
     const barSurAube = await addCollectivite(hub.db, { siren: '241000405', services: ['acts', 'cadastre'] });
     expect(barSurAube).toMatchObject({
       kind: 'epci',

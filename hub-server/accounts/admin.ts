@@ -155,6 +155,12 @@ function resolveNew(input: AddCollectiviteInput): Omit<NewCollectivite, 'service
       'name/members given for an official collectivité',
     );
   if (commune) {
+    if (insee !== undefined && siren !== undefined && lookupOfficialEpci(siren))
+      throw new GuichetError(
+        'invalid_input',
+        `Le SIREN ${siren} est celui d'une intercommunalité, pas de la commune ${commune.name}.`,
+        'epci siren for a commune',
+      );
     const ownSiren = siren ?? commune.siren;
     if (!ownSiren)
       throw new GuichetError('invalid_input', `Le SIREN de ${commune.name} est inconnu : indiquez-le avec --siren.`, 'no siren');
