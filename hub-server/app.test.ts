@@ -47,9 +47,10 @@ describe('hub over real loopback HTTP', () => {
     // A commune with enough accounts for the user list to be worth compressing.
     const communeId = (
       await hub.db
-        .insertInto('communes')
+        .insertInto('collectivites')
         .values({
           id: 'c-1',
+          kind: 'commune',
           insee: '10387',
           siren: '211003744',
           name: 'Troyes',

@@ -9,7 +9,7 @@ import type { CommuneRole, Service } from '../shared/accounts/roles.js';
 import { lookupOfficialCommune } from './accounts/admin.js';
 import { hashPassword, type ScryptParams } from './accounts/passwords.js';
 import type { LoginRateLimit } from './accounts/routes.js';
-import { insertCommune, insertUser, openSession } from './accounts/store.js';
+import { insertCollectivite, insertUser, openSession } from './accounts/store.js';
 import { buildHub } from './app.js';
 import { TEST_PG_URL } from './db/test-backends.js';
 import { openHubDb } from './db/open.js';
@@ -37,6 +37,9 @@ export interface SeededCommune {
   consultationUserId: string;
 }
 
+/** A grouping (EPCI or syndicat) seeded like a commune: it has no INSEE code, its SIREN and members instead. */
+export type SeededGrouping = Omit<SeededCommune, 'insee'> & { siren: string; members: string[] };
+
 export interface TestHub {
   app: FastifyInstance;
   db: Kysely<HubDatabase>;
@@ -48,6 +51,14 @@ export interface TestHub {
   /** Listen on 127.0.0.1 (port 0) and answer the base URL, e.g. `http://127.0.0.1:41234`. */
   listen(): Promise<string>;
   seedCommune(input: { insee: string; services: Service[]; name?: string }): Promise<SeededCommune>;
+  /** Writes the row as given (services unchecked), as a hand-edited database could hold it. */
+  seedGrouping(input: {
+    kind: 'epci' | 'syndicat';
+    siren: string;
+    members: string[];
+    services: Service[];
+    name?: string;
+  }): Promise<SeededGrouping>;
   close(): Promise<void>;
 }
 
@@ -125,6 +136,25 @@ async function seedUser(db: Kysely<HubDatabase>, communeId: string, role: Commun
   return { userId: user.id, token: session.token, deviceId: session.device.id };
 }
 
+/** The three accounts of a seeded collectivité, each logged in on its own device. */
+async function seedAccounts(db: Kysely<HubDatabase>, communeId: string): Promise<Omit<SeededCommune, 'insee'>> {
+  const maire = await seedUser(db, communeId, 'maire');
+  const secretaire = await seedUser(db, communeId, 'secretaire');
+  const consultation = await seedUser(db, communeId, 'consultation');
+  return {
+    communeId,
+    maireToken: maire.token,
+    maireDeviceId: maire.deviceId,
+    maireUserId: maire.userId,
+    secretaireToken: secretaire.token,
+    secretaireDeviceId: secretaire.deviceId,
+    secretaireUserId: secretaire.userId,
+    consultationToken: consultation.token,
+    consultationDeviceId: consultation.deviceId,
+    consultationUserId: consultation.userId,
+  };
+}
+
 /** A real hub (real database, real fastify) for tests; `app.inject()` or `listen()` for real HTTP. */
 export async function createTestHub(backend: 'sqlite' | 'postgres', opts: TestHubOptions = {}): Promise<TestHub> {
   const opened = await openTestDb(backend, opts.file);
@@ -142,29 +172,28 @@ export async function createTestHub(backend: 'sqlite' | 'postgres', opts: TestHu
     },
     async seedCommune({ insee, services, name }) {
       const official = lookupOfficialCommune(insee);
-      const commune = await insertCommune(opened.db, {
+      const commune = await insertCollectivite(opened.db, {
+        kind: 'commune',
         insee,
-        siren: official?.siren ?? '200000000',
+        siren: official?.siren ?? `2${insee.replace(/\D/g, '0').padStart(8, '0')}`,
         name: name ?? official?.name ?? `Commune ${insee}`,
         arrondissement: official?.arrondissement ?? null,
+        members: [],
         services,
       });
-      const maire = await seedUser(opened.db, commune.id, 'maire');
-      const secretaire = await seedUser(opened.db, commune.id, 'secretaire');
-      const consultation = await seedUser(opened.db, commune.id, 'consultation');
-      return {
-        communeId: commune.id,
-        insee,
-        maireToken: maire.token,
-        maireDeviceId: maire.deviceId,
-        maireUserId: maire.userId,
-        secretaireToken: secretaire.token,
-        secretaireDeviceId: secretaire.deviceId,
-        secretaireUserId: secretaire.userId,
-        consultationToken: consultation.token,
-        consultationDeviceId: consultation.deviceId,
-        consultationUserId: consultation.userId,
-      };
+      return { insee, ...(await seedAccounts(opened.db, commune.id)) };
+    },
+    async seedGrouping({ kind, siren, members, services, name }) {
+      const grouping = await insertCollectivite(opened.db, {
+        kind,
+        insee: null,
+        siren,
+        name: name ?? `Groupement ${siren}`,
+        arrondissement: null,
+        members,
+        services,
+      });
+      return { siren, members, ...(await seedAccounts(opened.db, grouping.id)) };
     },
     async close() {
       if (closed) return;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createClientCore, type ClientCore } from '../../electron/core/client-core.js';
 import { createNodePlatform } from '../../electron/platform/node-platform.js';
-import { addCommune, issueEnrollmentCode } from '../../hub-server/accounts/admin.js';
+import { addCollectivite, issueEnrollmentCode } from '../../hub-server/accounts/admin.js';
 import { createHubLogger } from '../../hub-server/log.js';
 import { startHub } from '../../hub-server/server.js';
 import type { Channel, OutputOf } from '../../shared/api/ipc.js';
@@ -25,8 +25,8 @@ export async function benchSync(opts: { electors?: number; roundTrips?: number }
   const hub = await startHub({ port: 0, dataDir: join(dir, 'hub'), log: createHubLogger({ level: 'warn' }) });
   const cores: ClientCore[] = [];
   try {
-    const commune = await addCommune(hub.db, { insee: '10034', services: ['electoral'] });
-    const { code } = await issueEnrollmentCode(hub.db, commune.insee);
+    const commune = await addCollectivite(hub.db, { insee: '10034', services: ['electoral'] });
+    const { code } = await issueEnrollmentCode(hub.db, '10034');
     const password = 'banc-essai-2026';
 
     const openCore = async (name: string): Promise<ClientCore> => {
@@ -46,7 +46,7 @@ export async function benchSync(opts: { electors?: number; roundTrips?: number }
     // PC A: the mayor enrolls, imports the extract, pushes it.
     const a = await openCore('poste-a');
     await call(a, 'session:enroll', { hubUrl: hub.url, code, username: 'maire', displayName: 'Maire', password, deviceName: 'poste-a' });
-    const extract = generateReuExtract({ seed: 35, count: electors, inseeCode: commune.insee, communeName: commune.name });
+    const extract = generateReuExtract({ seed: 35, count: electors, inseeCode: '10034', communeName: commune.name });
     const preview = await call(a, 'electoral:import-preview', {
       fileName: extract.fileName,
       content: new TextEncoder().encode(extract.csv),
@@ -61,7 +61,7 @@ export async function benchSync(opts: { electors?: number; roundTrips?: number }
     const proxy = await startCountingProxy(new URL(hub.url));
     try {
       const b = await openCore('poste-b');
-      await call(b, 'session:login', { hubUrl: proxy.url, insee: commune.insee, username: 'maire', password, deviceName: 'poste-b' });
+      await call(b, 'session:login', { hubUrl: proxy.url, insee: '10034', username: 'maire', password, deviceName: 'poste-b' });
       proxy.reset();
       const t0 = performance.now();
       const bState = await call(b, 'sync:now', null);

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { createClientCore, type ClientCore } from '../../electron/core/client-core.js';
 import { createNodePlatform } from '../../electron/platform/node-platform.js';
 import { startWebHost } from '../../electron/webhost/server.js';
-import { addCommune, issueEnrollmentCode, listCommunes } from '../../hub-server/accounts/admin.js';
+import { addCollectivite, issueEnrollmentCode, listCollectivites } from '../../hub-server/accounts/admin.js';
 import { createHubLogger } from '../../hub-server/log.js';
 import { startPrefectureSim } from '../../hub-server/prefecture-sim/prefecture-sim.js';
 import { startHub } from '../../hub-server/server.js';
@@ -25,6 +25,7 @@ import { generateReuExtract } from '../../shared/electoral/synthetic.js';
 const repoRoot = resolve(import.meta.dirname, '..', '..');
 const DEMO_INSEE = '10034'; // Bar-sur-Seine (Aube)
 const SECOND_INSEE = '10387'; // Troyes: left for the visitor to enroll by hand
+const DEMO_EPCI = '200069003'; // CC du Barséquanais en Champagne, Bar-sur-Seine's communauté: enrolled by hand too
 const MAYOR = { username: 'maire', displayName: 'Claire Martin', password: 'demo-guichet-2026' };
 
 export function register(program: Command): void {
@@ -109,9 +110,11 @@ async function seed(hub: Awaited<ReturnType<typeof startHub>>, core: ClientCore)
     if (!res.ok) throw new Error(`${channel} : ${res.error.message}`);
     return res.value as OutputOf<C>;
   };
-  const known = new Set((await listCommunes(hub.db)).map((c) => c.insee));
-  if (!known.has(DEMO_INSEE)) await addCommune(hub.db, { insee: DEMO_INSEE, services: ['electoral', 'acts'] });
-  if (!known.has(SECOND_INSEE)) await addCommune(hub.db, { insee: SECOND_INSEE, services: ['electoral'] });
+  const registered = await listCollectivites(hub.db);
+  const has = (code: string) => registered.some((c) => c.insee === code || c.siren === code);
+  if (!has(DEMO_INSEE)) await addCollectivite(hub.db, { insee: DEMO_INSEE, services: ['electoral', 'acts'] });
+  if (!has(SECOND_INSEE)) await addCollectivite(hub.db, { insee: SECOND_INSEE, services: ['electoral'] });
+  if (!has(DEMO_EPCI)) await addCollectivite(hub.db, { siren: DEMO_EPCI, services: ['acts'] });
 
   let session = await call('session:get', null);
   if (session.status === 'not_enrolled') {
@@ -131,10 +134,12 @@ async function seed(hub: Awaited<ReturnType<typeof startHub>>, core: ClientCore)
     });
   }
   const second = await issueEnrollmentCode(hub.db, SECOND_INSEE);
+  const epci = await issueEnrollmentCode(hub.db, DEMO_EPCI);
   return [
     `Hub du département : ${hub.url} (SQLite, ${join('hub', 'hub.sqlite')})`,
     `Commune de démonstration : ${session.commune?.name ?? 'Bar-sur-Seine'} (INSEE ${DEMO_INSEE}) — maire « ${MAYOR.username} », mot de passe « ${MAYOR.password} »`,
     `Pour essayer l'inscription d'une autre mairie (Troyes, INSEE ${SECOND_INSEE}), code à usage unique : ${second.code}`,
+    `Ou celle de la communauté de communes du Barséquanais (SIREN ${DEMO_EPCI}, président) : ${epci.code}`,
     `  (second poste : node build/guichet.mjs client serve --hub ${hub.url} --data .data/demo/poste-2)`,
   ];
 }

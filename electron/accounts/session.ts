@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { EnrollInput, LoginInput, SessionState } from '../../shared/accounts/ipc.js';
+import { collectiviteCode, loginKey } from '../../shared/accounts/collectivites.js';
 import { permissionsOf, type Permission } from '../../shared/accounts/roles.js';
 import type { CommuneInfo, DeviceInfo, SessionGrant, UserInfo } from '../../shared/accounts/types.js';
 import { GuichetError } from '../../shared/errors.js';
@@ -23,11 +24,12 @@ export interface StoredSession {
 }
 
 /**
- * Which hub data the local replica holds: one commune, and the collections the
- * logged-in role may read. Another scope on login means the local data and
+ * Which hub data the local replica holds: one collectivité, and the collections
+ * the logged-in role may read. Another scope on login means the local data and
  * cursor no longer describe what this session receives, so it is cleared.
  */
 export interface ReplicaScope {
+  /** The collectivité's code (collectiviteCode): a commune's INSEE code, a grouping's SIREN. */
   insee: string;
   collections: CollectionName[];
 }
@@ -79,7 +81,11 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   let hubClient: HubClient | null = null;
 
   function stored(): StoredSession | null {
-    return store.get<StoredSession>('session');
+    // A session kept by a version before collectivités has no kind nor members: the tenant was a commune.
+    const s = store.get<Omit<StoredSession, 'commune'> & { commune: Partial<CommuneInfo> & Omit<CommuneInfo, 'kind' | 'members'> }>(
+      'session',
+    );
+    return s ? { ...s, commune: { ...s.commune, kind: s.commune.kind ?? 'commune', members: s.commune.members ?? [] } } : null;
   }
 
   function permissions(): Permission[] {
@@ -130,7 +136,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
   async function adopt(hubUrl: string, grant: SessionGrant, deviceName: string): Promise<SessionState> {
     const scope: ReplicaScope = {
-      insee: grant.commune.insee,
+      insee: collectiviteCode(grant.commune),
       collections: readableCollections(grant.commune, permissionsOf(grant.user.role)),
     };
     try {
@@ -161,7 +167,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     await platform.secrets.set(TOKEN_SECRET_KEY, grant.token);
     token = grant.token;
     hubClient = null;
-    log.info({ insee: grant.commune.insee, userId: grant.user.id, deviceId: grant.device.id }, 'session opened');
+    log.info({ collectivite: collectiviteCode(grant.commune), userId: grant.user.id, deviceId: grant.device.id }, 'session opened');
     return state();
   }
 
@@ -186,11 +192,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     },
     async login(input) {
       // Checked before calling the hub: no session is opened for nothing.
-      assertMaySwitchTo(input.insee, null);
+      const key = loginKey(input.insee);
+      assertMaySwitchTo('insee' in key ? key.insee : key.siren, null);
       const grant = await options
         .makeHub(input.hubUrl, () => null)
         .login({
-          insee: input.insee,
+          ...key,
           username: input.username,
           password: input.password,
           deviceName: input.deviceName,

@@ -5,6 +5,7 @@
  */
 import { PDFDocument, StandardFonts, rgb, type PDFFont } from 'pdf-lib';
 import { natureByCode, type CodeNatureActe } from '../../shared/acts/natures.js';
+import type { CommuneInfo } from '../../shared/accounts/types.js';
 import type { ActRecord, ActStatusRecord } from '../../shared/acts/records.js';
 
 const CP1252_EXTRA = '€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ';
@@ -43,7 +44,7 @@ function wrap(text: string, font: PDFFont, size: number, width: number): string[
 export async function makeBordereau(
   act: ActRecord,
   status: ActStatusRecord,
-  commune: { name: string; insee: string } | null,
+  commune: Pick<CommuneInfo, 'name' | 'insee' | 'siren'> | null,
   printedAt: Date,
 ): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
@@ -66,7 +67,10 @@ export async function makeBordereau(
   };
   line("Accusé de réception d'un acte transmis au contrôle de légalité", { size: 15, f: bold });
   y -= 8;
-  if (commune) line(`Commune : ${commune.name} (${commune.insee})`);
+  if (commune)
+    line(
+      commune.insee !== null ? `Commune : ${commune.name} (${commune.insee})` : `Collectivité : ${commune.name} (SIREN ${commune.siren})`,
+    );
   line(`Numéro de l'acte : ${act.draft.numeroInterne}`);
   line(`Objet : ${act.draft.objet}`);
   line(`Nature : ${natureByCode(act.draft.codeNatureActe as CodeNatureActe).libelle}`);

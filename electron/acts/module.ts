@@ -519,7 +519,7 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
       ctx.requirePermission('acts.read');
       const { act, status } = acknowledged(id);
       const commune = ctx.session().commune;
-      const pdf = await makeBordereau(act, status, commune ? { name: commune.name, insee: commune.insee } : null, now());
+      const pdf = await makeBordereau(act, status, commune, now());
       return { fileName: `accuse-reception-${act.draft.numeroInterne}.pdf`, mime: 'application/pdf', content: pdf };
     },
 

@@ -74,7 +74,8 @@ const readPassword = () => secretFromEnvOrTerminal('GUICHET_PASSWORD', 'Mot de p
 
 function describeSession(s: SessionState): string {
   if (s.status !== 'logged_in' || !s.user || !s.commune) return `Session : ${s.status}`;
-  return `Connecté : ${s.user.displayName} (${s.user.role}) — ${s.commune.name} (${s.commune.insee}) via ${s.hubUrl}`;
+  const code = s.commune.insee ?? `SIREN ${s.commune.siren}`;
+  return `Connecté : ${s.user.displayName} (${s.user.role}) — ${s.commune.name} (${code}) via ${s.hubUrl}`;
 }
 
 function describeSync(s: SyncState): string {
@@ -152,20 +153,24 @@ export function register(program: Command): void {
 
   client
     .command('login')
-    .description('Se connecter à la commune sur ce poste')
+    .description('Se connecter à la collectivité sur ce poste')
     .requiredOption('--hub <url>', 'adresse du hub')
-    .requiredOption('--insee <code>', 'code INSEE de la commune')
+    .option('--insee <code>', 'code INSEE de la commune')
+    .option('--siren <siren>', "ou SIREN de l'intercommunalité ou du syndicat")
     .requiredOption('--username <u>', 'identifiant')
     .addOption(dataOption())
     .option('--device <nom>', 'nom de ce poste')
     .option('--json', 'sortie JSON')
-    .action(async (o: { hub: string; insee: string; username: string; data: string; device?: string; json?: boolean }) => {
+    .action(async (o: { hub: string; insee?: string; siren?: string; username: string; data: string; device?: string; json?: boolean }) => {
+      const code = o.insee ?? o.siren;
+      if (code === undefined || (o.insee !== undefined && o.siren !== undefined))
+        return usage('Indiquez la collectivité : --insee pour une commune, ou --siren pour un groupement.');
       const password = await readPassword();
       if (password === null) return usage('Mot de passe manquant : définissez GUICHET_PASSWORD ou lancez la commande dans un terminal.');
       await withCore(o.data, o.device, async (core) => {
         const env = await invoke<SessionState>(core, 'session:login', {
           hubUrl: o.hub,
-          insee: o.insee,
+          insee: code,
           username: o.username,
           password,
           deviceName: o.device ?? (await import('node:os')).hostname(),

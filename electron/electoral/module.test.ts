@@ -232,7 +232,15 @@ describe('REU import', () => {
     const troyes = sc.ctx.session;
     sc.ctx.session = () => ({
       ...troyes(),
-      commune: { insee: '10033', siren: '211000336', name: 'Bar-sur-Aube', arrondissement: '103', services: ['electoral'] },
+      commune: {
+        kind: 'commune',
+        insee: '10033',
+        siren: '211000336',
+        name: 'Bar-sur-Aube',
+        arrondissement: '103',
+        members: [],
+        services: ['electoral'],
+      },
     });
     const e = await expectRefused(() => h()['electoral:import-commit']({ previewId: preview.previewId }), 'import_rejected');
     expect(e.message).toMatch(/commune/);

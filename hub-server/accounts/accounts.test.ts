@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionGrant, UserInfo } from '../../shared/accounts/types.js';
 import { createTestHub, TEST_BACKENDS, TEST_PASSWORD, type TestHub } from '../test-support.js';
-import { issueEnrollmentCode, listDevices } from './admin.js';
+import { addCollectivite, issueEnrollmentCode, listDevices } from './admin.js';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
@@ -41,6 +41,38 @@ describe.each(TEST_BACKENDS)('accounts flows (%s)', (backend) => {
     // Only the hash of the code is stored.
     const rows = await hub.db.selectFrom('enrollment_codes').select('code_hash').execute();
     expect(rows.some((r) => r.code_hash.includes(code.replace(/-/g, '')))).toBe(false);
+  });
+
+  it("enrolls an EPCI's président by its SIREN code; its users log in with the SIREN", async () => {
+    await addCollectivite(hub.db, { siren: '241000447', services: ['acts'] }); // CC du Pays d'Othe
+    const { code } = await issueEnrollmentCode(hub.db, '241000447');
+    const enrolled = await hub.app.inject({
+      method: 'POST',
+      url: '/api/v1/enroll',
+      payload: { code, username: 'president', displayName: 'M. le Président', password: 'un-mot-de-passe-solide', deviceName: 'PC' },
+    });
+    expect(enrolled.statusCode).toBe(200);
+    const grant = enrolled.json<SessionGrant>();
+    expect(grant.user.role).toBe('maire');
+    expect(grant.commune).toMatchObject({ kind: 'epci', insee: null, siren: '241000447', name: "CC du Pays d'Othe", services: ['acts'] });
+    expect(grant.commune.members).toHaveLength(14);
+
+    const bySiren = await hub.app.inject({
+      method: 'POST',
+      url: '/api/v1/login',
+      payload: { siren: '241000447', username: 'president', password: 'un-mot-de-passe-solide', deviceName: 'PC 2' },
+    });
+    expect(bySiren.statusCode).toBe(200);
+    expect(bySiren.json<SessionGrant>().commune.kind).toBe('epci');
+    // A member commune's INSEE code is not the EPCI's: same generic refusal as a wrong password.
+    const byMember = await login(grant.commune.members[0], 'president', 'un-mot-de-passe-solide');
+    expect(byMember.statusCode).toBe(401);
+    const both = await hub.app.inject({
+      method: 'POST',
+      url: '/api/v1/login',
+      payload: { insee: '10387', siren: '241000447', username: 'president', password: 'x', deviceName: 'PC' },
+    });
+    expect(both.statusCode).toBe(400);
   });
 
   it('refuses an expired enrollment code and an unknown one', async () => {

@@ -41,9 +41,9 @@ describe.each(TEST_BACKENDS)('auth guards (%s)', (backend) => {
   });
 
   it('sees a service switched off at once (no stale cache)', async () => {
-    await hub.db.updateTable('communes').set({ services: '[]' }).where('id', '=', a.communeId).execute();
+    await hub.db.updateTable('collectivites').set({ services: '[]' }).where('id', '=', a.communeId).execute();
     expect((await get(a.secretaireToken)).statusCode).toBe(403);
-    await hub.db.updateTable('communes').set({ services: '["electoral"]' }).where('id', '=', a.communeId).execute();
+    await hub.db.updateTable('collectivites').set({ services: '["electoral"]' }).where('id', '=', a.communeId).execute();
     expect((await get(a.secretaireToken)).statusCode).toBe(200);
   });
 

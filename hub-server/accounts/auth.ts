@@ -6,7 +6,7 @@ import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../shared/sync/protocol.js
 import { nowIso } from '../db/dialect.js';
 import type { HubDatabase } from '../db/schema.js';
 import type { AuthContext } from './auth-context.js';
-import { parseServices } from './store.js';
+import { grantedServices, membersOf, territoryOf } from './store.js';
 import { sha256Hex } from './tokens.js';
 
 export type { AuthContext } from './auth-context.js';
@@ -36,13 +36,15 @@ export async function resolveToken(db: Kysely<HubDatabase>, token: string): Prom
     .selectFrom('sessions as s')
     .innerJoin('devices as d', 'd.id', 's.device_id')
     .innerJoin('users as u', 'u.id', 's.user_id')
-    .innerJoin('communes as c', 'c.id', 's.commune_id')
+    .innerJoin('collectivites as c', 'c.id', 's.commune_id')
     .select([
       's.id as sessionId',
       's.commune_id as communeId',
       's.user_id as userId',
       's.device_id as deviceId',
       'u.role as role',
+      'c.kind as kind',
+      'c.siren as siren',
       'c.insee as insee',
       'c.services as services',
       'd.last_seen_at as lastSeenAt',
@@ -51,18 +53,26 @@ export async function resolveToken(db: Kysely<HubDatabase>, token: string): Prom
     .where('s.revoked_at', 'is', null)
     .where('d.revoked_at', 'is', null)
     .where('u.disabled', '=', 0)
-    // The three ids must agree: a session can never reach another commune's device or user.
+    // The three ids must agree: a session can never reach another collectivité's device or user.
     .whereRef('d.commune_id', '=', 's.commune_id')
     .whereRef('u.commune_id', '=', 's.commune_id')
     .executeTakeFirst();
   if (!row) return null;
-  return { ...row, role: row.role as AuthContext['role'], services: parseServices(row.services) };
+  // A commune's territory is itself: the members query is only paid by groupings.
+  const members = row.insee === null ? await membersOf(db, row.communeId) : [];
+  return {
+    ...row,
+    role: row.role as AuthContext['role'],
+    territory: territoryOf(row, members),
+    // Checked here, for every route: a hand-edited row cannot open a commune-only service to a grouping.
+    services: grantedServices(row),
+  };
 }
 
 /**
  * Install the protocol check and the authentication hook on the root
  * instance: every route not marked `config: { public: true }` requires a
- * valid bearer token, and `request.auth` carries the commune from the token.
+ * valid bearer token, and `request.auth` carries the collectivité from the token.
  */
 export function installAuth(app: FastifyInstance, db: Kysely<HubDatabase>): void {
   app.addHook('onRequest', async (request) => {

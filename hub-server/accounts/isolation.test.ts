@@ -4,14 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HUB_ROUTES } from '../../shared/api/hub.js';
+import type { MeResponse } from '../../shared/accounts/types.js';
+import { actRecord, upsertAct } from '../acts/test-support.js';
 import { hubRoutes, type HubRouteInfo } from '../app.js';
-import { createTestHub, TEST_BACKENDS, type SeededCommune, type TestHub } from '../test-support.js';
+import { createTestHub, TEST_BACKENDS, type SeededCommune, type SeededGrouping, type TestHub } from '../test-support.js';
 import { openSession, revokeDeviceById } from './store.js';
 
 /**
- * Rule 7 of the architecture: the commune comes from the token, never from
- * the request. Every route registered on the hub is walked (collected with
- * onRoute, so routes added later by other domains are covered too).
+ * Rule 7 of the architecture: the collectivité comes from the token, never
+ * from the request. Every route registered on the hub is walked (collected
+ * with onRoute, so routes added later by other domains are covered too), with
+ * a token of another commune and with a token of an EPCI A belongs to.
  */
 const PUBLIC_ROUTES = new Set([
   'GET /health',
@@ -22,6 +25,7 @@ const PUBLIC_ROUTES = new Set([
   'HEAD /updates/:file',
 ]);
 const MARKER = 'ZZSECRETACOMMUNEA';
+const EPCI_MARKER = 'ZZACTEDELEPCI';
 
 function demand(id: string, birthName: string) {
   return {
@@ -55,6 +59,7 @@ describe.each(TEST_BACKENDS)('isolation between communes (%s)', (backend) => {
   let a: SeededCommune;
   let b: SeededCommune;
   let c: SeededCommune;
+  let e: SeededGrouping;
   let routes: HubRouteInfo[];
   let updatesDir: string;
   let aIds: string[];
@@ -69,6 +74,14 @@ describe.each(TEST_BACKENDS)('isolation between communes (%s)', (backend) => {
     a = await hub.seedCommune({ insee: '10387', services: ['electoral', 'acts'], name: 'Commune A' });
     b = await hub.seedCommune({ insee: '10033', services: ['electoral', 'acts'], name: 'Commune B' });
     c = await hub.seedCommune({ insee: '10362', services: ['acts'], name: 'Commune C' });
+    // An EPCI A and B belong to. Its row claims the electoral service, as a hand-edited database could: the hub must not grant it.
+    e = await hub.seedGrouping({
+      kind: 'epci',
+      siren: '200069250',
+      members: ['10387', '10033'],
+      services: ['electoral', 'acts'],
+      name: 'Agglomération E',
+    });
     aIds = [a.communeId, a.maireUserId, a.secretaireUserId, a.maireDeviceId, a.secretaireDeviceId, a.insee];
     if (has(HUB_ROUTES.syncPush)) {
       // Personal data in A, so there is something for B to (not) see.
@@ -116,7 +129,14 @@ describe.each(TEST_BACKENDS)('isolation between communes (%s)', (backend) => {
     }
   });
 
-  it("never lets B's maire read or change A's resources", async () => {
+  it.each([
+    ['another commune', () => b],
+    ['an EPCI A belongs to', () => e],
+  ])("never lets the maire of %s read or change A's resources", async (_who, caller) => {
+    const other = caller();
+    // An EPCI knows its member communes' INSEE codes (its territory, public data): nothing else of A's.
+    const known = new Set('members' in other ? other.members : []);
+    const secrets = aIds.filter((id) => !known.has(id));
     const bodies: Record<string, unknown> = {
       [`POST ${HUB_ROUTES.createUser.path}`]: {
         username: 'nouveau',
@@ -130,7 +150,7 @@ describe.each(TEST_BACKENDS)('isolation between communes (%s)', (backend) => {
       if (route.public) continue;
       for (const url of urlsFor(route, aIds)) {
         // A fresh session each time: the walk includes logout, which ends the session it is called with.
-        const session = await openSession(hub.db, { communeId: b.communeId, userId: b.maireUserId, deviceName: 'walk' });
+        const session = await openSession(hub.db, { communeId: other.communeId, userId: other.maireUserId, deviceName: 'walk' });
         let payload = route.method === 'POST' ? (bodies[`POST ${route.url}`] ?? {}) : undefined;
         if (route.url === HUB_ROUTES.syncPush.path) payload = { mutations: [upsertDemand(mutationId++)] };
         const res = await hub.app.inject({
@@ -143,7 +163,7 @@ describe.each(TEST_BACKENDS)('isolation between communes (%s)', (backend) => {
         expect(res.statusCode, label).toBeLessThan(500);
         if (route.url.includes(':')) expect([400, 403, 404], label).toContain(res.statusCode);
         // An error may echo the id the caller sent; nothing else of A's may appear.
-        for (const secret of aIds) if (!url.includes(secret)) expect(res.body, label).not.toContain(secret);
+        for (const secret of secrets) if (!url.includes(secret)) expect(res.body, label).not.toContain(secret);
         expect(res.body, label).not.toContain('Commune A');
       }
     }
@@ -188,6 +208,51 @@ describe.each(TEST_BACKENDS)('isolation between communes (%s)', (backend) => {
     if (push.statusCode === 200)
       expect(push.json().results[0]).toMatchObject({ status: 'rejected', reason: { code: 'service_not_enabled' } });
     else expect(push.json().code).toBe('service_not_enabled');
+  });
+
+  it("never gives an EPCI token its member communes' electoral records, and keeps its own acts to itself", async () => {
+    const me = await hub.app.inject({ method: 'GET', url: HUB_ROUTES.me.path, headers: { authorization: `Bearer ${e.maireToken}` } });
+    expect(me.json<MeResponse>().commune).toMatchObject({
+      kind: 'epci',
+      insee: null,
+      siren: '200069250',
+      members: ['10033', '10387'],
+      services: ['acts'],
+    });
+    if (!has(HUB_ROUTES.syncPull)) return;
+    const pull = (token: string) =>
+      hub.app.inject({ method: 'GET', url: `${HUB_ROUTES.syncPull.path}?cursor=0`, headers: { authorization: `Bearer ${token}` } });
+    for (const token of [e.maireToken, e.secretaireToken]) {
+      const res = await pull(token);
+      expect(res.statusCode).toBe(200);
+      expect(res.body).not.toContain(MARKER);
+      expect((res.json() as { changes: { collection: string }[] }).changes.filter((x) => x.collection.startsWith('electoral.'))).toEqual(
+        [],
+      );
+    }
+    const demand = await hub.app.inject({
+      method: 'POST',
+      url: HUB_ROUTES.syncPush.path,
+      headers: { authorization: `Bearer ${e.secretaireToken}` },
+      payload: { mutations: [upsertDemand(1)] },
+    });
+    if (demand.statusCode === 200)
+      expect(demand.json().results[0]).toMatchObject({ status: 'rejected', reason: { code: 'service_not_enabled' } });
+    else expect(demand.json().code).toBe('service_not_enabled');
+
+    // The EPCI sends its own acts: they stay in its replica, never in its members'.
+    const act = actRecord({ actFile: null, signed: false });
+    act.draft.objet = `Délibération ${EPCI_MARKER}`;
+    act.transmitRequested = false;
+    const pushed = await hub.app.inject({
+      method: 'POST',
+      url: HUB_ROUTES.syncPush.path,
+      headers: { authorization: `Bearer ${e.secretaireToken}` },
+      payload: { mutations: [{ mutationId: 2, ...upsertAct(act) }] },
+    });
+    expect(pushed.json().results[0].status).toBe('applied');
+    expect((await pull(e.consultationToken)).body).toContain(EPCI_MARKER);
+    for (const token of [a.maireToken, b.maireToken, c.maireToken]) expect((await pull(token)).body).not.toContain(EPCI_MARKER);
   });
 
   it('answers 401 everywhere once the device is revoked', async () => {

@@ -14,7 +14,7 @@ import { nowIso } from '../db/dialect.js';
 import type { HubDatabase } from '../db/schema.js';
 import { requireAuth, requirePermission } from './auth.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.js';
-import { insertUser, openSession, revokeDeviceById, toCommuneInfo, toDeviceInfo, toUserInfo } from './store.js';
+import { collectiviteInfo, insertUser, openSession, revokeDeviceById, toDeviceInfo, toUserInfo } from './store.js';
 import { enrollmentCodeHash } from './tokens.js';
 
 export interface LoginRateLimit {
@@ -37,8 +37,8 @@ export async function registerAccountsRoutes(
     max: opts.rateLimit?.max ?? 10,
     timeWindow: opts.rateLimit?.windowMs ?? 15 * 60_000,
     keyGenerator: (request) => {
-      const body = request.body as { insee?: unknown; username?: unknown } | undefined;
-      return `login|${request.ip}|${String(body?.insee ?? '')}|${String(body?.username ?? '')
+      const body = request.body as { insee?: unknown; siren?: unknown; username?: unknown } | undefined;
+      return `login|${request.ip}|${String(body?.insee ?? body?.siren ?? '')}|${String(body?.username ?? '')
         .trim()
         .toLowerCase()}`;
     },
@@ -80,17 +80,18 @@ export async function registerAccountsRoutes(
         .where('used_at', 'is', null)
         .executeTakeFirst();
       if (Number(marked.numUpdatedRows) !== 1) throw new GuichetError('forbidden', BAD_CODE, 'code used concurrently');
-      const commune = await trx.selectFrom('communes').selectAll().where('id', '=', code.commune_id).executeTakeFirstOrThrow();
+      // The collectivité's first account: the mayor, or a grouping's président (same role).
+      const commune = await collectiviteInfo(trx, code.commune_id);
       const user = await insertUser(trx, {
-        communeId: commune.id,
+        communeId: code.commune_id,
         username: input.username,
         displayName: input.displayName,
         role: 'maire',
         passwordHash,
       });
-      const session = await openSession(trx, { communeId: commune.id, userId: user.id, deviceName: input.deviceName });
-      request.log.info({ communeId: commune.id, deviceId: session.device.id }, 'commune enrolled');
-      return { token: session.token, user: toUserInfo(user), commune: toCommuneInfo(commune), device: toDeviceInfo(session.device) };
+      const session = await openSession(trx, { communeId: code.commune_id, userId: user.id, deviceName: input.deviceName });
+      request.log.info({ communeId: code.commune_id, kind: commune.kind, deviceId: session.device.id }, 'collectivité enrolled');
+      return { token: session.token, user: toUserInfo(user), commune, device: toDeviceInfo(session.device) };
     });
   });
 
@@ -106,21 +107,26 @@ export async function registerAccountsRoutes(
     const input = loginRequestSchema.parse(request.body);
     const found = await db
       .selectFrom('users as u')
-      .innerJoin('communes as c', 'c.id', 'u.commune_id')
+      .innerJoin('collectivites as c', 'c.id', 'u.commune_id')
       .selectAll('u')
-      .where('c.insee', '=', input.insee)
+      // A commune's users give its INSEE code, a grouping's its SIREN (the schema requires exactly one).
+      .where((eb) => (input.insee !== undefined ? eb('c.insee', '=', input.insee) : eb('c.siren', '=', input.siren ?? '')))
       .where('u.username', '=', input.username)
       .executeTakeFirst();
     const ok = found ? await verifyPassword(input.password, found.password_hash) : await verifyAgainstDummy(input.password);
     if (!found || !ok) throw new GuichetError('unauthenticated', WRONG_CREDENTIALS, 'wrong credentials');
     if (Number(found.disabled) === 1)
-      throw new GuichetError('forbidden', 'Ce compte a été désactivé. Adressez-vous au maire de la commune.', 'user disabled');
-    const commune = await db.selectFrom('communes').selectAll().where('id', '=', found.commune_id).executeTakeFirstOrThrow();
+      throw new GuichetError(
+        'forbidden',
+        'Ce compte a été désactivé. Adressez-vous au maire (ou au président du groupement).',
+        'user disabled',
+      );
+    const commune = await collectiviteInfo(db, found.commune_id);
     const session = await db
       .transaction()
-      .execute((trx) => openSession(trx, { communeId: commune.id, userId: found.id, deviceName: input.deviceName }));
-    request.log.info({ communeId: commune.id, deviceId: session.device.id }, 'login');
-    return { token: session.token, user: toUserInfo(found), commune: toCommuneInfo(commune), device: toDeviceInfo(session.device) };
+      .execute((trx) => openSession(trx, { communeId: found.commune_id, userId: found.id, deviceName: input.deviceName }));
+    request.log.info({ communeId: found.commune_id, deviceId: session.device.id }, 'login');
+    return { token: session.token, user: toUserInfo(found), commune, device: toDeviceInfo(session.device) };
   });
 
   app.post(HUB_ROUTES.logout.path, async (request, reply) => {
@@ -133,10 +139,10 @@ export async function registerAccountsRoutes(
     const auth = requireAuth(request);
     const [user, commune, device] = await Promise.all([
       db.selectFrom('users').selectAll().where('id', '=', auth.userId).executeTakeFirstOrThrow(),
-      db.selectFrom('communes').selectAll().where('id', '=', auth.communeId).executeTakeFirstOrThrow(),
+      collectiviteInfo(db, auth.communeId),
       db.selectFrom('devices').selectAll().where('id', '=', auth.deviceId).executeTakeFirstOrThrow(),
     ]);
-    return { user: toUserInfo(user), commune: toCommuneInfo(commune), device: toDeviceInfo(device) };
+    return { user: toUserInfo(user), commune, device: toDeviceInfo(device) };
   });
 
   const manage = { preHandler: requirePermission('users.manage') };

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
+import { allowedServices, type CollectiviteKind } from '../../shared/accounts/collectivites.js';
 import { SERVICES, type CommuneRole, type Service } from '../../shared/accounts/roles.js';
 import type { CommuneInfo, DeviceInfo, UserInfo } from '../../shared/accounts/types.js';
 import { GuichetError } from '../../shared/errors.js';
 import { nowIso } from '../db/dialect.js';
 import type { HubDatabase } from '../db/schema.js';
-import type { CommunesTable, DevicesTable, UsersTable } from './tables.js';
+import type { CollectivitesTable, DevicesTable, UsersTable } from './tables.js';
 import { newToken, sha256Hex } from './tokens.js';
 
 /** Row ↔ contract conversions and the writes shared by routes, admin commands and tests. */
@@ -20,8 +21,48 @@ export function parseServices(json: string): Service[] {
   }
 }
 
-export function toCommuneInfo(row: Selectable<CommunesTable>): CommuneInfo {
-  return { insee: row.insee, siren: row.siren, name: row.name, arrondissement: row.arrondissement, services: parseServices(row.services) };
+/**
+ * The services a collectivité is granted: what it opted into, cut down to what its kind may use.
+ * Every read of a tenant's services goes through here, so a row edited by hand cannot open
+ * the electoral list to a grouping.
+ */
+export function grantedServices(row: Pick<Selectable<CollectivitesTable>, 'kind' | 'services'>): Service[] {
+  return allowedServices(row.kind, parseServices(row.services));
+}
+
+/** The collectivité as the PC is told about it (session grant, `me`). */
+export function toCommuneInfo(row: Selectable<CollectivitesTable>, members: string[]): CommuneInfo {
+  return {
+    kind: row.kind,
+    insee: row.insee,
+    siren: row.siren,
+    name: row.name,
+    arrondissement: row.arrondissement,
+    members,
+    services: grantedServices(row),
+  };
+}
+
+/** A grouping's member communes (INSEE codes, sorted); empty for a commune. */
+export async function membersOf(db: HubDb, collectiviteId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('collectivite_members')
+    .select('insee')
+    .where('collectivite_id', '=', collectiviteId)
+    .orderBy('insee')
+    .execute();
+  return rows.map((r) => r.insee);
+}
+
+/** The INSEE codes a collectivité covers: a commune itself, a grouping its members. */
+export function territoryOf(row: { insee: string | null }, members: string[]): string[] {
+  return row.insee !== null ? [row.insee] : members;
+}
+
+/** The collectivité with id `id` as the PC is told about it. */
+export async function collectiviteInfo(db: HubDb, id: string): Promise<CommuneInfo> {
+  const row = await db.selectFrom('collectivites').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  return toCommuneInfo(row, await membersOf(db, id));
 }
 
 export function toUserInfo(row: Selectable<UsersTable>): UserInfo {
@@ -38,27 +79,51 @@ export function toDeviceInfo(row: Selectable<DevicesTable>): DeviceInfo {
   return { id: row.id, name: row.name, createdAt: row.created_at, lastSeenAt: row.last_seen_at, revoked: row.revoked_at !== null };
 }
 
-export interface NewCommune {
-  insee: string;
+export interface NewCollectivite {
+  kind: CollectiviteKind;
   siren: string;
+  /** Communes only. */
+  insee: string | null;
   name: string;
   arrondissement: string | null;
+  /** Groupings only: INSEE codes of the member communes. */
+  members: string[];
   services: Service[];
 }
 
-export async function insertCommune(db: HubDb, c: NewCommune): Promise<Selectable<CommunesTable>> {
-  const existing = await db.selectFrom('communes').select('id').where('insee', '=', c.insee).executeTakeFirst();
-  if (existing) throw new GuichetError('conflict', `La commune ${c.insee} est déjà inscrite sur le hub.`, `insee=${c.insee}`);
+/** Registers a collectivité and its members in one transaction; refuses a SIREN or INSEE code already registered. */
+export async function insertCollectivite(db: HubDb, c: NewCollectivite): Promise<Selectable<CollectivitesTable>> {
+  if (!db.isTransaction) return (db as Kysely<HubDatabase>).transaction().execute((trx) => insertCollectivite(trx, c));
+  const existing = await db
+    .selectFrom('collectivites')
+    .select(['name', 'siren', 'insee'])
+    .where((eb) => (c.insee !== null ? eb.or([eb('siren', '=', c.siren), eb('insee', '=', c.insee)]) : eb('siren', '=', c.siren)))
+    .executeTakeFirst();
+  if (existing) {
+    const code = existing.insee !== null ? `INSEE ${existing.insee}, SIREN ${existing.siren}` : `SIREN ${existing.siren}`;
+    throw new GuichetError(
+      'conflict',
+      `Cette collectivité est déjà inscrite sur le hub : ${existing.name} (${code}).`,
+      `siren=${c.siren} insee=${c.insee}`,
+    );
+  }
   const row = {
     id: randomUUID(),
-    insee: c.insee,
+    kind: c.kind,
     siren: c.siren,
+    insee: c.insee,
     name: c.name,
     arrondissement: c.arrondissement,
     services: JSON.stringify(c.services),
     created_at: nowIso(),
   };
-  await db.insertInto('communes').values(row).execute();
+  await db.insertInto('collectivites').values(row).execute();
+  const members = [...new Set(c.members)];
+  if (members.length > 0)
+    await db
+      .insertInto('collectivite_members')
+      .values(members.map((insee) => ({ collectivite_id: row.id, insee })))
+      .execute();
   return row;
 }
 
@@ -77,7 +142,8 @@ export async function insertUser(db: HubDb, u: NewUser): Promise<Selectable<User
     .where('commune_id', '=', u.communeId)
     .where('username', '=', u.username)
     .executeTakeFirst();
-  if (existing) throw new GuichetError('conflict', `L'identifiant « ${u.username} » est déjà pris dans cette commune.`, 'username taken');
+  if (existing)
+    throw new GuichetError('conflict', `L'identifiant « ${u.username} » est déjà pris dans cette collectivité.`, 'username taken');
   const row = {
     id: randomUUID(),
     commune_id: u.communeId,

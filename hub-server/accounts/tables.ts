@@ -1,18 +1,32 @@
 import type { Generated } from 'kysely';
+import type { CollectiviteKind } from '../../shared/accounts/collectivites.js';
 
 /**
  * Accounts tables. Timestamps are ISO text set in app code; booleans are
  * integers 0/1 (portable between SQLite and PostgreSQL).
+ *
+ * The tenant is the collectivité. Every other table of the hub names it in a
+ * column called `commune_id` (a name kept from when every tenant was a
+ * commune): it holds `collectivites.id`, whatever the kind.
  */
-export interface CommunesTable {
+export interface CollectivitesTable {
   id: string;
-  insee: string;
+  kind: CollectiviteKind;
+  /** The key the département knows it by, unique. */
   siren: string;
+  /** Communes only. */
+  insee: string | null;
   name: string;
   arrondissement: string | null;
-  /** JSON array of Service. */
+  /** JSON array of Service, as opted into; read through allowedServices (a kind never gets more). */
   services: string;
   created_at: string;
+}
+
+/** A grouping's (EPCI, syndicat) member communes: its territory. */
+export interface CollectiviteMembersTable {
+  collectivite_id: string;
+  insee: string;
 }
 
 export interface UsersTable {
@@ -73,7 +87,8 @@ export interface HubMetaTable {
 }
 
 export interface AccountsTables {
-  communes: CommunesTable;
+  collectivites: CollectivitesTable;
+  collectivite_members: CollectiviteMembersTable;
   users: UsersTable;
   enrollment_codes: EnrollmentCodesTable;
   devices: DevicesTable;

@@ -33,8 +33,9 @@ const MIME = { pdf: 'application/pdf', xml: 'application/xml', png: 'image/png',
 
 async function communeBySiren(db: Kysely<HubDatabase>, siren: string | null): Promise<string | null> {
   if (!siren) return null;
-  const rows = await db.selectFrom('communes').select(['id', 'services']).where('siren', '=', siren).execute();
-  return rows.find((r) => (JSON.parse(r.services) as string[]).includes('acts'))?.id ?? rows[0]?.id ?? null;
+  // SIREN is unique among collectivités (hub migration 005).
+  const row = await db.selectFrom('collectivites').select('id').where('siren', '=', siren).executeTakeFirst();
+  return row?.id ?? null;
 }
 
 async function actByIdActe(trx: Trx, communeId: string, idActe: string | null): Promise<string | null> {

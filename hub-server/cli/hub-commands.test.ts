@@ -33,17 +33,54 @@ describe('guichet hub admin (CLI, SQLite data dir)', { timeout: 90_000 }, () => 
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('registers a commune from the official code, refuses unknown codes and usage errors', async () => {
-    const ok = await guichet(['hub', 'admin', 'add-commune', '--insee', '10387', '--services', 'electoral', '--data', dir]);
+  it('registers a commune from the official code, refuses unknown codes and a missing target', async () => {
+    const ok = await guichet(['hub', 'admin', 'add-collectivite', '--insee', '10387', '--services', 'electoral', '--data', dir]);
     expect(ok).toMatchObject({ code: 0 });
-    expect(ok.stdout).toContain('Troyes (10387, SIREN 211003744)');
+    expect(ok.stdout).toContain('Collectivité inscrite (commune) : Troyes (10387, SIREN 211003744)');
 
-    const unknown = await guichet(['hub', 'admin', 'add-commune', '--insee', '99999', '--data', dir]);
+    const unknown = await guichet(['hub', 'admin', 'add-collectivite', '--insee', '99999', '--data', dir]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('ne correspond à aucune commune');
-    const usage = await guichet(['hub', 'admin', 'add-commune', '--data', dir]);
-    expect(usage.code).toBe(2);
-    expect(usage.stderr).toContain("required option '--insee");
+    const nothing = await guichet(['hub', 'admin', 'add-collectivite', '--data', dir]);
+    expect(nothing.code).toBe(1);
+    expect(nothing.stderr).toContain('Indiquez le code INSEE de la commune ou le SIREN du groupement');
+  });
+
+  it('registers an EPCI from the official list and a syndicat, refuses the electoral list for them, lists everything', async () => {
+    const refused = await guichet(['hub', 'admin', 'add-collectivite', '--siren', '200069250', '--services', 'electoral', '--data', dir]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('Refusé : Le service « Listes électorales » est réservé aux communes');
+    const epci = await guichet(['hub', 'admin', 'add-collectivite', '--siren', '200069250', '--services', 'acts', '--data', dir]);
+    expect(epci.code).toBe(0);
+    expect(epci.stdout).toContain('CA Troyes Champagne Métropole (SIREN 200069250, 81 communes membres)');
+    const syndicat = await guichet([
+      'hub',
+      'admin',
+      'add-collectivite',
+      '--siren',
+      '251000113',
+      '--name',
+      'SIVOS de la Vallée',
+      '--members',
+      '10034,10387',
+      '--data',
+      dir,
+    ]);
+    expect(syndicat.code).toBe(0);
+    expect(syndicat.stdout).toContain('Collectivité inscrite (syndicat) : SIVOS de la Vallée (SIREN 251000113, 2 communes membres)');
+    const setElectoral = await guichet(['hub', 'admin', 'set-services', '--siren', '251000113', '--services', 'electoral', '--data', dir]);
+    expect(setElectoral.code).toBe(1);
+    expect(setElectoral.stderr).toContain('réservé aux communes');
+
+    const listed = await guichet(['hub', 'admin', 'list-collectivites', '--data', dir]);
+    expect(listed.code).toBe(0);
+    const lines = listed.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^Type\s+SIREN\s+INSEE\s+Nom\s+Membres\s+Services/);
+    expect(lines.slice(1).map((l) => l.split(/\s{2,}/).slice(0, 3))).toEqual([
+      ['commune', '211003744', '10387'],
+      ['epci', '200069250', '-'],
+      ['syndicat', '251000113', '-'],
+    ]);
   });
 
   it('issues an enrollment code that enrolls the maire once, then lists and revokes the device', async () => {

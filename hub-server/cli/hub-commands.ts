@@ -4,12 +4,15 @@ import { type Command, Option } from 'commander';
 import type { Kysely } from 'kysely';
 import { SERVICE_LABELS, SERVICES } from '../../shared/accounts/roles.js';
 import { GuichetError } from '../../shared/errors.js';
+import { KIND_LABELS } from '../../shared/accounts/collectivites.js';
+import type { CommuneInfo } from '../../shared/accounts/types.js';
 import {
-  addCommune,
+  addCollectivite,
   createAdmin,
   issueEnrollmentCode,
-  listCommunes,
+  listCollectivites,
   listDevices,
+  parseMemberList,
   parseServiceList,
   revokeDevice,
   setServices,
@@ -64,6 +67,23 @@ function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...arg
   };
 }
 
+/** The collectivité a verb is about: `--insee` for a commune, `--siren` for any (exactly one). */
+function collectiviteCode(opts: { insee?: string; siren?: string }): string {
+  if ((opts.insee === undefined) === (opts.siren === undefined))
+    throw new GuichetError('invalid_input', 'Indiquez la collectivité : --insee pour une commune, ou --siren.');
+  return (opts.insee ?? opts.siren) as string;
+}
+
+const addTarget = (c: Command) =>
+  c.option('--insee <code>', 'code INSEE de la commune, ex. 10387').option('--siren <siren>', 'ou SIREN de la collectivité, ex. 200069250');
+
+function describe(c: CommuneInfo): string {
+  const code = c.insee !== null ? `${c.insee}, SIREN ${c.siren}` : `SIREN ${c.siren}, ${c.members.length} communes membres`;
+  return `${c.name} (${code})`;
+}
+
+const serviceNames = (c: CommuneInfo) => c.services.map((s) => SERVICE_LABELS[s]).join(', ') || 'aucun';
+
 const frDate = (iso: string) => new Date(iso).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' });
 
 function printTable(rows: string[][]): void {
@@ -104,7 +124,7 @@ export function register(program: Command): void {
     }),
   );
 
-  const admin = hub.command('admin').description('Administration du hub (communes, codes d’inscription, postes)');
+  const admin = hub.command('admin').description('Administration du hub (collectivités, codes d’inscription, postes)');
 
   admin
     .command('create-admin')
@@ -128,47 +148,71 @@ export function register(program: Command): void {
     );
 
   admin
-    .command('add-commune')
-    .description('Inscrire une commune (nom, arrondissement et SIREN tirés du code officiel géographique)')
-    .requiredOption('--insee <code>', 'code INSEE de la commune, ex. 10387')
-    .option('--siren <siren>', 'SIREN (par défaut celui du code officiel géographique)')
+    .command('add-collectivite')
+    .description(
+      'Inscrire une collectivité : une commune (--insee), une intercommunalité de la liste officielle (--siren), ou un syndicat déclaré par le département (--siren, --name, --members)',
+    )
+    .option('--insee <code>', 'commune : code INSEE, ex. 10387 (nom, arrondissement et SIREN tirés du code officiel géographique)')
+    .option(
+      '--siren <siren>',
+      'intercommunalité ou syndicat : SIREN, ex. 200069250 (pour une commune : SIREN si le code officiel ne le donne pas)',
+    )
+    .option('--name <nom>', 'syndicat : son nom')
+    .option('--members <liste>', 'syndicat : codes INSEE des communes membres, séparés par des virgules')
     .option('--services <list>', `services activés, séparés par des virgules (${SERVICES.join(', ')})`, '')
     .option('--json', 'sortie JSON')
     .addOption(dataOption())
     .action(
-      action(async (opts: { insee: string; siren?: string; services: string; json?: boolean; data: string }) => {
-        const services = parseServiceList(opts.services);
-        const commune = await withDb(opts.data, (db) => addCommune(db, { insee: opts.insee, siren: opts.siren, services }));
-        if (opts.json) process.stdout.write(`${JSON.stringify(commune)}\n`);
-        else
-          process.stdout.write(
-            `Commune inscrite : ${commune.name} (${commune.insee}, SIREN ${commune.siren}). Services : ${commune.services.map((s) => SERVICE_LABELS[s]).join(', ') || 'aucun'}.\n`,
+      action(
+        async (opts: {
+          insee?: string;
+          siren?: string;
+          name?: string;
+          members?: string;
+          services: string;
+          json?: boolean;
+          data: string;
+        }) => {
+          const services = parseServiceList(opts.services);
+          const members = opts.members === undefined ? undefined : parseMemberList(opts.members);
+          const added = await withDb(opts.data, (db) =>
+            addCollectivite(db, { insee: opts.insee, siren: opts.siren, name: opts.name, members, services }),
           );
-      }),
+          if (opts.json) process.stdout.write(`${JSON.stringify(added)}\n`);
+          else
+            process.stdout.write(
+              `Collectivité inscrite (${KIND_LABELS[added.kind].toLowerCase()}) : ${describe(added)}. Services : ${serviceNames(added)}.\n`,
+            );
+        },
+      ),
     );
 
-  admin
-    .command('set-services')
-    .description("Choisir les services d'une commune (remplace la liste)")
-    .requiredOption('--insee <code>', 'code INSEE')
+  addTarget(
+    admin
+      .command('set-services')
+      .description("Choisir les services d'une collectivité (remplace la liste ; l'électoral est réservé aux communes)"),
+  )
     .requiredOption('--services <list>', `services séparés par des virgules (${SERVICES.join(', ')}) ; vide pour aucun`)
     .addOption(dataOption())
     .action(
-      action(async (opts: { insee: string; services: string; data: string }) => {
+      action(async (opts: { insee?: string; siren?: string; services: string; data: string }) => {
+        const code = collectiviteCode(opts);
         const services = parseServiceList(opts.services);
-        const commune = await withDb(opts.data, (db) => setServices(db, opts.insee, services));
-        process.stdout.write(`Services de ${commune.name} : ${commune.services.map((s) => SERVICE_LABELS[s]).join(', ') || 'aucun'}.\n`);
+        const changed = await withDb(opts.data, (db) => setServices(db, code, services));
+        process.stdout.write(`Services de ${changed.name} : ${serviceNames(changed)}.\n`);
       }),
     );
 
-  admin
-    .command('enrollment-code')
-    .description("Émettre un code d'inscription à usage unique (30 jours) pour le premier compte (maire)")
-    .requiredOption('--insee <code>', 'code INSEE')
+  addTarget(
+    admin
+      .command('enrollment-code')
+      .description("Émettre un code d'inscription à usage unique (30 jours) pour le premier compte (maire, ou président d'un groupement)"),
+  )
     .addOption(dataOption())
     .action(
-      action(async (opts: { insee: string; data: string }) => {
-        const { code, expiresAt } = await withDb(opts.data, (db) => issueEnrollmentCode(db, opts.insee));
+      action(async (opts: { insee?: string; siren?: string; data: string }) => {
+        const target = collectiviteCode(opts);
+        const { code, expiresAt } = await withDb(opts.data, (db) => issueEnrollmentCode(db, target));
         process.stdout.write(
           `Code d'inscription : ${code}\nValable une seule fois, jusqu'au ${frDate(expiresAt)}. Notez-le : il ne sera plus affiché.\n`,
         );
@@ -176,31 +220,38 @@ export function register(program: Command): void {
     );
 
   admin
-    .command('list-communes')
-    .description('Lister les communes inscrites')
+    .command('list-collectivites')
+    .description('Lister les collectivités inscrites (communes, intercommunalités, syndicats)')
     .option('--json', 'sortie JSON')
     .addOption(dataOption())
     .action(
       action(async (opts: { json?: boolean; data: string }) => {
-        const communes = await withDb(opts.data, (db) => listCommunes(db));
-        if (opts.json) return void process.stdout.write(`${JSON.stringify(communes, null, 2)}\n`);
-        if (communes.length === 0) return void process.stdout.write('Aucune commune inscrite.\n');
+        const all = await withDb(opts.data, (db) => listCollectivites(db));
+        if (opts.json) return void process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
+        if (all.length === 0) return void process.stdout.write('Aucune collectivité inscrite.\n');
         printTable([
-          ['INSEE', 'Commune', 'Services', 'Comptes', 'Postes actifs'],
-          ...communes.map((c) => [c.insee, c.name, c.services.join(',') || '-', String(c.users), String(c.activeDevices)]),
+          ['Type', 'SIREN', 'INSEE', 'Nom', 'Membres', 'Services', 'Comptes', 'Postes actifs'],
+          ...all.map((c) => [
+            c.kind,
+            c.siren,
+            c.insee ?? '-',
+            c.name,
+            c.insee === null ? String(c.members.length) : '-',
+            c.services.join(',') || '-',
+            String(c.users),
+            String(c.activeDevices),
+          ]),
         ]);
       }),
     );
 
-  admin
-    .command('list-devices')
-    .description("Lister les postes d'une commune")
-    .requiredOption('--insee <code>', 'code INSEE')
+  addTarget(admin.command('list-devices').description("Lister les postes d'une collectivité"))
     .option('--json', 'sortie JSON')
     .addOption(dataOption())
     .action(
-      action(async (opts: { insee: string; json?: boolean; data: string }) => {
-        const devices = await withDb(opts.data, (db) => listDevices(db, opts.insee));
+      action(async (opts: { insee?: string; siren?: string; json?: boolean; data: string }) => {
+        const code = collectiviteCode(opts);
+        const devices = await withDb(opts.data, (db) => listDevices(db, code));
         if (opts.json) return void process.stdout.write(`${JSON.stringify(devices, null, 2)}\n`);
         if (devices.length === 0) return void process.stdout.write('Aucun poste.\n');
         printTable([
@@ -239,7 +290,7 @@ export function register(program: Command): void {
     .action(
       action(async (opts: { data: string }) => {
         const id = await withDb(opts.data, (db) => requestClassification(db));
-        if (!id) throw new GuichetError('invalid_input', "Aucune commune n'a le service ACTES : rien à demander.");
+        if (!id) throw new GuichetError('invalid_input', "Aucune collectivité n'a le service ACTES : rien à demander.");
         process.stdout.write('Demande de classification mise en file : le hub l’enverra à la préfecture et appliquera sa réponse.\n');
       }),
     );

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Elector } from '../../shared/electoral/types.js';
 import type { PullResponse, PushResponse, PushResult, SyncRecord } from '../../shared/sync/protocol.js';
-import { insertCommune, insertUser, openSession } from '../accounts/store.js';
+import { insertCollectivite, insertUser, openSession } from '../accounts/store.js';
 import { buildHub } from '../app.js';
 import { createHubLogger } from '../log.js';
 import { createTestHub, openTestDb, TEST_BACKENDS, type SeededCommune, type TestHub } from '../test-support.js';
@@ -173,11 +173,13 @@ describe('sync logs', () => {
     const opened = await openTestDb('sqlite');
     const app = await buildHub({ db: opened.db, log: createHubLogger({ level: 'debug', destination }) });
     try {
-      const commune = await insertCommune(opened.db, {
+      const commune = await insertCollectivite(opened.db, {
+        kind: 'commune',
         insee: '10999',
         siren: '200000000',
         name: 'Test',
         arrondissement: null,
+        members: [],
         services: ['electoral'],
       });
       const user = await insertUser(opened.db, {

@@ -1,6 +1,6 @@
 import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { insertCommune } from '../accounts/store.js';
+import { insertCollectivite } from '../accounts/store.js';
 import { openTestDb } from '../test-support.js';
 import { purgeTombstones, resetCommuneSync, scheduleTombstonePurge } from './maintenance.js';
 import { ensureCommuneSync, lockCommune, writeRecords } from './store.js';
@@ -14,11 +14,13 @@ describe('sync maintenance (sqlite)', () => {
   async function communeWithTombstone(daysAgo: number) {
     const opened = await openTestDb('sqlite');
     disposers.push(opened.dispose);
-    const commune = await insertCommune(opened.db, {
+    const commune = await insertCollectivite(opened.db, {
+      kind: 'commune',
       insee: '10001',
       siren: '200000000',
       name: 'Test',
       arrondissement: null,
+      members: [],
       services: ['electoral'],
     });
     await opened.db.transaction().execute(async (trx) => {

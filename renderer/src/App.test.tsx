@@ -112,7 +112,7 @@ describe('App', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Se déconnecter' }));
     await screen.findByRole('heading', { name: 'Connexion' });
     expect(useSearch.getState()).toMatchObject({ query: '', items: [], total: 0 });
-    expect(screen.getByLabelText('Code INSEE de la commune')).toHaveProperty('value', '10387');
+    expect(screen.getByLabelText('Code INSEE de la commune, ou SIREN du groupement')).toHaveProperty('value', '10387');
   });
 
   it('drops a search answer that arrives after logout (no names back in memory)', async () => {

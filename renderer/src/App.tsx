@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { ROLE_LABELS } from '../../shared/accounts/roles.js';
+import { roleLabel } from '../../shared/accounts/collectivites.js';
 import { DOMAIN_UIS } from './domains.js';
 import { HelpFooter } from './help/HelpFooter.js';
 import { allowed, menuFor, menuRouteOf, renderScreen, titleOf } from './nav/screens.js';
@@ -80,7 +80,8 @@ function Shell() {
         </div>
         <div className="who">
           <span>
-            {session?.user?.displayName} <span className="muted">({session?.user ? ROLE_LABELS[session.user.role] : ''})</span>
+            {session?.user?.displayName}{' '}
+            <span className="muted">({session?.user ? roleLabel(session.commune?.kind, session.user.role) : ''})</span>
           </span>
           <button type="button" className="link-light" onClick={() => void logout()}>
             Se déconnecter

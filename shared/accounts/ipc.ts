@@ -38,7 +38,8 @@ export type EnrollInput = z.infer<typeof enrollInputSchema>;
 
 export const loginInputSchema = z.object({
   hubUrl: hubUrlSchema,
-  insee: z.string().trim(),
+  /** The collectivité's code: a commune's INSEE code, or a grouping's SIREN (see collectiviteCode). */
+  insee: z.string().trim().max(20),
   username: usernameSchema,
   password: z.string().min(1, 'Le mot de passe est obligatoire.'),
   deviceName: deviceNameSchema,

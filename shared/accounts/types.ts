@@ -1,13 +1,23 @@
 import { z } from 'zod';
+import { type CollectiviteKind, INSEE_PATTERN, SIREN_PATTERN } from './collectivites.js';
 import { COMMUNE_ROLES, SERVICES, type CommuneRole, type Service } from './roles.js';
 
+/**
+ * The collectivité a session belongs to (the tenant: a commune, an EPCI or a
+ * syndicat; see shared/accounts/collectivites.ts). The name is historical: it
+ * stays so the PC and the renderer keep their field names.
+ */
 export interface CommuneInfo {
-  /** Code officiel géographique (INSEE), 5 characters, e.g. "10387" (Troyes). */
-  insee: string;
+  kind: CollectiviteKind;
+  /** Code officiel géographique (INSEE), 5 characters, e.g. "10387" (Troyes); null for a grouping. */
+  insee: string | null;
   siren: string;
   name: string;
-  /** Code of the arrondissement, e.g. "103". */
+  /** Code of the arrondissement, e.g. "103" (communes). */
   arrondissement: string | null;
+  /** INSEE codes of a grouping's member communes, sorted; empty for a commune. */
+  members: string[];
+  /** Services opted into, already cut down to those the kind may use. */
   services: Service[];
 }
 
@@ -60,12 +70,19 @@ export const enrollRequestSchema = z.object({
 });
 export type EnrollRequest = z.infer<typeof enrollRequestSchema>;
 
-export const loginRequestSchema = z.object({
-  insee: z.string().regex(/^[0-9][0-9AB][0-9]{3}$/, 'Code INSEE invalide.'),
-  username: usernameSchema,
-  password: z.string().min(1).max(200),
-  deviceName: deviceNameSchema,
-});
+/** A commune's users log in with its INSEE code, a grouping's with its SIREN (exactly one of the two). */
+export const loginRequestSchema = z
+  .object({
+    insee: z.string().regex(INSEE_PATTERN, 'Code INSEE invalide.').optional(),
+    siren: z.string().regex(SIREN_PATTERN, 'Numéro SIREN invalide.').optional(),
+    username: usernameSchema,
+    password: z.string().min(1).max(200),
+    deviceName: deviceNameSchema,
+  })
+  .refine((v) => (v.insee === undefined) !== (v.siren === undefined), {
+    message: 'Indiquez le code INSEE de la commune ou le SIREN du groupement.',
+    path: ['insee'],
+  });
 export type LoginRequest = z.infer<typeof loginRequestSchema>;
 
 export const createUserRequestSchema = z.object({

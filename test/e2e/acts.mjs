@@ -35,7 +35,7 @@ const e2e = await setUp({
   onFailure: async () => page?.screenshot({ path: join(SHOTS, 'failure-actes.png'), fullPage: true }),
 });
 const { tmp, cleanups, step } = e2e;
-const { addCommune, issueEnrollmentCode } = await import('../../hub-server/accounts/admin.ts');
+const { addCollectivite, issueEnrollmentCode } = await import('../../hub-server/accounts/admin.ts');
 const { publishClassification } = await import('../../hub-server/acts/classification.ts');
 const { startPrefectureSim } = await import('../../hub-server/prefecture-sim/prefecture-sim.ts');
 const { makePki, P12_PASSWORD } = await import('../../electron/signing/test-fixtures.ts');
@@ -64,7 +64,7 @@ const actes = {
 };
 const hub = await e2e.startHub({ actes });
 const hubUrl = hub.url;
-await addCommune(hub.db, { insee: INSEE, services: ['electoral', 'acts'] });
+await addCollectivite(hub.db, { insee: INSEE, services: ['electoral', 'acts'] });
 // The hub copies its classification to communes with ACTES when its service starts; this one came after.
 await publishClassification(hub.db);
 const { code } = await issueEnrollmentCode(hub.db, INSEE);

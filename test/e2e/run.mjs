@@ -39,13 +39,13 @@ const e2e = await setUp({
     ),
 });
 const { step } = e2e;
-const { addCommune, issueEnrollmentCode } = await import('../../hub-server/accounts/admin.ts');
+const { addCollectivite, issueEnrollmentCode } = await import('../../hub-server/accounts/admin.ts');
 const { generateReuExtract, generateReuRows } = await import('../../shared/electoral/synthetic.ts');
 
 // ——— hub ———
 const hub = await e2e.startHub();
 const hubUrl = hub.url;
-await addCommune(hub.db, { insee: INSEE, services: ['electoral', 'acts', 'cadastre'] });
+await addCollectivite(hub.db, { insee: INSEE, services: ['electoral', 'acts', 'cadastre'] });
 const { code } = await issueEnrollmentCode(hub.db, INSEE);
 
 // ——— two town-hall PCs: client core + web host each ———

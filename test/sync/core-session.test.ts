@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestHub, TEST_PASSWORD, type SeededCommune, type TestHub } from '../../hub-server/test-support.js';
+import { createTestHub, TEST_PASSWORD, type SeededCommune, type SeededGrouping, type TestHub } from '../../hub-server/test-support.js';
 import { createHubClient } from '../../electron/hub-client/hub-client.js';
 import pino from 'pino';
 import { call, openCore, refusal } from './core-harness.js';
@@ -11,12 +12,14 @@ let hub: TestHub;
 let hubUrl: string;
 let troyes: SeededCommune;
 let nogent: SeededCommune;
+let epci: SeededGrouping;
 
 beforeAll(async () => {
   hub = await createTestHub('sqlite');
   hubUrl = await hub.listen();
   troyes = await hub.seedCommune({ insee: '10387', services: ['electoral'] });
   nogent = await hub.seedCommune({ insee: '10268', services: ['electoral'] });
+  epci = await hub.seedGrouping({ kind: 'epci', siren: '200069250', members: ['10387', '10268'], services: ['acts'] });
 });
 afterAll(async () => hub.close());
 
@@ -110,6 +113,35 @@ describe('client core: session and dispatcher', () => {
     } finally {
       await offline.close();
       await proxy.close();
+    }
+  });
+
+  it('logs an EPCI in with its SIREN; a session stored before collectivités reads as a commune', async () => {
+    const core = await openCore();
+    try {
+      const state = await call(core, 'session:login', login(epci.siren));
+      expect(state.commune).toMatchObject({ kind: 'epci', insee: null, siren: '200069250', members: ['10268', '10387'] });
+      expect(state.services).toEqual(['acts']);
+      expect(state.permissions).toContain('acts.read');
+      await call(core, 'session:logout', null);
+      // Back to a commune: another scope, nothing queued, so the replica is simply cleared.
+      await call(core, 'session:login', login('10387'));
+    } finally {
+      await core.close();
+    }
+    // What a PC of the previous version kept: a commune without kind nor members.
+    const db = new Database(join(core.dataDir, 'guichet.sqlite'));
+    const row = db.prepare<[], { value: string }>("SELECT value FROM sync_state WHERE key = 'session'").get();
+    const old = JSON.parse(row?.value ?? '{}');
+    delete old.commune.kind;
+    delete old.commune.members;
+    db.prepare("UPDATE sync_state SET value = ? WHERE key = 'session'").run(JSON.stringify(old));
+    db.close();
+    const reopened = await openCore(core.dataDir);
+    try {
+      expect((await call(reopened, 'session:get', null)).commune).toMatchObject({ kind: 'commune', insee: '10387', members: [] });
+    } finally {
+      await reopened.close();
     }
   });
 

@@ -32,10 +32,11 @@ describe.each(TEST_BACKENDS)('migration 001-accounts (%s)', (backend) => {
     const communeA = randomUUID();
     const communeB = randomUUID();
     await db
-      .insertInto('communes')
+      .insertInto('collectivites')
       .values([
         {
           id: communeA,
+          kind: 'commune',
           insee: '10387',
           siren: '211003744',
           name: 'Troyes',
@@ -43,13 +44,31 @@ describe.each(TEST_BACKENDS)('migration 001-accounts (%s)', (backend) => {
           services: '["electoral"]',
           created_at: now,
         },
-        { id: communeB, insee: '10033', siren: '211000336', name: 'Bar-sur-Aube', arrondissement: '101', services: '[]', created_at: now },
+        {
+          id: communeB,
+          kind: 'commune',
+          insee: '10033',
+          siren: '211000336',
+          name: 'Bar-sur-Aube',
+          arrondissement: '101',
+          services: '[]',
+          created_at: now,
+        },
       ])
       .execute();
     await expect(
       db
-        .insertInto('communes')
-        .values({ id: randomUUID(), insee: '10387', siren: '1', name: 'Double', arrondissement: null, services: '[]', created_at: now })
+        .insertInto('collectivites')
+        .values({
+          id: randomUUID(),
+          kind: 'commune',
+          insee: '10387',
+          siren: '1',
+          name: 'Double',
+          arrondissement: null,
+          services: '[]',
+          created_at: now,
+        })
         .execute(),
     ).rejects.toThrow();
 
@@ -134,8 +153,8 @@ describe.each(TEST_BACKENDS)('migration 001-accounts (%s)', (backend) => {
       .executeTakeFirstOrThrow();
     expect(count.n).toBe(2);
 
-    // Deleting a commune removes what hangs off it.
-    await db.deleteFrom('communes').where('id', '=', communeA).execute();
+    // Deleting a collectivité removes what hangs off it.
+    await db.deleteFrom('collectivites').where('id', '=', communeA).execute();
     const left = await db.selectFrom('sessions').select('id').execute();
     expect(left).toHaveLength(0);
   });
@@ -161,7 +180,17 @@ describe.each(TEST_BACKENDS)('migration 001-accounts (%s)', (backend) => {
       table_name: string;
     }>`select table_name from information_schema.tables where table_schema = ${t.schema!}`.execute(t.db);
     const names = tables.rows.map((r) => r.table_name);
-    for (const n of ['communes', 'users', 'devices', 'sessions', 'enrollment_codes', 'admins', 'hub_meta', 'kysely_migration'])
+    for (const n of [
+      'collectivites',
+      'collectivite_members',
+      'users',
+      'devices',
+      'sessions',
+      'enrollment_codes',
+      'admins',
+      'hub_meta',
+      'kysely_migration',
+    ])
       expect(names).toContain(n);
   });
 });

@@ -1,44 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { type Kysely, Migrator, sql } from 'kysely';
+import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestSchema, TEST_BACKENDS, TEST_PG_URL } from '../../test-support.js';
+import { TEST_BACKENDS } from '../../test-support.js';
 import { nowIso } from '../dialect.js';
-import { openHubDb } from '../open.js';
-import { hubMigrationProvider } from './index.js';
-
-/** Tables of an older schema, by name: the test writes rows as that version did. */
-type AnyTables = Record<string, Record<string, unknown>>;
-
-/** A hub database brought to `upTo` only, as a hub of that version left it. */
-async function openAt(backend: 'sqlite' | 'postgres', upTo: string) {
-  const cleanup: (() => Promise<void>)[] = [];
-  let db: Kysely<AnyTables>;
-  let schema: string | undefined;
-  if (backend === 'postgres') {
-    const s = await createTestSchema();
-    schema = s.schema;
-    db = (await openHubDb({ url: TEST_PG_URL, schema, migrate: false })) as unknown as Kysely<AnyTables>;
-    cleanup.push(s.drop);
-  } else {
-    const dir = mkdtempSync(join(tmpdir(), 'guichet-hub-'));
-    db = (await openHubDb({ file: join(dir, 'hub.sqlite'), migrate: false })) as unknown as Kysely<AnyTables>;
-    cleanup.push(async () => rmSync(dir, { recursive: true, force: true }));
-  }
-  const migrator = new Migrator({ db, provider: hubMigrationProvider, ...(schema ? { migrationTableSchema: schema } : {}) });
-  const before = await migrator.migrateTo(upTo);
-  if (before.error) throw before.error;
-  return {
-    db,
-    migrateToLatest: () => migrator.migrateToLatest(),
-    dispose: async () => {
-      await db.destroy();
-      for (const c of cleanup) await c();
-    },
-  };
-}
+import { openAt } from './migration-test-support.js';
 
 describe.each(TEST_BACKENDS)('migration 004-acts-name (%s)', (backend) => {
   let dispose: (() => Promise<void>) | undefined;
@@ -88,7 +53,7 @@ describe.each(TEST_BACKENDS)('migration 004-acts-name (%s)', (backend) => {
       .values({ commune_id: communeId, numero_interne: 'DEL2026_01', act_id: 'a1', created_at: now })
       .execute();
 
-    const result = await t.migrateToLatest();
+    const result = await t.migrateTo('004-acts-name');
     expect(result.error).toBeUndefined();
 
     const collections = await db.selectFrom('sync_records').select(['collection', 'id', 'version']).orderBy('version').execute();

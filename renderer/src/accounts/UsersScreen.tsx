@@ -1,10 +1,12 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import { ROLE_LABELS, type CommuneRole } from '../../../shared/accounts/roles.js';
+import { roleLabel } from '../../../shared/accounts/collectivites.js';
+import type { CommuneRole } from '../../../shared/accounts/roles.js';
 import { createUserRequestSchema } from '../../../shared/accounts/types.js';
 import { useConfirmedAction } from '../ui/ConfirmDialog.js';
 import { ErrorSummary, Field, LiveMessage, SelectField } from '../ui/Field.js';
 import { ListTable } from '../ui/ListTable.js';
 import { fieldErrors } from '../ui/validate.js';
+import { useSession } from '../session/store.js';
 import { useAccounts } from './store.js';
 
 /** A temporary password easy to dictate: no look-alike characters. */
@@ -28,6 +30,7 @@ const CREATABLE: CommuneRole[] = ['secretaire', 'consultation'];
 
 export function UsersScreen() {
   const { users, loading, error, notice, loadUsers, createUser, disableUser } = useAccounts();
+  const kind = useSession((s) => s.session?.commune?.kind);
   const [v, setV] = useState({ username: '', displayName: '', role: 'secretaire' as CommuneRole, password: temporaryPassword() });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [submitted, setSubmitted] = useState(0);
@@ -62,7 +65,7 @@ export function UsersScreen() {
         cells={(u) => [
           u.displayName,
           u.username,
-          ROLE_LABELS[u.role],
+          roleLabel(kind, u.role),
           u.disabled ? 'Désactivé' : 'Actif',
           !u.disabled && u.role !== 'maire'
             ? disable.button({ id: u.id, name: u.displayName }, `Désactiver le compte de ${u.displayName}`)
@@ -90,7 +93,7 @@ export function UsersScreen() {
         <SelectField label="Rôle" id="new-user-role" value={v.role} onChange={(e) => setV({ ...v, role: e.target.value as CommuneRole })}>
           {CREATABLE.map((r) => (
             <option key={r} value={r}>
-              {ROLE_LABELS[r]}
+              {roleLabel(kind, r)}
               {r === 'consultation' ? ' (ne voit pas les données des électeurs)' : ''}
             </option>
           ))}

@@ -50,4 +50,30 @@ describe('HomeScreen', () => {
     // The secretary has no administration section.
     expect(screen.queryByRole('heading', { name: 'Administration de la mairie' })).toBeNull();
   });
+
+  it('shows an EPCI by its name and SIREN, and never a commune-only service tile', () => {
+    const s = loggedIn('maire');
+    const services = ['electoral', 'acts'] as never;
+    useSession.setState({
+      session: {
+        ...s,
+        services,
+        commune: {
+          kind: 'epci',
+          insee: null,
+          siren: '200069250',
+          name: 'CA Troyes Champagne Métropole',
+          arrondissement: null,
+          members: ['10033', '10387'],
+          services,
+        },
+      },
+      loading: false,
+    });
+    render(<HomeScreen />);
+    expect(screen.getByRole('heading', { level: 1, name: 'CA Troyes Champagne Métropole' })).toBeTruthy();
+    expect(screen.getByText(/SIREN 200069250, 2 communes membres/)).toBeTruthy();
+    expect(screen.queryByText('Listes électorales')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Ouvrir le contrôle de légalité' })).toBeTruthy();
+  });
 });

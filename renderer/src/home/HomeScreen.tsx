@@ -1,3 +1,4 @@
+import { servicesFor } from '../../../shared/accounts/collectivites.js';
 import { SERVICE_LABELS, SERVICES, type Service } from '../../../shared/accounts/roles.js';
 import { DOMAIN_UIS } from '../domains.js';
 import { assistanceSentence } from '../help/platform.js';
@@ -27,9 +28,13 @@ export function HomeScreen() {
   const go = useNav((s) => s.go);
   const built = new Map<Service, DomainUi>();
   for (const ui of DOMAIN_UIS as readonly DomainUi[]) if (ui.domain.service) built.set(ui.domain.service, ui);
-  const opened = SERVICES.filter((s) => built.has(s) && session?.services.includes(s));
-  const onRequest = SERVICES.filter((s) => built.has(s) && !session?.services.includes(s));
-  const coming = SERVICES.filter((s) => !built.has(s));
+  const commune = session?.commune ?? null;
+  const isCommune = (commune?.kind ?? 'commune') === 'commune';
+  // A grouping is never offered a commune-only service (the hub refuses it too): shared rule servicesFor.
+  const offered = servicesFor(commune?.kind ?? 'commune');
+  const opened = SERVICES.filter((s) => offered.includes(s) && built.has(s) && session?.services.includes(s));
+  const onRequest = SERVICES.filter((s) => offered.includes(s) && built.has(s) && !session?.services.includes(s));
+  const coming = SERVICES.filter((s) => offered.includes(s) && !built.has(s));
   const admin = (DOMAIN_UIS as readonly DomainUi[])
     .filter((ui) => ui.domain.service === null)
     .flatMap((ui) => ui.tiles)
@@ -54,13 +59,16 @@ export function HomeScreen() {
 
   return (
     <main id="contenu" tabIndex={-1}>
-      <h1>Mairie de {session?.commune?.name ?? ''}</h1>
+      <h1>{isCommune ? `Mairie de ${commune?.name ?? ''}` : (commune?.name ?? '')}</h1>
       <p className="muted">
-        Bonjour {session?.user?.displayName}. Code INSEE {session?.commune?.insee}.
+        Bonjour {session?.user?.displayName}.{' '}
+        {isCommune
+          ? `Code INSEE ${commune?.insee ?? ''}.`
+          : `SIREN ${commune?.siren ?? ''}, ${commune?.members.length ?? 0} communes membres.`}
       </p>
       <h2>Vos services</h2>
       {opened.length === 0 ? (
-        <p>Aucun service n'est encore ouvert pour votre commune.</p>
+        <p>Aucun service n'est ouvert pour votre {isCommune ? 'commune' : 'collectivité'}. Contactez le département.</p>
       ) : (
         <ul className="tiles">{opened.flatMap((s) => built.get(s)?.tiles.map((t, i) => openTile(s, t, i)) ?? [])}</ul>
       )}
@@ -68,8 +76,8 @@ export function HomeScreen() {
         <>
           <h2>Disponibles sur demande</h2>
           <p>
-            Ces services sont prêts mais pas encore ouverts pour votre commune. Pour en ouvrir un, le maire le demande au département.{' '}
-            {assistanceSentence()}
+            Ces services sont prêts mais pas encore ouverts pour votre {isCommune ? 'commune' : 'collectivité'}. Pour en ouvrir un, le maire
+            le demande au département. {assistanceSentence()}
           </p>
           <ul className="tiles">
             {onRequest.map((s) => (
@@ -103,7 +111,7 @@ export function HomeScreen() {
       ) : null}
       {admin.length > 0 ? (
         <>
-          <h2>Administration de la mairie</h2>
+          <h2>{isCommune ? 'Administration de la mairie' : 'Administration'}</h2>
           <ul className="tiles">
             {admin.map((t) => (
               <li key={t.openLabel} className="tile">

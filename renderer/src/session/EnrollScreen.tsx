@@ -64,14 +64,14 @@ export function EnrollScreen({ onLogin }: { onLogin(): void }) {
     <main id="contenu" className="narrow" tabIndex={-1}>
       <h1>Première connexion de ce poste</h1>
       <p>
-        Saisissez le code reçu dans le courrier adressé au maire. Ce poste sera ensuite relié à votre commune et vous pourrez travailler
-        même sans internet.
+        Saisissez le code reçu dans le courrier adressé au maire (ou au président de l'intercommunalité ou du syndicat). Ce poste sera
+        ensuite relié à votre collectivité et vous pourrez travailler même sans internet.
       </p>
       <ErrorSummary key={submitted} errors={errors} labels={LABELS} />
       <LiveMessage error={error} status={busy ? 'Inscription du poste en cours…' : null} />
       <form onSubmit={submit} noValidate>
         <fieldset>
-          <legend>Votre commune</legend>
+          <legend>Votre collectivité</legend>
           <Field
             label="Adresse du serveur départemental"
             hint="Elle figure dans le courrier, par exemple https://guichet.aube.fr"
@@ -81,7 +81,7 @@ export function EnrollScreen({ onLogin }: { onLogin(): void }) {
           />
           <Field
             label="Code d'inscription"
-            hint="Le code du courrier du maire, tel qu'il est écrit."
+            hint="Le code du courrier, tel qu'il est écrit."
             autoComplete="off"
             spellCheck={false}
             {...bind('code')}

@@ -1,4 +1,5 @@
 import type { FormEvent } from 'react';
+import { collectiviteCode, INSEE_PATTERN, SIREN_PATTERN } from '../../../shared/accounts/collectivites.js';
 import { loginInputSchema } from '../../../shared/accounts/ipc.js';
 import { ErrorSummary, Field, LiveMessage } from '../ui/Field.js';
 import { useForm } from '../ui/useForm.js';
@@ -9,7 +10,7 @@ type Values = { hubUrl: string; insee: string; username: string; password: strin
 
 const LABELS: Record<string, string> = {
   hubUrl: 'Adresse du serveur',
-  insee: 'Code INSEE',
+  insee: 'Code INSEE ou SIREN',
   username: 'Identifiant',
   password: 'Mot de passe',
   deviceName: 'Nom de ce poste',
@@ -19,8 +20,10 @@ export function validateLogin(v: Values): Record<string, string> {
   const checked = fieldErrors(loginInputSchema, v);
   const errors: Record<string, string> = checked.ok ? {} : { ...checked.errors };
   if (errors.hubUrl) errors.hubUrl = HUB_URL_INVALID;
-  if (!errors.insee && !/^[0-9][0-9AB][0-9]{3}$/.test(v.insee.trim()))
-    errors.insee = 'Le code INSEE de la commune fait 5 caractères, par exemple 10387.';
+  const code = v.insee.trim().toUpperCase();
+  if (!errors.insee && !INSEE_PATTERN.test(code) && !SIREN_PATTERN.test(code))
+    errors.insee =
+      "Indiquez le code INSEE de la commune (5 caractères, par exemple 10387) ou le SIREN de l'intercommunalité ou du syndicat (9 chiffres).";
   return errors;
 }
 
@@ -34,7 +37,7 @@ export function LoginScreen({ onEnroll }: { onEnroll(): void }) {
     report,
   } = useForm<Values>({
     hubUrl: session?.hubUrl ?? '',
-    insee: session?.commune?.insee ?? '',
+    insee: session?.commune ? collectiviteCode(session.commune) : '',
     username: '',
     password: '',
     deviceName: session?.deviceName ?? '',
@@ -54,8 +57,8 @@ export function LoginScreen({ onEnroll }: { onEnroll(): void }) {
       <form onSubmit={submit} noValidate>
         <Field label="Adresse du serveur départemental" type="url" autoComplete="url" {...bind('hubUrl')} />
         <Field
-          label="Code INSEE de la commune"
-          hint="5 caractères, par exemple 10387 pour Troyes."
+          label="Code INSEE de la commune, ou SIREN du groupement"
+          hint="Commune : 5 caractères, par exemple 10387 pour Troyes. Intercommunalité ou syndicat : SIREN à 9 chiffres."
           inputMode="numeric"
           autoComplete="off"
           {...bind('insee')}
