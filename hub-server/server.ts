@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -6,6 +5,7 @@ import type { Logger } from 'pino';
 import { buildHub } from './app.js';
 import type { LoginRateLimit } from './accounts/routes.js';
 import { isPostgresUrl, openHubDb } from './db/open.js';
+import { ensurePrivateDir } from './db/private-files.js';
 import type { HubDatabase } from './db/schema.js';
 import { createHubLogger } from './log.js';
 import { startActesService, type ActesConfig, type ActesService } from './acts/service.js';
@@ -41,7 +41,7 @@ export function hubSqliteFile(dataDir: string): string {
 export async function startHub(options: StartHubOptions): Promise<RunningHub> {
   const log = options.log ?? createHubLogger();
   const usePg = isPostgresUrl(options.dbUrl);
-  if (!usePg) mkdirSync(options.dataDir, { recursive: true });
+  if (!usePg) ensurePrivateDir(options.dataDir);
   const db = await openHubDb(usePg ? { url: options.dbUrl } : { file: hubSqliteFile(options.dataDir) });
   let app: FastifyInstance | undefined;
   let url: string;

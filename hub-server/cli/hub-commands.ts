@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { Kysely } from 'kysely';
@@ -15,6 +15,7 @@ import {
   setServices,
 } from '../accounts/admin.js';
 import { isPostgresUrl, openHubDb } from '../db/open.js';
+import { ensurePrivateDir } from '../db/private-files.js';
 import type { HubDatabase } from '../db/schema.js';
 import { hubSqliteFile, startHub } from '../server.js';
 import { readActArchive } from '../acts/archives.js';
@@ -38,7 +39,7 @@ async function withDb<T>(dataDir: string, fn: (db: Kysely<HubDatabase>) => Promi
   if (isPostgresUrl(url)) {
     db = await openHubDb({ url });
   } else {
-    mkdirSync(resolve(dataDir), { recursive: true });
+    ensurePrivateDir(resolve(dataDir));
     db = await openHubDb({ file: hubSqliteFile(resolve(dataDir)) });
   }
   try {
