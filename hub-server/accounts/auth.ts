@@ -27,7 +27,8 @@ const SESSION_ENDED = 'Votre session a pris fin (appareil révoqué, compte dés
 function bearerOf(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
   if (!header) return null;
-  const m = /^Bearer\s+([A-Za-z0-9_-]{20,200})\s*$/.exec(header);
+  // RFC 9110 §11.1: the scheme is case-insensitive (`bearer …` from some HTTP clients and proxies).
+  const m = /^Bearer\s+([A-Za-z0-9_-]{20,200})\s*$/i.exec(header);
   return m ? m[1] : '';
 }
 
