@@ -173,6 +173,13 @@ export async function registerAccountsRoutes(
         .where('commune_id', '=', auth.communeId)
         .executeTakeFirst();
       if (!user) throw new GuichetError('not_found', 'Ce compte est introuvable.', `user ${id}`);
+      // A maire (or a deputy given the role) answers to the council, not to another maire: the département disables it.
+      if (user.role === 'maire')
+        throw new GuichetError(
+          'forbidden',
+          "Le compte d'un maire ne peut pas être désactivé depuis Guichet. Adressez-vous au service départemental.",
+          'disable of a maire account',
+        );
       await trx.updateTable('users').set({ disabled: 1 }).where('id', '=', id).execute();
       await trx.updateTable('sessions').set({ revoked_at: nowIso() }).where('user_id', '=', id).where('revoked_at', 'is', null).execute();
       return toUserInfo({ ...user, disabled: 1 });
