@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { HUB_ROUTES, STATUS_OF_ERROR } from '../shared/api/hub.js';
 import { GuichetError, type ErrorBody } from '../shared/errors.js';
+import { registry } from '../shared/domains.js';
 import { PROTOCOL_VERSION } from '../shared/sync/protocol.js';
 import { installAuth } from './accounts/auth.js';
 import { registerAccountsRoutes, type LoginRateLimit } from './accounts/routes.js';
@@ -20,8 +21,12 @@ import { registerUpdateRoutes } from './updates/routes.js';
 export const HUB_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
 
-/** Pushes carry whole electoral imports: allow large (gzip-inflated) bodies. */
-export const HUB_BODY_LIMIT = 64 * 1024 * 1024;
+/**
+ * Cap on a request body once inflated (gzip bodies are inflated as they are read), for
+ * every route that does not set its own: logins, accounts, commands are small. The push
+ * (whole electoral imports) sets a larger one (sync/routes.ts); file uploads stream.
+ */
+export const HUB_BODY_LIMIT = 1024 * 1024;
 
 export interface BuildHubOptions {
   db: Kysely<HubDatabase>;
@@ -140,7 +145,7 @@ export async function buildHub(options: BuildHubOptions): Promise<FastifyInstanc
   });
 
   await registerAccountsRoutes(app, { db, rateLimit: options.rateLimit });
-  await registerSyncRoutes(app, { db });
+  await registerSyncRoutes(app, { db, registry });
   await registerActsRoutes(app, { db });
   if (options.updatesDir) registerUpdateRoutes(app, { dir: options.updatesDir });
 

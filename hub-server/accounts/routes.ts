@@ -139,7 +139,8 @@ export async function registerAccountsRoutes(
     return { user: toUserInfo(user), commune: toCommuneInfo(commune), device: toDeviceInfo(device) };
   });
 
-  const manage = { preHandler: requirePermission('users.manage') };
+  // onRequest: refused before the body is read.
+  const manage = { onRequest: requirePermission('users.manage') };
 
   app.get(HUB_ROUTES.listUsers.path, manage, async (request) => {
     const auth = requireAuth(request);

@@ -115,7 +115,15 @@ describe.each(TEST_BACKENDS)('electoral import command (%s)', (backend) => {
 
   it('needs the electoral.import permission', async () => {
     const c = await commune();
-    expect(status((await push(c.consultationToken, [importMutation(1, [makeElector(1)])]))[0])).toBe('forbidden');
+    // The consultation role may write nothing: its push is refused as a whole, before the body is read.
+    const res = await hub.app.inject({
+      method: 'POST',
+      url: '/api/v1/sync/push',
+      headers: bearer(c.consultationToken),
+      payload: { mutations: [importMutation(1, [makeElector(1)])] },
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().code).toBe('forbidden');
   });
 
   // The département's largest commune lists ~100 000 electors; on PostgreSQL a smaller list keeps

@@ -5,7 +5,7 @@ import type { Permission } from '../../../shared/accounts/roles.js';
 import { HUB_ROUTES } from '../../../shared/api/hub.js';
 import { GuichetError, type ErrorBody } from '../../../shared/errors.js';
 import type { AuthContext } from '../../accounts/auth-context.js';
-import { assertPermission, assertService, requireAuth } from '../../accounts/auth.js';
+import { assertPermission, assertService, requireAuth, requirePermission, requireService } from '../../accounts/auth.js';
 import type { HubDatabase } from '../../db/schema.js';
 import { appendToFile, fileChunks, fileState, HashMismatch, MAX_FILE_BYTES, OffsetMismatch, SHA256_HEX } from './store.js';
 
@@ -55,7 +55,9 @@ export function registerFileRoutes(app: FastifyInstance, db: Kysely<HubDatabase>
     return reply.code(200).send();
   });
 
-  app.patch(HUB_ROUTES.fileUpload.path, async (request, reply) => {
+  // Service and role checked before any byte of the body is read (onRequest).
+  const mayUpload = { onRequest: [requireService('acts'), requirePermission('acts.draft')] };
+  app.patch(HUB_ROUTES.fileUpload.path, mayUpload, async (request, reply) => {
     const auth = callerFor(request, 'acts.draft');
     const sha = shaParam(request);
     const offset = intHeader(request, 'upload-offset');
