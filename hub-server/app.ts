@@ -15,7 +15,7 @@ import { dialectOf } from './db/dialect.js';
 import type { HubDatabase } from './db/schema.js';
 import { createHubLogger } from './log.js';
 import { registerSyncRoutes } from './sync/routes.js';
-import { registerActsRoutes } from './acts/routes.js';
+import { registerActsRoutes, type ActsFilesOptions } from './acts/routes.js';
 import { registerUpdateRoutes } from './updates/routes.js';
 
 export const HUB_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
@@ -34,6 +34,8 @@ export interface BuildHubOptions {
   rateLimit?: LoginRateLimit;
   /** Folder served read-only under `/updates/` (update feed for the desktop client). */
   updatesDir?: string;
+  /** Act files: quota per collectivité (default 2 GiB) and expiry of abandoned uploads (48 h). */
+  actsFiles?: ActsFilesOptions;
 }
 
 const GENERIC_500 =
@@ -146,7 +148,7 @@ export async function buildHub(options: BuildHubOptions): Promise<FastifyInstanc
 
   await registerAccountsRoutes(app, { db, rateLimit: options.rateLimit });
   await registerSyncRoutes(app, { db, registry });
-  await registerActsRoutes(app, { db });
+  await registerActsRoutes(app, { db, files: options.actsFiles });
   if (options.updatesDir) registerUpdateRoutes(app, { dir: options.updatesDir });
 
   return app;

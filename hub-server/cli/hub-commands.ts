@@ -84,13 +84,20 @@ export function register(program: Command): void {
     .option('--port <port>', "port d'écoute", '8420')
     .option('--host <host>', "adresse d'écoute", '127.0.0.1')
     .option('--updates <dir>', 'dossier des mises à jour du poste client, servi sous /updates/')
+    .option('--quota-fichiers-actes <Mo>', 'espace des fichiers des actes par collectivité, en Mo (envois en cours compris)', '2048')
     .addOption(dataOption());
   for (const f of ACTES_CLI_FLAGS) serve.option(f.flag, `${f.description} (ou ${f.env})`);
   serve.addHelpText('after', ACTES_RETURNS_HELP);
   serve.action(
-    action(async (opts: { port: string; host: string; data: string; updates?: string } & ActesCliOptions) => {
+    action(async (opts: { port: string; host: string; data: string; updates?: string; quotaFichiersActes: string } & ActesCliOptions) => {
       const port = Number.parseInt(opts.port, 10);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new GuichetError('invalid_input', `Port invalide : ${opts.port}.`);
+      const quotaMo = Number(opts.quotaFichiersActes);
+      if (!Number.isInteger(quotaMo) || quotaMo < 1)
+        throw new GuichetError(
+          'invalid_input',
+          `Quota des fichiers des actes invalide : ${opts.quotaFichiersActes} (un nombre de Mo attendu).`,
+        );
       const actes = actesConfigFromCli(opts);
       const running = await startHub({
         port,
@@ -100,6 +107,7 @@ export function register(program: Command): void {
         updatesDir: opts.updates ? resolve(opts.updates) : undefined,
         handleSignals: true,
         actes,
+        actsFiles: { quotaBytes: quotaMo * 1024 * 1024 },
       });
       process.stdout.write(`Hub Guichet à l'écoute sur ${running.url}\n`);
     }),
