@@ -100,6 +100,32 @@ describe('hub over real loopback HTTP', () => {
     for (const secret of [TEST_PASSWORD, 'faux-mot-de-passe', grant.token, 'Agent numéro']) expect(log).not.toContain(secret);
   });
 
+  it('accepts the bearer scheme in any case, and logs query strings with their values masked but the sync cursor', async () => {
+    const communeId = (await hub.db.selectFrom('collectivites').select('id').where('insee', '=', '10387').executeTakeFirstOrThrow()).id;
+    const login = await fetch(`${hub.url}/api/v1/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ insee: '10387', username: 'maire', password: TEST_PASSWORD, deviceName: 'PC mairie' }),
+    });
+    const { token } = (await login.json()) as SessionGrant;
+    expect(communeId).toBeTruthy();
+    // RFC 9110 §11.1: the authentication scheme is case-insensitive.
+    for (const scheme of ['bearer', 'BEARER', 'Bearer']) {
+      const me = await fetch(`${hub.url}/api/v1/me`, { headers: { authorization: `${scheme} ${token}` } });
+      expect([scheme, me.status]).toEqual([scheme, 200]);
+    }
+    // A misconfigured proxy or a curious script puts secrets and names in the query string.
+    const pull = await fetch(`${hub.url}/api/v1/sync/pull?cursor=0&limit=10&access_token=${token}&nom=DUPONTEL`, {
+      headers: { authorization: `bearer ${token}` },
+    });
+    expect(pull.status).toBe(200);
+    const lost = await fetch(`${hub.url}/api/v1/nulle-part?password=secret-dans-url&q=Jeanne%20MARTINEAU`);
+    expect(lost.status).toBe(404);
+    const log = captured.text();
+    for (const secret of [token, 'DUPONTEL', 'secret-dans-url', 'MARTINEAU']) expect(log).not.toContain(secret);
+    expect(log).toContain('"url":"/api/v1/sync/pull?cursor=0&limit=10&access_token=[masqué]&nom=[masqué]"');
+  });
+
   it('serves the update feed without path traversal, and answers unknown addresses in French', async () => {
     const feed = await fetch(`${hub.url}/updates/latest.yml`);
     expect(feed.status).toBe(200);

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { HUB_ROUTES, STATUS_OF_ERROR } from '../shared/api/hub.js';
 import { GuichetError, type ErrorBody } from '../shared/errors.js';
+import { registry } from '../shared/domains.js';
 import { PROTOCOL_VERSION } from '../shared/sync/protocol.js';
 import { installAuth } from './accounts/auth.js';
 import { registerAccountsRoutes, type LoginRateLimit } from './accounts/routes.js';
@@ -14,14 +15,18 @@ import { dialectOf } from './db/dialect.js';
 import type { HubDatabase } from './db/schema.js';
 import { createHubLogger } from './log.js';
 import { registerSyncRoutes } from './sync/routes.js';
-import { registerActsRoutes } from './acts/routes.js';
+import { registerActsRoutes, type ActsFilesOptions } from './acts/routes.js';
 import { registerUpdateRoutes } from './updates/routes.js';
 
 export const HUB_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
 
-/** Pushes carry whole electoral imports: allow large (gzip-inflated) bodies. */
-export const HUB_BODY_LIMIT = 64 * 1024 * 1024;
+/**
+ * Cap on a request body once inflated (gzip bodies are inflated as they are read), for
+ * every route that does not set its own: logins, accounts, commands are small. The push
+ * (whole electoral imports) sets a larger one (sync/routes.ts); file uploads stream.
+ */
+export const HUB_BODY_LIMIT = 1024 * 1024;
 
 export interface BuildHubOptions {
   db: Kysely<HubDatabase>;
@@ -29,6 +34,8 @@ export interface BuildHubOptions {
   rateLimit?: LoginRateLimit;
   /** Folder served read-only under `/updates/` (update feed for the desktop client). */
   updatesDir?: string;
+  /** Act files: quota per collectivité (default 2 GiB) and expiry of abandoned uploads (48 h). */
+  actsFiles?: ActsFilesOptions;
 }
 
 const GENERIC_500 =
@@ -140,8 +147,8 @@ export async function buildHub(options: BuildHubOptions): Promise<FastifyInstanc
   });
 
   await registerAccountsRoutes(app, { db, rateLimit: options.rateLimit });
-  await registerSyncRoutes(app, { db });
-  await registerActsRoutes(app, { db });
+  await registerSyncRoutes(app, { db, registry });
+  await registerActsRoutes(app, { db, files: options.actsFiles });
   if (options.updatesDir) registerUpdateRoutes(app, { dir: options.updatesDir });
 
   return app;

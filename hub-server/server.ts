@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -6,8 +5,10 @@ import type { Logger } from 'pino';
 import { buildHub } from './app.js';
 import type { LoginRateLimit } from './accounts/routes.js';
 import { isPostgresUrl, openHubDb } from './db/open.js';
+import { ensurePrivateDir } from './db/private-files.js';
 import type { HubDatabase } from './db/schema.js';
 import { createHubLogger } from './log.js';
+import type { ActsFilesOptions } from './acts/routes.js';
 import { startActesService, type ActesConfig, type ActesService } from './acts/service.js';
 
 export interface StartHubOptions {
@@ -21,6 +22,8 @@ export interface StartHubOptions {
   updatesDir?: string;
   /** Run the hub as tiers de télétransmission (forwarding worker + ACTES mailbox). */
   actes?: ActesConfig;
+  /** Act files: quota per collectivité and expiry of abandoned uploads (hub-server/acts/routes.ts). */
+  actsFiles?: ActsFilesOptions;
   /** Close cleanly on SIGINT/SIGTERM (the CLI sets this; tests don't). */
   handleSignals?: boolean;
 }
@@ -41,13 +44,13 @@ export function hubSqliteFile(dataDir: string): string {
 export async function startHub(options: StartHubOptions): Promise<RunningHub> {
   const log = options.log ?? createHubLogger();
   const usePg = isPostgresUrl(options.dbUrl);
-  if (!usePg) mkdirSync(options.dataDir, { recursive: true });
+  if (!usePg) ensurePrivateDir(options.dataDir);
   const db = await openHubDb(usePg ? { url: options.dbUrl } : { file: hubSqliteFile(options.dataDir) });
   let app: FastifyInstance | undefined;
   let url: string;
   let actes: ActesService | null = null;
   try {
-    app = await buildHub({ db, log, rateLimit: options.rateLimit, updatesDir: options.updatesDir });
+    app = await buildHub({ db, log, rateLimit: options.rateLimit, updatesDir: options.updatesDir, actsFiles: options.actsFiles });
     url = await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
     if (options.actes) actes = await startActesService(db, options.actes, log);
   } catch (err) {

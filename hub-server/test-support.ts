@@ -67,6 +67,7 @@ export interface TestHubOptions {
   file?: string;
   rateLimit?: LoginRateLimit;
   updatesDir?: string;
+  actsFiles?: import('./acts/routes.js').ActsFilesOptions;
 }
 
 /** Open a throwaway PostgreSQL schema; the returned drop() removes it with everything in it. */
@@ -159,7 +160,7 @@ async function seedAccounts(db: Kysely<HubDatabase>, communeId: string): Promise
 export async function createTestHub(backend: 'sqlite' | 'postgres', opts: TestHubOptions = {}): Promise<TestHub> {
   const opened = await openTestDb(backend, opts.file);
   const log = createHubLogger({ level: process.env.GUICHET_TEST_LOG ?? 'silent' });
-  const app = await buildHub({ db: opened.db, log, rateLimit: opts.rateLimit, updatesDir: opts.updatesDir });
+  const app = await buildHub({ db: opened.db, log, rateLimit: opts.rateLimit, updatesDir: opts.updatesDir, actsFiles: opts.actsFiles });
   let closed = false;
   return {
     app,

@@ -7,9 +7,10 @@
 import type Database from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { StoredFile } from '../../shared/acts/records.js';
+import { ensurePrivateDirAsync, makePrivate, PRIVATE_FILE_MODE } from '../platform/private-files.js';
 
 export type FileState = 'pending' | 'done' | 'local' | 'damaged';
 
@@ -41,8 +42,10 @@ export function createFileStore(db: Database.Database, dataDir: string, now: () 
      ON CONFLICT (sha256) DO UPDATE SET state = CASE WHEN acts_files.state IN ('local', 'damaged') AND excluded.state = 'pending' THEN 'pending' ELSE acts_files.state END`,
   );
 
+  // Act drafts name people (individual decisions): folders 0700, files 0600, whatever the umask.
   async function ensureDir(path: string): Promise<void> {
-    await mkdir(dirname(path), { recursive: true });
+    await ensurePrivateDirAsync(root);
+    await ensurePrivateDirAsync(dirname(path));
   }
 
   return {
@@ -56,7 +59,8 @@ export function createFileStore(db: Database.Database, dataDir: string, now: () 
       // Always (re)written: a copy damaged on disk is replaced by the good bytes just received.
       await ensureDir(path);
       const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-      await writeFile(tmp, content);
+      await writeFile(tmp, content, { mode: PRIVATE_FILE_MODE });
+      await makePrivate(tmp);
       await rename(tmp, path);
       return { sha256, size: content.byteLength, path };
     },
@@ -66,6 +70,7 @@ export function createFileStore(db: Database.Database, dataDir: string, now: () 
       const sha256 = await sha256OfFile(source);
       const path = pathOf(sha256);
       await ensureDir(path);
+      await makePrivate(source);
       await rename(source, path);
       return { sha256, size: (await stat(path)).size, path };
     },
@@ -110,7 +115,7 @@ export function createFileStore(db: Database.Database, dataDir: string, now: () 
 
     /** A temporary path inside the store's folder (same file system, so `putFile` is a rename). */
     async tempPath(suffix: string): Promise<string> {
-      await mkdir(root, { recursive: true });
+      await ensurePrivateDirAsync(root);
       return join(root, `.${randomBytes(6).toString('hex')}.${suffix}`);
     },
 

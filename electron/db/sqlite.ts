@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { PRIVATE_DIR_MODE, preparePrivateSqliteFile } from '../platform/private-files.js';
 import { runMigrations } from './migrations/runner.js';
 import type { ClientMigration } from './migrations/types.js';
 
@@ -10,7 +11,10 @@ import type { ClientMigration } from './migrations/types.js';
  * corrupt the file. Every sync step relies on "committed = kept".
  */
 export function openMigratedDb(file: string, migrations: readonly ClientMigration[]): Database.Database {
-  mkdirSync(dirname(file), { recursive: true });
+  // A missing folder is created private; the data folder itself is tightened by the platform (ensurePrivateDir).
+  mkdirSync(dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
+  // 0600 before SQLite opens it, so the -wal and -shm it creates are 0600 too.
+  preparePrivateSqliteFile(file);
   const db = new Database(file);
   try {
     db.pragma('journal_mode = WAL');

@@ -24,6 +24,7 @@ import type { ExtractEncoding } from './reu-decode.js';
 import { computeImportDiff } from './import-diff.js';
 import { parseReuExtractAsync, type ParseProgress } from './reu-parser.js';
 import { prepareList, writeStagingFile, type ComparableElector } from './elector-store.js';
+import { preparePrivateSqliteFile } from '../platform/private-files.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -99,6 +100,8 @@ export type PayloadPart = Omit<PreparedImport, 'stagingFile' | 'timings'> & {
 
 function stage(prepared: ReturnType<typeof prepareList>, stagingFile: string): number {
   const t = performance.now();
+  // Every elector of the commune: the OS user's only (0600), whatever the umask.
+  preparePrivateSqliteFile(stagingFile);
   const staging = new Database(stagingFile);
   try {
     writeStagingFile(staging, prepared);

@@ -1,8 +1,9 @@
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import type { Platform, SecretStore } from './platform.js';
+import { ensurePrivateDir, ensurePrivateFile, PRIVATE_FILE_MODE } from './private-files.js';
 
 /**
  * Fields never written to the client log: credentials and what a user typed
@@ -44,7 +45,8 @@ export interface NodePlatformOptions {
  */
 export function createNodePlatform(options: NodePlatformOptions): Platform {
   const { dataDir } = options;
-  mkdirSync(join(dataDir, 'logs'), { recursive: true });
+  // Names, birth dates and addresses live here: the OS user's only (0700), whatever the umask.
+  ensurePrivateDir(dataDir);
   return {
     dataDir,
     secrets: createFileSecretStore(join(dataDir, 'secrets.json')),
@@ -54,7 +56,10 @@ export function createNodePlatform(options: NodePlatformOptions): Platform {
   };
 }
 
+/** The log file and its folder are the OS user's only (0700/0600): ids and counts only, yet nobody else's business. */
 export function createClientLogger(file: string, level?: string): Logger {
+  ensurePrivateDir(dirname(file));
+  ensurePrivateFile(file);
   return pino(
     {
       level: level ?? process.env.GUICHET_LOG_LEVEL ?? 'info',
@@ -62,7 +67,7 @@ export function createClientLogger(file: string, level?: string): Logger {
       redact: { paths: CLIENT_REDACT_PATHS, censor: '[masqué]' },
     },
     // Synchronous writes: a line logged just before a crash is still in the file.
-    pino.destination({ dest: file, mkdir: true, sync: true }),
+    pino.destination({ dest: file, sync: true, mode: PRIVATE_FILE_MODE }),
   );
 }
 
@@ -71,8 +76,8 @@ export function createFileSecretStore(file: string): SecretStore {
   const write = (values: Record<string, string>): void => {
     // Write-then-rename: a crash never leaves a half-written secrets file.
     const tmp = `${file}.tmp`;
-    writeFileSync(tmp, JSON.stringify(values), { mode: 0o600 });
-    chmodSync(tmp, 0o600);
+    writeFileSync(tmp, JSON.stringify(values), { mode: PRIVATE_FILE_MODE });
+    if (process.platform !== 'win32') chmodSync(tmp, PRIVATE_FILE_MODE);
     renameSync(tmp, file);
   };
   return {

@@ -1,10 +1,10 @@
-import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { safeStorage } from 'electron';
 import type { Logger } from 'pino';
 import { createClientLogger } from '../platform/node-platform.js';
 import type { Platform } from '../platform/platform.js';
+import { ensurePrivateDir } from '../platform/private-files.js';
 import { createSafeStorageSecretStore } from './safe-storage-secrets.js';
 
 export interface ElectronPlatformOptions {
@@ -22,7 +22,8 @@ export interface ElectronPlatformOptions {
  */
 export function createElectronPlatform(options: ElectronPlatformOptions): Platform {
   const { dataDir } = options;
-  mkdirSync(join(dataDir, 'logs'), { recursive: true });
+  // userData holds the electors' personal data: the OS user's only (0700), whatever the umask.
+  ensurePrivateDir(dataDir);
   // Same log file, level and redaction of personal data as the headless platform.
   const log = options.log ?? createClientLogger(join(dataDir, 'logs', 'guichet.log'));
   const secrets = createSafeStorageSecretStore({

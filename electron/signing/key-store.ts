@@ -1,8 +1,9 @@
 import { createHash, createPrivateKey, randomBytes, sign as cryptoSign, type KeyObject } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GuichetError } from '../../shared/errors.js';
 import type { SecretStore } from '../platform/platform.js';
+import { ensurePrivateDirAsync, makePrivate, PRIVATE_FILE_MODE } from '../platform/private-files.js';
 import { assertCertificateUsable, parseCertificate, type CertificateInfo } from './certificate.js';
 import { readPkcs12 } from './pkcs12.js';
 
@@ -93,15 +94,22 @@ export class SoftwareKeyStore {
     }
     const pem = p12.privateKey.export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase }) as string;
 
-    await mkdir(this.folder, { recursive: true, mode: 0o700 });
+    // The OS user's only (0700 / 0600), whatever the umask.
+    await ensurePrivateDirAsync(this.folder);
     const tmp = join(this.folder, `.${id}.${process.pid}.tmp`);
     await rm(tmp, { recursive: true, force: true });
-    await mkdir(tmp, { mode: 0o700 });
+    await ensurePrivateDirAsync(tmp);
     const importedAt = this.now().toISOString();
-    await writeFile(join(tmp, KEY_FILE), pem, { mode: 0o600 });
-    await writeFile(join(tmp, CERT_FILE), p12.certificateDer);
-    for (const [i, der] of p12.chainDer.entries()) await writeFile(join(tmp, `chain-${i}.der`), der);
-    await writeFile(join(tmp, ENTRY_FILE), JSON.stringify({ protection: protection.kind, importedAt }));
+    const files: [string, string | Uint8Array][] = [
+      [KEY_FILE, pem],
+      [CERT_FILE, p12.certificateDer],
+      ...p12.chainDer.map((der, i): [string, Uint8Array] => [`chain-${i}.der`, der]),
+      [ENTRY_FILE, JSON.stringify({ protection: protection.kind, importedAt })],
+    ];
+    for (const [name, content] of files) {
+      await writeFile(join(tmp, name), content, { mode: PRIVATE_FILE_MODE });
+      await makePrivate(join(tmp, name));
+    }
     // Re-importing the same certificate replaces the previous copy.
     await rm(join(this.folder, id), { recursive: true, force: true });
     await rename(tmp, join(this.folder, id));

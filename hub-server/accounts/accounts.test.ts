@@ -155,6 +155,23 @@ describe.each(TEST_BACKENDS)('accounts flows (%s)', (backend) => {
     expect(self.statusCode).toBe(409);
   });
 
+  it("a maire cannot disable another maire's account (the screen hides it; the hub decides)", async () => {
+    const c = await hub.seedCommune({ insee: '10034', services: ['electoral'] });
+    const created = await hub.app.inject({
+      method: 'POST',
+      url: '/api/v1/users',
+      headers: bearer(c.maireToken),
+      payload: { username: 'adjoint', displayName: 'Premier adjoint', role: 'maire', password: 'un-mot-de-passe-solide' },
+    });
+    const other = created.json<UserInfo>();
+    const res = await hub.app.inject({ method: 'POST', url: `/api/v1/users/${other.id}/disable`, headers: bearer(c.maireToken) });
+    expect(res.statusCode).toBe(403);
+    expect(res.json()).toMatchObject({ code: 'forbidden', message: expect.stringMatching(/compte d'un maire/) });
+    const row = await hub.db.selectFrom('users').select('disabled').where('id', '=', other.id).executeTakeFirstOrThrow();
+    expect(Number(row.disabled)).toBe(0);
+    expect((await login('10034', 'adjoint', 'un-mot-de-passe-solide')).statusCode).toBe(200);
+  });
+
   it('only the maire manages users and devices; the secretary and consultation roles are refused', async () => {
     const c = await hub.seedCommune({ insee: '10042', services: ['electoral'] });
     for (const token of [c.secretaireToken, c.consultationToken]) {

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { can, SERVICE_LABELS, type Permission, type Service } from '../../shared/accounts/roles.js';
 import { GuichetError } from '../../shared/errors.js';
@@ -27,7 +27,8 @@ const SESSION_ENDED = 'Votre session a pris fin (appareil révoqué, compte dés
 function bearerOf(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
   if (!header) return null;
-  const m = /^Bearer\s+([A-Za-z0-9_-]{20,200})\s*$/.exec(header);
+  // RFC 9110 §11.1: the scheme is case-insensitive (`bearer …` from some HTTP clients and proxies).
+  const m = /^Bearer\s+([A-Za-z0-9_-]{20,200})\s*$/i.exec(header);
   return m ? m[1] : '';
 }
 
@@ -128,15 +129,21 @@ export function assertPermission(auth: AuthContext, permission: Permission): voi
   }
 }
 
-/** preHandler: the commune must have opted into `service` (403 service_not_enabled). */
-export function requireService(service: Service): preHandlerAsyncHookHandler {
+/**
+ * A route guard, run after the authentication hook. Put it in the route's `onRequest`, so
+ * the check comes before the body is read (a gzip body is inflated as it is read).
+ */
+export type RouteGuard = (request: FastifyRequest) => Promise<void>;
+
+/** Route guard: the commune must have opted into `service` (403 service_not_enabled). */
+export function requireService(service: Service): RouteGuard {
   return async (request) => {
     assertService(requireAuth(request), service);
   };
 }
 
-/** preHandler: the caller's role must grant `permission` (403 forbidden). */
-export function requirePermission(permission: Permission): preHandlerAsyncHookHandler {
+/** Route guard: the caller's role must grant `permission` (403 forbidden). */
+export function requirePermission(permission: Permission): RouteGuard {
   return async (request) => {
     assertPermission(requireAuth(request), permission);
   };

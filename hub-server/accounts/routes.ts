@@ -145,7 +145,8 @@ export async function registerAccountsRoutes(
     return { user: toUserInfo(user), commune, device: toDeviceInfo(device) };
   });
 
-  const manage = { preHandler: requirePermission('users.manage') };
+  // onRequest: refused before the body is read.
+  const manage = { onRequest: requirePermission('users.manage') };
 
   app.get(HUB_ROUTES.listUsers.path, manage, async (request) => {
     const auth = requireAuth(request);
@@ -179,6 +180,13 @@ export async function registerAccountsRoutes(
         .where('commune_id', '=', auth.communeId)
         .executeTakeFirst();
       if (!user) throw new GuichetError('not_found', 'Ce compte est introuvable.', `user ${id}`);
+      // A maire (or a deputy given the role) answers to the council, not to another maire: the département disables it.
+      if (user.role === 'maire')
+        throw new GuichetError(
+          'forbidden',
+          "Le compte d'un maire ne peut pas être désactivé depuis Guichet. Adressez-vous au service départemental.",
+          'disable of a maire account',
+        );
       await trx.updateTable('users').set({ disabled: 1 }).where('id', '=', id).execute();
       await trx.updateTable('sessions').set({ revoked_at: nowIso() }).where('user_id', '=', id).where('revoked_at', 'is', null).execute();
       return toUserInfo({ ...user, disabled: 1 });

@@ -6,14 +6,21 @@ import { assertPermission, assertService, requireAuth } from '../accounts/auth.j
 import type { HubDatabase } from '../db/schema.js';
 import { readActArchive } from './archives.js';
 import { registerActesCommands } from './commands.js';
-import { registerFileRoutes } from './files/routes.js';
+import { scheduleIncompleteUploadPurge, type IncompleteUploadPurgeSchedule } from './files/maintenance.js';
+import { registerFileRoutes, type FileLimits } from './files/routes.js';
+
+/** Limits of the file store: quota per collectivité, expiry of abandoned uploads (false: no timer, for tests). */
+export interface ActsFilesOptions extends FileLimits {
+  purge?: IncompleteUploadPurgeSchedule | false;
+}
 
 /** HTTP side of the legality-control service: files, the audit archive, and the sync commands. */
-export async function registerActsRoutes(app: FastifyInstance, opts: { db: Kysely<HubDatabase> }): Promise<void> {
+export async function registerActsRoutes(app: FastifyInstance, opts: { db: Kysely<HubDatabase>; files?: ActsFilesOptions }): Promise<void> {
   const { db } = opts;
   registerActesCommands();
+  if (opts.files?.purge !== false) scheduleIncompleteUploadPurge(app, db, opts.files?.purge);
   await app.register(async (scope) => {
-    registerFileRoutes(scope, db);
+    registerFileRoutes(scope, db, opts.files);
     scope.get(HUB_ROUTES.actArchive.path, async (request, reply) => {
       const auth = requireAuth(request);
       assertService(auth, 'acts');

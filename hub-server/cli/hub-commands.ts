@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { Kysely } from 'kysely';
@@ -18,6 +18,7 @@ import {
   setServices,
 } from '../accounts/admin.js';
 import { isPostgresUrl, openHubDb } from '../db/open.js';
+import { ensurePrivateDir } from '../db/private-files.js';
 import type { HubDatabase } from '../db/schema.js';
 import { hubSqliteFile, startHub } from '../server.js';
 import { readActArchive } from '../acts/archives.js';
@@ -41,7 +42,7 @@ async function withDb<T>(dataDir: string, fn: (db: Kysely<HubDatabase>) => Promi
   if (isPostgresUrl(url)) {
     db = await openHubDb({ url });
   } else {
-    mkdirSync(resolve(dataDir), { recursive: true });
+    ensurePrivateDir(resolve(dataDir));
     db = await openHubDb({ file: hubSqliteFile(resolve(dataDir)) });
   }
   try {
@@ -103,13 +104,20 @@ export function register(program: Command): void {
     .option('--port <port>', "port d'écoute", '8420')
     .option('--host <host>', "adresse d'écoute", '127.0.0.1')
     .option('--updates <dir>', 'dossier des mises à jour du poste client, servi sous /updates/')
+    .option('--quota-fichiers-actes <Mo>', 'espace des fichiers des actes par collectivité, en Mo (envois en cours compris)', '2048')
     .addOption(dataOption());
   for (const f of ACTES_CLI_FLAGS) serve.option(f.flag, `${f.description} (ou ${f.env})`);
   serve.addHelpText('after', ACTES_RETURNS_HELP);
   serve.action(
-    action(async (opts: { port: string; host: string; data: string; updates?: string } & ActesCliOptions) => {
+    action(async (opts: { port: string; host: string; data: string; updates?: string; quotaFichiersActes: string } & ActesCliOptions) => {
       const port = Number.parseInt(opts.port, 10);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new GuichetError('invalid_input', `Port invalide : ${opts.port}.`);
+      const quotaMo = Number(opts.quotaFichiersActes);
+      if (!Number.isInteger(quotaMo) || quotaMo < 1)
+        throw new GuichetError(
+          'invalid_input',
+          `Quota des fichiers des actes invalide : ${opts.quotaFichiersActes} (un nombre de Mo attendu).`,
+        );
       const actes = actesConfigFromCli(opts);
       const running = await startHub({
         port,
@@ -119,6 +127,7 @@ export function register(program: Command): void {
         updatesDir: opts.updates ? resolve(opts.updates) : undefined,
         handleSignals: true,
         actes,
+        actsFiles: { quotaBytes: quotaMo * 1024 * 1024 },
       });
       process.stdout.write(`Hub Guichet à l'écoute sur ${running.url}\n`);
     }),

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { GuichetError } from '../../shared/errors.js';
 import { isPostgres } from './dialect.js';
 import { hubMigrationProvider } from './migrations/index.js';
+import { preparePrivateSqliteFile } from './private-files.js';
 import type { HubDatabase } from './schema.js';
 
 export interface OpenHubDbOptions {
@@ -65,6 +66,8 @@ export async function openHubDb(options: OpenHubDbOptions = {}): Promise<Kysely<
     db = new Kysely<HubDatabase>({ dialect: new PostgresDialect({ pool }) });
     if (schema) schemaByDb.set(db, schema);
   } else {
+    // 0600 before SQLite opens it: the -wal and -shm it creates get the same mode.
+    if (options.file) preparePrivateSqliteFile(options.file);
     const sqlite = new Database(options.file ?? ':memory:');
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');

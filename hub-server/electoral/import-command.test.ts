@@ -61,10 +61,15 @@ describe.each(TEST_BACKENDS)('electoral import command (%s)', (backend) => {
       { collection: 'electoral.imports', id: expect.any(String), version: all.cursor },
     ]);
 
-    // Same extract again: only the import record is written.
-    expect(status((await push(c.secretaireToken, [importMutation(2, first)]))[0])).toBe('applied');
+    // Same file again (same SHA-256, list unchanged): no second, empty import record. The re-importing PC
+    // keeps a local copy of the record it queued: a tombstone of that id tells it to drop it.
+    const again = importMutation(2, first);
+    const [r2] = await push(c.secretaireToken, [again]);
+    expect(status(r2)).toBe('applied');
     const same = await pullAll(c.maireToken, all.cursor);
-    expect(same.changes.map((x) => x.collection)).toEqual(['electoral.imports']);
+    expect(same.changes.map((x) => [x.collection, x.id, x.deleted])).toEqual([['electoral.imports', again.payload.import.id, true]]);
+    const liveImports = (await pullAll(c.maireToken)).changes.filter((x) => x.collection === 'electoral.imports' && !x.deleted);
+    expect(liveImports.map((x) => x.id)).toEqual([all.changes.find((x) => x.collection === 'electoral.imports')!.id]);
 
     // Elector 1 moved bureau, 2 left, 4 arrived, 3 unchanged.
     const moved = { ...first[0], bureau: { code: '9', label: 'Salle des fêtes' } };
@@ -110,7 +115,15 @@ describe.each(TEST_BACKENDS)('electoral import command (%s)', (backend) => {
 
   it('needs the electoral.import permission', async () => {
     const c = await commune();
-    expect(status((await push(c.consultationToken, [importMutation(1, [makeElector(1)])]))[0])).toBe('forbidden');
+    // The consultation role may write nothing: its push is refused as a whole, before the body is read.
+    const res = await hub.app.inject({
+      method: 'POST',
+      url: '/api/v1/sync/push',
+      headers: bearer(c.consultationToken),
+      payload: { mutations: [importMutation(1, [makeElector(1)])] },
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.json().code).toBe('forbidden');
   });
 
   // The département's largest commune lists ~100 000 electors; on PostgreSQL a smaller list keeps

@@ -7,7 +7,8 @@ import type { RecordWrite } from '../sync/store.js';
  * `electoral.import`: the REU extract becomes the commune's full list, in the
  * push's single transaction. Only what changed gets a new version, so a
  * re-import of the same extract writes nothing but the import record, and
- * clients pull just the differences.
+ * clients pull just the differences. The same file (SHA-256) applied again with
+ * the list unchanged is a no-op: no second, empty import record.
  */
 export async function applyElectoralImport(ctx: CommandContext, payload: ElectoralImportPayload): Promise<CommandOutcome> {
   const { electors } = payload;
@@ -42,13 +43,30 @@ export async function applyElectoralImport(ctx: CommandContext, payload: Elector
   const removals: RecordWrite[] = [];
   for (const [id, json] of current) if (json !== null && !seen.has(id)) removals.push({ id, json: null });
 
+  const summary = { electors: electors.length, written: upserts.length, unchanged, removed: removals.length };
+  if (upserts.length === 0 && removals.length === 0 && (await alreadyImported(ctx, payload.import.fileSha256))) {
+    // The same file, already applied (a second PC, or a re-run): nothing to record, no second empty import.
+    // The PC that queued it holds a local copy of its import record: the tombstone tells it to drop it.
+    const version = await ctx.writeRecord('electoral.imports', payload.import.id, null);
+    return { versions: [{ collection: 'electoral.imports', id: payload.import.id, version }], summary: { ...summary, sameFile: 1 } };
+  }
+
   await ctx.writeRecords('electoral.electors', upserts);
   await ctx.writeRecords('electoral.electors', removals);
   const version = await ctx.writeRecord('electoral.imports', payload.import.id, payload.import);
   return {
     versions: [{ collection: 'electoral.imports', id: payload.import.id, version }],
-    summary: { electors: electors.length, written: upserts.length, unchanged, removed: removals.length },
+    summary,
   };
+}
+
+/** Whether an import record of the commune already carries this file's SHA-256. */
+async function alreadyImported(ctx: CommandContext, fileSha256: string): Promise<boolean> {
+  for (const r of await ctx.readAll('electoral.imports')) {
+    if (r.deleted || r.json === null) continue;
+    if ((JSON.parse(r.json) as { fileSha256?: unknown }).fileSha256 === fileSha256) return true;
+  }
+  return false;
 }
 
 export const electoralImportCommand: CommandSpec<ElectoralImportPayload> = {

@@ -4,15 +4,17 @@ import type { z } from 'zod';
 import { HUB_ROUTES } from '../../shared/api/hub.js';
 import { GuichetError } from '../../shared/errors.js';
 import { pullQuerySchema, pushRequestSchema, snapshotQuerySchema, type PushResponse } from '../../shared/sync/protocol.js';
+import type { DomainRegistry } from '../../shared/domain/registry.js';
 import { requireAuth } from '../accounts/auth.js';
 import type { HubDatabase } from '../db/schema.js';
 import { registerElectoralCommands } from '../electoral/index.js';
 import { scheduleTombstonePurge, type TombstonePurgeSchedule } from './maintenance.js';
 import { applyPush } from './push.js';
+import { refuseReadOnlyCallers } from './push-guard.js';
 import { pullChanges, readSnapshot } from './read.js';
 
-/** A push may carry a whole electoral extract (100 000 electors is ~60 MB of JSON once inflated). */
-const PUSH_BODY_LIMIT = 256 * 1024 * 1024;
+/** A push may carry a whole electoral extract (100 000 electors is ~60 MB of JSON once inflated): the cap on the inflated body. */
+export const PUSH_BODY_LIMIT = 128 * 1024 * 1024;
 
 function parseOr400<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   const parsed = schema.safeParse(value);
@@ -28,13 +30,15 @@ function parseOr400<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 /** Sync routes: push (idempotent mutations), pull (change log by cursor), snapshot (paged full copy). */
 export async function registerSyncRoutes(
   app: FastifyInstance,
-  opts: { db: Kysely<HubDatabase>; tombstonePurge?: TombstonePurgeSchedule | false },
+  opts: { db: Kysely<HubDatabase>; registry: DomainRegistry; tombstonePurge?: TombstonePurgeSchedule | false },
 ): Promise<void> {
   const { db } = opts;
   registerElectoralCommands();
   if (opts.tombstonePurge !== false) scheduleTombstonePurge(app, db, opts.tombstonePurge);
 
-  app.post(HUB_ROUTES.syncPush.path, { bodyLimit: PUSH_BODY_LIMIT }, async (request): Promise<PushResponse> => {
+  // Who may write nothing is refused before the (possibly gzip) body is read.
+  const pushGuard = refuseReadOnlyCallers(opts.registry);
+  app.post(HUB_ROUTES.syncPush.path, { bodyLimit: PUSH_BODY_LIMIT, onRequest: pushGuard }, async (request): Promise<PushResponse> => {
     const auth = requireAuth(request);
     const body = parseOr400(pushRequestSchema, request.body, 'push');
     const outcome = await applyPush(db, auth, body.mutations);

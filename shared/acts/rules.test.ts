@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ActRecord } from './records.js';
 import type { Classification } from './classification.js';
 import { actDraftSchema, checkActDraft, type ActDraft } from './draft.js';
 import { sniffFileKind } from './file-kinds.js';
@@ -7,6 +8,7 @@ import { NATURES_ACTE, natureByCode } from './natures.js';
 import {
   MAX_TOTAL_BYTES,
   checkActFileKind,
+  checkActWrite,
   checkAnnexFileKind,
   checkClassificationVersion,
   checkDecisionDate,
@@ -94,6 +96,16 @@ describe('objet', () => {
     expect(checkObjet('ligne 1\nligne 2')).toMatch(/une seule ligne/);
     expect(checkObjet('a\rb')).toMatch(/une seule ligne/);
     expect(checkObjet('   ')).toMatch(/obligatoire/);
+  });
+
+  it('refuses invisible characters the prefecture archive (XML) cannot carry, naming the problem', () => {
+    // Pasted from a word processor: a form feed (page break), U+0001, a lone surrogate half.
+    for (const bad of ['Vote du budget\fprimitif', 'Vote\u0001 du budget', 'Vote du budget \uD83D', 'Budget\u0085']) {
+      expect(checkObjet(bad)).toMatch(/^L'objet contient un caractère invisible/);
+    }
+    expect(checkObjet('Vote du budget\fprimitif')).toMatch(/15e caractère/);
+    // Tabs are ordinary spaces for XML, and every printable character (accents, €, emoji) is fine.
+    expect(checkObjet('Vote du budget\tprimitif 2026 — 12 000 € ✓ 😀')).toBeNull();
   });
 });
 
@@ -198,5 +210,76 @@ describe('act draft', () => {
   it('the zod schema refuses malformed input', () => {
     expect(actDraftSchema.safeParse({ ...base, matieres: [1] }).success).toBe(false);
     expect(actDraftSchema.safeParse({ ...base, act: { ...base.act, kind: 'docx' } }).success).toBe(false);
+  });
+  it('every string of the schema is bounded, with a French message', () => {
+    const tooLong: [string, Partial<ActDraft>][] = [
+      ['objet', { objet: 'x'.repeat(500) }],
+      ['numeroInterne', { numeroInterne: 'A'.repeat(16) }],
+      ['decisionDate', { decisionDate: '2026-11-20'.repeat(2) }],
+      ['classificationDateVersion', { classificationDateVersion: '2019-04-18'.repeat(2) }],
+      ['precedentIdActe', { precedentIdActe: '1'.repeat(51) }],
+      ['act.typology', { act: { ...base.act, typology: '99_DE'.repeat(2) } }],
+      ['annexes.0.typology', { annexes: [{ ...base.annexes[0], typology: 'x'.repeat(6) }] }],
+      ['annexes', { annexes: Array.from({ length: 101 }, () => base.annexes[0]) }],
+    ];
+    for (const [path, change] of tooLong) {
+      const parsed = actDraftSchema.safeParse({ ...base, ...change });
+      expect([path, parsed.success]).toEqual([path, false]);
+      if (!parsed.success) {
+        expect(parsed.error.issues[0].path.join('.')).toBe(path);
+        // A sentence written for the user, not zod's English default.
+        expect(parsed.error.issues[0].message).not.toMatch(/too big|expected|must/i);
+      }
+    }
+    expect(actDraftSchema.safeParse({ ...base, objet: 'é'.repeat(499), numeroInterne: 'A'.repeat(15) }).success).toBe(true);
+  });
+  it('refuses invisible characters in the objet and the file names, field by field', () => {
+    const bad: ActDraft = {
+      ...base,
+      objet: 'Attribution\fdu marché',
+      act: { ...base.act, fileName: 'délibération\u0001.pdf' },
+      annexes: [{ ...base.annexes[0], fileName: 'plan\u0007.png' }],
+    };
+    const problems = checkActDraft(bad, { today: '2026-11-28', classification });
+    expect(problems.map((p) => p.field)).toEqual(['objet', 'act', 'annexes.0']);
+    expect(problems[0].message).toMatch(/^L'objet contient un caractère invisible/);
+    expect(problems[1].message).toMatch(/nom du fichier « délibération.pdf » contient un caractère invisible/);
+  });
+});
+
+describe('acts.acts write rule (the hub on push)', () => {
+  const record = (objet: string): ActRecord => ({
+    id: '7b0e1f7c-3f7e-4c55-9a43-5a9d6c1e2f00',
+    draft: actDraftSchema.parse({
+      numeroInterne: 'DEL2026_001',
+      decisionDate: '2026-11-20',
+      codeNatureActe: 1,
+      matieres: [1, 1],
+      objet,
+      classificationDateVersion: '2019-04-18',
+      act: { fileName: 'deliberation.pdf', size: 1000, kind: 'pdf', typology: '99_DE' },
+    }),
+    actFile: null,
+    annexFiles: [],
+    signature: null,
+    transmitRequested: false,
+    createdBy: 'secretaire',
+    createdAtLocal: '2026-11-20T10:00:00',
+  });
+  const may = () => true;
+  it('refuses a draft whose text the prefecture archive (XML) could not carry', () => {
+    const refusal = checkActWrite({ before: null, after: record('Budget\fprimitif'), may });
+    expect(refusal).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/^L'objet contient un caractère invisible/) });
+    expect(refusal?.detail).not.toMatch(/Budget/);
+    const nameRefusal = checkActWrite({
+      before: null,
+      after: {
+        ...record('Budget primitif'),
+        annexFiles: [{ sha256: 'a'.repeat(64), fileName: 'plan\u0001.png', size: 3, mime: 'image/png' }],
+      },
+      may,
+    });
+    expect(nameRefusal).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/caractère invisible/) });
+    expect(checkActWrite({ before: null, after: record('Budget primitif'), may })).toBeNull();
   });
 });

@@ -42,12 +42,50 @@ export function checkDecisionDate(value: string, today: string): string | null {
 
 export const OBJET_MAX_LENGTH = 499;
 
+/**
+ * Position (1-based, as the user counts characters) of the first invisible character of
+ * `value`, or 0: control codes (C0 but tab, DEL, C1 — a page break pasted from a word
+ * processor is a form feed), U+FFFE/U+FFFF and half of a surrogate pair. XML 1.0 cannot
+ * carry most of them, so an act holding one could never be packed for the prefecture
+ * (« PCDATA invalid Char value 12 »); the others are never meant in an act either.
+ */
+export function invisibleCharacterPosition(value: string): number {
+  let position = 0;
+  for (let i = 0; i < value.length; i++) {
+    position++;
+    const c = value.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = value.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        i++;
+        continue;
+      }
+      return position;
+    }
+    if ((c < 0x20 && c !== 0x09) || (c >= 0x7f && c <= 0x9f) || (c >= 0xdc00 && c <= 0xdfff) || c === 0xfffe || c === 0xffff)
+      return position;
+  }
+  return 0;
+}
+
+/** `what` names the text for the user (« L'objet », « Le nom du fichier « x.pdf » »). */
+export function checkVisibleText(value: string, what: string): string | null {
+  const position = invisibleCharacterPosition(value);
+  if (position === 0) return null;
+  return `${what} contient un caractère invisible (${position === 1 ? '1er' : `${position}e`} caractère), souvent collé depuis un traitement de texte : effacez-le ou retapez le texte à cet endroit.`;
+}
+
 export function checkObjet(value: string): string | null {
   if (value.trim().length === 0) return "L'objet de l'acte est obligatoire.";
   if (/[\r\n]/.test(value)) return "L'objet de l'acte doit tenir sur une seule ligne (pas de retour à la ligne).";
   if (value.length > OBJET_MAX_LENGTH)
     return `L'objet de l'acte ne peut pas dépasser ${OBJET_MAX_LENGTH} caractères (actuellement ${value.length}).`;
-  return null;
+  return checkVisibleText(value, "L'objet");
+}
+
+/** A file name travels in the archive's XML (`NomFichier`) too. */
+export function checkFileName(fileName: string): string | null {
+  return checkVisibleText(fileName, `Le nom du fichier « ${[...fileName].filter((ch) => invisibleCharacterPosition(ch) === 0).join('')} »`);
 }
 
 /**
@@ -121,6 +159,20 @@ export function checkClassificationVersion(used: string, current: string): strin
 
 const refuse = (code: RuleRefusal['code'], message: string, detail: string): RuleRefusal => ({ code, message, detail });
 
+/** The texts of an act record that end up in the prefecture archive's XML, checked for invisible characters. */
+function invisibleTextProblem(act: ActRecord): { field: string; message: string } | null {
+  const texts: [string, string | null][] = [
+    ['draft.objet', checkVisibleText(act.draft.objet, "L'objet")],
+    ['draft.precedentIdActe', checkVisibleText(act.draft.precedentIdActe ?? '', "L'identifiant de l'acte remplacé")],
+    ['draft.act.fileName', checkFileName(act.draft.act.fileName)],
+    ...act.draft.annexes.map((a, i): [string, string | null] => [`draft.annexes.${i}.fileName`, checkFileName(a.fileName)]),
+    ['actFile.fileName', act.actFile ? checkFileName(act.actFile.fileName) : null],
+    ...act.annexFiles.map((f, i): [string, string | null] => [`annexFiles.${i}.fileName`, checkFileName(f.fileName)]),
+  ];
+  for (const [field, message] of texts) if (message) return { field, message };
+  return null;
+}
+
 /**
  * `acts.acts` write rule, applied by the hub on every push and by the PC before it
  * queues: signing and asking to transmit belong to `acts.transmit` (the mayor or a
@@ -134,6 +186,8 @@ export function checkActWrite({ before, after, may }: WriteAttempt<ActRecord>): 
       return refuse('forbidden', 'Un acte signé ou transmis ne peut pas être supprimé.', 'delete of a signed or transmitted act');
     return null;
   }
+  const invisible = invisibleTextProblem(after);
+  if (invisible) return refuse('invalid_input', invisible.message, `${invisible.field}: invisible character`);
   const signed = JSON.stringify(before?.signature ?? null) !== JSON.stringify(after.signature);
   if (signed && !may('acts.transmit'))
     return refuse('forbidden', 'Seul le maire (ou son délégué) peut signer un acte.', 'signature written without acts.transmit');

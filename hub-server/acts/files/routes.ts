@@ -5,9 +5,19 @@ import type { Permission } from '../../../shared/accounts/roles.js';
 import { HUB_ROUTES } from '../../../shared/api/hub.js';
 import { GuichetError, type ErrorBody } from '../../../shared/errors.js';
 import type { AuthContext } from '../../accounts/auth-context.js';
-import { assertPermission, assertService, requireAuth } from '../../accounts/auth.js';
+import { assertPermission, assertService, requireAuth, requirePermission, requireService } from '../../accounts/auth.js';
 import type { HubDatabase } from '../../db/schema.js';
-import { appendToFile, fileChunks, fileState, HashMismatch, MAX_FILE_BYTES, OffsetMismatch, SHA256_HEX } from './store.js';
+import {
+  appendToFile,
+  bytesHeld,
+  DEFAULT_FILES_QUOTA_BYTES,
+  fileChunks,
+  fileState,
+  HashMismatch,
+  MAX_FILE_BYTES,
+  OffsetMismatch,
+  SHA256_HEX,
+} from './store.js';
 
 /**
  * Resumable, content-addressed upload (tus-like headers): HEAD tells how many
@@ -42,7 +52,27 @@ function sendError(reply: FastifyReply, status: number, body: ErrorBody): Fastif
   return reply.code(status).send(body);
 }
 
-export function registerFileRoutes(app: FastifyInstance, db: Kysely<HubDatabase>): void {
+/** « 1,5 Go », « 150,0 Mo »: sizes as the user reads them. */
+function frenchSize(bytes: number): string {
+  const gb = bytes / 1024 ** 3;
+  return gb >= 1 ? `${gb.toFixed(1).replace('.', ',')} Go` : `${(bytes / 1024 ** 2).toFixed(1).replace('.', ',')} Mo`;
+}
+
+function quotaRefusal(held: number, quota: number, size: number): ErrorBody {
+  return {
+    code: 'forbidden',
+    message: `L'espace réservé aux fichiers des actes de votre collectivité sur le hub est plein (${frenchSize(held)} utilisés sur ${frenchSize(quota)}) : ce fichier de ${frenchSize(size)} ne peut pas être reçu. Demandez au service départemental d'agrandir cet espace.`,
+    detail: `quota ${quota}, held ${held}, upload-length ${size}`,
+  };
+}
+
+export interface FileLimits {
+  /** Cap on a collectivité's stored + in-progress bytes (default 2 GiB). */
+  quotaBytes?: number;
+}
+
+export function registerFileRoutes(app: FastifyInstance, db: Kysely<HubDatabase>, limits: FileLimits = {}): void {
+  const quota = limits.quotaBytes ?? DEFAULT_FILES_QUOTA_BYTES;
   // The raw stream is handed to the route, which writes it piece by piece.
   app.addContentTypeParser(UPLOAD_CONTENT_TYPE, (_request, payload, done) => done(null, payload));
 
@@ -55,7 +85,9 @@ export function registerFileRoutes(app: FastifyInstance, db: Kysely<HubDatabase>
     return reply.code(200).send();
   });
 
-  app.patch(HUB_ROUTES.fileUpload.path, async (request, reply) => {
+  // Service and role checked before any byte of the body is read (onRequest).
+  const mayUpload = { onRequest: [requireService('acts'), requirePermission('acts.draft')] };
+  app.patch(HUB_ROUTES.fileUpload.path, mayUpload, async (request, reply) => {
     const auth = callerFor(request, 'acts.draft');
     const sha = shaParam(request);
     const offset = intHeader(request, 'upload-offset');
@@ -76,6 +108,14 @@ export function registerFileRoutes(app: FastifyInstance, db: Kysely<HubDatabase>
     }
     const before = await fileState(db, auth.communeId, sha);
     if (before?.complete) return reply.code(204).header('upload-offset', String(before.size)).send();
+    if (!before) {
+      // A new upload reserves its announced size; one already started was counted when it began.
+      const held = await bytesHeld(db, auth.communeId);
+      if (held + total > quota) {
+        request.log.info({ communeId: auth.communeId, held, quota, total }, 'upload refused: quota');
+        return sendError(reply, 413, quotaRefusal(held, quota, total));
+      }
+    }
     if ((before?.received ?? 0) !== offset) {
       return sendError(
         reply.header('upload-offset', String(before?.received ?? 0)),

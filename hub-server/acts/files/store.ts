@@ -15,6 +15,44 @@ type Db = Kysely<HubDatabase> | Transaction<HubDatabase>;
 export const MAX_FILE_BYTES = 150 * 1024 * 1024;
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
 
+/** An upload not finished this long after its first bytes is abandoned (refused, or its PC gone): its bytes are purged. */
+export const INCOMPLETE_UPLOAD_TTL_MS = 48 * 3600_000;
+/** Default cap on a collectivité's stored plus in-progress file bytes (the hub's `actsFiles.quotaBytes`). */
+export const DEFAULT_FILES_QUOTA_BYTES = 2 * 1024 * 1024 * 1024;
+
+/** Bytes the collectivité holds or has announced: complete files, and the announced size of uploads in progress (reserved). */
+export async function bytesHeld(db: Db, communeId: string): Promise<number> {
+  const row = await db
+    .selectFrom('acts_files')
+    .select((eb) => eb.fn.sum<number>('size').as('total'))
+    .where('commune_id', '=', communeId)
+    .executeTakeFirst();
+  return toCount(row?.total ?? 0);
+}
+
+/**
+ * Deletes uploads still incomplete `olderThanMs` after their first bytes, with their chunks,
+ * in one transaction. An upload resumed later finds offset 0 and starts again; an append
+ * racing the purge is answered « resume at 0 » (its conditional update finds no row at its offset).
+ */
+export async function purgeIncompleteUploads(
+  db: Kysely<HubDatabase>,
+  opts: { olderThanMs?: number; now?: Date } = {},
+): Promise<{ files: number; bytes: number }> {
+  const cutoff = new Date((opts.now ?? new Date()).getTime() - (opts.olderThanMs ?? INCOMPLETE_UPLOAD_TTL_MS)).toISOString();
+  return db.transaction().execute(async (trx) => {
+    const gone = await trx
+      .deleteFrom('acts_files')
+      .where('complete', '=', 0)
+      .where('created_at', '<', cutoff)
+      .returning(['commune_id', 'sha256', 'received'])
+      .execute();
+    for (const f of gone)
+      await trx.deleteFrom('acts_file_chunks').where('commune_id', '=', f.commune_id).where('sha256', '=', f.sha256).execute();
+    return { files: gone.length, bytes: gone.reduce((n, f) => n + toCount(f.received), 0) };
+  });
+}
+
 export interface FileState {
   size: number;
   received: number;
