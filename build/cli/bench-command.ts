@@ -14,12 +14,15 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   signing: async () => (await import('../../electron/signing/bench.js')).benchSigning(),
   actes: async () => (await import('../../hub-server/acts/bench.js')).benchActesForwarding(),
   'actes-worker': async () => (await import('../../hub-server/acts/bench-worker.js')).benchActesWorker(),
+  load: async () => (await import('../bench/load-bench.js')).benchLoad(),
 };
 
 export function register(program: Command): void {
   program
     .command('bench')
-    .description('Mesure les performances (JSON) : import et recherche électorale, synchronisation, signature PAdES, transmission ACTES')
+    .description(
+      'Mesure les performances (JSON) : import et recherche électorale, synchronisation, signature PAdES, transmission ACTES, charge du hub à l’échelle du département',
+    )
     .option('--only <names>', `liste séparée par des virgules parmi : ${Object.keys(BENCHES).join(', ')}`)
     .option('--out <dir>', 'dossier des résultats', 'bench-results')
     .action(async (opts: { only?: string; out: string }) => {

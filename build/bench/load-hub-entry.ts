@@ -1,0 +1,33 @@
+import { join } from 'node:path';
+import pino from 'pino';
+import type { ActesConfig } from '../../hub-server/acts/service.js';
+import { createHubLogger } from '../../hub-server/log.js';
+import { startHub } from '../../hub-server/server.js';
+
+/**
+ * The hub process of the load bench (load-bench.ts): the real hub as
+ * `guichet hub serve` starts it, in its own process so its CPU and memory are
+ * measured apart from the simulated PCs. Configured by GUICHET_LOAD_HUB
+ * (JSON); logs at info (as deployed) into a file; prints `READY <url>`.
+ */
+interface LoadHubConfig {
+  dataDir: string;
+  /** postgres://… (with `options=-c search_path=…` for a throwaway schema), or absent for SQLite in dataDir. */
+  dbUrl?: string;
+  actes?: ActesConfig;
+  logLevel?: string;
+}
+
+const config = JSON.parse(process.env.GUICHET_LOAD_HUB ?? '{}') as LoadHubConfig;
+const hub = await startHub({
+  port: 0,
+  dataDir: config.dataDir,
+  dbUrl: config.dbUrl,
+  actes: config.actes,
+  handleSignals: true,
+  log: createHubLogger({
+    level: config.logLevel ?? 'info',
+    destination: pino.destination({ dest: join(config.dataDir, 'hub.log'), sync: false }),
+  }),
+});
+process.stdout.write(`READY ${hub.url}\n`);
