@@ -1,7 +1,12 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { createClientCore, type ClientCore } from '../../electron/core/client-core.js';
 import { createNodePlatform } from '../../electron/platform/node-platform.js';
 import { addCollectivite, issueEnrollmentCode } from '../../hub-server/accounts/admin.js';
@@ -10,6 +15,8 @@ import { startHub } from '../../hub-server/server.js';
 import type { Channel, OutputOf } from '../../shared/api/ipc.js';
 import { generateReuExtract } from '../../shared/electoral/synthetic.js';
 import { startCountingProxy } from './counting-proxy.js';
+
+const execFileP = promisify(execFile);
 
 /**
  * Sync figures over real loopback HTTP against a real hub (SQLite):
@@ -72,6 +79,9 @@ export async function benchSync(opts: { electors?: number; roundTrips?: number }
       const bCount = await call(b, 'electoral:search', { query: '', listType: null, offset: 0, limit: 1 });
       if (bCount.total !== preview.total) throw new Error(`PC B has ${bCount.total} electors, expected ${preview.total}`);
 
+      // Baseline in the same run, same loopback and same relay: HTTP GET of the gzipped CSV extract, then `sqlite3 .import`.
+      const baseline = await csvDownloadAndImport(dir, extract.csv);
+
       const samples: number[] = [];
       const first = await call(a, 'electoral:search', { query: '', listType: null, offset: 0, limit: 1 });
       const elector = first.items[0]!;
@@ -106,6 +116,15 @@ export async function benchSync(opts: { electors?: number; roundTrips?: number }
           megabytes: round(firstSyncBytes / 1e6),
           seconds: round(firstSyncSeconds),
           targets: { maxMegabytes: 2, maxSeconds: 3 },
+          baselineCsvGetAndSqliteImport: baseline,
+          ratioTimeVsBaseline: (() => {
+            const ratio = round(firstSyncSeconds / baseline.seconds);
+            return { ratio, target: 2, met: ratio <= 2 };
+          })(),
+          ratioBytesVsBaseline: (() => {
+            const ratio = round(firstSyncBytes / baseline.bytesOnWire);
+            return { ratio, target: 1.2, met: ratio <= 1.2 };
+          })(),
         },
         oneChangeRoundTripMs: { p50: pct(0.5), p95: pct(0.95), samples: samples.length },
       };
@@ -116,6 +135,42 @@ export async function benchSync(opts: { electors?: number; roundTrips?: number }
     for (const c of cores) await c.close();
     await hub.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The baseline of a first sync: the list as the REU CSV, gzipped, served over loopback HTTP through a
+ * counting relay, fetched with curl and loaded with the sqlite3 CLI (`.import` into a plain table).
+ */
+async function csvDownloadAndImport(dir: string, csv: string): Promise<{ seconds: number; bytesOnWire: number; note: string }> {
+  const gz = gzipSync(csv);
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-encoding': 'gzip', 'content-length': gz.length });
+    res.end(gz);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const proxy = await startCountingProxy(new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+  try {
+    const db = join(dir, 'baseline.sqlite');
+    const file = join(dir, 'baseline.csv');
+    const t0 = performance.now();
+    await execFileP('bash', [
+      '-c',
+      'curl -sf --compressed -o "$2" "$1" && sqlite3 -cmd ".mode csv" -cmd ".separator ;" "$3" ".import $2 t"',
+      'baseline',
+      `${proxy.url}/extrait.csv`,
+      file,
+      db,
+    ]);
+    return {
+      seconds: round((performance.now() - t0) / 1000),
+      bytesOnWire: proxy.bytesToClient + proxy.bytesToServer,
+      note: 'curl --compressed GET of the gzipped CSV through the same counting relay, then sqlite3 .import into a plain table',
+    };
+  } finally {
+    await proxy.close();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
   }
 }
 
