@@ -34,9 +34,10 @@ import type { PullResponse, PushResponse } from '../../shared/sync/protocol.js';
  * a file), on SQLite then on PostgreSQL (throwaway schema), seeded through the
  * hub's own store functions with N collectivités and ≈1.5 PCs each, every PC
  * holding a session token. Simulated PCs then speak the sync protocol over
- * loopback HTTP on the PC's own schedule (electron/sync/engine.ts: a cycle
- * every 30 s ±20 %, push then pull; a local change triggers a cycle after a
- * 300 ms debounce), time-compressed by `timeRatio`. Meanwhile one commune
+ * loopback HTTP on the PC's own schedule (electron/sync/engine.ts and
+ * scheduler.ts: a cycle every 30 s ±20 %, push then pull; a local change
+ * triggers a cycle after a 300 ms debounce; after a failed cycle the next one
+ * waits 5 s, doubling up to 5 min), time-compressed by `timeRatio`. Meanwhile one commune
  * (Troyes) pushes a 35 000-elector `electoral.import` built by the client's own
  * import path, and another (Bar-sur-Seine) transmits acts (file upload, act
  * record, `acts.transmit`), forwarded by the hub to the prefecture simulator
@@ -70,11 +71,13 @@ export interface LoadBenchOptions {
   unknownTokenPcs?: number;
 }
 
-/** The PC's schedule (electron/sync/engine.ts defaults) and the rate of local changes, in real seconds. */
+/** The PC's schedule (electron/sync/engine.ts and scheduler.ts defaults) and the rate of local changes, in real seconds. */
 const SCHEDULE = {
   cycleSeconds: 30,
   jitter: 0.2,
   debounceMs: 300,
+  firstRetrySeconds: 5,
+  maxBackoffSeconds: 300,
   /** A local change (demand or act draft) every 5 minutes per PC on average: a busy office hour. */
   localChangeEverySeconds: 300,
   /** Share of local changes that are act drafts (the rest: electoral demands). */
@@ -98,8 +101,10 @@ interface SimPc {
   cursor: number;
   epoch: string | null;
   pending: Array<Record<string, unknown>>;
-  /** Demands this PC created (an edit later keeps their version). */
+  /** A cycle or a scripted exchange is running. */
   busy: boolean;
+  /** Failed cycles in a row (the scheduler backs off). */
+  failures: number;
 }
 
 interface Sample {
@@ -227,6 +232,7 @@ async function seed(
             epoch: null,
             pending: [],
             busy: false,
+            failures: 0,
           });
         }
       }
@@ -353,6 +359,7 @@ async function runBackend(
         epoch: null,
         pending: [],
         busy: false,
+        failures: 0,
       });
 
     // ACTES: the prefecture simulator in its own process; the hub runs the forwarder and the return mailbox.
@@ -488,7 +495,8 @@ async function drive(
   const json = (b: unknown) => Buffer.from(JSON.stringify(b));
 
   async function push(pc: SimPc, route: string, mutations: Array<Record<string, unknown>>): Promise<PushResponse | null> {
-    const body = { mutations: mutations.map((m) => ({ mutationId: pc.nextMutation++, ...m })) };
+    // Queued changes were numbered when queued (as the outbox does); scripted ones are numbered now.
+    const body = { mutations: mutations.map((m) => ({ ...m, mutationId: (m.mutationId as number | undefined) ?? pc.nextMutation++ })) };
     const res = await send(pc, route, 'POST', HUB_ROUTES.syncPush.path, json(body), { 'content-type': 'application/json' });
     if (res?.status !== 200) return null;
     const answer = JSON.parse(res.body.toString('utf8')) as PushResponse;
@@ -497,11 +505,11 @@ async function drive(
     return answer;
   }
 
-  async function pull(pc: SimPc): Promise<void> {
+  async function pull(pc: SimPc): Promise<boolean> {
     for (let page = 0; page < 50; page++) {
       const q = `?${pc.epoch ? `epoch=${encodeURIComponent(pc.epoch)}&` : ''}cursor=${pc.cursor}&limit=${SCHEDULE.pullLimit}`;
       const res = await send(pc, 'GET /sync/pull', 'GET', `${HUB_ROUTES.syncPull.path}${q}`);
-      if (res?.status !== 200) return;
+      if (res?.status !== 200) return false;
       // A page of 5 000 electors is ~3 MB: read the cursor from the tail instead of parsing the records.
       const text = res.body.toString('utf8');
       const tail = /"epoch":"([^"]*)"[\s\S]*"cursor":(\d+),"hasMore":(true|false)\}$/.exec(text.slice(0, 200) + text.slice(-100));
@@ -510,8 +518,9 @@ async function drive(
         : (JSON.parse(text) as PullResponse);
       pc.epoch = page_.epoch;
       pc.cursor = page_.cursor;
-      if (!page_.hasMore) return;
+      if (!page_.hasMore) return true;
     }
+    return true;
   }
 
   function localChange(pc: SimPc): Record<string, unknown> {
@@ -534,20 +543,33 @@ async function drive(
     return { kind: 'upsert', collection: 'electoral.demands', recordId: demand.id, baseVersion: null, data: demand };
   }
 
-  /** engine.ts cycle: push what is queued, then pull every page. */
+  /** engine.ts cycle: push what is queued, then pull every page; counts failures for the backoff. */
   async function cycle(pc: SimPc): Promise<void> {
     if (pc.busy) return;
     pc.busy = true;
     try {
+      let ok = true;
       if (pc.pending.length) {
         const batch = pc.pending.splice(0);
-        if (!(await push(pc, 'POST /sync/push', batch))) return;
+        ok = (await push(pc, 'POST /sync/push', batch)) !== null;
+        // Not acknowledged: the PC keeps them queued and sends them again, same ids (the hub answers a replay from its record).
+        if (!ok) pc.pending.unshift(...batch);
       }
-      await pull(pc);
+      if (ok) ok = await pull(pc);
+      pc.failures = ok ? 0 : pc.failures + 1;
     } finally {
       pc.busy = false;
     }
   }
+
+  /** scheduler.ts: the next cycle after the interval, or after the backoff following failures; ±20 % either way. */
+  const nextDelay = (pc: SimPc) => {
+    const base =
+      pc.failures === 0
+        ? SCHEDULE.cycleSeconds
+        : Math.min(SCHEDULE.maxBackoffSeconds, SCHEDULE.firstRetrySeconds * 2 ** Math.min(pc.failures - 1, 10));
+    return ((base * 1000) / o.timeRatio) * (1 - SCHEDULE.jitter + 2 * SCHEDULE.jitter * rnd());
+  };
 
   const timers = new Set<NodeJS.Timeout>();
   const later = (ms: number, f: () => void) => {
@@ -557,11 +579,10 @@ async function drive(
     }, ms);
     timers.add(t);
   };
-  const loop = (pc: SimPc) =>
-    void cycle(pc).finally(() => later(cycleMs * (1 - SCHEDULE.jitter + 2 * SCHEDULE.jitter * rnd()), () => loop(pc)));
+  const loop = (pc: SimPc) => void cycle(pc).finally(() => later(nextDelay(pc), () => loop(pc)));
   const changes = (pc: SimPc) =>
     later(-Math.log(1 - rnd()) * changeMs, () => {
-      pc.pending.push(localChange(pc));
+      pc.pending.push({ ...localChange(pc), mutationId: pc.nextMutation++ });
       later(SCHEDULE.debounceMs / o.timeRatio, () => void cycle(pc));
       changes(pc);
     });
@@ -583,12 +604,14 @@ async function drive(
   const importPc = pcs.find((p) => p.insee === IMPORT_COMMUNE && p.role === 'maire')!;
   const importResult: Record<string, unknown> = {};
   let importWindow: [number, number] | null = null;
+  let importStart: number | null = null;
   const importDone = (async () => {
     if (!importBody || !importPc) return;
     await new Promise((r) => setTimeout(r, Math.min(10_000, cycleMs)));
     while (importPc.busy) await new Promise((r) => setTimeout(r, 20));
     importPc.busy = true;
     const start = now();
+    importStart = start;
     const res = await send(
       importPc,
       'POST /sync/push (electoral.import)',
@@ -706,6 +729,16 @@ async function drive(
       !s.insee.startsWith('revoked') &&
       (s.route === 'GET /sync/pull' || s.route === 'POST /sync/push'),
   );
+  // An import still running when the run ended (bounded by maxSeconds) held the whole rest of the run.
+  const started = importStart as number | null;
+  if (!importWindow && started !== null) {
+    importWindow = [started, wallSeconds * 1000];
+    Object.assign(importResult, {
+      status: 'unfinished when the run ended',
+      secondsAtLeast: round(wallSeconds - started / 1000, 2),
+      startedAtSecond: round(started / 1000, 2),
+    });
+  }
   const win = importWindow as [number, number] | null;
   const during = win ? routine.filter((s) => s.end > win[0] && s.start < win[1]) : [];
   const outside = win ? routine.filter((s) => s.end <= win[0] || s.start >= win[1]) : routine;
