@@ -292,7 +292,15 @@ function procStats(pid: number): { cpuSeconds: number; rssMiB: number; peakRssMi
   }
 }
 
-async function startHubProcess(config: object): Promise<{ url: string; child: ChildProcess; close(): Promise<void> }> {
+interface HubProcess {
+  url: string;
+  child: ChildProcess;
+  /** Event-loop stalls reported by the hub every 500 ms (performance.now() of this process). */
+  stalls: Array<{ at: number; ms: number }>;
+  close(): Promise<void>;
+}
+
+async function startHubProcess(config: object): Promise<HubProcess> {
   const entry = fileURLToPath(new URL('./load-hub-entry.ts', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     env: { ...process.env, GUICHET_LOAD_HUB: JSON.stringify(config) },
@@ -300,7 +308,18 @@ async function startHubProcess(config: object): Promise<{ url: string; child: Ch
   });
   let out = '';
   let err = '';
-  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  const stalls: Array<{ at: number; ms: number }> = [];
+  let partial = '';
+  child.stdout!.on('data', (c: Buffer) => {
+    const text = partial + c.toString();
+    const lines = text.split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      const m = /^STALL ([\d.]+)$/.exec(line);
+      if (m) stalls.push({ at: performance.now(), ms: Number(m[1]) });
+      else out += `${line}\n`;
+    }
+  });
   child.stderr!.on('data', (c: Buffer) => (err = (err + c.toString()).slice(-4000)));
   for (let i = 0; i < 600 && !/READY \S+/.test(out) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
   const url = /READY (\S+)/.exec(out)?.[1];
@@ -318,7 +337,7 @@ async function startHubProcess(config: object): Promise<{ url: string; child: Ch
     await close();
     throw new Error(`le hub du banc de charge n'a pas démarré : ${err || out}`);
   }
-  return { url, child, close };
+  return { url, child, stalls, close };
 }
 
 const t00 = performance.now();
@@ -379,7 +398,7 @@ async function runBackend(
     // After the simulator (its SMTP connection to the hub's mailbox would hold the hub's graceful close).
     closers.push(() => hub.close());
     progress(`${backend}: hub up, ${pcs.length} PCs running`);
-    const run = await drive(hub.url, hub.child.pid!, pcs, imp?.body ?? null, o);
+    const run = await drive(hub, pcs, imp?.body ?? null, o);
     return {
       backend,
       seedSeconds: seeded.seconds,
@@ -404,13 +423,13 @@ async function runBackend(
 
 /** Drive the simulated PCs against the hub; answers the figures of the run. */
 async function drive(
-  hubUrl: string,
-  hubPid: number,
+  hubProcess: HubProcess,
   pcs: SimPc[],
   importBody: Buffer | null,
   o: Required<LoadBenchOptions>,
 ): Promise<Record<string, unknown> & { import: Record<string, unknown> }> {
-  const base = new URL(hubUrl);
+  const base = new URL(hubProcess.url);
+  const hubPid = hubProcess.child.pid!;
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
   const rnd = seededRandom(433);
   const samples: Sample[] = [];
@@ -746,6 +765,15 @@ async function drive(
   const outsideStats = stats(outside.map((s) => s.end - s.start));
   const allRoutine = stats(routine.map((s) => s.end - s.start));
 
+  // Hub event-loop stalls (reported every 500 ms, timestamped here: shift to the run's clock).
+  const stalls = hubProcess.stalls.map((s) => ({ at: s.at - t0, ms: s.ms }));
+  const maxStall = (list: typeof stalls) => (list.length ? Math.max(...list.map((s) => s.ms)) : null);
+  const hubStalls = {
+    note: 'longest event-loop delay of the hub process per 500 ms; a large value during the import = the loop was blocked (inflate, parse, validation), not waiting on the database',
+    maxMsDuringImport: win ? maxStall(stalls.filter((s) => s.at >= win[0] && s.at <= win[1] + 500)) : null,
+    maxMsOutsideImport: maxStall(win ? stalls.filter((s) => s.at < win[0] || s.at > win[1] + 500) : stalls),
+  };
+
   const cpuBetween = (a: number, b: number) => {
     // The samples around the window (every 500 ms), so a short window still gets a figure.
     const x = procSamples.findLast((s) => s.at <= a) ?? procSamples[0];
@@ -761,6 +789,7 @@ async function drive(
           // Steadier than latencies on a shared machine: CPU the hub spent per request served (import and acts included).
           cpuMsPerRequest: round(((last.cpuSeconds - first.cpuSeconds) * 1000) / Math.max(1, measured.length), 2),
           cpuPercentDuringImport: win ? cpuBetween(win[0], win[1]) : null,
+          eventLoop: hubStalls,
           rssMiBAtEnd: last.rssMiB,
           peakRssMiB: last.peakRssMiB,
           source: '/proc/<pid>/stat and status of the hub process (VmHWM = peak RSS)',

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pino from 'pino';
 import type { ActesConfig } from '../../hub-server/acts/service.js';
 import { createHubLogger } from '../../hub-server/log.js';
@@ -8,7 +9,8 @@ import { startHub } from '../../hub-server/server.js';
  * The hub process of the load bench (load-bench.ts): the real hub as
  * `guichet hub serve` starts it, in its own process so its CPU and memory are
  * measured apart from the simulated PCs. Configured by GUICHET_LOAD_HUB
- * (JSON); logs at info (as deployed) into a file; prints `READY <url>`.
+ * (JSON); logs at info (as deployed) into a file; prints `READY <url>`, then
+ * its event-loop stalls.
  */
 interface LoadHubConfig {
   dataDir: string;
@@ -31,3 +33,12 @@ const hub = await startHub({
   }),
 });
 process.stdout.write(`READY ${hub.url}\n`);
+
+// The longest the hub's event loop went without a turn, every 500 ms (`STALL <ms>`): tells a blocked loop
+// (parsing, validating) from requests waiting on the database.
+const delay = monitorEventLoopDelay({ resolution: 10 });
+delay.enable();
+setInterval(() => {
+  process.stdout.write(`STALL ${Math.round(delay.max / 1e5) / 10}\n`);
+  delay.reset();
+}, 500).unref();
