@@ -769,7 +769,7 @@ async function drive(
   const stalls = hubProcess.stalls.map((s) => ({ at: s.at - t0, ms: s.ms }));
   const maxStall = (list: typeof stalls) => (list.length ? Math.max(...list.map((s) => s.ms)) : null);
   const hubStalls = {
-    note: 'longest event-loop delay of the hub process per 500 ms; a large value during the import = the loop was blocked (inflate, parse, validation), not waiting on the database',
+    note: 'longest event-loop delay of the hub process per 500 ms. On PostgreSQL a stall is the hub’s own work on its loop (inflate, JSON parse, validation); on SQLite the database work runs on the loop too (better-sqlite3 is synchronous)',
     maxMsDuringImport: win ? maxStall(stalls.filter((s) => s.at >= win[0] && s.at <= win[1] + 500)) : null,
     maxMsOutsideImport: maxStall(win ? stalls.filter((s) => s.at < win[0] || s.at > win[1] + 500) : stalls),
   };

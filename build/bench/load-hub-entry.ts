@@ -34,8 +34,8 @@ const hub = await startHub({
 });
 process.stdout.write(`READY ${hub.url}\n`);
 
-// The longest the hub's event loop went without a turn, every 500 ms (`STALL <ms>`): tells a blocked loop
-// (parsing, validating) from requests waiting on the database.
+// The longest the hub's event loop went without a turn, every 500 ms (`STALL <ms>`): on PostgreSQL, tells a
+// blocked loop (inflating, parsing, validating) from requests waiting on the database.
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
 setInterval(() => {
