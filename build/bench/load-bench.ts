@@ -14,7 +14,7 @@ import { HUB_ROUTES } from '../../shared/api/hub.js';
 import { ACTES_TRANSMIT_COMMAND } from '../../hub-server/acts/commands.js';
 import { pdf, tiers } from '../../hub-server/acts/actes-format/test-fixtures.js';
 import { spawnSimulator } from '../../hub-server/acts/bench.js';
-import { insertCommune, insertUser, openSession } from '../../hub-server/accounts/store.js';
+import { insertCollectivite, insertUser, openSession } from '../../hub-server/accounts/store.js';
 import { openHubDb } from '../../hub-server/db/open.js';
 import { hubSqliteFile } from '../../hub-server/server.js';
 import { createTestSchema, TEST_PG_URL } from '../../hub-server/test-support.js';
@@ -163,6 +163,9 @@ function actRecord(numero: string, actFile: Buffer | null): ActRecord {
   };
 }
 
+/** A SIREN of no real collectivité, unique per INSEE code (the hub keys collectivités by SIREN). */
+const syntheticSiren = (insee: string) => `2${insee.padStart(8, '0')}`;
+
 /** Communes of the Aube (COG), Troyes and Bar-sur-Seine first, as many as asked (synthetic codes beyond the real ones). */
 function aubeCommunes(n: number): Array<{ insee: string; name: string; siren: string; arrondissement: string | null }> {
   const require = createRequire(import.meta.url);
@@ -180,10 +183,10 @@ function aubeCommunes(n: number): Array<{ insee: string; name: string; siren: st
   const ordered = [...first.map((code) => all.find((c) => c.code === code)!), ...all.filter((c) => !first.includes(c.code))];
   const out = ordered
     .slice(0, n)
-    .map((c) => ({ insee: c.code, name: c.nom, siren: c.siren ?? '200000000', arrondissement: c.arrondissement ?? null }));
+    .map((c) => ({ insee: c.code, name: c.nom, siren: c.siren ?? syntheticSiren(c.code), arrondissement: c.arrondissement ?? null }));
   // The Aube has fewer current communes than 433 collectivités (groupings count too): the rest get codes no commune uses.
   for (let k = 0; out.length < n; k++)
-    out.push({ insee: `10${900 + k}`, name: `Collectivité ${900 + k}`, siren: '200000000', arrondissement: null });
+    out.push({ insee: `10${900 + k}`, name: `Collectivité ${900 + k}`, siren: syntheticSiren(`10${900 + k}`), arrondissement: null });
   return out;
 }
 
@@ -209,7 +212,7 @@ async function seed(
         extra.add(i);
     await db.transaction().execute(async (trx) => {
       for (const [ci, c] of communes.entries()) {
-        const row = await insertCommune(trx, { ...c, services });
+        const row = await insertCollectivite(trx, { kind: 'commune', ...c, members: [], services });
         const roles: CommuneRole[] = extra.has(ci) ? ['maire', 'secretaire'] : ['maire'];
         for (const role of roles) {
           // No one logs in during the bench: the sessions are opened directly, so the hash is never checked.
