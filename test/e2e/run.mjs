@@ -170,8 +170,12 @@ await step('PC 2: a secretary the mayor created in the UI logs in, sees the dema
   await page1.getByLabel('Nom et prénom').fill('Claire Secrétaire');
   await page1.getByLabel('Identifiant').fill('c.secretaire');
   await page1.getByLabel('Rôle', { exact: true }).selectOption('secretaire');
-  temporaryPassword = await page1.getByLabel('Mot de passe provisoire').inputValue();
+  const proposed = await page1.getByLabel('Mot de passe provisoire').inputValue();
   await page1.getByRole('button', { name: 'Créer le compte' }).click();
+  // The mayor reads the password to dictate in the banner: it must be the one the account got.
+  const banner = await page1.getByRole('status').filter({ hasText: 'est créé avec le mot de passe provisoire' }).innerText();
+  temporaryPassword = /mot de passe provisoire (\S+) :/.exec(banner)?.[1];
+  if (temporaryPassword !== proposed) throw new Error(`banner shows ${temporaryPassword}, form proposed ${proposed}`);
   await expectText(
     page1.getByRole('table', { name: 'Personnes ayant un compte' }),
     /Claire Secrétaire c\.secretaire Secrétaire de mairie Actif/,

@@ -37,7 +37,10 @@ describe('UsersScreen', () => {
     const password = (screen.getByLabelText('Mot de passe provisoire') as HTMLInputElement).value;
     expect(password).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
     fireEvent.click(screen.getByRole('button', { name: 'Créer le compte' }));
-    await screen.findByText(/Le compte « c.martin » est créé/);
+    const notice = await screen.findByText(/Le compte « c.martin » est créé/);
+    // The password shown after creation is the one the account got, and no other.
+    expect(notice.textContent).toContain(`mot de passe provisoire ${password}`);
+    expect(screen.queryByLabelText('Mot de passe provisoire')).toBeNull();
     expect(fake.callsOf('accounts:create-user')[0]).toEqual({
       username: 'c.martin',
       displayName: 'Claire Martin',
@@ -45,6 +48,12 @@ describe('UsersScreen', () => {
       password,
     });
     expect(screen.getByRole('cell', { name: 'Claire Martin' })).toBeTruthy();
+
+    // The next account starts from an empty form and a fresh password.
+    fireEvent.click(screen.getByRole('button', { name: 'Créer un autre compte' }));
+    expect(screen.queryByText(/Le compte « c.martin » est créé/)).toBeNull();
+    expect((screen.getByLabelText('Nom et prénom') as HTMLInputElement).value).toBe('');
+    expect((screen.getByLabelText('Mot de passe provisoire') as HTMLInputElement).value).not.toBe(password);
   });
 
   it('asks before disabling an account', async () => {

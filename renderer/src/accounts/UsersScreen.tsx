@@ -34,6 +34,10 @@ export function UsersScreen() {
   const [v, setV] = useState({ username: '', displayName: '', role: 'secretaire' as CommuneRole, password: temporaryPassword() });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [submitted, setSubmitted] = useState(0);
+  // After a creation the form stays hidden until « Créer un autre compte »: the
+  // only password on screen is then the one the account was created with (the
+  // notice names it), never a fresh random one the person would be told by mistake.
+  const [created, setCreated] = useState(false);
   const disable = useConfirmedAction({
     title: 'Désactiver ce compte ?',
     confirmLabel: 'Désactiver',
@@ -51,7 +55,13 @@ export function UsersScreen() {
     setErrors(checked.ok ? {} : checked.errors);
     setSubmitted((n) => n + 1);
     if (!checked.ok) return;
-    if (await createUser(checked.value)) setV({ username: '', displayName: '', role: 'secretaire', password: temporaryPassword() });
+    if (await createUser(checked.value)) setCreated(true);
+  }
+
+  function another() {
+    setV({ username: '', displayName: '', role: 'secretaire', password: temporaryPassword() });
+    setCreated(false);
+    useAccounts.setState({ notice: null });
   }
 
   return (
@@ -74,48 +84,63 @@ export function UsersScreen() {
       />
 
       <h2>Créer un compte</h2>
-      <ErrorSummary key={submitted} errors={errors} labels={LABELS} />
-      <form onSubmit={submit} noValidate className="narrow-form">
-        <Field
-          label="Nom et prénom"
-          value={v.displayName}
-          onChange={(e) => setV({ ...v, displayName: e.target.value })}
-          error={errors.displayName}
-        />
-        <Field
-          label="Identifiant"
-          hint="Lettres sans accent, chiffres, point ou tiret."
-          value={v.username}
-          onChange={(e) => setV({ ...v, username: e.target.value })}
-          error={errors.username}
-          autoComplete="off"
-        />
-        <SelectField label="Rôle" id="new-user-role" value={v.role} onChange={(e) => setV({ ...v, role: e.target.value as CommuneRole })}>
-          {CREATABLE.map((r) => (
-            <option key={r} value={r}>
-              {roleLabel(kind, r)}
-              {r === 'consultation' ? ' (ne voit pas les données des électeurs)' : ''}
-            </option>
-          ))}
-        </SelectField>
-        <Field
-          label="Mot de passe provisoire"
-          hint="Proposé au hasard. À communiquer à la personne de vive voix, jamais par courriel."
-          value={v.password}
-          onChange={(e) => setV({ ...v, password: e.target.value })}
-          error={errors.password}
-          autoComplete="off"
-          spellCheck={false}
-        />
+      {created ? (
         <div className="actions">
-          <button type="submit" className="primary" disabled={loading}>
-            Créer le compte
-          </button>
-          <button type="button" onClick={() => setV({ ...v, password: temporaryPassword() })}>
-            Autre mot de passe
+          <button type="button" onClick={another}>
+            Créer un autre compte
           </button>
         </div>
-      </form>
+      ) : (
+        <>
+          <ErrorSummary key={submitted} errors={errors} labels={LABELS} />
+          <form onSubmit={submit} noValidate className="narrow-form">
+            <Field
+              label="Nom et prénom"
+              value={v.displayName}
+              onChange={(e) => setV({ ...v, displayName: e.target.value })}
+              error={errors.displayName}
+            />
+            <Field
+              label="Identifiant"
+              hint="Lettres sans accent, chiffres, point ou tiret."
+              value={v.username}
+              onChange={(e) => setV({ ...v, username: e.target.value })}
+              error={errors.username}
+              autoComplete="off"
+            />
+            <SelectField
+              label="Rôle"
+              id="new-user-role"
+              value={v.role}
+              onChange={(e) => setV({ ...v, role: e.target.value as CommuneRole })}
+            >
+              {CREATABLE.map((r) => (
+                <option key={r} value={r}>
+                  {roleLabel(kind, r)}
+                  {r === 'consultation' ? ' (ne voit pas les données des électeurs)' : ''}
+                </option>
+              ))}
+            </SelectField>
+            <Field
+              label="Mot de passe provisoire"
+              hint="Proposé au hasard. À communiquer à la personne de vive voix, jamais par courriel."
+              value={v.password}
+              onChange={(e) => setV({ ...v, password: e.target.value })}
+              error={errors.password}
+              autoComplete="off"
+              spellCheck={false}
+            />
+            <div className="actions">
+              <button type="submit" className="primary" disabled={loading}>
+                Créer le compte
+              </button>
+              <button type="button" onClick={() => setV({ ...v, password: temporaryPassword() })}>
+                Autre mot de passe
+              </button>
+            </div>
+          </form>
+        </>
+      )}
       {disable.dialog}
     </main>
   );

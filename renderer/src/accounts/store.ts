@@ -40,7 +40,7 @@ export const useAccounts = create<AccountsStore>((set, get) => {
       run(async () => {
         await api().invoke('accounts:create-user', input);
         set({ users: await api().invoke('accounts:users', null) });
-      }, `Le compte « ${input.username} » est créé. Communiquez le mot de passe provisoire à la personne, de vive voix.`),
+      }, `Le compte « ${input.username} » est créé avec le mot de passe provisoire ${input.password} : communiquez-le à la personne, de vive voix.`),
     disableUser: async (id) =>
       void (await run(async () => {
         const updated = await api().invoke('accounts:disable-user', { id });
