@@ -173,8 +173,8 @@ await step('PC 2: a secretary the mayor created in the UI logs in, sees the dema
   const proposed = await page1.getByLabel('Mot de passe provisoire').inputValue();
   await page1.getByRole('button', { name: 'Créer le compte' }).click();
   // The mayor reads the password to dictate in the banner: it must be the one the account got.
-  const banner = await page1.getByRole('status').filter({ hasText: 'est créé avec le mot de passe provisoire' }).innerText();
-  temporaryPassword = /mot de passe provisoire (\S+) :/.exec(banner)?.[1];
+  const banner = await page1.getByRole('status').filter({ hasText: 'est créé avec le mot de passe provisoire' }).textContent();
+  temporaryPassword = /mot de passe provisoire (\S+) :/.exec(banner ?? '')?.[1];
   if (temporaryPassword !== proposed) throw new Error(`banner shows ${temporaryPassword}, form proposed ${proposed}`);
   await expectText(
     page1.getByRole('table', { name: 'Personnes ayant un compte' }),
