@@ -233,7 +233,10 @@ export function register(program: Command): void {
   client
     .command('search')
     .description('Chercher un électeur dans la liste locale')
-    .argument('<query>', 'nom, prénom ou date (JJ/MM/AAAA)')
+    .argument(
+      '<query>',
+      'nom, prénom et/ou date de naissance : JJ/MM/AAAA, 00/MM/AAAA (jour inconnu), MM/AAAA ou AAAA (ex. « martin 1956 »)',
+    )
     .addOption(dataOption())
     .option('--limit <n>', 'nombre maximal de résultats', '20')
     .option('--json', 'sortie JSON')

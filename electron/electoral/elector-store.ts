@@ -4,7 +4,8 @@
  * from the table. Statements are prepared once; callers own transactions.
  */
 import type Database from 'better-sqlite3';
-import { searchTermsOf, searchTextOf, sortKeyOf } from '../../shared/electoral/normalize.js';
+import { searchTextOf, sortKeyOf } from '../../shared/electoral/normalize.js';
+import { parseSearchQuery } from '../../shared/electoral/search-query.js';
 import type { SearchResult } from '../../shared/electoral/ipc.js';
 import type { Elector, ElectorSummary, ListType } from '../../shared/electoral/types.js';
 
@@ -350,6 +351,25 @@ export function createElectorStore(db: Database.Database): ElectorStore {
     `SELECT ${SUMMARY_COLUMNS} FROM electors_fts f CROSS JOIN electors e ON e.rid = f.rowid
      WHERE electors_fts MATCH ? ORDER BY f.rowid LIMIT ? OFFSET ?`,
   );
+  // Birth-date criterion (shared/electoral/search-query.ts): a LIKE pattern on the
+  // stored AAAA-MM-JJ. No index on birth_date: alone it scans the list in display
+  // order (rid), with names FTS narrows first and the date filters the matches.
+  type DateFilter = { date: string; list: string | null };
+  const countByDate = db.prepare<[DateFilter], { n: number }>(
+    'SELECT count(*) AS n FROM electors WHERE birth_date LIKE @date AND (@list IS NULL OR list_type = @list)',
+  );
+  const pageByDate = db.prepare<[DateFilter & { limit: number; offset: number }], SummaryRow>(
+    `SELECT ${SUMMARY_COLUMNS} FROM electors e WHERE e.birth_date LIKE @date AND (@list IS NULL OR e.list_type = @list)
+     ORDER BY e.rid LIMIT @limit OFFSET @offset`,
+  );
+  const countMatchByDate = db.prepare<[string, string], { n: number }>(
+    `SELECT count(*) AS n FROM electors_fts f CROSS JOIN electors e ON e.rid = f.rowid
+     WHERE electors_fts MATCH ? AND e.birth_date LIKE ?`,
+  );
+  const pageOfMatchByDate = db.prepare<[string, string, number, number], SummaryRow>(
+    `SELECT ${SUMMARY_COLUMNS} FROM electors_fts f CROSS JOIN electors e ON e.rid = f.rowid
+     WHERE electors_fts MATCH ? AND e.birth_date LIKE ? ORDER BY f.rowid LIMIT ? OFFSET ?`,
+  );
 
   let gen = 0;
   const countCache = new Map<string, number>();
@@ -525,8 +545,21 @@ export function createElectorStore(db: Database.Database): ElectorStore {
       return new Map(selectVersions.all().map((r) => [r.id, r.version]));
     },
     search({ query, listType, offset, limit }) {
-      const terms = searchTermsOf(query);
+      const { terms, birthDate } = parseSearchQuery(query);
       const list = listType ? `list : "${listType.toLowerCase()}"` : null;
+      if (birthDate !== null) {
+        // A birth date: SQL on the birth_date column, with the name words (if any) through FTS.
+        if (terms.length === 0) {
+          const filter = { date: birthDate, list: listType ?? null };
+          const total = countByDate.get(filter)!.n;
+          if (total === 0 || offset >= total) return { total, items: [] };
+          return { total, items: pageByDate.all({ ...filter, limit, offset }).map(toSummary) };
+        }
+        const match = [...terms.map((t) => `names : "${t}"*`), ...(list ? [list] : [])].join(' AND ');
+        const total = countMatchByDate.get(match, birthDate)!.n;
+        if (total === 0 || offset >= total) return { total, items: [] };
+        return { total, items: pageOfMatchByDate.all(match, birthDate, limit, offset).map(toSummary) };
+      }
       if (terms.length === 0 && !list) return { total: store.count(null), items: listAll.all(limit, offset).map(toSummary) };
       const match = [...terms.map((t) => `names : "${t}"*`), ...(list ? [list] : [])].join(' AND ');
       const total = terms.length === 0 ? store.count(listType) : countMatch.get(match)!.n;

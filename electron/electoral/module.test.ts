@@ -284,6 +284,50 @@ describe('search', () => {
     expect(twins[0].id).not.toBe(twins[1].id);
   });
 
+  it('finds by birth date, full or partial as the REU writes it, alone or narrowing a name', async () => {
+    const rows = generateReuRows(OPTS);
+    // What each query should find, read from the file itself (REU dates are JJ/MM/AAAA, 00 when unknown).
+    const born = (pred: (d: string, m: string, y: string) => boolean) =>
+      rows.filter((r) => pred(...(r.birthDate.split('/') as [string, string, string]))).length;
+    const all = async (q: string, listType: 'LCM' | null = null) => (await search(q, { limit: 500, listType })).items;
+
+    expect(names(await all('14/07/1951'))).toContain('DE LA FONTAINE Jeanne Hélène');
+    expect((await search('14/07/1951')).total).toBe(born((d, m, y) => d === '14' && m === '07' && y === '1951'));
+    for (const q of ['14-07-1951', '14.07.1951', '1951-07-14', ' 14/7/1951 ']) {
+      expect(names(await all(q)), q).toContain('DE LA FONTAINE Jeanne Hélène');
+    }
+    const in1951 = await search('1951', { limit: 500 });
+    expect(in1951.total).toBe(born((_d, _m, y) => y === '1951'));
+    expect(in1951.items.every((i) => i.birthDate.startsWith('1951-'))).toBe(true);
+    // Unknown parts: 00/00/1943 is « born in 1943 », 00/05/1944 « born in May 1944 » (day known or not).
+    expect(names(await all('00/00/1943'))).toContain("D'ARTAGNAN Charles Ogier");
+    expect((await search('00/00/1943')).total).toBe(born((_d, _m, y) => y === '1943'));
+    expect(names(await all('1943'))).toContain("D'ARTAGNAN Charles Ogier");
+    expect(names(await all('00/05/1944'))).toContain('LE GOFF Yann');
+    expect((await search('00/05/1944')).total).toBe(born((_d, m, y) => m === '05' && y === '1944'));
+    expect(names(await all('05/1944'))).toContain('LE GOFF Yann');
+
+    // Combined: the date narrows the homonyms, paging and totals as for a name.
+    const bernards = await search('bernard jean pierre');
+    expect(bernards.items.filter((i) => i.firstNames === 'Jean Pierre').length).toBeGreaterThanOrEqual(3);
+    const born1950 = await search('bernard jean 1950');
+    expect(born1950.items.map((i) => i.birthDate)).toEqual(['1950-03-12', '1950-03-12']);
+    expect(born1950.total).toBe(2);
+    expect((await search('bernard 02/09/1976')).items.map((i) => `${i.firstNames} ${i.birthDate}`)).toEqual(['Jean Pierre 1976-09-02']);
+    expect(names(await all('fontaine 14/07/1951'))).toEqual(['DE LA FONTAINE Jeanne Hélène']);
+    expect((await search('fontaine 1952')).total).toBe(0);
+    const page = await search('1951', { offset: 1, limit: 2 });
+    expect(page.items.map((i) => i.id)).toEqual(in1951.items.slice(1, 3).map((i) => i.id));
+    expect(page.total).toBe(in1951.total);
+    const lcm = await all('1951', 'LCM');
+    expect(lcm.every((i) => i.listType === 'LCM' && i.birthDate.startsWith('1951-'))).toBe(true);
+    expect(lcm.map((i) => i.id)).toEqual(in1951.items.filter((i) => i.listType === 'LCM').map((i) => i.id));
+
+    // Not dates: a year out of range or an impossible month stays a (matching-nothing) name word.
+    expect((await search('1234')).total).toBe(0);
+    expect((await search('14/13/1951')).total).toBe(0);
+  });
+
   it('filters by list, pages with a total, orders by birth name then first names', async () => {
     const lce = await search('', { listType: 'LCE' });
     expect(lce.items.every((i) => i.listType === 'LCE')).toBe(true);
