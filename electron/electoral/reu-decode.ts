@@ -29,6 +29,53 @@ export function lineOfOffset(text: string, offset: number): number {
   return line;
 }
 
+/** Start of `bytes` as Latin-1 text (one char per byte), to look for ASCII signatures and names. */
+function head(bytes: Uint8Array, length: number): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(length, bytes.byteLength)).toString('latin1');
+}
+
+/** What a ZIP container holds: office documents are ZIPs whose first entries name their kind. */
+function zipKind(bytes: Uint8Array): string {
+  // OpenDocument puts an uncompressed `mimetype` entry first; Office Open XML names its parts (`xl/…`, `word/…`).
+  const start = head(bytes, 256);
+  if (start.includes('application/vnd.oasis.opendocument.spreadsheet')) return 'un classeur LibreOffice (.ods)';
+  if (start.includes('application/vnd.oasis.opendocument.text')) return 'un document LibreOffice (.odt)';
+  const names = head(bytes, 1 << 20);
+  if (names.includes('xl/')) return 'un classeur Excel (.xlsx)';
+  if (names.includes('word/')) return 'un document Word (.docx)';
+  return 'une archive ZIP';
+}
+
+/**
+ * What a file chosen by mistake is, from its first bytes (« magic numbers »),
+ * or null when it may be text. A PDF or a spreadsheet read as CSV fails on some
+ * « accent » or « column » far down, which tells the secretary nothing; naming
+ * the kind of file does.
+ */
+export function nonTextKindOf(bytes: Uint8Array): string | null {
+  const b = bytes;
+  const starts = (...sig: number[]) => b.byteLength >= sig.length && sig.every((v, i) => b[i] === v);
+  if (head(b, 1024).startsWith('%PDF-')) return 'un PDF';
+  if (starts(0x50, 0x4b, 0x03, 0x04) || starts(0x50, 0x4b, 0x05, 0x06)) return zipKind(b);
+  if (starts(0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1)) return 'un classeur Excel ou un document Word (ancien format .xls ou .doc)';
+  if (starts(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a)) return 'une image PNG';
+  if (starts(0xff, 0xd8, 0xff)) return 'une image JPEG';
+  if (head(b, 6) === 'GIF87a' || head(b, 6) === 'GIF89a') return 'une image GIF';
+  if (starts(0x1f, 0x8b)) return 'une archive compressée (.gz)';
+  return null;
+}
+
+/** Refuses, saying what it is, a file that is plainly not a CSV extract (nonTextKindOf). */
+export function refuseNonText(bytes: Uint8Array): void {
+  const kind = nonTextKindOf(bytes);
+  if (kind === null) return;
+  throw new GuichetError(
+    'import_rejected',
+    `Ce fichier est ${kind}, pas un extrait du REU au format CSV : choisissez le fichier téléchargé depuis le REU, dont le nom se termine par « .csv ».`,
+    `reason=not_csv kind=${kind.replace(/\s+/g, '_')}`,
+  );
+}
+
 export function decodeExtract(bytes: Uint8Array): { text: string; encoding: ExtractEncoding } {
   let text: string;
   let encoding: ExtractEncoding;

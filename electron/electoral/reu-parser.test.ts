@@ -1,3 +1,5 @@
+import { deflateRawSync } from 'node:zlib';
+import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { REU_EXTRACT_COLUMNS, REU_HEADERS } from '../../shared/electoral/reu-columns.js';
 import { generateReuExtract, generateReuRows, renderReuCsv, type ReuRow } from '../../shared/electoral/synthetic.js';
@@ -243,10 +245,67 @@ describe('refused files land nowhere, with the line and a French reason', () => 
   });
 
   it('refuses binary and empty files', () => {
-    expect(refusal(() => parseReuExtract('x.csv', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00]))).message).toMatch(
+    expect(refusal(() => parseReuExtract('x.csv', new Uint8Array([0x00, 0x01, 0x02, 0x03, 0x04, 0x05]))).message).toMatch(
       /caractères illisibles/,
     );
     expect(refusal(() => parseReuExtract('x.csv', new Uint8Array())).message).toBe('Le fichier est vide.');
+  });
+});
+
+/** A ZIP with its entries in order (local headers only: what a file's first bytes show), deflated as office suites write them. */
+function zipOf(entries: [name: string, content: string, stored?: boolean][]): Uint8Array {
+  const parts: Buffer[] = [];
+  for (const [name, content, stored] of entries) {
+    const data = stored ? Buffer.from(content) : deflateRawSync(Buffer.from(content));
+    const header = Buffer.alloc(30);
+    header.writeUInt32LE(0x04034b50, 0);
+    header.writeUInt16LE(20, 4);
+    header.writeUInt16LE(stored ? 0 : 8, 8);
+    header.writeUInt32LE(data.length, 18);
+    header.writeUInt32LE(content.length, 22);
+    header.writeUInt16LE(name.length, 26);
+    parts.push(header, Buffer.from(name), data);
+  }
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+describe('a file that is not a CSV extract is named, not read', () => {
+  const said = (bytes: Uint8Array, name = 'liste.csv') => refusal(() => parseReuExtract(name, bytes)).message;
+  const tail = 'pas un extrait du REU au format CSV : choisissez le fichier téléchargé depuis le REU, dont le nom se termine par « .csv ».';
+
+  it('says a PDF is a PDF (it was refused as « les accents du fichier sont abîmés »)', async () => {
+    const pdf = await PDFDocument.create();
+    pdf.addPage().drawText('Liste electorale - Troyes');
+    const bytes = await pdf.save();
+    expect(said(bytes, 'liste electorale.pdf')).toBe(`Ce fichier est un PDF, ${tail}`);
+    await expect(parseReuExtractAsync('liste.csv', bytes)).rejects.toThrow(/^Ce fichier est un PDF,/);
+  });
+
+  it('names spreadsheets, documents, archives and images by their first bytes', () => {
+    const xlsx = zipOf([
+      ['[Content_Types].xml', '<?xml version="1.0"?><Types/>'],
+      ['_rels/.rels', '<Relationships/>'],
+      ['xl/workbook.xml', '<workbook/>'],
+    ]);
+    expect(said(xlsx)).toBe(`Ce fichier est un classeur Excel (.xlsx), ${tail}`);
+    const ods = zipOf([
+      ['mimetype', 'application/vnd.oasis.opendocument.spreadsheet', true],
+      ['content.xml', '<office:document-content/>'],
+    ]);
+    expect(said(ods)).toBe(`Ce fichier est un classeur LibreOffice (.ods), ${tail}`);
+    expect(said(zipOf([['word/document.xml', '<w:document/>']]))).toMatch(/^Ce fichier est un document Word \(\.docx\),/);
+    expect(said(zipOf([['liste.csv', renderReuCsv(generateReuRows({ ...OPTS, count: 5 }))]]))).toMatch(/^Ce fichier est une archive ZIP,/);
+    const ole = new Uint8Array(512);
+    ole.set([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+    expect(said(ole, 'liste.xls')).toMatch(/^Ce fichier est un classeur Excel ou un document Word \(ancien format \.xls ou \.doc\),/);
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    expect(said(new Uint8Array(png), 'scan.png')).toBe(`Ce fichier est une image PNG, ${tail}`);
+    expect(said(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46]))).toMatch(/^Ce fichier est une image JPEG,/);
+    expect(said(new Uint8Array(Buffer.from('GIF89a\x01\x00\x01\x00', 'latin1')))).toMatch(/^Ce fichier est une image GIF,/);
+  });
+
+  it('still reads a genuine extract', () => {
+    expect(parseReuExtract(extract.fileName, utf8Bytes(extract.csv)).electors).toHaveLength(400);
   });
 });
 

@@ -19,7 +19,7 @@ import {
 import { foldName } from '../../shared/electoral/normalize.js';
 import { electorSchema } from '../../shared/electoral/schemas.js';
 import { LIST_TYPES, type Elector, type ListType } from '../../shared/electoral/types.js';
-import { decodeExtract, lineOfOffset, type ExtractEncoding } from './reu-decode.js';
+import { decodeExtract, lineOfOffset, refuseNonText, type ExtractEncoding } from './reu-decode.js';
 
 export interface ParsedExtract {
   fileName: string;
@@ -176,6 +176,8 @@ interface Reader {
 }
 
 function createReader(fileName: string, bytes: Uint8Array, onProgress?: ParseProgress): Reader {
+  // The one entry of every parse: a PDF, a spreadsheet or an image is named as such before any line is read.
+  refuseNonText(bytes);
   const { text, encoding } = decodeExtract(bytes);
   const fromName = infoFromFileName(fileName);
 
