@@ -315,6 +315,13 @@ export interface ElectorStore {
   generation(): number;
 }
 
+/** `date` (AAAA-MM-JJ) against a search pattern of the same length where `_` matches any digit. */
+function likeDate(date: string, pattern: string): boolean {
+  if (date.length !== pattern.length) return false;
+  for (let i = 0; i < pattern.length; i++) if (pattern[i] !== '_' && pattern[i] !== date[i]) return false;
+  return true;
+}
+
 export function createElectorStore(db: Database.Database): ElectorStore {
   const insertRow = db.prepare(
     `INSERT INTO electors (rid, id, version, list_type, sort_name, sort_first, ${FIELD_COLUMNS.join(', ')})
@@ -351,31 +358,49 @@ export function createElectorStore(db: Database.Database): ElectorStore {
     `SELECT ${SUMMARY_COLUMNS} FROM electors_fts f CROSS JOIN electors e ON e.rid = f.rowid
      WHERE electors_fts MATCH ? ORDER BY f.rowid LIMIT ? OFFSET ?`,
   );
-  // Birth-date criterion (shared/electoral/search-query.ts): a LIKE pattern on the
-  // stored AAAA-MM-JJ. No index on birth_date: alone it scans the list in display
-  // order (rid), with names FTS narrows first and the date filters the matches.
-  type DateFilter = { date: string; list: string | null };
-  const countByDate = db.prepare<[DateFilter], { n: number }>(
-    'SELECT count(*) AS n FROM electors WHERE birth_date LIKE @date AND (@list IS NULL OR list_type = @list)',
+  // Birth-date criterion (shared/electoral/search-query.ts). birth_date has no
+  // index, and a scan of the wide electors rows costs ~60 ms at 100 000: the
+  // store keeps, per generation, the rids of each birth date (built by one
+  // narrow scan on the first date query after a write), matches the pattern
+  // against the ~40 000 distinct dates, and fetches only the page's rows.
+  const selectDates = db.prepare<[], [number, string, string]>('SELECT rid, birth_date, list_type FROM electors').raw(true);
+  const selectFtsRids = db
+    .prepare<[string], [number]>('SELECT rowid FROM electors_fts WHERE electors_fts MATCH ? ORDER BY rowid')
+    .raw(true);
+  const pageOfRids = db.prepare<[string], SummaryRow>(
+    `SELECT ${SUMMARY_COLUMNS} FROM electors e WHERE e.rid IN (SELECT value FROM json_each(?)) ORDER BY e.rid`,
   );
-  const pageByDate = db.prepare<[DateFilter & { limit: number; offset: number }], SummaryRow>(
-    `SELECT ${SUMMARY_COLUMNS} FROM electors e WHERE e.birth_date LIKE @date AND (@list IS NULL OR e.list_type = @list)
-     ORDER BY e.rid LIMIT @limit OFFSET @offset`,
-  );
-  const countMatchByDate = db.prepare<[string, string], { n: number }>(
-    `SELECT count(*) AS n FROM electors_fts f CROSS JOIN electors e ON e.rid = f.rowid
-     WHERE electors_fts MATCH ? AND e.birth_date LIKE ?`,
-  );
-  const pageOfMatchByDate = db.prepare<[string, string, number, number], SummaryRow>(
-    `SELECT ${SUMMARY_COLUMNS} FROM electors_fts f CROSS JOIN electors e ON e.rid = f.rowid
-     WHERE electors_fts MATCH ? AND e.birth_date LIKE ? ORDER BY f.rowid LIMIT ? OFFSET ?`,
-  );
+  let datesIndex: Map<string, { rid: number; list: string }[]> | null = null;
+  function ridsBornLike(pattern: string, listType: ListType | null): number[] {
+    if (datesIndex === null) {
+      datesIndex = new Map();
+      for (const [rid, date, list] of selectDates.iterate()) {
+        const at = datesIndex.get(date);
+        if (at) at.push({ rid, list });
+        else datesIndex.set(date, [{ rid, list }]);
+      }
+    }
+    const exact = !pattern.includes('_');
+    const rids: number[] = [];
+    const take = (entries: { rid: number; list: string }[] | undefined) => {
+      for (const e of entries ?? []) if (listType === null || e.list === listType) rids.push(e.rid);
+    };
+    if (exact) take(datesIndex.get(pattern));
+    else for (const [date, entries] of datesIndex) if (likeDate(date, pattern)) take(entries);
+    return rids.sort((a, b) => a - b);
+  }
+  const pageOf = (rids: number[], offset: number, limit: number): SearchResult => {
+    const total = rids.length;
+    if (total === 0 || offset >= total) return { total, items: [] };
+    return { total, items: pageOfRids.all(JSON.stringify(rids.slice(offset, offset + limit))).map(toSummary) };
+  };
 
   let gen = 0;
   const countCache = new Map<string, number>();
   const touched = () => {
     gen++;
     countCache.clear();
+    datesIndex = null;
   };
 
   type Keyed = { e: Elector; sortName: string; sortFirst: string };
@@ -548,17 +573,16 @@ export function createElectorStore(db: Database.Database): ElectorStore {
       const { terms, birthDate } = parseSearchQuery(query);
       const list = listType ? `list : "${listType.toLowerCase()}"` : null;
       if (birthDate !== null) {
-        // A birth date: SQL on the birth_date column, with the name words (if any) through FTS.
-        if (terms.length === 0) {
-          const filter = { date: birthDate, list: listType ?? null };
-          const total = countByDate.get(filter)!.n;
-          if (total === 0 || offset >= total) return { total, items: [] };
-          return { total, items: pageByDate.all({ ...filter, limit, offset }).map(toSummary) };
-        }
+        // A birth date: the rids born so (ridsBornLike), narrowed by the name words through FTS.
+        const born = ridsBornLike(birthDate, listType ?? null);
+        if (terms.length === 0) return pageOf(born, offset, limit);
+        const wanted = new Set(born);
         const match = [...terms.map((t) => `names : "${t}"*`), ...(list ? [list] : [])].join(' AND ');
-        const total = countMatchByDate.get(match, birthDate)!.n;
-        if (total === 0 || offset >= total) return { total, items: [] };
-        return { total, items: pageOfMatchByDate.all(match, birthDate, limit, offset).map(toSummary) };
+        return pageOf(
+          selectFtsRids.all(match).flatMap(([rid]) => (wanted.has(rid) ? [rid] : [])),
+          offset,
+          limit,
+        );
       }
       if (terms.length === 0 && !list) return { total: store.count(null), items: listAll.all(limit, offset).map(toSummary) };
       const match = [...terms.map((t) => `names : "${t}"*`), ...(list ? [list] : [])].join(' AND ');

@@ -326,6 +326,12 @@ describe('search', () => {
     // Not dates: a year out of range or an impossible month stays a (matching-nothing) name word.
     expect((await search('1234')).total).toBe(0);
     expect((await search('14/13/1951')).total).toBe(0);
+
+    // A later extract corrects a birth date: the next search sees it.
+    const fixed = rows.map((r) => (r.birthName === 'DE LA FONTAINE' ? { ...r, birthDate: '15/07/1951' } : r));
+    await importBytes(utf8Bytes(renderReuCsv(fixed)), 'com10387_electeurs_actifs_02-04-2026.csv');
+    expect(names(await all('14/07/1951'))).not.toContain('DE LA FONTAINE Jeanne Hélène');
+    expect(names(await all('fontaine 15/07/1951'))).toEqual(['DE LA FONTAINE Jeanne Hélène']);
   });
 
   it('filters by list, pages with a total, orders by birth name then first names', async () => {
