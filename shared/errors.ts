@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'hub_unavailable'
   | 'import_rejected'
   | 'mass_deletion_pending'
+  | 'confirmation_required'
   | 'internal';
 
 export interface ErrorBody {

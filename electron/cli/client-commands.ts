@@ -7,6 +7,7 @@ import type { Channel, Envelope } from '../../shared/api/ipc.js';
 import { GuichetError, type ErrorBody } from '../../shared/errors.js';
 import { formatBirthDate } from '../../shared/electoral/format.js';
 import type { ImportPreview, SearchResult } from '../../shared/electoral/ipc.js';
+import { massRemovalConfirmation } from '../../shared/electoral/mass-removal.js';
 import type { SessionState } from '../../shared/accounts/ipc.js';
 import type { SyncState } from '../../shared/sync/ipc.js';
 import { createClientCore, type ClientCore } from '../core/client-core.js';
@@ -98,6 +99,10 @@ function describePreview(p: ImportPreview): string {
     `${p.total} électeurs : LP ${p.counts.LP}, LCM ${p.counts.LCM}, LCE ${p.counts.LCE}`,
     `Changements : ${p.diff.added} ajout(s), ${p.diff.removed} retrait(s), ${p.diff.changedBureau} changement(s) de bureau, ${p.diff.changedAddress} changement(s) d'adresse`,
   ];
+  if (p.removal.massRemoval)
+    lines.push(
+      `ATTENTION : ${p.removal.removed} électeurs sur ${p.removal.currentTotal} (${Math.round(p.removal.share * 100)} % de la liste) seront retirés. Vérifiez que c'est le bon fichier.`,
+    );
   for (const w of p.warnings) lines.push(`Attention : ${w}`);
   if (p.alreadyImported) lines.push('Ce fichier a déjà été importé : rien ne changerait.');
   return lines.join('\n');
@@ -185,8 +190,9 @@ export function register(program: Command): void {
     .argument('<file>', 'fichier CSV de l’extrait')
     .addOption(dataOption())
     .option('--yes', 'importer sans demander de confirmation')
+    .option('--retrait-massif', 'confirmer un import qui retire plus de 10 % de la liste (avec --yes)')
     .option('--json', 'sortie JSON (aperçu et résultat : {"ok":…,"value":{"preview":…,"import":…,"sync":…}})')
-    .action(async (file: string, o: { data: string; yes?: boolean; json?: boolean }) => {
+    .action(async (file: string, o: { data: string; yes?: boolean; retraitMassif?: boolean; json?: boolean }) => {
       let content: Buffer;
       try {
         content = await readFile(file);
@@ -202,7 +208,12 @@ export function register(program: Command): void {
         });
         if (!preview.ok) return void report(preview, { json }, () => '');
         if (!json) process.stdout.write(`${describePreview(preview.value)}\n`);
-        const go = o.yes || (await confirm('Importer cette liste ?'));
+        const { removal } = preview.value;
+        const go =
+          o.yes ||
+          (await confirm(
+            removal.massRemoval ? `${massRemovalConfirmation(removal.removed)} Importer quand même ?` : 'Importer cette liste ?',
+          ));
         if (!go) {
           await invoke(core, 'electoral:import-cancel', { previewId: preview.value.previewId });
           if (json)
@@ -213,7 +224,11 @@ export function register(program: Command): void {
           process.exitCode = EXIT.refused;
           return;
         }
-        const committed = await invoke<unknown>(core, 'electoral:import-commit', { previewId: preview.value.previewId });
+        // Answering yes to the question that names the removal confirms it; --yes alone does not.
+        const committed = await invoke<unknown>(core, 'electoral:import-commit', {
+          previewId: preview.value.previewId,
+          confirmMassRemoval: o.retraitMassif === true || (!o.yes && removal.massRemoval),
+        });
         if (!committed.ok) return void report(committed, { json }, () => '');
         // Send it now; if the hub is unreachable it stays queued on this PC.
         const sync = await invoke<SyncState>(core, 'sync:now', null);

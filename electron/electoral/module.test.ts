@@ -128,6 +128,45 @@ describe('REU import', () => {
     expect((await h()['electoral:imports'](null)).map((i) => i.id)).toContain(record.id);
   });
 
+  it('refuses an import removing much of the list unless the commit confirms it, and says how many leave', async () => {
+    const rows = generateReuRows(OPTS);
+    const first = await h()['electoral:import-preview']({ fileName: FILE, content: utf8Bytes(renderReuCsv(rows)) });
+    expect(first.removal).toEqual({ currentTotal: 0, removed: 0, share: 0, massRemoval: false }); // a first import removes no one
+    await h()['electoral:import-commit']({ previewId: first.previewId });
+
+    const few = await h()['electoral:import-preview']({
+      fileName: 'com10387_electeurs_actifs_02-04-2026.csv',
+      content: utf8Bytes(renderReuCsv(rows.slice(0, 30))),
+    });
+    expect(few.removal).toMatchObject({ currentTotal: 600, removed: 570, massRemoval: true });
+    expect(few.removal.share).toBeCloseTo(0.95);
+    const e = await expectRefused(() => h()['electoral:import-commit']({ previewId: few.previewId }), 'confirmation_required');
+    expect(e.message).toBe(
+      'Cet import retirerait 570 électeurs sur 600 (95 % de la liste) : vérifiez le fichier, puis confirmez explicitement ce retrait.',
+    );
+    await expectRefused(
+      () => h()['electoral:import-commit']({ previewId: few.previewId, confirmMassRemoval: false }),
+      'confirmation_required',
+    );
+    expect((await search('')).total).toBe(600);
+    expect(sc.outbox.list()).toHaveLength(1); // only the first import is queued
+
+    const record = await h()['electoral:import-commit']({ previewId: few.previewId, confirmMassRemoval: true });
+    expect(record.diff.removed).toBe(570);
+    expect((await search('')).total).toBe(30);
+  });
+
+  it('lets a routine import (a few removed) through without confirmation', async () => {
+    const rows = generateReuRows(OPTS);
+    await importBytes(utf8Bytes(renderReuCsv(rows)));
+    const next = await h()['electoral:import-preview']({
+      fileName: 'com10387_electeurs_actifs_02-04-2026.csv',
+      content: utf8Bytes(renderReuCsv(rows.slice(0, 570))), // 30 of 600 = 5 %
+    });
+    expect(next.removal).toMatchObject({ removed: 30, massRemoval: false });
+    expect((await h()['electoral:import-commit']({ previewId: next.previewId })).diff.removed).toBe(30);
+  });
+
   it('refuses a truncated file whole, keeps the previous list, and logs no names', async () => {
     const rows = generateReuRows(OPTS);
     await importBytes(utf8Bytes(renderReuCsv(rows)));
@@ -153,7 +192,9 @@ describe('REU import', () => {
     sc.ctx.outbox.enqueueCommandJson = () => {
       throw new Error('disk full');
     };
-    await expect(async () => h()['electoral:import-commit']({ previewId: preview.previewId })).rejects.toThrow('disk full');
+    await expect(async () => h()['electoral:import-commit']({ previewId: preview.previewId, confirmMassRemoval: true })).rejects.toThrow(
+      'disk full',
+    );
     sc.ctx.outbox.enqueueCommandJson = enqueue;
     expect((await search('')).total).toBe(600);
     expect((await search('bernard jean pierre')).total).toBeGreaterThanOrEqual(3);

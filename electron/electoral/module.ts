@@ -10,6 +10,7 @@ import { basename, dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { ELECTORAL_IMPORT_COMMAND } from '../../shared/electoral/schemas.js';
 import { searchInputSchema, type ElectoralChannels, type ImportPreview } from '../../shared/electoral/ipc.js';
+import { checkMassRemoval, removalShareOf } from '../../shared/electoral/mass-removal.js';
 import {
   DEMAND_KIND_LABELS,
   DEMAND_STATUS_LABELS,
@@ -212,6 +213,7 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
         diffSample: entriesPage(job.entries, 0, DIFF_SAMPLE),
         warnings: job.warnings,
         alreadyImported: imports.hasHash(job.sha256),
+        removal: removalShareOf(diff.removed, electors.count(null)),
       };
       return result;
     },
@@ -228,7 +230,7 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
       return null;
     },
 
-    'electoral:import-commit': ({ previewId }) => {
+    'electoral:import-commit': ({ previewId, confirmMassRemoval }) => {
       ctx.requirePermission('electoral.import');
       const p = preview(previewId);
       const commune = ctx.session().commune;
@@ -257,6 +259,9 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
             electors.generation() === p.generation
               ? p.job.diff
               : computeImportDiff(electors.comparable(), JSON.parse(gunzipSync(job.electorsGzip).toString('utf8')) as Elector[]).diff;
+          // A file removing much of the list lands only when confirmed (judged on the list it replaces now).
+          const refusal = checkMassRemoval(removalShareOf(diff.removed, electors.count(null)), confirmMassRemoval === true);
+          if (refusal) throw new GuichetError(refusal.code, refusal.message, refusal.detail);
           let t = performance.now();
           electors.replaceAllStaged('import_staging');
           timings.writeMs = performance.now() - t;

@@ -49,4 +49,5 @@ export const STATUS_OF_ERROR = {
   hub_unavailable: 503,
   offline: 503,
   mass_deletion_pending: 409,
+  confirmation_required: 409,
 } as const;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ChannelSpec, InputSchemas } from '../api/channel.js';
+import type { RemovalShare } from './mass-removal.js';
 import {
   DEMAND_KINDS,
   DEMAND_STATUSES,
@@ -34,6 +35,11 @@ export interface ImportPreview {
   warnings: string[];
   /** The same file was already imported: nothing would change. */
   alreadyImported: boolean;
+  /**
+   * How much of the current list the file removes; when `massRemoval`, the
+   * commit needs `confirmMassRemoval: true` (shared/electoral/mass-removal.ts).
+   */
+  removal: RemovalShare;
 }
 
 export interface SearchResult {
@@ -66,7 +72,7 @@ export type CreateDemandInput = z.infer<typeof createDemandInputSchema>;
 export interface ElectoralChannels {
   'electoral:import-preview': ChannelSpec<{ fileName: string; content: Uint8Array }, ImportPreview>;
   'electoral:import-diff': ChannelSpec<{ previewId: string; offset: number; limit: number }, { total: number; items: ImportDiffEntry[] }>;
-  'electoral:import-commit': ChannelSpec<{ previewId: string }, ImportRecord>;
+  'electoral:import-commit': ChannelSpec<{ previewId: string; confirmMassRemoval?: boolean }, ImportRecord>;
   'electoral:import-cancel': ChannelSpec<{ previewId: string }, null>;
   'electoral:imports': ChannelSpec<null, ImportRecord[]>;
   'electoral:search': ChannelSpec<z.input<typeof searchInputSchema>, SearchResult>;
@@ -83,7 +89,7 @@ export const electoralInputs: InputSchemas<ElectoralChannels> = {
     offset: z.number().int().nonnegative(),
     limit: z.number().int().min(1).max(500),
   }),
-  'electoral:import-commit': z.object({ previewId: z.string() }),
+  'electoral:import-commit': z.object({ previewId: z.string(), confirmMassRemoval: z.boolean().optional() }),
   'electoral:import-cancel': z.object({ previewId: z.string() }),
   'electoral:imports': z.null(),
   'electoral:search': searchInputSchema as z.ZodType<z.input<typeof searchInputSchema>>,

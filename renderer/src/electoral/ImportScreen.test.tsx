@@ -22,6 +22,7 @@ const preview: ImportPreview = {
   })),
   warnings: ['Ligne 18 : date de naissance incomplète (jour inconnu).'],
   alreadyImported: false,
+  removal: { currentTotal: 1165, removed: 2, share: 2 / 1165, massRemoval: false },
 };
 
 // French number formatting uses a narrow no-break space.
@@ -82,9 +83,48 @@ describe('ImportScreen', () => {
     await screen.findByText('51 à 63 sur 63');
     expect(within(screen.getByRole('table', { name: 'Détail des changements' })).getByText('PERSONNE 62 (01/01/1970)')).toBeTruthy();
 
+    expect(screen.queryByRole('checkbox')).toBeNull(); // 2 of 1 165: routine, no confirmation
     fireEvent.click(screen.getByRole('button', { name: 'Importer' }));
     await screen.findByText('Import terminé.');
     expect(fake.callsOf('electoral:import-commit')).toEqual([{ previewId: 'p1' }]);
+  });
+
+  it('makes a file removing most of the list impossible to miss: a warning with the count, and a confirmation before Importer', async () => {
+    const massive: ImportPreview = {
+      ...preview,
+      counts: { LP: 18, LCM: 0, LCE: 0 },
+      total: 18,
+      diff: { added: 0, removed: 2082, changedBureau: 0, changedAddress: 0 },
+      removal: { currentTotal: 2100, removed: 2082, share: 2082 / 2100, massRemoval: true },
+    };
+    const fake = installFakeBridge({
+      'electoral:import-preview': () => massive,
+      'electoral:import-diff': () => ({ total: 0, items: [] }),
+      'electoral:import-commit': () => ({
+        id: 'i1',
+        fileName: massive.fileName,
+        fileSha256: 'abc',
+        extractDate: '2026-11-02',
+        importedAtLocal: '2026-11-28T18:00:00Z',
+        importedBy: 'Claire',
+        counts: massive.counts,
+        diff: massive.diff,
+      }),
+    });
+    render(<ImportScreen />);
+    choose();
+    const warning = await screen.findByRole('heading', { name: /^Attention : / });
+    expect(text(warning)).toBe('Attention : 2 082 électeurs sur 2 100 (99 % de la liste) seront retirés');
+    const importer = screen.getByRole('button', { name: 'Importer' }) as HTMLButtonElement;
+    expect(importer.disabled).toBe(true);
+    fireEvent.click(importer);
+    expect(fake.callsOf('electoral:import-commit')).toHaveLength(0);
+
+    fireEvent.click(screen.getByRole('checkbox', { name: /^J'ai compris que 2.082 électeurs seront retirés de la liste\.$/ }));
+    expect(importer.disabled).toBe(false);
+    fireEvent.click(importer);
+    await screen.findByText('Import terminé.');
+    expect(fake.callsOf('electoral:import-commit')).toEqual([{ previewId: 'p1', confirmMassRemoval: true }]);
   });
 
   it('Annuler drops the preview and tells the core', async () => {

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import { FileInput } from '../ui/FileInput.js';
 import type { ImportDiffEntry, ImportPreview } from '../../../shared/electoral/ipc.js';
+import { massRemovalConfirmation } from '../../../shared/electoral/mass-removal.js';
 import { LIST_TYPES, LIST_TYPE_LABELS } from '../../../shared/electoral/types.js';
 import { useNav } from '../nav/store.js';
 import { plural } from '../ui/format.js';
@@ -51,6 +52,8 @@ function ProgressBar() {
 export function PreviewView({ preview }: { preview: ImportPreview }) {
   const { diffPage, showDiff, commit, cancel, step } = useImport();
   const d = preview.diff;
+  const { removal } = preview;
+  const [confirmed, setConfirmed] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
   return (
@@ -62,6 +65,22 @@ export function PreviewView({ preview }: { preview: ImportPreview }) {
         <p className="alert alert-info" role="status">
           Ce fichier a déjà été importé : l'importer à nouveau ne changera rien.
         </p>
+      ) : null}
+      {removal.massRemoval ? (
+        <div className="alert alert-error" id="mass-removal">
+          <h3>
+            Attention : {removal.removed.toLocaleString('fr-FR')} électeurs sur {removal.currentTotal.toLocaleString('fr-FR')} (
+            {Math.round(removal.share * 100)} % de la liste) seront retirés
+          </h3>
+          <p>
+            Ils figurent sur la liste actuelle mais pas dans ce fichier. Un nouvel extrait du REU n'en retire d'habitude que quelques-uns
+            (décès, départs). Vérifiez que c'est le bon fichier : la bonne commune, toutes les listes, un extrait complet.
+          </p>
+          <label className="radio">
+            <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} />{' '}
+            {massRemovalConfirmation(removal.removed)}
+          </label>
+        </div>
       ) : null}
       <div className="two-cols">
         <table className="table compact">
@@ -116,7 +135,13 @@ export function PreviewView({ preview }: { preview: ImportPreview }) {
         </div>
       ) : null}
       <div className="actions actions-block">
-        <button type="button" className="primary" onClick={() => void commit()} disabled={step === 'committing'}>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void commit(removal.massRemoval && confirmed)}
+          disabled={step === 'committing' || (removal.massRemoval && !confirmed)}
+          aria-describedby={removal.massRemoval ? 'mass-removal' : undefined}
+        >
           Importer
         </button>
         <button type="button" onClick={() => void cancel()} disabled={step === 'committing'}>

@@ -79,7 +79,8 @@ interface ImportStore {
   error: { message: string; detail?: string } | null;
   readFile(file: { name: string; arrayBuffer(): Promise<ArrayBuffer> }): Promise<void>;
   showDiff(offset: number): Promise<void>;
-  commit(): Promise<void>;
+  /** `confirmMassRemoval`: the user ticked that the electors the file removes will leave the list (mass-removal.ts). */
+  commit(confirmMassRemoval?: boolean): Promise<void>;
   cancel(): Promise<void>;
   reset(): void;
 }
@@ -127,13 +128,16 @@ export const useImport = create<ImportStore>((set, get) => ({
       set({ error: errorOf(e) });
     }
   },
-  async commit() {
+  async commit(confirmMassRemoval = false) {
     const preview = get().preview;
     if (!preview) return;
     set({ step: 'committing', progress: null, error: null });
     const off = followProgress(set);
     try {
-      const record = await api().invoke('electoral:import-commit', { previewId: preview.previewId });
+      const record = await api().invoke(
+        'electoral:import-commit',
+        confirmMassRemoval ? { previewId: preview.previewId, confirmMassRemoval } : { previewId: preview.previewId },
+      );
       set({ step: 'done', record, preview: null });
     } catch (e) {
       set({ step: 'preview', error: errorOf(e) });
