@@ -79,7 +79,12 @@ export function register(program: Command): void {
         child.on('exit', () => process.kill(process.pid, 'SIGINT'));
         lines.push('Client : application Electron ouverte.');
       } else {
-        ui = await startWebHost({ core, port: Number(o.uiPort), rendererDir: join(repoRoot, 'dist', 'renderer') });
+        ui = await startWebHost({
+          core,
+          port: Number(o.uiPort),
+          rendererDir: join(repoRoot, 'dist', 'renderer'),
+          dataDir: join(dataDir, 'poste-mairie'),
+        });
         lines.push(
           o.electron
             ? "Client : binaire Electron absent sur cette machine, l'interface est servie par l'hôte web."

@@ -285,7 +285,7 @@ export function register(program: Command): void {
     .description('Servir l’interface sur 127.0.0.1 (navigateur) avec la synchronisation en arrière-plan')
     .option('--hub <url>', 'adresse du hub (proposée à l’inscription)')
     .addOption(dataOption())
-    .option('--port <n>', 'port local (0 = libre)', '0')
+    .option('--port <n>', 'port local (0 = le même qu’au lancement précédent s’il est libre)', '0')
     .option(
       '--renderer <dir>',
       'interface construite (par défaut dist/renderer du dépôt)',
@@ -300,7 +300,8 @@ export function register(program: Command): void {
       const session = core.session.state();
       if (o.hub && session.hubUrl && session.hubUrl !== o.hub)
         process.stderr.write(`Ce poste est déjà rattaché au hub ${session.hubUrl}.\n`);
-      const host = await startWebHost({ core, port, rendererDir: resolve(o.renderer), log: platform.log });
+      // The data folder keeps the address (secret, and the port when none is given) across restarts.
+      const host = await startWebHost({ core, port, rendererDir: resolve(o.renderer), log: platform.log, dataDir: resolve(o.data) });
       process.stdout.write(`Guichet est ouvert à l'adresse : ${host.url}\n`);
       if (o.hub && session.status === 'not_enrolled') process.stdout.write(`Hub à utiliser pour l'inscription : ${o.hub}\n`);
       await new Promise<void>((resolveStop) => {

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,6 +93,50 @@ describe('web host', () => {
   it('listens on the loopback and prints a URL carrying the secret in the fragment', () => {
     expect(host.url).toBe(`http://127.0.0.1:${host.port}/#secret=${host.secret}`);
     expect(host.secret.length).toBeGreaterThanOrEqual(40);
+  });
+
+  it('keeps one address per data folder across restarts: same secret (0600 file), same port when free', async () => {
+    const data = join(dir, 'data');
+    mkdirSync(data);
+    const first = await startWebHost({ core: fake.core, rendererDir, dataDir: data });
+    const { url, secret, port } = first;
+    await first.close();
+    expect(statSync(join(data, 'webhost.json')).mode & 0o777).toBe(0o600);
+
+    // Restarted: the tab's secret and the bookmarked address still work.
+    const again = await startWebHost({ core: fake.core, rendererDir, dataDir: data });
+    try {
+      expect(again.url).toBe(url);
+      const res = await fetch(`${again.origin}/api/invoke/session:get`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-guichet-secret': secret },
+        body: 'null',
+      });
+      expect(res.status).toBe(200);
+    } finally {
+      await again.close();
+    }
+
+    // Its port taken meanwhile: another one, same secret, remembered for next time.
+    const squatter = createServer();
+    await new Promise<void>((r) => squatter.listen(port, '127.0.0.1', r));
+    try {
+      const moved = await startWebHost({ core: fake.core, rendererDir, dataDir: data });
+      expect(moved.port).not.toBe(port);
+      expect(moved.secret).toBe(secret);
+      await moved.close();
+      const next = await startWebHost({ core: fake.core, rendererDir, dataDir: data });
+      expect(next.port).toBe(moved.port);
+      await next.close();
+    } finally {
+      squatter.close();
+    }
+    // Another data folder: another secret.
+    const other = join(dir, 'other');
+    mkdirSync(other);
+    const stranger = await startWebHost({ core: fake.core, rendererDir, dataDir: other });
+    expect(stranger.secret).not.toBe(secret);
+    await stranger.close();
   });
 
   it('refuses to bind a non-loopback address', async () => {

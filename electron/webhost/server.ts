@@ -8,6 +8,7 @@ import { fromWire } from '../../shared/api/wire.js';
 import { apiRoutes, SECRET_HEADER } from './api.js';
 import type { CoreApi } from './core-api.js';
 import { SECURITY_HEADERS } from './csp.js';
+import { readLocalAddress, saveLocalAddress } from './local-address.js';
 import { errorBody, isApiPath, sendError, sendPlain } from './replies.js';
 import { rendererFiles } from './static-files.js';
 
@@ -20,7 +21,8 @@ export { SECRET_HEADER };
  * @fastify/static (static-files.ts), the API under /api (api.ts).
  *
  * Threat model: any web page the user visits can send requests to
- * 127.0.0.1. Hence (1) a per-run random secret on every API call, handed to
+ * 127.0.0.1. Hence (1) a random secret on every API call (one per data
+ * folder, kept in a 0600 file there: local-address.ts), handed to
  * the page only through the URL fragment (never sent over the network by the
  * browser, never in a Referer); (2) the Host header must name the loopback
  * port (DNS rebinding); (3) a foreign Origin is refused. (2) and (3) are an
@@ -32,6 +34,12 @@ export interface WebHostOptions {
   host?: '127.0.0.1' | 'localhost';
   /** 0 (default) picks a free port. */
   port?: number;
+  /**
+   * The data folder whose stable address to use (local-address.ts): the secret
+   * kept there, and, when `port` is 0, the port it had last time if still free.
+   * Without it, a new secret per run.
+   */
+  dataDir?: string;
   /** Built renderer (dist/renderer). */
   rendererDir: string;
   /** Interval of SSE comment lines that keep proxies and the browser from dropping the stream. */
@@ -59,7 +67,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   if (host !== '127.0.0.1' && host !== 'localhost') throw new Error(`web host: refusing to bind a non-loopback address (${String(host)})`);
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const rendererDir = await realpath(options.rendererDir).catch(() => options.rendererDir);
-  const secret = randomBytes(32).toString('base64url');
+  const saved = options.dataDir ? readLocalAddress(options.dataDir) : null;
+  const secret = saved?.secret ?? randomBytes(32).toString('base64url');
   const streams = new Map<ServerResponse, () => void>();
   // Known once the port is bound; until then nothing is accepted.
   let allowedHosts: Set<string> = new Set();
@@ -143,8 +152,17 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   await app.register(apiRoutes, { prefix: '/api', core, secret, heartbeatMs: options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS, streams, log });
   await rendererFiles(app, rendererDir);
 
-  await app.listen({ host, port });
+  if (port === 0 && saved && saved.port > 0) {
+    // Same address as last time when its port is still free; any free port otherwise.
+    await app.listen({ host, port: saved.port }).catch(async (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EADDRINUSE' && err.code !== 'EACCES') throw err;
+      await app.listen({ host, port: 0 });
+    });
+  } else {
+    await app.listen({ host, port });
+  }
   const boundPort = (app.server.address() as AddressInfo).port;
+  if (options.dataDir && saved && saved.port !== boundPort && port === 0) saveLocalAddress(options.dataDir, { secret, port: boundPort });
   allowedHosts = new Set([`127.0.0.1:${boundPort}`, `localhost:${boundPort}`]);
   allowedOrigins = new Set([...allowedHosts].map((h) => `http://${h}`));
   const origin = `http://${host}:${boundPort}`;
