@@ -58,12 +58,43 @@ export function takeSecret(): string | null {
 
 const UNREACHABLE = 'Le logiciel Guichet ne répond plus sur ce poste. Fermez cette page et relancez Guichet.';
 
+/**
+ * Whether the core behind the web host answers. A page left open after
+ * Guichet stopped must say so (SyncBar), not keep showing the last « En ligne
+ * / Tout est envoyé ». Set by the HTTP transport: a failed request or event
+ * stream that the page's own origin no longer answers is « down »; any answer
+ * or a reopened stream is « up ». Always up under Electron.
+ */
+export type CoreLink = 'up' | 'down';
+let link: CoreLink = 'up';
+const linkListeners = new Set<() => void>();
+function setLink(next: CoreLink): void {
+  if (next === link) return;
+  link = next;
+  for (const l of linkListeners) l();
+}
+export const coreLink = (): CoreLink => link;
+export function onCoreLink(listener: () => void): () => void {
+  linkListeners.add(listener);
+  return () => linkListeners.delete(listener);
+}
+
 export function httpBridge(secret: string | null, base = ''): RawBridge {
   let source: EventSource | null = null;
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
 
   function ensureSource(): EventSource {
-    if (!source) source = new EventSource(`${base}/api/events?secret=${encodeURIComponent(secret ?? '')}`);
+    if (!source) {
+      source = new EventSource(`${base}/api/events?secret=${encodeURIComponent(secret ?? '')}`);
+      source.addEventListener('open', () => setLink('up'));
+      // The browser retries the stream by itself; a refusal (wrong secret) also ends here, so ask whether anyone answers at all.
+      source.addEventListener('error', () => {
+        fetch(`${base}/`, { method: 'HEAD' }).then(
+          () => undefined,
+          () => setLink('down'),
+        );
+      });
+    }
     return source;
   }
 
@@ -77,8 +108,10 @@ export function httpBridge(secret: string | null, base = ''): RawBridge {
           body: JSON.stringify(toWire(input)),
         });
       } catch (e) {
+        setLink('down');
         return { ok: false, error: { code: 'internal', message: UNREACHABLE, detail: String(e) } };
       }
+      setLink('up');
       // The web host answers errors as envelopes too (401 with a French message, 413…).
       try {
         const body = fromWire(await res.json()) as Envelope<unknown>;

@@ -1,6 +1,8 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
-import { afterEach, describe, expect, it } from 'vitest';
+import { act } from 'react';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { SyncState } from '../../../shared/sync/ipc.js';
+import { httpBridge } from '../api/bridge.js';
 import { installFakeBridge } from '../testing/fake-bridge.js';
 import { SyncBar } from './SyncBar.js';
 import { useSync } from './store.js';
@@ -40,6 +42,35 @@ describe('SyncBar', () => {
     expect(screen.getByText(/Pas de connexion avec le serveur du département/)).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Synchroniser maintenant' }));
     await waitFor(() => expect(fake.callsOf('sync:now')).toHaveLength(1));
+  });
+
+  it('offline, says one true thing: « Hors ligne » and what waits, no « Envoi… », the button usable', async () => {
+    installFakeBridge({ 'sync:state': () => ({ ...base, online: false, phase: 'pushing', pending: 1 }) });
+    render(<SyncBar />);
+    await screen.findByText('Hors ligne');
+    expect(screen.getByTestId('sync-pending').textContent).toBe("1 modification en attente d'envoi");
+    expect((screen.getByRole('button', { name: 'Synchroniser maintenant' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it('says « Guichet est arrêté » when the web host stops answering, and recovers when it answers again', async () => {
+    installFakeBridge({ 'sync:state': () => base });
+    render(<SyncBar />);
+    await screen.findByText('En ligne');
+    // The web host transport notices the core is gone (the screens' own calls fail).
+    const web = httpBridge('s3cret');
+    vi.stubGlobal('fetch', async () => {
+      throw new TypeError('Failed to fetch');
+    });
+    await act(() => web.invoke('session:get', null));
+    expect(screen.getByTestId('sync-online').textContent).toBe('Guichet est arrêté');
+    expect(screen.queryByText('En ligne')).toBeNull();
+    expect(screen.queryByText('Tout est envoyé')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Synchroniser maintenant' })).toBeNull();
+
+    vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ ok: true, value: null })));
+    await act(() => web.invoke('session:get', null));
+    vi.unstubAllGlobals();
+    expect(screen.getByText('En ligne')).toBeTruthy();
   });
 
   it('asks before a mass deletion and sends the answer', async () => {

@@ -1,6 +1,7 @@
-import { useEffect } from 'react';
+import { useEffect, useSyncExternalStore } from 'react';
 import type { ErrorBody } from '../../../shared/errors.js';
 import type { CollectionName } from '../../../shared/sync/protocol.js';
+import { coreLink, onCoreLink } from '../api/bridge.js';
 import { ConfirmDialog } from '../ui/ConfirmDialog.js';
 import { formatDateTime, plural } from '../ui/format.js';
 import { useSync } from './store.js';
@@ -30,9 +31,24 @@ const errorText = (e: ErrorBody) => (e.code === 'offline' || e.code === 'hub_una
 /** Always visible: is this PC in step with the hub, and what is left to send. */
 export function SyncBar() {
   const { state, busy, error, start, syncNow, confirmMassDeletion, dismissRejected } = useSync();
+  const link = useSyncExternalStore(onCoreLink, coreLink);
   useEffect(() => start(), [start]);
+  if (link === 'down')
+    return (
+      <section className="syncbar" aria-label="Synchronisation">
+        <div className="syncbar-line">
+          <span className="badge badge-offline" data-testid="sync-online">
+            Guichet est arrêté
+          </span>
+          <span role="status" aria-live="polite" data-testid="sync-pending">
+            Le logiciel ne fonctionne plus sur ce poste : relancez Guichet, cette page se reconnectera d'elle-même.
+          </span>
+        </div>
+      </section>
+    );
   if (!state) return null;
-  const working = busy || (state.phase !== 'idle' && state.phase !== 'blocked');
+  // One true thing at a time: offline, no « Envoi… » and no greyed button while the engine retries in the background.
+  const working = busy || (state.online && state.phase !== 'idle' && state.phase !== 'blocked');
   const md = state.massDeletion;
 
   return (
@@ -43,7 +59,7 @@ export function SyncBar() {
         </span>
         <span role="status" aria-live="polite" data-testid="sync-pending">
           {state.pending === 0 ? 'Tout est envoyé' : `${plural(state.pending, 'modification', 'modifications')} en attente d'envoi`}
-          {working && PHASE_LABELS[state.phase] ? ` — ${PHASE_LABELS[state.phase]}` : ''}
+          {working && state.online && PHASE_LABELS[state.phase] ? ` — ${PHASE_LABELS[state.phase]}` : ''}
         </span>
         <span className="muted">Dernière synchronisation : {state.lastSuccessAt ? formatDateTime(state.lastSuccessAt) : 'jamais'}</span>
         <button type="button" onClick={() => void syncNow()} disabled={working}>
