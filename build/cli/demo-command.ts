@@ -3,6 +3,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { createClientCore, type ClientCore } from '../../electron/core/client-core.js';
 import { createNodePlatform } from '../../electron/platform/node-platform.js';
@@ -50,18 +51,21 @@ export function register(program: Command): void {
         dataDir: join(dataDir, 'prefecture'),
         smtp: { host: '127.0.0.1', port: mailboxPort },
       });
-      const hub = await startHub({
-        port: Number(o.port),
-        dataDir: join(dataDir, 'hub'),
-        log,
-        handleSignals: false,
-        actes: {
-          prefectureUrl: `${sim.url}/actes`,
-          prefectureCertPem: sim.caCertPem,
-          mailboxPort,
-          tiers: { trigramme: 'GUI', quadrigramme: 'EACT', mailbox: 'actes@hub.demo.test' },
-        },
-      });
+      // The hub alone can be stopped and restarted from this terminal (« h » + Entrée), to try the PC offline.
+      const startDemoHub = () =>
+        startHub({
+          port: Number(o.port),
+          dataDir: join(dataDir, 'hub'),
+          log,
+          handleSignals: false,
+          actes: {
+            prefectureUrl: `${sim.url}/actes`,
+            prefectureCertPem: sim.caCertPem,
+            mailboxPort,
+            tiers: { trigramme: 'GUI', quadrigramme: 'EACT', mailbox: 'actes@hub.demo.test' },
+          },
+        });
+      let hub: Awaited<ReturnType<typeof startHub>> | null = await startDemoHub();
 
       const core = await createClientCore({
         platform: createNodePlatform({ dataDir: join(dataDir, 'poste-mairie'), deviceName: 'PC de la mairie', logLevel: 'warn' }),
@@ -94,18 +98,45 @@ export function register(program: Command): void {
       }
       lines.push(
         `Simulateur de préfecture (HTTPS) : ${sim.url} — archives reçues dans ${join(dataDir, 'prefecture', 'received')}`,
-        'Ctrl+C pour arrêter.',
+        '',
+        'Tapez h puis Entrée pour couper le hub seul (le poste passe « Hors ligne » et garde ses modifications),',
+        'h puis Entrée à nouveau pour le relancer. Ctrl+C arrête toute la démo (hub, simulateur et poste).',
       );
       process.stdout.write(`\n${lines.join('\n')}\n`);
+
+      // « h » + Entrée: stop or restart the hub only; the PC and the simulator keep running.
+      let toggling = false;
+      const keys = createInterface({ input: process.stdin });
+      keys.on('line', (line) => {
+        if (line.trim().toLowerCase() !== 'h' || toggling) return;
+        toggling = true;
+        const running = hub;
+        const step = running
+          ? running.close().then(() => {
+              hub = null;
+              process.stdout.write('Hub arrêté. Le poste est hors ligne : ses modifications attendent. (h + Entrée pour le relancer)\n');
+            })
+          : startDemoHub().then((h) => {
+              hub = h;
+              process.stdout.write(`Hub relancé sur ${h.url} : le poste envoie ce qui attendait à sa prochaine synchronisation.\n`);
+            });
+        step
+          .catch((err: unknown) => process.stderr.write(`Hub : ${err instanceof Error ? err.message : String(err)}\n`))
+          .finally(() => {
+            toggling = false;
+          });
+      });
 
       await new Promise<void>((done) => {
         process.once('SIGINT', done);
         process.once('SIGTERM', done);
       });
+      keys.close();
+      process.stdin.pause();
       await ui?.close();
       if (!electron) await core.close();
       await sim.close(); // first: its pooled SMTP connections would hold the hub's mailbox
-      await hub.close();
+      await (hub as Awaited<ReturnType<typeof startHub>> | null)?.close();
     });
 }
 
