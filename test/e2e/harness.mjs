@@ -91,18 +91,42 @@ export async function setUp({ name, totalSteps, onFailure = async () => undefine
 
   /** A town-hall PC: its own client core and data folder, and a web host serving the renderer. */
   async function startPc(name) {
-    const platform = createNodePlatform({ dataDir: join(tmp, name), deviceName: name, logLevel: 'warn' });
-    const core = await createClientCore({
-      platform,
-      hub: { retry: { attempts: 1, baseDelayMs: 100, maxDelayMs: 200 }, timeoutMs: 4_000 },
-      sync: { intervalMs: 1_500, debounceMs: 100, maxBackoffMs: 1_500 },
-    });
-    const host = await startWebHost({ core, rendererDir: RENDERER, log: silent });
-    cleanups.push(
-      () => host.close(),
-      () => core.close(),
-    );
-    return { core, host };
+    const dataDir = join(tmp, name);
+    const start = async (port = 0) => {
+      const platform = createNodePlatform({ dataDir, deviceName: name, logLevel: 'warn' });
+      const core = await createClientCore({
+        platform,
+        hub: { retry: { attempts: 1, baseDelayMs: 100, maxDelayMs: 200 }, timeoutMs: 4_000 },
+        sync: { intervalMs: 1_500, debounceMs: 100, maxBackoffMs: 1_500 },
+      });
+      // The data folder keeps the web host's address (secret, port): a restarted PC answers the open tab.
+      const host = await startWebHost({ core, rendererDir: RENDERER, log: silent, dataDir, port });
+      return { core, host };
+    };
+    let running = await start();
+    let stopped = false;
+    const pc = {
+      get core() {
+        return running.core;
+      },
+      get host() {
+        return running.host;
+      },
+      /** Guichet quits on this PC (web host and core). */
+      stop: async () => {
+        if (stopped) return;
+        stopped = true;
+        await running.host.close();
+        await running.core.close();
+      },
+      /** Guichet starts again on the same data folder. */
+      restart: async () => {
+        running = await start();
+        stopped = false;
+      },
+    };
+    cleanups.push(() => pc.stop());
+    return pc;
   }
 
   /** Chromium with a French profile; `options` adds to or overrides the context options (viewport, downloads). */

@@ -32,7 +32,7 @@ let page2;
 let temporaryPassword;
 
 const e2e = await setUp({
-  totalSteps: 5,
+  totalSteps: 7,
   onFailure: () =>
     Promise.all(
       [page1, page2].filter(Boolean).map((p, i) => p.screenshot({ path: join(SHOTS, `failure-pc${i + 1}.png`) }).catch(() => undefined)),
@@ -216,6 +216,42 @@ await step('PC 2: a secretary the mayor created in the UI logs in, sees the dema
   await expectText(page1.getByTestId('sync-pending'), /Tout est envoyé/);
   await page2.getByRole('button', { name: 'Synchroniser maintenant' }).click();
   await expectText(table, /Changement d'adresse.*En instruction/);
+});
+
+await step('PC 1: a PDF chosen by mistake is named; a file dropping most of the list warns and waits for a confirmation', async () => {
+  await page1.getByRole('navigation', { name: 'Menu principal' }).getByRole('button', { name: 'Importer' }).click();
+  const another = page1.getByRole('button', { name: 'Importer un autre fichier' });
+  if (await another.isVisible()) await another.click();
+  await page1.getByLabel('Fichier à importer').setInputFiles({
+    name: 'liste.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n', 'latin1'),
+  });
+  await expectVisible(page1.getByText(/Ce fichier est un PDF, pas un extrait du REU au format CSV/));
+  // The same commune's extract cut to its first 30 rows: nearly everyone would leave the list.
+  const [header, ...lines] = extract.csv.split('\n');
+  const cut = [header, ...lines.slice(0, 30)].join('\n');
+  await page1
+    .getByLabel('Fichier à importer')
+    .setInputFiles({ name: extract.fileName, mimeType: 'text/csv', buffer: Buffer.from(`${cut}\n`, 'utf8') });
+  await expectText(page1.getByRole('heading', { name: /^Attention/ }), /\d+ électeurs sur \d+ \(9\d % de la liste\) seront retirés/);
+  const importer = page1.getByRole('button', { name: 'Importer', exact: true }).last();
+  if (!(await importer.isDisabled())) throw new Error('Importer is enabled before the confirmation');
+  await page1.getByRole('checkbox', { name: /J'ai compris que \d+ électeurs seront retirés de la liste/ }).check();
+  if (await importer.isDisabled()) throw new Error('Importer stays disabled after the confirmation');
+  await shot(page1, '03b-import-retrait-massif');
+  await page1.getByRole('button', { name: 'Annuler' }).click();
+  await expectVisible(page1.getByLabel('Fichier à importer'));
+});
+
+await step('PC 1: Guichet stops (« Guichet est arrêté » in the tab), starts again, and the same tab works on', async () => {
+  await pc1.stop();
+  await expectText(page1.getByTestId('sync-online'), /Guichet est arrêté/);
+  await shot(page1, '11-guichet-arrete');
+  await pc1.restart();
+  await expectText(page1.getByTestId('sync-online'), /En ligne/);
+  await page1.getByRole('navigation', { name: 'Menu principal' }).getByRole('button', { name: 'Demandes' }).click();
+  await expectText(page1.getByRole('table', { name: 'Liste des demandes' }), /Changement d'adresse/);
 });
 
 const { passed, failed } = await e2e.tearDown();
