@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensurePrivateFile } from '../platform/private-files.js';
 
 /**
  * The web host's address for one data folder, kept across restarts: the
@@ -35,6 +36,6 @@ export function readLocalAddress(dataDir: string): LocalAddress {
 
 export function saveLocalAddress(dataDir: string, address: LocalAddress): void {
   const file = join(dataDir, LOCAL_ADDRESS_FILE);
-  writeFileSync(file, `${JSON.stringify(address)}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600); // an existing file keeps its mode through writeFileSync
+  ensurePrivateFile(file); // 0600 before the secret is written, whatever the umask
+  writeFileSync(file, `${JSON.stringify(address)}\n`);
 }
