@@ -239,6 +239,7 @@ await step('PC 1: a PDF chosen by mistake is named; a file dropping most of the 
   if (!(await importer.isDisabled())) throw new Error('Importer is enabled before the confirmation');
   await page1.getByRole('checkbox', { name: /J'ai compris que \d+ électeurs seront retirés de la liste/ }).check();
   if (await importer.isDisabled()) throw new Error('Importer stays disabled after the confirmation');
+  await checkA11y(page1, 'import (retrait massif)');
   await shot(page1, '03b-import-retrait-massif');
   await page1.getByRole('button', { name: 'Annuler' }).click();
   await expectVisible(page1.getByLabel('Fichier à importer'));
@@ -247,6 +248,7 @@ await step('PC 1: a PDF chosen by mistake is named; a file dropping most of the 
 await step('PC 1: Guichet stops (« Guichet est arrêté » in the tab), starts again, and the same tab works on', async () => {
   await pc1.stop();
   await expectText(page1.getByTestId('sync-online'), /Guichet est arrêté/);
+  await checkA11y(page1, 'Guichet est arrêté');
   await shot(page1, '11-guichet-arrete');
   await pc1.restart();
   await expectText(page1.getByTestId('sync-online'), /En ligne/);
