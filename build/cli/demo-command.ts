@@ -3,7 +3,6 @@ import { existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { createClientCore, type ClientCore } from '../../electron/core/client-core.js';
 import { createNodePlatform } from '../../electron/platform/node-platform.js';
@@ -12,6 +11,7 @@ import { addCollectivite, issueEnrollmentCode, listCollectivites } from '../../h
 import { createHubLogger } from '../../hub-server/log.js';
 import { startPrefectureSim } from '../../hub-server/prefecture-sim/prefecture-sim.js';
 import { startHub } from '../../hub-server/server.js';
+import { hubSwitch } from './hub-switch.js';
 import type { Channel, OutputOf } from '../../shared/api/ipc.js';
 import { generateReuExtract } from '../../shared/electoral/synthetic.js';
 
@@ -65,7 +65,7 @@ export function register(program: Command): void {
             tiers: { trigramme: 'GUI', quadrigramme: 'EACT', mailbox: 'actes@hub.demo.test' },
           },
         });
-      let hub: Awaited<ReturnType<typeof startHub>> | null = await startDemoHub();
+      const hub = await startDemoHub();
 
       const core = await createClientCore({
         platform: createNodePlatform({ dataDir: join(dataDir, 'poste-mairie'), deviceName: 'PC de la mairie', logLevel: 'warn' }),
@@ -105,38 +105,18 @@ export function register(program: Command): void {
       process.stdout.write(`\n${lines.join('\n')}\n`);
 
       // « h » + Entrée: stop or restart the hub only; the PC and the simulator keep running.
-      let toggling = false;
-      const keys = createInterface({ input: process.stdin });
-      keys.on('line', (line) => {
-        if (line.trim().toLowerCase() !== 'h' || toggling) return;
-        toggling = true;
-        const running = hub;
-        const step = running
-          ? running.close().then(() => {
-              hub = null;
-              process.stdout.write('Hub arrêté. Le poste est hors ligne : ses modifications attendent. (h + Entrée pour le relancer)\n');
-            })
-          : startDemoHub().then((h) => {
-              hub = h;
-              process.stdout.write(`Hub relancé sur ${h.url} : le poste envoie ce qui attendait à sa prochaine synchronisation.\n`);
-            });
-        step
-          .catch((err: unknown) => process.stderr.write(`Hub : ${err instanceof Error ? err.message : String(err)}\n`))
-          .finally(() => {
-            toggling = false;
-          });
-      });
+      const hubKey = hubSwitch({ input: process.stdin, first: hub, start: startDemoHub, say: (l) => process.stdout.write(`${l}\n`) });
 
       await new Promise<void>((done) => {
         process.once('SIGINT', done);
         process.once('SIGTERM', done);
       });
-      keys.close();
+      hubKey.close();
       process.stdin.pause();
       await ui?.close();
       if (!electron) await core.close();
       await sim.close(); // first: its pooled SMTP connections would hold the hub's mailbox
-      await (hub as Awaited<ReturnType<typeof startHub>> | null)?.close();
+      await hubKey.current()?.close();
     });
 }
 
