@@ -12,7 +12,8 @@ import type { ActRecord, ActState, ActStatusRecord, StoredFile } from '../../sha
 import type { Classification } from '../../shared/acts/classification.js';
 import { requiresPadesSignature } from '../../shared/acts/rules.js';
 import { GuichetError } from '../../shared/errors.js';
-import type { CoreContext, LocalCollection } from '../core/context.js';
+import type { CoreContext } from '../core/client-domain.js';
+import type { LocalCollection } from '../core/context.js';
 import type { ChannelHandlers } from '../core/handlers.js';
 import type { HubClient } from '../hub-client/hub-client.js';
 import { signPdf } from '../signing/pades.js';
@@ -36,8 +37,6 @@ export interface ActsModule {
 }
 
 export interface ActsModuleOptions {
-  /** The hub of the current session (to download letters and files made on another PC). */
-  hub?: () => HubClient | null;
   uploadChunkBytes?: number;
 }
 
@@ -195,7 +194,7 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
     const meta = describeFile(sha256);
     if (!meta)
       throw new GuichetError('not_found', "Ce fichier n'est connu d'aucun acte de ce poste.", `file ${sha256.slice(0, 12)} unknown`);
-    const hub = options.hub?.() ?? null;
+    const hub = ctx.hub();
     if (!hub)
       throw new GuichetError(
         'offline',

@@ -20,7 +20,8 @@ import {
   type ImportRecord,
 } from '../../shared/electoral/types.js';
 import { GuichetError } from '../../shared/errors.js';
-import type { CoreContext, LocalCollection } from '../core/context.js';
+import type { CoreContext } from '../core/client-domain.js';
+import type { LocalCollection } from '../core/context.js';
 import type { ChannelHandlers } from '../core/handlers.js';
 import { createElectoralCollections } from './collections.js';
 import { createElectorStore } from './elector-store.js';
