@@ -535,7 +535,7 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
 
   return {
     handlers,
-    collections: createActsCollections(acts, log),
+    collections: createActsCollections(db, acts, log),
     beforePush: (hub) => uploader.uploadPending(hub),
   };
 }

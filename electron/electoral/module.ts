@@ -388,7 +388,7 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
 
   return {
     handlers,
-    collections: createElectoralCollections({ electors, demands, imports }, log),
+    collections: createElectoralCollections(db, { electors, demands, imports }, log),
     lastImportTimings: () => ({ ...timings }),
   };
 }
