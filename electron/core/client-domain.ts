@@ -3,8 +3,9 @@ import type { Logger } from 'pino';
 import type { SessionState } from '../../shared/accounts/ipc.js';
 import type { EventName, GuichetEvents } from '../../shared/api/ipc.js';
 import type { DomainRegistry } from '../../shared/domain/registry.js';
-import type { DomainSpecBase } from '../../shared/domain/spec.js';
+import type { DomainSpecBase, RuleRefusal } from '../../shared/domain/spec.js';
 import type { Permission } from '../../shared/domains.js';
+import { GuichetError } from '../../shared/errors.js';
 import { CORE_MIGRATIONS } from '../db/migrations/core.js';
 import type { SchemaVersions } from '../db/migrations/runner.js';
 import type { ClientMigration, DomainMigrations } from '../db/migrations/types.js';
@@ -72,4 +73,9 @@ export function clientSchemaHeader(versions: SchemaVersions): string {
   return Object.entries(versions)
     .map(([domain, version]) => `${domain}=${version}`)
     .join(', ');
+}
+
+/** Throws a shared rule's refusal as the error the renderer shows (the same sentence the hub would answer). */
+export function enforce(refusal: RuleRefusal | null): void {
+  if (refusal) throw new GuichetError(refusal.code, refusal.message, refusal.detail);
 }

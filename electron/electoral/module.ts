@@ -8,6 +8,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { checkDemandWrite } from '../../shared/electoral/rules.js';
 import { ELECTORAL_IMPORT_COMMAND } from '../../shared/electoral/schemas.js';
 import { searchInputSchema, type ElectoralChannels, type ImportPreview } from '../../shared/electoral/ipc.js';
 import {
@@ -15,12 +16,11 @@ import {
   DEMAND_STATUS_LABELS,
   demandSchema,
   type Demand,
-  type DemandStatus,
   type Elector,
   type ImportRecord,
 } from '../../shared/electoral/types.js';
 import { GuichetError } from '../../shared/errors.js';
-import type { CoreContext } from '../core/client-domain.js';
+import { type CoreContext, enforce } from '../core/client-domain.js';
 import type { LocalCollection } from '../core/context.js';
 import type { ChannelHandlers } from '../core/handlers.js';
 import { createElectoralCollections } from './collections.js';
@@ -79,9 +79,6 @@ export interface ElectoralModule {
   /** Timings of the last import preview and commit. */
   lastImportTimings(): ImportTimings;
 }
-
-const CLOSED: readonly DemandStatus[] = ['acceptee', 'refusee', 'abandonnee'];
-const MAYOR_ONLY: readonly DemandStatus[] = ['acceptee', 'refusee'];
 
 export function createElectoralModule(ctx: CoreContext): ElectoralModule {
   const { db } = ctx;
@@ -327,6 +324,7 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
         createdBy: userName(),
         createdAtLocal: now().toISOString(),
       } satisfies Demand);
+      enforce(checkDemandWrite({ before: null, after: demand, may: ctx.may }));
       db.transaction(() => {
         demands.put(demand, null);
         ctx.outbox.enqueue({
@@ -345,30 +343,15 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
 
     'electoral:set-demand-status': ({ id, status }) => {
       ctx.requirePermission('electoral.demand');
-      const role = ctx.session().user?.role;
-      if (MAYOR_ONLY.includes(status) && role !== 'maire') {
-        throw new GuichetError(
-          'forbidden',
-          'Seul le maire peut accepter ou refuser une demande.',
-          `role ${role ?? 'none'} tried ${status}`,
-        );
-      }
       let changed = false;
       const updated = db.transaction((): Demand => {
         const found = demands.get(id);
         if (!found) throw new GuichetError('not_found', "Cette demande n'existe pas (ou plus) sur ce poste.", `demand ${id} unknown`);
         const { demand, version } = found;
-        if (demand.status === status) return demand;
-        if (CLOSED.includes(demand.status)) {
-          throw new GuichetError(
-            'conflict',
-            `Cette demande est close (${DEMAND_STATUS_LABELS[demand.status]}) : son statut ne peut plus changer.`,
-            `demand ${id} closed`,
-          );
-        }
-        if (status === 'deposee')
-          throw new GuichetError('invalid_input', 'Une demande ne peut pas revenir au statut « Déposée ».', `demand ${id} back to deposee`);
         const next: Demand = { ...demand, status };
+        // The hub's rule (accepting or refusing is `electoral.decide`'s, a closed demand stays closed), same sentences.
+        enforce(checkDemandWrite({ before: demand, after: next, may: ctx.may }));
+        if (demand.status === status) return demand;
         demands.put(next, version);
         changed = true;
         ctx.outbox.enqueue({
