@@ -138,6 +138,87 @@ export function createImportHandlers(
     return p;
   }
 
+  /** An extract of another commune than the session's is refused before anything is kept. */
+  function refuseOtherCommune(communeCode: string | null, stagingFile: string): void {
+    const commune = ctx.session().commune;
+    if (!communeCode || !commune || communeCode === commune.insee) return;
+    dropStaging(stagingFile);
+    log.warn({ code: 'import_rejected', detail: `extract commune ${communeCode} != session ${commune.insee}` }, 'REU extract refused');
+    throw new GuichetError(
+      'import_rejected',
+      `Cet extrait est celui de la commune ${communeCode}, pas de ${commune.name} (${commune.insee}) : vérifiez le fichier téléchargé depuis le REU.`,
+      `extract commune ${communeCode} != session ${commune.insee}`,
+    );
+  }
+
+  function previewResult(previewId: string, fileName: string, job: PreparedImport): ImportPreview {
+    return {
+      previewId,
+      fileName,
+      fileSha256: job.sha256,
+      extractDate: job.extractDate,
+      encoding: job.encoding,
+      counts: job.counts,
+      total: job.total,
+      diff: job.diff,
+      diffSample: entriesPage(job.entries, 0, DIFF_SAMPLE),
+      warnings: job.warnings,
+      alreadyImported: imports.hasHash(job.sha256),
+    };
+  }
+
+  /** Logged into another commune since the preview: that list must not land in this commune's replica. */
+  function assertSameCommune(previewId: string, p: PendingImport): void {
+    const commune = ctx.session().commune;
+    if (p.insee === (commune?.insee ?? null)) return;
+    forget(previewId);
+    const detail = `preview of ${p.insee ?? 'none'} committed in ${commune?.insee ?? 'none'}`;
+    log.warn({ code: 'import_rejected', detail }, 'REU extract refused');
+    throw new GuichetError(
+      'import_rejected',
+      'Cet aperçu a été préparé pour une autre commune que celle de la session ouverte : choisissez à nouveau le fichier.',
+      detail,
+    );
+  }
+
+  /** The commit's one transaction: the staged list replaces the local one, the import record and its command are queued. */
+  function writeImport(p: PendingImport): ImportRecord {
+    const { job } = p;
+    const total = job.total;
+    return db.transaction((): ImportRecord => {
+      // A sync may have changed the list since the preview: count the diff against what is replaced
+      // (rare, so the electors are only rebuilt from their JSON then).
+      const diff =
+        electors.generation() === p.generation
+          ? p.job.diff
+          : computeImportDiff(electors.comparable(), JSON.parse(gunzipSync(job.electorsGzip).toString('utf8')) as Elector[]).diff;
+      let t = performance.now();
+      electors.replaceAllStaged('import_staging');
+      timings.writeMs = performance.now() - t;
+      t = performance.now();
+      const rec: ImportRecord = {
+        id: randomUUID(),
+        fileName: job.fileName,
+        fileSha256: job.sha256,
+        extractDate: job.extractDate,
+        importedAtLocal: now().toISOString(),
+        importedBy: userName(),
+        counts: job.counts,
+        diff,
+      };
+      imports.put(rec, null);
+      // The `electoral.import` payload ({ import, electors }: ElectoralImportPayload) as gzip members,
+      // its elector array serialised and compressed by the preview's job rather than here.
+      ctx.outbox.enqueueCommandJson({
+        name: ELECTORAL_IMPORT_COMMAND,
+        payloadJson: [gzipSync(`{"import":${JSON.stringify(rec)},"electors":`), job.electorsGzip, gzipSync('}')],
+        summary: `Import de la liste électorale (${total} électeur${total > 1 ? 's' : ''})`,
+      });
+      timings.outboxMs = performance.now() - t;
+      return rec;
+    })();
+  }
+
   const handlers: ChannelHandlers<ImportChannels> = {
     'electoral:import-preview': async ({ fileName, content }) => {
       ctx.requirePermission('electoral.import');
@@ -170,38 +251,14 @@ export function createImportHandlers(
         ...job.timings,
       };
       const commune = ctx.session().commune;
-      if (job.communeCode && commune && job.communeCode !== commune.insee) {
-        dropStaging(stagingFile);
-        log.warn(
-          { code: 'import_rejected', detail: `extract commune ${job.communeCode} != session ${commune.insee}` },
-          'REU extract refused',
-        );
-        throw new GuichetError(
-          'import_rejected',
-          `Cet extrait est celui de la commune ${job.communeCode}, pas de ${commune.name} (${commune.insee}) : vérifiez le fichier téléchargé depuis le REU.`,
-          `extract commune ${job.communeCode} != session ${commune.insee}`,
-        );
-      }
+      refuseOtherCommune(job.communeCode, stagingFile);
       const { diff } = job;
       previews.set(previewId, { job, generation, createdAt: now().getTime(), insee: commune?.insee ?? null });
       log.info(
         { previewId, rows: job.total, encoding: job.encoding, ms: Math.round(timings.previewMs!), offThread: job.offThread, ...diff },
         'REU extract parsed',
       );
-      const result: ImportPreview = {
-        previewId,
-        fileName,
-        fileSha256: job.sha256,
-        extractDate: job.extractDate,
-        encoding: job.encoding,
-        counts: job.counts,
-        total: job.total,
-        diff,
-        diffSample: entriesPage(job.entries, 0, DIFF_SAMPLE),
-        warnings: job.warnings,
-        alreadyImported: imports.hasHash(job.sha256),
-      };
-      return result;
+      return previewResult(previewId, fileName, job);
     },
 
     'electoral:import-diff': ({ previewId, offset, limit }) => {
@@ -219,58 +276,12 @@ export function createImportHandlers(
     'electoral:import-commit': ({ previewId }) => {
       ctx.requirePermission('electoral.import');
       const p = preview(previewId);
-      const commune = ctx.session().commune;
-      if (p.insee !== (commune?.insee ?? null)) {
-        // Logged into another commune since the preview: that list must not land in this commune's replica.
-        forget(previewId);
-        log.warn(
-          { code: 'import_rejected', detail: `preview of ${p.insee ?? 'none'} committed in ${commune?.insee ?? 'none'}` },
-          'REU extract refused',
-        );
-        throw new GuichetError(
-          'import_rejected',
-          'Cet aperçu a été préparé pour une autre commune que celle de la session ouverte : choisissez à nouveau le fichier.',
-          `preview of ${p.insee ?? 'none'} committed in ${commune?.insee ?? 'none'}`,
-        );
-      }
+      assertSameCommune(previewId, p);
       const { job } = p;
       const total = job.total;
       ctx.emit('electoral:import-progress', { phase: 'enregistrement', done: 0, total });
       const started = performance.now();
-      const record = withStaging(job.stagingFile, () =>
-        db.transaction((): ImportRecord => {
-          // A sync may have changed the list since the preview: count the diff against what is replaced
-          // (rare, so the electors are only rebuilt from their JSON then).
-          const diff =
-            electors.generation() === p.generation
-              ? p.job.diff
-              : computeImportDiff(electors.comparable(), JSON.parse(gunzipSync(job.electorsGzip).toString('utf8')) as Elector[]).diff;
-          let t = performance.now();
-          electors.replaceAllStaged('import_staging');
-          timings.writeMs = performance.now() - t;
-          t = performance.now();
-          const rec: ImportRecord = {
-            id: randomUUID(),
-            fileName: job.fileName,
-            fileSha256: job.sha256,
-            extractDate: job.extractDate,
-            importedAtLocal: now().toISOString(),
-            importedBy: userName(),
-            counts: job.counts,
-            diff,
-          };
-          imports.put(rec, null);
-          // The `electoral.import` payload ({ import, electors }: ElectoralImportPayload) as gzip members,
-          // its elector array serialised and compressed by the preview's job rather than here.
-          ctx.outbox.enqueueCommandJson({
-            name: ELECTORAL_IMPORT_COMMAND,
-            payloadJson: [gzipSync(`{"import":${JSON.stringify(rec)},"electors":`), job.electorsGzip, gzipSync('}')],
-            summary: `Import de la liste électorale (${total} électeur${total > 1 ? 's' : ''})`,
-          });
-          timings.outboxMs = performance.now() - t;
-          return rec;
-        })(),
-      );
+      const record = withStaging(job.stagingFile, () => writeImport(p));
       timings.commitMs = performance.now() - started;
       forget(previewId);
       ctx.emit('electoral:import-progress', { phase: 'enregistrement', done: total, total });
