@@ -19,7 +19,7 @@ import { openHubDb } from '../../hub-server/db/open.js';
 import { hubSqliteFile } from '../../hub-server/server.js';
 import { createTestSchema, TEST_PG_URL } from '../../hub-server/test-support.js';
 import { createElectoralModule } from '../../electron/electoral/module.js';
-import { createStandaloneContext } from '../../electron/electoral/standalone-context.js';
+import { createStandaloneContext } from '../../electron/core/test-context.js';
 import { toMutation } from '../../electron/sync/outbox.js';
 import type { ImportPreview } from '../../shared/electoral/ipc.js';
 import { generateReuExtract, seededRandom } from '../../shared/electoral/synthetic.js';

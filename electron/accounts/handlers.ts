@@ -1,22 +1,29 @@
 import type { AccountsChannels, SessionChannels } from '../../shared/accounts/ipc.js';
-import type { Permission } from '../../shared/accounts/roles.js';
 import { GuichetError } from '../../shared/errors.js';
+import type { CoreContext } from '../core/client-domain.js';
 import type { ChannelHandlers } from '../core/handlers.js';
 import type { SessionManager } from './session.js';
 
 const OFFLINE_ADMIN = "La gestion des comptes se fait en ligne : le hub est injoignable pour l'instant.";
 
+/** `session:*`: the core's own channels (they work before any login). */
+export function createSessionHandlers(session: SessionManager): ChannelHandlers<SessionChannels> {
+  return {
+    'session:get': () => session.state(),
+    'session:enroll': (input) => session.enroll(input),
+    'session:login': (input) => session.login(input),
+    'session:logout': () => session.logout(),
+  };
+}
+
 /**
- * `session:*` and `accounts:*`. Account administration goes straight to the hub
- * (it is the authority on users and devices; nothing is queued offline).
+ * `accounts:*`. Account administration goes straight to the hub (it is the
+ * authority on users and devices; nothing is queued offline).
  */
-export function createAccountsHandlers(
-  session: SessionManager,
-  requirePermission: (p: Permission) => void,
-): ChannelHandlers<SessionChannels & AccountsChannels> {
+export function createAccountsHandlers(ctx: CoreContext): ChannelHandlers<AccountsChannels> {
   const admin = () => {
-    requirePermission('users.manage');
-    const hub = session.hub();
+    ctx.requirePermission('users.manage');
+    const hub = ctx.hub();
     if (!hub) throw new GuichetError('unauthenticated', 'Connectez-vous pour continuer.', 'no hub client');
     return hub;
   };
@@ -29,10 +36,6 @@ export function createAccountsHandlers(
     }
   };
   return {
-    'session:get': () => session.state(),
-    'session:enroll': (input) => session.enroll(input),
-    'session:login': (input) => session.login(input),
-    'session:logout': () => session.logout(),
     'accounts:users': () => online(() => admin().listUsers()),
     'accounts:create-user': (input) => online(() => admin().createUser(input)),
     'accounts:disable-user': ({ id }) => online(() => admin().disableUser(id)),

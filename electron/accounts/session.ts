@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
 import type { EnrollInput, LoginInput, SessionState } from '../../shared/accounts/ipc.js';
 import { collectiviteCode, loginKey } from '../../shared/accounts/collectivites.js';
-import { permissionsOf, type Permission } from '../../shared/accounts/roles.js';
+import type { CommuneRole } from '../../shared/accounts/roles.js';
 import type { CommuneInfo, DeviceInfo, SessionGrant, UserInfo } from '../../shared/accounts/types.js';
+import type { DomainRegistry } from '../../shared/domain/registry.js';
 import { GuichetError } from '../../shared/errors.js';
-import { COLLECTIONS, type CollectionName } from '../../shared/sync/protocol.js';
 import type { LocalCollection } from '../core/context.js';
 import type { HubClient } from '../hub-client/hub-client.js';
 import type { Platform } from '../platform/platform.js';
@@ -31,13 +31,16 @@ export interface StoredSession {
 export interface ReplicaScope {
   /** The collectivité's code (collectiviteCode): a commune's INSEE code, a grouping's SIREN. */
   insee: string;
-  collections: CollectionName[];
+  /** Sorted, so two scopes compare as strings. */
+  collections: string[];
 }
 
 export interface SessionManagerOptions {
   db: Database.Database;
   platform: Platform;
   outbox: SyncOutbox;
+  /** The domains' declarations: which permissions a role holds, which collections a session receives. */
+  registry: DomainRegistry;
   collections: () => LocalCollection[];
   makeHub: (hubUrl: string, token: () => string | null) => HubClient;
   /** Called after the replica was cleared (the sync engine forgets in-memory state). */
@@ -50,7 +53,7 @@ export interface SessionManager {
   state(): SessionState;
   /** Hub client of the logged-in session, null otherwise. */
   hub(): HubClient | null;
-  permissions(): Permission[];
+  permissions(): SessionState['permissions'];
   enroll(input: EnrollInput): Promise<SessionState>;
   login(input: LoginInput): Promise<SessionState>;
   logout(): Promise<SessionState>;
@@ -60,12 +63,6 @@ export interface SessionManager {
 
 const PENDING_OTHER_SCOPE =
   "Ce poste garde des modifications de la session précédente qui n'ont pas encore été envoyées au hub. Reconnectez-vous avec le compte précédent et synchronisez avant de changer de commune ou de compte.";
-
-export function readableCollections(commune: CommuneInfo, permissions: readonly Permission[]): CollectionName[] {
-  return (Object.keys(COLLECTIONS) as CollectionName[])
-    .filter((name) => commune.services.includes(COLLECTIONS[name].service) && permissions.includes(COLLECTIONS[name].read))
-    .sort();
-}
 
 function sameScope(a: ReplicaScope, b: ReplicaScope): boolean {
   return a.insee === b.insee && a.collections.join(',') === b.collections.join(',');
@@ -88,9 +85,16 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     return s ? { ...s, commune: { ...s.commune, kind: s.commune.kind ?? 'commune', members: s.commune.members ?? [] } } : null;
   }
 
-  function permissions(): Permission[] {
+  const permissionsOf = (role: CommuneRole) => [...options.registry.permissionsOf(role)] as SessionState['permissions'];
+  /** The collections a session receives: its collectivité's services and its role's permissions decide. */
+  const scopeOf = (commune: CommuneInfo, role: CommuneRole): ReplicaScope => ({
+    insee: collectiviteCode(commune),
+    collections: options.registry.readableCollections({ services: commune.services, permissions: permissionsOf(role) }).sort(),
+  });
+
+  function permissions(): SessionState['permissions'] {
     const s = stored();
-    return s && token ? [...permissionsOf(s.user.role)] : [];
+    return s && token ? permissionsOf(s.user.role) : [];
   }
 
   function state(): SessionState {
@@ -115,7 +119,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   }
 
   /** Refuses (before touching anything) when switching scope would drop queued changes. */
-  function assertMaySwitchTo(insee: string, collections: CollectionName[] | null): void {
+  function assertMaySwitchTo(insee: string, collections: string[] | null): void {
     const current = store.get<ReplicaScope>('replica_scope');
     if (!current) return;
     const differs = current.insee !== insee || (collections !== null && !sameScope(current, { insee, collections }));
@@ -135,10 +139,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   }
 
   async function adopt(hubUrl: string, grant: SessionGrant, deviceName: string): Promise<SessionState> {
-    const scope: ReplicaScope = {
-      insee: collectiviteCode(grant.commune),
-      collections: readableCollections(grant.commune, permissionsOf(grant.user.role)),
-    };
+    const scope = scopeOf(grant.commune, grant.user.role);
     try {
       assertMaySwitchTo(scope.insee, scope.collections);
     } catch (err) {

@@ -1,7 +1,8 @@
 /**
  * SQL of the acts replica: the `acts.acts` records, the hub's `acts.status`
  * and `acts.classification`. Every write keeps the record's hub version
- * (null until the hub acknowledged a local creation).
+ * (null until the hub acknowledged a local creation). Deletes, counts and
+ * clears from the hub go through electron/core/json-collection.ts.
  */
 import type Database from 'better-sqlite3';
 import type { Classification } from '../../shared/acts/classification.js';
@@ -50,15 +51,6 @@ export function createActStore(db: Database.Database) {
       if (fromHub) releaseNumero.run(act.draft.numeroInterne, act.id);
       upsertAct.run({ id: act.id, version, numero: act.draft.numeroInterne, created: act.createdAtLocal, data: JSON.stringify(act) });
     },
-    remove(id: string): void {
-      db.prepare('DELETE FROM acts WHERE id = ?').run(id);
-    },
-    count(): number {
-      return (db.prepare('SELECT count(*) AS n FROM acts').get() as { n: number }).n;
-    },
-    clear(): void {
-      db.prepare('DELETE FROM acts').run();
-    },
 
     status(actId: string): ActStatusRecord | null {
       const row = selectStatus.get(actId);
@@ -75,15 +67,6 @@ export function createActStore(db: Database.Database) {
     putStatus(status: ActStatusRecord, version: number): void {
       upsertStatus.run(status.actId, version, status.state, JSON.stringify(status));
     },
-    removeStatus(actId: string): void {
-      db.prepare('DELETE FROM acts_status WHERE act_id = ?').run(actId);
-    },
-    countStatus(): number {
-      return (db.prepare('SELECT count(*) AS n FROM acts_status').get() as { n: number }).n;
-    },
-    clearStatus(): void {
-      db.prepare('DELETE FROM acts_status').run();
-    },
 
     classification(): Classification | null {
       const row = selectClassification.get(CLASSIFICATION_ID);
@@ -91,15 +74,6 @@ export function createActStore(db: Database.Database) {
     },
     putClassification(id: string, classification: Classification, version: number): void {
       upsertClassification.run(id, version, JSON.stringify(classification));
-    },
-    removeClassification(id: string): void {
-      db.prepare('DELETE FROM acts_classification WHERE id = ?').run(id);
-    },
-    countClassification(): number {
-      return (db.prepare('SELECT count(*) AS n FROM acts_classification').get() as { n: number }).n;
-    },
-    clearClassification(): void {
-      db.prepare('DELETE FROM acts_classification').run();
     },
   };
 }

@@ -74,3 +74,5 @@ export function createCertificates(db: Database.Database, dataDir: string, now: 
     },
   };
 }
+
+export type Certificates = ReturnType<typeof createCertificates>;

@@ -7,9 +7,10 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { CheckDraftInput } from '../../shared/acts/ipc.js';
 import { GuichetError } from '../../shared/errors.js';
 import type { CommuneRole } from '../../shared/accounts/roles.js';
-import { createStandaloneContext, type StandaloneContext } from '../electoral/standalone-context.js';
+import { createStandaloneContext, type StandaloneContext } from '../core/test-context.js';
 import { makePki, opensslSerial, P12_PASSWORD, pdfsig, type Pki } from '../signing/test-fixtures.js';
-import { createActsModule, TRANSMIT_COMMAND, type ActsModule } from './module.js';
+import { TRANSMIT_COMMAND } from '../../shared/acts/commands.js';
+import { createActsModule, type ActsModule } from './module.js';
 import { acknowledgedStatus, applyHubRecord, CLASSIFICATION, deliberationPdf, draftInput } from './test-fixtures.js';
 
 let pki: Pki;

@@ -1,23 +1,22 @@
 import type Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Permission } from '../../shared/accounts/roles.js';
-import { isChannel, type Channel, type Envelope, type EventName, type GuichetEvents, type OutputOf } from '../../shared/api/ipc.js';
-import { registry } from '../../shared/domains.js';
+import type { Channel, Envelope, EventName, GuichetEvents, OutputOf } from '../../shared/api/ipc.js';
+import type { Permission } from '../../shared/domains.js';
 import { GuichetError } from '../../shared/errors.js';
 import type { SyncChannels } from '../../shared/sync/ipc.js';
-import { createAccountsHandlers } from '../accounts/handlers.js';
+import { createSessionHandlers } from '../accounts/handlers.js';
 import { createSessionManager, type SessionManager } from '../accounts/session.js';
-import { CLIENT_SCHEMA_VERSION } from '../db/migrations/index.js';
+import { knownVersions } from '../db/migrations/runner.js';
 import { openClientDb } from '../db/open.js';
-import { createActsModule } from '../acts/module.js';
-import { createElectoralModule } from '../electoral/module.js';
+import { CLIENT_COMPOSITION } from '../domains.js';
 import { createHubClient, type HubClientOptions } from '../hub-client/hub-client.js';
 import type { Platform } from '../platform/platform.js';
 import { createSyncEngine, type SyncEngine, type SyncEngineOptions } from '../sync/engine.js';
 import { createOutbox } from '../sync/outbox.js';
-import type { CoreContext, LocalCollection } from './context.js';
-import type { ChannelHandlers, DomainModule } from './handlers.js';
+import { type ClientComposition, type ClientDomainParts, type CoreContext, clientSchemaHeader, migrationSetsOf } from './client-domain.js';
+import type { LocalCollection } from './context.js';
+import type { ChannelHandlers } from './handlers.js';
 
 export interface ClientCoreOptions {
   platform: Platform;
@@ -26,6 +25,8 @@ export interface ClientCoreOptions {
   /** Tuning for tests (short retries, small batches). */
   hub?: Pick<HubClientOptions, 'retry' | 'timeoutMs' | 'pushTimeoutMs' | 'gzipThresholdBytes'>;
   sync?: Pick<SyncEngineOptions, 'pushBatchSize' | 'pullLimit' | 'snapshotLimit' | 'intervalMs' | 'debounceMs' | 'maxBackoffMs'>;
+  /** The domains and their registry (default: electron/domains.ts). A test may add a toy domain. */
+  composition?: ClientComposition;
 }
 
 export interface ClientCore {
@@ -55,9 +56,10 @@ const FRENCH_ERRORS = z.locales.fr().localeError;
 export async function createClientCore(options: ClientCoreOptions): Promise<ClientCore> {
   const { platform } = options;
   const log = platform.log.child({ mod: 'core' });
-  const db = openClientDb(join(platform.dataDir, DB_FILE_NAME));
+  const composition = options.composition ?? CLIENT_COMPOSITION;
+  const db = openClientDb(join(platform.dataDir, DB_FILE_NAME), migrationSetsOf(composition.domains));
   try {
-    return await assemble(options, db);
+    return await assemble(options, composition, db);
   } catch (err) {
     db.close();
     log.error({ err }, 'client core failed to start');
@@ -65,7 +67,8 @@ export async function createClientCore(options: ClientCoreOptions): Promise<Clie
   }
 }
 
-async function assemble(options: ClientCoreOptions, db: Database.Database): Promise<ClientCore> {
+async function assemble(options: ClientCoreOptions, composition: ClientComposition, db: Database.Database): Promise<ClientCore> {
+  const { registry } = composition;
   const { platform } = options;
   const log = platform.log.child({ mod: 'core' });
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
@@ -87,12 +90,13 @@ async function assemble(options: ClientCoreOptions, db: Database.Database): Prom
     db,
     platform,
     outbox,
+    registry,
     collections: () => collections,
     makeHub: (hubUrl, token) =>
       createHubClient({
         baseUrl: hubUrl,
         token,
-        clientSchema: CLIENT_SCHEMA_VERSION,
+        clientSchema: clientSchemaHeader(knownVersions(migrationSetsOf(composition.domains))),
         log: platform.log.child({ mod: 'hub-client' }),
         ...options.hub,
       }),
@@ -100,8 +104,9 @@ async function assemble(options: ClientCoreOptions, db: Database.Database): Prom
   });
   await session.load();
 
+  const may = (permission: Permission): boolean => (session.permissions() as readonly string[]).includes(permission);
   const requirePermission = (permission: Permission): void => {
-    if (!session.permissions().includes(permission)) throw new GuichetError('forbidden', FORBIDDEN, `missing permission ${permission}`);
+    if (!may(permission)) throw new GuichetError('forbidden', FORBIDDEN, `missing permission ${permission}`);
   };
 
   const ctx: CoreContext = {
@@ -111,14 +116,13 @@ async function assemble(options: ClientCoreOptions, db: Database.Database): Prom
     outbox,
     emit,
     session: () => session.state(),
+    hub: () => session.hub(),
+    may,
     requirePermission,
     requestSync: () => engine?.requestSync(),
   };
 
-  const domains: DomainModule[] = [
-    createElectoralModule(ctx) as DomainModule,
-    createActsModule(ctx, { hub: () => session.hub() }) as DomainModule,
-  ];
+  const domains: ClientDomainParts[] = composition.domains.map((d) => d.create(ctx));
   collections = domains.flatMap((d) => d.collections);
 
   engine = createSyncEngine({
@@ -154,14 +158,15 @@ async function assemble(options: ClientCoreOptions, db: Database.Database): Prom
   const register = (map: Record<string, (input: never) => unknown>) => {
     for (const [channel, handler] of Object.entries(map)) handlers.set(channel, handler as (input: unknown) => unknown);
   };
-  register(createAccountsHandlers(session, requirePermission));
+  register(createSessionHandlers(session));
   register(syncHandlers);
   for (const d of domains) register(d.handlers);
 
   async function invoke(channel: string, input: unknown): Promise<Envelope<unknown>> {
     const started = Date.now();
     try {
-      if (!isChannel(channel))
+      const schema = registry.channelInput(channel);
+      if (!schema)
         throw new GuichetError(
           'bad_request',
           "Cette action n'existe pas dans cette version de Guichet.",
@@ -170,7 +175,7 @@ async function assemble(options: ClientCoreOptions, db: Database.Database): Prom
       const handler = handlers.get(channel);
       if (!handler)
         throw new GuichetError('bad_request', "Cette action n'est pas encore disponible sur ce poste.", `no handler for ${channel}`);
-      const parsed = (registry.channelInput(channel) as z.ZodType).safeParse(input ?? null, { error: FRENCH_ERRORS });
+      const parsed = schema.safeParse(input ?? null, { error: FRENCH_ERRORS });
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         throw new GuichetError('invalid_input', issue.message, `${channel}: ${issue.path.join('.') || '(racine)'} ${issue.code}`);

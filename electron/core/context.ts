@@ -1,10 +1,4 @@
-import type Database from 'better-sqlite3';
-import type { Logger } from 'pino';
-import type { SessionState } from '../../shared/accounts/ipc.js';
-import type { Permission } from '../../shared/accounts/roles.js';
-import type { EventName, GuichetEvents } from '../../shared/api/ipc.js';
 import type { CollectionName, SyncRecord } from '../../shared/sync/protocol.js';
-import type { Platform } from '../platform/platform.js';
 
 /**
  * How a domain's local table receives what the hub sends. The sync engine
@@ -39,18 +33,4 @@ export interface Outbox {
   enqueueCommandJson(command: { name: string; payloadJson: string | Uint8Array[]; summary: string }): number;
   /** Record ids of `collection` that have a change not yet acknowledged by the hub. */
   pendingIds(collection: CollectionName): Set<string>;
-}
-
-/** Everything a domain's handlers get from the core. */
-export interface CoreContext {
-  db: Database.Database;
-  platform: Platform;
-  log: Logger;
-  outbox: Outbox;
-  emit<E extends EventName>(event: E, payload: GuichetEvents[E]): void;
-  session(): SessionState;
-  /** Throws GuichetError('forbidden') with a French message if the logged-in role lacks it. */
-  requirePermission(permission: Permission): void;
-  /** Ask the background sync to run soon (after a local change). */
-  requestSync(): void;
 }

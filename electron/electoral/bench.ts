@@ -16,7 +16,7 @@ import type { Elector } from '../../shared/electoral/types.js';
 import { createElectorStore } from './elector-store.js';
 import { createElectoralModule } from './module.js';
 import { utf8Bytes } from './reu-variants.js';
-import { createStandaloneContext } from './standalone-context.js';
+import { createStandaloneContext } from '../core/test-context.js';
 
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];

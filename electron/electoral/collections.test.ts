@@ -10,7 +10,7 @@ import { RID_GAP } from './elector-store.js';
 import { createElectoralModule, type ElectoralModule } from './module.js';
 import { parseReuExtract } from './reu-parser.js';
 import { utf8Bytes } from './reu-variants.js';
-import { createStandaloneContext, type StandaloneContext } from './standalone-context.js';
+import { createStandaloneContext, type StandaloneContext } from '../core/test-context.js';
 
 let dir: string;
 let sc: StandaloneContext;

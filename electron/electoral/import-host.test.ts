@@ -14,7 +14,7 @@ import { prepareImport } from './import-host.js';
 import { entriesPage } from './import-job.js';
 import { parseReuExtract } from './reu-parser.js';
 import { utf8Bytes } from './reu-variants.js';
-import { createStandaloneContext, type StandaloneContext } from './standalone-context.js';
+import { createStandaloneContext, type StandaloneContext } from '../core/test-context.js';
 
 const OPTS = { seed: 11, count: 3000, inseeCode: '10387', communeName: 'Troyes' };
 

@@ -7,7 +7,7 @@ import { generateReuRows, renderReuCsv, type ReuRow } from '../../shared/elector
 import { GuichetError } from '../../shared/errors.js';
 import { createElectoralModule, PREVIEW_TTL_MS, type ElectoralModule } from './module.js';
 import { asWindows1252, truncated, utf8Bytes } from './reu-variants.js';
-import { createStandaloneContext, type StandaloneContext } from './standalone-context.js';
+import { createStandaloneContext, type StandaloneContext } from '../core/test-context.js';
 
 const OPTS = { seed: 7, count: 600, inseeCode: '10387', communeName: 'Troyes' };
 const FILE = 'com10387_electeurs_actifs_02-03-2026.csv';

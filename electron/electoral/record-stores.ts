@@ -1,18 +1,16 @@
 /**
  * Local rows of the two small electoral collections: demands (written here and
  * by the hub) and import records (written by an import, then by the hub).
+ * Deletes, counts and clears from the hub go through electron/core/json-collection.ts.
  */
 import type Database from 'better-sqlite3';
 import type { Demand, ImportRecord } from '../../shared/electoral/types.js';
 
 export interface DemandStore {
   put(demand: Demand, version: number | null): void;
-  remove(id: string): void;
   get(id: string): { demand: Demand; version: number | null } | null;
   list(status: Demand['status'] | null): { demand: Demand; version: number | null }[];
   ofElector(electorId: string): Demand[];
-  count(): number;
-  clear(): void;
 }
 
 export function createDemandStore(db: Database.Database): DemandStore {
@@ -21,7 +19,6 @@ export function createDemandStore(db: Database.Database): DemandStore {
      ON CONFLICT (id) DO UPDATE SET version = excluded.version, status = excluded.status, elector_id = excluded.elector_id,
        created_at_local = excluded.created_at_local, data = excluded.data`,
   );
-  const del = db.prepare('DELETE FROM electoral_demands WHERE id = ?');
   type Row = { data: string; version: number | null };
   const one = db.prepare<[string], Row>('SELECT data, version FROM electoral_demands WHERE id = ?');
   const all = db.prepare<[], Row>('SELECT data, version FROM electoral_demands ORDER BY created_at_local DESC, id');
@@ -31,29 +28,22 @@ export function createDemandStore(db: Database.Database): DemandStore {
   const byElector = db.prepare<[string], Row>(
     'SELECT data, version FROM electoral_demands WHERE elector_id = ? ORDER BY created_at_local DESC, id',
   );
-  const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM electoral_demands');
   const parse = (r: Row) => ({ demand: JSON.parse(r.data) as Demand, version: r.version });
   return {
     put: (d, version) => void upsert.run(d.id, version, d.status, d.electorId, d.createdAtLocal, JSON.stringify(d)),
-    remove: (id) => void del.run(id),
     get: (id) => {
       const r = one.get(id);
       return r ? parse(r) : null;
     },
     list: (status) => (status ? byStatus.all(status) : all.all()).map(parse),
     ofElector: (electorId) => byElector.all(electorId).map((r) => parse(r).demand),
-    count: () => count.get()!.n,
-    clear: () => void db.exec('DELETE FROM electoral_demands'),
   };
 }
 
 export interface ImportStore {
   put(record: ImportRecord, version: number | null): void;
-  remove(id: string): void;
   list(): ImportRecord[];
   hasHash(sha256: string): boolean;
-  count(): number;
-  clear(): void;
 }
 
 export function createImportStore(db: Database.Database): ImportStore {
@@ -62,16 +52,11 @@ export function createImportStore(db: Database.Database): ImportStore {
      ON CONFLICT (id) DO UPDATE SET version = excluded.version, file_sha256 = excluded.file_sha256,
        imported_at_local = excluded.imported_at_local, data = excluded.data`,
   );
-  const del = db.prepare('DELETE FROM electoral_imports WHERE id = ?');
   const all = db.prepare<[], { data: string }>('SELECT data FROM electoral_imports ORDER BY imported_at_local DESC, id');
   const byHash = db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM electoral_imports WHERE file_sha256 = ?');
-  const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM electoral_imports');
   return {
     put: (r, version) => void upsert.run(r.id, version, r.fileSha256, r.importedAtLocal, JSON.stringify(r)),
-    remove: (id) => void del.run(id),
     list: () => all.all().map((r) => JSON.parse(r.data) as ImportRecord),
     hasHash: (sha) => byHash.get(sha)!.n > 0,
-    count: () => count.get()!.n,
-    clear: () => void db.exec('DELETE FROM electoral_imports'),
   };
 }

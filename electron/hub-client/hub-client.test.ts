@@ -39,7 +39,7 @@ describe('hub client', () => {
     const client = createHubClient({
       baseUrl: proxy.url,
       token: () => seeded.maireToken,
-      clientSchema: 7,
+      clientSchema: 'core=7',
       log,
       retry: fastRetry,
       gzipThresholdBytes: 4096,
@@ -61,14 +61,14 @@ describe('hub client', () => {
     expect(sent.headers['content-encoding']).toBe('gzip');
     expect(sent.bytes).toBeLessThan(JSON.stringify({ mutations }).length / 4);
     expect(sent.headers[PROTOCOL_HEADER]).toBe('1');
-    expect(sent.headers[CLIENT_SCHEMA_HEADER]).toBe('7');
+    expect(sent.headers[CLIENT_SCHEMA_HEADER]).toBe('core=7');
     expect(sent.headers.authorization).toBe(`Bearer ${seeded.maireToken}`);
     const pulled = await client.pull({ cursor: 0 });
     expect(pulled.changes).toHaveLength(60);
   });
 
   it('answers the hub refusal as the same GuichetError, without retrying a 4xx', async () => {
-    const client = createHubClient({ baseUrl: proxy.url, clientSchema: 1, log, retry: fastRetry });
+    const client = createHubClient({ baseUrl: proxy.url, clientSchema: 'core=1', log, retry: fastRetry });
     const before = proxy.stats.forwarded;
     const err = await caught(client.login({ insee: '10387', username: 'maire', password: 'pas-le-bon-mot', deviceName: 'PC' }));
     expect(err).toBeInstanceOf(GuichetError);
@@ -88,7 +88,7 @@ describe('hub client', () => {
     const client = createHubClient({
       baseUrl: `http://127.0.0.1:${port}`,
       token: () => seeded.maireToken,
-      clientSchema: 1,
+      clientSchema: 'core=1',
       log,
       retry: fastRetry,
     });
@@ -100,7 +100,13 @@ describe('hub client', () => {
     const before = proxy.stats.refused;
     proxy.refuse = true;
     try {
-      const viaProxy = createHubClient({ baseUrl: proxy.url, token: () => seeded.maireToken, clientSchema: 1, log, retry: fastRetry });
+      const viaProxy = createHubClient({
+        baseUrl: proxy.url,
+        token: () => seeded.maireToken,
+        clientSchema: 'core=1',
+        log,
+        retry: fastRetry,
+      });
       expect((await caught(viaProxy.pull({ cursor: 0 }))).code).toBe('offline');
       expect(proxy.stats.refused - before).toBeGreaterThanOrEqual(3);
     } finally {
@@ -117,7 +123,7 @@ describe('hub client', () => {
       const client = createHubClient({
         baseUrl: `http://127.0.0.1:${port}`,
         token: () => 't',
-        clientSchema: 1,
+        clientSchema: 'core=1',
         log,
         retry: { attempts: 2, baseDelayMs: 5, maxDelayMs: 5 },
         timeoutMs: 150,

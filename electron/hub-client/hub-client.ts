@@ -30,8 +30,8 @@ export interface HubClientOptions {
   baseUrl: string;
   /** Bearer token of the session; null for enroll/login. Read on each call (logout clears it). */
   token?: () => string | null;
-  /** Client schema version sent in `x-guichet-client-schema`. */
-  clientSchema: number;
+  /** Local schema versions per domain sent in `x-guichet-client-schema` (`core=3, electoral=1, acts=1`). */
+  clientSchema: string;
   log: Logger;
   timeoutMs?: number;
   /** Pushes may carry a whole electoral import (default 5 min; the hub applies 100k electors in one transaction). */
@@ -90,7 +90,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
     timeout: options.timeoutMs ?? 15_000,
     headers: {
       [PROTOCOL_HEADER]: String(PROTOCOL_VERSION),
-      [CLIENT_SCHEMA_HEADER]: String(options.clientSchema),
+      [CLIENT_SCHEMA_HEADER]: options.clientSchema,
       'Accept-Encoding': 'gzip',
     },
     decompress: true,

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateReuRows, renderReuCsv } from '../../shared/electoral/synthetic.js';
 import { createFileStore } from '../acts/file-store.js';
 import { openClientDb } from '../db/open.js';
+import { CLIENT_MIGRATIONS } from '../domains.js';
 import { runRowsJob } from '../electoral/import-job.js';
 import { SoftwareKeyStore } from '../signing/key-store.js';
 import { P12_PASSWORD, makePki } from '../signing/test-fixtures.js';
@@ -34,7 +35,7 @@ describe.runIf(posix)('PC data is private to its OS user (umask 022)', () => {
     const dataDir = join(root, 'new', 'Guichet');
     const platform = createNodePlatform({ dataDir });
     platform.log.info('démarrage');
-    const db = openClientDb(join(dataDir, 'guichet.sqlite'));
+    const db = openClientDb(join(dataDir, 'guichet.sqlite'), CLIENT_MIGRATIONS);
     try {
       db.exec('CREATE TABLE t (x); INSERT INTO t VALUES (1)');
       expect(modeOf(dataDir)).toBe(0o700);
@@ -53,7 +54,7 @@ describe.runIf(posix)('PC data is private to its OS user (umask 022)', () => {
     chmodSync(dataDir, 0o755);
     for (const f of ['guichet.sqlite', 'logs/guichet.log']) writeFileSync(join(dataDir, f), '', { mode: 0o644 });
     createNodePlatform({ dataDir }).log.info('démarrage');
-    const db = openClientDb(join(dataDir, 'guichet.sqlite'));
+    const db = openClientDb(join(dataDir, 'guichet.sqlite'), CLIENT_MIGRATIONS);
     try {
       db.exec('CREATE TABLE t (x); INSERT INTO t VALUES (1)');
       expect(modeOf(dataDir)).toBe(0o700);
@@ -69,7 +70,7 @@ describe.runIf(posix)('PC data is private to its OS user (umask 022)', () => {
   it('act files: folders 0700, files 0600', async () => {
     const dataDir = join(root, 'acts');
     createNodePlatform({ dataDir });
-    const db = openClientDb(join(dataDir, 'guichet.sqlite'));
+    const db = openClientDb(join(dataDir, 'guichet.sqlite'), CLIENT_MIGRATIONS);
     try {
       const store = createFileStore(db, dataDir, () => new Date());
       const { path } = await store.putBytes(new TextEncoder().encode('%PDF-1.7 délibération'));

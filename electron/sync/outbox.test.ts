@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { syncCoreMigration } from '../db/migrations/001-sync-core.js';
+import { CORE_MIGRATIONS } from '../db/migrations/core.js';
 import { openMigratedDb } from '../db/sqlite.js';
 import { createOutbox, toMutation } from './outbox.js';
 
@@ -29,7 +29,7 @@ const upsert = (id: string) => ({
 
 describe('outbox', () => {
   it('refuses an enqueue outside a transaction', () => {
-    const db = openMigratedDb(tempFile(), [syncCoreMigration]);
+    const db = openMigratedDb(tempFile(), [CORE_MIGRATIONS]);
     const outbox = createOutbox(db, now);
     expect(() => outbox.enqueue(upsert('a'))).toThrow(/inside the transaction/);
     expect(outbox.count()).toBe(0);
@@ -38,7 +38,7 @@ describe('outbox', () => {
 
   it('keeps queued changes across a reopen and never reuses a mutation id', () => {
     const file = tempFile();
-    let db = openMigratedDb(file, [syncCoreMigration]);
+    let db = openMigratedDb(file, [CORE_MIGRATIONS]);
     let outbox = createOutbox(db, now);
     const ids = db.transaction(() => [outbox.enqueue(upsert('a')), outbox.enqueue(upsert('b'))])();
     expect(ids).toEqual([1, 2]);
@@ -50,7 +50,7 @@ describe('outbox', () => {
     expect(third).toBe(3);
     db.close();
 
-    db = openMigratedDb(file, [syncCoreMigration]);
+    db = openMigratedDb(file, [CORE_MIGRATIONS]);
     outbox = createOutbox(db, now);
     expect(outbox.list().map((c) => [c.mutationId, c.entry.kind, c.summary])).toEqual([[3, 'upsert', 'Demande (création)']]);
     expect(outbox.pendingIds('electoral.demands')).toEqual(new Set(['c']));
@@ -59,7 +59,7 @@ describe('outbox', () => {
   });
 
   it('rolls the outbox row back with the domain transaction', () => {
-    const db = openMigratedDb(tempFile(), [syncCoreMigration]);
+    const db = openMigratedDb(tempFile(), [CORE_MIGRATIONS]);
     const outbox = createOutbox(db, now);
     expect(() =>
       db.transaction(() => {
@@ -73,7 +73,7 @@ describe('outbox', () => {
   });
 
   it('stores a command given as payload JSON exactly as the same command given as a value', () => {
-    const db = openMigratedDb(tempFile(), [syncCoreMigration]);
+    const db = openMigratedDb(tempFile(), [CORE_MIGRATIONS]);
     const outbox = createOutbox(db, now);
     const payload = {
       import: { id: 'i1', note: 'élection « municipale »\n' },

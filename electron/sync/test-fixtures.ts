@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import pino from 'pino';
 import type { CollectionName, SyncRecord } from '../../shared/sync/protocol.js';
 import type { LocalCollection } from '../core/context.js';
-import { syncCoreMigration } from '../db/migrations/001-sync-core.js';
+import { CORE_MIGRATIONS } from '../db/migrations/core.js';
 import { runMigrations } from '../db/migrations/runner.js';
 import { createOutbox, type SyncOutbox } from './outbox.js';
 import { createLocalReplica, type LocalReplica } from './replica.js';
@@ -37,8 +37,11 @@ export const toyRecord = (id: string, version = 1, deleted = false): SyncRecord 
 export function openToyReplica(): ToyReplica {
   const db = new Database(':memory:');
   runMigrations(db, [
-    syncCoreMigration,
-    { version: 2, name: 'toy', up: (d) => d.exec('CREATE TABLE toy (id TEXT PRIMARY KEY, version INTEGER, data TEXT)') },
+    CORE_MIGRATIONS,
+    {
+      domain: 'toy',
+      migrations: [{ version: 1, name: 'toy', up: (d) => d.exec('CREATE TABLE toy (id TEXT PRIMARY KEY, version INTEGER, data TEXT)') }],
+    },
   ]);
   const upsert = db.prepare(
     'INSERT INTO toy (id, version, data) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version, data = excluded.data',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RuleRefusal } from '../domain/spec.js';
 import { storedFileSchema } from './records.js';
 
 /**
@@ -32,3 +33,22 @@ export const answerPayloadSchema = z.object({
   files: z.array(storedFileSchema).max(MAX_ANSWER_FILES),
 });
 export type AnswerPayload = z.infer<typeof answerPayloadSchema>;
+
+/** Acknowledgements (3-2, 4-2) carry no document. */
+export const ACKNOWLEDGEMENT_ANSWERS: readonly AnswerCode[] = ['3-2', '4-2'];
+
+/**
+ * Whether an answer fits the prefecture's letter and carries the right number of documents:
+ * the rule of the `acts.answer` command, applied by the hub and, for comfort, by the PC
+ * before it queues (same sentences).
+ */
+export function checkAnswer(letterType: string, type: AnswerCode, fileCount: number): RuleRefusal | null {
+  const refuse = (message: string, detail: string): RuleRefusal => ({ code: 'invalid_input', message, detail });
+  if (!(ANSWERS_OF[letterType] ?? []).includes(type))
+    return refuse('Ce type de réponse ne correspond pas au courrier de la préfecture.', `answer ${type} to ${letterType}`);
+  const isAcknowledgement = ACKNOWLEDGEMENT_ANSWERS.includes(type);
+  if (isAcknowledgement && fileCount > 0) return refuse('Un accusé de réception ne porte pas de document.', 'AR with files');
+  if (!isAcknowledgement && fileCount === 0) return refuse('Joignez le document de votre réponse.', 'answer without file');
+  if (!isAcknowledgement && type !== '3-4' && fileCount > 1) return refuse('Cette réponse ne porte qu’un seul document.', 'too many files');
+  return null;
+}

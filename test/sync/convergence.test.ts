@@ -151,7 +151,7 @@ describe('convergence of three replicas under a bad network and a hub restart', 
     const hubClient = createHubClient({
       baseUrl: proxies[0].url,
       token: () => a.maireToken,
-      clientSchema: 2,
+      clientSchema: 'core=2',
       log: pino({ level: 'silent' }),
     });
     const onHub: SyncRecord[] = [];

@@ -80,7 +80,7 @@ describe('client core: session and dispatcher', () => {
       createHubClient({
         baseUrl: hubUrl,
         token: () => t,
-        clientSchema: 2,
+        clientSchema: 'core=2',
         log: pino({ level: 'silent' }),
         retry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 },
       });
@@ -175,7 +175,12 @@ describe('client core: session and dispatcher', () => {
       await call(core, 'session:login', login('10387', 'consultation'));
       expect((await refusal(core, 'electoral:demands', { status: null })).code).toBe('forbidden');
       expect((await refusal(core, 'accounts:users', null)).code).toBe('forbidden');
-      const me = createHubClient({ baseUrl: hubUrl, token: () => troyes.maireToken, clientSchema: 2, log: pino({ level: 'silent' }) });
+      const me = createHubClient({
+        baseUrl: hubUrl,
+        token: () => troyes.maireToken,
+        clientSchema: 'core=2',
+        log: pino({ level: 'silent' }),
+      });
       const devices = await me.listDevices();
       const mine = devices.filter((d) => d.name === 'PC accueil' && !d.revoked);
       for (const d of mine) await me.revokeDevice(d.id);

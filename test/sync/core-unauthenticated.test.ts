@@ -43,7 +43,12 @@ describe('client core: a refused token', () => {
     process.on('unhandledRejection', onUnhandled);
     try {
       await call(core, 'session:login', { hubUrl, insee: '10387', username: 'maire', password: TEST_PASSWORD, deviceName: 'PC clé' });
-      const me = createHubClient({ baseUrl: hubUrl, token: () => commune.maireToken, clientSchema: 2, log: pino({ level: 'silent' }) });
+      const me = createHubClient({
+        baseUrl: hubUrl,
+        token: () => commune.maireToken,
+        clientSchema: 'core=2',
+        log: pino({ level: 'silent' }),
+      });
       for (const d of (await me.listDevices()).filter((x) => x.name === 'PC clé' && !x.revoked)) await me.revokeDevice(d.id);
       failDelete = true;
       const s = await call(core, 'sync:now', null);

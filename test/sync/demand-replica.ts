@@ -7,7 +7,7 @@ import type { Demand } from '../../shared/electoral/types.js';
 import type { SyncState } from '../../shared/sync/ipc.js';
 import type { SyncRecord } from '../../shared/sync/protocol.js';
 import type { LocalCollection } from '../../electron/core/context.js';
-import { syncCoreMigration } from '../../electron/db/migrations/001-sync-core.js';
+import { CORE_MIGRATIONS } from '../../electron/db/migrations/core.js';
 import { openMigratedDb } from '../../electron/db/sqlite.js';
 import { createHubClient, type HubClient } from '../../electron/hub-client/hub-client.js';
 import { createNodePlatform } from '../../electron/platform/node-platform.js';
@@ -70,11 +70,16 @@ export function openDemandReplica(opts: { hubUrl: string; token: string; dir?: s
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'guichet-replica-'));
   const platform = createNodePlatform({ dataDir: dir, logLevel: process.env.GUICHET_TEST_LOG ?? 'silent' });
   const db = openMigratedDb(join(dir, 'guichet.sqlite'), [
-    syncCoreMigration,
+    CORE_MIGRATIONS,
     {
-      version: 2,
-      name: 'test-demands',
-      up: (d) => d.exec('CREATE TABLE t_demands (id TEXT PRIMARY KEY, version INTEGER, data TEXT NOT NULL)'),
+      domain: 'test',
+      migrations: [
+        {
+          version: 1,
+          name: 'test-demands',
+          up: (d) => d.exec('CREATE TABLE t_demands (id TEXT PRIMARY KEY, version INTEGER, data TEXT NOT NULL)'),
+        },
+      ],
     },
   ]);
   const outbox = createOutbox(db, platform.now);
@@ -82,7 +87,7 @@ export function openDemandReplica(opts: { hubUrl: string; token: string; dir?: s
   const base = createHubClient({
     baseUrl: opts.hubUrl,
     token: () => opts.token,
-    clientSchema: 2,
+    clientSchema: 'core=2',
     log: platform.log,
     retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 },
     timeoutMs: 5000,

@@ -16,6 +16,7 @@ import type { ClientMigration } from './types.js';
 export const syncCoreMigration: ClientMigration = {
   version: 1,
   name: 'sync-core',
+  legacyVersion: 1,
   up(db: Database.Database) {
     db.exec(`
       CREATE TABLE outbox (

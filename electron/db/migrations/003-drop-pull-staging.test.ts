@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openMigratedDb } from '../sqlite.js';
-import { dropPullStagingMigration } from './005-drop-pull-staging.js';
-import { CLIENT_MIGRATIONS, schemaVersionOf } from './index.js';
+import { CLIENT_MIGRATIONS } from '../../domains.js';
+import { dropPullStagingMigration } from './003-drop-pull-staging.js';
+import { schemaVersionsOf } from './runner.js';
 
 const dirs: string[] = [];
 function tempFile(): string {
@@ -16,11 +17,14 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const before = CLIENT_MIGRATIONS.filter((m) => m.version < dropPullStagingMigration.version);
+// Every domain's tables, the core's up to the step before this one.
+const before = CLIENT_MIGRATIONS.map((s) =>
+  s.domain === 'core' ? { ...s, migrations: s.migrations.slice(0, dropPullStagingMigration.version - 1) } : s,
+);
 const tables = (db: ReturnType<typeof openMigratedDb>) =>
   db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
 
-describe('client migrations: 005 drop-pull-staging', () => {
+describe('client migrations: core 3 drop-pull-staging', () => {
   it('drops the unused pull_staging table, leftover rows included, and keeps queued changes and the cursor', () => {
     const file = tempFile();
     const old = openMigratedDb(file, before);
@@ -34,8 +38,8 @@ describe('client migrations: 005 drop-pull-staging', () => {
     old.prepare("INSERT INTO sync_state (key, value) VALUES ('cursor', '42')").run();
     old.close();
 
-    const db = openMigratedDb(file, [...before, dropPullStagingMigration]);
-    expect(schemaVersionOf(db)).toBe(dropPullStagingMigration.version);
+    const db = openMigratedDb(file, CLIENT_MIGRATIONS);
+    expect(schemaVersionsOf(db).core).toBeGreaterThanOrEqual(dropPullStagingMigration.version);
     expect(tables(db)).not.toContain('pull_staging');
     expect(tables(db)).toEqual(expect.arrayContaining(['outbox', 'sync_state', 'rejected_changes']));
     expect(db.prepare('SELECT mutation_id, record_id FROM outbox').all()).toEqual([{ mutation_id: 1, record_id: 'r1' }]);

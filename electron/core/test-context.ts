@@ -1,19 +1,22 @@
 /**
  * A real CoreContext without the hub or the session manager: the client db
  * with every migration, the real outbox, a node platform in `dataDir`, and a
- * logged-in user whose role the caller chooses. For tests, the bench and the
- * demo of the electoral module.
+ * logged-in user whose role the caller chooses. For the domains' tests and
+ * the electoral bench.
  */
 import type Database from 'better-sqlite3';
 import { join } from 'node:path';
 import type { SessionState } from '../../shared/accounts/ipc.js';
-import { permissionsOf, type CommuneRole } from '../../shared/accounts/roles.js';
+import type { CommuneRole } from '../../shared/accounts/roles.js';
 import type { EventName, GuichetEvents } from '../../shared/api/ipc.js';
+import { registry } from '../../shared/domains.js';
 import { GuichetError } from '../../shared/errors.js';
-import type { CoreContext } from '../core/context.js';
 import { openClientDb } from '../db/open.js';
+import { CLIENT_MIGRATIONS } from '../domains.js';
+import type { HubClient } from '../hub-client/hub-client.js';
 import { createNodePlatform } from '../platform/node-platform.js';
 import { createOutbox, type SyncOutbox } from '../sync/outbox.js';
+import type { CoreContext } from './client-domain.js';
 
 export interface StandaloneContext {
   ctx: CoreContext;
@@ -32,6 +35,8 @@ export function createStandaloneContext(opts: {
   displayName?: string;
   now?: () => Date;
   logLevel?: string;
+  /** The hub the domain may call online (downloads); none by default. */
+  hub?: () => HubClient | null;
 }): StandaloneContext {
   const platform = createNodePlatform({
     dataDir: opts.dataDir,
@@ -39,7 +44,7 @@ export function createStandaloneContext(opts: {
     deviceName: 'poste-test',
     logLevel: opts.logLevel ?? 'info',
   });
-  const db = openClientDb(join(opts.dataDir, 'guichet.sqlite'));
+  const db = openClientDb(join(opts.dataDir, 'guichet.sqlite'), CLIENT_MIGRATIONS);
   const outbox = createOutbox(db, platform.now);
   const events: StandaloneContext['events'] = [];
   let requests = 0;
@@ -62,10 +67,11 @@ export function createStandaloneContext(opts: {
       services: ['electoral'],
     },
     services: ['electoral'],
-    permissions: user ? [...permissionsOf(user.role)] : [],
+    permissions: user ? ([...registry.permissionsOf(user.role)] as SessionState['permissions']) : [],
     deviceName: 'poste-test',
   });
 
+  const may = (permission: string) => (session().permissions as readonly string[]).includes(permission);
   const ctx: CoreContext = {
     db,
     platform,
@@ -75,8 +81,10 @@ export function createStandaloneContext(opts: {
       events.push({ event, payload });
     },
     session,
+    hub: () => opts.hub?.() ?? null,
+    may,
     requirePermission(permission) {
-      if (!session().permissions.includes(permission)) {
+      if (!may(permission)) {
         throw new GuichetError(
           'forbidden',
           "Votre rôle ne permet pas cette action. Demandez au maire s'il faut l'ouvrir à votre compte.",

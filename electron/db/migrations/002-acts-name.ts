@@ -7,10 +7,13 @@ import type { ClientMigration } from './types.js';
  * `acts…`, no longer `actes…`. Changes still queued on this PC and refusals kept
  * for the user are renamed so they reach the new hub; the stored session's
  * service list follows, so the menus stay open until the next login refreshes it.
+ * A core migration: it only rewrites rows of the sync tables (global version 4 before
+ * migrations were tracked per domain).
  */
 export const actsNameMigration: ClientMigration = {
-  version: 4,
+  version: 2,
   name: 'acts-name',
+  legacyVersion: 4,
   up(db: Database.Database) {
     db.exec(`
       UPDATE outbox SET collection = 'acts.' || substr(collection, 7) WHERE collection LIKE 'actes.%';

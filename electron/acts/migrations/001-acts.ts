@@ -1,7 +1,9 @@
 import type Database from 'better-sqlite3';
+import type { ClientMigration } from '../../db/migrations/types.js';
 
 /**
- * Local tables of the legality-control service (version 3 of the client schema).
+ * Local tables of the legality-control service (acts migration 1; global version 3
+ * before migrations were tracked per domain).
  *
  * - `acts`: the `actes.acts` records (written here, synced to the hub). `numero_interne`
  *   is UNIQUE so two drafts typed offline on this PC can never share a NumeroInterne
@@ -16,9 +18,10 @@ import type Database from 'better-sqlite3';
  * - `acts_certificate`: the signing certificate installed on this PC (one row, `current`);
  *   the private key itself sits encrypted in `<dataDir>/signing-keys/` (SoftwareKeyStore).
  */
-export const actsMigration = {
-  version: 3,
+export const actsMigration: ClientMigration = {
+  version: 1,
   name: 'acts',
+  legacyVersion: 3,
   up(db: Database.Database): void {
     db.exec(`
       CREATE TABLE acts (

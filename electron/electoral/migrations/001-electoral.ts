@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
+import type { ClientMigration } from '../../db/migrations/types.js';
 
 /**
- * Local replica of the electoral collections (version 2 of the client schema;
- * version 1 is the core's sync tables).
+ * Local replica of the electoral collections (electoral migration 1; global
+ * version 2 before migrations were tracked per domain).
  *
  * - `electors`: one row per elector of the REU extract. `id` is the synced
  *   record id; `rid`, the integer key the FTS index points at, follows the
@@ -18,9 +19,10 @@ import type Database from 'better-sqlite3';
  * - `electoral_demands`, `electoral_imports`: synced records, `version` null
  *   until the hub has acknowledged a local creation.
  */
-export const electoralMigration = {
-  version: 2,
+export const electoralMigration: ClientMigration = {
+  version: 1,
   name: 'electoral',
+  legacyVersion: 2,
   up(db: Database.Database): void {
     db.exec(`
       CREATE TABLE electors (

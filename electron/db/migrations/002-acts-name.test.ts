@@ -3,21 +3,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openMigratedDb } from '../sqlite.js';
-import { actsNameMigration } from './004-acts-name.js';
-import { CLIENT_MIGRATIONS } from './index.js';
-import { schemaVersionOf } from './runner.js';
+import { CLIENT_MIGRATIONS } from '../../domains.js';
+import { actsNameMigration } from './002-acts-name.js';
+import { schemaVersionsOf } from './runner.js';
 
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-describe('client migrations: 004 acts-name', () => {
+describe('client migrations: core 2 acts-name', () => {
   it('renames queued changes, kept refusals and the stored services from actes to acts', () => {
     const dir = mkdtempSync(join(tmpdir(), 'guichet-db-'));
     dirs.push(dir);
     const file = join(dir, 'guichet.sqlite');
-    const before = CLIENT_MIGRATIONS.slice(0, actsNameMigration.version - 1);
+    // Every domain's tables, the core's up to the step before this one.
+    const before = CLIENT_MIGRATIONS.map((s) =>
+      s.domain === 'core' ? { ...s, migrations: s.migrations.slice(0, actsNameMigration.version - 1) } : s,
+    );
     const db3 = openMigratedDb(file, before);
     const insert = db3.prepare(
       "INSERT INTO outbox (mutation_id, kind, collection, record_id, entry, summary, created_at) VALUES (?, ?, ?, ?, ?, 's', '2026-12-01T10:00:00Z')",
@@ -55,7 +58,7 @@ describe('client migrations: 004 acts-name', () => {
     db3.close();
 
     const db = openMigratedDb(file, CLIENT_MIGRATIONS);
-    expect(schemaVersionOf(db)).toBeGreaterThanOrEqual(4);
+    expect(schemaVersionsOf(db).core).toBeGreaterThanOrEqual(actsNameMigration.version);
     const rows = db.prepare('SELECT collection, entry FROM outbox ORDER BY mutation_id').all() as {
       collection: string | null;
       entry: string;

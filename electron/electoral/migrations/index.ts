@@ -1,0 +1,5 @@
+import type { ClientMigration } from '../../db/migrations/types.js';
+import { electoralMigration } from './001-electoral.js';
+
+/** The electoral domain's local schema, in order. Append only: never renumber or edit a shipped one. */
+export const ELECTORAL_MIGRATIONS: readonly ClientMigration[] = [electoralMigration];
