@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import { HUB_ROUTES } from '../../shared/api/hub.js';
+import { ACTS_HUB_ROUTES } from '../../shared/acts/hub-routes.js';
 import { GuichetError } from '../../shared/errors.js';
 import { assertPermission, assertService, requireAuth } from '../accounts/auth.js';
 import type { HubDatabase } from '../db/schema.js';
@@ -21,7 +21,7 @@ export async function registerActsRoutes(app: FastifyInstance, opts: { db: Kysel
   if (opts.files?.purge !== false) scheduleIncompleteUploadPurge(app, db, opts.files?.purge);
   await app.register(async (scope) => {
     registerFileRoutes(scope, db, opts.files);
-    scope.get(HUB_ROUTES.actArchive.path, async (request, reply) => {
+    scope.get(ACTS_HUB_ROUTES.actArchive.path, async (request, reply) => {
       const auth = requireAuth(request);
       assertService(auth, 'acts');
       assertPermission(auth, 'acts.read');

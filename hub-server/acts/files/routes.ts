@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { Readable } from 'node:stream';
 import type { Permission } from '../../../shared/accounts/roles.js';
-import { HUB_ROUTES } from '../../../shared/api/hub.js';
+import { ACTS_HUB_ROUTES } from '../../../shared/acts/hub-routes.js';
 import { GuichetError, type ErrorBody } from '../../../shared/errors.js';
 import type { AuthContext } from '../../accounts/auth-context.js';
 import { assertPermission, assertService, requireAuth, requirePermission, requireService } from '../../accounts/auth.js';
@@ -76,7 +76,7 @@ export function registerFileRoutes(app: FastifyInstance, db: Kysely<HubDatabase>
   // The raw stream is handed to the route, which writes it piece by piece.
   app.addContentTypeParser(UPLOAD_CONTENT_TYPE, (_request, payload, done) => done(null, payload));
 
-  app.head(HUB_ROUTES.fileStatus.path, async (request, reply) => {
+  app.head(ACTS_HUB_ROUTES.fileStatus.path, async (request, reply) => {
     const auth = callerFor(request, 'acts.read');
     const state = await fileState(db, auth.communeId, shaParam(request));
     reply.header('upload-offset', String(state ? state.received : 0));
@@ -87,7 +87,7 @@ export function registerFileRoutes(app: FastifyInstance, db: Kysely<HubDatabase>
 
   // Service and role checked before any byte of the body is read (onRequest).
   const mayUpload = { onRequest: [requireService('acts'), requirePermission('acts.draft')] };
-  app.patch(HUB_ROUTES.fileUpload.path, mayUpload, async (request, reply) => {
+  app.patch(ACTS_HUB_ROUTES.fileUpload.path, mayUpload, async (request, reply) => {
     const auth = callerFor(request, 'acts.draft');
     const sha = shaParam(request);
     const offset = intHeader(request, 'upload-offset');
@@ -177,7 +177,7 @@ export function registerFileRoutes(app: FastifyInstance, db: Kysely<HubDatabase>
     }
   });
 
-  app.get(HUB_ROUTES.fileDownload.path, async (request, reply) => {
+  app.get(ACTS_HUB_ROUTES.fileDownload.path, async (request, reply) => {
     const auth = callerFor(request, 'acts.read');
     const sha = shaParam(request);
     const state = await fileState(db, auth.communeId, sha);
