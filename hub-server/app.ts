@@ -6,7 +6,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { HUB_ROUTES, STATUS_OF_ERROR, type HealthResponse } from '../shared/api/hub.js';
-import { HUB_CONTRACT } from '../shared/domains.js';
+import { DOMAINS, HUB_CONTRACT } from '../shared/domains.js';
 import { GuichetError, type ErrorBody } from '../shared/errors.js';
 import { registry } from '../shared/domains.js';
 import { PROTOCOL_VERSION } from '../shared/sync/protocol.js';
@@ -148,7 +148,7 @@ export async function buildHub(options: BuildHubOptions): Promise<FastifyInstanc
     return { status: 'ok', version: HUB_VERSION, protocol: PROTOCOL_VERSION, db: dialectOf(db) };
   });
 
-  registerOpenApiRoute(app, HUB_ROUTES.openapi, HUB_CONTRACT, HUB_VERSION);
+  registerOpenApiRoute(app, HUB_ROUTES.openapi, { contract: HUB_CONTRACT, version: HUB_VERSION, domains: DOMAINS });
   await registerAccountsRoutes(app, { db, rateLimit: options.rateLimit });
   await registerSyncRoutes(app, { db, registry });
   await registerActsRoutes(app, { db, files: options.actsFiles });

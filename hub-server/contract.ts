@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { HubRouteSpec, HubRoutes } from '../shared/api/contract.js';
+import type { DomainSpecBase } from '../shared/domain/spec.js';
 import { buildOpenApiDocument } from '../shared/api/openapi.js';
 import { GuichetError } from '../shared/errors.js';
 
@@ -56,10 +57,14 @@ export function parseRequest<R extends HubRouteSpec>(
 }
 
 /** Serves the contract as an OpenAPI 3.1 document (public: it describes, it gives nothing away). Built once, on first request. */
-export function registerOpenApiRoute(app: FastifyInstance, route: HubRouteSpec, contract: HubRoutes, version: string): void {
+export function registerOpenApiRoute(
+  app: FastifyInstance,
+  route: HubRouteSpec,
+  options: { contract: HubRoutes; version: string; domains: readonly DomainSpecBase[] },
+): void {
   let document: string | null = null;
   app.get(route.path, { config: { public: true } }, async (_request, reply) => {
-    document ??= JSON.stringify(buildOpenApiDocument(contract, { version }));
+    document ??= JSON.stringify(buildOpenApiDocument(options.contract, { version: options.version, domains: options.domains }));
     return reply.header('content-type', 'application/json; charset=utf-8').header('cache-control', 'no-cache').send(document);
   });
 }

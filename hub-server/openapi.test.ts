@@ -6,7 +6,7 @@ import type { OpenAPIV3_1 } from 'openapi-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openApiPath } from '../shared/api/contract.js';
 import { HUB_ROUTES } from '../shared/api/hub.js';
-import { HUB_CONTRACT } from '../shared/domains.js';
+import { DOMAINS, HUB_CONTRACT } from '../shared/domains.js';
 import { HUB_VERSION, hubRoutes, type HubRouteInfo } from './app.js';
 import { createTestHub, type TestHub } from './test-support.js';
 
@@ -91,6 +91,16 @@ describe('OpenAPI document of the hub', () => {
     const cursor = (pull.parameters as OpenAPIV3_1.ParameterObject[]).find((p) => p.name === 'cursor');
     expect(cursor).toMatchObject({ in: 'query', required: false, schema: { type: 'integer', minimum: 0 } });
     expect(pull.responses!['409']).toMatchObject({ description: expect.stringMatching(/resync_required/) });
+
+    // What travels inside push and pull: each collection's record and each command's payload.
+    for (const d of DOMAINS) {
+      for (const name of Object.keys(d.collections)) expect(doc.components?.schemas, name).toHaveProperty([`record.${name}`]);
+      for (const name of Object.keys(d.commands)) expect(doc.components?.schemas, name).toHaveProperty([`command.${name}`]);
+    }
+    expect(doc.components?.schemas?.['record.electoral.demands']).toMatchObject({
+      type: 'object',
+      description: expect.stringMatching(/electoral\.demand/),
+    });
 
     const revoke = operationOf({ method: 'POST', url: HUB_ROUTES.revokeDevice.path })!;
     expect(revoke.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path', required: true })]);

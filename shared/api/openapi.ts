@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { CollectionSpec, CommandSpec, DomainSpecBase } from '../domain/spec.js';
 import { openApiPath, type HubRouteSpec, type HubRoutes } from './contract.js';
 import { errorBodySchema } from './hub.js';
 
@@ -99,6 +100,33 @@ function operation(name: string, route: HubRouteSpec): JsonObject {
 export interface OpenApiOptions {
   /** The hub's version (package.json). */
   version: string;
+  /** The domains whose synced records and commands the document describes (what travels inside push and pull). */
+  domains?: readonly DomainSpecBase[];
+}
+
+/**
+ * Push and pull carry records and commands whose shape depends on their
+ * collection or command name: each one's schema is a component
+ * (`record.<collection>`, `command.<name>`), with who writes and reads it.
+ */
+function domainSchemas(domains: readonly DomainSpecBase[]): Record<string, JsonSchema> {
+  const out: Record<string, JsonSchema> = {};
+  for (const d of domains) {
+    for (const [name, c] of Object.entries(d.collections) as [string, CollectionSpec<unknown>][]) {
+      const writer = c.writer === 'client' ? `écrite par les postes (permission \`${c.write}\`)` : 'écrite par le hub seul';
+      out[`record.${name}`] = {
+        ...jsonSchema(c.schema, 'output'),
+        description: `Enregistrement de la collection \`${name}\` (champ \`data\`), ${writer} ; lue avec la permission \`${c.read}\`.`,
+      };
+    }
+    for (const [name, c] of Object.entries(d.commands) as [string, CommandSpec<unknown>][]) {
+      out[`command.${name}`] = {
+        ...jsonSchema(c.payload, 'input'),
+        description: `Contenu (\`payload\`) de la commande \`${name}\` ; permission \`${c.permission}\`.`,
+      };
+    }
+  }
+  return out;
 }
 
 /** Builds the document; every route of `routes` becomes one operation under its path (fastify `:param` → `{param}`). */
@@ -123,6 +151,7 @@ export function buildOpenApiDocument(routes: HubRoutes, options: OpenApiOptions)
         'Toutes les routes sauf les publiques demandent `Authorization: Bearer <jeton>` ; la collectivité est toujours celle du jeton, jamais celle de la demande.',
         'JSON en entrée et en sortie, gzip accepté dans les deux sens. Tout refus répond un `ErrorBody` : un code stable et un message en français.',
         'Chaque route GET répond aussi à HEAD (mêmes en-têtes, sans corps).',
+        'Le champ `data` des enregistrements synchronisés et le `payload` des commandes suivent le schéma de leur collection ou de leur commande : composants `record.<collection>` et `command.<nom>`.',
       ].join('\n\n'),
     },
     tags,
@@ -132,7 +161,7 @@ export function buildOpenApiDocument(routes: HubRoutes, options: OpenApiOptions)
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'Jeton de session remis par /api/v1/enroll ou /api/v1/login.' },
       },
-      schemas: { ErrorBody: jsonSchema(errorBodySchema, 'output') },
+      schemas: { ErrorBody: jsonSchema(errorBodySchema, 'output'), ...domainSchemas(options.domains ?? []) },
     },
   };
 }
