@@ -1,14 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compileErrors, validate } from '@readme/openapi-parser';
 import type { OpenAPIV3_1 } from 'openapi-types';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openApiPath } from '../shared/api/contract.js';
+import { openApiPath, type HubRouteSpec } from '../shared/api/contract.js';
 import { HUB_ROUTES } from '../shared/api/hub.js';
 import { DOMAINS, HUB_CONTRACT } from '../shared/domains.js';
 import { HUB_VERSION, hubRoutes, type HubRouteInfo } from './app.js';
-import { createTestHub, type TestHub } from './test-support.js';
+import { newDemand } from '../test/sync/demand-replica.js';
+import { createTestHub, TEST_BACKENDS, TEST_PASSWORD, type SeededCommune, type TestHub } from './test-support.js';
 
 type Operation = OpenAPIV3_1.OperationObject;
 
@@ -128,5 +130,70 @@ describe('input validation from the contract', () => {
       payload: { insee: 'Troyes', username: 'maire', password: 'x', deviceName: 'PC' },
     });
     expect(insee.json()).toMatchObject({ code: 'invalid_input', message: 'Code INSEE invalide.' });
+  });
+});
+
+describe.each(TEST_BACKENDS)("the hub's answers match the contract (%s)", (backend) => {
+  let hub: TestHub;
+  let c: SeededCommune;
+  beforeAll(async () => {
+    hub = await createTestHub(backend);
+    c = await hub.seedCommune({ insee: '10387', services: ['electoral', 'acts'] });
+  });
+  afterAll(async () => {
+    await hub?.close();
+  });
+
+  /** Calls a route and checks its success answer against the route's response schema (numbers from PostgreSQL included). */
+  async function answer(route: HubRouteSpec, url: string, init: { token?: string; payload?: object } = {}) {
+    const res = await hub.app.inject({
+      method: route.method,
+      url,
+      headers: init.token ? { authorization: `Bearer ${init.token}` } : {},
+      payload: init.payload,
+    });
+    const expected = Object.keys(route.responses).map(Number);
+    expect(expected, `${route.method} ${url}: ${res.body.slice(0, 200)}`).toContain(res.statusCode);
+    const schema = route.responses[res.statusCode]?.schema;
+    if (schema) {
+      const parsed = schema.safeParse(res.json());
+      expect(parsed.success, `${route.method} ${url}: ${parsed.error?.message}`).toBe(true);
+    }
+    return res;
+  }
+
+  it('health, accounts and sync answers parse with their schemas', async () => {
+    await answer(HUB_ROUTES.health, HUB_ROUTES.health.path);
+    const grant = await answer(HUB_ROUTES.login, HUB_ROUTES.login.path, {
+      payload: { insee: '10387', username: 'secretaire', password: TEST_PASSWORD, deviceName: 'PC contrat' },
+    });
+    const token = grant.json().token as string;
+    await answer(HUB_ROUTES.me, HUB_ROUTES.me.path, { token });
+    await answer(HUB_ROUTES.listUsers, HUB_ROUTES.listUsers.path, { token: c.maireToken });
+    await answer(HUB_ROUTES.listDevices, HUB_ROUTES.listDevices.path, { token: c.maireToken });
+    const created = await answer(HUB_ROUTES.createUser, HUB_ROUTES.createUser.path, {
+      token: c.maireToken,
+      payload: { username: 'adjoint', displayName: 'Adjoint', role: 'consultation', password: 'un-mot-de-passe-solide' },
+    });
+    await answer(HUB_ROUTES.disableUser, HUB_ROUTES.disableUser.path.replace(':id', created.json().id), { token: c.maireToken });
+
+    const id = randomUUID();
+    const demand = newDemand({ id });
+    const upsert = { mutationId: 1, kind: 'upsert', collection: 'electoral.demands', recordId: id, baseVersion: null, data: demand };
+    const other = randomUUID();
+    const second = { ...upsert, mutationId: 3, recordId: other, data: newDemand({ id: other }) };
+    const pushed = await answer(HUB_ROUTES.syncPush, HUB_ROUTES.syncPush.path, { token, payload: { mutations: [upsert, second] } });
+    expect(pushed.json().results.map((r: { status: string }) => r.status)).toEqual(['applied', 'applied']);
+    // A stale change answers the current record inside the refusal.
+    const stale = await answer(HUB_ROUTES.syncPush, HUB_ROUTES.syncPush.path, {
+      token,
+      payload: { mutations: [{ ...upsert, mutationId: 4, baseVersion: 0 }] },
+    });
+    expect(stale.json().results[0]).toMatchObject({ status: 'rejected', current: { id } });
+    const pulled = await answer(HUB_ROUTES.syncPull, `${HUB_ROUTES.syncPull.path}?cursor=0`, { token });
+    expect(pulled.json().changes.length).toBeGreaterThan(0);
+    const page = await answer(HUB_ROUTES.syncSnapshot, `${HUB_ROUTES.syncSnapshot.path}?limit=1`, { token });
+    expect(page.json().next).not.toBeNull();
+    await answer(HUB_ROUTES.logout, HUB_ROUTES.logout.path, { token, payload: {} });
   });
 });
