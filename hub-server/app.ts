@@ -6,7 +6,8 @@ import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { HUB_ROUTES, STATUS_OF_ERROR, type HealthResponse } from '../shared/api/hub.js';
-import { DOMAINS, HUB_CONTRACT } from '../shared/domains.js';
+import { mergeRoutes } from '../shared/api/contract.js';
+import { registry } from '../shared/domains.js';
 import { GuichetError, type ErrorBody } from '../shared/errors.js';
 import { registry } from '../shared/domains.js';
 import { PROTOCOL_VERSION } from '../shared/sync/protocol.js';
@@ -148,7 +149,12 @@ export async function buildHub(options: BuildHubOptions): Promise<FastifyInstanc
     return { status: 'ok', version: HUB_VERSION, protocol: PROTOCOL_VERSION, db: dialectOf(db) };
   });
 
-  registerOpenApiRoute(app, HUB_ROUTES.openapi, { contract: HUB_CONTRACT, version: HUB_VERSION, domains: DOMAINS });
+  // The document describes the domains this hub was built with (their routes, records and commands).
+  registerOpenApiRoute(app, HUB_ROUTES.openapi, {
+    contract: mergeRoutes(HUB_ROUTES, registry.domains),
+    version: HUB_VERSION,
+    domains: registry.domains,
+  });
   await registerAccountsRoutes(app, { db, rateLimit: options.rateLimit });
   await registerSyncRoutes(app, { db, registry });
   await registerActsRoutes(app, { db, files: options.actsFiles });
