@@ -40,9 +40,21 @@ export const COLLECTION_NAMES = Object.keys(COLLECTIONS) as CollectionName[];
 
 export const collectionNameSchema = z.enum(COLLECTION_NAMES as [CollectionName, ...CollectionName[]]);
 
+/**
+ * A collection's full name in the hub's answers (`domain.name`). Not the enum
+ * of known collections: a PC must keep syncing when its hub carries a domain
+ * it does not know yet (it skips those records).
+ */
+const answerCollectionSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[a-z][a-z0-9_-]*\.[a-z][a-z0-9_-]*$/);
+
 /** A record as the hub stores and sends it. `data` is null on tombstones (its schema is the collection's, checked by the receiver). */
 export const syncRecordSchema = z.object({
-  collection: collectionNameSchema,
+  // Typed as the known names for callers; at run time any well-formed name passes and the replica skips one it does not hold.
+  collection: answerCollectionSchema as z.ZodType<CollectionName>,
   id: z.string().max(100),
   version: z.number().int().nonnegative(),
   deleted: z.boolean(),
@@ -98,7 +110,7 @@ export const pushResultSchema = z.discriminatedUnion('status', [
     /** Records written, with their new versions. */
     status: z.literal('applied'),
     versions: z
-      .array(z.object({ collection: collectionNameSchema, id: z.string().max(100), version: z.number().int().nonnegative() }))
+      .array(z.object({ collection: answerCollectionSchema, id: z.string().max(100), version: z.number().int().nonnegative() }))
       .max(200_000),
   }),
   z.object({
