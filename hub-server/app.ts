@@ -7,7 +7,6 @@ import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { HUB_ROUTES, STATUS_OF_ERROR, type HealthResponse } from '../shared/api/hub.js';
 import { mergeRoutes } from '../shared/api/contract.js';
-import { registry } from '../shared/domains.js';
 import { GuichetError, type ErrorBody } from '../shared/errors.js';
 import { registry } from '../shared/domains.js';
 import { PROTOCOL_VERSION } from '../shared/sync/protocol.js';

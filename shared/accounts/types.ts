@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { COLLECTIVITE_KINDS } from './collectivites.js';
+import { COLLECTIVITE_KINDS, INSEE_PATTERN, SIREN_PATTERN } from './collectivites.js';
 import { COMMUNE_ROLES, SERVICES } from './roles.js';
 
 /** Answers of the accounts routes: zod schemas (the hub's contract, shared/api/hub.ts), types inferred from them. */
