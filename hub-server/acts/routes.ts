@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { ACTS_HUB_ROUTES } from '../../shared/acts/hub-routes.js';
 import { GuichetError } from '../../shared/errors.js';
 import { assertPermission, assertService, requireAuth } from '../accounts/auth.js';
+import { parseRequest } from '../contract.js';
 import type { HubDatabase } from '../db/schema.js';
 import { readActArchive } from './archives.js';
 import { registerActesCommands } from './commands.js';
@@ -25,7 +26,7 @@ export async function registerActsRoutes(app: FastifyInstance, opts: { db: Kysel
       const auth = requireAuth(request);
       assertService(auth, 'acts');
       assertPermission(auth, 'acts.read');
-      const id = String((request.params as { id?: string }).id ?? '');
+      const { id } = parseRequest(ACTS_HUB_ROUTES.actArchive, request).params;
       // Another commune's act answers like an unknown one.
       const found = /^[0-9a-f-]{36}$/i.test(id) ? await readActArchive(db, id, auth.communeId) : null;
       if (!found) throw new GuichetError('not_found', 'Aucune archive transmise pour cet acte.', 'no archive');
