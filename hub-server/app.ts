@@ -5,12 +5,14 @@ import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstanc
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
-import { HUB_ROUTES, STATUS_OF_ERROR } from '../shared/api/hub.js';
+import { HUB_ROUTES, STATUS_OF_ERROR, type HealthResponse } from '../shared/api/hub.js';
+import { mergeRoutes } from '../shared/api/contract.js';
 import { GuichetError, type ErrorBody } from '../shared/errors.js';
 import { registry } from '../shared/domains.js';
 import { PROTOCOL_VERSION } from '../shared/sync/protocol.js';
 import { installAuth } from './accounts/auth.js';
 import { registerAccountsRoutes, type LoginRateLimit } from './accounts/routes.js';
+import { registerOpenApiRoute } from './contract.js';
 import { dialectOf } from './db/dialect.js';
 import type { HubDatabase } from './db/schema.js';
 import { createHubLogger } from './log.js';
@@ -137,7 +139,7 @@ export async function buildHub(options: BuildHubOptions): Promise<FastifyInstanc
 
   installAuth(app, db);
 
-  app.get(HUB_ROUTES.health.path, { config: { public: true } }, async () => {
+  app.get(HUB_ROUTES.health.path, { config: { public: true } }, async (): Promise<HealthResponse> => {
     try {
       await sql`select 1`.execute(db);
     } catch (err) {
@@ -146,6 +148,12 @@ export async function buildHub(options: BuildHubOptions): Promise<FastifyInstanc
     return { status: 'ok', version: HUB_VERSION, protocol: PROTOCOL_VERSION, db: dialectOf(db) };
   });
 
+  // The document describes the domains this hub was built with (their routes, records and commands).
+  registerOpenApiRoute(app, HUB_ROUTES.openapi, {
+    contract: mergeRoutes(HUB_ROUTES, registry.domains),
+    version: HUB_VERSION,
+    domains: registry.domains,
+  });
   await registerAccountsRoutes(app, { db, rateLimit: options.rateLimit });
   await registerSyncRoutes(app, { db, registry });
   await registerActsRoutes(app, { db, files: options.actsFiles });

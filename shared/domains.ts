@@ -6,6 +6,8 @@
  */
 import { accountsDomain } from './accounts/domain.js';
 import { sessionInputs } from './accounts/ipc.js';
+import { mergeRoutes } from './api/contract.js';
+import { HUB_ROUTES } from './api/hub.js';
 import { actsDomain } from './acts/domain.js';
 import { createRegistry } from './domain/registry.js';
 import { electoralDomain } from './electoral/domain.js';
@@ -29,3 +31,8 @@ export type DomainEvents = UnionToIntersection<EventsOf<Domain>>;
 export type Permission = keyof UnionToIntersection<Domain['permissions']> & string;
 /** A collection declared by some domain. */
 export type CollectionName = keyof UnionToIntersection<Domain['collections']> & string;
+type RoutesOf<D> = D extends { routes: infer R } ? R : never;
+
+/** Every hub HTTP route, core and domains': what the hub validates with, the client types from, and /api/v1/openapi.json documents. */
+export const HUB_CONTRACT = mergeRoutes(HUB_ROUTES, DOMAINS) as typeof HUB_ROUTES & UnionToIntersection<RoutesOf<Domain>>;
+export type HubContract = typeof HUB_CONTRACT;

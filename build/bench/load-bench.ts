@@ -10,6 +10,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { CommuneRole, Service } from '../../shared/accounts/roles.js';
+import { ACTS_HUB_ROUTES } from '../../shared/acts/hub-routes.js';
 import { HUB_ROUTES } from '../../shared/api/hub.js';
 import { ACTES_TRANSMIT_COMMAND } from '../../hub-server/acts/commands.js';
 import { pdf, tiers } from '../../hub-server/acts/actes-format/test-fixtures.js';
@@ -667,8 +668,8 @@ async function drive(
       const file = Buffer.concat([pdf, Buffer.from(`%load-${i}\n`, 'latin1')]);
       const sha = sha256Of(file);
       const act = actRecord(`CHARGE_${String(i).padStart(4, '0')}`, file);
-      await send(actsPc, 'acts HEAD /files/:sha256', 'HEAD', HUB_ROUTES.fileStatus.path.replace(':sha256', sha));
-      await send(actsPc, 'acts PATCH /files/:sha256', 'PATCH', HUB_ROUTES.fileUpload.path.replace(':sha256', sha), file, {
+      await send(actsPc, 'acts HEAD /files/:sha256', 'HEAD', ACTS_HUB_ROUTES.fileStatus.path.replace(':sha256', sha));
+      await send(actsPc, 'acts PATCH /files/:sha256', 'PATCH', ACTS_HUB_ROUTES.fileUpload.path.replace(':sha256', sha), file, {
         'content-type': 'application/offset+octet-stream',
         'upload-offset': '0',
         'upload-length': String(file.length),

@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
@@ -7,7 +8,7 @@ import { CLIENT_SCHEMA_HEADER, PROTOCOL_HEADER } from '../../shared/sync/protoco
 import { createTestHub, TEST_PASSWORD, type SeededCommune, type TestHub } from '../../hub-server/test-support.js';
 import { newDemand } from '../../test/sync/demand-replica.js';
 import { startFlakyProxy, type FlakyProxy } from '../../test/sync/flaky-proxy.js';
-import { createHubClient, OFFLINE_MESSAGE } from './hub-client.js';
+import { createHubClient, MALFORMED_ANSWER_MESSAGE, OFFLINE_MESSAGE } from './hub-client.js';
 
 const log = pino({ level: 'silent' });
 const fastRetry = { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 };
@@ -135,6 +136,27 @@ describe('hub client', () => {
       expect(Date.now() - started).toBeGreaterThanOrEqual(300);
     } finally {
       silent.close();
+    }
+  });
+
+  it('answers a success the contract does not describe (a proxy page, another hub version) with a French error, sent once', async () => {
+    let calls = 0;
+    const odd = createHttpServer((_req, res) => {
+      calls++;
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ epoch: 'e', changes: 'pas une liste', cursor: 3 }));
+    });
+    await new Promise<void>((r) => odd.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (odd.address() as AddressInfo).port;
+      const client = createHubClient({ baseUrl: `http://127.0.0.1:${port}`, token: () => 't', clientSchema: 1, log, retry: fastRetry });
+      const err = await caught(client.pull({ cursor: 0 }));
+      expect(err).toBeInstanceOf(GuichetError);
+      expect(err.code).toBe('hub_unavailable');
+      expect(err.message).toBe(MALFORMED_ANSWER_MESSAGE);
+      expect(err.detail).toMatch(/sync\/pull → malformed answer at changes/);
+      expect(calls).toBe(1);
+    } finally {
+      odd.close();
     }
   });
 });

@@ -1,26 +1,10 @@
 import axios, { type AxiosError, type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { gzipSync } from 'node:zlib';
 import type { Logger } from 'pino';
-import type {
-  CreateUserRequest,
-  DeviceInfo,
-  EnrollRequest,
-  LoginRequest,
-  MeResponse,
-  SessionGrant,
-  UserInfo,
-} from '../../shared/accounts/types.js';
-import { HUB_ROUTES, type HubRouteName } from '../../shared/api/hub.js';
+import type { HubRouteSpec, RequestBody, RequestQuery, ResponseBody } from '../../shared/api/contract.js';
+import { HUB_CONTRACT, type HubContract } from '../../shared/domains.js';
 import { GuichetError, isErrorBody } from '../../shared/errors.js';
-import {
-  CLIENT_SCHEMA_HEADER,
-  PROTOCOL_HEADER,
-  PROTOCOL_VERSION,
-  type PullResponse,
-  type PushRequest,
-  type PushResponse,
-  type SnapshotResponse,
-} from '../../shared/sync/protocol.js';
+import { CLIENT_SCHEMA_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../shared/sync/protocol.js';
 import { backoffDelay, DEFAULT_RETRY, sleep, type RetryPolicy } from './retry.js';
 
 export const OFFLINE_MESSAGE =
@@ -41,21 +25,27 @@ export interface HubClientOptions {
   retry?: RetryPolicy;
 }
 
+type HubRouteName = keyof HubContract;
+/** Request and answer types of a hub route, taken from the contract (shared/api/hub.ts and the domains' routes). */
+type Body<N extends HubRouteName> = RequestBody<HubContract[N]>;
+type Query<N extends HubRouteName> = RequestQuery<HubContract[N]>;
+type Answer<N extends HubRouteName> = ResponseBody<HubContract[N]>;
+
 export interface HubClient {
   readonly baseUrl: string;
-  health(): Promise<unknown>;
-  enroll(body: EnrollRequest): Promise<SessionGrant>;
-  login(body: LoginRequest): Promise<SessionGrant>;
+  health(): Promise<Answer<'health'>>;
+  enroll(body: Body<'enroll'>): Promise<Answer<'enroll'>>;
+  login(body: Body<'login'>): Promise<Answer<'login'>>;
   logout(): Promise<void>;
-  me(): Promise<MeResponse>;
-  listUsers(): Promise<UserInfo[]>;
-  createUser(body: CreateUserRequest): Promise<UserInfo>;
-  disableUser(id: string): Promise<UserInfo>;
-  listDevices(): Promise<DeviceInfo[]>;
-  revokeDevice(id: string): Promise<DeviceInfo>;
-  push(body: PushRequest): Promise<PushResponse>;
-  pull(query: { epoch?: string; cursor: number; limit?: number }): Promise<PullResponse>;
-  snapshot(query: { asOf?: number; after?: string; limit?: number }): Promise<SnapshotResponse>;
+  me(): Promise<Answer<'me'>>;
+  listUsers(): Promise<Answer<'listUsers'>>;
+  createUser(body: Body<'createUser'>): Promise<Answer<'createUser'>>;
+  disableUser(id: string): Promise<Answer<'disableUser'>>;
+  listDevices(): Promise<Answer<'listDevices'>>;
+  revokeDevice(id: string): Promise<Answer<'revokeDevice'>>;
+  push(body: Body<'syncPush'>): Promise<Answer<'syncPush'>>;
+  pull(query: Query<'syncPull'>): Promise<Answer<'syncPull'>>;
+  snapshot(query: Query<'syncSnapshot'>): Promise<Answer<'syncSnapshot'>>;
   /** Bytes of a content-addressed file the hub already holds (0 when it has none). */
   fileOffset(sha256: string): Promise<number>;
   /** Appends `chunk` at `offset` of a file of `total` bytes; answers the hub's new offset. */
@@ -102,11 +92,11 @@ export function createHubClient(options: HubClientOptions): HubClient {
     transitional: { clarifyTimeoutError: true },
   });
 
-  async function call<T>(
-    route: HubRouteName,
+  async function call<N extends HubRouteName>(
+    route: N,
     config: { params?: Record<string, string>; query?: object; body?: unknown; timeoutMs?: number } = {},
-  ): Promise<T> {
-    const spec = HUB_ROUTES[route];
+  ): Promise<Answer<N>> {
+    const spec: HubRouteSpec = HUB_CONTRACT[route];
     let path: string = spec.path;
     for (const [k, v] of Object.entries(config.params ?? {})) path = path.replace(`:${k}`, encodeURIComponent(v));
     const headers: Record<string, string> = {};
@@ -136,7 +126,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
       let retryable: boolean;
       try {
         const res = await http.request(request);
-        if (res.status >= 200 && res.status < 300) return (res.status === 204 ? undefined : res.data) as T;
+        if (res.status >= 200 && res.status < 300) return checkAnswer(spec, res.status, res.data) as Answer<N>;
         failure = isErrorBody(res.data)
           ? GuichetError.fromBody(res.data)
           : new GuichetError(
@@ -146,6 +136,11 @@ export function createHubClient(options: HubClientOptions): HubClient {
             );
         retryable = res.status >= 500 || res.status === 429;
       } catch (err) {
+        // The hub answered, but not what the contract says: the request was applied, never send it again.
+        if (err instanceof GuichetError) {
+          log.info({ route, attempt, code: err.code, detail: err.detail }, 'hub call failed');
+          throw err;
+        }
         const code = (err as AxiosError).code ?? 'unknown';
         failure = new GuichetError('offline', OFFLINE_MESSAGE, `${spec.method} ${spec.path}: ${code} ${(err as Error).message}`);
         retryable = IDEMPOTENT.has(route) || NEVER_SENT_CODES.has(code);
@@ -165,7 +160,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
    * from the hub's offset at the next attempt, so a retry never sends a byte twice blindly.
    */
   async function fileCall(route: 'fileStatus' | 'fileUpload' | 'fileDownload', sha256: string, extra: AxiosRequestConfig = {}) {
-    const spec = HUB_ROUTES[route];
+    const spec = HUB_CONTRACT[route];
     const headers: Record<string, string> = { ...(extra.headers as Record<string, string> | undefined) };
     const token = options.token?.() ?? null;
     if (token) headers.Authorization = `Bearer ${token}`;
@@ -240,6 +235,29 @@ export function createHubClient(options: HubClientOptions): HubClient {
     pull: (query) => call('syncPull', { query }),
     snapshot: (query) => call('syncSnapshot', { query, timeoutMs: options.pushTimeoutMs ?? 300_000 }),
   };
+}
+
+export const MALFORMED_ANSWER_MESSAGE =
+  'Le hub a envoyé une réponse que ce poste ne comprend pas : vérifiez que Guichet est à jour. Vos modifications sont gardées sur ce poste.';
+
+/**
+ * Checks a success answer against the route's schema in the contract, so a
+ * proxy page or a hub of another version reads as a clear French error
+ * rather than an undefined field deep in the sync engine. Answers the data
+ * as received (the schemas have no defaults or transforms to apply).
+ */
+function checkAnswer(spec: HubRouteSpec, status: number, data: unknown): unknown {
+  if (status === 204) return undefined;
+  const schema = spec.responses[status]?.schema;
+  if (!schema) return data;
+  const parsed = schema.safeParse(data);
+  if (parsed.success) return data;
+  const issue = parsed.error.issues[0];
+  throw new GuichetError(
+    'hub_unavailable',
+    MALFORMED_ANSWER_MESSAGE,
+    `${spec.method} ${spec.path} → malformed answer at ${issue?.path.join('.') || '(racine)'}: ${issue?.code ?? ''}`,
+  );
 }
 
 function hubStatusMessage(status: number): string {

@@ -21,6 +21,8 @@ const PUBLIC_ROUTES = new Set([
   'HEAD /health',
   'POST /api/v1/enroll',
   'POST /api/v1/login',
+  'GET /api/v1/openapi.json',
+  'HEAD /api/v1/openapi.json',
   'GET /updates/:file',
   'HEAD /updates/:file',
 ]);

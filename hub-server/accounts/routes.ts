@@ -1,15 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import { z } from 'zod';
 import { HUB_ROUTES } from '../../shared/api/hub.js';
-import {
-  createUserRequestSchema,
-  enrollRequestSchema,
-  loginRequestSchema,
-  type MeResponse,
-  type SessionGrant,
-} from '../../shared/accounts/types.js';
+import type { MeResponse, SessionGrant, UserInfo, DeviceInfo } from '../../shared/accounts/types.js';
 import { GuichetError } from '../../shared/errors.js';
+import { parseRequest } from '../contract.js';
 import { nowIso } from '../db/dialect.js';
 import type { HubDatabase } from '../db/schema.js';
 import { requireAuth, requirePermission } from './auth.js';
@@ -26,7 +20,6 @@ export interface LoginRateLimit {
 const WRONG_CREDENTIALS = 'Identifiant ou mot de passe incorrect.';
 const BAD_CODE =
   "Ce code d'inscription n'est pas valable : il a déjà servi, il a expiré ou il est mal recopié. Demandez un nouveau code au service départemental.";
-const idParam = z.object({ id: z.string().min(1).max(100) });
 
 export async function registerAccountsRoutes(
   app: FastifyInstance,
@@ -60,7 +53,7 @@ export async function registerAccountsRoutes(
         'enroll rate limit',
       );
     }
-    const input = enrollRequestSchema.parse(request.body);
+    const input = parseRequest(HUB_ROUTES.enroll, request).body;
     const passwordHash = await hashPassword(input.password);
     return db.transaction().execute(async (trx) => {
       const code = await trx
@@ -104,7 +97,7 @@ export async function registerAccountsRoutes(
         'login rate limit',
       );
     }
-    const input = loginRequestSchema.parse(request.body);
+    const input = parseRequest(HUB_ROUTES.login, request).body;
     const found = await db
       .selectFrom('users as u')
       .innerJoin('collectivites as c', 'c.id', 'u.commune_id')
@@ -148,15 +141,15 @@ export async function registerAccountsRoutes(
   // onRequest: refused before the body is read.
   const manage = { onRequest: requirePermission('users.manage') };
 
-  app.get(HUB_ROUTES.listUsers.path, manage, async (request) => {
+  app.get(HUB_ROUTES.listUsers.path, manage, async (request): Promise<UserInfo[]> => {
     const auth = requireAuth(request);
     const rows = await db.selectFrom('users').selectAll().where('commune_id', '=', auth.communeId).orderBy('username').execute();
     return rows.map(toUserInfo);
   });
 
-  app.post(HUB_ROUTES.createUser.path, manage, async (request) => {
+  app.post(HUB_ROUTES.createUser.path, manage, async (request): Promise<UserInfo> => {
     const auth = requireAuth(request);
-    const input = createUserRequestSchema.parse(request.body);
+    const input = parseRequest(HUB_ROUTES.createUser, request).body;
     const passwordHash = await hashPassword(input.password);
     const row = await insertUser(db, {
       communeId: auth.communeId,
@@ -168,9 +161,9 @@ export async function registerAccountsRoutes(
     return toUserInfo(row);
   });
 
-  app.post(HUB_ROUTES.disableUser.path, manage, async (request) => {
+  app.post(HUB_ROUTES.disableUser.path, manage, async (request): Promise<UserInfo> => {
     const auth = requireAuth(request);
-    const { id } = idParam.parse(request.params);
+    const { id } = parseRequest(HUB_ROUTES.disableUser, request).params;
     if (id === auth.userId) throw new GuichetError('conflict', 'Vous ne pouvez pas désactiver votre propre compte.', 'self-disable');
     return db.transaction().execute(async (trx) => {
       const user = await trx
@@ -193,15 +186,15 @@ export async function registerAccountsRoutes(
     });
   });
 
-  app.get(HUB_ROUTES.listDevices.path, manage, async (request) => {
+  app.get(HUB_ROUTES.listDevices.path, manage, async (request): Promise<DeviceInfo[]> => {
     const auth = requireAuth(request);
     const rows = await db.selectFrom('devices').selectAll().where('commune_id', '=', auth.communeId).orderBy('created_at').execute();
     return rows.map(toDeviceInfo);
   });
 
-  app.post(HUB_ROUTES.revokeDevice.path, manage, async (request) => {
+  app.post(HUB_ROUTES.revokeDevice.path, manage, async (request): Promise<DeviceInfo> => {
     const auth = requireAuth(request);
-    const { id } = idParam.parse(request.params);
+    const { id } = parseRequest(HUB_ROUTES.revokeDevice, request).params;
     const device = await db.transaction().execute((trx) => revokeDeviceById(trx, id, auth.communeId));
     return toDeviceInfo(device);
   });

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HUB_ROUTES } from '../../shared/api/hub.js';
+import { ACTS_HUB_ROUTES } from '../../shared/acts/hub-routes.js';
 import type { Classification } from '../../shared/acts/classification.js';
 import { startPrefectureSim, type PrefectureSim } from '../prefecture-sim/prefecture-sim.js';
 import { createTestHub, TEST_BACKENDS, type SeededCommune, type TestHub } from '../test-support.js';
@@ -107,14 +107,14 @@ describe.each(TEST_BACKENDS)('ACTES end to end with the prefecture simulator (%s
     expect(status.archiveName).toMatch(/^GUI-EACT--211003744--\d{8}-\d+\.tar\.gz$/);
     expect(status.timeline.map((t) => t.state)).toContain('acquitte');
     // The audit archive: exactly what was posted, for A only.
-    const archive = await fetch(`${base}${HUB_ROUTES.actArchive.path.replace(':id', act.id)}`, {
+    const archive = await fetch(`${base}${ACTS_HUB_ROUTES.actArchive.path.replace(':id', act.id)}`, {
       headers: { authorization: `Bearer ${a.consultationToken}` },
     });
     expect(archive.status).toBe(200);
     const names = (await readArchive(new Uint8Array(await archive.arrayBuffer()))).map((e) => e.name);
     expect(names).toContain('010-211003744-20261120-FLOW_1-DE-1-1_0.xml');
     expect(names).toContain('99_DE-010-211003744-20261120-FLOW_1-DE-1-1_1.pdf');
-    const other = await fetch(`${base}${HUB_ROUTES.actArchive.path.replace(':id', act.id)}`, {
+    const other = await fetch(`${base}${ACTS_HUB_ROUTES.actArchive.path.replace(':id', act.id)}`, {
       headers: { authorization: `Bearer ${b.maireToken}` },
     });
     expect(other.status).toBe(404);
@@ -147,7 +147,7 @@ describe.each(TEST_BACKENDS)('ACTES end to end with the prefecture simulator (%s
     const letter = withLetter.letters.find((l) => l.type === '3-1')!;
     expect(letter).toMatchObject({ direction: 'recu', state: 'recu', label: 'Demande de pièces complémentaires' });
     expect(letter.files).toHaveLength(1);
-    const doc = await fetch(`${base}${HUB_ROUTES.fileDownload.path.replace(':sha256', letter.files[0].sha256)}`, {
+    const doc = await fetch(`${base}${ACTS_HUB_ROUTES.fileDownload.path.replace(':sha256', letter.files[0].sha256)}`, {
       headers: { authorization: `Bearer ${a.consultationToken}` },
     });
     expect(
@@ -157,7 +157,7 @@ describe.each(TEST_BACKENDS)('ACTES end to end with the prefecture simulator (%s
     ).toBe('%PDF-');
     expect(
       (
-        await fetch(`${base}${HUB_ROUTES.fileDownload.path.replace(':sha256', letter.files[0].sha256)}`, {
+        await fetch(`${base}${ACTS_HUB_ROUTES.fileDownload.path.replace(':sha256', letter.files[0].sha256)}`, {
           headers: { authorization: `Bearer ${b.maireToken}` },
         })
       ).status,

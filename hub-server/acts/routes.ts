@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import { HUB_ROUTES } from '../../shared/api/hub.js';
+import { ACTS_HUB_ROUTES } from '../../shared/acts/hub-routes.js';
 import { GuichetError } from '../../shared/errors.js';
 import { assertPermission, assertService, requireAuth } from '../accounts/auth.js';
+import { parseRequest } from '../contract.js';
 import type { HubDatabase } from '../db/schema.js';
 import { readActArchive } from './archives.js';
 import { registerActesCommands } from './commands.js';
@@ -21,11 +22,11 @@ export async function registerActsRoutes(app: FastifyInstance, opts: { db: Kysel
   if (opts.files?.purge !== false) scheduleIncompleteUploadPurge(app, db, opts.files?.purge);
   await app.register(async (scope) => {
     registerFileRoutes(scope, db, opts.files);
-    scope.get(HUB_ROUTES.actArchive.path, async (request, reply) => {
+    scope.get(ACTS_HUB_ROUTES.actArchive.path, async (request, reply) => {
       const auth = requireAuth(request);
       assertService(auth, 'acts');
       assertPermission(auth, 'acts.read');
-      const id = String((request.params as { id?: string }).id ?? '');
+      const { id } = parseRequest(ACTS_HUB_ROUTES.actArchive, request).params;
       // Another commune's act answers like an unknown one.
       const found = /^[0-9a-f-]{36}$/i.test(id) ? await readActArchive(db, id, auth.communeId) : null;
       if (!found) throw new GuichetError('not_found', 'Aucune archive transmise pour cet acte.', 'no archive');

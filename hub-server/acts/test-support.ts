@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { ACTS_HUB_ROUTES } from '../../shared/acts/hub-routes.js';
 import { HUB_ROUTES } from '../../shared/api/hub.js';
 import type { ActRecord, ActStatusRecord, StoredFile } from '../../shared/acts/records.js';
 import type { PullResponse, PushResult, SyncRecord } from '../../shared/sync/protocol.js';
@@ -65,7 +66,7 @@ export async function call(
 export async function upload(app: HubTarget, token: string, content: Uint8Array): Promise<number> {
   const res = await call(app, {
     method: 'PATCH',
-    url: HUB_ROUTES.fileUpload.path.replace(':sha256', sha256Of(content)),
+    url: ACTS_HUB_ROUTES.fileUpload.path.replace(':sha256', sha256Of(content)),
     headers: {
       authorization: `Bearer ${token}`,
       'content-type': 'application/offset+octet-stream',

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import type { z } from 'zod';
 import { HUB_ROUTES } from '../../shared/api/hub.js';
-import { GuichetError } from '../../shared/errors.js';
-import { pullQuerySchema, pushRequestSchema, snapshotQuerySchema, type PushResponse } from '../../shared/sync/protocol.js';
+import type { PushResponse } from '../../shared/sync/protocol.js';
 import type { DomainRegistry } from '../../shared/domain/registry.js';
 import { requireAuth } from '../accounts/auth.js';
+import { parseRequest, type Refusal } from '../contract.js';
 import type { HubDatabase } from '../db/schema.js';
 import { registerElectoralCommands } from '../electoral/index.js';
 import { scheduleTombstonePurge, type TombstonePurgeSchedule } from './maintenance.js';
@@ -16,16 +15,12 @@ import { pullChanges, readSnapshot } from './read.js';
 /** A push may carry a whole electoral extract (100 000 electors is ~60 MB of JSON once inflated): the cap on the inflated body. */
 export const PUSH_BODY_LIMIT = 128 * 1024 * 1024;
 
-function parseOr400<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  throw new GuichetError(
-    'bad_request',
-    'La demande de synchronisation est mal formée. Mettez Guichet à jour si cela se reproduit.',
-    `${what} ${issue?.path.join('.') || '(racine)'}: ${issue?.code ?? ''}`,
-  );
-}
+/** A malformed sync request comes from a client out of step with the hub, not from what the user typed. */
+const malformed = (what: string): Refusal => ({
+  code: 'bad_request',
+  message: 'La demande de synchronisation est mal formée. Mettez Guichet à jour si cela se reproduit.',
+  what,
+});
 
 /** Sync routes: push (idempotent mutations), pull (change log by cursor), snapshot (paged full copy). */
 export async function registerSyncRoutes(
@@ -40,7 +35,7 @@ export async function registerSyncRoutes(
   const pushGuard = refuseReadOnlyCallers(opts.registry);
   app.post(HUB_ROUTES.syncPush.path, { bodyLimit: PUSH_BODY_LIMIT, onRequest: pushGuard }, async (request): Promise<PushResponse> => {
     const auth = requireAuth(request);
-    const body = parseOr400(pushRequestSchema, request.body, 'push');
+    const { body } = parseRequest(HUB_ROUTES.syncPush, request, malformed('push'));
     const outcome = await applyPush(db, auth, body.mutations);
     const rejections = outcome.results.flatMap((r) =>
       r.status === 'rejected' ? [{ mutationId: r.mutationId, reason: r.reason.code, detail: r.reason.detail }] : [],
@@ -64,7 +59,7 @@ export async function registerSyncRoutes(
 
   app.get(HUB_ROUTES.syncPull.path, async (request) => {
     const auth = requireAuth(request);
-    const query = parseOr400(pullQuerySchema, request.query, 'pull');
+    const { query } = parseRequest(HUB_ROUTES.syncPull, request, malformed('pull'));
     const res = await pullChanges(db, auth.communeId, auth, query);
     request.log.debug(
       { communeId: auth.communeId, from: query.cursor, to: res.cursor, changes: res.changes.length, hasMore: res.hasMore },
@@ -75,7 +70,7 @@ export async function registerSyncRoutes(
 
   app.get(HUB_ROUTES.syncSnapshot.path, async (request) => {
     const auth = requireAuth(request);
-    const query = parseOr400(snapshotQuerySchema, request.query, 'snapshot');
+    const { query } = parseRequest(HUB_ROUTES.syncSnapshot, request, malformed('snapshot'));
     const res = await readSnapshot(db, auth.communeId, auth, query);
     request.log.debug({ communeId: auth.communeId, asOf: res.asOf, records: res.records.length, last: res.next === null }, 'sync snapshot');
     return res;

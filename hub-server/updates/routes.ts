@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import { HUB_ROUTES } from '../../shared/api/hub.js';
 import { GuichetError } from '../../shared/errors.js';
 
 export interface UpdateRoutesOptions {
@@ -9,8 +10,6 @@ export interface UpdateRoutesOptions {
   dir: string;
 }
 
-/** Only plain file names: no folder, no dot-file, no traversal. */
-const UPDATE_FILE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/;
 const CONTENT_TYPES: Record<string, string> = {
   '.yml': 'text/yaml; charset=utf-8',
   '.yaml': 'text/yaml; charset=utf-8',
@@ -31,7 +30,7 @@ export function registerUpdateRoutes(app: FastifyInstance, options: UpdateRoutes
   // GET only: fastify derives HEAD from it (exposeHeadRoutes), which electron-updater may use.
   app.route({
     method: 'GET',
-    url: '/updates/:file',
+    url: HUB_ROUTES.updatesFile.path,
     config: { public: true },
     // Installers are already compressed; yml is tiny.
     compress: false,
@@ -42,7 +41,8 @@ export function registerUpdateRoutes(app: FastifyInstance, options: UpdateRoutes
         reply
           .code(404)
           .send(new GuichetError('not_found', "Ce fichier de mise à jour n'existe pas.", `updates/${file.slice(0, 60)}`).toBody());
-      if (!UPDATE_FILE.test(file) || file.includes('..')) return notFound();
+      // Only plain file names (the contract's pattern): no folder, no dot-file, no traversal.
+      if (!HUB_ROUTES.updatesFile.params.safeParse({ file }).success || file.includes('..')) return notFound();
       const path = await containedFile(dir, file);
       if (!path) return notFound();
       const info = await stat(path);

@@ -1,57 +1,64 @@
 import { z } from 'zod';
-import { type CollectiviteKind, INSEE_PATTERN, SIREN_PATTERN } from './collectivites.js';
-import { COMMUNE_ROLES, SERVICES, type CommuneRole, type Service } from './roles.js';
+import { COLLECTIVITE_KINDS, INSEE_PATTERN, SIREN_PATTERN } from './collectivites.js';
+import { COMMUNE_ROLES, SERVICES } from './roles.js';
+
+/** Answers of the accounts routes: zod schemas (the hub's contract, shared/api/hub.ts), types inferred from them. */
+export const serviceSchema = z.enum(SERVICES);
 
 /**
  * The collectivité a session belongs to (the tenant: a commune, an EPCI or a
  * syndicat; see shared/accounts/collectivites.ts). The name is historical: it
  * stays so the PC and the renderer keep their field names.
  */
-export interface CommuneInfo {
-  kind: CollectiviteKind;
+export const communeInfoSchema = z.object({
+  kind: z.enum(COLLECTIVITE_KINDS),
   /** Code officiel géographique (INSEE), 5 characters, e.g. "10387" (Troyes); null for a grouping. */
-  insee: string | null;
-  siren: string;
-  name: string;
+  insee: z.string().max(5).nullable(),
+  siren: z.string().max(9),
+  name: z.string().max(200),
   /** Code of the arrondissement, e.g. "103" (communes). */
-  arrondissement: string | null;
+  arrondissement: z.string().max(10).nullable(),
   /** INSEE codes of a grouping's member communes, sorted; empty for a commune. */
-  members: string[];
+  members: z.array(z.string().max(5)).max(1000),
   /** Services opted into, already cut down to those the kind may use. */
-  services: Service[];
-}
+  services: z.array(serviceSchema).max(SERVICES.length),
+});
+export type CommuneInfo = z.infer<typeof communeInfoSchema>;
 
-export interface UserInfo {
-  id: string;
-  username: string;
-  displayName: string;
-  role: CommuneRole;
-  disabled: boolean;
-}
+export const userInfoSchema = z.object({
+  id: z.string().max(100),
+  username: z.string().max(100),
+  displayName: z.string().max(100),
+  role: z.enum(COMMUNE_ROLES),
+  disabled: z.boolean(),
+});
+export type UserInfo = z.infer<typeof userInfoSchema>;
 
-export interface DeviceInfo {
-  id: string;
-  name: string;
-  createdAt: string;
-  lastSeenAt: string | null;
-  revoked: boolean;
-}
+export const deviceInfoSchema = z.object({
+  id: z.string().max(100),
+  name: z.string().max(100),
+  createdAt: z.string().max(40),
+  lastSeenAt: z.string().max(40).nullable(),
+  revoked: z.boolean(),
+});
+export type DeviceInfo = z.infer<typeof deviceInfoSchema>;
 
 /** What `POST /enroll` and `POST /login` answer. The token is shown once; the client keeps it in the OS keychain. */
-export interface SessionGrant {
-  token: string;
-  user: UserInfo;
-  commune: CommuneInfo;
-  device: DeviceInfo;
-}
+export const sessionGrantSchema = z.object({
+  token: z.string().max(200),
+  user: userInfoSchema,
+  commune: communeInfoSchema,
+  device: deviceInfoSchema,
+});
+export type SessionGrant = z.infer<typeof sessionGrantSchema>;
 
-export interface MeResponse {
-  user: UserInfo;
-  commune: CommuneInfo;
-  device: DeviceInfo;
-}
+export const meResponseSchema = z.object({
+  user: userInfoSchema,
+  commune: communeInfoSchema,
+  device: deviceInfoSchema,
+});
+export type MeResponse = z.infer<typeof meResponseSchema>;
 
-// Usernames: lower-case ascii, digits, dot, dash, underscore (they are typed on a keyboard at the counter).
 export const usernameSchema = z
   .string()
   .trim()
@@ -92,5 +99,3 @@ export const createUserRequestSchema = z.object({
   password: passwordSchema,
 });
 export type CreateUserRequest = z.infer<typeof createUserRequestSchema>;
-
-export const serviceSchema = z.enum(SERVICES);

@@ -1,5 +1,6 @@
 import { collection, command, defineDomain } from '../domain/spec.js';
 import { classificationSchema } from './classification.js';
+import { ACTS_HUB_ROUTES } from './hub-routes.js';
 import { ANSWER_COMMAND, actIdPayloadSchema, answerPayloadSchema, CANCEL_COMMAND, TRANSMIT_COMMAND } from './commands.js';
 import { actsInputs, type ActsChannels, type ActsEvents } from './ipc.js';
 import { actRecordSchema, actStatusRecordSchema } from './records.js';
@@ -33,4 +34,5 @@ export const actsDomain = defineDomain<ActsChannels, ActsEvents>()({
   },
   channels: actsInputs,
   events: ['acts:upload-progress'],
+  routes: ACTS_HUB_ROUTES,
 });

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { CommuneRole, Service } from '../accounts/roles.js';
 import type { InputSchemas } from '../api/channel.js';
+import type { HubRoutes } from '../api/contract.js';
 
 /**
  * How a domain (electoral, acts, cadastre, …) declares itself, once, in
@@ -74,6 +75,8 @@ export interface DomainSpecBase {
   channels: object;
   /** Event names pushed from main to the renderer (`id:event`). */
   events: readonly string[];
+  /** The domain's own hub HTTP routes (beyond sync push/pull), merged into the hub contract and its OpenAPI document. */
+  routes?: HubRoutes;
 }
 
 /**

@@ -40,14 +40,27 @@ export const COLLECTION_NAMES = Object.keys(COLLECTIONS) as CollectionName[];
 
 export const collectionNameSchema = z.enum(COLLECTION_NAMES as [CollectionName, ...CollectionName[]]);
 
-/** A record as the hub stores and sends it. `data` is null on tombstones. */
-export interface SyncRecord {
-  collection: CollectionName;
-  id: string;
-  version: number;
-  deleted: boolean;
-  data: unknown | null;
-}
+/**
+ * A collection's full name in the hub's answers (`domain.name`). Not the enum
+ * of known collections: a PC must keep syncing when its hub carries a domain
+ * it does not know yet (it skips those records).
+ */
+const answerCollectionSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[a-z][a-z0-9_-]*\.[a-z][a-z0-9_-]*$/);
+
+/** A record as the hub stores and sends it. `data` is null on tombstones (its schema is the collection's, checked by the receiver). */
+export const syncRecordSchema = z.object({
+  // Typed as the known names for callers; at run time any well-formed name passes and the replica skips one it does not hold.
+  collection: answerCollectionSchema as z.ZodType<CollectionName>,
+  id: z.string().max(100),
+  version: z.number().int().nonnegative(),
+  deleted: z.boolean(),
+  data: z.unknown(),
+});
+export type SyncRecord = z.infer<typeof syncRecordSchema>;
 
 const mutationBase = {
   /** Monotonic per device, starting at 1; never reused, even after a resync. */
@@ -91,46 +104,62 @@ export const pushRequestSchema = z.object({
 });
 export type PushRequest = z.infer<typeof pushRequestSchema>;
 
-export type PushResult =
-  | {
-      mutationId: number;
-      status: 'applied' /** records written, with their new versions */;
-      versions: { collection: CollectionName; id: string; version: number }[];
-    }
-  | { mutationId: number; status: 'rejected'; reason: { code: string; message: string; detail?: string }; current?: SyncRecord | null };
+export const pushResultSchema = z.discriminatedUnion('status', [
+  z.object({
+    mutationId: z.number().int().positive(),
+    /** Records written, with their new versions. */
+    status: z.literal('applied'),
+    versions: z
+      .array(z.object({ collection: answerCollectionSchema, id: z.string().max(100), version: z.number().int().nonnegative() }))
+      .max(200_000),
+  }),
+  z.object({
+    mutationId: z.number().int().positive(),
+    status: z.literal('rejected'),
+    reason: z.object({ code: z.string().max(100), message: z.string().max(2000), detail: z.string().max(2000).optional() }),
+    /** The record as the hub holds it, when the change was based on an outdated version. */
+    current: syncRecordSchema.nullable().optional(),
+  }),
+]);
+export type PushResult = z.infer<typeof pushResultSchema>;
 
-export interface PushResponse {
-  results: PushResult[];
-}
+export const pushResponseSchema = z.object({
+  /** One per mutation, in the order sent. */
+  results: z.array(pushResultSchema).max(500),
+});
+export type PushResponse = z.infer<typeof pushResponseSchema>;
 
-export interface PullResponse {
-  epoch: string;
-  changes: SyncRecord[];
+export const pullResponseSchema = z.object({
+  epoch: z.string().max(100),
+  changes: z.array(syncRecordSchema).max(5000),
   /** Pass back as `cursor` next time. */
-  cursor: number;
-  hasMore: boolean;
-}
+  cursor: z.number().int().nonnegative(),
+  hasMore: z.boolean(),
+});
+export type PullResponse = z.infer<typeof pullResponseSchema>;
 
-export interface SnapshotResponse {
-  epoch: string;
+export const snapshotResponseSchema = z.object({
+  epoch: z.string().max(100),
   /** Cursor to pull from once every page is in (taken when the first page was read). */
-  asOf: number;
-  records: SyncRecord[];
+  asOf: z.number().int().nonnegative(),
+  records: z.array(syncRecordSchema).max(10_000),
   /** Opaque key to ask the next page, null on the last. */
-  next: string | null;
-}
+  next: z.string().max(1000).nullable(),
+});
+export type SnapshotResponse = z.infer<typeof snapshotResponseSchema>;
 
 export const pullQuerySchema = z.object({
-  epoch: z.string().optional(),
-  cursor: z.coerce.number().int().nonnegative().default(0),
-  limit: z.coerce.number().int().min(1).max(5000).default(2000),
+  /** The epoch the cursor belongs to; another epoch answers 409 resync_required. */
+  epoch: z.string().max(100).optional(),
+  cursor: z.coerce.number<number>().int().nonnegative().default(0),
+  limit: z.coerce.number<number>().int().min(1).max(5000).default(2000),
 });
 
 export const snapshotQuerySchema = z.object({
   /** Cursor value of the first page (`asOf`), so every page reads the same epoch. */
-  asOf: z.coerce.number().int().nonnegative().optional(),
-  after: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(10000).default(5000),
+  asOf: z.coerce.number<number>().int().nonnegative().optional(),
+  after: z.string().max(1000).optional(),
+  limit: z.coerce.number<number>().int().min(1).max(10000).default(5000),
 });
 
 /** Tombstones older than this are purged; a cursor older than the purge horizon must resync. */

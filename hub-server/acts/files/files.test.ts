@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HUB_ROUTES } from '../../../shared/api/hub.js';
+import { ACTS_HUB_ROUTES } from '../../../shared/acts/hub-routes.js';
 import { createTestHub, TEST_BACKENDS, type SeededCommune, type TestHub } from '../../test-support.js';
 import { sha256Of } from '../test-support.js';
 
-const url = (sha: string) => HUB_ROUTES.fileUpload.path.replace(':sha256', sha);
+const url = (sha: string) => ACTS_HUB_ROUTES.fileUpload.path.replace(':sha256', sha);
 
 describe.each(TEST_BACKENDS)('ACTES files on the hub (%s)', (backend) => {
   let hub: TestHub;

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HUB_ROUTES } from '../../../shared/api/hub.js';
+import { ACTS_HUB_ROUTES } from '../../../shared/acts/hub-routes.js';
 import { toCount } from '../../db/dialect.js';
 import { createTestHub, TEST_BACKENDS, type SeededCommune, type TestHub } from '../../test-support.js';
 import { sha256Of } from '../test-support.js';
 import { INCOMPLETE_UPLOAD_TTL_MS, purgeIncompleteUploads } from './store.js';
 
-const url = (sha: string) => HUB_ROUTES.fileUpload.path.replace(':sha256', sha);
+const url = (sha: string) => ACTS_HUB_ROUTES.fileUpload.path.replace(':sha256', sha);
 const MB = 1024 * 1024;
 
 /**

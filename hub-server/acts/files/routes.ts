@@ -2,10 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { Readable } from 'node:stream';
 import type { Permission } from '../../../shared/accounts/roles.js';
-import { HUB_ROUTES } from '../../../shared/api/hub.js';
+import { ACTS_HUB_ROUTES } from '../../../shared/acts/hub-routes.js';
 import { GuichetError, type ErrorBody } from '../../../shared/errors.js';
 import type { AuthContext } from '../../accounts/auth-context.js';
 import { assertPermission, assertService, requireAuth, requirePermission, requireService } from '../../accounts/auth.js';
+import { parseRequest } from '../../contract.js';
 import type { HubDatabase } from '../../db/schema.js';
 import {
   appendToFile,
@@ -36,8 +37,11 @@ function callerFor(request: FastifyRequest, permission: Permission): AuthContext
   return auth;
 }
 
-function shaParam(request: FastifyRequest): string {
-  const sha = String((request.params as { sha256?: string }).sha256 ?? '').toLowerCase();
+type FileRoute = 'fileStatus' | 'fileUpload' | 'fileDownload';
+
+/** The file's SHA-256 from the path (parsed with the contract); anything but 64 hex digits answers like an unknown file. */
+function shaParam(request: FastifyRequest, route: (typeof ACTS_HUB_ROUTES)[FileRoute]): string {
+  const sha = parseRequest(route, request).params.sha256.toLowerCase();
   if (!SHA256_HEX.test(sha)) throw new GuichetError('not_found', "Ce fichier n'existe pas sur le hub.", 'not a sha256');
   return sha;
 }
@@ -76,9 +80,9 @@ export function registerFileRoutes(app: FastifyInstance, db: Kysely<HubDatabase>
   // The raw stream is handed to the route, which writes it piece by piece.
   app.addContentTypeParser(UPLOAD_CONTENT_TYPE, (_request, payload, done) => done(null, payload));
 
-  app.head(HUB_ROUTES.fileStatus.path, async (request, reply) => {
+  app.head(ACTS_HUB_ROUTES.fileStatus.path, async (request, reply) => {
     const auth = callerFor(request, 'acts.read');
-    const state = await fileState(db, auth.communeId, shaParam(request));
+    const state = await fileState(db, auth.communeId, shaParam(request, ACTS_HUB_ROUTES.fileStatus));
     reply.header('upload-offset', String(state ? state.received : 0));
     if (state) reply.header('upload-length', String(state.size));
     reply.header('cache-control', 'no-store');
@@ -87,9 +91,9 @@ export function registerFileRoutes(app: FastifyInstance, db: Kysely<HubDatabase>
 
   // Service and role checked before any byte of the body is read (onRequest).
   const mayUpload = { onRequest: [requireService('acts'), requirePermission('acts.draft')] };
-  app.patch(HUB_ROUTES.fileUpload.path, mayUpload, async (request, reply) => {
+  app.patch(ACTS_HUB_ROUTES.fileUpload.path, mayUpload, async (request, reply) => {
     const auth = callerFor(request, 'acts.draft');
-    const sha = shaParam(request);
+    const sha = shaParam(request, ACTS_HUB_ROUTES.fileUpload);
     const offset = intHeader(request, 'upload-offset');
     const total = intHeader(request, 'upload-length');
     if (offset === null || total === null || offset > total) {
@@ -177,9 +181,9 @@ export function registerFileRoutes(app: FastifyInstance, db: Kysely<HubDatabase>
     }
   });
 
-  app.get(HUB_ROUTES.fileDownload.path, async (request, reply) => {
+  app.get(ACTS_HUB_ROUTES.fileDownload.path, async (request, reply) => {
     const auth = callerFor(request, 'acts.read');
-    const sha = shaParam(request);
+    const sha = shaParam(request, ACTS_HUB_ROUTES.fileDownload);
     const state = await fileState(db, auth.communeId, sha);
     // Another commune's file answers exactly like an unknown one.
     if (!state?.complete) throw new GuichetError('not_found', "Ce fichier n'existe pas sur le hub.", 'unknown or incomplete file');
