@@ -7,17 +7,19 @@ import type { Logger } from 'pino';
 import { ZodError } from 'zod';
 import { HUB_ROUTES, STATUS_OF_ERROR, type HealthResponse } from '../shared/api/hub.js';
 import { mergeRoutes } from '../shared/api/contract.js';
+import type { DomainRegistry } from '../shared/domain/registry.js';
 import { GuichetError, type ErrorBody } from '../shared/errors.js';
-import { registry } from '../shared/domains.js';
 import { PROTOCOL_VERSION } from '../shared/sync/protocol.js';
 import { installAuth } from './accounts/auth.js';
 import { registerAccountsRoutes, type LoginRateLimit } from './accounts/routes.js';
 import { registerOpenApiRoute } from './contract.js';
 import { dialectOf } from './db/dialect.js';
 import type { HubDatabase } from './db/schema.js';
+import { commandHandlers, type AnyHubDomain } from './domain/hub-domain.js';
+import { HUB_DOMAINS, HUB_REGISTRY } from './domains.js';
 import { createHubLogger } from './log.js';
 import { registerSyncRoutes } from './sync/routes.js';
-import { registerActsRoutes, type ActsFilesOptions } from './acts/routes.js';
+import type { ActsFilesOptions } from './acts/routes.js';
 import { registerUpdateRoutes } from './updates/routes.js';
 
 export const HUB_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
@@ -38,6 +40,8 @@ export interface BuildHubOptions {
   updatesDir?: string;
   /** Act files: quota per collectivité (default 2 GiB) and expiry of abandoned uploads (48 h). */
   actsFiles?: ActsFilesOptions;
+  /** The hub's domains and the registry built from their declarations (default: hub-server/domains.ts); tests may add a toy domain. */
+  domains?: { list: readonly AnyHubDomain[]; registry: DomainRegistry };
 }
 
 const GENERIC_500 =
@@ -71,6 +75,9 @@ function isUniqueViolation(error: unknown): boolean {
 /** Build the hub HTTP application (not listening). The caller owns `db`. */
 export async function buildHub(options: BuildHubOptions): Promise<FastifyInstance> {
   const { db } = options;
+  const { list: domains, registry } = options.domains ?? { list: HUB_DOMAINS, registry: HUB_REGISTRY };
+  // Every declared command has its handler before the hub answers anything.
+  const commands = commandHandlers(domains, registry);
   const app = Fastify({
     loggerInstance: (options.log ?? createHubLogger()) as FastifyBaseLogger,
     bodyLimit: HUB_BODY_LIMIT,
@@ -137,7 +144,7 @@ export async function buildHub(options: BuildHubOptions): Promise<FastifyInstanc
     return reply.code(404).send(body);
   });
 
-  installAuth(app, db);
+  installAuth(app, db, registry);
 
   app.get(HUB_ROUTES.health.path, { config: { public: true } }, async (): Promise<HealthResponse> => {
     try {
@@ -155,8 +162,11 @@ export async function buildHub(options: BuildHubOptions): Promise<FastifyInstanc
     domains: registry.domains,
   });
   await registerAccountsRoutes(app, { db, rateLimit: options.rateLimit });
-  await registerSyncRoutes(app, { db, registry });
-  await registerActsRoutes(app, { db, files: options.actsFiles });
+  await registerSyncRoutes(app, { db, registry, commands });
+  for (const domain of domains as readonly AnyHubDomain[]) {
+    const { routes } = domain;
+    if (routes) await app.register(async (scope) => routes(scope, { db, registry, build: options }));
+  }
   if (options.updatesDir) registerUpdateRoutes(app, { dir: options.updatesDir });
 
   return app;

@@ -9,7 +9,7 @@ import { ensurePrivateDir } from './db/private-files.js';
 import type { HubDatabase } from './db/schema.js';
 import { createHubLogger } from './log.js';
 import type { ActsFilesOptions } from './acts/routes.js';
-import { startActesService, type ActesConfig, type ActesService } from './acts/service.js';
+import { HUB_DOMAINS, HUB_REGISTRY, type HubService, type HubServiceConfigs, type HubServices } from './domains.js';
 
 export interface StartHubOptions {
   port: number;
@@ -20,8 +20,11 @@ export interface StartHubOptions {
   log?: Logger;
   rateLimit?: LoginRateLimit;
   updatesDir?: string;
-  /** Run the hub as tiers de télétransmission (forwarding worker + ACTES mailbox). */
-  actes?: ActesConfig;
+  /**
+   * Background services of the domains, by domain id: a domain given its configuration starts them
+   * once the hub listens, e.g. `{ acts: … }` runs the hub as tiers de télétransmission (forwarder + ACTES mailbox).
+   */
+  services?: HubServiceConfigs;
   /** Act files: quota per collectivité and expiry of abandoned uploads (hub-server/acts/routes.ts). */
   actsFiles?: ActsFilesOptions;
   /** Close cleanly on SIGINT/SIGTERM (the CLI sets this; tests don't). */
@@ -32,7 +35,8 @@ export interface RunningHub {
   url: string;
   app: FastifyInstance;
   db: Kysely<HubDatabase>;
-  actes: ActesService | null;
+  /** The domains' background services that were started, by domain id. */
+  services: HubServices;
   close(): Promise<void>;
 }
 
@@ -48,12 +52,24 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
   const db = await openHubDb(usePg ? { url: options.dbUrl } : { file: hubSqliteFile(options.dataDir) });
   let app: FastifyInstance | undefined;
   let url: string;
-  let actes: ActesService | null = null;
+  const services: Record<string, HubService> = {};
+  const stopServices = async () => {
+    for (const [id, service] of Object.entries(services).reverse()) {
+      await service.close();
+      delete services[id];
+    }
+  };
   try {
     app = await buildHub({ db, log, rateLimit: options.rateLimit, updatesDir: options.updatesDir, actsFiles: options.actsFiles });
     url = await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
-    if (options.actes) actes = await startActesService(db, options.actes, log);
+    const configs: Record<string, unknown> = options.services ?? {};
+    for (const domain of HUB_DOMAINS) {
+      const config = configs[domain.spec.id];
+      if ('start' in domain && config !== undefined)
+        services[domain.spec.id] = await domain.start({ db, registry: HUB_REGISTRY, log }, config as never);
+    }
   } catch (err) {
+    await stopServices();
     await app?.close();
     await db.destroy();
     throw err;
@@ -74,7 +90,7 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
         process.off('SIGINT', onSignal);
         process.off('SIGTERM', onSignal);
       }
-      await actes?.close();
+      await stopServices();
       await app!.close();
       await db.destroy();
     })());
@@ -83,5 +99,5 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
     process.once('SIGTERM', onSignal);
   }
   log.info({ url, db: usePg ? 'postgres' : 'sqlite' }, 'hub listening');
-  return { url, app, db, actes, close };
+  return { url, app, db, services: services as HubServices, close };
 }

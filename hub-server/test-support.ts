@@ -10,7 +10,7 @@ import { lookupOfficialCommune } from './accounts/admin.js';
 import { hashPassword, type ScryptParams } from './accounts/passwords.js';
 import type { LoginRateLimit } from './accounts/routes.js';
 import { insertCollectivite, insertUser, openSession } from './accounts/store.js';
-import { buildHub } from './app.js';
+import { buildHub, type BuildHubOptions } from './app.js';
 import { TEST_PG_URL } from './db/test-backends.js';
 import { openHubDb } from './db/open.js';
 import type { HubDatabase } from './db/schema.js';
@@ -68,6 +68,8 @@ export interface TestHubOptions {
   rateLimit?: LoginRateLimit;
   updatesDir?: string;
   actsFiles?: import('./acts/routes.js').ActsFilesOptions;
+  /** Domains of the hub (default: hub-server/domains.ts), e.g. with a test-only domain. */
+  domains?: BuildHubOptions['domains'];
 }
 
 /** Open a throwaway PostgreSQL schema; the returned drop() removes it with everything in it. */
@@ -160,7 +162,14 @@ async function seedAccounts(db: Kysely<HubDatabase>, communeId: string): Promise
 export async function createTestHub(backend: 'sqlite' | 'postgres', opts: TestHubOptions = {}): Promise<TestHub> {
   const opened = await openTestDb(backend, opts.file);
   const log = createHubLogger({ level: process.env.GUICHET_TEST_LOG ?? 'silent' });
-  const app = await buildHub({ db: opened.db, log, rateLimit: opts.rateLimit, updatesDir: opts.updatesDir, actsFiles: opts.actsFiles });
+  const app = await buildHub({
+    db: opened.db,
+    log,
+    rateLimit: opts.rateLimit,
+    updatesDir: opts.updatesDir,
+    actsFiles: opts.actsFiles,
+    domains: opts.domains,
+  });
   let closed = false;
   return {
     app,

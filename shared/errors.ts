@@ -53,3 +53,11 @@ export class GuichetError extends Error {
 export function isErrorBody(x: unknown): x is ErrorBody {
   return typeof x === 'object' && x !== null && typeof (x as ErrorBody).code === 'string' && typeof (x as ErrorBody).message === 'string';
 }
+
+/** The one sentence a user reads when their role lacks a permission (PC comfort check and hub refusal alike). */
+export const ROLE_REFUSED_MESSAGE = "Votre rôle ne permet pas cette action. Demandez au maire s'il faut l'ouvrir à votre compte.";
+
+/** The refusal for a role without `permission` (the permission name goes to the log only). */
+export function roleRefused(role: string, permission: string): GuichetError {
+  return new GuichetError('forbidden', ROLE_REFUSED_MESSAGE, `role ${role} lacks ${permission}`);
+}

@@ -12,7 +12,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { CommuneRole, Service } from '../../shared/accounts/roles.js';
 import { ACTS_HUB_ROUTES } from '../../shared/acts/hub-routes.js';
 import { HUB_ROUTES } from '../../shared/api/hub.js';
-import { ACTES_TRANSMIT_COMMAND } from '../../hub-server/acts/commands.js';
+import { TRANSMIT_COMMAND } from '../../shared/acts/commands.js';
 import { pdf, tiers } from '../../hub-server/acts/actes-format/test-fixtures.js';
 import { spawnSimulator } from '../../hub-server/acts/bench.js';
 import { insertCollectivite, insertUser, openSession } from '../../hub-server/accounts/store.js';
@@ -681,7 +681,7 @@ async function drive(
           { kind: 'upsert', collection: 'acts.acts', recordId: act.id, baseVersion: null, data: act },
         ]);
         const r = await push(actsPc, 'acts POST /sync/push (acts.transmit)', [
-          { kind: 'command', name: ACTES_TRANSMIT_COMMAND, payload: { actId: act.id } },
+          { kind: 'command', name: TRANSMIT_COMMAND, payload: { actId: act.id } },
         ]);
         if (r?.results[0]?.status === 'applied') {
           applied++;

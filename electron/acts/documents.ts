@@ -7,6 +7,7 @@ import { PDFDocument, StandardFonts, rgb, type PDFFont } from 'pdf-lib';
 import { natureByCode, type CodeNatureActe } from '../../shared/acts/natures.js';
 import type { CommuneInfo } from '../../shared/accounts/types.js';
 import type { ActRecord, ActStatusRecord } from '../../shared/acts/records.js';
+import { frenchDay } from '../../shared/calendar.js';
 
 const CP1252_EXTRA = '€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ';
 
@@ -15,12 +16,6 @@ export function winAnsi(text: string): string {
   return [...text.replace(/[\u202f\u00a0]/g, ' ')]
     .map((c) => ((c >= ' ' && c <= '~') || (c >= '\u00a1' && c <= '\u00ff') || CP1252_EXTRA.includes(c) ? c : '?'))
     .join('');
-}
-
-/** YYYY-MM-DD → DD/MM/YYYY. */
-export function frenchDay(iso: string): string {
-  const [y, m, d] = iso.slice(0, 10).split('-');
-  return `${d}/${m}/${y}`;
 }
 
 function frenchDateTime(iso: string): string {

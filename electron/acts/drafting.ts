@@ -13,16 +13,12 @@ import { GuichetError } from '../../shared/errors.js';
 import type { ChannelHandlers } from '../core/handlers.js';
 import type { ActsContext } from './acts-context.js';
 import { storeInputFile } from './file-access.js';
+import { parisDay } from '../../shared/calendar.js';
 
 const EMPTY_CLASSIFICATION: Classification = { dateClassification: '', natures: [], matieres: [] };
 const NEEDS_CLASSIFICATION = new Set(['matieres', 'classificationDateVersion']);
 const NO_CLASSIFICATION =
   "La classification de la préfecture n'est pas encore arrivée sur ce poste : connectez-vous au hub et synchronisez avant de préparer un acte.";
-
-/** The commune's calendar day: decisions are dated in French civil time. */
-function parisDay(d: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
-}
 
 function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE';

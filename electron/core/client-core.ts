@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { Channel, Envelope, EventName, GuichetEvents, OutputOf } from '../../shared/api/ipc.js';
 import type { Permission } from '../../shared/domains.js';
-import { GuichetError } from '../../shared/errors.js';
+import { GuichetError, ROLE_REFUSED_MESSAGE } from '../../shared/errors.js';
 import type { SyncChannels } from '../../shared/sync/ipc.js';
 import { createSessionHandlers } from '../accounts/handlers.js';
 import { createSessionManager, type SessionManager } from '../accounts/session.js';
@@ -44,7 +44,6 @@ export const DB_FILE_NAME = 'guichet.sqlite';
 const GENERIC_INTERNAL =
   "Une erreur inattendue est survenue. Elle est notée dans le journal de ce poste ; réessayez ou contactez l'assistance.";
 const NOT_LOGGED_IN = 'Connectez-vous pour continuer.';
-const FORBIDDEN = "Votre rôle ne permet pas cette action. Demandez au maire s'il faut l'ouvrir à votre compte.";
 
 // French wording for zod's built-in messages (schemas' own messages take precedence).
 const FRENCH_ERRORS = z.locales.fr().localeError;
@@ -106,7 +105,7 @@ async function assemble(options: ClientCoreOptions, composition: ClientCompositi
 
   const may = (permission: Permission): boolean => (session.permissions() as readonly string[]).includes(permission);
   const requirePermission = (permission: Permission): void => {
-    if (!may(permission)) throw new GuichetError('forbidden', FORBIDDEN, `missing permission ${permission}`);
+    if (!may(permission)) throw new GuichetError('forbidden', ROLE_REFUSED_MESSAGE, `missing permission ${permission}`);
   };
 
   const ctx: CoreContext = {

@@ -10,7 +10,7 @@ import type { SessionState } from '../../shared/accounts/ipc.js';
 import type { CommuneRole } from '../../shared/accounts/roles.js';
 import type { EventName, GuichetEvents } from '../../shared/api/ipc.js';
 import { registry } from '../../shared/domains.js';
-import { GuichetError } from '../../shared/errors.js';
+import { GuichetError, ROLE_REFUSED_MESSAGE } from '../../shared/errors.js';
 import { openClientDb } from '../db/open.js';
 import { CLIENT_MIGRATIONS } from '../domains.js';
 import type { HubClient } from '../hub-client/hub-client.js';
@@ -85,11 +85,7 @@ export function createStandaloneContext(opts: {
     may,
     requirePermission(permission) {
       if (!may(permission)) {
-        throw new GuichetError(
-          'forbidden',
-          "Votre rôle ne permet pas cette action. Demandez au maire s'il faut l'ouvrir à votre compte.",
-          `missing permission ${permission}`,
-        );
+        throw new GuichetError('forbidden', ROLE_REFUSED_MESSAGE, `missing permission ${permission}`);
       }
     },
     requestSync() {

@@ -6,16 +6,11 @@
  */
 import type { ImportDiffEntry } from '../../shared/electoral/ipc.js';
 import type { Elector, ImportRecord } from '../../shared/electoral/types.js';
-
-/** `AAAA-MM-JJ` → `JJ/MM/AAAA`, keeping `00` as the REU writes it. */
-export function frenchDate(isoDate: string): string {
-  const [y, m, d] = isoDate.split('-');
-  return `${d}/${m}/${y}`;
-}
+import { frenchDay } from '../../shared/calendar.js';
 
 /** "DUPONT Marie (12/03/1950)": shown only to roles with electoral.read, never logged. */
 export function electorLabel(e: Pick<Elector, 'birthName' | 'firstNames' | 'birthDate'>): string {
-  return `${e.birthName}${e.firstNames ? ` ${e.firstNames}` : ''} (${frenchDate(e.birthDate)})`;
+  return `${e.birthName}${e.firstNames ? ` ${e.firstNames}` : ''} (${frenchDay(e.birthDate)})`;
 }
 
 export function addressLabel(a: Elector['address']): string {

@@ -23,6 +23,8 @@ export interface AuthContext {
   role: CommuneRole;
   /** Services opted into, cut down to those the kind may use (never `electoral` for a grouping). */
   services: Service[];
+  /** What the role may do, from the domains' declarations (registry.permissionsOf), set by the auth hook. */
+  permissions: readonly string[];
 }
 
 declare module 'fastify' {

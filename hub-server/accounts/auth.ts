@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import { can, SERVICE_LABELS, type Permission, type Service } from '../../shared/accounts/roles.js';
-import { GuichetError } from '../../shared/errors.js';
+import type { Service } from '../../shared/accounts/roles.js';
+import type { DomainRegistry } from '../../shared/domain/registry.js';
+import { GuichetError, roleRefused } from '../../shared/errors.js';
 import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../shared/sync/protocol.js';
 import { nowIso } from '../db/dialect.js';
+import { serviceNotEnabled } from '../domain/access.js';
 import type { HubDatabase } from '../db/schema.js';
 import type { AuthContext } from './auth-context.js';
 import { grantedServices, membersOf, territoryOf } from './store.js';
@@ -32,7 +34,10 @@ function bearerOf(request: FastifyRequest): string | null {
   return m ? m[1] : '';
 }
 
-export async function resolveToken(db: Kysely<HubDatabase>, token: string): Promise<(AuthContext & { lastSeenAt: string | null }) | null> {
+export async function resolveToken(
+  db: Kysely<HubDatabase>,
+  token: string,
+): Promise<(Omit<AuthContext, 'permissions'> & { lastSeenAt: string | null }) | null> {
   const row = await db
     .selectFrom('sessions as s')
     .innerJoin('devices as d', 'd.id', 's.device_id')
@@ -73,9 +78,10 @@ export async function resolveToken(db: Kysely<HubDatabase>, token: string): Prom
 /**
  * Install the protocol check and the authentication hook on the root
  * instance: every route not marked `config: { public: true }` requires a
- * valid bearer token, and `request.auth` carries the collectivité from the token.
+ * valid bearer token, and `request.auth` carries the collectivité from the token
+ * and the role's permissions as the domains declare them (`registry`).
  */
-export function installAuth(app: FastifyInstance, db: Kysely<HubDatabase>): void {
+export function installAuth(app: FastifyInstance, db: Kysely<HubDatabase>, registry: DomainRegistry): void {
   app.addHook('onRequest', async (request) => {
     const announced = request.headers[PROTOCOL_HEADER];
     if (announced !== undefined && String(announced) !== String(PROTOCOL_VERSION)) {
@@ -93,7 +99,8 @@ export function installAuth(app: FastifyInstance, db: Kysely<HubDatabase>): void
     if (token === null) throw new GuichetError('unauthenticated', NOT_LOGGED_IN, 'no bearer token');
     const auth = token === '' ? null : await resolveToken(db, token);
     if (!auth) throw new GuichetError('unauthenticated', SESSION_ENDED, 'unknown or revoked session');
-    const { lastSeenAt, ...context } = auth;
+    const { lastSeenAt, ...identity } = auth;
+    const context: AuthContext = { ...identity, permissions: registry.permissionsOf(identity.role) };
     request.auth = context;
 
     const now = Date.now();
@@ -110,23 +117,12 @@ export function requireAuth(request: FastifyRequest): AuthContext {
 }
 
 export function assertService(auth: AuthContext, service: Service): void {
-  if (!auth.services.includes(service)) {
-    throw new GuichetError(
-      'service_not_enabled',
-      `Le service « ${SERVICE_LABELS[service]} » n'est pas activé pour votre commune.`,
-      `service ${service} not enabled`,
-    );
-  }
+  if (!auth.services.includes(service)) throw serviceNotEnabled(service);
 }
 
-export function assertPermission(auth: AuthContext, permission: Permission): void {
-  if (!can(auth.role, permission)) {
-    throw new GuichetError(
-      'forbidden',
-      'Votre rôle ne permet pas cette action. Demandez au maire de la commune.',
-      `role ${auth.role} lacks ${permission}`,
-    );
-  }
+/** The role holds `permission` (as the auth hook computed from the registry). */
+export function assertPermission(auth: AuthContext, permission: string): void {
+  if (!auth.permissions.includes(permission)) throw roleRefused(auth.role, permission);
 }
 
 /**
@@ -143,7 +139,7 @@ export function requireService(service: Service): RouteGuard {
 }
 
 /** Route guard: the caller's role must grant `permission` (403 forbidden). */
-export function requirePermission(permission: Permission): RouteGuard {
+export function requirePermission(permission: string): RouteGuard {
   return async (request) => {
     assertPermission(requireAuth(request), permission);
   };

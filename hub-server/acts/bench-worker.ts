@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { createTestHub } from '../test-support.js';
 import { tiers } from './actes-format/test-fixtures.js';
 import { spawnSimulator } from './bench.js';
-import { ACTES_TRANSMIT_COMMAND } from './commands.js';
+import { TRANSMIT_COMMAND } from '../../shared/acts/commands.js';
 import { startActesService } from './service.js';
 import { actRecord, command, freePort, push, uniquePdf, upload, upsertAct } from './test-support.js';
 
@@ -42,8 +42,8 @@ async function runWorker(
       const content = uniquePdf(`bench-${i}`);
       const act = actRecord({ numero: `W${String(i).padStart(6, '0')}`, actFile: content });
       await upload(hub.app, c.secretaireToken, content);
-      await push(hub.app, c.secretaireToken, [upsertAct(act)]);
-      const [r] = await push(hub.app, c.maireToken, [command(ACTES_TRANSMIT_COMMAND, { actId: act.id })]);
+      await push(hub.app, c.maireToken, [upsertAct(act)]);
+      const [r] = await push(hub.app, c.maireToken, [command(TRANSMIT_COMMAND, { actId: act.id })]);
       if (r.status !== 'applied') throw new Error(JSON.stringify(r));
     }
     const count = async (state: 'transmis') =>

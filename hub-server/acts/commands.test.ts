@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestHub, TEST_BACKENDS, type SeededCommune, type TestHub } from '../test-support.js';
-import { ACTES_CANCEL_COMMAND, ACTES_TRANSMIT_COMMAND } from './commands.js';
+import { CANCEL_COMMAND, TRANSMIT_COMMAND } from '../../shared/acts/commands.js';
+import { lockCommune, writeRecords } from '../sync/store.js';
 import { actRecord, command, png, pullAll, pulledStatus, push, storedFile, uniquePdf, upload, upsertAct } from './test-support.js';
 
 describe.each(TEST_BACKENDS)('ACTES commands on the hub (%s)', (backend) => {
@@ -21,11 +22,11 @@ describe.each(TEST_BACKENDS)('ACTES commands on the hub (%s)', (backend) => {
       if (over.actFile) expect(await upload(hub.app, a.secretaireToken, over.actFile)).toBe(204);
       for (const x of over.annexes ?? []) expect(await upload(hub.app, a.secretaireToken, x)).toBe(204);
     }
-    const [r] = await push(hub.app, a.secretaireToken, [upsertAct(act)]);
+    const [r] = await push(hub.app, a.maireToken, [upsertAct(act)]);
     expect(r.status).toBe('applied');
     return act;
   }
-  const transmit = async (token: string, actId: string) => (await push(hub.app, token, [command(ACTES_TRANSMIT_COMMAND, { actId })]))[0];
+  const transmit = async (token: string, actId: string) => (await push(hub.app, token, [command(TRANSMIT_COMMAND, { actId })]))[0];
 
   it('queues a signed act whose files are on the hub and writes its status, which clients pull', async () => {
     const act = await draftOnHub({ numero: 'OK_1', actFile: uniquePdf('ok1'), annexes: [png] });
@@ -71,7 +72,7 @@ describe.each(TEST_BACKENDS)('ACTES commands on the hub (%s)', (backend) => {
       actFile: storedFile(xml, 'budget.xml', 'application/xml'),
     };
     expect(await upload(hub.app, a.secretaireToken, xml)).toBe(204);
-    expect((await push(hub.app, a.secretaireToken, [upsertAct(act)]))[0]!.status).toBe('applied');
+    expect((await push(hub.app, a.maireToken, [upsertAct(act)]))[0]!.status).toBe('applied');
     const r = await transmit(a.maireToken, act.id);
     if (r.status === 'rejected') throw new Error(JSON.stringify(r.reason));
     expect(await pulledStatus(hub.app, a.maireToken, act.id)).toMatchObject({ state: 'en_attente' });
@@ -91,13 +92,18 @@ describe.each(TEST_BACKENDS)('ACTES commands on the hub (%s)', (backend) => {
     const r = await transmit(a.maireToken, second.id);
     expect(r).toMatchObject({ status: 'rejected', reason: { code: 'conflict' } });
     expect(r.status === 'rejected' && r.reason.message).toMatch(/« DUP_1 » est déjà utilisé/);
-    // Even once the first act's record is deleted, the number stays taken: it was transmitted.
+    // A transmitted act's record cannot be deleted by a push...
     const firstVersion = (await pullAll(hub.app, a.maireToken)).find((x) => x.collection === 'acts.acts' && x.id === first.id)!.version;
     expect(
       (
         await push(hub.app, a.secretaireToken, [{ kind: 'delete', collection: 'acts.acts', recordId: first.id, baseVersion: firstVersion }])
-      )[0].status,
-    ).toBe('applied');
+      )[0],
+    ).toMatchObject({ status: 'rejected', reason: { message: 'Un acte signé ou transmis ne peut pas être supprimé.' } });
+    // ...and even if it were gone (written straight into the store), the number stays taken: it was transmitted.
+    await hub.db.transaction().execute(async (trx) => {
+      await lockCommune(trx, a.communeId);
+      await writeRecords(trx, a.communeId, 'acts.acts', [{ id: first.id, json: null }]);
+    });
     const again = await transmit(a.maireToken, second.id);
     expect(again.status === 'rejected' && again.reason.message).toMatch(/« DUP_1 » a déjà été transmis/);
   });
@@ -116,11 +122,11 @@ describe.each(TEST_BACKENDS)('ACTES commands on the hub (%s)', (backend) => {
       method: 'POST',
       url: '/api/v1/sync/push',
       headers: { authorization: `Bearer ${a.consultationToken}` },
-      payload: { mutations: [command(ACTES_TRANSMIT_COMMAND, { actId: act.id })] },
+      payload: { mutations: [command(TRANSMIT_COMMAND, { actId: act.id })] },
     });
     expect(consultation.statusCode).toBe(403);
     expect(consultation.json().code).toBe('forbidden');
-    const [r] = await push(hub.app, off.maireToken, [command(ACTES_TRANSMIT_COMMAND, { actId: act.id })]);
+    const [r] = await push(hub.app, off.maireToken, [command(TRANSMIT_COMMAND, { actId: act.id })]);
     expect(r).toMatchObject({ status: 'rejected', reason: { code: 'service_not_enabled' } });
   });
 
@@ -138,7 +144,7 @@ describe.each(TEST_BACKENDS)('ACTES commands on the hub (%s)', (backend) => {
   it('refuses to cancel an act the prefecture has not acknowledged', async () => {
     const act = await draftOnHub({ numero: 'CANCEL_1', actFile: uniquePdf('cancel') });
     expect((await transmit(a.maireToken, act.id)).status).toBe('applied');
-    const [r] = await push(hub.app, a.maireToken, [command(ACTES_CANCEL_COMMAND, { actId: act.id })]);
+    const [r] = await push(hub.app, a.maireToken, [command(CANCEL_COMMAND, { actId: act.id })]);
     expect(r).toMatchObject({ status: 'rejected', reason: { code: 'conflict' } });
   });
 });

@@ -1,25 +1,26 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import {
+  ANSWER_COMMAND,
+  type ActIdPayload,
+  type AnswerCode,
+  type AnswerPayload,
+  CANCEL_COMMAND,
+  checkAnswerFiles,
+  checkAnswerType,
+  TRANSMIT_COMMAND,
+} from '../../shared/acts/commands.js';
 import type { ActDraft } from '../../shared/acts/draft.js';
 import { checkActDraft } from '../../shared/acts/draft.js';
 import { sniffFileKind } from '../../shared/acts/file-kinds.js';
 import { buildIdActe } from '../../shared/acts/id-acte.js';
 import { isCodeNatureActe } from '../../shared/acts/natures.js';
 import { requiresPadesSignature } from '../../shared/acts/rules.js';
-import {
-  actRecordSchema,
-  storedFileSchema,
-  type ActLetter,
-  type ActRecord,
-  type ActStatusRecord,
-  type StoredFile,
-} from '../../shared/acts/records.js';
+import { parisDay } from '../../shared/calendar.js';
+import { actRecordSchema, type ActLetter, type ActRecord, type ActStatusRecord, type StoredFile } from '../../shared/acts/records.js';
 import { GuichetError } from '../../shared/errors.js';
 import { nowIso } from '../db/dialect.js';
-import type { CommandContext, CommandOutcome, CommandSpec } from '../sync/commands.js';
-import { registerCommand } from '../sync/commands.js';
+import type { CommandContext, CommandHandler, CommandOutcome } from '../sync/commands.js';
 import { readRecord } from '../sync/store.js';
-import type { AnswerCode } from './actes-format/build-answers.js';
 import { currentClassification } from './classification.js';
 import { communeIdentity } from './commune-identity.js';
 import { fileChunks, fileState } from './files/store.js';
@@ -27,24 +28,11 @@ import { enqueueTransmission } from './queue.js';
 import { emptyStatus, readStatus, withState } from './status.js';
 
 /**
- * Commands of the legality-control service, pushed by clients like any
- * mutation and applied in the push's transaction (commune locked): the
- * status change and the queued transmission land together or not at all.
+ * Handlers of the legality-control commands (declared, with their permission
+ * and payload schema, in shared/acts/domain.ts), applied in the push's
+ * transaction (commune locked): the status change and the queued
+ * transmission land together or not at all.
  */
-export const ACTES_TRANSMIT_COMMAND = 'acts.transmit';
-export const ACTES_CANCEL_COMMAND = 'acts.cancel';
-export const ACTES_ANSWER_COMMAND = 'acts.answer';
-
-const actIdSchema = z.object({ actId: z.string().uuid() });
-export const answerPayloadSchema = z.object({
-  actId: z.string().uuid(),
-  letterId: z.string().min(1).max(100),
-  type: z.enum(['2-2', '3-2', '3-3', '3-4', '4-2', '4-3', '4-4']),
-  files: z.array(storedFileSchema).max(20),
-});
-
-/** Which answers a letter of the prefecture admits. */
-const ANSWERS_OF: Record<string, AnswerCode[]> = { '2-1': ['2-2'], '3-1': ['3-2', '3-3', '3-4'], '4-1': ['4-2', '4-3', '4-4'] };
 const ANSWER_LABELS: Record<AnswerCode, string> = {
   '2-2': 'Réponse au courrier simple',
   '3-2': 'Accusé de réception de la demande de pièces',
@@ -54,13 +42,6 @@ const ANSWER_LABELS: Record<AnswerCode, string> = {
   '4-3': 'Rejet de la lettre d’observations',
   '4-4': 'Réponse à la lettre d’observations',
 };
-
-/** The commune's calendar date: a decision taken today in France is not "in the future". */
-export function parisToday(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-    new Date(),
-  );
-}
 
 function refuse(message: string, detail: string, code: GuichetError['code'] = 'invalid_input'): never {
   throw new GuichetError(code, message, detail);
@@ -104,7 +85,7 @@ async function checkFilesOnHub(
   return out;
 }
 
-async function applyTransmit(ctx: CommandContext, { actId }: z.infer<typeof actIdSchema>): Promise<CommandOutcome> {
+async function applyTransmit(ctx: CommandContext, { actId }: ActIdPayload): Promise<CommandOutcome> {
   const act = await readAct(ctx, actId);
   const status = await readStatus(ctx.trx, ctx.communeId, actId);
   if (status && status.state !== 'erreur') refuse('Cet acte a déjà été transmis.', `act ${actId} state ${status.state}`, 'conflict');
@@ -120,7 +101,7 @@ async function applyTransmit(ctx: CommandContext, { actId }: z.infer<typeof actI
     act: { ...act.draft.act, kind: actKind.kind, size: actKind.size },
     annexes: act.draft.annexes.map((a, i) => ({ ...a, kind: annexKinds[i].kind, size: annexKinds[i].size })),
   };
-  const problems = checkActDraft(draft, { today: parisToday(), classification: await currentClassification(ctx.trx) });
+  const problems = checkActDraft(draft, { today: parisDay(new Date()), classification: await currentClassification(ctx.trx) });
   if (problems.length) refuse(problems[0].message, problems.map((p) => p.field).join(', '));
 
   // NumeroInterne is unique per collectivité: among the live acts of the commune, and forever once transmitted.
@@ -179,7 +160,7 @@ async function requireAcknowledged(ctx: CommandContext, actId: string): Promise<
   return status as ActStatusRecord & { idActe: string };
 }
 
-async function applyCancel(ctx: CommandContext, { actId }: z.infer<typeof actIdSchema>): Promise<CommandOutcome> {
+async function applyCancel(ctx: CommandContext, { actId }: ActIdPayload): Promise<CommandOutcome> {
   const status = await requireAcknowledged(ctx, actId);
   const version = await ctx.writeRecord('acts.status', actId, withState(status, 'annulation_demandee'));
   await enqueueTransmission(ctx.trx, {
@@ -191,19 +172,17 @@ async function applyCancel(ctx: CommandContext, { actId }: z.infer<typeof actIdS
   return { versions: [{ collection: 'acts.status', id: actId, version }], summary: { queued: 1 } };
 }
 
-async function applyAnswer(ctx: CommandContext, p: z.infer<typeof answerPayloadSchema>): Promise<CommandOutcome> {
+async function applyAnswer(ctx: CommandContext, p: AnswerPayload): Promise<CommandOutcome> {
   const status = await readStatus(ctx.trx, ctx.communeId, p.actId);
   if (!status?.idActe) refuse("Cet acte n'a pas été transmis à la préfecture.", `act ${p.actId} has no IDActe`, 'not_found');
   const letter = status.letters.find((l) => l.id === p.letterId && l.direction === 'recu');
   if (!letter) refuse('Ce courrier de la préfecture est introuvable.', `letter ${p.letterId} not found`, 'not_found');
-  if (!(ANSWERS_OF[letter.type] ?? []).includes(p.type))
-    refuse('Ce type de réponse ne correspond pas au courrier de la préfecture.', `answer ${p.type} to ${letter.type}`);
+  const wrongType = checkAnswerType(letter.type, p.type);
+  if (wrongType) refuse(wrongType, `answer ${p.type} to ${letter.type}`);
   if (status.letters.some((l) => l.direction === 'envoye' && l.id.endsWith(`:${p.letterId}:${p.type}`) && l.state !== 'erreur'))
     refuse('Cette réponse a déjà été envoyée.', 'duplicate answer', 'conflict');
-  const isAr = p.type === '3-2' || p.type === '4-2';
-  if (isAr && p.files.length > 0) refuse('Un accusé de réception ne porte pas de document.', 'AR with files');
-  if (!isAr && p.files.length === 0) refuse('Joignez le document de votre réponse.', 'answer without file');
-  if (!isAr && p.type !== '3-4' && p.files.length > 1) refuse('Cette réponse ne porte qu’un seul document.', 'too many files');
+  const wrongFiles = checkAnswerFiles(p.type, p.files.length);
+  if (wrongFiles) refuse(wrongFiles, `answer ${p.type} with ${p.files.length} files`);
   await checkFilesOnHub(ctx, p.files);
   const act = await readAct(ctx, p.actId);
   const answerId = `${randomUUID()}:${p.letterId}:${p.type}`;
@@ -212,7 +191,7 @@ async function applyAnswer(ctx: CommandContext, p: z.infer<typeof answerPayloadS
     type: p.type,
     direction: 'envoye',
     label: ANSWER_LABELS[p.type],
-    date: parisToday(),
+    date: parisDay(new Date()),
     files: p.files,
     state: 'en_attente',
   };
@@ -235,30 +214,9 @@ async function applyAnswer(ctx: CommandContext, p: z.infer<typeof answerPayloadS
   return { versions: [{ collection: 'acts.status', id: p.actId, version }], summary: { queued: 1 } };
 }
 
-export const actesTransmitCommand: CommandSpec<z.infer<typeof actIdSchema>> = {
-  name: ACTES_TRANSMIT_COMMAND,
-  service: 'acts',
-  permission: 'acts.transmit',
-  payloadSchema: actIdSchema,
-  apply: applyTransmit,
-};
-export const actesCancelCommand: CommandSpec<z.infer<typeof actIdSchema>> = {
-  name: ACTES_CANCEL_COMMAND,
-  service: 'acts',
-  permission: 'acts.transmit',
-  payloadSchema: actIdSchema,
-  apply: applyCancel,
-};
-export const actesAnswerCommand: CommandSpec<z.infer<typeof answerPayloadSchema>> = {
-  name: ACTES_ANSWER_COMMAND,
-  service: 'acts',
-  permission: 'acts.transmit',
-  payloadSchema: answerPayloadSchema,
-  apply: applyAnswer,
-};
-
-export function registerActesCommands(): void {
-  registerCommand(actesTransmitCommand);
-  registerCommand(actesCancelCommand);
-  registerCommand(actesAnswerCommand);
-}
+/** The acts domain's command handlers, keyed by the names its shared declaration gives. */
+export const ACTS_COMMAND_HANDLERS = {
+  [TRANSMIT_COMMAND]: applyTransmit as CommandHandler<ActIdPayload>,
+  [CANCEL_COMMAND]: applyCancel as CommandHandler<ActIdPayload>,
+  [ANSWER_COMMAND]: applyAnswer as CommandHandler<AnswerPayload>,
+} as const;

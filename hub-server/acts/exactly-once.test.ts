@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrefectureSim, type PrefectureSim } from '../prefecture-sim/prefecture-sim.js';
 import { createTestHub, type SeededCommune } from '../test-support.js';
 import { tiers } from './actes-format/test-fixtures.js';
-import { ACTES_TRANSMIT_COMMAND } from './commands.js';
+import { TRANSMIT_COMMAND } from '../../shared/acts/commands.js';
 import type { ForwarderStep } from './forwarder.js';
 import { actRecord, command, freePort, pulledStatus, push, uniquePdf, upload, upsertAct, waitFor } from './test-support.js';
 
@@ -130,10 +130,8 @@ describe('ACTES forwarding is exactly once across hub crashes (sqlite, real proc
         const content = uniquePdf(`kill-${fault}-${i}`);
         const act = actRecord({ numero: `KILL_${i}`, actFile: content });
         expect(await upload(seedHub.app, commune.secretaireToken, content)).toBe(204);
-        expect((await push(seedHub.app, commune.secretaireToken, [upsertAct(act)]))[0].status).toBe('applied');
-        expect((await push(seedHub.app, commune.maireToken, [command(ACTES_TRANSMIT_COMMAND, { actId: act.id })]))[0].status).toBe(
-          'applied',
-        );
+        expect((await push(seedHub.app, commune.maireToken, [upsertAct(act)]))[0].status).toBe('applied');
+        expect((await push(seedHub.app, commune.maireToken, [command(TRANSMIT_COMMAND, { actId: act.id })]))[0].status).toBe('applied');
         actIds.push(act.id);
       }
       await seedHub.close();

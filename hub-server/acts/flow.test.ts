@@ -9,7 +9,7 @@ import { createTestHub, TEST_BACKENDS, type SeededCommune, type TestHub } from '
 import { readArchive } from './actes-format/archive.js';
 import { tiers } from './actes-format/test-fixtures.js';
 import { currentClassification, defaultClassification, setClassification } from './classification.js';
-import { ACTES_ANSWER_COMMAND, ACTES_CANCEL_COMMAND, ACTES_TRANSMIT_COMMAND } from './commands.js';
+import { ANSWER_COMMAND, CANCEL_COMMAND, TRANSMIT_COMMAND } from '../../shared/acts/commands.js';
 import { startActesForwarder, type ActesForwarder } from './forwarder.js';
 import { startActesService, type ActesService } from './service.js';
 import {
@@ -89,8 +89,8 @@ describe.each(TEST_BACKENDS)('ACTES end to end with the prefecture simulator (%s
     const act = actRecord({ numero, actFile: content, annexes: [png], ...extra });
     expect(await upload(base, c.secretaireToken, content)).toBe(204);
     expect(await upload(base, c.secretaireToken, png)).toBe(204);
-    expect((await push(base, c.secretaireToken, [upsertAct(act)]))[0].status).toBe('applied');
-    const [r] = await push(base, c.maireToken, [command(ACTES_TRANSMIT_COMMAND, { actId: act.id })]);
+    expect((await push(base, c.maireToken, [upsertAct(act)]))[0].status).toBe('applied');
+    const [r] = await push(base, c.maireToken, [command(TRANSMIT_COMMAND, { actId: act.id })]);
     if (r.status !== 'applied') throw new Error(JSON.stringify(r.reason));
     return act;
   }
@@ -163,9 +163,7 @@ describe.each(TEST_BACKENDS)('ACTES end to end with the prefecture simulator (%s
       ).status,
     ).toBe(404);
 
-    const [ar] = await push(base, a.maireToken, [
-      command(ACTES_ANSWER_COMMAND, { actId: act.id, letterId: letter.id, type: '3-2', files: [] }),
-    ]);
+    const [ar] = await push(base, a.maireToken, [command(ANSWER_COMMAND, { actId: act.id, letterId: letter.id, type: '3-2', files: [] })]);
     expect(ar.status).toBe('applied');
     await waitFor('3-2 transmis', async () =>
       (await pulledStatus(base, a.consultationToken, act.id))?.letters.some((l) => l.type === '3-2' && l.state === 'transmis'),
@@ -174,7 +172,7 @@ describe.each(TEST_BACKENDS)('ACTES end to end with the prefecture simulator (%s
     const pieces = uniquePdf(`${backend}-pieces`);
     expect(await upload(base, a.maireToken, pieces)).toBe(204);
     const [answer] = await push(base, a.maireToken, [
-      command(ACTES_ANSWER_COMMAND, { actId: act.id, letterId: letter.id, type: '3-4', files: [storedFile(pieces, 'pieces.pdf')] }),
+      command(ANSWER_COMMAND, { actId: act.id, letterId: letter.id, type: '3-4', files: [storedFile(pieces, 'pieces.pdf')] }),
     ]);
     expect(answer.status).toBe('applied');
     // The simulator acknowledges pieces with a 3-5.
@@ -186,7 +184,7 @@ describe.each(TEST_BACKENDS)('ACTES end to end with the prefecture simulator (%s
   it('an acknowledged act can be cancelled (Annulation 6-1, ARAnnulation 6-2)', async () => {
     const act = await transmitNew(a, 'CANCEL_1');
     await waitFor('acquitte', stateIs(a, act.id, 'acquitte'));
-    const [r] = await push(base, a.maireToken, [command(ACTES_CANCEL_COMMAND, { actId: act.id })]);
+    const [r] = await push(base, a.maireToken, [command(CANCEL_COMMAND, { actId: act.id })]);
     expect(r.status).toBe('applied');
     const status = await waitFor('annule', stateIs(a, act.id, 'annule'));
     expect(status.timeline.map((t) => t.state)).toEqual(['en_attente', 'transmis', 'acquitte', 'annulation_demandee', 'annule']);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadOrCreateCertificate } from '../prefecture-sim/self-signed-cert.js';
 import { createTestHub, TEST_BACKENDS, type SeededCommune, type TestHub } from '../test-support.js';
 import { tiers } from './actes-format/test-fixtures.js';
-import { ACTES_TRANSMIT_COMMAND } from './commands.js';
+import { TRANSMIT_COMMAND } from '../../shared/acts/commands.js';
 import { startActesForwarder } from './forwarder.js';
 import { readStatus } from './status.js';
 import { actRecord, command, freePort, push, uniquePdf, upload, upsertAct } from './test-support.js';
@@ -64,8 +64,8 @@ describe.each(TEST_BACKENDS)('ACTES forwarder retries (%s)', (backend) => {
     const content = uniquePdf(`fwd-${backend}`);
     const act = actRecord({ numero: 'FWD_1', actFile: content });
     expect(await upload(hub.app, c.secretaireToken, content)).toBe(204);
-    await push(hub.app, c.secretaireToken, [upsertAct(act)]);
-    expect((await push(hub.app, c.maireToken, [command(ACTES_TRANSMIT_COMMAND, { actId: act.id })]))[0].status).toBe('applied');
+    await push(hub.app, c.maireToken, [upsertAct(act)]);
+    expect((await push(hub.app, c.maireToken, [command(TRANSMIT_COMMAND, { actId: act.id })]))[0].status).toBe('applied');
     const forwarder = startActesForwarder(
       {
         db: hub.db,
@@ -115,8 +115,8 @@ describe.each(TEST_BACKENDS)('ACTES forwarder retries (%s)', (backend) => {
     const content = uniquePdf(`fwd2-${backend}`);
     const act = actRecord({ numero: 'FWD_2', actFile: content });
     expect(await upload(hub.app, c.secretaireToken, content)).toBe(204);
-    await push(hub.app, c.secretaireToken, [upsertAct(act)]);
-    expect((await push(hub.app, c.maireToken, [command(ACTES_TRANSMIT_COMMAND, { actId: act.id })]))[0].status).toBe('applied');
+    await push(hub.app, c.maireToken, [upsertAct(act)]);
+    expect((await push(hub.app, c.maireToken, [command(TRANSMIT_COMMAND, { actId: act.id })]))[0].status).toBe('applied');
     const forwarder = startActesForwarder(
       {
         db: hub.db,
@@ -145,8 +145,8 @@ describe.each(TEST_BACKENDS)('ACTES forwarder retries (%s)', (backend) => {
       const content = uniquePdf(`fwd3-${backend}-${i}`);
       const act = actRecord({ numero: `FWD_CAP_${i}`, actFile: content });
       expect(await upload(hub.app, c.secretaireToken, content)).toBe(204);
-      await push(hub.app, c.secretaireToken, [upsertAct(act)]);
-      expect((await push(hub.app, c.maireToken, [command(ACTES_TRANSMIT_COMMAND, { actId: act.id })]))[0].status).toBe('applied');
+      await push(hub.app, c.maireToken, [upsertAct(act)]);
+      expect((await push(hub.app, c.maireToken, [command(TRANSMIT_COMMAND, { actId: act.id })]))[0].status).toBe('applied');
       ids.push(act.id);
     }
     await hub.db.deleteFrom('actes_send_windows').execute();

@@ -3,6 +3,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Logger } from 'pino';
 import type { ActRecord } from '../../shared/acts/records.js';
 import { actRecordSchema } from '../../shared/acts/records.js';
+import { parisDay } from '../../shared/calendar.js';
 import { GuichetError } from '../../shared/errors.js';
 import { nowIso, toCount } from '../db/dialect.js';
 import type { HubDatabase } from '../db/schema.js';
@@ -14,7 +15,6 @@ import type { TiersIdentity } from './actes-format/identities.js';
 import { ActesSchemaError } from './actes-format/xsd-validate.js';
 import { acteInputFromDraft } from './act-from-draft.js';
 import { currentClassification } from './classification.js';
-import { parisToday } from './commands.js';
 import { communeIdentity } from './commune-identity.js';
 import { readCompleteFile } from './files/store.js';
 import type { TransmissionPayload } from './queue.js';
@@ -191,7 +191,7 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
         };
         return [
           buildActeMessage(
-            acteInputFromDraft(act.draft, files, { commune, today: parisToday(), classification: await currentClassification(db) }),
+            acteInputFromDraft(act.draft, files, { commune, today: parisDay(new Date()), classification: await currentClassification(db) }),
           ),
         ];
       }
@@ -216,7 +216,7 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
       const built = await buildTransmissionArchive({
         tiers: opts.tiers,
         commune: await communeIdentity(db, row.commune_id),
-        date: parisToday(),
+        date: parisDay(new Date()),
         serial,
         messages,
       });

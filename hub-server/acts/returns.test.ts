@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestHub, TEST_BACKENDS, type SeededCommune, type TestHub } from '../test-support.js';
 import { readRecord } from '../sync/store.js';
 import type { ActeRecu } from './actes-format/parse-return.js';
-import { ACTES_TRANSMIT_COMMAND } from './commands.js';
+import { TRANSMIT_COMMAND } from '../../shared/acts/commands.js';
 import type { ActesReturnEvent } from './mailbox/extract-returns.js';
 import { applyReturn } from './returns.js';
 import { readStatus } from './status.js';
@@ -38,8 +38,8 @@ describe.each(TEST_BACKENDS)('ACTES returns applied to acts (%s)', (backend) => 
       const content = uniquePdf(`ret-${name}`);
       const act = actRecord({ numero: 'RET_1', actFile: content });
       expect(await upload(hub.app, c.secretaireToken, content)).toBe(204);
-      await push(hub.app, c.secretaireToken, [upsertAct(act)]);
-      expect((await push(hub.app, c.maireToken, [command(ACTES_TRANSMIT_COMMAND, { actId: act.id })]))[0].status).toBe('applied');
+      await push(hub.app, c.maireToken, [upsertAct(act)]);
+      expect((await push(hub.app, c.maireToken, [command(TRANSMIT_COMMAND, { actId: act.id })]))[0].status).toBe('applied');
       ids[name] = act.id;
     }
   });

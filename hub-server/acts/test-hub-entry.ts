@@ -11,7 +11,7 @@ const config = JSON.parse(process.env.GUICHET_TEST_HUB ?? '{}') as { dataDir: st
 const hub = await startHub({
   port: config.port,
   dataDir: config.dataDir,
-  actes: config.actes,
+  services: { acts: config.actes },
   handleSignals: true,
   log: createHubLogger({ level: 'warn' }),
 });

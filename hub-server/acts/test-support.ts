@@ -78,6 +78,10 @@ export async function upload(app: HubTarget, token: string, content: Uint8Array)
   return res.statusCode;
 }
 
+/**
+ * An act as the PC pushes it once signed and asked to transmit (unless `signed: false`):
+ * only a role with acts.transmit (the mayor) may push such a record.
+ */
 export function actRecord(p: {
   numero?: string;
   actFile: Uint8Array | null;

@@ -2,14 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestHub, TEST_BACKENDS, type SeededCommune, type TestHub } from '../test-support.js';
 import { readArchive } from './actes-format/archive.js';
 import { tiers } from './actes-format/test-fixtures.js';
-import { ACTES_TRANSMIT_COMMAND } from './commands.js';
+import { TRANSMIT_COMMAND } from '../../shared/acts/commands.js';
+import { lockCommune, writeRecords } from '../sync/store.js';
 import { startActesForwarder } from './forwarder.js';
 import { actRecord, command, freePort, push, uniquePdf, upload, upsertAct } from './test-support.js';
 
 /**
  * What the mayor's transmit command validated is what goes to the
- * prefecture: an edit of the act record pushed afterwards (here by the
- * secretary, who may draft but not transmit) must not change the archive.
+ * prefecture: an edit of the act record afterwards (the push rules refuse
+ * it; here written straight into the store) must not change the archive.
  */
 describe.each(TEST_BACKENDS)('ACTES transmit sends the validated act (%s)', (backend) => {
   let hub: TestHub;
@@ -29,17 +30,23 @@ describe.each(TEST_BACKENDS)('ACTES transmit sends the validated act (%s)', (bac
     const act = actRecord({ numero: 'SNAP_1', actFile: signed });
     expect(await upload(hub.app, c.secretaireToken, signed)).toBe(204);
     expect(await upload(hub.app, c.secretaireToken, swapped)).toBe(204);
-    const [created] = await push(hub.app, c.secretaireToken, [upsertAct(act)]);
+    const [created] = await push(hub.app, c.maireToken, [upsertAct(act)]);
     expect(created.status).toBe('applied');
     const version = created.status === 'applied' ? created.versions[0].version : 0;
-    expect((await push(hub.app, c.maireToken, [command(ACTES_TRANSMIT_COMMAND, { actId: act.id })]))[0].status).toBe('applied');
+    expect((await push(hub.app, c.maireToken, [command(TRANSMIT_COMMAND, { actId: act.id })]))[0].status).toBe('applied');
 
-    // Before the forwarder builds: another document, unsigned, another number.
+    // Before the forwarder builds: another document, unsigned, another number. The push rules refuse
+    // such an edit (a signed act is frozen)...
     const edited = { ...actRecord({ id: act.id, numero: 'SNAP_2', actFile: swapped, signed: false }) };
     const [edit] = await push(hub.app, c.secretaireToken, [
       { kind: 'upsert', collection: 'acts.acts', recordId: act.id, baseVersion: version, data: edited },
     ]);
-    expect(edit.status).toBe('applied'); // the record may change; what was transmitted may not
+    expect(edit.status).toBe('rejected');
+    // ...and even if the stored record changed anyway, what was transmitted would not.
+    await hub.db.transaction().execute(async (trx) => {
+      await lockCommune(trx, c.communeId);
+      await writeRecords(trx, c.communeId, 'acts.acts', [{ id: act.id, json: JSON.stringify(edited) }]);
+    });
 
     const port = await freePort(); // nobody listens: the archive is built and stored, the POST fails
     const forwarder = startActesForwarder(

@@ -126,7 +126,7 @@ export function register(program: Command): void {
         dataDir: resolve(opts.data),
         updatesDir: opts.updates ? resolve(opts.updates) : undefined,
         handleSignals: true,
-        actes,
+        services: { acts: actes },
         actsFiles: { quotaBytes: quotaMo * 1024 * 1024 },
       });
       process.stdout.write(`Hub Guichet à l'écoute sur ${running.url}\n`);

@@ -1,6 +1,6 @@
-import { ELECTORAL_IMPORT_COMMAND, electoralImportPayloadSchema, type ElectoralImportPayload } from '../../shared/electoral/schemas.js';
+import type { ElectoralImportPayload } from '../../shared/electoral/schemas.js';
 import { GuichetError } from '../../shared/errors.js';
-import type { CommandContext, CommandOutcome, CommandSpec } from '../sync/commands.js';
+import type { CommandContext, CommandOutcome } from '../sync/commands.js';
 import type { RecordWrite } from '../sync/store.js';
 
 /**
@@ -68,11 +68,3 @@ async function alreadyImported(ctx: CommandContext, fileSha256: string): Promise
   }
   return false;
 }
-
-export const electoralImportCommand: CommandSpec<ElectoralImportPayload> = {
-  name: ELECTORAL_IMPORT_COMMAND,
-  service: 'electoral',
-  permission: 'electoral.import',
-  payloadSchema: electoralImportPayloadSchema,
-  apply: applyElectoralImport,
-};

@@ -13,6 +13,7 @@ import { assertValidActesXml, validateFilesInDir, type XsdFileResult } from '../
 import * as msg from './ministry-messages.js';
 import { createSimHttpServer } from './http-server.js';
 import { loadOrCreateCertificate } from './self-signed-cert.js';
+import { parisDay } from '../../shared/calendar.js';
 
 /**
  * Simulator of the ministry's @CTES platform, for development, tests and the
@@ -82,17 +83,15 @@ const LETTER_TEXT: Record<msg.LetterCode, string> = {
   '5-1': "Incompétence de l'autorité signataire.",
 };
 
-const localToday = () => {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-};
+/** The prefecture dates its receipts in French civil time, whatever the machine's time zone. */
+const parisToday = () => parisDay(new Date());
 
 export async function startPrefectureSim(opts: PrefectureSimOptions): Promise<PrefectureSim> {
   const dataDir = path.resolve(opts.dataDir);
   const receivedDir = path.join(dataDir, 'received');
   await mkdir(receivedDir, { recursive: true });
   const { keyPem, certPem } = await loadOrCreateCertificate(dataDir);
-  const today = opts.today ?? localToday;
+  const today = opts.today ?? parisToday;
   const classificationEnCours = opts.classificationDate ?? DEFAULT_CLASSIFICATION;
   const from = opts.from ?? 'actes@simulateur-ctes.interieur.test';
   const stats: SimStats = {

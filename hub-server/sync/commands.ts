@@ -1,26 +1,26 @@
 import type { Transaction } from 'kysely';
-import type { z } from 'zod';
-import type { CommuneRole, Permission, Service } from '../../shared/accounts/roles.js';
-import type { CollectionName } from '../../shared/sync/protocol.js';
 import type { HubDatabase } from '../db/schema.js';
 import type { RecordWrite, StoredRecord, WrittenVersion } from './store.js';
 
 /**
  * Domain commands a client pushes as one mutation (`kind: 'command'`), applied
  * by the hub as a whole inside the mutation's transaction (commune locked).
+ * The command's permission and payload schema are in its domain's shared
+ * declaration (checked by the push before the handler runs); its handler is
+ * the domain's (hub-server/<domain>/), handed to the sync by the app.
  */
 export interface CommandContext {
   trx: Transaction<HubDatabase>;
   communeId: string;
   userId: string;
   deviceId: string;
-  role: CommuneRole;
+  role: string;
   /** Upsert one record (`data` is stored as JSON) or write a tombstone (`null`); answers the new version. */
-  writeRecord(collection: CollectionName, id: string, data: unknown | null): Promise<number>;
+  writeRecord(collection: string, id: string, data: unknown | null): Promise<number>;
   /** Batch form for large writes; `json` is the exact text stored (null = tombstone). */
-  writeRecords(collection: CollectionName, writes: readonly RecordWrite[]): Promise<WrittenVersion[]>;
+  writeRecords(collection: string, writes: readonly RecordWrite[]): Promise<WrittenVersion[]>;
   /** Every record of the collection for this commune, tombstones included. */
-  readAll(collection: CollectionName): Promise<StoredRecord[]>;
+  readAll(collection: string): Promise<StoredRecord[]>;
 }
 
 export interface CommandOutcome {
@@ -30,23 +30,9 @@ export interface CommandOutcome {
   summary?: Record<string, number>;
 }
 
-export interface CommandSpec<P = unknown> {
-  name: string;
-  service: Service;
-  permission: Permission;
-  payloadSchema: z.ZodType<P>;
-  /** Throw a GuichetError to reject: nothing written by the command is kept, the rejection is. */
-  apply(ctx: CommandContext, payload: P): Promise<CommandOutcome>;
-}
-
-const registry = new Map<string, CommandSpec<unknown>>();
-
-export function registerCommand<P>(spec: CommandSpec<P>): void {
-  const existing = registry.get(spec.name);
-  if (existing && existing !== spec) throw new Error(`sync command ${spec.name} registered twice`);
-  registry.set(spec.name, spec);
-}
-
-export function findCommand(name: string): CommandSpec<unknown> | undefined {
-  return registry.get(name);
-}
+/**
+ * Applies a command whose payload already parsed with the declared schema.
+ * Throw a GuichetError to reject: nothing written by the command is kept, the rejection is.
+ * (`P = never` lets a map hold handlers of different payloads; the push passes the parsed payload.)
+ */
+export type CommandHandler<P = never> = (ctx: CommandContext, payload: P) => Promise<CommandOutcome>;

@@ -1,10 +1,9 @@
 /** The hub sync engine's public surface (routes, admin maintenance, domain commands). */
 export { registerSyncRoutes } from './routes.js';
-export { registerCommand, findCommand, type CommandContext, type CommandOutcome, type CommandSpec } from './commands.js';
+export type { CommandContext, CommandHandler, CommandOutcome } from './commands.js';
 export { purgeTombstones, resetCommuneSync, scheduleTombstonePurge, type TombstonePurgeSchedule } from './maintenance.js';
-export { applyPush, type PushOutcome } from './push.js';
+export { applyPush, type PushDomains, type PushOutcome } from './push.js';
 export { pullChanges, readSnapshot } from './read.js';
-export { readableCollections, type SyncCaller } from './access.js';
 export {
   ensureCommuneSync,
   readAllRecords,

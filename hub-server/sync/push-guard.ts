@@ -1,14 +1,13 @@
 import type { onRequestAsyncHookHandler } from 'fastify';
-import type { CommuneRole, Service } from '../../shared/accounts/roles.js';
-import type { DomainRegistry } from '../../shared/domain/registry.js';
-import { GuichetError } from '../../shared/errors.js';
+import type { Service } from '../../shared/accounts/roles.js';
+import type { Caller, DomainRegistry } from '../../shared/domain/registry.js';
+import { GuichetError, ROLE_REFUSED_MESSAGE } from '../../shared/errors.js';
 import { requireAuth } from '../accounts/auth.js';
 
 /** Whether the caller may write anything at all through a push: a client-written collection or a command, of a service opted into. */
-export function mayPushAnything(registry: DomainRegistry, caller: { role: CommuneRole; services: readonly string[] }): boolean {
-  const who = { services: caller.services, permissions: registry.permissionsOf(caller.role) };
+export function mayPushAnything(registry: DomainRegistry, caller: Caller): boolean {
   const may = (service: Service | null, permission: string | undefined) =>
-    permission !== undefined && registry.mayUse(who, service, permission);
+    permission !== undefined && registry.mayUse(caller, service, permission);
   return registry.domains.some(
     (d) =>
       Object.values(d.collections).some((c) => c.writer === 'client' && may(d.service, c.write)) ||
@@ -26,11 +25,7 @@ export function refuseReadOnlyCallers(registry: DomainRegistry): onRequestAsyncH
   return async (request) => {
     const auth = requireAuth(request);
     if (!mayPushAnything(registry, auth)) {
-      throw new GuichetError(
-        'forbidden',
-        'Votre rôle ne permet pas cette action. Demandez au maire de la commune.',
-        `role ${auth.role} may write nothing`,
-      );
+      throw new GuichetError('forbidden', ROLE_REFUSED_MESSAGE, `role ${auth.role} may write nothing`);
     }
   };
 }

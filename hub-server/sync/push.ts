@@ -1,30 +1,25 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
-import { demandSchema } from '../../shared/electoral/types.js';
-import { actRecordSchema } from '../../shared/acts/records.js';
+import type { DomainRegistry, RegisteredCollection } from '../../shared/domain/registry.js';
 import { GuichetError } from '../../shared/errors.js';
-import { COLLECTIONS, type CollectionName, type Mutation, type PushResult, type SyncRecord } from '../../shared/sync/protocol.js';
+import type { Mutation, PushResult, SyncRecord } from '../../shared/sync/protocol.js';
 import type { AuthContext } from '../accounts/auth-context.js';
 import { nowIso } from '../db/dialect.js';
 import type { HubDatabase } from '../db/schema.js';
-import { assertMayWrite } from './access.js';
-import { findCommand, type CommandContext } from './commands.js';
+import { accessRefusal } from '../domain/access.js';
+import type { CommandContext, CommandHandler } from './commands.js';
 import { ensureCommuneSync, lockCommune, readAllRecords, readRecord, toSyncRecord, writeRecords, type StoredRecord } from './store.js';
 
-/** Schema of what clients may upsert, per client-writable collection. */
-const CLIENT_SCHEMAS: Partial<Record<CollectionName, z.ZodType>> = {
-  'electoral.demands': demandSchema,
-  'acts.acts': actRecordSchema,
-};
-
-/** What the user reads when their change was based on an outdated version. */
-const STALE_MESSAGES: Partial<Record<CollectionName, string>> = {
-  'electoral.demands': 'Cette demande a été modifiée sur un autre poste entre-temps : rouvrez-la pour voir la version à jour.',
-};
-
-function staleMessage(collection: CollectionName): string {
-  return STALE_MESSAGES[collection] ?? 'Cet élément a été modifié sur un autre poste entre-temps : rouvrez-le pour voir la version à jour.';
+/** What the push knows of the domains: their declarations (registry) and the app's command handlers. */
+export interface PushDomains {
+  registry: DomainRegistry;
+  commands: ReadonlyMap<string, CommandHandler>;
 }
+
+const DEFAULT_STALE_MESSAGE = 'Cet élément a été modifié sur un autre poste entre-temps : rouvrez-le pour voir la version à jour.';
+
+const HUB_WRITTEN_MESSAGE =
+  'Ces données sont écrites par le hub uniquement (par exemple lors d’un import) : elles ne peuvent pas être modifiées depuis un poste.';
 
 /** A refusal of one mutation; thrown inside its transaction so nothing it wrote is kept. */
 class MutationRejected extends GuichetError {
@@ -60,11 +55,16 @@ export interface PushOutcome {
  * with its stored result: (device, mutation) is applied at most once and a
  * retry gets the same answer, applied or rejected.
  */
-export async function applyPush(db: Kysely<HubDatabase>, auth: AuthContext, mutations: readonly Mutation[]): Promise<PushOutcome> {
+export async function applyPush(
+  db: Kysely<HubDatabase>,
+  domains: PushDomains,
+  auth: AuthContext,
+  mutations: readonly Mutation[],
+): Promise<PushOutcome> {
   await ensureCommuneSync(db, auth.communeId);
   const outcome: PushOutcome = { results: [], applied: 0, rejected: 0, replayed: 0, summaries: [] };
   for (const m of mutations) {
-    const { result, replayed, summary } = await applyOne(db, auth, m);
+    const { result, replayed, summary } = await applyOne(db, domains, auth, m);
     outcome.results.push(result);
     if (replayed) outcome.replayed++;
     else if (result.status === 'applied') outcome.applied++;
@@ -80,11 +80,11 @@ interface OneOutcome {
   summary?: Record<string, number>;
 }
 
-async function applyOne(db: Kysely<HubDatabase>, auth: AuthContext, m: Mutation): Promise<OneOutcome> {
+async function applyOne(db: Kysely<HubDatabase>, domains: PushDomains, auth: AuthContext, m: Mutation): Promise<OneOutcome> {
   try {
     return await db.transaction().execute((trx) =>
       onceFor(trx, auth, m, async () => {
-        const { versions, summary } = await applyMutation(trx, auth, m);
+        const { versions, summary } = await applyMutation(trx, domains, auth, m);
         return { result: { mutationId: m.mutationId, status: 'applied', versions }, summary };
       }),
     );
@@ -130,53 +130,55 @@ async function onceFor(
   return { ...outcome, replayed: false };
 }
 
-async function applyMutation(
-  trx: Transaction<HubDatabase>,
-  auth: AuthContext,
-  m: Mutation,
-): Promise<{ versions: Extract<PushResult, { status: 'applied' }>['versions']; summary?: Record<string, number> }> {
-  const guard = (check: () => void) => {
-    try {
-      check();
-    } catch (e) {
-      asRejection(e);
-    }
-  };
+type Applied = { versions: Extract<PushResult, { status: 'applied' }>['versions']; summary?: Record<string, number> };
 
+/**
+ * Every rule the hub holds about a mutation, in order: the collection or command
+ * exists, clients may write it, service opted into and permission held
+ * (registry.mayUse), version, schema, then the collection's own write rule
+ * (state transitions, permission-dependent fields) from its shared declaration.
+ */
+async function applyMutation(trx: Transaction<HubDatabase>, domains: PushDomains, auth: AuthContext, m: Mutation): Promise<Applied> {
+  const { registry } = domains;
   if (m.kind === 'command') {
-    const command = findCommand(m.name);
-    if (!command)
+    const command = registry.command(m.name);
+    const handler = domains.commands.get(m.name);
+    if (!command || !handler)
       reject(
         'bad_request',
         "Cette opération n'est pas reconnue par le hub : mettez Guichet à jour.",
         `unknown command ${m.name.slice(0, 100)}`,
       );
-    guard(() => assertMayWrite(auth, command.service, command.permission, `command ${command.name}`));
-    const parsed = command.payloadSchema.safeParse(m.payload);
+    refuseIf(accessRefusal(registry, auth, command.service, command.permission));
+    const parsed = command.payload.safeParse(m.payload);
     if (!parsed.success)
       reject(
         'invalid_input',
         'Les données envoyées au hub sont invalides ; l’opération n’a pas été enregistrée.',
         describeIssues(parsed.error),
       );
-    const ctx = commandContext(trx, auth);
     try {
-      return await command.apply(ctx, parsed.data);
+      return await handler(commandContext(trx, auth), parsed.data as never);
     } catch (e) {
       asRejection(e);
     }
   }
 
-  const spec = COLLECTIONS[m.collection];
-  guard(() => assertMayWrite(auth, spec.service, spec.write, `write ${m.collection}`));
+  const spec = registry.collection(m.collection);
+  if (!spec)
+    reject('bad_request', 'Ces données ne sont pas reconnues par le hub : mettez Guichet à jour.', `unknown collection ${m.collection}`);
+  if (spec.writer !== 'client' || spec.write === undefined) reject('forbidden', HUB_WRITTEN_MESSAGE, `${m.collection} is hub-written`);
+  refuseIf(accessRefusal(registry, auth, spec.service, spec.write));
   const current = await readRecord(trx, auth.communeId, m.collection, m.recordId);
   const ref = `${m.collection}/${m.recordId}`;
+  const stale = spec.staleMessage ?? DEFAULT_STALE_MESSAGE;
 
   if (m.kind === 'delete') {
     if (!current) reject('not_found', "Cet élément n'existe pas (ou plus) sur le hub.", `${ref} not found`, null);
     if (current.version !== m.baseVersion)
-      reject('stale_version', staleMessage(m.collection), `${ref} base ${m.baseVersion}, current ${current.version}`, current);
+      reject('stale_version', stale, `${ref} base ${m.baseVersion}, current ${current.version}`, current);
     if (current.deleted) return { versions: [] }; // already gone at that version: nothing to do
+    checkRule(registry, spec, auth, current, null);
     return { versions: await writeRecords(trx, auth.communeId, m.collection, [{ id: m.recordId, json: null }]) };
   }
 
@@ -191,11 +193,9 @@ async function applyMutation(
   } else {
     if (!current) reject('not_found', "Cet élément n'existe pas (ou plus) sur le hub.", `${ref} not found`, null);
     if (current.version !== m.baseVersion)
-      reject('stale_version', staleMessage(m.collection), `${ref} base ${m.baseVersion}, current ${current.version}`, current);
+      reject('stale_version', stale, `${ref} base ${m.baseVersion}, current ${current.version}`, current);
   }
-  const schema = CLIENT_SCHEMAS[m.collection];
-  if (!schema) reject('forbidden', 'Ces données ne peuvent pas être modifiées depuis un poste.', `no client schema for ${m.collection}`);
-  const parsed = schema.safeParse(m.data);
+  const parsed = spec.schema.safeParse(m.data);
   if (!parsed.success)
     reject(
       'invalid_input',
@@ -209,7 +209,34 @@ async function applyMutation(
       'Les informations envoyées sont incohérentes ; l’enregistrement a été refusé.',
       `${ref}: data.id differs from recordId`,
     );
+  checkRule(registry, spec, auth, current, parsed.data);
   return { versions: await writeRecords(trx, auth.communeId, m.collection, [{ id: m.recordId, json: JSON.stringify(parsed.data) }]) };
+}
+
+function refuseIf(refusal: GuichetError | null): void {
+  if (refusal) reject(refusal.code, refusal.message, refusal.detail ?? '');
+}
+
+/**
+ * The collection's write rule, the same function the PC runs for comfort:
+ * `before` is the record as the hub holds it (null when created, or re-created
+ * over a tombstone), `after` what the client sends (null for a delete).
+ * The refusal carries the hub's record so the PC shows it again instead of the
+ * refused optimistic one (unless the role may not read the collection).
+ */
+function checkRule(
+  registry: DomainRegistry,
+  spec: RegisteredCollection,
+  auth: AuthContext,
+  current: StoredRecord | null,
+  after: unknown,
+): void {
+  if (!spec.checkWrite) return;
+  const before = current && !current.deleted && current.json !== null ? (JSON.parse(current.json) as unknown) : null;
+  const refusal = spec.checkWrite({ before, after, may: (p) => registry.can(auth.role, p) });
+  if (!refusal) return;
+  const mayRead = registry.mayUse(auth, spec.service, spec.read);
+  reject(refusal.code, refusal.message, `${spec.name}: ${refusal.detail}`, mayRead ? current : undefined);
 }
 
 function commandContext(trx: Transaction<HubDatabase>, auth: AuthContext): CommandContext {

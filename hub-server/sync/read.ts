@@ -1,6 +1,5 @@
 import { GuichetError } from '../../shared/errors.js';
 import type { PullResponse, SnapshotResponse, SyncRecord } from '../../shared/sync/protocol.js';
-import { readableCollections, type SyncCaller } from './access.js';
 import { ensureCommuneSync, toStoredRecord, toSyncRecord, type CommuneSyncState, type SyncDb } from './store.js';
 
 const RESYNC_MESSAGE =
@@ -14,20 +13,20 @@ const rowToSync = (row: Parameters<typeof toStoredRecord>[0]): SyncRecord => toS
 
 /**
  * Changes after `cursor`, in version order, of the collections the caller
- * may read. Answers resync_required when the client's history no longer
+ * may read (`readable`: the registry's readableCollections for the caller). Answers resync_required when the client's history no longer
  * matches the hub's (other epoch, purged tombstones, cursor from the future).
  */
 export async function pullChanges(
   db: SyncDb,
   communeId: string,
-  caller: SyncCaller,
+  readable: readonly string[],
   query: { epoch?: string; cursor: number; limit: number },
 ): Promise<PullResponse> {
   // Read before the records: every version up to lastSeq is committed (see lockCommune), so an
   // incomplete page may safely move the cursor up to it.
   const state = await ensureCommuneSync(db, communeId);
   checkHistory(state, query.epoch, query.cursor);
-  const collections = readableCollections(caller);
+  const collections = [...readable];
   if (collections.length === 0) return { epoch: state.epoch, changes: [], cursor: Math.max(query.cursor, state.lastSeq), hasMore: false };
 
   const rows = await db
@@ -78,13 +77,13 @@ function decodeAfter(after: string): [string, string] {
 export async function readSnapshot(
   db: SyncDb,
   communeId: string,
-  caller: SyncCaller,
+  readable: readonly string[],
   query: { asOf?: number; after?: string; limit: number },
 ): Promise<SnapshotResponse> {
   const state = await ensureCommuneSync(db, communeId);
   const asOf = query.asOf ?? state.lastSeq;
   if (asOf > state.lastSeq) throw resyncRequired(`snapshot asOf ${asOf} ahead of hub sequence ${state.lastSeq}`);
-  const collections = readableCollections(caller);
+  const collections = [...readable];
   if (collections.length === 0) return { epoch: state.epoch, asOf, records: [], next: null };
 
   let q = db

@@ -2,13 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { HUB_ROUTES } from '../../shared/api/hub.js';
 import type { PushResponse } from '../../shared/sync/protocol.js';
-import type { DomainRegistry } from '../../shared/domain/registry.js';
 import { requireAuth } from '../accounts/auth.js';
 import { parseRequest, type Refusal } from '../contract.js';
 import type { HubDatabase } from '../db/schema.js';
-import { registerElectoralCommands } from '../electoral/index.js';
 import { scheduleTombstonePurge, type TombstonePurgeSchedule } from './maintenance.js';
-import { applyPush } from './push.js';
+import { applyPush, type PushDomains } from './push.js';
 import { refuseReadOnlyCallers } from './push-guard.js';
 import { pullChanges, readSnapshot } from './read.js';
 
@@ -22,13 +20,17 @@ const malformed = (what: string): Refusal => ({
   what,
 });
 
-/** Sync routes: push (idempotent mutations), pull (change log by cursor), snapshot (paged full copy). */
+/**
+ * Sync routes: push (idempotent mutations), pull (change log by cursor), snapshot (paged full copy).
+ * Generic: the domains come in as the registry (what exists, who may read and write it, the rules)
+ * and the app's command handlers.
+ */
 export async function registerSyncRoutes(
   app: FastifyInstance,
-  opts: { db: Kysely<HubDatabase>; registry: DomainRegistry; tombstonePurge?: TombstonePurgeSchedule | false },
+  opts: PushDomains & { db: Kysely<HubDatabase>; tombstonePurge?: TombstonePurgeSchedule | false },
 ): Promise<void> {
-  const { db } = opts;
-  registerElectoralCommands();
+  const { db, registry } = opts;
+  const domains: PushDomains = { registry, commands: opts.commands };
   if (opts.tombstonePurge !== false) scheduleTombstonePurge(app, db, opts.tombstonePurge);
 
   // Who may write nothing is refused before the (possibly gzip) body is read.
@@ -36,7 +38,7 @@ export async function registerSyncRoutes(
   app.post(HUB_ROUTES.syncPush.path, { bodyLimit: PUSH_BODY_LIMIT, onRequest: pushGuard }, async (request): Promise<PushResponse> => {
     const auth = requireAuth(request);
     const { body } = parseRequest(HUB_ROUTES.syncPush, request, malformed('push'));
-    const outcome = await applyPush(db, auth, body.mutations);
+    const outcome = await applyPush(db, domains, auth, body.mutations);
     const rejections = outcome.results.flatMap((r) =>
       r.status === 'rejected' ? [{ mutationId: r.mutationId, reason: r.reason.code, detail: r.reason.detail }] : [],
     );
@@ -60,7 +62,7 @@ export async function registerSyncRoutes(
   app.get(HUB_ROUTES.syncPull.path, async (request) => {
     const auth = requireAuth(request);
     const { query } = parseRequest(HUB_ROUTES.syncPull, request, malformed('pull'));
-    const res = await pullChanges(db, auth.communeId, auth, query);
+    const res = await pullChanges(db, auth.communeId, registry.readableCollections(auth), query);
     request.log.debug(
       { communeId: auth.communeId, from: query.cursor, to: res.cursor, changes: res.changes.length, hasMore: res.hasMore },
       'sync pull',
@@ -71,7 +73,7 @@ export async function registerSyncRoutes(
   app.get(HUB_ROUTES.syncSnapshot.path, async (request) => {
     const auth = requireAuth(request);
     const { query } = parseRequest(HUB_ROUTES.syncSnapshot, request, malformed('snapshot'));
-    const res = await readSnapshot(db, auth.communeId, auth, query);
+    const res = await readSnapshot(db, auth.communeId, registry.readableCollections(auth), query);
     request.log.debug({ communeId: auth.communeId, asOf: res.asOf, records: res.records.length, last: res.next === null }, 'sync snapshot');
     return res;
   });

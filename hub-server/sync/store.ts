@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import type { CollectionName, SyncRecord } from '../../shared/sync/protocol.js';
+import type { SyncRecord } from '../../shared/sync/protocol.js';
 import { isPostgres, nowIso, toCount } from '../db/dialect.js';
 import type { HubDatabase } from '../db/schema.js';
 
@@ -19,7 +19,7 @@ export interface CommuneSyncState {
 
 /** A record as stored; `json` is the exact stored text (null on tombstones). */
 export interface StoredRecord {
-  collection: CollectionName;
+  collection: string;
   id: string;
   version: number;
   deleted: boolean;
@@ -33,7 +33,7 @@ export interface RecordWrite {
 }
 
 export interface WrittenVersion {
-  collection: CollectionName;
+  collection: string;
   id: string;
   version: number;
 }
@@ -112,7 +112,7 @@ const POSTGRES_CHUNK = 10_000;
 export async function writeRecords(
   trx: Transaction<HubDatabase>,
   communeId: string,
-  collection: CollectionName,
+  collection: string,
   writes: readonly RecordWrite[],
 ): Promise<WrittenVersion[]> {
   if (writes.length === 0) return [];
@@ -159,7 +159,7 @@ type RecordRow = { collection: string; id: string; version: unknown; deleted: un
 
 export function toStoredRecord(row: RecordRow): StoredRecord {
   return {
-    collection: row.collection as CollectionName,
+    collection: row.collection,
     id: row.id,
     version: toCount(row.version),
     deleted: toCount(row.deleted) === 1,
@@ -167,7 +167,7 @@ export function toStoredRecord(row: RecordRow): StoredRecord {
   };
 }
 
-export async function readRecord(db: SyncDb, communeId: string, collection: CollectionName, id: string): Promise<StoredRecord | null> {
+export async function readRecord(db: SyncDb, communeId: string, collection: string, id: string): Promise<StoredRecord | null> {
   const row = await db
     .selectFrom('sync_records')
     .select(['collection', 'id', 'version', 'deleted', 'data'])
@@ -179,7 +179,7 @@ export async function readRecord(db: SyncDb, communeId: string, collection: Coll
 }
 
 /** Every record of a collection, tombstones included (one query: imports compare whole lists). */
-export async function readAllRecords(db: SyncDb, communeId: string, collection: CollectionName): Promise<StoredRecord[]> {
+export async function readAllRecords(db: SyncDb, communeId: string, collection: string): Promise<StoredRecord[]> {
   const rows = await db
     .selectFrom('sync_records')
     .select(['collection', 'id', 'version', 'deleted', 'data'])
@@ -192,7 +192,8 @@ export async function readAllRecords(db: SyncDb, communeId: string, collection: 
 /** The wire form of a stored record (data parsed; null on tombstones). */
 export function toSyncRecord(r: StoredRecord): SyncRecord {
   return {
-    collection: r.collection,
+    // Only collections of the registry are ever written (push and commands check it).
+    collection: r.collection as SyncRecord['collection'],
     id: r.id,
     version: r.version,
     deleted: r.deleted,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Service } from '../../shared/accounts/roles.js';
 import type { Mutation, PullResponse, PushResponse, PushResult, SnapshotResponse, SyncRecord } from '../../shared/sync/protocol.js';
 import { makeDemand } from '../electoral/test-fixtures.js';
+import { type Note, withNotesDomain } from '../test-domain.js';
 import { createTestHub, TEST_BACKENDS, type SeededCommune, type TestHub } from '../test-support.js';
 import { purgeTombstones, resetCommuneSync } from './maintenance.js';
 import { lockCommune, writeRecords } from './store.js';
@@ -12,7 +13,8 @@ describe.each(TEST_BACKENDS)('hub sync (%s)', (backend) => {
   let hub: TestHub;
   let nextInsee = 10100;
   beforeAll(async () => {
-    hub = await createTestHub(backend);
+    // The real domains plus a test-only one whose records may be deleted (a demand never is).
+    hub = await createTestHub(backend, { domains: withNotesDomain() });
   });
   afterAll(async () => hub?.close());
 
@@ -45,6 +47,16 @@ describe.each(TEST_BACKENDS)('hub sync (%s)', (backend) => {
     expect(res.statusCode, res.body).toBe(200);
     return res.json<SnapshotResponse>();
   };
+  let noteCount = 0;
+  const makeNote = (): Note => ({ id: `note-${++noteCount}-${Math.random().toString(36).slice(2)}`, text: `note ${noteCount}` });
+  const createNote = (mutationId: number, data: Note): Mutation => ({
+    mutationId,
+    kind: 'upsert',
+    collection: 'notes.notes',
+    recordId: data.id,
+    baseVersion: null,
+    data,
+  });
   const create = (mutationId: number, data: ReturnType<typeof makeDemand>): Mutation => ({
     mutationId,
     kind: 'upsert',
@@ -205,33 +217,33 @@ describe.each(TEST_BACKENDS)('hub sync (%s)', (backend) => {
 
   it('deletes travel as tombstones', async () => {
     const c = await commune();
-    const demand = makeDemand();
-    const [v1] = applied((await push(c.secretaireToken, [create(1, demand)]))[0]);
+    const note = makeNote();
+    const [v1] = applied((await push(c.secretaireToken, [createNote(1, note)]))[0]);
     const start = await pull(c.maireToken);
     const [v2] = applied(
       (
         await push(c.secretaireToken, [
-          { mutationId: 2, kind: 'delete', collection: 'electoral.demands', recordId: demand.id, baseVersion: v1.version },
+          { mutationId: 2, kind: 'delete', collection: 'notes.notes', recordId: note.id, baseVersion: v1.version },
         ])
       )[0],
     );
     const p = await pull(c.maireToken, { epoch: start.epoch, cursor: start.cursor });
-    expect(p.changes).toEqual([{ collection: 'electoral.demands', id: demand.id, version: v2.version, deleted: true, data: null }]);
+    expect(p.changes).toEqual([{ collection: 'notes.notes', id: note.id, version: v2.version, deleted: true, data: null }]);
     // A deleted record can be created again (e.g. an undo), with a newer version.
-    const [v3] = applied((await push(c.secretaireToken, [create(3, demand)]))[0]);
+    const [v3] = applied((await push(c.secretaireToken, [createNote(3, note)]))[0]);
     expect(v3.version).toBeGreaterThan(v2.version);
   });
 
   it('a changed epoch, or a cursor older than the purged tombstones, answers resync_required', async () => {
     const c = await commune();
-    const demands = [makeDemand(), makeDemand()];
-    const [a] = applied((await push(c.secretaireToken, [create(1, demands[0])]))[0]);
-    applied((await push(c.secretaireToken, [create(2, demands[1])]))[0]);
+    const notes = [makeNote(), makeNote()];
+    const [a] = applied((await push(c.secretaireToken, [createNote(1, notes[0])]))[0]);
+    applied((await push(c.secretaireToken, [createNote(2, notes[1])]))[0]);
     const oldCursor = (await pull(c.maireToken)).cursor;
     const [del] = applied(
       (
         await push(c.secretaireToken, [
-          { mutationId: 3, kind: 'delete', collection: 'electoral.demands', recordId: demands[0].id, baseVersion: a.version },
+          { mutationId: 3, kind: 'delete', collection: 'notes.notes', recordId: notes[0].id, baseVersion: a.version },
         ])
       )[0],
     );
@@ -246,8 +258,8 @@ describe.each(TEST_BACKENDS)('hub sync (%s)', (backend) => {
     expect(tooOld.json()).toMatchObject({ code: 'resync_required' });
     expect(tooOld.json().message).toMatch(/rechargée/);
     expect((await pull(c.maireToken, { epoch: upToDate.epoch, cursor: upToDate.cursor })).changes).toEqual([]);
-    // Live records are untouched by the purge: a snapshot still has the remaining demand.
-    expect((await snapshot(c.maireToken)).records.map((r) => r.id)).toEqual([demands[1].id]);
+    // Live records are untouched by the purge: a snapshot still has the remaining note.
+    expect((await snapshot(c.maireToken)).records.map((r) => r.id)).toEqual([notes[1].id]);
 
     const epoch = await resetCommuneSync(hub.db, c.communeId);
     expect(epoch).not.toBe(upToDate.epoch);
@@ -259,9 +271,10 @@ describe.each(TEST_BACKENDS)('hub sync (%s)', (backend) => {
 
   it('a paged snapshot followed by a pull from asOf gives exactly the hub state, despite writes between pages', async () => {
     const c = await commune();
-    const demands = Array.from({ length: 5 }, () => makeDemand());
+    const notes = Array.from({ length: 5 }, () => makeNote());
     const versions = new Map<string, number>();
-    for (const [i, d] of demands.entries()) versions.set(d.id, applied((await push(c.secretaireToken, [create(i + 1, d)]))[0])[0].version);
+    for (const [i, d] of notes.entries())
+      versions.set(d.id, applied((await push(c.secretaireToken, [createNote(i + 1, d)]))[0])[0].version);
 
     const local = new Map<string, SyncRecord>();
     const page1 = await snapshot(c.maireToken, { limit: 2 });
@@ -271,7 +284,7 @@ describe.each(TEST_BACKENDS)('hub sync (%s)', (backend) => {
 
     // Between pages: change a record already received, delete one not yet received, add one.
     const served = page1.records[0].id;
-    const notYet = demands
+    const notYet = notes
       .map((d) => d.id)
       .filter((id) => !local.has(id))
       .sort()
@@ -283,10 +296,10 @@ describe.each(TEST_BACKENDS)('hub sync (%s)', (backend) => {
           {
             mutationId: m++,
             kind: 'upsert',
-            collection: 'electoral.demands',
+            collection: 'notes.notes',
             recordId: served,
             baseVersion: versions.get(served)!,
-            data: { ...demands.find((d) => d.id === served)!, status: 'acceptee' },
+            data: { ...notes.find((d) => d.id === served)!, text: 'modifiée' },
           },
         ])
       )[0],
@@ -294,11 +307,11 @@ describe.each(TEST_BACKENDS)('hub sync (%s)', (backend) => {
     applied(
       (
         await push(c.maireToken, [
-          { mutationId: m++, kind: 'delete', collection: 'electoral.demands', recordId: notYet, baseVersion: versions.get(notYet)! },
+          { mutationId: m++, kind: 'delete', collection: 'notes.notes', recordId: notYet, baseVersion: versions.get(notYet)! },
         ])
       )[0],
     );
-    applied((await push(c.maireToken, [create(m++, makeDemand())]))[0]);
+    applied((await push(c.maireToken, [createNote(m++, makeNote())]))[0]);
 
     let next = page1.next;
     while (next) {

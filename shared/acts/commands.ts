@@ -23,6 +23,25 @@ export const ANSWERS_OF: Readonly<Record<string, readonly AnswerCode[]>> = {
 /** Pièces complémentaires (3-4) may carry several documents; every other answer one, an AR none. */
 export const MAX_ANSWER_FILES = 20;
 
+/** Accusés de réception (3-2, 4-2) carry no document. */
+export function isAcknowledgement(type: AnswerCode): boolean {
+  return type === '3-2' || type === '4-2';
+}
+
+/** Whether `type` answers a letter of type `letterType`: the same sentence on the PC and on the hub. */
+export function checkAnswerType(letterType: string, type: AnswerCode): string | null {
+  return (ANSWERS_OF[letterType] ?? []).includes(type) ? null : 'Ce type de réponse ne correspond pas au courrier reçu de la préfecture.';
+}
+
+/** How many documents an answer carries: none for an AR, several for pièces complémentaires (3-4), else one. */
+export function checkAnswerFiles(type: AnswerCode, count: number): string | null {
+  if (isAcknowledgement(type)) return count > 0 ? 'Un accusé de réception ne porte pas de document.' : null;
+  if (count === 0) return 'Joignez le document de votre réponse.';
+  if (type !== '3-4' && count > 1) return 'Cette réponse ne porte qu’un seul document.';
+  if (count > MAX_ANSWER_FILES) return `Une réponse porte au plus ${MAX_ANSWER_FILES} documents.`;
+  return null;
+}
+
 export const actIdPayloadSchema = z.object({ actId: z.string().uuid() });
 export type ActIdPayload = z.infer<typeof actIdPayloadSchema>;
 

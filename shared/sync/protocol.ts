@@ -41,7 +41,7 @@ export const COLLECTION_NAMES = Object.keys(COLLECTIONS) as CollectionName[];
 export const collectionNameSchema = z.enum(COLLECTION_NAMES as [CollectionName, ...CollectionName[]]);
 
 /**
- * A collection's full name in the hub's answers (`domain.name`). Not the enum
+ * A collection's full name on the wire (`domain.name`), in mutations and answers. Not the enum
  * of known collections: a PC must keep syncing when its hub carries a domain
  * it does not know yet (it skips those records).
  */
@@ -70,7 +70,7 @@ const mutationBase = {
 export const upsertMutationSchema = z.object({
   ...mutationBase,
   kind: z.literal('upsert'),
-  collection: collectionNameSchema,
+  collection: answerCollectionSchema,
   recordId: z.string().min(1).max(100),
   /** Version the change was based on; null when the client creates the record. */
   baseVersion: z.number().int().nonnegative().nullable(),
@@ -80,7 +80,7 @@ export const upsertMutationSchema = z.object({
 export const deleteMutationSchema = z.object({
   ...mutationBase,
   kind: z.literal('delete'),
-  collection: collectionNameSchema,
+  collection: answerCollectionSchema,
   recordId: z.string().min(1).max(100),
   baseVersion: z.number().int().nonnegative(),
 });

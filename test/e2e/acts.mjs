@@ -62,7 +62,7 @@ const actes = {
   pollMs: 200,
   backoffBaseMs: 200,
 };
-const hub = await e2e.startHub({ actes });
+const hub = await e2e.startHub({ services: { acts: actes } });
 const hubUrl = hub.url;
 await addCollectivite(hub.db, { insee: INSEE, services: ['electoral', 'acts'] });
 // The hub copies its classification to communes with ACTES when its service starts; this one came after.

@@ -1,3 +1,4 @@
+import { type AnswerCode, checkAnswerFiles, isAcknowledgement } from '../../../shared/acts/commands.js';
 import { documentFileName, messageFileName, type MessageCode } from './file-names.js';
 import { extensionForContent, type OutgoingDocument, type OutgoingMessage } from './build-acte.js';
 import { el, fichierSigne, renderActesDocument, type XmlElement } from './xml-writer.js';
@@ -11,8 +12,8 @@ export const ANSWER_ROOTS = {
   '4-2': 'ARLettreObservations',
   '4-3': 'RejetLettreObservations',
   '4-4': 'ReponseLettreObservations',
-} as const;
-export type AnswerCode = keyof typeof ANSWER_ROOTS;
+} as const satisfies Record<AnswerCode, string>;
+export type { AnswerCode };
 
 export interface AnswerInput {
   code: AnswerCode;
@@ -30,10 +31,10 @@ export function buildAnswerMessage(input: AnswerInput): OutgoingMessage {
     content: d.content,
     signatureBase64: d.signatureBase64,
   }));
-  const isAr = input.code === '3-2' || input.code === '4-2';
-  if (isAr && docs.length > 0) throw new RangeError(`Un accusé de réception ${input.code} ne porte pas de document`);
-  if (!isAr && docs.length === 0) throw new RangeError(`La réponse ${input.code} doit porter un document`);
-  if (!isAr && input.code !== '3-4' && docs.length > 1) throw new RangeError(`La réponse ${input.code} porte un seul document`);
+  const isAr = isAcknowledgement(input.code);
+  // Checked when the command was accepted; a builder never writes a message the prefecture would refuse.
+  const problem = checkAnswerFiles(input.code, docs.length);
+  if (problem) throw new RangeError(`${input.code}: ${problem}`);
   let children: XmlElement[] = [];
   if (input.code === '3-4')
     children = [

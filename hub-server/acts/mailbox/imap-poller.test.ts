@@ -10,7 +10,7 @@ import { createHubLogger } from '../../log.js';
 import { startHub } from '../../server.js';
 import { readRecord } from '../../sync/store.js';
 import { createTestHub, type SeededCommune, type TestHub } from '../../test-support.js';
-import { ACTES_TRANSMIT_COMMAND } from '../commands.js';
+import { TRANSMIT_COMMAND } from '../../../shared/acts/commands.js';
 import { returnRouting } from '../service.js';
 import { readStatus } from '../status.js';
 import { actRecord, command, pdf, push, uniquePdf, upload, upsertAct } from '../test-support.js';
@@ -92,8 +92,8 @@ describe.skipIf(!dovecot)(dovecot ? 'ACTES returns polled over IMAP from a real 
     const content = uniquePdf('imap');
     const act = actRecord({ numero: 'IMAP_1', actFile: content });
     expect(await upload(hub.app, commune.secretaireToken, content)).toBe(204);
-    await push(hub.app, commune.secretaireToken, [upsertAct(act)]);
-    expect((await push(hub.app, commune.maireToken, [command(ACTES_TRANSMIT_COMMAND, { actId: act.id })]))[0].status).toBe('applied');
+    await push(hub.app, commune.maireToken, [upsertAct(act)]);
+    expect((await push(hub.app, commune.maireToken, [command(TRANSMIT_COMMAND, { actId: act.id })]))[0].status).toBe('applied');
     actId = act.id;
     idActe = (await hub.db.selectFrom('actes_transmissions').select('id_acte').where('act_id', '=', actId).executeTakeFirstOrThrow())
       .id_acte!;
@@ -240,23 +240,25 @@ describe.skipIf(!dovecot)(dovecot ? 'ACTES returns polled over IMAP from a real 
       port: 0,
       dataDir: path.dirname(hub.file!),
       log,
-      actes: {
-        prefectureUrl: 'https://127.0.0.1:9/actes',
-        prefectureCertPem: 'inutilisé',
-        tiers: { trigramme: 'GUI', quadrigramme: 'EACT', mailbox: 'actes@hub.departement.test' },
-        imap: {
-          host: server.host,
-          port: server.port,
-          secure: false,
-          user: server.user,
-          password: server.password,
-          moveTo: 'Traités',
-          everyMs: 100,
+      services: {
+        acts: {
+          prefectureUrl: 'https://127.0.0.1:9/actes',
+          prefectureCertPem: 'inutilisé',
+          tiers: { trigramme: 'GUI', quadrigramme: 'EACT', mailbox: 'actes@hub.departement.test' },
+          imap: {
+            host: server.host,
+            port: server.port,
+            secure: false,
+            user: server.user,
+            password: server.password,
+            moveTo: 'Traités',
+            everyMs: 100,
+          },
         },
       },
     });
     try {
-      expect(running.actes?.mailbox).toBeNull();
+      expect(running.services.acts?.mailbox).toBeNull();
       const xml = letter('4-1', { idActe, date: '2026-11-30', text: 'Observations.', document: 'observations.pdf' });
       await deliver(
         await mail([

@@ -1,6 +1,7 @@
 import type { FileContent } from '../../../shared/acts/ipc.js';
 import { NATURES_ACTE } from '../../../shared/acts/natures.js';
 import { ACT_STATES, type ActState } from '../../../shared/acts/records.js';
+import { frenchDay } from '../../../shared/calendar.js';
 import './acts.css';
 
 /** Colour family of each state: the words carry the meaning, the colour only helps (RGAA 3.1). */
@@ -31,9 +32,7 @@ export function natureLabel(code: number): string {
 
 /** AAAA-MM-JJ → JJ/MM/AAAA. */
 export function formatDay(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso);
-  return m ? `${m[3]}/${m[2]}/${m[1]}` : iso;
+  return iso ? frenchDay(iso) : '—';
 }
 
 /** Sizes as a secretary reads them: "1,2 Mo", "350 ko". */

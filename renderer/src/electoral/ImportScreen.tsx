@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type DragEvent } from 'react';
+import { frenchDay } from '../../../shared/calendar.js';
 import { FileInput } from '../ui/FileInput.js';
 import type { ImportDiffEntry, ImportPreview } from '../../../shared/electoral/ipc.js';
 import { massRemovalConfirmation } from '../../../shared/electoral/mass-removal.js';
@@ -84,9 +85,7 @@ export function PreviewView({ preview }: { preview: ImportPreview }) {
       ) : null}
       <div className="two-cols">
         <table className="table compact">
-          <caption>
-            Électeurs dans le fichier{preview.extractDate ? ` (extrait du ${preview.extractDate.split('-').reverse().join('/')})` : ''}
-          </caption>
+          <caption>Électeurs dans le fichier{preview.extractDate ? ` (extrait du ${frenchDay(preview.extractDate)})` : ''}</caption>
           <tbody>
             {LIST_TYPES.map((t) => (
               <tr key={t}>

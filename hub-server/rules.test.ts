@@ -1,0 +1,431 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CommuneRole } from '../shared/accounts/roles.js';
+import { ANSWER_COMMAND, CANCEL_COMMAND, TRANSMIT_COMMAND } from '../shared/acts/commands.js';
+import type { ActRecord } from '../shared/acts/records.js';
+import { checkActWrite } from '../shared/acts/rules.js';
+import { registry } from '../shared/domains.js';
+import { checkDemandWrite } from '../shared/electoral/rules.js';
+import { ELECTORAL_IMPORT_COMMAND } from '../shared/electoral/schemas.js';
+import type { Demand, DemandStatus } from '../shared/electoral/types.js';
+import { ROLE_REFUSED_MESSAGE } from '../shared/errors.js';
+import type { PushResponse, PushResult } from '../shared/sync/protocol.js';
+import { actRecord, uniquePdf } from './acts/test-support.js';
+import { makeDemand, makeElector, makeImportRecord } from './electoral/test-fixtures.js';
+import { lockCommune, readRecord, writeRecords } from './sync/store.js';
+import { createTestHub, TEST_BACKENDS, type SeededCommune, type TestHub } from './test-support.js';
+
+/**
+ * Every rule the PC checks, the hub enforces: each row is a raw request to
+ * /api/v1/sync/push, crafted as an attacker would (a secretary's token, a
+ * consultation token, a commune without the service), and the answer must be
+ * the refusal the UI shows — the same code and French sentence as the shared
+ * rule the PC runs — or `applied` for what the role may do, so the table fails
+ * both ways. Records a transition starts from are written straight into the
+ * hub store.
+ */
+
+type Role = CommuneRole;
+const ROLES: readonly Role[] = ['maire', 'secretaire', 'consultation'];
+type Refusal = { code: string; message: string };
+type Outcome = 'applied' | Refusal;
+
+const ROLE: Refusal = { code: 'forbidden', message: ROLE_REFUSED_MESSAGE };
+const HUB_WRITTEN: Refusal = {
+  code: 'forbidden',
+  message:
+    'Ces données sont écrites par le hub uniquement (par exemple lors d’un import) : elles ne peuvent pas être modifiées depuis un poste.',
+};
+const NO_ELECTORAL: Refusal = {
+  code: 'service_not_enabled',
+  message: "Le service « Listes électorales » n'est pas activé pour votre commune.",
+};
+const NO_ACTS: Refusal = {
+  code: 'service_not_enabled',
+  message: "Le service « Contrôle de légalité (ACTES) » n'est pas activé pour votre commune.",
+};
+
+// Demands (shared/electoral/rules.ts).
+const MAYOR: Refusal = { code: 'forbidden', message: 'Seul le maire peut accepter ou refuser une demande.' };
+const BACK: Refusal = { code: 'invalid_input', message: 'Une demande ne peut pas revenir au statut « Déposée ».' };
+const CREATED_CLOSED: Refusal = { code: 'invalid_input', message: 'Une nouvelle demande est toujours enregistrée au statut « Déposée ».' };
+const DEMAND_DELETE: Refusal = {
+  code: 'forbidden',
+  message: 'Une demande ne peut pas être supprimée : passez-la au statut « Abandonnée ».',
+};
+const SUBJECT: Refusal = {
+  code: 'invalid_input',
+  message: "L'objet d'une demande déposée ne peut pas être modifié : créez une nouvelle demande.",
+};
+const closed = (label: string): Refusal => ({
+  code: 'conflict',
+  message: `Cette demande est close (${label}) : son statut ne peut plus changer.`,
+});
+const CLOSED: Partial<Record<DemandStatus, Refusal>> = {
+  acceptee: closed('Acceptée'),
+  refusee: closed('Refusée'),
+  abandonnee: closed('Abandonnée'),
+};
+
+// Acts (shared/acts/rules.ts).
+const SIGN: Refusal = { code: 'forbidden', message: 'Seul le maire (ou son délégué) peut signer un acte.' };
+const TRANSMIT: Refusal = { code: 'forbidden', message: 'Seul le maire (ou son délégué) peut transmettre un acte à la préfecture.' };
+const TAKEN_BACK: Refusal = { code: 'conflict', message: 'Cet acte a déjà été transmis : demandez son annulation.' };
+const FROZEN: Refusal = { code: 'conflict', message: 'Cet acte est déjà signé : il ne peut plus être modifié.' };
+const ACT_DELETE: Refusal = { code: 'forbidden', message: 'Un acte signé ou transmis ne peut pas être supprimé.' };
+
+/**
+ * Every status change of a demand: [from, to, mayor, secretary]. The consultation
+ * role is refused every one of them (it may not write demands at all).
+ */
+const OK = 'applied' as const;
+const STATUS_TABLE: [DemandStatus, DemandStatus, Outcome, Outcome][] = [
+  ['deposee', 'instruction', OK, OK],
+  ['deposee', 'acceptee', OK, MAYOR],
+  ['deposee', 'refusee', OK, MAYOR],
+  ['deposee', 'abandonnee', OK, OK],
+  ['instruction', 'deposee', BACK, BACK],
+  ['instruction', 'acceptee', OK, MAYOR],
+  ['instruction', 'refusee', OK, MAYOR],
+  ['instruction', 'abandonnee', OK, OK],
+  ['acceptee', 'deposee', CLOSED.acceptee!, CLOSED.acceptee!],
+  ['acceptee', 'instruction', CLOSED.acceptee!, CLOSED.acceptee!],
+  ['acceptee', 'refusee', CLOSED.acceptee!, MAYOR],
+  ['acceptee', 'abandonnee', CLOSED.acceptee!, CLOSED.acceptee!],
+  ['refusee', 'deposee', CLOSED.refusee!, CLOSED.refusee!],
+  ['refusee', 'instruction', CLOSED.refusee!, CLOSED.refusee!],
+  ['refusee', 'acceptee', CLOSED.refusee!, MAYOR],
+  ['refusee', 'abandonnee', CLOSED.refusee!, CLOSED.refusee!],
+  ['abandonnee', 'deposee', CLOSED.abandonnee!, CLOSED.abandonnee!],
+  ['abandonnee', 'instruction', CLOSED.abandonnee!, CLOSED.abandonnee!],
+  ['abandonnee', 'acceptee', CLOSED.abandonnee!, MAYOR],
+  ['abandonnee', 'refusee', CLOSED.abandonnee!, MAYOR],
+];
+
+/** What a case pushes: a record write (on a record the hub already holds, or not) or a command. */
+type Push =
+  | { kind: 'upsert'; collection: string; id: string; before: unknown | null; after: unknown }
+  | { kind: 'delete'; collection: string; id: string; before: unknown }
+  | { kind: 'command'; name: string; payload: unknown };
+
+interface Case {
+  what: string;
+  role: Role;
+  /** `bare`: a commune that opted into no service. */
+  commune?: 'bare';
+  push: () => Push;
+  expect: Outcome;
+}
+
+const byRole = (mayor: Outcome, secretary: Outcome, consultation: Outcome = ROLE) => ({
+  maire: mayor,
+  secretaire: secretary,
+  consultation,
+});
+const everyRole = (outcome: Outcome) => byRole(outcome, outcome, outcome);
+
+function casesFor(what: string, outcomes: Record<Role, Outcome>, push: () => Push, commune?: 'bare'): Case[] {
+  return ROLES.map((role) => ({ what, role, commune, push, expect: outcomes[role] }));
+}
+
+const demand = (status: DemandStatus, over: Partial<Demand> = {}) => makeDemand({ status, ...over });
+const demandWrite = (before: Demand | null, after: Demand): Push => ({
+  kind: 'upsert',
+  collection: 'electoral.demands',
+  id: after.id,
+  before,
+  after,
+});
+const demandChange = (from: DemandStatus, over: Partial<Demand>) => () => {
+  const before = demand(from);
+  return demandWrite(before, { ...before, ...over });
+};
+
+const signature = { signerName: 'Le maire', signedAtLocal: '2026-11-21T10:00:00', certificateSerial: '01AB' };
+const act = (state: 'draft' | 'signed' | 'transmitted'): ActRecord => ({
+  ...actRecord({ numero: 'REGLE_1', actFile: uniquePdf(randomUUID()), signed: state !== 'draft' }),
+  transmitRequested: state === 'transmitted',
+});
+const actWrite = (before: ActRecord | null, after: ActRecord): Push => ({
+  kind: 'upsert',
+  collection: 'acts.acts',
+  id: after.id,
+  before,
+  after,
+});
+const actChange = (from: 'draft' | 'signed' | 'transmitted', change: (a: ActRecord) => ActRecord) => () => {
+  const before = act(from);
+  return actWrite(before, change(before));
+};
+
+const CASES: Case[] = [
+  // ---- electoral.demands ----------------------------------------------------
+  ...casesFor('creates a demand « déposée »', byRole(OK, OK), () => demandWrite(null, demand('deposee'))),
+  ...casesFor('creates a demand already « acceptée »', byRole(CREATED_CLOSED, CREATED_CLOSED), () => demandWrite(null, demand('acceptee'))),
+  ...casesFor('creates a demand already « refusée »', byRole(CREATED_CLOSED, CREATED_CLOSED), () => demandWrite(null, demand('refusee'))),
+  ...casesFor('creates a demand « en instruction »', byRole(CREATED_CLOSED, CREATED_CLOSED), () =>
+    demandWrite(null, demand('instruction')),
+  ),
+  ...STATUS_TABLE.flatMap(([from, to, mayor, secretary]) =>
+    casesFor(`moves a demand ${from} → ${to}`, byRole(mayor, secretary), demandChange(from, { status: to })),
+  ),
+  ...casesFor('edits the comment of a demand in instruction', byRole(OK, OK), demandChange('instruction', { comment: 'Pièce reçue.' })),
+  ...casesFor('changes the kind of a demand', byRole(SUBJECT, SUBJECT), demandChange('deposee', { kind: 'radiation' })),
+  ...casesFor('changes the elector a demand is about', byRole(SUBJECT, SUBJECT), demandChange('deposee', { electorId: 'E0000042' })),
+  ...casesFor('changes who deposited a demand', byRole(SUBJECT, SUBJECT), demandChange('instruction', { createdBy: 'quelqu’un' })),
+  ...casesFor(
+    'accepts a demand and changes its subject at once',
+    byRole(SUBJECT, SUBJECT),
+    demandChange('deposee', { status: 'acceptee', kind: 'radiation' }),
+  ),
+  ...casesFor('deletes a demand', byRole(DEMAND_DELETE, DEMAND_DELETE), () => {
+    const before = demand('deposee');
+    return { kind: 'delete', collection: 'electoral.demands', id: before.id, before };
+  }),
+  ...casesFor('deletes an accepted demand', byRole(DEMAND_DELETE, DEMAND_DELETE), () => {
+    const before = demand('acceptee');
+    return { kind: 'delete', collection: 'electoral.demands', id: before.id, before };
+  }),
+
+  // ---- acts.acts ------------------------------------------------------------
+  ...casesFor('creates a draft act', byRole(OK, OK), () => actWrite(null, act('draft'))),
+  ...casesFor('creates an act already signed', byRole(OK, SIGN), () => actWrite(null, act('signed'))),
+  ...casesFor('creates an act already asked to transmit', byRole(OK, TRANSMIT), () =>
+    actWrite(null, { ...act('draft'), transmitRequested: true }),
+  ),
+  ...casesFor(
+    'edits the object of a draft act',
+    byRole(OK, OK),
+    actChange('draft', (a) => ({ ...a, draft: { ...a.draft, objet: 'Autre objet' } })),
+  ),
+  ...casesFor(
+    'signs a draft act',
+    byRole(OK, SIGN),
+    actChange('draft', (a) => ({ ...a, signature })),
+  ),
+  ...casesFor(
+    'asks to transmit a draft act',
+    byRole(OK, TRANSMIT),
+    actChange('draft', (a) => ({ ...a, transmitRequested: true })),
+  ),
+  ...casesFor(
+    'asks to transmit a signed act',
+    byRole(OK, TRANSMIT),
+    actChange('signed', (a) => ({ ...a, transmitRequested: true })),
+  ),
+  ...casesFor(
+    'edits the object of a signed act',
+    byRole(FROZEN, FROZEN),
+    actChange('signed', (a) => ({ ...a, draft: { ...a.draft, objet: 'Autre objet' } })),
+  ),
+  ...casesFor(
+    'removes the signature of a signed act',
+    byRole(FROZEN, SIGN),
+    actChange('signed', (a) => ({ ...a, signature: null })),
+  ),
+  ...casesFor(
+    'replaces the signature of a signed act',
+    byRole(FROZEN, SIGN),
+    actChange('signed', (a) => ({ ...a, signature: { ...signature, certificateSerial: 'FF' } })),
+  ),
+  ...casesFor(
+    'takes back the transmission of an act',
+    byRole(TAKEN_BACK, TAKEN_BACK),
+    actChange('transmitted', (a) => ({ ...a, transmitRequested: false })),
+  ),
+  ...casesFor('deletes a draft act', byRole(OK, OK), () => {
+    const before = act('draft');
+    return { kind: 'delete', collection: 'acts.acts', id: before.id, before };
+  }),
+  ...casesFor('deletes a signed act', byRole(ACT_DELETE, ACT_DELETE), () => {
+    const before = act('signed');
+    return { kind: 'delete', collection: 'acts.acts', id: before.id, before };
+  }),
+  ...casesFor('deletes a transmitted act', byRole(ACT_DELETE, ACT_DELETE), () => {
+    const before = act('transmitted');
+    return { kind: 'delete', collection: 'acts.acts', id: before.id, before };
+  }),
+
+  // ---- collections only the hub writes ---------------------------------------
+  ...(
+    [
+      ['electoral.electors', () => makeElector(Math.floor(Math.random() * 1e6))],
+      ['electoral.imports', () => makeImportRecord(1)],
+      ['acts.status', () => ({ actId: randomUUID(), id: randomUUID(), state: 'acquitte' })],
+      ['acts.classification', () => ({ id: 'current', dateClassification: '2019-04-18', natures: [], matieres: [] })],
+    ] as const
+  ).flatMap(([collection, data]) => [
+    ...casesFor(`writes ${collection}`, everyRole(HUB_WRITTEN), () => {
+      const record = data() as { id: string };
+      return { kind: 'upsert', collection, id: record.id, before: null, after: record };
+    }),
+    ...casesFor(`overwrites ${collection}`, everyRole(HUB_WRITTEN), () => {
+      const record = data() as { id: string };
+      return { kind: 'upsert', collection, id: record.id, before: record, after: record };
+    }),
+    ...casesFor(`deletes ${collection}`, everyRole(HUB_WRITTEN), () => {
+      const record = data() as { id: string };
+      return { kind: 'delete', collection, id: record.id, before: record };
+    }),
+  ]),
+
+  // ---- commands: their permission comes from the shared declaration ----------
+  ...casesFor('imports the REU extract', byRole(OK, OK), () => ({
+    kind: 'command',
+    name: ELECTORAL_IMPORT_COMMAND,
+    payload: { import: makeImportRecord(2), electors: [makeElector(1), makeElector(2)] },
+  })),
+  ...[TRANSMIT_COMMAND, CANCEL_COMMAND].flatMap((name) =>
+    casesFor(
+      `runs ${name}`,
+      // The mayor passes the permission check; the act is simply not on the hub.
+      byRole(
+        {
+          code: 'not_found',
+          message:
+            name === TRANSMIT_COMMAND
+              ? "Cet acte n'est pas (encore) sur le hub : attendez la fin de la synchronisation puis réessayez."
+              : "Cet acte n'a pas été transmis à la préfecture.",
+        },
+        ROLE,
+      ),
+      () => ({ kind: 'command', name, payload: { actId: randomUUID() } }),
+    ),
+  ),
+  ...casesFor(
+    `runs ${ANSWER_COMMAND}`,
+    byRole({ code: 'not_found', message: "Cet acte n'a pas été transmis à la préfecture." }, ROLE),
+    () => ({ kind: 'command', name: ANSWER_COMMAND, payload: { actId: randomUUID(), letterId: 'l1', type: '3-2', files: [] } }),
+  ),
+  ...casesFor(
+    'runs a command with a malformed payload',
+    byRole({ code: 'invalid_input', message: 'Les données envoyées au hub sont invalides ; l’opération n’a pas été enregistrée.' }, ROLE),
+    () => ({ kind: 'command', name: TRANSMIT_COMMAND, payload: { actId: 'pas-un-uuid' } }),
+  ),
+  ...casesFor(
+    'runs a command the hub does not know',
+    everyRole({ code: 'bad_request', message: "Cette opération n'est pas reconnue par le hub : mettez Guichet à jour." }),
+    () => ({ kind: 'command', name: 'electoral.purge', payload: {} }),
+  ),
+  ...casesFor(
+    'writes a collection the hub does not know',
+    everyRole({ code: 'bad_request', message: 'Ces données ne sont pas reconnues par le hub : mettez Guichet à jour.' }),
+    () => ({ kind: 'upsert', collection: 'electoral.secrets', id: 'x', before: null, after: { id: 'x' } }),
+  ),
+
+  // ---- a commune that opted into no service ----------------------------------
+  ...casesFor('creates a demand without the service', everyRole(NO_ELECTORAL), () => demandWrite(null, demand('deposee')), 'bare'),
+  ...casesFor('creates an act without the service', everyRole(NO_ACTS), () => actWrite(null, act('draft')), 'bare'),
+  ...casesFor(
+    'imports the REU extract without the service',
+    everyRole(NO_ELECTORAL),
+    () => ({ kind: 'command', name: ELECTORAL_IMPORT_COMMAND, payload: { import: makeImportRecord(1), electors: [makeElector(1)] } }),
+    'bare',
+  ),
+  ...casesFor(
+    'transmits an act without the service',
+    everyRole(NO_ACTS),
+    () => ({ kind: 'command', name: TRANSMIT_COMMAND, payload: { actId: randomUUID() } }),
+    'bare',
+  ),
+];
+
+/** What the PC's comfort check answers for the same write (the shared rule), when the role may write at all. */
+function sharedRuleRefusal(role: Role, p: Push): Refusal | null {
+  if (p.kind === 'command') return null;
+  const may = (permission: string) => registry.can(role, permission);
+  const after = p.kind === 'delete' ? null : p.after;
+  const refusal =
+    p.collection === 'electoral.demands'
+      ? checkDemandWrite({ before: p.before as Demand | null, after: after as Demand | null, may })
+      : p.collection === 'acts.acts'
+        ? checkActWrite({ before: p.before as ActRecord | null, after: after as ActRecord | null, may })
+        : null;
+  return refusal && { code: refusal.code, message: refusal.message };
+}
+
+describe.each(TEST_BACKENDS)('the hub enforces every rule on a raw push (%s)', (backend) => {
+  let hub: TestHub;
+  let main: SeededCommune;
+  let bare: SeededCommune;
+  let mutationId = 1;
+
+  beforeAll(async () => {
+    hub = await createTestHub(backend);
+    main = await hub.seedCommune({ insee: '10387', services: ['electoral', 'acts'] });
+    bare = await hub.seedCommune({ insee: '10033', services: [] });
+  }, 60_000);
+  afterAll(async () => hub?.close());
+
+  /** The record a transition starts from, written as the hub holds it; answers its version. */
+  async function seed(communeId: string, collection: string, data: unknown, id: string): Promise<number> {
+    return hub.db.transaction().execute(async (trx) => {
+      await lockCommune(trx, communeId);
+      const [w] = await writeRecords(trx, communeId, collection, [{ id, json: JSON.stringify(data) }]);
+      return w.version;
+    });
+  }
+
+  async function rawPush(token: string, mutation: object): Promise<PushResult> {
+    const res = await hub.app.inject({
+      method: 'POST',
+      url: '/api/v1/sync/push',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { mutations: [{ mutationId: mutationId++, ...mutation }] },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json<PushResponse>().results[0];
+  }
+
+  it.each(CASES.map((c) => [`${c.role} ${c.what}`, c] as const))('%s', async (_, c) => {
+    const commune = c.commune === 'bare' ? bare : main;
+    const token = { maire: commune.maireToken, secretaire: commune.secretaireToken, consultation: commune.consultationToken }[c.role];
+    const p = c.push();
+    let mutation: object;
+    if (p.kind === 'command') mutation = { kind: 'command', name: p.name, payload: p.payload };
+    else {
+      const baseVersion = p.before === null ? null : await seed(commune.communeId, p.collection, p.before, p.id);
+      mutation =
+        p.kind === 'delete'
+          ? { kind: 'delete', collection: p.collection, recordId: p.id, baseVersion }
+          : { kind: 'upsert', collection: p.collection, recordId: p.id, baseVersion, data: p.after };
+    }
+
+    const result = await rawPush(token, mutation);
+
+    const stored = p.kind === 'command' ? null : await readRecord(hub.db, commune.communeId, p.collection, p.id);
+    if (c.expect === 'applied') {
+      expect(result.status, JSON.stringify(result)).toBe('applied');
+      if (p.kind === 'upsert') expect(JSON.parse(stored!.json!)).toEqual(p.after);
+      if (p.kind === 'delete') expect(stored!.deleted).toBe(true);
+      expect(sharedRuleRefusal(c.role, p)).toBeNull();
+      return;
+    }
+    expect(result.status, JSON.stringify(result)).toBe('rejected');
+    const { reason, current } = result as Extract<PushResult, { status: 'rejected' }>;
+    expect({ code: reason.code, message: reason.message }).toEqual(c.expect);
+    // Nothing of the refused write is kept.
+    if (p.kind !== 'command') {
+      if (p.before === null) expect(stored === null || stored.deleted).toBe(true);
+      else expect(JSON.parse(stored!.json!)).toEqual(p.before);
+    }
+    // A refusal by a write rule is the sentence the PC shows from the same shared rule...
+    const byRule = p.kind !== 'command' && !c.commune && c.expect !== ROLE && registry.collection(p.collection)?.checkWrite !== undefined;
+    if (byRule) {
+      expect(sharedRuleRefusal(c.role, p)).toEqual(c.expect);
+      // ...and it carries the hub's record, so the PC shows the truth again instead of the refused change.
+      expect(current ?? null).toEqual(
+        p.before === null ? null : { collection: p.collection, id: p.id, version: expect.any(Number), deleted: false, data: p.before },
+      );
+    }
+    // A role refused the collection never receives its records in the refusal.
+    if (c.expect === ROLE || c.expect === HUB_WRITTEN || c.commune) expect(current).toBeUndefined();
+  });
+
+  it('covers every client-written collection and every command of the registry', () => {
+    const written = new Set(CASES.flatMap((c) => c.push()).map((p) => (p.kind === 'command' ? p.name : p.collection)));
+    for (const name of registry.collectionNames) expect(written, name).toContain(name);
+    for (const d of registry.domains) for (const name of Object.keys(d.commands)) expect(written, name).toContain(name);
+    for (const c of CASES) expect(ROLES).toContain(c.role);
+  });
+});
