@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { ActRecord } from './records.js';
 import type { Classification } from './classification.js';
+import { checkAnswerFiles, checkAnswerType, MAX_ANSWER_FILES } from './commands.js';
 import { actDraftSchema, checkActDraft, type ActDraft } from './draft.js';
 import { sniffFileKind } from './file-kinds.js';
 import { buildIdActe, isIdActe, parseIdActe } from './id-acte.js';
 import { NATURES_ACTE, natureByCode } from './natures.js';
+import type { ActRecord } from './records.js';
 import {
   MAX_TOTAL_BYTES,
+  checkActWrite,
   checkActFileKind,
   checkActWrite,
   checkAnnexFileKind,
@@ -281,5 +284,99 @@ describe('acts.acts write rule (the hub on push)', () => {
     });
     expect(nameRefusal).toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/caractère invisible/) });
     expect(checkActWrite({ before: null, after: record('Budget primitif'), may })).toBeNull();
+  });
+});
+
+describe('act write rule (PC comfort check and hub law)', () => {
+  const draft: ActRecord = {
+    id: '0b4b8a2e-6f0c-4f7e-9d21-3c1f0f1b2a33',
+    draft: {
+      numeroInterne: 'DEL2026_001',
+      decisionDate: '2026-11-20',
+      codeNatureActe: 1,
+      matieres: [7, 1],
+      objet: 'Budget',
+      classificationDateVersion: '2019-04-18',
+      documentPapier: false,
+      act: { fileName: 'deliberation.pdf', size: 10, kind: 'pdf', typology: '99_DE' },
+      annexes: [],
+    },
+    actFile: { sha256: 'a'.repeat(64), fileName: 'deliberation.pdf', size: 10, mime: 'application/pdf' },
+    annexFiles: [],
+    signature: null,
+    transmitRequested: false,
+    createdBy: 'secretaire',
+    createdAtLocal: '2026-11-20T09:00:00',
+  };
+  const signature = { signerName: 'Le maire', signedAtLocal: '2026-11-21T10:00:00', certificateSerial: '01AB' };
+  const signed: ActRecord = { ...draft, signature };
+  const transmitted: ActRecord = { ...signed, transmitRequested: true };
+  const mayor = (p: string) => ['acts.read', 'acts.draft', 'acts.transmit'].includes(p);
+  const secretary = (p: string) => ['acts.read', 'acts.draft'].includes(p);
+  const edit = (a: ActRecord): ActRecord => ({ ...a, draft: { ...a.draft, objet: 'Autre objet' } });
+
+  it('lets a drafting role create and edit a draft, and delete it', () => {
+    expect(checkActWrite({ before: null, after: draft, may: secretary })).toBeNull();
+    expect(checkActWrite({ before: draft, after: edit(draft), may: secretary })).toBeNull();
+    expect(checkActWrite({ before: draft, after: null, may: secretary })).toBeNull();
+  });
+
+  it('lets only acts.transmit sign or ask to transmit', () => {
+    for (const [before, after] of [
+      [null, signed],
+      [draft, signed],
+    ] as const) {
+      expect(checkActWrite({ before, after, may: mayor })).toBeNull();
+      expect(checkActWrite({ before, after, may: secretary })).toMatchObject({
+        code: 'forbidden',
+        message: 'Seul le maire (ou son délégué) peut signer un acte.',
+      });
+    }
+    expect(checkActWrite({ before: signed, after: transmitted, may: mayor })).toBeNull();
+    expect(checkActWrite({ before: signed, after: transmitted, may: secretary })).toMatchObject({
+      code: 'forbidden',
+      message: 'Seul le maire (ou son délégué) peut transmettre un acte à la préfecture.',
+    });
+    expect(checkActWrite({ before: null, after: { ...draft, transmitRequested: true }, may: secretary })?.code).toBe('forbidden');
+  });
+
+  it('freezes a signed act and never takes a transmission back', () => {
+    expect(checkActWrite({ before: signed, after: edit(signed), may: mayor })).toMatchObject({
+      code: 'conflict',
+      message: 'Cet acte est déjà signé : il ne peut plus être modifié.',
+    });
+    expect(checkActWrite({ before: signed, after: { ...signed, signature: null }, may: mayor })?.code).toBe('conflict');
+    expect(checkActWrite({ before: transmitted, after: signed, may: mayor })).toMatchObject({
+      code: 'conflict',
+      message: 'Cet acte a déjà été transmis : demandez son annulation.',
+    });
+    // Writing the same record again is no change.
+    expect(checkActWrite({ before: transmitted, after: transmitted, may: secretary })).toBeNull();
+  });
+
+  it('never deletes a signed or transmitted act', () => {
+    for (const before of [signed, transmitted, { ...draft, transmitRequested: true }])
+      expect(checkActWrite({ before, after: null, may: mayor })).toMatchObject({
+        code: 'forbidden',
+        message: 'Un acte signé ou transmis ne peut pas être supprimé.',
+      });
+  });
+});
+
+describe('answers to the prefecture', () => {
+  it('admits the answers each letter allows', () => {
+    expect(checkAnswerType('3-1', '3-4')).toBeNull();
+    expect(checkAnswerType('2-1', '2-2')).toBeNull();
+    expect(checkAnswerType('2-1', '4-4')).toBe('Ce type de réponse ne correspond pas au courrier reçu de la préfecture.');
+    expect(checkAnswerType('5-1', '2-2')).not.toBeNull();
+  });
+
+  it('counts the documents of an answer: none for an AR, several for pièces complémentaires, else one', () => {
+    expect(checkAnswerFiles('3-2', 0)).toBeNull();
+    expect(checkAnswerFiles('4-2', 1)).toBe('Un accusé de réception ne porte pas de document.');
+    expect(checkAnswerFiles('4-4', 0)).toBe('Joignez le document de votre réponse.');
+    expect(checkAnswerFiles('4-4', 2)).toBe('Cette réponse ne porte qu’un seul document.');
+    expect(checkAnswerFiles('3-4', 5)).toBeNull();
+    expect(checkAnswerFiles('3-4', MAX_ANSWER_FILES + 1)).not.toBeNull();
   });
 });
