@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { ActRecord } from '../../shared/acts/records.js';
 import { actRecordSchema } from '../../shared/acts/records.js';
 import { parisDay } from '../../shared/calendar.js';
 import { GuichetError } from '../../shared/errors.js';
-import { nowIso, toCount } from '../db/dialect.js';
+import { toCount } from '../db/dialect.js';
 import type { HubDatabase } from '../db/schema.js';
 import { readRecord } from '../sync/store.js';
 import { buildTransmissionArchive } from './actes-format/archive.js';
@@ -19,7 +19,7 @@ import { communeIdentity } from './commune-identity.js';
 import { readCompleteFile } from './files/store.js';
 import type { TransmissionPayload } from './queue.js';
 import { changeStatus, changeStatusInTrx, withState } from './status.js';
-import type { ActesTransmissionsTable } from './tables.js';
+import { createTransmissionsStore, type TransmissionRow } from './transmissions-store.js';
 import { postArchive, PostArchiveError, type MinistryEndpoint } from './transport/post-archive.js';
 
 /**
@@ -48,7 +48,8 @@ import { postArchive, PostArchiveError, type MinistryEndpoint } from './transpor
  *   at worst an AnomalieActe "déjà transmis", which returns.ts ignores for an
  *   act already acknowledged.
  * - Every claim is a conditional UPDATE … WHERE state = <expected>, so two hub
- *   instances on one PostgreSQL never both build or both send a row.
+ *   instances on one PostgreSQL never both build or both send a row (each
+ *   transition is named in transmissions-store.ts).
  * - The status record and the row move to `transmis` in one transaction.
  */
 export interface ActesForwarderOptions {
@@ -78,7 +79,7 @@ export interface ActesForwarderOptions {
 
 export type ForwarderStep = 'built' | 'before-post' | 'after-post' | 'after-record';
 
-type Row = Selectable<ActesTransmissionsTable>;
+type Row = TransmissionRow;
 
 export interface ActesForwarder {
   /** One pass: recover, build, send. Answers how many rows moved. */
@@ -105,65 +106,16 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
   const batch = opts.batch ?? 16;
   const log = opts.log;
   const step = async (s: ForwarderStep, row: Row) => opts.onStep?.(s, { id: row.id, actId: row.act_id });
+  const rows = createTransmissionsStore(db, instance);
 
   const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
 
   async function recover(): Promise<number> {
-    const now = nowIso();
-    const a = await db
-      .updateTable('actes_transmissions')
-      .set({ state: 'queued', claimed_by: null, claimed_at: null, updated_at: now })
-      .where('state', '=', 'building')
-      .where('claimed_at', '<', ago(buildLease))
-      .executeTakeFirst();
-    const b = await db
-      .updateTable('actes_transmissions')
-      .set({
-        state: 'uncertain',
-        uncertain_since: now,
-        claimed_by: null,
-        updated_at: now,
-        error: "Envoi interrompu : en attente de l'accusé de réception de la préfecture avant tout nouvel envoi.",
-      })
-      .where('state', '=', 'sending')
-      .where('claimed_at', '<', ago(sendLease))
-      .executeTakeFirst();
-    const c = await db
-      .updateTable('actes_transmissions')
-      .set({ state: 'built', next_attempt_at: now, updated_at: now })
-      .where('state', '=', 'uncertain')
-      .where('uncertain_since', '<', ago(uncertainWait))
-      .executeTakeFirst();
-    const moved = Number(a.numUpdatedRows) + Number(b.numUpdatedRows) + Number(c.numUpdatedRows);
-    if (Number(b.numUpdatedRows) > 0) log?.warn({ rows: Number(b.numUpdatedRows) }, 'acts: interrupted sends parked as uncertain');
-    return moved;
-  }
-
-  async function claim(row: Row, from: Row['state'], to: Row['state'], extra: Partial<Row> = {}): Promise<boolean> {
-    const res = await db
-      .updateTable('actes_transmissions')
-      .set({ state: to, claimed_by: instance, claimed_at: nowIso(), updated_at: nowIso(), ...extra })
-      .where('id', '=', row.id)
-      .where('state', '=', from)
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
-  }
-
-  async function allocateSerial(communeId: string): Promise<number> {
-    return db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('actes_envelope_serials')
-        .values({ commune_id: communeId, last_serial: 0 })
-        .onConflict((oc) => oc.column('commune_id').doNothing())
-        .execute();
-      const r = await trx
-        .updateTable('actes_envelope_serials')
-        .set((eb) => ({ last_serial: eb('last_serial', '+', 1) }))
-        .where('commune_id', '=', communeId)
-        .returning('last_serial')
-        .executeTakeFirstOrThrow();
-      return toCount(r.last_serial);
-    });
+    const requeued = await rows.requeueAbandonedBuilds(ago(buildLease));
+    const parked = await rows.parkAbandonedSends(ago(sendLease));
+    const resent = await rows.resendUnanswered(ago(uncertainWait));
+    if (parked > 0) log?.warn({ rows: parked }, 'acts: interrupted sends parked as uncertain');
+    return requeued + parked + resent;
   }
 
   async function readAct(row: Row): Promise<ActRecord> {
@@ -209,8 +161,8 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
   }
 
   async function build(row: Row): Promise<boolean> {
-    if (!(await claim(row, 'queued', 'building'))) return false;
-    const serial = row.serial ?? (await allocateSerial(row.commune_id));
+    if (!(await rows.claimBuild(row))) return false;
+    const serial = row.serial ?? (await rows.allocateSerial(row.commune_id));
     try {
       const messages = await messagesFor(row, serial);
       const built = await buildTransmissionArchive({
@@ -220,24 +172,8 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
         serial,
         messages,
       });
-      const res = await db
-        .updateTable('actes_transmissions')
-        .set({
-          state: 'built',
-          serial,
-          archive_name: built.archiveName,
-          archive: built.archive,
-          archive_size: built.archive.byteLength,
-          claimed_by: null,
-          next_attempt_at: nowIso(),
-          updated_at: nowIso(),
-          error: null,
-        })
-        .where('id', '=', row.id)
-        .where('state', '=', 'building')
-        .where('claimed_by', '=', instance)
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) === 1) await step('built', row);
+      const stored = await rows.storeArchive(row, { serial, name: built.archiveName, bytes: built.archive });
+      if (stored) await step('built', row);
       return true;
     } catch (err) {
       const permanent = err instanceof ActesSchemaError || err instanceof GuichetError;
@@ -247,26 +183,10 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
         'acts: build failed',
       );
       if (!permanent) {
-        await db
-          .updateTable('actes_transmissions')
-          .set({
-            state: 'queued',
-            serial,
-            claimed_by: null,
-            next_attempt_at: new Date(Date.now() + backoffBase).toISOString(),
-            updated_at: nowIso(),
-          })
-          .where('id', '=', row.id)
-          .where('state', '=', 'building')
-          .execute();
+        await rows.retryBuild(row, serial, new Date(Date.now() + backoffBase).toISOString());
         return true;
       }
-      await db
-        .updateTable('actes_transmissions')
-        .set({ state: 'failed', serial, claimed_by: null, error: message, updated_at: nowIso() })
-        .where('id', '=', row.id)
-        .where('state', '=', 'building')
-        .execute();
+      await rows.failBuild(row, serial, message);
       await markFailed(row, message);
       return true;
     }
@@ -315,16 +235,10 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
     // (a crash there would otherwise park an archive that never left as uncertain). A lost race for the
     // claim wastes the reservation, which only makes the cap stricter.
     if (!(await reserveVolume(toCount(row.archive_size)))) {
-      const next = new Date(windowStart(Date.now(), windowMs) + windowMs).toISOString();
-      await db
-        .updateTable('actes_transmissions')
-        .set({ next_attempt_at: next, updated_at: nowIso() })
-        .where('id', '=', row.id)
-        .where('state', '=', 'built')
-        .execute();
+      await rows.postpone(row, new Date(windowStart(Date.now(), windowMs) + windowMs).toISOString());
       return 'capped';
     }
-    if (!(await claim(row, 'built', 'sending', { attempts: row.attempts + 1 }))) return 'skipped';
+    if (!(await rows.claimSend(row))) return 'skipped';
     await step('before-post', row);
     try {
       await postArchive(opts.endpoint, row.archive_name!, Buffer.from(row.archive!));
@@ -338,36 +252,14 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
         { transmission: row.id, attempt: row.attempts + 1, detail: e.detail, maybeDelivered: e.maybeDelivered, permanent },
         'acts: POST failed',
       );
-      const now = nowIso();
       if (permanent) {
-        await db
-          .updateTable('actes_transmissions')
-          .set({ state: 'failed', claimed_by: null, error: e.message, updated_at: now })
-          .where('id', '=', row.id)
-          .where('state', '=', 'sending')
-          .execute();
+        await rows.failSend(row, e.message);
         await markFailed(row, "La plateforme @CTES a refusé l'archive.");
       } else if (e.maybeDelivered) {
-        await db
-          .updateTable('actes_transmissions')
-          .set({ state: 'uncertain', uncertain_since: now, claimed_by: null, error: e.message, updated_at: now })
-          .where('id', '=', row.id)
-          .where('state', '=', 'sending')
-          .execute();
+        await rows.parkUncertain(row, e.message);
       } else {
         const delay = Math.min(backoffMax, backoffBase * 2 ** Math.min(row.attempts, 20));
-        await db
-          .updateTable('actes_transmissions')
-          .set({
-            state: 'built',
-            claimed_by: null,
-            error: e.message,
-            next_attempt_at: new Date(Date.now() + delay).toISOString(),
-            updated_at: now,
-          })
-          .where('id', '=', row.id)
-          .where('state', '=', 'sending')
-          .execute();
+        await rows.retrySend(row, e.message, new Date(Date.now() + delay).toISOString());
       }
       return 'sent';
     }
@@ -380,13 +272,7 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
   async function recordSent(row: Row): Promise<void> {
     const payload = JSON.parse(row.payload) as TransmissionPayload;
     await db.transaction().execute(async (trx) => {
-      const now = nowIso();
-      await trx
-        .updateTable('actes_transmissions')
-        .set({ state: 'transmis', claimed_by: null, sent_at: now, error: null, updated_at: now })
-        .where('id', '=', row.id)
-        .where('state', 'in', ['sending', 'uncertain'])
-        .execute();
+      await rows.markSent(trx, row);
       if (!row.act_id) return;
       await changeStatusInTrx(trx, row.commune_id, row.act_id, (s) => {
         if (!s) return null;
@@ -407,22 +293,11 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
     });
   }
 
-  async function due(state: 'queued' | 'built'): Promise<Row[]> {
-    return db
-      .selectFrom('actes_transmissions')
-      .selectAll()
-      .where('state', '=', state)
-      .where('next_attempt_at', '<=', nowIso())
-      .orderBy('created_at')
-      .limit(batch)
-      .execute();
-  }
-
   async function tick(): Promise<number> {
     let moved = await recover();
-    const toBuild = await due('queued');
+    const toBuild = await rows.due('queued', batch);
     moved += (await Promise.all(toBuild.map((r) => build(r)))).filter(Boolean).length;
-    const toSend = await due('built');
+    const toSend = await rows.due('built', batch);
     const outcomes = await Promise.all(toSend.map((r) => send(r)));
     moved += outcomes.filter((o) => o === 'sent').length;
     return moved;

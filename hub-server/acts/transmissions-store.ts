@@ -1,0 +1,208 @@
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import { toCount, nowIso } from '../db/dialect.js';
+import type { HubDatabase } from '../db/schema.js';
+import type { ActesTransmissionsTable, TransmissionState } from './tables.js';
+
+/**
+ * The state changes of `actes_transmissions` the forwarder makes, one named
+ * transition each (the state diagram is in forwarder.ts). Every transition is
+ * a conditional UPDATE … WHERE state = <expected> (and, for a claimed row, the
+ * claimer): two hub instances on one PostgreSQL never both build or both send
+ * a row, and a transition that lost its race changes nothing.
+ */
+export type TransmissionRow = Selectable<ActesTransmissionsTable>;
+
+/** The message shown while an interrupted send waits for the prefecture's answer. */
+export const INTERRUPTED_SEND = "Envoi interrompu : en attente de l'accusé de réception de la préfecture avant tout nouvel envoi.";
+
+const updated = (res: { numUpdatedRows: bigint }) => Number(res.numUpdatedRows);
+
+export interface TransmissionsStore {
+  /** Rows due in `state` (`queued` to build, `built` to send), oldest first. */
+  due(state: 'queued' | 'built', limit: number): Promise<TransmissionRow[]>;
+  /** Next envelope serial of the commune (each archive has its own, kept across resends). */
+  allocateSerial(communeId: string): Promise<number>;
+
+  // ---- recovery of rows abandoned by a dead or hung instance ----
+  /** building → queued: the builder's lease expired; nothing was sent. Answers how many moved. */
+  requeueAbandonedBuilds(claimedBefore: string): Promise<number>;
+  /** sending → uncertain: the sender's lease expired mid-POST; the ministry may have the archive. */
+  parkAbandonedSends(claimedBefore: string): Promise<number>;
+  /** uncertain → built: no answer from the prefecture since then; the same archive goes again. */
+  resendUnanswered(uncertainBefore: string): Promise<number>;
+
+  // ---- building ----
+  /** queued → building, claimed by this instance. */
+  claimBuild(row: TransmissionRow): Promise<boolean>;
+  /** building (ours) → built, with the archive every later attempt sends as is. */
+  storeArchive(row: TransmissionRow, archive: { serial: number; name: string; bytes: Uint8Array }): Promise<boolean>;
+  /** building → queued, built again after `retryAt` (a passing failure: database, xmllint…). */
+  retryBuild(row: TransmissionRow, serial: number, retryAt: string): Promise<void>;
+  /** building → failed: the transmission can never be built (`error` is French, for the user). */
+  failBuild(row: TransmissionRow, serial: number, error: string): Promise<void>;
+
+  // ---- sending ----
+  /** built: wait for the next flow-control window. */
+  postpone(row: TransmissionRow, until: string): Promise<void>;
+  /** built → sending, claimed by this instance, one more attempt counted. */
+  claimSend(row: TransmissionRow): Promise<boolean>;
+  /** sending → failed: the platform refused the archive for good. */
+  failSend(row: TransmissionRow, error: string): Promise<void>;
+  /** sending → uncertain: the body left but no answer came; wait for the prefecture before any resend. */
+  parkUncertain(row: TransmissionRow, error: string): Promise<void>;
+  /** sending → built: not delivered; sent again after `retryAt`. */
+  retrySend(row: TransmissionRow, error: string, retryAt: string): Promise<void>;
+  /** sending|uncertain → transmis, in the caller's transaction (with the act's status change). */
+  markSent(trx: Transaction<HubDatabase>, row: TransmissionRow): Promise<void>;
+}
+
+export function createTransmissionsStore(db: Kysely<HubDatabase>, instance: string): TransmissionsStore {
+  const table = () => db.updateTable('actes_transmissions');
+
+  async function claim(row: TransmissionRow, from: TransmissionState, to: TransmissionState, attempts?: number): Promise<boolean> {
+    const now = nowIso();
+    const res = await table()
+      .set({ state: to, claimed_by: instance, claimed_at: now, updated_at: now, ...(attempts === undefined ? {} : { attempts }) })
+      .where('id', '=', row.id)
+      .where('state', '=', from)
+      .executeTakeFirst();
+    return updated(res) === 1;
+  }
+
+  return {
+    due: (state, limit) =>
+      db
+        .selectFrom('actes_transmissions')
+        .selectAll()
+        .where('state', '=', state)
+        .where('next_attempt_at', '<=', nowIso())
+        .orderBy('created_at')
+        .limit(limit)
+        .execute(),
+
+    allocateSerial: (communeId) =>
+      db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('actes_envelope_serials')
+          .values({ commune_id: communeId, last_serial: 0 })
+          .onConflict((oc) => oc.column('commune_id').doNothing())
+          .execute();
+        const r = await trx
+          .updateTable('actes_envelope_serials')
+          .set((eb) => ({ last_serial: eb('last_serial', '+', 1) }))
+          .where('commune_id', '=', communeId)
+          .returning('last_serial')
+          .executeTakeFirstOrThrow();
+        return toCount(r.last_serial);
+      }),
+
+    async requeueAbandonedBuilds(claimedBefore) {
+      const res = await table()
+        .set({ state: 'queued', claimed_by: null, claimed_at: null, updated_at: nowIso() })
+        .where('state', '=', 'building')
+        .where('claimed_at', '<', claimedBefore)
+        .executeTakeFirst();
+      return updated(res);
+    },
+
+    async parkAbandonedSends(claimedBefore) {
+      const now = nowIso();
+      const res = await table()
+        .set({ state: 'uncertain', uncertain_since: now, claimed_by: null, updated_at: now, error: INTERRUPTED_SEND })
+        .where('state', '=', 'sending')
+        .where('claimed_at', '<', claimedBefore)
+        .executeTakeFirst();
+      return updated(res);
+    },
+
+    async resendUnanswered(uncertainBefore) {
+      const now = nowIso();
+      const res = await table()
+        .set({ state: 'built', next_attempt_at: now, updated_at: now })
+        .where('state', '=', 'uncertain')
+        .where('uncertain_since', '<', uncertainBefore)
+        .executeTakeFirst();
+      return updated(res);
+    },
+
+    claimBuild: (row) => claim(row, 'queued', 'building'),
+
+    async storeArchive(row, archive) {
+      const now = nowIso();
+      const res = await table()
+        .set({
+          state: 'built',
+          serial: archive.serial,
+          archive_name: archive.name,
+          archive: archive.bytes,
+          archive_size: archive.bytes.byteLength,
+          claimed_by: null,
+          next_attempt_at: now,
+          updated_at: now,
+          error: null,
+        })
+        .where('id', '=', row.id)
+        .where('state', '=', 'building')
+        .where('claimed_by', '=', instance)
+        .executeTakeFirst();
+      return updated(res) === 1;
+    },
+
+    async retryBuild(row, serial, retryAt) {
+      await table()
+        .set({ state: 'queued', serial, claimed_by: null, next_attempt_at: retryAt, updated_at: nowIso() })
+        .where('id', '=', row.id)
+        .where('state', '=', 'building')
+        .execute();
+    },
+
+    async failBuild(row, serial, error) {
+      await table()
+        .set({ state: 'failed', serial, claimed_by: null, error, updated_at: nowIso() })
+        .where('id', '=', row.id)
+        .where('state', '=', 'building')
+        .execute();
+    },
+
+    async postpone(row, until) {
+      await table().set({ next_attempt_at: until, updated_at: nowIso() }).where('id', '=', row.id).where('state', '=', 'built').execute();
+    },
+
+    claimSend: (row) => claim(row, 'built', 'sending', row.attempts + 1),
+
+    async failSend(row, error) {
+      await table()
+        .set({ state: 'failed', claimed_by: null, error, updated_at: nowIso() })
+        .where('id', '=', row.id)
+        .where('state', '=', 'sending')
+        .execute();
+    },
+
+    async parkUncertain(row, error) {
+      const now = nowIso();
+      await table()
+        .set({ state: 'uncertain', uncertain_since: now, claimed_by: null, error, updated_at: now })
+        .where('id', '=', row.id)
+        .where('state', '=', 'sending')
+        .execute();
+    },
+
+    async retrySend(row, error, retryAt) {
+      await table()
+        .set({ state: 'built', claimed_by: null, error, next_attempt_at: retryAt, updated_at: nowIso() })
+        .where('id', '=', row.id)
+        .where('state', '=', 'sending')
+        .execute();
+    },
+
+    async markSent(trx, row) {
+      const now = nowIso();
+      await trx
+        .updateTable('actes_transmissions')
+        .set({ state: 'transmis', claimed_by: null, sent_at: now, error: null, updated_at: now })
+        .where('id', '=', row.id)
+        .where('state', 'in', ['sending', 'uncertain'])
+        .execute();
+    },
+  };
+}
