@@ -26,6 +26,10 @@ export interface CollectionSpec {
   write: Permission | null;
 }
 
+/**
+ * Transitional: the registry (shared/domains.ts) is the home of collections; the hub no longer reads this
+ * table, the PC's session still does until the client moves to the registry.
+ */
 export const COLLECTIONS = {
   'electoral.electors': { service: 'electoral', read: 'electoral.read', write: null },
   'electoral.demands': { service: 'electoral', read: 'electoral.read', write: 'electoral.demand' },
@@ -36,9 +40,6 @@ export const COLLECTIONS = {
   'acts.classification': { service: 'acts', read: 'acts.read', write: null },
 } as const satisfies Record<string, CollectionSpec>;
 export type CollectionName = keyof typeof COLLECTIONS;
-export const COLLECTION_NAMES = Object.keys(COLLECTIONS) as CollectionName[];
-
-export const collectionNameSchema = z.enum(COLLECTION_NAMES as [CollectionName, ...CollectionName[]]);
 
 /**
  * A collection's full name on the wire (`domain.name`), in mutations and answers. Not the enum
