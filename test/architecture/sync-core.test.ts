@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COLLECTION_NAMES } from '../../shared/sync/protocol.js';
+import { registry } from '../../shared/domains.js';
 import { root, sourceFiles } from './imports.js';
 
 /**
@@ -20,7 +20,7 @@ describe('the client sync core', () => {
   it('names no collection of a domain', () => {
     const bad = production('electron/sync').flatMap((file) => {
       const text = readFileSync(file, 'utf8');
-      return COLLECTION_NAMES.filter((name) => text.includes(`'${name}'`)).map((name) => `${relative(root, file)}: ${name}`);
+      return registry.collectionNames.filter((name) => text.includes(`'${name}'`)).map((name) => `${relative(root, file)}: ${name}`);
     });
     expect(bad).toEqual([]);
   });
