@@ -46,16 +46,17 @@ export type Permission =
   | 'acts.draft'
   | 'acts.transmit'; // sign and send to the prefecture: the mayor (or a delegate)
 
+/**
+ * Transitional: the domains declare their permissions (shared/<domain>/domain.ts) and the registry
+ * answers `permissionsOf`/`can`; the hub uses only the registry. The PC's session still reads this
+ * table until the client moves to the registry (it lacks `electoral.decide`).
+ */
 const PERMISSIONS: Record<CommuneRole, readonly Permission[]> = {
   maire: ['users.manage', 'electoral.read', 'electoral.import', 'electoral.demand', 'acts.read', 'acts.draft', 'acts.transmit'],
   secretaire: ['electoral.read', 'electoral.import', 'electoral.demand', 'acts.read', 'acts.draft'],
   // A councillor or helper who sees the services and the sync state, never personal data.
   consultation: ['acts.read'],
 };
-
-export function can(role: CommuneRole, permission: Permission): boolean {
-  return PERMISSIONS[role].includes(permission);
-}
 
 export function permissionsOf(role: CommuneRole): readonly Permission[] {
   return PERMISSIONS[role];
