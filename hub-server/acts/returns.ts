@@ -2,7 +2,6 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import { sniffFileKind } from '../../shared/acts/file-kinds.js';
 import type { ActLetter, ActStatusRecord, StoredFile } from '../../shared/acts/records.js';
-import { nowIso } from '../db/dialect.js';
 import type { HubDatabase } from '../db/schema.js';
 import type { ActesReturn } from './actes-format/parse-return.js';
 import { setClassification } from './classification.js';
@@ -10,6 +9,7 @@ import { storeCompleteFile } from './files/store.js';
 import type { ActesReturnEvent } from './mailbox/extract-returns.js';
 import { changeStatusInTrx, withState } from './status.js';
 import type { TransmissionKind } from './tables.js';
+import { failRefusedEnvelope, settleAnswered, settleClassificationRequests } from './transmissions-store.js';
 
 /**
  * What the prefecture mails back, applied to the act it concerns. The commune
@@ -64,14 +64,7 @@ async function actByNumero(trx: Trx, communeId: string, numero: string | null): 
 
 /** The answer proves the transmission reached @CTES: settle it, even if it was parked as uncertain. */
 async function settle(trx: Trx, communeId: string, actId: string | null, kind: TransmissionKind): Promise<void> {
-  let q = trx
-    .updateTable('actes_transmissions')
-    .set({ state: 'transmis', claimed_by: null, updated_at: nowIso() })
-    .where('commune_id', '=', communeId)
-    .where('kind', '=', kind)
-    .where('state', 'in', ['built', 'sending', 'uncertain']);
-  q = actId === null ? q.where('act_id', 'is', null) : q.where('act_id', '=', actId);
-  await q.execute();
+  await settleAnswered(trx, { communeId, actId, kind });
 }
 
 /** An answer about the act proves it reached @CTES, even if it overtook the worker's own record of the 201. */
@@ -88,21 +81,11 @@ export async function applyReturn(db: Kysely<HubDatabase>, event: ActesReturnEve
   const m = event.message;
   if (m.type === 'RetourClassification') {
     await setClassification(db, m.classification);
-    await db
-      .updateTable('actes_transmissions')
-      .set({ state: 'transmis', updated_at: nowIso() })
-      .where('kind', '=', 'classification')
-      .where('state', 'in', ['built', 'sending', 'uncertain'])
-      .execute();
+    await settleClassificationRequests(db);
     return { applied: true };
   }
   if (m.type === 'ReponseClassificationSansChangement') {
-    await db
-      .updateTable('actes_transmissions')
-      .set({ state: 'transmis', updated_at: nowIso() })
-      .where('kind', '=', 'classification')
-      .where('state', 'in', ['built', 'sending', 'uncertain'])
-      .execute();
+    await settleClassificationRequests(db);
     return { applied: true };
   }
   const communeId = await communeBySiren(db, event.siren);
@@ -129,12 +112,7 @@ export async function applyReturn(db: Kysely<HubDatabase>, event: ActesReturnEve
         .execute();
       const row = rows.find((r) => envelope && r.archive_name?.endsWith(`-${envelope}.tar.gz`));
       if (!row) return { applied: false, reason: 'envelope not found' };
-      await trx
-        .updateTable('actes_transmissions')
-        .set({ state: 'failed', error: anomalyMessage(m), updated_at: nowIso() })
-        .where('id', '=', row.id)
-        .where('state', '!=', 'failed')
-        .execute();
+      await failRefusedEnvelope(trx, row.id, anomalyMessage(m));
       if (!row.act_id) return { applied: true };
       const payload = JSON.parse(row.payload) as { kind: TransmissionKind; answerId?: string };
       await changeStatusInTrx(trx, communeId, row.act_id, (s) => {

@@ -206,3 +206,41 @@ export function createTransmissionsStore(db: Kysely<HubDatabase>, instance: stri
     },
   };
 }
+
+// ---- transitions made by the prefecture's answers (returns.ts) ----
+
+type Db = Kysely<HubDatabase> | Transaction<HubDatabase>;
+/** Rows that may have reached @CTES: an answer about them proves they did. */
+const MAYBE_DELIVERED: TransmissionState[] = ['built', 'sending', 'uncertain'];
+
+/** built|sending|uncertain → transmis: the prefecture answered about the act (or the commune's request), so it was received. */
+export async function settleAnswered(db: Db, p: { communeId: string; actId: string | null; kind: TransmissionRow['kind'] }): Promise<void> {
+  let q = db
+    .updateTable('actes_transmissions')
+    .set({ state: 'transmis', claimed_by: null, updated_at: nowIso() })
+    .where('commune_id', '=', p.communeId)
+    .where('kind', '=', p.kind)
+    .where('state', 'in', MAYBE_DELIVERED);
+  q = p.actId === null ? q.where('act_id', 'is', null) : q.where('act_id', '=', p.actId);
+  await q.execute();
+}
+
+/** built|sending|uncertain → transmis for every classification request: the 7-2 answer came. */
+export async function settleClassificationRequests(db: Db): Promise<void> {
+  await db
+    .updateTable('actes_transmissions')
+    .set({ state: 'transmis', updated_at: nowIso() })
+    .where('kind', '=', 'classification')
+    .where('state', 'in', MAYBE_DELIVERED)
+    .execute();
+}
+
+/** → failed: the prefecture refused the envelope (AnomalieEnveloppe); `error` is French, for the user. */
+export async function failRefusedEnvelope(db: Db, id: string, error: string): Promise<void> {
+  await db
+    .updateTable('actes_transmissions')
+    .set({ state: 'failed', error, updated_at: nowIso() })
+    .where('id', '=', id)
+    .where('state', '!=', 'failed')
+    .execute();
+}
