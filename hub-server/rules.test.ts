@@ -111,8 +111,8 @@ type Push =
 interface Case {
   what: string;
   role: Role;
-  /** `bare`: a commune that opted into no service. */
-  commune?: 'bare';
+  /** A commune that opted into the other service only. */
+  commune?: 'electoralOnly' | 'actsOnly';
   push: () => Push;
   expect: Outcome;
 }
@@ -122,9 +122,10 @@ const byRole = (mayor: Outcome, secretary: Outcome, consultation: Outcome = ROLE
   secretaire: secretary,
   consultation,
 });
-const everyRole = (outcome: Outcome) => byRole(outcome, outcome, outcome);
+/** The consultation role may write nothing at all: its push is refused as a whole, before its body is read. */
+const everyRole = (outcome: Outcome) => byRole(outcome, outcome, ROLE);
 
-function casesFor(what: string, outcomes: Record<Role, Outcome>, push: () => Push, commune?: 'bare'): Case[] {
+function casesFor(what: string, outcomes: Record<Role, Outcome>, push: () => Push, commune?: Case['commune']): Case[] {
   return ROLES.map((role) => ({ what, role, commune, push, expect: outcomes[role] }));
 }
 
@@ -313,20 +314,20 @@ const CASES: Case[] = [
     () => ({ kind: 'upsert', collection: 'electoral.secrets', id: 'x', before: null, after: { id: 'x' } }),
   ),
 
-  // ---- a commune that opted into no service ----------------------------------
-  ...casesFor('creates a demand without the service', everyRole(NO_ELECTORAL), () => demandWrite(null, demand('deposee')), 'bare'),
-  ...casesFor('creates an act without the service', everyRole(NO_ACTS), () => actWrite(null, act('draft')), 'bare'),
+  // ---- a commune that did not opt into the service -----------------------------
+  ...casesFor('creates a demand without the service', everyRole(NO_ELECTORAL), () => demandWrite(null, demand('deposee')), 'actsOnly'),
+  ...casesFor('creates an act without the service', everyRole(NO_ACTS), () => actWrite(null, act('draft')), 'electoralOnly'),
   ...casesFor(
     'imports the REU extract without the service',
     everyRole(NO_ELECTORAL),
     () => ({ kind: 'command', name: ELECTORAL_IMPORT_COMMAND, payload: { import: makeImportRecord(1), electors: [makeElector(1)] } }),
-    'bare',
+    'actsOnly',
   ),
   ...casesFor(
     'transmits an act without the service',
     everyRole(NO_ACTS),
     () => ({ kind: 'command', name: TRANSMIT_COMMAND, payload: { actId: randomUUID() } }),
-    'bare',
+    'electoralOnly',
   ),
 ];
 
@@ -347,13 +348,15 @@ function sharedRuleRefusal(role: Role, p: Push): Refusal | null {
 describe.each(TEST_BACKENDS)('the hub enforces every rule on a raw push (%s)', (backend) => {
   let hub: TestHub;
   let main: SeededCommune;
-  let bare: SeededCommune;
+  let electoralOnly: SeededCommune;
+  let actsOnly: SeededCommune;
   let mutationId = 1;
 
   beforeAll(async () => {
     hub = await createTestHub(backend);
     main = await hub.seedCommune({ insee: '10387', services: ['electoral', 'acts'] });
-    bare = await hub.seedCommune({ insee: '10033', services: [] });
+    electoralOnly = await hub.seedCommune({ insee: '10033', services: ['electoral'] });
+    actsOnly = await hub.seedCommune({ insee: '10034', services: ['acts'] });
   }, 60_000);
   afterAll(async () => hub?.close());
 
@@ -366,19 +369,21 @@ describe.each(TEST_BACKENDS)('the hub enforces every rule on a raw push (%s)', (
     });
   }
 
-  async function rawPush(token: string, mutation: object): Promise<PushResult> {
+  /** The push's answer for the mutation; a push refused as a whole (403) reads as that mutation's refusal. */
+  async function rawPush(token: string, mutation: object): Promise<PushResult & { whole?: true }> {
     const res = await hub.app.inject({
       method: 'POST',
       url: '/api/v1/sync/push',
       headers: { authorization: `Bearer ${token}` },
       payload: { mutations: [{ mutationId: mutationId++, ...mutation }] },
     });
+    if (res.statusCode === 403) return { mutationId: 0, status: 'rejected', reason: res.json(), whole: true };
     expect(res.statusCode, res.body).toBe(200);
     return res.json<PushResponse>().results[0];
   }
 
   it.each(CASES.map((c) => [`${c.role} ${c.what}`, c] as const))('%s', async (_, c) => {
-    const commune = c.commune === 'bare' ? bare : main;
+    const commune = c.commune === 'electoralOnly' ? electoralOnly : c.commune === 'actsOnly' ? actsOnly : main;
     const token = { maire: commune.maireToken, secretaire: commune.secretaireToken, consultation: commune.consultationToken }[c.role];
     const p = c.push();
     let mutation: object;
@@ -402,6 +407,8 @@ describe.each(TEST_BACKENDS)('the hub enforces every rule on a raw push (%s)', (
       return;
     }
     expect(result.status, JSON.stringify(result)).toBe('rejected');
+    // A role that may write nothing (consultation) is refused before the hub reads its push.
+    expect(result.whole === true, JSON.stringify(result)).toBe(c.role === 'consultation');
     const { reason, current } = result as Extract<PushResult, { status: 'rejected' }>;
     expect({ code: reason.code, message: reason.message }).toEqual(c.expect);
     // Nothing of the refused write is kept.

@@ -58,11 +58,13 @@ export function register(program: Command): void {
           dataDir: join(dataDir, 'hub'),
           log,
           handleSignals: false,
-          actes: {
-            prefectureUrl: `${sim.url}/actes`,
-            prefectureCertPem: sim.caCertPem,
-            mailboxPort,
-            tiers: { trigramme: 'GUI', quadrigramme: 'EACT', mailbox: 'actes@hub.demo.test' },
+          services: {
+            acts: {
+              prefectureUrl: `${sim.url}/actes`,
+              prefectureCertPem: sim.caCertPem,
+              mailboxPort,
+              tiers: { trigramme: 'GUI', quadrigramme: 'EACT', mailbox: 'actes@hub.demo.test' },
+            },
           },
         });
       const hub = await startDemoHub();

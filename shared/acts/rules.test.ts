@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ActRecord } from './records.js';
 import type { Classification } from './classification.js';
 import { checkAnswerFiles, checkAnswerType, MAX_ANSWER_FILES } from './commands.js';
 import { actDraftSchema, checkActDraft, type ActDraft } from './draft.js';
@@ -9,7 +8,6 @@ import { NATURES_ACTE, natureByCode } from './natures.js';
 import type { ActRecord } from './records.js';
 import {
   MAX_TOTAL_BYTES,
-  checkActWrite,
   checkActFileKind,
   checkActWrite,
   checkAnnexFileKind,
