@@ -25,7 +25,7 @@ const hub = await startHub({
   port: 0,
   dataDir: config.dataDir,
   dbUrl: config.dbUrl,
-  actes: config.actes,
+  services: { acts: config.actes },
   handleSignals: true,
   log: createHubLogger({
     level: config.logLevel ?? 'info',
