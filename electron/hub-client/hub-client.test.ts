@@ -148,7 +148,13 @@ describe('hub client', () => {
     await new Promise<void>((r) => odd.listen(0, '127.0.0.1', () => r()));
     try {
       const port = (odd.address() as AddressInfo).port;
-      const client = createHubClient({ baseUrl: `http://127.0.0.1:${port}`, token: () => 't', clientSchema: 'core=1', log, retry: fastRetry });
+      const client = createHubClient({
+        baseUrl: `http://127.0.0.1:${port}`,
+        token: () => 't',
+        clientSchema: 'core=1',
+        log,
+        retry: fastRetry,
+      });
       const err = await caught(client.pull({ cursor: 0 }));
       expect(err).toBeInstanceOf(GuichetError);
       expect(err.code).toBe('hub_unavailable');
