@@ -37,27 +37,5 @@ export const ROLE_LABELS: Record<CommuneRole, string> = {
   consultation: 'Consultation',
 };
 
-export type Permission =
-  | 'users.manage' // create / disable accounts, revoke devices
-  | 'electoral.read' // personal data of electors
-  | 'electoral.import'
-  | 'electoral.demand'
-  | 'acts.read' // acts are public documents once adopted: every role may follow them
-  | 'acts.draft'
-  | 'acts.transmit'; // sign and send to the prefecture: the mayor (or a delegate)
-
-/**
- * Transitional: the domains declare their permissions (shared/<domain>/domain.ts) and the registry
- * answers `permissionsOf`/`can`; the hub uses only the registry. The PC's session still reads this
- * table until the client moves to the registry (it lacks `electoral.decide`).
- */
-const PERMISSIONS: Record<CommuneRole, readonly Permission[]> = {
-  maire: ['users.manage', 'electoral.read', 'electoral.import', 'electoral.demand', 'acts.read', 'acts.draft', 'acts.transmit'],
-  secretaire: ['electoral.read', 'electoral.import', 'electoral.demand', 'acts.read', 'acts.draft'],
-  // A councillor or helper who sees the services and the sync state, never personal data.
-  consultation: ['acts.read'],
-};
-
-export function permissionsOf(role: CommuneRole): readonly Permission[] {
-  return PERMISSIONS[role];
-}
+/** A permission some domain declares (shared/<domain>/domain.ts); the registry says which roles hold it. */
+export type { Permission } from '../domains.js';

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Permission, Service } from '../accounts/roles.js';
 
 /**
  * Client ↔ hub sync protocol.
@@ -18,28 +17,11 @@ export const PROTOCOL_VERSION = 1;
 export const PROTOCOL_HEADER = 'x-guichet-protocol';
 export const CLIENT_SCHEMA_HEADER = 'x-guichet-client-schema';
 
-export interface CollectionSpec {
-  service: Service;
-  /** Needed to receive the collection at all (personal data stays off devices of roles without it). */
-  read: Permission;
-  /** Needed to push upserts/deletes; `null` = written by the hub only (e.g. by an import command). */
-  write: Permission | null;
-}
-
 /**
- * Transitional: the registry (shared/domains.ts) is the home of collections; the hub no longer reads this
- * table, the PC's session still does until the client moves to the registry.
+ * A collection's full name (`domain.name`). Generic sync code never lists the collections: the
+ * registry built in the composition roots (shared/domains.ts) knows them.
  */
-export const COLLECTIONS = {
-  'electoral.electors': { service: 'electoral', read: 'electoral.read', write: null },
-  'electoral.demands': { service: 'electoral', read: 'electoral.read', write: 'electoral.demand' },
-  'electoral.imports': { service: 'electoral', read: 'electoral.read', write: null },
-  // Legality control (shared/acts/records.ts): the commune writes acts, the hub writes their status.
-  'acts.acts': { service: 'acts', read: 'acts.read', write: 'acts.draft' },
-  'acts.status': { service: 'acts', read: 'acts.read', write: null },
-  'acts.classification': { service: 'acts', read: 'acts.read', write: null },
-} as const satisfies Record<string, CollectionSpec>;
-export type CollectionName = keyof typeof COLLECTIONS;
+export type CollectionName = string;
 
 /**
  * A collection's full name on the wire (`domain.name`), in mutations and answers. Not the enum
@@ -54,8 +36,8 @@ const answerCollectionSchema = z
 
 /** A record as the hub stores and sends it. `data` is null on tombstones (its schema is the collection's, checked by the receiver). */
 export const syncRecordSchema = z.object({
-  // Typed as the known names for callers; at run time any well-formed name passes and the replica skips one it does not hold.
-  collection: answerCollectionSchema as z.ZodType<CollectionName>,
+  // Any well-formed name passes: the replica skips a collection it does not hold.
+  collection: answerCollectionSchema,
   id: z.string().max(100),
   version: z.number().int().nonnegative(),
   deleted: z.boolean(),

@@ -1,6 +1,7 @@
 import type { Channel, EventName, GuichetBridge, GuichetEvents, InputOf, OutputOf } from '../../../shared/api/ipc.js';
 import type { SessionState } from '../../../shared/accounts/ipc.js';
-import { permissionsOf, type CommuneRole } from '../../../shared/accounts/roles.js';
+import type { CommuneRole } from '../../../shared/accounts/roles.js';
+import { registry } from '../../../shared/domains.js';
 import { setApi } from '../api/bridge.js';
 
 type Handlers = { [C in Channel]?: (input: InputOf<C>) => OutputOf<C> | Promise<OutputOf<C>> };
@@ -52,7 +53,7 @@ export function loggedIn(role: CommuneRole = 'secretaire'): SessionState {
       services: ['electoral', 'cadastre'],
     },
     services: ['electoral', 'cadastre'],
-    permissions: [...permissionsOf(role)],
+    permissions: [...registry.permissionsOf(role)],
     deviceName: 'Accueil',
   };
 }
