@@ -2,7 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { DomainRegistry, RegisteredCollection } from '../../shared/domain/registry.js';
 import { GuichetError } from '../../shared/errors.js';
-import type { Mutation, PushResult, SyncRecord } from '../../shared/sync/protocol.js';
+import { MAX_RECORD_BYTES, type Mutation, type PushResult, type SyncRecord } from '../../shared/sync/protocol.js';
 import type { AuthContext } from '../accounts/auth-context.js';
 import { nowIso } from '../db/dialect.js';
 import type { HubDatabase } from '../db/schema.js';
@@ -18,6 +18,8 @@ export interface PushDomains {
 
 const DEFAULT_STALE_MESSAGE = 'Cet élément a été modifié sur un autre poste entre-temps : rouvrez-le pour voir la version à jour.';
 
+const TOO_LARGE_MESSAGE =
+  'Cet enregistrement est trop volumineux pour être envoyé au hub (256 Ko au plus) : raccourcissez les textes saisis.';
 const HUB_WRITTEN_MESSAGE =
   'Ces données sont écrites par le hub uniquement (par exemple lors d’un import) : elles ne peuvent pas être modifiées depuis un poste.';
 
@@ -210,7 +212,10 @@ async function applyMutation(trx: Transaction<HubDatabase>, domains: PushDomains
       `${ref}: data.id differs from recordId`,
     );
   checkRule(registry, spec, auth, current, parsed.data);
-  return { versions: await writeRecords(trx, auth.communeId, m.collection, [{ id: m.recordId, json: JSON.stringify(parsed.data) }]) };
+  const json = JSON.stringify(parsed.data);
+  if (Buffer.byteLength(json) > MAX_RECORD_BYTES)
+    reject('invalid_input', TOO_LARGE_MESSAGE, `${ref}: ${Buffer.byteLength(json)} bytes > ${MAX_RECORD_BYTES}`);
+  return { versions: await writeRecords(trx, auth.communeId, m.collection, [{ id: m.recordId, json }]) };
 }
 
 function refuseIf(refusal: GuichetError | null): void {

@@ -1,5 +1,5 @@
 import { GuichetError } from '../../shared/errors.js';
-import type { PullResponse, SnapshotResponse, SyncRecord } from '../../shared/sync/protocol.js';
+import { PAGE_BYTE_BUDGET, type PullResponse, type SnapshotResponse, type SyncRecord } from '../../shared/sync/protocol.js';
 import { ensureCommuneSync, toStoredRecord, toSyncRecord, type CommuneSyncState, type SyncDb } from './store.js';
 
 const RESYNC_MESSAGE =
@@ -10,6 +10,19 @@ function resyncRequired(detail: string): GuichetError {
 }
 
 const rowToSync = (row: Parameters<typeof toStoredRecord>[0]): SyncRecord => toSyncRecord(toStoredRecord(row));
+
+/**
+ * How many of `rows` fit a page: stop once the data passed the byte budget (always at least one), so
+ * one oversized stored record (written before records were capped) cannot make a page too large to send.
+ */
+function fitPage<R extends { data: string | null }>(rows: readonly R[], limit: number, budget = PAGE_BYTE_BUDGET): number {
+  let bytes = 0;
+  for (let i = 0; i < Math.min(rows.length, limit); i++) {
+    bytes += rows[i]!.data?.length ?? 0;
+    if (bytes > budget && i > 0) return i;
+  }
+  return Math.min(rows.length, limit);
+}
 
 /**
  * Changes after `cursor`, in version order, of the collections the caller
@@ -38,8 +51,9 @@ export async function pullChanges(
     .orderBy('version')
     .limit(query.limit + 1)
     .execute();
-  const hasMore = rows.length > query.limit;
-  const changes = (hasMore ? rows.slice(0, query.limit) : rows).map(rowToSync);
+  const fit = fitPage(rows, query.limit);
+  const hasMore = rows.length > fit;
+  const changes = rows.slice(0, fit).map(rowToSync);
   const lastSent = changes.length > 0 ? changes[changes.length - 1].version : query.cursor;
   return { epoch: state.epoch, changes, cursor: hasMore ? lastSent : Math.max(lastSent, state.lastSeq), hasMore };
 }
@@ -101,8 +115,9 @@ export async function readSnapshot(
     .orderBy('id')
     .limit(query.limit + 1)
     .execute();
-  const more = rows.length > query.limit;
-  const page = more ? rows.slice(0, query.limit) : rows;
+  const fit = fitPage(rows, query.limit);
+  const more = rows.length > fit;
+  const page = rows.slice(0, fit);
   const last = page[page.length - 1];
   return { epoch: state.epoch, asOf, records: page.map(rowToSync), next: more && last ? encodeAfter(last.collection, last.id) : null };
 }

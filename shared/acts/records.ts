@@ -41,11 +41,13 @@ export const actRecordSchema = z.object({
   actFile: storedFileSchema.nullable(),
   annexFiles: z.array(storedFileSchema),
   /** Set once the act PDF is signed on the PC: the signed file replaces `actFile`. */
-  signature: z.object({ signerName: z.string(), signedAtLocal: z.string(), certificateSerial: z.string() }).nullable(),
+  signature: z
+    .object({ signerName: z.string().max(300), signedAtLocal: z.string().max(40), certificateSerial: z.string().max(100) })
+    .nullable(),
   /** The commune asked to transmit (only a role with `acts.transmit`). */
   transmitRequested: z.boolean(),
   createdBy: z.string().max(100),
-  createdAtLocal: z.string(),
+  createdAtLocal: z.string().max(40),
 });
 export type ActRecord = z.infer<typeof actRecordSchema>;
 

@@ -63,7 +63,8 @@ export const importRecordSchema = z.object({
 /** Payload of the hub command `electoral.import`: the extract as the commune's new full list. */
 export const electoralImportPayloadSchema = z.object({
   import: importRecordSchema,
-  electors: z.array(electorSchema),
+  // The largest communes of a département hold far fewer; the bound keeps a crafted command finite.
+  electors: z.array(electorSchema).max(300_000),
 });
 export type ElectoralImportPayload = z.infer<typeof electoralImportPayloadSchema>;
 

@@ -78,7 +78,7 @@ export const demandSchema = z.object({
   kind: z.enum(DEMAND_KINDS),
   status: z.enum(DEMAND_STATUSES),
   /** Elector concerned (radiation, changes); null for an inscription. */
-  electorId: z.string().nullable(),
+  electorId: z.string().max(100).nullable(),
   applicant: z.object({
     birthName: z.string().trim().min(1, 'Le nom de naissance est obligatoire.').max(100),
     usageName: z.string().trim().max(100).nullable(),
@@ -90,7 +90,7 @@ export const demandSchema = z.object({
   comment: z.string().trim().max(2000).nullable(),
   /** Display only (who typed it, when on their PC); never used to order or decide anything. */
   createdBy: z.string().max(100),
-  createdAtLocal: z.string(),
+  createdAtLocal: z.string().max(40),
 });
 export type Demand = z.infer<typeof demandSchema>;
 

@@ -14,6 +14,14 @@ import { z } from 'zod';
  *   the stored result is answered again on a retry.
  */
 export const PROTOCOL_VERSION = 1;
+
+/**
+ * Largest record a PC may push (its JSON text): a demand or an act is a few kilobytes; the cap keeps one
+ * crafted record from bloating every pull of its collectivité. Whole lists travel as commands, not records.
+ */
+export const MAX_RECORD_BYTES = 256 * 1024;
+/** A pull or snapshot page stops adding records past this many bytes of data (at least one record per page). */
+export const PAGE_BYTE_BUDGET = 8 * 1024 * 1024;
 export const PROTOCOL_HEADER = 'x-guichet-protocol';
 export const CLIENT_SCHEMA_HEADER = 'x-guichet-client-schema';
 
