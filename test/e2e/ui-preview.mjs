@@ -129,6 +129,7 @@ function fake(role) {
     })),
     warnings: ['Ligne 18 : jour de naissance inconnu (00).', 'Ligne 240 : adresse incomplète.'],
     alreadyImported: false,
+    removal: { currentTotal: 1189, removed: 3, share: 3 / 1189, massRemoval: false },
   };
   const answers = {
     'session:get': session,
