@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { TOMBSTONE_RETENTION_DAYS } from '../../shared/sync/protocol.js';
 import { toCount } from '../db/dialect.js';
 import type { HubDatabase } from '../db/schema.js';
+import { schedulePeriodicJob } from '../periodic-job.js';
 import { ensureCommuneSync, lockCommune, newEpoch } from './store.js';
 
 /**
@@ -64,24 +65,12 @@ export interface TombstonePurgeSchedule {
 export function scheduleTombstonePurge(app: FastifyInstance, db: Kysely<HubDatabase>, schedule: TombstonePurgeSchedule = {}): void {
   const everyMs = schedule.everyMs ?? 6 * 3_600_000;
   const retentionDays = schedule.retentionDays ?? TOMBSTONE_RETENTION_DAYS;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  const run = () => {
-    running ??= purgeTombstones(db, retentionDays)
-      .then((r) => {
-        if (r.purged > 0) app.log.info({ communes: r.communes, purged: r.purged, retentionDays }, 'tombstones purged');
-      })
-      .catch((err: unknown) => app.log.error({ err }, 'tombstone purge failed'))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  app.addHook('onReady', async () => {
-    timer = setInterval(run, everyMs);
-    timer.unref();
-  });
-  app.addHook('onClose', async () => {
-    clearInterval(timer);
-    await running; // the database is closed after the app: let a purge in progress finish first
+  schedulePeriodicJob(app, {
+    name: 'tombstone purge',
+    everyMs,
+    run: async () => {
+      const r = await purgeTombstones(db, retentionDays);
+      if (r.purged > 0) app.log.info({ communes: r.communes, purged: r.purged, retentionDays }, 'tombstones purged');
+    },
   });
 }

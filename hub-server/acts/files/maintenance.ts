@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { HubDatabase } from '../../db/schema.js';
+import { schedulePeriodicJob } from '../../periodic-job.js';
 import { INCOMPLETE_UPLOAD_TTL_MS, purgeIncompleteUploads } from './store.js';
 
 export interface IncompleteUploadPurgeSchedule {
@@ -22,24 +23,12 @@ export function scheduleIncompleteUploadPurge(
 ): void {
   const everyMs = schedule.everyMs ?? 3_600_000;
   const olderThanMs = schedule.ttlMs ?? INCOMPLETE_UPLOAD_TTL_MS;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  const run = () => {
-    running ??= purgeIncompleteUploads(db, { olderThanMs })
-      .then((r) => {
-        if (r.files > 0) app.log.info({ files: r.files, bytes: r.bytes, olderThanMs }, 'incomplete uploads purged');
-      })
-      .catch((err: unknown) => app.log.error({ err }, 'incomplete upload purge failed'))
-      .finally(() => {
-        running = undefined;
-      });
-  };
-  app.addHook('onReady', async () => {
-    timer = setInterval(run, everyMs);
-    timer.unref();
-  });
-  app.addHook('onClose', async () => {
-    clearInterval(timer);
-    await running; // the database is closed after the app: let a purge in progress finish first
+  schedulePeriodicJob(app, {
+    name: 'incomplete upload purge',
+    everyMs,
+    run: async () => {
+      const r = await purgeIncompleteUploads(db, { olderThanMs });
+      if (r.files > 0) app.log.info({ files: r.files, bytes: r.bytes, olderThanMs }, 'incomplete uploads purged');
+    },
   });
 }
