@@ -172,7 +172,7 @@ export const HUB_ROUTES = defineRoutes({
     tag: 'Synchronisation',
     summary: 'Envoyer des modifications (idempotent par poste et numéro de modification)',
     description:
-      'Chaque modification est appliquée au plus une fois ; un renvoi reçoit le même résultat. Les droits et les règles de chaque collection et commande sont vérifiés ici. Corps jusqu’à 256 Mo une fois décompressé (gzip accepté).',
+      'Chaque modification est appliquée au plus une fois ; un renvoi reçoit le même résultat. Les droits et les règles de chaque collection et commande sont vérifiés ici. Corps jusqu’à 128 Mo une fois décompressé (gzip accepté).',
     body: pushRequestSchema,
     responses: {
       200: {
