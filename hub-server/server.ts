@@ -16,6 +16,8 @@ export interface StartHubOptions {
   host?: string;
   /** `postgres://…` to use PostgreSQL; otherwise SQLite in `dataDir/hub.sqlite`. */
   dbUrl?: string;
+  /** PostgreSQL schema to work in (default: the connection's search_path); tests give each run its own. */
+  dbSchema?: string;
   dataDir: string;
   log?: Logger;
   rateLimit?: LoginRateLimit;
@@ -49,7 +51,7 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
   const log = options.log ?? createHubLogger();
   const usePg = isPostgresUrl(options.dbUrl);
   if (!usePg) ensurePrivateDir(options.dataDir);
-  const db = await openHubDb(usePg ? { url: options.dbUrl } : { file: hubSqliteFile(options.dataDir) });
+  const db = await openHubDb(usePg ? { url: options.dbUrl, schema: options.dbSchema } : { file: hubSqliteFile(options.dataDir) });
   let app: FastifyInstance | undefined;
   let url: string;
   const services: Record<string, HubService> = {};

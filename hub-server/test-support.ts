@@ -65,6 +65,8 @@ export interface TestHub {
 export interface TestHubOptions {
   /** SQLite file to open (kept on close); default a fresh temp file removed on close. */
   file?: string;
+  /** PostgreSQL schema to open (kept on close: another hub instance may share it); default a throwaway one dropped on close. */
+  schema?: string;
   rateLimit?: LoginRateLimit;
   updatesDir?: string;
   actsFiles?: import('./acts/routes.js').ActsFilesOptions;
@@ -100,7 +102,12 @@ export async function createTestSchema(): Promise<{ schema: string; drop(): Prom
 export async function openTestDb(
   backend: 'sqlite' | 'postgres',
   file?: string,
+  schema?: string,
 ): Promise<{ db: Kysely<HubDatabase>; file?: string; schema?: string; dispose(): Promise<void> }> {
+  if (backend === 'postgres' && schema !== undefined) {
+    const db = await openHubDb({ url: TEST_PG_URL, schema });
+    return { db, schema, dispose: () => db.destroy() };
+  }
   if (backend === 'postgres') {
     const s = await createTestSchema();
     const db = await openHubDb({ url: TEST_PG_URL, schema: s.schema });
@@ -160,7 +167,7 @@ async function seedAccounts(db: Kysely<HubDatabase>, communeId: string): Promise
 
 /** A real hub (real database, real fastify) for tests; `app.inject()` or `listen()` for real HTTP. */
 export async function createTestHub(backend: 'sqlite' | 'postgres', opts: TestHubOptions = {}): Promise<TestHub> {
-  const opened = await openTestDb(backend, opts.file);
+  const opened = await openTestDb(backend, opts.file, opts.schema);
   const log = createHubLogger({ level: process.env.GUICHET_TEST_LOG ?? 'silent' });
   const app = await buildHub({
     db: opened.db,

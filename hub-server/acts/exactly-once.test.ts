@@ -1,16 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import nodemailer from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrefectureSim, type PrefectureSim } from '../prefecture-sim/prefecture-sim.js';
 import { createTestHub, type SeededCommune } from '../test-support.js';
 import { tiers } from './actes-format/test-fixtures.js';
 import { TRANSMIT_COMMAND } from '../../shared/acts/commands.js';
 import type { ForwarderStep } from './forwarder.js';
+import { spawnHub, startRelay } from './hub-process.js';
 import { actRecord, command, freePort, pulledStatus, push, uniquePdf, upload, upsertAct, waitFor } from './test-support.js';
 
 /**
@@ -20,80 +19,7 @@ import { actRecord, command, freePort, pulledStatus, push, uniquePdf, upload, up
  * retries them while the hub is down, as a real mail server would. Each act
  * must reach the simulator exactly once and end acknowledged.
  */
-const ENTRY = fileURLToPath(new URL('./test-hub-entry.ts', import.meta.url));
 const GUICHET = fileURLToPath(new URL('../../build/guichet.mjs', import.meta.url));
-
-/** Store-and-forward SMTP relay: accepts the simulator's mails, delivers them to the hub mailbox when it is up. */
-async function startRelay(targetPort: number) {
-  const queue: Array<{ from: string; to: string[]; raw: Buffer }> = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['AUTH', 'STARTTLS'],
-    logger: false,
-    onData(stream, session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        queue.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-          to: session.envelope.rcptTo.map((r) => r.address),
-          raw: Buffer.concat(chunks),
-        });
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.server.address() as { port: number }).port;
-  let busy = false;
-  const timer = setInterval(async () => {
-    if (busy || queue.length === 0) return;
-    busy = true;
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: targetPort, secure: false, ignoreTLS: true });
-    try {
-      while (queue.length) {
-        await transport.sendMail({ envelope: { from: queue[0].from, to: queue[0].to }, raw: queue[0].raw });
-        queue.shift();
-      }
-    } catch {
-      // hub down: keep the mail, retry on the next round
-    } finally {
-      transport.close();
-      busy = false;
-    }
-  }, 150);
-  return {
-    port,
-    pending: () => queue.length,
-    close: () => {
-      clearInterval(timer);
-      return new Promise<void>((r) => server.close(() => r()));
-    },
-  };
-}
-
-function spawnHub(env: Record<string, string>): {
-  child: ChildProcess;
-  url: Promise<string>;
-  exited: Promise<{ code: number | null; signal: string | null }>;
-} {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const m = /READY (\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', () => reject(new Error(`hub exited before ready: ${out.slice(-2000)}`)));
-  });
-  url.catch(() => {});
-  child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-  const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  return { child, url, exited };
-}
 
 describe('ACTES forwarding is exactly once across hub crashes (sqlite, real processes)', () => {
   let sim: PrefectureSim;
@@ -104,7 +30,7 @@ describe('ACTES forwarding is exactly once across hub crashes (sqlite, real proc
 
   beforeAll(async () => {
     mailboxPort = await freePort();
-    relay = await startRelay(mailboxPort);
+    relay = await startRelay([mailboxPort]);
     simDir = mkdtempSync(join(tmpdir(), 'guichet-sim-'));
     sim = await startPrefectureSim({ dataDir: simDir, smtp: { host: '127.0.0.1', port: relay.port } });
   });

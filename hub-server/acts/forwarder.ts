@@ -47,9 +47,10 @@ import { postArchive, PostArchiveError, type MinistryEndpoint } from './transpor
  *   §6, S²LOW refuses duplicates), so the resend cannot create a second act,
  *   at worst an AnomalieActe "déjà transmis", which returns.ts ignores for an
  *   act already acknowledged.
- * - Every claim is a conditional UPDATE … WHERE state = <expected>, so two hub
- *   instances on one PostgreSQL never both build or both send a row (each
- *   transition is named in transmissions-store.ts).
+ * - Every claim is a conditional UPDATE … WHERE state = <expected> (the row
+ *   also taken FOR UPDATE SKIP LOCKED on PostgreSQL), so two hub instances on
+ *   one PostgreSQL never both build or both send a row (each transition is
+ *   named in transmissions-store.ts; two-hubs.test.ts). SQLite: one instance.
  * - The status record and the row move to `transmis` in one transaction.
  */
 export interface ActesForwarderOptions {

@@ -7,10 +7,19 @@ import type { ActesConfig } from './service.js';
  * by GUICHET_TEST_HUB (JSON), killed at a forwarder step by
  * GUICHET_ACTES_FAULT (see service.ts). Prints `READY <url>` once listening.
  */
-const config = JSON.parse(process.env.GUICHET_TEST_HUB ?? '{}') as { dataDir: string; port: number; actes: ActesConfig };
+const config = JSON.parse(process.env.GUICHET_TEST_HUB ?? '{}') as {
+  dataDir: string;
+  port: number;
+  actes: ActesConfig;
+  /** PostgreSQL (two instances on one schema); SQLite in dataDir otherwise. */
+  dbUrl?: string;
+  dbSchema?: string;
+};
 const hub = await startHub({
   port: config.port,
   dataDir: config.dataDir,
+  dbUrl: config.dbUrl,
+  dbSchema: config.dbSchema,
   services: { acts: config.actes },
   handleSignals: true,
   log: createHubLogger({ level: 'warn' }),

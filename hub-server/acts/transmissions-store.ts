@@ -1,5 +1,5 @@
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import { toCount, nowIso } from '../db/dialect.js';
+import { isPostgres, nowIso, toCount } from '../db/dialect.js';
 import type { HubDatabase } from '../db/schema.js';
 import type { ActesTransmissionsTable, TransmissionState } from './tables.js';
 
@@ -8,7 +8,12 @@ import type { ActesTransmissionsTable, TransmissionState } from './tables.js';
  * transition each (the state diagram is in forwarder.ts). Every transition is
  * a conditional UPDATE … WHERE state = <expected> (and, for a claimed row, the
  * claimer): two hub instances on one PostgreSQL never both build or both send
- * a row, and a transition that lost its race changes nothing.
+ * a row, and a transition that lost its race changes nothing. On PostgreSQL a
+ * claim also takes the row with FOR UPDATE SKIP LOCKED: an instance that finds
+ * the row locked by the other one's claim gives it up at once instead of
+ * queueing behind that lock (then re-checking a state that has moved on).
+ * SQLite serves one hub process only (one file, one writer): there the
+ * conditional UPDATE alone is the claim.
  */
 export type TransmissionRow = Selectable<ActesTransmissionsTable>;
 
@@ -58,14 +63,19 @@ export interface TransmissionsStore {
 
 export function createTransmissionsStore(db: Kysely<HubDatabase>, instance: string): TransmissionsStore {
   const table = () => db.updateTable('actes_transmissions');
+  const pg = isPostgres(db);
 
   async function claim(row: TransmissionRow, from: TransmissionState, to: TransmissionState, attempts?: number): Promise<boolean> {
     const now = nowIso();
-    const res = await table()
+    let q = table()
       .set({ state: to, claimed_by: instance, claimed_at: now, updated_at: now, ...(attempts === undefined ? {} : { attempts }) })
       .where('id', '=', row.id)
-      .where('state', '=', from)
-      .executeTakeFirst();
+      .where('state', '=', from);
+    if (pg)
+      q = q.where('id', 'in', (eb) =>
+        eb.selectFrom('actes_transmissions').select('id').where('id', '=', row.id).where('state', '=', from).forUpdate().skipLocked(),
+      );
+    const res = await q.executeTakeFirst();
     return updated(res) === 1;
   }
 

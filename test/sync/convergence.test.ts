@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTestHub, TEST_PASSWORD, type TestHub } from '../../hub-server/test-support.js';
+import { createTestHub, createTestSchema, TEST_BACKENDS, TEST_PASSWORD, type TestHub } from '../../hub-server/test-support.js';
 import type { ClientCore } from '../../electron/core/client-core.js';
 import { createHubClient } from '../../electron/hub-client/hub-client.js';
 import { DEMAND_STATUSES, type DemandStatus } from '../../shared/electoral/types.js';
@@ -18,6 +18,9 @@ import { seededRandom } from '../../shared/electoral/synthetic.js';
  * answers and duplicates pushes, and the hub restarts on its SQLite file.
  * Afterwards: all replicas equal the hub, nothing acknowledged is lost, and
  * a PC of another commune saw none of it.
+ * Run against one hub on SQLite, and against two hub instances on one
+ * PostgreSQL schema with every PC's requests alternating between them (the
+ * département past one machine), one instance restarting mid-run.
  */
 const SEED = Number(process.env.GUICHET_CONVERGENCE_SEED ?? 20260301);
 const STEPS = 120;
@@ -47,20 +50,65 @@ async function demandsOf(core: ClientCore) {
   return list.map(({ pending: _pending, ...rest }) => rest).sort((a, b) => a.id.localeCompare(b.id));
 }
 
-describe('convergence of three replicas under a bad network and a hub restart', () => {
-  it(`converges (seed ${SEED})`, async () => {
-    const random = prng(SEED);
-    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+type Deployment = 'one hub on SQLite' | 'two hub instances on one PostgreSQL schema';
+const DEPLOYMENTS: Deployment[] = [
+  'one hub on SQLite',
+  ...(TEST_BACKENDS.includes('postgres') ? (['two hub instances on one PostgreSQL schema'] as const) : []),
+];
+
+/** The hub side of a run: its instances' URLs, and a restart of (the first) one on the same database. */
+async function openDeployment(deployment: Deployment): Promise<{ hubs: TestHub[]; urls: string[]; restart(): Promise<string[]> }> {
+  const hubs: TestHub[] = [];
+  // Cleanup runs in reverse: the hubs close before their database goes.
+  const closeHubs = async () => {
+    for (const h of hubs) await h.close();
+  };
+  if (deployment === 'one hub on SQLite') {
     const hubDir = mkdtempSync(join(tmpdir(), 'guichet-conv-hub-'));
     cleanup.push(() => rmSync(hubDir, { recursive: true, force: true }));
     const hubFile = join(hubDir, 'hub.sqlite');
-    let hub: TestHub = await createTestHub('sqlite', { file: hubFile });
-    cleanup.push(() => hub.close());
+    cleanup.push(closeHubs);
+    hubs.push(await createTestHub('sqlite', { file: hubFile }));
+    const urls = [await hubs[0].listen()];
+    return {
+      hubs,
+      urls,
+      async restart() {
+        await hubs[0].close();
+        hubs[0] = await createTestHub('sqlite', { file: hubFile });
+        urls[0] = await hubs[0].listen();
+        return urls;
+      },
+    };
+  }
+  const schema = await createTestSchema();
+  cleanup.push(() => schema.drop());
+  cleanup.push(closeHubs);
+  for (let i = 0; i < 2; i++) hubs.push(await createTestHub('postgres', { schema: schema.schema }));
+  const urls = [await hubs[0].listen(), await hubs[1].listen()];
+  return {
+    hubs,
+    urls,
+    async restart() {
+      // One instance restarts; the other keeps serving meanwhile.
+      await hubs[0].close();
+      hubs[0] = await createTestHub('postgres', { schema: schema.schema });
+      urls[0] = await hubs[0].listen();
+      return urls;
+    },
+  };
+}
+
+describe.each(DEPLOYMENTS)('convergence of three replicas under a bad network and a hub restart (%s)', (deployment) => {
+  it(`converges (seed ${SEED})`, async () => {
+    const random = prng(SEED);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+    const deployed = await openDeployment(deployment);
+    const hub = deployed.hubs[0];
     // One line per PC: each town-hall PC has its own outages and lost answers.
-    const firstUrl = await hub.listen();
     const proxies: FlakyProxy[] = [];
     for (let i = 0; i < 4; i++) {
-      const p = await startFlakyProxy(firstUrl);
+      const p = await startFlakyProxy(deployed.urls);
       cleanup.push(() => p.close());
       proxies.push(p);
     }
@@ -101,11 +149,9 @@ describe('convergence of three replicas under a bad network and a hub restart', 
       const proxy = proxies[index];
       const r = random();
       if (step === Math.floor(STEPS / 2)) {
-        // Hub restart on the same file, on a new port, while clients hold queued changes.
-        await hub.close();
-        hub = await createTestHub('sqlite', { file: hubFile });
-        const url = await hub.listen();
-        for (const p of proxies) p.setTarget(url);
+        // Hub restart on the same database, on a new port, while clients hold queued changes.
+        const urls = await deployed.restart();
+        for (const p of proxies) p.setTargets(urls);
         restarted = true;
       }
       if (r < 0.05)
@@ -192,5 +238,8 @@ describe('convergence of three replicas under a bad network and a hub restart', 
     expect(total('dropped')).toBeGreaterThan(0);
     expect(total('duplicated')).toBeGreaterThan(0);
     expect(total('refused')).toBeGreaterThan(0);
+    if (deployed.hubs.length > 1)
+      // Every PC's line really alternated between the instances (the first one on both sides of its restart).
+      for (const p of proxies.slice(0, 3)) expect(p.forwardedTo.size).toBe(3);
   });
 });

@@ -10,17 +10,23 @@ import type { AddressInfo, Socket } from 'node:net';
  *   the client's socket is destroyed instead of relaying the answer;
  * - `duplicateRequests(n)`: the request is sent to the hub twice (a retry the
  *   client never saw) and the second answer is relayed.
- * The target can change (hub restarted on another port).
+ * The target can change (hub restarted on another port), and be several hub
+ * instances: requests then alternate between them, one each in turn (a
+ * duplicated request goes to the next one).
  */
 export interface FlakyProxy {
   readonly url: string;
   refuse: boolean;
   setTarget(url: string): void;
+  /** Several hub instances on one database: each request goes to the next one in turn. */
+  setTargets(urls: string[]): void;
   dropResponses(count: number, match?: (method: string, path: string) => boolean): void;
   duplicateRequests(count: number, match?: (method: string, path: string) => boolean): void;
   /** Runs after the hub answered a request and before the answer is relayed (e.g. to kill the client right there). */
   beforeReply: ((method: string, path: string) => Promise<void> | void) | null;
   readonly stats: { forwarded: number; dropped: number; duplicated: number; refused: number };
+  /** Requests forwarded to each hub instance, by its host:port. */
+  readonly forwardedTo: Map<string, number>;
   /** Every request seen (method, path, headers), oldest first. */
   readonly requests: Array<{ method: string; path: string; headers: IncomingMessage['headers']; bytes: number }>;
   close(): Promise<void>;
@@ -33,13 +39,15 @@ interface Rule {
 
 const any = () => true;
 
-export async function startFlakyProxy(target: string): Promise<FlakyProxy> {
-  let upstream = new URL(target);
+export async function startFlakyProxy(target: string | string[]): Promise<FlakyProxy> {
+  let upstreams = (Array.isArray(target) ? target : [target]).map((u) => new URL(u));
+  let turn = 0;
   const drops: Rule[] = [];
   const dups: Rule[] = [];
   const stats = { forwarded: 0, dropped: 0, duplicated: 0, refused: 0 };
   const sockets = new Set<Socket>();
   const requests: FlakyProxy['requests'] = [];
+  const forwardedTo = new Map<string, number>();
 
   const take = (rules: Rule[], method: string, path: string): boolean => {
     const rule = rules.find((r) => r.left > 0 && r.match(method, path));
@@ -52,6 +60,8 @@ export async function startFlakyProxy(target: string): Promise<FlakyProxy> {
     req: IncomingMessage,
     body: Buffer,
   ): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+    const upstream = upstreams[turn++ % upstreams.length];
+    forwardedTo.set(upstream.host, (forwardedTo.get(upstream.host) ?? 0) + 1);
     return new Promise((resolve, reject) => {
       const out = httpRequest(
         {
@@ -77,8 +87,12 @@ export async function startFlakyProxy(target: string): Promise<FlakyProxy> {
     url: '',
     refuse: false,
     beforeReply: null,
+    forwardedTo,
     setTarget(url) {
-      upstream = new URL(url);
+      upstreams = [new URL(url)];
+    },
+    setTargets(urls) {
+      upstreams = urls.map((u) => new URL(u));
     },
     dropResponses(count, match = any) {
       drops.push({ left: count, match });
