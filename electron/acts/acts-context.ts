@@ -13,6 +13,7 @@ import { type CoreContext, enforce } from '../core/client-domain.js';
 import type { ActStore } from './act-store.js';
 import type { Certificates } from './certificates.js';
 import type { FileStore } from './file-store.js';
+import type { TrustListCopy } from './trust-list.js';
 
 export interface ActsContext {
   ctx: CoreContext;
@@ -22,6 +23,8 @@ export interface ActsContext {
   acts: ActStore;
   files: FileStore;
   certificates: Certificates;
+  /** The département's trust list, as last fetched from the hub. */
+  trust: TrustListCopy;
   userName(): string;
   requireAct(id: string): { act: ActRecord; version: number | null };
   /** How far each file of the act went to the hub. */
@@ -46,7 +49,7 @@ export function stateOf(act: ActRecord, status: ActStatusRecord | null): ActStat
 
 export function createActsContext(
   ctx: CoreContext,
-  stores: { acts: ActStore; files: FileStore; certificates: Certificates },
+  stores: { acts: ActStore; files: FileStore; certificates: Certificates; trust: TrustListCopy },
   log: Logger,
 ): ActsContext {
   const { acts, files } = stores;

@@ -60,6 +60,13 @@ export function createCertificates(db: Database.Database, dataDir: string, now: 
       return view;
     },
 
+    /** The installed certificate itself (read from the key store, no password needed), or null. */
+    async info(): Promise<CertificateInfo | null> {
+      const cur = current();
+      if (!cur) return null;
+      return (await store.list()).find((e) => e.id === cur.keyId)?.certificate ?? null;
+    },
+
     /** Unlocks the key for one signature; refuses an expired certificate and a wrong password in French. */
     async open(password: string): Promise<{ key: SigningKey; view: CertificateView }> {
       const cur = current();

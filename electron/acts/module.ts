@@ -21,6 +21,7 @@ import { createFileStore } from './file-store.js';
 import { letterHandlers } from './letters.js';
 import { signingHandlers } from './signing-handlers.js';
 import { transmissionHandlers } from './transmission.js';
+import { createTrustList } from './trust-list.js';
 import { createUploader } from './uploader.js';
 
 export interface ActsModule {
@@ -47,7 +48,8 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
     (n) => n > 0 && log.info({ removed: n }, 'orphan act files removed'),
     (err) => log.warn({ err }, 'orphan act files sweep failed'),
   );
-  const ac = createActsContext(ctx, { acts, files, certificates }, log);
+  const trust = createTrustList(ctx.platform.dataDir, now, log);
+  const ac = createActsContext(ctx, { acts, files, certificates, trust }, log);
   return {
     handlers: {
       ...readingHandlers(ac),
@@ -57,6 +59,9 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
       ...letterHandlers(ac),
     },
     collections: createActsCollections(db, acts, log),
-    beforePush: (hub) => uploader.uploadPending(hub),
+    beforePush: async (hub) => {
+      await trust.refreshIfStale(hub);
+      await uploader.uploadPending(hub);
+    },
   };
 }

@@ -1,17 +1,61 @@
 /**
  * The commune's certificate on this PC and the local PAdES signature of an
- * act (`acts:certificate`, `acts:import-certificate`, `acts:sign`).
+ * act (`acts:certificate`, `acts:import-certificate`, `acts:sign`,
+ * `acts:signature-check`). Before signing, the certificate must be the
+ * collectivité's (shared/acts/signer-certificate.ts, which the hub applies
+ * again on the signed PDF); its chain is judged against the département's
+ * trust list (a warning, not a refusal).
  */
-import type { ActsChannels } from '../../shared/acts/ipc.js';
+import type { ActsChannels, CertificateChecks, SignatureCheck } from '../../shared/acts/ipc.js';
 import type { ActRecord, StoredFile } from '../../shared/acts/records.js';
+import {
+  checkSignerCertificate,
+  judgeSigner,
+  type NoSirenConfirmation,
+  signatureVerdict,
+} from '../../shared/acts/signer-certificate.js';
 import { GuichetError } from '../../shared/errors.js';
+import { enforce } from '../core/client-domain.js';
 import type { ChannelHandlers } from '../core/handlers.js';
+import { type CertificateInfo, parseCertificate } from '../signing/certificate.js';
 import { signPdf } from '../signing/pades.js';
+import { chainVerdict } from '../signing/trust.js';
 import { isIntact, verifyPdf } from '../signing/verify.js';
 import { type ActsContext, filesOf } from './acts-context.js';
 import { fileBytes } from './file-access.js';
 
-type SigningChannels = Pick<ActsChannels, 'acts:certificate' | 'acts:import-certificate' | 'acts:sign'>;
+type SigningChannels = Pick<ActsChannels, 'acts:certificate' | 'acts:import-certificate' | 'acts:sign' | 'acts:signature-check'>;
+
+/** The collectivité of the session, as the rule compares it. */
+function collectiviteOf(ac: ActsContext): { siren: string; name: string } {
+  const commune = ac.ctx.session().commune;
+  if (!commune) throw new GuichetError('unauthenticated', 'Connectez-vous pour signer.', 'no session');
+  return { siren: commune.siren, name: commune.name };
+}
+
+function checksOf(ac: ActsContext, cert: CertificateInfo): CertificateChecks {
+  const verdict = judgeSigner(cert.subject, collectiviteOf(ac));
+  const trust = chainVerdict(cert.der, [], ac.trust.anchors());
+  return {
+    sha256: cert.sha256,
+    subject: cert.subjectText,
+    collectivite: { verdict: verdict.kind, message: verdict.kind === 'match' ? null : verdict.message },
+    trust: { ...trust, listFetchedAt: ac.trust.fetchedAt() },
+  };
+}
+
+/**
+ * Whose certificate signs: refuses another collectivité's, and one naming no SIREN unless the
+ * signer confirmed; answers the confirmation to record in the act (only when it was needed).
+ */
+function signerConfirmation(ac: ActsContext, cert: CertificateInfo, confirmNoSiren: boolean, at: Date): NoSirenConfirmation | undefined {
+  const collectivite = collectiviteOf(ac);
+  const confirmation = confirmNoSiren
+    ? { by: ac.userName(), at: at.toISOString(), certificateSubject: cert.subjectText, certificateSha256: cert.sha256 }
+    : null;
+  enforce(checkSignerCertificate(cert.subject, cert.sha256, collectivite, confirmation));
+  return confirmation && judgeSigner(cert.subject, collectivite).kind === 'no_siren' ? confirmation : undefined;
+}
 
 function assertSignable(act: ActRecord): asserts act is ActRecord & { actFile: StoredFile } {
   if (act.signature) throw new GuichetError('conflict', 'Cet acte est déjà signé.', `act ${act.id} already signed`);
@@ -25,8 +69,16 @@ function assertSignable(act: ActRecord): asserts act is ActRecord & { actFile: S
 }
 
 /** Signs the act's PDF into a new stored file; never answers a signature that does not check (the prefecture would reject it). */
-async function signedCopy(ac: ActsContext, act: ActRecord & { actFile: StoredFile }, password: string, signedAt: Date) {
+async function signedCopy(
+  ac: ActsContext,
+  act: ActRecord & { actFile: StoredFile },
+  password: string,
+  signedAt: Date,
+  confirmNoSiren: boolean,
+) {
   const { key, view } = await ac.certificates.open(password);
+  const cert = parseCertificate(key.certificateDer());
+  const confirmation = signerConfirmation(ac, cert, confirmNoSiren, signedAt);
   await fileBytes(ac, act.actFile.sha256); // downloads the draft if it was typed on another PC
   const tmp = await ac.files.tempPath('pdf');
   try {
@@ -48,7 +100,7 @@ async function signedCopy(ac: ActsContext, act: ActRecord & { actFile: StoredFil
       );
     const stored = await ac.files.putFile(tmp);
     const file: StoredFile = { sha256: stored.sha256, fileName: act.actFile.fileName, size: stored.size, mime: 'application/pdf' };
-    return { file, view };
+    return { file, view, cert, confirmation };
   } finally {
     await ac.files.removeTemp(tmp);
   }
@@ -57,9 +109,27 @@ async function signedCopy(ac: ActsContext, act: ActRecord & { actFile: StoredFil
 export function signingHandlers(ac: ActsContext): ChannelHandlers<SigningChannels> {
   const { ctx, acts, files } = ac;
   return {
-    'acts:certificate': () => {
+    'acts:certificate': async () => {
       ctx.requirePermission('acts.read');
-      return ac.certificates.current();
+      const view = ac.certificates.current();
+      const cert = view ? await ac.certificates.info() : null;
+      if (!view || !cert) return view;
+      await ac.trust.refreshIfStale(ctx.hub());
+      return { ...view, checks: checksOf(ac, cert) };
+    },
+
+    'acts:signature-check': async ({ id }): Promise<SignatureCheck | null> => {
+      ctx.requirePermission('acts.read');
+      const { act } = ac.requireAct(id);
+      if (!act.signature || !act.actFile) return null;
+      await ac.trust.refreshIfStale(ctx.hub());
+      await fileBytes(ac, act.actFile.sha256);
+      const report = await verifyPdf(ac.files.pathOf(act.actFile.sha256), { trustAnchors: ac.trust.anchors() });
+      const last = report.signatures[report.signatures.length - 1];
+      const intact = !!last && isIntact(last) && last.coversWholeDocument;
+      const trusted = intact && !!last?.trust?.trusted;
+      const ca = last?.trust?.ca ?? null;
+      return { intact, trusted, ca, signer: last?.signerName ?? null, verdict: signatureVerdict({ intact, trusted, ca }) };
     },
 
     'acts:import-certificate': async ({ content, password }) => {
@@ -69,12 +139,12 @@ export function signingHandlers(ac: ActsContext): ChannelHandlers<SigningChannel
       return view;
     },
 
-    'acts:sign': async ({ id, password }) => {
+    'acts:sign': async ({ id, password, confirmNoSiren }) => {
       ctx.requirePermission('acts.transmit');
       const { act } = ac.requireAct(id);
       assertSignable(act);
       const signedAt = ac.now();
-      const { file: signedFile, view } = await signedCopy(ac, act, password, signedAt);
+      const { file: signedFile, view, cert, confirmation } = await signedCopy(ac, act, password, signedAt, confirmNoSiren === true);
       const original = act.actFile;
       ac.db.transaction(() => {
         const current = ac.requireAct(id);
@@ -83,7 +153,13 @@ export function signingHandlers(ac: ActsContext): ChannelHandlers<SigningChannel
           ...current.act,
           draft: { ...current.act.draft, act: { ...current.act.draft.act, size: signedFile.size } },
           actFile: signedFile,
-          signature: { signerName: view.holder, signedAtLocal: signedAt.toISOString(), certificateSerial: view.serial },
+          signature: {
+            signerName: view.holder,
+            signedAtLocal: signedAt.toISOString(),
+            certificateSerial: view.serial,
+            certificateSha256: cert.sha256,
+            ...(confirmation ? { noSirenConfirmation: confirmation } : {}),
+          },
         };
         files.index(signedFile, 'pending');
         // The unsigned original is kept on this PC only: the hub needs the signed file.
@@ -91,7 +167,7 @@ export function signingHandlers(ac: ActsContext): ChannelHandlers<SigningChannel
         if (!stillUsed && files.get(original.sha256)?.state === 'pending') files.setState(original.sha256, 'local');
         ac.writeAct(current.act, next, current.version, `Signature de l'acte ${next.draft.numeroInterne}`);
       })();
-      ac.log.info({ actId: id, certificate: view.id }, 'act signed');
+      ac.log.info({ actId: id, certificate: view.id, noSirenConfirmed: !!confirmation }, 'act signed');
       ctx.requestSync();
       return ac.detail(id);
     },

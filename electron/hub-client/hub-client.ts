@@ -51,6 +51,8 @@ export interface HubClient {
   /** Appends `chunk` at `offset` of a file of `total` bytes; answers the hub's new offset. */
   uploadFileChunk(sha256: string, offset: number, total: number, chunk: Buffer): Promise<number>;
   downloadFile(sha256: string): Promise<Buffer>;
+  /** The département's trust list for signatures (public route, short timeout: the PC keeps a copy). */
+  trustList(): Promise<Answer<'trustList'>>;
 }
 
 /**
@@ -217,6 +219,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
       });
       return offsetHeader(res);
     },
+    trustList: () => call('trustList', { timeoutMs: 5_000 }),
     async downloadFile(sha256) {
       const res = await fileCall('fileDownload', sha256, { responseType: 'arraybuffer' });
       return Buffer.from(res.data as ArrayBuffer);

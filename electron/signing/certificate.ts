@@ -1,4 +1,5 @@
-import { X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
+import type { CertificateSubject } from '../../shared/acts/signer-certificate.js';
 import { GuichetError } from '../../shared/errors.js';
 import { OID, TAG, children, content, decodeOid, decodeString, decodeTime, readTlv, whole } from './der.js';
 
@@ -6,6 +7,12 @@ import { OID, TAG, children, content, decodeOid, decodeString, decodeTime, readT
 export interface CertificateInfo {
   holder: { commonName: string | null; organization: string | null };
   issuer: { commonName: string | null; organization: string | null };
+  /** The subject attributes that may name the collectivité's SIREN (shared/acts/signer-certificate.ts). */
+  subject: CertificateSubject;
+  /** The subject as one line (RFC 2253 order reversed as OpenSSL prints it: `C=FR, O=…, CN=…`), for the act's history. */
+  subjectText: string;
+  /** SHA-256 of the certificate's DER, lower-case hex. */
+  sha256: string;
   /** Serial number, upper-case hex without leading zeros padding beyond DER. */
   serialHex: string;
   notBefore: Date;
@@ -16,6 +23,42 @@ export interface CertificateInfo {
   /** Issuer Name and serial INTEGER, verbatim from the TBS (for IssuerAndSerialNumber / ESS IssuerSerial). */
   issuerNameDer: Buffer;
   serialDer: Buffer;
+}
+
+const SHORT_NAMES: Record<string, string> = {
+  [OID.commonName]: 'CN',
+  [OID.organizationName]: 'O',
+  [OID.serialNumber]: 'serialNumber',
+  [OID.organizationIdentifier]: 'organizationIdentifier',
+  '2.5.4.6': 'C',
+  '2.5.4.11': 'OU',
+  '2.5.4.7': 'L',
+  '2.5.4.4': 'SN',
+  '2.5.4.42': 'GN',
+  '1.2.840.113549.1.9.1': 'emailAddress',
+};
+
+function subjectOf(buf: Buffer, name: ReturnType<typeof readTlv>): { subject: CertificateSubject; subjectText: string } {
+  const subject: CertificateSubject = { commonName: null, organization: [], organizationIdentifier: [], serialNumber: [] };
+  const parts: string[] = [];
+  for (const rdn of children(buf, name)) {
+    for (const atv of children(buf, rdn)) {
+      const [type, value] = children(buf, atv);
+      const id = decodeOid(buf, type);
+      let text: string;
+      try {
+        text = decodeString(buf, value);
+      } catch {
+        continue; // a non-string value (rare) names no SIREN
+      }
+      parts.push(`${SHORT_NAMES[id] ?? id}=${text}`);
+      if (id === OID.commonName) subject.commonName ??= text;
+      if (id === OID.organizationName) subject.organization.push(text);
+      if (id === OID.organizationIdentifier) subject.organizationIdentifier.push(text);
+      if (id === OID.serialNumber) subject.serialNumber.push(text);
+    }
+  }
+  return { subject, subjectText: parts.join(', ').slice(0, 1000) };
 }
 
 function nameParts(buf: Buffer, name: ReturnType<typeof readTlv>): CertificateInfo['holder'] {
@@ -48,14 +91,17 @@ export function parseCertificate(der: Buffer): CertificateInfo {
       .toString('hex')
       .replace(/^(00)+(?=.)/, '')
       .toUpperCase();
+    const certDer = Buffer.from(der.subarray(cert.start, cert.end));
     return {
       holder: nameParts(der, subject),
+      ...subjectOf(der, subject),
+      sha256: createHash('sha256').update(certDer).digest('hex'),
       issuer: nameParts(der, issuer),
       serialHex,
       notBefore: decodeTime(der, notBefore),
       notAfter: decodeTime(der, notAfter),
       keyType: keyOid === OID.ecPublicKey ? 'ec' : 'rsa',
-      der: Buffer.from(der.subarray(cert.start, cert.end)),
+      der: certDer,
       issuerNameDer: Buffer.from(whole(der, issuer)),
       serialDer: Buffer.from(whole(der, serial)),
     };

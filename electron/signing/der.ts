@@ -162,4 +162,6 @@ export const OID = {
   ecdsaWithSHA256: '1.2.840.10045.4.3.2',
   commonName: '2.5.4.3',
   organizationName: '2.5.4.10',
+  serialNumber: '2.5.4.5',
+  organizationIdentifier: '2.5.4.97',
 } as const;

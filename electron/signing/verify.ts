@@ -4,6 +4,7 @@ import { type ParsedCades, parseCades } from './cms.js';
 import { OID } from './der.js';
 import { type PdfDict, PdfName, PdfString, parsePdfDate, decodeTextString, type PdfValue } from './pdf-objects.js';
 import { PdfFileReader } from './pdf-reader.js';
+import { chainVerdict, type TrustVerdict } from './trust.js';
 
 export interface SignatureReport {
   fieldName: string | null;
@@ -20,7 +21,9 @@ export interface SignatureReport {
   signatureOk: boolean;
   /** ESS signing-certificate(-v2) hash matches the signer certificate; null when the attribute is absent (not PAdES). */
   signingCertificateOk: boolean | null;
-  certificate: { notBefore: Date; notAfter: Date; issuer: string | null; serialHex: string } | null;
+  certificate: { notBefore: Date; notAfter: Date; issuer: string | null; serialHex: string; sha256: string; subject: string } | null;
+  /** Whether the signer's chain leads to a CA of the trust list; null when no trust list was given. */
+  trust: TrustVerdict | null;
   /** French explanation when the signature could not be checked at all. */
   problem?: string;
 }
@@ -51,7 +54,7 @@ const SIGNATURE_DIGESTS: Record<string, string> = {
  * the signed attributes and checks the ESS certificate hash. It does not judge trust in the
  * issuing CA (no trust list here): that is a separate question from integrity.
  */
-export async function verifyPdf(path: string): Promise<VerifyReport> {
+export async function verifyPdf(path: string, options: { trustAnchors?: Array<Buffer | string> } = {}): Promise<VerifyReport> {
   const reader = await PdfFileReader.open(path);
   const found: Array<{ name: string | null; sig: PdfDict }> = [];
   try {
@@ -84,13 +87,19 @@ export async function verifyPdf(path: string): Promise<VerifyReport> {
   }
 
   const signatures: SignatureReport[] = [];
-  for (const { name, sig } of found) signatures.push(await checkSignature(path, reader.size, name, sig));
+  for (const { name, sig } of found) signatures.push(await checkSignature(path, reader.size, name, sig, options.trustAnchors ?? null));
   // Oldest first: the one covering the fewest bytes.
   signatures.sort((a, b) => (a.byteRange[2] ?? 0) + (a.byteRange[3] ?? 0) - ((b.byteRange[2] ?? 0) + (b.byteRange[3] ?? 0)));
   return { signatures };
 }
 
-async function checkSignature(path: string, fileSize: number, fieldName: string | null, sig: PdfDict): Promise<SignatureReport> {
+async function checkSignature(
+  path: string,
+  fileSize: number,
+  fieldName: string | null,
+  sig: PdfDict,
+  trustAnchors: Array<Buffer | string> | null,
+): Promise<SignatureReport> {
   const byteRange = (Array.isArray(sig.get('ByteRange')) ? (sig.get('ByteRange') as PdfValue[]) : []).filter(
     (x): x is number => typeof x === 'number',
   );
@@ -107,6 +116,7 @@ async function checkSignature(path: string, fileSize: number, fieldName: string 
     signatureOk: false,
     signingCertificateOk: null,
     certificate: null,
+    trust: null,
   };
   const rangesValid =
     byteRange.length === 4 &&
@@ -129,7 +139,20 @@ async function checkSignature(path: string, fileSize: number, fieldName: string 
   report.signingTime ??= cades.signingTime;
   if (!cert) return { ...report, problem: 'Le certificat du signataire est absent de la signature.' };
   report.signerName = cert.holder.commonName;
-  report.certificate = { notBefore: cert.notBefore, notAfter: cert.notAfter, issuer: cert.issuer.commonName, serialHex: cert.serialHex };
+  report.certificate = {
+    notBefore: cert.notBefore,
+    notAfter: cert.notAfter,
+    issuer: cert.issuer.commonName,
+    serialHex: cert.serialHex,
+    sha256: cert.sha256,
+    subject: cert.subjectText,
+  };
+  if (trustAnchors)
+    report.trust = chainVerdict(
+      cert.der,
+      cades.certificates.filter((c) => !c.equals(cert.der)),
+      trustAnchors,
+    );
 
   const digestName = DIGESTS[cades.digestAlgorithm];
   if (digestName && cades.messageDigest) {

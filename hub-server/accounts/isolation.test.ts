@@ -25,6 +25,8 @@ const PUBLIC_ROUTES = new Set([
   'HEAD /api/v1/openapi.json',
   'GET /updates/:file',
   'HEAD /updates/:file',
+  'GET /api/v1/trust-list',
+  'HEAD /api/v1/trust-list',
 ]);
 const MARKER = 'ZZSECRETACOMMUNEA';
 const EPCI_MARKER = 'ZZACTEDELEPCI';

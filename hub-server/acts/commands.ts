@@ -15,6 +15,7 @@ import { sniffFileKind } from '../../shared/acts/file-kinds.js';
 import { buildIdActe } from '../../shared/acts/id-acte.js';
 import { isCodeNatureActe } from '../../shared/acts/natures.js';
 import { requiresPadesSignature } from '../../shared/acts/rules.js';
+import { checkSignerCertificate, describeConfirmation, judgeSigner } from '../../shared/acts/signer-certificate.js';
 import { parisDay } from '../../shared/calendar.js';
 import { actRecordSchema, type ActLetter, type ActRecord, type ActStatusRecord, type StoredFile } from '../../shared/acts/records.js';
 import { GuichetError } from '../../shared/errors.js';
@@ -25,6 +26,7 @@ import { currentClassification } from './classification.js';
 import { communeIdentity } from './commune-identity.js';
 import { fileChunks, fileState } from './files/store.js';
 import { enqueueTransmission } from './queue.js';
+import { signerOfPdf } from './signed-act.js';
 import { emptyStatus, readStatus, withState } from './status.js';
 
 /**
@@ -85,6 +87,34 @@ async function checkFilesOnHub(
   return out;
 }
 
+async function fileBytes(ctx: CommandContext, sha256: string): Promise<Buffer> {
+  const pieces: Buffer[] = [];
+  for await (const piece of fileChunks(ctx.trx, ctx.communeId, sha256)) pieces.push(piece);
+  return Buffer.concat(pieces);
+}
+
+/**
+ * Whose certificate signed the act (shared/acts/signer-certificate.ts), judged on the
+ * certificate read from the signed PDF itself. Answers the timeline entry recording a
+ * no-SIREN confirmation, if the signer gave one.
+ */
+async function checkSigner(ctx: CommandContext, act: ActRecord & { actFile: StoredFile }): Promise<{ label: string; detail: string } | null> {
+  const signer = signerOfPdf(await fileBytes(ctx, act.actFile.sha256));
+  const collectivite = await ctx.trx
+    .selectFrom('collectivites')
+    .select(['siren', 'name'])
+    .where('id', '=', ctx.communeId)
+    .executeTakeFirstOrThrow();
+  const confirmation = act.signature?.noSirenConfirmation ?? null;
+  const refusal = checkSignerCertificate(signer.subject, signer.sha256, collectivite, confirmation);
+  if (refusal) refuse(refusal.message, refusal.detail, refusal.code);
+  if (!confirmation || judgeSigner(signer.subject, collectivite).kind !== 'no_siren') return null;
+  const when = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }).format(
+    new Date(confirmation.at),
+  );
+  return { label: 'Certificat sans SIREN confirmé par le signataire', detail: describeConfirmation(confirmation, when) };
+}
+
 async function applyTransmit(ctx: CommandContext, { actId }: ActIdPayload): Promise<CommandOutcome> {
   const act = await readAct(ctx, actId);
   const status = await readStatus(ctx.trx, ctx.communeId, actId);
@@ -95,6 +125,7 @@ async function applyTransmit(ctx: CommandContext, { actId }: ActIdPayload): Prom
   if (act.annexFiles.length !== act.draft.annexes.length)
     refuse("Le nombre d'annexes ne correspond pas au formulaire de l'acte.", 'annex count');
   const [actKind, ...annexKinds] = await checkFilesOnHub(ctx, [act.actFile, ...act.annexFiles]);
+  const confirmed = act.signature && actKind.kind === 'pdf' ? await checkSigner(ctx, { ...act, actFile: act.actFile }) : null;
 
   const draft: ActDraft = {
     ...act.draft,
@@ -138,10 +169,9 @@ async function applyTransmit(ctx: CommandContext, { actId }: ActIdPayload): Prom
   const idActe = isCodeNatureActe(draft.codeNatureActe)
     ? buildIdActe({ ...commune, decisionDate: draft.decisionDate, numeroInterne: numero, codeNatureActe: draft.codeNatureActe })
     : null;
-  const next = withState(
-    { ...(status ?? emptyStatus(actId)), error: null, idActe: null, dateReception: null, archiveName: null },
-    'en_attente',
-  );
+  const base = { ...(status ?? emptyStatus(actId)), error: null, idActe: null, dateReception: null, archiveName: null };
+  if (confirmed) base.timeline = [...base.timeline, { at: nowIso(), state: 'signe', ...confirmed }];
+  const next = withState(base, 'en_attente');
   const version = await ctx.writeRecord('acts.status', actId, next);
   // The validated record travels with the row: a later edit of the act (by any role with actes.draft) cannot change what is sent.
   await enqueueTransmission(ctx.trx, { communeId: ctx.communeId, actId, payload: { kind: 'acte', act }, idActe });

@@ -83,7 +83,18 @@ export interface ActesNumerosTable {
   created_at: string;
 }
 
+/** A CA certificate the département trusts for signatures (migration 007); the list is the département's, not a tenant's. */
+export interface ActsTrustAnchorsTable {
+  /** SHA-256 of the certificate's DER, lower-case hex. */
+  fingerprint: string;
+  subject: string;
+  not_after: string;
+  pem: string;
+  added_at: string;
+}
+
 export interface ActsTables {
+  acts_trust_anchors: ActsTrustAnchorsTable;
   acts_files: ActesFilesTable;
   acts_file_chunks: ActesFileChunksTable;
   actes_transmissions: ActesTransmissionsTable;

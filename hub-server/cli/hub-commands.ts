@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { Kysely } from 'kysely';
@@ -25,6 +25,7 @@ import { readActArchive } from '../acts/archives.js';
 import { requestClassification } from '../acts/classification.js';
 import { ACTES_CLI_FLAGS, ACTES_RETURNS_HELP, actesConfigFromCli, type ActesCliOptions } from '../acts/cli-config.js';
 import { askHidden } from '../../build/cli/terminal.js';
+import { addTrustAnchor, listTrustAnchors, removeTrustAnchor } from '../acts/trust-list.js';
 
 /**
  * `guichet hub …`: run the département hub and administer it. Every verb
@@ -313,6 +314,51 @@ export function register(program: Command): void {
       action(async (opts: { id: string; data: string }) => {
         const device = await withDb(opts.data, (db) => revokeDevice(db, opts.id));
         process.stdout.write(`Poste « ${device.name} » révoqué.\n`);
+      }),
+    );
+
+  registerTrustList(admin);
+}
+
+/** `guichet hub admin trust-list add|list|remove`: the CAs the département recognises for signatures. */
+function registerTrustList(admin: Command): void {
+  const trust = admin
+    .command('trust-list')
+    .description('Liste de confiance des signatures : les autorités de certification (AC) que le département reconnaît');
+  trust
+    .command('add')
+    .description("Ajouter le certificat d'une AC (fichier .pem ou .cer)")
+    .argument('<fichier>', "certificat de l'AC, PEM ou DER")
+    .addOption(dataOption())
+    .action(
+      action(async (file: string, opts: { data: string }) => {
+        const anchor = await withDb(opts.data, (db) => addTrustAnchor(db, readFileSync(resolve(file))));
+        process.stdout.write(`AC ajoutée : ${anchor.subject}\nEmpreinte SHA-256 : ${anchor.fingerprint}\n`);
+      }),
+    );
+  trust
+    .command('list')
+    .description('Lister les AC reconnues')
+    .addOption(dataOption())
+    .action(
+      action(async (opts: { data: string }) => {
+        const anchors = await withDb(opts.data, (db) => listTrustAnchors(db));
+        if (anchors.length === 0) {
+          process.stdout.write('La liste de confiance est vide : aucune signature ne sera dite « certificat reconnu ».\n');
+          return;
+        }
+        printTable([['Empreinte SHA-256', 'Expire le', 'AC'], ...anchors.map((a) => [a.fingerprint, frDate(a.notAfter), a.subject])]);
+      }),
+    );
+  trust
+    .command('remove')
+    .description("Retirer une AC (par l'empreinte que donne list)")
+    .argument('<empreinte>', 'empreinte SHA-256 du certificat de l’AC')
+    .addOption(dataOption())
+    .action(
+      action(async (fingerprint: string, opts: { data: string }) => {
+        const removed = await withDb(opts.data, (db) => removeTrustAnchor(db, fingerprint));
+        process.stdout.write(`AC retirée : ${removed.subject}\n`);
       }),
     );
 }

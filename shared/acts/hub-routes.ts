@@ -18,6 +18,18 @@ const shaParams = z.object({
 /** The act's id (a UUID; any other value answers 404). */
 const actIdParams = z.object({ id: z.string().min(1).max(100) });
 
+/** A CA certificate of the département's trust list for signatures. */
+export const trustAnchorSchema = z.object({
+  /** SHA-256 of the certificate's DER, lower-case hex. */
+  fingerprint: z.string().regex(/^[0-9a-f]{64}$/),
+  subject: z.string().max(1000),
+  notAfter: z.string().max(40),
+  pem: z.string().max(20_000),
+});
+export type TrustAnchor = z.infer<typeof trustAnchorSchema>;
+export const trustListSchema = z.object({ anchors: z.array(trustAnchorSchema).max(500) });
+export type TrustList = z.infer<typeof trustListSchema>;
+
 const OFFSET = "Nombre d'octets que le hub détient déjà pour ce fichier.";
 
 export const ACTS_HUB_ROUTES = defineRoutes({
@@ -65,6 +77,16 @@ export const ACTS_HUB_ROUTES = defineRoutes({
     params: shaParams,
     responses: { 200: { description: 'Les octets du fichier.', contentType: 'application/octet-stream' } },
     errors: { 404: 'Fichier inconnu ou incomplet.' },
+  },
+  trustList: {
+    method: 'GET',
+    path: '/api/v1/trust-list',
+    tag: 'Actes',
+    public: true,
+    summary: 'Liste de confiance du département : les autorités de certification reconnues pour les signatures',
+    description:
+      'Certificats publics des AC choisies par le département (`guichet hub admin trust-list`). Publique : tout vérificateur d’un acte signé peut la lire ; les postes en gardent une copie pour vérifier hors ligne.',
+    responses: { 200: { description: 'Les AC reconnues.', schema: trustListSchema } },
   },
   actArchive: {
     method: 'GET',

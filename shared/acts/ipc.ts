@@ -14,6 +14,29 @@ export interface CertificateInfo {
   serial: string;
   notBefore: string;
   notAfter: string;
+  /** What the PC knows of this certificate before signing (computed when asked, never stored). */
+  checks?: CertificateChecks;
+}
+
+export interface CertificateChecks {
+  /** SHA-256 of the certificate, lower-case hex. */
+  sha256: string;
+  /** `CN=…, O=…` as recorded with a no-SIREN confirmation. */
+  subject: string;
+  /** shared/acts/signer-certificate.ts: `mismatch` refuses, `no_siren` asks the signer to confirm. */
+  collectivite: { verdict: 'match' | 'mismatch' | 'no_siren'; message: string | null };
+  /** Whether the certificate leads to a CA of the département's trust list. */
+  trust: { trusted: boolean; ca: string | null; listFetchedAt: string | null };
+}
+
+/** The verdict on an act's signature, as the act's screen shows it. */
+export interface SignatureCheck {
+  intact: boolean;
+  trusted: boolean;
+  ca: string | null;
+  signer: string | null;
+  /** « signature valide, certificat reconnu (AC …) » / « … non reconnu » / « signature invalide ». */
+  verdict: string;
 }
 
 export interface ActSummary {
@@ -88,7 +111,8 @@ export interface ActsChannels {
   'acts:create': ChannelSpec<CreateActInput, ActDetail>;
   'acts:certificate': ChannelSpec<null, CertificateInfo | null>;
   'acts:import-certificate': ChannelSpec<{ fileName: string; content: Uint8Array; password: string }, CertificateInfo>;
-  'acts:sign': ChannelSpec<{ id: string; password: string }, ActDetail>;
+  'acts:sign': ChannelSpec<{ id: string; password: string; confirmNoSiren?: boolean }, ActDetail>;
+  'acts:signature-check': ChannelSpec<{ id: string }, SignatureCheck | null>;
   'acts:transmit': ChannelSpec<{ id: string }, ActDetail>;
   'acts:cancel': ChannelSpec<{ id: string }, ActDetail>;
   'acts:answer-letter': ChannelSpec<
@@ -114,7 +138,8 @@ export const actsInputs: InputSchemas<ActsChannels> = {
   'acts:create': createActInputSchema as z.ZodType<CreateActInput>,
   'acts:certificate': z.null(),
   'acts:import-certificate': z.object({ fileName: z.string().min(1).max(255), content: bytes, password: z.string().max(200) }),
-  'acts:sign': z.object({ id: z.string(), password: z.string().max(200) }),
+  'acts:sign': z.object({ id: z.string(), password: z.string().max(200), confirmNoSiren: z.boolean().optional() }),
+  'acts:signature-check': id,
   'acts:transmit': id,
   'acts:cancel': id,
   'acts:answer-letter': z.object({

@@ -42,7 +42,25 @@ export const actRecordSchema = z.object({
   annexFiles: z.array(storedFileSchema),
   /** Set once the act PDF is signed on the PC: the signed file replaces `actFile`. */
   signature: z
-    .object({ signerName: z.string().max(300), signedAtLocal: z.string().max(40), certificateSerial: z.string().max(100) })
+    .object({
+      signerName: z.string().max(300),
+      signedAtLocal: z.string().max(40),
+      certificateSerial: z.string().max(100),
+      /** SHA-256 of the signer certificate (lower-case hex); absent on acts signed before it was kept. */
+      certificateSha256: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/)
+        .optional(),
+      /** The certificate named no SIREN: who confirmed it is the collectivité's, and when (shared/acts/signer-certificate.ts). */
+      noSirenConfirmation: z
+        .object({
+          by: z.string().max(300),
+          at: z.string().max(40),
+          certificateSubject: z.string().max(1000),
+          certificateSha256: z.string().regex(/^[0-9a-f]{64}$/),
+        })
+        .optional(),
+    })
     .nullable(),
   /** The commune asked to transmit (only a role with `acts.transmit`). */
   transmitRequested: z.boolean(),
