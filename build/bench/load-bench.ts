@@ -13,7 +13,8 @@ import type { CommuneRole, Service } from '../../shared/accounts/roles.js';
 import { ACTS_HUB_ROUTES } from '../../shared/acts/hub-routes.js';
 import { HUB_ROUTES } from '../../shared/api/hub.js';
 import { TRANSMIT_COMMAND } from '../../shared/acts/commands.js';
-import { pdf, tiers } from '../../hub-server/acts/actes-format/test-fixtures.js';
+import { tiers } from '../../hub-server/acts/actes-format/test-fixtures.js';
+import { testSignature, uniquePdf } from '../../hub-server/acts/test-support.js';
 import { spawnSimulator } from '../../hub-server/acts/bench.js';
 import { insertCollectivite, insertUser, openSession } from '../../hub-server/accounts/store.js';
 import { openHubDb } from '../../hub-server/db/open.js';
@@ -157,7 +158,7 @@ function actRecord(numero: string, actFile: Buffer | null): ActRecord {
       ? { sha256: sha256Of(actFile), fileName: 'deliberation.pdf', size: actFile.byteLength, mime: 'application/pdf' }
       : null,
     annexFiles: [],
-    signature: actFile ? { signerName: 'Le maire', signedAtLocal: '2026-11-21T10:00:00', certificateSerial: '01AB' } : null,
+    signature: actFile ? testSignature() : null,
     transmitRequested: actFile !== null,
     createdBy: 'maire',
     createdAtLocal: '2026-11-20T09:00:00',
@@ -665,7 +666,7 @@ async function drive(
     let applied = 0;
     for (let i = 0; i < o.transmitActs && samples.length < o.maxRequests; i++) {
       // A distinct PDF per act, so acts do not share files.
-      const file = Buffer.concat([pdf, Buffer.from(`%load-${i}\n`, 'latin1')]);
+      const file = uniquePdf(`load-${i}`);
       const sha = sha256Of(file);
       const act = actRecord(`CHARGE_${String(i).padStart(4, '0')}`, file);
       await send(actsPc, 'acts HEAD /files/:sha256', 'HEAD', ACTS_HUB_ROUTES.fileStatus.path.replace(':sha256', sha));

@@ -8,12 +8,7 @@
  */
 import type { ActsChannels, CertificateChecks, SignatureCheck } from '../../shared/acts/ipc.js';
 import type { ActRecord, StoredFile } from '../../shared/acts/records.js';
-import {
-  checkSignerCertificate,
-  judgeSigner,
-  type NoSirenConfirmation,
-  signatureVerdict,
-} from '../../shared/acts/signer-certificate.js';
+import { checkSignerCertificate, judgeSigner, type NoSirenConfirmation, signatureVerdict } from '../../shared/acts/signer-certificate.js';
 import { GuichetError } from '../../shared/errors.js';
 import { enforce } from '../core/client-domain.js';
 import type { ChannelHandlers } from '../core/handlers.js';

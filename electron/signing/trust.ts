@@ -47,8 +47,7 @@ export function chainVerdict(signerDer: Buffer, intermediates: Buffer[], anchors
   const pool = parse(intermediates);
   let current = new X509Certificate(signerDer);
   for (let depth = 0; depth < MAX_DEPTH; depth++) {
-    const anchor =
-      trusted.find((a) => a.fingerprint256 === current.fingerprint256) ?? trusted.find((a) => issues(a, current)) ?? null;
+    const anchor = trusted.find((a) => a.fingerprint256 === current.fingerprint256) ?? trusted.find((a) => issues(a, current)) ?? null;
     if (anchor) return { trusted: true, ca: commonName(anchor) };
     const next = pool.find((c) => c.fingerprint256 !== current.fingerprint256 && c.ca && issues(c, current));
     if (!next) break;

@@ -98,7 +98,10 @@ async function fileBytes(ctx: CommandContext, sha256: string): Promise<Buffer> {
  * certificate read from the signed PDF itself. Answers the timeline entry recording a
  * no-SIREN confirmation, if the signer gave one.
  */
-async function checkSigner(ctx: CommandContext, act: ActRecord & { actFile: StoredFile }): Promise<{ label: string; detail: string } | null> {
+async function checkSigner(
+  ctx: CommandContext,
+  act: ActRecord & { actFile: StoredFile },
+): Promise<{ label: string; detail: string } | null> {
   const signer = signerOfPdf(await fileBytes(ctx, act.actFile.sha256));
   const collectivite = await ctx.trx
     .selectFrom('collectivites')

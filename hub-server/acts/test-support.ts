@@ -5,7 +5,8 @@ import { HUB_ROUTES } from '../../shared/api/hub.js';
 import type { ActRecord, ActStatusRecord, StoredFile } from '../../shared/acts/records.js';
 import type { PullResponse, PushResult, SyncRecord } from '../../shared/sync/protocol.js';
 import { createServer } from 'node:net';
-import { pdf, png } from './actes-format/test-fixtures.js';
+import { pdf as unsignedPdf, png } from './actes-format/test-fixtures.js';
+import { confirmationFor, noSirenSigner, signTestPdf } from './test-signing.js';
 
 /** A free loopback port (for a mailbox the simulator must know before it starts). */
 export function freePort(): Promise<number> {
@@ -26,9 +27,24 @@ export function storedFile(content: Uint8Array, fileName: string, mime: StoredFi
   return { sha256: sha256Of(content), fileName, size: content.byteLength, mime };
 }
 
-/** A distinct small PDF per act, so acts do not share files. */
+/** A distinct small PDF per act, so acts do not share files, signed (the hub checks who signed) by a no-SIREN certificate. */
 export function uniquePdf(tag: string): Buffer {
-  return Buffer.concat([pdf, Buffer.from(`%${tag}\n`, 'latin1')]);
+  return signTestPdf(Buffer.concat([unsignedPdf, Buffer.from(`%${tag}\n`, 'latin1')]), noSirenSigner());
+}
+
+/** The test PDF, signed as the mayor's PC signs it. */
+export const pdf = signTestPdf(unsignedPdf, noSirenSigner());
+
+/** The `signature` of an act signed on the PC with the test certificate, its no-SIREN confirmation included. */
+export function testSignature(): NonNullable<ActRecord['signature']> {
+  const signer = noSirenSigner();
+  return {
+    signerName: 'Le maire',
+    signedAtLocal: '2026-11-21T10:00:00',
+    certificateSerial: '01',
+    certificateSha256: signer.certificateSha256,
+    noSirenConfirmation: confirmationFor(signer),
+  };
 }
 
 /** A hub reached in-process (inject) or over real HTTP (base URL). */
@@ -57,7 +73,7 @@ export async function call(
   const res = await fetch(target + req.url, {
     method: req.method,
     headers: { ...(req.payload !== undefined && !isBytes ? { 'content-type': 'application/json' } : {}), ...req.headers },
-    body: req.payload === undefined ? undefined : isBytes ? (req.payload as Uint8Array) : JSON.stringify(req.payload),
+    body: req.payload === undefined ? undefined : isBytes ? (req.payload as Uint8Array<ArrayBuffer>) : JSON.stringify(req.payload),
   });
   const body = await res.text();
   return { statusCode: res.status, body, json: () => JSON.parse(body) };
@@ -106,14 +122,14 @@ export function actRecord(p: {
     },
     actFile: p.actFile ? storedFile(p.actFile, 'deliberation.pdf') : null,
     annexFiles: annexes.map((a, i) => storedFile(a, `annexe-${i + 1}.png`, 'image/png')),
-    signature: p.signed === false ? null : { signerName: 'Le maire', signedAtLocal: '2026-11-21T10:00:00', certificateSerial: '01AB' },
+    signature: p.signed === false ? null : testSignature(),
     transmitRequested: true,
     createdBy: 'secretaire',
     createdAtLocal: '2026-11-20T09:00:00',
   };
 }
 
-export { pdf, png };
+export { png };
 
 let mutationCounter = 1;
 

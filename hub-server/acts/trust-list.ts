@@ -50,7 +50,10 @@ export function anchorOf(file: Buffer): TrustAnchor {
 
 export async function addTrustAnchor(db: Kysely<HubDatabase>, file: Buffer): Promise<TrustAnchor> {
   const anchor = anchorOf(file);
-  const count = await db.selectFrom('acts_trust_anchors').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const count = await db
+    .selectFrom('acts_trust_anchors')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   if (Number(count.n) >= MAX_ANCHORS)
     throw new GuichetError('invalid_input', `La liste de confiance compte déjà ${MAX_ANCHORS} AC.`, 'trust list full');
   await db

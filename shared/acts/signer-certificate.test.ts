@@ -46,9 +46,9 @@ describe('the SIREN a certificate names', () => {
 
   it('serialNumber, and the order of authority organizationIdentifier > O > serialNumber', () => {
     expect(sirenOfCertificate(subject({ serialNumber: ['211000328'] }))).toEqual({ siren: '211000328', source: 'serialNumber' });
-    expect(
-      sirenOfCertificate(subject({ organizationIdentifier: ['NTRFR-212702294'], organization: ['MAIRIE (211000328)'] }))?.siren,
-    ).toBe('212702294');
+    expect(sirenOfCertificate(subject({ organizationIdentifier: ['NTRFR-212702294'], organization: ['MAIRIE (211000328)'] }))?.siren).toBe(
+      '212702294',
+    );
   });
 
   it('ignores numbers that are no SIREN (postcode, wrong key, longer runs)', () => {

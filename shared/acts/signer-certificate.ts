@@ -129,7 +129,11 @@ export function checkSignerCertificate(
   const verdict = judgeSigner(subject, collectivite);
   if (verdict.kind === 'match') return null;
   if (verdict.kind === 'mismatch')
-    return { code: 'forbidden', message: verdict.message, detail: `certificate SIREN from ${verdict.source} differs from the collectivité's` };
+    return {
+      code: 'forbidden',
+      message: verdict.message,
+      detail: `certificate SIREN from ${verdict.source} differs from the collectivité's`,
+    };
   if (!confirmation || confirmation.certificateSha256.toLowerCase() !== certificateSha256.toLowerCase())
     return {
       code: 'invalid_input',
@@ -148,5 +152,7 @@ export function describeConfirmation(c: NoSirenConfirmation, when: string): stri
 /** The verdict on a signature as every screen and `guichet verify` say it. */
 export function signatureVerdict(s: { intact: boolean; trusted: boolean; ca: string | null }): string {
   if (!s.intact) return 'signature invalide';
-  return s.trusted ? `signature valide, certificat reconnu (${s.ca ?? 'AC de la liste de confiance'})` : 'signature valide, certificat non reconnu';
+  return s.trusted
+    ? `signature valide, certificat reconnu (${s.ca ?? 'AC de la liste de confiance'})`
+    : 'signature valide, certificat non reconnu';
 }

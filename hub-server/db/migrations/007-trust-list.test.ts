@@ -18,11 +18,26 @@ describe.each(TEST_BACKENDS)('migration 007-trust-list (%s)', (backend) => {
     const id = randomUUID();
     await db
       .insertInto('collectivites')
-      .values({ id, kind: 'commune', insee: '10034', siren: '211000328', name: 'Bar-sur-Seine', arrondissement: '103', services: '["acts"]', created_at: nowIso() })
+      .values({
+        id,
+        kind: 'commune',
+        insee: '10034',
+        siren: '211000328',
+        name: 'Bar-sur-Seine',
+        arrondissement: '103',
+        services: '["acts"]',
+        created_at: nowIso(),
+      })
       .execute();
     const result = await t.migrateTo('007-trust-list');
     expect(result.error).toBeUndefined();
-    const row = { fingerprint: 'ab'.repeat(32), subject: 'CN=AC Test', not_after: '2030-01-01T00:00:00.000Z', pem: '-----BEGIN CERTIFICATE-----', added_at: nowIso() };
+    const row = {
+      fingerprint: 'ab'.repeat(32),
+      subject: 'CN=AC Test',
+      not_after: '2030-01-01T00:00:00.000Z',
+      pem: '-----BEGIN CERTIFICATE-----',
+      added_at: nowIso(),
+    };
     await db.insertInto('acts_trust_anchors').values(row).execute();
     await expect(db.insertInto('acts_trust_anchors').values(row).execute()).rejects.toThrow();
     expect(await db.selectFrom('acts_trust_anchors').select(['fingerprint', 'subject']).execute()).toEqual([
