@@ -92,7 +92,7 @@ describe('an act from the town hall to the prefecture and back', () => {
     const created = await call(core, 'acts:create', draftInput(pdf, { numeroInterne: 'FULL_1' }));
     const id = created.act.id;
     actId = id;
-    await call(core, 'acts:sign', { id, password: P12_PASSWORD });
+    await call(core, 'acts:sign', { id, password: P12_PASSWORD, confirmNoSiren: true });
 
     // The line is down: everything stays queued on the PC.
     proxy.refuse = true;

@@ -6,7 +6,7 @@
  * again on the signed PDF); its chain is judged against the département's
  * trust list (a warning, not a refusal).
  */
-import type { ActsChannels, CertificateChecks, SignatureCheck } from '../../shared/acts/ipc.js';
+import type { ActsChannels, CertificateChecks, CertificateInfo as CertificateView, SignatureCheck } from '../../shared/acts/ipc.js';
 import type { ActRecord, StoredFile } from '../../shared/acts/records.js';
 import { checkSignerCertificate, judgeSigner, type NoSirenConfirmation, signatureVerdict } from '../../shared/acts/signer-certificate.js';
 import { GuichetError } from '../../shared/errors.js';
@@ -34,7 +34,11 @@ function checksOf(ac: ActsContext, cert: CertificateInfo): CertificateChecks {
   return {
     sha256: cert.sha256,
     subject: cert.subjectText,
-    collectivite: { verdict: verdict.kind, message: verdict.kind === 'match' ? null : verdict.message },
+    collectivite: {
+      verdict: verdict.kind,
+      siren: verdict.kind === 'no_siren' ? null : verdict.siren,
+      message: verdict.kind === 'match' ? null : verdict.message,
+    },
     trust: { ...trust, listFetchedAt: ac.trust.fetchedAt() },
   };
 }
@@ -103,14 +107,20 @@ async function signedCopy(
 
 export function signingHandlers(ac: ActsContext): ChannelHandlers<SigningChannels> {
   const { ctx, acts, files } = ac;
+
+  /** The certificate as the screens show it, with whose it is and whether the département recognises its CA. */
+  async function withChecks(view: CertificateView): Promise<CertificateView> {
+    const cert = await ac.certificates.info();
+    if (!cert) return view;
+    await ac.trust.refreshIfStale(ctx.hub());
+    return { ...view, checks: checksOf(ac, cert) };
+  }
+
   return {
     'acts:certificate': async () => {
       ctx.requirePermission('acts.read');
       const view = ac.certificates.current();
-      const cert = view ? await ac.certificates.info() : null;
-      if (!view || !cert) return view;
-      await ac.trust.refreshIfStale(ctx.hub());
-      return { ...view, checks: checksOf(ac, cert) };
+      return view ? withChecks(view) : null;
     },
 
     'acts:signature-check': async ({ id }): Promise<SignatureCheck | null> => {
@@ -131,7 +141,7 @@ export function signingHandlers(ac: ActsContext): ChannelHandlers<SigningChannel
       ctx.requirePermission('acts.transmit');
       const view = await ac.certificates.import(content, password);
       ac.log.info({ certificate: view.id, notAfter: view.notAfter }, 'signing certificate imported');
-      return view;
+      return withChecks(view);
     },
 
     'acts:sign': async ({ id, password, confirmNoSiren }) => {

@@ -6,6 +6,9 @@ import { GuichetError } from '../../shared/errors.js';
 import { describeCertificate, frenchDate } from '../signing/certificate.js';
 import { signingKeyFromPkcs12 } from '../signing/key-store.js';
 import { signPdf } from '../signing/pades.js';
+import { trustListSchema } from '../../shared/acts/hub-routes.js';
+import { signatureVerdict } from '../../shared/acts/signer-certificate.js';
+import { pemCertificates } from '../signing/trust.js';
 import { isIntact, verifyPdf, type SignatureReport } from '../signing/verify.js';
 
 /**
@@ -36,10 +39,48 @@ async function run(action: () => Promise<void>): Promise<void> {
   }
 }
 
-function describeSignature(s: SignatureReport, index: number): string[] {
-  const verdict = isIntact(s) ? 'valide' : 'INVALIDE';
+/**
+ * The département's trust list: a PEM bundle (`--trust-list`), the JSON the hub serves (saved
+ * to a file, or `--hub URL` fetched here); null when none was given.
+ */
+async function trustAnchors(opts: { trustList?: string; hub?: string }): Promise<string[] | null> {
+  if (opts.trustList) {
+    const text = await readFile(opts.trustList, 'utf8');
+    if (text.trimStart().startsWith('{')) return parseTrustList(JSON.parse(text));
+    const pems = pemCertificates(text);
+    if (pems.length === 0) throw new UsageError(`Aucun certificat PEM dans ${opts.trustList}.`);
+    return pems;
+  }
+  if (opts.hub) {
+    const url = `${opts.hub.replace(/\/+$/, '')}/api/v1/trust-list`;
+    let res: Response;
+    try {
+      res = await fetch(url, { signal: AbortSignal.timeout(15_000) });
+    } catch (err) {
+      throw new GuichetError('offline', `Le hub ${opts.hub} est injoignable.`, (err as Error).message);
+    }
+    if (!res.ok) throw new GuichetError('hub_unavailable', `Le hub a refusé la liste de confiance (HTTP ${res.status}).`);
+    return parseTrustList(await res.json());
+  }
+  return null;
+}
+
+function parseTrustList(json: unknown): string[] {
+  const parsed = trustListSchema.safeParse(json);
+  if (!parsed.success) throw new UsageError('Liste de confiance illisible (JSON du hub attendu).');
+  return parsed.data.anchors.map((a) => a.pem);
+}
+
+function describeSignature(s: SignatureReport, index: number, withTrust: boolean): string[] {
+  const intact = isIntact(s);
+  const verdict = withTrust
+    ? signatureVerdict({ intact, trusted: s.trust?.trusted === true, ca: s.trust?.ca ?? null })
+    : intact
+      ? 'valide'
+      : 'INVALIDE';
   const lines = [`Signature n°${index + 1}${s.fieldName ? ` (${s.fieldName})` : ''} : ${verdict}`];
   lines.push(`  Signataire : ${s.signerName ?? '(inconnu)'}`);
+  if (s.certificate) lines.push(`  Certificat : ${s.certificate.subject} — émis par ${s.certificate.issuer ?? '(inconnu)'}`);
   if (s.signingTime) lines.push(`  Signée le : ${s.signingTime.toISOString()}`);
   if (s.certificate) lines.push(`  Certificat valable du ${frenchDate(s.certificate.notBefore)} au ${frenchDate(s.certificate.notAfter)}`);
   lines.push(`  Empreinte du document : ${s.digestOk ? 'conforme' : 'NON CONFORME (document modifié après signature)'}`);
@@ -84,16 +125,23 @@ export function register(program: Command): void {
 
   program
     .command('verify')
-    .description('Vérifie les signatures d’un PDF (intégrité et cryptographie)')
+    .description(
+      'Vérifie les signatures d’un PDF (intégrité, cryptographie) et, avec une liste de confiance, si le certificat mène à une AC reconnue',
+    )
     .argument('<pdf>', 'PDF signé')
+    .option('--trust-list <fichier>', 'liste de confiance : certificats des AC en PEM (ou le JSON servi par le hub)')
+    .option('--hub <url>', 'prendre la liste de confiance du hub du département (ex. https://hub.aube.fr)')
     .option('--json', 'résultat en JSON')
-    .action((file: string, opts: { json?: boolean }) =>
+    .action((file: string, opts: { json?: boolean; trustList?: string; hub?: string }) =>
       run(async () => {
-        const report = await verifyPdf(file);
+        const anchors = await trustAnchors(opts);
+        const report = await verifyPdf(file, anchors ? { trustAnchors: anchors } : {});
         const ok = report.signatures.length > 0 && report.signatures.every(isIntact);
         if (opts.json) console.log(JSON.stringify({ valid: ok, ...report }, null, 2));
         else if (report.signatures.length === 0) console.log('Ce PDF ne contient aucune signature.');
-        else for (const [i, s] of report.signatures.entries()) console.log(describeSignature(s, i).join('\n'));
+        else for (const [i, s] of report.signatures.entries()) console.log(describeSignature(s, i, anchors !== null).join('\n'));
+        if (!opts.json && anchors === null && report.signatures.length > 0)
+          console.log('Certificat non vérifié : aucune liste de confiance (--trust-list FICHIER ou --hub URL).');
         if (!ok) {
           if (!opts.json)
             console.error(report.signatures.length === 0 ? 'Aucune signature à vérifier.' : 'Au moins une signature est invalide.');

@@ -1,8 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addTrustAnchor } from '../../hub-server/acts/trust-list.js';
+import { createTestHub } from '../../hub-server/test-support.js';
 import { P12_PASSWORD, makePdf, makePki, pdfsig, type Pki } from './test-fixtures.js';
 
 const GUICHET = resolve(import.meta.dirname, '../../build/guichet.mjs');
@@ -22,6 +24,18 @@ function guichet(args: string[], opts: { password?: string; input?: string } = {
   if (opts.password !== undefined) env.GUICHET_P12_PASSWORD = opts.password;
   const r = spawnSync(process.execPath, [GUICHET, ...args], { cwd: dir, env, input: opts.input ?? '', encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** Same, without blocking this process (the hub it calls runs in it). */
+function guichetAsync(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [GUICHET, ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
 }
 
 // Each case starts the real `guichet` (tsx) process: seconds apiece on a loaded 2-core machine.
@@ -99,5 +113,27 @@ describe('guichet sign / guichet verify', { timeout: 180_000 }, () => {
     expect(bad.stdout).toContain('NON CONFORME');
 
     expect(guichet(['verify', 'acte.pdf']).code).toBe(1);
+  });
+
+  it('judges the certificate against the département’s trust list: a PEM file or the hub’s list', async () => {
+    const other = makePki(join(dir, 'autre'), { caName: 'AC Autre' });
+    const trusted = guichet(['verify', 'acte-signe.pdf', '--trust-list', pki.caPem]);
+    expect(trusted.code).toBe(0);
+    expect(trusted.stdout).toContain('Signature n°1 (Signature1) : signature valide, certificat reconnu (AC Test Guichet)');
+    const unknown = guichet(['verify', 'acte-signe.pdf', '--trust-list', other.caPem]);
+    expect(unknown.code).toBe(0);
+    expect(unknown.stdout).toContain('Signature n°1 (Signature1) : signature valide, certificat non reconnu');
+    expect(guichet(['verify', 'acte-signe.pdf']).stdout).toContain('aucune liste de confiance');
+
+    const hub = await createTestHub('sqlite');
+    try {
+      await addTrustAnchor(hub.db, readFileSync(pki.caPem));
+      const url = await hub.app.listen({ port: 0, host: '127.0.0.1' });
+      const fromHub = await guichetAsync(['verify', 'acte-signe.pdf', '--hub', url, '--json']);
+      expect(fromHub.code, fromHub.stderr).toBe(0);
+      expect(JSON.parse(fromHub.stdout).signatures[0].trust).toEqual({ trusted: true, ca: 'AC Test Guichet' });
+    } finally {
+      await hub.close();
+    }
   });
 });

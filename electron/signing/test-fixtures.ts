@@ -44,6 +44,8 @@ x509_extensions = signer
 [any]
 commonName = supplied
 organizationName = optional
+organizationIdentifier = optional
+serialNumber = optional
 countryName = optional
 [signer]
 keyUsage = critical, digitalSignature, nonRepudiation
@@ -56,8 +58,14 @@ function openssl(cwd: string, ...args: string[]): void {
   execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
+/** Subject of the signer certificate (OpenSSL `-subj` syntax); default: Jeanne Dupont, Mairie d'Évreux, no SIREN. */
+export interface PkiOptions {
+  signerSubject?: string;
+  caName?: string;
+}
+
 /** A test CA ("AC Test Guichet") and Jeanne Dupont's certificate for the Mairie d'Évreux, in several PKCS#12 wrappings. */
-export function makePki(dir: string): Pki {
+export function makePki(dir: string, options: PkiOptions = {}): Pki {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'ca.cnf'), CA_CONFIG);
   writeFileSync(join(dir, 'index.txt'), '');
@@ -77,7 +85,7 @@ export function makePki(dir: string): Pki {
     '3650',
     '-utf8',
     '-subj',
-    '/CN=AC Test Guichet/O=Département Test/C=FR',
+    `/CN=${options.caName ?? 'AC Test Guichet'}/O=Département Test/C=FR`,
     '-addext',
     'keyUsage=critical,keyCertSign,cRLSign',
   );
@@ -93,7 +101,7 @@ export function makePki(dir: string): Pki {
     'signer.csr',
     '-utf8',
     '-subj',
-    "/CN=Jeanne Dupont/O=Mairie d'Évreux/C=FR",
+    options.signerSubject ?? "/CN=Jeanne Dupont/O=Mairie d'Évreux/C=FR",
   );
   const issue = (out: string, start: string, end: string) =>
     openssl(

@@ -187,7 +187,7 @@ describe.each(TEST_BACKENDS)('ACTES end to end with the prefecture simulator (%s
     const [r] = await push(base, a.maireToken, [command(CANCEL_COMMAND, { actId: act.id })]);
     expect(r.status).toBe('applied');
     const status = await waitFor('annule', stateIs(a, act.id, 'annule'));
-    expect(status.timeline.map((t) => t.state)).toEqual(['en_attente', 'transmis', 'acquitte', 'annulation_demandee', 'annule']);
+    expect(status.timeline.map((t) => t.state)).toEqual(['signe', 'en_attente', 'transmis', 'acquitte', 'annulation_demandee', 'annule']);
   });
 
   it('a burst waits for the next window beyond the hourly cap, and every act still arrives once', async () => {

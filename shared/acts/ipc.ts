@@ -24,7 +24,7 @@ export interface CertificateChecks {
   /** `CN=…, O=…` as recorded with a no-SIREN confirmation. */
   subject: string;
   /** shared/acts/signer-certificate.ts: `mismatch` refuses, `no_siren` asks the signer to confirm. */
-  collectivite: { verdict: 'match' | 'mismatch' | 'no_siren'; message: string | null };
+  collectivite: { verdict: 'match' | 'mismatch' | 'no_siren'; siren: string | null; message: string | null };
   /** Whether the certificate leads to a CA of the département's trust list. */
   trust: { trusted: boolean; ca: string | null; listFetchedAt: string | null };
 }

@@ -1,13 +1,14 @@
 import { useEffect, useState } from 'react';
 import { resolveMatieres } from '../../../shared/acts/classification.js';
-import type { ActDetail } from '../../../shared/acts/ipc.js';
+import type { ActDetail, SignatureCheck } from '../../../shared/acts/ipc.js';
+import { api } from '../api/bridge.js';
 import type { ActState } from '../../../shared/acts/records.js';
 import { useNav } from '../nav/store.js';
 import { useCan } from '../session/store.js';
 import { ConfirmDialog } from '../ui/ConfirmDialog.js';
 import { LiveMessage } from '../ui/Field.js';
 import { formatDateTime } from '../ui/format.js';
-import { expiryWarning } from './CertificateScreen.js';
+import { CertificateChecksNotice, expiryWarning } from './CertificateScreen.js';
 import { Letters } from './Letters.js';
 import { PendingBadge, StateBadge, formatDay, formatSize, natureLabel, printFile, saveFile } from './parts.js';
 import { SignDialog } from './SignDialog.js';
@@ -73,9 +74,9 @@ export function ActPage({ id }: { id: string }) {
   const state = stateOf(d);
   const matieres = classification ? resolveMatieres(classification, act.draft.matieres) : null;
 
-  async function doSign(password: string) {
+  async function doSign(password: string, confirmNoSiren: boolean) {
     setSignError(null);
-    const ok = await sign(id, password);
+    const ok = await sign(id, password, confirmNoSiren);
     if (ok) setSigning(false);
     else setSignError(useActs.getState().error);
   }
@@ -117,6 +118,15 @@ export function ActPage({ id }: { id: string }) {
               {act.signature
                 ? `Signé par ${act.signature.signerName} le ${formatDateTime(act.signature.signedAtLocal)}`
                 : 'Pas encore signé'}
+              {act.signature ? <SignatureVerdict id={act.id} /> : null}
+              {act.signature?.noSirenConfirmation ? (
+                <span className="small block">
+                  Certificat sans SIREN : confirmé par {act.signature.noSirenConfirmation.by} le{' '}
+                  {formatDateTime(act.signature.noSirenConfirmation.at)} (certificat «{' '}
+                  {act.signature.noSirenConfirmation.certificateSubject} », empreinte SHA-256{' '}
+                  {act.signature.noSirenConfirmation.certificateSha256}).
+                </span>
+              ) : null}
             </dd>
             <dt>Préparé par</dt>
             <dd>
@@ -152,9 +162,10 @@ export function ActPage({ id }: { id: string }) {
       {signing && certificate ? (
         <SignDialog
           holder={certificate.holder}
+          checks={certificate.checks}
           busy={busy === 'sign'}
           error={signError}
-          onSign={(p) => void doSign(p)}
+          onSign={(p, confirmNoSiren) => void doSign(p, confirmNoSiren)}
           onCancel={() => setSigning(false)}
         />
       ) : null}
@@ -205,10 +216,11 @@ export function ActPage({ id }: { id: string }) {
           </>
         );
       const validity = expiryWarning(certificate);
-      if (validity?.level === 'error')
+      const wrongCollectivite = certificate.checks?.collectivite.verdict === 'mismatch' ? certificate.checks.collectivite.message : null;
+      if (validity?.level === 'error' || wrongCollectivite)
         return (
           <>
-            <p className="alert alert-error">{validity.text}</p>
+            <p className="alert alert-error">{wrongCollectivite ?? validity?.text}</p>
             <button type="button" onClick={() => go({ name: 'act-certificate' })}>
               Importer un autre certificat
             </button>
@@ -217,6 +229,7 @@ export function ActPage({ id }: { id: string }) {
       return (
         <>
           {validity ? <p className="alert alert-warning">{validity.text}</p> : null}
+          <CertificateChecksNotice checks={certificate.checks} />
           <p>Relisez l'acte puis signez-le avec le certificat de {certificate.holder}.</p>
           <button type="button" className="primary" onClick={onSign}>
             Signer l'acte
@@ -305,5 +318,30 @@ function ReceiptFiles({ id }: { id: string }) {
         </button>
       </div>
     </>
+  );
+}
+
+/** « signature valide, certificat reconnu (AC …) » as the core judges the signed file against the département's trust list. */
+function SignatureVerdict({ id }: { id: string }) {
+  const [check, setCheck] = useState<SignatureCheck | null>(null);
+  useEffect(() => {
+    let live = true;
+    setCheck(null);
+    api()
+      .invoke('acts:signature-check', { id })
+      .then(
+        (c) => live && setCheck(c),
+        () => live && setCheck(null),
+      );
+    return () => {
+      live = false;
+    };
+  }, [id]);
+  if (!check) return null;
+  const level = !check.intact ? 'alert-error' : check.trusted ? 'verdict-ok' : 'alert-warning';
+  return (
+    <span className={`block signature-verdict ${level}`} data-testid="signature-verdict">
+      Vérification : {check.verdict}
+    </span>
   );
 }

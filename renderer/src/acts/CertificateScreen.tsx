@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { CertificateInfo } from '../../../shared/acts/ipc.js';
+import type { CertificateChecks, CertificateInfo } from '../../../shared/acts/ipc.js';
 import { useNav } from '../nav/store.js';
 import { FileInput } from '../ui/FileInput.js';
 import { ErrorSummary, Field, LiveMessage } from '../ui/Field.js';
@@ -33,8 +33,39 @@ export function expiryWarning(cert: CertificateInfo, now = new Date()): { level:
   return null;
 }
 
+/** Whose certificate it is and whether the département recognises its authority, as warnings to read before signing. */
+export function CertificateChecksNotice({ checks }: { checks: CertificateChecks | undefined }) {
+  if (!checks) return null;
+  const { collectivite, trust } = checks;
+  return (
+    <>
+      {collectivite.verdict === 'mismatch' ? <p className="alert alert-error">{collectivite.message}</p> : null}
+      {collectivite.verdict === 'no_siren' ? (
+        <p className="alert alert-warning">
+          Ce certificat ne porte pas de SIREN : à chaque signature, le signataire confirme qu’il est celui de la collectivité (la
+          confirmation est inscrite dans l’historique de l’acte).
+        </p>
+      ) : null}
+      {trust.trusted ? null : (
+        <p className="alert alert-warning">
+          L’autorité qui a délivré ce certificat n’est pas dans la liste de confiance du département
+          {trust.listFetchedAt ? '' : ' (liste pas encore reçue du hub)'} : ses signatures seront dites « certificat non reconnu ».
+        </p>
+      )}
+    </>
+  );
+}
+
+function sirenLine(checks: CertificateChecks): string {
+  const { collectivite } = checks;
+  if (collectivite.verdict === 'match') return `${collectivite.siren} — celui de la collectivité`;
+  if (collectivite.verdict === 'mismatch') return `${collectivite.siren} — une autre collectivité`;
+  return 'aucun';
+}
+
 export function CertificateCard({ cert }: { cert: CertificateInfo }) {
   const warning = expiryWarning(cert);
+  const checks = cert.checks;
   return (
     <>
       <dl className="fiche">
@@ -54,8 +85,19 @@ export function CertificateCard({ cert }: { cert: CertificateInfo }) {
         </dd>
         <dt>Numéro de série</dt>
         <dd className="small">{cert.serial}</dd>
+        {checks ? (
+          <>
+            <dt>SIREN</dt>
+            <dd>{sirenLine(checks)}</dd>
+            <dt>Autorité</dt>
+            <dd>{checks.trust.trusted ? `reconnue par le département (${checks.trust.ca})` : 'non reconnue par le département'}</dd>
+            <dt>Empreinte SHA-256</dt>
+            <dd className="small fingerprint">{checks.sha256}</dd>
+          </>
+        ) : null}
       </dl>
       {warning ? <p className={warning.level === 'error' ? 'alert alert-error' : 'alert alert-warning'}>{warning.text}</p> : null}
+      <CertificateChecksNotice checks={checks} />
     </>
   );
 }

@@ -47,7 +47,8 @@ interface ActsStore {
   open(id: string): Promise<void>;
   create(input: CreateActInput): Promise<ActDetail | null>;
   importCertificate(file: { fileName: string; content: Uint8Array }, password: string): Promise<boolean>;
-  sign(id: string, password: string): Promise<boolean>;
+  /** `confirmNoSiren`: the signer confirmed a certificate without SIREN is the collectivité's. */
+  sign(id: string, password: string, confirmNoSiren?: boolean): Promise<boolean>;
   transmit(id: string): Promise<boolean>;
   cancel(id: string): Promise<boolean>;
   answerLetter(input: AnswerInput): Promise<boolean>;
@@ -168,8 +169,12 @@ export const useActs = create<ActsStore>((set, get) => {
         return false;
       }
     },
-    sign: (id, password) =>
-      act('sign', () => api().invoke('acts:sign', { id, password }), 'Acte signé. Vous pouvez le transmettre à la préfecture.'),
+    sign: (id, password, confirmNoSiren = false) =>
+      act(
+        'sign',
+        () => api().invoke('acts:sign', { id, password, ...(confirmNoSiren ? { confirmNoSiren } : {}) }),
+        'Acte signé. Vous pouvez le transmettre à la préfecture.',
+      ),
     transmit: (id) =>
       act(
         'transmit',
