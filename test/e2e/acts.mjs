@@ -39,6 +39,7 @@ const { addCollectivite, issueEnrollmentCode } = await import('../../hub-server/
 const { publishClassification } = await import('../../hub-server/acts/classification.ts');
 const { startPrefectureSim } = await import('../../hub-server/prefecture-sim/prefecture-sim.ts');
 const { makePki, P12_PASSWORD } = await import('../../electron/signing/test-fixtures.ts');
+const { addTrustAnchor } = await import('../../hub-server/acts/trust-list.ts');
 
 /** The simulator mails to a fixed port, so the hub's mailbox must come back on the same one after a restart. */
 async function freePort() {
@@ -73,7 +74,9 @@ const { code } = await issueEnrollmentCode(hub.db, INSEE);
 const { host } = await e2e.startPc('accueil');
 
 // ——— what the mayor brings: a certificate (openssl) and the act as a PDF (pdf-lib) ———
-const pki = makePki(join(tmp, 'pki'));
+// Her certificate names Troyes' SIREN (eIDAS organizationIdentifier) and its CA is in the département's trust list.
+const pki = makePki(join(tmp, 'pki'), { signerSubject: '/CN=Jeanne Dupont/O=MAIRIE DE TROYES/organizationIdentifier=NTRFR-211003744/C=FR' });
+await addTrustAnchor(hub.db, readFileSync(pki.caPem));
 const doc = await PDFDocument.create();
 const font = await doc.embedFont(StandardFonts.Helvetica);
 doc.addPage([595, 842]).drawText('Délibération n° 2026_E2E1 — Tarifs de la cantine scolaire 2027', { x: 50, y: 780, size: 12, font });
@@ -107,6 +110,7 @@ await step('imports the signing certificate (.p12 and its password)', async () =
   await page.getByLabel('Mot de passe du certificat').fill(P12_PASSWORD);
   await page.getByRole('button', { name: 'Importer le certificat' }).click();
   await expectText(page.locator('.fiche'), /Titulaire Jeanne Dupont.*Délivré par .*AC Test Guichet/);
+  await expectText(page.locator('.fiche'), /SIREN 211003744 — celui de la collectivité.*Autorité reconnue par le département \(AC Test Guichet\)/);
   if ((await page.getByLabel('Mot de passe du certificat').inputValue()) !== '') throw new Error('the password stayed in the form');
   await shot('actes-01-certificat');
   // The file field is emptied once the certificate is in.
@@ -159,6 +163,8 @@ await step('signs the act with the certificate password (a wrong one is refused 
   await dialog.waitFor({ state: 'detached' });
   await expectText(heading(), /Acte 2026_E2E1.*Signé, prêt à transmettre/);
   await expectText(page.locator('.fiche'), /Signé par Jeanne Dupont/);
+  await expectText(page.getByTestId('signature-verdict'), /signature valide, certificat reconnu \(AC Test Guichet\)/);
+  await shot('actes-02b-signe');
 });
 
 await step('the hub is down: « Transmettre » keeps the act on the PC (en attente d’envoi)', async () => {
