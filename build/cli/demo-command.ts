@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -11,6 +11,8 @@ import { addCollectivite, issueEnrollmentCode, listCollectivites } from '../../h
 import { createHubLogger } from '../../hub-server/log.js';
 import { startPrefectureSim } from '../../hub-server/prefecture-sim/prefecture-sim.js';
 import { startHub } from '../../hub-server/server.js';
+import { addTrustAnchor } from '../../hub-server/acts/trust-list.js';
+import { DEMO_P12_PASSWORD, ensureDemoCertificate, readDemoCaPem } from './demo-certificate.js';
 import { hubSwitch } from './hub-switch.js';
 import type { Channel, OutputOf } from '../../shared/api/ipc.js';
 import { generateReuExtract } from '../../shared/electoral/synthetic.js';
@@ -72,7 +74,7 @@ export function register(program: Command): void {
       const core = await createClientCore({
         platform: createNodePlatform({ dataDir: join(dataDir, 'poste-mairie'), deviceName: 'PC de la mairie', logLevel: 'warn' }),
       });
-      const lines = await seed(hub, core);
+      const lines = await seed(hub, core, dataDir);
 
       let ui: { url: string; close(): Promise<void> } | null = null;
       const electron = o.electron ? electronBinary() : null;
@@ -122,7 +124,7 @@ export function register(program: Command): void {
     });
 }
 
-async function seed(hub: Awaited<ReturnType<typeof startHub>>, core: ClientCore): Promise<string[]> {
+async function seed(hub: Awaited<ReturnType<typeof startHub>>, core: ClientCore, dataDir: string): Promise<string[]> {
   const call = async <C extends Channel>(channel: C, input: unknown): Promise<OutputOf<C>> => {
     const res = await core.invoke(channel, input);
     if (!res.ok) throw new Error(`${channel} : ${res.error.message}`);
@@ -133,6 +135,15 @@ async function seed(hub: Awaited<ReturnType<typeof startHub>>, core: ClientCore)
   if (!has(DEMO_INSEE)) await addCollectivite(hub.db, { insee: DEMO_INSEE, services: ['electoral', 'acts'] });
   if (!has(SECOND_INSEE)) await addCollectivite(hub.db, { insee: SECOND_INSEE, services: ['electoral'] });
   if (!has(DEMO_EPCI)) await addCollectivite(hub.db, { siren: DEMO_EPCI, services: ['acts'] });
+  // The mayor's signing certificate names the commune's SIREN; its CA is in the département's trust list
+  // before the PC first fetches that list.
+  const demo = (await listCollectivites(hub.db)).find((c) => c.insee === DEMO_INSEE);
+  const cert = ensureDemoCertificate(join(dataDir, 'certificat-demo'), {
+    name: MAYOR.displayName,
+    commune: demo?.name ?? 'Bar-sur-Seine',
+    siren: demo?.siren ?? '211000328',
+  });
+  await addTrustAnchor(hub.db, readDemoCaPem(cert));
 
   let session = await call('session:get', null);
   if (session.status === 'not_enrolled') {
@@ -151,11 +162,18 @@ async function seed(hub: Awaited<ReturnType<typeof startHub>>, core: ClientCore)
       deviceName: 'PC de la mairie',
     });
   }
+  if (!(await call('acts:certificate', null)))
+    await call('acts:import-certificate', {
+      fileName: 'certificat-maire.p12',
+      content: new Uint8Array(readFileSync(cert.p12)),
+      password: DEMO_P12_PASSWORD,
+    });
   const second = await issueEnrollmentCode(hub.db, SECOND_INSEE);
   const epci = await issueEnrollmentCode(hub.db, DEMO_EPCI);
   return [
     `Hub du département : ${hub.url} (SQLite, ${join('hub', 'hub.sqlite')})`,
     `Commune de démonstration : ${session.commune?.name ?? 'Bar-sur-Seine'} (INSEE ${DEMO_INSEE}) — maire « ${MAYOR.username} », mot de passe « ${MAYOR.password} »`,
+    `Certificat de signature du maire (déjà installé sur le poste) : ${cert.p12}, mot de passe « ${DEMO_P12_PASSWORD} » ; son AC est dans la liste de confiance du hub`,
     `Pour essayer l'inscription d'une autre mairie (Troyes, INSEE ${SECOND_INSEE}), code à usage unique : ${second.code}`,
     `Ou celle de la communauté de communes du Barséquanais (SIREN ${DEMO_EPCI}, président) : ${epci.code}`,
     `  (second poste : node build/guichet.mjs client serve --hub ${hub.url} --data .data/demo/poste-2)`,

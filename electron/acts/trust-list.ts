@@ -12,7 +12,8 @@ import { type TrustList, trustListSchema } from '../../shared/acts/hub-routes.js
 import type { HubClient } from '../hub-client/hub-client.js';
 import { makePrivate } from '../platform/private-files.js';
 
-const REFRESH_MS = 10 * 60_000;
+/** A CA the département adds reaches the PCs within this time (one small GET per PC). */
+const REFRESH_MS = 5 * 60_000;
 
 interface StoredTrustList extends TrustList {
   fetchedAt: string;
