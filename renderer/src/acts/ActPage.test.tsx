@@ -63,6 +63,45 @@ describe('ActPage', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
   });
 
+  const checks = (verdict: 'match' | 'mismatch' | 'no_siren', trusted: boolean) => ({
+    sha256: 'ab'.repeat(32),
+    subject: 'CN=Anne Maire, O=Mairie',
+    collectivite: {
+      verdict,
+      siren: verdict === 'no_siren' ? null : '212702294',
+      message:
+        verdict === 'mismatch'
+          ? "Ce certificat appartient à Jeanne Dupont, Mairie d'Évreux (SIREN 212702294), pas à Troyes (SIREN 211003744) : signez avec le certificat de la collectivité."
+          : verdict === 'no_siren'
+            ? 'pas de SIREN'
+            : null,
+    },
+    trust: { trusted, ca: trusted ? 'AC Test' : null, listFetchedAt: '2026-12-06T10:00:00.000Z' },
+  });
+
+  it('asks the signer to confirm a certificate without SIREN, and warns when its authority is not recognised', async () => {
+    const fake = setup('maire', actDetail(), {
+      'acts:certificate': () => ({ ...certificate, checks: checks('no_siren', false) }),
+      'acts:sign': () => actDetail({ signed: true }),
+    });
+    fireEvent.click(await screen.findByRole('button', { name: "Signer l'acte" }));
+    const dialog = screen.getByRole('dialog', { name: "Signer l'acte" });
+    expect(within(dialog).getByText(/pas dans la liste de confiance du département/)).toBeTruthy();
+    fireEvent.change(within(dialog).getByLabelText('Mot de passe du certificat'), { target: { value: 'secret' } });
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Signer' }));
+    expect(within(dialog).getByText('Cochez la confirmation pour signer avec ce certificat.')).toBeTruthy();
+    expect(fake.callsOf('acts:sign' as never)).toHaveLength(0);
+    fireEvent.click(within(dialog).getByLabelText('Je confirme que ce certificat est celui de la collectivité'));
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Signer' }));
+    await waitFor(() => expect(fake.callsOf('acts:sign' as never)).toEqual([{ id: ACT_ID, password: 'secret', confirmNoSiren: true }]));
+  });
+
+  it('offers no signature with another collectivité’s certificate, and says why', async () => {
+    setup('maire', actDetail(), { 'acts:certificate': () => ({ ...certificate, checks: checks('mismatch', true) }) });
+    expect(await screen.findByText(/Ce certificat appartient à Jeanne Dupont/)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: "Signer l'acte" })).toBeNull();
+  });
+
   it('offers to transmit a budget document in XML without signing it', async () => {
     const xmlAct = actDetail();
     xmlAct.act.draft.act = { ...xmlAct.act.draft.act, fileName: 'budget.xml', kind: 'xml', typology: '99_BU' };
