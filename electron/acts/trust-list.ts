@@ -14,6 +14,8 @@ import { makePrivate } from '../platform/private-files.js';
 
 /** A CA the département adds reaches the PCs within this time (one small GET per PC). */
 const REFRESH_MS = 5 * 60_000;
+/** Offline, screens must not wait for the hub at every look: one attempt a minute at most. */
+const RETRY_MS = 60_000;
 
 interface StoredTrustList extends TrustList {
   fetchedAt: string;
@@ -22,6 +24,7 @@ interface StoredTrustList extends TrustList {
 export function createTrustList(dataDir: string, now: () => Date, log: Logger) {
   const file = join(dataDir, 'trust-list.json');
   let cached: StoredTrustList | null = null;
+  let lastAttempt = 0;
 
   function current(): StoredTrustList | null {
     if (cached) return cached;
@@ -52,6 +55,8 @@ export function createTrustList(dataDir: string, now: () => Date, log: Logger) {
     async refreshIfStale(hub: HubClient | null): Promise<void> {
       const at = current()?.fetchedAt;
       if (at && now().getTime() - Date.parse(at) < REFRESH_MS) return;
+      if (now().getTime() - lastAttempt < RETRY_MS) return;
+      lastAttempt = now().getTime();
       try {
         await refresh(hub);
       } catch (err) {
