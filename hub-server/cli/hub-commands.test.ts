@@ -1,5 +1,6 @@
-import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, execFileSync, spawn } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,6 +45,60 @@ describe('guichet hub admin (CLI, SQLite data dir)', { timeout: 90_000 }, () => 
     const nothing = await guichet(['hub', 'admin', 'add-collectivite', '--data', dir]);
     expect(nothing.code).toBe(1);
     expect(nothing.stderr).toContain('Indiquez le code INSEE de la commune ou le SIREN du groupement');
+  });
+
+  it('edits the département’s trust list: add a CA (PEM or DER), refuse a non-CA, list, remove by fingerprint', async () => {
+    const pki = join(dir, 'pki');
+    mkdirSync(pki);
+    const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: pki, stdio: 'ignore' });
+    openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+      '-days',
+      '365',
+      '-subj',
+      '/CN=AC Test CLI',
+    );
+    openssl('x509', '-in', 'ca.pem', '-outform', 'DER', '-out', 'ca.cer');
+    openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'ee.key',
+      '-out',
+      'ee.pem',
+      '-days',
+      '365',
+      '-subj',
+      '/CN=Pas une AC',
+      '-addext',
+      'basicConstraints=critical,CA:FALSE',
+    );
+    const fingerprint = new X509Certificate(readFileSync(join(pki, 'ca.pem'))).fingerprint256.replace(/:/g, '').toLowerCase();
+
+    const added = await guichet(['hub', 'admin', 'trust-list', 'add', join(pki, 'ca.cer'), '--data', dir]);
+    expect(added.stderr).toBe('');
+    expect(added.stdout).toContain(`AC ajoutée : CN=AC Test CLI\nEmpreinte SHA-256 : ${fingerprint}`);
+    const notCa = await guichet(['hub', 'admin', 'trust-list', 'add', join(pki, 'ee.pem'), '--data', dir]);
+    expect(notCa.code).toBe(1);
+    expect(notCa.stderr).toContain("n'est pas celui d'une autorité de certification");
+    expect((await guichet(['hub', 'admin', 'trust-list', 'list', '--data', dir])).stdout).toMatch(
+      new RegExp(`${fingerprint} +\\S+ +CN=AC Test CLI`),
+    );
+    expect((await guichet(['hub', 'admin', 'trust-list', 'remove', fingerprint, '--data', dir])).stdout).toContain(
+      'AC retirée : CN=AC Test CLI',
+    );
+    expect((await guichet(['hub', 'admin', 'trust-list', 'list', '--data', dir])).stdout).toContain('La liste de confiance est vide');
   });
 
   it('registers an EPCI from the official list and a syndicat, refuses the electoral list for them, lists everything', async () => {
