@@ -75,7 +75,9 @@ const { host } = await e2e.startPc('accueil');
 
 // ——— what the mayor brings: a certificate (openssl) and the act as a PDF (pdf-lib) ———
 // Her certificate names Troyes' SIREN (eIDAS organizationIdentifier) and its CA is in the département's trust list.
-const pki = makePki(join(tmp, 'pki'), { signerSubject: '/CN=Jeanne Dupont/O=MAIRIE DE TROYES/organizationIdentifier=NTRFR-211003744/C=FR' });
+const pki = makePki(join(tmp, 'pki'), {
+  signerSubject: '/CN=Jeanne Dupont/O=MAIRIE DE TROYES/organizationIdentifier=NTRFR-211003744/C=FR',
+});
 await addTrustAnchor(hub.db, readFileSync(pki.caPem));
 // A personal certificate naming no SIREN, from a CA the département does not list.
 const noSiren = makePki(join(tmp, 'pki-sans-siren'), { signerSubject: '/CN=Jeanne Dupont/O=Mairie/C=FR', caName: 'AC Inconnue' });
@@ -112,7 +114,10 @@ await step('imports the signing certificate (.p12 and its password)', async () =
   await page.getByLabel('Mot de passe du certificat').fill(P12_PASSWORD);
   await page.getByRole('button', { name: 'Importer le certificat' }).click();
   await expectText(page.locator('.fiche'), /Titulaire Jeanne Dupont.*Délivré par .*AC Test Guichet/);
-  await expectText(page.locator('.fiche'), /SIREN 211003744 — celui de la collectivité.*Autorité reconnue par le département \(AC Test Guichet\)/);
+  await expectText(
+    page.locator('.fiche'),
+    /SIREN 211003744 — celui de la collectivité.*Autorité reconnue par le département \(AC Test Guichet\)/,
+  );
   if ((await page.getByLabel('Mot de passe du certificat').inputValue()) !== '') throw new Error('the password stayed in the form');
   await shot('actes-01-certificat');
   // The file field is emptied once the certificate is in.
@@ -152,37 +157,40 @@ await step('drafts an act: the form guides her (uppercase number, problem next t
   await expectText(menu().locator('[aria-current]'), /^Actes$/);
 });
 
-await step('a certificate without SIREN from an unlisted CA: warned, and the sign dialog asks her to confirm it is the commune’s', async () => {
-  const importP12 = async (file) => {
-    await menu().getByRole('button', { name: 'Certificat de signature' }).click();
-    await page.getByLabel('Fichier du certificat').setInputFiles(file);
-    await page.getByLabel('Mot de passe du certificat').fill(P12_PASSWORD);
-    await page.getByRole('button', { name: 'Importer le certificat' }).click();
-  };
-  await importP12(noSiren.p12Aes);
-  await expectText(page.locator('.fiche'), /SIREN aucun Autorité non reconnue par le département/);
-  await expectVisible(page.getByText('Ce certificat ne porte pas de SIREN', { exact: false }));
-  await checkA11y(page, 'certificat sans SIREN');
-  await page.getByRole('button', { name: 'Retour aux actes' }).click();
-  await page.getByRole('button', { name: "Ouvrir l'acte 2026_E2E1" }).click();
-  await page.getByRole('button', { name: "Signer l'acte" }).click();
-  const dialog = page.getByRole('dialog', { name: "Signer l'acte" });
-  await expectVisible(dialog.getByLabel('Je confirme que ce certificat est celui de la collectivité'));
-  await expectVisible(dialog.getByText('pas dans la liste de confiance du département', { exact: false }));
-  await dialog.getByLabel('Mot de passe du certificat').fill(P12_PASSWORD);
-  await dialog.getByRole('button', { name: 'Signer', exact: true }).click();
-  await expectVisible(dialog.locator('#sign-siren-error'));
-  await checkA11y(page, 'signature (confirmation sans SIREN)');
-  await shot('actes-02c-sans-siren');
-  await dialog.getByRole('button', { name: 'Annuler' }).click();
-  await dialog.waitFor({ state: 'detached' });
-  // She imports the commune's certificate instead.
-  await importP12(pki.p12Aes);
-  await expectText(page.locator('.fiche'), /SIREN 211003744 — celui de la collectivité/);
-  await page.getByRole('button', { name: 'Retour aux actes' }).click();
-  await page.getByRole('button', { name: "Ouvrir l'acte 2026_E2E1" }).click();
-  await expectText(heading(), /Acte 2026_E2E1.*Brouillon/);
-});
+await step(
+  'a certificate without SIREN from an unlisted CA: warned, and the sign dialog asks her to confirm it is the commune’s',
+  async () => {
+    const importP12 = async (file) => {
+      await menu().getByRole('button', { name: 'Certificat de signature' }).click();
+      await page.getByLabel('Fichier du certificat').setInputFiles(file);
+      await page.getByLabel('Mot de passe du certificat').fill(P12_PASSWORD);
+      await page.getByRole('button', { name: 'Importer le certificat' }).click();
+    };
+    await importP12(noSiren.p12Aes);
+    await expectText(page.locator('.fiche'), /SIREN aucun Autorité non reconnue par le département/);
+    await expectVisible(page.getByText('Ce certificat ne porte pas de SIREN', { exact: false }));
+    await checkA11y(page, 'certificat sans SIREN');
+    await page.getByRole('button', { name: 'Retour aux actes' }).click();
+    await page.getByRole('button', { name: "Ouvrir l'acte 2026_E2E1" }).click();
+    await page.getByRole('button', { name: "Signer l'acte" }).click();
+    const dialog = page.getByRole('dialog', { name: "Signer l'acte" });
+    await expectVisible(dialog.getByLabel('Je confirme que ce certificat est celui de la collectivité'));
+    await expectVisible(dialog.getByText('pas dans la liste de confiance du département', { exact: false }));
+    await dialog.getByLabel('Mot de passe du certificat').fill(P12_PASSWORD);
+    await dialog.getByRole('button', { name: 'Signer', exact: true }).click();
+    await expectVisible(dialog.locator('#sign-siren-error'));
+    await checkA11y(page, 'signature (confirmation sans SIREN)');
+    await shot('actes-02c-sans-siren');
+    await dialog.getByRole('button', { name: 'Annuler' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    // She imports the commune's certificate instead.
+    await importP12(pki.p12Aes);
+    await expectText(page.locator('.fiche'), /SIREN 211003744 — celui de la collectivité/);
+    await page.getByRole('button', { name: 'Retour aux actes' }).click();
+    await page.getByRole('button', { name: "Ouvrir l'acte 2026_E2E1" }).click();
+    await expectText(heading(), /Acte 2026_E2E1.*Brouillon/);
+  },
+);
 
 await step('signs the act with the certificate password (a wrong one is refused first)', async () => {
   await page.getByRole('button', { name: "Signer l'acte" }).click();
