@@ -12,6 +12,8 @@ import PDFDocument from 'pdfkit';
 import { ensurePrivateDirAsync, makePrivate } from '../../platform/private-files.js';
 
 export const MM = 72 / 25.4;
+/** A4 portrait in points (the page object exists only once a page is added). */
+export const A4 = { width: 595.28, height: 841.89 };
 /** Bytes waiting for the disk before the writer pauses. */
 const HIGH_WATER = 1 << 20;
 

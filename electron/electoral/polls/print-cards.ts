@@ -76,8 +76,11 @@ function drawCard(print: PdfPrint, ctx: PrintContext, e: Elector, x: number, y: 
     cell(doc, value, x + pad, cy, inner);
     cy += size * 0.45 * MM + 2.6 * MM;
   };
-  doc.font('Helvetica-Bold').fontSize(12).fillColor('#000');
-  cell(doc, 'RÉPUBLIQUE FRANÇAISE — CARTE ÉLECTORALE', x + pad, cy, inner);
+  doc.font('Helvetica').fontSize(8).fillColor('#000');
+  cell(doc, 'RÉPUBLIQUE FRANÇAISE', x + pad, cy, inner);
+  cy += 3.5 * MM;
+  doc.font('Helvetica-Bold').fontSize(12);
+  cell(doc, 'CARTE ÉLECTORALE', x + pad, cy, inner);
   cy += 6 * MM;
   doc.font('Helvetica').fontSize(8);
   cell(doc, `Commune de ${ctx.commune.name} (${ctx.commune.insee}) — ${LIST_TYPE_LABELS[e.listType]}`, x + pad, cy, inner);

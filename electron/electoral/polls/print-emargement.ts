@@ -6,7 +6,7 @@
 import { frenchDay } from '../../../shared/calendar.js';
 import type { Poll, Procuration } from '../../../shared/electoral/registers.js';
 import { electorPager, type PrintOrder } from './elector-pages.js';
-import { cell, MM, type PdfPrint } from './pdf-print.js';
+import { A4, cell, MM, type PdfPrint } from './pdf-print.js';
 import {
   electorName,
   listHeader,
@@ -34,9 +34,9 @@ export async function printEmargement(
   const bureau = ctx.bureaux.get(bureauCode);
   const subtitle = `Bureau ${bureauCode}${bureau ? ` — ${bureau.label}` : ''} — ${order === 'alpha' ? 'ordre alphabétique' : 'ordre des numéros'}`;
   const left = 12 * MM;
-  const width = doc.page.width - 24 * MM;
+  const width = A4.width - 24 * MM;
   const addressWidth = width - COLS.num - COLS.name - COLS.birth - COLS.mention - 2 * COLS.sign;
-  const bottom = doc.page.height - 18 * MM;
+  const bottom = A4.height - 18 * MM;
   let y = bottom;
   let done = 0;
 

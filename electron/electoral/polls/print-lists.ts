@@ -9,7 +9,7 @@ import { frenchDay } from '../../../shared/calendar.js';
 import { addDays } from '../../../shared/electoral/poll-calendar.js';
 import type { Poll, Procuration } from '../../../shared/electoral/registers.js';
 import { DEMAND_KIND_LABELS, type Demand } from '../../../shared/electoral/types.js';
-import { cell, MM, type PdfPrint } from './pdf-print.js';
+import { A4, cell, MM, type PdfPrint } from './pdf-print.js';
 import { listHeader, type PrintContext, pollTitle } from './print-context.js';
 
 const demandName = (d: Demand) =>
@@ -99,8 +99,8 @@ export async function printTableau(print: PdfPrint, ctx: PrintContext, poll: Pol
 
 export async function printCommission(print: PdfPrint, ctx: PrintContext, poll: Poll, movements: Demand[]): Promise<number> {
   const { doc } = print;
-  const left = doc.page.margins.left;
-  const width = doc.page.width - 2 * left;
+  const left = 12 * MM;
+  const width = A4.width - 2 * left;
   const meeting = poll.commissionDate ? frenchDay(poll.commissionDate) : '____/____/________';
   // 1. Convocation.
   doc.addPage();

@@ -7,7 +7,7 @@ import { frenchDay } from '../../../shared/calendar.js';
 import type { ElectoralStats } from '../../../shared/electoral/polls-ipc.js';
 import { ageOn } from './print-cards.js';
 import { electorPager } from './elector-pages.js';
-import { cell, MM, type PdfPrint } from './pdf-print.js';
+import { A4, cell, MM, type PdfPrint } from './pdf-print.js';
 import { electorName, listHeader, type PrintContext } from './print-context.js';
 
 export const AGE_BANDS = ['18–24', '25–34', '35–49', '50–64', '65–79', '80 et +'];
@@ -93,7 +93,7 @@ const LABEL = { cols: 2, rows: 7, w: 105 * MM, h: 42.4 * MM, pad: 6 * MM };
 export async function printLabels(print: PdfPrint, ctx: PrintContext, bureauCode: string | null): Promise<number> {
   const { doc } = print;
   const pager = electorPager(ctx.db, bureauCode, 'alpha');
-  const top = (doc.page?.height ?? 841.89) / 2 - (LABEL.rows * LABEL.h) / 2;
+  const top = A4.height / 2 - (LABEL.rows * LABEL.h) / 2;
   let slot = LABEL.cols * LABEL.rows;
   let done = 0;
   for (let page = pager.next(); page.length > 0; page = pager.next()) {
