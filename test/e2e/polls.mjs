@@ -109,6 +109,7 @@ await step('the registers: bureaux with their address, procurations, L.37, L.68 
   await page.getByRole('button', { name: 'Inscrire au registre' }).first().click();
   await expectText(page.locator('main').getByRole('alert'), /JJ\/MM\/AAAA/);
   await checkA11y(page, 'registres');
+  await page.evaluate(() => window.scrollTo(0, 0));
   await shot('scrutins-04-registres');
 });
 

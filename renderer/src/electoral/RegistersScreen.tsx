@@ -255,10 +255,12 @@ function Communications({ say }: { say: Say }) {
           <DateField label="Date" example="04/12/2026" value={f.date} onChange={(e) => setF({ ...f, date: e.target.value })} />
           <Field label="Extrait communiqué" value={f.extract} onChange={(e) => setF({ ...f, extract: e.target.value })} maxLength={300} />
         </div>
-        <label className="checkbox">
-          <input type="checkbox" checked={f.commitment} onChange={(e) => setF({ ...f, commitment: e.target.checked })} /> Le demandeur s’est
-          engagé par écrit à ne pas faire un usage commercial de la liste
-        </label>
+        <div className="field">
+          <label className="checkbox">
+            <input type="checkbox" checked={f.commitment} onChange={(e) => setF({ ...f, commitment: e.target.checked })} /> Le demandeur
+            s’est engagé par écrit à ne pas faire un usage commercial de la liste
+          </label>
+        </div>
         <button type="submit">Inscrire au registre</button>
       </form>
       <ul>
