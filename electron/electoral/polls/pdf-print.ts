@@ -2,7 +2,7 @@
  * One print as a PDF streamed to a private file (0600 in `<data>/impressions`,
  * 0700): pdfkit flushes each page when the next one starts (no page
  * buffering), the file stream takes it, and the writer waits for the disk when
- * it falls behind, so memory stays flat whatever the number of pages. A print
+ * it falls behind (pdfkit's readable buffer included), so memory stays flat whatever the number of pages. A print
  * that fails leaves no half-written file.
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
@@ -15,7 +15,7 @@ export const MM = 72 / 25.4;
 /** A4 portrait in points (the page object exists only once a page is added). */
 export const A4 = { width: 595.28, height: 841.89 };
 /** Bytes waiting for the disk before the writer pauses. */
-const HIGH_WATER = 1 << 20;
+const HIGH_WATER = 256 * 1024;
 
 export interface PdfPrint {
   doc: PDFKit.PDFDocument;
@@ -69,7 +69,13 @@ export async function openPdfPrint(
     pages: () => pages,
     async breathe() {
       await tick();
-      if (out.writableLength > HIGH_WATER) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+      // What pdfkit produced but the file did not take yet sits in the document's readable buffer
+      // (the pipe pauses it) and in the file stream's: wait for the disk until both are small.
+      while (doc.readableLength + out.writableLength > HIGH_WATER)
+        await new Promise<void>((resolve) => {
+          if (out.writableNeedDrain) out.once('drain', () => resolve());
+          else setImmediate(resolve);
+        });
     },
     async finish() {
       doc.end();
