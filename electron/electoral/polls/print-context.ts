@@ -50,6 +50,8 @@ export function listHeader(print: PdfPrint, ctx: PrintContext, title: string, su
   const width = doc.page.width - x - doc.page.margins.right;
   doc.font('Helvetica-Bold').fontSize(12).text(title, x, doc.page.margins.top, { width });
   doc.font('Helvetica').fontSize(9).text(`Commune de ${ctx.commune.name} (${ctx.commune.insee}) — ${subtitle}`, x, doc.y, { width });
+  const below = doc.y + 3 * MM;
   doc.text(`Page ${print.pages()}`, x, doc.page.margins.top, { width, align: 'right' });
-  return doc.y + 3 * MM;
+  doc.y = below;
+  return below;
 }

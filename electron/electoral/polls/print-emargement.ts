@@ -18,7 +18,7 @@ import {
 } from './print-context.js';
 
 const ROW = 11 * MM;
-const COLS = { num: 14 * MM, name: 62 * MM, birth: 20 * MM, address: 0, mention: 38 * MM, sign: 22 * MM };
+const COLS = { num: 11 * MM, name: 54 * MM, birth: 19 * MM, address: 0, mention: 30 * MM, sign: 20 * MM };
 
 export async function printEmargement(
   print: PdfPrint,
