@@ -77,7 +77,11 @@ export async function printEmargement(
       cell(doc, shortAddress(e.address), x + 1, y + 2, addressWidth - 2);
       x += addressWidth;
       doc.fontSize(7);
-      if (p) cell(doc, `Procuration à ${p.mandataire.name}`, x + 1, y + 2, COLS.mention - 2);
+      if (p) {
+        // Two lines: the mandataire's full name is what the bureau checks.
+        cell(doc, 'Procuration à', x + 1, y + 2, COLS.mention - 2);
+        cell(doc, p.mandataire.name, x + 1, y + 5.5 * MM, COLS.mention - 2);
+      }
       doc.rect(left, y, width, ROW).lineWidth(0.4).stroke();
       doc.rect(left + width - 2 * COLS.sign, y, COLS.sign, ROW).stroke();
       y += ROW;
