@@ -75,7 +75,7 @@ export function printHandlers(ctx: CoreContext, regs: Registers, demands: Demand
     const printId = randomUUID();
     const pc = printContext(printId);
     const stamp = ctx.platform.now().toISOString().replace(/[-:]/g, '').slice(0, 15).toLowerCase();
-    const fileName = `${req.kind}-${'bureauCode' in req && req.bureauCode ? `${req.bureauCode.toLowerCase()}-` : ''}${stamp}-${printId.slice(0, 8)}.pdf`;
+    const fileName = `${req.kind}-${'bureauCode' in req && req.bureauCode ? `${req.bureauCode.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-` : ''}${stamp}-${printId.slice(0, 8)}.pdf`;
     const print = await openPdfPrint(pc.dataDir, fileName, { title: TITLES[req.kind] });
     try {
       const items = await draw(pc, print);
