@@ -6,6 +6,7 @@ import type { ActRecord } from '../shared/acts/records.js';
 import { checkActWrite } from '../shared/acts/rules.js';
 import { registry } from '../shared/domains.js';
 import { checkDemandWrite } from '../shared/electoral/rules.js';
+import type { Bureau, Communication, Consultation, Poll, Procuration } from '../shared/electoral/registers.js';
 import { ELECTORAL_IMPORT_COMMAND } from '../shared/electoral/schemas.js';
 import type { Demand, DemandStatus } from '../shared/electoral/types.js';
 import { ROLE_REFUSED_MESSAGE } from '../shared/errors.js';
@@ -65,6 +66,39 @@ const CLOSED: Partial<Record<DemandStatus, Refusal>> = {
   acceptee: closed('Acceptée'),
   refusee: closed('Refusée'),
   abandonnee: closed('Abandonnée'),
+};
+
+// Registers (shared/electoral/registers.ts).
+const POLL_DATE: Refusal = { code: 'invalid_input', message: 'La date d’un scrutin enregistré ne change pas : créez un autre scrutin.' };
+const COMMISSION: Refusal = {
+  code: 'invalid_input',
+  message: 'La commission de contrôle se réunit entre le 24e et le 21e jour avant le scrutin.',
+};
+const PROC_DATES: Refusal = { code: 'invalid_input', message: 'La fin de validité de la procuration précède son début.' };
+const PROC_SELF: Refusal = { code: 'invalid_input', message: 'Le mandant ne peut pas être son propre mandataire.' };
+const L37_COMMERCIAL: Refusal = {
+  code: 'invalid_input',
+  message: 'La liste ne se communique qu’à qui s’engage à ne pas en faire un usage commercial (L.37).',
+};
+const L37_CHANGED: Refusal = {
+  code: 'conflict',
+  message: 'Le registre des communications (L.37) est un registre : une ligne enregistrée ne peut pas être modifiée.',
+};
+const L37_DELETE: Refusal = {
+  code: 'forbidden',
+  message: 'Le registre des communications (L.37) est un registre : une ligne ne peut pas être supprimée.',
+};
+const L68_LATE: Refusal = {
+  code: 'invalid_input',
+  message: 'La liste d’émargement se consulte dans les 10 jours qui suivent le scrutin (L.68).',
+};
+const L68_DELETE: Refusal = {
+  code: 'forbidden',
+  message: 'Le registre des consultations (L.68) est un registre : une ligne ne peut pas être supprimée.',
+};
+const BUREAU_DELETE: Refusal = {
+  code: 'forbidden',
+  message: 'Un bureau de vote ne se supprime pas ici : il disparaît avec le découpage du REU.',
 };
 
 // Acts (shared/acts/rules.ts).
@@ -142,6 +176,76 @@ const demandChange = (from: DemandStatus, over: Partial<Demand>) => () => {
   return demandWrite(before, { ...before, ...over });
 };
 
+const stampOf = { createdBy: 'secretaire', createdAtLocal: '2026-12-06T10:00:00' };
+const poll = (over: Partial<Poll> = {}): Poll => ({
+  id: randomUUID(),
+  kind: 'municipales',
+  label: 'Municipales',
+  date: '2027-03-14',
+  commissionDate: null,
+  ...stampOf,
+  ...over,
+});
+const procuration = (over: Partial<Procuration> = {}): Procuration => ({
+  id: randomUUID(),
+  bureauCode: '0001',
+  mandant: { name: 'MARTIN Jeanne', ine: '123456789', electorId: null },
+  mandataire: { name: 'DURAND Paul', ine: '987654321' },
+  validFrom: '2027-01-01',
+  validTo: '2027-12-31',
+  authority: 'Gendarmerie de Troyes',
+  source: 'saisie',
+  keyedIntoReu: false,
+  ...stampOf,
+  ...over,
+});
+const communication = (over: Partial<Communication> = {}): Communication => ({
+  id: randomUUID(),
+  requester: 'Liste Troyes Demain',
+  quality: 'candidat',
+  nonCommercialCommitment: true,
+  date: '2026-12-04',
+  extract: 'Liste principale du 02/12/2026',
+  ...stampOf,
+  ...over,
+});
+const consultation = (over: Partial<Consultation> = {}): Consultation => ({
+  id: randomUUID(),
+  pollId: randomUUID(),
+  pollDate: '2026-11-29',
+  consultant: 'DUPONT Marc',
+  date: '2026-12-06',
+  bureauCode: null,
+  ...stampOf,
+  ...over,
+});
+let bureauSeq = 1000;
+// A fresh code per case: the three roles' cases run on the same commune.
+const bureauRecord = (over: Partial<Bureau> = {}): Bureau => ({
+  id: String(bureauSeq++),
+  label: 'Mairie',
+  address: '1 place de la Mairie',
+  ...stampOf,
+  ...over,
+});
+const write =
+  <T extends { id: string }>(collection: string, before: T | null, after: T | null) =>
+  (): Push =>
+    after ? { kind: 'upsert', collection, id: after.id, before, after } : { kind: 'delete', collection, id: before!.id, before: before! };
+const change =
+  <T extends { id: string }>(collection: string, make: () => T, edit: Partial<T> | null) =>
+  () => {
+    const before = make();
+    return write(collection, before, edit ? { ...before, ...edit } : null)();
+  };
+
+const create =
+  <T extends { id: string }>(collection: string, make: () => T) =>
+  (): Push => {
+    const after = make();
+    return { kind: 'upsert', collection, id: after.id, before: null, after };
+  };
+
 const signature = { signerName: 'Le maire', signedAtLocal: '2026-11-21T10:00:00', certificateSerial: '01AB' };
 const act = (state: 'draft' | 'signed' | 'transmitted'): ActRecord => ({
   ...actRecord({ numero: 'REGLE_1', actFile: uniquePdf(randomUUID()), signed: state !== 'draft' }),
@@ -187,6 +291,80 @@ const CASES: Case[] = [
     const before = demand('acceptee');
     return { kind: 'delete', collection: 'electoral.demands', id: before.id, before };
   }),
+
+  // ---- electoral registers (polls, procurations, L.37, L.68, bureaux) ----------
+  ...casesFor(
+    'creates a poll',
+    byRole(OK, OK),
+    create('electoral.polls', () => poll()),
+  ),
+  ...casesFor('fixes the commission at J-22', byRole(OK, OK), change('electoral.polls', poll, { commissionDate: '2027-02-20' })),
+  ...casesFor(
+    'fixes the commission at J-10',
+    byRole(COMMISSION, COMMISSION),
+    change('electoral.polls', poll, { commissionDate: '2027-03-04' }),
+  ),
+  ...casesFor('moves the date of a poll', byRole(POLL_DATE, POLL_DATE), change('electoral.polls', poll, { date: '2027-03-21' })),
+  ...casesFor('deletes a poll created by mistake', byRole(OK, OK), change('electoral.polls', poll, null)),
+  ...casesFor(
+    'keys in a procuration',
+    byRole(OK, OK),
+    create('electoral.procurations', () => procuration()),
+  ),
+  ...casesFor(
+    'keys in a procuration ending before it starts',
+    byRole(PROC_DATES, PROC_DATES),
+    create('electoral.procurations', () => procuration({ validFrom: '2027-06-01', validTo: '2027-05-01' })),
+  ),
+  ...casesFor(
+    'keys in a procuration to oneself',
+    byRole(PROC_SELF, PROC_SELF),
+    create('electoral.procurations', () => procuration({ mandataire: { name: 'Autre nom', ine: '123456789' } })),
+  ),
+  ...casesFor('ends a procuration (delete)', byRole(OK, OK), change('electoral.procurations', procuration, null)),
+  ...casesFor(
+    'records an L.37 communication',
+    byRole(OK, OK),
+    create('electoral.communications', () => communication()),
+  ),
+  ...casesFor(
+    'records an L.37 communication without the commitment',
+    byRole(L37_COMMERCIAL, L37_COMMERCIAL),
+    create('electoral.communications', () => communication({ nonCommercialCommitment: false })),
+  ),
+  ...casesFor(
+    'rewrites an L.37 line',
+    byRole(L37_CHANGED, L37_CHANGED),
+    change('electoral.communications', communication, { requester: 'Autre' }),
+  ),
+  ...casesFor('deletes an L.37 line', byRole(L37_DELETE, L37_DELETE), change('electoral.communications', communication, null)),
+  ...casesFor(
+    'records an L.68 consultation at D+7',
+    byRole(OK, OK),
+    create('electoral.consultations', () => consultation()),
+  ),
+  ...casesFor(
+    'records an L.68 consultation at D+11',
+    byRole(L68_LATE, L68_LATE),
+    create('electoral.consultations', () => consultation({ date: '2026-12-10', pollDate: '2026-11-29' })),
+  ),
+  ...casesFor(
+    'records an L.68 consultation on the poll day',
+    byRole(L68_LATE, L68_LATE),
+    create('electoral.consultations', () => consultation({ date: '2026-11-29' })),
+  ),
+  ...casesFor('deletes an L.68 line', byRole(L68_DELETE, L68_DELETE), change('electoral.consultations', consultation, null)),
+  ...casesFor(
+    'sets the address of a bureau',
+    byRole(OK, OK),
+    create('electoral.bureaux', () => bureauRecord()),
+  ),
+  ...casesFor(
+    'changes the address of a bureau',
+    byRole(OK, OK),
+    change('electoral.bureaux', bureauRecord, { address: '2 rue de l’École' }),
+  ),
+  ...casesFor('deletes a bureau', byRole(BUREAU_DELETE, BUREAU_DELETE), change('electoral.bureaux', bureauRecord, null)),
 
   // ---- acts.acts ------------------------------------------------------------
   ...casesFor('creates a draft act', byRole(OK, OK), () => actWrite(null, act('draft'))),
@@ -341,7 +519,7 @@ function sharedRuleRefusal(role: Role, p: Push): Refusal | null {
       ? checkDemandWrite({ before: p.before as Demand | null, after: after as Demand | null, may })
       : p.collection === 'acts.acts'
         ? checkActWrite({ before: p.before as ActRecord | null, after: after as ActRecord | null, may })
-        : null;
+        : (registry.collection(p.collection)?.checkWrite?.({ before: p.before as never, after: after as never, may }) ?? null);
   return refusal && { code: refusal.code, message: refusal.message };
 }
 

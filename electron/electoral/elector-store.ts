@@ -71,7 +71,7 @@ const FIELD_COLUMNS = [
   'numero_ordre',
 ] as const;
 
-type ElectorRow = { rid: number; id: string; version: number | null; list_type: ListType; sort_name: string; sort_first: string } & {
+export type ElectorRow = { rid: number; id: string; version: number | null; list_type: ListType; sort_name: string; sort_first: string } & {
   [K in (typeof FIELD_COLUMNS)[number]]: K extends 'numero_ordre'
     ? number | null
     : K extends 'birth_name' | 'first_names' | 'birth_date' | 'bureau_code'
@@ -108,7 +108,7 @@ const fieldValues = (e: Elector) => {
   ] as const;
 };
 
-const electorOf = (r: ElectorRow): Elector => ({
+export const electorOf = (r: ElectorRow): Elector => ({
   id: r.id,
   ine: r.ine,
   listType: r.list_type,

@@ -59,3 +59,47 @@ export function makeImportRecord(electors: number, overrides: Partial<ImportReco
     ...overrides,
   };
 }
+
+/** One valid record of each register of issue 10 (fictional people). */
+export function makeRegisterRecords(): Record<string, Record<string, unknown> & { id: string }> {
+  const stamp = { createdBy: 'secretaire', createdAtLocal: '2026-12-06T10:00:00' };
+  return {
+    'electoral.polls': { id: randomUUID(), kind: 'municipales', label: 'Municipales', date: '2027-03-14', commissionDate: null, ...stamp },
+    'electoral.procurations': {
+      id: randomUUID(),
+      bureauCode: '0001',
+      mandant: { name: 'MARTIN Jeanne', ine: '123456789', electorId: null },
+      mandataire: { name: 'DURAND Paul', ine: '987654321' },
+      validFrom: '2027-01-01',
+      validTo: '2027-12-31',
+      authority: 'Gendarmerie',
+      source: 'saisie',
+      keyedIntoReu: false,
+      ...stamp,
+    },
+    'electoral.communications': {
+      id: randomUUID(),
+      requester: 'Liste Demain',
+      quality: 'candidat',
+      nonCommercialCommitment: true,
+      date: '2026-12-04',
+      extract: 'Liste principale',
+      ...stamp,
+    },
+    'electoral.consultations': {
+      id: randomUUID(),
+      pollId: randomUUID(),
+      pollDate: '2026-11-29',
+      consultant: 'DUPONT Marc',
+      date: '2026-12-06',
+      bureauCode: null,
+      ...stamp,
+    },
+    'electoral.bureaux': {
+      id: String(1000 + Math.floor(Math.random() * 9000)),
+      label: 'Mairie',
+      address: '1 place de la Mairie',
+      ...stamp,
+    },
+  };
+}

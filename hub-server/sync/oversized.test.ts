@@ -5,7 +5,7 @@ import { registry } from '../../shared/domains.js';
 import { ELECTORAL_IMPORT_COMMAND } from '../../shared/electoral/schemas.js';
 import { MAX_RECORD_BYTES, PAGE_BYTE_BUDGET, type PullResponse, type PushResponse } from '../../shared/sync/protocol.js';
 import { actRecord, uniquePdf } from '../acts/test-support.js';
-import { makeDemand, makeImportRecord } from '../electoral/test-fixtures.js';
+import { makeDemand, makeImportRecord, makeRegisterRecords } from '../electoral/test-fixtures.js';
 import { createTestHub, TEST_BACKENDS, type SeededCommune, type TestHub } from '../test-support.js';
 import { lockCommune, writeRecords } from './store.js';
 
@@ -41,6 +41,26 @@ const SAMPLES: Record<string, () => { ok: object; huge: object[] }> = {
     };
   },
 };
+
+// The registers of issue 10: one string field of each made huge.
+const REGISTER_FIELDS: Record<string, string> = {
+  'electoral.polls': 'label',
+  'electoral.procurations': 'authority',
+  'electoral.communications': 'extract',
+  'electoral.consultations': 'consultant',
+  'electoral.bureaux': 'address',
+};
+for (const [name, field] of Object.entries(REGISTER_FIELDS))
+  SAMPLES[name] = () => {
+    const ok = makeRegisterRecords()[name];
+    return {
+      ok,
+      huge: [
+        { ...ok, [field]: HUGE },
+        { ...ok, createdBy: HUGE },
+      ],
+    };
+  };
 
 /** A payload per command with one string field made huge. */
 const HUGE_PAYLOADS: Record<string, object> = {

@@ -1,11 +1,13 @@
 import { collection, command, defineDomain } from '../domain/spec.js';
 import { electoralInputs, type ElectoralChannels, type ElectoralEvents } from './ipc.js';
+import { pollsInputs, type PollsChannels, type PollsEvents } from './polls-ipc.js';
+import { registerCollections } from './register-collections.js';
 import { checkDemandWrite } from './rules.js';
 import { ELECTORAL_IMPORT_COMMAND, electoralImportPayloadSchema, electorSchema, importRecordSchema } from './schemas.js';
 import { demandSchema } from './types.js';
 
 /** Listes électorales: the REU extract held by the hub, demands written by the town hall. */
-export const electoralDomain = defineDomain<ElectoralChannels, ElectoralEvents>()({
+export const electoralDomain = defineDomain<ElectoralChannels & PollsChannels, ElectoralEvents & PollsEvents>()({
   id: 'electoral',
   service: 'electoral',
   permissions: {
@@ -25,10 +27,11 @@ export const electoralDomain = defineDomain<ElectoralChannels, ElectoralEvents>(
       staleMessage: 'Cette demande a été modifiée sur un autre poste entre-temps : rouvrez-la pour voir la version à jour.',
     }),
     'electoral.imports': collection({ writer: 'hub', read: 'electoral.read', schema: importRecordSchema }),
+    ...registerCollections,
   },
   commands: {
     [ELECTORAL_IMPORT_COMMAND]: command({ permission: 'electoral.import', payload: electoralImportPayloadSchema }),
   },
-  channels: electoralInputs,
-  events: ['electoral:import-progress'],
+  channels: { ...electoralInputs, ...pollsInputs },
+  events: ['electoral:import-progress', 'electoral:print-progress'],
 });

@@ -26,7 +26,9 @@ export function schemaVersionsOf(db: Database.Database): SchemaVersions {
 
 /** What this build writes, per domain: its last migration of each. */
 export function knownVersions(sets: readonly DomainMigrations[]): SchemaVersions {
-  return Object.fromEntries(sets.filter((s) => s.migrations.length > 0).map((s) => [s.domain, s.migrations.length]));
+  return Object.fromEntries(
+    sets.filter((s) => s.migrations.length > 0).map((s) => [s.domain, s.migrations[s.migrations.length - 1].version]),
+  );
 }
 
 /**
@@ -104,8 +106,11 @@ function checkSets(sets: readonly DomainMigrations[]): void {
   for (const s of sets) {
     if (domains.has(s.domain)) throw new Error(`client migrations of ${s.domain} given twice`);
     domains.add(s.domain);
+    // Strictly increasing from 1; a gap is allowed while two branches each add a version (merged, the list is contiguous again).
     s.migrations.forEach((m, i) => {
-      if (m.version !== i + 1) throw new Error(`client migration ${s.domain}/${m.name} has version ${m.version}, expected ${i + 1}`);
+      const least = i === 0 ? 1 : s.migrations[i - 1].version + 1;
+      if (i === 0 ? m.version !== 1 : m.version < least)
+        throw new Error(`client migration ${s.domain}/${m.name} has version ${m.version}, expected ${i === 0 ? 1 : `at least ${least}`}`);
     });
   }
   const legacy = sets.flatMap((s) => s.migrations.map((m) => m.legacyVersion)).filter((v) => v !== undefined);

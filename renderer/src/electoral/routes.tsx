@@ -4,6 +4,10 @@ import { DemandForm } from './DemandForm.js';
 import { DemandsScreen } from './DemandsScreen.js';
 import { ElectorScreen } from './ElectorScreen.js';
 import { ImportScreen } from './ImportScreen.js';
+import { PollReminders } from './PollReminders.js';
+import { PollsScreen } from './PollsScreen.js';
+import { resetPolls } from './polls-store.js';
+import { RegistersScreen } from './RegistersScreen.js';
 import { SearchScreen } from './SearchScreen.js';
 import { useDemands, useImport, useSearch } from './store.js';
 
@@ -12,7 +16,9 @@ export type ElectoralRoute =
   | { name: 'elector'; id: string }
   | { name: 'import' }
   | { name: 'demands' }
-  | { name: 'demand-new'; electorId: string | null };
+  | { name: 'demand-new'; electorId: string | null }
+  | { name: 'polls' }
+  | { name: 'registers' };
 
 /** Listes électorales: the screens of the electoral domain. */
 export const electoralUi = defineUi<ElectoralRoute>()({
@@ -29,7 +35,10 @@ export const electoralUi = defineUi<ElectoralRoute>()({
       render: (r) => <DemandForm key={r.electorId ?? 'new'} electorId={r.electorId} />,
     },
     import: { title: 'Importer la liste électorale', permission: 'electoral.import', menu: 'Importer', render: () => <ImportScreen /> },
+    polls: { title: 'Scrutins', permission: 'electoral.read', menu: 'Scrutins', render: () => <PollsScreen /> },
+    registers: { title: 'Registres électoraux', permission: 'electoral.read', menu: 'Registres', render: () => <RegistersScreen /> },
   },
+  homePanel: () => <PollReminders />,
   tiles: [
     {
       text: "Rechercher un électeur, importer l'extrait du REU, saisir les demandes.",
@@ -43,5 +52,6 @@ export const electoralUi = defineUi<ElectoralRoute>()({
     useSearch.getState().reset();
     useDemands.setState({ items: [], notice: null, error: null });
     useImport.getState().reset();
+    resetPolls();
   },
 });

@@ -66,6 +66,10 @@ export function HomeScreen() {
           ? `Code INSEE ${commune?.insee ?? ''}.`
           : `SIREN ${commune?.siren ?? ''}, ${commune?.members.length ?? 0} communes membres.`}
       </p>
+      {opened.map((s) => {
+        const panel = built.get(s)?.homePanel;
+        return panel ? <div key={`panel-${s}`}>{panel()}</div> : null;
+      })}
       <h2>Vos services</h2>
       {opened.length === 0 ? (
         <p>Aucun service n'est ouvert pour votre {isCommune ? 'commune' : 'collectivité'}. Contactez le département.</p>

@@ -46,6 +46,8 @@ export interface DomainUi<R extends RouteBase = RouteBase> {
   group: string;
   screens: { [N in R['name']]: ScreenSpec<Extract<R, { name: N }>> };
   tiles: readonly HomeTile[];
+  /** Shown on the home page above the tiles when the service is opened (reminders); draws nothing when there is nothing to say. */
+  homePanel?: () => ReactNode;
   /** Forget what its stores hold (logout on a PC shared at the counter); answers still on their way must be dropped too. */
   reset(): void;
 }
