@@ -95,7 +95,8 @@ export async function buildHub(options: BuildHubOptions): Promise<FastifyInstanc
   const routes: HubRouteInfo[] = [];
   routesByApp.set(app, routes);
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) routes.push({ method, url: route.url, public: route.config?.public === true, console: route.config?.console === true });
+    for (const method of [route.method].flat())
+      routes.push({ method, url: route.url, public: route.config?.public === true, console: route.config?.console === true });
   });
 
   // Responses are gzipped when the client accepts it; request bodies sent with Content-Encoding: gzip are inflated (preParsing hook).
