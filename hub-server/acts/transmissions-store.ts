@@ -288,15 +288,19 @@ export async function requeueByOperator(
   }
   if (row.state !== 'failed') return { ok: false, refusal: 'wrong_state' };
   if (row.id_acte !== null) return { ok: false, refusal: 'received' };
-  let siblings = trx
-    .selectFrom('actes_transmissions')
-    .select('id')
-    .where('commune_id', '=', row.commune_id)
-    .where('kind', '=', row.kind)
-    .where('id', '!=', row.id)
-    .where('state', 'in', IN_FLIGHT_OR_RECEIVED);
-  siblings = row.act_id === null ? siblings.where('act_id', 'is', null) : siblings.where('act_id', '=', row.act_id);
-  if (await siblings.executeTakeFirst()) return { ok: false, refusal: 'sibling' };
+  // A classification request names no act and may be asked again at will; an act's transmission must be alone.
+  if (row.act_id !== null) {
+    const sibling = await trx
+      .selectFrom('actes_transmissions')
+      .select('id')
+      .where('commune_id', '=', row.commune_id)
+      .where('kind', '=', row.kind)
+      .where('act_id', '=', row.act_id)
+      .where('id', '!=', row.id)
+      .where('state', 'in', IN_FLIGHT_OR_RECEIVED)
+      .executeTakeFirst();
+    if (sibling) return { ok: false, refusal: 'sibling' };
+  }
   const res = await trx
     .updateTable('actes_transmissions')
     .set({
