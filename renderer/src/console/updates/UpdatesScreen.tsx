@@ -105,12 +105,16 @@ export function UpdatesScreen() {
       {data ? (
         <section aria-labelledby="parc">
           <h2 id="parc">Parc par version</h2>
-          <ListTable
-            caption="Postes actifs par version signalée"
-            columns={['Version', 'Postes']}
-            items={data.fleet.map((f) => ({ ...f, id: f.version ?? 'inconnue' }))}
-            cells={(f) => [f.version ?? 'jamais signalée', String(f.postes)]}
-          />
+          {data.fleet.length === 0 ? (
+            <p>Aucun poste inscrit.</p>
+          ) : (
+            <ListTable
+              caption="Postes actifs par version signalée"
+              columns={['Version', 'Postes']}
+              items={data.fleet.map((f) => ({ ...f, id: f.version ?? 'inconnue' }))}
+              cells={(f) => [f.version ?? 'jamais signalée', String(f.postes)]}
+            />
+          )}
         </section>
       ) : null}
     </main>
