@@ -66,6 +66,7 @@ const E2E = [
   ['e2e (Chromium via the web host)', 'test/e2e/run.mjs'],
   ['e2e actes (hub, prefecture simulator, Chromium)', 'test/e2e/acts.mjs'],
   ['e2e scrutins (hub, Chromium, pdfinfo)', 'test/e2e/polls.mjs'],
+  ['e2e console du département (hub, TOTP, file ACTES, Chromium)', 'test/e2e/console.mjs'],
 ];
 for (const [label, script] of E2E) {
   if (!built) {

@@ -21,6 +21,11 @@ import { createHubLogger } from './log.js';
 import { registerSyncRoutes } from './sync/routes.js';
 import type { ActsFilesOptions } from './acts/routes.js';
 import { registerUpdateRoutes } from './updates/routes.js';
+import { CONSOLE_ROUTES } from '../shared/console/routes.js';
+import { registerConsoleDataRoutes } from './console/data-routes.js';
+import { registerConsoleAuthRoutes } from './console/routes.js';
+import { installStaffAuth } from './console/staff-auth.js';
+import { registerConsoleApp } from './console/static.js';
 
 export const HUB_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
@@ -40,6 +45,8 @@ export interface BuildHubOptions {
   updatesDir?: string;
   /** Act files: quota per collectivité (default 2 GiB) and expiry of abandoned uploads (48 h). */
   actsFiles?: ActsFilesOptions;
+  /** Built console web app (default dist/console); /console/ answers 503 when it is absent. */
+  consoleDir?: string;
   /** The hub's domains and the registry built from their declarations (default: hub-server/domains.ts); tests may add a toy domain. */
   domains?: { list: readonly AnyHubDomain[]; registry: DomainRegistry };
 }
@@ -58,6 +65,8 @@ export interface HubRouteInfo {
   method: string;
   url: string;
   public: boolean;
+  /** A console route (staff session cookie, never a collectivité's bearer). */
+  console: boolean;
 }
 
 const routesByApp = new WeakMap<FastifyInstance, HubRouteInfo[]>();
@@ -87,7 +96,8 @@ export async function buildHub(options: BuildHubOptions): Promise<FastifyInstanc
   const routes: HubRouteInfo[] = [];
   routesByApp.set(app, routes);
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) routes.push({ method, url: route.url, public: route.config?.public === true });
+    for (const method of [route.method].flat())
+      routes.push({ method, url: route.url, public: route.config?.public === true, console: route.config?.console === true });
   });
 
   // Responses are gzipped when the client accepts it; request bodies sent with Content-Encoding: gzip are inflated (preParsing hook).
@@ -145,6 +155,7 @@ export async function buildHub(options: BuildHubOptions): Promise<FastifyInstanc
   });
 
   installAuth(app, db, registry);
+  installStaffAuth(app, db);
 
   app.get(HUB_ROUTES.health.path, { config: { public: true } }, async (): Promise<HealthResponse> => {
     try {
@@ -157,7 +168,7 @@ export async function buildHub(options: BuildHubOptions): Promise<FastifyInstanc
 
   // The document describes the domains this hub was built with (their routes, records and commands).
   registerOpenApiRoute(app, HUB_ROUTES.openapi, {
-    contract: mergeRoutes(HUB_ROUTES, registry.domains),
+    contract: mergeRoutes({ ...HUB_ROUTES, ...CONSOLE_ROUTES }, registry.domains),
     version: HUB_VERSION,
     domains: registry.domains,
   });
@@ -167,7 +178,10 @@ export async function buildHub(options: BuildHubOptions): Promise<FastifyInstanc
     const { routes } = domain;
     if (routes) await app.register(async (scope) => routes(scope, { db, registry, build: options }));
   }
-  if (options.updatesDir) registerUpdateRoutes(app, { dir: options.updatesDir });
+  if (options.updatesDir) registerUpdateRoutes(app, { dir: options.updatesDir, db });
+  await registerConsoleAuthRoutes(app, { db, rateLimit: options.rateLimit });
+  await registerConsoleDataRoutes(app, { db });
+  await registerConsoleApp(app, options.consoleDir);
 
   return app;
 }

@@ -1,3 +1,4 @@
+import type { BusyRegistry } from './busy.js';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { SessionState } from '../../shared/accounts/ipc.js';
@@ -29,6 +30,8 @@ export interface CoreContext {
   requirePermission(permission: Permission): void;
   /** Ask the background sync to run soon (after a local change). */
   requestSync(): void;
+  /** Work that must not be cut by an update's restart (imports, signatures, transmissions, assistance): core/busy.ts. */
+  busy: BusyRegistry;
 }
 
 /** What a domain gives the core once created. */

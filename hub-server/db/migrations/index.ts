@@ -5,6 +5,7 @@ import * as m003 from './003-acts.js';
 import * as m004 from './004-acts-name.js';
 import * as m005 from './005-collectivites.js';
 import * as m007 from './007-trust-list.js';
+import * as m012 from './012-console.js';
 
 /**
  * Every hub migration, in order. Names are recorded in the database; never
@@ -17,6 +18,7 @@ export const HUB_MIGRATIONS: Record<string, Migration> = {
   '004-acts-name': m004,
   '005-collectivites': m005,
   '007-trust-list': m007,
+  '012-console': m012,
 };
 
 export const hubMigrationProvider: MigrationProvider = {
