@@ -9,9 +9,12 @@ import type { CoreContext } from '../core/client-domain.js';
 import type { LocalCollection } from '../core/context.js';
 import type { ChannelHandlers } from '../core/handlers.js';
 import { createElectoralCollections } from './collections.js';
+import { createDemandUpdater, demandFollowUpHandlers } from './demand-follow-up.js';
 import { demandHandlers } from './demand-handlers.js';
 import { createElectorStore } from './elector-store.js';
 import { createImportHandlers, type ImportTimings } from './import-handlers.js';
+import { createJustificatifStore } from './justificatif-store.js';
+import { reconcileDemands } from './reconcile.js';
 import { createDemandStore, createImportStore } from './record-stores.js';
 
 export { PREVIEW_TTL_MS, type ImportTimings } from './import-handlers.js';
@@ -29,9 +32,17 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
   const electors = createElectorStore(db);
   const demands = createDemandStore(db);
   const imports = createImportStore(db);
-  const importing = createImportHandlers(ctx, { electors, imports }, log);
+  const justificatifs = createJustificatifStore(db, ctx.platform.dataDir, () => ctx.platform.now());
+  const updater = createDemandUpdater(ctx, demands);
+  const importing = createImportHandlers(ctx, { electors, imports }, log, (rec) =>
+    reconcileDemands({ electors, demands, updater }, rec, log),
+  );
   return {
-    handlers: { ...importing.handlers, ...demandHandlers(ctx, { electors, demands }, log) },
+    handlers: {
+      ...importing.handlers,
+      ...demandHandlers(ctx, { electors, demands, justificatifs }, log),
+      ...demandFollowUpHandlers(ctx, { demands, justificatifs }, log),
+    },
     collections: createElectoralCollections(db, { electors, demands, imports }, log),
     lastImportTimings: importing.lastImportTimings,
   };

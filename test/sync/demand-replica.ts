@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { syntheticFollowUp } from '../../shared/electoral/synthetic-demand.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +63,7 @@ export function newDemand(fields: Partial<Demand> = {}): Demand {
     comment: null,
     createdBy: 'test',
     createdAtLocal: '2026-03-01T10:00:00.000Z',
+    ...syntheticFollowUp('2026-03-01'),
     ...fields,
   };
 }

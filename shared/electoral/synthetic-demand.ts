@@ -1,0 +1,37 @@
+/**
+ * The follow-up part of a synthetic demand for tests, benchmarks and the demo:
+ * an LP inscription deposited on `depositDate` with both pieces its Cerfa
+ * asks for (made-up hashes; no real file behind them).
+ */
+import type { Demand } from './types.js';
+
+export function syntheticFollowUp(
+  depositDate: string,
+): Omit<
+  Demand,
+  'id' | 'kind' | 'status' | 'electorId' | 'applicant' | 'newAddress' | 'newBureauCode' | 'comment' | 'createdBy' | 'createdAtLocal'
+> {
+  const piece = (n: string, piece: 'identite' | 'attache') => ({
+    sha256: n.repeat(64),
+    fileName: piece === 'identite' ? 'carte-identite.pdf' : 'justificatif-domicile.pdf',
+    mime: 'application/pdf' as const,
+    size: 120_000,
+    piece,
+    addedOn: depositDate,
+  });
+  return {
+    list: 'LP',
+    depositDate,
+    nationality: null,
+    birthPlace: null,
+    ine: null,
+    email: null,
+    justificatifs: [piece('a', 'identite'), piece('b', 'attache')],
+    noticeDate: null,
+    decisionDate: null,
+    refusalReason: null,
+    notificationDate: null,
+    reuTransmittedDate: null,
+    reconciliation: null,
+  };
+}
