@@ -8,7 +8,8 @@
  * - an extract dated before the transmission proves nothing: skipped;
  * - INE, when the demand knows it and the extract carries it;
  * - else the identity: birth name (or usage name, either way) and first
- *   first name folded (accents, case, particles' spacing: normalize.ts), the
+ *   first name folded (accents, case, then every space, apostrophe and hyphen
+ *   dropped: « N'DIAYE-LEFÈVRE » = « NDIAYE LEFEVRE »), the
  *   same birth date, the birth place when the demand has one (folded commune
  *   label contained either way), on the list asked for;
  * - inscription: found once → matched; radiation: the elector (by id, INE,
@@ -18,7 +19,7 @@
  * Unmatched demands stay « transmises » and are listed for the secretary.
  */
 import type { Logger } from 'pino';
-import { parisDay } from '../../shared/calendar.js';
+import { frenchDay, parisDay } from '../../shared/calendar.js';
 import type { Reconciliation } from '../../shared/electoral/demand-fields.js';
 import { foldName } from '../../shared/electoral/normalize.js';
 import type { Demand, Elector, ImportRecord } from '../../shared/electoral/types.js';
@@ -32,16 +33,18 @@ export function awaitingReconciliation(d: Demand): boolean {
   return d.status === 'acceptee' && d.reuTransmittedDate !== null && d.reconciliation === null;
 }
 
-const firstOf = (firstNames: string) => foldName(firstNames).split(' ')[0] ?? '';
+/** Folded and without any separator: « N'DIAYE-LEFÈVRE » and « NDIAYE LEFEVRE » are one name (the REU drops punctuation). */
+const key = (name: string) => foldName(name).replace(/[^a-z0-9]/g, '');
+const firstOf = (firstNames: string) => key(foldName(firstNames).split(' ')[0] ?? '');
 
 function sameIdentity(d: Demand, e: Elector): boolean {
   const a = d.applicant;
-  const names = new Set([foldName(a.birthName), ...(a.usageName ? [foldName(a.usageName)] : [])]);
-  const nameOk = names.has(foldName(e.birthName)) || (e.usageName !== null && names.has(foldName(e.usageName)));
+  const names = new Set([key(a.birthName), ...(a.usageName ? [key(a.usageName)] : [])]);
+  const nameOk = names.has(key(e.birthName)) || (e.usageName !== null && names.has(key(e.usageName)));
   if (!nameOk || e.birthDate !== a.birthDate || firstOf(e.firstNames) !== firstOf(a.firstNames)) return false;
   if (!d.birthPlace) return true;
-  const asked = foldName(d.birthPlace);
-  const listed = foldName(e.birthPlace.communeLabel ?? e.birthPlace.country ?? '');
+  const asked = key(d.birthPlace);
+  const listed = key(e.birthPlace.communeLabel ?? e.birthPlace.country ?? '');
   return listed !== '' && (asked.includes(listed) || listed.includes(asked));
 }
 
@@ -55,16 +58,10 @@ export function candidatesFor(d: Demand, electors: ElectorStore): Elector[] {
     const same = electors.get(d.electorId);
     if (same) return [same.elector];
   }
-  const found = new Map<string, Elector>();
-  for (const name of [d.applicant.birthName, d.applicant.usageName]) {
-    if (!name) continue;
-    const page = electors.search({ query: name, listType: null, offset: 0, limit: 500 });
-    for (const s of page.items) {
-      const full = electors.get(s.id)?.elector;
-      if (full && sameIdentity(d, full)) found.set(full.id, full);
-    }
-  }
-  return [...found.values()];
+  // By birth date (the search reads JJ/MM/AAAA as the date criterion): a few electors per day, whatever
+  // the spelling of the names, which are then compared folded.
+  const page = electors.search({ query: frenchDay(d.applicant.birthDate), listType: null, offset: 0, limit: 500 });
+  return page.items.map((s) => electors.get(s.id)?.elector).filter((e): e is Elector => !!e && sameIdentity(d, e));
 }
 
 /** What the extract says about one demand: its reconciliation, or null (unmatched). */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { syntheticFollowUp } from '../../shared/electoral/synthetic-demand.js';
+import { syntheticDecision, syntheticFollowUp } from '../../shared/electoral/synthetic-demand.js';
 import type { Demand, Elector, ImportRecord } from '../../shared/electoral/types.js';
 
 /** Test data shaped like real records (fictional people). */
@@ -16,6 +16,7 @@ export function makeDemand(overrides: Partial<Demand> = {}): Demand {
     createdBy: 'secretaire',
     createdAtLocal: '2026-11-28T10:00:00',
     ...syntheticFollowUp('2026-11-28'),
+    ...syntheticDecision(overrides.status ?? 'deposee'),
     ...overrides,
   };
 }

@@ -20,9 +20,11 @@ export const justificatifFileSchema = z.object({
   piece: z.enum(PIECE_KINDS),
   fileName: z.string().trim().min(1).max(255),
   mime: z.enum(JUSTIFICATIF_MIMES, { error: 'Seuls les PDF et les images scannées (JPEG, PNG, TIFF) sont acceptés.' }),
-  content: z.instanceof(Uint8Array).refine((b) => b.byteLength > 0 && b.byteLength <= JUSTIFICATIF_MAX_BYTES, {
-    message: 'Le fichier est vide ou dépasse 20 Mo.',
-  }),
+  content: z
+    .custom<Uint8Array>((v) => v instanceof Uint8Array, { message: 'Fichier illisible.' })
+    .refine((b) => b.byteLength > 0 && b.byteLength <= JUSTIFICATIF_MAX_BYTES, {
+      message: 'Le fichier est vide ou dépasse 20 Mo.',
+    }),
 });
 export type JustificatifFile = z.infer<typeof justificatifFileSchema>;
 

@@ -35,3 +35,10 @@ export function syntheticFollowUp(
     reconciliation: null,
   };
 }
+
+/** The decision fields a demand at `status` carries (a decided one is dated, a refusal motivated). */
+export function syntheticDecision(status: Demand['status']): Pick<Demand, 'decisionDate' | 'refusalReason'> {
+  if (status === 'acceptee') return { decisionDate: '2026-11-30', refusalReason: null };
+  if (status === 'refusee') return { decisionDate: '2026-11-30', refusalReason: 'Attache avec la commune non justifiée.' };
+  return { decisionDate: null, refusalReason: null };
+}
