@@ -88,7 +88,7 @@ function checkList(d: Demand): RuleRefusal | null {
 }
 
 /** The required justificatifs are attached (one home: the Cerfa's checklist above). */
-export function missingPieces(d: Pick<Demand, 'kind' | 'list' | 'justificatifs'>): PieceKind[] {
+export function missingPieces(d: Pick<Demand, 'kind' | 'list'> & { justificatifs: readonly { piece: PieceKind }[] }): PieceKind[] {
   const held = new Set(d.justificatifs.map((j) => j.piece));
   return requiredPieces(d.kind, d.list).filter((p) => !held.has(p));
 }
