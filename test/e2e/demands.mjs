@@ -155,9 +155,9 @@ await step('accepts the demand and gets the acceptance letter (PDF in the .eml, 
 });
 
 await step('records the notification and the transmission to the REU; the demand waits for the next extract', async () => {
-  await page.getByRole('button', { name: 'Enregistrer', exact: true }).first().click();
+  await page.getByRole('button', { name: 'Enregistrer la notification' }).click();
   await expectText(page.locator('main p.alert-success'), /Notification enregistrée/);
-  await page.getByRole('button', { name: 'Enregistrer', exact: true }).first().click();
+  await page.getByRole('button', { name: 'Enregistrer la transmission au REU' }).click();
   await expectText(page.locator('main p.alert-success'), /Transmission au REU enregistrée/);
   await expectText(page.locator('dl.facts'), /Transmise au REU le .* en attente du prochain extrait/);
   await menu().getByRole('button', { name: 'Demandes' }).click();

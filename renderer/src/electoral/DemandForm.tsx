@@ -226,7 +226,7 @@ export function DemandForm({ electorId }: { electorId: string | null }) {
           {...bind('depositDate')}
         />
         {needsAddress(v.kind) ? <Field label="Nouvelle adresse dans la commune" autoComplete="off" {...bind('newAddress')} /> : null}
-        <Field label="Adresse électronique du demandeur (facultatif)" type="email" autoComplete="off" {...bind('email')} />
+        <Field label="Adresse électronique du demandeur (facultatif)" inputMode="email" autoComplete="off" {...bind('email')} />
         <PiecesFieldset
           kind={v.kind}
           list={v.kind === 'inscription' ? v.list : 'LP'}

@@ -13,6 +13,11 @@ import { TimerBadge } from './DemandReminders.js';
 import { openFile, saveBytes } from './files.js';
 import type { DemandRow } from './store.js';
 
+const STEP_BUTTONS: Record<DemandStep, string> = {
+  notice: 'Enregistrer l’envoi du préavis',
+  notification: 'Enregistrer la notification',
+  reu: 'Enregistrer la transmission au REU',
+};
 const STEP_LABELS: Record<DemandStep, string> = {
   notice: 'Préavis de radiation envoyé le',
   notification: 'Décision notifiée au demandeur le',
@@ -33,7 +38,7 @@ function StepForm({ step, onDone }: { step: DemandStep; onDone(step: DemandStep,
   return (
     <form onSubmit={submit} className="inline-form" noValidate>
       <DateField label={STEP_LABELS[step]} example="05/03/2026" value={text} error={error} onChange={(e) => setText(e.target.value)} />
-      <button type="submit">Enregistrer</button>
+      <button type="submit">{STEP_BUTTONS[step]}</button>
     </form>
   );
 }
