@@ -284,7 +284,7 @@ export function DemandScreen({ id }: { id: string }) {
         )}
       </section>
       <Letters demand={d} onError={setError} />
-      {canDemand ? (
+      {canDemand && (open || (decided && !d.notificationDate) || (d.status === 'acceptee' && !d.reuTransmittedDate)) ? (
         <section aria-labelledby="steps-title">
           <h2 id="steps-title">Étapes</h2>
           {d.kind === 'radiation' && open && !d.noticeDate ? (
