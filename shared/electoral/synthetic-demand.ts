@@ -42,3 +42,19 @@ export function syntheticDecision(status: Demand['status']): Pick<Demand, 'decis
   if (status === 'refusee') return { decisionDate: '2026-11-30', refusalReason: 'Attache avec la commune non justifiée.' };
   return { decisionDate: null, refusalReason: null };
 }
+
+const bytesOf = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff);
+
+/**
+ * What a test or a benchmark adds to a `electoral:create-demand` input so an LP
+ * inscription is complete: the deposit day and two tiny PDFs (identity, attache).
+ */
+export function syntheticDepositInput(depositDate: string) {
+  const file = (piece: 'identite' | 'attache', name: string) => ({
+    piece,
+    fileName: name,
+    mime: 'application/pdf' as const,
+    content: bytesOf(`%PDF-1.4\n% ${name}\n%%EOF\n`),
+  });
+  return { depositDate, files: [file('identite', 'cni.pdf'), file('attache', 'quittance.pdf')] };
+}
