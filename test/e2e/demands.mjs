@@ -133,6 +133,10 @@ await step('accepts the demand and gets the acceptance letter (PDF in the .eml, 
   await page.getByRole('button', { name: "N'DIAYE-LEFÈVRE Aïssata Marie" }).click();
   await expectText(heading(), /Inscription — N'DIAYE-LEFÈVRE Aïssata Marie/);
   await expectVisible(page.getByRole('button', { name: 'passeport.pdf' }));
+  // A piece that came later: added for good.
+  await page.getByLabel('Fichier de la pièce (PDF ou scan, 20 Mo au plus)').setInputFiles(pdf('attestation-hebergement.pdf'));
+  await expectText(page.locator('main p.alert-success'), /Pièce jointe à la demande/);
+  await expectVisible(page.getByRole('button', { name: 'attestation-hebergement.pdf' }));
   await checkA11y(page, 'demande (à décider)');
   await page.getByRole('button', { name: 'Accepter la demande' }).click();
   await expectText(page.locator('main p.alert-success'), /Demande acceptée/);

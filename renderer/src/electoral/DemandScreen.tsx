@@ -1,15 +1,23 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { frenchDay, parisDay } from '../../../shared/calendar.js';
 import { cerfaOf } from '../../../shared/electoral/demand-content.js';
-import { PIECE_LABELS } from '../../../shared/electoral/demand-fields.js';
-import { DEMAND_LETTER_LABELS, type DemandLetter, type DemandStep, type LetterFiles } from '../../../shared/electoral/demand-ipc.js';
+import { PIECE_KINDS, PIECE_LABELS, type PieceKind } from '../../../shared/electoral/demand-fields.js';
+import {
+  DEMAND_LETTER_LABELS,
+  type DemandLetter,
+  type DemandStep,
+  type JustificatifFile,
+  type LetterFiles,
+} from '../../../shared/electoral/demand-ipc.js';
 import { demandTimers } from '../../../shared/electoral/demand-timers.js';
 import { DEMAND_KIND_LABELS, DEMAND_STATUS_LABELS, LIST_TYPE_LABELS } from '../../../shared/electoral/types.js';
 import { api, messageOf } from '../api/bridge.js';
 import { useCan } from '../session/store.js';
 import { DateField } from '../ui/Field.js';
 import { formatBirthDate, parseFrenchDate } from '../ui/format.js';
+import { FileInput } from '../ui/FileInput.js';
 import { TimerBadge } from './DemandReminders.js';
+import { mimeOf } from './PiecesFieldset.js';
 import { openFile, saveBytes } from './files.js';
 import type { DemandRow } from './store.js';
 
@@ -117,6 +125,27 @@ function Letters({ demand, onError }: { demand: DemandRow; onError(message: stri
         ))}
       </ul>
     </section>
+  );
+}
+
+/** A piece that arrives after the deposit: its kind, then the file (added for good, like the others). */
+function AddPiece({ onAdd }: { onAdd(piece: PieceKind, file: File): Promise<void> }) {
+  const [piece, setPiece] = useState<PieceKind>('autre');
+  return (
+    <div className="field">
+      <label htmlFor="add-piece-kind">Type de la pièce à joindre</label>
+      <select id="add-piece-kind" value={piece} onChange={(e) => setPiece(e.target.value as PieceKind)}>
+        {PIECE_KINDS.map((p) => (
+          <option key={p} value={p}>
+            {PIECE_LABELS[p]}
+          </option>
+        ))}
+      </select>
+      <label id="add-piece-label" htmlFor="add-piece">
+        Fichier de la pièce (PDF ou scan, 20 Mo au plus)
+      </label>
+      <FileInput id="add-piece" accept="application/pdf,image/jpeg,image/png,image/tiff" onFiles={([f]) => f && void onAdd(piece, f)} />
+    </div>
   );
 }
 
@@ -283,6 +312,25 @@ export function DemandScreen({ id }: { id: string }) {
           </ul>
         )}
       </section>
+      {canDemand ? (
+        <AddPiece
+          onAdd={(piece, file) =>
+            run(
+              async () =>
+                api().invoke('electoral:add-justificatif', {
+                  id,
+                  file: {
+                    piece,
+                    fileName: file.name,
+                    mime: mimeOf(file) as JustificatifFile['mime'],
+                    content: new Uint8Array(await file.arrayBuffer()),
+                  },
+                }),
+              'Pièce jointe à la demande.',
+            )
+          }
+        />
+      ) : null}
       <Letters demand={d} onError={setError} />
       {canDemand && (open || (decided && !d.notificationDate) || (d.status === 'acceptee' && !d.reuTransmittedDate)) ? (
         <section aria-labelledby="steps-title">
