@@ -13,6 +13,8 @@ import { ROLE_REFUSED_MESSAGE } from '../shared/errors.js';
 import type { PushResponse, PushResult } from '../shared/sync/protocol.js';
 import { actRecord, uniquePdf } from './acts/test-support.js';
 import { makeDemand, makeElector, makeImportRecord } from './electoral/test-fixtures.js';
+import { syntheticDecision } from '../shared/electoral/synthetic-demand.js';
+import { parisDay } from '../shared/calendar.js';
 import { lockCommune, readRecord, writeRecords } from './sync/store.js';
 import { createTestHub, TEST_BACKENDS, type SeededCommune, type TestHub } from './test-support.js';
 
@@ -100,6 +102,40 @@ const BUREAU_DELETE: Refusal = {
   code: 'forbidden',
   message: 'Un bureau de vote ne se supprime pas ici : il disparaît avec le découpage du REU.',
 };
+// Content of a demand (shared/electoral/demand-content.ts).
+const NO_IDENTITY: Refusal = {
+  code: 'invalid_input',
+  message:
+    "Pièce justificative manquante : « Justificatif d'identité (et de nationalité) ». Joignez le scan ou le PDF avant d’enregistrer.",
+};
+const NO_DECLARATION: Refusal = {
+  code: 'invalid_input',
+  message:
+    'Pièce justificative manquante : « Déclaration écrite (nationalité, adresse en France, non-déchéance du droit de vote) ». Joignez le scan ou le PDF avant d’enregistrer.',
+};
+const FUTURE_DEPOSIT: Refusal = { code: 'invalid_input', message: 'La date de dépôt (04/01/2099) ne peut pas être dans le futur.' };
+const IMPOSSIBLE_DEPOSIT: Refusal = {
+  code: 'invalid_input',
+  message: "La date de dépôt n'est pas une date qui existe : écrivez le jour, le mois et l'année, par exemple 14/07/2026.",
+};
+const NO_DEPOSIT: Refusal = { code: 'invalid_input', message: 'Indiquez la date de dépôt de la demande.' };
+const FUTURE_BIRTH: Refusal = { code: 'invalid_input', message: 'La date de naissance ne peut pas être dans le futur.' };
+const DECIDED_BEFORE: Refusal = { code: 'invalid_input', message: 'La décision ne peut pas précéder le dépôt de la demande.' };
+const NO_REASON: Refusal = { code: 'invalid_input', message: 'Un refus doit être motivé : indiquez le motif (il figure sur la lettre).' };
+const PIECE_REMOVED: Refusal = {
+  code: 'forbidden',
+  message: 'Une pièce justificative ne peut pas être retirée d’une demande (« carte-identite.pdf ») : elle est conservée avec le dossier.',
+};
+const NOTIFY_UNDECIDED: Refusal = { code: 'invalid_input', message: 'On ne notifie qu’une décision prise.' };
+const REU_REFUSED: Refusal = { code: 'invalid_input', message: 'Seule une demande acceptée est transmise au REU.' };
+const RECONCILED_EARLY: Refusal = {
+  code: 'invalid_input',
+  message: 'Une demande ne peut être rapprochée de l’extrait qu’après sa transmission au REU.',
+};
+const SET_ONCE: Refusal = {
+  code: 'conflict',
+  message: 'Cette étape de la demande est déjà enregistrée : sa date et son contenu ne changent plus.',
+};
 
 // Acts (shared/acts/rules.ts).
 const SIGN: Refusal = { code: 'forbidden', message: 'Seul le maire (ou son délégué) peut signer un acte.' };
@@ -173,7 +209,9 @@ const demandWrite = (before: Demand | null, after: Demand): Push => ({
 });
 const demandChange = (from: DemandStatus, over: Partial<Demand>) => () => {
   const before = demand(from);
-  return demandWrite(before, { ...before, ...over });
+  // A decision is dated (and a refusal motivated): the fields come with the status change.
+  const decision = over.status && before.decisionDate === null ? syntheticDecision(over.status) : {};
+  return demandWrite(before, { ...before, ...decision, ...over });
 };
 
 const stampOf = { createdBy: 'secretaire', createdAtLocal: '2026-12-06T10:00:00' };
@@ -283,6 +321,59 @@ const CASES: Case[] = [
     byRole(SUBJECT, SUBJECT),
     demandChange('deposee', { status: 'acceptee', kind: 'radiation' }),
   ),
+  // Content of a demand (shared/electoral/demand-content.ts): refused whole, by the hub too.
+  ...casesFor('creates an inscription without its proof of identity', byRole(NO_IDENTITY, NO_IDENTITY), () =>
+    demandWrite(null, demand('deposee', { justificatifs: demand('deposee').justificatifs.filter((j) => j.piece !== 'identite') })),
+  ),
+  ...casesFor('creates an EU inscription without the LO.227-4 declaration', byRole(NO_DECLARATION, NO_DECLARATION), () =>
+    demandWrite(null, demand('deposee', { list: 'LCM', nationality: 'BE' })),
+  ),
+  ...casesFor('creates a demand deposited in the future', byRole(FUTURE_DEPOSIT, FUTURE_DEPOSIT), () =>
+    demandWrite(null, demand('deposee', { depositDate: '2099-01-04' })),
+  ),
+  ...casesFor('creates a demand with a 31st of February', byRole(IMPOSSIBLE_DEPOSIT, IMPOSSIBLE_DEPOSIT), () =>
+    demandWrite(null, demand('deposee', { depositDate: '2026-02-31' })),
+  ),
+  ...casesFor('creates a demand without a deposit date', byRole(NO_DEPOSIT, NO_DEPOSIT), () =>
+    demandWrite(null, demand('deposee', { depositDate: null })),
+  ),
+  ...casesFor('creates an inscription born in the future', byRole(FUTURE_BIRTH, FUTURE_BIRTH), () =>
+    demandWrite(null, demand('deposee', { applicant: { ...demand('deposee').applicant, birthDate: '2099-05-01' } })),
+  ),
+  ...casesFor(
+    'accepts a demand with a decision before its deposit',
+    byRole(DECIDED_BEFORE, MAYOR),
+    demandChange('instruction', { status: 'acceptee', decisionDate: '2026-11-01' }),
+  ),
+  ...casesFor(
+    'refuses a demand without a reason',
+    byRole(NO_REASON, MAYOR),
+    demandChange('instruction', { status: 'refusee', refusalReason: null }),
+  ),
+  ...casesFor(
+    'removes a justificatif from a demand',
+    byRole(PIECE_REMOVED, PIECE_REMOVED),
+    demandChange('instruction', { justificatifs: [] }),
+  ),
+  ...casesFor(
+    'notifies an undecided demand',
+    byRole(NOTIFY_UNDECIDED, NOTIFY_UNDECIDED),
+    demandChange('instruction', { notificationDate: '2026-11-30' }),
+  ),
+  ...casesFor('notifies an accepted demand', byRole(OK, OK), demandChange('acceptee', { notificationDate: '2026-12-01' })),
+  ...casesFor(
+    'transmits a refused demand to the REU',
+    byRole(REU_REFUSED, REU_REFUSED),
+    demandChange('refusee', { reuTransmittedDate: '2026-12-01' }),
+  ),
+  ...casesFor(
+    'marks a demand reconciled before its transmission',
+    byRole(RECONCILED_EARLY, RECONCILED_EARLY),
+    demandChange('acceptee', {
+      reconciliation: { importId: 'imp-1', on: '2026-12-01', electorId: 'E0000001', method: 'identite' },
+    }),
+  ),
+  ...casesFor('redates an accepted decision', byRole(SET_ONCE, SET_ONCE), demandChange('acceptee', { decisionDate: '2026-11-29' })),
   ...casesFor('deletes a demand', byRole(DEMAND_DELETE, DEMAND_DELETE), () => {
     const before = demand('deposee');
     return { kind: 'delete', collection: 'electoral.demands', id: before.id, before };
@@ -516,7 +607,7 @@ function sharedRuleRefusal(role: Role, p: Push): Refusal | null {
   const after = p.kind === 'delete' ? null : p.after;
   const refusal =
     p.collection === 'electoral.demands'
-      ? checkDemandWrite({ before: p.before as Demand | null, after: after as Demand | null, may })
+      ? checkDemandWrite({ before: p.before as Demand | null, after: after as Demand | null, may, today: parisDay(new Date()) })
       : p.collection === 'acts.acts'
         ? checkActWrite({ before: p.before as ActRecord | null, after: after as ActRecord | null, may })
         : (registry.collection(p.collection)?.checkWrite?.({ before: p.before as never, after: after as never, may }) ?? null);

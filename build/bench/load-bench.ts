@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { syntheticFollowUp } from '../../shared/electoral/synthetic-demand.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
@@ -563,6 +564,7 @@ async function drive(
       comment: null,
       createdBy: pc.role,
       createdAtLocal: '2026-12-06T10:00:00',
+      ...syntheticFollowUp('2026-12-06'),
     };
     return { kind: 'upsert', collection: 'electoral.demands', recordId: demand.id, baseVersion: null, data: demand };
   }

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { parisDay } from '../../shared/calendar.js';
+import { syntheticDepositInput } from '../../shared/electoral/synthetic-demand.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -99,6 +101,8 @@ export async function benchSync(opts: { electors?: number; roundTrips?: number }
           newAddress: `${i + 1} rue de la Mairie`,
           newBureauCode: null,
           comment: null,
+          depositDate: parisDay(new Date()),
+          files: syntheticDepositInput(parisDay(new Date())).files.filter((f) => f.piece === 'attache'),
         });
         await call(a, 'sync:now', null);
         await call(b, 'sync:now', null);

@@ -305,6 +305,8 @@ export interface ElectorStore {
   clear(): void;
   count(listType?: ListType | null): number;
   get(id: string): { elector: Elector; version: number | null } | null;
+  /** Electors carrying this INE (one, normally; the REU extract rarely has it). */
+  byIne(ine: string): Elector[];
   /** Every elector, in display order. */
   all(): Elector[];
   /** What the import diff compares, for every elector (a third of the columns: reading the whole list is the slow part). */
@@ -332,6 +334,7 @@ export function createElectorStore(db: Database.Database): ElectorStore {
   );
   const updateVersion = db.prepare('UPDATE electors SET version = ? WHERE rid = ?');
   const selectById = db.prepare<[string], ElectorRow>('SELECT * FROM electors WHERE id = ?');
+  const selectByIne = db.prepare<[string], ElectorRow>('SELECT * FROM electors WHERE ine = ? LIMIT 10');
   const deleteRow = db.prepare('DELETE FROM electors WHERE rid = ?');
   const insertFts = db.prepare('INSERT INTO electors_fts (rowid, names, list) VALUES (?, ?, ?)');
   const deleteFts = db.prepare('DELETE FROM electors_fts WHERE rowid = ?');
@@ -540,6 +543,7 @@ export function createElectorStore(db: Database.Database): ElectorStore {
       }
       return n;
     },
+    byIne: (ine) => selectByIne.all(ine).map(electorOf),
     get(id) {
       const row = selectById.get(id);
       return row ? { elector: electorOf(row), version: row.version } : null;

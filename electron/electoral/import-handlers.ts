@@ -82,6 +82,8 @@ export function createImportHandlers(
   ctx: CoreContext,
   stores: { electors: ElectorStore; imports: ImportStore },
   log: Logger,
+  /** Runs inside the import's transaction, on the new list (the demands' reconciliation, reconcile.ts). */
+  afterImport?: (record: ImportRecord) => void,
 ): ImportHandlers {
   const db: Database.Database = ctx.db;
   const { electors, imports } = stores;
@@ -220,6 +222,7 @@ export function createImportHandlers(
         summary: `Import de la liste électorale (${total} électeur${total > 1 ? 's' : ''})`,
       });
       timings.outboxMs = performance.now() - t;
+      afterImport?.(rec);
       return rec;
     })();
   }

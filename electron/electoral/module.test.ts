@@ -418,6 +418,10 @@ describe('demands', () => {
     newAddress: '5 rue des Vignes, 10000 Troyes',
     newBureauCode: null,
     comment: null,
+    depositDate: '2026-03-04',
+    files: [
+      { piece: 'attache' as const, fileName: 'facture.pdf', mime: 'application/pdf' as const, content: utf8Bytes('%PDF-1.4 facture') },
+    ],
   });
 
   it('writes the demand and its outbox change together, and shows it pending on the fiche and in the list', async () => {
@@ -427,6 +431,7 @@ describe('demands', () => {
     const queued = sc.outbox.entriesFor('electoral.demands', d.id);
     expect(queued).toHaveLength(1);
     expect(queued[0].entry).toMatchObject({ kind: 'upsert', baseVersion: null, data: d });
+    expect(d.justificatifs).toMatchObject([{ piece: 'attache', fileName: 'facture.pdf', addedOn: '2026-03-05' }]);
     expect(sc.outbox.count()).toBe(before + 1);
     expect((await h()['electoral:elector']({ id: electorId })).demands).toEqual([d]);
     expect(await h()['electoral:demands']({ status: null })).toEqual([{ ...d, version: null, pending: true }]);
@@ -445,7 +450,18 @@ describe('demands', () => {
     const e = await expectRefused(() => h()['electoral:create-demand']({ ...changeOfAddress(), electorId: null }), 'invalid_input');
     expect(e.message).toBe("Choisissez l'électeur concerné par la demande.");
     await expectRefused(() => h()['electoral:create-demand']({ ...changeOfAddress(), electorId: 'e-inconnu' }), 'not_found');
-    const inscription = await h()['electoral:create-demand']({ ...changeOfAddress(), kind: 'inscription', electorId: null });
+    const identity = {
+      piece: 'identite' as const,
+      fileName: 'cni.pdf',
+      mime: 'application/pdf' as const,
+      content: utf8Bytes('%PDF-1.4 cni'),
+    };
+    const inscription = await h()['electoral:create-demand']({
+      ...changeOfAddress(),
+      kind: 'inscription',
+      electorId: null,
+      files: [...changeOfAddress().files, identity],
+    });
     expect(inscription.electorId).toBeNull();
   });
 

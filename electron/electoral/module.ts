@@ -10,10 +10,13 @@ import type { CoreContext } from '../core/client-domain.js';
 import type { LocalCollection } from '../core/context.js';
 import type { ChannelHandlers } from '../core/handlers.js';
 import { createElectoralCollections } from './collections.js';
+import { createDemandUpdater, demandFollowUpHandlers } from './demand-follow-up.js';
 import { demandHandlers } from './demand-handlers.js';
 import { createElectorStore } from './elector-store.js';
 import { createImportHandlers, type ImportTimings } from './import-handlers.js';
 import { createPollsModule } from './polls/module.js';
+import { createJustificatifStore } from './justificatif-store.js';
+import { reconcileDemands } from './reconcile.js';
 import { createDemandStore, createImportStore } from './record-stores.js';
 
 export { PREVIEW_TTL_MS, type ImportTimings } from './import-handlers.js';
@@ -31,10 +34,19 @@ export function createElectoralModule(ctx: CoreContext): ElectoralModule {
   const electors = createElectorStore(db);
   const demands = createDemandStore(db);
   const imports = createImportStore(db);
-  const importing = createImportHandlers(ctx, { electors, imports }, log);
+  const justificatifs = createJustificatifStore(db, ctx.platform.dataDir, () => ctx.platform.now());
+  const updater = createDemandUpdater(ctx, demands);
+  const importing = createImportHandlers(ctx, { electors, imports }, log, (rec) =>
+    reconcileDemands({ electors, demands, updater }, rec, log),
+  );
   const polls = createPollsModule(ctx, demands, log);
   return {
-    handlers: { ...importing.handlers, ...demandHandlers(ctx, { electors, demands }, log), ...polls.handlers },
+    handlers: {
+      ...importing.handlers,
+      ...demandHandlers(ctx, { electors, demands, justificatifs }, log),
+      ...demandFollowUpHandlers(ctx, { demands, justificatifs }, log),
+      ...polls.handlers,
+    },
     collections: [...createElectoralCollections(db, { electors, demands, imports }, log), ...polls.collections],
     lastImportTimings: importing.lastImportTimings,
   };

@@ -4,7 +4,7 @@
  * Deletes, counts and clears from the hub go through electron/core/json-collection.ts.
  */
 import type Database from 'better-sqlite3';
-import type { Demand, ImportRecord } from '../../shared/electoral/types.js';
+import { demandSchema, type Demand, type ImportRecord } from '../../shared/electoral/types.js';
 
 export interface DemandStore {
   put(demand: Demand, version: number | null): void;
@@ -28,7 +28,8 @@ export function createDemandStore(db: Database.Database): DemandStore {
   const byElector = db.prepare<[string], Row>(
     'SELECT data, version FROM electoral_demands WHERE elector_id = ? ORDER BY created_at_local DESC, id',
   );
-  const parse = (r: Row) => ({ demand: JSON.parse(r.data) as Demand, version: r.version });
+  // Parsed with the schema: a demand stored before the follow-up fields existed gets their defaults.
+  const parse = (r: Row) => ({ demand: demandSchema.parse(JSON.parse(r.data)), version: r.version });
   return {
     put: (d, version) => void upsert.run(d.id, version, d.status, d.electorId, d.createdAtLocal, JSON.stringify(d)),
     get: (id) => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parisDay } from '../../shared/calendar.js';
 import { createTestHub, TEST_PASSWORD, type TestHub } from '../../hub-server/test-support.js';
 import { generateReuRows, renderReuCsv, type ReuRow } from '../../shared/electoral/synthetic.js';
 import { call, openCore } from '../../test/sync/core-harness.js';
@@ -73,6 +74,7 @@ describe('electoral list across two PCs', () => {
         newAddress: null,
         newBureauCode: '0001',
         comment: 'Déménagement dans le bourg',
+        depositDate: parisDay(new Date()),
       });
       expect((await call(b, 'electoral:demands', { status: null }))[0]).toMatchObject({ id: demand.id, pending: true, version: null });
       await call(b, 'sync:now', null);

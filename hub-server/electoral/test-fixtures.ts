@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { syntheticDecision, syntheticFollowUp } from '../../shared/electoral/synthetic-demand.js';
 import type { Demand, Elector, ImportRecord } from '../../shared/electoral/types.js';
 
 /** Test data shaped like real records (fictional people). */
@@ -14,6 +15,8 @@ export function makeDemand(overrides: Partial<Demand> = {}): Demand {
     comment: null,
     createdBy: 'secretaire',
     createdAtLocal: '2026-11-28T10:00:00',
+    ...syntheticFollowUp('2026-11-28'),
+    ...syntheticDecision(overrides.status ?? 'deposee'),
     ...overrides,
   };
 }

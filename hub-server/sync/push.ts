@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { z } from 'zod';
 import type { DomainRegistry, RegisteredCollection } from '../../shared/domain/registry.js';
+import { parisDay } from '../../shared/calendar.js';
 import { GuichetError } from '../../shared/errors.js';
 import { MAX_RECORD_BYTES, type Mutation, type PushResult, type SyncRecord } from '../../shared/sync/protocol.js';
 import type { AuthContext } from '../accounts/auth-context.js';
@@ -238,7 +239,7 @@ function checkRule(
 ): void {
   if (!spec.checkWrite) return;
   const before = current && !current.deleted && current.json !== null ? (JSON.parse(current.json) as unknown) : null;
-  const refusal = spec.checkWrite({ before, after, may: (p) => registry.can(auth.role, p) });
+  const refusal = spec.checkWrite({ before, after, may: (p) => registry.can(auth.role, p), today: parisDay(new Date()) });
   if (!refusal) return;
   const mayRead = registry.mayUse(auth, spec.service, spec.read);
   reject(refusal.code, refusal.message, `${spec.name}: ${refusal.detail}`, mayRead ? current : undefined);

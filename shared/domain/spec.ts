@@ -30,6 +30,8 @@ export interface WriteAttempt<T> {
   after: T | null;
   /** Whether the writer's role holds a permission (of any domain). */
   may(permission: string): boolean;
+  /** The day in Paris (AAAA-MM-JJ) when the writer knows it (hub and PC do): rules refusing future dates use it. */
+  today?: string;
 }
 
 export interface CollectionSpec<T = unknown> {

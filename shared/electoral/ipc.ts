@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ChannelSpec, InputSchemas } from '../api/channel.js';
+import { demandFollowUpInputs, justificatifFileSchema, type DemandFollowUpChannels } from './demand-ipc.js';
 import type { RemovalShare } from './mass-removal.js';
 import {
   DEMAND_KINDS,
@@ -59,17 +60,26 @@ export const searchInputSchema = z.object({
   limit: z.number().int().min(1).max(500).default(100),
 });
 
-export const createDemandInputSchema = demandSchema.pick({
-  kind: true,
-  electorId: true,
-  applicant: true,
-  newAddress: true,
-  newBureauCode: true,
-  comment: true,
-});
-export type CreateDemandInput = z.infer<typeof createDemandInputSchema>;
+export const createDemandInputSchema = demandSchema
+  .pick({
+    kind: true,
+    electorId: true,
+    applicant: true,
+    newAddress: true,
+    newBureauCode: true,
+    comment: true,
+    list: true,
+    depositDate: true,
+    nationality: true,
+    birthPlace: true,
+    ine: true,
+    email: true,
+  })
+  // The justificatifs' bytes: stored on the PC in the same step (demand-handlers.ts).
+  .extend({ files: z.array(justificatifFileSchema).max(20).default([]) });
+export type CreateDemandInput = z.input<typeof createDemandInputSchema>;
 
-export interface ElectoralChannels {
+export interface ElectoralChannels extends DemandFollowUpChannels {
   'electoral:import-preview': ChannelSpec<{ fileName: string; content: Uint8Array }, ImportPreview>;
   'electoral:import-diff': ChannelSpec<{ previewId: string; offset: number; limit: number }, { total: number; items: ImportDiffEntry[] }>;
   'electoral:import-commit': ChannelSpec<{ previewId: string; confirmMassRemoval?: boolean }, ImportRecord>;
@@ -97,6 +107,7 @@ export const electoralInputs: InputSchemas<ElectoralChannels> = {
   'electoral:demands': z.object({ status: z.enum(DEMAND_STATUSES).nullable() }),
   'electoral:create-demand': createDemandInputSchema,
   'electoral:set-demand-status': z.object({ id: z.string(), status: z.enum(DEMAND_STATUSES) }),
+  ...demandFollowUpInputs,
 };
 
 export interface ElectoralEvents {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { syntheticDecision, syntheticFollowUp } from './synthetic-demand.js';
 import { checkDemandStatusChange, checkDemandWrite } from './rules.js';
 import { DEMAND_STATUSES, type Demand, type DemandStatus } from './types.js';
 
@@ -13,6 +14,8 @@ const demand = (status: DemandStatus, over: Partial<Demand> = {}): Demand => ({
   comment: null,
   createdBy: 'secretaire',
   createdAtLocal: '2026-11-28T10:00:00',
+  ...syntheticFollowUp('2026-11-28'),
+  ...syntheticDecision(status),
   ...over,
 });
 const mayor = (p: string) => ['electoral.read', 'electoral.demand', 'electoral.decide'].includes(p);

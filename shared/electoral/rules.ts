@@ -1,4 +1,5 @@
 import type { RuleRefusal, WriteAttempt } from '../domain/spec.js';
+import { checkDemandContent, checkDemandUpdate, checkPieces } from './demand-content.js';
 import { DEMAND_STATUS_LABELS, type Demand, type DemandStatus } from './types.js';
 
 /** Only the mayor decides (permission `electoral.decide`). */
@@ -27,12 +28,14 @@ export function checkDemandStatusChange(from: DemandStatus, to: DemandStatus, ma
 }
 
 /** `electoral.demands` write rule: created « déposée », never deleted, subject fixed, status moves per checkDemandStatusChange. */
-export function checkDemandWrite({ before, after, may }: WriteAttempt<Demand>): RuleRefusal | null {
+export function checkDemandWrite({ before, after, may, today }: WriteAttempt<Demand>): RuleRefusal | null {
   if (!after) return refuse('forbidden', 'Une demande ne peut pas être supprimée : passez-la au statut « Abandonnée ».', 'demand delete');
   if (!before) {
-    return after.status === 'deposee'
-      ? null
-      : refuse('invalid_input', 'Une nouvelle demande est toujours enregistrée au statut « Déposée ».', `created as ${after.status}`);
+    if (after.status !== 'deposee')
+      return refuse('invalid_input', 'Une nouvelle demande est toujours enregistrée au statut « Déposée ».', `created as ${after.status}`);
+    if (after.depositDate === null)
+      return refuse('invalid_input', 'Indiquez la date de dépôt de la demande.', 'created without depositDate');
+    return checkDemandContent(after, today) ?? checkPieces(after);
   }
   const changed = FIXED_FIELDS.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]));
   if (changed.length > 0)
@@ -41,5 +44,10 @@ export function checkDemandWrite({ before, after, may }: WriteAttempt<Demand>): 
       "L'objet d'une demande déposée ne peut pas être modifié : créez une nouvelle demande.",
       `fixed fields changed: ${changed.join(',')}`,
     );
-  return checkDemandStatusChange(before.status, after.status, may);
+  return (
+    checkDemandStatusChange(before.status, after.status, may) ??
+    checkDemandUpdate(before, after) ??
+    checkDemandContent(after, today) ??
+    (after.status === 'acceptee' && before.status !== 'acceptee' ? checkPieces(after) : null)
+  );
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { demandFollowUpFields } from './demand-fields.js';
 
 /** The three lists of a commune, as named in REU extracts. */
 export const LIST_TYPES = ['LP', 'LCM', 'LCE'] as const;
@@ -91,6 +92,9 @@ export const demandSchema = z.object({
   /** Display only (who typed it, when on their PC); never used to order or decide anything. */
   createdBy: z.string().max(100),
   createdAtLocal: z.string().max(40),
+  /** The list asked for: LP (Cerfa 12669), LCM (12670) or LCE (12671) for EU citizens. */
+  list: z.enum(LIST_TYPES).default('LP'),
+  ...demandFollowUpFields,
 });
 export type Demand = z.infer<typeof demandSchema>;
 

@@ -148,6 +148,10 @@ await step('offline: the hub stops, PC 1 saves a demand (Hors ligne, 1 pending),
   await page1.getByRole('button', { name: 'Nouvelle demande pour cet électeur' }).click();
   await page1.getByLabel("Changement d'adresse").check();
   await page1.getByLabel('Nouvelle adresse dans la commune').fill('12 RUE DE LA PAIX 10000 TROYES');
+  // A change of address carries its proof of attache (Cerfa checklist, shared/electoral/demand-content.ts).
+  await page1
+    .getByLabel(/Justificatif d’attache/)
+    .setInputFiles({ name: 'facture-eau.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
   await checkA11y(page1, 'nouvelle demande');
   await page1.getByRole('button', { name: 'Enregistrer la demande' }).click();
   await expectVisible(page1.getByRole('heading', { name: 'Demandes' }));

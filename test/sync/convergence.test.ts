@@ -1,4 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { parisDay } from '../../shared/calendar.js';
+import { syntheticDepositInput } from '../../shared/electoral/synthetic-demand.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -42,6 +44,7 @@ function demandInput(n: number) {
     newAddress: null,
     newBureauCode: null,
     comment: `demande ${n}`,
+    ...syntheticDepositInput(parisDay(new Date())),
   };
 }
 

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { parisDay } from '../../shared/calendar.js';
+import { syntheticDepositInput } from '../../shared/electoral/synthetic-demand.js';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +33,7 @@ const demand = {
   newAddress: null,
   newBureauCode: null,
   comment: null,
+  ...syntheticDepositInput(parisDay(new Date())),
 };
 
 describe('client core: session and dispatcher', () => {

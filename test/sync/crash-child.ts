@@ -3,6 +3,8 @@
  * already logged in, optionally creates demands, then syncs. The parent kills
  * it with SIGKILL at a chosen point of the exchange with the hub.
  */
+import { parisDay } from '../../shared/calendar.js';
+import { syntheticDepositInput } from '../../shared/electoral/synthetic-demand.js';
 import { call, openCore } from './core-harness.js';
 
 const [dataDir, creates] = process.argv.slice(2);
@@ -15,6 +17,7 @@ for (let i = 0; i < Number(creates); i++) {
     newAddress: null,
     newBureauCode: null,
     comment: null,
+    ...syntheticDepositInput(parisDay(new Date())),
   });
 }
 process.stdout.write('ready\n');

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { syntheticDecision, syntheticFollowUp } from '../../shared/electoral/synthetic-demand.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,6 +63,7 @@ export function newDemand(fields: Partial<Demand> = {}): Demand {
     comment: null,
     createdBy: 'test',
     createdAtLocal: '2026-03-01T10:00:00.000Z',
+    ...syntheticFollowUp('2026-03-01'),
     ...fields,
   };
 }
@@ -136,7 +138,8 @@ export function openDemandReplica(opts: { hubUrl: string; token: string; dir?: s
     setStatus(id, status) {
       db.transaction(() => {
         const r = row(id)!;
-        const d = { ...(JSON.parse(r.data) as Demand), status };
+        // A decision is dated and a refusal motivated (shared/electoral/demand-content.ts).
+        const d = { ...(JSON.parse(r.data) as Demand), status, ...syntheticDecision(status) };
         db.prepare('UPDATE t_demands SET data = ? WHERE id = ?').run(JSON.stringify(d), id);
         outbox.enqueue({
           kind: 'upsert',

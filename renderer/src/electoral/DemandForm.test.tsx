@@ -57,6 +57,14 @@ describe('DemandForm', () => {
     fireEvent.change(screen.getByLabelText('Date de naissance'), { target: { value: '01/03/2008' } });
     fireEvent.change(screen.getByLabelText('Nouvelle adresse dans la commune'), { target: { value: '5 rue Pasteur' } });
     fireEvent.click(screen.getByRole('button', { name: 'Enregistrer la demande' }));
+    // The Cerfa's checklist: both pieces of an inscription on the main list.
+    expect(screen.getByText(/Joignez les pièces : Justificatif d'identité/, { selector: '.error-text' })).toBeTruthy();
+    expect(fake.calls).toHaveLength(0);
+    const pdf = (name: string) => new File(['%PDF-1.4'], name, { type: 'application/pdf' });
+    fireEvent.change(screen.getByLabelText("Justificatif d'identité (et de nationalité)"), { target: { files: [pdf('cni.pdf')] } });
+    fireEvent.change(screen.getByLabelText(/Justificatif d’attache/), { target: { files: [pdf('bail.pdf')] } });
+    fireEvent.change(screen.getByLabelText('Date de dépôt'), { target: { value: '02/03/2026' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Enregistrer la demande' }));
     await waitFor(() => expect(useNav.getState().route).toEqual({ name: 'demands' }));
     expect(fake.callsOf('electoral:create-demand')[0]).toEqual({
       kind: 'inscription',
@@ -65,6 +73,16 @@ describe('DemandForm', () => {
       newAddress: '5 rue Pasteur',
       newBureauCode: null,
       comment: null,
+      list: 'LP',
+      depositDate: '2026-03-02',
+      nationality: null,
+      birthPlace: null,
+      email: null,
+      ine: null,
+      files: [
+        { piece: 'identite', fileName: 'cni.pdf', mime: 'application/pdf', content: new Uint8Array(new TextEncoder().encode('%PDF-1.4')) },
+        { piece: 'attache', fileName: 'bail.pdf', mime: 'application/pdf', content: new Uint8Array(new TextEncoder().encode('%PDF-1.4')) },
+      ],
     });
   });
 
@@ -74,7 +92,7 @@ describe('DemandForm', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Enregistrer la demande' }));
     const summary = screen.getByText('Le formulaire contient des erreurs :').closest('.alert') as HTMLElement;
     const fields = Array.from(summary.querySelectorAll('li'), (li) => li.textContent?.split(' : ')[0]);
-    expect(fields).toEqual(['Nom de naissance', 'Prénoms', 'Date de naissance', 'Nouvelle adresse']);
+    expect(fields).toEqual(['Nom de naissance', 'Prénoms', 'Date de naissance', 'Nouvelle adresse', 'Pièces justificatives']);
   });
 
   it('pre-fills the person from the fiche, keeps an unknown month, asks for the new bureau', async () => {

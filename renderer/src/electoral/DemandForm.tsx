@@ -1,12 +1,17 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { createDemandInputSchema } from '../../../shared/electoral/ipc.js';
-import { DEMAND_KINDS, DEMAND_KIND_LABELS, type DemandKind } from '../../../shared/electoral/types.js';
+import { frenchDay, parisDay } from '../../../shared/calendar.js';
+import { missingPieces } from '../../../shared/electoral/demand-content.js';
+import { PIECE_KINDS, PIECE_LABELS, type PieceKind } from '../../../shared/electoral/demand-fields.js';
+import type { JustificatifFile } from '../../../shared/electoral/demand-ipc.js';
+import { DEMAND_KINDS, DEMAND_KIND_LABELS, type DemandKind, type ListType } from '../../../shared/electoral/types.js';
 import { api, messageOf } from '../api/bridge.js';
 import { useNav } from '../nav/store.js';
 import { DateField, ErrorSummary, Field, LiveMessage } from '../ui/Field.js';
 import { formatBirthDate, parseFrenchDate } from '../ui/format.js';
 import { useForm } from '../ui/useForm.js';
 import { fieldErrors } from '../ui/validate.js';
+import { PiecesFieldset, mimeOf } from './PiecesFieldset.js';
 import { useDemands } from './store.js';
 
 export interface DemandValues {
@@ -18,6 +23,11 @@ export interface DemandValues {
   newAddress: string;
   newBureauCode: string;
   comment: string;
+  list: ListType;
+  nationality: string;
+  birthPlace: string;
+  email: string;
+  depositDate: string;
 }
 
 const needsAddress = (k: DemandKind) => k === 'inscription' || k === 'changement_adresse';
@@ -33,12 +43,25 @@ const LABELS: Record<string, string> = {
   newAddress: 'Nouvelle adresse',
   newBureauCode: 'Bureau de vote',
   comment: 'Commentaire',
+  list: 'Liste demandée',
+  nationality: 'Nationalité',
+  birthPlace: 'Lieu de naissance',
+  email: 'Adresse électronique',
+  depositDate: 'Date de dépôt',
+  pieces: 'Pièces justificatives',
 };
 
-export function checkDemand(v: DemandValues, electorId: string | null) {
+export function checkDemand(v: DemandValues, electorId: string | null, pieces: readonly PieceKind[] = []) {
   const errors: Record<string, string> = {};
   const birthDate = parseFrenchDate(v.birthDate, true);
   if (!birthDate) errors.birthDate = 'La date de naissance doit s’écrire JJ/MM/AAAA, par exemple 03/02/1961.';
+  const depositDate = parseFrenchDate(v.depositDate);
+  if (!depositDate) errors.depositDate = 'La date de dépôt doit s’écrire JJ/MM/AAAA, par exemple 05/03/2026.';
+  const list = v.kind === 'inscription' || v.kind === 'changement_adresse' ? v.list : 'LP';
+  // The shared checklist of the Cerfa (the PC and the hub refuse the same way).
+  const missing = missingPieces({ kind: v.kind, list, justificatifs: pieces.map((piece) => ({ piece })) });
+  if (missing.length > 0)
+    errors.pieces = `Joignez ${missing.length > 1 ? 'les pièces' : 'la pièce'} : ${missing.map((p) => PIECE_LABELS[p]).join(' ; ')}.`;
   if (needsAddress(v.kind) && !v.newAddress.trim()) errors.newAddress = 'La nouvelle adresse est obligatoire pour cette demande.';
   if (needsBureau(v.kind) && !v.newBureauCode.trim())
     errors.newBureauCode = 'Le nouveau bureau de vote est obligatoire pour cette demande.';
@@ -50,6 +73,11 @@ export function checkDemand(v: DemandValues, electorId: string | null) {
     newAddress: needsAddress(v.kind) ? v.newAddress.trim() || null : null,
     newBureauCode: needsBureau(v.kind) || (v.kind === 'inscription' && v.newBureauCode.trim()) ? v.newBureauCode.trim() || null : null,
     comment: v.comment.trim() || null,
+    list,
+    depositDate: depositDate ?? '',
+    nationality: list === 'LP' ? null : v.nationality.trim().toUpperCase() || null,
+    birthPlace: v.birthPlace.trim() || null,
+    email: v.email.trim() || null,
   };
   const checked = fieldErrors(createDemandInputSchema, input);
   if (!checked.ok) {
@@ -81,8 +109,14 @@ export function DemandForm({ electorId }: { electorId: string | null }) {
     newAddress: '',
     newBureauCode: '',
     comment: '',
+    list: 'LP',
+    nationality: '',
+    birthPlace: '',
+    email: '',
+    depositDate: frenchDay(parisDay(new Date())),
   });
   const [busy, setBusy] = useState(false);
+  const [files, setFiles] = useState<Partial<Record<PieceKind, File>>>({});
   const [loadError, setLoadError] = useState<string | null>(null);
 
   // Pre-fill the person from the fiche: identity comes from the REU, not retyped.
@@ -105,10 +139,17 @@ export function DemandForm({ electorId }: { electorId: string | null }) {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const { errors: found, input } = checkDemand(v, electorId);
+    const chosen = PIECE_KINDS.filter((p) => files[p]);
+    const { errors: found, input } = checkDemand(v, electorId, chosen);
     if (!report(found) || !input) return;
     setBusy(true);
-    const saved = await create(input);
+    const attached: JustificatifFile[] = await Promise.all(
+      chosen.map(async (piece) => {
+        const f = files[piece]!;
+        return { piece, fileName: f.name, mime: mimeOf(f) as JustificatifFile['mime'], content: new Uint8Array(await f.arrayBuffer()) };
+      }),
+    );
+    const saved = await create({ ...input, files: attached });
     setBusy(false);
     if (saved) go({ name: 'demands' });
   }
@@ -148,7 +189,51 @@ export function DemandForm({ electorId }: { electorId: string | null }) {
             {...bind('birthDate')}
           />
         </fieldset>
+        {v.kind === 'inscription' ? (
+          <fieldset>
+            <legend>Liste demandée (Cerfa)</legend>
+            {(
+              [
+                ['LP', 'Liste principale — Français (Cerfa 12669)'],
+                ['LCM', 'Liste complémentaire municipale — citoyen de l’Union (Cerfa 12670)'],
+                ['LCE', 'Liste complémentaire européenne — citoyen de l’Union (Cerfa 12671)'],
+              ] as const
+            ).map(([list, label]) => (
+              <label key={list} className="radio">
+                <input type="radio" name="list" value={list} checked={v.list === list} onChange={() => setV({ ...v, list })} /> {label}
+              </label>
+            ))}
+            {v.list !== 'LP' ? (
+              <Field
+                label="Nationalité (code pays)"
+                hint="Deux lettres : BE, DE, ES, IT, PT…"
+                autoComplete="off"
+                {...bind('nationality')}
+              />
+            ) : null}
+          </fieldset>
+        ) : null}
+        <Field
+          label="Lieu de naissance (facultatif)"
+          hint="Commune, et pays si à l’étranger : sert à retrouver la personne dans l’extrait du REU."
+          autoComplete="off"
+          {...bind('birthPlace')}
+        />
+        <DateField
+          label="Date de dépôt"
+          example="05/03/2026"
+          hint="Le délai de 5 jours pour décider part de cette date."
+          {...bind('depositDate')}
+        />
         {needsAddress(v.kind) ? <Field label="Nouvelle adresse dans la commune" autoComplete="off" {...bind('newAddress')} /> : null}
+        <Field label="Adresse électronique du demandeur (facultatif)" inputMode="email" autoComplete="off" {...bind('email')} />
+        <PiecesFieldset
+          kind={v.kind}
+          list={v.kind === 'inscription' ? v.list : 'LP'}
+          files={files}
+          error={errors.pieces ?? null}
+          onFile={(piece, file) => setFiles((old) => ({ ...old, [piece]: file }))}
+        />
         {needsBureau(v.kind) || v.kind === 'inscription' ? (
           <Field
             label={v.kind === 'inscription' ? 'Bureau de vote (facultatif)' : 'Nouveau bureau de vote'}

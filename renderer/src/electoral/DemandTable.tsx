@@ -1,6 +1,10 @@
 import { useEffect, useState } from 'react';
 import { DEMAND_KIND_LABELS, DEMAND_STATUSES, DEMAND_STATUS_LABELS, type DemandStatus } from '../../../shared/electoral/types.js';
+import { parisDay } from '../../../shared/calendar.js';
+import { demandTimers } from '../../../shared/electoral/demand-timers.js';
+import { useNav } from '../nav/store.js';
 import { formatBirthDate, formatDateTime } from '../ui/format.js';
+import { TimerBadge } from './DemandReminders.js';
 import type { DemandRow } from './store.js';
 
 /**
@@ -41,6 +45,8 @@ export function DemandTable({
   onStatus?(id: string, status: DemandStatus): void;
   caption: string;
 }) {
+  const go = useNav((s) => s.go);
+  const today = parisDay(new Date());
   if (rows.length === 0) return <p className="muted">Aucune demande.</p>;
   return (
     <table className="table">
@@ -52,6 +58,7 @@ export function DemandTable({
           <th scope="col">Né(e) le</th>
           <th scope="col">Saisie le</th>
           <th scope="col">Statut</th>
+          <th scope="col">Délai</th>
         </tr>
       </thead>
       <tbody>
@@ -67,7 +74,16 @@ export function DemandTable({
                 {d.newAddress ? <div className="muted small">Nouvelle adresse : {d.newAddress}</div> : null}
                 {d.newBureauCode ? <div className="muted small">Bureau : {d.newBureauCode}</div> : null}
               </td>
-              <td>{who}</td>
+              <td>
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => go({ name: 'demand', id: d.id })}
+                  aria-label={`Ouvrir la demande de ${who}`}
+                >
+                  {who}
+                </button>
+              </td>
               <td>{formatBirthDate(d.applicant.birthDate)}</td>
               <td>
                 {formatDateTime(d.createdAtLocal)}
@@ -79,6 +95,13 @@ export function DemandTable({
                 ) : (
                   DEMAND_STATUS_LABELS[d.status]
                 )}
+              </td>
+              <td>
+                {demandTimers(d, today).map((t) => (
+                  <div key={t.step}>
+                    <TimerBadge timer={t} />
+                  </div>
+                ))}
               </td>
             </tr>
           );

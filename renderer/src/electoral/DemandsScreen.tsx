@@ -6,6 +6,7 @@ import { useSync } from '../sync/store.js';
 import { plural } from '../ui/format.js';
 import { Pager } from '../ui/Pager.js';
 import { DemandTable } from './DemandTable.js';
+import { UnmatchedDemands } from './UnmatchedDemands.js';
 import { useDemands } from './store.js';
 
 const PAGE = 25;
@@ -74,6 +75,7 @@ export function DemandsScreen() {
         onStatus={(id, s) => void setStatus(id, s)}
       />
       <Pager label="Pages des demandes" offset={offset} pageSize={PAGE} total={items.length} onPage={setOffset} />
+      <UnmatchedDemands rows={items} />
     </main>
   );
 }

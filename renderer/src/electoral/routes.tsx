@@ -1,6 +1,8 @@
 import { electoralDomain } from '../../../shared/electoral/domain.js';
 import { defineUi } from '../nav/ui-spec.js';
 import { DemandForm } from './DemandForm.js';
+import { DemandReminders } from './DemandReminders.js';
+import { DemandScreen } from './DemandScreen.js';
 import { DemandsScreen } from './DemandsScreen.js';
 import { ElectorScreen } from './ElectorScreen.js';
 import { ImportScreen } from './ImportScreen.js';
@@ -16,6 +18,7 @@ export type ElectoralRoute =
   | { name: 'elector'; id: string }
   | { name: 'import' }
   | { name: 'demands' }
+  | { name: 'demand'; id: string }
   | { name: 'demand-new'; electorId: string | null }
   | { name: 'polls' }
   | { name: 'registers' };
@@ -28,6 +31,7 @@ export const electoralUi = defineUi<ElectoralRoute>()({
     search: { title: 'Rechercher un électeur', permission: 'electoral.read', menu: 'Rechercher', render: () => <SearchScreen /> },
     elector: { title: 'Fiche électeur', permission: 'electoral.read', parent: 'search', render: (r) => <ElectorScreen id={r.id} /> },
     demands: { title: 'Demandes', permission: 'electoral.read', menu: 'Demandes', render: () => <DemandsScreen /> },
+    demand: { title: 'Demande', permission: 'electoral.read', parent: 'demands', render: (r) => <DemandScreen key={r.id} id={r.id} /> },
     'demand-new': {
       title: 'Nouvelle demande',
       permission: 'electoral.demand',
@@ -45,6 +49,13 @@ export const electoralUi = defineUi<ElectoralRoute>()({
       open: { name: 'search' },
       openLabel: 'Ouvrir les listes électorales',
       denied: 'Votre compte ne donne pas accès aux données des électeurs.',
+    },
+    {
+      title: 'Demandes : délais légaux',
+      text: 'Décision sous 5 jours après le dépôt, notification et transmission au REU sous 2 jours après la décision.',
+      open: { name: 'demands' },
+      openLabel: 'Voir les demandes',
+      body: () => <DemandReminders />,
     },
   ],
   reset() {

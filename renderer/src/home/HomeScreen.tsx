@@ -48,6 +48,7 @@ export function HomeScreen() {
       <li key={`${service}-${i}`} className={mayOpen ? 'tile' : 'tile tile-off'}>
         <h3>{title}</h3>
         <p>{mayOpen ? t.text : t.denied}</p>
+        {mayOpen && t.body ? t.body() : null}
         {mayOpen ? (
           <button type="button" className="primary" onClick={() => go(t.open as Route)}>
             {t.openLabel}

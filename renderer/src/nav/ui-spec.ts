@@ -37,6 +37,8 @@ export interface HomeTile {
   openLabel: string;
   /** Shown instead of the button to a role that may not open it; without it the tile is left out for that role. */
   denied?: string;
+  /** Live content under the text (reminders, counts), shown only to a role that may open the tile. */
+  body?: () => ReactNode;
 }
 
 export interface DomainUi<R extends RouteBase = RouteBase> {
