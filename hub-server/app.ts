@@ -20,6 +20,7 @@ import { HUB_DOMAINS, HUB_REGISTRY } from './domains.js';
 import { createHubLogger } from './log.js';
 import { registerSyncRoutes } from './sync/routes.js';
 import type { ActsFilesOptions } from './acts/routes.js';
+import type { AssistanceHubOptions } from './domain/staff-seam.js';
 import { registerUpdateRoutes } from './updates/routes.js';
 
 export const HUB_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
@@ -40,6 +41,8 @@ export interface BuildHubOptions {
   updatesDir?: string;
   /** Act files: quota per collectivité (default 2 GiB) and expiry of abandoned uploads (48 h). */
   actsFiles?: ActsFilesOptions;
+  /** Remote assistance: how the agent (a console staff account) is recognised. */
+  assistance?: AssistanceHubOptions;
   /** The hub's domains and the registry built from their declarations (default: hub-server/domains.ts); tests may add a toy domain. */
   domains?: { list: readonly AnyHubDomain[]; registry: DomainRegistry };
 }

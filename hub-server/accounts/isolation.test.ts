@@ -25,6 +25,9 @@ const PUBLIC_ROUTES = new Set([
   'HEAD /api/v1/openapi.json',
   'GET /updates/:file',
   'HEAD /updates/:file',
+  // The console's agent: a staff session checked by the route, never a collectivité token (hub-server/assistance/relay.test.ts).
+  'GET /api/v1/assistance/agent/socket',
+  'HEAD /api/v1/assistance/agent/socket',
 ]);
 const MARKER = 'ZZSECRETACOMMUNEA';
 const EPCI_MARKER = 'ZZACTEDELEPCI';
