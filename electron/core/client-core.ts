@@ -119,6 +119,7 @@ async function assemble(options: ClientCoreOptions, composition: ClientCompositi
     may,
     requirePermission,
     requestSync: () => engine?.requestSync(),
+    syncState: () => engine?.state() ?? null,
   };
 
   const domains: ClientDomainParts[] = composition.domains.map((d) => d.create(ctx));

@@ -91,6 +91,7 @@ export function createStandaloneContext(opts: {
     requestSync() {
       requests++;
     },
+    syncState: () => null,
   };
 
   return {

@@ -52,7 +52,6 @@ export const diagnosticSchema = z.object({
     lastError: z.string().max(300).nullable(),
     rejected: z.number().int(),
   }),
-  outbox: z.record(z.string().max(80), z.number().int()).refine((r) => Object.keys(r).length <= 100),
   logs: z.array(z.string().max(1000)).max(200),
 });
 export type Diagnostic = z.infer<typeof diagnosticSchema>;
