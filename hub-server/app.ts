@@ -20,8 +20,11 @@ import { HUB_DOMAINS, HUB_REGISTRY } from './domains.js';
 import { createHubLogger } from './log.js';
 import { registerSyncRoutes } from './sync/routes.js';
 import type { ActsFilesOptions } from './acts/routes.js';
-import type { AssistanceHubOptions } from './domain/staff-seam.js';
 import { registerUpdateRoutes } from './updates/routes.js';
+import { CONSOLE_ROUTES } from '../shared/console/routes.js';
+import { registerConsoleAuthRoutes } from './console/routes.js';
+import { installStaffAuth } from './console/staff-auth.js';
+import { registerConsoleApp } from './console/static.js';
 
 export const HUB_VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string })
   .version;
@@ -41,8 +44,8 @@ export interface BuildHubOptions {
   updatesDir?: string;
   /** Act files: quota per collectivité (default 2 GiB) and expiry of abandoned uploads (48 h). */
   actsFiles?: ActsFilesOptions;
-  /** Remote assistance: how the agent (a console staff account) is recognised. */
-  assistance?: AssistanceHubOptions;
+  /** Built console web app (default dist/console); /console/ answers 503 when it is absent. */
+  consoleDir?: string;
   /** The hub's domains and the registry built from their declarations (default: hub-server/domains.ts); tests may add a toy domain. */
   domains?: { list: readonly AnyHubDomain[]; registry: DomainRegistry };
 }
@@ -61,6 +64,8 @@ export interface HubRouteInfo {
   method: string;
   url: string;
   public: boolean;
+  /** A console route (staff session cookie, never a collectivité's bearer). */
+  console: boolean;
 }
 
 const routesByApp = new WeakMap<FastifyInstance, HubRouteInfo[]>();
@@ -90,7 +95,8 @@ export async function buildHub(options: BuildHubOptions): Promise<FastifyInstanc
   const routes: HubRouteInfo[] = [];
   routesByApp.set(app, routes);
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) routes.push({ method, url: route.url, public: route.config?.public === true });
+    for (const method of [route.method].flat())
+      routes.push({ method, url: route.url, public: route.config?.public === true, console: route.config?.console === true });
   });
 
   // Responses are gzipped when the client accepts it; request bodies sent with Content-Encoding: gzip are inflated (preParsing hook).
@@ -148,6 +154,7 @@ export async function buildHub(options: BuildHubOptions): Promise<FastifyInstanc
   });
 
   installAuth(app, db, registry);
+  installStaffAuth(app, db);
 
   app.get(HUB_ROUTES.health.path, { config: { public: true } }, async (): Promise<HealthResponse> => {
     try {
@@ -160,7 +167,7 @@ export async function buildHub(options: BuildHubOptions): Promise<FastifyInstanc
 
   // The document describes the domains this hub was built with (their routes, records and commands).
   registerOpenApiRoute(app, HUB_ROUTES.openapi, {
-    contract: mergeRoutes(HUB_ROUTES, registry.domains),
+    contract: mergeRoutes({ ...HUB_ROUTES, ...CONSOLE_ROUTES }, registry.domains),
     version: HUB_VERSION,
     domains: registry.domains,
   });
@@ -171,6 +178,8 @@ export async function buildHub(options: BuildHubOptions): Promise<FastifyInstanc
     if (routes) await app.register(async (scope) => routes(scope, { db, registry, build: options }));
   }
   if (options.updatesDir) registerUpdateRoutes(app, { dir: options.updatesDir });
+  await registerConsoleAuthRoutes(app, { db, rateLimit: options.rateLimit });
+  await registerConsoleApp(app, options.consoleDir);
 
   return app;
 }

@@ -70,7 +70,6 @@ export interface TestHubOptions {
   rateLimit?: LoginRateLimit;
   updatesDir?: string;
   actsFiles?: import('./acts/routes.js').ActsFilesOptions;
-  assistance?: BuildHubOptions['assistance'];
   /** Domains of the hub (default: hub-server/domains.ts), e.g. with a test-only domain. */
   domains?: BuildHubOptions['domains'];
 }
@@ -176,7 +175,6 @@ export async function createTestHub(backend: 'sqlite' | 'postgres', opts: TestHu
     rateLimit: opts.rateLimit,
     updatesDir: opts.updatesDir,
     actsFiles: opts.actsFiles,
-    assistance: opts.assistance,
     domains: opts.domains,
   });
   let closed = false;

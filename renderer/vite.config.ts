@@ -9,13 +9,21 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 // The version shown in the help area of every screen (quoted when calling the département's assistance).
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
-export default defineConfig({
+// `--mode console` builds the département's console (renderer/console.html) into dist/console, served by the hub at /console/.
+export default defineConfig(({ mode }) => ({
   root,
   base: './',
   define: { 'import.meta.env.VITE_GUICHET_VERSION': JSON.stringify(version) },
   plugins: [react()],
-  build: {
-    outDir: fileURLToPath(new URL('../dist/renderer', import.meta.url)),
-    emptyOutDir: true,
-  },
-});
+  build:
+    mode === 'console'
+      ? {
+          outDir: fileURLToPath(new URL('../dist/console', import.meta.url)),
+          emptyOutDir: true,
+          rollupOptions: { input: fileURLToPath(new URL('./console.html', import.meta.url)) },
+        }
+      : {
+          outDir: fileURLToPath(new URL('../dist/renderer', import.meta.url)),
+          emptyOutDir: true,
+        },
+}));

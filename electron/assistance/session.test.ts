@@ -4,13 +4,12 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HubToAgent } from '../../shared/assistance/protocol.js';
-import { openSocket, testAgents } from '../../hub-server/assistance/test-agents.js';
+import { openSocket } from '../../hub-server/assistance/test-agents.js';
+import { seedStaff } from '../../hub-server/console/test-support.js';
 import { createTestHub, type SeededCommune, type TestHub } from '../../hub-server/test-support.js';
 import { createStandaloneContext, type StandaloneContext } from '../core/test-context.js';
 import { createHubClient } from '../hub-client/hub-client.js';
 import { createAssistanceSession } from './session.js';
-
-const AGENT = 'agent-token-marie-0000000000';
 
 /** The PC's side against a real hub on loopback: the code, the agent's arrival, both consents, the diagnostic, the local log. */
 describe('assistance on the PC', () => {
@@ -19,11 +18,11 @@ describe('assistance on the PC', () => {
   let commune: SeededCommune;
   let dir: string;
   let t: StandaloneContext;
+  let AGENT: Record<string, string>;
 
   beforeAll(async () => {
-    hub = await createTestHub('sqlite', {
-      assistance: { authenticateAgent: testAgents({ [AGENT]: { id: 'staff-1', name: 'Marie Durand', roles: ['assistance'] } }) },
-    });
+    hub = await createTestHub('sqlite');
+    AGENT = (await seedStaff(hub.db, { login: 'marie', role: 'assistance', displayName: 'Marie Durand' })).headers;
     commune = await hub.seedCommune({ insee: '10387', services: ['electoral', 'assistance'] });
     base = await hub.listen();
     dir = mkdtempSync(join(tmpdir(), 'guichet-assist-'));
@@ -51,8 +50,9 @@ describe('assistance on the PC', () => {
     const waiting = await session.request();
     expect(waiting.status).toBe('waiting');
     expect(waiting.code).toMatch(/^\d{6}$/);
+    expect(t.ctx.busy.current().map((b) => b.kind)).toEqual(['assistance']);
 
-    const agent = await openSocket<HubToAgent>(`${base.replace(/^http/, 'ws')}/api/v1/assistance/agent/socket`, AGENT);
+    const agent = await openSocket<HubToAgent>(`${base.replace(/^http/, 'ws')}/console/api/assistance/socket`, AGENT);
     agent.send({ t: 'join', code: waiting.code });
     await until(() => session.state().status === 'joined');
     expect(session.state().agent).toEqual({ name: 'Marie Durand' });
@@ -96,6 +96,7 @@ describe('assistance on the PC', () => {
     session.end();
     await agent.next((m) => m.t === 'ended');
     expect(session.state()).toMatchObject({ status: 'ended', endReason: 'pc' });
+    expect(t.ctx.busy.isBusy()).toBe(false);
 
     const logged = readFileSync(t.logFile, 'utf8')
       .split('\n')
@@ -119,7 +120,7 @@ describe('assistance on the PC', () => {
   it('ends at once when the secretary refuses', async () => {
     const session = createAssistanceSession(t.ctx);
     const { code } = await session.request();
-    const agent = await openSocket<HubToAgent>(`${base.replace(/^http/, 'ws')}/api/v1/assistance/agent/socket`, AGENT);
+    const agent = await openSocket<HubToAgent>(`${base.replace(/^http/, 'ws')}/console/api/assistance/socket`, AGENT);
     agent.send({ t: 'join', code });
     await until(() => session.state().status === 'joined');
     session.refuse();

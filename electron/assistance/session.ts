@@ -28,6 +28,8 @@ export function createAssistanceSession(ctx: CoreContext) {
   let state: AssistanceState = IDLE_ASSISTANCE;
   let socket: WebSocket | null = null;
   let sessionId: string | null = null;
+  // While a session runs, an update never restarts the PC (electron/core/busy.ts).
+  let idle: (() => void) | null = null;
 
   const set = (patch: Partial<AssistanceState>): AssistanceState => {
     state = { ...state, ...patch };
@@ -48,6 +50,8 @@ export function createAssistanceSession(ctx: CoreContext) {
     log.info({ session: sessionId, reason }, 'assistance session ended');
     const s = socket;
     socket = null;
+    idle?.();
+    idle = null;
     s?.close(1000, 'ended');
     return set({
       status: 'ended',
@@ -125,6 +129,7 @@ export function createAssistanceSession(ctx: CoreContext) {
       const hub = ctx.hub();
       if (!hub) throw new GuichetError('offline', OFFLINE, 'assistance without hub');
       set({ ...IDLE_ASSISTANCE, status: 'connecting' });
+      idle = ctx.busy.begin('assistance', "session d'assistance à distance");
       try {
         const created = await hub.createAssistance();
         sessionId = created.id;
@@ -134,6 +139,8 @@ export function createAssistanceSession(ctx: CoreContext) {
       } catch (err) {
         socket?.close();
         socket = null;
+        idle?.();
+        idle = null;
         set({ ...IDLE_ASSISTANCE, error: err instanceof GuichetError ? err.message : OFFLINE });
         throw err;
       }

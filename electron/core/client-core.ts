@@ -1,3 +1,4 @@
+import { type BusyRegistry, createBusyRegistry } from './busy.js';
 import type Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -36,6 +37,8 @@ export interface ClientCore {
   sync: SyncEngine;
   session: SessionManager;
   db: Database.Database;
+  /** What runs that an update must not interrupt (core/busy.ts). */
+  busy: BusyRegistry;
   close(): Promise<void>;
 }
 
@@ -82,6 +85,7 @@ async function assemble(options: ClientCoreOptions, composition: ClientCompositi
   };
 
   const outbox = createOutbox(db, platform.now);
+  const busy = createBusyRegistry();
   let collections: LocalCollection[] = [];
   let engine: SyncEngine | null = null;
 
@@ -120,6 +124,7 @@ async function assemble(options: ClientCoreOptions, composition: ClientCompositi
     requirePermission,
     requestSync: () => engine?.requestSync(),
     syncState: () => engine?.state() ?? null,
+    busy,
   };
 
   const domains: ClientDomainParts[] = composition.domains.map((d) => d.create(ctx));
@@ -217,6 +222,7 @@ async function assemble(options: ClientCoreOptions, composition: ClientCompositi
     sync,
     session,
     db,
+    busy,
     async close() {
       if (closed) return;
       closed = true;

@@ -1,3 +1,4 @@
+import type { BusyRegistry } from './busy.js';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { SessionState } from '../../shared/accounts/ipc.js';
@@ -32,6 +33,8 @@ export interface CoreContext {
   requestSync(): void;
   /** Where sync stands (diagnostics), null before the engine runs. */
   syncState(): SyncState | null;
+  /** Work that must not be cut by an update's restart (imports, signatures, transmissions, assistance): core/busy.ts. */
+  busy: BusyRegistry;
 }
 
 /** What a domain gives the core once created. */

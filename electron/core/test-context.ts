@@ -16,6 +16,7 @@ import { CLIENT_MIGRATIONS } from '../domains.js';
 import type { HubClient } from '../hub-client/hub-client.js';
 import { createNodePlatform } from '../platform/node-platform.js';
 import { createOutbox, type SyncOutbox } from '../sync/outbox.js';
+import { createBusyRegistry } from './busy.js';
 import type { CoreContext } from './client-domain.js';
 
 export interface StandaloneContext {
@@ -88,6 +89,7 @@ export function createStandaloneContext(opts: {
         throw new GuichetError('forbidden', ROLE_REFUSED_MESSAGE, `missing permission ${permission}`);
       }
     },
+    busy: createBusyRegistry(),
     requestSync() {
       requests++;
     },

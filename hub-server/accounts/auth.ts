@@ -94,6 +94,8 @@ export function installAuth(app: FastifyInstance, db: Kysely<HubDatabase>, regis
     // No route matched: let the not-found handler answer.
     if (request.routeOptions.url === undefined) return;
     if (request.routeOptions.config.public === true) return;
+    // Console routes authenticate the département's staff by their own cookie (console/staff-auth.ts), never by a bearer.
+    if (request.routeOptions.config.console === true) return;
 
     const token = bearerOf(request);
     if (token === null) throw new GuichetError('unauthenticated', NOT_LOGGED_IN, 'no bearer token');

@@ -8,6 +8,7 @@ import type { MeResponse } from '../../shared/accounts/types.js';
 import { actRecord, upsertAct } from '../acts/test-support.js';
 import { hubRoutes, type HubRouteInfo } from '../app.js';
 import { createTestHub, TEST_BACKENDS, type SeededCommune, type SeededGrouping, type TestHub } from '../test-support.js';
+import { seedStaff } from '../console/test-support.js';
 import { openSession, revokeDeviceById } from './store.js';
 
 /**
@@ -25,9 +26,12 @@ const PUBLIC_ROUTES = new Set([
   'HEAD /api/v1/openapi.json',
   'GET /updates/:file',
   'HEAD /updates/:file',
-  // The console's agent: a staff session checked by the route, never a collectivité token (hub-server/assistance/relay.test.ts).
-  'GET /api/v1/assistance/agent/socket',
-  'HEAD /api/v1/assistance/agent/socket',
+  // The console's sign-in and its web app's files (no data: the data is behind the staff session).
+  'POST /console/api/session',
+  'GET /console',
+  'HEAD /console',
+  'GET /console/*',
+  'HEAD /console/*',
 ]);
 const MARKER = 'ZZSECRETACOMMUNEA';
 const EPCI_MARKER = 'ZZACTEDELEPCI';
@@ -152,7 +156,8 @@ describe.each(TEST_BACKENDS)('isolation between communes (%s)', (backend) => {
     };
     let mutationId = 100;
     for (const route of routes) {
-      if (route.public) continue;
+      // Console routes never take a collectivité's token: walked by the console test below.
+      if (route.public || route.console) continue;
       for (const url of urlsFor(route, aIds)) {
         // A fresh session each time: the walk includes logout, which ends the session it is called with.
         const session = await openSession(hub.db, { communeId: other.communeId, userId: other.maireUserId, deviceName: 'walk' });
@@ -258,6 +263,34 @@ describe.each(TEST_BACKENDS)('isolation between communes (%s)', (backend) => {
     expect(pushed.json().results[0].status).toBe('applied');
     expect((await pull(e.consultationToken)).body).toContain(EPCI_MARKER);
     for (const token of [a.maireToken, b.maireToken, c.maireToken]) expect((await pull(token)).body).not.toContain(EPCI_MARKER);
+  });
+
+  it('keeps console routes and collectivité routes apart: neither session opens the other', async () => {
+    const agent = await seedStaff(hub.db, { login: `agent-${backend}`, role: 'administrateur' });
+    const staffWays = [agent.headers, { authorization: `Bearer ${agent.token}` }];
+    for (const route of routes) {
+      if (route.public) continue;
+      for (const url of urlsFor(route, aIds.slice(0, 4))) {
+        const payload = route.method === 'POST' || route.method === 'PUT' ? {} : undefined;
+        const ask = (headers: Record<string, string>) => hub.app.inject({ method: route.method as 'GET', url, headers, payload });
+        if (route.console) {
+          // Every collectivité token, with and without the CSRF header.
+          for (const token of [a.maireToken, e.maireToken])
+            for (const headers of [
+              { authorization: `Bearer ${token}` },
+              { authorization: `Bearer ${token}`, 'x-guichet-console': '1' },
+            ] as Record<string, string>[]) {
+              const res = await ask(headers);
+              expect(res.statusCode, `${route.method} ${url}`).toBe(401);
+            }
+        } else {
+          for (const headers of staffWays) {
+            const res = await ask(headers);
+            expect(res.statusCode, `${route.method} ${url} (agent)`).toBe(401);
+          }
+        }
+      }
+    }
   });
 
   it('answers 401 everywhere once the device is revoked', async () => {

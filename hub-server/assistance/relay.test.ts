@@ -3,15 +3,10 @@ import { ASSISTANCE_HUB_ROUTES as ROUTES } from '../../shared/assistance/hub-rou
 import type { HubToAgent, HubToPc } from '../../shared/assistance/protocol.js';
 import { createTestHub, TEST_BACKENDS, type SeededCommune, type TestHub } from '../test-support.js';
 import { assistanceDb, createSession } from './store.js';
-import { openSocket, testAgents } from './test-agents.js';
+import { openSocket } from './test-agents.js';
+import { seedStaff } from '../console/test-support.js';
 
-const AGENTS = {
-  'agent-token-marie-0000000000': { id: 'staff-marie', name: 'Marie Durand', roles: ['assistance'] },
-  'agent-token-paul-00000000000': { id: 'staff-paul', name: 'Paul Martin', roles: ['administrateur'] },
-  'agent-token-rita-00000000000': { id: 'staff-rita', name: 'Rita Lenoir', roles: ['assistance'] },
-  'agent-token-lecteur-00000000': { id: 'staff-lecteur', name: 'Léa Lecteur', roles: ['lecture'] },
-};
-const [MARIE, PAUL, RITA, LECTEUR] = Object.keys(AGENTS);
+type Agent = Record<string, string>;
 
 describe.each(TEST_BACKENDS)('remote assistance relay (%s)', (backend) => {
   let hub: TestHub;
@@ -20,9 +15,15 @@ describe.each(TEST_BACKENDS)('remote assistance relay (%s)', (backend) => {
   let a: SeededCommune;
   let b: SeededCommune;
   let off: SeededCommune;
+  let MARIE: Agent;
+  let PAUL: Agent;
+  let RITA: Agent;
 
   beforeAll(async () => {
-    hub = await createTestHub(backend, { assistance: { authenticateAgent: testAgents(AGENTS) } });
+    hub = await createTestHub(backend);
+    MARIE = (await seedStaff(hub.db, { login: 'marie', role: 'assistance', displayName: 'Marie Durand' })).headers;
+    PAUL = (await seedStaff(hub.db, { login: 'paul', role: 'administrateur', displayName: 'Paul Martin' })).headers;
+    RITA = (await seedStaff(hub.db, { login: 'rita', role: 'assistance', displayName: 'Rita Lenoir' })).headers;
     a = await hub.seedCommune({ insee: '10387', services: ['electoral', 'assistance'] });
     b = await hub.seedCommune({ insee: '10362', services: ['assistance'] });
     off = await hub.seedCommune({ insee: '10033', services: ['electoral'] });
@@ -36,10 +37,10 @@ describe.each(TEST_BACKENDS)('remote assistance relay (%s)', (backend) => {
     return { status: res.status, body: (await res.json()) as { id: string; code: string; message?: string } };
   }
   const pcSocket = (id: string, token: string) => openSocket<HubToPc>(`${wsBase}/api/v1/assistance/sessions/${id}/socket`, token);
-  const agentSocket = (token: string) => openSocket<HubToAgent>(`${wsBase}${ROUTES.assistanceAgentSocket.path}`, token);
+  const agentSocket = (token: string | Agent) => openSocket<HubToAgent>(`${wsBase}${ROUTES.assistanceAgentSocket.path}`, token);
 
   /** A PC asks, an agent joins with the code, the secretary accepts. */
-  async function joined(commune: SeededCommune, agentToken: string) {
+  async function joined(commune: SeededCommune, agentToken: Agent) {
     const created = await create(commune.secretaireToken);
     const pc = await pcSocket(created.body.id, commune.secretaireToken);
     const agent = await agentSocket(agentToken);
@@ -58,13 +59,18 @@ describe.each(TEST_BACKENDS)('remote assistance relay (%s)', (backend) => {
     expect(anonymous.status).toBe(401);
   });
 
-  it('refuses a collectivité token, and a staff account without the assistance role, on the agent socket', async () => {
+  it('refuses a collectivité token on the agent socket, an agent from another site, and an agent on the PC socket', async () => {
     await expect(agentSocket(a.maireToken)).rejects.toThrow('HTTP 401');
-    await expect(agentSocket(LECTEUR)).rejects.toThrow('HTTP 403');
+    await expect(agentSocket({ ...MARIE, origin: 'https://evil.example' })).rejects.toThrow('HTTP 403');
+    const host = new URL(base).host;
+    (await agentSocket({ ...MARIE, origin: `http://${host}` })).ws.close();
     // A collectivité token cannot open another device's PC socket either.
     const created = await create(a.secretaireToken);
     await expect(pcSocket(created.body.id, a.maireToken)).rejects.toThrow('HTTP 404');
     await expect(pcSocket(created.body.id, b.secretaireToken)).rejects.toThrow('HTTP 404');
+    // An agent's console session does not open a PC's socket (HTTP check: the bearer hook answers first).
+    const asAgent = await hub.app.inject({ method: 'GET', url: `/api/v1/assistance/sessions/${created.body.id}/socket`, headers: MARIE });
+    expect(asAgent.statusCode).toBe(401);
   });
 
   it('takes a code once: a second agent with the same code is refused', async () => {
@@ -180,6 +186,14 @@ describe.each(TEST_BACKENDS)('remote assistance relay (%s)', (backend) => {
     expect(sessions.some((s) => s.id === two.id)).toBe(false);
     const denied = await fetch(`${base}${ROUTES.assistanceHistory.path}`, { headers: { authorization: `Bearer ${a.secretaireToken}` } });
     expect(denied.status).toBe(403);
+    // The console sees every collectivité's sessions; a collectivité token does not open that list.
+    const console = await fetch(`${base}${ROUTES.assistanceConsoleSessions.path}`, { headers: PAUL });
+    const all = (await console.json()) as { id: string; collectivite: string }[];
+    expect(all.filter((x) => x.id === one.id || x.id === two.id)).toHaveLength(2);
+    const asCommune = await fetch(`${base}${ROUTES.assistanceConsoleSessions.path}`, {
+      headers: { authorization: `Bearer ${a.maireToken}` },
+    });
+    expect(asCommune.status).toBe(401);
   });
 
   it('ends the session when the secretary refuses', async () => {

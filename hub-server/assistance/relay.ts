@@ -11,7 +11,6 @@ import {
   type PcMessage,
 } from '../../shared/assistance/protocol.js';
 import { audit, bumpAction, type Db, endSession, type LiveSessionRow } from './store.js';
-import type { AgentIdentity } from '../domain/staff-seam.js';
 
 /**
  * The live sessions of this hub process: the PC's socket and the agent's,
@@ -47,7 +46,7 @@ function send(socket: WebSocket | null, message: HubToPc | HubToAgent | { t: 'fr
 
 export interface Relay {
   attachPc(row: LiveSessionRow, socket: WebSocket): void;
-  attachAgent(sessionId: string, agent: AgentIdentity, socket: WebSocket): boolean;
+  attachAgent(sessionId: string, agent: { id: string; name: string }, socket: WebSocket): boolean;
   fromPc(sessionId: string, message: PcMessage): void;
   fromAgent(sessionId: string, message: Exclude<AgentMessage, { t: 'join' }>): void;
   end(sessionId: string, reason: EndReason): Promise<void>;

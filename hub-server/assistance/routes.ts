@@ -2,14 +2,14 @@ import websocket from '@fastify/websocket';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
-import { ASSISTANCE_HUB_ROUTES as ROUTES } from '../../shared/assistance/hub-routes.js';
+import { AGENT_ROLES, ASSISTANCE_HUB_ROUTES as ROUTES } from '../../shared/assistance/hub-routes.js';
 import { agentMessageSchema, codeSchema, MAX_FRAMES_CHARS, normalizeCode, pcMessageSchema } from '../../shared/assistance/protocol.js';
 import { GuichetError } from '../../shared/errors.js';
 import { requireAuth, requirePermission, requireService } from '../accounts/auth.js';
 import { parseRequest } from '../contract.js';
 import type { HubDomainContext } from '../domain/hub-domain.js';
 import { createRelay } from './relay.js';
-import { AGENT_ROLES, type AgentIdentity, refuseEveryAgent } from '../domain/staff-seam.js';
+import { requestStaff, requireStaff } from '../console/staff-auth.js';
 import { assistanceDb, claimByCode, createSession, historyOf, type LiveSessionRow, sessionOfPc } from './store.js';
 
 /** A frame batch plus its JSON envelope. */
@@ -20,7 +20,6 @@ const JOIN_DELAY_MS = 60_000;
 declare module 'fastify' {
   interface FastifyRequest {
     assistanceSession?: LiveSessionRow;
-    assistanceAgent?: AgentIdentity;
   }
 }
 
@@ -50,7 +49,6 @@ function sameOrigin(request: FastifyRequest): boolean {
 
 export async function registerAssistanceRoutes(app: FastifyInstance, ctx: HubDomainContext): Promise<void> {
   const db = assistanceDb(ctx.db);
-  const authenticateAgent = ctx.build.assistance?.authenticateAgent ?? refuseEveryAgent;
   const log = app.log as unknown as Logger;
   const relay = createRelay(db, log);
   app.addHook('onClose', async () => relay.close());
@@ -65,6 +63,10 @@ export async function registerAssistanceRoutes(app: FastifyInstance, ctx: HubDom
 
   app.get(ROUTES.assistanceHistory.path, { onRequest: [...guards, requirePermission('assistance.history')] }, async (request) =>
     historyOf(db, requireAuth(request).communeId),
+  );
+
+  app.get(ROUTES.assistanceConsoleSessions.path, { config: { console: true }, onRequest: requireStaff(...AGENT_ROLES) }, async () =>
+    historyOf(db, 'all'),
   );
 
   app.get(
@@ -96,23 +98,17 @@ export async function registerAssistanceRoutes(app: FastifyInstance, ctx: HubDom
     ROUTES.assistanceAgentSocket.path,
     {
       websocket: true,
-      config: { public: true },
-      onRequest: async (request) => {
-        if (!sameOrigin(request)) throw new GuichetError('forbidden', 'Origine refusée.', 'assistance agent cross-origin');
-        const agent = await authenticateAgent(request);
-        if (!agent)
-          throw new GuichetError(
-            'unauthenticated',
-            'Connectez-vous à la console du département.',
-            'assistance agent without staff session',
-          );
-        if (!agent.roles.some((r) => AGENT_ROLES.includes(r)))
-          throw new GuichetError('forbidden', "Votre compte de la console n'a pas le rôle assistance.", 'assistance agent role');
-        request.assistanceAgent = agent;
-      },
+      config: { console: true },
+      onRequest: [
+        async (request) => {
+          if (!sameOrigin(request)) throw new GuichetError('forbidden', 'Origine refusée.', 'assistance agent cross-origin');
+        },
+        requireStaff(...AGENT_ROLES),
+      ],
     },
     (socket, request) => {
-      const agent = request.assistanceAgent as AgentIdentity;
+      const staff = requestStaff(request);
+      const agent = { id: staff.staffId, name: staff.displayName };
       let sessionId: string | null = null;
       let joining = false;
       const joinTimer = setTimeout(() => sessionId === null && refuse(socket, 'Aucun code reçu.'), JOIN_DELAY_MS);

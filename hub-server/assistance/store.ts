@@ -16,7 +16,6 @@ import { sha256Hex } from '../accounts/tokens.js';
 import { toCount } from '../db/dialect.js';
 import type { HubDatabase } from '../db/schema.js';
 import type { AssistanceTables } from './tables.js';
-import type { AgentIdentity } from '../domain/staff-seam.js';
 
 /** The hub's database seen with this domain's tables (hub-server/db/schema.ts lists the core's). */
 export type Db = Kysely<HubDatabase & AssistanceTables>;
@@ -143,7 +142,7 @@ export const JOIN_LIMITED = 'Trop de codes erronés : patientez quelques minutes
 export async function claimByCode(
   db: Db,
   code: string,
-  agent: AgentIdentity,
+  agent: { id: string; name: string },
   now = Date.now(),
 ): Promise<{ ok: true; id: string } | { ok: false; message: string }> {
   const failures = await db
@@ -205,13 +204,15 @@ export async function endSession(db: Db, id: string, reason: EndReason): Promise
     .execute();
 }
 
-/** The collectivité's last sessions with their actions (the mayor's screen). */
-export async function historyOf(db: Db, communeId: string, now = Date.now()): Promise<AssistanceHistoryEntry[]> {
+/** The last sessions with their actions: one collectivité's (the mayor's screen) or every one (the console). */
+export async function historyOf(db: Db, communeId: string | 'all', now = Date.now()): Promise<AssistanceHistoryEntry[]> {
   const sessions = await db
     .selectFrom('assistance_sessions as s')
     .innerJoin('devices as d', 'd.id', 's.device_id')
     .innerJoin('users as u', 'u.id', 's.user_id')
+    .innerJoin('collectivites as c', 'c.id', 's.commune_id')
     .select([
+      'c.name as collectivite',
       's.id',
       'd.name as device',
       'u.display_name as user',
@@ -223,7 +224,7 @@ export async function historyOf(db: Db, communeId: string, now = Date.now()): Pr
       's.code_expires_at',
       's.joined_at',
     ])
-    .where('s.commune_id', '=', communeId)
+    .$if(communeId !== 'all', (q) => q.where('s.commune_id', '=', communeId))
     .orderBy('s.created_at', 'desc')
     .limit(200)
     .execute();
@@ -244,6 +245,7 @@ export async function historyOf(db: Db, communeId: string, now = Date.now()): Pr
     const lapsed = s.expires_at <= iso(now) || (s.joined_at === null && s.code_expires_at <= iso(now));
     return {
       id: s.id,
+      collectivite: s.collectivite,
       device: s.device,
       user: s.user,
       agentName: s.agent_name,

@@ -1,19 +1,5 @@
-import type { FastifyRequest } from 'fastify';
 import WebSocket from 'ws';
 import type { HubToAgent, HubToPc } from '../../shared/assistance/protocol.js';
-import type { AgentAuthenticator, AgentIdentity } from '../domain/staff-seam.js';
-
-/**
- * Test seam until the console's staff sessions are wired: agents recognised by
- * a bearer token of their own (never a collectivité's token, which this
- * authenticator does not know).
- */
-export function testAgents(agents: Record<string, AgentIdentity>): AgentAuthenticator {
-  return async (request: FastifyRequest) => {
-    const m = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '');
-    return m ? (agents[m[1]] ?? null) : null;
-  };
-}
 
 /** A WebSocket client that keeps every message it receives (and every raw frame, for greps). */
 export interface TestSocket<M> {
@@ -26,8 +12,10 @@ export interface TestSocket<M> {
   closed: Promise<number>;
 }
 
-export function openSocket<M = HubToPc | HubToAgent>(url: string, token: string): Promise<TestSocket<M>> {
-  const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
+/** `auth`: a collectivité's bearer token, or the headers of a console agent (seedStaff: cookie). */
+export function openSocket<M = HubToPc | HubToAgent>(url: string, auth: string | Record<string, string>): Promise<TestSocket<M>> {
+  const headers = typeof auth === 'string' ? { authorization: `Bearer ${auth}` } : auth;
+  const ws = new WebSocket(url, { headers });
   const messages: M[] = [];
   const raw: string[] = [];
   const waiters: { pred: (m: M) => boolean; resolve: (m: M) => void }[] = [];
@@ -44,7 +32,12 @@ export function openSocket<M = HubToPc | HubToAgent>(url: string, token: string)
   });
   const closed = new Promise<number>((resolve) => ws.on('close', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
-    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    ws.once('unexpected-response', (req, res) => {
+      // With a listener, ws leaves the refused request to us: free its socket.
+      req.destroy();
+      res.destroy();
+      reject(new Error(`HTTP ${res.statusCode}`));
+    });
     ws.once('error', reject);
     ws.once('open', () =>
       resolve({

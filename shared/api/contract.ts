@@ -36,6 +36,11 @@ export interface HubRouteSpec {
   tag: string;
   /** Callable without a bearer token (enroll, login, health, the update feed, this document). */
   public?: boolean;
+  /**
+   * A route of the département's console: authenticated by the staff session cookie, never by a
+   * collectivité's bearer; `roles` lists the staff roles allowed (documentation; the route enforces it).
+   */
+  console?: { roles: readonly string[] };
   /** Permission the caller's role must hold (documentation; the route enforces it). */
   permission?: string;
   params?: z.ZodObject;

@@ -76,7 +76,11 @@ function operation(name: string, route: HubRouteSpec): JsonObject {
     // A HEAD answer has no body: the status alone tells.
     responses[status] = route.method === 'HEAD' ? { description } : { description, content: { 'application/json': { schema: ERROR_REF } } };
   }
-  const permission = route.permission ? `Permission requise : \`${route.permission}\`.` : '';
+  const permission = route.permission
+    ? `Permission requise : \`${route.permission}\`.`
+    : route.console
+      ? `Console du département, rôles : ${route.console.roles.join(', ')}.`
+      : '';
   const description = [route.description, permission].filter(Boolean).join('\n\n');
   const op: JsonObject = {
     operationId: name,
@@ -87,6 +91,7 @@ function operation(name: string, route: HubRouteSpec): JsonObject {
     responses,
   };
   if (route.public) op.security = [];
+  else if (route.console) op.security = [{ console: [] }];
   if (route.body) op.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } };
   else if (route.bodyContentType)
     op.requestBody = {
@@ -160,6 +165,13 @@ export function buildOpenApiDocument(routes: HubRoutes, options: OpenApiOptions)
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer', description: 'Jeton de session remis par /api/v1/enroll ou /api/v1/login.' },
+        console: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'guichet_console',
+          description:
+            'Session de la console du département (comptes du département, second facteur TOTP), ouverte par /console/api/session ; les méthodes autres que GET exigent aussi l’en-tête `x-guichet-console: 1`.',
+        },
       },
       schemas: { ErrorBody: jsonSchema(errorBodySchema, 'output'), ...domainSchemas(options.domains ?? []) },
     },

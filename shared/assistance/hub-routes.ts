@@ -20,6 +20,7 @@ export const historySchema = z
   .array(
     z.object({
       id: z.string().max(100),
+      collectivite: z.string().max(200),
       device: z.string().max(200),
       user: z.string().max(200),
       agentName: z.string().max(200).nullable(),
@@ -39,6 +40,10 @@ export const historySchema = z
     }),
   )
   .max(200);
+
+/** Staff roles that may join a session (shared/console/staff.ts). */
+export const AGENT_ROLES = ['assistance', 'administrateur'] as const;
+const AGENTS = { roles: AGENT_ROLES };
 
 const WS = 'WebSocket (upgrade HTTP/1.1) : messages JSON, un par trame, décrits dans shared/assistance/protocol.ts.';
 
@@ -73,12 +78,19 @@ export const ASSISTANCE_HUB_ROUTES = defineRoutes({
   },
   assistanceAgentSocket: {
     method: 'GET',
-    path: '/api/v1/assistance/agent/socket',
+    path: '/console/api/assistance/socket',
     tag: 'Assistance',
-    public: true,
+    console: AGENTS,
     summary: "Le canal de l'agent du département (compte de la console, pas un jeton de collectivité)",
     description: `${WS} Premier message : { "t": "join", "code": "123456" }.`,
     responses: { 101: { description: 'Connexion WebSocket établie.' } },
-    errors: { 401: 'Compte de la console requis (rôle assistance ou administrateur).' },
+  },
+  assistanceConsoleSessions: {
+    method: 'GET',
+    path: '/console/api/assistance/sessions',
+    tag: 'Assistance',
+    console: AGENTS,
+    summary: "Les dernières sessions d'assistance de toutes les collectivités, avec leurs actions",
+    responses: { 200: { description: 'Les 200 dernières sessions.', schema: historySchema } },
   },
 });

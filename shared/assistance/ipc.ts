@@ -44,6 +44,7 @@ export const IDLE_ASSISTANCE: AssistanceState = {
 /** A past session as the mayor sees it (hub audit, every PC of the collectivité). */
 export interface AssistanceHistoryEntry {
   id: string;
+  collectivite: string;
   device: string;
   user: string;
   agentName: string | null;

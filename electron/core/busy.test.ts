@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { createBusyRegistry } from './busy.js';
+
+describe('busy registry', () => {
+  it('is busy while any marked work runs and tells once everything has ended', async () => {
+    const busy = createBusyRegistry();
+    let idle = 0;
+    busy.onIdle(() => idle++);
+    const endSession = busy.begin('assistance', "session d'assistance");
+    let release!: () => void;
+    const importing = busy.run('import', 'import de la liste électorale', () => new Promise<void>((r) => (release = r)));
+    expect(busy.isBusy()).toBe(true);
+    expect(busy.current().map((e) => e.kind)).toEqual(['assistance', 'import']);
+    endSession();
+    endSession(); // a second call changes nothing
+    expect(idle).toBe(0);
+    expect(busy.isBusy()).toBe(true);
+    release();
+    await importing;
+    expect(busy.isBusy()).toBe(false);
+    expect(idle).toBe(1);
+  });
+
+  it('unmarks work that fails', async () => {
+    const busy = createBusyRegistry();
+    await expect(busy.run('signature', 'signature', async () => Promise.reject(new Error('carte absente')))).rejects.toThrow(
+      'carte absente',
+    );
+    expect(busy.isBusy()).toBe(false);
+  });
+});
