@@ -24,7 +24,8 @@ const OFFLINE = "Le hub est injoignable : l'assistance à distance passe par lui
  * Every action is written to the PC's log (mod `assistance`).
  */
 export function createAssistanceSession(ctx: CoreContext) {
-  const log = ctx.log.child({ mod: 'assistance' });
+  // The session's audit is written whatever the log level: it is the PC's record of who acted in the app.
+  const log = ctx.log.child({ mod: 'assistance' }, { level: 'info' });
   let state: AssistanceState = IDLE_ASSISTANCE;
   let socket: WebSocket | null = null;
   let sessionId: string | null = null;

@@ -167,7 +167,8 @@ export function AssistanceScreen() {
           {notice}
         </p>
       ) : null}
-      <section aria-label="Écran de Guichet à la mairie (données personnelles masquées)" className="assist-screen">
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region reachable from the keyboard */}
+      <section aria-label="Écran de Guichet à la mairie (données personnelles masquées)" className="assist-screen" tabIndex={0}>
         <div ref={screen} />
       </section>
       {phase === 'live' || phase === 'waiting' ? (

@@ -31,26 +31,20 @@ export function openLiveSession(
   let seq = 0;
   const pending: string[] = [];
 
-  const attachClicks = () => {
-    const doc = replayer?.iframe.contentDocument;
-    if (!doc || (doc as Document & { guichetAttached?: boolean }).guichetAttached) return;
-    (doc as Document & { guichetAttached?: boolean }).guichetAttached = true;
-    doc.addEventListener(
-      'click',
-      (e) => {
-        e.preventDefault();
-        e.stopPropagation();
-        if (interactive) onClick(e.target);
-      },
-      true,
-    );
+  // One handler: addEventListener ignores a second registration of it, and a rebuilt document (doc.open) gets it again.
+  const handleClick = (e: MouseEvent) => {
+    e.preventDefault();
+    e.stopPropagation();
+    if (interactive) onClick(e.target);
   };
+  const attachClicks = () => replayer?.iframe.contentDocument?.addEventListener('click', handleClick, true);
 
   function play(json: string) {
     const events = JSON.parse(json) as { timestamp: number }[];
     if (events.length === 0) return;
     if (!replayer) {
       replayer = new Replayer([], { root, liveMode: true, mouseTail: false, showWarning: false, triggerFocus: false });
+      replayer.iframe.title = 'Écran de Guichet à la mairie (données personnelles masquées)';
       replayer.startLive(events[0].timestamp);
       replayer.on('fullsnapshot-rebuilded', attachClicks);
       if (interactive) replayer.enableInteract();
