@@ -15,13 +15,14 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   actes: async () => (await import('../../hub-server/acts/bench.js')).benchActesForwarding(),
   'actes-worker': async () => (await import('../../hub-server/acts/bench-worker.js')).benchActesWorker(),
   load: async () => (await import('../bench/load-bench.js')).benchLoad(),
+  assistance: async () => (await import('../../hub-server/assistance/bench.js')).benchAssistance(),
 };
 
 export function register(program: Command): void {
   program
     .command('bench')
     .description(
-      'Mesure les performances (JSON) : import et recherche électorale, synchronisation, signature PAdES, transmission ACTES, charge du hub à l’échelle du département',
+      'Mesure les performances (JSON) : import et recherche électorale, synchronisation, signature PAdES, transmission ACTES, charge du hub à l’échelle du département, assistance à distance',
     )
     .option('--only <names>', `liste séparée par des virgules parmi : ${Object.keys(BENCHES).join(', ')}`)
     .option('--out <dir>', 'dossier des résultats', 'bench-results')
