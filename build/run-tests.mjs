@@ -65,6 +65,7 @@ try {
 const E2E = [
   ['e2e (Chromium via the web host)', 'test/e2e/run.mjs'],
   ['e2e actes (hub, prefecture simulator, Chromium)', 'test/e2e/acts.mjs'],
+  ['e2e console du département (hub, TOTP, file ACTES, Chromium)', 'test/e2e/console.mjs'],
   ['e2e (remote assistance)', 'test/e2e/assistance.mjs'],
 ];
 for (const [label, script] of E2E) {

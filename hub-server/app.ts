@@ -22,6 +22,7 @@ import { registerSyncRoutes } from './sync/routes.js';
 import type { ActsFilesOptions } from './acts/routes.js';
 import { registerUpdateRoutes } from './updates/routes.js';
 import { CONSOLE_ROUTES } from '../shared/console/routes.js';
+import { registerConsoleDataRoutes } from './console/data-routes.js';
 import { registerConsoleAuthRoutes } from './console/routes.js';
 import { installStaffAuth } from './console/staff-auth.js';
 import { registerConsoleApp } from './console/static.js';
@@ -177,8 +178,9 @@ export async function buildHub(options: BuildHubOptions): Promise<FastifyInstanc
     const { routes } = domain;
     if (routes) await app.register(async (scope) => routes(scope, { db, registry, build: options }));
   }
-  if (options.updatesDir) registerUpdateRoutes(app, { dir: options.updatesDir });
+  if (options.updatesDir) registerUpdateRoutes(app, { dir: options.updatesDir, db });
   await registerConsoleAuthRoutes(app, { db, rateLimit: options.rateLimit });
+  await registerConsoleDataRoutes(app, { db });
   await registerConsoleApp(app, options.consoleDir);
 
   return app;

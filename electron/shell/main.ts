@@ -16,7 +16,8 @@ import type { CoreApi } from '../webhost/core-api.js';
 import { CONTENT_SECURITY_POLICY } from '../webhost/csp.js';
 import { createElectronPlatform } from './electron-platform.js';
 import { eventChannel } from './ipc-names.js';
-import { startUpdateService, type UpdaterLike, type UpdateService } from './updater.js';
+import type { BusyRegistry } from '../core/busy.js';
+import { startUpdateService, type UpdaterLike, type UpdateService } from '../updates/update-service.js';
 
 /**
  * The Electron main process: the only module that touches app,
@@ -26,6 +27,8 @@ import { startUpdateService, type UpdaterLike, type UpdateService } from './upda
 
 export interface ShellCore extends CoreApi {
   close(): Promise<void> | void;
+  /** What an update's restart must wait for (the client core's registry, core/busy.ts). */
+  busy?: BusyRegistry;
 }
 
 export interface ShellDeps {
@@ -176,6 +179,7 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
       },
       notify: (state) => send(UPDATE_EVENT, state),
       log,
+      busy: core.busy,
     });
   } catch (err) {
     log.warn({ err: err instanceof Error ? err.message : 'unknown' }, 'updater unavailable');

@@ -254,3 +254,98 @@ export async function failRefusedEnvelope(db: Db, id: string, error: string): Pr
     .where('state', '!=', 'failed')
     .execute();
 }
+
+// ---- transitions made by the département's staff (console, `guichet hub admin actes …`) ----
+
+/** States from which the prefecture may hold (or holds) the transmission: a second one must not start beside them. */
+const IN_FLIGHT_OR_RECEIVED: TransmissionState[] = ['queued', 'building', 'built', 'sending', 'uncertain', 'transmis'];
+
+export type OperatorRefusal = 'not_found' | 'wrong_state' | 'received' | 'sibling';
+
+/**
+ * Requeue a transmission by hand, never sending twice what the prefecture received:
+ * - `uncertain` → `built`: the SAME archive goes now (@CTES knows an archive it already has by its
+ *   envelope and act number, exactly as the forwarder's own resend after `uncertainWaitMs`);
+ * - `failed` → `queued`: built afresh (new envelope serial) — only if the prefecture never
+ *   acknowledged it (no `id_acte`) and no other transmission of the same act and kind is in flight
+ *   or received. The answer says why it refused.
+ */
+export async function requeueByOperator(
+  trx: Transaction<HubDatabase>,
+  id: string,
+): Promise<{ ok: true; row: TransmissionRow; from: TransmissionState } | { ok: false; refusal: OperatorRefusal }> {
+  const row = await trx.selectFrom('actes_transmissions').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return { ok: false, refusal: 'not_found' };
+  const now = nowIso();
+  if (row.state === 'uncertain') {
+    const res = await trx
+      .updateTable('actes_transmissions')
+      .set({ state: 'built', next_attempt_at: now, claimed_by: null, updated_at: now })
+      .where('id', '=', id)
+      .where('state', '=', 'uncertain')
+      .executeTakeFirst();
+    return updated(res) === 1 ? { ok: true, row, from: 'uncertain' } : { ok: false, refusal: 'wrong_state' };
+  }
+  if (row.state !== 'failed') return { ok: false, refusal: 'wrong_state' };
+  if (row.id_acte !== null) return { ok: false, refusal: 'received' };
+  // A classification request names no act and may be asked again at will; an act's transmission must be alone.
+  if (row.act_id !== null) {
+    const sibling = await trx
+      .selectFrom('actes_transmissions')
+      .select('id')
+      .where('commune_id', '=', row.commune_id)
+      .where('kind', '=', row.kind)
+      .where('act_id', '=', row.act_id)
+      .where('id', '!=', row.id)
+      .where('state', 'in', IN_FLIGHT_OR_RECEIVED)
+      .executeTakeFirst();
+    if (sibling) return { ok: false, refusal: 'sibling' };
+  }
+  const res = await trx
+    .updateTable('actes_transmissions')
+    .set({
+      state: 'queued',
+      serial: null,
+      archive: null,
+      archive_name: null,
+      archive_size: null,
+      attempts: 0,
+      error: null,
+      claimed_by: null,
+      claimed_at: null,
+      uncertain_since: null,
+      next_attempt_at: now,
+      updated_at: now,
+    })
+    .where('id', '=', id)
+    .where('state', '=', 'failed')
+    .where('id_acte', 'is', null)
+    .executeTakeFirst();
+  return updated(res) === 1 ? { ok: true, row, from: 'failed' } : { ok: false, refusal: 'wrong_state' };
+}
+
+/**
+ * Settle an `uncertain` transmission by hand, once the agent has checked on the @CTES platform:
+ * `transmis` (it is there: never send it again) or `failed` (it is not: then it may be requeued).
+ */
+export async function resolveByOperator(
+  trx: Transaction<HubDatabase>,
+  id: string,
+  outcome: 'transmis' | 'failed',
+  error: string,
+): Promise<{ ok: true; row: TransmissionRow } | { ok: false; refusal: OperatorRefusal }> {
+  const row = await trx.selectFrom('actes_transmissions').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return { ok: false, refusal: 'not_found' };
+  const now = nowIso();
+  const res = await trx
+    .updateTable('actes_transmissions')
+    .set(
+      outcome === 'transmis'
+        ? { state: 'transmis', claimed_by: null, sent_at: row.sent_at ?? now, error: null, updated_at: now }
+        : { state: 'failed', claimed_by: null, error, updated_at: now },
+    )
+    .where('id', '=', id)
+    .where('state', '=', 'uncertain')
+    .executeTakeFirst();
+  return updated(res) === 1 ? { ok: true, row } : { ok: false, refusal: 'wrong_state' };
+}

@@ -25,6 +25,7 @@ import { readActArchive } from '../acts/archives.js';
 import { requestClassification } from '../acts/classification.js';
 import { ACTES_CLI_FLAGS, ACTES_RETURNS_HELP, actesConfigFromCli, type ActesCliOptions } from '../acts/cli-config.js';
 import { askHidden } from '../../build/cli/terminal.js';
+import { registerConsoleCommands } from './console-commands.js';
 
 /**
  * `guichet hub …`: run the département hub and administer it. Every verb
@@ -33,10 +34,10 @@ import { askHidden } from '../../build/cli/terminal.js';
  */
 const DEFAULT_DATA_DIR = process.env.GUICHET_HUB_DATA ?? 'guichet-hub-data';
 
-const dataOption = () =>
+export const dataOption = () =>
   new Option('--data <dir>', 'dossier des données du hub (SQLite) ; ignoré si DATABASE_URL est défini').default(DEFAULT_DATA_DIR);
 
-async function withDb<T>(dataDir: string, fn: (db: Kysely<HubDatabase>) => Promise<T>): Promise<T> {
+export async function withDb<T>(dataDir: string, fn: (db: Kysely<HubDatabase>) => Promise<T>): Promise<T> {
   const url = process.env.DATABASE_URL;
   let db: Kysely<HubDatabase>;
   if (isPostgresUrl(url)) {
@@ -53,7 +54,7 @@ async function withDb<T>(dataDir: string, fn: (db: Kysely<HubDatabase>) => Promi
 }
 
 /** Run a verb: a GuichetError is a refusal (French message, exit 1); anything else is reported and exits 1 too. */
-function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await fn(...args);
@@ -69,13 +70,13 @@ function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...arg
 }
 
 /** The collectivité a verb is about: `--insee` for a commune, `--siren` for any (exactly one). */
-function collectiviteCode(opts: { insee?: string; siren?: string }): string {
+export function collectiviteCode(opts: { insee?: string; siren?: string }): string {
   if ((opts.insee === undefined) === (opts.siren === undefined))
     throw new GuichetError('invalid_input', 'Indiquez la collectivité : --insee pour une commune, ou --siren.');
   return (opts.insee ?? opts.siren) as string;
 }
 
-const addTarget = (c: Command) =>
+export const addTarget = (c: Command) =>
   c.option('--insee <code>', 'code INSEE de la commune, ex. 10387').option('--siren <siren>', 'ou SIREN de la collectivité, ex. 200069250');
 
 function describe(c: CommuneInfo): string {
@@ -87,7 +88,7 @@ const serviceNames = (c: CommuneInfo) => c.services.map((s) => SERVICE_LABELS[s]
 
 const frDate = (iso: string) => new Date(iso).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' });
 
-function printTable(rows: string[][]): void {
+export function printTable(rows: string[][]): void {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const r of rows) {
     const line = r.map((c, i) => c.padEnd(widths[i])).join('  ');
@@ -315,4 +316,6 @@ export function register(program: Command): void {
         process.stdout.write(`Poste « ${device.name} » révoqué.\n`);
       }),
     );
+
+  registerConsoleCommands(admin);
 }

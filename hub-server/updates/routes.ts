@@ -1,13 +1,35 @@
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { UpdateChannelName } from '../../shared/console/views.js';
+import { resolveToken } from '../accounts/auth.js';
+import type { HubDatabase } from '../db/schema.js';
+import { channelOf, FEED_FILES, feedFor } from './channels.js';
 import { HUB_ROUTES } from '../../shared/api/hub.js';
 import { GuichetError } from '../../shared/errors.js';
 
 export interface UpdateRoutesOptions {
   /** Flat folder holding what electron-builder publishes: latest.yml, latest-linux.yml, installers, blockmaps. */
   dir: string;
+  /** The hub database: channels, staged rollouts and the enrolled devices (channels.ts); without it, the plain folder only. */
+  db?: Kysely<HubDatabase>;
+}
+
+/**
+ * Who asks for the feed: an enrolled PC sends its bearer (its device id decides the rollout, its
+ * collectivité the channel); otherwise electron-updater's own `x-user-staging-id` (stable channel).
+ */
+async function feedRequester(
+  db: Kysely<HubDatabase>,
+  request: FastifyRequest,
+): Promise<{ channel: UpdateChannelName; key: string | null }> {
+  const m = /^Bearer\s+([A-Za-z0-9_-]{20,200})\s*$/i.exec(request.headers.authorization ?? '');
+  const auth = m ? await resolveToken(db, m[1]) : null;
+  if (auth) return { channel: await channelOf(db, auth.communeId), key: auth.deviceId };
+  const staging = request.headers['x-user-staging-id'];
+  return { channel: 'stable', key: typeof staging === 'string' && /^[A-Za-z0-9-]{8,100}$/.test(staging) ? staging : null };
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -43,6 +65,17 @@ export function registerUpdateRoutes(app: FastifyInstance, options: UpdateRoutes
           .send(new GuichetError('not_found', "Ce fichier de mise à jour n'existe pas.", `updates/${file.slice(0, 60)}`).toBody());
       // Only plain file names (the contract's pattern): no folder, no dot-file, no traversal.
       if (!HUB_ROUTES.updatesFile.params.safeParse({ file }).success || file.includes('..')) return notFound();
+      if (options.db && (FEED_FILES as readonly string[]).includes(file)) {
+        const who = await feedRequester(options.db, request);
+        const feed = await feedFor(options.db, who.channel, file, who.key);
+        if (feed === null) return notFound();
+        if (feed !== undefined)
+          return reply
+            .header('content-type', CONTENT_TYPES['.yml'])
+            .header('cache-control', 'no-cache')
+            .header('x-content-type-options', 'nosniff')
+            .send(feed);
+      }
       const path = await containedFile(dir, file);
       if (!path) return notFound();
       const info = await stat(path);

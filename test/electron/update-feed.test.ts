@@ -7,7 +7,7 @@ import { HttpExecutor } from 'builder-util-runtime';
 import { GenericProvider } from 'electron-updater/out/providers/GenericProvider.js';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { updateFeedUrl } from '../../electron/shell/updater.js';
+import { updateFeedUrl } from '../../electron/updates/update-service.js';
 import { registerUpdateRoutes } from '../../hub-server/updates/routes.js';
 
 /** electron-updater's HTTP layer over plain node:http (its default executor needs Electron's net module). */

@@ -3,6 +3,7 @@ import { STAFF_ROLE_LABELS, type StaffInfo } from '../../../shared/console/staff
 import { consoleApi, whenSignedOut } from './api.js';
 import { sectionsFor } from './sections.js';
 import { LoginScreen } from './session/LoginScreen.js';
+import { StaffContext } from './useStaff.js';
 
 function sectionFromHash(): string {
   return window.location.hash.replace(/^#\/?/, '').split('/')[0] ?? '';
@@ -43,40 +44,42 @@ export function ConsoleApp() {
   if (loading) return <p className="muted">Chargement…</p>;
   if (!staff) return <LoginScreen onSignedIn={setStaff} />;
   return (
-    <div className="app">
-      <a className="skip" href="#contenu">
-        Aller au contenu
-      </a>
-      <header className="topbar">
-        <div className="brand">
-          <span className="brand-name">Guichet</span>
-          <span className="brand-commune">Console du département</span>
-        </div>
-        <div className="who">
-          <span>
-            {staff.displayName} <span className="muted">({STAFF_ROLE_LABELS[staff.role]})</span>
-          </span>
-          <button type="button" className="link-light" onClick={() => void logout()}>
-            Se déconnecter
-          </button>
-        </div>
-      </header>
-      <div className="layout">
-        <nav aria-label="Menu de la console" className="sidemenu">
-          <ul>
-            {sections.map((s) => (
-              <li key={s.id}>
-                <a className="navlink" href={`#/${s.id}`} aria-current={s.id === section?.id ? 'page' : undefined}>
-                  {s.label}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </nav>
-        <div className="column">
-          <div className="content">{section ? section.render() : null}</div>
+    <StaffContext.Provider value={staff}>
+      <div className="app">
+        <a className="skip" href="#contenu">
+          Aller au contenu
+        </a>
+        <header className="topbar">
+          <div className="brand">
+            <span className="brand-name">Guichet</span>
+            <span className="brand-commune">Console du département</span>
+          </div>
+          <div className="who">
+            <span>
+              {staff.displayName} <span className="muted">({STAFF_ROLE_LABELS[staff.role]})</span>
+            </span>
+            <button type="button" className="link-light" onClick={() => void logout()}>
+              Se déconnecter
+            </button>
+          </div>
+        </header>
+        <div className="layout">
+          <nav aria-label="Menu de la console" className="sidemenu">
+            <ul>
+              {sections.map((s) => (
+                <li key={s.id}>
+                  <a className="navlink" href={`#/${s.id}`} aria-current={s.id === section?.id ? 'page' : undefined}>
+                    {s.label}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <div className="column">
+            <div className="content">{section ? section.render() : null}</div>
+          </div>
         </div>
       </div>
-    </div>
+    </StaffContext.Provider>
   );
 }

@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events';
 import pino from 'pino';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { UpdateState } from '../../shared/api/updates.js';
-import { startUpdateService, updateFeedUrl, type UpdateService } from './updater.js';
+import { createBusyRegistry } from '../core/busy.js';
+import { startUpdateService, updateFeedUrl, type UpdateService } from './update-service.js';
 
 function fakeUpdater() {
   return Object.assign(new EventEmitter(), {
@@ -74,7 +75,7 @@ describe('update service', () => {
     expect(updater.quitAndInstall).toHaveBeenCalledWith(true, true);
   });
 
-  it('treats an offline hub as a normal, reported failure', async () => {
+  it('stays quiet when the PC is offline (no error shown), and tries again later', async () => {
     const updater = fakeUpdater();
     updater.checkForUpdates.mockImplementation(async () => {
       updater.emit('error', new Error('getaddrinfo ENOTFOUND hub'));
@@ -82,7 +83,71 @@ describe('update service', () => {
     });
     service = startUpdateService({ updater, getHubUrl: async () => 'https://hub.cd.fr', notify: () => {}, log: pino({ level: 'silent' }) });
     const state = await service.check();
-    expect(state.status).toBe('error');
-    expect(state.message).toMatch(/mise à jour a échoué/);
+    expect(state).toEqual({ status: 'idle', version: null, percent: null, message: null });
+  });
+
+  it('retries a failed download later, backing off, and shows the failure', async () => {
+    vi.useFakeTimers();
+    const updater = fakeUpdater();
+    updater.checkForUpdates.mockImplementation(async () => {
+      updater.emit('update-available', { version: '1.2.0' });
+      updater.emit('error', new Error('ERR_CHECKSUM_MISMATCH sha512 checksum mismatch'));
+      return null;
+    });
+    service = startUpdateService({
+      updater,
+      getHubUrl: async () => 'https://hub.cd.fr',
+      notify: () => {},
+      log: pino({ level: 'silent' }),
+      retryBaseMs: 60_000,
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(updater.checkForUpdates).toHaveBeenCalledTimes(1);
+    expect(service.state()).toMatchObject({ status: 'error', message: expect.stringMatching(/nouvel essai plus tard/) });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(updater.checkForUpdates).toHaveBeenCalledTimes(2);
+    // Second failure: twice as long before the next try.
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(updater.checkForUpdates).toHaveBeenCalledTimes(2);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(updater.checkForUpdates).toHaveBeenCalledTimes(3);
+  });
+
+  it('never restarts to install while an import, a signature, a transmission or an assistance session runs', async () => {
+    const updater = fakeUpdater();
+    const busy = createBusyRegistry();
+    service = startUpdateService({
+      updater,
+      getHubUrl: async () => 'https://hub.cd.fr',
+      notify: () => {},
+      log: pino({ level: 'silent' }),
+      busy,
+    });
+    updater.emit('update-downloaded', { version: '1.3.0' });
+    const endSession = busy.begin('assistance', "la session d'assistance");
+    const endImport = busy.begin('import', 'l’import de la liste électorale');
+    expect(service.install().message).toMatch(/dès la fin de : la session d'assistance, l’import de la liste électorale/);
+    service.install(); // asked twice: still one install
+    expect(updater.quitAndInstall).not.toHaveBeenCalled();
+    endSession();
+    expect(updater.quitAndInstall).not.toHaveBeenCalled();
+    endImport();
+    expect(updater.quitAndInstall).toHaveBeenCalledTimes(1);
+    expect(updater.quitAndInstall).toHaveBeenCalledWith(true, true);
+  });
+
+  it('tells the hub which PC asks (its bearer), so the hub picks its channel and rollout', async () => {
+    const updater = fakeUpdater();
+    service = startUpdateService({
+      updater,
+      getHubUrl: async () => 'https://hub.cd.fr',
+      getToken: async () => 'jeton-du-poste-0123456789',
+      notify: () => {},
+      log: pino({ level: 'silent' }),
+    });
+    await service.check();
+    expect((updater as unknown as { requestHeaders: unknown }).requestHeaders).toEqual({
+      authorization: 'Bearer jeton-du-poste-0123456789',
+    });
   });
 });
