@@ -15,7 +15,7 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   actes: async () => (await import('../../hub-server/acts/bench.js')).benchActesForwarding(),
   'actes-worker': async () => (await import('../../hub-server/acts/bench-worker.js')).benchActesWorker(),
   load: async () => (await import('../bench/load-bench.js')).benchLoad(),
-  assistance: async () => (await import('../../hub-server/assistance/bench.js')).benchAssistance(),
+  assistance: async () => (await import('../bench/assistance-bench.js')).benchAssistance(),
 };
 
 export function register(program: Command): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { benchAssistance } from './bench.js';
+import { benchAssistance } from '../../build/bench/assistance-bench.js';
 
 /** Smoke test of `guichet bench --only assistance`: it runs end to end and reports its figures (speed is never asserted). */
 describe('assistance bench', () => {

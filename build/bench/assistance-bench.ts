@@ -8,11 +8,11 @@ import { createAssistanceSession } from '../../electron/assistance/session.js';
 import { createStandaloneContext } from '../../electron/core/test-context.js';
 import { createHubClient } from '../../electron/hub-client/hub-client.js';
 import type { HubToAgent } from '../../shared/assistance/protocol.js';
-import { addCollectivite } from '../accounts/admin.js';
-import { insertUser, openSession } from '../accounts/store.js';
-import { seedStaff } from '../console/test-support.js';
-import { createHubLogger } from '../log.js';
-import { startHub } from '../server.js';
+import { addCollectivite } from '../../hub-server/accounts/admin.js';
+import { insertUser, openSession } from '../../hub-server/accounts/store.js';
+import { seedStaff } from '../../hub-server/console/test-support.js';
+import { createHubLogger } from '../../hub-server/log.js';
+import { startHub } from '../../hub-server/server.js';
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
 const round = (ms: number) => Math.round(ms * 100) / 100;
