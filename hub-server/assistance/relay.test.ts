@@ -159,15 +159,16 @@ describe.each(TEST_BACKENDS)('remote assistance relay (%s)', (backend) => {
     expect(await two.pc.next((m) => m.t === 'ended')).toEqual({ t: 'ended', reason: 'agent' });
 
     // The mayor sees the session and what happened in it; the secretary may not.
-    await new Promise((r) => setTimeout(r, 100));
-    const history = await fetch(`${base}${ROUTES.assistanceHistory.path}`, { headers: { authorization: `Bearer ${a.maireToken}` } });
-    expect(history.status).toBe(200);
-    const sessions = (await history.json()) as {
-      id: string;
-      agentName: string;
-      endReason: string;
-      actions: { action: string; count: number }[];
-    }[];
+    // The audit is written off the relay's path: wait until the end of session one is stored.
+    type Entry = { id: string; agentName: string; endReason: string; actions: { action: string; count: number }[] };
+    let sessions: Entry[] = [];
+    for (let i = 0; i < 100; i++) {
+      const history = await fetch(`${base}${ROUTES.assistanceHistory.path}`, { headers: { authorization: `Bearer ${a.maireToken}` } });
+      expect(history.status).toBe(200);
+      sessions = (await history.json()) as Entry[];
+      if (sessions.find((x) => x.id === one.id)?.endReason === 'pc') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const entry = sessions.find((s) => s.id === one.id);
     expect(entry).toMatchObject({ agentName: 'Marie Durand', endReason: 'pc' });
     expect(entry?.actions.map((x) => x.action)).toEqual([
