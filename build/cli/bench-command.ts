@@ -16,13 +16,14 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   'actes-worker': async () => (await import('../../hub-server/acts/bench-worker.js')).benchActesWorker(),
   load: async () => (await import('../bench/load-bench.js')).benchLoad(),
   prints: async () => (await import('../bench/prints-bench.js')).benchPrints(),
+  assistance: async () => (await import('../bench/assistance-bench.js')).benchAssistance(),
 };
 
 export function register(program: Command): void {
   program
     .command('bench')
     .description(
-      'Mesure les performances (JSON) : import et recherche électorale, synchronisation, signature PAdES, transmission ACTES, charge du hub à l’échelle du département, impressions électorales',
+      'Mesure les performances (JSON) : import et recherche électorale, synchronisation, signature PAdES, transmission ACTES, charge du hub à l’échelle du département, impressions électorales, assistance à distance',
     )
     .option('--only <names>', `liste séparée par des virgules parmi : ${Object.keys(BENCHES).join(', ')}`)
     .option('--out <dir>', 'dossier des résultats', 'bench-results')

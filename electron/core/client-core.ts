@@ -123,6 +123,7 @@ async function assemble(options: ClientCoreOptions, composition: ClientCompositi
     may,
     requirePermission,
     requestSync: () => engine?.requestSync(),
+    syncState: () => engine?.state() ?? null,
     busy,
   };
 

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { SessionState } from '../../shared/accounts/ipc.js';
 import type { EventName, GuichetEvents } from '../../shared/api/ipc.js';
+import type { SyncState } from '../../shared/sync/ipc.js';
 import type { DomainRegistry } from '../../shared/domain/registry.js';
 import type { DomainSpecBase, RuleRefusal } from '../../shared/domain/spec.js';
 import type { Permission } from '../../shared/domains.js';
@@ -30,6 +31,8 @@ export interface CoreContext {
   requirePermission(permission: Permission): void;
   /** Ask the background sync to run soon (after a local change). */
   requestSync(): void;
+  /** Where sync stands (diagnostics), null before the engine runs. */
+  syncState(): SyncState | null;
   /** Work that must not be cut by an update's restart (imports, signatures, transmissions, assistance): core/busy.ts. */
   busy: BusyRegistry;
 }

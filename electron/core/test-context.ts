@@ -93,6 +93,7 @@ export function createStandaloneContext(opts: {
     requestSync() {
       requests++;
     },
+    syncState: () => null,
   };
 
   return {

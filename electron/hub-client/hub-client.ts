@@ -1,3 +1,4 @@
+import WebSocket from 'ws';
 import axios, { type AxiosError, type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { gzipSync } from 'node:zlib';
 import type { Logger } from 'pino';
@@ -53,6 +54,11 @@ export interface HubClient {
   downloadFile(sha256: string): Promise<Buffer>;
   /** The département's trust list for signatures (public route, short timeout: the PC keeps a copy). */
   trustList(): Promise<Answer<'trustList'>>;
+  /** Remote assistance: a session and its code for this PC. */
+  createAssistance(): Promise<Answer<'assistanceCreate'>>;
+  assistanceHistory(): Promise<Answer<'assistanceHistory'>>;
+  /** An authenticated WebSocket to a hub path (outbound only: the PC stays behind the town hall's box). */
+  openSocket(path: string): WebSocket;
 }
 
 /**
@@ -237,6 +243,15 @@ export function createHubClient(options: HubClientOptions): HubClient {
     push: (body) => call('syncPush', { body, timeoutMs: options.pushTimeoutMs ?? 300_000 }),
     pull: (query) => call('syncPull', { query }),
     snapshot: (query) => call('syncSnapshot', { query, timeoutMs: options.pushTimeoutMs ?? 300_000 }),
+    createAssistance: () => call('assistanceCreate', { body: {} }),
+    assistanceHistory: () => call('assistanceHistory'),
+    openSocket(path) {
+      const headers: Record<string, string> = { [PROTOCOL_HEADER]: String(PROTOCOL_VERSION), [CLIENT_SCHEMA_HEADER]: options.clientSchema };
+      const token = options.token?.() ?? null;
+      if (token) headers.Authorization = `Bearer ${token}`;
+      const url = `${options.baseUrl.replace(/\/+$/, '').replace(/^http/, 'ws')}${path}`;
+      return new WebSocket(url, { headers, maxPayload: 8 * 1024 * 1024, handshakeTimeout: options.timeoutMs ?? 15_000 });
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { roleLabel } from '../../shared/accounts/collectivites.js';
+import { AssistanceDock } from './assistance/AssistanceDock.js';
 import { DOMAIN_UIS } from './domains.js';
 import { HelpFooter } from './help/HelpFooter.js';
 import { allowed, menuFor, menuRouteOf, renderScreen, titleOf } from './nav/screens.js';
@@ -103,6 +104,7 @@ function Shell() {
               </main>
             )}
           </div>
+          <AssistanceDock />
           <HelpFooter />
         </div>
       </div>

@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import type { StaffRole } from '../../../shared/console/staff.js';
 import { ActsQueueScreen } from './acts/ActsQueueScreen.js';
+import { AssistanceScreen } from './assistance/AssistanceScreen.js';
 import { AuditScreen } from './audit/AuditScreen.js';
 import { CollectivitesScreen } from './collectivites/CollectivitesScreen.js';
 import { PostesScreen } from './postes/PostesScreen.js';
@@ -24,6 +25,7 @@ export const CONSOLE_SECTIONS: readonly ConsoleSection[] = [
   { id: 'postes', label: 'Postes', render: () => <PostesScreen /> },
   { id: 'actes', label: 'File ACTES', render: () => <ActsQueueScreen /> },
   { id: 'mises-a-jour', label: 'Mises à jour', render: () => <UpdatesScreen /> },
+  { id: 'assistance', label: 'Assistance', render: () => <AssistanceScreen /> },
   { id: 'journal', label: 'Journal', render: () => <AuditScreen /> },
 ];
 

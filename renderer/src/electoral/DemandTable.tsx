@@ -67,7 +67,7 @@ export function DemandTable({
             .filter(Boolean)
             .join(' ');
           return (
-            <tr key={d.id}>
+            <tr key={d.id} data-personal>
               <td>
                 {DEMAND_KIND_LABELS[d.kind]}
                 {d.pending ? <span className="badge badge-pending">en attente de synchronisation</span> : null}

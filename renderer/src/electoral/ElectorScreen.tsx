@@ -12,7 +12,8 @@ function Row({ label, value }: { label: string; value: string | number | null | 
   return (
     <>
       <dt>{label}</dt>
-      <dd>{value === null || value === undefined || value === '' ? '—' : value}</dd>
+      {/* data-personal: masked at the source in a remote-assistance recording (renderer/src/assistance/recorder.ts). */}
+      <dd data-personal>{value === null || value === undefined || value === '' ? '—' : value}</dd>
     </>
   );
 }
@@ -81,7 +82,7 @@ export function ElectorScreen({ id }: { id: string }) {
           ← Retour à la recherche
         </button>
       </p>
-      <h1>
+      <h1 data-personal>
         {e.birthName} {e.firstNames}
       </h1>
       <div className="two-cols">

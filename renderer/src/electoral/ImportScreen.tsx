@@ -164,9 +164,9 @@ export function PreviewView({ preview }: { preview: ImportPreview }) {
                 // One entry per elector and kind of change (import-diff.ts).
                 <tr key={`${e.electorId}-${e.change}`}>
                   <td>{CHANGES[e.change]}</td>
-                  <td>{e.label}</td>
-                  <td>{e.before ?? ''}</td>
-                  <td>{e.after ?? ''}</td>
+                  <td data-personal>{e.label}</td>
+                  <td data-personal>{e.before ?? ''}</td>
+                  <td data-personal>{e.after ?? ''}</td>
                 </tr>
               ))}
             </tbody>

@@ -154,6 +154,7 @@ export function SearchScreen() {
                   aria-setsize={total}
                   aria-posinset={row.index + 1}
                   className={selected ? 'result-row active' : 'result-row'}
+                  data-personal
                   style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${row.start}px)` }}
                   onClick={() => go({ name: 'elector', id: e.id })}
                   onMouseEnter={() => setActive(row.index)}
