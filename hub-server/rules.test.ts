@@ -5,6 +5,7 @@ import { ANSWER_COMMAND, CANCEL_COMMAND, TRANSMIT_COMMAND } from '../shared/acts
 import type { ActRecord } from '../shared/acts/records.js';
 import { checkActWrite } from '../shared/acts/rules.js';
 import { registry } from '../shared/domains.js';
+import { checkMassRemoval, removalShareOf } from '../shared/electoral/mass-removal.js';
 import { checkDemandWrite } from '../shared/electoral/rules.js';
 import type { Bureau, Communication, Consultation, Poll, Procuration } from '../shared/electoral/registers.js';
 import { ELECTORAL_IMPORT_COMMAND } from '../shared/electoral/schemas.js';
@@ -60,6 +61,17 @@ const SUBJECT: Refusal = {
   code: 'invalid_input',
   message: "L'objet d'une demande déposée ne peut pas être modifié : créez une nouvelle demande.",
 };
+// The REU import (shared/electoral/mass-removal.ts): 20 seeded electors, a file holding 2 others.
+const MASS_SEED = Array.from({ length: 20 }, (_, i) => makeElector(100 + i));
+const MASS_REMOVAL = checkMassRemoval(removalShareOf(MASS_SEED.length, MASS_SEED.length), false)!;
+const MASS: Refusal = { code: MASS_REMOVAL.code, message: MASS_REMOVAL.message };
+const massImport = (confirmMassRemoval?: boolean) => (): Push => ({
+  kind: 'command',
+  name: ELECTORAL_IMPORT_COMMAND,
+  payload: { import: makeImportRecord(3), confirmMassRemoval, electors: [makeElector(1), makeElector(2)] },
+  seed: { collection: 'electoral.electors', records: MASS_SEED },
+});
+
 const closed = (label: string): Refusal => ({
   code: 'conflict',
   message: `Cette demande est close (${label}) : son statut ne peut plus changer.`,
@@ -176,7 +188,7 @@ const STATUS_TABLE: [DemandStatus, DemandStatus, Outcome, Outcome][] = [
 type Push =
   | { kind: 'upsert'; collection: string; id: string; before: unknown | null; after: unknown }
   | { kind: 'delete'; collection: string; id: string; before: unknown }
-  | { kind: 'command'; name: string; payload: unknown };
+  | { kind: 'command'; name: string; payload: unknown; seed?: { collection: string; records: { id: string }[] } };
 
 interface Case {
   what: string;
@@ -545,6 +557,10 @@ const CASES: Case[] = [
     name: ELECTORAL_IMPORT_COMMAND,
     payload: { import: makeImportRecord(2), electors: [makeElector(1), makeElector(2)] },
   })),
+  // On a commune of its own: the seeded list is exactly MASS_SEED (the crafted command skips the PC's check).
+  ...casesFor('imports a file removing the whole list, unconfirmed', byRole(MASS, MASS), massImport(), 'electoralOnly'),
+  ...casesFor('imports a file removing the whole list, flag false', byRole(MASS, MASS), massImport(false), 'electoralOnly'),
+  ...casesFor('imports a file removing the whole list, confirmed', byRole(OK, OK), massImport(true), 'electoralOnly'),
   ...[TRANSMIT_COMMAND, CANCEL_COMMAND].flatMap((name) =>
     casesFor(
       `runs ${name}`,
@@ -656,8 +672,10 @@ describe.each(TEST_BACKENDS)('the hub enforces every rule on a raw push (%s)', (
     const token = { maire: commune.maireToken, secretaire: commune.secretaireToken, consultation: commune.consultationToken }[c.role];
     const p = c.push();
     let mutation: object;
-    if (p.kind === 'command') mutation = { kind: 'command', name: p.name, payload: p.payload };
-    else {
+    if (p.kind === 'command') {
+      if (p.seed) for (const r of p.seed.records) await seed(commune.communeId, p.seed.collection, r, r.id);
+      mutation = { kind: 'command', name: p.name, payload: p.payload };
+    } else {
       const baseVersion = p.before === null ? null : await seed(commune.communeId, p.collection, p.before, p.id);
       mutation =
         p.kind === 'delete'

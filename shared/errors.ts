@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'import_rejected'
   | 'mass_deletion_pending'
   | 'confirmation_required'
+  | 'password_change_required'
   | 'internal';
 
 export interface ErrorBody {

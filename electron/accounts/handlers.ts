@@ -13,6 +13,7 @@ export function createSessionHandlers(session: SessionManager): ChannelHandlers<
     'session:enroll': (input) => session.enroll(input),
     'session:login': (input) => session.login(input),
     'session:logout': () => session.logout(),
+    'session:change-password': (input) => session.changePassword(input),
   };
 }
 
@@ -40,6 +41,7 @@ export function createAccountsHandlers(ctx: CoreContext): ChannelHandlers<Accoun
     'accounts:create-user': (input) => online(() => admin().createUser(input)),
     'accounts:disable-user': ({ id }) => online(() => admin().disableUser(id)),
     'accounts:devices': () => online(() => admin().listDevices()),
-    'accounts:revoke-device': ({ id }) => online(() => admin().revokeDevice(id)),
+    'accounts:revoke-device': ({ id, resetPasswords }) => online(() => admin().revokeDevice(id, { resetPasswords })),
+    'accounts:reset-password': ({ id }) => online(() => admin().resetPassword(id)),
   };
 }

@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { EnrollInput, LoginInput, SessionState } from '../../shared/accounts/ipc.js';
 import { collectiviteCode, loginKey } from '../../shared/accounts/collectivites.js';
 import type { CommuneRole } from '../../shared/accounts/roles.js';
-import type { CommuneInfo, DeviceInfo, SessionGrant, UserInfo } from '../../shared/accounts/types.js';
+import type { ChangePasswordRequest, CommuneInfo, DeviceInfo, SessionGrant, UserInfo } from '../../shared/accounts/types.js';
 import type { DomainRegistry } from '../../shared/domain/registry.js';
 import { GuichetError } from '../../shared/errors.js';
 import type { LocalCollection } from '../core/context.js';
@@ -13,6 +14,12 @@ import { createSyncStore } from '../sync/sync-store.js';
 
 /** Key of the bearer token in `platform.secrets` (never in SQLite, never logged). */
 export const TOKEN_SECRET_KEY = 'hub-session-token';
+/**
+ * Key of this data folder's device key in `platform.secrets`: made once, presented at every login
+ * so the hub keeps one device (« ce poste ») for this PC whoever logs in. The mutation counter
+ * (`last_mutation_id`) lives in the same data folder, so (device, mutation) stays unique on the hub.
+ */
+export const DEVICE_KEY_SECRET = 'hub-device-key';
 
 /** What is kept about the session in `sync_state`: everything but the token. */
 export interface StoredSession {
@@ -57,6 +64,7 @@ export interface SessionManager {
   enroll(input: EnrollInput): Promise<SessionState>;
   login(input: LoginInput): Promise<SessionState>;
   logout(): Promise<SessionState>;
+  changePassword(input: ChangePasswordRequest): Promise<SessionState>;
   /** The hub refused the token (revoked device, disabled account): forget it locally. */
   dropToken(): Promise<void>;
 }
@@ -108,14 +116,30 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       services: [...s.commune.services],
       permissions: permissions(),
       deviceName: s.deviceName,
+      mustChangePassword: s.user.mustChangePassword === true,
     };
+  }
+
+  /** The hub client of the session, even while its password is temporary (for the change itself). */
+  function sessionHub(s: StoredSession): HubClient {
+    if (!hubClient || hubClient.baseUrl !== s.hubUrl) hubClient = options.makeHub(s.hubUrl, () => token);
+    return hubClient;
+  }
+
+  /** Made once per data folder, kept in the secret store (never in SQLite, never logged). */
+  async function deviceKey(): Promise<string> {
+    const known = await platform.secrets.get(DEVICE_KEY_SECRET);
+    if (known && /^[A-Za-z0-9_-]{43}$/.test(known)) return known;
+    const key = randomBytes(32).toString('base64url');
+    await platform.secrets.set(DEVICE_KEY_SECRET, key);
+    return key;
   }
 
   function hub(): HubClient | null {
     const s = stored();
-    if (!s || !token) return null;
-    if (!hubClient || hubClient.baseUrl !== s.hubUrl) hubClient = options.makeHub(s.hubUrl, () => token);
-    return hubClient;
+    // A temporary password holds everything on the hub but the change: no sync, no administration meanwhile.
+    if (!s || !token || s.user.mustChangePassword === true) return null;
+    return sessionHub(s);
   }
 
   /** Refuses (before touching anything) when switching scope would drop queued changes. */
@@ -188,6 +212,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
           displayName: input.displayName,
           password: input.password,
           deviceName: input.deviceName,
+          deviceKey: await deviceKey(),
         });
       return adopt(input.hubUrl, grant, input.deviceName);
     },
@@ -202,11 +227,21 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
           username: input.username,
           password: input.password,
           deviceName: input.deviceName,
+          deviceKey: await deviceKey(),
         });
       return adopt(input.hubUrl, grant, input.deviceName);
     },
+    async changePassword(input) {
+      const s = stored();
+      if (!s || !token) throw new GuichetError('unauthenticated', 'Connectez-vous pour changer votre mot de passe.', 'no session');
+      const user = await sessionHub(s).changePassword(input);
+      store.set('session', { ...s, user } satisfies StoredSession);
+      log.info({ userId: user.id }, 'password changed');
+      return state();
+    },
     async logout() {
-      const h = hub();
+      const s = stored();
+      const h = s && token ? sessionHub(s) : null;
       if (h) {
         // Revoking on the hub is a courtesy; the local token goes whatever the network says.
         await h.logout().catch((err: unknown) => log.info({ code: (err as GuichetError).code }, 'logout not confirmed by the hub'));

@@ -2,6 +2,7 @@ import { type BusyRegistry, createBusyRegistry } from './busy.js';
 import type Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { TEMPORARY_PASSWORD_MESSAGE } from '../../shared/accounts/types.js';
 import type { Channel, Envelope, EventName, GuichetEvents, OutputOf } from '../../shared/api/ipc.js';
 import type { Permission } from '../../shared/domains.js';
 import { GuichetError, ROLE_REFUSED_MESSAGE } from '../../shared/errors.js';
@@ -187,6 +188,10 @@ async function assemble(options: ClientCoreOptions, composition: ClientCompositi
       }
       if (!channel.startsWith('session:') && session.state().status !== 'logged_in') {
         throw new GuichetError('unauthenticated', NOT_LOGGED_IN, `${channel} without session`);
+      }
+      // The hub holds every route until a temporary password is changed; the PC says so before asking it.
+      if (!channel.startsWith('session:') && session.state().mustChangePassword === true) {
+        throw new GuichetError('password_change_required', TEMPORARY_PASSWORD_MESSAGE, `${channel} with a temporary password`);
       }
       const value = await handler(parsed.data);
       // A new session starts filling (or refreshing) the replica right away.

@@ -218,7 +218,11 @@ export function createImportHandlers(
       // its elector array serialised and compressed by the preview's job rather than here.
       ctx.outbox.enqueueCommandJson({
         name: ELECTORAL_IMPORT_COMMAND,
-        payloadJson: [gzipSync(`{"import":${JSON.stringify(rec)},"electors":`), job.electorsGzip, gzipSync('}')],
+        payloadJson: [
+          gzipSync(`{"import":${JSON.stringify(rec)},"confirmMassRemoval":${confirmMassRemoval},"electors":`),
+          job.electorsGzip,
+          gzipSync('}'),
+        ],
         summary: `Import de la liste électorale (${total} électeur${total > 1 ? 's' : ''})`,
       });
       timings.outboxMs = performance.now() - t;

@@ -43,7 +43,9 @@ export interface HubClient {
   createUser(body: Body<'createUser'>): Promise<Answer<'createUser'>>;
   disableUser(id: string): Promise<Answer<'disableUser'>>;
   listDevices(): Promise<Answer<'listDevices'>>;
-  revokeDevice(id: string): Promise<Answer<'revokeDevice'>>;
+  revokeDevice(id: string, options?: { resetPasswords?: boolean }): Promise<Answer<'revokeDevice'>>;
+  resetPassword(id: string): Promise<Answer<'resetPassword'>>;
+  changePassword(body: Body<'changePassword'>): Promise<Answer<'changePassword'>>;
   push(body: Body<'syncPush'>): Promise<Answer<'syncPush'>>;
   pull(query: Query<'syncPull'>): Promise<Answer<'syncPull'>>;
   snapshot(query: Query<'syncSnapshot'>): Promise<Answer<'syncSnapshot'>>;
@@ -239,7 +241,9 @@ export function createHubClient(options: HubClientOptions): HubClient {
     createUser: (body) => call('createUser', { body }),
     disableUser: (id) => call('disableUser', { params: { id }, body: {} }),
     listDevices: () => call('listDevices'),
-    revokeDevice: (id) => call('revokeDevice', { params: { id }, body: {} }),
+    revokeDevice: (id, o) => call('revokeDevice', { params: { id }, body: { resetPasswords: o?.resetPasswords === true } }),
+    resetPassword: (id) => call('resetPassword', { params: { id }, body: {} }),
+    changePassword: (body) => call('changePassword', { body }),
     push: (body) => call('syncPush', { body, timeoutMs: options.pushTimeoutMs ?? 300_000 }),
     pull: (query) => call('syncPull', { query }),
     snapshot: (query) => call('syncSnapshot', { query, timeoutMs: options.pushTimeoutMs ?? 300_000 }),

@@ -129,7 +129,7 @@ describe.each(TEST_BACKENDS)('accounts flows (%s)', (backend) => {
       headers: bearer(c.maireToken),
     });
     expect(revoke.statusCode).toBe(200);
-    expect(revoke.json()).toMatchObject({ id: c.secretaireDeviceId, revoked: true });
+    expect(revoke.json()).toMatchObject({ device: { id: c.secretaireDeviceId, revoked: true }, passwordResets: [] });
     const after = await me(c.secretaireToken);
     expect(after.statusCode).toBe(401);
     expect(after.json().message).toMatch(/Reconnectez-vous/);

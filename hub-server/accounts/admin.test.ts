@@ -129,7 +129,7 @@ describe.each(TEST_BACKENDS)('département administration (%s)', (backend) => {
 
     const devices = await listDevices(hub.db, '10362');
     expect(devices.map((d) => d.username).sort()).toEqual(['consultation', 'maire', 'secretaire']);
-    expect((await revokeDevice(hub.db, seeded.maireDeviceId)).revoked).toBe(true);
+    expect((await revokeDevice(hub.db, seeded.maireDeviceId)).device.revoked).toBe(true);
     expect((await listCollectivites(hub.db)).find((c) => c.insee === '10362')?.activeDevices).toBe(2);
     await expect(revokeDevice(hub.db, 'pas-un-poste')).rejects.toThrow(/introuvable/);
   });

@@ -3,11 +3,12 @@ import { createRequire } from 'node:module';
 import type { Kysely } from 'kysely';
 import { type CollectiviteKind, INSEE_PATTERN, KIND_LABELS, SIREN_PATTERN, servicesRefusal } from '../../shared/accounts/collectivites.js';
 import { SERVICES, type Service } from '../../shared/accounts/roles.js';
-import type { CommuneInfo, DeviceInfo } from '../../shared/accounts/types.js';
+import type { CommuneInfo, DeviceInfo, PasswordReset, RevokeDeviceResponse } from '../../shared/accounts/types.js';
 import { GuichetError } from '../../shared/errors.js';
 import { nowIso } from '../db/dialect.js';
 import type { HubDatabase } from '../db/schema.js';
-import { hashPassword } from './passwords.js';
+import { resetToTemporary, resetUsersOfDevice } from './password-changes.js';
+import { enforcePasswordPolicy, hashPassword } from './passwords.js';
 import { type NewCollectivite, insertCollectivite, membersOf, revokeDeviceById, toCommuneInfo, toDeviceInfo } from './store.js';
 import { enrollmentCodeHash, newEnrollmentCode } from './tokens.js';
 
@@ -320,8 +321,36 @@ export async function listDevices(db: Kysely<HubDatabase>, code: string): Promis
   return rows.map((r) => ({ ...toDeviceInfo(r), username: r.username }));
 }
 
-export async function revokeDevice(db: Kysely<HubDatabase>, deviceId: string): Promise<DeviceInfo> {
-  return toDeviceInfo(await db.transaction().execute((trx) => revokeDeviceById(trx, deviceId, null)));
+/**
+ * Revokes a device; with `resetPasswords` (a stolen PC) every account that used it gets a temporary
+ * password, maire accounts included (the département is who resets them).
+ */
+export async function revokeDevice(
+  db: Kysely<HubDatabase>,
+  deviceId: string,
+  options: { resetPasswords?: boolean } = {},
+): Promise<RevokeDeviceResponse> {
+  return db.transaction().execute(async (trx) => {
+    const device = await revokeDeviceById(trx, deviceId, null);
+    const resets =
+      options.resetPasswords === true ? await resetUsersOfDevice(trx, device.id, () => false) : { passwordResets: [], notReset: [] };
+    return { device: toDeviceInfo(device), ...resets };
+  });
+}
+
+/** A temporary password for an account of the collectivité `code` (a mayor who forgot theirs): shown once, changed at first login. */
+export async function resetUserPassword(db: Kysely<HubDatabase>, code: string, username: string): Promise<PasswordReset> {
+  const collectivite = await collectiviteByCode(db, code);
+  return db.transaction().execute(async (trx) => {
+    const user = await trx
+      .selectFrom('users')
+      .selectAll()
+      .where('commune_id', '=', collectivite.id)
+      .where('username', '=', username.trim().toLowerCase())
+      .executeTakeFirst();
+    if (!user) throw new GuichetError('not_found', `Aucun compte « ${username} » dans cette collectivité.`, 'unknown username');
+    return resetToTemporary(trx, user);
+  });
 }
 
 export async function createAdmin(db: Kysely<HubDatabase>, username: string, password: string): Promise<void> {
@@ -337,6 +366,7 @@ export async function createAdmin(db: Kysely<HubDatabase>, username: string, pas
       "Le mot de passe d'un administrateur doit faire au moins 12 caractères.",
       'admin password too short',
     );
+  enforcePasswordPolicy(password, { username });
   const existing = await db.selectFrom('admins').select('id').where('username', '=', username).executeTakeFirst();
   if (existing) throw new GuichetError('conflict', `L'administrateur « ${username} » existe déjà.`, 'admin exists');
   await db

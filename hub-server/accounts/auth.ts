@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Service } from '../../shared/accounts/roles.js';
+import { TEMPORARY_PASSWORD_MESSAGE } from '../../shared/accounts/types.js';
 import type { DomainRegistry } from '../../shared/domain/registry.js';
 import { GuichetError, roleRefused } from '../../shared/errors.js';
 import { PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../shared/sync/protocol.js';
@@ -17,6 +18,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Route answered without a bearer token (health, enroll, login, update feed). Every other route requires one. */
     public?: boolean;
+    /** Open to a session whose password is temporary (me, logout, change password); every other route waits for the change. */
+    withTemporaryPassword?: boolean;
   }
 }
 
@@ -37,7 +40,7 @@ function bearerOf(request: FastifyRequest): string | null {
 export async function resolveToken(
   db: Kysely<HubDatabase>,
   token: string,
-): Promise<(Omit<AuthContext, 'permissions'> & { lastSeenAt: string | null }) | null> {
+): Promise<(Omit<AuthContext, 'permissions'> & { lastSeenAt: string | null; mustChangePassword: number }) | null> {
   const row = await db
     .selectFrom('sessions as s')
     .innerJoin('devices as d', 'd.id', 's.device_id')
@@ -54,6 +57,7 @@ export async function resolveToken(
       'c.insee as insee',
       'c.services as services',
       'd.last_seen_at as lastSeenAt',
+      'u.must_change_password as mustChangePassword',
     ])
     .where('s.token_hash', '=', sha256Hex(token))
     .where('s.revoked_at', 'is', null)
@@ -101,7 +105,9 @@ export function installAuth(app: FastifyInstance, db: Kysely<HubDatabase>, regis
     if (token === null) throw new GuichetError('unauthenticated', NOT_LOGGED_IN, 'no bearer token');
     const auth = token === '' ? null : await resolveToken(db, token);
     if (!auth) throw new GuichetError('unauthenticated', SESSION_ENDED, 'unknown or revoked session');
-    const { lastSeenAt, ...identity } = auth;
+    const { lastSeenAt, mustChangePassword, ...identity } = auth;
+    if (Number(mustChangePassword) === 1 && request.routeOptions.config.withTemporaryPassword !== true)
+      throw new GuichetError('password_change_required', TEMPORARY_PASSWORD_MESSAGE, 'temporary password not changed yet');
     const context: AuthContext = { ...identity, permissions: registry.permissionsOf(identity.role) };
     request.auth = context;
 

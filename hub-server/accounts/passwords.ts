@@ -1,4 +1,6 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { checkPassword, type PasswordContext } from '../../shared/accounts/password-policy.js';
+import { GuichetError } from '../../shared/errors.js';
 
 /**
  * Password hashing with scrypt (memory-hard). The stored string describes its
@@ -45,4 +47,11 @@ export async function verifyAgainstDummy(password: string): Promise<false> {
   dummyHash ??= hashPassword('guichet-dummy-password');
   await verifyPassword(password, await dummyHash);
   return false;
+}
+
+/** The shared password rule, enforced: every password the hub stores from a person goes through here. */
+export function enforcePasswordPolicy(password: string, context: PasswordContext): void {
+  const verdict = checkPassword(password, context);
+  if (!verdict.ok)
+    throw new GuichetError('invalid_input', verdict.reason ?? 'Ce mot de passe est trop faible.', `weak password (score ${verdict.score})`);
 }

@@ -1,13 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { HUB_ROUTES } from '../../shared/api/hub.js';
-import type { MeResponse, SessionGrant, UserInfo, DeviceInfo } from '../../shared/accounts/types.js';
+import type { DeviceInfo, MeResponse, PasswordReset, RevokeDeviceResponse, SessionGrant, UserInfo } from '../../shared/accounts/types.js';
 import { GuichetError } from '../../shared/errors.js';
 import { parseRequest } from '../contract.js';
 import { nowIso } from '../db/dialect.js';
 import type { HubDatabase } from '../db/schema.js';
 import { requireAuth, requirePermission } from './auth.js';
-import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.js';
+import {
+  assertNotMaire,
+  endSessionsOf,
+  passwordContextOf,
+  resetToTemporary,
+  resetUsersOfDevice,
+  storePassword,
+} from './password-changes.js';
+import { enforcePasswordPolicy, hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.js';
 import { collectiviteInfo, insertUser, openSession, revokeDeviceById, toDeviceInfo, toUserInfo } from './store.js';
 import { enrollmentCodeHash } from './tokens.js';
 
@@ -54,6 +62,13 @@ export async function registerAccountsRoutes(
       );
     }
     const input = parseRequest(HUB_ROUTES.enroll, request).body;
+    // Judged against the collectivité's name when the code is valid; a bad code is refused below whatever the password.
+    const codeRow = await db
+      .selectFrom('enrollment_codes')
+      .select('commune_id')
+      .where('code_hash', '=', enrollmentCodeHash(input.code))
+      .executeTakeFirst();
+    if (codeRow) enforcePasswordPolicy(input.password, await passwordContextOf(db, codeRow.commune_id, input));
     const passwordHash = await hashPassword(input.password);
     return db.transaction().execute(async (trx) => {
       const code = await trx
@@ -82,9 +97,14 @@ export async function registerAccountsRoutes(
         role: 'maire',
         passwordHash,
       });
-      const session = await openSession(trx, { communeId: code.commune_id, userId: user.id, deviceName: input.deviceName });
+      const session = await openSession(trx, {
+        communeId: code.commune_id,
+        userId: user.id,
+        deviceName: input.deviceName,
+        deviceKey: input.deviceKey,
+      });
       request.log.info({ communeId: code.commune_id, kind: commune.kind, deviceId: session.device.id }, 'collectivité enrolled');
-      return { token: session.token, user: toUserInfo(user), commune, device: toDeviceInfo(session.device) };
+      return { token: session.token, user: toUserInfo(user), commune, device: toDeviceInfo(session.device, session.device.id) };
     });
   });
 
@@ -117,25 +137,64 @@ export async function registerAccountsRoutes(
     const commune = await collectiviteInfo(db, found.commune_id);
     const session = await db
       .transaction()
-      .execute((trx) => openSession(trx, { communeId: found.commune_id, userId: found.id, deviceName: input.deviceName }));
+      .execute((trx) =>
+        openSession(trx, { communeId: found.commune_id, userId: found.id, deviceName: input.deviceName, deviceKey: input.deviceKey }),
+      );
     request.log.info({ communeId: found.commune_id, deviceId: session.device.id }, 'login');
-    return { token: session.token, user: toUserInfo(found), commune, device: toDeviceInfo(session.device) };
+    // A temporary password: the grant says so (user.mustChangePassword) and the auth hook holds every other route.
+    return { token: session.token, user: toUserInfo(found), commune, device: toDeviceInfo(session.device, session.device.id) };
   });
 
-  app.post(HUB_ROUTES.logout.path, async (request, reply) => {
+  app.post(HUB_ROUTES.logout.path, { config: { withTemporaryPassword: true } }, async (request, reply) => {
     const auth = requireAuth(request);
     await db.updateTable('sessions').set({ revoked_at: nowIso() }).where('id', '=', auth.sessionId).execute();
     return reply.code(204).send();
   });
 
-  app.get(HUB_ROUTES.me.path, async (request): Promise<MeResponse> => {
+  // Current password guesses with a session token (a PC left open) are limited like logins.
+  const checkChangeRate = app.createRateLimit({
+    max: opts.rateLimit?.max ?? 10,
+    timeWindow: opts.rateLimit?.windowMs ?? 15 * 60_000,
+    keyGenerator: (request) => `password|${request.auth?.userId ?? request.ip}`,
+  });
+
+  app.post(HUB_ROUTES.changePassword.path, { config: { withTemporaryPassword: true } }, async (request): Promise<UserInfo> => {
+    const auth = requireAuth(request);
+    const limit = await checkChangeRate(request);
+    if (!limit.isAllowed && limit.isExceeded)
+      throw new GuichetError(
+        'rate_limited',
+        `Trop de tentatives. Réessayez dans ${Math.max(1, Math.ceil(limit.ttlInSeconds / 60))} minute(s).`,
+        'password change rate limit',
+      );
+    const input = parseRequest(HUB_ROUTES.changePassword, request).body;
+    const user = await db.selectFrom('users').selectAll().where('id', '=', auth.userId).executeTakeFirstOrThrow();
+    if (!(await verifyPassword(input.currentPassword, user.password_hash)))
+      throw new GuichetError('unauthenticated', 'Le mot de passe actuel est incorrect.', 'wrong current password');
+    if (input.newPassword === input.currentPassword)
+      throw new GuichetError('invalid_input', "Le nouveau mot de passe doit être différent de l'actuel.", 'same password');
+    enforcePasswordPolicy(
+      input.newPassword,
+      await passwordContextOf(db, auth.communeId, { username: user.username, displayName: user.display_name }),
+    );
+    const passwordHash = await hashPassword(input.newPassword);
+    await db.transaction().execute(async (trx) => {
+      await storePassword(trx, user.id, passwordHash, false);
+      // Whoever knew the old password (or held a session elsewhere) is out; this PC stays logged in.
+      await endSessionsOf(trx, user.id, auth.sessionId);
+    });
+    request.log.info({ communeId: auth.communeId, userId: user.id }, 'password changed');
+    return toUserInfo({ ...user, must_change_password: 0 });
+  });
+
+  app.get(HUB_ROUTES.me.path, { config: { withTemporaryPassword: true } }, async (request): Promise<MeResponse> => {
     const auth = requireAuth(request);
     const [user, commune, device] = await Promise.all([
       db.selectFrom('users').selectAll().where('id', '=', auth.userId).executeTakeFirstOrThrow(),
       collectiviteInfo(db, auth.communeId),
       db.selectFrom('devices').selectAll().where('id', '=', auth.deviceId).executeTakeFirstOrThrow(),
     ]);
-    return { user: toUserInfo(user), commune, device: toDeviceInfo(device) };
+    return { user: toUserInfo(user), commune, device: toDeviceInfo(device, auth.deviceId) };
   });
 
   // onRequest: refused before the body is read.
@@ -150,13 +209,16 @@ export async function registerAccountsRoutes(
   app.post(HUB_ROUTES.createUser.path, manage, async (request): Promise<UserInfo> => {
     const auth = requireAuth(request);
     const input = parseRequest(HUB_ROUTES.createUser, request).body;
+    enforcePasswordPolicy(input.password, await passwordContextOf(db, auth.communeId, input));
     const passwordHash = await hashPassword(input.password);
+    // The mayor chose it: a temporary password, changed by its owner at first login.
     const row = await insertUser(db, {
       communeId: auth.communeId,
       username: input.username,
       displayName: input.displayName,
       role: input.role,
       passwordHash,
+      temporary: true,
     });
     return toUserInfo(row);
   });
@@ -173,29 +235,50 @@ export async function registerAccountsRoutes(
         .where('commune_id', '=', auth.communeId)
         .executeTakeFirst();
       if (!user) throw new GuichetError('not_found', 'Ce compte est introuvable.', `user ${id}`);
-      // A maire (or a deputy given the role) answers to the council, not to another maire: the département disables it.
-      if (user.role === 'maire')
-        throw new GuichetError(
-          'forbidden',
-          "Le compte d'un maire ne peut pas être désactivé depuis Guichet. Adressez-vous au service départemental.",
-          'disable of a maire account',
-        );
+      assertNotMaire(user, 'disable');
       await trx.updateTable('users').set({ disabled: 1 }).where('id', '=', id).execute();
       await trx.updateTable('sessions').set({ revoked_at: nowIso() }).where('user_id', '=', id).where('revoked_at', 'is', null).execute();
       return toUserInfo({ ...user, disabled: 1 });
     });
   });
 
+  app.post(HUB_ROUTES.resetPassword.path, manage, async (request): Promise<PasswordReset> => {
+    const auth = requireAuth(request);
+    const { id } = parseRequest(HUB_ROUTES.resetPassword, request).params;
+    if (id === auth.userId) throw new GuichetError('conflict', 'Changez votre propre mot de passe dans « Mon compte ».', 'self-reset');
+    return db.transaction().execute(async (trx) => {
+      const user = await trx
+        .selectFrom('users')
+        .selectAll()
+        .where('id', '=', id)
+        .where('commune_id', '=', auth.communeId)
+        .executeTakeFirst();
+      if (!user) throw new GuichetError('not_found', 'Ce compte est introuvable.', `user ${id}`);
+      assertNotMaire(user, 'reset');
+      const reset = await resetToTemporary(trx, user);
+      request.log.info({ communeId: auth.communeId, userId: user.id }, 'password reset by the mayor');
+      return reset;
+    });
+  });
+
   app.get(HUB_ROUTES.listDevices.path, manage, async (request): Promise<DeviceInfo[]> => {
     const auth = requireAuth(request);
     const rows = await db.selectFrom('devices').selectAll().where('commune_id', '=', auth.communeId).orderBy('created_at').execute();
-    return rows.map(toDeviceInfo);
+    return rows.map((row) => toDeviceInfo(row, auth.deviceId));
   });
 
-  app.post(HUB_ROUTES.revokeDevice.path, manage, async (request): Promise<DeviceInfo> => {
+  app.post(HUB_ROUTES.revokeDevice.path, manage, async (request): Promise<RevokeDeviceResponse> => {
     const auth = requireAuth(request);
-    const { id } = parseRequest(HUB_ROUTES.revokeDevice, request).params;
-    const device = await db.transaction().execute((trx) => revokeDeviceById(trx, id, auth.communeId));
-    return toDeviceInfo(device);
+    const { params, body } = parseRequest(HUB_ROUTES.revokeDevice, request);
+    return db.transaction().execute(async (trx) => {
+      const device = await revokeDeviceById(trx, params.id, auth.communeId);
+      // The caller changes their own password in « Mon compte »; a maire account is the département's to reset.
+      const resets =
+        body?.resetPasswords === true
+          ? await resetUsersOfDevice(trx, device.id, (u) => u.id === auth.userId || u.role === 'maire')
+          : { passwordResets: [], notReset: [] };
+      request.log.info({ communeId: auth.communeId, deviceId: device.id, passwordResets: resets.passwordResets.length }, 'device revoked');
+      return { device: toDeviceInfo(device, auth.deviceId), ...resets };
+    });
   });
 }

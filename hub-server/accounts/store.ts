@@ -72,11 +72,20 @@ export function toUserInfo(row: Selectable<UsersTable>): UserInfo {
     displayName: row.display_name,
     role: row.role as CommuneRole,
     disabled: Number(row.disabled) === 1,
+    mustChangePassword: Number(row.must_change_password) === 1,
   };
 }
 
-export function toDeviceInfo(row: Selectable<DevicesTable>): DeviceInfo {
-  return { id: row.id, name: row.name, createdAt: row.created_at, lastSeenAt: row.last_seen_at, revoked: row.revoked_at !== null };
+/** `current`: the device of the session asking (« ce poste »). */
+export function toDeviceInfo(row: Selectable<DevicesTable>, currentDeviceId: string | null = null): DeviceInfo {
+  return {
+    id: row.id,
+    name: row.name,
+    createdAt: row.created_at,
+    lastSeenAt: row.last_seen_at,
+    revoked: row.revoked_at !== null,
+    current: row.id === currentDeviceId,
+  };
 }
 
 export interface NewCollectivite {
@@ -133,6 +142,8 @@ export interface NewUser {
   displayName: string;
   role: CommuneRole;
   passwordHash: string;
+  /** A password someone else chose (the mayor, the département): to change at first login. */
+  temporary?: boolean;
 }
 
 export async function insertUser(db: HubDb, u: NewUser): Promise<Selectable<UsersTable>> {
@@ -152,6 +163,7 @@ export async function insertUser(db: HubDb, u: NewUser): Promise<Selectable<User
     role: u.role,
     password_hash: u.passwordHash,
     disabled: 0,
+    must_change_password: u.temporary === true ? 1 : 0,
     created_at: nowIso(),
   };
   await db.insertInto('users').values(row).execute();
@@ -164,9 +176,37 @@ export interface OpenedSession {
   device: Selectable<DevicesTable>;
 }
 
-/** A login or enrollment: a new device row and a session on it. The token is returned once, only its hash is kept. */
-export async function openSession(db: HubDb, p: { communeId: string; userId: string; deviceName: string }): Promise<OpenedSession> {
-  const now = nowIso();
+/** What the hub keeps of a PC's device key: never the key itself. */
+export function deviceKeyHash(deviceKey: string): string {
+  return sha256Hex(`guichet-device-key|${deviceKey}`);
+}
+
+/**
+ * The device row of a login: the PC's own when it presents its device key (looked up in the
+ * collectivité only, revoked rows excluded), else a new one bound to the key. A key known in
+ * another collectivité finds nothing here: it can never reach another tenant's device, whose
+ * (device, mutation) history the sync relies on.
+ */
+async function deviceForLogin(
+  db: HubDb,
+  p: { communeId: string; userId: string; deviceName: string; deviceKey?: string },
+  now: string,
+): Promise<Selectable<DevicesTable>> {
+  const keyHash = p.deviceKey === undefined ? null : deviceKeyHash(p.deviceKey);
+  if (keyHash !== null) {
+    const known = await db
+      .selectFrom('devices')
+      .selectAll()
+      .where('commune_id', '=', p.communeId)
+      .where('key_hash', '=', keyHash)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    if (known) {
+      const update = { user_id: p.userId, name: p.deviceName, last_seen_at: now };
+      await db.updateTable('devices').set(update).where('id', '=', known.id).execute();
+      return { ...known, ...update };
+    }
+  }
   const device = {
     id: randomUUID(),
     commune_id: p.communeId,
@@ -175,8 +215,19 @@ export async function openSession(db: HubDb, p: { communeId: string; userId: str
     created_at: now,
     last_seen_at: now,
     revoked_at: null,
+    key_hash: keyHash,
   };
   await db.insertInto('devices').values(device).execute();
+  return device;
+}
+
+/** A login or enrollment: the PC's device row (see deviceForLogin) and a new session on it. The token is returned once, only its hash is kept. */
+export async function openSession(
+  db: HubDb,
+  p: { communeId: string; userId: string; deviceName: string; deviceKey?: string },
+): Promise<OpenedSession> {
+  const now = nowIso();
+  const device = await deviceForLogin(db, p, now);
   const token = newToken();
   const sessionId = randomUUID();
   await db

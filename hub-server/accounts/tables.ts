@@ -38,6 +38,8 @@ export interface UsersTable {
   /** scrypt$N$r$p$salt$hash */
   password_hash: string;
   disabled: Generated<number>;
+  /** 1 while the password is a temporary one (set by the mayor, a reset, the admin CLI): to change at first login. */
+  must_change_password: Generated<number>;
   created_at: string;
 }
 
@@ -59,6 +61,8 @@ export interface DevicesTable {
   created_at: string;
   last_seen_at: string | null;
   revoked_at: string | null;
+  /** sha256 hex of the PC's device key (kept in its data folder): a login presenting it reuses this row. */
+  key_hash: string | null;
 }
 
 export interface SessionsTable {

@@ -23,6 +23,16 @@ export function newEnrollmentCode(): string {
   return groups.join('-');
 }
 
+/**
+ * A temporary password the hub sets (reset, stolen PC): five groups of four from the code alphabet,
+ * lower case (≈ 98 bits), e.g. `k7qm-3xpa-w9rt-hb2e-mz4c`; readable aloud, changed at first login.
+ */
+export function newTemporaryPassword(): string {
+  return Array.from({ length: 5 }, () => Array.from({ length: 4 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join(''))
+    .join('-')
+    .toLowerCase();
+}
+
 /** Case, spaces and dashes do not matter when the code is typed back. */
 export function normaliseEnrollmentCode(code: string): string {
   return code.toUpperCase().replace(/[\s-]/g, '');

@@ -14,6 +14,7 @@ import {
   listDevices,
   parseMemberList,
   parseServiceList,
+  resetUserPassword,
   revokeDevice,
   setServices,
 } from '../accounts/admin.js';
@@ -310,11 +311,33 @@ export function register(program: Command): void {
     .command('revoke-device')
     .description('Révoquer un poste (ses sessions cessent immédiatement)')
     .requiredOption('--id <id>', 'identifiant du poste (voir list-devices)')
+    .option('--reset-passwords', 'poste volé : donner un mot de passe provisoire à chaque compte qui l’a utilisé (affiché une fois)')
     .addOption(dataOption())
     .action(
-      action(async (opts: { id: string; data: string }) => {
-        const device = await withDb(opts.data, (db) => revokeDevice(db, opts.id));
-        process.stdout.write(`Poste « ${device.name} » révoqué.\n`);
+      action(async (opts: { id: string; resetPasswords?: boolean; data: string }) => {
+        const r = await withDb(opts.data, (db) => revokeDevice(db, opts.id, { resetPasswords: opts.resetPasswords === true }));
+        process.stdout.write(`Poste « ${r.device.name} » révoqué.\n`);
+        if (opts.resetPasswords !== true) return;
+        if (r.passwordResets.length === 0) return void process.stdout.write('Aucun compte à réinitialiser.\n');
+        process.stdout.write('Mots de passe provisoires (à communiquer de vive voix, à changer à la première connexion) :\n');
+        printTable([['Compte', 'Mot de passe provisoire'], ...r.passwordResets.map((p) => [p.user.username, p.temporaryPassword])]);
+      }),
+    );
+
+  addTarget(
+    admin
+      .command('reset-password')
+      .description('Donner un mot de passe provisoire à un compte (affiché une fois, à changer à la première connexion)'),
+  )
+    .requiredOption('--username <identifiant>', 'identifiant du compte')
+    .addOption(dataOption())
+    .action(
+      action(async (opts: { insee?: string; siren?: string; username: string; data: string }) => {
+        const code = collectiviteCode(opts);
+        const reset = await withDb(opts.data, (db) => resetUserPassword(db, code, opts.username));
+        process.stdout.write(
+          `Mot de passe provisoire de « ${reset.user.username} » : ${reset.temporaryPassword}\nIl ne sera plus affiché ; le compte devra le changer à sa prochaine connexion. Ses sessions sont fermées.\n`,
+        );
       }),
     );
 

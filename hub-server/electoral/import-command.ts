@@ -1,3 +1,4 @@
+import { checkMassRemoval, removalShareOf } from '../../shared/electoral/mass-removal.js';
 import type { ElectoralImportPayload } from '../../shared/electoral/schemas.js';
 import { GuichetError } from '../../shared/errors.js';
 import type { CommandContext, CommandOutcome } from '../sync/commands.js';
@@ -41,7 +42,15 @@ export async function applyElectoralImport(ctx: CommandContext, payload: Elector
     else upserts.push({ id: e.id, json });
   }
   const removals: RecordWrite[] = [];
-  for (const [id, json] of current) if (json !== null && !seen.has(id)) removals.push({ id, json: null });
+  let currentTotal = 0;
+  for (const [id, json] of current) {
+    if (json === null) continue;
+    currentTotal++;
+    if (!seen.has(id)) removals.push({ id, json: null });
+  }
+  // The PC asked for the confirmation already; the hub judges again, on the list it holds now (the shared rule).
+  const refusal = checkMassRemoval(removalShareOf(removals.length, currentTotal), payload.confirmMassRemoval === true);
+  if (refusal) throw new GuichetError(refusal.code, refusal.message, refusal.detail);
 
   const summary = { electors: electors.length, written: upserts.length, unchanged, removed: removals.length };
   if (upserts.length === 0 && removals.length === 0 && (await alreadyImported(ctx, payload.import.fileSha256))) {

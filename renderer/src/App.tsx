@@ -6,6 +6,7 @@ import { HelpFooter } from './help/HelpFooter.js';
 import { allowed, menuFor, menuRouteOf, renderScreen, titleOf } from './nav/screens.js';
 import { useNav } from './nav/store.js';
 import { EnrollScreen } from './session/EnrollScreen.js';
+import { ChangePasswordScreen } from './session/ChangePasswordScreen.js';
 import { LoginScreen } from './session/LoginScreen.js';
 import { useSession } from './session/store.js';
 import { SyncBar } from './sync/SyncBar.js';
@@ -155,6 +156,14 @@ export function App() {
     return (
       <>
         {login ? <LoginScreen onEnroll={() => setWantLogin(false)} /> : <EnrollScreen onLogin={() => setWantLogin(true)} />}
+        <HelpFooter withGuide={false} />
+      </>
+    );
+  }
+  if (session.mustChangePassword === true) {
+    return (
+      <>
+        <ChangePasswordScreen />
         <HelpFooter withGuide={false} />
       </>
     );

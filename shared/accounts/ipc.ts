@@ -3,14 +3,18 @@ import type { ChannelSpec, InputSchemas } from '../api/channel.js';
 import type { Permission, Service } from './roles.js';
 import { COMMUNE_ROLES } from './roles.js';
 import {
+  changePasswordRequestSchema,
   createUserRequestSchema,
   deviceNameSchema,
   displayNameSchema,
   passwordSchema,
   usernameSchema,
+  type ChangePasswordRequest,
   type CommuneInfo,
   type CreateUserRequest,
   type DeviceInfo,
+  type PasswordReset,
+  type RevokeDeviceResponse,
   type UserInfo,
 } from './types.js';
 
@@ -22,6 +26,8 @@ export interface SessionState {
   services: Service[];
   permissions: Permission[];
   deviceName: string | null;
+  /** The password is temporary: the UI shows « Choisir un nouveau mot de passe » and nothing else until it is changed. */
+  mustChangePassword?: boolean;
 }
 
 const hubUrlSchema = z.string().trim().url("L'adresse du hub n'est pas valide.");
@@ -52,6 +58,8 @@ export interface SessionChannels {
   'session:enroll': ChannelSpec<EnrollInput, SessionState>;
   'session:login': ChannelSpec<LoginInput, SessionState>;
   'session:logout': ChannelSpec<null, SessionState>;
+  /** Every user changes their own password (also the way out of a temporary one). */
+  'session:change-password': ChannelSpec<ChangePasswordRequest, SessionState>;
 }
 
 export const sessionInputs: InputSchemas<SessionChannels> = {
@@ -59,6 +67,7 @@ export const sessionInputs: InputSchemas<SessionChannels> = {
   'session:enroll': enrollInputSchema,
   'session:login': loginInputSchema,
   'session:logout': z.null(),
+  'session:change-password': changePasswordRequestSchema,
 };
 
 /** Users and devices of the collectivité (the accounts domain). */
@@ -67,7 +76,8 @@ export interface AccountsChannels {
   'accounts:create-user': ChannelSpec<CreateUserRequest, UserInfo>;
   'accounts:disable-user': ChannelSpec<{ id: string }, UserInfo>;
   'accounts:devices': ChannelSpec<null, DeviceInfo[]>;
-  'accounts:revoke-device': ChannelSpec<{ id: string }, DeviceInfo>;
+  'accounts:revoke-device': ChannelSpec<{ id: string; resetPasswords?: boolean }, RevokeDeviceResponse>;
+  'accounts:reset-password': ChannelSpec<{ id: string }, PasswordReset>;
 }
 
 export const accountsInputs: InputSchemas<AccountsChannels> = {
@@ -75,7 +85,8 @@ export const accountsInputs: InputSchemas<AccountsChannels> = {
   'accounts:create-user': createUserRequestSchema as z.ZodType<CreateUserRequest>,
   'accounts:disable-user': z.object({ id: z.string() }),
   'accounts:devices': z.null(),
-  'accounts:revoke-device': z.object({ id: z.string() }),
+  'accounts:revoke-device': z.object({ id: z.string().max(100), resetPasswords: z.boolean().optional() }),
+  'accounts:reset-password': z.object({ id: z.string().max(100) }),
 };
 
 export { COMMUNE_ROLES };

@@ -31,6 +31,8 @@ export const userInfoSchema = z.object({
   displayName: z.string().max(100),
   role: z.enum(COMMUNE_ROLES),
   disabled: z.boolean(),
+  /** The password is a temporary one (set by the mayor, a reset, the département): to change before anything else. */
+  mustChangePassword: z.boolean().optional(),
 });
 export type UserInfo = z.infer<typeof userInfoSchema>;
 
@@ -40,6 +42,8 @@ export const deviceInfoSchema = z.object({
   createdAt: z.string().max(40),
   lastSeenAt: z.string().max(40).nullable(),
   revoked: z.boolean(),
+  /** The device of the session asking: « ce poste ». */
+  current: z.boolean().optional(),
 });
 export type DeviceInfo = z.infer<typeof deviceInfoSchema>;
 
@@ -67,6 +71,11 @@ export const usernameSchema = z
 export const passwordSchema = z.string().min(10, 'Le mot de passe doit faire au moins 10 caractères.').max(200);
 export const displayNameSchema = z.string().trim().min(1, 'Le nom est obligatoire.').max(100);
 export const deviceNameSchema = z.string().trim().min(1).max(100);
+/**
+ * The secret a PC keeps for its data folder (32 random bytes, base64url). Presented at login,
+ * it makes the hub reuse that PC's device row within the collectivité: one poste per PC.
+ */
+export const deviceKeySchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 
 export const enrollRequestSchema = z.object({
   code: z.string().trim().min(6).max(64),
@@ -74,6 +83,7 @@ export const enrollRequestSchema = z.object({
   displayName: displayNameSchema,
   password: passwordSchema,
   deviceName: deviceNameSchema,
+  deviceKey: deviceKeySchema.optional(),
 });
 export type EnrollRequest = z.infer<typeof enrollRequestSchema>;
 
@@ -85,6 +95,7 @@ export const loginRequestSchema = z
     username: usernameSchema,
     password: z.string().min(1).max(200),
     deviceName: deviceNameSchema,
+    deviceKey: deviceKeySchema.optional(),
   })
   .refine((v) => (v.insee === undefined) !== (v.siren === undefined), {
     message: 'Indiquez le code INSEE de la commune ou le SIREN du groupement.',
@@ -99,3 +110,37 @@ export const createUserRequestSchema = z.object({
   password: passwordSchema,
 });
 export type CreateUserRequest = z.infer<typeof createUserRequestSchema>;
+
+/** The refusal of everything but « change my password » while the password is temporary (hub and PC alike). */
+export const TEMPORARY_PASSWORD_MESSAGE = 'Votre mot de passe est provisoire : choisissez un nouveau mot de passe avant de continuer.';
+
+/** Every user changes their own password: the current one, then the new one (checked by shared/accounts/password-policy.ts). */
+export const changePasswordRequestSchema = z.object({
+  currentPassword: z.string().min(1, 'Le mot de passe actuel est obligatoire.').max(200),
+  newPassword: passwordSchema,
+});
+export type ChangePasswordRequest = z.infer<typeof changePasswordRequestSchema>;
+
+/** A temporary password set by the hub: shown once, to change at first login. */
+export const passwordResetSchema = z.object({
+  user: userInfoSchema,
+  temporaryPassword: z.string().max(100),
+});
+export type PasswordReset = z.infer<typeof passwordResetSchema>;
+
+export const revokeDeviceRequestSchema = z
+  .object({
+    /** A stolen PC: also give its users temporary passwords (their sessions everywhere end). */
+    resetPasswords: z.boolean().optional(),
+  })
+  .optional();
+export type RevokeDeviceRequest = z.infer<typeof revokeDeviceRequestSchema>;
+
+export const revokeDeviceResponseSchema = z.object({
+  device: deviceInfoSchema,
+  /** Users of the device whose password was reset (resetPasswords), with their temporary password. */
+  passwordResets: z.array(passwordResetSchema).max(1000),
+  /** Users of the device left as they are: the caller (change it in « Mon compte ») and maire accounts (the département resets them). */
+  notReset: z.array(userInfoSchema).max(1000),
+});
+export type RevokeDeviceResponse = z.infer<typeof revokeDeviceResponseSchema>;

@@ -1,10 +1,14 @@
 import { z } from 'zod';
 import {
+  changePasswordRequestSchema,
   createUserRequestSchema,
   deviceInfoSchema,
   enrollRequestSchema,
   loginRequestSchema,
   meResponseSchema,
+  passwordResetSchema,
+  revokeDeviceRequestSchema,
+  revokeDeviceResponseSchema,
   sessionGrantSchema,
   userInfoSchema,
 } from '../accounts/types.js';
@@ -161,10 +165,39 @@ export const HUB_ROUTES = defineRoutes({
     path: '/api/v1/devices/:id/revoke',
     tag: 'Comptes',
     permission: 'users.manage',
-    summary: 'Révoquer un poste (ses sessions sont fermées)',
+    summary: 'Révoquer un poste (ses sessions sont fermées), et au besoin réinitialiser le mot de passe de ses utilisateurs',
+    description:
+      'Avec `resetPasswords` (poste volé), chaque compte qui a utilisé le poste reçoit un mot de passe provisoire, montré une seule fois, et toutes ses sessions sont fermées ; le compte de l’appelant et les comptes de maire ne sont pas réinitialisés (`notReset`).',
     params: idParamsSchema,
-    responses: { 200: { description: 'Le poste révoqué.', schema: deviceInfoSchema } },
+    body: revokeDeviceRequestSchema,
+    responses: { 200: { description: 'Le poste révoqué et les mots de passe réinitialisés.', schema: revokeDeviceResponseSchema } },
     errors: { 404: 'Poste introuvable dans la collectivité.' },
+  },
+  changePassword: {
+    method: 'POST',
+    path: '/api/v1/me/password',
+    tag: 'Comptes',
+    summary: 'Changer son propre mot de passe (l’actuel, puis le nouveau)',
+    description:
+      'Le nouveau mot de passe suit la règle commune (au moins 10 caractères, difficile à deviner). Seule route ouverte, avec `me` et `logout`, tant qu’un mot de passe provisoire n’est pas changé. Les autres sessions du compte sont fermées.',
+    body: changePasswordRequestSchema,
+    responses: { 200: { description: 'Le compte, mot de passe changé.', schema: userInfoSchema } },
+    errors: {
+      400: 'Nouveau mot de passe trop facile à deviner (la raison est donnée en français).',
+      401: 'Mot de passe actuel incorrect.',
+      429: 'Trop de tentatives.',
+    },
+  },
+  resetPassword: {
+    method: 'POST',
+    path: '/api/v1/users/:id/reset-password',
+    tag: 'Comptes',
+    permission: 'users.manage',
+    summary: 'Donner un mot de passe provisoire à un compte (à changer à sa prochaine connexion)',
+    description: 'Le mot de passe provisoire n’est montré qu’une fois. Les sessions du compte sont fermées. Pas pour un compte de maire.',
+    params: idParamsSchema,
+    responses: { 200: { description: 'Le compte et son mot de passe provisoire.', schema: passwordResetSchema } },
+    errors: { 403: 'Compte de maire : le service départemental le réinitialise.', 404: 'Compte introuvable dans la collectivité.' },
   },
   syncPush: {
     method: 'POST',
@@ -223,6 +256,7 @@ export const STATUS_OF_ERROR = {
   offline: 503,
   mass_deletion_pending: 409,
   confirmation_required: 409,
+  password_change_required: 403,
 } as const;
 
 /** The error body of every refusal (shared/errors.ts `ErrorBody`), as a schema for the document. */

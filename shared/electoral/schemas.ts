@@ -63,6 +63,8 @@ export const importRecordSchema = z.object({
 /** Payload of the hub command `electoral.import`: the extract as the commune's new full list. */
 export const electoralImportPayloadSchema = z.object({
   import: importRecordSchema,
+  /** The secretary confirmed a removal of more than 10 % of the list (shared/electoral/mass-removal.ts); the hub checks it again. */
+  confirmMassRemoval: z.boolean().optional(),
   // The largest communes of a département hold far fewer; the bound keeps a crafted command finite.
   electors: z.array(electorSchema).max(300_000),
 });

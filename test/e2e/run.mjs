@@ -203,6 +203,18 @@ await step('PC 2: a secretary the mayor created in the UI logs in, sees the dema
   await page2.getByLabel('Mot de passe').fill(temporaryPassword);
   await page2.getByLabel('Nom de ce poste').fill('Secrétariat');
   await page2.getByRole('button', { name: 'Se connecter' }).click();
+  // A password the mayor chose is temporary: the secretary chooses her own first (issue 7).
+  await expectVisible(page2.getByRole('heading', { name: 'Choisir un nouveau mot de passe' }));
+  await checkA11y(page2, 'nouveau-mot-de-passe');
+  await page2.getByLabel('Mot de passe actuel (provisoire)').fill(temporaryPassword);
+  await page2.getByLabel('Nouveau mot de passe', { exact: true }).fill('motdepasse123');
+  await page2.getByLabel('Confirmation du nouveau mot de passe').fill('motdepasse123');
+  await page2.getByRole('button', { name: 'Enregistrer le mot de passe' }).click();
+  await expectText(page2.getByRole('alert'), /trop facile à deviner/);
+  await shot(page2, '09b-poste2-mot-de-passe-refuse');
+  await page2.getByLabel('Nouveau mot de passe', { exact: true }).fill('lavoir-cerise-tambour-ocre');
+  await page2.getByLabel('Confirmation du nouveau mot de passe').fill('lavoir-cerise-tambour-ocre');
+  await page2.getByRole('button', { name: 'Enregistrer le mot de passe' }).click();
   await expectVisible(page2.getByRole('heading', { name: 'Mairie de Troyes' }));
   await page2.getByRole('navigation', { name: 'Menu principal' }).getByRole('button', { name: 'Demandes' }).click();
   await page2.getByRole('button', { name: 'Synchroniser maintenant' }).click();

@@ -22,14 +22,17 @@ export function DevicesScreen() {
   return (
     <main id="contenu" tabIndex={-1}>
       <h1>Postes de la mairie</h1>
-      <p>Un poste perdu, volé ou remplacé doit être révoqué : il ne recevra plus aucune donnée.</p>
+      <p>
+        Un poste perdu, volé ou remplacé doit être révoqué : il ne recevra plus aucune donnée. « Ce poste » est l'ordinateur sur lequel vous
+        êtes.
+      </p>
       <LiveMessage error={error} status={notice ?? (loading ? 'Chargement…' : null)} />
       <ListTable
         caption="Postes reliés à la commune"
         columns={['Nom du poste', 'Inscrit le', 'Dernière connexion', 'État', 'Action']}
         items={devices}
         cells={(d) => [
-          d.name,
+          d.current ? `${d.name} (ce poste)` : d.name,
           formatDateTime(d.createdAt),
           formatDateTime(d.lastSeenAt),
           d.revoked ? 'Révoqué' : 'Actif',

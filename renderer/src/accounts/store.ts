@@ -48,7 +48,7 @@ export const useAccounts = create<AccountsStore>((set, get) => {
       }, 'Le compte est désactivé.')),
     revokeDevice: async (id) =>
       void (await run(async () => {
-        const updated = await api().invoke('accounts:revoke-device', { id });
+        const { device: updated } = await api().invoke('accounts:revoke-device', { id });
         set({ devices: get().devices.map((d) => (d.id === id ? updated : d)) });
       }, 'Le poste est révoqué : il ne pourra plus se synchroniser.')),
   };

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { EnrollInput, LoginInput, SessionState } from '../../../shared/accounts/ipc.js';
+import type { ChangePasswordRequest } from '../../../shared/accounts/types.js';
 import type { Permission } from '../../../shared/accounts/roles.js';
 import { api, messageOf } from '../api/bridge.js';
 
@@ -15,6 +16,7 @@ interface SessionStore {
   enroll(input: EnrollInput): Promise<boolean>;
   login(input: LoginInput): Promise<boolean>;
   logout(): Promise<void>;
+  changePassword(input: ChangePasswordRequest): Promise<boolean>;
   clearError(): void;
 }
 
@@ -45,6 +47,7 @@ export const useSession = create<SessionStore>((set) => {
     async logout() {
       await run(() => api().invoke('session:logout', null));
     },
+    changePassword: (input) => run(() => api().invoke('session:change-password', input)),
     clearError: () => set({ error: null }),
   };
 });
