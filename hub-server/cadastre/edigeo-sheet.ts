@@ -1,3 +1,4 @@
+/// <reference path="./edigeo-parser.d.ts" />
 import { basename } from 'node:path';
 import { type EdigeoFeature, buildFeature } from '@etalab/edigeo-parser/lib/features.js';
 import { extractLabels } from '@etalab/edigeo-parser/lib/extras/labels/index.js';

@@ -25,6 +25,8 @@ import { readActArchive } from '../acts/archives.js';
 import { requestClassification } from '../acts/classification.js';
 import { ACTES_CLI_FLAGS, ACTES_RETURNS_HELP, actesConfigFromCli, type ActesCliOptions } from '../acts/cli-config.js';
 import { askHidden } from '../../build/cli/terminal.js';
+import { importCadastre } from '../cadastre/import.js';
+import { currentQuarterVintage } from '../cadastre/vintage.js';
 
 /**
  * `guichet hub …`: run the département hub and administer it. Every verb
@@ -301,6 +303,38 @@ export function register(program: Command): void {
         const id = await withDb(opts.data, (db) => requestClassification(db));
         if (!id) throw new GuichetError('invalid_input', "Aucune collectivité n'a le service ACTES : rien à demander.");
         process.stdout.write('Demande de classification mise en file : le hub l’enverra à la préfecture et appliquera sa réponse.\n');
+      }),
+    );
+
+  admin
+    .command('import-cadastre')
+    .description(
+      'Charger un millésime du plan cadastral (PCI vecteur) : feuilles EDIGEO edigeo-….tar.bz2 et/ou couches Etalab cadastre-<code>-<couche>.json.gz ; envoyé aux collectivités qui couvrent chaque commune',
+    )
+    .argument('<fichiers...>', 'feuilles EDIGEO ou couches GeoJSON Etalab')
+    .option('--vintage <AAAA-MM>', 'millésime de la publication DGFiP (par défaut : le trimestre en cours)')
+    .addOption(dataOption())
+    .action(
+      action(async (files: string[], opts: { vintage?: string; data: string }) => {
+        const vintage = opts.vintage ?? currentQuarterVintage();
+        const summaries = await withDb(opts.data, (db) =>
+          importCadastre(
+            db,
+            files.map((f) => resolve(f)),
+            { vintage, progress: (line) => process.stdout.write(`${line}\n`) },
+          ),
+        );
+        for (const s of summaries) {
+          const d = s.diff.counts;
+          process.stdout.write(
+            `${s.name} (${s.insee}), millésime ${s.vintage} : ${s.parcels} parcelles, ${s.features} autres objets` +
+              (s.diff.previous
+                ? ` ; depuis ${s.diff.previous} : ${d.added} nouvelles, ${d.removed} disparues, ${d.changed} modifiées, ${d.divisions} divisions, ${d.merges} réunions`
+                : '') +
+              (s.rejected > 0 ? ` ; ${s.rejected} objet(s) secondaires sans tracé valide, non chargés` : '') +
+              `.\n`,
+          );
+        }
       }),
     );
 

@@ -107,3 +107,8 @@ export function formatHaACa(m2: number): string {
 function pad2(n: number): string {
   return String(n).padStart(2, '0');
 }
+
+/** Thousands grouped with a plain space (`4 665`): PDF standard fonts have no narrow no-break space. */
+export function groupThousands(n: number): string {
+  return String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+}
