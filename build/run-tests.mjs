@@ -65,6 +65,7 @@ try {
 const E2E = [
   ['e2e (Chromium via the web host)', 'test/e2e/run.mjs'],
   ['e2e actes (hub, prefecture simulator, Chromium)', 'test/e2e/acts.mjs'],
+  ['e2e cadastre (hub with the Luxiol sheets, OpenLayers in Chromium)', 'test/e2e/cadastre.mjs'],
 ];
 for (const [label, script] of E2E) {
   if (!built) {

@@ -60,18 +60,21 @@ await step('types « ZB 12 »: the parcel is found, highlighted on the map, its 
   await page.getByLabel('Rechercher une parcelle').fill('ZB 12');
   await expectText(page.getByText(/parcelle\(s\) trouvée\(s\)/), /1 parcelle/);
   await page.getByRole('button', { name: /ZB 12/ }).click();
-  await expectText(page.getByRole('heading', { level: 2 }), /Parcelle ZB 12 — LUXIOL/);
+  await expectText(page.locator('#cadastre-fiche-title'), /Parcelle ZB 12 — LUXIOL/);
   await expectText(page.locator('.cadastre-fiche'), /Contenance\s*[\d ]+ m² \(.*ca\)/);
   await expectText(page.locator('.cadastre-fiche'), /Millésime\s*2026-10/);
   // Let the map fit the parcel, then check the highlight is drawn: orange-ish pixels on the canvas.
   await page.waitForTimeout(800);
-  const orange = await page.locator('.cadastre-map canvas').first().evaluate((c) => {
-    const ctx = c.getContext('2d');
-    const { data } = ctx.getImageData(0, 0, c.width, c.height);
-    let n = 0;
-    for (let i = 0; i < data.length; i += 4) if (data[i] > 200 && data[i + 1] > 120 && data[i + 1] < 200 && data[i + 2] < 120) n++;
-    return n;
-  });
+  const orange = await page
+    .locator('.cadastre-map canvas')
+    .first()
+    .evaluate((c) => {
+      const ctx = c.getContext('2d');
+      const { data } = ctx.getImageData(0, 0, c.width, c.height);
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) if (data[i] > 200 && data[i + 1] > 120 && data[i + 1] < 200 && data[i + 2] < 120) n++;
+      return n;
+    });
   if (orange < 200) throw new Error(`the selected parcel is not drawn highlighted (${orange} pixels)`);
   await shot('cadastre-01-zb12');
   await checkA11y(page, 'fiche parcelle');
@@ -89,14 +92,17 @@ await step('pans with the keyboard and clicks a neighbour on the map to open its
   await page.waitForTimeout(400);
   // A click near the frame's edge lands on another parcel than ZB 12.
   const box = await map.boundingBox();
-  await page.mouse.click(box.x + box.width * 0.15, box.y + box.height * 0.5);
-  await expectText(page.getByRole('heading', { level: 2 }), /Parcelle (?!ZB 12 )\S+ \d+ — LUXIOL/);
+  await page.mouse.click(box.x + box.width * 0.05, box.y + box.height * 0.5);
+  await expectText(page.locator('#cadastre-fiche-title'), /Parcelle (?!ZB 12 )\S+ \d+ — LUXIOL/);
   await page.getByRole('button', { name: /ZB 12/ }).click();
-  await expectText(page.getByRole('heading', { level: 2 }), /Parcelle ZB 12 — LUXIOL/);
+  await expectText(page.locator('#cadastre-fiche-title'), /Parcelle ZB 12 — LUXIOL/);
 });
 
 await step('downloads the relevé parcellaire (A4, source and vintage)', async () => {
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Relevé parcellaire (PDF)' }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Relevé parcellaire (PDF)' }).click(),
+  ]);
   const file = join(tmp, download.suggestedFilename());
   await download.saveAs(file);
   const text = execFileSync('pdftotext', ['-layout', file, '-']).toString();

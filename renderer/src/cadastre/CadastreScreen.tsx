@@ -14,14 +14,24 @@ export function CadastreScreen() {
 
   useEffect(() => {
     void loadOverview();
+    // A pull may bring the plan (or a new vintage) while the screen is open: read the overview again when it ends.
+    return api().on('sync:state', (state) => {
+      if (state.phase === 'idle') void loadOverview();
+    });
   }, [loadOverview]);
+  // The map is built once per territory extent (a sync that brings nothing new keeps it as it is).
+  const extentKey = overview?.extent?.join(',') ?? null;
   useEffect(() => {
-    if (!mapDiv.current || !overview?.extent) return;
-    const m = createPlanMap(mapDiv.current, (bbox) => api().invoke('cadastre:map', { bbox }), (id) => void open(id));
-    m.fit(overview.extent);
+    if (!mapDiv.current || !extentKey) return;
+    const m = createPlanMap(
+      mapDiv.current,
+      (bbox) => api().invoke('cadastre:map', { bbox }),
+      (id) => void open(id),
+    );
+    m.fit(extentKey.split(',').map(Number) as [number, number, number, number]);
     map.current = m;
     return () => m.dispose();
-  }, [overview?.extent, open]);
+  }, [extentKey, open]);
   useEffect(() => map.current?.highlight(hits.map((h) => h.id)), [hits]);
   useEffect(() => {
     const hit = fiche && hits.find((h) => h.id === fiche.parcel.id);
@@ -69,8 +79,10 @@ export function CadastreScreen() {
                   </button>
                   <span className="muted">
                     {' '}
-                    {[h.lieuDit, h.address, h.contenance === null ? null : `${groupThousands(h.contenance)} m²`].filter(Boolean).join(' · ')} (
-                    {MATCH_LABELS[h.match]})
+                    {[h.lieuDit, h.address, h.contenance === null ? null : `${groupThousands(h.contenance)} m²`]
+                      .filter(Boolean)
+                      .join(' · ')}{' '}
+                    ({MATCH_LABELS[h.match]})
                   </span>
                 </li>
               ))}
@@ -79,14 +91,28 @@ export function CadastreScreen() {
           {fiche && <Fiche busy={busy} onPrint={print} onOpen={open} />}
         </div>
         <div className="cadastre-map-wrap">
-          <div ref={mapDiv} className="cadastre-map" role="region" aria-label="Plan cadastral : flèches pour se déplacer, + et − pour zoomer" tabIndex={0} />
+          <div
+            ref={mapDiv}
+            className="cadastre-map"
+            role="region"
+            aria-label="Plan cadastral : flèches pour se déplacer, + et − pour zoomer"
+            tabIndex={0}
+          />
         </div>
       </div>
     </section>
   );
 }
 
-function Fiche({ busy, onPrint, onOpen }: { busy: boolean; onPrint: (k: 'releve-pdf' | 'extract-pdf') => Promise<void>; onOpen: (id: string) => Promise<void> }) {
+function Fiche({
+  busy,
+  onPrint,
+  onOpen,
+}: {
+  busy: boolean;
+  onPrint: (k: 'releve-pdf' | 'extract-pdf') => Promise<void>;
+  onOpen: (id: string) => Promise<void>;
+}) {
   const fiche = useCadastre((s) => s.fiche);
   if (!fiche) return null;
   const p = fiche.parcel;
@@ -97,7 +123,12 @@ function Fiche({ busy, onPrint, onOpen }: { busy: boolean; onPrint: (k: 'releve-
     ['Contenance', p.contenance === null ? 'non indiquée' : `${groupThousands(p.contenance)} m² (${formatHaACa(p.contenance)})`],
     ['Lieu-dit', p.lieuDit ?? '—'],
     ['Adresse', p.addresses.join(' ; ') || '—'],
-    ['Bâtiments', fiche.buildings.length === 0 ? 'aucun' : fiche.buildings.map((b) => `${b.dur === 'leger' ? 'léger' : 'dur'} ${b.areaM2} m²`).join(', ')],
+    [
+      'Bâtiments',
+      fiche.buildings.length === 0
+        ? 'aucun'
+        : fiche.buildings.map((b) => `${b.dur === 'leger' ? 'léger' : 'dur'} ${b.areaM2} m²`).join(', '),
+    ],
     ['Subdivisions fiscales', p.subdivisions.join(', ') || 'aucune'],
     ['Millésime', fiche.vintage ?? '—'],
   ];

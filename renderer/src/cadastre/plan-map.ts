@@ -1,5 +1,5 @@
 import 'ol/ol.css';
-import Feature from 'ol/Feature.js';
+import type Feature from 'ol/Feature.js';
 import OlMap from 'ol/Map.js';
 import View from 'ol/View.js';
 import { defaults as defaultControls, ScaleLine } from 'ol/control.js';
@@ -41,11 +41,23 @@ export function createPlanMap(target: HTMLElement, load: (bbox: BBox) => Promise
         (content) => {
           const features: Feature[] = [];
           for (const f of content.features) {
-            const feature = format.readFeature({ type: 'Feature', id: f.id, geometry: f.geometry, properties: { kind: f.kind, label: f.label, dur: f.dur } }) as Feature;
+            const feature = format.readFeature({
+              type: 'Feature',
+              id: f.id,
+              geometry: f.geometry,
+              properties: { kind: f.kind, label: f.label, dur: f.dur },
+            }) as Feature;
             features.push(feature);
           }
           for (const p of content.parcels) {
-            features.push(format.readFeature({ type: 'Feature', id: p.id, geometry: p.geometry, properties: { kind: 'parcel', label: p.label } }) as Feature);
+            features.push(
+              format.readFeature({
+                type: 'Feature',
+                id: p.id,
+                geometry: p.geometry,
+                properties: { kind: 'parcel', label: p.label },
+              }) as Feature,
+            );
           }
           // Loaded again when the view moves: features already there (same id) are skipped.
           source.addFeatures(features.filter((f) => !source.getFeatureById(f.getId() as string)));
@@ -127,7 +139,8 @@ function styleOf(f: FeatureLike, resolution: number, highlighted: Set<string>, s
     case 'section':
     case 'feuille':
     case 'subdfisc':
-      if (kind === 'section' && resolution < 20) return new Style({ stroke: STYLES.section.getStroke() ?? undefined, text: textStyle(label, 16, '#7a4b9c') });
+      if (kind === 'section' && resolution < 20)
+        return new Style({ stroke: STYLES.section.getStroke() ?? undefined, text: textStyle(label, 16, '#7a4b9c') });
       return STYLES[kind];
     case 'lieudit':
       return resolution < 8 ? new Style({ text: textStyle(label, 12, '#1d5e2a', true) }) : undefined;
