@@ -91,13 +91,13 @@ export function CadastreScreen() {
           {fiche && <Fiche busy={busy} onPrint={print} onOpen={open} />}
         </div>
         <div className="cadastre-map-wrap">
-          {/* biome-ignore lint/a11y/noNoninteractiveTabindex: the map is a widget of its own: OpenLayers pans and zooms with the keyboard on its focused element */}
           <div
             ref={mapDiv}
             className="cadastre-map"
             role="application"
             aria-roledescription="carte"
             aria-label="Plan cadastral : flèches pour se déplacer, + et − pour zoomer"
+            // biome-ignore lint/a11y/noNoninteractiveTabindex: the map is a widget: OpenLayers pans and zooms with the keyboard on its focused element
             tabIndex={0}
           />
         </div>
