@@ -1,58 +1,16 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { VintageRecord } from '../../shared/cadastre/records.js';
 import { createTestHub, type SeededCommune, TEST_BACKENDS, type TestHub } from '../test-support.js';
 import { importCadastre, PARCELS, VINTAGES } from './import.js';
-import { pullAll } from './test-support.js';
+import { pullAll, syntheticParcel, writeParcelLayer } from './test-support.js';
 
 /** A synthetic commune (Etalab GeoJSON) whose second vintage divides one parcel, merges two and re-measures one. */
 const INSEE = '25057';
-const X0 = 6.35;
-const Y0 = 47.38;
-const D = 0.001;
-
-function square(x1: number, x2: number) {
-  const [a, b] = [X0 + x1 * D, X0 + x2 * D];
-  return {
-    type: 'Polygon',
-    coordinates: [
-      [
-        [a, Y0],
-        [b, Y0],
-        [b, Y0 + D],
-        [a, Y0 + D],
-        [a, Y0],
-      ],
-    ],
-  };
-}
-
-function parcel(numero: number, x1: number, x2: number, contenance: number) {
-  return {
-    type: 'Feature',
-    geometry: square(x1, x2),
-    properties: {
-      id: `${INSEE}000A0${String(numero).padStart(4, '0')}`,
-      commune: INSEE,
-      prefixe: '000',
-      section: 'A',
-      numero: String(numero),
-      contenance,
-      arpente: false,
-      created: '2010-01-01',
-      updated: '2020-01-01',
-    },
-  };
-}
-
-function writeLayer(dir: string, features: unknown[]): string {
-  const file = join(dir, `cadastre-${INSEE}-parcelles.json.gz`);
-  writeFileSync(file, gzipSync(JSON.stringify({ type: 'FeatureCollection', features })));
-  return file;
-}
+const parcel = (numero: number, x1: number, x2: number, contenance: number) => syntheticParcel(INSEE, numero, x1, x2, contenance);
+const writeLayer = (dir: string, features: unknown[]) => writeParcelLayer(dir, INSEE, features);
 
 describe.each(TEST_BACKENDS)('a new cadastre vintage is a diff (%s)', (backend) => {
   let hub: TestHub;
