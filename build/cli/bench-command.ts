@@ -15,13 +15,14 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   actes: async () => (await import('../../hub-server/acts/bench.js')).benchActesForwarding(),
   'actes-worker': async () => (await import('../../hub-server/acts/bench-worker.js')).benchActesWorker(),
   load: async () => (await import('../bench/load-bench.js')).benchLoad(),
+  cadastre: async () => (await import('../bench/cadastre-bench.js')).benchCadastre(),
 };
 
 export function register(program: Command): void {
   program
     .command('bench')
     .description(
-      'Mesure les performances (JSON) : import et recherche électorale, synchronisation, signature PAdES, transmission ACTES, charge du hub à l’échelle du département',
+      'Mesure les performances (JSON) : import et recherche électorale, synchronisation, signature PAdES, transmission ACTES, charge du hub à l’échelle du département, recherche et import du cadastre',
     )
     .option('--only <names>', `liste séparée par des virgules parmi : ${Object.keys(BENCHES).join(', ')}`)
     .option('--out <dir>', 'dossier des résultats', 'bench-results')

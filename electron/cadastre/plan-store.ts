@@ -22,6 +22,18 @@ const MAP_PARCEL_CAP = 6_000;
 const MAP_FEATURE_CAP = 12_000;
 const HIT_COLUMNS = 'id, insee, contenance, lieu_dit, address, minx, miny, maxx, maxy';
 
+/** The search's SQL, one statement per kind of query (exported for the bench's baseline: the same SQL run bare). */
+export const SEARCH_SQL = {
+  id: `SELECT ${HIT_COLUMNS} FROM cadastre_parcels WHERE id = ?`,
+  idPrefix: `SELECT ${HIT_COLUMNS} FROM cadastre_parcels WHERE id >= ? AND id < ? ORDER BY id LIMIT ?`,
+  section: `SELECT ${HIT_COLUMNS} FROM cadastre_parcels
+      WHERE section = @section AND (@prefixe IS NULL OR prefixe = @prefixe)
+        AND (numero = @numero OR ltrim(numero, '0') LIKE @trimmed || '%')
+      ORDER BY numero <> @numero, numero, insee LIMIT @limit`,
+  text: `SELECT ${HIT_COLUMNS} FROM cadastre_parcels WHERE rid IN (SELECT rowid FROM cadastre_search WHERE cadastre_search MATCH ? LIMIT ?)
+      ORDER BY lieu_dit, address, id`,
+} as const;
+
 interface HitRow {
   id: string;
   insee: string;
@@ -54,15 +66,9 @@ export function createPlanStore(db: Database.Database) {
     `SELECT ${HIT_COLUMNS} FROM cadastre_parcels WHERE id >= ? AND id < ? ORDER BY id LIMIT ?`,
   );
   const bySection = db.prepare<{ section: string; numero: string; trimmed: string; prefixe: string | null; limit: number }, HitRow>(
-    `SELECT ${HIT_COLUMNS} FROM cadastre_parcels
-      WHERE section = @section AND (@prefixe IS NULL OR prefixe = @prefixe)
-        AND (numero = @numero OR ltrim(numero, '0') LIKE @trimmed || '%')
-      ORDER BY numero <> @numero, numero, insee LIMIT @limit`,
+    SEARCH_SQL.section,
   );
-  const byText = db.prepare<[string, number], HitRow & { lieu_hit: number }>(
-    `SELECT ${HIT_COLUMNS} FROM cadastre_parcels WHERE rid IN (SELECT rowid FROM cadastre_search WHERE cadastre_search MATCH ? LIMIT ?)
-      ORDER BY lieu_dit, address, id`,
-  );
+  const byText = db.prepare<[string, number], HitRow>(SEARCH_SQL.text);
   const parcelsIn = db.prepare<[number, number, number, number, number], { id: string; data: string }>(
     `SELECT p.id, p.data FROM cadastre_parcels_rtree r JOIN cadastre_parcels p ON p.rid = r.rid
       WHERE r.minx <= ? AND r.maxx >= ? AND r.miny <= ? AND r.maxy >= ? LIMIT ?`,

@@ -8,6 +8,7 @@ import { MAX_RECORD_BYTES } from '../../shared/sync/protocol.js';
 import { createTestHub, type SeededCommune, type SeededGrouping, TEST_BACKENDS, type TestHub } from '../test-support.js';
 import { importCadastre, importPlans, PARCELS } from './import.js';
 import { type CommunePlan, readPlanFiles } from './read-files.js';
+import { cadastreDb } from './tables.js';
 import { LUXIOL_SHEETS, live, pullAll } from './test-support.js';
 
 /** Parcel counts per sheet, as GDAL's EDIGEO driver reads them (shared/refs/cadastre/README.md). */
@@ -76,7 +77,7 @@ describe.each(TEST_BACKENDS)('cadastre import of the real Luxiol sheets (%s)', (
         code: 'import_rejected',
         message: expect.stringContaining('Aucune collectivité'),
       });
-      expect(await hub.db.selectFrom('cadastre_objects').select('id').execute()).toEqual([]);
+      expect(await cadastreDb(hub.db).selectFrom('cadastre_objects').select('id').execute()).toEqual([]);
       expect(live(await pullAll(hub, luxiol.secretaireToken), PARCELS)).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { nowIso } from '../db/dialect.js';
 import type { HubDatabase } from '../db/schema.js';
 import { lockCommune, readAllRecords, type RecordWrite, writeRecords } from '../sync/store.js';
 import { readPlanFiles, type CommunePlan } from './read-files.js';
+import { type CadastreDb, cadastreDb, coreTrx } from './tables.js';
 
 /**
  * `guichet hub admin import-cadastre`: the département loads a vintage of
@@ -52,26 +53,28 @@ export async function importPlans(
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(options.vintage))
     throw new GuichetError('invalid_input', `Millésime invalide : ${options.vintage} (attendu AAAA-MM, ex. 2026-10).`, 'bad vintage');
   const covering = await coveringCollectivites(db, plans);
-  const summaries = await db.transaction().execute(async (trx) => {
-    const out: CadastreImportSummary[] = [];
-    for (const plan of plans) {
-      const record = await storeVintage(trx, plan, options.vintage);
-      const targets = covering.get(plan.insee) ?? [];
-      for (const t of targets) await publishCommune(trx, t.id, plan.insee);
-      out.push({
-        insee: plan.insee,
-        name: plan.name,
-        vintage: options.vintage,
-        parcels: plan.parcels.length,
-        features: plan.features.length,
-        rejected: plan.rejected.length,
-        diff: record.diff,
-        sentTo: targets.map((t) => t.siren),
-      });
-      progress(`${plan.name} (${plan.insee}) : ${plan.parcels.length} parcelles, envoyé à ${targets.length} collectivité(s)`);
-    }
-    return out;
-  });
+  const summaries = await cadastreDb(db)
+    .transaction()
+    .execute(async (trx) => {
+      const out: CadastreImportSummary[] = [];
+      for (const plan of plans) {
+        const record = await storeVintage(trx, plan, options.vintage);
+        const targets = covering.get(plan.insee) ?? [];
+        for (const t of targets) await publishCommune(trx, t.id, plan.insee);
+        out.push({
+          insee: plan.insee,
+          name: plan.name,
+          vintage: options.vintage,
+          parcels: plan.parcels.length,
+          features: plan.features.length,
+          rejected: plan.rejected.length,
+          diff: record.diff,
+          sentTo: targets.map((t) => t.siren),
+        });
+        progress(`${plan.name} (${plan.insee}) : ${plan.parcels.length} parcelles, envoyé à ${targets.length} collectivité(s)`);
+      }
+      return out;
+    });
   return summaries;
 }
 
@@ -102,7 +105,7 @@ export async function cadastreCollectivites(db: Kysely<HubDatabase> | Transactio
 }
 
 /** Diffs the plan against the commune's current one, stores it as the canonical copy and records the vintage. */
-async function storeVintage(trx: Transaction<HubDatabase>, plan: CommunePlan, vintage: string): Promise<VintageRecord> {
+async function storeVintage(trx: Transaction<CadastreDb>, plan: CommunePlan, vintage: string): Promise<VintageRecord> {
   const last = await trx
     .selectFrom('cadastre_vintages')
     .select(['vintage'])
@@ -160,7 +163,7 @@ async function storeVintage(trx: Transaction<HubDatabase>, plan: CommunePlan, vi
 }
 
 async function canonical(
-  db: Kysely<HubDatabase> | Transaction<HubDatabase>,
+  db: Kysely<CadastreDb> | Transaction<CadastreDb>,
   insee: string,
   collection: string,
 ): Promise<Map<string, string>> {
@@ -176,7 +179,7 @@ async function canonical(
 const CHUNK = 400;
 
 async function replaceCanonical(
-  trx: Transaction<HubDatabase>,
+  trx: Transaction<CadastreDb>,
   insee: string,
   collection: string,
   previous: ReadonlyMap<string, string>,
@@ -209,18 +212,18 @@ const belongsTo = (insee: string, collection: string, id: string) =>
  * canonical one: only what differs is written (new versions), what is gone
  * becomes a tombstone. Also what sends the plan to a collectivité that opts in later.
  */
-export async function publishCommune(trx: Transaction<HubDatabase>, tenantId: string, insee: string): Promise<number> {
-  await lockCommune(trx, tenantId);
+export async function publishCommune(trx: Transaction<CadastreDb>, tenantId: string, insee: string): Promise<number> {
+  await lockCommune(coreTrx(trx), tenantId);
   let written = 0;
   for (const collection of [PARCELS, FEATURES, VINTAGES]) {
     const target = await canonical(trx, insee, collection);
     const current = new Map<string, string | null>();
-    for (const r of await readAllRecords(trx, tenantId, collection))
+    for (const r of await readAllRecords(coreTrx(trx), tenantId, collection))
       if (belongsTo(insee, collection, r.id)) current.set(r.id, r.deleted ? null : r.json);
     const writes: RecordWrite[] = [];
     for (const [id, json] of target) if (current.get(id) !== json) writes.push({ id, json });
     for (const [id, json] of current) if (json !== null && !target.has(id)) writes.push({ id, json: null });
-    await writeRecords(trx, tenantId, collection, writes);
+    await writeRecords(coreTrx(trx), tenantId, collection, writes);
     written += writes.length;
   }
   return written;
@@ -232,9 +235,11 @@ export async function publishTerritory(
   tenant: { id: string; insee: string | null; members: string[] },
 ): Promise<number> {
   const communes = tenant.insee ? [tenant.insee] : tenant.members;
-  return db.transaction().execute(async (trx) => {
-    let n = 0;
-    for (const insee of communes) n += await publishCommune(trx, tenant.id, insee);
-    return n;
-  });
+  return cadastreDb(db)
+    .transaction()
+    .execute(async (trx) => {
+      let n = 0;
+      for (const insee of communes) n += await publishCommune(trx, tenant.id, insee);
+      return n;
+    });
 }

@@ -1,3 +1,6 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { HubDatabase } from '../db/schema.js';
+
 /** Hub tables of the cadastre plan (migration 008). */
 export interface CadastreObjectsTable {
   /** `cadastre.parcels` or `cadastre.features`. */
@@ -20,4 +23,19 @@ export interface CadastreVintagesTable {
 export interface CadastreTables {
   cadastre_objects: CadastreObjectsTable;
   cadastre_vintages: CadastreVintagesTable;
+}
+
+/**
+ * The hub database seen by the cadastre: its tables beside the core's. Kept
+ * here rather than in db/schema.ts, so that file lists no domain.
+ */
+export type CadastreDb = HubDatabase & CadastreTables;
+
+export function cadastreDb(db: Kysely<HubDatabase>): Kysely<CadastreDb> {
+  return db as unknown as Kysely<CadastreDb>;
+}
+
+/** The core's view of a cadastre transaction (for the sync store's functions). */
+export function coreTrx(trx: Transaction<CadastreDb>): Transaction<HubDatabase> {
+  return trx as unknown as Transaction<HubDatabase>;
 }

@@ -25,8 +25,6 @@ import { readActArchive } from '../acts/archives.js';
 import { requestClassification } from '../acts/classification.js';
 import { ACTES_CLI_FLAGS, ACTES_RETURNS_HELP, actesConfigFromCli, type ActesCliOptions } from '../acts/cli-config.js';
 import { askHidden } from '../../build/cli/terminal.js';
-import { importCadastre } from '../cadastre/import.js';
-import { currentQuarterVintage } from '../cadastre/vintage.js';
 
 /**
  * `guichet hub …`: run the département hub and administer it. Every verb
@@ -35,10 +33,10 @@ import { currentQuarterVintage } from '../cadastre/vintage.js';
  */
 const DEFAULT_DATA_DIR = process.env.GUICHET_HUB_DATA ?? 'guichet-hub-data';
 
-const dataOption = () =>
+export const dataOption = () =>
   new Option('--data <dir>', 'dossier des données du hub (SQLite) ; ignoré si DATABASE_URL est défini').default(DEFAULT_DATA_DIR);
 
-async function withDb<T>(dataDir: string, fn: (db: Kysely<HubDatabase>) => Promise<T>): Promise<T> {
+export async function withDb<T>(dataDir: string, fn: (db: Kysely<HubDatabase>) => Promise<T>): Promise<T> {
   const url = process.env.DATABASE_URL;
   let db: Kysely<HubDatabase>;
   if (isPostgresUrl(url)) {
@@ -55,7 +53,7 @@ async function withDb<T>(dataDir: string, fn: (db: Kysely<HubDatabase>) => Promi
 }
 
 /** Run a verb: a GuichetError is a refusal (French message, exit 1); anything else is reported and exits 1 too. */
-function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await fn(...args);
@@ -303,38 +301,6 @@ export function register(program: Command): void {
         const id = await withDb(opts.data, (db) => requestClassification(db));
         if (!id) throw new GuichetError('invalid_input', "Aucune collectivité n'a le service ACTES : rien à demander.");
         process.stdout.write('Demande de classification mise en file : le hub l’enverra à la préfecture et appliquera sa réponse.\n');
-      }),
-    );
-
-  admin
-    .command('import-cadastre')
-    .description(
-      'Charger un millésime du plan cadastral (PCI vecteur) : feuilles EDIGEO edigeo-….tar.bz2 et/ou couches Etalab cadastre-<code>-<couche>.json.gz ; envoyé aux collectivités qui couvrent chaque commune',
-    )
-    .argument('<fichiers...>', 'feuilles EDIGEO ou couches GeoJSON Etalab')
-    .option('--vintage <AAAA-MM>', 'millésime de la publication DGFiP (par défaut : le trimestre en cours)')
-    .addOption(dataOption())
-    .action(
-      action(async (files: string[], opts: { vintage?: string; data: string }) => {
-        const vintage = opts.vintage ?? currentQuarterVintage();
-        const summaries = await withDb(opts.data, (db) =>
-          importCadastre(
-            db,
-            files.map((f) => resolve(f)),
-            { vintage, progress: (line) => process.stdout.write(`${line}\n`) },
-          ),
-        );
-        for (const s of summaries) {
-          const d = s.diff.counts;
-          process.stdout.write(
-            `${s.name} (${s.insee}), millésime ${s.vintage} : ${s.parcels} parcelles, ${s.features} autres objets` +
-              (s.diff.previous
-                ? ` ; depuis ${s.diff.previous} : ${d.added} nouvelles, ${d.removed} disparues, ${d.changed} modifiées, ${d.divisions} divisions, ${d.merges} réunions`
-                : '') +
-              (s.rejected > 0 ? ` ; ${s.rejected} objet(s) secondaires sans tracé valide, non chargés` : '') +
-              `.\n`,
-          );
-        }
       }),
     );
 

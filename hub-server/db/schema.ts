@@ -1,7 +1,6 @@
 import type { AccountsTables } from '../accounts/tables.js';
 import type { SyncTables } from '../sync/tables.js';
 import type { ActsTables } from '../acts/tables.js';
-import type { CadastreTables } from '../cadastre/tables.js';
 
 /** Every table of the hub database. Each domain declares its own tables next to its code. */
-export type HubDatabase = AccountsTables & SyncTables & ActsTables & CadastreTables;
+export type HubDatabase = AccountsTables & SyncTables & ActsTables;
