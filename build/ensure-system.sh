@@ -3,7 +3,8 @@
 # packages: Debian's Chromium (browser e2e), xmllint (ACTES XSD checks),
 # pdfsig (PAdES checks), the sqlite3 CLI (benchmark baseline), openssl, Dovecot
 # (a private IMAP server the ACTES mailbox tests start themselves), and a
-# PostgreSQL answering on 127.0.0.1:5432 (hub tests run on both backends).
+# PostgreSQL answering on 127.0.0.1:5432 (hub tests run on both backends), and
+# GDAL (ogrinfo, the cadastre import test's baseline).
 # Idempotent and quiet when everything is already there.
 set -euo pipefail
 
@@ -16,6 +17,8 @@ command -v openssl  >/dev/null 2>&1 || need+=(openssl)
 # /usr/sbin is not on every PATH; the tests look there too.
 { command -v dovecot || [ -x /usr/sbin/dovecot ]; } >/dev/null 2>&1 || need+=(dovecot-imapd)
 command -v pg_isready >/dev/null 2>&1 || need+=(postgresql)
+# GDAL's EDIGEO driver: the independent baseline of the cadastre import test.
+command -v ogrinfo  >/dev/null 2>&1 || need+=(gdal-bin)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -69,6 +69,7 @@ const E2E = [
   ['e2e console du département (hub, TOTP, file ACTES, Chromium)', 'test/e2e/console.mjs'],
   ['e2e demandes électorales (hub, Chromium, pdftotext)', 'test/e2e/demands.mjs'],
   ['e2e (remote assistance)', 'test/e2e/assistance.mjs'],
+  ['e2e cadastre (hub with the Luxiol sheets, OpenLayers in Chromium)', 'test/e2e/cadastre.mjs'],
 ];
 for (const [label, script] of E2E) {
   if (!built) {

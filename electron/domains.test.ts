@@ -29,7 +29,7 @@ describe('the client composition root', () => {
   it('brings a fresh db to the last version of every domain, electoral and acts tables included', () => {
     const db = openClientDb(tempFile(), CLIENT_MIGRATIONS);
     expect(schemaVersionsOf(db)).toEqual(knownVersions(CLIENT_MIGRATIONS));
-    expect(Object.keys(knownVersions(CLIENT_MIGRATIONS))).toEqual(['core', 'electoral', 'acts']);
+    expect(Object.keys(knownVersions(CLIENT_MIGRATIONS))).toEqual(['core', 'electoral', 'acts', 'cadastre']);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
     expect(tables).toEqual(
       expect.arrayContaining([
@@ -43,6 +43,9 @@ describe('the client composition root', () => {
         'acts_classification',
         'acts_files',
         'acts_certificate',
+        'cadastre_parcels',
+        'cadastre_features',
+        'cadastre_vintages',
       ]),
     );
     db.close();
@@ -55,7 +58,7 @@ describe('the client composition root', () => {
   });
 
   it('sends the schema of each domain to the hub', () => {
-    expect(clientSchemaHeader(knownVersions(CLIENT_MIGRATIONS))).toMatch(/^core=\d+, electoral=\d+, acts=\d+$/);
+    expect(clientSchemaHeader(knownVersions(CLIENT_MIGRATIONS))).toMatch(/^core=\d+, electoral=\d+, acts=\d+, cadastre=\d+$/);
   });
 
   it('migrates a db of the old global version 1 holding queued changes without losing them', () => {

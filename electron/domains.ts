@@ -8,11 +8,12 @@ import { registry } from '../shared/domains.js';
 import { accountsClient } from './accounts/client-domain.js';
 import { actsClient } from './acts/client-domain.js';
 import { assistanceClient } from './assistance/client-domain.js';
+import { cadastreClient } from './cadastre/client-domain.js';
 import type { ClientComposition, ClientDomain } from './core/client-domain.js';
 import { migrationSetsOf } from './core/client-domain.js';
 import { electoralClient } from './electoral/client-domain.js';
 
-export const CLIENT_DOMAINS: readonly ClientDomain[] = [accountsClient, electoralClient, actsClient, assistanceClient];
+export const CLIENT_DOMAINS: readonly ClientDomain[] = [accountsClient, electoralClient, actsClient, cadastreClient, assistanceClient];
 
 /** What createClientCore is built from unless a test gives another composition. */
 export const CLIENT_COMPOSITION: ClientComposition = { domains: CLIENT_DOMAINS, registry };

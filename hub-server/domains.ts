@@ -8,10 +8,11 @@
 import { registry } from '../shared/domains.js';
 import { actsHub } from './acts/domain.js';
 import { assistanceHub } from './assistance/domain.js';
+import { cadastreHub } from './cadastre/domain.js';
 import type { HubDomain, HubService } from './domain/hub-domain.js';
 import { electoralHub } from './electoral/domain.js';
 
-export const HUB_DOMAINS = [electoralHub, actsHub, assistanceHub] as const;
+export const HUB_DOMAINS = [electoralHub, actsHub, cadastreHub, assistanceHub] as const;
 
 /** The registry the hub enforces (built once in shared/domains.ts). */
 export const HUB_REGISTRY = registry;

@@ -13,6 +13,7 @@ import type { Demand, DemandStatus } from '../shared/electoral/types.js';
 import { ROLE_REFUSED_MESSAGE } from '../shared/errors.js';
 import type { PushResponse, PushResult } from '../shared/sync/protocol.js';
 import { actRecord, uniquePdf } from './acts/test-support.js';
+import { cadastreFeature, cadastreParcel, cadastreVintage } from './cadastre/test-support.js';
 import { makeDemand, makeElector, makeImportRecord } from './electoral/test-fixtures.js';
 import { syntheticDecision } from '../shared/electoral/synthetic-demand.js';
 import { parisDay } from '../shared/calendar.js';
@@ -535,6 +536,9 @@ const CASES: Case[] = [
       ['electoral.imports', () => makeImportRecord(1)],
       ['acts.status', () => ({ actId: randomUUID(), id: randomUUID(), state: 'acquitte' })],
       ['acts.classification', () => ({ id: 'current', dateClassification: '2019-04-18', natures: [], matieres: [] })],
+      ['cadastre.parcels', () => cadastreParcel()],
+      ['cadastre.features', () => ({ ...cadastreFeature(), id: `25354:batiment:${randomUUID().slice(0, 8)}` })],
+      ['cadastre.vintages', () => cadastreVintage()],
     ] as const
   ).flatMap(([collection, data]) => [
     ...casesFor(`writes ${collection}`, everyRole(HUB_WRITTEN), () => {
@@ -639,7 +643,7 @@ describe.each(TEST_BACKENDS)('the hub enforces every rule on a raw push (%s)', (
 
   beforeAll(async () => {
     hub = await createTestHub(backend);
-    main = await hub.seedCommune({ insee: '10387', services: ['electoral', 'acts'] });
+    main = await hub.seedCommune({ insee: '10387', services: ['electoral', 'acts', 'cadastre'] });
     electoralOnly = await hub.seedCommune({ insee: '10033', services: ['electoral'] });
     actsOnly = await hub.seedCommune({ insee: '10034', services: ['acts'] });
   }, 60_000);

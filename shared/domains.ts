@@ -10,11 +10,12 @@ import { mergeRoutes } from './api/contract.js';
 import { HUB_ROUTES } from './api/hub.js';
 import { actsDomain } from './acts/domain.js';
 import { assistanceDomain } from './assistance/domain.js';
+import { cadastreDomain } from './cadastre/domain.js';
 import { createRegistry } from './domain/registry.js';
 import { electoralDomain } from './electoral/domain.js';
 import { syncInputs } from './sync/ipc.js';
 
-export const DOMAINS = [accountsDomain, electoralDomain, actsDomain, assistanceDomain] as const;
+export const DOMAINS = [accountsDomain, electoralDomain, actsDomain, cadastreDomain, assistanceDomain] as const;
 
 /** Session and sync channels belong to the core, not to a domain. */
 export const registry = createRegistry(DOMAINS, { ...sessionInputs, ...syncInputs });

@@ -17,13 +17,14 @@ const BENCHES: Record<string, () => Promise<Record<string, unknown>>> = {
   load: async () => (await import('../bench/load-bench.js')).benchLoad(),
   prints: async () => (await import('../bench/prints-bench.js')).benchPrints(),
   assistance: async () => (await import('../bench/assistance-bench.js')).benchAssistance(),
+  cadastre: async () => (await import('../bench/cadastre-bench.js')).benchCadastre(),
 };
 
 export function register(program: Command): void {
   program
     .command('bench')
     .description(
-      'Mesure les performances (JSON) : import et recherche électorale, synchronisation, signature PAdES, transmission ACTES, charge du hub à l’échelle du département, impressions électorales, assistance à distance',
+      'Mesure les performances (JSON) : import et recherche électorale, synchronisation, signature PAdES, transmission ACTES, charge du hub à l’échelle du département, impressions électorales, assistance à distance, recherche et import du cadastre',
     )
     .option('--only <names>', `liste séparée par des virgules parmi : ${Object.keys(BENCHES).join(', ')}`)
     .option('--out <dir>', 'dossier des résultats', 'bench-results')

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -13,6 +13,7 @@ import { startPrefectureSim } from '../../hub-server/prefecture-sim/prefecture-s
 import { startHub } from '../../hub-server/server.js';
 import { addTrustAnchor } from '../../hub-server/acts/trust-list.js';
 import { DEMO_P12_PASSWORD, ensureDemoCertificate, readDemoCaPem } from './demo-certificate.js';
+import { importCadastre } from '../../hub-server/cadastre/import.js';
 import { hubSwitch } from './hub-switch.js';
 import type { Channel, OutputOf } from '../../shared/api/ipc.js';
 import { generateReuExtract } from '../../shared/electoral/synthetic.js';
@@ -29,6 +30,7 @@ const repoRoot = resolve(import.meta.dirname, '..', '..');
 const DEMO_INSEE = '10034'; // Bar-sur-Seine (Aube)
 const SECOND_INSEE = '10387'; // Troyes: left for the visitor to enroll by hand
 const DEMO_EPCI = '200069003'; // CC du Barséquanais en Champagne, Bar-sur-Seine's communauté: enrolled by hand too
+const CADASTRE_INSEE = '25354'; // Luxiol (Doubs): the real EDIGEO sheets of test/fixtures/cadastre, loaded on the hub
 const MAYOR = { username: 'maire', displayName: 'Claire Martin', password: 'demo-guichet-2026' };
 
 export function register(program: Command): void {
@@ -144,6 +146,16 @@ async function seed(hub: Awaited<ReturnType<typeof startHub>>, core: ClientCore,
     siren: demo?.siren ?? '211000328',
   });
   await addTrustAnchor(hub.db, readDemoCaPem(cert));
+  if (!has(CADASTRE_INSEE)) {
+    // The plan is open data: the real sheets of Luxiol, as the département would load a vintage.
+    await addCollectivite(hub.db, { insee: CADASTRE_INSEE, services: ['cadastre'] });
+    const dir = join(repoRoot, 'test', 'fixtures', 'cadastre', 'edigeo-25354');
+    await importCadastre(
+      hub.db,
+      readdirSync(dir).map((f) => join(dir, f)),
+      { vintage: '2026-10' },
+    );
+  }
 
   let session = await call('session:get', null);
   if (session.status === 'not_enrolled') {
@@ -170,6 +182,7 @@ async function seed(hub: Awaited<ReturnType<typeof startHub>>, core: ClientCore,
     });
   const second = await issueEnrollmentCode(hub.db, SECOND_INSEE);
   const epci = await issueEnrollmentCode(hub.db, DEMO_EPCI);
+  const luxiol = await issueEnrollmentCode(hub.db, CADASTRE_INSEE);
   return [
     `Hub du département : ${hub.url} (SQLite, ${join('hub', 'hub.sqlite')})`,
     `Commune de démonstration : ${session.commune?.name ?? 'Bar-sur-Seine'} (INSEE ${DEMO_INSEE}) — maire « ${MAYOR.username} », mot de passe « ${MAYOR.password} »`,
@@ -177,6 +190,7 @@ async function seed(hub: Awaited<ReturnType<typeof startHub>>, core: ClientCore,
     `Pour essayer l'inscription d'une autre mairie (Troyes, INSEE ${SECOND_INSEE}), code à usage unique : ${second.code}`,
     `Ou celle de la communauté de communes du Barséquanais (SIREN ${DEMO_EPCI}, président) : ${epci.code}`,
     `  (second poste : node build/guichet.mjs client serve --hub ${hub.url} --data .data/demo/poste-2)`,
+    `Plan cadastral (Luxiol, INSEE ${CADASTRE_INSEE}, 511 parcelles réelles) : inscrivez un second poste avec le code ${luxiol.code}`,
   ];
 }
 

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HUB_ROUTES } from '../../shared/api/hub.js';
 import type { MeResponse } from '../../shared/accounts/types.js';
 import { actRecord, upsertAct } from '../acts/test-support.js';
+import { importCadastre } from '../cadastre/import.js';
+import { live, pullAll, syntheticParcel, writeParcelLayer } from '../cadastre/test-support.js';
 import { hubRoutes, type HubRouteInfo } from '../app.js';
 import { createTestHub, TEST_BACKENDS, type SeededCommune, type SeededGrouping, type TestHub } from '../test-support.js';
 import { seedStaff } from '../console/test-support.js';
@@ -293,6 +295,24 @@ describe.each(TEST_BACKENDS)('isolation between communes (%s)', (backend) => {
         }
       }
     }
+  });
+
+  it("sends a commune's cadastre plan to that commune and the EPCI it belongs to, never to another commune or EPCI", async () => {
+    if (!has(HUB_ROUTES.syncPull)) return;
+    const own = await hub.seedCommune({ insee: '25057', services: ['cadastre'] });
+    const neighbour = await hub.seedCommune({ insee: '25001', services: ['cadastre'] });
+    const epci = await hub.seedGrouping({ kind: 'epci', siren: '200041887', members: ['25057'], services: ['cadastre'] });
+    const otherEpci = await hub.seedGrouping({ kind: 'epci', siren: '242504496', members: ['25001'], services: ['cadastre'] });
+    const dir = mkdtempSync(join(tmpdir(), 'guichet-cadastre-iso-'));
+    try {
+      await importCadastre(hub.db, [writeParcelLayer(dir, '25057', [syntheticParcel('25057', 1, 0, 1, 100)])], { vintage: '2026-10' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const parcels = async (token: string) => live(await pullAll(hub, token), 'cadastre.parcels').map((r) => r.id);
+    expect(await parcels(own.consultationToken)).toEqual(['250570000A0001']);
+    expect(await parcels(epci.secretaireToken)).toEqual(['250570000A0001']);
+    for (const token of [neighbour.maireToken, otherEpci.maireToken, a.maireToken, e.maireToken]) expect(await parcels(token)).toEqual([]);
   });
 
   it('answers 401 everywhere once the device is revoked', async () => {

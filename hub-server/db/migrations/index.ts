@@ -6,6 +6,7 @@ import * as m004 from './004-acts-name.js';
 import * as m005 from './005-collectivites.js';
 import * as m006 from './006-passwords-devices.js';
 import * as m007 from './007-trust-list.js';
+import * as m008 from './008-cadastre.js';
 import * as m012 from './012-console.js';
 import * as m013 from './013-assistance.js';
 
@@ -21,6 +22,7 @@ export const HUB_MIGRATIONS: Record<string, Migration> = {
   '005-collectivites': m005,
   '006-passwords-devices': m006,
   '007-trust-list': m007,
+  '008-cadastre': m008,
   '012-console': m012,
   '013-assistance': m013,
 };

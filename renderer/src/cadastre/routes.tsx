@@ -1,0 +1,25 @@
+import { cadastreDomain } from '../../../shared/cadastre/domain.js';
+import { defineUi } from '../nav/ui-spec.js';
+import { CadastreScreen } from './CadastreScreen.js';
+import { useCadastre } from './store.js';
+
+export type CadastreRoute = { name: 'cadastre' };
+
+/** Le plan cadastral (open data): one screen, search + map + fiche. */
+export const cadastreUi = defineUi<CadastreRoute>()({
+  domain: cadastreDomain,
+  group: 'Cadastre',
+  screens: {
+    cadastre: { title: 'Plan cadastral', permission: 'cadastre.read', menu: 'Plan cadastral', render: () => <CadastreScreen /> },
+  },
+  tiles: [
+    {
+      text: 'Trouver une parcelle (section et numéro, lieu-dit, adresse), la voir sur le plan, imprimer son relevé — même sans connexion.',
+      open: { name: 'cadastre' },
+      openLabel: 'Ouvrir le plan cadastral',
+    },
+  ],
+  reset() {
+    useCadastre.setState({ overview: null, query: '', hits: [], fiche: null, error: null, busy: false });
+  },
+});
