@@ -7,6 +7,7 @@ import { HUB_ROUTES } from '../../shared/api/hub.js';
 import type { MeResponse } from '../../shared/accounts/types.js';
 import { actRecord, upsertAct } from '../acts/test-support.js';
 import { importCadastre } from '../cadastre/import.js';
+import { makeDemand } from '../electoral/test-fixtures.js';
 import { live, pullAll, syntheticParcel, writeParcelLayer } from '../cadastre/test-support.js';
 import { hubRoutes, type HubRouteInfo } from '../app.js';
 import { createTestHub, TEST_BACKENDS, type SeededCommune, type SeededGrouping, type TestHub } from '../test-support.js';
@@ -40,24 +41,16 @@ const PUBLIC_ROUTES = new Set([
 const MARKER = 'ZZSECRETACOMMUNEA';
 const EPCI_MARKER = 'ZZACTEDELEPCI';
 
-function demand(id: string, birthName: string) {
-  return {
-    id,
-    kind: 'inscription',
-    status: 'deposee',
-    electorId: null,
-    applicant: { birthName, usageName: null, firstNames: 'Camille', birthDate: '1990-01-02' },
-    newAddress: null,
-    newBureauCode: null,
-    comment: null,
-    createdBy: 'maire',
-    createdAtLocal: '2026-11-28T10:00:00Z',
-  };
-}
-
 function upsertDemand(mutationId: number, birthName = 'AUTRECOMMUNE') {
   const id = randomUUID();
-  return { mutationId, kind: 'upsert', collection: 'electoral.demands', recordId: id, baseVersion: null, data: demand(id, birthName) };
+  return {
+    mutationId,
+    kind: 'upsert',
+    collection: 'electoral.demands',
+    recordId: id,
+    baseVersion: null,
+    data: makeDemand({ id, createdBy: 'maire', applicant: { birthName, usageName: null, firstNames: 'Camille', birthDate: '1990-01-02' } }),
+  };
 }
 
 /** Concrete URLs for a route: every `:param` replaced by each of A's identifiers, wildcards by a plain segment. */
