@@ -6,7 +6,9 @@ import { GuichetError } from '../../shared/errors.js';
 import { parseRequest } from '../contract.js';
 import { nowIso } from '../db/dialect.js';
 import type { HubDatabase } from '../db/schema.js';
+import type { DomainRegistry } from '../../shared/domain/registry.js';
 import { requireAuth, requirePermission } from './auth.js';
+import { grantsOf, registerGrantRoutes, userInfoWithGrants } from './grants.js';
 import { hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.js';
 import { collectiviteInfo, insertUser, openSession, revokeDeviceById, toDeviceInfo, toUserInfo } from './store.js';
 import { enrollmentCodeHash } from './tokens.js';
@@ -23,9 +25,10 @@ const BAD_CODE =
 
 export async function registerAccountsRoutes(
   app: FastifyInstance,
-  opts: { db: Kysely<HubDatabase>; rateLimit?: LoginRateLimit },
+  opts: { db: Kysely<HubDatabase>; registry: DomainRegistry; rateLimit?: LoginRateLimit },
 ): Promise<void> {
   const { db } = opts;
+  registerGrantRoutes(app, db, opts.registry);
   const checkLoginRate = app.createRateLimit({
     max: opts.rateLimit?.max ?? 10,
     timeWindow: opts.rateLimit?.windowMs ?? 15 * 60_000,
@@ -119,7 +122,7 @@ export async function registerAccountsRoutes(
       .transaction()
       .execute((trx) => openSession(trx, { communeId: found.commune_id, userId: found.id, deviceName: input.deviceName }));
     request.log.info({ communeId: found.commune_id, deviceId: session.device.id }, 'login');
-    return { token: session.token, user: toUserInfo(found), commune, device: toDeviceInfo(session.device) };
+    return { token: session.token, user: await userInfoWithGrants(db, found.id), commune, device: toDeviceInfo(session.device) };
   });
 
   app.post(HUB_ROUTES.logout.path, async (request, reply) => {
@@ -135,7 +138,7 @@ export async function registerAccountsRoutes(
       collectiviteInfo(db, auth.communeId),
       db.selectFrom('devices').selectAll().where('id', '=', auth.deviceId).executeTakeFirstOrThrow(),
     ]);
-    return { user: toUserInfo(user), commune, device: toDeviceInfo(device) };
+    return { user: toUserInfo(user, (await grantsOf(db, [user.id])).get(user.id)), commune, device: toDeviceInfo(device) };
   });
 
   // onRequest: refused before the body is read.
@@ -144,7 +147,11 @@ export async function registerAccountsRoutes(
   app.get(HUB_ROUTES.listUsers.path, manage, async (request): Promise<UserInfo[]> => {
     const auth = requireAuth(request);
     const rows = await db.selectFrom('users').selectAll().where('commune_id', '=', auth.communeId).orderBy('username').execute();
-    return rows.map(toUserInfo);
+    const grants = await grantsOf(
+      db,
+      rows.map((r) => r.id),
+    );
+    return rows.map((r) => toUserInfo(r, grants.get(r.id)));
   });
 
   app.post(HUB_ROUTES.createUser.path, manage, async (request): Promise<UserInfo> => {

@@ -31,6 +31,8 @@ export const userInfoSchema = z.object({
   displayName: z.string().max(100),
   role: z.enum(COMMUNE_ROLES),
   disabled: z.boolean(),
+  /** Permissions the mayor granted to this user by name (grantable ones, e.g. `owners.read`); absent from older hubs. */
+  grants: z.array(z.string().max(100)).max(50).optional(),
 });
 export type UserInfo = z.infer<typeof userInfoSchema>;
 
