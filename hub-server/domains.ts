@@ -9,8 +9,9 @@ import { registry } from '../shared/domains.js';
 import { actsHub } from './acts/domain.js';
 import type { HubDomain, HubService } from './domain/hub-domain.js';
 import { electoralHub } from './electoral/domain.js';
+import { ownersHub } from './owners/domain.js';
 
-export const HUB_DOMAINS = [electoralHub, actsHub] as const;
+export const HUB_DOMAINS = [electoralHub, actsHub, ownersHub] as const;
 
 /** The registry the hub enforces (built once in shared/domains.ts). */
 export const HUB_REGISTRY = registry;

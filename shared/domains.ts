@@ -11,9 +11,10 @@ import { HUB_ROUTES } from './api/hub.js';
 import { actsDomain } from './acts/domain.js';
 import { createRegistry } from './domain/registry.js';
 import { electoralDomain } from './electoral/domain.js';
+import { ownersDomain } from './owners/domain.js';
 import { syncInputs } from './sync/ipc.js';
 
-export const DOMAINS = [accountsDomain, electoralDomain, actsDomain] as const;
+export const DOMAINS = [accountsDomain, electoralDomain, actsDomain, ownersDomain] as const;
 
 /** Session and sync channels belong to the core, not to a domain. */
 export const registry = createRegistry(DOMAINS, { ...sessionInputs, ...syncInputs });

@@ -21,6 +21,7 @@ export async function main(argv: string[]): Promise<number> {
     sign: signing,
     verify: signing,
     demo: () => import('./demo-command.js'),
+    majic: () => import('../../hub-server/owners/cli.js'),
     bench: () => import('./bench-command.js'),
   };
   const verb = argv[2];

@@ -25,6 +25,7 @@ import { readActArchive } from '../acts/archives.js';
 import { requestClassification } from '../acts/classification.js';
 import { ACTES_CLI_FLAGS, ACTES_RETURNS_HELP, actesConfigFromCli, type ActesCliOptions } from '../acts/cli-config.js';
 import { askHidden } from '../../build/cli/terminal.js';
+import { importMajic } from '../owners/import.js';
 
 /**
  * `guichet hub …`: run the département hub and administer it. Every verb
@@ -301,6 +302,29 @@ export function register(program: Command): void {
         const id = await withDb(opts.data, (db) => requestClassification(db));
         if (!id) throw new GuichetError('invalid_input', "Aucune collectivité n'a le service ACTES : rien à demander.");
         process.stdout.write('Demande de classification mise en file : le hub l’enverra à la préfecture et appliquera sa réponse.\n');
+      }),
+    );
+
+  addTarget(
+    admin
+      .command('import-majic')
+      .description(
+        'Charger les fichiers MAJIC (propriétaires) d’une commune pour une collectivité ayant le service « majic » (tout ou rien)',
+      ),
+  )
+    .argument('<fichiers...>', 'REVPROP, REVNBAT (obligatoires), REVBATI, REVFPDL, REVD166, TOPO')
+    .requiredOption('--millesime <année>', 'millésime des fichiers, ex. 2026')
+    .option('--commune <insee>', 'commune du territoire (pour un groupement ; une commune : elle-même)')
+    .addOption(dataOption())
+    .action(
+      action(async (files: string[], opts: { insee?: string; siren?: string; commune?: string; millesime: string; data: string }) => {
+        const code = collectiviteCode(opts);
+        const s = await withDb(opts.data, (db) =>
+          importMajic(db, { code, insee: opts.commune, files: files.map((f) => resolve(f)), millesime: Number(opts.millesime) }),
+        );
+        process.stdout.write(
+          `MAJIC ${opts.millesime} chargé pour ${s.collectivite} (commune ${s.insee}) : ${s.comptes} comptes, ${s.owners} propriétaires, ${s.parcels} parcelles ; ${s.written} comptes écrits, ${s.removed} retirés.\n`,
+        );
       }),
     );
 
