@@ -15,7 +15,10 @@ export async function main(argv: string[]): Promise<number> {
   // never compiles the client or the simulator); `--help` loads them all.
   const signing = () => import('../../electron/cli/sign-commands.js');
   const registrars: Record<string, () => Promise<{ register(p: Command): void }>> = {
-    hub: () => import('../../hub-server/cli/hub-commands.js'),
+    hub: async () => {
+      const [core, owners] = await Promise.all([import('../../hub-server/cli/hub-commands.js'), import('../../hub-server/owners/cli.js')]);
+      return { register: (p: Command) => (core.register(p), owners.registerHubAdmin(p)) };
+    },
     client: () => import('../../electron/cli/client-commands.js'),
     'prefecture-sim': () => import('../../hub-server/prefecture-sim/cli.js'),
     sign: signing,

@@ -25,7 +25,6 @@ import { readActArchive } from '../acts/archives.js';
 import { requestClassification } from '../acts/classification.js';
 import { ACTES_CLI_FLAGS, ACTES_RETURNS_HELP, actesConfigFromCli, type ActesCliOptions } from '../acts/cli-config.js';
 import { askHidden } from '../../build/cli/terminal.js';
-import { importMajic } from '../owners/import.js';
 
 /**
  * `guichet hub …`: run the département hub and administer it. Every verb
@@ -34,10 +33,10 @@ import { importMajic } from '../owners/import.js';
  */
 const DEFAULT_DATA_DIR = process.env.GUICHET_HUB_DATA ?? 'guichet-hub-data';
 
-const dataOption = () =>
+export const dataOption = () =>
   new Option('--data <dir>', 'dossier des données du hub (SQLite) ; ignoré si DATABASE_URL est défini').default(DEFAULT_DATA_DIR);
 
-async function withDb<T>(dataDir: string, fn: (db: Kysely<HubDatabase>) => Promise<T>): Promise<T> {
+export async function withDb<T>(dataDir: string, fn: (db: Kysely<HubDatabase>) => Promise<T>): Promise<T> {
   const url = process.env.DATABASE_URL;
   let db: Kysely<HubDatabase>;
   if (isPostgresUrl(url)) {
@@ -54,7 +53,7 @@ async function withDb<T>(dataDir: string, fn: (db: Kysely<HubDatabase>) => Promi
 }
 
 /** Run a verb: a GuichetError is a refusal (French message, exit 1); anything else is reported and exits 1 too. */
-function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
+export function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await fn(...args);
@@ -70,13 +69,13 @@ function action<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...arg
 }
 
 /** The collectivité a verb is about: `--insee` for a commune, `--siren` for any (exactly one). */
-function collectiviteCode(opts: { insee?: string; siren?: string }): string {
+export function collectiviteCode(opts: { insee?: string; siren?: string }): string {
   if ((opts.insee === undefined) === (opts.siren === undefined))
     throw new GuichetError('invalid_input', 'Indiquez la collectivité : --insee pour une commune, ou --siren.');
   return (opts.insee ?? opts.siren) as string;
 }
 
-const addTarget = (c: Command) =>
+export const addTarget = (c: Command) =>
   c.option('--insee <code>', 'code INSEE de la commune, ex. 10387').option('--siren <siren>', 'ou SIREN de la collectivité, ex. 200069250');
 
 function describe(c: CommuneInfo): string {
@@ -302,29 +301,6 @@ export function register(program: Command): void {
         const id = await withDb(opts.data, (db) => requestClassification(db));
         if (!id) throw new GuichetError('invalid_input', "Aucune collectivité n'a le service ACTES : rien à demander.");
         process.stdout.write('Demande de classification mise en file : le hub l’enverra à la préfecture et appliquera sa réponse.\n');
-      }),
-    );
-
-  addTarget(
-    admin
-      .command('import-majic')
-      .description(
-        'Charger les fichiers MAJIC (propriétaires) d’une commune pour une collectivité ayant le service « majic » (tout ou rien)',
-      ),
-  )
-    .argument('<fichiers...>', 'REVPROP, REVNBAT (obligatoires), REVBATI, REVFPDL, REVD166, TOPO')
-    .requiredOption('--millesime <année>', 'millésime des fichiers, ex. 2026')
-    .option('--commune <insee>', 'commune du territoire (pour un groupement ; une commune : elle-même)')
-    .addOption(dataOption())
-    .action(
-      action(async (files: string[], opts: { insee?: string; siren?: string; commune?: string; millesime: string; data: string }) => {
-        const code = collectiviteCode(opts);
-        const s = await withDb(opts.data, (db) =>
-          importMajic(db, { code, insee: opts.commune, files: files.map((f) => resolve(f)), millesime: Number(opts.millesime) }),
-        );
-        process.stdout.write(
-          `MAJIC ${opts.millesime} chargé pour ${s.collectivite} (commune ${s.insee}) : ${s.comptes} comptes, ${s.owners} propriétaires, ${s.parcels} parcelles ; ${s.written} comptes écrits, ${s.removed} retirés.\n`,
-        );
       }),
     );
 

@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { action, addTarget, collectiviteCode, dataOption, withDb } from '../cli/hub-commands.js';
+import { importMajic } from './import.js';
 import iconv from 'iconv-lite';
 import { generateMajic } from '../../shared/owners/synthetic-majic.js';
 
@@ -28,4 +30,32 @@ export function register(program: Command): void {
       for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), iconv.encode(text, 'latin1'));
       process.stdout.write(`${Object.keys(files).length} fichiers MAJIC synthétiques écrits dans ${dir}.\n`);
     });
+}
+
+/** `guichet hub admin import-majic`, added to the `hub admin` tree built by hub-server/cli/hub-commands.ts. */
+export function registerHubAdmin(program: Command): void {
+  const admin = program.commands.find((c) => c.name() === 'hub')?.commands.find((c) => c.name() === 'admin');
+  if (!admin) return;
+  addTarget(
+    admin
+      .command('import-majic')
+      .description(
+        'Charger les fichiers MAJIC (propriétaires) d’une commune pour une collectivité ayant le service « majic » (tout ou rien)',
+      ),
+  )
+    .argument('<fichiers...>', 'REVPROP, REVNBAT (obligatoires), REVBATI, REVFPDL, REVD166, TOPO')
+    .requiredOption('--millesime <année>', 'millésime des fichiers, ex. 2026')
+    .option('--commune <insee>', 'commune du territoire (pour un groupement ; une commune : elle-même)')
+    .addOption(dataOption())
+    .action(
+      action(async (files: string[], opts: { insee?: string; siren?: string; commune?: string; millesime: string; data: string }) => {
+        const code = collectiviteCode(opts);
+        const s = await withDb(opts.data, (db) =>
+          importMajic(db, { code, insee: opts.commune, files: files.map((f) => resolve(f)), millesime: Number(opts.millesime) }),
+        );
+        process.stdout.write(
+          `MAJIC ${opts.millesime} chargé pour ${s.collectivite} (commune ${s.insee}) : ${s.comptes} comptes, ${s.owners} propriétaires, ${s.parcels} parcelles ; ${s.written} comptes écrits, ${s.removed} retirés.\n`,
+        );
+      }),
+    );
 }
