@@ -17,7 +17,12 @@ export async function main(argv: string[]): Promise<number> {
   const registrars: Record<string, () => Promise<{ register(p: Command): void }>> = {
     hub: async () => {
       const [core, owners] = await Promise.all([import('../../hub-server/cli/hub-commands.js'), import('../../hub-server/owners/cli.js')]);
-      return { register: (p: Command) => (core.register(p), owners.registerHubAdmin(p)) };
+      return {
+        register(p: Command) {
+          core.register(p);
+          owners.registerHubAdmin(p);
+        },
+      };
     },
     client: () => import('../../electron/cli/client-commands.js'),
     'prefecture-sim': () => import('../../hub-server/prefecture-sim/cli.js'),
