@@ -172,7 +172,7 @@ export async function buildHub(options: BuildHubOptions): Promise<FastifyInstanc
     version: HUB_VERSION,
     domains: registry.domains,
   });
-  await registerAccountsRoutes(app, { db, rateLimit: options.rateLimit });
+  await registerAccountsRoutes(app, { db, registry, rateLimit: options.rateLimit });
   await registerSyncRoutes(app, { db, registry, commands });
   for (const domain of domains as readonly AnyHubDomain[]) {
     const { routes } = domain;

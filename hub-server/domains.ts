@@ -11,8 +11,9 @@ import { assistanceHub } from './assistance/domain.js';
 import { cadastreHub } from './cadastre/domain.js';
 import type { HubDomain, HubService } from './domain/hub-domain.js';
 import { electoralHub } from './electoral/domain.js';
+import { ownersHub } from './owners/domain.js';
 
-export const HUB_DOMAINS = [electoralHub, actsHub, cadastreHub, assistanceHub] as const;
+export const HUB_DOMAINS = [electoralHub, actsHub, cadastreHub, ownersHub, assistanceHub] as const;
 
 /** The registry the hub enforces (built once in shared/domains.ts). */
 export const HUB_REGISTRY = registry;

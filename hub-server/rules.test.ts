@@ -1,3 +1,4 @@
+import { OWNERS_CONSULT_COMMAND } from '../shared/owners/domain.js';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CommuneRole } from '../shared/accounts/roles.js';
@@ -44,6 +45,10 @@ const HUB_WRITTEN: Refusal = {
 const NO_ELECTORAL: Refusal = {
   code: 'service_not_enabled',
   message: "Le service « Listes électorales » n'est pas activé pour votre commune.",
+};
+const NO_MAJIC: Refusal = {
+  code: 'service_not_enabled',
+  message: "Le service « Cadastre — propriétaires (MAJIC) » n'est pas activé pour votre commune.",
 };
 const NO_ACTS: Refusal = {
   code: 'service_not_enabled',
@@ -539,6 +544,10 @@ const CASES: Case[] = [
       ['cadastre.parcels', () => cadastreParcel()],
       ['cadastre.features', () => ({ ...cadastreFeature(), id: `25354:batiment:${randomUUID().slice(0, 8)}` })],
       ['cadastre.vintages', () => cadastreVintage()],
+      ['owners.comptes', () => ({ id: '100034000001', insee: '10034', owners: [] })],
+      ['owners.communications', () => ({ id: randomUUID() })],
+      ['owners.journal', () => ({ id: randomUUID() })],
+      ['owners.imports', () => ({ id: randomUUID() })],
     ] as const
   ).flatMap(([collection, data]) => [
     ...casesFor(`writes ${collection}`, everyRole(HUB_WRITTEN), () => {
@@ -587,6 +596,19 @@ const CASES: Case[] = [
     byRole({ code: 'not_found', message: "Cet acte n'a pas été transmis à la préfecture." }, ROLE),
     () => ({ kind: 'command', name: ANSWER_COMMAND, payload: { actId: randomUUID(), letterId: 'l1', type: '3-2', files: [] } }),
   ),
+  // The commune has not signed for MAJIC: nobody logs a consultation, whatever the role or grant.
+  ...casesFor('logs an owners consultation without the service', everyRole(NO_MAJIC), () => ({
+    kind: 'command',
+    name: OWNERS_CONSULT_COMMAND,
+    payload: {
+      id: randomUUID(),
+      kind: 'consultation',
+      compteId: '100034000001',
+      parcels: [],
+      forWhom: 'la commune',
+      purpose: 'instruction',
+    },
+  })),
   ...casesFor(
     'runs a command with a malformed payload',
     byRole({ code: 'invalid_input', message: 'Les données envoyées au hub sont invalides ; l’opération n’a pas été enregistrée.' }, ROLE),

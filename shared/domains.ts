@@ -13,9 +13,10 @@ import { assistanceDomain } from './assistance/domain.js';
 import { cadastreDomain } from './cadastre/domain.js';
 import { createRegistry } from './domain/registry.js';
 import { electoralDomain } from './electoral/domain.js';
+import { ownersDomain } from './owners/domain.js';
 import { syncInputs } from './sync/ipc.js';
 
-export const DOMAINS = [accountsDomain, electoralDomain, actsDomain, cadastreDomain, assistanceDomain] as const;
+export const DOMAINS = [accountsDomain, electoralDomain, actsDomain, cadastreDomain, ownersDomain, assistanceDomain] as const;
 
 /** Session and sync channels belong to the core, not to a domain. */
 export const registry = createRegistry(DOMAINS, { ...sessionInputs, ...syncInputs });

@@ -15,16 +15,18 @@ export async function main(argv: string[]): Promise<number> {
   // never compiles the client or the simulator); `--help` loads them all.
   const signing = () => import('../../electron/cli/sign-commands.js');
   const registrars: Record<string, () => Promise<{ register(p: Command): void }>> = {
-    // The hub's verbs, then the verbs a domain adds under `hub admin` (the cadastre's import).
+    // The hub's verbs, then the verbs a domain adds under `hub admin` (the cadastre's and MAJIC imports).
     hub: async () => {
-      const [core, cadastre] = await Promise.all([
+      const [core, cadastre, owners] = await Promise.all([
         import('../../hub-server/cli/hub-commands.js'),
         import('../../hub-server/cadastre/cli.js'),
+        import('../../hub-server/owners/cli.js'),
       ]);
       return {
         register(p: Command) {
           core.register(p);
           cadastre.register(p);
+          owners.registerHubAdmin(p);
         },
       };
     },
@@ -33,6 +35,7 @@ export async function main(argv: string[]): Promise<number> {
     sign: signing,
     verify: signing,
     demo: () => import('./demo-command.js'),
+    majic: () => import('../../hub-server/owners/cli.js'),
     bench: () => import('./bench-command.js'),
   };
   const verb = argv[2];

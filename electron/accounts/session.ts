@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { EnrollInput, LoginInput, SessionState } from '../../shared/accounts/ipc.js';
 import { collectiviteCode, loginKey } from '../../shared/accounts/collectivites.js';
-import type { CommuneRole } from '../../shared/accounts/roles.js';
 import type { ChangePasswordRequest, CommuneInfo, DeviceInfo, SessionGrant, UserInfo } from '../../shared/accounts/types.js';
 import type { DomainRegistry } from '../../shared/domain/registry.js';
 import { GuichetError } from '../../shared/errors.js';
@@ -93,16 +92,18 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     return s ? { ...s, commune: { ...s.commune, kind: s.commune.kind ?? 'commune', members: s.commune.members ?? [] } } : null;
   }
 
-  const permissionsOf = (role: CommuneRole) => [...options.registry.permissionsOf(role)] as SessionState['permissions'];
-  /** The collections a session receives: its collectivité's services and its role's permissions decide. */
-  const scopeOf = (commune: CommuneInfo, role: CommuneRole): ReplicaScope => ({
+  /** The role's permissions plus the mayor's nominative grants to this user (carried by the session). */
+  const permissionsOf = (user: UserInfo) =>
+    [...options.registry.permissionsOf(user.role, user.grants ?? [])] as SessionState['permissions'];
+  /** The collections a session receives: its collectivité's services and its user's permissions decide. */
+  const scopeOf = (commune: CommuneInfo, user: UserInfo): ReplicaScope => ({
     insee: collectiviteCode(commune),
-    collections: options.registry.readableCollections({ services: commune.services, permissions: permissionsOf(role) }).sort(),
+    collections: options.registry.readableCollections({ services: commune.services, permissions: permissionsOf(user) }).sort(),
   });
 
   function permissions(): SessionState['permissions'] {
     const s = stored();
-    return s && token ? permissionsOf(s.user.role) : [];
+    return s && token ? permissionsOf(s.user) : [];
   }
 
   function state(): SessionState {
@@ -163,7 +164,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   }
 
   async function adopt(hubUrl: string, grant: SessionGrant, deviceName: string): Promise<SessionState> {
-    const scope = scopeOf(grant.commune, grant.user.role);
+    const scope = scopeOf(grant.commune, grant.user);
     try {
       assertMaySwitchTo(scope.insee, scope.collections);
     } catch (err) {

@@ -213,7 +213,7 @@ export async function addCollectivite(db: Kysely<HubDatabase>, input: AddCollect
 }
 
 /** A registered collectivité by its code: a commune's INSEE code, or any collectivité's SIREN. */
-async function collectiviteByCode(db: Kysely<HubDatabase>, code: string) {
+export async function collectiviteByCode(db: Kysely<HubDatabase>, code: string) {
   const c = code.trim().toUpperCase();
   const row = await db
     .selectFrom('collectivites')

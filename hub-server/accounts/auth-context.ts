@@ -23,7 +23,7 @@ export interface AuthContext {
   role: CommuneRole;
   /** Services opted into, cut down to those the kind may use (never `electoral` for a grouping). */
   services: Service[];
-  /** What the role may do, from the domains' declarations (registry.permissionsOf), set by the auth hook. */
+  /** What the user may do: the role's permissions plus the mayor's nominative grants (registry.permissionsOf), set by the auth hook. */
   permissions: readonly string[];
 }
 

@@ -9,6 +9,7 @@ import { nowIso } from '../db/dialect.js';
 import { serviceNotEnabled } from '../domain/access.js';
 import type { HubDatabase } from '../db/schema.js';
 import type { AuthContext } from './auth-context.js';
+import { grantsOf } from './grants.js';
 import { grantedServices, membersOf, territoryOf } from './store.js';
 import { sha256Hex } from './tokens.js';
 
@@ -40,7 +41,7 @@ function bearerOf(request: FastifyRequest): string | null {
 export async function resolveToken(
   db: Kysely<HubDatabase>,
   token: string,
-): Promise<(Omit<AuthContext, 'permissions'> & { lastSeenAt: string | null; mustChangePassword: number }) | null> {
+): Promise<(Omit<AuthContext, 'permissions'> & { lastSeenAt: string | null; mustChangePassword: number; grants: string[] }) | null> {
   const row = await db
     .selectFrom('sessions as s')
     .innerJoin('devices as d', 'd.id', 's.device_id')
@@ -70,8 +71,11 @@ export async function resolveToken(
   if (!row) return null;
   // A commune's territory is itself: the members query is only paid by groupings.
   const members = row.insee === null ? await membersOf(db, row.communeId) : [];
+  // Read on every request: a grant the mayor withdraws holds from the next request of any session.
+  const grants = (await grantsOf(db, [row.userId])).get(row.userId) ?? [];
   return {
     ...row,
+    grants,
     role: row.role as AuthContext['role'],
     territory: territoryOf(row, members),
     // Checked here, for every route: a hand-edited row cannot open a commune-only service to a grouping.
@@ -105,10 +109,10 @@ export function installAuth(app: FastifyInstance, db: Kysely<HubDatabase>, regis
     if (token === null) throw new GuichetError('unauthenticated', NOT_LOGGED_IN, 'no bearer token');
     const auth = token === '' ? null : await resolveToken(db, token);
     if (!auth) throw new GuichetError('unauthenticated', SESSION_ENDED, 'unknown or revoked session');
-    const { lastSeenAt, mustChangePassword, ...identity } = auth;
+    const { lastSeenAt, mustChangePassword, grants, ...identity } = auth;
     if (Number(mustChangePassword) === 1 && request.routeOptions.config.withTemporaryPassword !== true)
       throw new GuichetError('password_change_required', TEMPORARY_PASSWORD_MESSAGE, 'temporary password not changed yet');
-    const context: AuthContext = { ...identity, permissions: registry.permissionsOf(identity.role) };
+    const context: AuthContext = { ...identity, permissions: registry.permissionsOf(identity.role, grants) };
     request.auth = context;
 
     const now = Date.now();

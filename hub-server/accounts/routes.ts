@@ -6,6 +6,7 @@ import { GuichetError } from '../../shared/errors.js';
 import { parseRequest } from '../contract.js';
 import { nowIso } from '../db/dialect.js';
 import type { HubDatabase } from '../db/schema.js';
+import type { DomainRegistry } from '../../shared/domain/registry.js';
 import { requireAuth, requirePermission } from './auth.js';
 import {
   assertNotMaire,
@@ -16,6 +17,7 @@ import {
   storePassword,
 } from './password-changes.js';
 import { enforcePasswordPolicy, hashPassword, verifyAgainstDummy, verifyPassword } from './passwords.js';
+import { grantsOf, registerGrantRoutes, userInfoWithGrants } from './grants.js';
 import { collectiviteInfo, insertUser, openSession, revokeDeviceById, toDeviceInfo, toUserInfo } from './store.js';
 import { enrollmentCodeHash } from './tokens.js';
 
@@ -31,9 +33,10 @@ const BAD_CODE =
 
 export async function registerAccountsRoutes(
   app: FastifyInstance,
-  opts: { db: Kysely<HubDatabase>; rateLimit?: LoginRateLimit },
+  opts: { db: Kysely<HubDatabase>; registry: DomainRegistry; rateLimit?: LoginRateLimit },
 ): Promise<void> {
   const { db } = opts;
+  registerGrantRoutes(app, db, opts.registry);
   const checkLoginRate = app.createRateLimit({
     max: opts.rateLimit?.max ?? 10,
     timeWindow: opts.rateLimit?.windowMs ?? 15 * 60_000,
@@ -142,7 +145,12 @@ export async function registerAccountsRoutes(
       );
     request.log.info({ communeId: found.commune_id, deviceId: session.device.id }, 'login');
     // A temporary password: the grant says so (user.mustChangePassword) and the auth hook holds every other route.
-    return { token: session.token, user: toUserInfo(found), commune, device: toDeviceInfo(session.device, session.device.id) };
+    return {
+      token: session.token,
+      user: await userInfoWithGrants(db, found.id),
+      commune,
+      device: toDeviceInfo(session.device, session.device.id),
+    };
   });
 
   app.post(HUB_ROUTES.logout.path, { config: { withTemporaryPassword: true } }, async (request, reply) => {
@@ -194,7 +202,7 @@ export async function registerAccountsRoutes(
       collectiviteInfo(db, auth.communeId),
       db.selectFrom('devices').selectAll().where('id', '=', auth.deviceId).executeTakeFirstOrThrow(),
     ]);
-    return { user: toUserInfo(user), commune, device: toDeviceInfo(device, auth.deviceId) };
+    return { user: toUserInfo(user, (await grantsOf(db, [user.id])).get(user.id)), commune, device: toDeviceInfo(device, auth.deviceId) };
   });
 
   // onRequest: refused before the body is read.
@@ -203,7 +211,11 @@ export async function registerAccountsRoutes(
   app.get(HUB_ROUTES.listUsers.path, manage, async (request): Promise<UserInfo[]> => {
     const auth = requireAuth(request);
     const rows = await db.selectFrom('users').selectAll().where('commune_id', '=', auth.communeId).orderBy('username').execute();
-    return rows.map(toUserInfo);
+    const grants = await grantsOf(
+      db,
+      rows.map((r) => r.id),
+    );
+    return rows.map((r) => toUserInfo(r, grants.get(r.id)));
   });
 
   app.post(HUB_ROUTES.createUser.path, manage, async (request): Promise<UserInfo> => {

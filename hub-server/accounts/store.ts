@@ -65,8 +65,9 @@ export async function collectiviteInfo(db: HubDb, id: string): Promise<CommuneIn
   return toCommuneInfo(row, await membersOf(db, id));
 }
 
-export function toUserInfo(row: Selectable<UsersTable>): UserInfo {
+export function toUserInfo(row: Selectable<UsersTable>, grants: string[] = []): UserInfo {
   return {
+    grants,
     id: row.id,
     username: row.username,
     displayName: row.display_name,

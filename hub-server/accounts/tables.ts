@@ -43,6 +43,15 @@ export interface UsersTable {
   created_at: string;
 }
 
+/** A grantable permission the mayor gave to one user (migration 009). */
+export interface UserGrantsTable {
+  commune_id: string;
+  user_id: string;
+  permission: string;
+  granted_by: string;
+  granted_at: string;
+}
+
 export interface EnrollmentCodesTable {
   id: string;
   commune_id: string;
@@ -94,6 +103,7 @@ export interface AccountsTables {
   collectivites: CollectivitesTable;
   collectivite_members: CollectiviteMembersTable;
   users: UsersTable;
+  user_grants: UserGrantsTable;
   enrollment_codes: EnrollmentCodesTable;
   devices: DevicesTable;
   sessions: SessionsTable;

@@ -239,7 +239,7 @@ function checkRule(
 ): void {
   if (!spec.checkWrite) return;
   const before = current && !current.deleted && current.json !== null ? (JSON.parse(current.json) as unknown) : null;
-  const refusal = spec.checkWrite({ before, after, may: (p) => registry.can(auth.role, p), today: parisDay(new Date()) });
+  const refusal = spec.checkWrite({ before, after, may: (p) => auth.permissions.includes(p), today: parisDay(new Date()) });
   if (!refusal) return;
   const mayRead = registry.mayUse(auth, spec.service, spec.read);
   reject(refusal.code, refusal.message, `${spec.name}: ${refusal.detail}`, mayRead ? current : undefined);

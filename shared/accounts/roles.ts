@@ -6,6 +6,7 @@
 export const SERVICES = [
   'electoral', // listes électorales
   'cadastre',
+  'majic', // propriétaires du cadastre (données personnelles)
   'acts', // contrôle de légalité
   'parapheur',
   'helios',
@@ -19,6 +20,7 @@ export type Service = (typeof SERVICES)[number];
 export const SERVICE_LABELS: Record<Service, string> = {
   electoral: 'Listes électorales',
   cadastre: 'Cadastre',
+  majic: 'Cadastre — propriétaires (MAJIC)',
   acts: 'Contrôle de légalité (ACTES)',
   parapheur: 'Parapheur électronique',
   helios: 'Flux comptables Hélios',

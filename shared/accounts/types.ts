@@ -33,6 +33,8 @@ export const userInfoSchema = z.object({
   disabled: z.boolean(),
   /** The password is a temporary one (set by the mayor, a reset, the département): to change before anything else. */
   mustChangePassword: z.boolean().optional(),
+  /** Permissions the mayor granted to this user by name (grantable ones, e.g. `owners.read`); absent from older hubs. */
+  grants: z.array(z.string().max(100)).max(50).optional(),
 });
 export type UserInfo = z.infer<typeof userInfoSchema>;
 

@@ -37,6 +37,15 @@ export const HUB_API_PREFIX = '/api/v1';
 /** Path parameter naming an account or a device of the caller's collectivité. */
 export const idParamsSchema = z.object({ id: z.string().min(1).max(100) });
 
+/** Path parameters of a nominative grant: the account and the permission (`owners.read`). */
+export const grantParamsSchema = z.object({
+  id: z.string().min(1).max(100),
+  permission: z
+    .string()
+    .max(100)
+    .regex(/^[a-z]+\.[a-z.-]+$/),
+});
+
 export const healthResponseSchema = z.object({
   status: z.literal('ok'),
   /** Version of the hub (package.json). */
@@ -151,6 +160,28 @@ export const HUB_ROUTES = defineRoutes({
     params: idParamsSchema,
     responses: { 200: { description: 'Le compte désactivé.', schema: userInfoSchema } },
     errors: { 404: 'Compte introuvable dans la collectivité.', 409: 'On ne désactive pas son propre compte.' },
+  },
+  grantPermission: {
+    method: 'PUT',
+    path: '/api/v1/users/:id/grants/:permission',
+    tag: 'Comptes',
+    permission: 'users.manage',
+    summary: 'Donner à un compte une autorisation nominative (ex. consultation des propriétaires)',
+    description:
+      'Seules les autorisations déclarées « nominatives » par un service se donnent ainsi ; le compte les reçoit à sa prochaine connexion, le hub les applique dès la requête suivante.',
+    params: grantParamsSchema,
+    responses: { 200: { description: 'Le compte, avec ses autorisations.', schema: userInfoSchema } },
+    errors: { 404: 'Compte introuvable dans la collectivité.' },
+  },
+  withdrawPermission: {
+    method: 'DELETE',
+    path: '/api/v1/users/:id/grants/:permission',
+    tag: 'Comptes',
+    permission: 'users.manage',
+    summary: 'Retirer une autorisation nominative à un compte (effet immédiat sur le hub)',
+    params: grantParamsSchema,
+    responses: { 200: { description: 'Le compte, avec ses autorisations.', schema: userInfoSchema } },
+    errors: { 404: 'Compte introuvable dans la collectivité.' },
   },
   listDevices: {
     method: 'GET',

@@ -31,7 +31,11 @@ export interface DomainRegistry {
   readonly collectionNames: readonly string[];
   collection(name: string): RegisteredCollection | undefined;
   command(name: string): RegisteredCommand | undefined;
-  permissionsOf(role: CommuneRole): readonly string[];
+  /** What a user holds: the role's permissions, plus the grantable ones the mayor granted to this user (`granted`; others are ignored). */
+  permissionsOf(role: CommuneRole, granted?: readonly string[]): readonly string[];
+  /** Permissions the mayor grants user by user (declared `grantable`), with their French label. */
+  readonly grantable: readonly { name: string; label: string }[];
+  isGrantable(permission: string): boolean;
   can(role: CommuneRole, permission: string): boolean;
   /** The one home of « service opted into and permission held ». A null service is always on. */
   mayUse(caller: Caller, service: Service | null, permission: string): boolean;
@@ -57,6 +61,7 @@ export function createRegistry(domains: readonly DomainSpecBase[], coreChannels:
   const collections = new Map<string, RegisteredCollection>();
   const commands = new Map<string, RegisteredCommand>();
   const grants = new Map<string, readonly CommuneRole[]>();
+  const grantable: { name: string; label: string }[] = [];
   const channels = new Map<string, z.ZodType>(Object.entries(coreChannels));
   const events: string[] = [];
   for (const d of domains) {
@@ -70,7 +75,13 @@ export function createRegistry(domains: readonly DomainSpecBase[], coreChannels:
       checkPrefix(d, 'command', name, '.');
       addUnique(commands, 'command', name, { ...spec, name, domain: d.id, service: d.service });
     }
-    for (const [name, spec] of Object.entries(d.permissions)) addUnique(grants, 'permission', name, spec.roles);
+    for (const [name, spec] of Object.entries(d.permissions)) {
+      addUnique(grants, 'permission', name, spec.roles);
+      if (spec.grantable) {
+        if (spec.roles.length > 0) throw new Error(`permission ${name}: a grantable permission is held by no role`);
+        grantable.push({ name, label: spec.label });
+      }
+    }
     for (const [name, schema] of Object.entries(d.channels as Record<string, z.ZodType>)) {
       checkPrefix(d, 'channel', name, ':');
       addUnique(channels, 'channel', name, schema);
@@ -85,6 +96,7 @@ export function createRegistry(domains: readonly DomainSpecBase[], coreChannels:
     if (p !== undefined && !grants.has(p)) throw new Error(`permission ${p} is used but declared by no domain`);
 
   const can = (role: CommuneRole, permission: string) => grants.get(permission)?.includes(role) ?? false;
+  const isGrantable = (permission: string) => grantable.some((g) => g.name === permission);
   const mayUse = (caller: Caller, service: Service | null, permission: string) =>
     (service === null || caller.services.includes(service)) && caller.permissions.includes(permission);
   return {
@@ -92,7 +104,9 @@ export function createRegistry(domains: readonly DomainSpecBase[], coreChannels:
     collectionNames: [...collections.keys()],
     collection: (name) => collections.get(name),
     command: (name) => commands.get(name),
-    permissionsOf: (role) => [...grants.keys()].filter((p) => can(role, p)),
+    permissionsOf: (role, granted = []) => [...grants.keys()].filter((p) => can(role, p) || (isGrantable(p) && granted.includes(p))),
+    grantable,
+    isGrantable,
     can,
     mayUse,
     readableCollections: (caller) => [...collections.values()].filter((c) => mayUse(caller, c.service, c.read)).map((c) => c.name),

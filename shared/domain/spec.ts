@@ -60,6 +60,11 @@ export interface PermissionSpec {
   label: string;
   /** Roles that hold it. */
   roles: readonly CommuneRole[];
+  /**
+   * Held by no role by itself: the mayor (`users.manage`) grants it to named users, one by one
+   * (e.g. the owners' personal data). `roles` is then empty; the grant travels with the session.
+   */
+  grantable?: true;
 }
 
 /** What every domain declares, whatever its channel types: what generic code (the registry) reads. */

@@ -7,6 +7,7 @@ import * as m005 from './005-collectivites.js';
 import * as m006 from './006-passwords-devices.js';
 import * as m007 from './007-trust-list.js';
 import * as m008 from './008-cadastre.js';
+import * as m009 from './009-owners.js';
 import * as m012 from './012-console.js';
 import * as m013 from './013-assistance.js';
 
@@ -23,6 +24,7 @@ export const HUB_MIGRATIONS: Record<string, Migration> = {
   '006-passwords-devices': m006,
   '007-trust-list': m007,
   '008-cadastre': m008,
+  '009-owners': m009,
   '012-console': m012,
   '013-assistance': m013,
 };
