@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANSWER_COMMAND, CANCEL_COMMAND, TRANSMIT_COMMAND } from '../../shared/acts/commands.js';
 import { registry } from '../../shared/domains.js';
 import { ELECTORAL_IMPORT_COMMAND } from '../../shared/electoral/schemas.js';
+import { OWNERS_CONSULT_COMMAND } from '../../shared/owners/domain.js';
 import { MAX_RECORD_BYTES, PAGE_BYTE_BUDGET, type PullResponse, type PushResponse } from '../../shared/sync/protocol.js';
 import { actRecord, uniquePdf } from '../acts/test-support.js';
 import { makeDemand, makeImportRecord, makeRegisterRecords } from '../electoral/test-fixtures.js';
@@ -68,6 +69,14 @@ const HUGE_PAYLOADS: Record<string, object> = {
   [TRANSMIT_COMMAND]: { actId: HUGE },
   [CANCEL_COMMAND]: { actId: HUGE },
   [ANSWER_COMMAND]: { actId: randomUUID(), letterId: HUGE, type: '3-4', files: [] },
+  [OWNERS_CONSULT_COMMAND]: {
+    id: randomUUID(),
+    kind: 'consultation',
+    compteId: '100034000001',
+    parcels: [],
+    forWhom: HUGE,
+    purpose: 'accueil',
+  },
 };
 
 describe.each(TEST_BACKENDS)('oversized values (%s)', (backend) => {
@@ -76,7 +85,14 @@ describe.each(TEST_BACKENDS)('oversized values (%s)', (backend) => {
   let mutationId = 0;
   beforeAll(async () => {
     hub = await createTestHub(backend);
-    commune = await hub.seedCommune({ insee: '10387', services: ['electoral', 'acts'] });
+    commune = await hub.seedCommune({ insee: '10387', services: ['electoral', 'acts', 'majic'] });
+    // Owners are read only by a user the mayor named: the mayor names himself, so every command is his to send.
+    const grant = await hub.app.inject({
+      method: 'PUT',
+      url: `/api/v1/users/${commune.maireUserId}/grants/owners.read`,
+      headers: { authorization: `Bearer ${commune.maireToken}` },
+    });
+    expect(grant.statusCode).toBe(200);
   });
   afterAll(async () => hub.close());
 

@@ -6,6 +6,8 @@ import { TEMPORARY_PASSWORD_MESSAGE } from '../../shared/accounts/types.js';
 import { createTestHub, TEST_PASSWORD, type SeededCommune, type TestHub } from '../../hub-server/test-support.js';
 import { call, openCore, refusal } from './core-harness.js';
 import { startFlakyProxy } from './flaky-proxy.js';
+import { parisDay } from '../../shared/calendar.js';
+import { syntheticDepositInput } from '../../shared/electoral/synthetic-demand.js';
 
 /**
  * One PC, one device on the hub, whoever logs in (issue 7): the PC keeps a device key in its
@@ -37,6 +39,7 @@ const demand = (birthName: string) => ({
   newAddress: null,
   newBureauCode: null,
   comment: null,
+  ...syntheticDepositInput(parisDay(new Date())),
 });
 
 async function hubDemands(): Promise<{ id: string; version: number; name: string }[]> {
