@@ -8,6 +8,7 @@ import { accountsDomain } from './accounts/domain.js';
 import { sessionInputs } from './accounts/ipc.js';
 import { mergeRoutes } from './api/contract.js';
 import { HUB_ROUTES } from './api/hub.js';
+import { DEVICE_REPORT_ROUTES } from './console/routes.js';
 import { actsDomain } from './acts/domain.js';
 import { assistanceDomain } from './assistance/domain.js';
 import { cadastreDomain } from './cadastre/domain.js';
@@ -37,5 +38,8 @@ export type CollectionName = keyof UnionToIntersection<Domain['collections']> & 
 type RoutesOf<D> = D extends { routes: infer R } ? R : never;
 
 /** Every hub HTTP route, core and domains': what the hub validates with, the client types from, and /api/v1/openapi.json documents. */
-export const HUB_CONTRACT = mergeRoutes(HUB_ROUTES, DOMAINS) as typeof HUB_ROUTES & UnionToIntersection<RoutesOf<Domain>>;
+// The PC's report about itself (console) is a core route the PC calls after each sync.
+export const HUB_CONTRACT = mergeRoutes({ ...HUB_ROUTES, ...DEVICE_REPORT_ROUTES }, DOMAINS) as typeof HUB_ROUTES &
+  typeof DEVICE_REPORT_ROUTES &
+  UnionToIntersection<RoutesOf<Domain>>;
 export type HubContract = typeof HUB_CONTRACT;

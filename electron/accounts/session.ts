@@ -59,6 +59,8 @@ export interface SessionManager {
   state(): SessionState;
   /** Hub client of the logged-in session, null otherwise. */
   hub(): HubClient | null;
+  /** The device's bearer token (for the update feed's staged rollout), null when none; never logged. */
+  token(): string | null;
   permissions(): SessionState['permissions'];
   enroll(input: EnrollInput): Promise<SessionState>;
   login(input: LoginInput): Promise<SessionState>;
@@ -203,6 +205,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     },
     state,
     hub,
+    token: () => token,
     permissions,
     async enroll(input) {
       const grant = await options

@@ -61,7 +61,8 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
     collections: createActsCollections(db, acts, log),
     beforePush: async (hub) => {
       await trust.refreshIfStale(hub);
-      await uploader.uploadPending(hub);
+      // The act files go up before the transmission commands; an update's restart waits (core/busy.ts).
+      await ctx.busy.run('transmission', 'envoi des actes au hub', () => uploader.uploadPending(hub));
     },
   };
 }

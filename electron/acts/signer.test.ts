@@ -122,6 +122,16 @@ describe('whose certificate signs, on the PC', () => {
   });
 });
 
+describe('an update waits for a signature', () => {
+  it('marks the PC busy while it signs, idle once the act is signed', async () => {
+    const created = await withCertificate(pkis.orgId);
+    const signing = h()['acts:sign']({ id: created.act.id, password: P12_PASSWORD });
+    expect(sc.ctx.busy.current().map((b) => b.kind)).toEqual(['signature']);
+    expect((await signing).act.signature).toBeTruthy();
+    expect(sc.ctx.busy.isBusy()).toBe(false);
+  });
+});
+
 describe('the département’s trust list on the PC', () => {
   it('says « certificat reconnu (AC …) » when the chain leads to a listed CA, « non reconnu » otherwise', async () => {
     const created = await withCertificate(pkis.o);

@@ -149,7 +149,13 @@ export function signingHandlers(ac: ActsContext): ChannelHandlers<SigningChannel
       const { act } = ac.requireAct(id);
       assertSignable(act);
       const signedAt = ac.now();
-      const { file: signedFile, view, cert, confirmation } = await signedCopy(ac, act, password, signedAt, confirmNoSiren === true);
+      // An update's restart waits for the signature (core/busy.ts).
+      const {
+        file: signedFile,
+        view,
+        cert,
+        confirmation,
+      } = await ctx.busy.run('signature', "signature d'un acte", () => signedCopy(ac, act, password, signedAt, confirmNoSiren === true));
       const original = act.actFile;
       ac.db.transaction(() => {
         const current = ac.requireAct(id);

@@ -25,7 +25,8 @@ const LOG_FIELDS = [
 const LOG_TAIL_BYTES = 512 * 1024;
 const WARN = 40;
 
-function appVersion(): string {
+/** The installed Guichet version (package.json next to the bundle), « inconnue » when unreadable. */
+export function appVersion(): string {
   for (const rel of ['../../package.json', '../../../package.json']) {
     try {
       const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { TEMPORARY_PASSWORD_MESSAGE } from '../../shared/accounts/types.js';
+import type { UpdateState } from '../../shared/api/updates.js';
 import type { Channel, Envelope, EventName, GuichetEvents, OutputOf } from '../../shared/api/ipc.js';
 import type { Permission } from '../../shared/domains.js';
 import { GuichetError, ROLE_REFUSED_MESSAGE } from '../../shared/errors.js';
@@ -16,6 +17,7 @@ import { createHubClient, type HubClientOptions } from '../hub-client/hub-client
 import type { Platform } from '../platform/platform.js';
 import { createSyncEngine, type SyncEngine, type SyncEngineOptions } from '../sync/engine.js';
 import { createOutbox } from '../sync/outbox.js';
+import { deviceReportOf } from './device-report.js';
 import { type ClientComposition, type ClientDomainParts, type CoreContext, clientSchemaHeader, migrationSetsOf } from './client-domain.js';
 import type { LocalCollection } from './context.js';
 import type { ChannelHandlers } from './handlers.js';
@@ -29,6 +31,8 @@ export interface ClientCoreOptions {
   sync?: Pick<SyncEngineOptions, 'pushBatchSize' | 'pullLimit' | 'snapshotLimit' | 'intervalMs' | 'debounceMs' | 'maxBackoffMs'>;
   /** The domains and their registry (default: electron/domains.ts). A test may add a toy domain. */
   composition?: ClientComposition;
+  /** The update service's state (the shell's, set once it starts), reported to the console after each sync. */
+  updateState?: () => UpdateState | null;
 }
 
 export interface ClientCore {
@@ -148,6 +152,8 @@ async function assemble(options: ClientCoreOptions, composition: ClientCompositi
     beforePush: async (hub) => {
       for (const d of domains) await d.beforePush?.(hub);
     },
+    // At most once per cycle; a hub without the route or offline only costs a debug line.
+    afterCycle: (hub, state) => hub.deviceReport(deviceReportOf(state, options.updateState?.() ?? null)),
     ...options.sync,
   });
   const sync = engine;

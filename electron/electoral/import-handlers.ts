@@ -231,47 +231,68 @@ export function createImportHandlers(
     })();
   }
 
+  async function preparePreview(fileName: string, content: Uint8Array): Promise<ImportPreview> {
+    ctx.requirePermission('electoral.import');
+    purgeExpired();
+    const started = performance.now();
+    // Taken before the work starts: any write meanwhile bumps it, and the commit then diffs again.
+    const generation = electors.generation();
+    const previewId = randomUUID();
+    const stagingFile = stagingFileOf(previewId);
+    let job: PreparedImport & { offThread: boolean; workers: number; workerStartMs: number };
+    try {
+      job = await prepareImport({
+        fileName,
+        bytes: content,
+        stagingFile,
+        dbFile: db.memory ? null : db.name,
+        readCurrent: () => electors.comparable(),
+        onProgress: (phase, done, total) => ctx.emit('electoral:import-progress', { phase, done, total }),
+      });
+    } catch (err) {
+      dropStaging(stagingFile);
+      if (err instanceof GuichetError) log.warn({ code: err.code, detail: err.detail, bytes: content.byteLength }, 'REU extract refused');
+      throw err;
+    }
+    timings = {
+      offThread: job.offThread,
+      workers: job.workers,
+      previewMs: performance.now() - started,
+      workerStartMs: job.workerStartMs,
+      ...job.timings,
+    };
+    const commune = ctx.session().commune;
+    refuseOtherCommune(job.communeCode, stagingFile);
+    const { diff } = job;
+    previews.set(previewId, { job, generation, createdAt: now().getTime(), insee: commune?.insee ?? null });
+    log.info(
+      { previewId, rows: job.total, encoding: job.encoding, ms: Math.round(timings.previewMs!), offThread: job.offThread, ...diff },
+      'REU extract parsed',
+    );
+    return previewResult(previewId, fileName, job);
+  }
+
+  function commitPreview(previewId: string, confirmMassRemoval: boolean) {
+    ctx.requirePermission('electoral.import');
+    const p = preview(previewId);
+    assertSameCommune(previewId, p);
+    const { job } = p;
+    const total = job.total;
+    ctx.emit('electoral:import-progress', { phase: 'enregistrement', done: 0, total });
+    const started = performance.now();
+    const record = withStaging(job.stagingFile, () => writeImport(p, confirmMassRemoval));
+    timings.commitMs = performance.now() - started;
+    forget(previewId);
+    ctx.emit('electoral:import-progress', { phase: 'enregistrement', done: total, total });
+    log.info({ importId: record.id, rows: total, ms: Math.round(timings.commitMs), ...record.diff }, 'REU extract imported');
+    ctx.requestSync();
+    return record;
+  }
+
   const handlers: ChannelHandlers<ImportChannels> = {
-    'electoral:import-preview': async ({ fileName, content }) => {
-      ctx.requirePermission('electoral.import');
-      purgeExpired();
-      const started = performance.now();
-      // Taken before the work starts: any write meanwhile bumps it, and the commit then diffs again.
-      const generation = electors.generation();
-      const previewId = randomUUID();
-      const stagingFile = stagingFileOf(previewId);
-      let job: PreparedImport & { offThread: boolean; workers: number; workerStartMs: number };
-      try {
-        job = await prepareImport({
-          fileName,
-          bytes: content,
-          stagingFile,
-          dbFile: db.memory ? null : db.name,
-          readCurrent: () => electors.comparable(),
-          onProgress: (phase, done, total) => ctx.emit('electoral:import-progress', { phase, done, total }),
-        });
-      } catch (err) {
-        dropStaging(stagingFile);
-        if (err instanceof GuichetError) log.warn({ code: err.code, detail: err.detail, bytes: content.byteLength }, 'REU extract refused');
-        throw err;
-      }
-      timings = {
-        offThread: job.offThread,
-        workers: job.workers,
-        previewMs: performance.now() - started,
-        workerStartMs: job.workerStartMs,
-        ...job.timings,
-      };
-      const commune = ctx.session().commune;
-      refuseOtherCommune(job.communeCode, stagingFile);
-      const { diff } = job;
-      previews.set(previewId, { job, generation, createdAt: now().getTime(), insee: commune?.insee ?? null });
-      log.info(
-        { previewId, rows: job.total, encoding: job.encoding, ms: Math.round(timings.previewMs!), offThread: job.offThread, ...diff },
-        'REU extract parsed',
-      );
-      return previewResult(previewId, fileName, job);
-    },
+    // An update's restart waits for a running import (core/busy.ts).
+    'electoral:import-preview': ({ fileName, content }) =>
+      ctx.busy.run('import', 'lecture de la liste électorale', () => preparePreview(fileName, content)),
 
     'electoral:import-diff': ({ previewId, offset, limit }) => {
       ctx.requirePermission('electoral.import');
@@ -285,22 +306,8 @@ export function createImportHandlers(
       return null;
     },
 
-    'electoral:import-commit': ({ previewId, confirmMassRemoval }) => {
-      ctx.requirePermission('electoral.import');
-      const p = preview(previewId);
-      assertSameCommune(previewId, p);
-      const { job } = p;
-      const total = job.total;
-      ctx.emit('electoral:import-progress', { phase: 'enregistrement', done: 0, total });
-      const started = performance.now();
-      const record = withStaging(job.stagingFile, () => writeImport(p, confirmMassRemoval === true));
-      timings.commitMs = performance.now() - started;
-      forget(previewId);
-      ctx.emit('electoral:import-progress', { phase: 'enregistrement', done: total, total });
-      log.info({ importId: record.id, rows: total, ms: Math.round(timings.commitMs), ...record.diff }, 'REU extract imported');
-      ctx.requestSync();
-      return record;
-    },
+    'electoral:import-commit': ({ previewId, confirmMassRemoval }) =>
+      ctx.busy.run('import', 'enregistrement de la liste électorale', async () => commitPreview(previewId, confirmMassRemoval === true)),
 
     'electoral:imports': () => {
       ctx.requirePermission('electoral.read');

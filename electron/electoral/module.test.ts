@@ -54,6 +54,23 @@ async function expectRefused(fn: () => unknown, code: string): Promise<GuichetEr
 const names = (items: ElectorSummary[]) => items.map((i) => `${i.birthName} ${i.firstNames}`);
 
 describe('REU import', () => {
+  it('keeps the PC busy for the whole import (an update never restarts it meanwhile), idle after', async () => {
+    const busyAtProgress: string[][] = [];
+    const emit = sc.ctx.emit;
+    sc.ctx.emit = (event, payload) => {
+      if (event === 'electoral:import-progress') busyAtProgress.push(sc.ctx.busy.current().map((b) => b.kind));
+      emit(event, payload);
+    };
+    const running = h()['electoral:import-preview']({ fileName: FILE, content: utf8Bytes(renderReuCsv(generateReuRows(OPTS))) });
+    expect(sc.ctx.busy.isBusy()).toBe(true);
+    const preview = await running;
+    expect(sc.ctx.busy.isBusy()).toBe(false);
+    await h()['electoral:import-commit']({ previewId: preview.previewId });
+    expect(sc.ctx.busy.isBusy()).toBe(false);
+    expect(busyAtProgress.length).toBeGreaterThan(2);
+    expect(busyAtProgress.every((kinds) => kinds.length === 1 && kinds[0] === 'import')).toBe(true);
+  });
+
   it('previews with progress, commits the whole list with its import record and the outbox command in one go', async () => {
     const rows = generateReuRows(OPTS);
     const { preview, record } = await importBytes(utf8Bytes(renderReuCsv(rows)));

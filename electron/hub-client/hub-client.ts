@@ -59,6 +59,8 @@ export interface HubClient {
   /** Remote assistance: a session and its code for this PC. */
   createAssistance(): Promise<Answer<'assistanceCreate'>>;
   assistanceHistory(): Promise<Answer<'assistanceHistory'>>;
+  /** What this PC says about itself to the console (version, queue, update state), after each sync. */
+  deviceReport(body: Body<'deviceReport'>): Promise<void>;
   /** An authenticated WebSocket to a hub path (outbound only: the PC stays behind the town hall's box). */
   openSocket(path: string): WebSocket;
 }
@@ -249,6 +251,9 @@ export function createHubClient(options: HubClientOptions): HubClient {
     snapshot: (query) => call('syncSnapshot', { query, timeoutMs: options.pushTimeoutMs ?? 300_000 }),
     createAssistance: () => call('assistanceCreate', { body: {} }),
     assistanceHistory: () => call('assistanceHistory'),
+    deviceReport: async (body) => {
+      await call('deviceReport', { body, timeoutMs: 10_000 });
+    },
     openSocket(path) {
       const headers: Record<string, string> = { [PROTOCOL_HEADER]: String(PROTOCOL_VERSION), [CLIENT_SCHEMA_HEADER]: options.clientSchema };
       const token = options.token?.() ?? null;

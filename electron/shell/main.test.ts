@@ -259,4 +259,25 @@ describe('Electron main process', () => {
     await vi.waitFor(() => expect(core.closed).toBe(1));
     await vi.waitFor(() => expect(h.state.quit).toBe(1));
   });
+
+  it('asks the update feed with the session’s device token and lets the core report the update state', async () => {
+    const updater = fakeUpdater();
+    let updateState: (() => unknown) | undefined;
+    const enrolled = Object.assign(core, {
+      session: { token: () => 'jeton-du-poste-0123456789' },
+      invoke: vi.fn(async (): Promise<Envelope<unknown>> => ({ ok: true, value: { status: 'logged_in', hubUrl: 'https://hub.cd.fr' } })),
+    });
+    await startShell({
+      createCore: async (args) => {
+        updateState = args.updateState;
+        return enrolled as unknown as ShellCore;
+      },
+      loadUpdater: async () => updater,
+    });
+    await h.state.ipcHandlers.get('update:check')!(trusted, null);
+    expect((updater as unknown as { requestHeaders: unknown }).requestHeaders).toEqual({
+      authorization: 'Bearer jeton-du-poste-0123456789',
+    });
+    expect(updateState?.()).toMatchObject({ status: expect.any(String) });
+  });
 });

@@ -29,10 +29,12 @@ export interface ShellCore extends CoreApi {
   close(): Promise<void> | void;
   /** What an update's restart must wait for (the client core's registry, core/busy.ts). */
   busy?: BusyRegistry;
+  /** The session's device token, for the update feed (staged rollout, pilot channel). */
+  session?: { token(): string | null };
 }
 
 export interface ShellDeps {
-  createCore(args: { platform: Platform }): Promise<ShellCore>;
+  createCore(args: { platform: Platform; updateState?: () => UpdateState | null }): Promise<ShellCore>;
   /** electron-updater's autoUpdater (touching it outside Electron throws, hence injected). */
   loadUpdater(): Promise<UpdaterLike>;
 }
@@ -158,7 +160,9 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
 
   const platform = createElectronPlatform({ dataDir: app.getPath('userData') });
   const log = platform.log;
-  const core = await deps.createCore({ platform });
+  let updates: UpdateService | null = null;
+  // The core reports the update state to the console after each sync; the service starts after the core.
+  const core = await deps.createCore({ platform, updateState: () => updates?.state() ?? null });
   const root = rendererDir();
   registerCoreChannels(core, root, log);
 
@@ -169,7 +173,6 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
   };
   const unsubscribes = EVENT_NAMES.map((name) => core.on(name, (payload) => send(name, payload)));
 
-  let updates: UpdateService | null = null;
   try {
     updates = startUpdateService({
       updater: await deps.loadUpdater(),
@@ -177,6 +180,7 @@ export async function startShell(deps: ShellDeps): Promise<Shell | null> {
         const session = await core.invoke('session:get', null);
         return session.ok ? ((session.value as { hubUrl: string | null }).hubUrl ?? null) : null;
       },
+      getToken: async () => core.session?.token() ?? null,
       notify: (state) => send(UPDATE_EVENT, state),
       log,
       busy: core.busy,

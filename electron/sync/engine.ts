@@ -25,6 +25,8 @@ export interface SyncEngineOptions {
   onUnauthenticated?: () => void;
   /** Runs before each push (e.g. uploading the files that queued records and commands name). */
   beforePush?: (hub: HubClient) => Promise<void>;
+  /** Runs once after each cycle with the state it ends in (e.g. the PC's report to the console); its failures never fail the cycle. */
+  afterCycle?: (hub: HubClient, state: SyncState) => Promise<void>;
   pushBatchSize?: number;
   pullLimit?: number;
   snapshotLimit?: number;
@@ -159,7 +161,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       if (err instanceof GuichetError && err.code === 'unauthenticated') options.onUnauthenticated?.();
       logFailure(log, err);
     }
-    return publish(gate.pending() ? 'blocked' : 'idle');
+    const ended = publish(gate.pending() ? 'blocked' : 'idle');
+    await options
+      .afterCycle?.(hub, ended)
+      .catch((err: unknown) => log.debug({ err: err instanceof Error ? err.message : 'unknown' }, 'after-cycle step failed'));
+    return ended;
   }
 
   const runCycle = (): Promise<SyncState> => scheduler.run() ?? Promise.resolve(state());
