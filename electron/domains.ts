@@ -12,8 +12,16 @@ import { cadastreClient } from './cadastre/client-domain.js';
 import type { ClientComposition, ClientDomain } from './core/client-domain.js';
 import { migrationSetsOf } from './core/client-domain.js';
 import { electoralClient } from './electoral/client-domain.js';
+import { ownersClient } from './owners/client-domain.js';
 
-export const CLIENT_DOMAINS: readonly ClientDomain[] = [accountsClient, electoralClient, actsClient, cadastreClient, assistanceClient];
+export const CLIENT_DOMAINS: readonly ClientDomain[] = [
+  accountsClient,
+  electoralClient,
+  actsClient,
+  cadastreClient,
+  ownersClient,
+  assistanceClient,
+];
 
 /** What createClientCore is built from unless a test gives another composition. */
 export const CLIENT_COMPOSITION: ClientComposition = { domains: CLIENT_DOMAINS, registry };

@@ -77,6 +77,14 @@ function sameScope(a: ReplicaScope, b: ReplicaScope): boolean {
   return a.insee === b.insee && a.collections.join(',') === b.collections.join(',');
 }
 
+/**
+ * Same tenant and nothing taken away: a newer build (or a new service or grant) adds collections.
+ * The replica and the queue stay; the next pull lays the hub's snapshot down to fill the new ones.
+ */
+function widens(from: ReplicaScope, to: ReplicaScope): boolean {
+  return from.insee === to.insee && from.collections.every((c) => to.collections.includes(c));
+}
+
 export function createSessionManager(options: SessionManagerOptions): SessionManager {
   const { db, platform, outbox } = options;
   const log = platform.log.child({ mod: 'session' });
@@ -149,7 +157,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   function assertMaySwitchTo(insee: string, collections: string[] | null): void {
     const current = store.get<ReplicaScope>('replica_scope');
     if (!current) return;
-    const differs = current.insee !== insee || (collections !== null && !sameScope(current, { insee, collections }));
+    const differs = current.insee !== insee || (collections !== null && !widens(current, { insee, collections }));
     if (differs && outbox.count() > 0)
       throw new GuichetError('conflict', PENDING_OTHER_SCOPE, `replica scope change with ${outbox.count()} queued changes`);
   }
@@ -183,7 +191,13 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     // "logged out" with a consistent replica, and logging in again finishes the job.
     await dropToken();
     const current = store.get<ReplicaScope>('replica_scope');
-    if (current && !sameScope(current, scope)) {
+    if (current && !sameScope(current, scope) && widens(current, scope)) {
+      sync.setSnapshotForced(true);
+      log.info(
+        { added: scope.collections.filter((c) => !current.collections.includes(c)) },
+        'replica scope widened: snapshot on next pull',
+      );
+    } else if (current && !sameScope(current, scope)) {
       clearReplica();
       options.onReplicaCleared();
       log.info({ from: current.insee, to: scope.insee }, 'local replica cleared for a new scope');

@@ -6,7 +6,7 @@ import {
   DEMAND_KINDS,
   DEMAND_STATUSES,
   LIST_TYPES,
-  demandSchema,
+  demandFieldsSchema,
   type Demand,
   type Elector,
   type ElectorSummary,
@@ -60,7 +60,7 @@ export const searchInputSchema = z.object({
   limit: z.number().int().min(1).max(500).default(100),
 });
 
-export const createDemandInputSchema = demandSchema
+export const createDemandInputSchema = demandFieldsSchema
   .pick({
     kind: true,
     electorId: true,

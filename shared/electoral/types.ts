@@ -74,7 +74,20 @@ export const DEMAND_STATUS_LABELS: Record<DemandStatus, string> = {
 };
 
 /** A demand as synced in collection `electoral.demands`. */
-export const demandSchema = z.object({
+/**
+ * A demand written by a build before the Cerfa follow-up has no `depositDate` key at all: those builds
+ * recorded a demand the day it was deposited, so its deposit day is the day it was typed. Without this, a
+ * demand queued on a PC before the upgrade would be refused by the hub after it (« Indiquez la date de dépôt »).
+ */
+const withLegacyDepositDate = (raw: unknown): unknown => {
+  if (typeof raw !== 'object' || raw === null || 'depositDate' in raw) return raw;
+  const typed = (raw as { createdAtLocal?: unknown }).createdAtLocal;
+  const day = typeof typed === 'string' ? /^\d{4}-\d{2}-\d{2}/.exec(typed)?.[0] : undefined;
+  return day ? { ...raw, depositDate: day } : raw;
+};
+
+/** The record's fields (for `.pick` in the channel inputs); parse records with `demandSchema`. */
+export const demandFieldsSchema = z.object({
   id: z.string().uuid(),
   kind: z.enum(DEMAND_KINDS),
   status: z.enum(DEMAND_STATUSES),
@@ -96,6 +109,7 @@ export const demandSchema = z.object({
   list: z.enum(LIST_TYPES).default('LP'),
   ...demandFollowUpFields,
 });
+export const demandSchema = z.preprocess(withLegacyDepositDate, demandFieldsSchema);
 export type Demand = z.infer<typeof demandSchema>;
 
 /** Metadata of an import, synced in collection `electoral.imports` (no personal data). */
