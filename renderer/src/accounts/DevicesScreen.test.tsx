@@ -58,7 +58,12 @@ describe('DevicesScreen', () => {
       'accounts:revoke-device': () => ({ device: { ...laptop, revoked: true }, passwordResets: [], notReset: [] }),
     });
     render(<DevicesScreen />);
+    // A box checked then the question cancelled does not stay checked for the next revocation.
     fireEvent.click(await screen.findByRole('button', { name: 'Révoquer le poste Portable du maire' }));
+    fireEvent.click(within(screen.getByRole('alertdialog')).getByRole('checkbox'));
+    fireEvent.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Annuler' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Révoquer le poste Portable du maire' }));
+    expect((within(screen.getByRole('alertdialog')).getByRole('checkbox') as HTMLInputElement).checked).toBe(false);
     fireEvent.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'Révoquer' }));
     await waitFor(() => expect(fake.callsOf('accounts:revoke-device')).toEqual([{ id: 'd2' }]));
     await screen.findByRole('cell', { name: 'Révoqué' });

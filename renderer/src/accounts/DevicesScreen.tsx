@@ -25,6 +25,7 @@ export function DevicesScreen() {
       void revokeDevice(d.id, resetPasswords);
       setResetPasswords(false);
     },
+    cancel: () => setResetPasswords(false),
   });
   useEffect(() => {
     void loadDevices();
