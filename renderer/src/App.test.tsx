@@ -28,6 +28,7 @@ describe('App', () => {
       'Importer',
       'Comptes',
       'Postes',
+      'Mon compte',
     ]);
     // Grouped by service: the electoral screens sit under « Listes électorales », not beside the services.
     const electoral = within(menu).getByRole('group', { name: 'Listes électorales' });
@@ -80,7 +81,7 @@ describe('App', () => {
     render(<App />);
     await screen.findByRole('heading', { name: 'Mairie de Troyes' });
     const menu = screen.getByRole('navigation', { name: 'Menu principal' });
-    expect(Array.from(menu.querySelectorAll('button'), (b) => b.textContent)).toEqual(['Accueil']);
+    expect(Array.from(menu.querySelectorAll('button'), (b) => b.textContent)).toEqual(['Accueil', 'Mon compte']);
     expect(screen.getByText('Votre compte ne donne pas accès aux données des électeurs.')).toBeTruthy();
     useNav.getState().go({ name: 'search' });
     await screen.findByRole('heading', { name: 'Accès non autorisé' });

@@ -1,6 +1,9 @@
 import { ZxcvbnFactory, type ZxcvbnResult } from '@zxcvbn-ts/core';
 import { adjacencyGraphs, dictionary as commonDictionary } from '@zxcvbn-ts/language-common';
 import { dictionary as frenchDictionary, translations as frenchTranslations } from '@zxcvbn-ts/language-fr';
+import type { PasswordScore } from './password-labels.js';
+
+export { type PasswordScore, SCORE_LABELS } from './password-labels.js';
 
 /**
  * The one password rule of Guichet: at least PASSWORD_MIN_LENGTH characters and
@@ -21,8 +24,6 @@ export interface PasswordContext {
   collectiviteName?: string | null;
 }
 
-export type PasswordScore = 0 | 1 | 2 | 3 | 4;
-
 export interface PasswordVerdict {
   ok: boolean;
   score: PasswordScore;
@@ -31,14 +32,6 @@ export interface PasswordVerdict {
   /** zxcvbn's French advice, for the strength meter. */
   suggestions: string[];
 }
-
-export const SCORE_LABELS: Record<PasswordScore, string> = {
-  0: 'Très faible',
-  1: 'Faible',
-  2: 'Moyen',
-  3: 'Solide',
-  4: 'Très solide',
-};
 
 // The dictionaries take a moment to rank: built once, on first use (the renderer imports this module lazily).
 let estimator: ZxcvbnFactory | undefined;

@@ -1,4 +1,4 @@
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { UserInfo } from '../../../shared/accounts/types.js';
 import { installFakeBridge } from '../testing/fake-bridge.js';
@@ -10,7 +10,7 @@ const mayor: UserInfo = { id: 'u1', username: 'maire', displayName: 'Anne Maire'
 describe('UsersScreen', () => {
   afterEach(() => {
     cleanup();
-    useAccounts.setState({ users: [], error: null, notice: null });
+    useAccounts.setState({ users: [], error: null, notice: null, shownPasswords: null });
   });
 
   it('creates a secretary with the proposed temporary password', async () => {
@@ -70,5 +70,27 @@ describe('UsersScreen', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Désactiver' }));
     await waitFor(() => expect(fake.callsOf('accounts:disable-user')).toEqual([{ id: 'u2' }]));
     await screen.findByRole('cell', { name: 'Désactivé' });
+  });
+
+  it('lets the mayor reset a secretary password and shows the temporary one once', async () => {
+    const claire: UserInfo = { id: 'u2', username: 'c.martin', displayName: 'Claire Martin', role: 'secretaire', disabled: false };
+    const fake = installFakeBridge({
+      'accounts:users': () => [mayor, claire],
+      'accounts:reset-password': () => ({ user: claire, temporaryPassword: 'abcd-efgh-jkmn' }),
+    });
+    render(<UsersScreen />);
+    fireEvent.click(await screen.findByRole('button', { name: 'Réinitialiser le mot de passe de Claire Martin' }));
+    expect(screen.queryByRole('button', { name: 'Réinitialiser le mot de passe de Anne Maire' })).toBeNull(); // never a mayor
+    const dialog = screen.getByRole('alertdialog', { name: 'Réinitialiser le mot de passe ?' });
+    expect(dialog.textContent).toContain('Claire Martin recevra un mot de passe provisoire');
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Réinitialiser le mot de passe' }));
+    await waitFor(() => expect(fake.callsOf('accounts:reset-password')).toEqual([{ id: 'u2' }]));
+    const panel = await screen.findByRole('region', { name: 'Mots de passe provisoires' });
+    expect(panel.textContent).toContain('Claire Martin (« c.martin ») : abcd-efgh-jkmn');
+    expect(panel.textContent).toContain('Ctrl+C');
+    expect(document.activeElement).toBe(panel);
+    // Shown once: hidden for good when the mayor has noted it.
+    fireEvent.click(within(panel).getByRole('button', { name: "J'ai noté, masquer" }));
+    expect(screen.queryByText(/abcd-efgh-jkmn/)).toBeNull();
   });
 });

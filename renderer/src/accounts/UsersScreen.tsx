@@ -8,6 +8,7 @@ import { ListTable } from '../ui/ListTable.js';
 import { fieldErrors } from '../ui/validate.js';
 import { useSession } from '../session/store.js';
 import { useAccounts } from './store.js';
+import { TemporaryPasswords } from './TemporaryPasswords.js';
 
 /** A temporary password easy to dictate: no look-alike characters. */
 /** In the order of the form (the error summary follows it). */
@@ -29,7 +30,7 @@ export function temporaryPassword(): string {
 const CREATABLE: CommuneRole[] = ['secretaire', 'consultation'];
 
 export function UsersScreen() {
-  const { users, loading, error, notice, loadUsers, createUser, disableUser } = useAccounts();
+  const { users, loading, error, notice, loadUsers, createUser, disableUser, resetPassword } = useAccounts();
   const kind = useSession((s) => s.session?.commune?.kind);
   const [v, setV] = useState({ username: '', displayName: '', role: 'secretaire' as CommuneRole, password: temporaryPassword() });
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -43,6 +44,18 @@ export function UsersScreen() {
     confirmLabel: 'Désactiver',
     body: (u: { id: string; name: string }) => <p>{u.name} ne pourra plus se connecter à Guichet.</p>,
     act: (u) => void disableUser(u.id),
+  });
+
+  const reset = useConfirmedAction({
+    title: 'Réinitialiser le mot de passe ?',
+    confirmLabel: 'Réinitialiser le mot de passe',
+    body: (u: { id: string; name: string }) => (
+      <p>
+        {u.name} recevra un mot de passe provisoire, affiché une seule fois ici, et devra en choisir un nouveau à sa prochaine connexion.
+        Ses sessions ouvertes sont fermées.
+      </p>
+    ),
+    act: (u) => void resetPassword(u.id),
   });
 
   useEffect(() => {
@@ -77,11 +90,15 @@ export function UsersScreen() {
           u.username,
           roleLabel(kind, u.role),
           u.disabled ? 'Désactivé' : 'Actif',
-          !u.disabled && u.role !== 'maire'
-            ? disable.button({ id: u.id, name: u.displayName }, `Désactiver le compte de ${u.displayName}`)
-            : null,
+          !u.disabled && u.role !== 'maire' ? (
+            <div className="actions" key="actions">
+              {reset.button({ id: u.id, name: u.displayName }, `Réinitialiser le mot de passe de ${u.displayName}`)}
+              {disable.button({ id: u.id, name: u.displayName }, `Désactiver le compte de ${u.displayName}`)}
+            </div>
+          ) : null,
         ]}
       />
+      <TemporaryPasswords />
 
       <h2>Créer un compte</h2>
       {created ? (
@@ -142,6 +159,7 @@ export function UsersScreen() {
         </>
       )}
       {disable.dialog}
+      {reset.dialog}
     </main>
   );
 }

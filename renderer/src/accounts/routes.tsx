@@ -1,10 +1,11 @@
 import { accountsDomain } from '../../../shared/accounts/domain.js';
 import { defineUi } from '../nav/ui-spec.js';
 import { DevicesScreen } from './DevicesScreen.js';
+import { MyAccountScreen } from './MyAccountScreen.js';
 import { useAccounts } from './store.js';
 import { UsersScreen } from './UsersScreen.js';
 
-export type AccountsRoute = { name: 'users' } | { name: 'devices' };
+export type AccountsRoute = { name: 'users' } | { name: 'devices' } | { name: 'account' };
 
 /** Accounts and devices of the collectivité: always on, the mayor's administration. */
 export const accountsUi = defineUi<AccountsRoute>()({
@@ -13,6 +14,7 @@ export const accountsUi = defineUi<AccountsRoute>()({
   screens: {
     users: { title: 'Comptes', permission: 'users.manage', menu: 'Comptes', render: () => <UsersScreen /> },
     devices: { title: 'Postes', permission: 'users.manage', menu: 'Postes', render: () => <DevicesScreen /> },
+    account: { title: 'Mon compte', permission: null, menu: 'Mon compte', render: () => <MyAccountScreen /> },
   },
   tiles: [
     {
@@ -29,6 +31,6 @@ export const accountsUi = defineUi<AccountsRoute>()({
     },
   ],
   reset() {
-    useAccounts.setState({ users: [], devices: [], notice: null, error: null });
+    useAccounts.setState({ users: [], devices: [], notice: null, error: null, shownPasswords: null });
   },
 });

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { CreateUserRequest, DeviceInfo, UserInfo } from '../../../shared/accounts/types.js';
+import type { CreateUserRequest, DeviceInfo, PasswordReset, UserInfo } from '../../../shared/accounts/types.js';
 import { api, messageOf } from '../api/bridge.js';
 
 /** Users and devices of the commune (mayor only: the hub checks users.manage on each call). */
@@ -9,11 +9,21 @@ interface AccountsStore {
   loading: boolean;
   error: string | null;
   notice: string | null;
+  /** Temporary passwords just given by the hub: shown once, forgotten when the panel is closed or at logout. */
+  shownPasswords: ShownPasswords | null;
   loadUsers(): Promise<void>;
   loadDevices(): Promise<void>;
   createUser(input: CreateUserRequest): Promise<boolean>;
   disableUser(id: string): Promise<void>;
-  revokeDevice(id: string): Promise<void>;
+  revokeDevice(id: string, resetPasswords?: boolean): Promise<void>;
+  resetPassword(id: string): Promise<void>;
+  forgetPasswords(): void;
+}
+
+export interface ShownPasswords {
+  resets: PasswordReset[];
+  /** Users of a revoked device left as they are (the caller, mayors). */
+  notReset: UserInfo[];
 }
 
 export const useAccounts = create<AccountsStore>((set, get) => {
@@ -34,6 +44,7 @@ export const useAccounts = create<AccountsStore>((set, get) => {
     loading: false,
     error: null,
     notice: null,
+    shownPasswords: null,
     loadUsers: async () => void (await run(async () => set({ users: await api().invoke('accounts:users', null) }))),
     loadDevices: async () => void (await run(async () => set({ devices: await api().invoke('accounts:devices', null) }))),
     createUser: (input) =>
@@ -46,10 +57,19 @@ export const useAccounts = create<AccountsStore>((set, get) => {
         const updated = await api().invoke('accounts:disable-user', { id });
         set({ users: get().users.map((u) => (u.id === id ? updated : u)) });
       }, 'Le compte est désactivé.')),
-    revokeDevice: async (id) =>
+    revokeDevice: async (id, resetPasswords = false) =>
       void (await run(async () => {
-        const { device: updated } = await api().invoke('accounts:revoke-device', { id });
-        set({ devices: get().devices.map((d) => (d.id === id ? updated : d)) });
+        const answer = await api().invoke('accounts:revoke-device', resetPasswords ? { id, resetPasswords } : { id });
+        set({
+          devices: get().devices.map((d) => (d.id === id ? answer.device : d)),
+          shownPasswords: resetPasswords ? { resets: answer.passwordResets, notReset: answer.notReset } : null,
+        });
       }, 'Le poste est révoqué : il ne pourra plus se synchroniser.')),
+    resetPassword: async (id) =>
+      void (await run(async () => {
+        const reset = await api().invoke('accounts:reset-password', { id });
+        set({ shownPasswords: { resets: [reset], notReset: [] } });
+      }, 'Le mot de passe est réinitialisé : les sessions de ce compte sont fermées.')),
+    forgetPasswords: () => set({ shownPasswords: null }),
   };
 });

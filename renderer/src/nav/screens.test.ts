@@ -39,6 +39,7 @@ describe('the screens of every domain', () => {
     expect(menuFor(session).map((g) => [g.label, g.items.map((i) => i.label)])).toEqual([
       [null, ['Accueil']],
       ['Contrôle de légalité', ['Actes']],
+      ['Administration', ['Mon compte']], // everyone changes their own password
     ]);
   });
 });

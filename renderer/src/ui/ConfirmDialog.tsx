@@ -24,7 +24,14 @@ export function ConfirmDialog(props: {
  * question about that item; its confirm runs `act(item)` and closes. Render
  * `dialog` where the question should appear.
  */
-export function useConfirmedAction<T>(options: { title: string; confirmLabel: string; body(item: T): ReactNode; act(item: T): void }): {
+export function useConfirmedAction<T>(options: {
+  title: string;
+  confirmLabel: string;
+  body(item: T): ReactNode;
+  act(item: T): void;
+  /** Called when the question is answered « no » (to reset choices made inside it). */
+  cancel?(): void;
+}): {
   button(item: T, ariaLabel: string): ReactNode;
   dialog: ReactNode;
 } {
@@ -35,7 +42,10 @@ export function useConfirmedAction<T>(options: { title: string; confirmLabel: st
         title={options.title}
         confirmLabel={options.confirmLabel}
         danger
-        onCancel={() => setItem(null)}
+        onCancel={() => {
+          options.cancel?.();
+          setItem(null);
+        }}
         onConfirm={() => {
           options.act(item);
           setItem(null);
