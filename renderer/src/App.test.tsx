@@ -26,6 +26,9 @@ describe('App', () => {
       'Rechercher',
       'Demandes',
       'Importer',
+      'Scrutins',
+      'Registres',
+      'Plan cadastral',
       'Comptes',
       'Postes',
       'Mon compte',
@@ -36,9 +39,9 @@ describe('App', () => {
       within(electoral)
         .getAllByRole('button')
         .map((b) => b.textContent),
-    ).toEqual(['Rechercher', 'Demandes', 'Importer']);
+    ).toEqual(['Rechercher', 'Demandes', 'Importer', 'Scrutins', 'Registres']);
     expect(within(menu).getByRole('group', { name: 'Administration' })).toBeTruthy();
-    expect(screen.getByText('Cadastre')).toBeTruthy(); // not in this version: in preparation
+    expect(within(menu).getByRole('group', { name: 'Cadastre' })).toBeTruthy(); // a built service: its own menu group
     expect(screen.getByRole('button', { name: 'Gérer les comptes' })).toBeTruthy();
   });
 
@@ -81,7 +84,7 @@ describe('App', () => {
     render(<App />);
     await screen.findByRole('heading', { name: 'Mairie de Troyes' });
     const menu = screen.getByRole('navigation', { name: 'Menu principal' });
-    expect(Array.from(menu.querySelectorAll('button'), (b) => b.textContent)).toEqual(['Accueil', 'Mon compte']);
+    expect(Array.from(menu.querySelectorAll('button'), (b) => b.textContent)).toEqual(['Accueil', 'Plan cadastral', 'Mon compte']);
     expect(screen.getByText('Votre compte ne donne pas accès aux données des électeurs.')).toBeTruthy();
     useNav.getState().go({ name: 'search' });
     await screen.findByRole('heading', { name: 'Accès non autorisé' });
