@@ -45,9 +45,19 @@ export async function resetToTemporary(db: HubDb, user: Selectable<UsersTable>):
   return { user: toUserInfo({ ...user, must_change_password: 1 }), temporaryPassword };
 }
 
-/** A maire (or a grouping's président) answers to the council, not to another maire: the département resets it. */
-export function assertNotMaire(user: Selectable<UsersTable>, what: 'disable' | 'reset'): void {
-  if (user.role !== 'maire') return;
+/**
+ * The account a mayor acts on (disable, reset): a user of the caller's own collectivité, never a maire —
+ * a maire (or a grouping's président) answers to the council, not to another maire: the département handles it.
+ */
+export async function managedUserOf(
+  db: HubDb,
+  communeId: string,
+  userId: string,
+  what: 'disable' | 'reset',
+): Promise<Selectable<UsersTable>> {
+  const user = await db.selectFrom('users').selectAll().where('id', '=', userId).where('commune_id', '=', communeId).executeTakeFirst();
+  if (!user) throw new GuichetError('not_found', 'Ce compte est introuvable.', `user ${userId}`);
+  if (user.role !== 'maire') return user;
   throw new GuichetError(
     'forbidden',
     what === 'disable'

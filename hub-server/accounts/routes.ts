@@ -9,8 +9,8 @@ import type { HubDatabase } from '../db/schema.js';
 import type { DomainRegistry } from '../../shared/domain/registry.js';
 import { requireAuth, requirePermission } from './auth.js';
 import {
-  assertNotMaire,
   endSessionsOf,
+  managedUserOf,
   passwordContextOf,
   resetToTemporary,
   resetUsersOfDevice,
@@ -240,14 +240,7 @@ export async function registerAccountsRoutes(
     const { id } = parseRequest(HUB_ROUTES.disableUser, request).params;
     if (id === auth.userId) throw new GuichetError('conflict', 'Vous ne pouvez pas désactiver votre propre compte.', 'self-disable');
     return db.transaction().execute(async (trx) => {
-      const user = await trx
-        .selectFrom('users')
-        .selectAll()
-        .where('id', '=', id)
-        .where('commune_id', '=', auth.communeId)
-        .executeTakeFirst();
-      if (!user) throw new GuichetError('not_found', 'Ce compte est introuvable.', `user ${id}`);
-      assertNotMaire(user, 'disable');
+      const user = await managedUserOf(trx, auth.communeId, id, 'disable');
       await trx.updateTable('users').set({ disabled: 1 }).where('id', '=', id).execute();
       await trx.updateTable('sessions').set({ revoked_at: nowIso() }).where('user_id', '=', id).where('revoked_at', 'is', null).execute();
       return toUserInfo({ ...user, disabled: 1 });
@@ -259,14 +252,7 @@ export async function registerAccountsRoutes(
     const { id } = parseRequest(HUB_ROUTES.resetPassword, request).params;
     if (id === auth.userId) throw new GuichetError('conflict', 'Changez votre propre mot de passe dans « Mon compte ».', 'self-reset');
     return db.transaction().execute(async (trx) => {
-      const user = await trx
-        .selectFrom('users')
-        .selectAll()
-        .where('id', '=', id)
-        .where('commune_id', '=', auth.communeId)
-        .executeTakeFirst();
-      if (!user) throw new GuichetError('not_found', 'Ce compte est introuvable.', `user ${id}`);
-      assertNotMaire(user, 'reset');
+      const user = await managedUserOf(trx, auth.communeId, id, 'reset');
       const reset = await resetToTemporary(trx, user);
       request.log.info({ communeId: auth.communeId, userId: user.id }, 'password reset by the mayor');
       return reset;
