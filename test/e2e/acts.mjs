@@ -18,7 +18,6 @@
  * Prints one line per step, then exactly `N passed, M failed`; exits 1 on any failure.
  */
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { INSEE, SHOTS, checkA11y, expectText, expectVisible, fillEnrollment, setUp, shot as shotOf } from './harness.mjs';
@@ -34,36 +33,14 @@ const e2e = await setUp({
   totalSteps: 9,
   onFailure: async () => page?.screenshot({ path: join(SHOTS, 'failure-actes.png'), fullPage: true }),
 });
-const { tmp, cleanups, step } = e2e;
+const { tmp, step } = e2e;
 const { addCollectivite, issueEnrollmentCode } = await import('../../hub-server/accounts/admin.ts');
 const { publishClassification } = await import('../../hub-server/acts/classification.ts');
-const { startPrefectureSim } = await import('../../hub-server/prefecture-sim/prefecture-sim.ts');
 const { makePki, P12_PASSWORD } = await import('../../electron/signing/test-fixtures.ts');
 const { addTrustAnchor } = await import('../../hub-server/acts/trust-list.ts');
 
-/** The simulator mails to a fixed port, so the hub's mailbox must come back on the same one after a restart. */
-async function freePort() {
-  const srv = createServer();
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address();
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
 // ——— prefecture simulator and hub with its ACTES service ———
-const mailboxPort = await freePort();
-const sim = await startPrefectureSim({ port: 0, dataDir: join(tmp, 'prefecture'), smtp: { host: '127.0.0.1', port: mailboxPort } });
-cleanups.push(() => sim.close());
-const actes = {
-  prefectureUrl: `${sim.url}/actes`,
-  prefectureCertPem: sim.caCertPem,
-  mailboxPort,
-  mailboxHost: '127.0.0.1',
-  tiers: { trigramme: 'GUI', quadrigramme: 'EACT', mailbox: 'actes@hub.departement.test' },
-  pollMs: 200,
-  backoffBaseMs: 200,
-};
-const hub = await e2e.startHub({ services: { acts: actes } });
+const { sim, hub } = await e2e.startActesHub();
 const hubUrl = hub.url;
 await addCollectivite(hub.db, { insee: INSEE, services: ['electoral', 'acts'] });
 // The hub copies its classification to communes with ACTES when its service starts; this one came after.

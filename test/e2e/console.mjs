@@ -11,7 +11,6 @@
  * Prints one line per step, then exactly `N passed, M failed`; exits 1 on any failure.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { generate } from 'otplib';
 import { INSEE, SHOTS, checkA11y, expectText, expectVisible, setUp, shot as shotOf } from './harness.mjs';
@@ -22,39 +21,15 @@ const e2e = await setUp({
   totalSteps: 6,
   onFailure: async () => page?.screenshot({ path: join(SHOTS, 'failure-console.png'), fullPage: true }),
 });
-const { tmp, cleanups, step } = e2e;
+const { step } = e2e;
 const { addCollectivite } = await import('../../hub-server/accounts/admin.ts');
 const { publishClassification, currentClassification } = await import('../../hub-server/acts/classification.ts');
-const { startPrefectureSim } = await import('../../hub-server/prefecture-sim/prefecture-sim.ts');
 const { hashPassword } = await import('../../hub-server/accounts/passwords.ts');
 const { insertStaff } = await import('../../hub-server/console/staff-store.ts');
 const { nowIso } = await import('../../hub-server/db/dialect.ts');
 
-async function freePort() {
-  const srv = createServer();
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
-  const { port } = srv.address();
-  await new Promise((r) => srv.close(r));
-  return port;
-}
-
 // ——— prefecture simulator and hub with its ACTES service ———
-const mailboxPort = await freePort();
-const sim = await startPrefectureSim({ port: 0, dataDir: join(tmp, 'prefecture'), smtp: { host: '127.0.0.1', port: mailboxPort } });
-cleanups.push(() => sim.close());
-const hub = await e2e.startHub({
-  services: {
-    acts: {
-      prefectureUrl: `${sim.url}/actes`,
-      prefectureCertPem: sim.caCertPem,
-      mailboxPort,
-      mailboxHost: '127.0.0.1',
-      tiers: { trigramme: 'GUI', quadrigramme: 'EACT', mailbox: 'actes@hub.departement.test' },
-      pollMs: 200,
-      backoffBaseMs: 200,
-    },
-  },
-});
+const { hub } = await e2e.startActesHub();
 await addCollectivite(hub.db, { insee: INSEE, services: ['electoral', 'acts'] });
 await publishClassification(hub.db);
 const troyes = await hub.db.selectFrom('collectivites').select('id').where('insee', '=', INSEE).executeTakeFirstOrThrow();

@@ -11,6 +11,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { register } from 'tsx/esm/api';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -189,7 +190,37 @@ export async function setUp({ name, totalSteps, onFailure = async () => undefine
     return { passed, failed };
   }
 
-  return { tmp, silent, cleanups, startHub: startHubOnce, startPc, launchBrowser, openPage, step, tearDown };
+  /**
+   * The prefecture simulator and a hub with its ACTES service pointed at it (fast polling for the tests).
+   * The simulator mails to a fixed port, so the hub's mailbox comes back on the same one after a restart.
+   */
+  async function startActesHub(extra = {}) {
+    const { startPrefectureSim } = await import('../../hub-server/prefecture-sim/prefecture-sim.ts');
+    const mailboxPort = await freePort();
+    const sim = await startPrefectureSim({ port: 0, dataDir: join(tmp, 'prefecture'), smtp: { host: '127.0.0.1', port: mailboxPort } });
+    cleanups.push(() => sim.close());
+    const acts = {
+      prefectureUrl: `${sim.url}/actes`,
+      prefectureCertPem: sim.caCertPem,
+      mailboxPort,
+      mailboxHost: '127.0.0.1',
+      tiers: { trigramme: 'GUI', quadrigramme: 'EACT', mailbox: 'actes@hub.departement.test' },
+      pollMs: 200,
+      backoffBaseMs: 200,
+    };
+    return { sim, hub: await startHubOnce({ ...extra, services: { ...extra.services, acts } }) };
+  }
+
+  return { tmp, silent, cleanups, startHub: startHubOnce, startActesHub, startPc, launchBrowser, openPage, step, tearDown };
+}
+
+/** A port nobody listens on right now. */
+async function freePort() {
+  const srv = createServer();
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address();
+  await new Promise((r) => srv.close(r));
+  return port;
 }
 
 /** Saves a screenshot of `page` as screenshots/<name>.png. */
