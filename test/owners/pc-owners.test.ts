@@ -15,6 +15,7 @@ import { TIERS_OFFLINE_MESSAGE } from '../../electron/owners/module.js';
 import { importMajic } from '../../hub-server/owners/import.js';
 import { createTestHub, TEST_PASSWORD, type SeededCommune, type TestHub } from '../../hub-server/test-support.js';
 import { foldName } from '../../shared/electoral/normalize.js';
+import { parseMajic } from '../../shared/owners/majic-parse.js';
 import { generateMajic } from '../../shared/owners/synthetic-majic.js';
 import { call, openCore, refusal } from '../sync/core-harness.js';
 
@@ -124,10 +125,6 @@ describe('owners on the PC, with a real hub', () => {
     expect(first).toContain(compte.owners[0]!.birthName);
     for (const d of dates) expect(first).not.toContain(d);
     for (const p of places) expect(first).not.toContain(p);
-    const exempt =
-      compte.parcels.some((p) => p.subdivisions.some((sub) => sub.exemptions.length > 0)) ||
-      compte.locals.some((l) => l.exemptions.length > 0);
-    if (exempt) expect(full).toMatch(/exonération \w+ \(/);
     expect(first).not.toMatch(/exonération \w+ \(/);
     for (let i = 2; i <= 5; i++)
       await call(secretaire, 'owners:releve', { ...tiers, requester: { name: 'AGENCE IMMO SEINE', kind: 'tiers' } });
@@ -136,6 +133,21 @@ describe('owners on the PC, with a real hub', () => {
       week: 5,
       refusal: expect.stringMatching(/limite est de 5 par semaine/),
     });
+    // Exemptions: printed for the commune, never for a third party (an owner asking for their own relevé is not counted).
+    const exempt = parseMajic(
+      Object.entries(majic.files).map(([name, text]) => ({ name, text })),
+      { insee: '10034', millesime: 2026 },
+    ).find(
+      (c) =>
+        c.parcels.some((p) => p.subdivisions.some((sub) => sub.exemptions.length > 0)) || c.locals.some((l) => l.exemptions.length > 0),
+    )!;
+    const args = { compteId: exempt.id, purpose: 'Demande du propriétaire' };
+    const withEx = pdfText((await call(secretaire, 'owners:releve', { ...args, mode: 'complet' })).content, 'ex-full.pdf');
+    expect(withEx).toMatch(/exonération \w+ \(/);
+    const own = { name: 'Le propriétaire', kind: 'proprietaire', ownerDnuper: exempt.owners[0]!.dnuper };
+    const without = pdfText((await call(secretaire, 'owners:releve', { ...args, mode: 'tiers', requester: own })).content, 'ex-tiers.pdf');
+    expect(without).not.toMatch(/exonération \w+ \(/);
+    expect(without).toContain('ne sont pas communiqués aux tiers');
     const sixth = await refusal(secretaire, 'owners:releve', tiers);
     expect(sixth.code).toBe('forbidden');
     expect(sixth.message).toMatch(/limite est de 5 par semaine.*R\*107 A-3/);
