@@ -101,8 +101,9 @@ export async function allocateVersions(trx: Transaction<HubDatabase>, communeId:
 
 // SQLite: multi-row INSERTs, 7 parameters per row, well below its 32 766-parameter limit.
 const SQLITE_CHUNK = 500;
-// PostgreSQL: each statement is a round trip, so rows travel as 4 arrays expanded by unnest().
-const POSTGRES_CHUNK = 10_000;
+// PostgreSQL: each statement is a round trip, so rows travel as 4 arrays expanded by unnest(); 2 000 a statement keeps
+// the encoding of the arrays (on the event loop) short, so other requests are served between the statements.
+const POSTGRES_CHUNK = 2_000;
 
 /**
  * Upsert records (or tombstones) of one collection, each with its own new
