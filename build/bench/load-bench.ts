@@ -308,7 +308,9 @@ interface HubProcess {
 
 async function startHubProcess(config: object): Promise<HubProcess> {
   const entry = fileURLToPath(new URL('./load-hub-entry.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+  // GUICHET_LOAD_HUB_NODE_ARGS: extra node flags for the hub alone, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (not allowed in NODE_OPTIONS).
+  const nodeArgs = (process.env.GUICHET_LOAD_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
     env: { ...process.env, GUICHET_LOAD_HUB: JSON.stringify(config) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

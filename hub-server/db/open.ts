@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResultSet } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResultSet, type SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
 import { GuichetError } from '../../shared/errors.js';
 import { isPostgres } from './dialect.js';
@@ -73,7 +73,7 @@ export async function openHubDb(options: OpenHubDbOptions = {}): Promise<Kysely<
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    db = new Kysely<HubDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+    db = new Kysely<HubDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   }
   if (options.migrate !== false) {
     try {
@@ -84,6 +84,29 @@ export async function openHubDb(options: OpenHubDbOptions = {}): Promise<Kysely<
     }
   }
   return db;
+}
+
+/** Statements kept prepared, by SQL text: enough for every query the hub issues, bounded against one-off texts. */
+const STATEMENT_CACHE = 300;
+
+/**
+ * Kysely's SQLite driver prepares every query it runs; under load that compile step was the largest single cost
+ * of a request on SQLite (profile of the load bench). The hub issues a few dozen distinct texts, so keep them.
+ * A statement still iterating (a streamed query) is never handed out twice.
+ */
+function withStatementCache(sqlite: Database.Database): SqliteDialectConfig['database'] {
+  const cache = new Map<string, Database.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      const cached = cache.get(text);
+      if (cached && !cached.busy) return cached;
+      const stmt = sqlite.prepare(text);
+      if (cache.size >= STATEMENT_CACHE) cache.delete(cache.keys().next().value as string);
+      cache.set(text, stmt);
+      return stmt;
+    },
+  };
 }
 
 /** Apply every pending migration; throws (with the failing migration's name) if one fails. */

@@ -1,17 +1,46 @@
 import { checkMassRemoval, removalShareOf } from '../../shared/electoral/mass-removal.js';
 import type { ElectoralImportPayload } from '../../shared/electoral/schemas.js';
 import { GuichetError } from '../../shared/errors.js';
-import type { CommandContext, CommandOutcome } from '../sync/commands.js';
-import type { RecordWrite } from '../sync/store.js';
+import type { CommandContext, CommandHandler, CommandOutcome, PreparedCommand, PrepareContext } from '../sync/commands.js';
+import type { RecordWrite, StoredRecord } from '../sync/store.js';
+
+const ELECTORS = 'electoral.electors';
+const IMPORTS = 'electoral.imports';
+/** Electors compared between two turns of the event loop when the import is prepared outside its transaction. */
+const SLICE = 2_000;
 
 /**
- * `electoral.import`: the REU extract becomes the commune's full list, in the
- * push's single transaction. Only what changed gets a new version, so a
+ * `electoral.import`: the REU extract becomes the commune's full list, landing
+ * whole in the push's transaction. Only what changed gets a new version, so a
  * re-import of the same extract writes nothing but the import record, and
  * clients pull just the differences. The same file (SHA-256) applied again with
  * the list unchanged is a no-op: no second, empty import record.
+ *
+ * The diff is worked out by `planImport`; `prepare` does it before the
+ * transaction, a slice at a time, so a 35 000-elector list does not hold the
+ * other communes' requests (the push lands its writes in one statement).
  */
-export async function applyElectoralImport(ctx: CommandContext, payload: ElectoralImportPayload): Promise<CommandOutcome> {
+async function applyElectoralImport(ctx: CommandContext, payload: ElectoralImportPayload): Promise<CommandOutcome> {
+  const plan = await planImport(await ctx.readAll(ELECTORS), await ctx.readAll(IMPORTS), payload);
+  for (const w of plan.writes) await ctx.writeRecords(w.collection, w.writes);
+  return plan.finish(ctx);
+}
+
+async function prepareElectoralImport(ctx: PrepareContext, payload: ElectoralImportPayload): Promise<PreparedCommand> {
+  return planImport(await ctx.readAll(ELECTORS), await ctx.readAll(IMPORTS), payload, ctx.pause);
+}
+
+export const electoralImportHandler: CommandHandler<ElectoralImportPayload> = Object.assign(applyElectoralImport, {
+  prepare: prepareElectoralImport,
+});
+
+/** The import against the list the hub holds: the writes (upserts, then removals) and the import record. */
+async function planImport(
+  electorRecords: readonly StoredRecord[],
+  importRecords: readonly StoredRecord[],
+  payload: ElectoralImportPayload,
+  pause?: () => Promise<void>,
+): Promise<PreparedCommand> {
   const { electors } = payload;
   if (electors.length === 0) {
     throw new GuichetError(
@@ -22,12 +51,13 @@ export async function applyElectoralImport(ctx: CommandContext, payload: Elector
   }
 
   const current = new Map<string, string | null>();
-  for (const r of await ctx.readAll('electoral.electors')) current.set(r.id, r.deleted ? null : r.json);
+  for (const r of electorRecords) current.set(r.id, r.deleted ? null : r.json);
 
   const seen = new Set<string>();
   const upserts: RecordWrite[] = [];
   let unchanged = 0;
   for (let i = 0; i < electors.length; i++) {
+    if (pause && i > 0 && i % SLICE === 0) await pause();
     const e = electors[i];
     if (seen.has(e.id))
       throw new GuichetError(
@@ -53,25 +83,35 @@ export async function applyElectoralImport(ctx: CommandContext, payload: Elector
   if (refusal) throw new GuichetError(refusal.code, refusal.message, refusal.detail);
 
   const summary = { electors: electors.length, written: upserts.length, unchanged, removed: removals.length };
-  if (upserts.length === 0 && removals.length === 0 && (await alreadyImported(ctx, payload.import.fileSha256))) {
+  const reads = [ELECTORS, IMPORTS];
+  if (upserts.length === 0 && removals.length === 0 && alreadyImported(importRecords, payload.import.fileSha256)) {
     // The same file, already applied (a second PC, or a re-run): nothing to record, no second empty import.
     // The PC that queued it holds a local copy of its import record: the tombstone tells it to drop it.
-    const version = await ctx.writeRecord('electoral.imports', payload.import.id, null);
-    return { versions: [{ collection: 'electoral.imports', id: payload.import.id, version }], summary: { ...summary, sameFile: 1 } };
+    return {
+      reads,
+      writes: [],
+      async finish(ctx) {
+        const version = await ctx.writeRecord(IMPORTS, payload.import.id, null);
+        return { versions: [{ collection: IMPORTS, id: payload.import.id, version }], summary: { ...summary, sameFile: 1 } };
+      },
+    };
   }
-
-  await ctx.writeRecords('electoral.electors', upserts);
-  await ctx.writeRecords('electoral.electors', removals);
-  const version = await ctx.writeRecord('electoral.imports', payload.import.id, payload.import);
   return {
-    versions: [{ collection: 'electoral.imports', id: payload.import.id, version }],
-    summary,
+    reads,
+    writes: [
+      { collection: ELECTORS, writes: upserts },
+      { collection: ELECTORS, writes: removals },
+    ],
+    async finish(ctx) {
+      const version = await ctx.writeRecord(IMPORTS, payload.import.id, payload.import);
+      return { versions: [{ collection: IMPORTS, id: payload.import.id, version }], summary };
+    },
   };
 }
 
 /** Whether an import record of the commune already carries this file's SHA-256. */
-async function alreadyImported(ctx: CommandContext, fileSha256: string): Promise<boolean> {
-  for (const r of await ctx.readAll('electoral.imports')) {
+function alreadyImported(records: readonly StoredRecord[], fileSha256: string): boolean {
+  for (const r of records) {
     if (r.deleted || r.json === null) continue;
     if ((JSON.parse(r.json) as { fileSha256?: unknown }).fileSha256 === fileSha256) return true;
   }

@@ -30,9 +30,34 @@ export interface CommandOutcome {
   summary?: Record<string, number>;
 }
 
+/** What a command's preparation may do outside the transaction: read (in pages) and give the event loop a turn. */
+export interface PrepareContext {
+  communeId: string;
+  /** Every record of the collection for this commune, tombstones included, read in pages. */
+  readAll(collection: string): Promise<StoredRecord[]>;
+  /** Let other requests run: call between chunks of CPU work. */
+  pause(): Promise<void>;
+}
+
+/**
+ * A large command worked out ahead of its transaction (the diff of an import): its big writes, in order, and the
+ * small rest. The push stages the writes while other requests go on; the transaction lands them in one statement
+ * each, then runs `finish`. If a record of `reads` changed in between, the transaction applies the command the
+ * plain way instead, so the result is the one the plain handler would give.
+ */
+export interface PreparedCommand {
+  reads: readonly string[];
+  writes: ReadonlyArray<{ collection: string; writes: readonly RecordWrite[] }>;
+  finish(ctx: CommandContext): Promise<CommandOutcome>;
+}
+
 /**
  * Applies a command whose payload already parsed with the declared schema.
  * Throw a GuichetError to reject: nothing written by the command is kept, the rejection is.
  * (`P = never` lets a map hold handlers of different payloads; the push passes the parsed payload.)
+ * `prepare`, for commands whose work is large: the same outcome, computed outside the transaction
+ * (a refusal there makes the push apply the plain handler, which judges again under the lock).
  */
-export type CommandHandler<P = never> = (ctx: CommandContext, payload: P) => Promise<CommandOutcome>;
+export type CommandHandler<P = never> = ((ctx: CommandContext, payload: P) => Promise<CommandOutcome>) & {
+  prepare?: (ctx: PrepareContext, payload: P) => Promise<PreparedCommand>;
+};

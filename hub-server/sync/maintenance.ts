@@ -4,7 +4,7 @@ import { TOMBSTONE_RETENTION_DAYS } from '../../shared/sync/protocol.js';
 import { toCount } from '../db/dialect.js';
 import type { HubDatabase } from '../db/schema.js';
 import { schedulePeriodicJob } from '../periodic-job.js';
-import { ensureCommuneSync, lockCommune, newEpoch } from './store.js';
+import { ensureCommuneSync, lockCommune, newEpoch, sweepStaged } from './store.js';
 
 /**
  * Delete tombstones written more than `olderThanDays` ago and raise each
@@ -70,6 +70,9 @@ export function scheduleTombstonePurge(app: FastifyInstance, db: Kysely<HubDatab
     everyMs,
     run: async () => {
       const r = await purgeTombstones(db, retentionDays);
+      // Stages a crash left behind mid-import (never landed, never read): an hour is far longer than any import.
+      const stages = await sweepStaged(db, new Date(Date.now() - 3_600_000).toISOString());
+      if (stages > 0) app.log.info({ rows: stages }, 'abandoned import stages swept');
       if (r.purged > 0) app.log.info({ communes: r.communes, purged: r.purged, retentionDays }, 'tombstones purged');
     },
   });

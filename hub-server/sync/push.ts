@@ -5,11 +5,27 @@ import { parisDay } from '../../shared/calendar.js';
 import { GuichetError } from '../../shared/errors.js';
 import { MAX_RECORD_BYTES, type Mutation, type PushResult, type SyncRecord } from '../../shared/sync/protocol.js';
 import type { AuthContext } from '../accounts/auth-context.js';
-import { nowIso } from '../db/dialect.js';
+import { isPostgres, nowIso } from '../db/dialect.js';
 import type { HubDatabase } from '../db/schema.js';
 import { accessRefusal } from '../domain/access.js';
-import type { CommandContext, CommandHandler } from './commands.js';
-import { ensureCommuneSync, lockCommune, readAllRecords, readRecord, toSyncRecord, writeRecords, type StoredRecord } from './store.js';
+import { randomUUID } from 'node:crypto';
+import type { CommandContext, CommandHandler, PreparedCommand } from './commands.js';
+import { parseInSlices } from './parse-in-slices.js';
+import {
+  changedSince,
+  dropStaged,
+  ensureCommuneSync,
+  landStaged,
+  lockCommune,
+  pause,
+  readAllRecords,
+  readAllRecordsPaged,
+  readRecord,
+  stageRecords,
+  toSyncRecord,
+  writeRecords,
+  type StoredRecord,
+} from './store.js';
 
 /** What the push knows of the domains: their declarations (registry) and the app's command handlers. */
 export interface PushDomains {
@@ -85,12 +101,20 @@ interface OneOutcome {
 
 async function applyOne(db: Kysely<HubDatabase>, domains: PushDomains, auth: AuthContext, m: Mutation): Promise<OneOutcome> {
   try {
-    return await db.transaction().execute((trx) =>
-      onceFor(trx, auth, m, async () => {
-        const { versions, summary } = await applyMutation(trx, domains, auth, m);
-        return { result: { mutationId: m.mutationId, status: 'applied', versions }, summary };
-      }),
-    );
+    const prepared = m.kind === 'command' ? await prepareCommand(db, domains, auth, m) : null;
+    try {
+      return await db.transaction().execute((trx) =>
+        onceFor(trx, auth, m, async () => {
+          const { versions, summary } =
+            prepared && !(await changedSince(trx, auth.communeId, prepared.command.reads, prepared.basis))
+              ? await landPrepared(trx, auth, prepared)
+              : await applyMutation(trx, domains, auth, m);
+          return { result: { mutationId: m.mutationId, status: 'applied', versions }, summary };
+        }),
+      );
+    } finally {
+      if (prepared?.stageId) await dropStaged(db, prepared.stageId, prepared.staged);
+    }
   } catch (err) {
     if (!(err instanceof MutationRejected)) throw err;
     // The mutation's writes were rolled back; keep the refusal so a retry answers it again.
@@ -133,6 +157,81 @@ async function onceFor(
   return { ...outcome, replayed: false };
 }
 
+/** A command worked out before its transaction, against the commune's records up to `basis`; its big writes staged (SQLite). */
+interface Prepared {
+  command: PreparedCommand;
+  basis: number;
+  stageId: string | null;
+  staged: number;
+}
+
+/**
+ * Large commands (those with `prepare`) do their checks, validation and diff here, before the transaction,
+ * with pauses so other requests go on; on SQLite their writes are staged in short statements too. The
+ * transaction then only lands them (`landPrepared`), unless a record they read changed meanwhile. Answers
+ * null when the plain path applies: other mutations, a retry already answered, or a refusal from the
+ * preparation (judged again by the plain handler under the lock, which stores the refusal).
+ */
+async function prepareCommand(db: Kysely<HubDatabase>, domains: PushDomains, auth: AuthContext, m: Mutation): Promise<Prepared | null> {
+  if (m.kind !== 'command') return null;
+  const handler = domains.commands.get(m.name);
+  const command = domains.registry.command(m.name);
+  if (!handler?.prepare || !command) return null;
+  const seen = await db
+    .selectFrom('device_mutations')
+    .select('mutation_id')
+    .where('device_id', '=', auth.deviceId)
+    .where('mutation_id', '=', m.mutationId)
+    .executeTakeFirst();
+  if (seen || accessRefusal(domains.registry, auth, command.service, command.permission)) return null;
+  const parsed = await parseInSlices(command.payload, m.payload);
+  if (!parsed.success) reject('invalid_input', INVALID_PAYLOAD_MESSAGE, describeIssues(parsed.error));
+  // Read before the records: whatever is written after this sequence is seen by changedSince.
+  const basis = (await ensureCommuneSync(db, auth.communeId)).lastSeq;
+  let prepared: PreparedCommand;
+  try {
+    prepared = await handler.prepare(
+      { communeId: auth.communeId, readAll: (collection) => readAllRecordsPaged(db, auth.communeId, collection), pause },
+      parsed.data as never,
+    );
+  } catch (e) {
+    if (e instanceof GuichetError) return null;
+    throw e;
+  }
+  if (isPostgres(db)) return { command: prepared, basis, stageId: null, staged: 0 };
+  // SQLite has one writer and runs each statement on the event loop: stage the rows now, a chunk at a time.
+  const stageId = randomUUID();
+  let ord = 0;
+  try {
+    for (const w of prepared.writes) {
+      await stageRecords(db, stageId, ord, w.writes);
+      ord += w.writes.length;
+    }
+  } catch (e) {
+    await dropStaged(db, stageId, ord + 5_000);
+    throw e;
+  }
+  return { command: prepared, basis, stageId, staged: ord };
+}
+
+/** Inside the transaction (commune locked, not a retry): the prepared writes land, in order, then the command's own end. */
+async function landPrepared(trx: Transaction<HubDatabase>, auth: AuthContext, p: Prepared): Promise<Applied> {
+  let ord = 0;
+  for (const w of p.command.writes) {
+    if (w.writes.length === 0) continue;
+    if (p.stageId) await landStaged(trx, auth.communeId, w.collection, p.stageId, ord, w.writes.length);
+    else await writeRecords(trx, auth.communeId, w.collection, w.writes);
+    ord += w.writes.length;
+  }
+  try {
+    return await p.command.finish(commandContext(trx, auth));
+  } catch (e) {
+    asRejection(e);
+  }
+}
+
+const INVALID_PAYLOAD_MESSAGE = 'Les données envoyées au hub sont invalides ; l’opération n’a pas été enregistrée.';
+
 type Applied = { versions: Extract<PushResult, { status: 'applied' }>['versions']; summary?: Record<string, number> };
 
 /**
@@ -154,12 +253,7 @@ async function applyMutation(trx: Transaction<HubDatabase>, domains: PushDomains
       );
     refuseIf(accessRefusal(registry, auth, command.service, command.permission));
     const parsed = command.payload.safeParse(m.payload);
-    if (!parsed.success)
-      reject(
-        'invalid_input',
-        'Les données envoyées au hub sont invalides ; l’opération n’a pas été enregistrée.',
-        describeIssues(parsed.error),
-      );
+    if (!parsed.success) reject('invalid_input', INVALID_PAYLOAD_MESSAGE, describeIssues(parsed.error));
     try {
       return await handler(commandContext(trx, auth), parsed.data as never);
     } catch (e) {

@@ -1,5 +1,6 @@
 import { GuichetError } from '../../shared/errors.js';
 import { PAGE_BYTE_BUDGET, type PullResponse, type SnapshotResponse, type SyncRecord } from '../../shared/sync/protocol.js';
+import { toCount } from '../db/dialect.js';
 import { ensureCommuneSync, toStoredRecord, toSyncRecord, type CommuneSyncState, type SyncDb } from './store.js';
 
 const RESYNC_MESSAGE =
@@ -9,7 +10,34 @@ function resyncRequired(detail: string): GuichetError {
   return new GuichetError('resync_required', RESYNC_MESSAGE, detail);
 }
 
-const rowToSync = (row: Parameters<typeof toStoredRecord>[0]): SyncRecord => toSyncRecord(toStoredRecord(row));
+type RecordRow = Parameters<typeof toStoredRecord>[0];
+const rowToSync = (row: RecordRow): SyncRecord => toSyncRecord(toStoredRecord(row));
+
+/**
+ * The wire form of stored records as JSON text, the stored data spliced in as is (the hub wrote it with
+ * JSON.stringify): a 5 000-record page is not parsed only to be serialised again on the event loop.
+ */
+function recordsJson(rows: readonly RecordRow[]): string {
+  const parts = rows.map((row) => {
+    const r = toStoredRecord(row);
+    const data = r.deleted || r.json === null ? 'null' : r.json;
+    return `{"collection":${JSON.stringify(r.collection)},"id":${JSON.stringify(r.id)},"version":${r.version},"deleted":${r.deleted},"data":${data}}`;
+  });
+  return `[${parts.join(',')}]`;
+}
+
+/** A page read, records still as stored: `pullChanges`/`readSnapshot` parse them, the routes send them as text. */
+interface Page<T> {
+  head: T;
+  rows: RecordRow[];
+}
+
+/** The JSON text of a response whose `key` holds `rows` (in the order of the response type's fields, after the head). */
+function pageJson(head: Record<string, unknown>, key: string, rows: readonly RecordRow[], tail: Record<string, unknown>): string {
+  const h = JSON.stringify(head).slice(0, -1);
+  const t = JSON.stringify(tail).slice(1);
+  return `${h}${h.length > 1 ? ',' : ''}${JSON.stringify(key)}:${recordsJson(rows)}${t.length > 1 ? ',' : ''}${t}`;
+}
 
 /**
  * How many of `rows` fit a page: stop once the data passed the byte budget (always at least one), so
@@ -35,12 +63,35 @@ export async function pullChanges(
   readable: readonly string[],
   query: { epoch?: string; cursor: number; limit: number },
 ): Promise<PullResponse> {
+  const { head, rows } = await pullPage(db, communeId, readable, query);
+  return { epoch: head.epoch, changes: rows.map(rowToSync), cursor: head.cursor, hasMore: head.hasMore };
+}
+
+/** `pullChanges` as the JSON text of its response. */
+export async function pullChangesJson(
+  db: SyncDb,
+  communeId: string,
+  readable: readonly string[],
+  query: { epoch?: string; cursor: number; limit: number },
+): Promise<{ json: string; changes: number; cursor: number; hasMore: boolean }> {
+  const { head, rows } = await pullPage(db, communeId, readable, query);
+  const json = pageJson({ epoch: head.epoch }, 'changes', rows, { cursor: head.cursor, hasMore: head.hasMore });
+  return { json, changes: rows.length, cursor: head.cursor, hasMore: head.hasMore };
+}
+
+async function pullPage(
+  db: SyncDb,
+  communeId: string,
+  readable: readonly string[],
+  query: { epoch?: string; cursor: number; limit: number },
+): Promise<Page<{ epoch: string; cursor: number; hasMore: boolean }>> {
   // Read before the records: every version up to lastSeq is committed (see lockCommune), so an
   // incomplete page may safely move the cursor up to it.
   const state = await ensureCommuneSync(db, communeId);
   checkHistory(state, query.epoch, query.cursor);
   const collections = [...readable];
-  if (collections.length === 0) return { epoch: state.epoch, changes: [], cursor: Math.max(query.cursor, state.lastSeq), hasMore: false };
+  if (collections.length === 0)
+    return { head: { epoch: state.epoch, cursor: Math.max(query.cursor, state.lastSeq), hasMore: false }, rows: [] };
 
   const rows = await db
     .selectFrom('sync_records')
@@ -53,9 +104,9 @@ export async function pullChanges(
     .execute();
   const fit = fitPage(rows, query.limit);
   const hasMore = rows.length > fit;
-  const changes = rows.slice(0, fit).map(rowToSync);
-  const lastSent = changes.length > 0 ? changes[changes.length - 1].version : query.cursor;
-  return { epoch: state.epoch, changes, cursor: hasMore ? lastSent : Math.max(lastSent, state.lastSeq), hasMore };
+  const changes = rows.slice(0, fit);
+  const lastSent = changes.length > 0 ? toCount(changes[changes.length - 1].version) : query.cursor;
+  return { head: { epoch: state.epoch, cursor: hasMore ? lastSent : Math.max(lastSent, state.lastSeq), hasMore }, rows: changes };
 }
 
 function checkHistory(state: CommuneSyncState, epoch: string | undefined, cursor: number): void {
@@ -94,11 +145,37 @@ export async function readSnapshot(
   readable: readonly string[],
   query: { asOf?: number; after?: string; limit: number },
 ): Promise<SnapshotResponse> {
+  const { head, rows } = await snapshotPage(db, communeId, readable, query);
+  return { epoch: head.epoch, asOf: head.asOf, records: rows.map(rowToSync), next: head.next };
+}
+
+/** `readSnapshot` as the JSON text of its response. */
+export async function readSnapshotJson(
+  db: SyncDb,
+  communeId: string,
+  readable: readonly string[],
+  query: { asOf?: number; after?: string; limit: number },
+): Promise<{ json: string; asOf: number; records: number; next: string | null }> {
+  const { head, rows } = await snapshotPage(db, communeId, readable, query);
+  return {
+    json: pageJson({ epoch: head.epoch, asOf: head.asOf }, 'records', rows, { next: head.next }),
+    asOf: head.asOf,
+    records: rows.length,
+    next: head.next,
+  };
+}
+
+async function snapshotPage(
+  db: SyncDb,
+  communeId: string,
+  readable: readonly string[],
+  query: { asOf?: number; after?: string; limit: number },
+): Promise<Page<{ epoch: string; asOf: number; next: string | null }>> {
   const state = await ensureCommuneSync(db, communeId);
   const asOf = query.asOf ?? state.lastSeq;
   if (asOf > state.lastSeq) throw resyncRequired(`snapshot asOf ${asOf} ahead of hub sequence ${state.lastSeq}`);
   const collections = [...readable];
-  if (collections.length === 0) return { epoch: state.epoch, asOf, records: [], next: null };
+  if (collections.length === 0) return { head: { epoch: state.epoch, asOf, next: null }, rows: [] };
 
   let q = db
     .selectFrom('sync_records')
@@ -119,5 +196,5 @@ export async function readSnapshot(
   const more = rows.length > fit;
   const page = rows.slice(0, fit);
   const last = page[page.length - 1];
-  return { epoch: state.epoch, asOf, records: page.map(rowToSync), next: more && last ? encodeAfter(last.collection, last.id) : null };
+  return { head: { epoch: state.epoch, asOf, next: more && last ? encodeAfter(last.collection, last.id) : null }, rows: page };
 }

@@ -8,7 +8,7 @@ import type { HubDatabase } from '../db/schema.js';
 import { scheduleTombstonePurge, type TombstonePurgeSchedule } from './maintenance.js';
 import { applyPush, type PushDomains } from './push.js';
 import { refuseReadOnlyCallers } from './push-guard.js';
-import { pullChanges, readSnapshot } from './read.js';
+import { pullChangesJson, readSnapshotJson } from './read.js';
 
 /** A push may carry a whole electoral extract (100 000 electors is ~60 MB of JSON once inflated): the cap on the inflated body. */
 export const PUSH_BODY_LIMIT = 128 * 1024 * 1024;
@@ -59,22 +59,23 @@ export async function registerSyncRoutes(
     return { results: outcome.results };
   });
 
-  app.get(HUB_ROUTES.syncPull.path, async (request) => {
+  // Pages go out as JSON text built from the stored records (read.ts): no parse-then-serialise of each record.
+  app.get(HUB_ROUTES.syncPull.path, async (request, reply) => {
     const auth = requireAuth(request);
     const { query } = parseRequest(HUB_ROUTES.syncPull, request, malformed('pull'));
-    const res = await pullChanges(db, auth.communeId, registry.readableCollections(auth), query);
+    const res = await pullChangesJson(db, auth.communeId, registry.readableCollections(auth), query);
     request.log.debug(
-      { communeId: auth.communeId, from: query.cursor, to: res.cursor, changes: res.changes.length, hasMore: res.hasMore },
+      { communeId: auth.communeId, from: query.cursor, to: res.cursor, changes: res.changes, hasMore: res.hasMore },
       'sync pull',
     );
-    return res;
+    return reply.type('application/json; charset=utf-8').send(res.json);
   });
 
-  app.get(HUB_ROUTES.syncSnapshot.path, async (request) => {
+  app.get(HUB_ROUTES.syncSnapshot.path, async (request, reply) => {
     const auth = requireAuth(request);
     const { query } = parseRequest(HUB_ROUTES.syncSnapshot, request, malformed('snapshot'));
-    const res = await readSnapshot(db, auth.communeId, registry.readableCollections(auth), query);
-    request.log.debug({ communeId: auth.communeId, asOf: res.asOf, records: res.records.length, last: res.next === null }, 'sync snapshot');
-    return res;
+    const res = await readSnapshotJson(db, auth.communeId, registry.readableCollections(auth), query);
+    request.log.debug({ communeId: auth.communeId, asOf: res.asOf, records: res.records, last: res.next === null }, 'sync snapshot');
+    return reply.type('application/json; charset=utf-8').send(res.json);
   });
 }

@@ -89,7 +89,7 @@ export async function lockCommune(trx: Transaction<HubDatabase>, communeId: stri
 }
 
 /** Bump the commune's sequence by `count` (UPDATE … RETURNING, under the lock); answers the first of the consecutive versions. */
-async function allocateVersions(trx: Transaction<HubDatabase>, communeId: string, count: number): Promise<number> {
+export async function allocateVersions(trx: Transaction<HubDatabase>, communeId: string, count: number): Promise<number> {
   const row = await trx
     .updateTable('commune_sync')
     .set((eb) => ({ last_seq: eb('last_seq', '+', count) }))
@@ -101,8 +101,9 @@ async function allocateVersions(trx: Transaction<HubDatabase>, communeId: string
 
 // SQLite: multi-row INSERTs, 7 parameters per row, well below its 32 766-parameter limit.
 const SQLITE_CHUNK = 500;
-// PostgreSQL: each statement is a round trip, so rows travel as 4 arrays expanded by unnest().
-const POSTGRES_CHUNK = 10_000;
+// PostgreSQL: each statement is a round trip, so rows travel as 4 arrays expanded by unnest(); 2 000 a statement keeps
+// the encoding of the arrays (on the event loop) short, so other requests are served between the statements.
+const POSTGRES_CHUNK = 2_000;
 
 /**
  * Upsert records (or tombstones) of one collection, each with its own new
@@ -153,6 +154,97 @@ export async function writeRecords(
       .execute();
   }
   return writes.map((w, i) => ({ collection, id: w.id, version: first + i }));
+}
+
+/** Gives the event loop a turn (between chunks of long work), so other requests are served meanwhile. */
+export const pause = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Stage writes of one collection under `stageId` from `ord` on, in short statements with a pause
+ * between them: nothing is visible to pulls, and on SQLite (one writer, synchronous) other requests
+ * run between the chunks. `landStaged` moves them in, inside the command's transaction.
+ */
+export async function stageRecords(db: Kysely<HubDatabase>, stageId: string, ord: number, writes: readonly RecordWrite[]): Promise<void> {
+  const now = nowIso();
+  for (let start = 0; start < writes.length; start += SQLITE_CHUNK) {
+    const rows = writes
+      .slice(start, start + SQLITE_CHUNK)
+      .map((w, i) => ({ stage_id: stageId, ord: ord + start + i, id: w.id, data: w.json, created_at: now }));
+    await db.insertInto('sync_staging').values(rows).execute();
+    await pause();
+  }
+}
+
+/**
+ * One statement, inside the transaction that locked the commune: the staged rows `[ord, ord + count)` become
+ * records of `collection`, with consecutive new versions in `ord` order (as writeRecords would write them).
+ */
+export async function landStaged(
+  trx: Transaction<HubDatabase>,
+  communeId: string,
+  collection: string,
+  stageId: string,
+  ord: number,
+  count: number,
+): Promise<{ first: number }> {
+  const first = await allocateVersions(trx, communeId, count);
+  // "where" before "on conflict": SQLite needs it to parse an upsert from a SELECT.
+  await sql`insert into sync_records (commune_id, collection, id, version, deleted, data, written_at)
+    select ${communeId}, ${collection}, id, ord + ${first - ord}, case when data is null then 1 else 0 end, data, ${nowIso()}
+    from sync_staging where stage_id = ${stageId} and ord >= ${ord} and ord < ${ord + count}
+    on conflict (commune_id, collection, id) do update
+    set version = excluded.version, deleted = excluded.deleted, data = excluded.data, written_at = excluded.written_at`.execute(trx);
+  return { first };
+}
+
+/** Delete a stage (after its transaction, landed or not), in chunks; `olderThan` sweeps stages a crash left behind. */
+export async function dropStaged(db: Kysely<HubDatabase>, stageId: string, count: number): Promise<void> {
+  for (let start = 0; start < count; start += 5_000) {
+    await db
+      .deleteFrom('sync_staging')
+      .where('stage_id', '=', stageId)
+      .where('ord', '<', start + 5_000)
+      .execute();
+    await pause();
+  }
+}
+
+export async function sweepStaged(db: Kysely<HubDatabase>, olderThan: string): Promise<number> {
+  const res = await db.deleteFrom('sync_staging').where('created_at', '<', olderThan).executeTakeFirst();
+  return Number(res.numDeletedRows);
+}
+
+/** Whether a record of `collections` was written after version `seq` (the basis of work prepared outside the transaction). */
+export async function changedSince(db: SyncDb, communeId: string, collections: readonly string[], seq: number): Promise<boolean> {
+  if (collections.length === 0) return false;
+  const row = await db
+    .selectFrom('sync_records')
+    .select('id')
+    .where('commune_id', '=', communeId)
+    .where('version', '>', seq)
+    .where('collection', 'in', [...collections])
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Every record of a collection, read in pages by id with a pause between them (work prepared outside a transaction). */
+export async function readAllRecordsPaged(db: SyncDb, communeId: string, collection: string, page = 5_000): Promise<StoredRecord[]> {
+  const out: StoredRecord[] = [];
+  let after: string | null = null;
+  for (;;) {
+    let q = db
+      .selectFrom('sync_records')
+      .select(['collection', 'id', 'version', 'deleted', 'data'])
+      .where('commune_id', '=', communeId)
+      .where('collection', '=', collection);
+    if (after !== null) q = q.where('id', '>', after);
+    const rows = await q.orderBy('id').limit(page).execute();
+    for (const r of rows) out.push(toStoredRecord(r));
+    if (rows.length < page) return out;
+    after = rows[rows.length - 1]!.id;
+    await pause();
+  }
 }
 
 type RecordRow = { collection: string; id: string; version: unknown; deleted: unknown; data: string | null };

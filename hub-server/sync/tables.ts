@@ -35,8 +35,18 @@ export interface DeviceMutationsTable {
   applied_at: string;
 }
 
+/** A large command's writes waiting for its transaction (migration 017): `ord` orders them, data null = tombstone. */
+export interface SyncStagingTable {
+  stage_id: string;
+  ord: number;
+  id: string;
+  data: string | null;
+  created_at: string;
+}
+
 export interface SyncTables {
   sync_records: SyncRecordsTable;
+  sync_staging: SyncStagingTable;
   commune_sync: CommuneSyncTable;
   device_mutations: DeviceMutationsTable;
 }
