@@ -1,9 +1,27 @@
 /**
  * The follow-up part of a synthetic demand for tests, benchmarks and the demo:
  * an LP inscription deposited on `depositDate` with both pieces its Cerfa
- * asks for (made-up hashes; no real file behind them).
+ * asks for: two tiny fixed files (SYNTHETIC_PIECES), which a test hub holds for
+ * every commune it seeds with the electoral service (the hub refuses a demand
+ * naming a file it does not hold).
  */
 import type { Demand } from './types.js';
+
+/** The bytes behind the synthetic demands' pieces, with their SHA-256 (precomputed: shared/ has no crypto). */
+export const SYNTHETIC_PIECES = {
+  identite: {
+    text: '%PDF-1.4\n% Guichet: pièce synthétique (identite)\n',
+    sha256: '270d3fd8596d550ba0657ae70988ac798fab12cffe8f81f4938ba784471b282f',
+  },
+  attache: {
+    text: '%PDF-1.4\n% Guichet: pièce synthétique (attache)\n',
+    sha256: 'b314a2a51ca99a80792fbb2026346a656804c0a135fd93d1cbb4b9ddb44f1772',
+  },
+} as const;
+
+export function syntheticPieceBytes(piece: keyof typeof SYNTHETIC_PIECES): Uint8Array {
+  return new TextEncoder().encode(SYNTHETIC_PIECES[piece].text);
+}
 
 export function syntheticFollowUp(
   depositDate: string,
@@ -11,11 +29,11 @@ export function syntheticFollowUp(
   Demand,
   'id' | 'kind' | 'status' | 'electorId' | 'applicant' | 'newAddress' | 'newBureauCode' | 'comment' | 'createdBy' | 'createdAtLocal'
 > {
-  const piece = (n: string, piece: 'identite' | 'attache') => ({
-    sha256: n.repeat(64),
+  const piece = (piece: 'identite' | 'attache') => ({
+    sha256: SYNTHETIC_PIECES[piece].sha256,
     fileName: piece === 'identite' ? 'carte-identite.pdf' : 'justificatif-domicile.pdf',
     mime: 'application/pdf' as const,
-    size: 120_000,
+    size: syntheticPieceBytes(piece).byteLength,
     piece,
     addedOn: depositDate,
   });
@@ -26,7 +44,7 @@ export function syntheticFollowUp(
     birthPlace: null,
     ine: null,
     email: null,
-    justificatifs: [piece('a', 'identite'), piece('b', 'attache')],
+    justificatifs: [piece('identite'), piece('attache')],
     noticeDate: null,
     decisionDate: null,
     refusalReason: null,
