@@ -72,7 +72,7 @@ describe.each(TEST_BACKENDS)('files module (%s)', (backend) => {
     const both = pdf('acte et piece');
     for (const b of [named, oldOrphan, youngOrphan, both]) await storeCompleteFile(hub.db, troyes.communeId, 'electoral', b);
     for (const b of [actFile, both]) await storeCompleteFile(hub.db, troyes.communeId, 'acts', b);
-    expect((await pushDemand([shaOf(named)])).status).toBe('applied');
+    expect((await pushDemand([shaOf(named), shaOf(pdf('bail'))])).status).toBe('applied'); // a deposit needs both pieces
     // Everything was tagged long ago, except the young orphan.
     const now = new Date();
     const longAgo = new Date(now.getTime() - (JUSTIFICATIF_RETENTION_DAYS + 10) * DAY).toISOString();

@@ -7,20 +7,21 @@
  */
 import type { Demand } from './types.js';
 
-/** The bytes behind the synthetic demands' pieces, with their SHA-256 (precomputed: shared/ has no crypto). */
+/** The bytes behind the synthetic demands' pieces (ASCII), with their SHA-256 (precomputed: shared/ has no crypto). */
 export const SYNTHETIC_PIECES = {
   identite: {
-    text: '%PDF-1.4\n% Guichet: pièce synthétique (identite)\n',
-    sha256: '270d3fd8596d550ba0657ae70988ac798fab12cffe8f81f4938ba784471b282f',
+    text: '%PDF-1.4\n% Guichet: piece synthetique (identite)\n',
+    sha256: '09145820ea7e9af20ae108cff58ac1dbc2528722c5f0596178f100f6bbbfc1b9',
   },
   attache: {
-    text: '%PDF-1.4\n% Guichet: pièce synthétique (attache)\n',
-    sha256: 'b314a2a51ca99a80792fbb2026346a656804c0a135fd93d1cbb4b9ddb44f1772',
+    text: '%PDF-1.4\n% Guichet: piece synthetique (attache)\n',
+    sha256: '04c9087dda7a7e09528e1fa01deb0974528823dd6f2cfb8ffece3d48b5fc7e7f',
   },
 } as const;
 
 export function syntheticPieceBytes(piece: keyof typeof SYNTHETIC_PIECES): Uint8Array {
-  return new TextEncoder().encode(SYNTHETIC_PIECES[piece].text);
+  // ASCII text: one byte per character.
+  return Uint8Array.from(SYNTHETIC_PIECES[piece].text, (c) => c.charCodeAt(0));
 }
 
 export function syntheticFollowUp(
