@@ -58,7 +58,7 @@ function frenchSize(bytes: number): string {
 function quotaRefusal(held: number, quota: number, size: number): ErrorBody {
   return {
     code: 'forbidden',
-    message: `L'espace réservé aux fichiers de votre collectivité sur le hub est plein (${frenchSize(held)} utilisés sur ${frenchSize(quota)}) : ce fichier de ${frenchSize(size)} ne peut pas être reçu. Demandez au service départemental d'agrandir cet espace.`,
+    message: `L'espace réservé aux fichiers de votre collectivité sur le hub (actes, pièces des demandes) est plein (${frenchSize(held)} utilisés sur ${frenchSize(quota)}) : ce fichier de ${frenchSize(size)} ne peut pas être reçu. Demandez au service départemental d'agrandir cet espace.`,
     detail: `quota ${quota}, held ${held}, upload-length ${size}`,
   };
 }
