@@ -17,12 +17,7 @@ export async function localFile(files: FileStore, sha256: string): Promise<{ byt
 }
 
 /** Downloads a file from the hub, checks its SHA-256, stores and indexes it. `meta` comes from the record naming it. */
-export async function downloadOnce(
-  files: FileStore,
-  hub: HubClient | null,
-  meta: FileMeta,
-  routes?: FileRouteSet,
-): Promise<Buffer> {
+export async function downloadOnce(files: FileStore, hub: HubClient | null, meta: FileMeta, routes?: FileRouteSet): Promise<Buffer> {
   if (!hub)
     throw new GuichetError('offline', "Ce fichier n'est pas encore sur ce poste : connectez-vous au hub pour l'ouvrir.", 'no hub session');
   const bytes = await hub.downloadFile(meta.sha256, routes);

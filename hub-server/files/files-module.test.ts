@@ -43,7 +43,11 @@ describe.each(TEST_BACKENDS)('files module (%s)', (backend) => {
       method: 'POST',
       url: HUB_ROUTES.syncPush.path,
       headers: { authorization: `Bearer ${troyes.secretaireToken}` },
-      payload: { mutations: [{ mutationId: mutationId++, kind: 'upsert', collection: 'electoral.demands', recordId: d.id, baseVersion: null, data: d }] },
+      payload: {
+        mutations: [
+          { mutationId: mutationId++, kind: 'upsert', collection: 'electoral.demands', recordId: d.id, baseVersion: null, data: d },
+        ],
+      },
     });
     expect(res.statusCode).toBe(200);
     return res.json().results[0] as { status: string; reason?: { code: string; message: string } };

@@ -148,8 +148,7 @@ export async function appendToFile(
       }
       throw new OffsetMismatch(current.received);
     }
-    if (data.byteLength > 0)
-      await trx.insertInto('file_chunks').values({ commune_id: communeId, sha256, pos: offset, data }).execute();
+    if (data.byteLength > 0) await trx.insertInto('file_chunks').values({ commune_id: communeId, sha256, pos: offset, data }).execute();
     return { size: toCount(moved.size), received: toCount(moved.received), complete: false };
   });
   if (state.complete || state.received < state.size) return state;

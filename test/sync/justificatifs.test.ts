@@ -49,7 +49,12 @@ async function pc(username: 'maire' | 'secretaire', deviceName: string) {
 async function scannedPdf(): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   const page = doc.addPage([595, 842]);
-  page.drawText("Carte nationale d'identite - copie certifiee", { x: 50, y: 780, size: 14, font: await doc.embedFont(StandardFonts.Helvetica) });
+  page.drawText("Carte nationale d'identite - copie certifiee", {
+    x: 50,
+    y: 780,
+    size: 14,
+    font: await doc.embedFont(StandardFonts.Helvetica),
+  });
   await doc.attach(randomBytes(2_500_000), 'scan.bin', { mimeType: 'application/octet-stream' });
   return doc.save({ useObjectStreams: false });
 }
@@ -113,7 +118,11 @@ describe('justificatifs through the hub', () => {
     // On the hub: the demand, and its pieces whole, as justificatifs of the commune.
     const onHub = await hub.db.selectFrom('sync_records').select('data').where('id', '=', demand.id).executeTakeFirstOrThrow();
     expect(onHub.data).toContain(scanSha);
-    const tags = await hub.db.selectFrom('file_tags').select(['sha256', 'domain']).where('sha256', 'in', [scanSha, sha(bail)]).execute();
+    const tags = await hub.db
+      .selectFrom('file_tags')
+      .select(['sha256', 'domain'])
+      .where('sha256', 'in', [scanSha, sha(bail)])
+      .execute();
     expect(tags.map((t) => t.domain)).toEqual(['electoral', 'electoral']);
 
     // The maire's PC never held the scan: « Ouvrir la pièce » downloads it from the hub.

@@ -90,7 +90,9 @@ describe.each(TEST_BACKENDS)('ACTES file uploads: expiry and quota (%s)', (backe
     expect(refused.statusCode).toBe(413);
     expect(refused.json()).toMatchObject({
       code: 'forbidden',
-      message: expect.stringMatching(/^L'espace réservé aux fichiers de votre collectivité sur le hub \(actes, pièces des demandes\) est plein/),
+      message: expect.stringMatching(
+        /^L'espace réservé aux fichiers de votre collectivité sur le hub \(actes, pièces des demandes\) est plein/,
+      ),
     });
     expect(await head(b.secretaireToken, sha256Of(tooMuch))).toBe('0');
     // Finishing the upload already started is still allowed (its bytes are counted already).

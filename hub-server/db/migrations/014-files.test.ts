@@ -20,14 +20,26 @@ describe.each(TEST_BACKENDS)('migration 014-files (%s)', (backend) => {
     const now = nowIso();
     await db
       .insertInto('collectivites')
-      .values({ id, kind: 'commune', siren: '211003876', insee: '10387', name: 'Troyes', arrondissement: null, services: '["acts"]', created_at: now })
+      .values({
+        id,
+        kind: 'commune',
+        siren: '211003876',
+        insee: '10387',
+        name: 'Troyes',
+        arrondissement: null,
+        services: '["acts"]',
+        created_at: now,
+      })
       .execute();
     const sha = 'ab'.repeat(32);
     await db
       .insertInto('acts_files')
       .values({ commune_id: id, sha256: sha, size: 3, received: 3, complete: 1, created_at: '2026-01-02T03:04:05.000Z', completed_at: now })
       .execute();
-    await db.insertInto('acts_file_chunks').values({ commune_id: id, sha256: sha, pos: 0, data: Buffer.from('abc') }).execute();
+    await db
+      .insertInto('acts_file_chunks')
+      .values({ commune_id: id, sha256: sha, pos: 0, data: Buffer.from('abc') })
+      .execute();
 
     expect((await t.migrateTo('014-files')).error).toBeUndefined();
     expect(await db.selectFrom('files').select(['sha256', 'size', 'complete']).execute()).toEqual([{ sha256: sha, size: 3, complete: 1 }]);
@@ -41,7 +53,10 @@ describe.each(TEST_BACKENDS)('migration 014-files (%s)', (backend) => {
       db.insertInto('file_tags').values({ commune_id: id, sha256: sha, domain: 'acts', tagged_at: now }).execute(),
     ).rejects.toThrow();
     await expect(
-      db.insertInto('file_tags').values({ commune_id: id, sha256: 'cd'.repeat(32), domain: 'electoral', tagged_at: now }).execute(),
+      db
+        .insertInto('file_tags')
+        .values({ commune_id: id, sha256: 'cd'.repeat(32), domain: 'electoral', tagged_at: now })
+        .execute(),
     ).rejects.toThrow();
     await expect(sql`SELECT 1 FROM acts_files`.execute(db)).rejects.toThrow();
 

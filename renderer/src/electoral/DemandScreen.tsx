@@ -294,8 +294,7 @@ export function DemandScreen({ id }: { id: string }) {
           <ul className="plain">
             {d.justificatifs.map((j) => (
               <li key={j.sha256}>
-                {PIECE_LABELS[j.piece]} : {j.fileName}{' '}
-                <span className="muted small">(jointe le {frenchDay(j.addedOn)})</span>{' '}
+                {PIECE_LABELS[j.piece]} : {j.fileName} <span className="muted small">(jointe le {frenchDay(j.addedOn)})</span>{' '}
                 {/* Scanned on another PC, the piece comes from the hub the first time (then kept on this PC). */}
                 <button
                   type="button"
