@@ -62,7 +62,15 @@ export function createJustificatifStore(db: Database.Database, dataDir: string, 
           "Cette pièce a été numérisée sur un autre poste : connectez-vous au serveur départemental pour l'ouvrir.",
           'no hub session',
         );
-      const bytes = await downloadOnce(files, hub, known, JUSTIFICATIF_ROUTES);
+      const bytes = await downloadOnce(files, hub, known, JUSTIFICATIF_ROUTES).catch((err: unknown) => {
+        if (err instanceof GuichetError && err.code === 'not_found')
+          throw new GuichetError(
+            'not_found',
+            "Cette pièce n'est pas encore sur le serveur départemental : elle y partira à la prochaine synchronisation du poste où elle a été numérisée.",
+            err.detail,
+          );
+        throw err;
+      });
       return { fileName: known.fileName, mime: known.mime, content: new Uint8Array(bytes) };
     },
   };
