@@ -13,9 +13,10 @@ import { startFlakyProxy, type FlakyProxy } from './flaky-proxy.js';
 
 /**
  * Issue 10: a demand's justificatifs reach the hub (files module). PC A records a demand
- * with a scanned PDF while the line is down; when it comes back the upload is cut mid-way
- * and resumes where the hub was, the demand is pushed only after its piece, and PC B of
- * the same commune opens the very same bytes, downloaded from the hub.
+ * with a scanned PDF while the line is down; when it comes back the upload is cut mid-way,
+ * the PC restarts, and the upload resumes where the hub was; the demand is pushed only
+ * after its pieces, and PC B of the same commune opens the very same bytes, downloaded
+ * from the hub.
  * Real hub on loopback (through a proxy that misbehaves on demand), real client cores.
  */
 let hub: TestHub;
@@ -37,7 +38,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function pc(username: 'maire' | 'secretaire', deviceName: string) {
+async function pc(username: 'maire' | 'secretaire', deviceName: string): Promise<ClientCore & { dataDir: string }> {
   const core = await openCore(undefined, deviceName);
   cores.push(core);
   await call(core, 'session:login', { hubUrl: proxy.url, insee: INSEE, username, password: TEST_PASSWORD, deviceName });
@@ -63,7 +64,7 @@ const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 describe('justificatifs through the hub', () => {
   it('recorded offline, uploaded resumably before the demand, opened on another PC byte for byte', async () => {
-    const a = await pc('secretaire', 'PC accueil');
+    let a = await pc('secretaire', 'PC accueil');
     const scan = await scannedPdf();
     const bail = new TextEncoder().encode('%PDF-1.4\n% quittance de loyer\n%%EOF\n');
 
@@ -102,6 +103,12 @@ describe('justificatifs through the hub', () => {
     expect(cut.pending).toBe(1);
     expect(proxy.requests.slice(start).some((r) => r.path.endsWith('/sync/push'))).toBe(false); // no demand before its pieces
 
+    // The PC is restarted meanwhile: the upload queue is in its database, nothing is lost.
+    await a.close();
+    cores.splice(cores.indexOf(a), 1);
+    a = await openCore(a.dataDir, 'PC accueil');
+    cores.push(a);
+
     const resumeAt = proxy.requests.length;
     const ok = await call(a, 'sync:now', null);
     expect(ok).toMatchObject({ lastError: null, rejected: [], pending: 0 });
@@ -136,7 +143,7 @@ describe('justificatifs through the hub', () => {
     writeFileSync(file, opened.content);
     expect(execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' })).toContain("Carte nationale d'identite - copie certifiee");
     // Kept on B, private (identity papers), and never sent back up.
-    const kept = join((b as ClientCore & { dataDir: string }).dataDir, 'electoral-justificatifs', scanSha.slice(0, 2), scanSha);
+    const kept = join(b.dataDir, 'electoral-justificatifs', scanSha.slice(0, 2), scanSha);
     expect(statSync(kept).mode & 0o777).toBe(0o600);
     const beforeB = proxy.requests.length;
     proxy.refuse = true;
