@@ -19,6 +19,7 @@ import { commandHandlers, type AnyHubDomain } from './domain/hub-domain.js';
 import { HUB_DOMAINS, HUB_REGISTRY } from './domains.js';
 import { createHubLogger } from './log.js';
 import { registerSyncRoutes } from './sync/routes.js';
+import { scheduleFilesMaintenance } from './files/maintenance.js';
 import type { ActsFilesOptions } from './acts/routes.js';
 import { registerUpdateRoutes } from './updates/routes.js';
 import { CONSOLE_ROUTES } from '../shared/console/routes.js';
@@ -174,6 +175,8 @@ export async function buildHub(options: BuildHubOptions): Promise<FastifyInstanc
   });
   await registerAccountsRoutes(app, { db, registry, rateLimit: options.rateLimit });
   await registerSyncRoutes(app, { db, registry, commands });
+  // The files module serves every domain that keeps files (each mounts its routes); its upkeep is one timer.
+  if (options.actsFiles?.purge !== false) scheduleFilesMaintenance(app, db, registry, options.actsFiles?.purge || undefined);
   for (const domain of domains as readonly AnyHubDomain[]) {
     const { routes } = domain;
     if (routes) await app.register(async (scope) => routes(scope, { db, registry, build: options }));

@@ -1,3 +1,5 @@
+import { storeCompleteFile } from './files/store.js';
+import { syntheticPieceBytes } from '../shared/electoral/synthetic-demand.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -198,6 +200,10 @@ export async function createTestHub(backend: 'sqlite' | 'postgres', opts: TestHu
         members: [],
         services,
       });
+      // The pieces the synthetic demands name (shared/electoral/synthetic-demand.ts): a push of one must find them.
+      if (services.includes('electoral'))
+        for (const piece of ['identite', 'attache'] as const)
+          await storeCompleteFile(opened.db, commune.id, 'electoral', syntheticPieceBytes(piece));
       return { insee, ...(await seedAccounts(opened.db, commune.id)) };
     },
     async seedGrouping({ kind, siren, members, services, name }) {

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { syntheticFollowUp } from '../../shared/electoral/synthetic-demand.js';
+import { syntheticFollowUp, syntheticPieceBytes } from '../../shared/electoral/synthetic-demand.js';
+import { storeCompleteFile } from '../../hub-server/files/store.js';
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
@@ -216,6 +217,10 @@ async function seed(
     await db.transaction().execute(async (trx) => {
       for (const [ci, c] of communes.entries()) {
         const row = await insertCollectivite(trx, { kind: 'commune', ...c, members: [], services });
+        // The pieces the synthetic demands name: the hub refuses a demand naming a file it does not hold.
+        if (services.includes('electoral'))
+          for (const piece of ['identite', 'attache'] as const)
+            await storeCompleteFile(trx, row.id, 'electoral', syntheticPieceBytes(piece));
         const roles: CommuneRole[] = extra.has(ci) ? ['maire', 'secretaire'] : ['maire'];
         for (const role of roles) {
           // No one logs in during the bench: the sessions are opened directly, so the hash is never checked.

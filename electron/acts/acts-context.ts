@@ -12,7 +12,7 @@ import { GuichetError } from '../../shared/errors.js';
 import { type CoreContext, enforce } from '../core/client-domain.js';
 import type { ActStore } from './act-store.js';
 import type { Certificates } from './certificates.js';
-import type { FileStore } from './file-store.js';
+import type { FileStore } from '../files/file-store.js';
 import type { TrustListCopy } from './trust-list.js';
 
 export interface ActsContext {

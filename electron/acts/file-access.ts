@@ -1,11 +1,13 @@
 /**
  * Files of the acts as the handlers reach them: stored from the user's input
  * (content-addressed), or read back, downloaded once from the hub when this PC
- * never held them (an act drafted on another PC, a letter of the prefecture).
+ * never held them (an act drafted on another PC, a letter of the prefecture);
+ * the store and the download are the files module's (electron/files/).
  */
 import type { ActFileKind } from '../../shared/acts/file-kinds.js';
 import type { StoredFile } from '../../shared/acts/records.js';
 import { GuichetError } from '../../shared/errors.js';
+import { downloadOnce, localFile } from '../files/file-access.js';
 import { type ActsContext, filesOf } from './acts-context.js';
 
 const MIME: Record<Exclude<ActFileKind, 'other'>, StoredFile['mime']> = {
@@ -35,23 +37,9 @@ function describeFile(ac: ActsContext, sha256: string): StoredFile | null {
 
 /** Bytes of a file: from the store, else downloaded from the hub once and kept. */
 export async function fileBytes(ac: ActsContext, sha256: string): Promise<{ bytes: Buffer; meta: StoredFile }> {
-  const row = ac.files.get(sha256);
-  const local = row ? await ac.files.read(sha256) : null;
-  if (row && local)
-    return { bytes: local, meta: { sha256, fileName: row.file_name, size: row.size, mime: row.mime as StoredFile['mime'] } };
+  const local = await localFile(ac.files, sha256);
+  if (local) return { bytes: local.bytes, meta: local.meta as StoredFile };
   const meta = describeFile(ac, sha256);
   if (!meta) throw new GuichetError('not_found', "Ce fichier n'est connu d'aucun acte de ce poste.", `file ${sha256.slice(0, 12)} unknown`);
-  const hub = ac.ctx.hub();
-  if (!hub)
-    throw new GuichetError('offline', "Ce fichier n'est pas encore sur ce poste : connectez-vous au hub pour l'ouvrir.", 'no hub session');
-  const bytes = await hub.downloadFile(sha256);
-  const stored = await ac.files.putBytes(bytes);
-  if (stored.sha256 !== sha256)
-    throw new GuichetError(
-      'internal',
-      'Le fichier reçu du hub est endommagé ; réessayez.',
-      `downloaded ${stored.sha256.slice(0, 12)} != ${sha256.slice(0, 12)}`,
-    );
-  ac.files.index(meta, 'done');
-  return { bytes, meta };
+  return { bytes: await downloadOnce(ac.files, ac.ctx.hub(), meta), meta };
 }

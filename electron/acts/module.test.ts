@@ -425,7 +425,7 @@ function pdfText(content: Uint8Array): string {
 describe('file store', () => {
   it('sweeps files a crash left unreferenced, keeps every indexed one and recent writes', async () => {
     const d = await h()['acts:create'](draftInput(pdf));
-    const { createFileStore } = await import('./file-store.js');
+    const { createFileStore } = await import('../files/file-store.js');
     const orphan = new Uint8Array(Buffer.from('%PDF-1.4 écrit avant une transaction jamais validée'));
     const later = new Date(Date.now() + 2 * 24 * 3600_000);
     const store = createFileStore(sc.db, dir, () => later);

@@ -17,12 +17,12 @@ import { createCertificates } from './certificates.js';
 import { createActsCollections } from './collections.js';
 import { readingHandlers } from './document-handlers.js';
 import { draftingHandlers } from './drafting.js';
-import { createFileStore } from './file-store.js';
+import { createFileStore } from '../files/file-store.js';
 import { letterHandlers } from './letters.js';
 import { signingHandlers } from './signing-handlers.js';
 import { transmissionHandlers } from './transmission.js';
 import { createTrustList } from './trust-list.js';
-import { createUploader } from './uploader.js';
+import { createUploader } from '../files/uploader.js';
 
 export interface ActsModule {
   handlers: ChannelHandlers<ActsChannels>;
@@ -42,7 +42,12 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
   const acts = createActStore(db);
   const files = createFileStore(db, ctx.platform.dataDir, now);
   const certificates = createCertificates(db, ctx.platform.dataDir, now);
-  const uploader = createUploader({ files, log, emit: (e, p) => ctx.emit(e, p), chunkBytes: options.uploadChunkBytes });
+  const uploader = createUploader({
+    files,
+    log,
+    progress: (p) => ctx.emit('acts:upload-progress', p),
+    chunkBytes: options.uploadChunkBytes,
+  });
   // Orphans of an interrupted create or sign are harmless; clear them once per start, in the background.
   void files.sweepOrphans().then(
     (n) => n > 0 && log.info({ removed: n }, 'orphan act files removed'),

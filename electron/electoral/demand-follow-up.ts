@@ -93,7 +93,13 @@ export function demandFollowUpHandlers(
 
     'electoral:justificatif': ({ sha256 }) => {
       ctx.requirePermission('electoral.read');
-      return justificatifs.read(sha256);
+      // The piece as a demand names it: what to download when it was scanned on another PC.
+      const known =
+        demands
+          .list(null)
+          .flatMap((r) => r.demand.justificatifs)
+          .find((j) => j.sha256 === sha256) ?? null;
+      return justificatifs.read(sha256, known, ctx.hub());
     },
 
     'electoral:decide': ({ id, decision, date, reason }) => {

@@ -1,67 +1,77 @@
 /**
- * The demands' justificatifs on this PC: content-addressed files
- * `<dataDir>/electoral-justificatifs/<aa>/<sha256>` (0700/0600: identity
- * papers), indexed in `electoral_justificatifs`. Bytes are written (tmp +
- * rename) BEFORE the transaction that names them: a crash in between leaves
- * an orphan file, never a demand without its piece. Nothing here deletes.
+ * The demands' justificatifs on this PC: the files module's store
+ * (electron/files/) in `<dataDir>/electoral-justificatifs/<aa>/<sha256>`
+ * (0700/0600: identity papers), indexed in `electoral_justificatifs`, which is
+ * also their upload queue to the hub. Bytes are written (tmp + rename) BEFORE
+ * the transaction that names them: a crash in between leaves an orphan file,
+ * never a demand without its piece. Nothing here deletes (no orphan sweep either:
+ * a piece file is only ever removed by an explicit archiving procedure).
  */
 import type Database from 'better-sqlite3';
-import { createHash, randomBytes } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import type { Justificatif } from '../../shared/electoral/demand-fields.js';
+import { ELECTORAL_HUB_ROUTES } from '../../shared/electoral/justificatif-files.js';
 import { GuichetError } from '../../shared/errors.js';
-import { ensurePrivateDirAsync, makePrivate, PRIVATE_FILE_MODE } from '../platform/private-files.js';
+import type { FileRouteSet } from '../../shared/files/routes.js';
+import { downloadOnce, localFile } from '../files/file-access.js';
+import { createFileStore } from '../files/file-store.js';
+import type { HubClient } from '../hub-client/hub-client.js';
 
-export interface JustificatifRow {
-  sha256: string;
-  file_name: string;
-  mime: string;
-  size: number;
-  uploaded: number;
-}
+/** The justificatifs' file routes on the hub (electoral permissions). */
+export const JUSTIFICATIF_ROUTES: FileRouteSet = {
+  status: ELECTORAL_HUB_ROUTES.justificatifStatus,
+  upload: ELECTORAL_HUB_ROUTES.justificatifUpload,
+  download: ELECTORAL_HUB_ROUTES.justificatifDownload,
+};
 
 export function createJustificatifStore(db: Database.Database, dataDir: string, now: () => Date) {
-  const root = join(dataDir, 'electoral-justificatifs');
-  const pathOf = (sha256: string) => join(root, sha256.slice(0, 2), sha256);
-  const insert = db.prepare(
-    `INSERT INTO electoral_justificatifs (sha256, file_name, mime, size, created_at_local) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (sha256) DO NOTHING`,
-  );
-  const one = db.prepare<[string], JustificatifRow>(
-    'SELECT sha256, file_name, mime, size, uploaded FROM electoral_justificatifs WHERE sha256 = ?',
-  );
+  const files = createFileStore(db, dataDir, now, { table: 'electoral_justificatifs', folder: 'electoral-justificatifs' });
 
   return {
+    files,
+
     /** Writes the bytes (outside any transaction); `index` then records them inside the demand's. */
-    async putBytes(content: Uint8Array): Promise<{ sha256: string; size: number }> {
-      const sha256 = createHash('sha256').update(content).digest('hex');
-      const path = pathOf(sha256);
-      await ensurePrivateDirAsync(root);
-      await ensurePrivateDirAsync(dirname(path));
-      const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-      await writeFile(tmp, content, { mode: PRIVATE_FILE_MODE });
-      await makePrivate(tmp);
-      await rename(tmp, path);
-      return { sha256, size: content.byteLength };
-    },
+    putBytes: (content: Uint8Array) => files.putBytes(content),
 
+    /** Records a piece this PC received from the user: queued for the hub. */
     index(j: Justificatif): void {
-      insert.run(j.sha256, j.fileName, j.mime, j.size, now().toISOString());
+      files.index(j, 'pending');
     },
 
-    get: (sha256: string) => one.get(sha256),
+    get: (sha256: string) => files.get(sha256),
 
-    async read(sha256: string): Promise<{ fileName: string; mime: string; content: Uint8Array }> {
-      const row = one.get(sha256);
-      const content = row ? await readFile(pathOf(sha256)).catch(() => null) : null;
-      if (!row || !content)
+    /**
+     * The piece's bytes: from this PC, else downloaded once from the hub (a piece scanned on
+     * another PC of the commune). `known` is the piece as a demand of this PC names it.
+     */
+    async read(
+      sha256: string,
+      known: Justificatif | null,
+      hub: HubClient | null,
+    ): Promise<{ fileName: string; mime: string; content: Uint8Array }> {
+      const local = await localFile(files, sha256);
+      if (local) return { fileName: local.meta.fileName, mime: local.meta.mime, content: new Uint8Array(local.bytes) };
+      if (!known)
         throw new GuichetError(
           'not_found',
-          "Cette pièce n'est pas sur ce poste (elle a été jointe sur un autre poste) : ouvrez-la depuis le poste où elle a été numérisée.",
-          `justificatif ${sha256.slice(0, 12)} not on this PC`,
+          "Cette pièce n'est jointe à aucune demande de ce poste.",
+          `justificatif ${sha256.slice(0, 12)} unknown`,
         );
-      return { fileName: row.file_name, mime: row.mime, content: new Uint8Array(content) };
+      if (!hub)
+        throw new GuichetError(
+          'offline',
+          "Cette pièce a été numérisée sur un autre poste : connectez-vous au serveur départemental pour l'ouvrir.",
+          'no hub session',
+        );
+      const bytes = await downloadOnce(files, hub, known, JUSTIFICATIF_ROUTES).catch((err: unknown) => {
+        if (err instanceof GuichetError && err.code === 'not_found')
+          throw new GuichetError(
+            'not_found',
+            "Cette pièce n'est pas encore sur le serveur départemental : elle y partira à la prochaine synchronisation du poste où elle a été numérisée.",
+            err.detail,
+          );
+        throw err;
+      });
+      return { fileName: known.fileName, mime: known.mime, content: new Uint8Array(bytes) };
     },
   };
 }

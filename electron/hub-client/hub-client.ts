@@ -4,6 +4,10 @@ import { gzipSync } from 'node:zlib';
 import type { Logger } from 'pino';
 import type { HubRouteSpec, RequestBody, RequestQuery, ResponseBody } from '../../shared/api/contract.js';
 import { HUB_CONTRACT, type HubContract } from '../../shared/domains.js';
+import type { FileRouteSet } from '../../shared/files/routes.js';
+
+/** The files routes used when a caller names none: the acts' (the first domain with files). */
+const ACTS_FILES: FileRouteSet = { status: HUB_CONTRACT.fileStatus, upload: HUB_CONTRACT.fileUpload, download: HUB_CONTRACT.fileDownload };
 import { GuichetError, isErrorBody } from '../../shared/errors.js';
 import { CLIENT_SCHEMA_HEADER, PROTOCOL_HEADER, PROTOCOL_VERSION } from '../../shared/sync/protocol.js';
 import { backoffDelay, DEFAULT_RETRY, sleep, type RetryPolicy } from './retry.js';
@@ -54,11 +58,14 @@ export interface HubClient {
   push(body: Body<'syncPush'>): Promise<Answer<'syncPush'>>;
   pull(query: Query<'syncPull'>): Promise<Answer<'syncPull'>>;
   snapshot(query: Query<'syncSnapshot'>): Promise<Answer<'syncSnapshot'>>;
-  /** Bytes of a content-addressed file the hub already holds (0 when it has none). */
-  fileOffset(sha256: string): Promise<number>;
+  /**
+   * Files module (shared/files/routes.ts): `routes` are the owning domain's three file routes
+   * (the acts' when absent). Bytes of a content-addressed file the hub already holds (0 when it has none).
+   */
+  fileOffset(sha256: string, routes?: FileRouteSet): Promise<number>;
   /** Appends `chunk` at `offset` of a file of `total` bytes; answers the hub's new offset. */
-  uploadFileChunk(sha256: string, offset: number, total: number, chunk: Buffer): Promise<number>;
-  downloadFile(sha256: string): Promise<Buffer>;
+  uploadFileChunk(sha256: string, offset: number, total: number, chunk: Buffer, routes?: FileRouteSet): Promise<number>;
+  downloadFile(sha256: string, routes?: FileRouteSet): Promise<Buffer>;
   /** The département's trust list for signatures (public route, short timeout: the PC keeps a copy). */
   trustList(): Promise<Answer<'trustList'>>;
   /** Remote assistance: a session and its code for this PC. */
@@ -178,8 +185,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
    * File routes (tus-like, shared/api/hub.ts): not retried here, the uploader resumes
    * from the hub's offset at the next attempt, so a retry never sends a byte twice blindly.
    */
-  async function fileCall(route: 'fileStatus' | 'fileUpload' | 'fileDownload', sha256: string, extra: AxiosRequestConfig = {}) {
-    const spec = HUB_CONTRACT[route];
+  async function fileCall(spec: HubRouteSpec, sha256: string, extra: AxiosRequestConfig = {}) {
     const headers: Record<string, string> = { ...(extra.headers as Record<string, string> | undefined) };
     const token = options.token?.() ?? null;
     if (token) headers.Authorization = `Bearer ${token}`;
@@ -200,7 +206,7 @@ export function createHubClient(options: HubClientOptions): HubClient {
       );
     }
     if (res.status >= 200 && res.status < 300) return res;
-    if (route === 'fileStatus' && res.status === 404) return res;
+    if (spec.method === 'HEAD' && res.status === 404) return res;
     let body: unknown = res.data;
     if (Buffer.isBuffer(body)) {
       try {
@@ -225,20 +231,20 @@ export function createHubClient(options: HubClientOptions): HubClient {
 
   return {
     baseUrl: options.baseUrl,
-    async fileOffset(sha256) {
-      const res = await fileCall('fileStatus', sha256);
+    async fileOffset(sha256, routes = ACTS_FILES) {
+      const res = await fileCall(routes.status, sha256);
       return res.status === 404 ? 0 : offsetHeader(res);
     },
-    async uploadFileChunk(sha256, offset, total, chunk) {
-      const res = await fileCall('fileUpload', sha256, {
+    async uploadFileChunk(sha256, offset, total, chunk, routes = ACTS_FILES) {
+      const res = await fileCall(routes.upload, sha256, {
         data: chunk,
         headers: { 'Content-Type': 'application/offset+octet-stream', 'upload-offset': String(offset), 'upload-length': String(total) },
       });
       return offsetHeader(res);
     },
     trustList: () => call('trustList', { timeoutMs: 5_000 }),
-    async downloadFile(sha256) {
-      const res = await fileCall('fileDownload', sha256, { responseType: 'arraybuffer' });
+    async downloadFile(sha256, routes = ACTS_FILES) {
+      const res = await fileCall(routes.download, sha256, { responseType: 'arraybuffer' });
       return Buffer.from(res.data as ArrayBuffer);
     },
     health: () => call('health'),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateReuRows, renderReuCsv } from '../../shared/electoral/synthetic.js';
-import { createFileStore } from '../acts/file-store.js';
+import { createFileStore } from '../files/file-store.js';
 import { openClientDb } from '../db/open.js';
 import { CLIENT_MIGRATIONS } from '../domains.js';
 import { runRowsJob } from '../electoral/import-job.js';

@@ -1,9 +1,11 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HUB_ROUTES } from '../../shared/api/hub.js';
+import { ACTS_HUB_ROUTES } from '../../shared/acts/hub-routes.js';
+import { ELECTORAL_HUB_ROUTES } from '../../shared/electoral/justificatif-files.js';
 import type { MeResponse } from '../../shared/accounts/types.js';
 import { actRecord, upsertAct } from '../acts/test-support.js';
 import { importCadastre } from '../cadastre/import.js';
@@ -39,6 +41,8 @@ const PUBLIC_ROUTES = new Set([
   'HEAD /console/*',
 ]);
 const MARKER = 'ZZSECRETACOMMUNEA';
+/** Inside the bytes of A's justificatif (files module): no other collectivité may read them. */
+const PIECE_MARKER = 'ZZPIECEDELACOMMUNEA';
 const EPCI_MARKER = 'ZZACTEDELEPCI';
 
 function upsertDemand(mutationId: number, birthName = 'AUTRECOMMUNE') {
@@ -69,6 +73,7 @@ describe.each(TEST_BACKENDS)('isolation between communes (%s)', (backend) => {
   let routes: HubRouteInfo[];
   let updatesDir: string;
   let aIds: string[];
+  let aPiece: string | undefined;
   const has = (r: { method: string; path: string }) => routes.some((x) => x.method === r.method && x.url === r.path);
 
   beforeAll(async () => {
@@ -100,6 +105,25 @@ describe.each(TEST_BACKENDS)('isolation between communes (%s)', (backend) => {
       expect(res.statusCode).toBe(200);
       expect(res.json().results[0].status).toBe('applied');
       aIds.push(MARKER);
+    }
+    if (has({ method: 'PATCH', path: ELECTORAL_HUB_ROUTES.justificatifUpload.path })) {
+      // A justificatif of A on the hub: its hash is walked as an id of every route, its content is a secret.
+      const piece = Buffer.from(`%PDF-1.4\n% ${PIECE_MARKER}\n`);
+      const sha = createHash('sha256').update(piece).digest('hex');
+      const up = await hub.app.inject({
+        method: 'PATCH',
+        url: ELECTORAL_HUB_ROUTES.justificatifUpload.path.replace(':sha256', sha),
+        headers: {
+          authorization: `Bearer ${a.secretaireToken}`,
+          'content-type': 'application/offset+octet-stream',
+          'upload-offset': '0',
+          'upload-length': String(piece.byteLength),
+        },
+        payload: piece,
+      });
+      expect(up.statusCode).toBe(204);
+      aPiece = sha;
+      aIds.push(sha, PIECE_MARKER);
     }
   });
   afterAll(async () => {
@@ -187,6 +211,27 @@ describe.each(TEST_BACKENDS)('isolation between communes (%s)', (backend) => {
       .orderBy('username')
       .execute();
     expect(aUsers.map((u) => u.username)).toEqual(['consultation', 'maire', 'secretaire']);
+  });
+
+  it("serves A's justificatif to A's electoral roles only: not to another commune, an EPCI, nor A's consultation role", async () => {
+    if (!aPiece) return; // electoral routes not registered on this hub build
+    const get = (token: string, path = ELECTORAL_HUB_ROUTES.justificatifDownload.path) =>
+      hub.app.inject({ method: 'GET', url: path.replace(':sha256', aPiece!), headers: { authorization: `Bearer ${token}` } });
+    const own = await get(a.maireToken);
+    expect(own.statusCode).toBe(200);
+    expect(own.body).toContain(PIECE_MARKER);
+    for (const [token, status] of [
+      [b.maireToken, 404],
+      [e.maireToken, 403],
+      [a.consultationToken, 403],
+    ] as const) {
+      const res = await get(token);
+      expect(res.statusCode).toBe(status);
+      expect(res.body).not.toContain(PIECE_MARKER);
+    }
+    // Sent as a justificatif, it is not an act's file: the acts' route of A answers like an unknown file.
+    const asAct = await get(a.maireToken, ACTS_HUB_ROUTES.fileDownload.path);
+    expect(asAct.statusCode).toBe(404);
   });
 
   it('keeps personal data away from roles and communes without the electoral service', async () => {

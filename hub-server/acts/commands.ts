@@ -24,7 +24,7 @@ import type { CommandContext, CommandHandler, CommandOutcome } from '../sync/com
 import { readRecord } from '../sync/store.js';
 import { currentClassification } from './classification.js';
 import { communeIdentity } from './commune-identity.js';
-import { fileChunks, fileState } from './files/store.js';
+import { fileChunks, fileState } from '../files/store.js';
 import { enqueueTransmission } from './queue.js';
 import { signerOfPdf } from './signed-act.js';
 import { emptyStatus, readStatus, withState } from './status.js';
@@ -70,7 +70,7 @@ async function checkFilesOnHub(
 ): Promise<Array<{ kind: ReturnType<typeof sniffFileKind>; size: number }>> {
   const out: Array<{ kind: ReturnType<typeof sniffFileKind>; size: number }> = [];
   for (const f of files) {
-    const state = await fileState(ctx.trx, ctx.communeId, f.sha256);
+    const state = await fileState(ctx.trx, ctx.communeId, f.sha256, 'acts');
     if (!state?.complete)
       refuse(
         `Le fichier « ${f.fileName} » n'est pas encore arrivé en entier sur le hub : la transmission sera possible dès la fin de l'envoi.`,

@@ -16,7 +16,7 @@ import { ActesSchemaError } from './actes-format/xsd-validate.js';
 import { acteInputFromDraft } from './act-from-draft.js';
 import { currentClassification } from './classification.js';
 import { communeIdentity } from './commune-identity.js';
-import { readCompleteFile } from './files/store.js';
+import { readCompleteFile } from '../files/store.js';
 import type { TransmissionPayload } from './queue.js';
 import { changeStatus, changeStatusInTrx, withState } from './status.js';
 import { createTransmissionsStore, type TransmissionRow } from './transmissions-store.js';
@@ -126,7 +126,7 @@ export function startActesForwarder(opts: ActesForwarderOptions, autoStart = tru
   }
 
   async function fileBytes(communeId: string, sha256: string, name: string): Promise<Buffer> {
-    const bytes = await readCompleteFile(db, communeId, sha256);
+    const bytes = await readCompleteFile(db, communeId, 'acts', sha256);
     if (!bytes) throw new GuichetError('not_found', `Le fichier « ${name} » est introuvable sur le hub.`, `file ${sha256}`);
     return bytes;
   }

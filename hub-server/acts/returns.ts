@@ -5,7 +5,7 @@ import type { ActLetter, ActStatusRecord, StoredFile } from '../../shared/acts/r
 import type { HubDatabase } from '../db/schema.js';
 import type { ActesReturn } from './actes-format/parse-return.js';
 import { setClassification } from './classification.js';
-import { storeCompleteFile } from './files/store.js';
+import { storeCompleteFile } from '../files/store.js';
 import type { ActesReturnEvent } from './mailbox/extract-returns.js';
 import { changeStatusInTrx, withState } from './status.js';
 import type { TransmissionKind } from './tables.js';
@@ -96,7 +96,7 @@ export async function applyReturn(db: Kysely<HubDatabase>, event: ActesReturnEve
   if (m.type === 'CourrierSimple' || m.type === 'DemandePieceComplementaire' || m.type === 'LettreObservations' || m.type === 'DefereTA') {
     letterFiles = [];
     for (const f of event.files.slice(1)) {
-      const sha256 = await storeCompleteFile(db, communeId, f.content);
+      const sha256 = await storeCompleteFile(db, communeId, 'acts', f.content);
       letterFiles.push({ sha256, fileName: f.name.slice(0, 255), size: f.content.byteLength, mime: MIME[sniffFileKind(f.content)] });
     }
   }

@@ -1,25 +1,34 @@
 import type { FastifyInstance } from 'fastify';
-import { ACTS_HUB_ROUTES } from '../../shared/acts/hub-routes.js';
+import { ACT_FILE_MAX_BYTES, ACTS_HUB_ROUTES } from '../../shared/acts/hub-routes.js';
+import { actsDomain } from '../../shared/acts/domain.js';
 import { GuichetError } from '../../shared/errors.js';
 import { requireAuth } from '../accounts/auth.js';
 import { parseRequest } from '../contract.js';
 import { assertMayUse } from '../domain/access.js';
 import type { HubDomainContext } from '../domain/hub-domain.js';
 import { readActArchive } from './archives.js';
-import { scheduleIncompleteUploadPurge, type IncompleteUploadPurgeSchedule } from './files/maintenance.js';
-import { registerFileRoutes, type FileLimits } from './files/routes.js';
+import type { FilesOptions } from '../files/maintenance.js';
+import { registerFileRoutes } from '../files/routes.js';
 import { listTrustAnchors } from './trust-list.js';
 
-/** Limits of the file store: quota per collectivité, expiry of abandoned uploads (false: no timer, for tests). */
-export interface ActsFilesOptions extends FileLimits {
-  purge?: IncompleteUploadPurgeSchedule | false;
-}
+/** Limits of the files module (quota per collectivité, upkeep timers); kept under this name for the hub's options. */
+export type ActsFilesOptions = FilesOptions;
 
 /** HTTP side of the legality-control service: files and the audit archive (its commands go through the sync push). */
 export async function registerActsRoutes(app: FastifyInstance, { db, registry, build }: HubDomainContext): Promise<void> {
-  const files = build.actsFiles;
-  if (files?.purge !== false) scheduleIncompleteUploadPurge(app, db, files?.purge);
-  registerFileRoutes(app, db, files);
+  const routes = ACTS_HUB_ROUTES;
+  registerFileRoutes(
+    app,
+    db,
+    registry,
+    {
+      domain: actsDomain,
+      routes: { status: routes.fileStatus, upload: routes.fileUpload, download: routes.fileDownload },
+      maxBytes: ACT_FILE_MAX_BYTES,
+      tooLarge: 'Ce fichier dépasse 150 Mo, la taille maximale acceptée par la préfecture.',
+    },
+    build.actsFiles,
+  );
   // Public: CA certificates are public, and any verifier of a signed act may want the département's list.
   app.get(ACTS_HUB_ROUTES.trustList.path, { config: { public: true } }, async () => ({ anchors: await listTrustAnchors(db) }));
   app.get(ACTS_HUB_ROUTES.actArchive.path, async (request, reply) => {

@@ -4,32 +4,6 @@
  * 0/1 integers for booleans, bigint sizes read back as numbers.
  */
 
-/** A content-addressed file of one commune (act, annex, letter), possibly still uploading. */
-export interface ActesFilesTable {
-  commune_id: string;
-  sha256: string;
-  /** Total size announced by the uploader (`upload-length`). */
-  size: number;
-  /** Bytes held so far (= the next expected `upload-offset`). */
-  received: number;
-  complete: number;
-  created_at: string;
-  completed_at: string | null;
-}
-
-/**
- * The bytes of a file, one row per appended piece. Kept in the database on
- * both backends (not in a folder): an append is one transaction with the
- * offset update, so a crash never leaves bytes the offset does not count, and
- * several hub instances on PostgreSQL see the same files without a shared disk.
- */
-export interface ActesFileChunksTable {
-  commune_id: string;
-  sha256: string;
-  pos: number;
-  data: Uint8Array;
-}
-
 /** States of a transmission to the prefecture; see forwarder.ts for the exactly-once reasoning. */
 export type TransmissionState = 'queued' | 'building' | 'built' | 'sending' | 'uncertain' | 'transmis' | 'failed';
 export type TransmissionKind = 'acte' | 'annulation' | 'answer' | 'classification';
@@ -95,8 +69,6 @@ export interface ActsTrustAnchorsTable {
 
 export interface ActsTables {
   acts_trust_anchors: ActsTrustAnchorsTable;
-  acts_files: ActesFilesTable;
-  acts_file_chunks: ActesFileChunksTable;
   actes_transmissions: ActesTransmissionsTable;
   actes_envelope_serials: ActesEnvelopeSerialsTable;
   actes_send_windows: ActesSendWindowsTable;

@@ -8,6 +8,7 @@ import type { AuthContext } from '../accounts/auth-context.js';
 import { isPostgres, nowIso } from '../db/dialect.js';
 import type { HubDatabase } from '../db/schema.js';
 import { accessRefusal } from '../domain/access.js';
+import { fileState } from '../files/store.js';
 import { randomUUID } from 'node:crypto';
 import type { CommandContext, CommandHandler, PreparedCommand } from './commands.js';
 import { parseInSlices } from './parse-in-slices.js';
@@ -307,6 +308,7 @@ async function applyMutation(trx: Transaction<HubDatabase>, domains: PushDomains
       `${ref}: data.id differs from recordId`,
     );
   checkRule(registry, spec, auth, current, parsed.data);
+  await checkFiles(trx, spec, auth, current, parsed.data);
   const json = JSON.stringify(parsed.data);
   if (Buffer.byteLength(json) > MAX_RECORD_BYTES)
     reject('invalid_input', TOO_LARGE_MESSAGE, `${ref}: ${Buffer.byteLength(json)} bytes > ${MAX_RECORD_BYTES}`);
@@ -337,6 +339,34 @@ function checkRule(
   if (!refusal) return;
   const mayRead = registry.mayUse(auth, spec.service, spec.read);
   reject(refusal.code, refusal.message, `${spec.name}: ${refusal.detail}`, mayRead ? current : undefined);
+}
+
+/**
+ * A record naming files (files module) lands only once the hub holds each newly named file whole,
+ * sent through the record's domain: the PC uploads them before pushing, so the user never reads
+ * this; a crafted push, or a file lost on its PC, is refused. Files the hub's record already named
+ * are not checked again (an edit elsewhere of an older record stays possible).
+ */
+async function checkFiles(
+  trx: Transaction<HubDatabase>,
+  spec: RegisteredCollection,
+  auth: AuthContext,
+  current: StoredRecord | null,
+  after: unknown,
+): Promise<void> {
+  if (!spec.files) return;
+  const before = current && !current.deleted && current.json !== null ? spec.files(JSON.parse(current.json) as never) : [];
+  const known = new Set(before);
+  for (const sha256 of new Set(spec.files(after as never))) {
+    if (known.has(sha256)) continue;
+    const state = await fileState(trx, auth.communeId, sha256, spec.domain);
+    if (!state?.complete)
+      reject(
+        'invalid_input',
+        "Une pièce jointe n'est pas encore arrivée sur le hub : l'envoi reprendra automatiquement. Si cela se répète, joignez de nouveau le fichier depuis le poste où il a été numérisé.",
+        `${spec.name}: file ${sha256.slice(0, 12)} not held`,
+      );
+  }
 }
 
 function commandContext(trx: Transaction<HubDatabase>, auth: AuthContext): CommandContext {

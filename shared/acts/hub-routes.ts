@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { defineRoutes } from '../api/contract.js';
+import { fileRoutes } from '../files/routes.js';
+
+/** Pastell's 150 Mo limit on act + annexes: no single file can exceed it either. */
+export const ACT_FILE_MAX_BYTES = 150 * 1024 * 1024;
 
 /**
  * The acts domain's hub routes (merged into the hub contract by
@@ -11,10 +15,6 @@ import { defineRoutes } from '../api/contract.js';
  * chunk at `upload-offset` with `upload-length` = total size; the hub checks
  * the SHA-256 when the last byte lands.
  */
-const shaParams = z.object({
-  /** SHA-256 of the whole file, hexadecimal (any other value answers 404). */
-  sha256: z.string().min(1).max(128),
-});
 /** The act's id (a UUID; any other value answers 404). */
 const actIdParams = z.object({ id: z.string().min(1).max(100) });
 
@@ -30,54 +30,21 @@ export type TrustAnchor = z.infer<typeof trustAnchorSchema>;
 export const trustListSchema = z.object({ anchors: z.array(trustAnchorSchema).max(500) });
 export type TrustList = z.infer<typeof trustListSchema>;
 
-const OFFSET = "Nombre d'octets que le hub détient déjà pour ce fichier.";
+/** The acts' files (PDF, annexes, letters): the files module's routes under `/api/v1/files`, ruled by acts permissions. */
+function actsFileRoutes() {
+  const r = fileRoutes({
+    base: '/api/v1/files',
+    tag: 'Actes',
+    read: 'acts.read',
+    write: 'acts.draft',
+    maxBytes: ACT_FILE_MAX_BYTES,
+    tooLarge: '150 Mo au plus (limite de la préfecture).',
+  });
+  return { fileStatus: r.status, fileUpload: r.upload, fileDownload: r.download };
+}
 
 export const ACTS_HUB_ROUTES = defineRoutes({
-  fileStatus: {
-    method: 'HEAD',
-    path: '/api/v1/files/:sha256',
-    tag: 'Actes',
-    permission: 'acts.read',
-    summary: "Où en est l'envoi d'un fichier (octets déjà reçus)",
-    params: shaParams,
-    responses: {
-      200: {
-        description: 'État du fichier ; 0 octet si le hub ne le connaît pas.',
-        headers: { 'upload-offset': OFFSET, 'upload-length': 'Taille totale annoncée, si connue.' },
-      },
-    },
-  },
-  fileUpload: {
-    method: 'PATCH',
-    path: '/api/v1/files/:sha256',
-    tag: 'Actes',
-    permission: 'acts.draft',
-    summary: "Ajouter un morceau d'un fichier à la position `upload-offset`",
-    description:
-      'Reprise possible après coupure : demander l’état (HEAD) puis reprendre à la position indiquée. 150 Mo au plus (limite de la préfecture).',
-    params: shaParams,
-    bodyContentType: 'application/offset+octet-stream',
-    requestHeaders: {
-      'upload-offset': 'Position du morceau (doit égaler les octets déjà reçus).',
-      'upload-length': 'Taille totale du fichier.',
-    },
-    responses: { 204: { description: 'Morceau enregistré.', headers: { 'upload-offset': OFFSET } } },
-    errors: {
-      409: 'La position ne correspond pas aux octets reçus (`upload-offset` donne la bonne).',
-      413: 'Fichier de plus de 150 Mo.',
-      422: "L'empreinte SHA-256 du fichier reçu ne correspond pas : l'envoi recommence à 0.",
-    },
-  },
-  fileDownload: {
-    method: 'GET',
-    path: '/api/v1/files/:sha256',
-    tag: 'Actes',
-    permission: 'acts.read',
-    summary: 'Télécharger un fichier complet de la collectivité',
-    params: shaParams,
-    responses: { 200: { description: 'Les octets du fichier.', contentType: 'application/octet-stream' } },
-    errors: { 404: 'Fichier inconnu ou incomplet.' },
-  },
+  ...actsFileRoutes(),
   trustList: {
     method: 'GET',
     path: '/api/v1/trust-list',

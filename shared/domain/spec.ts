@@ -47,6 +47,11 @@ export interface CollectionSpec<T = unknown> {
   checkWrite?(attempt: WriteAttempt<T>): RuleRefusal | null;
   /** What the user reads when their change was based on an outdated version. */
   staleMessage?: string;
+  /**
+   * SHA-256 of the files the record names (files module). The hub refuses a write naming a file it does
+   * not hold whole for this domain, and never expires a file a record still names. Pure.
+   */
+  files?(record: T): readonly string[];
 }
 
 export interface CommandSpec<P = unknown> {
@@ -84,6 +89,11 @@ export interface DomainSpecBase {
   events: readonly string[];
   /** The domain's own hub HTTP routes (beyond sync push/pull), merged into the hub contract and its OpenAPI document. */
   routes?: HubRoutes;
+  /**
+   * Days the hub keeps a complete file of this domain that no record names any more (or never named:
+   * uploaded before a push that was refused). Absent: kept for ever. A named file is never expired.
+   */
+  fileRetentionDays?: number;
 }
 
 /**

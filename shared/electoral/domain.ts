@@ -1,6 +1,7 @@
 import { collection, command, defineDomain } from '../domain/spec.js';
 import { electoralInputs, type ElectoralChannels, type ElectoralEvents } from './ipc.js';
 import { pollsInputs, type PollsChannels, type PollsEvents } from './polls-ipc.js';
+import { demandFiles, ELECTORAL_HUB_ROUTES, JUSTIFICATIF_RETENTION_DAYS } from './justificatif-files.js';
 import { registerCollections } from './register-collections.js';
 import { checkDemandWrite } from './rules.js';
 import { ELECTORAL_IMPORT_COMMAND, electoralImportPayloadSchema, electorSchema, importRecordSchema } from './schemas.js';
@@ -24,6 +25,7 @@ export const electoralDomain = defineDomain<ElectoralChannels & PollsChannels, E
       write: 'electoral.demand',
       schema: demandSchema,
       checkWrite: checkDemandWrite,
+      files: demandFiles,
       staleMessage: 'Cette demande a été modifiée sur un autre poste entre-temps : rouvrez-la pour voir la version à jour.',
     }),
     'electoral.imports': collection({ writer: 'hub', read: 'electoral.read', schema: importRecordSchema }),
@@ -34,4 +36,6 @@ export const electoralDomain = defineDomain<ElectoralChannels & PollsChannels, E
   },
   channels: { ...electoralInputs, ...pollsInputs },
   events: ['electoral:import-progress', 'electoral:print-progress'],
+  routes: ELECTORAL_HUB_ROUTES,
+  fileRetentionDays: JUSTIFICATIF_RETENTION_DAYS,
 });

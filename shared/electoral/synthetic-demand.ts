@@ -1,9 +1,28 @@
 /**
  * The follow-up part of a synthetic demand for tests, benchmarks and the demo:
  * an LP inscription deposited on `depositDate` with both pieces its Cerfa
- * asks for (made-up hashes; no real file behind them).
+ * asks for: two tiny fixed files (SYNTHETIC_PIECES), which a test hub holds for
+ * every commune it seeds with the electoral service (the hub refuses a demand
+ * naming a file it does not hold).
  */
 import type { Demand } from './types.js';
+
+/** The bytes behind the synthetic demands' pieces (ASCII), with their SHA-256 (precomputed: shared/ has no crypto). */
+export const SYNTHETIC_PIECES = {
+  identite: {
+    text: '%PDF-1.4\n% Guichet: piece synthetique (identite)\n',
+    sha256: '09145820ea7e9af20ae108cff58ac1dbc2528722c5f0596178f100f6bbbfc1b9',
+  },
+  attache: {
+    text: '%PDF-1.4\n% Guichet: piece synthetique (attache)\n',
+    sha256: '04c9087dda7a7e09528e1fa01deb0974528823dd6f2cfb8ffece3d48b5fc7e7f',
+  },
+} as const;
+
+export function syntheticPieceBytes(piece: keyof typeof SYNTHETIC_PIECES): Uint8Array {
+  // ASCII text: one byte per character.
+  return Uint8Array.from(SYNTHETIC_PIECES[piece].text, (c) => c.charCodeAt(0));
+}
 
 export function syntheticFollowUp(
   depositDate: string,
@@ -11,11 +30,11 @@ export function syntheticFollowUp(
   Demand,
   'id' | 'kind' | 'status' | 'electorId' | 'applicant' | 'newAddress' | 'newBureauCode' | 'comment' | 'createdBy' | 'createdAtLocal'
 > {
-  const piece = (n: string, piece: 'identite' | 'attache') => ({
-    sha256: n.repeat(64),
+  const piece = (piece: 'identite' | 'attache') => ({
+    sha256: SYNTHETIC_PIECES[piece].sha256,
     fileName: piece === 'identite' ? 'carte-identite.pdf' : 'justificatif-domicile.pdf',
     mime: 'application/pdf' as const,
-    size: 120_000,
+    size: syntheticPieceBytes(piece).byteLength,
     piece,
     addedOn: depositDate,
   });
@@ -26,7 +45,7 @@ export function syntheticFollowUp(
     birthPlace: null,
     ine: null,
     email: null,
-    justificatifs: [piece('a', 'identite'), piece('b', 'attache')],
+    justificatifs: [piece('identite'), piece('attache')],
     noticeDate: null,
     decisionDate: null,
     refusalReason: null,

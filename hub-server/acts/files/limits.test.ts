@@ -4,7 +4,7 @@ import { ACTS_HUB_ROUTES } from '../../../shared/acts/hub-routes.js';
 import { toCount } from '../../db/dialect.js';
 import { createTestHub, TEST_BACKENDS, type SeededCommune, type TestHub } from '../../test-support.js';
 import { sha256Of } from '../test-support.js';
-import { INCOMPLETE_UPLOAD_TTL_MS, purgeIncompleteUploads } from './store.js';
+import { INCOMPLETE_UPLOAD_TTL_MS, purgeIncompleteUploads } from '../../files/store.js';
 
 const url = (sha: string) => ACTS_HUB_ROUTES.fileUpload.path.replace(':sha256', sha);
 const MB = 1024 * 1024;
@@ -40,11 +40,11 @@ describe.each(TEST_BACKENDS)('ACTES file uploads: expiry and quota (%s)', (backe
   const head = async (token: string, sha: string) =>
     (await hub.app.inject({ method: 'HEAD', url: url(sha), headers: { authorization: `Bearer ${token}` } })).headers['upload-offset'];
   const rows = async (communeId: string) => ({
-    files: await hub.db.selectFrom('acts_files').select(['sha256', 'complete']).where('commune_id', '=', communeId).execute(),
+    files: await hub.db.selectFrom('files').select(['sha256', 'complete']).where('commune_id', '=', communeId).execute(),
     chunks: toCount(
       (
         await hub.db
-          .selectFrom('acts_file_chunks')
+          .selectFrom('file_chunks')
           .select((eb) => eb.fn.countAll().as('n'))
           .where('commune_id', '=', communeId)
           .executeTakeFirstOrThrow()
@@ -90,7 +90,9 @@ describe.each(TEST_BACKENDS)('ACTES file uploads: expiry and quota (%s)', (backe
     expect(refused.statusCode).toBe(413);
     expect(refused.json()).toMatchObject({
       code: 'forbidden',
-      message: expect.stringMatching(/^L'espace réservé aux fichiers des actes de votre collectivité sur le hub est plein/),
+      message: expect.stringMatching(
+        /^L'espace réservé aux fichiers de votre collectivité sur le hub \(actes, pièces des demandes\) est plein/,
+      ),
     });
     expect(await head(b.secretaireToken, sha256Of(tooMuch))).toBe('0');
     // Finishing the upload already started is still allowed (its bytes are counted already).

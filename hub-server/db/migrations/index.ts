@@ -10,6 +10,7 @@ import * as m008 from './008-cadastre.js';
 import * as m009 from './009-owners.js';
 import * as m012 from './012-console.js';
 import * as m013 from './013-assistance.js';
+import * as m014 from './014-files.js';
 import * as m017 from './017-sync-staging.js';
 
 /**
@@ -28,6 +29,7 @@ export const HUB_MIGRATIONS: Record<string, Migration> = {
   '009-owners': m009,
   '012-console': m012,
   '013-assistance': m013,
+  '014-files': m014,
   '017-sync-staging': m017,
 };
 

@@ -294,19 +294,20 @@ export function DemandScreen({ id }: { id: string }) {
           <ul className="plain">
             {d.justificatifs.map((j) => (
               <li key={j.sha256}>
-                {PIECE_LABELS[j.piece]} :{' '}
+                {PIECE_LABELS[j.piece]} : {j.fileName} <span className="muted small">(jointe le {frenchDay(j.addedOn)})</span>{' '}
+                {/* Scanned on another PC, the piece comes from the hub the first time (then kept on this PC). */}
                 <button
                   type="button"
                   className="link"
+                  aria-label={`Ouvrir la pièce ${j.fileName}`}
                   onClick={() =>
                     void api()
                       .invoke('electoral:justificatif', { sha256: j.sha256 })
                       .then(openFile, (e) => setError(messageOf(e)))
                   }
                 >
-                  {j.fileName}
-                </button>{' '}
-                <span className="muted small">(jointe le {frenchDay(j.addedOn)})</span>
+                  Ouvrir la pièce
+                </button>
               </li>
             ))}
           </ul>

@@ -1,29 +1,29 @@
 import { createHash } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
-import { GuichetError } from '../../../shared/errors.js';
-import { nowIso, toCount } from '../../db/dialect.js';
-import type { HubDatabase } from '../../db/schema.js';
+import { GuichetError } from '../../shared/errors.js';
+import { nowIso, toCount } from '../db/dialect.js';
+import type { HubDatabase } from '../db/schema.js';
 
 /**
- * Per-commune content-addressed files (act PDFs, annexes, letters). The bytes
- * live in `acts_file_chunks` (see tables.ts for why not a folder); a file is
- * usable once `complete`, i.e. every byte arrived and the SHA-256 matched.
+ * The files module's store: per-collectivité content-addressed files (act PDFs,
+ * annexes, letters, demands' justificatifs). The bytes live in `file_chunks`
+ * (see tables.ts for why not a folder); a file is usable once `complete`, i.e.
+ * every byte arrived and the SHA-256 matched, and only through a domain it is
+ * tagged with (`file_tags`).
  */
 type Db = Kysely<HubDatabase> | Transaction<HubDatabase>;
 
-/** Pastell's 150 Mo limit on act + annexes: no single file can exceed it either. */
-export const MAX_FILE_BYTES = 150 * 1024 * 1024;
 export const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /** An upload not finished this long after its first bytes is abandoned (refused, or its PC gone): its bytes are purged. */
 export const INCOMPLETE_UPLOAD_TTL_MS = 48 * 3600_000;
-/** Default cap on a collectivité's stored plus in-progress file bytes (the hub's `actsFiles.quotaBytes`). */
+/** Default cap on a collectivité's stored plus in-progress file bytes (the hub's `actsFiles.quotaBytes`), all domains together. */
 export const DEFAULT_FILES_QUOTA_BYTES = 2 * 1024 * 1024 * 1024;
 
 /** Bytes the collectivité holds or has announced: complete files, and the announced size of uploads in progress (reserved). */
 export async function bytesHeld(db: Db, communeId: string): Promise<number> {
   const row = await db
-    .selectFrom('acts_files')
+    .selectFrom('files')
     .select((eb) => eb.fn.sum<number>('size').as('total'))
     .where('commune_id', '=', communeId)
     .executeTakeFirst();
@@ -42,13 +42,12 @@ export async function purgeIncompleteUploads(
   const cutoff = new Date((opts.now ?? new Date()).getTime() - (opts.olderThanMs ?? INCOMPLETE_UPLOAD_TTL_MS)).toISOString();
   return db.transaction().execute(async (trx) => {
     const gone = await trx
-      .deleteFrom('acts_files')
+      .deleteFrom('files')
       .where('complete', '=', 0)
       .where('created_at', '<', cutoff)
       .returning(['commune_id', 'sha256', 'received'])
       .execute();
-    for (const f of gone)
-      await trx.deleteFrom('acts_file_chunks').where('commune_id', '=', f.commune_id).where('sha256', '=', f.sha256).execute();
+    for (const f of gone) await dropBytes(trx, f.commune_id, f.sha256);
     return { files: gone.length, bytes: gone.reduce((n, f) => n + toCount(f.received), 0) };
   });
 }
@@ -59,13 +58,28 @@ export interface FileState {
   complete: boolean;
 }
 
-export async function fileState(db: Db, communeId: string, sha256: string): Promise<FileState | null> {
-  const row = await db
-    .selectFrom('acts_files')
+/**
+ * Where a file of the collectivité stands; with `domain`, only a file tagged with that domain
+ * (another domain's file answers like an unknown one: its permissions were not checked).
+ */
+export async function fileState(db: Db, communeId: string, sha256: string, domain?: string): Promise<FileState | null> {
+  let query = db
+    .selectFrom('files')
     .select(['size', 'received', 'complete'])
     .where('commune_id', '=', communeId)
-    .where('sha256', '=', sha256)
-    .executeTakeFirst();
+    .where('sha256', '=', sha256);
+  if (domain !== undefined)
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('file_tags')
+          .select('file_tags.sha256')
+          .whereRef('file_tags.commune_id', '=', 'files.commune_id')
+          .whereRef('file_tags.sha256', '=', 'files.sha256')
+          .where('file_tags.domain', '=', domain),
+      ),
+    );
+  const row = await query.executeTakeFirst();
   return row ? { size: toCount(row.size), received: toCount(row.received), complete: toCount(row.complete) === 1 } : null;
 }
 
@@ -98,6 +112,7 @@ export class HashMismatch extends GuichetError {
 export async function appendToFile(
   db: Kysely<HubDatabase>,
   communeId: string,
+  domain: string,
   sha256: string,
   offset: number,
   total: number,
@@ -105,13 +120,14 @@ export async function appendToFile(
 ): Promise<FileState> {
   const state = await db.transaction().execute(async (trx) => {
     await trx
-      .insertInto('acts_files')
+      .insertInto('files')
       .values({ commune_id: communeId, sha256, size: total, received: 0, complete: 0, created_at: nowIso(), completed_at: null })
       .onConflict((oc) => oc.columns(['commune_id', 'sha256']).doNothing())
       .execute();
+    await tagFile(trx, communeId, sha256, domain);
     // Conditional update = the row lock: two concurrent appends at the same offset cannot both win.
     const moved = await trx
-      .updateTable('acts_files')
+      .updateTable('files')
       .set({ received: offset + data.byteLength })
       .where('commune_id', '=', communeId)
       .where('sha256', '=', sha256)
@@ -132,8 +148,7 @@ export async function appendToFile(
       }
       throw new OffsetMismatch(current.received);
     }
-    if (data.byteLength > 0)
-      await trx.insertInto('acts_file_chunks').values({ commune_id: communeId, sha256, pos: offset, data }).execute();
+    if (data.byteLength > 0) await trx.insertInto('file_chunks').values({ commune_id: communeId, sha256, pos: offset, data }).execute();
     return { size: toCount(moved.size), received: toCount(moved.received), complete: false };
   });
   if (state.complete || state.received < state.size) return state;
@@ -145,12 +160,20 @@ async function completeFile(db: Kysely<HubDatabase>, communeId: string, sha256: 
   const hash = createHash('sha256');
   for await (const piece of fileChunks(db, communeId, sha256)) hash.update(piece);
   if (hash.digest('hex') !== sha256) {
-    await db.deleteFrom('acts_file_chunks').where('commune_id', '=', communeId).where('sha256', '=', sha256).execute();
-    await db.deleteFrom('acts_files').where('commune_id', '=', communeId).where('sha256', '=', sha256).where('complete', '=', 0).execute();
+    await db.transaction().execute(async (trx) => {
+      const gone = await trx
+        .deleteFrom('files')
+        .where('commune_id', '=', communeId)
+        .where('sha256', '=', sha256)
+        .where('complete', '=', 0)
+        .returning('sha256')
+        .executeTakeFirst();
+      if (gone) await dropBytes(trx, communeId, sha256);
+    });
     throw new HashMismatch();
   }
   await db
-    .updateTable('acts_files')
+    .updateTable('files')
     .set({ complete: 1, completed_at: nowIso() })
     .where('commune_id', '=', communeId)
     .where('sha256', '=', sha256)
@@ -163,7 +186,7 @@ export async function* fileChunks(db: Db, communeId: string, sha256: string): As
   let from = -1;
   for (;;) {
     const rows = await db
-      .selectFrom('acts_file_chunks')
+      .selectFrom('file_chunks')
       .select(['pos', 'data'])
       .where('commune_id', '=', communeId)
       .where('sha256', '=', sha256)
@@ -177,9 +200,9 @@ export async function* fileChunks(db: Db, communeId: string, sha256: string): As
   }
 }
 
-/** The whole content of a complete file of the commune, or null (unknown, incomplete or another commune's). */
-export async function readCompleteFile(db: Db, communeId: string, sha256: string): Promise<Buffer | null> {
-  const state = await fileState(db, communeId, sha256);
+/** The whole content of a complete file of the domain in the collectivité, or null (unknown, incomplete, another collectivité's or domain's). */
+export async function readCompleteFile(db: Db, communeId: string, domain: string, sha256: string): Promise<Buffer | null> {
+  const state = await fileState(db, communeId, sha256, domain);
   if (!state?.complete) return null;
   const pieces: Buffer[] = [];
   for await (const p of fileChunks(db, communeId, sha256)) pieces.push(p);
@@ -187,10 +210,10 @@ export async function readCompleteFile(db: Db, communeId: string, sha256: string
 }
 
 /** Store bytes the hub itself received (prefecture letters): idempotent by content. */
-export async function storeCompleteFile(db: Db, communeId: string, content: Uint8Array): Promise<string> {
+export async function storeCompleteFile(db: Db, communeId: string, domain: string, content: Uint8Array): Promise<string> {
   const sha256 = createHash('sha256').update(content).digest('hex');
   const inserted = await db
-    .insertInto('acts_files')
+    .insertInto('files')
     .values({
       commune_id: communeId,
       sha256,
@@ -203,23 +226,108 @@ export async function storeCompleteFile(db: Db, communeId: string, content: Uint
     .onConflict((oc) => oc.columns(['commune_id', 'sha256']).doNothing())
     .returning('sha256')
     .executeTakeFirst();
+  await tagFile(db, communeId, sha256, domain);
   if (inserted) {
     if (content.byteLength > 0)
-      await db.insertInto('acts_file_chunks').values({ commune_id: communeId, sha256, pos: 0, data: content }).execute();
+      await db.insertInto('file_chunks').values({ commune_id: communeId, sha256, pos: 0, data: content }).execute();
     return sha256;
   }
   const state = await fileState(db, communeId, sha256);
   if (!state?.complete) {
     // A partial upload of the same content: replace it with the complete bytes.
-    await db.deleteFrom('acts_file_chunks').where('commune_id', '=', communeId).where('sha256', '=', sha256).execute();
+    await db.deleteFrom('file_chunks').where('commune_id', '=', communeId).where('sha256', '=', sha256).execute();
     if (content.byteLength > 0)
-      await db.insertInto('acts_file_chunks').values({ commune_id: communeId, sha256, pos: 0, data: content }).execute();
+      await db.insertInto('file_chunks').values({ commune_id: communeId, sha256, pos: 0, data: content }).execute();
     await db
-      .updateTable('acts_files')
+      .updateTable('files')
       .set({ size: content.byteLength, received: content.byteLength, complete: 1, completed_at: nowIso() })
       .where('commune_id', '=', communeId)
       .where('sha256', '=', sha256)
       .execute();
   }
   return sha256;
+}
+
+/** Marks a file as sent through `domain` (idempotent); its retention counts from the first tag. */
+export async function tagFile(db: Db, communeId: string, sha256: string, domain: string): Promise<void> {
+  await db
+    .insertInto('file_tags')
+    .values({ commune_id: communeId, sha256, domain, tagged_at: nowIso() })
+    .onConflict((oc) => oc.columns(['commune_id', 'sha256', 'domain']).doNothing())
+    .execute();
+}
+
+/** Removes a file's bytes and tags (its `files` row is the caller's, deleted in the same transaction). */
+async function dropBytes(db: Db, communeId: string, sha256: string): Promise<void> {
+  await db.deleteFrom('file_chunks').where('commune_id', '=', communeId).where('sha256', '=', sha256).execute();
+  await db.deleteFrom('file_tags').where('commune_id', '=', communeId).where('sha256', '=', sha256).execute();
+}
+
+/** What the expiry of complete files needs to know of the domains (from the registry, hub-server/files/maintenance.ts). */
+export interface FileRetention {
+  /** Domains whose files expire, with their retention in days (absent: kept for ever). */
+  retentionDays: ReadonlyMap<string, number>;
+  /** SHA-256 of the files the live records of `domain` in the collectivité name. */
+  referenced(trx: Transaction<HubDatabase>, communeId: string, domain: string): Promise<ReadonlySet<string>>;
+}
+
+/**
+ * Expires complete files of domains with a retention: a tag older than its domain's retention
+ * whose file no live record of the domain names is removed; a file left without any tag is
+ * deleted with its bytes. A file a record names, or still within retention, is never touched.
+ * One transaction per collectivité and domain (a push naming the file waits on the row lock of
+ * the sync, so it either lands before, and is seen, or after, and is refused for a missing file).
+ */
+export async function expireUnreferencedFiles(
+  db: Kysely<HubDatabase>,
+  retention: FileRetention,
+  opts: { now?: Date } = {},
+): Promise<{ files: number; bytes: number }> {
+  const now = (opts.now ?? new Date()).getTime();
+  let files = 0;
+  let bytes = 0;
+  for (const [domain, days] of retention.retentionDays) {
+    const cutoff = new Date(now - days * 86_400_000).toISOString();
+    const candidates = await db
+      .selectFrom('file_tags')
+      .select(['commune_id', 'sha256'])
+      .where('domain', '=', domain)
+      .where('tagged_at', '<', cutoff)
+      .execute();
+    const byCommune = new Map<string, string[]>();
+    for (const c of candidates) byCommune.set(c.commune_id, [...(byCommune.get(c.commune_id) ?? []), c.sha256]);
+    for (const [communeId, shas] of byCommune) {
+      await db.transaction().execute(async (trx) => {
+        const named = await retention.referenced(trx, communeId, domain);
+        for (const sha256 of shas) {
+          if (named.has(sha256)) continue;
+          await trx
+            .deleteFrom('file_tags')
+            .where('commune_id', '=', communeId)
+            .where('sha256', '=', sha256)
+            .where('domain', '=', domain)
+            .execute();
+          const other = await trx
+            .selectFrom('file_tags')
+            .select('domain')
+            .where('commune_id', '=', communeId)
+            .where('sha256', '=', sha256)
+            .executeTakeFirst();
+          if (other) continue;
+          const gone = await trx
+            .deleteFrom('files')
+            .where('commune_id', '=', communeId)
+            .where('sha256', '=', sha256)
+            .where('complete', '=', 1)
+            .returning('size')
+            .executeTakeFirst();
+          if (!gone) continue;
+          await dropBytes(trx, communeId, sha256);
+          files++;
+          bytes += toCount(gone.size);
+        }
+      });
+    }
+  }
+  return { files, bytes };
 }

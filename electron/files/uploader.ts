@@ -1,7 +1,10 @@
 /**
- * Sends the pending files of the store to the hub before the sync pushes the
+ * The files module's upload queue: sends the pending files of a domain's store
+ * to the hub, through that domain's file routes, before the sync pushes the
  * outbox (engine `beforePush`), so the hub never receives a record or a
- * command (e.g. `acts.transmit`) before the files it names.
+ * command (e.g. `acts.transmit`, a demand naming its justificatifs) before the
+ * files it names. The queue is the store's index (`state = 'pending'`): it
+ * survives restarts, and a dead network stops the cycle, retried at the next sync.
  *
  * Resumable: each file starts with a HEAD answering how many bytes the hub
  * already holds (a cut mid-upload resumes there; a file the hub holds whole
@@ -9,8 +12,8 @@
  */
 import { open } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import type { GuichetEvents } from '../../shared/api/ipc.js';
 import { GuichetError } from '../../shared/errors.js';
+import type { FileRouteSet } from '../../shared/files/routes.js';
 import type { HubClient } from '../hub-client/hub-client.js';
 import { sha256OfFile, type FileRow, type FileStore } from './file-store.js';
 
@@ -19,19 +22,33 @@ export const UPLOAD_CHUNK_BYTES = 1024 * 1024;
 /** Errors after which the whole cycle stops (and is retried): the push would not get through either. */
 const TRANSIENT = new Set(['offline', 'hub_unavailable', 'rate_limited', 'unauthenticated', 'upgrade_required', 'internal']);
 
+/** Progress of one file's upload (the acts show it; `sent` and `total` in bytes). */
+export interface UploadProgress {
+  sha256: string;
+  fileName: string;
+  sent: number;
+  total: number;
+}
+
 export interface UploaderOptions {
   files: FileStore;
   log: Logger;
-  emit: (event: 'acts:upload-progress', payload: GuichetEvents['acts:upload-progress']) => void;
+  /** The owning domain's file routes on the hub (absent: the acts'). */
+  routes?: FileRouteSet;
+  progress?: (p: UploadProgress) => void;
+  /** What the user is told to do with a file missing or damaged on the PC (« joignez-le de nouveau à un acte »). */
+  reattach?: string;
   chunkBytes?: number;
 }
 
 export function createUploader(options: UploaderOptions) {
-  const { files, log, emit } = options;
+  const { files, log, routes } = options;
+  const emit = (_event: 'progress', p: UploadProgress) => options.progress?.(p);
+  const reattach = options.reattach ?? 'joignez-le de nouveau à un acte';
   const chunkBytes = options.chunkBytes ?? UPLOAD_CHUNK_BYTES;
 
   async function uploadOne(hub: HubClient, file: FileRow): Promise<void> {
-    let offset = await hub.fileOffset(file.sha256);
+    let offset = await hub.fileOffset(file.sha256, routes);
     if (offset > file.size)
       throw new GuichetError(
         'internal',
@@ -54,25 +71,25 @@ export function createUploader(options: UploaderOptions) {
       throw new GuichetError(
         'invalid_input',
         onDisk === null
-          ? `Le fichier « ${file.file_name} » est introuvable sur ce poste : joignez-le de nouveau à un acte.`
-          : `Le fichier « ${file.file_name} » est endommagé sur ce poste : joignez-le de nouveau à un acte.`,
+          ? `Le fichier « ${file.file_name} » est introuvable sur ce poste : ${reattach}.`
+          : `Le fichier « ${file.file_name} » est endommagé sur ce poste : ${reattach}.`,
         onDisk === null ? 'local file missing' : 'local file hash mismatch',
       );
     }
     const handle = await open(file.path, 'r');
     try {
       const buffer = Buffer.alloc(Math.min(chunkBytes, file.size - offset));
-      emit('acts:upload-progress', { sha256: file.sha256, fileName: file.file_name, sent: offset, total: file.size });
+      emit('progress', { sha256: file.sha256, fileName: file.file_name, sent: offset, total: file.size });
       while (offset < file.size) {
         const length = Math.min(buffer.length, file.size - offset);
         const { bytesRead } = await handle.read(buffer, 0, length, offset);
         if (bytesRead !== length)
           throw new GuichetError(
             'internal',
-            'Un fichier de cet acte a changé ou disparu sur ce poste.',
+            `Le fichier « ${file.file_name} » a changé ou disparu sur ce poste.`,
             `short read ${bytesRead}/${length}`,
           );
-        const next = await hub.uploadFileChunk(file.sha256, offset, file.size, buffer.subarray(0, length));
+        const next = await hub.uploadFileChunk(file.sha256, offset, file.size, buffer.subarray(0, length), routes);
         if (next <= offset)
           throw new GuichetError(
             'hub_unavailable',
@@ -81,7 +98,7 @@ export function createUploader(options: UploaderOptions) {
           );
         offset = next;
         files.setUploaded(file.sha256, offset, offset === file.size);
-        emit('acts:upload-progress', { sha256: file.sha256, fileName: file.file_name, sent: offset, total: file.size });
+        emit('progress', { sha256: file.sha256, fileName: file.file_name, sent: offset, total: file.size });
       }
       log.info({ sha256: file.sha256, size: file.size }, 'file uploaded');
     } finally {

@@ -1,13 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { Readable } from 'node:stream';
-import type { Permission } from '../../../shared/accounts/roles.js';
-import { ACTS_HUB_ROUTES } from '../../../shared/acts/hub-routes.js';
-import { GuichetError, type ErrorBody } from '../../../shared/errors.js';
-import type { AuthContext } from '../../accounts/auth-context.js';
-import { assertPermission, assertService, requireAuth, requirePermission, requireService } from '../../accounts/auth.js';
-import { parseRequest } from '../../contract.js';
-import type { HubDatabase } from '../../db/schema.js';
+import type { Service } from '../../shared/accounts/roles.js';
+import type { HubRouteSpec } from '../../shared/api/contract.js';
+import type { DomainRegistry } from '../../shared/domain/registry.js';
+import { GuichetError, type ErrorBody } from '../../shared/errors.js';
+import type { AuthContext } from '../accounts/auth-context.js';
+import { requireAuth } from '../accounts/auth.js';
+import { parseRequest } from '../contract.js';
+import type { HubDatabase } from '../db/schema.js';
+import { assertMayUse } from '../domain/access.js';
 import {
   appendToFile,
   bytesHeld,
@@ -15,9 +17,9 @@ import {
   fileChunks,
   fileState,
   HashMismatch,
-  MAX_FILE_BYTES,
   OffsetMismatch,
   SHA256_HEX,
+  tagFile,
 } from './store.js';
 
 /**
@@ -30,18 +32,9 @@ const UPLOAD_CONTENT_TYPE = 'application/offset+octet-stream';
 /** Bytes buffered before each database append (one row per piece). */
 const PIECE_BYTES = 1024 * 1024;
 
-function callerFor(request: FastifyRequest, permission: Permission): AuthContext {
-  const auth = requireAuth(request);
-  assertService(auth, 'acts');
-  assertPermission(auth, permission);
-  return auth;
-}
-
-type FileRoute = 'fileStatus' | 'fileUpload' | 'fileDownload';
-
 /** The file's SHA-256 from the path (parsed with the contract); anything but 64 hex digits answers like an unknown file. */
-function shaParam(request: FastifyRequest, route: (typeof ACTS_HUB_ROUTES)[FileRoute]): string {
-  const sha = parseRequest(route, request).params.sha256.toLowerCase();
+function shaParam(request: FastifyRequest, route: HubRouteSpec): string {
+  const sha = (parseRequest(route, request).params as { sha256: string }).sha256.toLowerCase();
   if (!SHA256_HEX.test(sha)) throw new GuichetError('not_found', "Ce fichier n'existe pas sur le hub.", 'not a sha256');
   return sha;
 }
@@ -65,24 +58,51 @@ function frenchSize(bytes: number): string {
 function quotaRefusal(held: number, quota: number, size: number): ErrorBody {
   return {
     code: 'forbidden',
-    message: `L'espace réservé aux fichiers des actes de votre collectivité sur le hub est plein (${frenchSize(held)} utilisés sur ${frenchSize(quota)}) : ce fichier de ${frenchSize(size)} ne peut pas être reçu. Demandez au service départemental d'agrandir cet espace.`,
+    message: `L'espace réservé aux fichiers de votre collectivité sur le hub (actes, pièces des demandes) est plein (${frenchSize(held)} utilisés sur ${frenchSize(quota)}) : ce fichier de ${frenchSize(size)} ne peut pas être reçu. Demandez au service départemental d'agrandir cet espace.`,
     detail: `quota ${quota}, held ${held}, upload-length ${size}`,
   };
 }
 
 export interface FileLimits {
-  /** Cap on a collectivité's stored + in-progress bytes (default 2 GiB). */
+  /** Cap on a collectivité's stored + in-progress bytes, all domains together (default 2 GiB). */
   quotaBytes?: number;
 }
 
-export function registerFileRoutes(app: FastifyInstance, db: Kysely<HubDatabase>, limits: FileLimits = {}): void {
-  const quota = limits.quotaBytes ?? DEFAULT_FILES_QUOTA_BYTES;
-  // The raw stream is handed to the route, which writes it piece by piece.
-  app.addContentTypeParser(UPLOAD_CONTENT_TYPE, (_request, payload, done) => done(null, payload));
+/** A domain's mount of the files routes: its declaration (id, service), its three routes and its size limit. */
+export interface FileMount {
+  domain: { id: string; service: Service | null };
+  routes: { status: HubRouteSpec; upload: HubRouteSpec; download: HubRouteSpec };
+  maxBytes: number;
+  /** French refusal of a file over `maxBytes`. */
+  tooLarge: string;
+}
 
-  app.head(ACTS_HUB_ROUTES.fileStatus.path, async (request, reply) => {
-    const auth = callerFor(request, 'acts.read');
-    const state = await fileState(db, auth.communeId, shaParam(request, ACTS_HUB_ROUTES.fileStatus));
+/**
+ * Mounts the files routes of one domain in its fastify scope: access is the registry's `mayUse`
+ * with the domain's service and the routes' permissions, and a file is seen only through a domain
+ * it was sent through (file_tags).
+ */
+export function registerFileRoutes(
+  app: FastifyInstance,
+  db: Kysely<HubDatabase>,
+  registry: DomainRegistry,
+  mount: FileMount,
+  limits: FileLimits = {},
+): void {
+  const quota = limits.quotaBytes ?? DEFAULT_FILES_QUOTA_BYTES;
+  const { domain, routes } = mount;
+  const callerFor = (request: FastifyRequest, permission: string | undefined): AuthContext => {
+    const auth = requireAuth(request);
+    assertMayUse(registry, auth, domain.service, permission ?? '');
+    return auth;
+  };
+  // The raw stream is handed to the route, which writes it piece by piece.
+  if (!app.hasContentTypeParser(UPLOAD_CONTENT_TYPE))
+    app.addContentTypeParser(UPLOAD_CONTENT_TYPE, (_request, payload, done) => done(null, payload));
+
+  app.head(routes.status.path, async (request, reply) => {
+    const auth = callerFor(request, routes.status.permission);
+    const state = await fileState(db, auth.communeId, shaParam(request, routes.status), domain.id);
     reply.header('upload-offset', String(state ? state.received : 0));
     if (state) reply.header('upload-length', String(state.size));
     reply.header('cache-control', 'no-store');
@@ -90,10 +110,14 @@ export function registerFileRoutes(app: FastifyInstance, db: Kysely<HubDatabase>
   });
 
   // Service and role checked before any byte of the body is read (onRequest).
-  const mayUpload = { onRequest: [requireService('acts'), requirePermission('acts.draft')] };
-  app.patch(ACTS_HUB_ROUTES.fileUpload.path, mayUpload, async (request, reply) => {
-    const auth = callerFor(request, 'acts.draft');
-    const sha = shaParam(request, ACTS_HUB_ROUTES.fileUpload);
+  const mayUpload = {
+    onRequest: async (request: FastifyRequest) => {
+      callerFor(request, routes.upload.permission);
+    },
+  };
+  app.patch(routes.upload.path, mayUpload, async (request, reply) => {
+    const auth = callerFor(request, routes.upload.permission);
+    const sha = shaParam(request, routes.upload);
     const offset = intHeader(request, 'upload-offset');
     const total = intHeader(request, 'upload-length');
     if (offset === null || total === null || offset > total) {
@@ -103,14 +127,13 @@ export function registerFileRoutes(app: FastifyInstance, db: Kysely<HubDatabase>
         'upload-offset / upload-length missing or invalid',
       );
     }
-    if (total > MAX_FILE_BYTES) {
-      return sendError(reply, 413, {
-        code: 'invalid_input',
-        message: 'Ce fichier dépasse 150 Mo, la taille maximale acceptée par la préfecture.',
-        detail: `upload-length ${total}`,
-      });
+    if (total > mount.maxBytes) {
+      return sendError(reply, 413, { code: 'invalid_input', message: mount.tooLarge, detail: `upload-length ${total}` });
     }
     const before = await fileState(db, auth.communeId, sha);
+    // The collectivité already holds (some of) these bytes, sent through another domain or received
+    // by the hub itself: one copy, one more tag, and the upload goes on from where the bytes are.
+    if (before) await tagFile(db, auth.communeId, sha, domain.id);
     if (before?.complete) return reply.code(204).header('upload-offset', String(before.size)).send();
     if (!before) {
       // A new upload reserves its announced size; one already started was counted when it began.
@@ -139,7 +162,7 @@ export function registerFileRoutes(app: FastifyInstance, db: Kysely<HubDatabase>
       const data = Buffer.concat(pending);
       pending = [];
       pendingBytes = 0;
-      const state = await appendToFile(db, auth.communeId, sha, position, total, data);
+      const state = await appendToFile(db, auth.communeId, domain.id, sha, position, total, data);
       position = state.received;
       return state;
     };
@@ -181,11 +204,11 @@ export function registerFileRoutes(app: FastifyInstance, db: Kysely<HubDatabase>
     }
   });
 
-  app.get(ACTS_HUB_ROUTES.fileDownload.path, async (request, reply) => {
-    const auth = callerFor(request, 'acts.read');
-    const sha = shaParam(request, ACTS_HUB_ROUTES.fileDownload);
-    const state = await fileState(db, auth.communeId, sha);
-    // Another commune's file answers exactly like an unknown one.
+  app.get(routes.download.path, async (request, reply) => {
+    const auth = callerFor(request, routes.download.permission);
+    const sha = shaParam(request, routes.download);
+    const state = await fileState(db, auth.communeId, sha, domain.id);
+    // Another collectivité's file, or another domain's, answers exactly like an unknown one.
     if (!state?.complete) throw new GuichetError('not_found', "Ce fichier n'existe pas sur le hub.", 'unknown or incomplete file');
     // Streamed piece by piece: a 150 MB file is never held whole in memory.
     return reply

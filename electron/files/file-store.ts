@@ -1,6 +1,9 @@
 /**
- * Content-addressed store of the act files on this PC: `<dataDir>/files/<aa>/<sha256>`,
- * indexed in `acts_files` with how far each file's upload to the hub went.
+ * The files module on this PC: a content-addressed store `<dataDir>/<folder>/<aa>/<sha256>`
+ * (0700/0600), indexed in a table of the owning domain (`acts_files`, `electoral_justificatifs`:
+ * each domain's migration creates it with the same columns) with how far each file's upload to
+ * the hub went. The index is the upload queue: a `pending` row survives restarts and dead
+ * networks until the hub holds the file whole.
  * Files are written (tmp + rename) BEFORE the transaction that references them:
  * a crash in between leaves an orphan file, harmless, never a record without its file.
  */
@@ -9,10 +12,24 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { StoredFile } from '../../shared/acts/records.js';
 import { ensurePrivateDirAsync, makePrivate, PRIVATE_FILE_MODE } from '../platform/private-files.js';
 
 export type FileState = 'pending' | 'done' | 'local' | 'damaged';
+
+/** What the index records of a file (the acts' `StoredFile`, a demand's justificatif). */
+export interface FileMeta {
+  sha256: string;
+  fileName: string;
+  size: number;
+  mime: string;
+}
+
+/** Where a domain keeps its files: its index table and its folder under the data folder. */
+export interface FileStoreLayout {
+  /** Fixed by the domain's code (never user input): it is spliced into the SQL. */
+  table: string;
+  folder: string;
+}
 
 export interface FileRow {
   sha256: string;
@@ -31,18 +48,27 @@ export async function sha256OfFile(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-export function createFileStore(db: Database.Database, dataDir: string, now: () => Date) {
-  const root = join(dataDir, 'files');
+export function createFileStore(
+  db: Database.Database,
+  dataDir: string,
+  now: () => Date,
+  layout: FileStoreLayout = { table: 'acts_files', folder: 'files' },
+) {
+  const { table } = layout;
+  const root = join(dataDir, layout.folder);
   const pathOf = (sha256: string) => join(root, sha256.slice(0, 2), sha256);
   const getRow = db.prepare<[string], FileRow>(
-    'SELECT sha256, size, path, file_name, mime, uploaded, state FROM acts_files WHERE sha256 = ?',
+    `SELECT sha256, size, path, file_name, mime, uploaded, state FROM ${table} WHERE sha256 = ?`,
   );
   const insertRow = db.prepare(
-    `INSERT INTO acts_files (sha256, size, path, file_name, mime, uploaded, state, created_at_local) VALUES (?, ?, ?, ?, ?, 0, ?, ?)
-     ON CONFLICT (sha256) DO UPDATE SET state = CASE WHEN acts_files.state IN ('local', 'damaged') AND excluded.state = 'pending' THEN 'pending' ELSE acts_files.state END`,
+    `INSERT INTO ${table} (sha256, size, path, file_name, mime, uploaded, state, created_at_local) VALUES (?, ?, ?, ?, ?, 0, ?, ?)
+     ON CONFLICT (sha256) DO UPDATE SET state = CASE WHEN ${table}.state IN ('local', 'damaged') AND excluded.state = 'pending' THEN 'pending' ELSE ${table}.state END`,
   );
 
-  // Act drafts name people (individual decisions): folders 0700, files 0600, whatever the umask.
+  // The file is where the store puts it (a row indexed before its table had a `path` column has none).
+  const withPath = (row: FileRow): FileRow => ({ ...row, path: pathOf(row.sha256) });
+
+  // Act drafts name people (individual decisions), justificatifs are identity papers: folders 0700, files 0600, whatever the umask.
   async function ensureDir(path: string): Promise<void> {
     await ensurePrivateDirAsync(root);
     await ensurePrivateDirAsync(dirname(path));
@@ -76,20 +102,21 @@ export function createFileStore(db: Database.Database, dataDir: string, now: () 
     },
 
     /** Records a stored file in the index (synchronous: runs inside the caller's transaction). */
-    index(file: StoredFile, state: FileState): void {
+    index(file: FileMeta, state: FileState): void {
       insertRow.run(file.sha256, file.size, pathOf(file.sha256), file.fileName, file.mime, state, now().toISOString());
     },
 
     get(sha256: string): FileRow | undefined {
-      return getRow.get(sha256);
+      const row = getRow.get(sha256);
+      return row && withPath(row);
     },
 
     setState(sha256: string, state: FileState): void {
-      db.prepare('UPDATE acts_files SET state = ? WHERE sha256 = ?').run(state, sha256);
+      db.prepare(`UPDATE ${table} SET state = ? WHERE sha256 = ?`).run(state, sha256);
     },
 
     setUploaded(sha256: string, uploaded: number, done: boolean): void {
-      db.prepare("UPDATE acts_files SET uploaded = ?, state = CASE WHEN ? THEN 'done' ELSE state END WHERE sha256 = ?").run(
+      db.prepare(`UPDATE ${table} SET uploaded = ?, state = CASE WHEN ? THEN 'done' ELSE state END WHERE sha256 = ?`).run(
         uploaded,
         done ? 1 : 0,
         sha256,
@@ -99,9 +126,10 @@ export function createFileStore(db: Database.Database, dataDir: string, now: () 
     pending(): FileRow[] {
       return db
         .prepare<[], FileRow>(
-          "SELECT sha256, size, path, file_name, mime, uploaded, state FROM acts_files WHERE state = 'pending' ORDER BY rowid",
+          `SELECT sha256, size, path, file_name, mime, uploaded, state FROM ${table} WHERE state = 'pending' ORDER BY rowid`,
         )
-        .all();
+        .all()
+        .map(withPath);
     },
 
     async read(sha256: string): Promise<Buffer | null> {
@@ -132,7 +160,7 @@ export function createFileStore(db: Database.Database, dataDir: string, now: () 
       // The index is read once, up front: the walk below needs only the file system.
       const indexed = new Set(
         db
-          .prepare<[], { sha256: string }>('SELECT sha256 FROM acts_files')
+          .prepare<[], { sha256: string }>(`SELECT sha256 FROM ${table}`)
           .all()
           .map((r) => r.sha256),
       );
