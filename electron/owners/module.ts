@@ -255,12 +255,13 @@ export function createOwnersModule(ctx: CoreContext): ClientDomainParts & { hand
       }
     },
     onSessionEnd() {
-      // Nobody reads owners on a PC left logged out: the copy goes, the next session fetches it again.
-      store.wipe();
+      // The key and the decrypted index leave memory; the encrypted copy stays, so the same user's next
+      // login does not re-download the whole territory over a town hall's link. A next session without
+      // the grant narrows the replica's scope, and the session clears these tables then (session.ts).
       store.lock();
       cached = null;
       notice = null;
-      log.info('owners local copy wiped at the end of the session');
+      log.info('owners local copy locked at the end of the session');
     },
   };
 }

@@ -3,7 +3,7 @@
  * named receives the comptes, kept encrypted on the PC; searches, opens (the
  * consultation reaches the mayor's log), prints the relevé complet and the
  * relevé for a third party (recorded and counted by the hub: the 6th of the
- * week is refused), loses the copy at logout. The mayor grants and reads the log.
+ * week is refused), keeps it encrypted at logout and loses it when a user without the grant logs in. The mayor grants and reads the log.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -160,6 +160,23 @@ describe('owners on the PC, with a real hub', () => {
     expect(log.entries.filter((e) => e.kind === 'releve-tiers' && e.compteId === id)).toHaveLength(5);
   });
 
+  it('logout keeps the copy only encrypted; a user without the grant logging in on that PC finds no owner row', async () => {
+    const count = (t: string) => secretaire.db.prepare(`SELECT count(*) FROM ${t}`).pluck().get() as number;
+    const comptes = count('owners_comptes');
+    expect(comptes).toBeGreaterThan(0);
+    await call(secretaire, 'session:logout', null);
+    expect((await refusal(secretaire, 'owners:search', { q: 'ma' })).code).toBe('unauthenticated');
+    // Same user again: the copy is still there (no re-download of the territory), and readable.
+    await call(secretaire, 'session:login', login('secretaire'));
+    expect(count('owners_comptes')).toBe(comptes);
+    expect((await call(secretaire, 'owners:state', null)).comptes).toBe(comptes);
+    await call(secretaire, 'sync:now', null);
+    await call(secretaire, 'session:logout', null);
+    // The mayor (no consultation grant) on the secretary's PC: the scope narrows, the owners' tables go.
+    await call(secretaire, 'session:login', login('maire'));
+    for (const t of ['owners_comptes', 'owners_communications', 'owners_imports']) expect(count(t)).toBe(0);
+  });
+
   it('offline: a consultation is queued, a relevé for a third party is refused in French', async () => {
     const offline = await openCore(undefined, 'PC hors ligne');
     try {
@@ -182,12 +199,5 @@ describe('owners on the PC, with a real hub', () => {
     } finally {
       await offline.close();
     }
-  });
-
-  it('logout empties the owners tables', async () => {
-    expect((secretaire.db.prepare('SELECT count(*) FROM owners_comptes').pluck().get() as number) > 0).toBe(true);
-    await call(secretaire, 'session:logout', null);
-    for (const t of ['owners_comptes', 'owners_communications', 'owners_journal', 'owners_imports'])
-      expect(secretaire.db.prepare(`SELECT count(*) FROM ${t}`).pluck().get()).toBe(0);
   });
 });
