@@ -51,6 +51,8 @@ export interface SessionManagerOptions {
   makeHub: (hubUrl: string, token: () => string | null) => HubClient;
   /** Called after the replica was cleared (the sync engine forgets in-memory state). */
   onReplicaCleared: () => void;
+  /** Work that must end with the user's session (a remote-assistance session), run before the token goes. */
+  beforeLogout?: () => Promise<void> | void;
 }
 
 export interface SessionManager {
@@ -258,6 +260,10 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       return state();
     },
     async logout() {
+      // Whatever fails there, the logout goes on: it is what the user asked.
+      await Promise.resolve(options.beforeLogout?.()).catch((err: unknown) =>
+        log.error({ err: err instanceof Error ? err.message : 'unknown' }, 'work tied to the session did not end cleanly'),
+      );
       const s = stored();
       const h = s && token ? sessionHub(s) : null;
       if (h) {

@@ -109,6 +109,9 @@ async function assemble(options: ClientCoreOptions, composition: ClientCompositi
         ...options.hub,
       }),
     onReplicaCleared: () => engine?.reset(),
+    beforeLogout: async () => {
+      for (const d of domains) await d.beforeLogout?.();
+    },
   });
   await session.load();
 

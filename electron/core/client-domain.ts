@@ -45,6 +45,8 @@ export interface ClientDomainParts {
   collections: LocalCollection[];
   /** Work the sync engine runs before pushing the outbox (see SyncEngineOptions.beforePush). */
   beforePush?: (hub: HubClient) => Promise<void>;
+  /** Ends what must not outlive the user's login (a remote-assistance session), before the token goes. */
+  beforeLogout?: () => Promise<void> | void;
 }
 
 /**

@@ -68,7 +68,8 @@ export const pcMessageSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('diagnostic'), bundle: diagnosticSchema }),
   /** An agent's input was applied (`ok`) or refused on the PC (what the agent cannot do). */
   z.object({ t: z.literal('applied'), seq: z.number().int().min(0), ok: z.boolean(), refusal: z.string().max(200).optional() }),
-  z.object({ t: z.literal('end') }),
+  /** The secretary ended the session, or logged out of Guichet (`logout`: the session never outlives her login). */
+  z.object({ t: z.literal('end'), reason: z.literal('logout').optional() }),
 ]);
 export type PcMessage = z.infer<typeof pcMessageSchema>;
 
@@ -83,7 +84,8 @@ export const agentMessageSchema = z.discriminatedUnion('t', [
 ]);
 export type AgentMessage = z.infer<typeof agentMessageSchema>;
 
-export type EndReason = 'pc' | 'agent' | 'expired' | 'refused' | 'disconnected';
+export const END_REASONS = ['pc', 'agent', 'expired', 'refused', 'disconnected', 'logout'] as const;
+export type EndReason = (typeof END_REASONS)[number];
 
 /** Hub → PC. */
 export type HubToPc =
@@ -135,6 +137,7 @@ export const END_REASON_LABELS: Record<EndReason, string> = {
   expired: 'expirée',
   refused: 'refusée par la mairie',
   disconnected: 'connexion perdue',
+  logout: 'terminée : la mairie s’est déconnectée de Guichet',
 };
 
 export const ACTION_LABELS: Record<AuditAction, string> = {
