@@ -80,6 +80,8 @@ async function assemble(options: ClientCoreOptions, composition: ClientCompositi
   const log = platform.log.child({ mod: 'core' });
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   const emit = <E extends EventName>(event: E, payload: GuichetEvents[E]): void => {
+    // The outbox may have lost its last busy command (acknowledged by the hub): a waiting update may go.
+    if (event === 'sync:state') busy.recheck();
     for (const l of listeners.get(event) ?? []) {
       try {
         l(payload);
@@ -137,6 +139,7 @@ async function assemble(options: ClientCoreOptions, composition: ClientCompositi
 
   const domains: ClientDomainParts[] = composition.domains.map((d) => d.create(ctx));
   collections = domains.flatMap((d) => d.collections);
+  for (const d of domains) for (const c of d.busyCommands ?? []) busy.watch(c.kind, c.label, () => outbox.holdsCommand([c.name]));
 
   engine = createSyncEngine({
     db,

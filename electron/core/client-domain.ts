@@ -1,4 +1,4 @@
-import type { BusyRegistry } from './busy.js';
+import type { BusyKind, BusyRegistry } from './busy.js';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { SessionState } from '../../shared/accounts/ipc.js';
@@ -45,6 +45,11 @@ export interface ClientDomainParts {
   collections: LocalCollection[];
   /** Work the sync engine runs before pushing the outbox (see SyncEngineOptions.beforePush). */
   beforePush?: (hub: HubClient) => Promise<void>;
+  /**
+   * Commands whose queued entry is work an update's restart must not cut (a transmission to the prefecture):
+   * the PC is busy while the outbox holds one the hub has not acknowledged yet. The sync engine stays domain-free.
+   */
+  busyCommands?: readonly { name: string; kind: BusyKind; label: string }[];
   /** Ends what must not outlive the user's login (a remote-assistance session), before the token goes. */
   beforeLogout?: () => Promise<void> | void;
 }
