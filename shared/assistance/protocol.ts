@@ -32,6 +32,27 @@ export function normalizeCode(typed: string): string {
 const chatText = z.string().trim().min(1, 'Écrivez un message.').max(2000);
 const nodeId = z.number().int().min(0).max(100_000_000);
 
+/** Named keys the agent's keyboard may press in the app (no shortcut: no Ctrl, Alt, F-keys, Windows key). */
+export const FORWARDED_KEYS: ReadonlySet<string> = new Set([
+  'Enter',
+  'Tab',
+  'Escape',
+  'ArrowUp',
+  'ArrowDown',
+  'ArrowLeft',
+  'ArrowRight',
+  'Backspace',
+  'Delete',
+  'Home',
+  'End',
+  'PageUp',
+  'PageDown',
+  ' ',
+]);
+
+/** One typed character (a letter, a digit, « é », « @ »…), not a control character. */
+export const isTypedCharacter = (key: string): boolean => /^[^\p{Cc}\p{Cf}]$/u.test(key);
+
 /** What the agent's pointer and keyboard do in the app, replayed on the PC into rrweb's mirrored node `id`. */
 export const inputEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('click'), id: nodeId }),
