@@ -104,7 +104,7 @@ await step("« Demander de l'aide » gives a 6-digit code; the agent types it in
 
 await step('the mayor accepts: the agent sees the electoral search live, names and birth dates masked at the source', async () => {
   await pc.getByRole('button', { name: 'Accepter' }).click();
-  const replay = agent.frameLocator('.assist-screen iframe');
+  const replay = agent.frameLocator('.assist-screen iframe.assist-replay').frameLocator('iframe');
   await expectText(replay.locator('h1'), /Rechercher un électeur/);
   await expectVisible(replay.locator('.result-row').first());
   await agent.waitForTimeout(500);
@@ -119,7 +119,7 @@ await step('the agent takes the hand (second consent), types a query with key pr
   await expectVisible(pc.getByText("L'assistance du département a la main"));
   await shot(pc, 'assistance-04-bandeau');
   await checkA11y(pc, 'assistance (bandeau)');
-  const replay = agent.frameLocator('.assist-screen iframe');
+  const replay = agent.frameLocator('.assist-screen iframe.assist-replay').frameLocator('iframe');
   await expectText(agent.locator('main'), /vous avez la main/);
   await expectVisible(agent.getByText('Cliquez dans la vue pour taper'));
   // A click in the view chooses the field on the PC and gives the view the keyboard (visible focus).

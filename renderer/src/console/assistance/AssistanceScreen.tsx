@@ -72,9 +72,7 @@ export function AssistanceScreen() {
     }
   }
 
-  const onClick = (el: EventTarget | null) => {
-    const nodeId = live.current?.nodeIdOf(el) ?? null;
-    if (nodeId === null) return;
+  const onClick = (nodeId: number) => {
     setTarget(nodeId);
     live.current?.input({ kind: 'click', id: nodeId });
     // The keyboard follows the click: key presses on the view go to the field just clicked on the PC.
