@@ -48,6 +48,8 @@ export interface BuildHubOptions {
   actsFiles?: ActsFilesOptions;
   /** Built console web app (default dist/console); /console/ answers 503 when it is absent. */
   consoleDir?: string;
+  /** Key sealing the agents' TOTP seeds (console/secret-box.ts); default: the process's (startHub loads it from the data folder). */
+  secretKey?: Buffer;
   /** The hub's domains and the registry built from their declarations (default: hub-server/domains.ts); tests may add a toy domain. */
   domains?: { list: readonly AnyHubDomain[]; registry: DomainRegistry };
 }
@@ -182,7 +184,7 @@ export async function buildHub(options: BuildHubOptions): Promise<FastifyInstanc
     if (routes) await app.register(async (scope) => routes(scope, { db, registry, build: options }));
   }
   if (options.updatesDir) registerUpdateRoutes(app, { dir: options.updatesDir, db });
-  await registerConsoleAuthRoutes(app, { db, rateLimit: options.rateLimit });
+  await registerConsoleAuthRoutes(app, { db, rateLimit: options.rateLimit, secretKey: options.secretKey });
   await registerConsoleDataRoutes(app, { db });
   await registerConsoleApp(app, options.consoleDir);
 

@@ -6,6 +6,7 @@ import { buildHub } from './app.js';
 import type { LoginRateLimit } from './accounts/routes.js';
 import { isPostgresUrl, openHubDb } from './db/open.js';
 import { ensurePrivateDir } from './db/private-files.js';
+import { loadHubSecretKey, SECRET_KEY_ENV, registerHubSecretKey } from './console/secret-box.js';
 import type { HubDatabase } from './db/schema.js';
 import { createHubLogger } from './log.js';
 import type { ActsFilesOptions } from './acts/routes.js';
@@ -51,6 +52,14 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
   const log = options.log ?? createHubLogger();
   const usePg = isPostgresUrl(options.dbUrl);
   if (!usePg) ensurePrivateDir(options.dataDir);
+  // Before the database opens: migration 015 seals the agents' TOTP seeds with it.
+  const secretKey = loadHubSecretKey(options.dataDir);
+  registerHubSecretKey(secretKey);
+  if (usePg && !process.env[SECRET_KEY_ENV])
+    log.warn(
+      { env: SECRET_KEY_ENV },
+      'hub secret key read from the data folder: several instances on one database need the same key in the environment',
+    );
   const db = await openHubDb(usePg ? { url: options.dbUrl, schema: options.dbSchema } : { file: hubSqliteFile(options.dataDir) });
   let app: FastifyInstance | undefined;
   let url: string;
@@ -62,7 +71,14 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
     }
   };
   try {
-    app = await buildHub({ db, log, rateLimit: options.rateLimit, updatesDir: options.updatesDir, actsFiles: options.actsFiles });
+    app = await buildHub({
+      db,
+      log,
+      secretKey,
+      rateLimit: options.rateLimit,
+      updatesDir: options.updatesDir,
+      actsFiles: options.actsFiles,
+    });
     url = await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
     const configs: Record<string, unknown> = options.services ?? {};
     for (const domain of HUB_DOMAINS) {

@@ -20,7 +20,10 @@ export default defineConfig(({ mode }) => ({
       ? {
           outDir: fileURLToPath(new URL('../dist/console', import.meta.url)),
           emptyOutDir: true,
-          rollupOptions: { input: fileURLToPath(new URL('./console.html', import.meta.url)) },
+          // replay.html: the assistance replay, framed by the console under its own policy (inline styles).
+          rollupOptions: {
+            input: [fileURLToPath(new URL('./console.html', import.meta.url)), fileURLToPath(new URL('./replay.html', import.meta.url))],
+          },
         }
       : {
           outDir: fileURLToPath(new URL('../dist/renderer', import.meta.url)),

@@ -51,8 +51,11 @@ export interface SessionManagerOptions {
   makeHub: (hubUrl: string, token: () => string | null) => HubClient;
   /** Called after the replica was cleared (the sync engine forgets in-memory state). */
   onReplicaCleared: () => void;
-  /** Called when the session ends (logout, token refused by the hub): domains drop personal data they keep only for a session. */
-  onSessionEnd?: () => void;
+  /**
+   * The user's session ends (logout, or the hub refused the token), before the token goes: domains end work
+   * tied to it (a remote-assistance session) and drop what must not stay in memory (the owners' key).
+   */
+  onSessionEnd?: () => Promise<void> | void;
 }
 
 export interface SessionManager {
@@ -169,6 +172,13 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     sync.clearForNewScope();
   });
 
+  /** Whatever fails in the domains' session end, the logout goes on: it is what the user asked. */
+  async function endSession(): Promise<void> {
+    await Promise.resolve(options.onSessionEnd?.()).catch((err: unknown) =>
+      log.error({ err: err instanceof Error ? err.message : 'unknown' }, 'work tied to the session did not end cleanly'),
+    );
+  }
+
   async function dropToken(): Promise<void> {
     token = null;
     hubClient = null;
@@ -260,25 +270,19 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       return state();
     },
     async logout() {
+      await endSession();
       const s = stored();
       const h = s && token ? sessionHub(s) : null;
       if (h) {
         // Revoking on the hub is a courtesy; the local token goes whatever the network says.
         await h.logout().catch((err: unknown) => log.info({ code: (err as GuichetError).code }, 'logout not confirmed by the hub'));
       }
-      try {
-        await dropToken();
-      } finally {
-        options.onSessionEnd?.();
-      }
+      await dropToken();
       return state();
     },
     async dropToken() {
-      try {
-        await dropToken();
-      } finally {
-        options.onSessionEnd?.();
-      }
+      await endSession();
+      await dropToken();
     },
   };
 }

@@ -6,6 +6,7 @@
  * bordereau), uploader.ts (files uploaded, resumably, before the outbox is
  * pushed). Handlers receive inputs already validated by the core.
  */
+import { ANSWER_COMMAND, TRANSMIT_COMMAND } from '../../shared/acts/commands.js';
 import type { ActsChannels } from '../../shared/acts/ipc.js';
 import type { CoreContext } from '../core/client-domain.js';
 import type { LocalCollection } from '../core/context.js';
@@ -29,6 +30,8 @@ export interface ActsModule {
   collections: LocalCollection[];
   /** Uploads the pending files; the sync engine runs it before pushing the outbox. */
   beforePush(hub: HubClient): Promise<void>;
+  /** A transmission (or an answer) to the prefecture is busy work until the hub acknowledges its command. */
+  busyCommands: readonly { name: string; kind: 'transmission'; label: string }[];
 }
 
 export interface ActsModuleOptions {
@@ -69,5 +72,9 @@ export function createActsModule(ctx: CoreContext, options: ActsModuleOptions = 
       // The act files go up before the transmission commands; an update's restart waits (core/busy.ts).
       await ctx.busy.run('transmission', 'envoi des actes au hub', () => uploader.uploadPending(hub));
     },
+    busyCommands: [
+      { name: TRANSMIT_COMMAND, kind: 'transmission', label: "transmission d'un acte à la préfecture" },
+      { name: ANSWER_COMMAND, kind: 'transmission', label: 'réponse à la préfecture' },
+    ],
   };
 }

@@ -37,6 +37,6 @@ export const assistanceClient: ClientDomain = {
         return hub.assistanceHistory();
       },
     };
-    return { handlers, collections: [] };
+    return { handlers, collections: [], onSessionEnd: () => session.close() };
   },
 };

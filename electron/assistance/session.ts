@@ -206,11 +206,11 @@ export function createAssistanceSession(ctx: CoreContext) {
       send({ t: 'applied', seq, ok, ...(refusal ? { refusal } : {}) });
     },
 
-    /** Logout or shutdown: the agent is told, the socket closed. */
+    /** Logout: the session never outlives the secretary's login; the agent and both audits are told why. */
     close(): void {
       if (live()) {
-        send({ t: 'end' });
-        finish('pc');
+        send({ t: 'end', reason: 'logout' });
+        finish('logout');
       }
     },
   };

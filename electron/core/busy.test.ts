@@ -28,4 +28,24 @@ describe('busy registry', () => {
     );
     expect(busy.isBusy()).toBe(false);
   });
+
+  it('is busy while a watched condition holds (a queued transmission) and tells once it no longer does', () => {
+    const busy = createBusyRegistry();
+    let queued = false;
+    let idle = 0;
+    busy.onIdle(() => idle++);
+    busy.watch('transmission', "transmission d'un acte à la préfecture", () => queued);
+    busy.recheck();
+    expect(idle).toBe(0); // never seen busy: nobody waits
+    queued = true;
+    expect(busy.isBusy()).toBe(true);
+    expect(busy.current().map((e) => e.kind)).toEqual(['transmission']);
+    const end = busy.begin('import', 'import');
+    queued = false;
+    busy.recheck();
+    expect(idle).toBe(0); // the import still runs
+    end();
+    expect(idle).toBe(1);
+    expect(busy.isBusy()).toBe(false);
+  });
 });

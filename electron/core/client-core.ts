@@ -81,6 +81,8 @@ async function assemble(options: ClientCoreOptions, composition: ClientCompositi
   const log = platform.log.child({ mod: 'core' });
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   const emit = <E extends EventName>(event: E, payload: GuichetEvents[E]): void => {
+    // The outbox may have lost its last busy command (acknowledged by the hub): a waiting update may go.
+    if (event === 'sync:state') busy.recheck();
     for (const l of listeners.get(event) ?? []) {
       try {
         l(payload);
@@ -111,8 +113,8 @@ async function assemble(options: ClientCoreOptions, composition: ClientCompositi
         ...options.hub,
       }),
     onReplicaCleared: () => engine?.reset(),
-    onSessionEnd: () => {
-      for (const d of domains) d.onSessionEnd?.();
+    onSessionEnd: async () => {
+      for (const d of domains) await d.onSessionEnd?.();
     },
   });
   await session.load();
@@ -140,6 +142,7 @@ async function assemble(options: ClientCoreOptions, composition: ClientCompositi
 
   domains = composition.domains.map((d) => d.create(ctx));
   collections = domains.flatMap((d) => d.collections);
+  for (const d of domains) for (const c of d.busyCommands ?? []) busy.watch(c.kind, c.label, () => outbox.holdsCommand([c.name]));
 
   engine = createSyncEngine({
     db,

@@ -1,4 +1,4 @@
-import type { BusyRegistry } from './busy.js';
+import type { BusyKind, BusyRegistry } from './busy.js';
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { SessionState } from '../../shared/accounts/ipc.js';
@@ -47,8 +47,16 @@ export interface ClientDomainParts {
   collections: LocalCollection[];
   /** Work the sync engine runs before pushing the outbox (see SyncEngineOptions.beforePush). */
   beforePush?: (hub: HubClient) => Promise<void>;
-  /** The session ended (logout, or the hub refused the token): drop what must not stay on an unattended PC. */
-  onSessionEnd?: () => void;
+  /**
+   * Commands whose queued entry is work an update's restart must not cut (a transmission to the prefecture):
+   * the PC is busy while the outbox holds one the hub has not acknowledged yet. The sync engine stays domain-free.
+   */
+  busyCommands?: readonly { name: string; kind: BusyKind; label: string }[];
+  /**
+   * The user's session ends (logout, or the hub refused the token), before the token goes: end the work tied
+   * to it (a remote-assistance session) and drop what must not stay on an unattended PC (keys in memory).
+   */
+  onSessionEnd?: () => Promise<void> | void;
 }
 
 /**

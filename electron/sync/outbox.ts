@@ -18,6 +18,8 @@ export interface SyncOutbox extends Outbox {
   /** Every queued change in mutation-id order (the hub must see them in that order). */
   list(limit?: number): QueuedChange[];
   count(): number;
+  /** Whether a command named one of `names` waits for the hub's acknowledgement (busy work, core/busy.ts). */
+  holdsCommand(names: readonly string[]): boolean;
   /** Queued changes of one record, in mutation order. */
   entriesFor(collection: CollectionName, recordId: string): QueuedChange[];
   markSent(mutationIds: number[]): void;
@@ -94,6 +96,7 @@ export function createOutbox(db: Database.Database, now: () => Date): SyncOutbox
     pendingIds: (collection) => new Set(rows.recordIds(collection)),
     list: (limit = 1_000_000) => rows.list(limit).map(fromRow),
     count: () => rows.count(),
+    holdsCommand: (names) => rows.countCommands(names) > 0,
     entriesFor: (collection, recordId) => rows.listFor(collection, recordId).map(fromRow),
     markSent(ids) {
       db.transaction(() => {

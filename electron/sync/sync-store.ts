@@ -71,6 +71,8 @@ export interface OutboxTable {
   listFor(collection: CollectionName, recordId: string): OutboxRow[];
   recordIds(collection: CollectionName): string[];
   count(): number;
+  /** Queued commands named one of `names` (JSON entries; the large gzip-stored imports are not looked into). */
+  countCommands(names: readonly string[]): number;
   markSent(mutationId: number): void;
   setEntry(mutationId: number, entryJson: string): void;
   remove(mutationId: number): void;
@@ -135,6 +137,9 @@ function outboxTable(db: Database.Database): OutboxTable {
   );
   const selectIds = db.prepare<[string], { record_id: string }>('SELECT DISTINCT record_id FROM outbox WHERE collection = ?');
   const countAll = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM outbox');
+  const countNamed = db.prepare<[string], { n: number }>(
+    "SELECT count(*) AS n FROM outbox WHERE kind = 'command' AND typeof(entry) = 'text' AND json_extract(entry, '$.name') IN (SELECT value FROM json_each(?))",
+  );
   const setSent = db.prepare("UPDATE outbox SET state = 'sent' WHERE mutation_id = ?");
   const setEntry = db.prepare('UPDATE outbox SET entry = ? WHERE mutation_id = ?');
   const remove = db.prepare('DELETE FROM outbox WHERE mutation_id = ?');
@@ -144,6 +149,7 @@ function outboxTable(db: Database.Database): OutboxTable {
     listFor: (collection, recordId) => selectFor.all(collection, recordId),
     recordIds: (collection) => selectIds.all(collection).map((r) => r.record_id),
     count: () => countAll.get()!.n,
+    countCommands: (names) => (names.length === 0 ? 0 : countNamed.get(JSON.stringify(names))!.n),
     markSent: (id) => void setSent.run(id),
     setEntry: (id, entryJson) => void setEntry.run(entryJson, id),
     remove: (id) => void remove.run(id),

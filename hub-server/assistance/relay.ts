@@ -169,7 +169,7 @@ export function createRelay(db: Db, log: Logger): Relay {
           send(s.agent, { t: 'applied', seq: m.seq, ok: m.ok, ...(m.refusal ? { refusal: m.refusal } : {}) });
           return;
         case 'end':
-          void end(sessionId, 'pc');
+          void end(sessionId, m.reason ?? 'pc');
           return;
       }
     },

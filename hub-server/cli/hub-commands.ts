@@ -20,6 +20,7 @@ import {
 } from '../accounts/admin.js';
 import { isPostgresUrl, openHubDb } from '../db/open.js';
 import { ensurePrivateDir } from '../db/private-files.js';
+import { loadHubSecretKey, registerHubSecretKey } from '../console/secret-box.js';
 import type { HubDatabase } from '../db/schema.js';
 import { hubSqliteFile, startHub } from '../server.js';
 import { readActArchive } from '../acts/archives.js';
@@ -41,6 +42,8 @@ export const dataOption = () =>
 
 export async function withDb<T>(dataDir: string, fn: (db: Kysely<HubDatabase>) => Promise<T>): Promise<T> {
   const url = process.env.DATABASE_URL;
+  // The key the hub seals its agents' TOTP seeds with (secret-box.ts): the same data folder, or the environment.
+  registerHubSecretKey(loadHubSecretKey(resolve(dataDir)));
   let db: Kysely<HubDatabase>;
   if (isPostgresUrl(url)) {
     db = await openHubDb({ url });

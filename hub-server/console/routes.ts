@@ -11,6 +11,7 @@ import type { HubDatabase } from '../db/schema.js';
 import { audit } from './audit.js';
 import { auditRequest, requestStaff, STAFF_COOKIE, staffRouteOptions, staffTokenOf } from './staff-auth.js';
 import { openStaffSession, revokeStaffSession, STAFF_SESSION_MS, staffByLogin, toStaffInfo } from './staff-store.js';
+import { hubSecretKey, seal, totpAad, unseal } from './secret-box.js';
 import { checkTotp, newTotpSecret, totpEnrolment } from './totp.js';
 
 const WRONG = 'Identifiant, mot de passe ou code incorrect.';
@@ -32,7 +33,7 @@ function sessionCookie(request: FastifyRequest, value: string, maxAgeS: number):
 /** Sign-in (password, then TOTP, enrolling it the first time), sign-out, who am I. */
 export async function registerConsoleAuthRoutes(
   app: FastifyInstance,
-  opts: { db: Kysely<HubDatabase>; rateLimit?: LoginRateLimit },
+  opts: { db: Kysely<HubDatabase>; rateLimit?: LoginRateLimit; secretKey?: Buffer },
 ): Promise<void> {
   const { db } = opts;
   const checkRate = app.createRateLimit({
@@ -64,12 +65,19 @@ export async function registerConsoleAuthRoutes(
       await audit(db, { staffId: staff.id, login: staff.login }, { action: 'connexion.refusee', detail: { raison: 'mot de passe' } });
       throw new GuichetError('unauthenticated', WRONG, 'wrong staff password');
     }
-    const secret = staff.totp_secret ?? staff.totp_pending_secret;
+    // Seeds are sealed at rest (secret-box.ts): opened here only, never logged.
+    const key = opts.secretKey ?? hubSecretKey();
+    const storedSecret = staff.totp_secret ?? staff.totp_pending_secret;
+    const secret = storedSecret === null ? null : unseal(key, totpAad(staff.id), storedSecret);
     if (code === undefined || secret === null) {
       if (staff.totp_secret !== null) return { status: 'totp_required' };
       // First sign-in: a fresh secret each time until one is confirmed with a code.
       const pending = newTotpSecret();
-      await db.updateTable('staff').set({ totp_pending_secret: pending }).where('id', '=', staff.id).execute();
+      await db
+        .updateTable('staff')
+        .set({ totp_pending_secret: seal(key, totpAad(staff.id), pending) })
+        .where('id', '=', staff.id)
+        .execute();
       return { status: 'totp_enrolment', secret: pending, ...(await totpEnrolment(staff.login, pending)) };
     }
     const step = await checkTotp(secret, code, staff.totp_last_step);
@@ -80,7 +88,7 @@ export async function registerConsoleAuthRoutes(
     // Conditional: of two sign-ins with the same code, one wins.
     const stored = await db
       .updateTable('staff')
-      .set({ totp_secret: secret, totp_pending_secret: null, totp_last_step: step })
+      .set({ totp_secret: seal(key, totpAad(staff.id), secret), totp_pending_secret: null, totp_last_step: step })
       .where('id', '=', staff.id)
       .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
       .executeTakeFirst();

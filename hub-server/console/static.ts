@@ -14,6 +14,18 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 };
 const contentTypeOf = (file: string) => CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
 
+/**
+ * The console's pages: styles from its own files only. The assistance replay alone (replay.html,
+ * framed by the console) allows inline styles — rrweb rebuilds the PC's page with its CSS inline
+ * (`<style>` elements, `style` attributes) — and has no network (frames come by postMessage).
+ * The pages carry the same policy in a meta tag; the header adds what a meta cannot (frame-ancestors).
+ */
+export const CONSOLE_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; frame-src 'self'; base-uri 'none'; form-action 'none'; object-src 'none'; frame-ancestors 'none'";
+export const REPLAY_CSP =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; base-uri 'none'; form-action 'none'; object-src 'none'; frame-ancestors 'self'";
+export const REPLAY_PAGE = 'replay.html';
+
 /** Where `npm run build:renderer` puts the console (renderer/console.html → dist/console). */
 export const DEFAULT_CONSOLE_DIR = new URL('../../dist/console', import.meta.url).pathname;
 
@@ -41,7 +53,9 @@ export async function registerConsoleApp(app: FastifyInstance, dir: string = DEF
         res.setHeader('content-type', contentTypeOf(path));
         res.setHeader('cache-control', path.endsWith('.html') ? 'no-cache' : 'public, max-age=31536000, immutable');
         res.setHeader('x-content-type-options', 'nosniff');
-        res.setHeader('x-frame-options', 'DENY');
+        const replay = path.endsWith(`/${REPLAY_PAGE}`);
+        res.setHeader('x-frame-options', replay ? 'SAMEORIGIN' : 'DENY');
+        if (path.endsWith('.html')) res.setHeader('content-security-policy', replay ? REPLAY_CSP : CONSOLE_CSP);
       },
     });
     scope.get(CONSOLE_APP_ROUTES.consoleFiles.path, { config: { public: true } }, async (request, reply) => {

@@ -5,6 +5,7 @@ import { hashPassword } from '../accounts/passwords.js';
 import type { HubDatabase } from '../db/schema.js';
 import { CSRF_HEADER, STAFF_COOKIE } from './staff-auth.js';
 import { insertStaff, openStaffSession } from './staff-store.js';
+import { hubSecretKey, seal, totpAad } from './secret-box.js';
 import { newTotpSecret } from './totp.js';
 
 /** Password of every agent seeded by `seedStaff`. */
@@ -41,7 +42,11 @@ export async function seedStaff(
     passwordHash,
   });
   const totpSecret = newTotpSecret();
-  await db.updateTable('staff').set({ totp_secret: totpSecret }).where('id', '=', row.id).execute();
+  await db
+    .updateTable('staff')
+    .set({ totp_secret: seal(hubSecretKey(), totpAad(row.id), totpSecret) })
+    .where('id', '=', row.id)
+    .execute();
   const { token } = await openStaffSession(db, row.id);
   return {
     staffId: row.id,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineRoutes } from '../api/contract.js';
-import { AUDIT_ACTIONS } from './protocol.js';
+import { AUDIT_ACTIONS, END_REASONS } from './protocol.js';
 
 /**
  * Remote assistance on the hub. The PC creates a session (and gets the code to
@@ -26,7 +26,7 @@ export const historySchema = z
       agentName: z.string().max(200).nullable(),
       createdAt: z.string().max(40),
       endedAt: z.string().max(40).nullable(),
-      endReason: z.enum(['pc', 'agent', 'expired', 'refused', 'disconnected']).nullable(),
+      endReason: z.enum(END_REASONS).nullable(),
       actions: z
         .array(
           z.object({

@@ -32,6 +32,27 @@ export function normalizeCode(typed: string): string {
 const chatText = z.string().trim().min(1, 'Écrivez un message.').max(2000);
 const nodeId = z.number().int().min(0).max(100_000_000);
 
+/** Named keys the agent's keyboard may press in the app (no shortcut: no Ctrl, Alt, F-keys, Windows key). */
+export const FORWARDED_KEYS: ReadonlySet<string> = new Set([
+  'Enter',
+  'Tab',
+  'Escape',
+  'ArrowUp',
+  'ArrowDown',
+  'ArrowLeft',
+  'ArrowRight',
+  'Backspace',
+  'Delete',
+  'Home',
+  'End',
+  'PageUp',
+  'PageDown',
+  ' ',
+]);
+
+/** One typed character (a letter, a digit, « é », « @ »…), not a control character. */
+export const isTypedCharacter = (key: string): boolean => /^[^\p{Cc}\p{Cf}]$/u.test(key);
+
 /** What the agent's pointer and keyboard do in the app, replayed on the PC into rrweb's mirrored node `id`. */
 export const inputEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('click'), id: nodeId }),
@@ -68,7 +89,8 @@ export const pcMessageSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('diagnostic'), bundle: diagnosticSchema }),
   /** An agent's input was applied (`ok`) or refused on the PC (what the agent cannot do). */
   z.object({ t: z.literal('applied'), seq: z.number().int().min(0), ok: z.boolean(), refusal: z.string().max(200).optional() }),
-  z.object({ t: z.literal('end') }),
+  /** The secretary ended the session, or logged out of Guichet (`logout`: the session never outlives her login). */
+  z.object({ t: z.literal('end'), reason: z.literal('logout').optional() }),
 ]);
 export type PcMessage = z.infer<typeof pcMessageSchema>;
 
@@ -83,7 +105,8 @@ export const agentMessageSchema = z.discriminatedUnion('t', [
 ]);
 export type AgentMessage = z.infer<typeof agentMessageSchema>;
 
-export type EndReason = 'pc' | 'agent' | 'expired' | 'refused' | 'disconnected';
+export const END_REASONS = ['pc', 'agent', 'expired', 'refused', 'disconnected', 'logout'] as const;
+export type EndReason = (typeof END_REASONS)[number];
 
 /** Hub → PC. */
 export type HubToPc =
@@ -135,6 +158,7 @@ export const END_REASON_LABELS: Record<EndReason, string> = {
   expired: 'expirée',
   refused: 'refusée par la mairie',
   disconnected: 'connexion perdue',
+  logout: 'terminée : la mairie s’est déconnectée de Guichet',
 };
 
 export const ACTION_LABELS: Record<AuditAction, string> = {

@@ -8,9 +8,10 @@
  * (console, staff account) types it; the PC shows who joined and the mayor accepts;
  * the agent sees the electoral search live with every name masked (the stream
  * the hub relayed is grepped for the electors' names and birth dates: zero hits);
- * the agent asks for the hand, the mayor gives it, the agent types a query and
- * opens an elector's fiche on the PC; the mayor takes the hand back with Échap;
- * the hub's audit (the mayor's screen) and the PC's log both show the session.
+ * the agent asks for the hand, the mayor gives it, the agent clicks in the live view
+ * and types a query with real key presses (sent one by one, applied on the PC), then
+ * opens an act (menu « Actes », « Ouvrir l'acte ») on the PC; the mayor takes the hand
+ * back with Échap; the hub's audit (the mayor's screen) and the PC's log both show it.
  *
  *   npm run build:renderer && node test/e2e/assistance.mjs
  *
@@ -35,16 +36,20 @@ const { tmp, step } = e2e;
 const { addCollectivite, issueEnrollmentCode } = await import('../../hub-server/accounts/admin.ts');
 const { seedStaff } = await import('../../hub-server/console/test-support.ts');
 const { generateReuExtract, generateReuRows } = await import('../../shared/electoral/synthetic.ts');
+const { setClassification } = await import('../../hub-server/acts/classification.ts');
+const { CLASSIFICATION, deliberationPdf, draftInput } = await import('../../electron/acts/test-fixtures.ts');
 
 const hub = await e2e.startHub();
-await addCollectivite(hub.db, { insee: INSEE, services: ['electoral', 'assistance'] });
+await addCollectivite(hub.db, { insee: INSEE, services: ['electoral', 'assistance', 'acts'] });
+await setClassification(hub.db, CLASSIFICATION);
 const { code: enrollment } = await issueEnrollmentCode(hub.db, INSEE);
 const staff = await seedStaff(hub.db, { login: 'marie.durand', role: 'assistance', displayName: 'Marie Durand' });
 const opts = { seed: 7, count: 400, inseeCode: INSEE, communeName: 'TROYES', extractDate: '2026-11-02' };
 const extract = generateReuExtract(opts);
 const rows = generateReuRows(opts);
 const target = rows.find((r) => /^[A-Z]{4,}$/.test(r.birthName) && r.firstNames);
-const { host } = await e2e.startPc('accueil');
+const town = await e2e.startPc('accueil');
+const { host } = town;
 
 const browser = await e2e.launchBrowser({ viewport: { width: 1366, height: 768 } });
 // The agent signed in to the console (staff account with its second factor: seeded, its cookie given to the browser).
@@ -68,6 +73,14 @@ await step('the mayor enrolls the PC, imports the list, searches « mar »', asy
   await pc.getByRole('navigation', { name: 'Menu principal' }).getByRole('button', { name: 'Rechercher' }).click();
   await pc.getByRole('combobox', { name: 'Nom, prénom ou date de naissance' }).fill('mar');
   await expectText(pc.locator('.result-count'), /\d+ électeurs trouvés/);
+  // An act drafted earlier on this PC (the acts story drafts them through the screens): the agent will open it.
+  const invoke = async (channel, input) => {
+    const env = await town.core.invoke(channel, input);
+    if (!env.ok) throw new Error(`${channel}: ${env.error.message}`);
+    return env.value;
+  };
+  await invoke('sync:now', null);
+  await invoke('acts:create', draftInput(await deliberationPdf(tmp), { numeroInterne: 'VOIRIE_2026_12' }));
 });
 
 await step("« Demander de l'aide » gives a 6-digit code; the agent types it in the console; the PC shows who joined", async () => {
@@ -91,7 +104,7 @@ await step("« Demander de l'aide » gives a 6-digit code; the agent types it in
 
 await step('the mayor accepts: the agent sees the electoral search live, names and birth dates masked at the source', async () => {
   await pc.getByRole('button', { name: 'Accepter' }).click();
-  const replay = agent.frameLocator('.assist-screen iframe');
+  const replay = agent.frameLocator('.assist-screen iframe.assist-replay').frameLocator('iframe');
   await expectText(replay.locator('h1'), /Rechercher un électeur/);
   await expectVisible(replay.locator('.result-row').first());
   await agent.waitForTimeout(500);
@@ -100,29 +113,45 @@ await step('the mayor accepts: the agent sees the electoral search live, names a
   if (!/^[*\s]+$/.test(masked)) throw new Error(`a result row is not masked on the agent's side: «${masked}»`);
 });
 
-await step('the agent takes the hand (second consent), types a query and opens a fiche; the PC shows the banner', async () => {
+await step('the agent takes the hand (second consent), types a query with key presses in the view, opens an act', async () => {
   await agent.getByRole('button', { name: 'Prendre la main' }).click();
   await pc.getByRole('button', { name: 'Donner la main' }).click();
   await expectVisible(pc.getByText("L'assistance du département a la main"));
   await shot(pc, 'assistance-04-bandeau');
   await checkA11y(pc, 'assistance (bandeau)');
-  const replay = agent.frameLocator('.assist-screen iframe');
+  const replay = agent.frameLocator('.assist-screen iframe.assist-replay').frameLocator('iframe');
   await expectText(agent.locator('main'), /vous avez la main/);
+  await expectVisible(agent.getByText('Cliquez dans la vue pour taper'));
+  // A click in the view chooses the field on the PC and gives the view the keyboard (visible focus).
   await replay.locator('#search-q').click();
-  const query = target.birthName.toLowerCase();
-  await agent.getByLabel('Texte à saisir dans le champ choisi').fill(query);
-  await agent.getByRole('button', { name: 'Saisir' }).click();
+  const view = agent.getByRole('region', { name: /Écran de Guichet à la mairie/ });
+  for (let i = 0; i < 20 && !(await view.evaluate((el) => el === document.activeElement)); i++) await agent.waitForTimeout(100);
+  if (!(await view.evaluate((el) => el === document.activeElement))) throw new Error('the view did not take the keyboard');
+  const outline = await view.evaluate((el) => getComputedStyle(el).outlineStyle);
+  if (outline === 'none') throw new Error('the view has the keyboard but shows no focus');
+  await checkA11y(agent, 'console : assistance (la main)');
   const search = pc.getByRole('combobox', { name: 'Nom, prénom ou date de naissance' });
+  await search.fill('');
+  const query = target.birthName.toLowerCase();
+  // Real key presses on the agent's page: a letter to erase, Backspace, then the query.
+  await agent.keyboard.type('x', { delay: 40 });
+  await agent.keyboard.press('Backspace');
+  await agent.keyboard.type(query, { delay: 40 });
   for (let i = 0; i < 50 && (await search.inputValue()) !== query; i++) await pc.waitForTimeout(100);
-  if ((await search.inputValue()) !== query) throw new Error('the query typed by the agent did not reach the PC');
+  if ((await search.inputValue()) !== query) throw new Error(`the keys typed by the agent gave «${await search.inputValue()}» on the PC`);
   await expectText(pc.locator('.result-count'), /électeurs? trouvés?/);
   await agent.waitForTimeout(500);
-  await replay.locator('.result-row').first().click();
-  for (let i = 0; i < 50 && !(await pc.title()).startsWith('Fiche électeur'); i++) await pc.waitForTimeout(100);
-  if (!(await pc.title()).startsWith('Fiche électeur')) throw new Error(`the fiche did not open on the PC (${await pc.title()})`);
-  await expectText(pc.getByRole('heading', { level: 1 }), new RegExp(target.birthName));
-  await expectText(replay.locator('h1'), /^\*[*\s]*$/);
-  await shot(agent, 'assistance-05-agent-fiche');
+  await shot(agent, 'assistance-05-agent-tape');
+
+  await replay.getByRole('navigation', { name: 'Menu principal' }).getByRole('button', { name: 'Actes' }).click();
+  for (let i = 0; i < 50 && !(await pc.title()).startsWith('Contrôle de légalité'); i++) await pc.waitForTimeout(100);
+  await expectVisible(replay.getByRole('button', { name: "Ouvrir l'acte VOIRIE_2026_12" }));
+  await replay.getByRole('button', { name: "Ouvrir l'acte VOIRIE_2026_12" }).click();
+  for (let i = 0; i < 50 && !(await pc.title()).startsWith('Acte'); i++) await pc.waitForTimeout(100);
+  if (!(await pc.title()).startsWith('Acte')) throw new Error(`the act did not open on the PC (${await pc.title()})`);
+  await expectText(pc.getByRole('main'), /Travaux de voirie rue des Écoles/);
+  await expectText(replay.locator('main'), /Travaux de voirie rue des Écoles/);
+  await shot(agent, 'assistance-05-agent-acte');
 });
 
 await step('the mayor takes the hand back with Échap; the agent can no longer act', async () => {

@@ -11,6 +11,7 @@ import * as m009 from './009-owners.js';
 import * as m012 from './012-console.js';
 import * as m013 from './013-assistance.js';
 import * as m014 from './014-files.js';
+import * as m015 from './015-totp-sealed.js';
 import * as m017 from './017-sync-staging.js';
 
 /**
@@ -30,6 +31,7 @@ export const HUB_MIGRATIONS: Record<string, Migration> = {
   '012-console': m012,
   '013-assistance': m013,
   '014-files': m014,
+  '015-totp-sealed': m015,
   '017-sync-staging': m017,
 };
 

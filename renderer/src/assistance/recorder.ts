@@ -1,5 +1,5 @@
 import { record } from 'rrweb';
-import type { InputEvent } from '../../../shared/assistance/protocol.js';
+import { FORWARDED_KEYS, type InputEvent, isTypedCharacter } from '../../../shared/assistance/protocol.js';
 
 /**
  * What the agent sees: the app's own page recorded with rrweb (never the rest
@@ -117,22 +117,6 @@ export function startRecording(send: (json: string) => void): () => void {
   };
 }
 
-const KEYS = new Set([
-  'Enter',
-  'Tab',
-  'Escape',
-  'ArrowUp',
-  'ArrowDown',
-  'ArrowLeft',
-  'ArrowRight',
-  'Backspace',
-  'Home',
-  'End',
-  'PageUp',
-  'PageDown',
-  ' ',
-]);
-
 /** Why the agent may not act on `el` (French, shown to the agent), or null. The agent can never leave the app. */
 export function refusalFor(el: Element): string | null {
   if (el.closest('[data-assistance-ui]')) return "Les réglages de l'assistance restent à la mairie.";
@@ -176,13 +160,42 @@ export function applyInput(input: InputEvent): { ok: boolean; refusal?: string }
     setValue(el, input.value);
     return { ok: true };
   }
-  if (!KEYS.has(input.key)) return { ok: false, refusal: 'Touche non transmise.' };
+  const typed = isTypedCharacter(input.key);
+  if (!typed && !FORWARDED_KEYS.has(input.key)) return { ok: false, refusal: 'Touche non transmise.' };
+  const field = el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement ? el : null;
+  const editable = field !== null && !field.readOnly && !field.disabled && !NOT_TYPED.has(field.type);
+  if (typed && !editable) return { ok: false, refusal: "Ce n'est pas un champ de saisie." };
   const init = { key: input.key, bubbles: true, cancelable: true };
   const go = el.dispatchEvent(new KeyboardEvent('keydown', init));
+  // What the browser would do for a real key press (a synthetic event types nothing by itself).
+  if (go && editable && field) edit(field, input.key, typed);
   el.dispatchEvent(new KeyboardEvent('keyup', init));
   if (go && input.key === 'Enter') {
     if (el instanceof HTMLInputElement && el.form) el.form.requestSubmit();
     else if (el instanceof HTMLButtonElement) el.click();
   }
   return { ok: true };
+}
+
+/** Fields a typed character never goes into (buttons, boxes; password and file fields are refused before). */
+const NOT_TYPED = new Set(['checkbox', 'radio', 'button', 'submit', 'reset', 'image', 'range', 'color', 'hidden']);
+
+/** Types one character at the caret, or deletes with Backspace / Delete, as the user's own key would. */
+function edit(field: HTMLInputElement | HTMLTextAreaElement, key: string, typed: boolean): void {
+  if (!typed && key !== 'Backspace' && key !== 'Delete') return;
+  const value = field.value;
+  // Some input types (email, number) have no caret position: they grow and shrink at the end.
+  let start = field.selectionStart ?? value.length;
+  let end = field.selectionEnd ?? value.length;
+  if (!typed && start === end) {
+    if (key === 'Backspace') start = Math.max(0, start - 1);
+    else end = Math.min(value.length, end + 1);
+  }
+  const insert = typed ? key : '';
+  const next = value.slice(0, start) + insert + value.slice(end);
+  if (field.maxLength >= 0 && next.length > field.maxLength && typed) return;
+  field.focus({ preventScroll: true });
+  setValue(field, next);
+  const caret = start + insert.length;
+  if (field.selectionStart !== null) field.setSelectionRange(caret, caret);
 }

@@ -1,6 +1,8 @@
-import { type FormEvent, useEffect, useId, useRef, useState } from 'react';
+import { type FormEvent, type KeyboardEvent, useEffect, useId, useRef, useState } from 'react';
 import {
   type Consent,
+  FORWARDED_KEYS,
+  isTypedCharacter,
   type Diagnostic,
   END_REASON_LABELS,
   type EndReason,
@@ -32,6 +34,7 @@ export function AssistanceScreen() {
   const [text, setText] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
   const screen = useRef<HTMLDivElement>(null);
+  const view = useRef<HTMLElement>(null);
   const live = useRef<LiveSession | null>(null);
   const id = useId();
 
@@ -69,11 +72,20 @@ export function AssistanceScreen() {
     }
   }
 
-  const onClick = (el: EventTarget | null) => {
-    const nodeId = live.current?.nodeIdOf(el) ?? null;
-    if (nodeId === null) return;
+  const onClick = (nodeId: number) => {
     setTarget(nodeId);
     live.current?.input({ kind: 'click', id: nodeId });
+    // The keyboard follows the click: key presses on the view go to the field just clicked on the PC.
+    view.current?.focus({ preventScroll: true });
+  };
+
+  /** The agent's key presses on the view, sent one by one while the hand is given (the PC applies or refuses each). */
+  const onKey = (e: KeyboardEvent<HTMLElement>) => {
+    if (!consent.control || e.metaKey || (e.ctrlKey && !e.altKey)) return; // shortcuts stay the console's (AltGr types)
+    if (e.key === 'Tab') return; // leaves the view: the console's keyboard navigation is never trapped
+    if (!isTypedCharacter(e.key) && !FORWARDED_KEYS.has(e.key)) return;
+    e.preventDefault();
+    live.current?.input({ kind: 'key', id: target, key: e.key });
   };
 
   const join = (e: FormEvent) => {
@@ -167,8 +179,20 @@ export function AssistanceScreen() {
           {notice}
         </p>
       ) : null}
-      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region reachable from the keyboard */}
-      <section aria-label="Écran de Guichet à la mairie (données personnelles masquées)" className="assist-screen" tabIndex={0}>
+      {consent.control ? (
+        <p id={`${id}-keys`} className="muted small">
+          Cliquez dans la vue pour taper : vos touches vont au champ choisi sur le poste de la mairie (Tab sort de la vue).
+        </p>
+      ) : null}
+      <section
+        ref={view}
+        aria-label="Écran de Guichet à la mairie (données personnelles masquées)"
+        aria-describedby={consent.control ? `${id}-keys` : undefined}
+        className="assist-screen"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: the view takes the agent's keyboard (and scrolls)
+        tabIndex={0}
+        onKeyDown={onKey}
+      >
         <div ref={screen} />
       </section>
       {phase === 'live' || phase === 'waiting' ? (

@@ -1,65 +1,59 @@
-import { Replayer } from 'rrweb';
-import 'rrweb/dist/style.css';
 import { ASSISTANCE_HUB_ROUTES } from '../../../../shared/assistance/hub-routes.js';
 import type { AgentMessage, HubToAgent, InputEvent } from '../../../../shared/assistance/protocol.js';
+import type { FromReplay, ToReplay } from './replay-frame.js';
 
 /**
  * The agent's end of a session: the console's WebSocket to the hub (same
- * origin, the staff cookie goes with it) and rrweb's Replayer in live mode.
- * The agent's clicks on the replayed page are mapped to rrweb's node ids and
- * sent as inputs; the PC applies them only while the secretary gives the hand.
+ * origin, the staff cookie goes with it) and the replay, in its own framed page
+ * (replay.html: the only page whose policy allows the inline styles rrweb
+ * rebuilds). The agent's clicks on the replayed page come back as rrweb node
+ * ids and are sent as inputs; the PC applies them only while the secretary
+ * gives the hand.
  */
 export interface LiveSession {
   send(message: AgentMessage): void;
   input(input: InputEvent): number;
-  /** Node id of the replayed element under a click (rrweb's mirror: the same ids as on the PC). */
-  nodeIdOf(target: EventTarget | null): number | null;
   setInteractive(on: boolean): void;
   close(): void;
 }
 
-export function openLiveSession(
-  root: HTMLElement,
-  onMessage: (m: HubToAgent) => void,
-  onClick: (target: EventTarget | null) => void,
-): LiveSession {
+export const REPLAY_TITLE = 'Écran de Guichet à la mairie (données personnelles masquées)';
+
+export function openLiveSession(root: HTMLElement, onMessage: (m: HubToAgent) => void, onClick: (nodeId: number) => void): LiveSession {
   const url = new URL(ASSISTANCE_HUB_ROUTES.assistanceAgentSocket.path, window.location.href);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   const ws = new WebSocket(url);
-  let replayer: Replayer | null = null;
-  let interactive = false;
   let seq = 0;
   const pending: string[] = [];
 
-  // One handler: addEventListener ignores a second registration of it, and a rebuilt document (doc.open) gets it again.
-  const handleClick = (e: MouseEvent) => {
-    e.preventDefault();
-    e.stopPropagation();
-    if (interactive) onClick(e.target);
+  const frame = document.createElement('iframe');
+  frame.src = new URL('replay.html', window.location.href).pathname;
+  frame.title = REPLAY_TITLE;
+  frame.className = 'assist-replay';
+  root.replaceChildren(frame);
+  let ready = false;
+  let interactive = false;
+  const toFrame: ToReplay[] = [];
+  const post = (m: ToReplay) => {
+    if (ready) frame.contentWindow?.postMessage(m, window.location.origin);
+    else toFrame.push(m);
   };
-  const attachClicks = () => replayer?.iframe.contentDocument?.addEventListener('click', handleClick, true);
-
-  function play(json: string) {
-    const events = JSON.parse(json) as { timestamp: number }[];
-    if (events.length === 0) return;
-    if (!replayer) {
-      replayer = new Replayer([], { root, liveMode: true, mouseTail: false, showWarning: false, triggerFocus: false });
-      replayer.iframe.title = 'Écran de Guichet à la mairie (données personnelles masquées)';
-      replayer.startLive(events[0].timestamp);
-      replayer.on('fullsnapshot-rebuilded', attachClicks);
-      if (interactive) replayer.enableInteract();
-      else replayer.disableInteract();
-    }
-    for (const e of events) replayer.addEvent(e as Parameters<Replayer['addEvent']>[0]);
-    attachClicks();
-  }
+  const fromFrame = (e: MessageEvent<FromReplay>) => {
+    if (e.origin !== window.location.origin || e.source !== frame.contentWindow) return;
+    if (e.data.t === 'ready') {
+      ready = true;
+      post({ t: 'interactive', on: interactive });
+      for (const m of toFrame.splice(0)) post(m);
+    } else if (e.data.t === 'click' && interactive) onClick(e.data.id);
+  };
+  window.addEventListener('message', fromFrame);
 
   ws.addEventListener('open', () => {
     for (const p of pending.splice(0)) ws.send(p);
   });
   ws.addEventListener('message', (e) => {
     const m = JSON.parse(String(e.data)) as HubToAgent;
-    if (m.t === 'frames') play(m.json);
+    if (m.t === 'frames') post({ t: 'frames', json: m.json });
     onMessage(m);
   });
   ws.addEventListener('close', () => onMessage({ t: 'ended', reason: 'disconnected' }));
@@ -76,19 +70,14 @@ export function openLiveSession(
       send({ t: 'input', seq, input });
       return seq;
     },
-    nodeIdOf(target) {
-      if (!replayer || !target) return null;
-      const id = replayer.getMirror().getId(target as Node);
-      return id > 0 ? id : null;
-    },
     setInteractive(on) {
       interactive = on;
-      if (on) replayer?.enableInteract();
-      else replayer?.disableInteract();
+      post({ t: 'interactive', on });
     },
     close() {
       ws.close();
-      replayer?.destroy();
+      window.removeEventListener('message', fromFrame);
+      frame.remove();
     },
   };
 }
