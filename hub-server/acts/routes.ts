@@ -8,7 +8,7 @@ import type { HubDomainContext } from '../domain/hub-domain.js';
 import { readActArchive } from './archives.js';
 import { scheduleIncompleteUploadPurge, type IncompleteUploadPurgeSchedule } from './files/maintenance.js';
 import { registerFileRoutes, type FileLimits } from './files/routes.js';
-import { listTrustAnchors } from './trust-list.js';
+import { trustListDocument } from './trust-list.js';
 
 /** Limits of the file store: quota per collectivité, expiry of abandoned uploads (false: no timer, for tests). */
 export interface ActsFilesOptions extends FileLimits {
@@ -21,7 +21,7 @@ export async function registerActsRoutes(app: FastifyInstance, { db, registry, b
   if (files?.purge !== false) scheduleIncompleteUploadPurge(app, db, files?.purge);
   registerFileRoutes(app, db, files);
   // Public: CA certificates are public, and any verifier of a signed act may want the département's list.
-  app.get(ACTS_HUB_ROUTES.trustList.path, { config: { public: true } }, async () => ({ anchors: await listTrustAnchors(db) }));
+  app.get(ACTS_HUB_ROUTES.trustList.path, { config: { public: true } }, async () => trustListDocument(db));
   app.get(ACTS_HUB_ROUTES.actArchive.path, async (request, reply) => {
     const auth = requireAuth(request);
     assertMayUse(registry, auth, 'acts', 'acts.read');

@@ -10,6 +10,7 @@ import * as m008 from './008-cadastre.js';
 import * as m009 from './009-owners.js';
 import * as m012 from './012-console.js';
 import * as m013 from './013-assistance.js';
+import * as m016 from './016-trust-crls.js';
 
 /**
  * Every hub migration, in order. Names are recorded in the database; never
@@ -27,6 +28,7 @@ export const HUB_MIGRATIONS: Record<string, Migration> = {
   '009-owners': m009,
   '012-console': m012,
   '013-assistance': m013,
+  '016-trust-crls': m016,
 };
 
 export const hubMigrationProvider: MigrationProvider = {
