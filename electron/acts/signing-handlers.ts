@@ -165,8 +165,6 @@ export function signingHandlers(ac: ActsContext): ChannelHandlers<SigningChannel
       ctx.requirePermission('acts.transmit');
       const { act } = ac.requireAct(id);
       assertSignable(act);
-      // A CRL or the blocking setting the département just added applies to this signature.
-      await ac.trust.refreshIfStale(ctx.hub());
       const signedAt = ac.now();
       // An update's restart waits for the signature (core/busy.ts).
       const {
@@ -174,7 +172,11 @@ export function signingHandlers(ac: ActsContext): ChannelHandlers<SigningChannel
         view,
         cert,
         confirmation,
-      } = await ctx.busy.run('signature', "signature d'un acte", () => signedCopy(ac, act, password, signedAt, confirmNoSiren === true));
+      } = await ctx.busy.run('signature', "signature d'un acte", async () => {
+        // A CRL or the blocking setting the département just added applies to this signature.
+        await ac.trust.refreshIfStale(ctx.hub());
+        return signedCopy(ac, act, password, signedAt, confirmNoSiren === true);
+      });
       const original = act.actFile;
       ac.db.transaction(() => {
         const current = ac.requireAct(id);
