@@ -5,7 +5,15 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GuichetError } from '../../shared/errors.js';
 import { createStandaloneContext, type StandaloneContext } from '../core/test-context.js';
-import { extractLastSignature, makePki, opensslCadesVerify, P12_PASSWORD, pdfsig, type Pki } from '../signing/test-fixtures.js';
+import {
+  extractLastSignature,
+  makePki,
+  opensslCadesVerify,
+  opensslSerial,
+  P12_PASSWORD,
+  pdfsig,
+  type Pki,
+} from '../signing/test-fixtures.js';
 import { createActsModule, type ActsModule } from './module.js';
 import { applyHubRecord, CLASSIFICATION, deliberationPdf, draftInput } from './test-fixtures.js';
 
@@ -68,11 +76,22 @@ async function refusal(fn: () => unknown): Promise<GuichetError> {
 
 /** The département's list as the PC keeps it after fetching `GET /api/v1/trust-list` (electron/acts/trust-list.ts). */
 function trustOnly(...cas: Pki[]) {
+  writeTrustList(cas);
+}
+
+const fingerprintOf = (p: Pki) => new X509Certificate(readFileSync(p.caPem)).fingerprint256.replace(/:/g, '').toLowerCase();
+
+function writeTrustList(cas: Pki[], extra: { crls?: unknown[]; requireListed?: boolean } = {}) {
   const anchors = cas.map((p) => {
     const c = new X509Certificate(readFileSync(p.caPem));
-    return { fingerprint: c.fingerprint256.replace(/:/g, '').toLowerCase(), subject: c.subject, notAfter: c.validTo, pem: c.toString() };
+    return { fingerprint: fingerprintOf(p), subject: c.subject, notAfter: c.validTo, pem: c.toString() };
   });
-  writeFileSync(join(dir, 'trust-list.json'), JSON.stringify({ anchors, fetchedAt: new Date().toISOString() }));
+  writeFileSync(join(dir, 'trust-list.json'), JSON.stringify({ anchors, ...extra, fetchedAt: new Date().toISOString() }));
+  // A new module rereads the copy.
+  sc.close();
+  sc = createStandaloneContext({ dataDir: dir, role: 'maire', displayName: 'Claire Martin', logLevel: 'silent' });
+  mod = createActsModule(sc.ctx);
+  applyHubRecord(mod.collections, 'acts.classification', 'current', CLASSIFICATION);
 }
 
 describe('whose certificate signs, on the PC', () => {
@@ -137,23 +156,23 @@ describe('the département’s trust list on the PC', () => {
     const created = await withCertificate(pkis.o);
     const signed = await h()['acts:sign']({ id: created.act.id, password: P12_PASSWORD });
     // Never fetched (no hub): nothing is recognised.
-    expect((await h()['acts:certificate'](null))?.checks?.trust).toEqual({ trusted: false, ca: null, listFetchedAt: null });
+    expect((await h()['acts:certificate'](null))?.checks?.trust).toEqual({
+      trusted: false,
+      ca: null,
+      problem: null,
+      refusal: null,
+      listFetchedAt: null,
+    });
     expect(await h()['acts:signature-check']({ id: signed.act.id })).toMatchObject({
       intact: true,
       trusted: false,
       verdict: 'signature valide, certificat non reconnu',
     });
 
-    trustOnly(pkis.none); // another CA only (a new module rereads the copy)
-    sc.close();
-    sc = createStandaloneContext({ dataDir: dir, role: 'maire', displayName: 'Claire Martin', logLevel: 'silent' });
-    mod = createActsModule(sc.ctx);
+    trustOnly(pkis.none); // another CA only
     expect((await h()['acts:signature-check']({ id: signed.act.id }))?.verdict).toBe('signature valide, certificat non reconnu');
 
     trustOnly(pkis.none, pkis.o);
-    sc.close();
-    sc = createStandaloneContext({ dataDir: dir, role: 'maire', displayName: 'Claire Martin', logLevel: 'silent' });
-    mod = createActsModule(sc.ctx);
     expect(await h()['acts:signature-check']({ id: signed.act.id })).toMatchObject({
       intact: true,
       trusted: true,
@@ -162,5 +181,44 @@ describe('the département’s trust list on the PC', () => {
     });
     expect((await h()['acts:certificate'](null))?.checks?.trust).toMatchObject({ trusted: true, ca: 'AC Test Guichet' });
     expect(statSync(join(dir, 'trust-list.json')).isFile()).toBe(true);
+  });
+
+  it('refuses to sign with a certificate the listed CA revoked, and the act’s screen says « certificat révoqué le JJ/MM/AAAA » of an act signed before', async () => {
+    const created = await withCertificate(pkis.serial);
+    const signed = await h()['acts:sign']({ id: created.act.id, password: P12_PASSWORD });
+    const serial = opensslSerial(pkis.serial.signerPem).toLowerCase();
+    const crl = {
+      caFingerprint: fingerprintOf(pkis.serial),
+      issuer: 'CN=AC Test Guichet',
+      thisUpdate: '2026-12-01T00:00:00.000Z',
+      nextUpdate: null,
+    };
+    writeTrustList([pkis.serial], { crls: [{ ...crl, revoked: [{ serial, revokedAt: '2026-11-30T12:00:00.000Z' }] }] });
+    const refusalText =
+      'Signature refusée : certificat révoqué le 30/11/2026 par son autorité de certification. Demandez un nouveau certificat.';
+    expect((await h()['acts:certificate'](null))?.checks?.trust).toMatchObject({
+      trusted: false,
+      problem: { kind: 'revoked' },
+      refusal: refusalText,
+    });
+    const another = await h()['acts:create'](draftInput(pdf, { numeroInterne: 'DEL2026_013' }));
+    expect((await refusal(() => h()['acts:sign']({ id: another.act.id, password: P12_PASSWORD }))).message).toBe(refusalText);
+    expect((await h()['acts:get']({ id: another.act.id })).act.signature).toBeNull();
+    expect((await h()['acts:signature-check']({ id: signed.act.id }))?.verdict).toBe('signature valide, certificat révoqué le 30/11/2026');
+
+    // Another serial revoked: this certificate signs again.
+    writeTrustList([pkis.serial], { crls: [{ ...crl, revoked: [{ serial: 'abcdef', revokedAt: '2026-11-30T12:00:00.000Z' }] }] });
+    expect((await h()['acts:sign']({ id: another.act.id, password: P12_PASSWORD })).act.signature).toBeTruthy();
+  });
+
+  it('refuses an unlisted CA only when the département blocks unlisted CAs', async () => {
+    writeTrustList([pkis.o], { requireListed: true });
+    const created = await withCertificate(pkis.orgId); // another CA than pkis.o's
+    const checks = (await h()['acts:certificate'](null))?.checks;
+    expect(checks?.trust.refusal).toMatch(/n'est pas reconnue par le département, qui bloque les autorités non reconnues/);
+    expect((await refusal(() => h()['acts:sign']({ id: created.act.id, password: P12_PASSWORD }))).message).toBe(checks?.trust.refusal);
+    writeTrustList([pkis.o], { requireListed: false });
+    expect((await h()['acts:certificate'](null))?.checks?.trust).toMatchObject({ trusted: false, refusal: null });
+    expect((await h()['acts:sign']({ id: created.act.id, password: P12_PASSWORD })).act.signature).toBeTruthy();
   });
 });

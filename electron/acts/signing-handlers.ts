@@ -4,11 +4,13 @@
  * `acts:signature-check`). Before signing, the certificate must be the
  * collectivité's (shared/acts/signer-certificate.ts, which the hub applies
  * again on the signed PDF); its chain is judged against the département's
- * trust list (a warning, not a refusal).
+ * trust list (shared/acts/trust-chain.ts): an expired or revoked chain refuses,
+ * an unlisted CA warns, or refuses when the département blocks unlisted CAs.
  */
 import type { ActsChannels, CertificateChecks, CertificateInfo as CertificateView, SignatureCheck } from '../../shared/acts/ipc.js';
 import type { ActRecord, StoredFile } from '../../shared/acts/records.js';
-import { checkSignerCertificate, judgeSigner, type NoSirenConfirmation, signatureVerdict } from '../../shared/acts/signer-certificate.js';
+import { checkSignerCertificate, judgeSigner, type NoSirenConfirmation } from '../../shared/acts/signer-certificate.js';
+import { signatureVerdict, type TrustVerdict, trustRefusal } from '../../shared/acts/trust-chain.js';
 import { GuichetError } from '../../shared/errors.js';
 import { enforce } from '../core/client-domain.js';
 import type { ChannelHandlers } from '../core/handlers.js';
@@ -28,9 +30,15 @@ function collectiviteOf(ac: ActsContext): { siren: string; name: string } {
   return { siren: commune.siren, name: commune.name };
 }
 
+/** The chain as the département judges it if `cert` signed at `at`. */
+function trustOf(ac: ActsContext, cert: CertificateInfo, at: Date): TrustVerdict {
+  return chainVerdict(cert.der, [], ac.trust.anchors(), { at, crls: ac.trust.crls() });
+}
+
 function checksOf(ac: ActsContext, cert: CertificateInfo): CertificateChecks {
   const verdict = judgeSigner(cert.subject, collectiviteOf(ac));
-  const trust = chainVerdict(cert.der, [], ac.trust.anchors());
+  const trust = trustOf(ac, cert, ac.now());
+  const refusal = trustRefusal(trust, ac.trust.requireListed());
   return {
     sha256: cert.sha256,
     subject: cert.subjectText,
@@ -39,7 +47,7 @@ function checksOf(ac: ActsContext, cert: CertificateInfo): CertificateChecks {
       siren: verdict.kind === 'no_siren' ? null : verdict.siren,
       message: verdict.kind === 'match' ? null : verdict.message,
     },
-    trust: { ...trust, listFetchedAt: ac.trust.fetchedAt() },
+    trust: { ...trust, refusal: refusal?.message ?? null, listFetchedAt: ac.trust.fetchedAt() },
   };
 }
 
@@ -78,6 +86,7 @@ async function signedCopy(
   const { key, view } = await ac.certificates.open(password);
   const cert = parseCertificate(key.certificateDer());
   const confirmation = signerConfirmation(ac, cert, confirmNoSiren, signedAt);
+  enforce(trustRefusal(trustOf(ac, cert, signedAt), ac.trust.requireListed()));
   await fileBytes(ac, act.actFile.sha256); // downloads the draft if it was typed on another PC
   const tmp = await ac.files.tempPath('pdf');
   try {
@@ -129,12 +138,20 @@ export function signingHandlers(ac: ActsContext): ChannelHandlers<SigningChannel
       if (!act.signature || !act.actFile) return null;
       await ac.trust.refreshIfStale(ctx.hub());
       await fileBytes(ac, act.actFile.sha256);
-      const report = await verifyPdf(ac.files.pathOf(act.actFile.sha256), { trustAnchors: ac.trust.anchors() });
+      const report = await verifyPdf(ac.files.pathOf(act.actFile.sha256), { trustAnchors: ac.trust.anchors(), crls: ac.trust.crls() });
       const last = report.signatures[report.signatures.length - 1];
       const intact = !!last && isIntact(last) && last.coversWholeDocument;
       const trusted = intact && !!last?.trust?.trusted;
       const ca = last?.trust?.ca ?? null;
-      return { intact, trusted, ca, signer: last?.signerName ?? null, verdict: signatureVerdict({ intact, trusted, ca }) };
+      const problem = last?.trust?.problem ?? null;
+      return {
+        intact,
+        trusted,
+        ca,
+        problem,
+        signer: last?.signerName ?? null,
+        verdict: signatureVerdict({ intact, trusted, ca, problem }),
+      };
     },
 
     'acts:import-certificate': async ({ content, password }) => {
@@ -155,7 +172,11 @@ export function signingHandlers(ac: ActsContext): ChannelHandlers<SigningChannel
         view,
         cert,
         confirmation,
-      } = await ctx.busy.run('signature', "signature d'un acte", () => signedCopy(ac, act, password, signedAt, confirmNoSiren === true));
+      } = await ctx.busy.run('signature', "signature d'un acte", async () => {
+        // A CRL or the blocking setting the département just added applies to this signature.
+        await ac.trust.refreshIfStale(ctx.hub());
+        return signedCopy(ac, act, password, signedAt, confirmNoSiren === true);
+      });
       const original = act.actFile;
       ac.db.transaction(() => {
         const current = ac.requireAct(id);

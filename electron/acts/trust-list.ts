@@ -1,14 +1,14 @@
 /**
  * The département's trust list on this PC: a copy of `GET /api/v1/trust-list`
  * kept in `<dataDir>/trust-list.json` (0600), so signatures are judged the same
- * way offline. Refreshed before the sync's push at most every REFRESH_MS, and
+ * way offline (CRLs and the « bloquer les autorités non reconnues » setting included). Refreshed before the sync's push at most every REFRESH_MS, and
  * when a screen asks for a verdict with a stale copy.
  */
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { type TrustList, trustListSchema } from '../../shared/acts/hub-routes.js';
+import { type TrustCrl, type TrustList, trustListSchema } from '../../shared/acts/hub-routes.js';
 import type { HubClient } from '../hub-client/hub-client.js';
 import { makePrivate } from '../platform/private-files.js';
 
@@ -41,7 +41,7 @@ export function createTrustList(dataDir: string, now: () => Date, log: Logger) {
   async function refresh(hub: HubClient | null): Promise<void> {
     if (!hub) return;
     const list = await hub.trustList();
-    const stored: StoredTrustList = { anchors: list.anchors, fetchedAt: now().toISOString() };
+    const stored: StoredTrustList = { ...list, fetchedAt: now().toISOString() };
     await writeFile(file, JSON.stringify(stored), { mode: 0o600 });
     await makePrivate(file);
     cached = stored;
@@ -50,6 +50,10 @@ export function createTrustList(dataDir: string, now: () => Date, log: Logger) {
   return {
     /** PEM of the trusted CAs (empty when this PC never fetched the list). */
     anchors: (): string[] => current()?.anchors.map((a) => a.pem) ?? [],
+    /** Revoked serials per listed CA (the CRLs the département added), kept for offline checks. */
+    crls: (): TrustCrl[] => current()?.crls ?? [],
+    /** « Bloquer les autorités non reconnues »: off until the list says otherwise. */
+    requireListed: (): boolean => current()?.requireListed ?? false,
     fetchedAt: (): string | null => current()?.fetchedAt ?? null,
     /** Fetches the list when the copy is older than REFRESH_MS; offline, the copy stays as it is. */
     async refreshIfStale(hub: HubClient | null): Promise<void> {

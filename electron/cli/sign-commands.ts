@@ -9,7 +9,7 @@ import { signPdf } from '../signing/pades.js';
 import { trustListSchema } from '../../shared/acts/hub-routes.js';
 import { signatureVerdict } from '../../shared/acts/signer-certificate.js';
 import { pemCertificates } from '../signing/trust.js';
-import { isIntact, verifyPdf, type SignatureReport } from '../signing/verify.js';
+import { isIntact, verifyPdf, type SignatureReport, type VerifyOptions } from '../signing/verify.js';
 
 /**
  * `guichet sign` and `guichet verify`: local PAdES signing with the commune's PKCS#12.
@@ -43,13 +43,14 @@ async function run(action: () => Promise<void>): Promise<void> {
  * The département's trust list: a PEM bundle (`--trust-list`), the JSON the hub serves (saved
  * to a file, or `--hub URL` fetched here); null when none was given.
  */
-async function trustAnchors(opts: { trustList?: string; hub?: string }): Promise<string[] | null> {
+async function trustAnchors(opts: { trustList?: string; hub?: string }): Promise<VerifyOptions | null> {
   if (opts.trustList) {
     const text = await readFile(opts.trustList, 'utf8');
     if (text.trimStart().startsWith('{')) return parseTrustList(JSON.parse(text));
     const pems = pemCertificates(text);
     if (pems.length === 0) throw new UsageError(`Aucun certificat PEM dans ${opts.trustList}.`);
-    return pems;
+    // A PEM bundle carries no CRL: revocation is judged with the hub's JSON only.
+    return { trustAnchors: pems };
   }
   if (opts.hub) {
     const url = `${opts.hub.replace(/\/+$/, '')}/api/v1/trust-list`;
@@ -65,16 +66,16 @@ async function trustAnchors(opts: { trustList?: string; hub?: string }): Promise
   return null;
 }
 
-function parseTrustList(json: unknown): string[] {
+function parseTrustList(json: unknown): VerifyOptions {
   const parsed = trustListSchema.safeParse(json);
   if (!parsed.success) throw new UsageError('Liste de confiance illisible (JSON du hub attendu).');
-  return parsed.data.anchors.map((a) => a.pem);
+  return { trustAnchors: parsed.data.anchors.map((a) => a.pem), crls: parsed.data.crls };
 }
 
 function describeSignature(s: SignatureReport, index: number, withTrust: boolean): string[] {
   const intact = isIntact(s);
   const verdict = withTrust
-    ? signatureVerdict({ intact, trusted: s.trust?.trusted === true, ca: s.trust?.ca ?? null })
+    ? signatureVerdict({ intact, trusted: s.trust?.trusted === true, ca: s.trust?.ca ?? null, problem: s.trust?.problem ?? null })
     : intact
       ? 'valide'
       : 'INVALIDE';
@@ -135,7 +136,7 @@ export function register(program: Command): void {
     .action((file: string, opts: { json?: boolean; trustList?: string; hub?: string }) =>
       run(async () => {
         const anchors = await trustAnchors(opts);
-        const report = await verifyPdf(file, anchors ? { trustAnchors: anchors } : {});
+        const report = await verifyPdf(file, anchors ?? {});
         const ok = report.signatures.length > 0 && report.signatures.every(isIntact);
         if (opts.json) console.log(JSON.stringify({ valid: ok, ...report }, null, 2));
         else if (report.signatures.length === 0) console.log('Ce PDF ne contient aucune signature.');

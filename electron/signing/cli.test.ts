@@ -3,9 +3,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addTrustAnchor } from '../../hub-server/acts/trust-list.js';
+import { addTrustAnchor, addTrustCrl } from '../../hub-server/acts/trust-list.js';
+import { frenchDay, parisDay } from '../../shared/calendar.js';
 import { createTestHub } from '../../hub-server/test-support.js';
-import { P12_PASSWORD, makePdf, makePki, pdfsig, type Pki } from './test-fixtures.js';
+import { P12_PASSWORD, makePdf, makePki, pdfsig, type Pki, revokeAndCrl } from './test-fixtures.js';
 
 const GUICHET = resolve(import.meta.dirname, '../../build/guichet.mjs');
 let dir: string;
@@ -131,7 +132,15 @@ describe('guichet sign / guichet verify', { timeout: 180_000 }, () => {
       const url = await hub.app.listen({ port: 0, host: '127.0.0.1' });
       const fromHub = await guichetAsync(['verify', 'acte-signe.pdf', '--hub', url, '--json']);
       expect(fromHub.code, fromHub.stderr).toBe(0);
-      expect(JSON.parse(fromHub.stdout).signatures[0].trust).toEqual({ trusted: true, ca: 'AC Test Guichet' });
+      expect(JSON.parse(fromHub.stdout).signatures[0].trust).toEqual({ trusted: true, ca: 'AC Test Guichet', problem: null });
+
+      // The CA revokes the signer's certificate; the département adds its CRL to the hub's list.
+      await addTrustCrl(hub.db, revokeAndCrl(pki, pki.signerPem));
+      const revoked = await guichetAsync(['verify', 'acte-signe.pdf', '--hub', url]);
+      expect(revoked.code, revoked.stderr).toBe(0); // the bytes are intact: the exit code says integrity
+      expect(revoked.stdout).toContain(
+        `Signature n°1 (Signature1) : signature valide, certificat révoqué le ${frenchDay(parisDay(new Date()))}`,
+      );
     } finally {
       await hub.close();
     }

@@ -202,6 +202,14 @@ export function makePki(dir: string, options: PkiOptions = {}): Pki {
   };
 }
 
+/** Revokes `certPem` (a certificate this PKI's CA issued) with `openssl ca -revoke` and answers the CA's new CRL (PEM). */
+export function revokeAndCrl(pki: Pki, certPem: string): Buffer {
+  const ca = ['-config', 'ca.cnf', '-cert', 'ca.pem', '-keyfile', 'ca.key'];
+  openssl(pki.dir, 'ca', ...ca, '-revoke', certPem);
+  openssl(pki.dir, 'ca', ...ca, '-gencrl', '-crldays', '30', '-out', 'crl.pem');
+  return readFileSync(join(pki.dir, 'crl.pem'));
+}
+
 /** Serial of a PEM certificate as printed by openssl (upper-case hex). */
 export function opensslSerial(pem: string): string {
   return execFileSync('openssl', ['x509', '-in', pem, '-noout', '-serial'], { encoding: 'utf8' })

@@ -4,6 +4,7 @@ import { type ParsedCades, parseCades } from './cms.js';
 import { OID } from './der.js';
 import { type PdfDict, PdfName, PdfString, parsePdfDate, decodeTextString, type PdfValue } from './pdf-objects.js';
 import { PdfFileReader } from './pdf-reader.js';
+import type { CrlEntries } from '../../shared/acts/trust-chain.js';
 import { chainVerdict, type TrustVerdict } from './trust.js';
 
 export interface SignatureReport {
@@ -22,7 +23,7 @@ export interface SignatureReport {
   /** ESS signing-certificate(-v2) hash matches the signer certificate; null when the attribute is absent (not PAdES). */
   signingCertificateOk: boolean | null;
   certificate: { notBefore: Date; notAfter: Date; issuer: string | null; serialHex: string; sha256: string; subject: string } | null;
-  /** Whether the signer's chain leads to a CA of the trust list; null when no trust list was given. */
+  /** Whether the signer's chain leads to a CA of the trust list, valid at the signing time and unrevoked; null when no trust list was given. */
   trust: TrustVerdict | null;
   /** French explanation when the signature could not be checked at all. */
   problem?: string;
@@ -54,7 +55,13 @@ const SIGNATURE_DIGESTS: Record<string, string> = {
  * the signed attributes and checks the ESS certificate hash. It does not judge trust in the
  * issuing CA (no trust list here): that is a separate question from integrity.
  */
-export async function verifyPdf(path: string, options: { trustAnchors?: Array<Buffer | string> } = {}): Promise<VerifyReport> {
+export interface VerifyOptions {
+  trustAnchors?: Array<Buffer | string>;
+  /** Revoked serials per listed CA (the hub's trust list). */
+  crls?: readonly CrlEntries[];
+}
+
+export async function verifyPdf(path: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const reader = await PdfFileReader.open(path);
   const found: Array<{ name: string | null; sig: PdfDict }> = [];
   try {
@@ -87,7 +94,7 @@ export async function verifyPdf(path: string, options: { trustAnchors?: Array<Bu
   }
 
   const signatures: SignatureReport[] = [];
-  for (const { name, sig } of found) signatures.push(await checkSignature(path, reader.size, name, sig, options.trustAnchors ?? null));
+  for (const { name, sig } of found) signatures.push(await checkSignature(path, reader.size, name, sig, options));
   // Oldest first: the one covering the fewest bytes.
   signatures.sort((a, b) => (a.byteRange[2] ?? 0) + (a.byteRange[3] ?? 0) - ((b.byteRange[2] ?? 0) + (b.byteRange[3] ?? 0)));
   return { signatures };
@@ -98,7 +105,7 @@ async function checkSignature(
   fileSize: number,
   fieldName: string | null,
   sig: PdfDict,
-  trustAnchors: Array<Buffer | string> | null,
+  options: VerifyOptions,
 ): Promise<SignatureReport> {
   const byteRange = (Array.isArray(sig.get('ByteRange')) ? (sig.get('ByteRange') as PdfValue[]) : []).filter(
     (x): x is number => typeof x === 'number',
@@ -147,11 +154,13 @@ async function checkSignature(
     sha256: cert.sha256,
     subject: cert.subjectText,
   };
-  if (trustAnchors)
+  if (options.trustAnchors)
     report.trust = chainVerdict(
       cert.der,
       cades.certificates.filter((c) => !c.equals(cert.der)),
-      trustAnchors,
+      options.trustAnchors,
+      // Dates are judged at the time the signature states (the PC signs at its clock's now).
+      { at: report.signingTime, crls: options.crls ?? [] },
     );
 
   const digestName = DIGESTS[cades.digestAlgorithm];

@@ -16,6 +16,7 @@ import { buildIdActe } from '../../shared/acts/id-acte.js';
 import { isCodeNatureActe } from '../../shared/acts/natures.js';
 import { requiresPadesSignature } from '../../shared/acts/rules.js';
 import { checkSignerCertificate, describeConfirmation, judgeSigner } from '../../shared/acts/signer-certificate.js';
+import { trustRefusal } from '../../shared/acts/trust-chain.js';
 import { parisDay } from '../../shared/calendar.js';
 import { actRecordSchema, type ActLetter, type ActRecord, type ActStatusRecord, type StoredFile } from '../../shared/acts/records.js';
 import { GuichetError } from '../../shared/errors.js';
@@ -27,6 +28,7 @@ import { communeIdentity } from './commune-identity.js';
 import { fileChunks, fileState } from '../files/store.js';
 import { enqueueTransmission } from './queue.js';
 import { signerOfPdf } from './signed-act.js';
+import { judgeSignerTrust } from './trust-check.js';
 import { emptyStatus, readStatus, withState } from './status.js';
 
 /**
@@ -111,6 +113,9 @@ async function checkSigner(
   const confirmation = act.signature?.noSirenConfirmation ?? null;
   const refusal = checkSignerCertificate(signer.subject, signer.sha256, collectivite, confirmation);
   if (refusal) refuse(refusal.message, refusal.detail, refusal.code);
+  const trust = await judgeSignerTrust(ctx.trx, signer, new Date());
+  const untrusted = trustRefusal(trust.verdict, trust.requireListed);
+  if (untrusted) refuse(untrusted.message, untrusted.detail, untrusted.code);
   if (!confirmation || judgeSigner(signer.subject, collectivite).kind !== 'no_siren') return null;
   const when = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }).format(
     new Date(confirmation.at),

@@ -9,7 +9,7 @@ import type { HubDomainContext } from '../domain/hub-domain.js';
 import { readActArchive } from './archives.js';
 import type { FilesOptions } from '../files/maintenance.js';
 import { registerFileRoutes } from '../files/routes.js';
-import { listTrustAnchors } from './trust-list.js';
+import { trustListDocument } from './trust-list.js';
 
 /** Limits of the files module (quota per collectivité, upkeep timers); kept under this name for the hub's options. */
 export type ActsFilesOptions = FilesOptions;
@@ -30,7 +30,7 @@ export async function registerActsRoutes(app: FastifyInstance, { db, registry, b
     build.actsFiles,
   );
   // Public: CA certificates are public, and any verifier of a signed act may want the département's list.
-  app.get(ACTS_HUB_ROUTES.trustList.path, { config: { public: true } }, async () => ({ anchors: await listTrustAnchors(db) }));
+  app.get(ACTS_HUB_ROUTES.trustList.path, { config: { public: true } }, async () => trustListDocument(db));
   app.get(ACTS_HUB_ROUTES.actArchive.path, async (request, reply) => {
     const auth = requireAuth(request);
     assertMayUse(registry, auth, 'acts', 'acts.read');

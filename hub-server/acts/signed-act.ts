@@ -17,10 +17,15 @@ export interface SignerCertificate {
   sha256: string;
   subject: CertificateSubject;
   subjectText: string;
+  /** The other certificates the signature carries (intermediate CAs), for the chain to the trust list. */
+  others: Buffer[];
+  /** The CMS signing-time attribute (signed, but the signer's clock), null when absent. */
+  signingTime: Date | null;
 }
 
 const OIDS = {
   messageDigest: '1.2.840.113549.1.9.4',
+  signingTime: '1.2.840.113549.1.9.5',
   organizationName: '2.5.4.10',
   commonName: '2.5.4.3',
   serialNumber: '2.5.4.5',
@@ -104,6 +109,18 @@ function subjectOf(certDer: Buffer): { subject: CertificateSubject; subjectText:
   return { subject, subjectText: parts.join(', ').slice(0, 1000) };
 }
 
+/** The signing-time signed attribute (UTCTime or GeneralizedTime), if any. */
+function signingTimeOf(attrs: Node): Date | null {
+  const attr = kids(attrs).find((a) => forge.asn1.derToOid(bytesOf(kids(a)[0])) === OIDS.signingTime);
+  const t = kids(kids(attr)[1])[0];
+  if (!t) return null;
+  try {
+    return t.type === forge.asn1.Type.UTCTIME ? forge.asn1.utcTimeToDate(bytesOf(t)) : forge.asn1.generalizedTimeToDate(bytesOf(t));
+  } catch {
+    return null;
+  }
+}
+
 /** Reads the signer certificate of the PDF's last signature after checking that signature over the file's bytes. */
 export function signerOfPdf(pdf: Buffer): SignerCertificate {
   const { range, cms } = lastSignatureRange(pdf);
@@ -146,7 +163,14 @@ export function signerOfPdf(pdf: Buffer): SignerCertificate {
     } catch {
       ok = false;
     }
-    if (ok) return { der, sha256: createHash('sha256').update(der).digest('hex'), ...subjectOf(der) };
+    if (ok)
+      return {
+        der,
+        sha256: createHash('sha256').update(der).digest('hex'),
+        ...subjectOf(der),
+        others: certificates.filter((c) => !c.equals(der)),
+        signingTime: signingTimeOf(attrs),
+      };
   }
   return bad('no embedded certificate verifies the signature');
 }

@@ -114,7 +114,7 @@ describe.each(TEST_BACKENDS)('whose certificate signs, checked by the hub on the
     expect(added.fingerprint).toBe(new X509Certificate(caCert).fingerprint256.replace(/:/g, '').toLowerCase());
     const res = await hub.app.inject({ method: 'GET', url: ACTS_HUB_ROUTES.trustList.path });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ anchors: [added] });
+    expect(res.json()).toEqual({ anchors: [added], crls: [], requireListed: false });
     await removeTrustAnchor(hub.db, added.fingerprint.toUpperCase());
     expect(await listTrustAnchors(hub.db)).toEqual([]);
     await expect(removeTrustAnchor(hub.db, added.fingerprint)).rejects.toThrow(/Aucune AC/);

@@ -67,8 +67,29 @@ export interface ActsTrustAnchorsTable {
   added_at: string;
 }
 
+/** The latest CRL of a listed CA (migration 016): its revoked serials as JSON `[{ serial, revokedAt }]`. */
+export interface ActsTrustCrlsTable {
+  ca_fingerprint: string;
+  issuer: string;
+  this_update: string;
+  next_update: string | null;
+  /** SHA-256 of the CRL file as added. */
+  sha256: string;
+  revoked: string;
+  added_at: string;
+}
+
+/** The département's trust-list settings by name (migration 016): `require_listed` = 'on' | 'off'. */
+export interface ActsTrustSettingsTable {
+  name: string;
+  value: string;
+  updated_at: string;
+}
+
 export interface ActsTables {
   acts_trust_anchors: ActsTrustAnchorsTable;
+  acts_trust_crls: ActsTrustCrlsTable;
+  acts_trust_settings: ActsTrustSettingsTable;
   actes_transmissions: ActesTransmissionsTable;
   actes_envelope_serials: ActesEnvelopeSerialsTable;
   actes_send_windows: ActesSendWindowsTable;

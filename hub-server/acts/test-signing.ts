@@ -1,4 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import forge from 'node-forge';
 import type { NoSirenConfirmation } from '../../shared/acts/signer-certificate.js';
 
@@ -91,5 +94,100 @@ export function confirmationFor(signer: TestSigner): NoSirenConfirmation {
     at: '2026-11-21T10:00:00.000Z',
     certificateSubject: signer.subjectText,
     certificateSha256: signer.certificateSha256,
+  };
+}
+
+/**
+ * A CA made with the openssl CLI (its index kept, so it can revoke and publish a CRL) and the
+ * certificates it issues, as TestSigners for signTestPdf: the trust list's tests run on real
+ * certificates and real CRLs.
+ */
+export interface OpensslCa {
+  caPem: string;
+  /** Issues a certificate for `subject` (OpenSSL `-subj`), valid from `start` to `end` (YYYYMMDDHHMMSSZ, default: yesterday → next year). */
+  issue(subject: string, name: string, validity?: { start: string; end: string }): TestSigner & { certFile: string };
+  revoke(signer: { certFile: string }): void;
+  /** The CRL as openssl writes it (PEM), or DER. */
+  crl(form?: 'PEM' | 'DER'): Buffer;
+}
+
+const CA_CONFIG = `[ca]
+default_ca = test
+[test]
+database = index.txt
+new_certs_dir = .
+serial = serial.txt
+crlnumber = crlnumber.txt
+default_md = sha256
+default_crl_days = 30
+policy = any
+unique_subject = no
+copy_extensions = none
+x509_extensions = signer
+[any]
+commonName = supplied
+organizationName = optional
+organizationIdentifier = optional
+serialNumber = optional
+countryName = optional
+[signer]
+keyUsage = critical, digitalSignature, nonRepudiation
+basicConstraints = CA:FALSE
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid
+`;
+
+const stamp = (d: Date) => `${d.toISOString().replace(/[-:T]/g, '').slice(0, 14)}Z`;
+
+export function makeOpensslCa(dir: string, caName: string, caValidity?: { days: number }): OpensslCa {
+  const run = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'ca.cnf'), CA_CONFIG);
+  writeFileSync(join(dir, 'index.txt'), '');
+  writeFileSync(join(dir, 'serial.txt'), '1000\n');
+  writeFileSync(join(dir, 'crlnumber.txt'), '01\n');
+  run('genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', 'ca.key');
+  run(
+    'req',
+    '-x509',
+    '-new',
+    '-key',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    String(caValidity?.days ?? 3650),
+    '-utf8',
+    '-subj',
+    `/CN=${caName}/C=FR`,
+  );
+  const ca = ['-config', 'ca.cnf', '-cert', 'ca.pem', '-keyfile', 'ca.key'];
+  return {
+    caPem: readFileSync(join(dir, 'ca.pem'), 'utf8'),
+    issue(subject, name, validity) {
+      const now = Date.now();
+      const start = validity?.start ?? stamp(new Date(now - 86_400_000));
+      const end = validity?.end ?? stamp(new Date(now + 365 * 86_400_000));
+      run('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-utf8', '-subj', subject);
+      run('ca', '-batch', ...ca, '-in', `${name}.csr`, '-out', `${name}.pem`, '-utf8', '-notext', '-startdate', start, '-enddate', end);
+      const certPem = readFileSync(join(dir, `${name}.pem`), 'utf8');
+      const der = forge.asn1.toDer(forge.pki.certificateToAsn1(forge.pki.certificateFromPem(certPem))).getBytes();
+      return {
+        certPem,
+        keyPem: readFileSync(join(dir, `${name}.key`), 'utf8'),
+        certificateSha256: createHash('sha256').update(Buffer.from(der, 'binary')).digest('hex'),
+        subjectText: subject.split('/').filter(Boolean).join(', '),
+        certFile: join(dir, `${name}.pem`),
+      };
+    },
+    revoke(signer) {
+      run('ca', ...ca, '-revoke', signer.certFile);
+    },
+    crl(form = 'PEM') {
+      run('ca', ...ca, '-gencrl', '-out', 'crl.pem');
+      if (form === 'PEM') return readFileSync(join(dir, 'crl.pem'));
+      run('crl', '-in', 'crl.pem', '-outform', 'DER', '-out', 'crl.der');
+      return readFileSync(join(dir, 'crl.der'));
+    },
   };
 }

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { action, dataOption, withDb } from '../cli/hub-commands.js';
+import { action, addTarget, collectiviteCode, dataOption, withDb } from '../cli/hub-commands.js';
 import { importCadastre } from './import.js';
+import { publishCadastreFor } from './publish.js';
 import { currentQuarterVintage } from './vintage.js';
 
 /** `guichet hub admin import-cadastre FILES… [--vintage AAAA-MM]`: the département loads a vintage of the PCI vecteur. */
@@ -38,4 +39,44 @@ export function register(program: Command): void {
         }
       }),
     );
+
+  addTarget(
+    admin
+      .command('publish-cadastre')
+      .description(
+        'Envoyer à une collectivité le plan cadastral déjà chargé de son territoire (fait aussi par set-services quand le service Cadastre est choisi)',
+      ),
+  )
+    .addOption(dataOption())
+    .action(
+      action(async (opts: { insee?: string; siren?: string; data: string }) => {
+        const code = collectiviteCode(opts);
+        const r = await withDb(opts.data, (db) => publishCadastreFor(db, code));
+        process.stdout.write(published(r));
+      }),
+    );
+
+  // Opting into the Cadastre service sends the plan already loaded, not only the next vintage's.
+  const setServices = admin.commands.find((c) => c.name() === 'set-services');
+  setServices?.hook('postAction', async (command) => {
+    const opts = command.opts<{ insee?: string; siren?: string; services: string; data: string }>();
+    if (
+      process.exitCode ||
+      !opts.services
+        .split(',')
+        .map((s) => s.trim())
+        .includes('cadastre')
+    )
+      return;
+    await action(async () => {
+      const r = await withDb(opts.data, (db) => publishCadastreFor(db, collectiviteCode(opts)));
+      process.stdout.write(published(r));
+    })();
+  });
+}
+
+function published(r: { name: string; communes: number; written: number }): string {
+  return r.written > 0
+    ? `Plan cadastral envoyé à ${r.name} : ${r.written} objet(s) de ${r.communes} commune(s), reçus à la prochaine synchronisation.\n`
+    : `Plan cadastral de ${r.name} déjà à jour (${r.communes} commune(s) ; une commune sans millésime chargé n'envoie rien).\n`;
 }

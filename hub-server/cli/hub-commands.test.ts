@@ -1,6 +1,6 @@
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,7 +47,9 @@ describe('guichet hub admin (CLI, SQLite data dir)', { timeout: 90_000 }, () => 
     expect(nothing.stderr).toContain('Indiquez le code INSEE de la commune ou le SIREN du groupement');
   });
 
-  it('edits the département’s trust list: add a CA (PEM or DER), refuse a non-CA, list, remove by fingerprint', async () => {
+  it('edits the département’s trust list: add a CA (PEM or DER), refuse a non-CA, list, CRL, blocking, remove by fingerprint', {
+    timeout: 480_000,
+  }, async () => {
     const pki = join(dir, 'pki');
     mkdirSync(pki);
     const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: pki, stdio: 'ignore' });
@@ -95,6 +97,20 @@ describe('guichet hub admin (CLI, SQLite data dir)', { timeout: 90_000 }, () => 
     expect((await guichet(['hub', 'admin', 'trust-list', 'list', '--data', dir])).stdout).toMatch(
       new RegExp(`${fingerprint} +\\S+ +CN=AC Test CLI`),
     );
+
+    // The CA's CRL (empty here; revocation itself is hub-server/acts/trust-revocation.test.ts), then the blocking setting.
+    writeFileSync(join(pki, 'ca.cnf'), '[ca]\ndefault_ca = t\n[t]\ndatabase = index.txt\ndefault_md = sha256\ndefault_crl_days = 30\n');
+    writeFileSync(join(pki, 'index.txt'), '');
+    openssl('ca', '-config', 'ca.cnf', '-gencrl', '-cert', 'ca.pem', '-keyfile', 'ca.key', '-out', 'crl.pem');
+    const crl = await guichet(['hub', 'admin', 'trust-list', 'add-crl', join(pki, 'crl.pem'), '--data', dir]);
+    expect(crl.stderr).toBe('');
+    expect(crl.stdout).toContain('CRL ajoutée pour CN=AC Test CLI : 0 certificat(s) révoqué(s)');
+    expect((await guichet(['hub', 'admin', 'trust-list', 'require', 'on', '--data', dir])).stdout).toContain(
+      'Autorités non reconnues bloquées',
+    );
+    const listed = (await guichet(['hub', 'admin', 'trust-list', 'list', '--data', dir])).stdout;
+    expect(listed).toContain('Autorités non reconnues : bloquées');
+    expect(listed).toContain('CRL de CN=AC Test CLI : 0 certificat(s) révoqué(s)');
     expect((await guichet(['hub', 'admin', 'trust-list', 'remove', fingerprint, '--data', dir])).stdout).toContain(
       'AC retirée : CN=AC Test CLI',
     );

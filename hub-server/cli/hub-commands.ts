@@ -27,7 +27,15 @@ import { readActArchive } from '../acts/archives.js';
 import { requestClassification } from '../acts/classification.js';
 import { ACTES_CLI_FLAGS, ACTES_RETURNS_HELP, actesConfigFromCli, type ActesCliOptions } from '../acts/cli-config.js';
 import { askHidden } from '../../build/cli/terminal.js';
-import { addTrustAnchor, listTrustAnchors, removeTrustAnchor } from '../acts/trust-list.js';
+import {
+  addTrustAnchor,
+  addTrustCrl,
+  listTrustAnchors,
+  listTrustCrls,
+  removeTrustAnchor,
+  requireListed,
+  setRequireListed,
+} from '../acts/trust-list.js';
 import { registerConsoleCommands } from './console-commands.js';
 
 /**
@@ -370,12 +378,25 @@ function registerTrustList(admin: Command): void {
     .addOption(dataOption())
     .action(
       action(async (opts: { data: string }) => {
-        const anchors = await withDb(opts.data, (db) => listTrustAnchors(db));
+        const { anchors, crls, blocking } = await withDb(opts.data, async (db) => ({
+          anchors: await listTrustAnchors(db),
+          crls: await listTrustCrls(db),
+          blocking: await requireListed(db),
+        }));
+        process.stdout.write(
+          blocking
+            ? 'Autorités non reconnues : bloquées (signature et transmission refusées).\n'
+            : 'Autorités non reconnues : avertissement seulement (trust-list require on pour les bloquer).\n',
+        );
         if (anchors.length === 0) {
           process.stdout.write('La liste de confiance est vide : aucune signature ne sera dite « certificat reconnu ».\n');
           return;
         }
         printTable([['Empreinte SHA-256', 'Expire le', 'AC'], ...anchors.map((a) => [a.fingerprint, frDate(a.notAfter), a.subject])]);
+        for (const c of crls)
+          process.stdout.write(
+            `CRL de ${c.issuer} : ${c.revoked.length} certificat(s) révoqué(s), émise le ${frDate(c.thisUpdate)}${c.nextUpdate ? `, suivante attendue le ${frDate(c.nextUpdate)}` : ''}\n`,
+          );
       }),
     );
   trust
@@ -387,6 +408,39 @@ function registerTrustList(admin: Command): void {
       action(async (fingerprint: string, opts: { data: string }) => {
         const removed = await withDb(opts.data, (db) => removeTrustAnchor(db, fingerprint));
         process.stdout.write(`AC retirée : ${removed.subject}\n`);
+      }),
+    );
+  trust
+    .command('add-crl')
+    .description("Ajouter la liste de révocation (CRL) d'une AC de la liste (remplace la précédente de cette AC)")
+    .argument('<fichier>', 'CRL, PEM ou DER, signée par une AC de la liste')
+    .addOption(dataOption())
+    .action(
+      action(async (file: string, opts: { data: string }) => {
+        const crl = await withDb(opts.data, (db) => addTrustCrl(db, readFileSync(resolve(file))));
+        process.stdout.write(
+          `CRL ajoutée pour ${crl.issuer} : ${crl.revoked.length} certificat(s) révoqué(s), émise le ${frDate(crl.thisUpdate)}.\n`,
+        );
+        if (crl.nextUpdate && Date.parse(crl.nextUpdate) < Date.now())
+          process.stdout.write(
+            `Attention : cette CRL annonçait la suivante pour le ${frDate(crl.nextUpdate)} ; ajoutez la plus récente.\n`,
+          );
+      }),
+    );
+  trust
+    .command('require')
+    .description('Bloquer (on) ou non (off) les autorités non reconnues : signature et transmission refusées')
+    .argument('<on|off>', 'on : bloquer ; off : avertir seulement')
+    .addOption(dataOption())
+    .action(
+      action(async (value: string, opts: { data: string }) => {
+        if (value !== 'on' && value !== 'off') throw new GuichetError('invalid_input', 'Indiquez on ou off.', 'require value');
+        await withDb(opts.data, (db) => setRequireListed(db, value === 'on'));
+        process.stdout.write(
+          value === 'on'
+            ? 'Autorités non reconnues bloquées : les postes refusent de signer et le hub de transmettre avec un certificat hors de la liste.\n'
+            : 'Autorités non reconnues : avertissement seulement.\n',
+        );
       }),
     );
 }

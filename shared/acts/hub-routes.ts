@@ -27,7 +27,23 @@ export const trustAnchorSchema = z.object({
   pem: z.string().max(20_000),
 });
 export type TrustAnchor = z.infer<typeof trustAnchorSchema>;
-export const trustListSchema = z.object({ anchors: z.array(trustAnchorSchema).max(500) });
+/** The serials a listed CA revoked, from a CRL the département added (its signature checked by the hub against that CA). */
+export const trustCrlSchema = z.object({
+  /** Fingerprint of the listed CA that signed the CRL. */
+  caFingerprint: z.string().regex(/^[0-9a-f]{64}$/),
+  issuer: z.string().max(1000),
+  thisUpdate: z.string().max(40),
+  nextUpdate: z.string().max(40).nullable(),
+  revoked: z.array(z.object({ serial: z.string().regex(/^[0-9a-f]{1,64}$/), revokedAt: z.string().max(40) })).max(100_000),
+});
+export type TrustCrl = z.infer<typeof trustCrlSchema>;
+export const trustListSchema = z.object({
+  anchors: z.array(trustAnchorSchema).max(500),
+  /** Absent from hubs before CRLs: none. */
+  crls: z.array(trustCrlSchema).max(500).default([]),
+  /** « Bloquer les autorités non reconnues »: no signature (PC) nor transmission (hub) with an unlisted CA. */
+  requireListed: z.boolean().default(false),
+});
 export type TrustList = z.infer<typeof trustListSchema>;
 
 /** The acts' files (PDF, annexes, letters): the files module's routes under `/api/v1/files`, ruled by acts permissions. */

@@ -3,6 +3,7 @@ import type { ChannelSpec, InputSchemas } from '../api/channel.js';
 import type { Classification } from './classification.js';
 import { actDraftSchema, type DraftProblem } from './draft.js';
 import type { ActRecord, ActState, ActStatusRecord } from './records.js';
+import type { TrustProblem } from './trust-chain.js';
 
 /** Renderer ↔ main channels of the legality-control service (`acts:*`). */
 
@@ -25,8 +26,12 @@ export interface CertificateChecks {
   subject: string;
   /** shared/acts/signer-certificate.ts: `mismatch` refuses, `no_siren` asks the signer to confirm. */
   collectivite: { verdict: 'match' | 'mismatch' | 'no_siren'; siren: string | null; message: string | null };
-  /** Whether the certificate leads to a CA of the département's trust list. */
-  trust: { trusted: boolean; ca: string | null; listFetchedAt: string | null };
+  /**
+   * Whether the certificate leads to a CA of the département's trust list, valid today and
+   * unrevoked (shared/acts/trust-chain.ts); `refusal`: why signing would be refused (expired,
+   * revoked, or an unlisted CA while the département blocks them), null when it may sign.
+   */
+  trust: { trusted: boolean; ca: string | null; problem: TrustProblem | null; refusal: string | null; listFetchedAt: string | null };
 }
 
 /** The verdict on an act's signature, as the act's screen shows it. */
@@ -34,6 +39,8 @@ export interface SignatureCheck {
   intact: boolean;
   trusted: boolean;
   ca: string | null;
+  /** Expired, not yet valid at the signing time, or revoked (shared/acts/trust-chain.ts). */
+  problem: TrustProblem | null;
   signer: string | null;
   /** « signature valide, certificat reconnu (AC …) » / « … non reconnu » / « signature invalide ». */
   verdict: string;

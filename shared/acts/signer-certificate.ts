@@ -149,10 +149,5 @@ export function describeConfirmation(c: NoSirenConfirmation, when: string): stri
   return `Confirmé par ${c.by} le ${when} ; certificat « ${c.certificateSubject} », empreinte SHA-256 ${c.certificateSha256}.`;
 }
 
-/** The verdict on a signature as every screen and `guichet verify` say it. */
-export function signatureVerdict(s: { intact: boolean; trusted: boolean; ca: string | null }): string {
-  if (!s.intact) return 'signature invalide';
-  return s.trusted
-    ? `signature valide, certificat reconnu (${s.ca ?? 'AC de la liste de confiance'})`
-    : 'signature valide, certificat non reconnu';
-}
+/** The verdict on a signature as every screen and `guichet verify` say it (with dates and revocation: trust-chain.ts). */
+export { signatureVerdict } from './trust-chain.js';

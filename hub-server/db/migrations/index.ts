@@ -12,6 +12,7 @@ import * as m012 from './012-console.js';
 import * as m013 from './013-assistance.js';
 import * as m014 from './014-files.js';
 import * as m015 from './015-totp-sealed.js';
+import * as m016 from './016-trust-crls.js';
 import * as m017 from './017-sync-staging.js';
 
 /**
@@ -32,6 +33,7 @@ export const HUB_MIGRATIONS: Record<string, Migration> = {
   '013-assistance': m013,
   '014-files': m014,
   '015-totp-sealed': m015,
+  '016-trust-crls': m016,
   '017-sync-staging': m017,
 };
 

@@ -76,7 +76,7 @@ describe('ActPage', () => {
             ? 'pas de SIREN'
             : null,
     },
-    trust: { trusted, ca: trusted ? 'AC Test' : null, listFetchedAt: '2026-12-06T10:00:00.000Z' },
+    trust: { trusted, ca: trusted ? 'AC Test' : null, problem: null, refusal: null, listFetchedAt: '2026-12-06T10:00:00.000Z' },
   });
 
   it('asks the signer to confirm a certificate without SIREN, and warns when its authority is not recognised', async () => {

@@ -216,7 +216,10 @@ export function ActPage({ id }: { id: string }) {
           </>
         );
       const validity = expiryWarning(certificate);
-      const wrongCollectivite = certificate.checks?.collectivite.verdict === 'mismatch' ? certificate.checks.collectivite.message : null;
+      const wrongCollectivite =
+        certificate.checks?.collectivite.verdict === 'mismatch'
+          ? certificate.checks.collectivite.message
+          : (certificate.checks?.trust.refusal ?? null);
       if (validity?.level === 'error' || wrongCollectivite)
         return (
           <>

@@ -46,7 +46,9 @@ export function CertificateChecksNotice({ checks }: { checks: CertificateChecks 
           confirmation est inscrite dans l’historique de l’acte).
         </p>
       ) : null}
-      {trust.trusted ? null : (
+      {trust.refusal ? (
+        <p className="alert alert-error">{trust.refusal}</p>
+      ) : trust.trusted ? null : (
         <p className="alert alert-warning">
           L’autorité qui a délivré ce certificat n’est pas dans la liste de confiance du département
           {trust.listFetchedAt ? '' : ' (liste pas encore reçue du hub)'} : ses signatures seront dites « certificat non reconnu ».

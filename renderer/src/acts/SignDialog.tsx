@@ -65,7 +65,7 @@ export function SignDialog({
       onCancel={onCancel}
     >
       <p>L'acte sera signé avec le certificat de {holder}. Une fois signé, il ne peut plus être modifié.</p>
-      {checks && !checks.trust.trusted ? (
+      {checks && !checks.trust.trusted && !checks.trust.problem ? (
         <p className="alert alert-warning">
           L’autorité de ce certificat n’est pas dans la liste de confiance du département : la signature sera dite « certificat non reconnu
           ».
