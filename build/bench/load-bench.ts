@@ -334,7 +334,8 @@ async function startHubProcess(config: object): Promise<HubProcess> {
     }
   });
   child.stderr!.on('data', (c: Buffer) => (err = (err + c.toString()).slice(-4000)));
-  for (let i = 0; i < 600 && !/READY \S+/.test(out) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+  // Up to 3 min: on a busy shared machine, compiling the hub (tsx) and migrating take long.
+  for (let i = 0; i < 1800 && !/READY \S+/.test(out) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
   const url = /READY (\S+)/.exec(out)?.[1];
   const close = () =>
     new Promise<void>((resolve) => {
