@@ -150,6 +150,11 @@ const RECONCILED_EARLY: Refusal = {
   code: 'invalid_input',
   message: 'Une demande ne peut être rapprochée de l’extrait qu’après sa transmission au REU.',
 };
+const ANSWER_WINDOW: Refusal = {
+  code: 'invalid_input',
+  message:
+    'L’électeur a 15 jours pour répondre au préavis envoyé le 20/11/2026 : la radiation ne peut être décidée qu’à partir du 06/12/2026.',
+};
 const SET_ONCE: Refusal = {
   code: 'conflict',
   message: 'Cette étape de la demande est déjà enregistrée : sa date et son contenu ne changent plus.',
@@ -231,6 +236,20 @@ const demandChange = (from: DemandStatus, over: Partial<Demand>) => () => {
   const decision = over.status && before.decisionDate === null ? syntheticDecision(over.status) : {};
   return demandWrite(before, { ...before, ...decision, ...over });
 };
+
+/** A radiation in instruction, its notice sent on `noticeDate`, decided on 30/11/2026. */
+const radiationDecided =
+  (over: Partial<Demand>, to: 'acceptee' | 'refusee' = 'acceptee') =>
+  (): Push => {
+    const before = demand('instruction', {
+      kind: 'radiation',
+      electorId: 'E0000001',
+      justificatifs: [],
+      depositDate: '2026-11-01',
+      ...over,
+    });
+    return demandWrite(before, { ...before, status: to, ...syntheticDecision(to) });
+  };
 
 const stampOf = { createdBy: 'secretaire', createdAtLocal: '2026-12-06T10:00:00' };
 const poll = (over: Partial<Poll> = {}): Poll => ({
@@ -390,6 +409,14 @@ const CASES: Case[] = [
     demandChange('acceptee', {
       reconciliation: { importId: 'imp-1', on: '2026-12-01', electorId: 'E0000001', method: 'identite' },
     }),
+  ),
+  // The answer window of a radiation notice (shared/electoral/radiation-notice.ts): 15 days before the decision.
+  ...casesFor('radiates an elector 10 days after the notice', byRole(ANSWER_WINDOW, MAYOR), radiationDecided({ noticeDate: '2026-11-20' })),
+  ...casesFor('radiates an elector 28 days after the notice', byRole(OK, MAYOR), radiationDecided({ noticeDate: '2026-11-02' })),
+  ...casesFor(
+    'keeps an elector 10 days after the notice (refuses the radiation)',
+    byRole(OK, MAYOR),
+    radiationDecided({ noticeDate: '2026-11-20' }, 'refusee'),
   ),
   ...casesFor('redates an accepted decision', byRole(SET_ONCE, SET_ONCE), demandChange('acceptee', { decisionDate: '2026-11-29' })),
   ...casesFor('deletes a demand', byRole(DEMAND_DELETE, DEMAND_DELETE), () => {

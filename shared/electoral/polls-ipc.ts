@@ -21,10 +21,17 @@ export const CARD_PAQUETS = ['nouvelles', 'office', 'changements', 'refonte'] as
 export type CardPaquet = (typeof CARD_PAQUETS)[number];
 export const CARD_PAQUET_LABELS: Record<CardPaquet, string> = {
   nouvelles: 'Nouvelles inscriptions (cartes jamais imprimées)',
-  office: 'Jeunes inscrits d’office (18–19 ans, jamais imprimées)',
+  office: 'Paquet d’office estimé : 18–19 ans de la liste principale, jamais imprimées, hors demandes d’inscription',
   changements: 'Changements de bureau ou d’adresse depuis la dernière carte',
   refonte: 'Refonte : toutes les cartes',
 };
+/**
+ * Why the « office » paquet is an estimate, shown next to it: the REU list extract has no column saying how
+ * an elector was inscribed (reference note A4: neither the « électeurs actifs » CSV nor e-LISTELEC carries
+ * the movement type; only the REU's mouvements livrables do, and Guichet does not read them).
+ */
+export const OFFICE_PAQUET_NOTE =
+  'Paquet d’office estimé : l’extrait du REU ne dit pas qui a été inscrit d’office. Guichet retient les électeurs de 18 et 19 ans de la liste principale dont ce poste n’a jamais imprimé la carte, sauf ceux arrivés par une demande d’inscription rapprochée d’un extrait. Les personnes naturalisées inscrites d’office n’y figurent pas : elles sont dans le paquet « Nouvelles inscriptions ».';
 /** Card stock: A4 sheets cut in 2 (A5 landscape cards, 210×148 mm) or in 4 (105×148 mm). */
 export const CARD_LAYOUTS = ['a4x2', 'a4x4'] as const;
 

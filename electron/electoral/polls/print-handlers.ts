@@ -114,7 +114,13 @@ export function printHandlers(ctx: CoreContext, regs: Registers, demands: Demand
               `La carte doit indiquer le lieu du bureau de vote (R.23) : renseignez l’adresse ${missing.length > 1 ? 'des bureaux' : 'du bureau'} ${missing.slice(0, 5).join(', ')} dans « Bureaux de vote ».`,
               `bureaux without address: ${missing.length}`,
             );
-          const sel = { bureauCode: req.bureauCode, paquet: req.paquet };
+          const inscribedByDemand = new Set(
+            demands
+              .list(null)
+              .map(({ demand: d }) => (d.kind === 'inscription' ? d.reconciliation?.electorId : null))
+              .filter((id): id is string => !!id),
+          );
+          const sel = { bureauCode: req.bureauCode, paquet: req.paquet, inscribedByDemand };
           const total = countCards(pc, sel);
           if (total === 0)
             throw nothing(`Aucune carte à imprimer dans le paquet « ${CARD_PAQUET_LABELS[req.paquet]} ».`, `empty paquet ${req.paquet}`);
