@@ -9,6 +9,7 @@ import { registry } from '../shared/domains.js';
 import { checkMassRemoval, removalShareOf } from '../shared/electoral/mass-removal.js';
 import { checkDemandWrite } from '../shared/electoral/rules.js';
 import type { Bureau, Communication, Consultation, Poll, Procuration } from '../shared/electoral/registers.js';
+import type { StreetRange } from '../shared/electoral/streets.js';
 import { ELECTORAL_IMPORT_COMMAND } from '../shared/electoral/schemas.js';
 import type { Demand, DemandStatus } from '../shared/electoral/types.js';
 import { ROLE_REFUSED_MESSAGE } from '../shared/errors.js';
@@ -119,6 +120,15 @@ const L68_DELETE: Refusal = {
 const BUREAU_DELETE: Refusal = {
   code: 'forbidden',
   message: 'Un bureau de vote ne se supprime pas ici : il disparaît avec le découpage du REU.',
+};
+// The street table of the découpage (shared/electoral/streets.ts).
+const STREET_REVERSED: Refusal = {
+  code: 'invalid_input',
+  message: 'Voie « Rue de la République » : le dernier numéro (2) précède le premier (40).',
+};
+const STREET_PARITY: Refusal = {
+  code: 'invalid_input',
+  message: 'Voie « Rue de la République » : une plage de numéros pairs commence et finit par un numéro pair.',
 };
 // Content of a demand (shared/electoral/demand-content.ts).
 const NO_IDENTITY: Refusal = {
@@ -300,6 +310,16 @@ const bureauRecord = (over: Partial<Bureau> = {}): Bureau => ({
   id: String(bureauSeq++),
   label: 'Mairie',
   address: '1 place de la Mairie',
+  ...stampOf,
+  ...over,
+});
+const streetLine = (over: Partial<StreetRange> = {}): StreetRange => ({
+  id: randomUUID(),
+  street: 'Rue de la République',
+  from: 2,
+  to: 60,
+  parity: 'pairs',
+  bureauCode: '0001',
   ...stampOf,
   ...over,
 });
@@ -501,6 +521,28 @@ const CASES: Case[] = [
     change('electoral.bureaux', bureauRecord, { address: '2 rue de l’École' }),
   ),
   ...casesFor('deletes a bureau', byRole(BUREAU_DELETE, BUREAU_DELETE), change('electoral.bureaux', bureauRecord, null)),
+  ...casesFor(
+    'adds a line to the street table',
+    byRole(OK, OK),
+    create('electoral.streets', () => streetLine()),
+  ),
+  ...casesFor(
+    'adds a street line ending before it starts',
+    byRole(STREET_REVERSED, STREET_REVERSED),
+    create('electoral.streets', () => streetLine({ from: 40, to: 2 })),
+  ),
+  ...casesFor(
+    'adds an even street line starting on an odd number',
+    byRole(STREET_PARITY, STREET_PARITY),
+    create('electoral.streets', () => streetLine({ from: 3 })),
+  ),
+  ...casesFor('moves a street line to another bureau', byRole(OK, OK), change('electoral.streets', streetLine, { bureauCode: '0002' })),
+  ...casesFor(
+    'reverses a street line already stored',
+    byRole(STREET_REVERSED, STREET_REVERSED),
+    change('electoral.streets', streetLine, { from: 40, to: 2 }),
+  ),
+  ...casesFor('removes a street line', byRole(OK, OK), change('electoral.streets', streetLine, null)),
 
   // ---- acts.acts ------------------------------------------------------------
   ...casesFor('creates a draft act', byRole(OK, OK), () => actWrite(null, act('draft'))),

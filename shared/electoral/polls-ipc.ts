@@ -16,6 +16,7 @@ import {
   type Poll,
   type Procuration,
 } from './registers.js';
+import { streetRangeSchema, type StreetRange } from './streets.js';
 
 export const CARD_PAQUETS = ['nouvelles', 'office', 'changements', 'refonte'] as const;
 export type CardPaquet = (typeof CARD_PAQUETS)[number];
@@ -77,8 +78,18 @@ export interface BureauInfo {
 export interface BureauMatch {
   bureauCode: string;
   label: string | null;
-  /** Electors of the list living at that street (and number, when given) in the bureau. */
+  /** Where the answer comes from: the street table of the découpage, else the electors living there. */
+  source: 'decoupage' | 'electeurs';
+  /** Electors of the list living at that street (and number, when given) in the bureau (0 for the table). */
   electors: number;
+  /** The table's line that matched (« Rue de la Paix, numéros pairs de 2 à 40 »), for the découpage. */
+  line: string | null;
+}
+
+/** What a street table import did: lines read, and whether they replaced the table. */
+export interface StreetImportResult {
+  lines: number;
+  replaced: number;
 }
 
 export interface ElectoralStats {
@@ -95,6 +106,13 @@ const createProcuration = procurationSchema.omit({ id: true, createdBy: true, cr
 const createCommunication = communicationSchema.omit({ id: true, createdBy: true, createdAtLocal: true });
 const createConsultation = consultationSchema.omit({ id: true, createdBy: true, createdAtLocal: true, pollDate: true });
 const saveBureau = bureauSchema.omit({ createdBy: true, createdAtLocal: true });
+/** A new line has no id yet; a correction names the line it replaces. */
+const saveStreet = streetRangeSchema.omit({ id: true, createdBy: true, createdAtLocal: true }).extend({ id: uuid.nullable() });
+/** A CSV of the découpage (voie;debut;fin;parite;bureau), 2 Mo at most (a big town has a few thousand lines). */
+const importStreets = z.object({
+  fileName: z.string().max(255),
+  content: z.instanceof(Uint8Array).refine((b) => b.byteLength <= 2 * 1024 * 1024, 'Le fichier dépasse 2 Mo.'),
+});
 
 export interface PollsChannels {
   'electoral:polls': ChannelSpec<null, Versioned<Poll>[]>;
@@ -103,6 +121,10 @@ export interface PollsChannels {
   'electoral:bureaux': ChannelSpec<null, BureauInfo[]>;
   'electoral:save-bureau': ChannelSpec<z.input<typeof saveBureau>, Bureau>;
   'electoral:bureau-lookup': ChannelSpec<{ address: string }, BureauMatch[]>;
+  'electoral:streets': ChannelSpec<null, Versioned<StreetRange>[]>;
+  'electoral:save-street': ChannelSpec<z.input<typeof saveStreet>, StreetRange>;
+  'electoral:delete-street': ChannelSpec<{ id: string }, null>;
+  'electoral:import-streets': ChannelSpec<z.input<typeof importStreets>, StreetImportResult>;
   'electoral:procurations': ChannelSpec<{ bureauCode: string | null }, Versioned<Procuration>[]>;
   'electoral:add-procuration': ChannelSpec<z.input<typeof createProcuration>, Procuration>;
   'electoral:communications': ChannelSpec<null, Versioned<Communication>[]>;
@@ -121,6 +143,10 @@ export const pollsInputs: InputSchemas<PollsChannels> = {
   'electoral:bureaux': z.null(),
   'electoral:save-bureau': saveBureau,
   'electoral:bureau-lookup': z.object({ address: z.string().trim().min(2, 'Saisissez au moins le nom de la voie.').max(200) }),
+  'electoral:streets': z.null(),
+  'electoral:save-street': saveStreet,
+  'electoral:delete-street': z.object({ id: uuid }),
+  'electoral:import-streets': importStreets,
   'electoral:procurations': z.object({ bureauCode: z.string().max(4).nullable() }),
   'electoral:add-procuration': createProcuration,
   'electoral:communications': z.null(),

@@ -2,6 +2,12 @@ import type { ClientMigration } from '../../db/migrations/types.js';
 import { electoralMigration } from './001-electoral.js';
 import { justificatifsMigration } from './002-justificatifs.js';
 import { registersMigration } from './003-registers.js';
+import { streetsMigration } from './004-streets.js';
 
 /** The electoral domain's local schema, in order. Append only: never renumber or edit a shipped one. */
-export const ELECTORAL_MIGRATIONS: readonly ClientMigration[] = [electoralMigration, justificatifsMigration, registersMigration];
+export const ELECTORAL_MIGRATIONS: readonly ClientMigration[] = [
+  electoralMigration,
+  justificatifsMigration,
+  registersMigration,
+  streetsMigration,
+];
