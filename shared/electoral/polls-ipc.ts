@@ -124,7 +124,7 @@ export interface PollsChannels {
   'electoral:streets': ChannelSpec<null, Versioned<StreetRange>[]>;
   'electoral:save-street': ChannelSpec<z.input<typeof saveStreet>, StreetRange>;
   'electoral:delete-street': ChannelSpec<{ id: string }, null>;
-  'electoral:import-streets': ChannelSpec<z.input<typeof importStreets>, StreetImportResult>;
+  'electoral:import-streets': ChannelSpec<{ fileName: string; content: Uint8Array }, StreetImportResult>;
   'electoral:procurations': ChannelSpec<{ bureauCode: string | null }, Versioned<Procuration>[]>;
   'electoral:add-procuration': ChannelSpec<z.input<typeof createProcuration>, Procuration>;
   'electoral:communications': ChannelSpec<null, Versioned<Communication>[]>;
@@ -146,7 +146,7 @@ export const pollsInputs: InputSchemas<PollsChannels> = {
   'electoral:streets': z.null(),
   'electoral:save-street': saveStreet,
   'electoral:delete-street': z.object({ id: uuid }),
-  'electoral:import-streets': importStreets,
+  'electoral:import-streets': importStreets as z.ZodType<{ fileName: string; content: Uint8Array }>,
   'electoral:procurations': z.object({ bureauCode: z.string().max(4).nullable() }),
   'electoral:add-procuration': createProcuration,
   'electoral:communications': z.null(),

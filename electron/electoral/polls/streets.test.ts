@@ -40,7 +40,7 @@ async function refusal(fn: () => unknown): Promise<GuichetError> {
 }
 
 const streetOutbox = () =>
-  sc.ctx.outbox
+  sc.outbox
     .list()
     .map((c) => c.entry)
     .filter((e) => e.kind !== 'command' && e.collection === 'electoral.streets');
