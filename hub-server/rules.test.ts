@@ -9,6 +9,7 @@ import { registry } from '../shared/domains.js';
 import { checkMassRemoval, removalShareOf } from '../shared/electoral/mass-removal.js';
 import { checkDemandWrite } from '../shared/electoral/rules.js';
 import type { Bureau, Communication, Consultation, Poll, Procuration } from '../shared/electoral/registers.js';
+import type { StreetRange } from '../shared/electoral/streets.js';
 import { ELECTORAL_IMPORT_COMMAND } from '../shared/electoral/schemas.js';
 import type { Demand, DemandStatus } from '../shared/electoral/types.js';
 import { ROLE_REFUSED_MESSAGE } from '../shared/errors.js';
@@ -120,6 +121,15 @@ const BUREAU_DELETE: Refusal = {
   code: 'forbidden',
   message: 'Un bureau de vote ne se supprime pas ici : il disparaît avec le découpage du REU.',
 };
+// The street table of the découpage (shared/electoral/streets.ts).
+const STREET_REVERSED: Refusal = {
+  code: 'invalid_input',
+  message: 'Voie « Rue de la République » : le dernier numéro (2) précède le premier (40).',
+};
+const STREET_PARITY: Refusal = {
+  code: 'invalid_input',
+  message: 'Voie « Rue de la République » : une plage de numéros pairs commence et finit par un numéro pair.',
+};
 // Content of a demand (shared/electoral/demand-content.ts).
 const NO_IDENTITY: Refusal = {
   code: 'invalid_input',
@@ -149,6 +159,11 @@ const REU_REFUSED: Refusal = { code: 'invalid_input', message: 'Seule une demand
 const RECONCILED_EARLY: Refusal = {
   code: 'invalid_input',
   message: 'Une demande ne peut être rapprochée de l’extrait qu’après sa transmission au REU.',
+};
+const ANSWER_WINDOW: Refusal = {
+  code: 'invalid_input',
+  message:
+    'L’électeur a 15 jours pour répondre au préavis envoyé le 20/11/2026 : la radiation ne peut être décidée qu’à partir du 06/12/2026.',
 };
 const SET_ONCE: Refusal = {
   code: 'conflict',
@@ -232,6 +247,20 @@ const demandChange = (from: DemandStatus, over: Partial<Demand>) => () => {
   return demandWrite(before, { ...before, ...decision, ...over });
 };
 
+/** A radiation in instruction, its notice sent on `noticeDate`, decided on 30/11/2026. */
+const radiationDecided =
+  (over: Partial<Demand>, to: 'acceptee' | 'refusee' = 'acceptee') =>
+  (): Push => {
+    const before = demand('instruction', {
+      kind: 'radiation',
+      electorId: 'E0000001',
+      justificatifs: [],
+      depositDate: '2026-11-01',
+      ...over,
+    });
+    return demandWrite(before, { ...before, status: to, ...syntheticDecision(to) });
+  };
+
 const stampOf = { createdBy: 'secretaire', createdAtLocal: '2026-12-06T10:00:00' };
 const poll = (over: Partial<Poll> = {}): Poll => ({
   id: randomUUID(),
@@ -281,6 +310,16 @@ const bureauRecord = (over: Partial<Bureau> = {}): Bureau => ({
   id: String(bureauSeq++),
   label: 'Mairie',
   address: '1 place de la Mairie',
+  ...stampOf,
+  ...over,
+});
+const streetLine = (over: Partial<StreetRange> = {}): StreetRange => ({
+  id: randomUUID(),
+  street: 'Rue de la République',
+  from: 2,
+  to: 60,
+  parity: 'pairs',
+  bureauCode: '0001',
   ...stampOf,
   ...over,
 });
@@ -391,6 +430,14 @@ const CASES: Case[] = [
       reconciliation: { importId: 'imp-1', on: '2026-12-01', electorId: 'E0000001', method: 'identite' },
     }),
   ),
+  // The answer window of a radiation notice (shared/electoral/radiation-notice.ts): 15 days before the decision.
+  ...casesFor('radiates an elector 10 days after the notice', byRole(ANSWER_WINDOW, MAYOR), radiationDecided({ noticeDate: '2026-11-20' })),
+  ...casesFor('radiates an elector 28 days after the notice', byRole(OK, MAYOR), radiationDecided({ noticeDate: '2026-11-02' })),
+  ...casesFor(
+    'keeps an elector 10 days after the notice (refuses the radiation)',
+    byRole(OK, MAYOR),
+    radiationDecided({ noticeDate: '2026-11-20' }, 'refusee'),
+  ),
   ...casesFor('redates an accepted decision', byRole(SET_ONCE, SET_ONCE), demandChange('acceptee', { decisionDate: '2026-11-29' })),
   ...casesFor('deletes a demand', byRole(DEMAND_DELETE, DEMAND_DELETE), () => {
     const before = demand('deposee');
@@ -474,6 +521,28 @@ const CASES: Case[] = [
     change('electoral.bureaux', bureauRecord, { address: '2 rue de l’École' }),
   ),
   ...casesFor('deletes a bureau', byRole(BUREAU_DELETE, BUREAU_DELETE), change('electoral.bureaux', bureauRecord, null)),
+  ...casesFor(
+    'adds a line to the street table',
+    byRole(OK, OK),
+    create('electoral.streets', () => streetLine()),
+  ),
+  ...casesFor(
+    'adds a street line ending before it starts',
+    byRole(STREET_REVERSED, STREET_REVERSED),
+    create('electoral.streets', () => streetLine({ from: 40, to: 2 })),
+  ),
+  ...casesFor(
+    'adds an even street line starting on an odd number',
+    byRole(STREET_PARITY, STREET_PARITY),
+    create('electoral.streets', () => streetLine({ from: 3 })),
+  ),
+  ...casesFor('moves a street line to another bureau', byRole(OK, OK), change('electoral.streets', streetLine, { bureauCode: '0002' })),
+  ...casesFor(
+    'reverses a street line already stored',
+    byRole(STREET_REVERSED, STREET_REVERSED),
+    change('electoral.streets', streetLine, { from: 40, to: 2 }),
+  ),
+  ...casesFor('removes a street line', byRole(OK, OK), change('electoral.streets', streetLine, null)),
 
   // ---- acts.acts ------------------------------------------------------------
   ...casesFor('creates a draft act', byRole(OK, OK), () => actWrite(null, act('draft'))),

@@ -174,7 +174,13 @@ describe('a demand from its deposit to its letters', () => {
     expect(notice).toContain('commune de Troyes');
     expect(notice).toContain('présenter vos observations');
     await h()['electoral:record-step']({ id: rad.id, step: 'notice', date: '2026-03-03' });
-    expect((await h()['electoral:decide']({ id: rad.id, decision: 'acceptee', date: '2026-03-05', reason: null })).status).toBe('acceptee');
+    // The elector has 15 days to answer (R.8): until 18/03, so the radiation is decided from the 19th on.
+    const early = await refusal(() => h()['electoral:decide']({ id: rad.id, decision: 'acceptee', date: '2026-03-05', reason: null }));
+    expect(early.message).toBe(
+      'L’électeur a 15 jours pour répondre au préavis envoyé le 03/03/2026 : la radiation ne peut être décidée qu’à partir du 19/03/2026.',
+    );
+    clock = new Date('2026-03-19T09:00:00Z');
+    expect((await h()['electoral:decide']({ id: rad.id, decision: 'acceptee', date: '2026-03-19', reason: null })).status).toBe('acceptee');
   });
 });
 
@@ -192,7 +198,7 @@ describe('reconciliation with the next imported extract', () => {
       inscription({ applicant: { birthName: 'ROUX', usageName: null, firstNames: 'Léa', birthDate: '1991-09-09' }, birthPlace: null }),
     );
     const rad = await h()['electoral:create-demand']({
-      ...inscription({ files: [] }),
+      ...inscription({ files: [], depositDate: '2026-02-10' }),
       kind: 'radiation',
       electorId: leaving.id,
       applicant: {
@@ -202,7 +208,8 @@ describe('reconciliation with the next imported extract', () => {
         birthDate: leaving.birthDate,
       },
     });
-    await h()['electoral:record-step']({ id: rad.id, step: 'notice', date: '2026-03-02' });
+    // Notice on 15/02: the answer window ended on 02/03, the radiation is decided with the others.
+    await h()['electoral:record-step']({ id: rad.id, step: 'notice', date: '2026-02-15' });
     for (const d of [newcomer, twin, notSent, rad])
       await h()['electoral:decide']({ id: d.id, decision: 'acceptee', date: '2026-03-04', reason: null });
     for (const d of [newcomer, twin, rad]) await h()['electoral:record-step']({ id: d.id, step: 'reu', date: '2026-03-04' });

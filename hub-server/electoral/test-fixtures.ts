@@ -104,5 +104,14 @@ export function makeRegisterRecords(): Record<string, Record<string, unknown> & 
       address: '1 place de la Mairie',
       ...stamp,
     },
+    'electoral.streets': {
+      id: randomUUID(),
+      street: 'Rue de la République',
+      from: 2,
+      to: 60,
+      parity: 'pairs',
+      bureauCode: '0001',
+      ...stamp,
+    },
   };
 }

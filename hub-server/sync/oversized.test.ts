@@ -50,6 +50,7 @@ const REGISTER_FIELDS: Record<string, string> = {
   'electoral.communications': 'extract',
   'electoral.consultations': 'consultant',
   'electoral.bureaux': 'address',
+  'electoral.streets': 'street',
 };
 for (const [name, field] of Object.entries(REGISTER_FIELDS))
   SAMPLES[name] = () => {

@@ -6,6 +6,7 @@
 import type { RuleRefusal } from '../domain/spec.js';
 import { frenchDay, isCalendarDay } from '../calendar.js';
 import { PIECE_LABELS, type PieceKind } from './demand-fields.js';
+import { checkAnswerWindow } from './radiation-notice.js';
 import type { Demand, DemandKind, ListType } from './types.js';
 
 /** Member states but France (ISO 3166 alpha-2): who may ask for the complementary lists (LO.227-1). */
@@ -116,6 +117,8 @@ function checkFollowUp(d: Demand): RuleRefusal | null {
       'Une radiation ne peut être décidée qu’après le préavis à l’électeur (procédure contradictoire) : envoyez d’abord la lettre de préavis.',
       'radiation without notice',
     );
+  const early = checkAnswerWindow(d);
+  if (early) return early;
   if (d.noticeDate !== null && d.kind !== 'radiation')
     return refuse('Le préavis ne concerne que les radiations.', 'notice on non-radiation');
   if (d.notificationDate !== null && !decided) return refuse('On ne notifie qu’une décision prise.', 'notification undecided');

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { checkDemandContent } from './demand-content.js';
 import { demandTimers, runningTimers, timerText } from './demand-timers.js';
+import { answerWindow, answerWindowText, checkAnswerWindow, radiationsToDecide } from './radiation-notice.js';
 import { syntheticFollowUp } from './synthetic-demand.js';
 import type { Demand } from './types.js';
 
@@ -60,5 +62,32 @@ describe('legal timers of a demand (fixed clock)', () => {
       ['a', false],
       ['c', false],
     ]);
+  });
+});
+
+describe('answer window of a radiation notice (fixed clock)', () => {
+  const radiation = (over: Partial<Demand>) => demand({ kind: 'radiation', electorId: 'E1', justificatifs: [], ...over });
+
+  it('runs 15 calendar days from the notice, then lists the radiation as due; no 5-day timer meanwhile', () => {
+    // Notice sent Tuesday 03/03/2026: the elector may answer until Wednesday 18/03; decided from the 19th.
+    const d = radiation({ depositDate: '2026-03-02', noticeDate: '2026-03-03' });
+    expect(demandTimers(d, '2026-03-10')).toEqual([]);
+    expect(answerWindowText('2026-03-03')).toBe("Délai de réponse jusqu'au 18/03/2026");
+    expect(answerWindow(d, '2026-03-18')).toEqual({ demandId: 'd1', until: '2026-03-18', daysLeft: 0, due: false });
+    expect(radiationsToDecide([d], '2026-03-18')).toEqual([]);
+    expect(radiationsToDecide([d, radiation({ id: 'no-notice', noticeDate: null })], '2026-03-19').map((w) => w.demandId)).toEqual(['d1']);
+    // Decided (either way) or abandoned: nothing waits any more.
+    expect(answerWindow({ ...d, status: 'abandonnee' }, '2026-03-19')).toBeNull();
+  });
+
+  it('refuses a radiation accepted inside the window, on the PC and on the hub alike (one rule)', () => {
+    const d = radiation({ depositDate: '2026-03-02', noticeDate: '2026-03-03', status: 'acceptee', decisionDate: '2026-03-18' });
+    expect(checkDemandContent(d, '2026-03-20')?.message).toBe(
+      'L’électeur a 15 jours pour répondre au préavis envoyé le 03/03/2026 : la radiation ne peut être décidée qu’à partir du 19/03/2026.',
+    );
+    expect(checkDemandContent({ ...d, decisionDate: '2026-03-19' }, '2026-03-20')).toBeNull();
+    // Keeping the elector (a refusal of the radiation) needs no wait: the answer may have come early.
+    expect(checkDemandContent({ ...d, status: 'refusee', refusalReason: 'Attache justifiée.' }, '2026-03-20')).toBeNull();
+    expect(checkAnswerWindow({ ...d, kind: 'inscription' })).toBeNull();
   });
 });

@@ -34,8 +34,10 @@ export function demandTimers(d: Demand, today: string): DemandTimer[] {
     const daysLeft = daysBetween(today, due);
     return { demandId: d.id, step, due, daysLeft, late: daysLeft < 0 };
   };
+  // A radiation is the maire's own procedure, not a demand to answer in 5 days: it waits for the elector's
+  // answer window instead (radiation-notice.ts), and is decided once that window has passed.
   if ((d.status === 'deposee' || d.status === 'instruction') && d.depositDate)
-    return [timer('decision', addDays(d.depositDate, DECISION_DAYS))];
+    return d.kind === 'radiation' ? [] : [timer('decision', addDays(d.depositDate, DECISION_DAYS))];
   if ((d.status === 'acceptee' || d.status === 'refusee') && d.decisionDate) {
     const due = addDays(d.decisionDate, NOTIFICATION_DAYS);
     const out: DemandTimer[] = [];

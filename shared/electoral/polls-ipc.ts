@@ -16,15 +16,23 @@ import {
   type Poll,
   type Procuration,
 } from './registers.js';
+import { streetRangeSchema, type StreetRange } from './streets.js';
 
 export const CARD_PAQUETS = ['nouvelles', 'office', 'changements', 'refonte'] as const;
 export type CardPaquet = (typeof CARD_PAQUETS)[number];
 export const CARD_PAQUET_LABELS: Record<CardPaquet, string> = {
   nouvelles: 'Nouvelles inscriptions (cartes jamais imprimées)',
-  office: 'Jeunes inscrits d’office (18–19 ans, jamais imprimées)',
+  office: 'Paquet d’office estimé : 18–19 ans de la liste principale, jamais imprimées, hors demandes d’inscription',
   changements: 'Changements de bureau ou d’adresse depuis la dernière carte',
   refonte: 'Refonte : toutes les cartes',
 };
+/**
+ * Why the « office » paquet is an estimate, shown next to it: the REU list extract has no column saying how
+ * an elector was inscribed (reference note A4: neither the « électeurs actifs » CSV nor e-LISTELEC carries
+ * the movement type; only the REU's mouvements livrables do, and Guichet does not read them).
+ */
+export const OFFICE_PAQUET_NOTE =
+  'Paquet d’office estimé : l’extrait du REU ne dit pas qui a été inscrit d’office. Guichet retient les électeurs de 18 et 19 ans de la liste principale dont ce poste n’a jamais imprimé la carte, sauf ceux arrivés par une demande d’inscription rapprochée d’un extrait. Les personnes naturalisées inscrites d’office n’y figurent pas : elles sont dans le paquet « Nouvelles inscriptions ».';
 /** Card stock: A4 sheets cut in 2 (A5 landscape cards, 210×148 mm) or in 4 (105×148 mm). */
 export const CARD_LAYOUTS = ['a4x2', 'a4x4'] as const;
 
@@ -70,8 +78,18 @@ export interface BureauInfo {
 export interface BureauMatch {
   bureauCode: string;
   label: string | null;
-  /** Electors of the list living at that street (and number, when given) in the bureau. */
+  /** Where the answer comes from: the street table of the découpage, else the electors living there. */
+  source: 'decoupage' | 'electeurs';
+  /** Electors of the list living at that street (and number, when given) in the bureau (0 for the table). */
   electors: number;
+  /** The table's line that matched (« Rue de la Paix, numéros pairs de 2 à 40 »), for the découpage. */
+  line: string | null;
+}
+
+/** What a street table import did: lines read, and whether they replaced the table. */
+export interface StreetImportResult {
+  lines: number;
+  replaced: number;
 }
 
 export interface ElectoralStats {
@@ -88,6 +106,13 @@ const createProcuration = procurationSchema.omit({ id: true, createdBy: true, cr
 const createCommunication = communicationSchema.omit({ id: true, createdBy: true, createdAtLocal: true });
 const createConsultation = consultationSchema.omit({ id: true, createdBy: true, createdAtLocal: true, pollDate: true });
 const saveBureau = bureauSchema.omit({ createdBy: true, createdAtLocal: true });
+/** A new line has no id yet; a correction names the line it replaces. */
+const saveStreet = streetRangeSchema.omit({ id: true, createdBy: true, createdAtLocal: true }).extend({ id: uuid.nullable() });
+/** A CSV of the découpage (voie;debut;fin;parite;bureau), 2 Mo at most (a big town has a few thousand lines). */
+const importStreets = z.object({
+  fileName: z.string().max(255),
+  content: z.instanceof(Uint8Array).refine((b) => b.byteLength <= 2 * 1024 * 1024, 'Le fichier dépasse 2 Mo.'),
+});
 
 export interface PollsChannels {
   'electoral:polls': ChannelSpec<null, Versioned<Poll>[]>;
@@ -96,6 +121,10 @@ export interface PollsChannels {
   'electoral:bureaux': ChannelSpec<null, BureauInfo[]>;
   'electoral:save-bureau': ChannelSpec<z.input<typeof saveBureau>, Bureau>;
   'electoral:bureau-lookup': ChannelSpec<{ address: string }, BureauMatch[]>;
+  'electoral:streets': ChannelSpec<null, Versioned<StreetRange>[]>;
+  'electoral:save-street': ChannelSpec<z.input<typeof saveStreet>, StreetRange>;
+  'electoral:delete-street': ChannelSpec<{ id: string }, null>;
+  'electoral:import-streets': ChannelSpec<{ fileName: string; content: Uint8Array }, StreetImportResult>;
   'electoral:procurations': ChannelSpec<{ bureauCode: string | null }, Versioned<Procuration>[]>;
   'electoral:add-procuration': ChannelSpec<z.input<typeof createProcuration>, Procuration>;
   'electoral:communications': ChannelSpec<null, Versioned<Communication>[]>;
@@ -114,6 +143,10 @@ export const pollsInputs: InputSchemas<PollsChannels> = {
   'electoral:bureaux': z.null(),
   'electoral:save-bureau': saveBureau,
   'electoral:bureau-lookup': z.object({ address: z.string().trim().min(2, 'Saisissez au moins le nom de la voie.').max(200) }),
+  'electoral:streets': z.null(),
+  'electoral:save-street': saveStreet,
+  'electoral:delete-street': z.object({ id: uuid }),
+  'electoral:import-streets': importStreets as z.ZodType<{ fileName: string; content: Uint8Array }>,
   'electoral:procurations': z.object({ bureauCode: z.string().max(4).nullable() }),
   'electoral:add-procuration': createProcuration,
   'electoral:communications': z.null(),

@@ -8,7 +8,7 @@ describe('client migrations: electoral 3 (registers)', () => {
     const db = new Database(':memory:');
     // Through the runner, as the PC does: version 2 may be absent on this branch, a gap the runner accepts.
     runMigrations(db, [{ domain: 'electoral', migrations: ELECTORAL_MIGRATIONS }]);
-    expect(schemaVersionsOf(db).electoral).toBe(3);
+    expect(schemaVersionsOf(db).electoral).toBeGreaterThanOrEqual(3);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
     expect(tables).toEqual(
       expect.arrayContaining([

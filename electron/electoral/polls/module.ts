@@ -8,6 +8,7 @@ import {
   pollSchema,
   procurationSchema,
 } from '../../../shared/electoral/registers.js';
+import { streetKey, streetRangeSchema } from '../../../shared/electoral/streets.js';
 import type { CoreContext } from '../../core/client-domain.js';
 import type { LocalCollection } from '../../core/context.js';
 import type { ChannelHandlers } from '../../core/handlers.js';
@@ -38,6 +39,12 @@ export function createRegisters(db: CoreContext['db']): Registers {
       keyOf: (c) => c.pollId,
     }),
     bureaux: createRegisterStore(db, { name: 'electoral.bureaux', table: 'electoral_bureaux', schema: bureauSchema, keyOf: (b) => b.id }),
+    streets: createRegisterStore(db, {
+      name: 'electoral.streets',
+      table: 'electoral_streets',
+      schema: streetRangeSchema,
+      keyOf: (l) => streetKey(l.street),
+    }),
   };
 }
 

@@ -26,9 +26,27 @@ export function ageOn(birthDate: string, today: string): number {
 export interface CardSelection {
   bureauCode: string | null;
   paquet: CardPaquet;
+  /** Electors who came by an inscription demand matched in an extract: not inscribed d'office. */
+  inscribedByDemand?: ReadonlySet<string>;
 }
 
-export function cardFilter(ctx: PrintContext, paquet: CardPaquet): (e: Elector) => boolean {
+/**
+ * The estimate of « inscrit d'office » (the extract does not say it, polls-ipc.ts OFFICE_PAQUET_NOTE): a young
+ * elector of the main list (18 or 19, the INSEE inscribes them at 18) who did not come by a demand of this commune.
+ */
+export function estimatedOffice(
+  e: Pick<Elector, 'id' | 'listType' | 'birthDate'>,
+  today: string,
+  inscribedByDemand: ReadonlySet<string>,
+): boolean {
+  return e.listType === 'LP' && ageOn(e.birthDate, today) <= 19 && !inscribedByDemand.has(e.id);
+}
+
+export function cardFilter(
+  ctx: PrintContext,
+  paquet: CardPaquet,
+  inscribedByDemand: ReadonlySet<string> = new Set(),
+): (e: Elector) => boolean {
   const printed = ctx.db.prepare<[string], { bureau_code: string; address_key: string }>(
     'SELECT bureau_code, address_key FROM electoral_cards_printed WHERE elector_id = ?',
   );
@@ -38,7 +56,7 @@ export function cardFilter(ctx: PrintContext, paquet: CardPaquet): (e: Elector) 
     case 'nouvelles':
       return (e) => !printed.get(e.id);
     case 'office':
-      return (e) => !printed.get(e.id) && e.listType === 'LP' && ageOn(e.birthDate, ctx.today) <= 19;
+      return (e) => !printed.get(e.id) && estimatedOffice(e, ctx.today, inscribedByDemand);
     case 'changements':
       return (e) => {
         const p = printed.get(e.id);
@@ -49,7 +67,7 @@ export function cardFilter(ctx: PrintContext, paquet: CardPaquet): (e: Elector) 
 
 /** Counts the cards of a paquet without printing (to refuse an empty print up front). */
 export function countCards(ctx: PrintContext, sel: CardSelection): number {
-  const keep = cardFilter(ctx, sel.paquet);
+  const keep = cardFilter(ctx, sel.paquet, sel.inscribedByDemand);
   const pager = electorPager(ctx.db, sel.bureauCode, 'alpha', 1000);
   let n = 0;
   for (let page = pager.next(); page.length > 0; page = pager.next()) for (const e of page) if (keep(e)) n++;
@@ -105,7 +123,7 @@ export async function printCards(
   total: number,
 ): Promise<number> {
   const { doc } = print;
-  const keep = cardFilter(ctx, sel.paquet);
+  const keep = cardFilter(ctx, sel.paquet, sel.inscribedByDemand);
   const pager = electorPager(ctx.db, sel.bureauCode, 'alpha');
   const { cols, rows } = SLOTS[layout];
   const stage = ctx.db.prepare('INSERT OR REPLACE INTO temp.cards_batch (elector_id, bureau_code, address_key) VALUES (?, ?, ?)');

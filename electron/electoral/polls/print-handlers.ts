@@ -4,7 +4,7 @@
  * leaves none. `electoral:print-file` hands a finished print to the screen.
  */
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parisDay } from '../../../shared/calendar.js';
 import {
@@ -23,6 +23,8 @@ import { bureauCounts, electorPager } from './elector-pages.js';
 import { openPdfPrint, printsDir } from './pdf-print.js';
 import { CARDS_BATCH_SQL, commitPrintedCards, countCards, printCards } from './print-cards.js';
 import type { PrintContext } from './print-context.js';
+import { printOffThread } from './print-host.js';
+import type { PrintJob, PrintJobBase } from './print-worker.js';
 import { printEmargement } from './print-emargement.js';
 import { movementsBetween, printCommission, printProcurations, printTableau } from './print-lists.js';
 import { computeStats, printLabels, printStats } from './print-stats.js';
@@ -70,12 +72,49 @@ export function printHandlers(ctx: CoreContext, regs: Registers, demands: Demand
       : nothing(`Le bureau ${code} n’a aucun électeur sur la liste de ce poste : il n’y a rien à imprimer.`, 'empty bureau');
   }
 
+  const fileNameOf = (req: PrintRequest, printId: string) => {
+    const stamp = ctx.platform.now().toISOString().replace(/[-:]/g, '').slice(0, 15).toLowerCase();
+    return `${req.kind}-${'bureauCode' in req && req.bureauCode ? `${req.bureauCode.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-` : ''}${stamp}-${printId.slice(0, 8)}.pdf`;
+  };
+
+  /**
+   * The long prints (émargement, cards) on a thread with a capped heap (print-host.ts); null when no
+   * thread can run them (in-memory database, bundle without the worker): the caller prints in place.
+   */
+  function offThread(req: PrintRequest, job: (base: PrintJobBase) => PrintJob): Promise<PrintResult> | null {
+    if (ctx.db.memory) return null;
+    const printId = randomUUID();
+    const pc = printContext(printId);
+    const fileName = fileNameOf(req, printId);
+    const base = {
+      dbFile: ctx.db.name,
+      dataDir: pc.dataDir,
+      fileName,
+      title: TITLES[req.kind],
+      commune: pc.commune,
+      today: pc.today,
+      bureaux: [...pc.bureaux.values()],
+    };
+    const running = printOffThread(job(base), pc.progress);
+    if (!running) return null;
+    return running.then(
+      ({ pages, bytes, items }) => {
+        pc.progress(req.kind, items, items, pages);
+        return { printId, fileName, pages, bytes, items } satisfies PrintResult;
+      },
+      async (e: unknown) => {
+        // A thread that died (out of its heap, killed) could not remove its half-written file.
+        await rm(join(printsDir(pc.dataDir), fileName), { force: true });
+        throw e;
+      },
+    );
+  }
+
   /** Checks, then runs `draw` into a new file; the file is removed if anything fails. */
   async function run(req: PrintRequest, draw: (pc: PrintContext, print: Awaited<ReturnType<typeof openPdfPrint>>) => Promise<number>) {
     const printId = randomUUID();
     const pc = printContext(printId);
-    const stamp = ctx.platform.now().toISOString().replace(/[-:]/g, '').slice(0, 15).toLowerCase();
-    const fileName = `${req.kind}-${'bureauCode' in req && req.bureauCode ? `${req.bureauCode.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-` : ''}${stamp}-${printId.slice(0, 8)}.pdf`;
+    const fileName = fileNameOf(req, printId);
     const print = await openPdfPrint(pc.dataDir, fileName, { title: TITLES[req.kind] });
     try {
       const items = await draw(pc, print);
@@ -101,7 +140,11 @@ export function printHandlers(ctx: CoreContext, regs: Registers, demands: Demand
           const poll = pollOf(req.pollId);
           requireElectors(req.bureauCode);
           const procs = regs.procurations.list(req.bureauCode).map((p) => p.record);
-          return run(req, (pc, print) => printEmargement(print, pc, poll, req.bureauCode, req.order, procs));
+          const order = req.order;
+          return (
+            offThread(req, (base) => ({ ...base, kind: 'emargement', poll, bureauCode: req.bureauCode, order, procurations: procs })) ??
+            run(req, (pc, print) => printEmargement(print, pc, poll, req.bureauCode, order, procs))
+          );
         }
         case 'cartes': {
           requireElectors(req.bureauCode);
@@ -114,13 +157,31 @@ export function printHandlers(ctx: CoreContext, regs: Registers, demands: Demand
               `La carte doit indiquer le lieu du bureau de vote (R.23) : renseignez l’adresse ${missing.length > 1 ? 'des bureaux' : 'du bureau'} ${missing.slice(0, 5).join(', ')} dans « Bureaux de vote ».`,
               `bureaux without address: ${missing.length}`,
             );
-          const sel = { bureauCode: req.bureauCode, paquet: req.paquet };
+          const inscribedByDemand = new Set(
+            demands
+              .list(null)
+              .map(({ demand: d }) => (d.kind === 'inscription' ? d.reconciliation?.electorId : null))
+              .filter((id): id is string => !!id),
+          );
+          const sel = { bureauCode: req.bureauCode, paquet: req.paquet, inscribedByDemand };
           const total = countCards(pc, sel);
           if (total === 0)
             throw nothing(`Aucune carte à imprimer dans le paquet « ${CARD_PAQUET_LABELS[req.paquet]} ».`, `empty paquet ${req.paquet}`);
+          const markPrinted = req.markPrinted !== false;
+          const away = offThread(req, (base) => ({
+            ...base,
+            kind: 'cartes',
+            bureauCode: req.bureauCode,
+            paquet: req.paquet,
+            inscribedByDemand: [...inscribedByDemand],
+            layout: req.layout,
+            total,
+            markPrinted,
+          }));
+          if (away) return away;
           ctx.db.exec(CARDS_BATCH_SQL);
           const result = await run(req, (c, print) => printCards(print, c, sel, req.layout, total));
-          if (req.markPrinted !== false) commitPrintedCards(pc);
+          if (markPrinted) commitPrintedCards(pc);
           return result;
         }
         case 'tableau':

@@ -10,7 +10,12 @@ import { GuichetError } from '../../../shared/errors.js';
 import { createStandaloneContext, type StandaloneContext } from '../../core/test-context.js';
 import { createElectoralModule, type ElectoralModule } from '../module.js';
 import { utf8Bytes } from '../reu-variants.js';
+import { CARD_PAQUET_LABELS } from '../../../shared/electoral/polls-ipc.js';
+import { makeDemand } from '../../../hub-server/electoral/test-fixtures.js';
+import { electorOf, type ElectorRow } from '../elector-store.js';
+import { createDemandStore } from '../record-stores.js';
 import { printsDir } from './pdf-print.js';
+import { ageOn, estimatedOffice } from './print-cards.js';
 
 let dir: string;
 let sc: StandaloneContext;
@@ -145,6 +150,32 @@ describe('prints', () => {
       markPrinted: false,
     });
     expect(pdfPages(a4x2.fileName)).toBe(Math.ceil(b.electors / 2));
+  });
+
+  it('prints the estimated « office » paquet: young electors of the main list, not those who came by a demand', async () => {
+    const bureaux = await h()['electoral:bureaux'](null);
+    for (const b of bureaux) await h()['electoral:save-bureau']({ id: b.code, label: `École ${b.code}`, address: `${b.code} place` });
+    const all = (sc.ctx.db.prepare('SELECT * FROM electors').all() as ElectorRow[]).map(electorOf);
+    const young = all.filter((e) => e.listType === 'LP' && ageOn(e.birthDate, '2026-12-06') <= 19);
+    expect(young.length).toBeGreaterThan(5);
+    // One of them came by an inscription demand of the mairie, matched in an extract: not inscribed d'office.
+    const byDemand = young[0]!;
+    createDemandStore(sc.ctx.db).put(
+      makeDemand({
+        status: 'acceptee',
+        reuTransmittedDate: '2026-11-30',
+        reconciliation: { importId: 'imp', on: '2026-12-02', electorId: byDemand.id, method: 'identite' },
+      }),
+      1,
+    );
+    const res = await h()['electoral:print']({ kind: 'cartes', bureauCode: null, paquet: 'office', layout: 'a4x4', markPrinted: false });
+    expect(res.items).toBe(young.length - 1);
+    const text = pdfText(res.fileName).replace(/\s+/g, ' ');
+    expect(text).toContain(young[1]!.birthName);
+    expect(estimatedOffice(byDemand, '2026-12-06', new Set([byDemand.id]))).toBe(false);
+    expect(estimatedOffice(byDemand, '2026-12-06', new Set())).toBe(true);
+    // The screen says it is an estimate (the extract has no « inscrit d'office » column).
+    expect(CARD_PAQUET_LABELS.office).toMatch(/^Paquet d’office estimé : /);
   });
 
   it('refuses a print for an empty bureau with a French sentence and writes no file', async () => {

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { parisDay } from '../../../shared/calendar.js';
 import { checkPollDate } from '../../../shared/electoral/poll-calendar.js';
-import type { PollsChannels } from '../../../shared/electoral/polls-ipc.js';
+import type { BureauMatch, PollsChannels } from '../../../shared/electoral/polls-ipc.js';
 import {
   bureauSchema,
   checkBureauWrite,
@@ -25,12 +25,22 @@ import {
   type Poll,
   type Procuration,
 } from '../../../shared/electoral/registers.js';
+import {
+  checkStreetTable,
+  checkStreetWrite,
+  matchStreet,
+  PARITY_LABELS,
+  streetKey,
+  streetRangeSchema,
+  type StreetRange,
+} from '../../../shared/electoral/streets.js';
 import type { RuleRefusal, WriteAttempt } from '../../../shared/domain/spec.js';
 import { GuichetError } from '../../../shared/errors.js';
 import { type CoreContext, enforce } from '../../core/client-domain.js';
 import type { ChannelHandlers } from '../../core/handlers.js';
 import { bureauCounts } from './elector-pages.js';
 import type { RegisterStore } from './register-store.js';
+import { parseStreetCsv } from './street-import.js';
 
 export interface Registers {
   polls: RegisterStore<Poll>;
@@ -38,6 +48,7 @@ export interface Registers {
   communications: RegisterStore<Communication>;
   consultations: RegisterStore<Consultation>;
   bureaux: RegisterStore<Bureau>;
+  streets: RegisterStore<StreetRange>;
 }
 
 type RegisterChannels = Omit<PollsChannels, 'electoral:print' | 'electoral:print-file' | 'electoral:stats'>;
@@ -48,6 +59,7 @@ const COLLECTION = {
   communications: 'electoral.communications',
   consultations: 'electoral.consultations',
   bureaux: 'electoral.bureaux',
+  streets: 'electoral.streets',
 } as const;
 
 export function registerHandlers(ctx: CoreContext, regs: Registers): ChannelHandlers<RegisterChannels> {
@@ -82,6 +94,35 @@ export function registerHandlers(ctx: CoreContext, regs: Registers): ChannelHand
     ctx.requestSync();
     return record;
   }
+
+  /** Removes a line of a register the rule lets go (the street table): a tombstone for the hub. */
+  function remove<K extends keyof Registers, T extends { id: string }>(
+    kind: K,
+    id: string,
+    check: (a: WriteAttempt<T>) => RuleRefusal | null,
+    summary: string,
+  ): void {
+    ctx.requirePermission('electoral.demand');
+    const store = regs[kind] as unknown as RegisterStore<T>;
+    ctx.db.transaction(() => {
+      const found = store.get(id);
+      if (!found) throw new GuichetError('not_found', 'Cette ligne n’existe pas (ou plus) sur ce poste.', `${kind} ${id} unknown`);
+      enforce(check({ before: found.record, after: null, may: ctx.may }));
+      // A delete names the hub's version: a line the hub has not acknowledged yet cannot be taken back.
+      if (found.version === null)
+        throw new GuichetError(
+          'conflict',
+          'Cette ligne n’a pas encore été envoyée au serveur départemental : synchronisez, puis retirez-la.',
+          `${kind} delete before ack`,
+        );
+      store.remove(id);
+      ctx.outbox.enqueue({ kind: 'delete', collection: COLLECTION[kind], recordId: id, baseVersion: found.version, summary });
+    })();
+    ctx.requestSync();
+  }
+
+  const streetLine = (l: StreetRange) =>
+    `${l.street}, ${PARITY_LABELS[l.parity]}${l.from !== null ? ` du ${l.from}` : ''}${l.to !== null ? ` au ${l.to}` : ''}`;
 
   const listed = <T extends { id: string }>(kind: keyof Registers, rows: { record: T; version: number | null }[]) => {
     const pending = ctx.outbox.pendingIds(COLLECTION[kind]);
@@ -130,7 +171,52 @@ export function registerHandlers(ctx: CoreContext, regs: Registers): ChannelHand
     },
     'electoral:bureau-lookup': ({ address }) => {
       read();
-      return lookupBureau(ctx, address);
+      // The découpage first (the secretary's table); the electors' own streets only when it says nothing.
+      const lines = matchStreet(
+        regs.streets.list().map((l) => l.record),
+        address,
+      );
+      if (lines.length === 0) return lookupBureau(ctx, address);
+      const labels = new Map(bureauCounts(ctx.db).map((b) => [b.code, b.label]));
+      const saved = new Map(regs.bureaux.list().map((b) => [b.record.id, b.record.label]));
+      return lines.map((l) => ({
+        bureauCode: l.bureauCode,
+        label: saved.get(l.bureauCode) ?? labels.get(l.bureauCode) ?? null,
+        source: 'decoupage' as const,
+        electors: 0,
+        line: streetLine(l),
+      }));
+    },
+    'electoral:streets': () => {
+      read();
+      return listed('streets', regs.streets.list()).sort(
+        (a, b) => streetKey(a.street).localeCompare(streetKey(b.street)) || (a.from ?? 0) - (b.from ?? 0),
+      );
+    },
+    'electoral:save-street': (input) => {
+      const line = streetRangeSchema.parse({ ...input, id: input.id ?? randomUUID(), ...stamp() });
+      const others = regs.streets.list().filter((l) => l.record.id !== line.id);
+      enforce(checkStreetTable([...others.map((l) => l.record), line]));
+      return write('streets', line, checkStreetWrite, `Découpage : ${line.street} (bureau ${line.bureauCode})`);
+    },
+    'electoral:delete-street': ({ id }) => {
+      remove('streets', id, checkStreetWrite, 'Découpage : ligne retirée');
+      return null;
+    },
+    'electoral:import-streets': ({ content }) => {
+      ctx.requirePermission('electoral.demand');
+      const s0 = stamp();
+      const lines = parseStreetCsv(content, (l) => ({ ...l, id: randomUUID(), ...s0 }));
+      if (lines.length === 0)
+        throw new GuichetError('import_rejected', 'Le fichier ne contient aucune ligne de découpage sous son en-tête.', 'no lines');
+      enforce(checkStreetTable(lines));
+      // The file is the découpage: it replaces the table, whole or not at all (one transaction).
+      const old = regs.streets.list();
+      ctx.db.transaction(() => {
+        for (const o of old) remove('streets', o.record.id, checkStreetWrite, 'Découpage : ligne remplacée par l’import');
+        for (const l of lines) write('streets', l, checkStreetWrite, `Découpage : ${l.street} (bureau ${l.bureauCode})`);
+      })();
+      return { lines: lines.length, replaced: old.length };
     },
     'electoral:procurations': ({ bureauCode }) => {
       read();
@@ -188,11 +274,11 @@ export function lookupBureau(ctx: Pick<CoreContext, 'db'>, address: string) {
       'SELECT bureau_code AS code, bureau_label AS label, address_street AS street, address_number AS number FROM electors',
     )
     .iterate();
-  const counts = new Map<string, { bureauCode: string; label: string | null; electors: number }>();
+  const counts = new Map<string, BureauMatch>();
   for (const r of rows) {
     if (!r.street || !fold(r.street).includes(street)) continue;
     if (number && r.number !== number) continue;
-    const c = counts.get(r.code) ?? { bureauCode: r.code, label: r.label, electors: 0 };
+    const c = counts.get(r.code) ?? { bureauCode: r.code, label: r.label, source: 'electeurs' as const, electors: 0, line: null };
     c.electors++;
     counts.set(r.code, c);
   }

@@ -12,6 +12,8 @@ import { jsonCollection } from '../../core/json-collection.js';
 
 export interface RegisterStore<T extends { id: string }> {
   put(record: T, version: number | null): void;
+  /** Drops a local row (a deleted line; the tombstone goes through the outbox). */
+  remove(id: string): void;
   get(id: string): { record: T; version: number | null } | null;
   list(key?: string | null): { record: T; version: number | null }[];
   collection(log: Logger): LocalCollection;
@@ -30,10 +32,12 @@ export function createRegisterStore<T extends { id: string }>(
   const one = db.prepare<[string], Row>(`SELECT data, version FROM ${table} WHERE id = ?`);
   const all = db.prepare<[], Row>(`SELECT data, version FROM ${table} ORDER BY key, id`);
   const byKey = db.prepare<[string], Row>(`SELECT data, version FROM ${table} WHERE key = ? ORDER BY id`);
+  const del = db.prepare(`DELETE FROM ${table} WHERE id = ?`);
   const parse = (r: Row) => ({ record: JSON.parse(r.data) as T, version: r.version });
   const put = (r: T, version: number | null) => void upsert.run(r.id, version, spec.keyOf(r), JSON.stringify(r));
   return {
     put,
+    remove: (id) => void del.run(id),
     get: (id) => {
       const r = one.get(id);
       return r ? parse(r) : null;

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { parisDay } from '../../../shared/calendar.js';
 import { runningTimers, TIMER_LABELS, timerText, type DemandTimer } from '../../../shared/electoral/demand-timers.js';
+import { answerWindowEnd, radiationsToDecide } from '../../../shared/electoral/radiation-notice.js';
 import { useNav } from '../nav/store.js';
 import { useSync } from '../sync/store.js';
 import { formatBirthDate } from '../ui/format.js';
@@ -25,18 +26,44 @@ export function DemandReminders() {
   useEffect(() => {
     void load(null);
   }, [load, syncMark]);
-  const timers = runningTimers(items, parisDay(new Date()));
+  const today = parisDay(new Date());
+  const timers = runningTimers(items, today);
   const late = timers.filter((t) => t.late).length;
-  if (timers.length === 0) return <p className="muted">Aucun délai de demande en cours.</p>;
+  const toDecide = radiationsToDecide(items, today);
+  if (timers.length === 0 && toDecide.length === 0) return <p className="muted">Aucun délai de demande en cours.</p>;
   const byId = new Map(items.map((d) => [d.id, d]));
   return (
     <div>
-      <p>
-        <strong>
-          {timers.length} délai{timers.length > 1 ? 's' : ''} en cours
-          {late > 0 ? `, dont ${late} en retard` : ''}.
-        </strong>
-      </p>
+      {toDecide.length > 0 ? (
+        <>
+          <p>
+            <strong>
+              {toDecide.length} radiation{toDecide.length > 1 ? 's' : ''} à décider : délai de réponse au préavis écoulé.
+            </strong>
+          </p>
+          <ul className="reminders" aria-label="Radiations à décider">
+            {toDecide.slice(0, 4).map((w) => {
+              const d = byId.get(w.demandId)!;
+              return (
+                <li key={w.demandId}>
+                  <button type="button" className="link" onClick={() => go({ name: 'demand', id: w.demandId })}>
+                    {d.applicant.birthName} {d.applicant.firstNames}
+                  </button>{' '}
+                  <span className="badge badge-due">Délai de réponse écoulé le {formatBirthDate(answerWindowEnd(d.noticeDate!))}</span>
+                </li>
+              );
+            })}
+          </ul>
+        </>
+      ) : null}
+      {timers.length > 0 ? (
+        <p>
+          <strong>
+            {timers.length} délai{timers.length > 1 ? 's' : ''} en cours
+            {late > 0 ? `, dont ${late} en retard` : ''}.
+          </strong>
+        </p>
+      ) : null}
       <ul className="reminders" aria-label="Délais des demandes">
         {timers.slice(0, 4).map((t) => {
           const d = byId.get(t.demandId)!;

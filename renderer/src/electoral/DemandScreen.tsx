@@ -10,6 +10,7 @@ import {
   type LetterFiles,
 } from '../../../shared/electoral/demand-ipc.js';
 import { demandTimers } from '../../../shared/electoral/demand-timers.js';
+import { answerWindow, answerWindowText } from '../../../shared/electoral/radiation-notice.js';
 import { DEMAND_KIND_LABELS, DEMAND_STATUS_LABELS, LIST_TYPE_LABELS } from '../../../shared/electoral/types.js';
 import { api, messageOf } from '../api/bridge.js';
 import { useCan } from '../session/store.js';
@@ -199,6 +200,7 @@ export function DemandScreen({ id }: { id: string }) {
   const open = d.status === 'deposee' || d.status === 'instruction';
   const decided = d.status === 'acceptee' || d.status === 'refusee';
   const timers = demandTimers(d, parisDay(new Date()));
+  const answer = answerWindow(d, parisDay(new Date()));
   const cerfa = cerfaOf(d.kind, d.list);
   const who = `${d.applicant.birthName}${d.applicant.usageName ? ` (${d.applicant.usageName})` : ''} ${d.applicant.firstNames}`;
 
@@ -253,7 +255,14 @@ export function DemandScreen({ id }: { id: string }) {
         {d.noticeDate ? (
           <>
             <dt>Préavis</dt>
-            <dd>envoyé le {frenchDay(d.noticeDate)}</dd>
+            <dd>
+              envoyé le {frenchDay(d.noticeDate)} — {answerWindowText(d.noticeDate)}
+              {answer?.due
+                ? ' : délai écoulé, la radiation peut être décidée.'
+                : answer
+                  ? ' (la radiation ne peut pas être décidée avant).'
+                  : ''}
+            </dd>
           </>
         ) : null}
         {d.notificationDate ? (

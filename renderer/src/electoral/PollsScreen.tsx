@@ -1,7 +1,13 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { frenchDay } from '../../../shared/calendar.js';
 import { pollCalendar } from '../../../shared/electoral/poll-calendar.js';
-import { CARD_PAQUET_LABELS, CARD_PAQUETS, type CardPaquet, type PrintRequest } from '../../../shared/electoral/polls-ipc.js';
+import {
+  CARD_PAQUET_LABELS,
+  CARD_PAQUETS,
+  type CardPaquet,
+  OFFICE_PAQUET_NOTE,
+  type PrintRequest,
+} from '../../../shared/electoral/polls-ipc.js';
 import { POLL_KIND_LABELS, POLL_KINDS, type Poll } from '../../../shared/electoral/registers.js';
 import { DateField, Field, LiveMessage, SelectField } from '../ui/Field.js';
 import { parseFrenchDate } from '../ui/format.js';
@@ -214,6 +220,11 @@ function PrintPanel({ poll }: { poll: Poll }) {
           <option value="a4x2">A4, 2 cartes par feuille (210 × 148 mm)</option>
         </SelectField>
       </div>
+      {paquet === 'office' ? (
+        <p className="muted" id="office-note">
+          {OFFICE_PAQUET_NOTE}
+        </p>
+      ) : null}
       <div className="actions">
         <button
           type="button"

@@ -2,6 +2,8 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { frenchDay } from '../../../shared/calendar.js';
 import type { BureauMatch, ElectoralStats } from '../../../shared/electoral/polls-ipc.js';
 import type { Communication, Consultation, Procuration } from '../../../shared/electoral/registers.js';
+import { PARITIES, PARITY_LABELS, type Parity, type StreetRange } from '../../../shared/electoral/streets.js';
+import { FileInput } from '../ui/FileInput.js';
 import { api, messageOf } from '../api/bridge.js';
 import { DateField, Field, LiveMessage, SelectField } from '../ui/Field.js';
 import { parseFrenchDate } from '../ui/format.js';
@@ -26,6 +28,7 @@ export function RegistersScreen() {
       <h1>Registres électoraux</h1>
       <LiveMessage error={error} status={notice} />
       <Bureaux say={say} />
+      <Streets say={say} />
       <Procurations say={say} />
       <Communications say={say} />
       <Consultations say={say} />
@@ -88,17 +91,136 @@ function Bureaux({ say }: { say: Say }) {
       </form>
       {matches ? (
         matches.length === 0 ? (
-          <p>Aucun électeur de la liste n’habite cette voie : vérifiez l’orthographe ou consultez le découpage.</p>
+          <p>
+            Ni le découpage des voies ni les électeurs de la liste ne connaissent cette adresse : vérifiez l’orthographe ou complétez le
+            découpage.
+          </p>
         ) : (
           <ul>
             {matches.map((m) => (
-              <li key={m.bureauCode}>
-                Bureau {m.bureauCode} {m.label ?? ''} : {m.electors} électeur{m.electors > 1 ? 's' : ''} à cette adresse
+              <li key={`${m.bureauCode}-${m.line ?? ''}`}>
+                {m.source === 'decoupage'
+                  ? `Bureau ${m.bureauCode} ${m.label ?? ''} — d’après le découpage des voies (${m.line})`
+                  : `Bureau ${m.bureauCode} ${m.label ?? ''} : ${m.electors} électeur${m.electors > 1 ? 's' : ''} à cette adresse (estimation d’après la liste : la voie n’est pas dans le découpage)`}
               </li>
             ))}
           </ul>
         )
       ) : null}
+    </section>
+  );
+}
+
+type StreetLine = StreetRange & { version: number | null; pending: boolean };
+const EMPTY_STREET = { street: '', from: '', to: '', parity: 'toutes' as Parity, bureau: '' };
+const numberOrNull = (v: string) => (v.trim() === '' ? null : Number(v));
+
+/** The street table of the découpage: voie, numbers, parity → bureau; typed line by line or imported from a CSV. */
+function Streets({ say }: { say: Say }) {
+  const { bureaux } = usePolls();
+  const [lines, setLines] = useState<StreetLine[]>([]);
+  const [f, setF] = useState(EMPTY_STREET);
+  const [busy, setBusy] = useState(false);
+  const reload = async () => setLines(await api().invoke('electoral:streets', null));
+  // biome-ignore lint/correctness/useExhaustiveDependencies: loaded once when the screen opens
+  useEffect(() => {
+    void reload().catch((e) => say(messageOf(e)));
+  }, []);
+  const set = (k: keyof typeof EMPTY_STREET) => (e: { target: { value: string } }) => setF({ ...f, [k]: e.target.value });
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const bureauCode = f.bureau || bureaux[0]?.code || '';
+    const input = { id: null, street: f.street, from: numberOrNull(f.from), to: numberOrNull(f.to), parity: f.parity, bureauCode };
+    if (await attempt(say, () => api().invoke('electoral:save-street', input), `Voie « ${f.street} » ajoutée au découpage.`)) {
+      setF(EMPTY_STREET);
+      await reload();
+    }
+  }
+  async function importFile(file: File) {
+    setBusy(true);
+    const content = new Uint8Array(await file.arrayBuffer());
+    const res = await attempt(say, () => api().invoke('electoral:import-streets', { fileName: file.name, content }), 'Découpage importé.');
+    if (res)
+      say(
+        null,
+        `Découpage importé : ${res.lines} ligne${res.lines > 1 ? 's' : ''}${res.replaced ? ` (remplace ${res.replaced} ligne${res.replaced > 1 ? 's' : ''})` : ''}.`,
+      );
+    setBusy(false);
+    await reload();
+  }
+  async function drop(line: StreetLine) {
+    if (await attempt(say, () => api().invoke('electoral:delete-street', { id: line.id }), `Ligne « ${line.street} » retirée.`))
+      await reload();
+  }
+  return (
+    <section aria-labelledby="streets-title">
+      <h2 id="streets-title">Découpage des voies</h2>
+      <p className="hint">
+        Chaque ligne rattache des numéros d’une voie à un bureau de vote. La recherche d’adresse lit ce tableau d’abord, puis, pour une voie
+        absente, les adresses des électeurs de la liste.
+      </p>
+      <label id="streets-file-label" htmlFor="streets-file">
+        Importer le découpage (CSV : voie;debut;fin;parite;bureau — remplace le tableau)
+      </label>
+      <FileInput id="streets-file" accept=".csv,.txt,text/csv" disabled={busy} onFiles={([file]) => void importFile(file!)} />
+      {lines.length === 0 ? (
+        <p>Aucune voie dans le découpage.</p>
+      ) : (
+        <table className="list-table">
+          <caption className="visually-hidden">Lignes du découpage</caption>
+          <thead>
+            <tr>
+              <th scope="col">Voie</th>
+              <th scope="col">Numéros</th>
+              <th scope="col">Bureau</th>
+              <th scope="col">Action</th>
+            </tr>
+          </thead>
+          <tbody>
+            {lines.map((l) => (
+              <tr key={l.id}>
+                <td>{l.street}</td>
+                <td>
+                  {PARITY_LABELS[l.parity]}
+                  {l.from !== null ? ` du ${l.from}` : ''}
+                  {l.to !== null ? ` au ${l.to}` : ''}
+                </td>
+                <td>
+                  {l.bureauCode}
+                  {l.pending ? <span className="badge badge-pending">en attente de synchronisation</span> : null}
+                </td>
+                <td>
+                  <button type="button" onClick={() => void drop(l)} aria-label={`Retirer la ligne ${l.street} (bureau ${l.bureauCode})`}>
+                    Retirer
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <form onSubmit={submit} noValidate aria-label="Ajouter une voie au découpage">
+        <div className="form-row">
+          <Field label="Voie" hint="Par exemple : Rue de la République" value={f.street} onChange={set('street')} maxLength={200} />
+          <Field label="Premier numéro" hint="Vide : depuis le début" inputMode="numeric" value={f.from} onChange={set('from')} />
+          <Field label="Dernier numéro" hint="Vide : jusqu’au bout" inputMode="numeric" value={f.to} onChange={set('to')} />
+          <SelectField label="Numéros" value={f.parity} onChange={set('parity')}>
+            {PARITIES.map((p) => (
+              <option key={p} value={p}>
+                {PARITY_LABELS[p]}
+              </option>
+            ))}
+          </SelectField>
+          <SelectField label="Bureau de la plage" value={f.bureau || bureaux[0]?.code || ''} onChange={set('bureau')}>
+            {bureaux.map((b) => (
+              <option key={b.code} value={b.code}>
+                {b.code} {b.label ?? ''}
+              </option>
+            ))}
+          </SelectField>
+        </div>
+        <button type="submit">Ajouter la voie</button>
+      </form>
     </section>
   );
 }
