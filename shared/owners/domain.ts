@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { collection, command, defineDomain } from '../domain/spec.js';
 import { OWNERS_HUB_ROUTES } from './hub-routes.js';
+import { type OwnersChannels, ownersInputs } from './ipc.js';
 import { PARCEL_ID_PATTERN } from './parcel-id.js';
 import { communicationSchema, compteSchema, JOURNAL_KINDS, journalEntrySchema, majicImportRecordSchema } from './types.js';
 
@@ -23,7 +24,7 @@ export type ConsultPayload = z.infer<typeof consultPayloadSchema>;
  * (`owners.read`, granted user by user) receive it; every consultation and
  * communication is logged, and the mayor reads the log.
  */
-export const ownersDomain = defineDomain<Record<never, never>>()({
+export const ownersDomain = defineDomain<OwnersChannels>()({
   id: 'owners',
   service: 'majic',
   permissions: {
@@ -39,7 +40,7 @@ export const ownersDomain = defineDomain<Record<never, never>>()({
   commands: {
     [OWNERS_CONSULT_COMMAND]: command({ permission: 'owners.read', payload: consultPayloadSchema }),
   },
-  channels: {},
+  channels: ownersInputs,
   events: [],
   routes: OWNERS_HUB_ROUTES,
 });
