@@ -97,7 +97,7 @@ await step('the mayor gives the secretary the consultation of owners, after the 
     password: 'provisoire-123456',
   });
   await menu(page).getByRole('button', { name: 'Comptes' }).click();
-  const box = page.getByRole('switch', { name: 'Consultation des propriétaires (MAJIC) pour Claire Secrétaire' });
+  const box = page.getByRole('checkbox', { name: 'Consultation des propriétaires (MAJIC) pour Claire Secrétaire' });
   await expectVisible(box);
   if (await box.isChecked()) throw new Error('granted before the mayor said so');
   await box.click();
@@ -187,7 +187,10 @@ await step('the 6th communication of the week to the same requester is refused w
   }
   const dialog = await releveForThirdParty();
   await dialog.getByRole('button', { name: 'Imprimer le relevé (PDF)' }).click();
-  await expectText(dialog.getByRole('alert'), /déjà reçu 5 communications cette semaine : la limite est de 5 par semaine \(article R\*107 A-3/);
+  await expectText(
+    dialog.getByRole('alert'),
+    /déjà reçu 5 communications cette semaine : la limite est de 5 par semaine \(article R\*107 A-3/,
+  );
   await shot(page2, 'owners-05-refus');
   await checkA11y(page2, 'relevé refusé');
   await dialog.getByRole('button', { name: 'Fermer' }).click();
@@ -200,11 +203,15 @@ await step('the mayor reads the journal and exports it (CSV from the hub)', asyn
   await expectText(page.getByRole('table'), new RegExp(`Relevé pour un tiers.*${requester}`), 30_000);
   await shot(page, 'owners-06-journal');
   await checkA11y(page, 'journal des consultations');
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Exporter le journal (CSV)' }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Exporter le journal (CSV)' }).click(),
+  ]);
   const file = join(tmp, download.suggestedFilename());
   await download.saveAs(file);
   const csv = readFileSync(file, 'utf8');
-  if (csv.split('\n').filter((l) => l.includes(requester)).length !== 5) throw new Error(`expected the 5 communications in the CSV:\n${csv}`);
+  if (csv.split('\n').filter((l) => l.includes(requester)).length !== 5)
+    throw new Error(`expected the 5 communications in the CSV:\n${csv}`);
 });
 
 await step('a consultation account without the grant: no owners menu, and 403 from the hub with its token', async () => {

@@ -13,9 +13,9 @@ export function OwnersGrantDialog({ name, onConfirm, onCancel }: { name: string;
       onCancel={onCancel}
     >
       <p>
-        {name} pourra consulter les fichiers MAJIC de la DGFiP : noms, adresses, dates et lieux de naissance des propriétaires, leurs
-        droits et leurs parcelles. Ce sont des <strong>données personnelles</strong> : à consulter seulement pour les besoins du
-        service ; chaque consultation et chaque relevé sont inscrits au journal que vous pouvez exporter.
+        {name} pourra consulter les fichiers MAJIC de la DGFiP : noms, adresses, dates et lieux de naissance des propriétaires, leurs droits
+        et leurs parcelles. Ce sont des <strong>données personnelles</strong> : à consulter seulement pour les besoins du service ; chaque
+        consultation et chaque relevé sont inscrits au journal que vous pouvez exporter.
       </p>
       <p>
         Un relevé remis à un tiers (article L107 A du livre des procédures fiscales) ne porte ni date ni lieu de naissance, et un même

@@ -99,7 +99,14 @@ describe('UsersScreen', () => {
   it('gives the consultation of owners (MAJIC) after explaining the legal frame, and withdraws it without a question', async () => {
     const me = loggedIn('maire');
     useSession.setState({ session: { ...me, services: [...me.services, 'majic'] } });
-    const claire: UserInfo = { id: 'u2', username: 'c.martin', displayName: 'Claire Martin', role: 'secretaire', disabled: false, grants: [] };
+    const claire: UserInfo = {
+      id: 'u2',
+      username: 'c.martin',
+      displayName: 'Claire Martin',
+      role: 'secretaire',
+      disabled: false,
+      grants: [],
+    };
     const grantee = (granted: boolean) => ({ ...claire, granted });
     const fake = installFakeBridge({
       'accounts:users': () => [mayor, claire],
@@ -107,7 +114,9 @@ describe('UsersScreen', () => {
       'owners:revoke': () => grantee(false),
     });
     render(<UsersScreen />);
-    const box = (await screen.findByRole('switch', { name: 'Consultation des propriétaires (MAJIC) pour Claire Martin' })) as HTMLInputElement;
+    const box = (await screen.findByRole('checkbox', {
+      name: 'Consultation des propriétaires (MAJIC) pour Claire Martin',
+    })) as HTMLInputElement;
     expect(box.checked).toBe(false);
     fireEvent.click(box);
     const dialog = screen.getByRole('alertdialog', { name: 'Autoriser la consultation des propriétaires ?' });
@@ -135,7 +144,7 @@ describe('UsersScreen', () => {
     installFakeBridge({ 'accounts:users': () => [mayor] });
     render(<UsersScreen />);
     await screen.findByText('Anne Maire');
-    expect(screen.queryByRole('switch')).toBeNull();
+    expect(screen.queryByRole('checkbox')).toBeNull();
     expect(screen.queryByText('Consultation des propriétaires (MAJIC)')).toBeNull();
   });
 });

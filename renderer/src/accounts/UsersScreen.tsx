@@ -101,7 +101,6 @@ export function UsersScreen() {
                 <label className="radio" key="grant">
                   <input
                     type="checkbox"
-                    role="switch"
                     aria-label={`Consultation des propriétaires (MAJIC) pour ${u.displayName}`}
                     checked={u.grants?.includes(OWNERS_READ) ?? false}
                     disabled={loading || u.disabled}

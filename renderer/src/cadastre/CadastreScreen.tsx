@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import { displaySection, formatHaACa, groupThousands } from '../../../shared/cadastre/parcel-id.js';
 import { api } from '../api/bridge.js';
 import { useNav } from '../nav/store.js';
-import { allowed } from '../nav/screens.js';
+import { mayOpen } from '../nav/access.js';
 import { useSession } from '../session/store.js';
 import { createPlanMap, type PlanMap } from './plan-map.js';
 import { useCadastre } from './store.js';
@@ -126,9 +126,8 @@ function Fiche({
   const session = useSession((s) => s.session);
   const go = useNav((s) => s.go);
   if (!fiche) return null;
-  // The owners are personal data: the link is there only for a user the mayor granted their consultation (the one access check).
-  const ownersRoute = { name: 'owners-parcel', parcel: fiche.parcel.id } as const;
-  const mayReadOwners = allowed(session, ownersRoute);
+  // The owners are personal data: the link is there only for a user the mayor granted their consultation (the one access check, through the shared registry).
+  const mayReadOwners = mayOpen(session, 'majic', 'owners.read');
   const p = fiche.parcel;
   const rows: [string, string][] = [
     ['Identifiant', p.id],
@@ -179,7 +178,7 @@ function Fiche({
           Extrait du plan (PDF)
         </button>
         {mayReadOwners && (
-          <button type="button" onClick={() => go(ownersRoute)}>
+          <button type="button" onClick={() => go({ name: 'owners-parcel', parcel: fiche.parcel.id })}>
             Propriétaires
           </button>
         )}

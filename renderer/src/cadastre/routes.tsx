@@ -11,7 +11,12 @@ export const cadastreUi = defineUi<CadastreRoute>()({
   domain: cadastreDomain,
   group: 'Cadastre',
   screens: {
-    cadastre: { title: 'Plan cadastral', permission: 'cadastre.read', menu: 'Plan cadastral', render: (r) => <CadastreScreen parcel={r.parcel} /> },
+    cadastre: {
+      title: 'Plan cadastral',
+      permission: 'cadastre.read',
+      menu: 'Plan cadastral',
+      render: (r) => <CadastreScreen parcel={r.parcel} />,
+    },
   },
   tiles: [
     {

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { CompteOwner, CompteView } from '../../../shared/owners/ipc.js';
 import { useNav } from '../nav/store.js';
-import { allowed } from '../nav/screens.js';
+import { mayOpen } from '../nav/access.js';
 import { useSession } from '../session/store.js';
 import { plural } from '../ui/format.js';
 import { ReleveDialog } from './ReleveDialog.js';
@@ -49,11 +49,7 @@ export function CompteScreen({ id }: { id: string }) {
           {error}
         </p>
       )}
-      {!shown ? (
-        !error && <p role="status">Chargement…</p>
-      ) : (
-        <CompteBody compte={shown} busy={busy} onReleve={() => setReleve(true)} />
-      )}
+      {!shown ? !error && <p role="status">Chargement…</p> : <CompteBody compte={shown} busy={busy} onReleve={() => setReleve(true)} />}
       {releve && shown && <ReleveDialog compte={shown} onClose={() => setReleve(false)} />}
     </main>
   );
@@ -63,7 +59,7 @@ function CompteBody({ compte, busy, onReleve }: { compte: CompteView; busy: bool
   const go = useNav((s) => s.go);
   const session = useSession((s) => s.session);
   // The plan is the cadastre's: a parcel opens there only when this session may see the plan.
-  const planAllowed = allowed(session, { name: 'cadastre' });
+  const planAllowed = mayOpen(session, 'cadastre', 'cadastre.read');
   return (
     <>
       <p className="muted">

@@ -7,7 +7,7 @@ const KINDS = { consultation: 'Consultation', 'releve-commune': 'Relevé pour la
 /**
  * Journal des consultations (the mayor, `owners.log`): who opened or printed
  * which compte, when, for whom and why — as synced from the hub — and its CSV
- * export, which the hub writes (`GET /api/v1/owners/journal.csv`).
+ * export (the same lines as the hub's journal.csv).
  */
 export function JournalScreen() {
   const { journal, journalMore, error, busy, loadJournal } = useOwners();
@@ -20,8 +20,8 @@ export function JournalScreen() {
     <main id="contenu" tabIndex={-1}>
       <h1>Journal des consultations des propriétaires</h1>
       <p className="muted">
-        Chaque ouverture d'un compte communal et chaque relevé de propriété y sont inscrits par le hub : qui, quand, quel compte,
-        pour qui et pourquoi. Il arrive sur ce poste à la synchronisation.
+        Chaque ouverture d'un compte communal et chaque relevé de propriété y sont inscrits par le hub : qui, quand, quel compte, pour qui
+        et pourquoi. Il arrive sur ce poste à la synchronisation.
       </p>
       <div className="actions">
         <button type="button" className="primary" disabled={busy} onClick={() => void downloadJournalCsv()}>

@@ -13,7 +13,7 @@ export function OwnersDataNotice({ state }: { state: OwnersState | null }) {
       )}
       <p className="muted">
         {state.comptes === 0
-          ? "Les propriétaires ne sont pas encore arrivés sur ce poste : ils viennent du hub du département (fichiers MAJIC de la DGFiP) à la prochaine synchronisation."
+          ? 'Les propriétaires ne sont pas encore arrivés sur ce poste : ils viennent du hub du département (fichiers MAJIC de la DGFiP) à la prochaine synchronisation.'
           : `${state.comptes.toLocaleString('fr-FR')} comptes communaux, MAJIC millésime ${state.millesime ?? '—'}${
               state.importedAt ? `, chargé le ${formatDateTime(state.importedAt)}` : ''
             }. Données personnelles : à consulter pour les besoins du service seulement.`}

@@ -26,7 +26,15 @@ function secretary(granted: boolean): SessionState {
   };
 }
 
-const state: OwnersState = { mayRead: true, mayReadLog: false, mayGrant: false, comptes: 52, millesime: 2026, importedAt: null, notice: null };
+const state: OwnersState = {
+  mayRead: true,
+  mayReadLog: false,
+  mayGrant: false,
+  comptes: 52,
+  millesime: 2026,
+  importedAt: null,
+  notice: null,
+};
 
 function hit(i: number): OwnerHit {
   return {
@@ -71,7 +79,15 @@ const compte: CompteView = {
     },
   ],
   parcels: [
-    { id: '25354000ZB0012', area: 4210, address: 'LES CHAMPS MOREAU', subdivisions: [], ref: 'ZB 12', contenance: '42 a 10 ca', built: false },
+    {
+      id: '25354000ZB0012',
+      area: 4210,
+      address: 'LES CHAMPS MOREAU',
+      subdivisions: [],
+      ref: 'ZB 12',
+      contenance: '42 a 10 ca',
+      built: false,
+    },
   ],
   locals: [],
   lots: [],
@@ -108,12 +124,21 @@ describe('owners screens', () => {
     render(<App />);
     const menu = await screen.findByRole('navigation', { name: 'Menu principal' });
     const group = within(menu).getByRole('group', { name: 'Propriétaires (MAJIC)' });
-    expect(within(group).getAllByRole('button').map((b) => b.textContent)).toEqual(['Propriétaires']); // the journal is the mayor's
+    expect(
+      within(group)
+        .getAllByRole('button')
+        .map((b) => b.textContent),
+    ).toEqual(['Propriétaires']); // the journal is the mayor's
   });
 
   it('searches as you type, pages the results, masks them for the assistance recording and opens a compte', async () => {
     useSession.setState({ session: secretary(true) });
-    const many: OwnersSearchResult = { kind: 'nom', hits: Array.from({ length: 30 }, (_, i) => hit(i + 1)), truncated: false, parcel: null };
+    const many: OwnersSearchResult = {
+      kind: 'nom',
+      hits: Array.from({ length: 30 }, (_, i) => hit(i + 1)),
+      truncated: false,
+      parcel: null,
+    };
     const fake = installFakeBridge({ 'owners:state': () => state, 'owners:search': () => many });
     render(<OwnersScreen />);
     fireEvent.change(screen.getByLabelText("Nom de naissance ou d'usage, parcelle ou numéro de compte"), { target: { value: 'benard' } });

@@ -74,7 +74,11 @@ export function ReleveDialog({ compte, onClose }: { compte: CompteView; onClose(
               ? { name: owner?.designation.replace('/', ' ') ?? name, kind: 'proprietaire', ownerDnuper }
               : { name, kind: 'tiers' },
       });
-      setDone(mode === 'tiers' ? 'Le relevé pour le tiers est téléchargé ; la communication est inscrite au journal.' : 'Le relevé est téléchargé.');
+      setDone(
+        mode === 'tiers'
+          ? 'Le relevé pour le tiers est téléchargé ; la communication est inscrite au journal.'
+          : 'Le relevé est téléchargé.',
+      );
       if (counted) setUsage(await communicationUsage(name).catch(() => null));
     } catch (e) {
       setRefusal(messageOf(e));
@@ -107,11 +111,16 @@ export function ReleveDialog({ compte, onClose }: { compte: CompteView; onClose(
       {mode === 'tiers' && (
         <>
           <label className="radio">
-            <input type="checkbox" checked={isOwner} onChange={(e) => setIsOwner(e.target.checked)} /> Le demandeur est le propriétaire
-            (non compté dans la limite)
+            <input type="checkbox" checked={isOwner} onChange={(e) => setIsOwner(e.target.checked)} /> Le demandeur est le propriétaire (non
+            compté dans la limite)
           </label>
           {isOwner ? (
-            <SelectField label="Propriétaire qui demande" data-personal value={ownerDnuper} onChange={(e) => setOwnerDnuper(e.target.value)}>
+            <SelectField
+              label="Propriétaire qui demande"
+              data-personal
+              value={ownerDnuper}
+              onChange={(e) => setOwnerDnuper(e.target.value)}
+            >
               {compte.owners.map((o) => (
                 <option key={o.dnuper} value={o.dnuper}>
                   {o.designation.replace('/', ' ')}

@@ -11,6 +11,7 @@ import type {
   ReleveMode,
 } from '../../../shared/owners/ipc.js';
 import type { RequesterKind } from '../../../shared/owners/types.js';
+import { journalCsv } from '../../../shared/owners/journal-csv.js';
 import { api, messageOf } from '../api/bridge.js';
 
 /**
@@ -72,7 +73,11 @@ export const useOwners = create<OwnersStore>((set, get) => {
   }
   return {
     ...EMPTY,
-    loadState: async () => void (await run(() => api().invoke('owners:state', null), (state) => ({ state }))),
+    loadState: async () =>
+      void (await run(
+        () => api().invoke('owners:state', null),
+        (state) => ({ state }),
+      )),
     async search(q) {
       const seq = ++searchSeq;
       const gen = generation;
@@ -92,11 +97,17 @@ export const useOwners = create<OwnersStore>((set, get) => {
     page: (offset) => set({ offset }),
     openCompte: async (id) => {
       if (get().compte?.id !== id) set({ compte: null });
-      await run(() => api().invoke('owners:compte', { id }), (compte) => ({ compte }));
+      await run(
+        () => api().invoke('owners:compte', { id }),
+        (compte) => ({ compte }),
+      );
     },
     openParcel: async (parcel) => {
       set({ byParcel: null });
-      await run(() => api().invoke('owners:by-parcel', { parcel }), (byParcel) => ({ byParcel }));
+      await run(
+        () => api().invoke('owners:by-parcel', { parcel }),
+        (byParcel) => ({ byParcel }),
+      );
     },
     loadJournal: async (more = false) => {
       const before = more ? get().journal.at(-1)?.at : undefined;
@@ -144,12 +155,25 @@ export function download(file: OwnersFile): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-/** The journal as the hub writes it (CSV, `;`, UTF-8): online only, the mayor's. */
+/**
+ * The journal as a CSV file (`;`, UTF-8), the same lines as the hub's
+ * `GET /api/v1/owners/journal.csv` (one function, shared/owners/journal-csv.ts),
+ * from the log synced on this PC — the channel contract has no CSV channel.
+ */
 export async function downloadJournalCsv(): Promise<void> {
   const gen = generation;
   useOwners.setState({ busy: true, error: null });
   try {
-    download(await api().invoke('owners:journal-csv', null));
+    const entries: JournalEntry[] = [];
+    for (let before: string | undefined; ; ) {
+      const page = await api().invoke('owners:journal', before ? { limit: 1000, before } : { limit: 1000 });
+      entries.push(...page.entries);
+      before = page.entries.at(-1)?.at;
+      if (!page.more || !before) break;
+    }
+    entries.sort((a, b) => a.at.localeCompare(b.at));
+    const content = new TextEncoder().encode(journalCsv(entries));
+    download({ fileName: `journal-proprietaires-${new Date().toISOString().slice(0, 10)}.csv`, mime: 'text/csv;charset=utf-8', content });
     if (gen === generation) useOwners.setState({ busy: false });
   } catch (e) {
     if (gen === generation) useOwners.setState({ busy: false, error: messageOf(e) });
