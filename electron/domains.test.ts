@@ -29,7 +29,7 @@ describe('the client composition root', () => {
   it('brings a fresh db to the last version of every domain, electoral and acts tables included', () => {
     const db = openClientDb(tempFile(), CLIENT_MIGRATIONS);
     expect(schemaVersionsOf(db)).toEqual(knownVersions(CLIENT_MIGRATIONS));
-    expect(Object.keys(knownVersions(CLIENT_MIGRATIONS))).toEqual(['core', 'electoral', 'acts', 'cadastre']);
+    expect(Object.keys(knownVersions(CLIENT_MIGRATIONS))).toEqual(['core', 'electoral', 'acts', 'cadastre', 'owners']);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
     expect(tables).toEqual(
       expect.arrayContaining([
@@ -46,6 +46,8 @@ describe('the client composition root', () => {
         'cadastre_parcels',
         'cadastre_features',
         'cadastre_vintages',
+        'owners_comptes',
+        'owners_journal',
       ]),
     );
     db.close();
@@ -58,7 +60,7 @@ describe('the client composition root', () => {
   });
 
   it('sends the schema of each domain to the hub', () => {
-    expect(clientSchemaHeader(knownVersions(CLIENT_MIGRATIONS))).toMatch(/^core=\d+, electoral=\d+, acts=\d+, cadastre=\d+$/);
+    expect(clientSchemaHeader(knownVersions(CLIENT_MIGRATIONS))).toMatch(/^core=\d+, electoral=\d+, acts=\d+, cadastre=\d+, owners=\d+$/);
   });
 
   it('migrates a db of the old global version 1 holding queued changes without losing them', () => {

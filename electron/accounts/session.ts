@@ -51,6 +51,8 @@ export interface SessionManagerOptions {
   makeHub: (hubUrl: string, token: () => string | null) => HubClient;
   /** Called after the replica was cleared (the sync engine forgets in-memory state). */
   onReplicaCleared: () => void;
+  /** Called when the session ends (logout, token refused by the hub): domains drop personal data they keep only for a session. */
+  onSessionEnd?: () => void;
 }
 
 export interface SessionManager {
@@ -264,9 +266,19 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         // Revoking on the hub is a courtesy; the local token goes whatever the network says.
         await h.logout().catch((err: unknown) => log.info({ code: (err as GuichetError).code }, 'logout not confirmed by the hub'));
       }
-      await dropToken();
+      try {
+        await dropToken();
+      } finally {
+        options.onSessionEnd?.();
+      }
       return state();
     },
-    dropToken,
+    async dropToken() {
+      try {
+        await dropToken();
+      } finally {
+        options.onSessionEnd?.();
+      }
+    },
   };
 }

@@ -17,6 +17,7 @@ import { createHubClient, type HubClientOptions } from '../hub-client/hub-client
 import type { Platform } from '../platform/platform.js';
 import { createSyncEngine, type SyncEngine, type SyncEngineOptions } from '../sync/engine.js';
 import { createOutbox } from '../sync/outbox.js';
+import { createSyncStore } from '../sync/sync-store.js';
 import { deviceReportOf } from './device-report.js';
 import { type ClientComposition, type ClientDomainParts, type CoreContext, clientSchemaHeader, migrationSetsOf } from './client-domain.js';
 import type { LocalCollection } from './context.js';
@@ -92,6 +93,7 @@ async function assemble(options: ClientCoreOptions, composition: ClientCompositi
   const outbox = createOutbox(db, platform.now);
   const busy = createBusyRegistry();
   let collections: LocalCollection[] = [];
+  let domains: ClientDomainParts[] = [];
   let engine: SyncEngine | null = null;
 
   const session = createSessionManager({
@@ -109,6 +111,9 @@ async function assemble(options: ClientCoreOptions, composition: ClientCompositi
         ...options.hub,
       }),
     onReplicaCleared: () => engine?.reset(),
+    onSessionEnd: () => {
+      for (const d of domains) d.onSessionEnd?.();
+    },
   });
   await session.load();
 
@@ -129,10 +134,11 @@ async function assemble(options: ClientCoreOptions, composition: ClientCompositi
     requirePermission,
     requestSync: () => engine?.requestSync(),
     syncState: () => engine?.state() ?? null,
+    forceSnapshot: () => createSyncStore(db).setSnapshotForced(true),
     busy,
   };
 
-  const domains: ClientDomainParts[] = composition.domains.map((d) => d.create(ctx));
+  domains = composition.domains.map((d) => d.create(ctx));
   collections = domains.flatMap((d) => d.collections);
 
   engine = createSyncEngine({

@@ -33,6 +33,8 @@ export interface CoreContext {
   requestSync(): void;
   /** Where sync stands (diagnostics), null before the engine runs. */
   syncState(): SyncState | null;
+  /** The next pull lays down the hub's whole snapshot (a domain whose local copy was wiped or missed records). */
+  forceSnapshot(): void;
   /** Work that must not be cut by an update's restart (imports, signatures, transmissions, assistance): core/busy.ts. */
   busy: BusyRegistry;
 }
@@ -45,6 +47,8 @@ export interface ClientDomainParts {
   collections: LocalCollection[];
   /** Work the sync engine runs before pushing the outbox (see SyncEngineOptions.beforePush). */
   beforePush?: (hub: HubClient) => Promise<void>;
+  /** The session ended (logout, or the hub refused the token): drop what must not stay on an unattended PC. */
+  onSessionEnd?: () => void;
 }
 
 /**

@@ -25,6 +25,8 @@ export interface StandaloneContext {
   outbox: SyncOutbox;
   events: { event: EventName; payload: unknown }[];
   syncRequests: () => number;
+  /** How many times a domain asked for a snapshot on the next pull. */
+  snapshotRequests: () => number;
   setUser(user: { role: CommuneRole; displayName: string } | null): void;
   logFile: string;
   close(): void;
@@ -38,6 +40,8 @@ export function createStandaloneContext(opts: {
   logLevel?: string;
   /** The hub the domain may call online (downloads); none by default. */
   hub?: () => HubClient | null;
+  /** Nominative grants of the user (e.g. `owners.read`). */
+  grants?: string[];
 }): StandaloneContext {
   const platform = createNodePlatform({
     dataDir: opts.dataDir,
@@ -49,6 +53,7 @@ export function createStandaloneContext(opts: {
   const outbox = createOutbox(db, platform.now);
   const events: StandaloneContext['events'] = [];
   let requests = 0;
+  let snapshots = 0;
   let user: { role: CommuneRole; displayName: string } | null = {
     role: opts.role ?? 'secretaire',
     displayName: opts.displayName ?? 'Claire Agent',
@@ -68,7 +73,7 @@ export function createStandaloneContext(opts: {
       services: ['electoral'],
     },
     services: ['electoral'],
-    permissions: user ? ([...registry.permissionsOf(user.role)] as SessionState['permissions']) : [],
+    permissions: user ? ([...registry.permissionsOf(user.role, opts.grants ?? [])] as SessionState['permissions']) : [],
     deviceName: 'poste-test',
   });
 
@@ -94,6 +99,9 @@ export function createStandaloneContext(opts: {
       requests++;
     },
     syncState: () => null,
+    forceSnapshot() {
+      snapshots++;
+    },
   };
 
   return {
@@ -102,6 +110,7 @@ export function createStandaloneContext(opts: {
     outbox,
     events,
     syncRequests: () => requests,
+    snapshotRequests: () => snapshots,
     setUser(u) {
       user = u;
     },

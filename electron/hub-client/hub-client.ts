@@ -43,6 +43,11 @@ export interface HubClient {
   createUser(body: Body<'createUser'>): Promise<Answer<'createUser'>>;
   disableUser(id: string): Promise<Answer<'disableUser'>>;
   listDevices(): Promise<Answer<'listDevices'>>;
+  /** The mayor gives a nominative permission (`owners.read`) to an account. */
+  grantPermission(id: string, permission: string): Promise<Answer<'grantPermission'>>;
+  withdrawPermission(id: string, permission: string): Promise<Answer<'withdrawPermission'>>;
+  /** Records a relevé given to someone outside the town hall (the hub counts 5/week, 10/month per requester). */
+  ownersCommunicate(body: Body<'ownersCommunicate'>): Promise<Answer<'ownersCommunicate'>>;
   revokeDevice(id: string, options?: { resetPasswords?: boolean }): Promise<Answer<'revokeDevice'>>;
   resetPassword(id: string): Promise<Answer<'resetPassword'>>;
   changePassword(body: Body<'changePassword'>): Promise<Answer<'changePassword'>>;
@@ -79,6 +84,8 @@ const IDEMPOTENT: ReadonlySet<HubRouteName> = new Set([
   'syncPull',
   'syncSnapshot',
   'logout',
+  // Recorded once per id by the hub, which answers the stored communication to a retry.
+  'ownersCommunicate',
 ]);
 
 const NEVER_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -243,6 +250,9 @@ export function createHubClient(options: HubClientOptions): HubClient {
     createUser: (body) => call('createUser', { body }),
     disableUser: (id) => call('disableUser', { params: { id }, body: {} }),
     listDevices: () => call('listDevices'),
+    grantPermission: (id, permission) => call('grantPermission', { params: { id, permission }, body: {} }),
+    withdrawPermission: (id, permission) => call('withdrawPermission', { params: { id, permission } }),
+    ownersCommunicate: (body) => call('ownersCommunicate', { body }),
     revokeDevice: (id, o) => call('revokeDevice', { params: { id }, body: { resetPasswords: o?.resetPasswords === true } }),
     resetPassword: (id) => call('resetPassword', { params: { id }, body: {} }),
     changePassword: (body) => call('changePassword', { body }),
