@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { api } from '../api/bridge.js';
 import { formatDateTime } from '../ui/format.js';
 import { downloadJournalCsv, useOwners } from './store.js';
 
@@ -14,6 +15,10 @@ export function JournalScreen() {
 
   useEffect(() => {
     void loadJournal();
+    // The log comes from the hub with the sync: read it again when one ends.
+    return api().on('sync:state', (state) => {
+      if (state.phase === 'idle') void loadJournal();
+    });
   }, [loadJournal]);
 
   return (

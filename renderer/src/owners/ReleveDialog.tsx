@@ -1,6 +1,6 @@
 import { useEffect, useId, useState } from 'react';
 import type { CommunicationUsage, CompteView, ReleveMode } from '../../../shared/owners/ipc.js';
-import { messageOf } from '../api/bridge.js';
+import { api, messageOf } from '../api/bridge.js';
 import { Dialog } from '../ui/Dialog.js';
 import { Field, SelectField } from '../ui/Field.js';
 import { communicationUsage, printReleve } from './store.js';
@@ -30,10 +30,20 @@ export function ReleveDialog({ compte, onClose }: { compte: CompteView; onClose(
   const [done, setDone] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const modeName = useId();
+  // The ledger the count reads comes with the sync that follows each communication: count again when a sync ends.
+  const [synced, setSynced] = useState(0);
+  useEffect(
+    () =>
+      api().on('sync:state', (state) => {
+        if (state.phase === 'idle') setSynced((n) => n + 1);
+      }),
+    [],
+  );
 
   const counted = mode === 'tiers' && !isOwner;
   const name = requester.trim();
-  // The requester's count, read again as the name is typed (the hub decides anyway).
+  // The requester's count, read again as the name is typed and after each sync (the hub decides anyway).
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `synced` is the trigger: a sync brought the hub's ledger
   useEffect(() => {
     if (!counted || name.length < 2) {
       setUsage(null);
@@ -50,7 +60,7 @@ export function ReleveDialog({ compte, onClose }: { compte: CompteView; onClose(
       live = false;
       clearTimeout(timer);
     };
-  }, [counted, name]);
+  }, [counted, name, synced]);
 
   async function submit() {
     const found: Record<string, string> = {};
@@ -79,7 +89,6 @@ export function ReleveDialog({ compte, onClose }: { compte: CompteView; onClose(
           ? 'Le relevé pour le tiers est téléchargé ; la communication est inscrite au journal.'
           : 'Le relevé est téléchargé.',
       );
-      if (counted) setUsage(await communicationUsage(name).catch(() => null));
     } catch (e) {
       setRefusal(messageOf(e));
     } finally {
