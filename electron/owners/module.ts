@@ -234,7 +234,7 @@ export function createOwnersModule(ctx: CoreContext): ClientDomainParts & { hand
     }),
     async beforePush() {
       // The key is read before the pull that may bring owner records (they are applied synchronously).
-      if (!ctx.may(OWNERS_READ)) return;
+      if (!ctx.may(OWNERS_READ) && !ctx.may('owners.log')) return;
       await unlock();
       if (store.needsResync()) {
         ctx.forceSnapshot();
