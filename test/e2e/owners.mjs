@@ -151,6 +151,18 @@ await step('the secretary finds an owner by her usage name typed without accents
   await expectText(page2.getByRole('table', { name: `Parcelles du compte ${marriedCompte}` }), /[A-Z0-9]{1,2} \d+/);
   await shot(page2, 'owners-03-compte');
   await checkA11y(page2, 'compte communal');
+  // A parcel of the compte opens on the plan, whose fiche leads back to the owners of that parcel.
+  const parcel = page2.getByRole('button', { name: /^Voir la parcelle .* sur le plan cadastral$/ }).first();
+  const ref = /Voir la parcelle (.*) sur le plan cadastral/.exec(await parcel.getAttribute('aria-label'))[1];
+  await parcel.click();
+  await expectText(page2.locator('#cadastre-fiche-title'), new RegExp(`Parcelle ${ref} — LUXIOL`), 30_000);
+  await page2.locator('.cadastre-fiche').getByRole('button', { name: 'Propriétaires' }).click();
+  await expectText(page2.getByRole('heading', { level: 1 }), new RegExp(`Propriétaires de la parcelle ${ref}`));
+  await expectText(page2.getByRole('main'), new RegExp(`Compte ${marriedCompte} — .*${married.usageName}`));
+  await shot(page2, 'owners-03b-parcelle');
+  await checkA11y(page2, 'propriétaires d’une parcelle');
+  await page2.getByRole('button', { name: `Compte ${marriedCompte}` }).click();
+  await expectText(page2.getByRole('heading', { level: 1 }), new RegExp(`Compte communal ${marriedCompte}`));
 });
 
 const requester = 'Étude Maître Durand';
@@ -207,7 +219,7 @@ await step('the 6th communication of the week to the same requester is refused w
   await dialog.getByRole('button', { name: 'Fermer' }).click();
 });
 
-await step('the mayor reads the journal and exports it (CSV from the hub)', async () => {
+await step('the mayor reads the journal and exports it as CSV', async () => {
   await page.getByRole('button', { name: 'Synchroniser maintenant' }).click();
   await menu(page).getByRole('button', { name: 'Journal des consultations' }).click();
   await expectText(page.getByRole('heading', { level: 1 }), /Journal des consultations/);
