@@ -274,4 +274,3 @@ await step('a consultation account without the grant: no owners menu, and 403 fr
 const { passed, failed } = await e2e.tearDown();
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);
-
