@@ -7,7 +7,7 @@
  * counts 5 a week and 10 a month per requester.
  */
 import { randomUUID } from 'node:crypto';
-import { formatHaACa, formatParcelRef, parseParcelId } from '../../shared/cadastre/parcel-id.js';
+import { formatHaACa, formatParcelRef, makeParcelId, parseParcelId, parseSectionNumero } from '../../shared/cadastre/parcel-id.js';
 import { foldName } from '../../shared/electoral/normalize.js';
 import { GuichetError } from '../../shared/errors.js';
 import { communicationRefusal, MONTH_LIMIT, usageOf, WEEK_LIMIT } from '../../shared/owners/communication-limit.js';
@@ -112,6 +112,18 @@ export function createOwnersModule(ctx: CoreContext): ClientDomainParts & { hand
     return c;
   }
 
+  /** `ZB 12` typed in a commune's session names the commune's parcel, even when no compte holds it. */
+  function ownCommuneParcel(input: string): string | null {
+    const sn = parseSectionNumero(input);
+    const commune = ctx.session().commune;
+    if (!sn || commune?.kind !== 'commune' || !commune.insee) return null;
+    try {
+      return makeParcelId({ insee: commune.insee, ...sn });
+    } catch {
+      return null;
+    }
+  }
+
   function adminHub() {
     ctx.requirePermission('users.manage');
     const hub = ctx.hub();
@@ -150,7 +162,7 @@ export function createOwnersModule(ctx: CoreContext): ClientDomainParts & { hand
     },
     'owners:by-parcel': async ({ parcel }) => {
       const idx = await index();
-      const id = idx.resolveParcel(parcel) ?? parseParcelId(parcel)?.id ?? null;
+      const id = idx.resolveParcel(parcel) ?? parseParcelId(parcel)?.id ?? ownCommuneParcel(parcel);
       if (!id)
         throw new GuichetError(
           'invalid_input',

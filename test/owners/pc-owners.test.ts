@@ -96,6 +96,10 @@ describe('owners on the PC, with a real hub', () => {
     const parcel = usufruit.parcels[0]!;
     const byRef = await call(secretaire, 'owners:by-parcel', { parcel: parcel.ref });
     expect(byRef.comptes.map((c) => c.id)).toContain(usufruit.id);
+    expect(await call(secretaire, 'owners:by-parcel', { parcel: 'zz 9999' })).toEqual({
+      parcel: { id: '10034000ZZ9999', ref: 'ZZ 9999' },
+      comptes: [],
+    });
     const byCompte = await call(secretaire, 'owners:search', { q: String(Number(usufruit.dnupro)) });
     expect(byCompte.hits.every((h) => h.compteId === usufruit.id)).toBe(true);
     await call(secretaire, 'sync:now', null);
