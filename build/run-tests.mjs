@@ -70,6 +70,7 @@ const E2E = [
   ['e2e demandes électorales (hub, Chromium, pdftotext)', 'test/e2e/demands.mjs'],
   ['e2e (remote assistance)', 'test/e2e/assistance.mjs'],
   ['e2e cadastre (hub with the Luxiol sheets, OpenLayers in Chromium)', 'test/e2e/cadastre.mjs'],
+  ['e2e propriétaires (hub with Luxiol and synthetic MAJIC, grant, relevé for a third party, pdftotext)', 'test/e2e/owners.mjs'],
 ];
 for (const [label, script] of E2E) {
   if (!built) {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -7,13 +7,25 @@ import type { Command } from 'commander';
 import { createClientCore, type ClientCore } from '../../electron/core/client-core.js';
 import { createNodePlatform } from '../../electron/platform/node-platform.js';
 import { startWebHost } from '../../electron/webhost/server.js';
-import { addCollectivite, issueEnrollmentCode, listCollectivites } from '../../hub-server/accounts/admin.js';
+import {
+  addCollectivite,
+  collectiviteByCode,
+  issueEnrollmentCode,
+  listCollectivites,
+  setServices,
+} from '../../hub-server/accounts/admin.js';
 import { createHubLogger } from '../../hub-server/log.js';
 import { startPrefectureSim } from '../../hub-server/prefecture-sim/prefecture-sim.js';
 import { startHub } from '../../hub-server/server.js';
 import { addTrustAnchor } from '../../hub-server/acts/trust-list.js';
 import { DEMO_P12_PASSWORD, ensureDemoCertificate, readDemoCaPem } from './demo-certificate.js';
 import { importCadastre } from '../../hub-server/cadastre/import.js';
+import { cadastreDb } from '../../hub-server/cadastre/tables.js';
+import { setGrant } from '../../hub-server/accounts/grants.js';
+import { HUB_REGISTRY } from '../../hub-server/domains.js';
+import { importMajic } from '../../hub-server/owners/import.js';
+import { generateMajic } from '../../shared/owners/synthetic-majic.js';
+import iconv from 'iconv-lite';
 import { hubSwitch } from './hub-switch.js';
 import type { Channel, OutputOf } from '../../shared/api/ipc.js';
 import { generateReuExtract } from '../../shared/electoral/synthetic.js';
@@ -32,6 +44,8 @@ const SECOND_INSEE = '10387'; // Troyes: left for the visitor to enroll by hand
 const DEMO_EPCI = '200069003'; // CC du Barséquanais en Champagne, Bar-sur-Seine's communauté: enrolled by hand too
 const CADASTRE_INSEE = '25354'; // Luxiol (Doubs): the real EDIGEO sheets of test/fixtures/cadastre, loaded on the hub
 const MAYOR = { username: 'maire', displayName: 'Claire Martin', password: 'demo-guichet-2026' };
+/** Luxiol's mayor, enrolled by the demo itself so that the owners (MAJIC) of the commune whose plan is loaded can be consulted. */
+const LUXIOL_MAYOR = { username: 'maire', displayName: 'Paul Girard', password: 'demo-guichet-2026' };
 
 export function register(program: Command): void {
   program
@@ -156,6 +170,7 @@ async function seed(hub: Awaited<ReturnType<typeof startHub>>, core: ClientCore,
       { vintage: '2026-10' },
     );
   }
+  await seedLuxiolOwners(hub, dataDir);
 
   let session = await call('session:get', null);
   if (session.status === 'not_enrolled') {
@@ -182,7 +197,6 @@ async function seed(hub: Awaited<ReturnType<typeof startHub>>, core: ClientCore,
     });
   const second = await issueEnrollmentCode(hub.db, SECOND_INSEE);
   const epci = await issueEnrollmentCode(hub.db, DEMO_EPCI);
-  const luxiol = await issueEnrollmentCode(hub.db, CADASTRE_INSEE);
   return [
     `Hub du département : ${hub.url} (SQLite, ${join('hub', 'hub.sqlite')})`,
     `Commune de démonstration : ${session.commune?.name ?? 'Bar-sur-Seine'} (INSEE ${DEMO_INSEE}) — maire « ${MAYOR.username} », mot de passe « ${MAYOR.password} »`,
@@ -190,8 +204,52 @@ async function seed(hub: Awaited<ReturnType<typeof startHub>>, core: ClientCore,
     `Pour essayer l'inscription d'une autre mairie (Troyes, INSEE ${SECOND_INSEE}), code à usage unique : ${second.code}`,
     `Ou celle de la communauté de communes du Barséquanais (SIREN ${DEMO_EPCI}, président) : ${epci.code}`,
     `  (second poste : node build/guichet.mjs client serve --hub ${hub.url} --data .data/demo/poste-2)`,
-    `Plan cadastral (Luxiol, INSEE ${CADASTRE_INSEE}, 511 parcelles réelles) : inscrivez un second poste avec le code ${luxiol.code}`,
+    `Plan cadastral et propriétaires (Luxiol, INSEE ${CADASTRE_INSEE}, 511 parcelles réelles, propriétaires MAJIC synthétiques) :`,
+    `  second poste : node build/guichet.mjs client serve --hub ${hub.url} --data .data/demo/poste-luxiol`,
+    `  puis « Se connecter » : INSEE ${CADASTRE_INSEE}, maire « ${LUXIOL_MAYOR.username} », mot de passe « ${LUXIOL_MAYOR.password} » (autorisé à consulter les propriétaires)`,
   ];
+}
+
+/**
+ * Owners (MAJIC) belong with a plan: the demo loads synthetic MAJIC files for
+ * Luxiol whose parcels are drawn from Luxiol's real plan (so each owner's
+ * parcel opens in the cadastre), opts Luxiol into `majic`, enrolls its mayor
+ * and gives him the nominative grant `owners.read` — as a mayor would to
+ * himself. Done once: a second run finds the comptes and the grant.
+ */
+async function seedLuxiolOwners(hub: Awaited<ReturnType<typeof startHub>>, dataDir: string): Promise<void> {
+  const luxiol = (await listCollectivites(hub.db)).find((c) => c.insee === CADASTRE_INSEE);
+  if (luxiol?.services.includes('majic')) return;
+  await setServices(hub.db, CADASTRE_INSEE, ['cadastre', 'majic']);
+  const parcels = await cadastreDb(hub.db)
+    .selectFrom('cadastre_objects')
+    .select('id')
+    .where('collection', '=', 'cadastre.parcels')
+    .where('insee', '=', CADASTRE_INSEE)
+    .orderBy('id')
+    .execute();
+  const { files } = generateMajic({
+    insee: CADASTRE_INSEE,
+    communeName: 'LUXIOL',
+    seed: 2026,
+    comptes: 60,
+    parcels: parcels.map((p) => p.id),
+  });
+  const dir = join(dataDir, 'majic-25354');
+  mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), iconv.encode(text, 'latin1'));
+  await importMajic(hub.db, { code: CADASTRE_INSEE, files: Object.keys(files).map((f) => join(dir, f)), millesime: 2026 });
+  // The mayor enrolls as any commune does (one-time code), then grants himself the consultation of owners.
+  const { code } = await issueEnrollmentCode(hub.db, CADASTRE_INSEE);
+  const res = await fetch(`${hub.url}/api/v1/enroll`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code, ...LUXIOL_MAYOR, deviceName: 'Inscription par la démo' }),
+  });
+  if (!res.ok) throw new Error(`inscription de Luxiol : ${res.status} ${await res.text()}`);
+  const mayor = ((await res.json()) as { user: { id: string } }).user;
+  const communeId = (await collectiviteByCode(hub.db, CADASTRE_INSEE)).id;
+  await setGrant(hub.db, HUB_REGISTRY, { communeId, userId: mayor.id }, { userId: mayor.id, permission: 'owners.read', granted: true });
 }
 
 function ensureRendererBuilt(): void {

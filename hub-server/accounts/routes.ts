@@ -192,7 +192,8 @@ export async function registerAccountsRoutes(
       await endSessionsOf(trx, user.id, auth.sessionId);
     });
     request.log.info({ communeId: auth.communeId, userId: user.id }, 'password changed');
-    return toUserInfo({ ...user, must_change_password: 0 });
+    // With the mayor's grants: the PC keeps this user as its session's (a first login changes a temporary password).
+    return userInfoWithGrants(db, user.id);
   });
 
   app.get(HUB_ROUTES.me.path, { config: { withTemporaryPassword: true } }, async (request): Promise<MeResponse> => {

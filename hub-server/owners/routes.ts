@@ -9,6 +9,7 @@ import { parseRequest } from '../contract.js';
 import { assertMayUse } from '../domain/access.js';
 import type { HubDomainContext } from '../domain/hub-domain.js';
 import { lockCommune, readAllRecords, readRecord, writeRecords } from '../sync/store.js';
+import { journalCsv } from '../../shared/owners/journal-csv.js';
 
 const parsed = <T>(json: string | null): T | null => (json === null ? null : (JSON.parse(json) as T));
 
@@ -81,13 +82,4 @@ export async function ownersRoutes(app: FastifyInstance, ctx: HubDomainContext):
       .header('content-disposition', 'attachment; filename="journal-proprietaires.csv"');
     return journalCsv(entries);
   });
-}
-
-const cell = (v: string) => (/[;"\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-
-/** The log as the mayor exports it: one line per consultation or communication. */
-export function journalCsv(entries: readonly JournalEntry[]): string {
-  const rows = [['date', 'agent', 'nature', 'compte communal', 'parcelles', 'pour qui', 'motif']];
-  for (const e of entries) rows.push([e.at, e.userName, e.kind, e.compteId, e.parcels.join(' '), e.forWhom, e.purpose]);
-  return `\uFEFF${rows.map((r) => r.map(cell).join(';')).join('\r\n')}\r\n`;
 }

@@ -3,7 +3,7 @@ import { roleLabel } from '../../shared/accounts/collectivites.js';
 import { AssistanceDock } from './assistance/AssistanceDock.js';
 import { DOMAIN_UIS } from './domains.js';
 import { HelpFooter } from './help/HelpFooter.js';
-import { allowed, menuFor, menuRouteOf, renderScreen, titleOf } from './nav/screens.js';
+import { allowed, deniedOf, menuFor, menuRouteOf, renderScreen, titleOf } from './nav/screens.js';
 import { useNav } from './nav/store.js';
 import { EnrollScreen } from './session/EnrollScreen.js';
 import { ChangePasswordScreen } from './session/ChangePasswordScreen.js';
@@ -101,7 +101,7 @@ function Shell() {
             ) : (
               <main id="contenu" tabIndex={-1}>
                 <h1>Accès non autorisé</h1>
-                <p>Votre compte ne permet pas d'ouvrir cette page. Demandez au maire si vous en avez besoin.</p>
+                <p>{deniedOf(route) ?? "Votre compte ne permet pas d'ouvrir cette page. Demandez au maire si vous en avez besoin."}</p>
               </main>
             )}
           </div>

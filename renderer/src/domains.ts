@@ -8,11 +8,12 @@ import { actsUi } from './acts/routes.js';
 import { assistanceUi } from './assistance/routes.js';
 import { cadastreUi } from './cadastre/routes.js';
 import { electoralUi } from './electoral/routes.js';
+import { ownersUi } from './owners/routes.js';
 import type { CoreRoute } from './home/routes.js';
 import type { RouteOf } from './nav/ui-spec.js';
 
 /** In menu order. */
-export const DOMAIN_UIS = [electoralUi, actsUi, cadastreUi, accountsUi, assistanceUi] as const;
+export const DOMAIN_UIS = [electoralUi, actsUi, cadastreUi, ownersUi, accountsUi, assistanceUi] as const;
 
 /** Every screen of the app: the shell's own (home, guide) and each domain's. */
 export type Route = CoreRoute | RouteOf<(typeof DOMAIN_UIS)[number]>;

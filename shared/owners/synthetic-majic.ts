@@ -19,6 +19,12 @@ export interface MajicGenerateOptions {
   /** Comptes of natural persons (the traps come on top). */
   comptes?: number;
   millesime?: MajicVintage;
+  /**
+   * Parcel ids (14 characters) of the commune's plan to give the comptes,
+   * drawn without replacement, so that owners' parcels open in the cadastre
+   * (the demo). Without it, parcels are numbered per section at random.
+   */
+  parcels?: readonly string[];
 }
 
 /** File name → content (Unicode; written as latin-1 by the CLI, as the DGFiP delivers it). */
@@ -251,7 +257,12 @@ export function generateMajic(opts: MajicGenerateOptions): SyntheticMajic {
 
   // Parcels: a few per compte, numbered per section.
   const nextNumero = new Map<string, number>();
+  const pool = opts.parcels ? [...opts.parcels].filter((p) => p.startsWith(opts.insee)) : null;
   const parcelKey = (section: string) => {
+    if (pool && pool.length > 0) {
+      const id = pool.splice(Math.floor(rnd() * pool.length), 1)[0]!;
+      return { ...head, ccopre: id.slice(5, 8), ccosec: id.slice(8, 10), dnupla: id.slice(10, 14) };
+    }
     const n = (nextNumero.get(section) ?? 0) + int(1, 4);
     nextNumero.set(section, n);
     return { ...head, ccopre: '000', ccosec: section, dnupla: String(n).padStart(4, '0') };

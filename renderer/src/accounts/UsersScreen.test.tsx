@@ -1,7 +1,8 @@
 import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { UserInfo } from '../../../shared/accounts/types.js';
-import { installFakeBridge } from '../testing/fake-bridge.js';
+import { useSession } from '../session/store.js';
+import { installFakeBridge, loggedIn } from '../testing/fake-bridge.js';
 import { useAccounts } from './store.js';
 import { UsersScreen } from './UsersScreen.js';
 
@@ -11,6 +12,7 @@ describe('UsersScreen', () => {
   afterEach(() => {
     cleanup();
     useAccounts.setState({ users: [], error: null, notice: null, shownPasswords: null });
+    useSession.setState({ session: null });
   });
 
   it('creates a secretary with the proposed temporary password', async () => {
@@ -92,5 +94,57 @@ describe('UsersScreen', () => {
     // Shown once: hidden for good when the mayor has noted it.
     fireEvent.click(within(panel).getByRole('button', { name: "J'ai noté, masquer" }));
     expect(screen.queryByText(/abcd-efgh-jkmn/)).toBeNull();
+  });
+
+  it('gives the consultation of owners (MAJIC) after explaining the legal frame, and withdraws it without a question', async () => {
+    const me = loggedIn('maire');
+    useSession.setState({ session: { ...me, services: [...me.services, 'majic'] } });
+    const claire: UserInfo = {
+      id: 'u2',
+      username: 'c.martin',
+      displayName: 'Claire Martin',
+      role: 'secretaire',
+      disabled: false,
+      grants: [],
+    };
+    const grantee = (granted: boolean) => ({ ...claire, granted });
+    const fake = installFakeBridge({
+      'accounts:users': () => [mayor, claire],
+      'owners:grant': () => grantee(true),
+      'owners:revoke': () => grantee(false),
+    });
+    render(<UsersScreen />);
+    const box = (await screen.findByRole('checkbox', {
+      name: 'Consultation des propriétaires (MAJIC) pour Claire Martin',
+    })) as HTMLInputElement;
+    expect(box.checked).toBe(false);
+    fireEvent.click(box);
+    const dialog = screen.getByRole('alertdialog', { name: 'Autoriser la consultation des propriétaires ?' });
+    expect(dialog.textContent).toContain('données personnelles');
+    expect(dialog.textContent).toContain('R*107 A-3');
+    // Cancel: nothing is asked of the hub, the box stays unticked.
+    fireEvent.click(within(dialog).getByRole('button', { name: 'Annuler' }));
+    expect(fake.callsOf('owners:grant')).toHaveLength(0);
+    expect(box.checked).toBe(false);
+
+    fireEvent.click(box);
+    fireEvent.click(screen.getByRole('button', { name: 'Donner l’autorisation' }));
+    await waitFor(() => expect(fake.callsOf('owners:grant')).toEqual([{ userId: 'u2' }]));
+    await waitFor(() => expect(box.checked).toBe(true));
+    expect(screen.getByText(/L’autorisation est donnée/)).toBeTruthy();
+
+    fireEvent.click(box);
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    await waitFor(() => expect(fake.callsOf('owners:revoke')).toEqual([{ userId: 'u2' }]));
+    await waitFor(() => expect(box.checked).toBe(false));
+  });
+
+  it('shows no owners column to a commune without the MAJIC service', async () => {
+    useSession.setState({ session: loggedIn('maire') });
+    installFakeBridge({ 'accounts:users': () => [mayor] });
+    render(<UsersScreen />);
+    await screen.findByText('Anne Maire');
+    expect(screen.queryByRole('checkbox')).toBeNull();
+    expect(screen.queryByText('Consultation des propriétaires (MAJIC)')).toBeNull();
   });
 });

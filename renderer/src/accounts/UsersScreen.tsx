@@ -7,7 +7,8 @@ import { ErrorSummary, Field, LiveMessage, SelectField } from '../ui/Field.js';
 import { ListTable } from '../ui/ListTable.js';
 import { fieldErrors } from '../ui/validate.js';
 import { useSession } from '../session/store.js';
-import { useAccounts } from './store.js';
+import { OwnersGrantDialog } from './OwnersGrantDialog.js';
+import { OWNERS_READ, useAccounts } from './store.js';
 import { TemporaryPasswords } from './TemporaryPasswords.js';
 
 /** A temporary password easy to dictate: no look-alike characters. */
@@ -27,11 +28,16 @@ export function temporaryPassword(): string {
   return `${chars.slice(0, 4).join('')}-${chars.slice(4, 8).join('')}-${chars.slice(8).join('')}`;
 }
 
+const GRANT_COLUMN = 'Consultation des propriétaires (MAJIC)';
+
 const CREATABLE: CommuneRole[] = ['secretaire', 'consultation'];
 
 export function UsersScreen() {
-  const { users, loading, error, notice, loadUsers, createUser, disableUser, resetPassword } = useAccounts();
+  const { users, loading, error, notice, loadUsers, createUser, disableUser, resetPassword, setOwnersGrant } = useAccounts();
   const kind = useSession((s) => s.session?.commune?.kind);
+  // The consultation of owners is granted only where the département loaded MAJIC (service « majic »).
+  const majic = useSession((s) => s.session?.services.includes('majic') ?? false);
+  const [granting, setGranting] = useState<{ id: string; name: string } | null>(null);
   const [v, setV] = useState({ username: '', displayName: '', role: 'secretaire' as CommuneRole, password: temporaryPassword() });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [submitted, setSubmitted] = useState(0);
@@ -83,13 +89,30 @@ export function UsersScreen() {
       <LiveMessage error={error} status={notice ?? (loading ? 'Chargement…' : null)} />
       <ListTable
         caption="Personnes ayant un compte"
-        columns={['Nom', 'Identifiant', 'Rôle', 'État', 'Action']}
+        columns={['Nom', 'Identifiant', 'Rôle', 'État', ...(majic ? [GRANT_COLUMN] : []), 'Action']}
         items={users}
         cells={(u) => [
           u.displayName,
           u.username,
           roleLabel(kind, u.role),
           u.disabled ? 'Désactivé' : 'Actif',
+          ...(majic
+            ? [
+                <label className="radio" key="grant">
+                  <input
+                    type="checkbox"
+                    aria-label={`Consultation des propriétaires (MAJIC) pour ${u.displayName}`}
+                    checked={u.grants?.includes(OWNERS_READ) ?? false}
+                    disabled={loading || u.disabled}
+                    onChange={(e) => {
+                      if (e.target.checked) setGranting({ id: u.id, name: u.displayName });
+                      else void setOwnersGrant(u.id, false);
+                    }}
+                  />{' '}
+                  {u.grants?.includes(OWNERS_READ) ? 'Autorisé' : 'Non'}
+                </label>,
+              ]
+            : []),
           !u.disabled && u.role !== 'maire' ? (
             <div className="actions" key="actions">
               {reset.button({ id: u.id, name: u.displayName }, `Réinitialiser le mot de passe de ${u.displayName}`)}
@@ -160,6 +183,16 @@ export function UsersScreen() {
       )}
       {disable.dialog}
       {reset.dialog}
+      {granting && (
+        <OwnersGrantDialog
+          name={granting.name}
+          onCancel={() => setGranting(null)}
+          onConfirm={() => {
+            void setOwnersGrant(granting.id, true);
+            setGranting(null);
+          }}
+        />
+      )}
     </main>
   );
 }

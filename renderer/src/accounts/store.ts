@@ -2,6 +2,9 @@ import { create } from 'zustand';
 import type { CreateUserRequest, DeviceInfo, PasswordReset, UserInfo } from '../../../shared/accounts/types.js';
 import { api, messageOf } from '../api/bridge.js';
 
+/** The nominative permission the mayor grants in this screen. */
+export const OWNERS_READ = 'owners.read';
+
 /** Users and devices of the commune (mayor only: the hub checks users.manage on each call). */
 interface AccountsStore {
   users: UserInfo[];
@@ -17,6 +20,8 @@ interface AccountsStore {
   disableUser(id: string): Promise<void>;
   revokeDevice(id: string, resetPasswords?: boolean): Promise<void>;
   resetPassword(id: string): Promise<void>;
+  /** The mayor gives or withdraws the consultation of owners (MAJIC) to one user: online, the hub decides. */
+  setOwnersGrant(id: string, granted: boolean): Promise<void>;
   forgetPasswords(): void;
 }
 
@@ -70,6 +75,17 @@ export const useAccounts = create<AccountsStore>((set, get) => {
         const reset = await api().invoke('accounts:reset-password', { id });
         set({ shownPasswords: { resets: [reset], notReset: [] } });
       }, 'Le mot de passe est réinitialisé : les sessions de ce compte sont fermées.')),
+    setOwnersGrant: async (id, granted) =>
+      void (await run(
+        async () => {
+          const answer = await api().invoke(granted ? 'owners:grant' : 'owners:revoke', { userId: id });
+          const grants = (u: UserInfo) => [...(u.grants ?? []).filter((g) => g !== OWNERS_READ), ...(answer.granted ? [OWNERS_READ] : [])];
+          set({ users: get().users.map((u) => (u.id === id ? { ...u, grants: grants(u) } : u)) });
+        },
+        granted
+          ? 'L’autorisation est donnée : elle vaut dès la prochaine connexion de la personne.'
+          : 'L’autorisation est retirée : le hub refuse dès maintenant, le poste efface sa copie à la prochaine connexion.',
+      )),
     forgetPasswords: () => set({ shownPasswords: null }),
   };
 });

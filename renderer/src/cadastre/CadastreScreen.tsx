@@ -1,13 +1,16 @@
 import { useEffect, useRef } from 'react';
 import { displaySection, formatHaACa, groupThousands } from '../../../shared/cadastre/parcel-id.js';
 import { api } from '../api/bridge.js';
+import { useNav } from '../nav/store.js';
+import { mayOpen } from '../nav/access.js';
+import { useSession } from '../session/store.js';
 import { createPlanMap, type PlanMap } from './plan-map.js';
 import { useCadastre } from './store.js';
 
 const MATCH_LABELS = { id: 'identifiant', section: 'section et numéro', lieudit: 'lieu-dit', adresse: 'adresse' } as const;
 
 /** Le plan cadastral: search as you type, the offline map, the fiche and its prints. */
-export function CadastreScreen() {
+export function CadastreScreen({ parcel }: { parcel?: string } = {}) {
   const { overview, query, hits, fiche, error, busy, loadOverview, search, open, print } = useCadastre();
   const mapDiv = useRef<HTMLDivElement>(null);
   const map = useRef<PlanMap | null>(null);
@@ -19,6 +22,10 @@ export function CadastreScreen() {
       if (state.phase === 'idle') void loadOverview();
     });
   }, [loadOverview]);
+  // Opened on a given parcel (from another screen): its fiche at once.
+  useEffect(() => {
+    if (parcel) void open(parcel);
+  }, [parcel, open]);
   // The map is built once per territory extent (a sync that brings nothing new keeps it as it is).
   const extentKey = overview?.extent?.join(',') ?? null;
   useEffect(() => {
@@ -116,7 +123,11 @@ function Fiche({
   onOpen: (id: string) => Promise<void>;
 }) {
   const fiche = useCadastre((s) => s.fiche);
+  const session = useSession((s) => s.session);
+  const go = useNav((s) => s.go);
   if (!fiche) return null;
+  // The owners are personal data: the link is there only for a user the mayor granted their consultation (the one access check, through the shared registry).
+  const mayReadOwners = mayOpen(session, 'majic', 'owners.read');
   const p = fiche.parcel;
   const rows: [string, string][] = [
     ['Identifiant', p.id],
@@ -166,6 +177,11 @@ function Fiche({
         <button type="button" disabled={busy} onClick={() => void onPrint('extract-pdf')}>
           Extrait du plan (PDF)
         </button>
+        {mayReadOwners && (
+          <button type="button" onClick={() => go({ name: 'owners-parcel', parcel: fiche.parcel.id })}>
+            Propriétaires
+          </button>
+        )}
       </div>
     </article>
   );

@@ -3,14 +3,20 @@ import { defineUi } from '../nav/ui-spec.js';
 import { CadastreScreen } from './CadastreScreen.js';
 import { useCadastre } from './store.js';
 
-export type CadastreRoute = { name: 'cadastre' };
+/** `parcel`: a parcel id to open at once (from another screen, e.g. a compte of owners). */
+export type CadastreRoute = { name: 'cadastre'; parcel?: string };
 
 /** Le plan cadastral (open data): one screen, search + map + fiche. */
 export const cadastreUi = defineUi<CadastreRoute>()({
   domain: cadastreDomain,
   group: 'Cadastre',
   screens: {
-    cadastre: { title: 'Plan cadastral', permission: 'cadastre.read', menu: 'Plan cadastral', render: () => <CadastreScreen /> },
+    cadastre: {
+      title: 'Plan cadastral',
+      permission: 'cadastre.read',
+      menu: 'Plan cadastral',
+      render: (r) => <CadastreScreen parcel={r.parcel} />,
+    },
   },
   tiles: [
     {

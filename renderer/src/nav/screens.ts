@@ -53,6 +53,11 @@ export function allowed(session: SessionState | null, route: Route): boolean {
   return mayOpen(session, service, spec.permission);
 }
 
+/** The refusal shown on a direct navigation to a screen this session may not open (null: the general one). */
+export function deniedOf(route: Route): string | null {
+  return entry(route.name).spec.denied ?? null;
+}
+
 /** The menu entry that stands for this route: its own, or its parent's on a sub-screen (fiche, acte, certificat). */
 export function menuRouteOf(route: Route): string | undefined {
   const { spec } = entry(route.name);

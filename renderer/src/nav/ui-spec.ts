@@ -24,6 +24,8 @@ export interface ScreenSpec<R extends RouteBase> {
   menu?: string;
   /** For a sub-screen (a fiche, an act): the route whose menu entry is marked current. */
   parent?: string;
+  /** What a user who may not open it reads on direct navigation, instead of the general refusal. */
+  denied?: string;
 }
 
 /** A tile of the home page. */
