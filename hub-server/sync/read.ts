@@ -1,5 +1,6 @@
 import { GuichetError } from '../../shared/errors.js';
 import { PAGE_BYTE_BUDGET, type PullResponse, type SnapshotResponse, type SyncRecord } from '../../shared/sync/protocol.js';
+import { encodeBlocks } from '../../shared/sync/columns.js';
 import { ensureCommuneSync, toStoredRecord, toSyncRecord, type CommuneSyncState, type SyncDb } from './store.js';
 
 const RESYNC_MESSAGE =
@@ -92,7 +93,7 @@ export async function readSnapshot(
   db: SyncDb,
   communeId: string,
   readable: readonly string[],
-  query: { asOf?: number; after?: string; limit: number },
+  query: { asOf?: number; after?: string; limit: number; format?: 'records' | 'columns' },
 ): Promise<SnapshotResponse> {
   const state = await ensureCommuneSync(db, communeId);
   const asOf = query.asOf ?? state.lastSeq;
@@ -119,5 +120,9 @@ export async function readSnapshot(
   const more = rows.length > fit;
   const page = rows.slice(0, fit);
   const last = page[page.length - 1];
-  return { epoch: state.epoch, asOf, records: page.map(rowToSync), next: more && last ? encodeAfter(last.collection, last.id) : null };
+  const next = more && last ? encodeAfter(last.collection, last.id) : null;
+  const records = page.map(rowToSync);
+  if (query.format !== 'columns') return { epoch: state.epoch, asOf, records, next };
+  const { blocks, rest } = encodeBlocks(records);
+  return { epoch: state.epoch, asOf, records: rest, blocks, next };
 }
