@@ -10,7 +10,7 @@ import { electorSchema, importRecordSchema } from '../../shared/electoral/schema
 import { demandSchema, type Elector } from '../../shared/electoral/types.js';
 import type { LocalCollection } from '../core/context.js';
 import { jsonCollection, skipMalformed } from '../core/json-collection.js';
-import type { ElectorStore } from './elector-store.js';
+import { type ElectorStore, prepareList } from './elector-store.js';
 import type { DemandStore, ImportStore } from './record-stores.js';
 
 export function createElectoralCollections(
@@ -45,7 +45,8 @@ export function createElectoralCollections(
         list.push(parsed.data);
         versions.set(record.id, record.version);
       }
-      electors.replaceAll(list, (id) => versions.get(id) ?? null);
+      // zod's output is already canonical (every key, schema order, no undefined): no second copy.
+      electors.replaceAll(prepareList(list, true), (id) => versions.get(id) ?? null);
     },
   };
 

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { GuichetError } from '../../shared/errors.js';
-import { decodeBlocks, MalformedBlockError } from '../../shared/sync/columns.js';
+import { type DeriveId, decodeBlocks, MalformedBlockError } from '../../shared/sync/columns.js';
 import type { CollectionName, PullResponse, SnapshotResponse, SyncRecord } from '../../shared/sync/protocol.js';
 import { type HubClient, MALFORMED_ANSWER_MESSAGE } from '../hub-client/hub-client.js';
 import type { SyncOutbox } from './outbox.js';
@@ -26,6 +26,8 @@ export interface PullerOptions {
   log: Logger;
   pullLimit: number;
   snapshotLimit: number;
+  /** Collections whose ids follow from their data (the compact snapshot leaves those ids out). */
+  deriveId?: DeriveId;
   /** Told when a snapshot starts (it is long: the screen says so). */
   onSnapshot: () => void;
 }
@@ -75,7 +77,7 @@ export function createPuller(options: PullerOptions): Puller {
     let page = await hub.snapshot({ limit: snapshotLimit, format: 'columns' });
     const { asOf, epoch } = page;
     for (;;) {
-      records.add(recordsOf(page));
+      records.add(recordsOf(page, options.deriveId));
       if (page.next === null) return { kind: 'snapshot', epoch, asOf, records };
       page = await hub.snapshot({ asOf, after: page.next, limit: snapshotLimit, format: 'columns' });
     }
@@ -105,10 +107,10 @@ export function createPuller(options: PullerOptions): Puller {
 }
 
 /** A snapshot page's records, whichever encoding the hub answered in (a hub before `format=columns` sends records only). */
-function recordsOf(page: SnapshotResponse): SyncRecord[] {
+function recordsOf(page: SnapshotResponse, derive: DeriveId | undefined): SyncRecord[] {
   if (!page.blocks) return page.records;
   try {
-    return [...decodeBlocks(page.blocks), ...page.records];
+    return [...decodeBlocks(page.blocks, derive), ...page.records];
   } catch (err) {
     if (!(err instanceof MalformedBlockError)) throw err;
     throw new GuichetError('hub_unavailable', MALFORMED_ANSWER_MESSAGE, `GET snapshot → ${err.message}`);

@@ -1,6 +1,6 @@
 import { GuichetError } from '../../shared/errors.js';
 import { PAGE_BYTE_BUDGET, type PullResponse, type SnapshotResponse, type SyncRecord } from '../../shared/sync/protocol.js';
-import { encodeBlocks } from '../../shared/sync/columns.js';
+import { type DeriveId, encodeBlocks } from '../../shared/sync/columns.js';
 import { ensureCommuneSync, toStoredRecord, toSyncRecord, type CommuneSyncState, type SyncDb } from './store.js';
 
 const RESYNC_MESSAGE =
@@ -94,6 +94,7 @@ export async function readSnapshot(
   communeId: string,
   readable: readonly string[],
   query: { asOf?: number; after?: string; limit: number; format?: 'records' | 'columns' },
+  derive?: DeriveId,
 ): Promise<SnapshotResponse> {
   const state = await ensureCommuneSync(db, communeId);
   const asOf = query.asOf ?? state.lastSeq;
@@ -123,6 +124,6 @@ export async function readSnapshot(
   const next = more && last ? encodeAfter(last.collection, last.id) : null;
   const records = page.map(rowToSync);
   if (query.format !== 'columns') return { epoch: state.epoch, asOf, records, next };
-  const { blocks, rest } = encodeBlocks(records);
+  const { blocks, rest } = encodeBlocks(records, derive);
   return { epoch: state.epoch, asOf, records: rest, blocks, next };
 }

@@ -1,6 +1,8 @@
+import { hash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { HUB_ROUTES } from '../../shared/api/hub.js';
+import { derivedIds } from '../../shared/sync/columns.js';
 import type { PushResponse } from '../../shared/sync/protocol.js';
 import { requireAuth } from '../accounts/auth.js';
 import { parseRequest, type Refusal } from '../contract.js';
@@ -31,6 +33,7 @@ export async function registerSyncRoutes(
 ): Promise<void> {
   const { db, registry } = opts;
   const domains: PushDomains = { registry, commands: opts.commands };
+  const derive = derivedIds(registry, (text) => hash('sha256', text, 'hex'));
   if (opts.tombstonePurge !== false) scheduleTombstonePurge(app, db, opts.tombstonePurge);
 
   // Who may write nothing is refused before the (possibly gzip) body is read.
@@ -73,7 +76,7 @@ export async function registerSyncRoutes(
   app.get(HUB_ROUTES.syncSnapshot.path, async (request) => {
     const auth = requireAuth(request);
     const { query } = parseRequest(HUB_ROUTES.syncSnapshot, request, malformed('snapshot'));
-    const res = await readSnapshot(db, auth.communeId, registry.readableCollections(auth), query);
+    const res = await readSnapshot(db, auth.communeId, registry.readableCollections(auth), query, derive);
     request.log.debug({ communeId: auth.communeId, asOf: res.asOf, records: res.records.length, last: res.next === null }, 'sync snapshot');
     return res;
   });

@@ -47,6 +47,11 @@ export interface CollectionSpec<T = unknown> {
   checkWrite?(attempt: WriteAttempt<T>): RuleRefusal | null;
   /** What the user reads when their change was based on an outdated version. */
   staleMessage?: string;
+  /**
+   * The id a record gets from its own fields, when the collection has such ids (SHA-256 from the host,
+   * shared stays pure): a snapshot in the compact encoding leaves out the ids it gives back (shared/sync/columns.ts).
+   */
+  derivedId?(data: T, sha256hex: (text: string) => string): string;
 }
 
 export interface CommandSpec<P = unknown> {

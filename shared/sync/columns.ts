@@ -7,7 +7,9 @@ import type { SyncRecord } from './protocol.js';
  * same order at every level) travel as a block: the leaf paths once, then one array per leaf. Per-record
  * JSON repeats ~25 key names and 4 envelope fields for each elector; columns send them once, and a column
  * of like values (cities, bureaux, list types) compresses far better than rows (35 000 electors, gzip:
- * 1.98 MB as records, 1.13 MB as columns). The record id is not sent again when it is `data.id`.
+ * 1.98 MB as records, 1.13 MB as columns). The record id is not sent again when it is `data.id`, nor at
+ * all when the collection derives it from the record's fields (`derivedId` in its spec: an elector's id is
+ * a hash of its identity, ~13 compressed bytes each, as much as the rest of the record).
  *
  * The encoding only moves values: decoding gives back the records the hub holds, which the PC then
  * checks with each collection's schema like any other hub record.
@@ -51,7 +53,10 @@ export const recordBlockSchema = z.object({
     .array(z.array(z.string().max(100)).min(1).max(MAX_DEPTH))
     .min(1)
     .max(MAX_LEAVES),
-  /** Record ids; null where the id is `data.id` (sent in its column). */
+  /**
+   * Record ids; null where the id is `data.id`, sent in its column, or null there too when the
+   * collection's `derivedId` gives it back from the other fields.
+   */
   ids: z.array(z.string().max(100).nullable()).max(MAX_BLOCK_RECORDS),
   /** Each record's version minus the previous one's (the first minus 0): after an import most are 0 or 1. */
   versions: z.array(z.number().int()).max(MAX_BLOCK_RECORDS),
@@ -68,8 +73,8 @@ const sameShape = (a: string[][], b: string[][]) =>
  * rest (tombstones, other shapes), sent as plain records. Order between the two does not matter in a
  * snapshot: each record appears once.
  */
-export function encodeBlocks(records: readonly SyncRecord[]): { blocks: RecordBlock[]; rest: SyncRecord[] } {
-  const blocks = new Map<string, { block: RecordBlock; last: number }>();
+export function encodeBlocks(records: readonly SyncRecord[], derive: DeriveId = () => undefined): { blocks: RecordBlock[]; rest: SyncRecord[] } {
+  const blocks = new Map<string, { block: RecordBlock; last: number; idColumn: number; derive: ((data: unknown) => string) | undefined }>();
   const rest: SyncRecord[] = [];
   for (const r of records) {
     if (r.deleted) {
@@ -83,7 +88,13 @@ export function encodeBlocks(records: readonly SyncRecord[]): { blocks: RecordBl
         rest.push(r);
         continue;
       }
-      entry = { block: { collection: r.collection, paths, ids: [], versions: [], columns: paths.map(() => []) }, last: 0 };
+      const idColumn = paths.findIndex((p) => p.length === 1 && p[0] === 'id');
+      entry = {
+        block: { collection: r.collection, paths, ids: [], versions: [], columns: paths.map(() => []) },
+        last: 0,
+        idColumn,
+        derive: idColumn >= 0 ? derive(r.collection) : undefined,
+      };
       blocks.set(r.collection, entry);
     }
     const { block } = entry;
@@ -92,8 +103,10 @@ export function encodeBlocks(records: readonly SyncRecord[]): { blocks: RecordBl
       rest.push(r);
       continue;
     }
+    const inData = (r.data as { id?: unknown }).id === r.id;
+    if (inData && entry.derive && derivedOrNull(entry.derive, r.data) === r.id) values[entry.idColumn] = null;
     for (let k = 0; k < values.length; k++) block.columns[k]!.push(values[k]);
-    block.ids.push((r.data as { id?: unknown }).id === r.id ? null : r.id);
+    block.ids.push(inData ? null : r.id);
     block.versions.push(r.version - entry.last);
     entry.last = r.version;
   }
@@ -109,6 +122,30 @@ function leavesIn(data: unknown, paths: string[][]): unknown[] | null {
     for (const key of p) v = (v as Record<string, unknown>)[key];
     return v;
   });
+}
+
+/** A collection's `derivedId` with the host's SHA-256, or undefined when it has none (or is unknown here). */
+export type DeriveId = (collection: string) => ((data: unknown) => string) | undefined;
+
+/** The `derivedId` of the registry's collections, with the host's SHA-256 (hub and PC build it the same way). */
+export function derivedIds(
+  registry: { collection(name: string): { derivedId?(data: never, sha256hex: (text: string) => string): string } | undefined },
+  sha256hex: (text: string) => string,
+): DeriveId {
+  return (collection) => {
+    const spec = registry.collection(collection);
+    const fn = spec?.derivedId as ((data: unknown, h: (text: string) => string) => string) | undefined;
+    return fn ? (data) => fn(data, sha256hex) : undefined;
+  };
+}
+
+function derivedOrNull(derive: (data: unknown) => string, data: unknown): string | null {
+  try {
+    const id = derive(data);
+    return typeof id === 'string' ? id : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Thrown by decodeBlocks: the answer does not hold together (a hub bug or a broken proxy), the page is refused whole. */
@@ -131,8 +168,12 @@ function checkPaths(b: RecordBlock): void {
   for (const leaf of leaves) if (branches.has(leaf)) throw new MalformedBlockError(`block of ${b.collection}: leaf inside a leaf`);
 }
 
-/** The records of `blocks`, in block order. Each `data` is rebuilt with its keys in the order of `paths`. */
-export function decodeBlocks(blocks: readonly RecordBlock[]): SyncRecord[] {
+/**
+ * The records of `blocks`, in block order. Each `data` is rebuilt with its keys in the order of `paths`.
+ * A record whose id must be derived in a collection this PC cannot derive (one it does not hold) is left
+ * out, as the replica would skip it.
+ */
+export function decodeBlocks(blocks: readonly RecordBlock[], derive: DeriveId = () => undefined): SyncRecord[] {
   const out: SyncRecord[] = [];
   for (const b of blocks) {
     const n = b.ids.length;
@@ -140,6 +181,7 @@ export function decodeBlocks(blocks: readonly RecordBlock[]): SyncRecord[] {
       throw new MalformedBlockError(`block of ${b.collection}: column lengths differ`);
     checkPaths(b);
     const idColumn = b.paths.findIndex((p) => p.length === 1 && p[0] === 'id');
+    const deriveHere = idColumn >= 0 ? derive(b.collection) : undefined;
     let version = 0;
     for (let i = 0; i < n; i++) {
       const data: Record<string, unknown> = {};
@@ -154,7 +196,12 @@ export function decodeBlocks(blocks: readonly RecordBlock[]): SyncRecord[] {
         o[path[path.length - 1]!] = b.columns[k]![i];
       }
       version += b.versions[i]!;
-      const id = b.ids[i] ?? (idColumn >= 0 ? b.columns[idColumn]![i] : undefined);
+      let id = b.ids[i] ?? (idColumn >= 0 ? b.columns[idColumn]![i] : undefined);
+      if (id === null && b.ids[i] === null) {
+        if (!deriveHere) continue;
+        id = derivedOrNull(deriveHere, data);
+        data.id = id;
+      }
       if (typeof id !== 'string' || id.length === 0 || id.length > 100 || !Number.isSafeInteger(version) || version < 0)
         throw new MalformedBlockError(`block of ${b.collection}: record ${i} has no valid id or version`);
       out.push({ collection: b.collection, id, version, deleted: false, data });
