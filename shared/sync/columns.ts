@@ -73,7 +73,10 @@ const sameShape = (a: string[][], b: string[][]) =>
  * rest (tombstones, other shapes), sent as plain records. Order between the two does not matter in a
  * snapshot: each record appears once.
  */
-export function encodeBlocks(records: readonly SyncRecord[], derive: DeriveId = () => undefined): { blocks: RecordBlock[]; rest: SyncRecord[] } {
+export function encodeBlocks(
+  records: readonly SyncRecord[],
+  derive: DeriveId = () => undefined,
+): { blocks: RecordBlock[]; rest: SyncRecord[] } {
   const blocks = new Map<string, { block: RecordBlock; last: number; idColumn: number; derive: ((data: unknown) => string) | undefined }>();
   const rest: SyncRecord[] = [];
   for (const r of records) {
