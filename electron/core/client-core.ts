@@ -1,12 +1,14 @@
 import { type BusyRegistry, createBusyRegistry } from './busy.js';
 import type Database from 'better-sqlite3';
 import { join } from 'node:path';
+import { hash } from 'node:crypto';
 import { z } from 'zod';
 import { TEMPORARY_PASSWORD_MESSAGE } from '../../shared/accounts/types.js';
 import type { UpdateState } from '../../shared/api/updates.js';
 import type { Channel, Envelope, EventName, GuichetEvents, OutputOf } from '../../shared/api/ipc.js';
 import type { Permission } from '../../shared/domains.js';
 import { GuichetError, ROLE_REFUSED_MESSAGE } from '../../shared/errors.js';
+import { derivedIds } from '../../shared/sync/columns.js';
 import type { SyncChannels } from '../../shared/sync/ipc.js';
 import { createSessionHandlers } from '../accounts/handlers.js';
 import { createSessionManager, type SessionManager } from '../accounts/session.js';
@@ -150,6 +152,7 @@ async function assemble(options: ClientCoreOptions, composition: ClientCompositi
     collections,
     outbox,
     platform,
+    deriveId: derivedIds(registry, (text) => hash('sha256', text, 'hex')),
     emit: (event, state) => emit(event, state),
     // The token is already gone from memory when the secret store fails: log it, never leave the rejection unhandled.
     onUnauthenticated: () =>

@@ -12,6 +12,11 @@ export interface LocalCollection {
   count(): number;
   /** Remove every local row (before a snapshot is laid down, in the same transaction). */
   clear(): void;
+  /**
+   * Optional bulk path for a snapshot: writes these live records into the table `clear()` just emptied,
+   * each checked as `apply` checks it (a malformed one is skipped, never written). Without it, `apply` per record.
+   */
+  load?(records: readonly SyncRecord[]): void;
 }
 
 /** A change queued for the hub, written in the same transaction as the domain row it describes. */

@@ -7,10 +7,10 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { electorSchema, importRecordSchema } from '../../shared/electoral/schemas.js';
-import { demandSchema } from '../../shared/electoral/types.js';
+import { demandSchema, type Elector } from '../../shared/electoral/types.js';
 import type { LocalCollection } from '../core/context.js';
 import { jsonCollection, skipMalformed } from '../core/json-collection.js';
-import type { ElectorStore } from './elector-store.js';
+import { type ElectorStore, prepareList } from './elector-store.js';
 import type { DemandStore, ImportStore } from './record-stores.js';
 
 export function createElectoralCollections(
@@ -31,6 +31,23 @@ export function createElectoralCollections(
     },
     count: () => electors.count(null),
     clear: () => electors.clear(),
+    // A snapshot (a new PC's first sync): every record checked the same way, then one bulk load in display
+    // order with the FTS rows, indexes built once at the end (35 000 electors: ~0.5 s instead of ~7 s one by one).
+    load(records) {
+      const list: Elector[] = [];
+      const versions = new Map<string, number>();
+      for (const record of records) {
+        const parsed = electorSchema.safeParse(record.data);
+        if (!parsed.success || parsed.data.id !== record.id || versions.has(record.id)) {
+          skipMalformed(log, record);
+          continue;
+        }
+        list.push(parsed.data);
+        versions.set(record.id, record.version);
+      }
+      // zod's output is already canonical (every key, schema order, no undefined): no second copy.
+      electors.replaceAll(prepareList(list, true), (id) => versions.get(id) ?? null);
+    },
   };
 
   return [

@@ -1,4 +1,8 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeElector } from '../../hub-server/electoral/test-fixtures.js';
+import { lockCommune, writeRecords } from '../../hub-server/sync/store.js';
+import { electorBaseId } from '../../shared/electoral/elector-id.js';
 import { parisDay } from '../../shared/calendar.js';
 import { createTestHub, TEST_PASSWORD, type TestHub } from '../../hub-server/test-support.js';
 import { generateReuRows, renderReuCsv, type ReuRow } from '../../shared/electoral/synthetic.js';
@@ -95,5 +99,39 @@ describe('electoral list across two PCs', () => {
       await a.close();
       await b.close();
     }
+  });
+});
+
+describe('a new PC’s first sync (compact snapshot)', () => {
+  it('lays every valid elector down with its id, searchable; an elector that fails the schema is refused, not written', async () => {
+    const seeded = await hub.seedCommune({ insee: '10389', services: ['electoral'] });
+    const sha = (t: string) => createHash('sha256').update(t).digest('hex');
+    const electors = Array.from({ length: 30 }, (_, n) => makeElector(n + 1, { ine: null, birthName: `DUPONT${n}` }));
+    for (const e of electors) e.id = electorBaseId(e, sha);
+    // A homonym (same identity, `-2`) and one with an INE: ids the PC cannot or need not derive.
+    electors.push({ ...electors[0]!, id: `${electors[0]!.id}-2`, numeroOrdre: 77 });
+    electors.push({ ...makeElector(40, { birthName: 'INEMAN' }), id: 'ine-LP-100000040' });
+    // Written on the hub as a broken import could have: a birth date the schema refuses.
+    const broken = { ...makeElector(41, { ine: null, birthName: 'CASSE', birthDate: '31/12/1970' }) };
+    broken.id = electorBaseId(broken, sha);
+    const trx = await hub.db.startTransaction().execute();
+    await lockCommune(trx, seeded.communeId);
+    await writeRecords(
+      trx,
+      seeded.communeId,
+      'electoral.electors',
+      [...electors, broken].map((e) => ({ id: e.id, json: JSON.stringify(e) })),
+    );
+    await trx.commit().execute();
+
+    const core = await openCore(undefined, 'PC neuf');
+    await call(core, 'session:login', { hubUrl, insee: '10389', username: 'maire', password: TEST_PASSWORD, deviceName: 'PC neuf' });
+    const state = await call(core, 'sync:now', null);
+    expect(state.lastError).toBeNull();
+    expect((await search(core, '')).total).toBe(electors.length);
+    expect((await search(core, 'casse')).total).toBe(0);
+    expect((await search(core, 'dupont0')).items.map((i) => i.id).sort()).toEqual([electors[0]!.id, `${electors[0]!.id}-2`].sort());
+    expect((await search(core, 'ineman')).items.map((i) => i.id)).toEqual(['ine-LP-100000040']);
+    await core.close();
   });
 });

@@ -5,6 +5,7 @@
  * line and the field, never the person.
  */
 import { hash } from 'node:crypto';
+import { electorBaseId } from '../../shared/electoral/elector-id.js';
 import Papa from 'papaparse';
 import { GuichetError } from '../../shared/errors.js';
 import {
@@ -112,19 +113,8 @@ const LENGTH_LIMITS: { field: ReuField; max: number; value: (e: Elector) => stri
 
 const squeeze = (s: string) => (s.includes('  ') ? s.replace(/\s+/g, ' ') : s);
 
-/**
- * Stable id of an elector across re-imports: the INE when the extract has one,
- * else a hash of list type and identity. Homonyms get `-2`, `-3`… in file
- * order so two people are never merged into one record.
- */
-function baseIdOf(e: Elector): string {
-  if (e.ine) return `ine-${e.listType}-${e.ine}`;
-  // Fields as the REU writes them (trimmed, spaces collapsed): the same person gives the same key
-  // whether the file came as UTF-8 or was re-saved in Windows-1252.
-  const p = e.birthPlace;
-  const key = `${e.listType}|${e.birthName}|${e.firstNames}|${e.birthDate}|${p.communeCode ?? ''}|${p.communeLabel ?? ''}|${p.country ?? ''}`;
-  return `e-${hash('sha256', key, 'hex').slice(0, 24)}`;
-}
+const sha256hex = (text: string) => hash('sha256', text, 'hex');
+const baseIdOf = (e: Elector): string => electorBaseId(e, sha256hex);
 
 export function parseReuExtract(fileName: string, bytes: Uint8Array, onProgress?: ParseProgress): ParsedExtract {
   const reader = createReader(fileName, bytes, onProgress);

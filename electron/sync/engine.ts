@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { GuichetError } from '../../shared/errors.js';
+import type { DeriveId } from '../../shared/sync/columns.js';
 import type { SyncState } from '../../shared/sync/ipc.js';
 import type { LocalCollection } from '../core/context.js';
 import type { HubClient } from '../hub-client/hub-client.js';
@@ -27,6 +28,8 @@ export interface SyncEngineOptions {
   beforePush?: (hub: HubClient) => Promise<void>;
   /** Runs once after each cycle with the state it ends in (e.g. the PC's report to the console); its failures never fail the cycle. */
   afterCycle?: (hub: HubClient, state: SyncState) => Promise<void>;
+  /** Collections whose ids follow from their data (the compact snapshot leaves those ids out). */
+  deriveId?: DeriveId;
   pushBatchSize?: number;
   pullLimit?: number;
   snapshotLimit?: number;
@@ -89,6 +92,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     pullLimit: options.pullLimit ?? 5000,
     snapshotLimit: options.snapshotLimit ?? 10000,
     onSnapshot: () => publish('snapshot'),
+    deriveId: options.deriveId,
   });
   const gate = createMassDeletionGate();
   const health = createCycleHealth();

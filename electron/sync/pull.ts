@@ -1,8 +1,9 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { GuichetError } from '../../shared/errors.js';
-import type { CollectionName, PullResponse } from '../../shared/sync/protocol.js';
-import type { HubClient } from '../hub-client/hub-client.js';
+import { type DeriveId, decodeBlocks, MalformedBlockError } from '../../shared/sync/columns.js';
+import type { CollectionName, PullResponse, SnapshotResponse, SyncRecord } from '../../shared/sync/protocol.js';
+import { type HubClient, MALFORMED_ANSWER_MESSAGE } from '../hub-client/hub-client.js';
 import type { SyncOutbox } from './outbox.js';
 import type { LocalReplica } from './replica.js';
 import { createPullStaging, type PullStaging } from './staging.js';
@@ -25,6 +26,8 @@ export interface PullerOptions {
   log: Logger;
   pullLimit: number;
   snapshotLimit: number;
+  /** Collections whose ids follow from their data (the compact snapshot leaves those ids out). */
+  deriveId?: DeriveId;
   /** Told when a snapshot starts (it is long: the screen says so). */
   onSnapshot: () => void;
 }
@@ -45,8 +48,9 @@ export function createPuller(options: PullerOptions): Puller {
   const { db, store, outbox, replica, log, pullLimit, snapshotLimit } = options;
 
   async function fetchChanges(hub: HubClient): Promise<Staged> {
-    if (store.snapshotForced()) return fetchSnapshot(hub);
     const known = store.position();
+    // A PC that never synced takes a snapshot: live records only, in the compact encoding, laid down in bulk.
+    if (store.snapshotForced() || known.epoch === null) return fetchSnapshot(hub);
     const records = createPullStaging();
     let { epoch, cursor } = known;
     for (;;) {
@@ -70,12 +74,12 @@ export function createPuller(options: PullerOptions): Puller {
   async function fetchSnapshot(hub: HubClient): Promise<Staged> {
     options.onSnapshot();
     const records = createPullStaging();
-    let page = await hub.snapshot({ limit: snapshotLimit });
+    let page = await hub.snapshot({ limit: snapshotLimit, format: 'columns' });
     const { asOf, epoch } = page;
     for (;;) {
-      records.add(page.records);
+      records.add(recordsOf(page, options.deriveId));
       if (page.next === null) return { kind: 'snapshot', epoch, asOf, records };
-      page = await hub.snapshot({ asOf, after: page.next, limit: snapshotLimit });
+      page = await hub.snapshot({ asOf, after: page.next, limit: snapshotLimit, format: 'columns' });
     }
   }
 
@@ -91,7 +95,7 @@ export function createPuller(options: PullerOptions): Puller {
       store.setPosition(staged.epoch, staged.cursor);
     } else {
       replica.clearAll();
-      for (const r of records) replica.apply(r);
+      replica.load(records);
       replica.reapplyPending();
       store.setPosition(staged.epoch, staged.asOf);
       store.setSnapshotForced(false);
@@ -100,4 +104,15 @@ export function createPuller(options: PullerOptions): Puller {
   });
 
   return { fetch: fetchChanges, apply };
+}
+
+/** A snapshot page's records, whichever encoding the hub answered in (a hub before `format=columns` sends records only). */
+function recordsOf(page: SnapshotResponse, derive: DeriveId | undefined): SyncRecord[] {
+  if (!page.blocks) return page.records;
+  try {
+    return [...decodeBlocks(page.blocks, derive), ...page.records];
+  } catch (err) {
+    if (!(err instanceof MalformedBlockError)) throw err;
+    throw new GuichetError('hub_unavailable', MALFORMED_ANSWER_MESSAGE, `GET snapshot → ${err.message}`);
+  }
 }

@@ -13,6 +13,8 @@ export interface LocalReplica {
   /** Writes a hub record into its collection's table (a collection this client does not hold is logged and skipped). */
   apply(record: SyncRecord): void;
   clearAll(): void;
+  /** Lays a snapshot's records into the emptied tables: in bulk where the collection can, else one by one. */
+  load(records: readonly SyncRecord[]): void;
   /** Lays the queued changes back over hub data, so the screen keeps showing what the user did. */
   reapplyPending(): void;
 }
@@ -31,6 +33,18 @@ export function createLocalReplica(collections: LocalCollection[], outbox: SyncO
     apply,
     clearAll() {
       for (const c of byName.values()) c.clear();
+    },
+    load(records) {
+      const bulk = new Map<LocalCollection, SyncRecord[]>();
+      for (const r of records) {
+        const c = byName.get(r.collection);
+        if (c?.load && !r.deleted) {
+          const group = bulk.get(c);
+          if (group) group.push(r);
+          else bulk.set(c, [r]);
+        } else apply(r);
+      }
+      for (const [c, group] of bulk) c.load!(group);
     },
     reapplyPending() {
       for (const { entry: e } of outbox.list()) {

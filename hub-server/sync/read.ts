@@ -1,6 +1,7 @@
 import { GuichetError } from '../../shared/errors.js';
 import { PAGE_BYTE_BUDGET, type PullResponse, type SnapshotResponse, type SyncRecord } from '../../shared/sync/protocol.js';
 import { toCount } from '../db/dialect.js';
+import { type DeriveId, encodeBlocks } from '../../shared/sync/columns.js';
 import { ensureCommuneSync, toStoredRecord, toSyncRecord, type CommuneSyncState, type SyncDb } from './store.js';
 
 const RESYNC_MESSAGE =
@@ -143,10 +144,14 @@ export async function readSnapshot(
   db: SyncDb,
   communeId: string,
   readable: readonly string[],
-  query: { asOf?: number; after?: string; limit: number },
+  query: { asOf?: number; after?: string; limit: number; format?: 'records' | 'columns' },
+  derive?: DeriveId,
 ): Promise<SnapshotResponse> {
   const { head, rows } = await snapshotPage(db, communeId, readable, query);
-  return { epoch: head.epoch, asOf: head.asOf, records: rows.map(rowToSync), next: head.next };
+  const records = rows.map(rowToSync);
+  if (query.format !== 'columns') return { epoch: head.epoch, asOf: head.asOf, records, next: head.next };
+  const { blocks, rest } = encodeBlocks(records, derive);
+  return { epoch: head.epoch, asOf: head.asOf, records: rest, blocks, next: head.next };
 }
 
 /** `readSnapshot` as the JSON text of its response. */

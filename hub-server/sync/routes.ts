@@ -1,6 +1,8 @@
+import { hash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { HUB_ROUTES } from '../../shared/api/hub.js';
+import { derivedIds } from '../../shared/sync/columns.js';
 import type { PushResponse } from '../../shared/sync/protocol.js';
 import { requireAuth } from '../accounts/auth.js';
 import { parseRequest, type Refusal } from '../contract.js';
@@ -8,7 +10,7 @@ import type { HubDatabase } from '../db/schema.js';
 import { scheduleTombstonePurge, type TombstonePurgeSchedule } from './maintenance.js';
 import { applyPush, type PushDomains } from './push.js';
 import { refuseReadOnlyCallers } from './push-guard.js';
-import { pullChangesJson, readSnapshotJson } from './read.js';
+import { pullChangesJson, readSnapshot, readSnapshotJson } from './read.js';
 
 /** A push may carry a whole electoral extract (100 000 electors is ~60 MB of JSON once inflated): the cap on the inflated body. */
 export const PUSH_BODY_LIMIT = 128 * 1024 * 1024;
@@ -31,6 +33,7 @@ export async function registerSyncRoutes(
 ): Promise<void> {
   const { db, registry } = opts;
   const domains: PushDomains = { registry, commands: opts.commands };
+  const derive = derivedIds(registry, (text) => hash('sha256', text, 'hex'));
   if (opts.tombstonePurge !== false) scheduleTombstonePurge(app, db, opts.tombstonePurge);
 
   // Who may write nothing is refused before the (possibly gzip) body is read.
@@ -74,6 +77,15 @@ export async function registerSyncRoutes(
   app.get(HUB_ROUTES.syncSnapshot.path, async (request, reply) => {
     const auth = requireAuth(request);
     const { query } = parseRequest(HUB_ROUTES.syncSnapshot, request, malformed('snapshot'));
+    if (query.format === 'columns') {
+      // The compact encoding (a PC's first sync): built from parsed records, columns per collection.
+      const res = await readSnapshot(db, auth.communeId, registry.readableCollections(auth), query, derive);
+      request.log.debug(
+        { communeId: auth.communeId, asOf: res.asOf, records: res.records.length, last: res.next === null },
+        'sync snapshot',
+      );
+      return res;
+    }
     const res = await readSnapshotJson(db, auth.communeId, registry.readableCollections(auth), query);
     request.log.debug({ communeId: auth.communeId, asOf: res.asOf, records: res.records, last: res.next === null }, 'sync snapshot');
     return reply.type('application/json; charset=utf-8').send(res.json);

@@ -1,7 +1,10 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { electorBaseId } from '../../shared/electoral/elector-id.js';
+import { decodeBlocks, derivedIds } from '../../shared/sync/columns.js';
 import type { Service } from '../../shared/accounts/roles.js';
 import type { Mutation, PullResponse, PushResponse, PushResult, SnapshotResponse, SyncRecord } from '../../shared/sync/protocol.js';
-import { makeDemand } from '../electoral/test-fixtures.js';
+import { makeDemand, makeElector } from '../electoral/test-fixtures.js';
 import { type Note, withNotesDomain } from '../test-domain.js';
 import { createTestHub, TEST_BACKENDS, type SeededCommune, type TestHub } from '../test-support.js';
 import { purgeTombstones, resetCommuneSync } from './maintenance.js';
@@ -334,6 +337,48 @@ describe.each(TEST_BACKENDS)('hub sync (%s)', (backend) => {
     expect([...local.values()].sort((a, b) => a.id.localeCompare(b.id))).toEqual(
       [...truth.records].sort((a, b) => a.id.localeCompare(b.id)),
     );
+  });
+
+  it('format=columns: the same records as the plain snapshot, electors without their derived ids; a PC that does not ask gets plain records', async () => {
+    const c = await commune();
+    const sha = (t: string) => createHash('sha256').update(t).digest('hex');
+    // Electors as an import writes them: ids derived from identity (no INE), one homonym with its `-2`, one INE id.
+    const base = Array.from({ length: 6 }, (_, n) => makeElector(n + 1, { ine: null }));
+    const electors = base.map((e) => ({ ...e, id: electorBaseId(e, sha) }));
+    electors.push({ ...electors[0]!, id: `${electors[0]!.id}-2`, numeroOrdre: 99 });
+    const withIne = makeElector(50);
+    electors.push({ ...withIne, id: electorBaseId(withIne, sha) });
+    const trx = await hub.db.startTransaction().execute();
+    await lockCommune(trx, c.communeId);
+    await writeRecords(
+      trx,
+      c.communeId,
+      'electoral.electors',
+      electors.map((e) => ({ id: e.id, json: JSON.stringify(e) })),
+    );
+    await trx.commit().execute();
+    applied((await push(c.secretaireToken, [create(1, makeDemand())]))[0]);
+
+    const plain = await snapshot(c.maireToken);
+    expect(plain.blocks).toBeUndefined();
+    expect(plain.records).toHaveLength(electors.length + 1);
+
+    const pages: SnapshotResponse[] = [];
+    let page = await snapshot(c.maireToken, { format: 'columns', limit: 5 });
+    pages.push(page);
+    while (page.next) {
+      page = await snapshot(c.maireToken, { format: 'columns', limit: 5, asOf: pages[0]!.asOf, after: page.next });
+      pages.push(page);
+    }
+    const derive = derivedIds(withNotesDomain().registry, sha);
+    const decoded = pages.flatMap((p) => [...decodeBlocks(p.blocks ?? [], derive), ...p.records]);
+    const byKey = (a: SyncRecord, b: SyncRecord) => `${a.collection}/${a.id}`.localeCompare(`${b.collection}/${b.id}`);
+    expect(decoded.sort(byKey)).toEqual([...plain.records].sort(byKey));
+    // On the wire: only the homonym's id is there, in its data column; the derived ones are left out.
+    const electorBlocks = pages.flatMap((p) => p.blocks ?? []).filter((b) => b.collection === 'electoral.electors');
+    const idColumn = electorBlocks[0]!.paths.findIndex((p) => p.join('.') === 'id');
+    expect(electorBlocks.flatMap((b) => b.columns[idColumn]!).filter((id) => id !== null)).toEqual([`${electors[0]!.id}-2`]);
+    expect(electorBlocks.flatMap((b) => b.ids).every((id) => id === null)).toBe(true);
   });
 
   it('pull pages by cursor without skipping: every record once, in version order', async () => {

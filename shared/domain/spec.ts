@@ -52,6 +52,11 @@ export interface CollectionSpec<T = unknown> {
    * not hold whole for this domain, and never expires a file a record still names. Pure.
    */
   files?(record: T): readonly string[];
+  /**
+   * The id a record gets from its own fields, when the collection has such ids (SHA-256 from the host,
+   * shared stays pure): a snapshot in the compact encoding leaves out the ids it gives back (shared/sync/columns.ts).
+   */
+  derivedId?(data: T, sha256hex: (text: string) => string): string;
 }
 
 export interface CommandSpec<P = unknown> {

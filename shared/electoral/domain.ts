@@ -1,3 +1,4 @@
+import { electorBaseId } from './elector-id.js';
 import { collection, command, defineDomain } from '../domain/spec.js';
 import { electoralInputs, type ElectoralChannels, type ElectoralEvents } from './ipc.js';
 import { pollsInputs, type PollsChannels, type PollsEvents } from './polls-ipc.js';
@@ -18,7 +19,7 @@ export const electoralDomain = defineDomain<ElectoralChannels & PollsChannels, E
     'electoral.decide': { label: 'Accepter ou refuser une demande', roles: ['maire'] },
   },
   collections: {
-    'electoral.electors': collection({ writer: 'hub', read: 'electoral.read', schema: electorSchema }),
+    'electoral.electors': collection({ writer: 'hub', read: 'electoral.read', schema: electorSchema, derivedId: electorBaseId }),
     'electoral.demands': collection({
       writer: 'client',
       read: 'electoral.read',

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordBlockSchema } from './columns.js';
 
 /**
  * Client ↔ hub sync protocol.
@@ -133,7 +134,10 @@ export const snapshotResponseSchema = z.object({
   epoch: z.string().max(100),
   /** Cursor to pull from once every page is in (taken when the first page was read). */
   asOf: z.number().int().nonnegative(),
+  /** Every record of the page; with `format=columns`, only those that did not fit a block (tombstones, other shapes). */
   records: z.array(syncRecordSchema).max(10_000),
+  /** With `format=columns` (shared/sync/columns.ts): the page's records by collection, as columns. Absent otherwise. */
+  blocks: z.array(recordBlockSchema).max(100).optional(),
   /** Opaque key to ask the next page, null on the last. */
   next: z.string().max(1000).nullable(),
 });
@@ -151,6 +155,11 @@ export const snapshotQuerySchema = z.object({
   asOf: z.coerce.number<number>().int().nonnegative().optional(),
   after: z.string().max(1000).optional(),
   limit: z.coerce.number<number>().int().min(1).max(10000).default(5000),
+  /**
+   * `columns`: the compact encoding (shared/sync/columns.ts). PCs before it send nothing and get plain
+   * records; a hub before it ignores the field and answers plain records, which such a PC still reads.
+   */
+  format: z.enum(['records', 'columns']).default('records'),
 });
 
 /** Tombstones older than this are purged; a cursor older than the purge horizon must resync. */

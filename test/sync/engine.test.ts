@@ -319,15 +319,16 @@ describe('sync engine against a real hub', () => {
     const gate = new Promise<void>((r) => (release = r));
     let started!: () => void;
     const inFlight = new Promise<void>((r) => (started = r));
-    b.wrapHub((h) => ({
-      ...h,
-      pull: async (q) => {
-        const page = await h.pull(q);
+    // A PC that never synced reads a snapshot (a later one, pull pages): either is held.
+    const held =
+      <Q, P>(read: (q: Q) => Promise<P>) =>
+      async (q: Q) => {
+        const page = await read(q);
         started();
         await gate;
         return page;
-      },
-    }));
+      };
+    b.wrapHub((h) => ({ ...h, pull: held(h.pull), snapshot: held(h.snapshot) }));
     const cycle = b.engine.runCycle();
     await inFlight;
     // Meanwhile the session manager switches scope: it clears the replica and tells the engine.

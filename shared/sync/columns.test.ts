@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { decodeBlocks, encodeBlocks, MalformedBlockError, type RecordBlock } from './columns.js';
+import type { SyncRecord } from './protocol.js';
+
+const rec = (id: string, version: number, data: unknown, collection = 'test.items'): SyncRecord => ({
+  collection,
+  id,
+  version,
+  deleted: data === null,
+  data,
+});
+
+describe('compact snapshot encoding', () => {
+  it('gives back the same records: nested objects, nulls, arrays, other shapes and tombstones beside the blocks', () => {
+    const records = [
+      rec('a', 5, { id: 'a', n: 1, place: { city: 'TROYES', zip: null }, tags: ['x'] }),
+      rec('b', 3, { id: 'b', n: 2, place: { city: 'REIMS', zip: '51100' }, tags: [] }),
+      rec('c', 9, { id: 'other', n: 3, place: { city: null, zip: null }, tags: null }),
+      rec('d', 10, { id: 'd', n: 4, place: null, tags: [] }),
+      rec('e', 11, null),
+      rec('f', 2, { text: 'note', empty: {} }, 'test.notes'),
+    ];
+    const { blocks, rest } = encodeBlocks(records);
+    expect(rest.map((r) => r.id)).toEqual(['d', 'e']);
+    expect(blocks.map((b) => b.collection)).toEqual(['test.items', 'test.notes']);
+    // Keys are sent once per block, not per record; ids equal to data.id are not sent twice.
+    expect(blocks[0]!.paths).toEqual([['id'], ['n'], ['place', 'city'], ['place', 'zip'], ['tags']]);
+    expect(blocks[0]!.ids).toEqual([null, null, 'c']);
+    const back = [...decodeBlocks(blocks), ...rest].sort((x, y) => x.id.localeCompare(y.id));
+    expect(back).toEqual(records);
+    expect(JSON.stringify(back[0]!.data)).toBe(JSON.stringify(records[0]!.data));
+  });
+
+  it('leaves out ids the collection derives, and a PC without that derivation skips those records', () => {
+    const derive = (c: string) => (c === 'test.items' ? (d: unknown) => `k-${(d as { n: number }).n}` : undefined);
+    const records = [rec('k-1', 1, { id: 'k-1', n: 1 }), rec('k-2-2', 2, { id: 'k-2-2', n: 2 })];
+    const { blocks } = encodeBlocks(records, derive);
+    expect(blocks[0]!.columns[0]).toEqual([null, 'k-2-2']);
+    expect(decodeBlocks(blocks, derive)).toEqual(records);
+    expect(decodeBlocks(blocks).map((r) => r.id)).toEqual(['k-2-2']);
+  });
+
+  it('refuses a block that does not hold together, whole', () => {
+    const { blocks } = encodeBlocks([rec('a', 1, { id: 'a', n: 1 }), rec('b', 2, { id: 'b', n: 2 })]);
+    const good = blocks[0]!;
+    const bad: RecordBlock[] = [
+      { ...good, versions: [1] },
+      { ...good, columns: [good.columns[0]!, [1]] },
+      { ...good, paths: [['id'], ['id']] },
+      { ...good, paths: [['id'], ['__proto__']] },
+      { ...good, paths: [['id'], ['id', 'x']] },
+      {
+        ...good,
+        ids: [null, 'b'],
+        columns: [
+          [7, 'b'],
+          [1, 2],
+        ],
+      },
+    ];
+    for (const b of bad) expect(() => decodeBlocks([b])).toThrow(MalformedBlockError);
+  });
+});
