@@ -14,7 +14,9 @@ import { defineConfig } from 'vite';
  * preload.cjs is self-contained except for `electron`.
  * import-worker.cjs (`--mode import-worker`) is the worker thread of the REU
  * import preview, same externals as main; without it the preview runs on the
- * main thread (electron/electoral/import-host.ts).
+ * main thread (electron/electoral/import-host.ts). print-worker.cjs (`--mode print-worker`) runs the long
+ * electoral prints on a thread with a capped heap (electron/electoral/polls/print-host.ts); both are found
+ * by electron/core/worker-script.ts.
  */
 const here = (path: string): string => fileURLToPath(new URL(path, import.meta.url));
 
@@ -23,6 +25,8 @@ const ENTRIES = {
   preload: here('./shell/preload.ts'),
   // Worker thread of the REU import preview (electoral/import-host.ts looks for it next to main.cjs).
   'import-worker': here('./electoral/import-worker.ts'),
+  // Worker thread of the émargement and card prints (electoral/polls/print-host.ts, capped heap).
+  'print-worker': here('./electoral/polls/print-worker.ts'),
 } as const;
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
@@ -30,8 +34,7 @@ const MAIN_EXTERNALS: (string | RegExp)[] = ['electron', 'better-sqlite3', /^ele
 const PRELOAD_EXTERNALS: (string | RegExp)[] = ['electron'];
 
 export default defineConfig(({ mode }) => {
-  if (mode !== 'main' && mode !== 'preload' && mode !== 'import-worker')
-    throw new Error(`electron/vite.config.ts: --mode main, preload or import-worker (got "${mode}")`);
+  if (!(mode in ENTRIES)) throw new Error(`electron/vite.config.ts: --mode ${Object.keys(ENTRIES).join(', ')} (got "${mode}")`);
   const external = mode === 'preload' ? PRELOAD_EXTERNALS : MAIN_EXTERNALS;
   return {
     root: here('.'),
@@ -40,7 +43,7 @@ export default defineConfig(({ mode }) => {
     // Bundle every dependency except the externals above.
     ssr: { noExternal: true, external: external.filter((e): e is string => typeof e === 'string') },
     build: {
-      ssr: ENTRIES[mode],
+      ssr: ENTRIES[mode as keyof typeof ENTRIES],
       outDir: here('../dist/electron'),
       // The main pass cleans the folder; the preload pass adds to it.
       emptyOutDir: mode === 'main',

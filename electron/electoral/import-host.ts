@@ -12,11 +12,9 @@
  * bundle that does not ship it, or an in-memory database the worker cannot
  * open), the same job runs on the main thread, yielding between steps.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerScript } from '../core/worker-script.js';
 import { GuichetError, type ErrorCode } from '../../shared/errors.js';
 import type { ComparableElector } from './elector-store.js';
 import { runImportJob, type ImportJobProgress, type PayloadPart, type PreparedImport, type RowsPart } from './import-job.js';
@@ -44,28 +42,6 @@ const workers: (Promise<Worker | null> | null)[] = [null, null];
 const pending = new Map<number, Pending>();
 let nextJob = 1;
 
-/** The worker script: bundled JavaScript next to this file, else the TypeScript source run through tsx (CLI, tests, bench). */
-function workerScript(): { code: string; data: Record<string, string> } | null {
-  const base = import.meta.url;
-  if (!base.startsWith('file:')) return null;
-  // Next to the bundled main.cjs (electron/vite.config.ts, mode import-worker).
-  const js = new URL('import-worker.cjs', base);
-  if (existsSync(fileURLToPath(js)))
-    return { code: `require(require('node:worker_threads').workerData.entry);`, data: { entry: fileURLToPath(js) } };
-  const ts = new URL('import-worker.ts', base);
-  if (!existsSync(fileURLToPath(ts))) return null;
-  let tsxApi: string;
-  try {
-    tsxApi = pathToFileURL(createRequire(base).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
-  } catch {
-    return null;
-  }
-  return {
-    code: `const { workerData } = require('node:worker_threads'); import(workerData.tsxApi).then((m) => { m.register(); return import(workerData.entry); });`,
-    data: { entry: ts.href, tsxApi },
-  };
-}
-
 function failAll(w: Worker, err: Error): void {
   for (const [id, p] of pending) {
     if (p.worker !== w) continue;
@@ -75,7 +51,7 @@ function failAll(w: Worker, err: Error): void {
 }
 
 function startWorker(slot: number): Promise<Worker | null> {
-  const script = workerScript();
+  const script = workerScript(import.meta.url, 'import-worker');
   if (!script) return Promise.resolve(null);
   return new Promise((resolve) => {
     const w = new Worker(script.code, { eval: true, workerData: script.data });

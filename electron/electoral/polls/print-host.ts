@@ -6,10 +6,8 @@
  * gone when it ends. Where no worker can start (no script next to this module, e.g. a bundle that does
  * not ship it, or an in-memory database), the caller prints on the main thread.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerScript } from '../../core/worker-script.js';
 import type { PrintKind } from '../../../shared/electoral/polls-ipc.js';
 import { type ErrorCode, GuichetError } from '../../../shared/errors.js';
 import type { PrintJob, PrintWorkerMessage } from './print-worker.js';
@@ -17,33 +15,12 @@ import type { PrintJob, PrintWorkerMessage } from './print-worker.js';
 /** Heap of the print thread (Mio): old generation, young generation. */
 export const WORKER_HEAP = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 4 };
 
-/** The worker script: bundled JavaScript next to this file, else the TypeScript source run through tsx (CLI, tests, bench). */
-function workerScript(): { code: string; data: Record<string, string> } | null {
-  const base = import.meta.url;
-  if (!base.startsWith('file:')) return null;
-  const js = new URL('print-worker.cjs', base);
-  if (existsSync(fileURLToPath(js)))
-    return { code: `require(require('node:worker_threads').workerData.entry);`, data: { entry: fileURLToPath(js) } };
-  const ts = new URL('print-worker.ts', base);
-  if (!existsSync(fileURLToPath(ts))) return null;
-  let tsxApi: string;
-  try {
-    tsxApi = pathToFileURL(createRequire(base).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
-  } catch {
-    return null;
-  }
-  return {
-    code: `const { workerData } = require('node:worker_threads'); import(workerData.tsxApi).then((m) => { m.register(); return import(workerData.entry); });`,
-    data: { entry: ts.href, tsxApi },
-  };
-}
-
 /** Prints `job` on its own thread; null when no thread can run it (the caller prints in place). */
 export function printOffThread(
   job: PrintJob,
   onProgress: (kind: PrintKind, done: number, total: number, pages: number) => void,
 ): Promise<{ pages: number; bytes: number; items: number }> | null {
-  const script = workerScript();
+  const script = workerScript(import.meta.url, 'print-worker');
   if (!script) return null;
   return new Promise((resolve, reject) => {
     const w = new Worker(script.code, { eval: true, workerData: { ...script.data, job }, resourceLimits: WORKER_HEAP });
