@@ -23,12 +23,13 @@ export interface ParcelIdParts {
   numero: string;
 }
 
-const PARCEL_ID = /^(\d{2}|2A|2B)(\d{3})(\d{3})([0-9A-Z]{2})(\d{4})$/;
+/** A normalised id (also the owners' records' check: they name parcels by it). */
+export const PARCEL_ID_PATTERN = /^(\d{2}|2A|2B)(\d{3})(\d{3})([0-9A-Z]{2})(\d{4})$/;
 
 /** Reads a 14-character parcel id (case and inner spaces forgiven); `null` when it is not one. */
 export function parseParcelId(input: string): (ParcelIdParts & { id: ParcelId }) | null {
   const s = input.replace(/\s+/g, '').toUpperCase();
-  const m = PARCEL_ID.exec(s);
+  const m = PARCEL_ID_PATTERN.exec(s);
   if (!m) return null;
   const [, dep, com, prefixe, section, numero] = m as unknown as [string, string, string, string, string, string];
   if (numero === '0000' || section === '00') return null;
