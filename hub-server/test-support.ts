@@ -200,10 +200,7 @@ export async function createTestHub(backend: 'sqlite' | 'postgres', opts: TestHu
         members: [],
         services,
       });
-      // The pieces the synthetic demands name (shared/electoral/synthetic-demand.ts): a push of one must find them.
-      if (services.includes('electoral'))
-        for (const piece of ['identite', 'attache'] as const)
-          await storeCompleteFile(opened.db, commune.id, 'electoral', syntheticPieceBytes(piece));
+      if (services.includes('electoral')) await storeSyntheticPieces(opened.db, commune.id);
       return { insee, ...(await seedAccounts(opened.db, commune.id)) };
     },
     async seedGrouping({ kind, siren, members, services, name }) {
@@ -225,4 +222,9 @@ export async function createTestHub(backend: 'sqlite' | 'postgres', opts: TestHu
       await opened.dispose();
     },
   };
+}
+
+/** The pieces the synthetic demands name (shared/electoral/synthetic-demand.ts): a push of one must find them on the hub. */
+export async function storeSyntheticPieces(db: Kysely<HubDatabase>, communeId: string): Promise<void> {
+  for (const piece of ['identite', 'attache'] as const) await storeCompleteFile(db, communeId, 'electoral', syntheticPieceBytes(piece));
 }

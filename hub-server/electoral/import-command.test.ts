@@ -6,7 +6,7 @@ import type { PullResponse, PushResponse, PushResult, SyncRecord } from '../../s
 import { insertCollectivite, insertUser, openSession } from '../accounts/store.js';
 import { buildHub } from '../app.js';
 import { createHubLogger } from '../log.js';
-import { createTestHub, openTestDb, TEST_BACKENDS, type SeededCommune, type TestHub } from '../test-support.js';
+import { createTestHub, openTestDb, storeSyntheticPieces, TEST_BACKENDS, type SeededCommune, type TestHub } from '../test-support.js';
 import { makeDemand, makeElector, makeImportRecord } from './test-fixtures.js';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -203,6 +203,7 @@ describe('sync logs', () => {
         passwordHash: 'x',
       });
       const { token } = await openSession(opened.db, { communeId: commune.id, userId: user.id, deviceName: 'PC' });
+      await storeSyntheticPieces(opened.db, commune.id);
       const demand = makeDemand({
         applicant: { birthName: 'ZORGLUBIENNE', usageName: null, firstNames: 'Anatolie', birthDate: '1931-04-05' },
       });
