@@ -165,7 +165,7 @@ export async function benchCadastre(options: CadastreBenchOptions = {}): Promise
       search,
       target: { p99Ms: 5, worstP99Ms: worstP99, met: worstP99 <= 5 },
       edigeo: options.edigeo === false ? null : await benchEdigeo(dir),
-      commune30k:
+      syntheticCommune:
         options.syncParcels === 0
           ? null
           : await (await import('./cadastre-sync-bench.js')).benchCadastreSync({
