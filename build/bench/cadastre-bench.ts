@@ -16,12 +16,18 @@ import { readPlanFiles } from '../../hub-server/cadastre/read-files.js';
  * query kind measured through the store (parsing included) against the same
  * SQL run bare through better-sqlite3 in the same run; and the EDIGEO import
  * of the real Luxiol sheets (parcels/s) against GDAL's ogr2ogr converting the
- * same sheets to GeoJSON, when ogr2ogr is installed.
+ * same sheets to GeoJSON, when ogr2ogr is installed; then a 30 000-parcel
+ * commune's first sync to a fresh PC and its map in Chromium (cadastre-sync-bench.ts).
  */
 export interface CadastreBenchOptions {
   parcels?: number;
   iterations?: number;
   edigeo?: boolean;
+  /** Parcels of the first-sync + map part (build/bench/cadastre-sync-bench.ts); 0 skips it. */
+  syncParcels?: number;
+  /** The built renderer for the map part (default dist/renderer, or GUICHET_RENDERER_DIR). */
+  rendererDir?: string;
+  browser?: boolean;
 }
 
 const LIEUX = [
@@ -42,7 +48,7 @@ function section(i: number): string {
 }
 
 /** A grid of square parcels, 400 per section, lieux-dits by block, an address on one parcel in three. */
-function syntheticParcels(n: number): ParcelRecord[] {
+export function syntheticParcels(n: number): ParcelRecord[] {
   const out: ParcelRecord[] = [];
   const side = Math.ceil(Math.sqrt(n));
   for (let i = 0; i < n; i++) {
@@ -159,6 +165,14 @@ export async function benchCadastre(options: CadastreBenchOptions = {}): Promise
       search,
       target: { p99Ms: 5, worstP99Ms: worstP99, met: worstP99 <= 5 },
       edigeo: options.edigeo === false ? null : await benchEdigeo(dir),
+      syntheticCommune:
+        options.syncParcels === 0
+          ? null
+          : await (await import('./cadastre-sync-bench.js')).benchCadastreSync({
+              parcels: options.syncParcels ?? Number(process.env.GUICHET_BENCH_CADASTRE_SYNC_PARCELS ?? 30_000),
+              rendererDir: options.rendererDir,
+              browser: options.browser,
+            }),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
