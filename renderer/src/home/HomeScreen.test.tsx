@@ -45,8 +45,9 @@ describe('HomeScreen', () => {
       return h.nextElementSibling?.tagName === 'UL' ? h.nextElementSibling : h.nextElementSibling?.nextElementSibling;
     };
     expect(section('Vos services')?.textContent).toMatch(/Listes électorales/);
-    expect(section('Disponibles sur demande')?.textContent).toMatch(/Contrôle de légalité/);
-    expect(section('En préparation')?.textContent).toMatch(/Cadastre.*Parapheur/);
+    expect(section('Disponibles sur demande')?.textContent).toMatch(/Cadastre.*Contrôle de légalité/);
+    expect(section('En préparation')?.textContent).toMatch(/Parapheur/);
+    expect(section('En préparation')?.textContent).not.toMatch(/Cadastre/);
     // The secretary has no administration section.
     expect(screen.queryByRole('heading', { name: 'Administration de la mairie' })).toBeNull();
   });

@@ -6,7 +6,8 @@ import { loggedIn } from '../testing/fake-bridge.js';
 import { allowed, menuFor, menuRouteOf } from './screens.js';
 import type { DomainUi } from './ui-spec.js';
 
-const declared = new Set(COMMUNE_ROLES.flatMap((r) => registry.permissionsOf(r)));
+// Held by a role, or granted by the mayor user by user (`grantable`, e.g. owners.read).
+const declared = new Set([...COMMUNE_ROLES.flatMap((r) => registry.permissionsOf(r)), ...registry.grantable.map((g) => g.name)]);
 const every = [...declared] as never[];
 
 describe('the screens of every domain', () => {
