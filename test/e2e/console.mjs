@@ -160,5 +160,6 @@ await step('signing out ends the session', async () => {
   if (me !== 401) throw new Error(`after sign-out /console/api/me answered ${me}`);
 });
 
-const { failed } = await e2e.tearDown();
-process.exit(failed > 0 ? 1 : 0);
+const { passed, failed } = await e2e.tearDown();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
