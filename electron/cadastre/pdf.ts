@@ -1,10 +1,10 @@
-import PDFDocument from 'pdfkit';
 import proj4 from 'proj4';
 import { frenchDay, parisDay } from '../../shared/calendar.js';
 import { bboxOf, polygonsOf, type BBox } from '../../shared/cadastre/geometry.js';
 import type { CadastreFile, MapContent, ParcelFiche } from '../../shared/cadastre/ipc.js';
 import { displaySection, formatHaACa, groupThousands } from '../../shared/cadastre/parcel-id.js';
 import type { Position, SurfaceGeometry } from '../../shared/cadastre/records.js';
+import { MM, renderA4 } from '../core/pdf-document.js';
 
 /**
  * The two prints of the plan, A4 portrait: the relevé parcellaire (the
@@ -16,23 +16,10 @@ import type { Position, SurfaceGeometry } from '../../shared/cadastre/records.js
 const LAMBERT93 =
   '+proj=lcc +lat_0=46.5 +lon_0=3 +lat_1=49 +lat_2=44 +x_0=700000 +y_0=6600000 +ellps=GRS80 +towgs84=0,0,0,0,0,0,0 +units=m +no_defs';
 const toL93 = proj4('WGS84', LAMBERT93);
-const MM = 72 / 25.4;
 const SCALES = [500, 1_000, 2_000, 2_500, 5_000, 10_000, 25_000, 50_000];
 
 function source(vintage: string | null): string {
   return `Source : DGFiP – PCI vecteur, millésime ${vintage ?? 'inconnu'}. Document sans valeur juridique (le plan cadastral n'a pas de valeur de bornage).`;
-}
-
-function render(draw: (doc: PDFKit.PDFDocument) => void, title: string, margin = 15 * MM): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'A4', margin, info: { Title: title, Creator: 'Guichet' } });
-    const chunks: Buffer[] = [];
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
-    doc.on('error', reject);
-    draw(doc);
-    doc.end();
-  });
 }
 
 function header(doc: PDFKit.PDFDocument, title: string, f: ParcelFiche, today: Date): void {
@@ -48,7 +35,7 @@ function header(doc: PDFKit.PDFDocument, title: string, f: ParcelFiche, today: D
 export async function relevePdf(f: ParcelFiche, today: Date): Promise<CadastreFile> {
   const p = f.parcel;
   const title = `Relevé parcellaire ${f.ref}`;
-  const content = await render((doc) => {
+  const content = await renderA4((doc) => {
     header(doc, 'Relevé parcellaire', f, today);
     const rows: [string, string][] = [
       ['Identifiant', p.id],
@@ -109,7 +96,7 @@ export async function extractPdf(f: ParcelFiche, around: MapContent, today: Date
     for (const poly of polygonsOf(g)) for (const ring of poly) doc.polygon(...ring.map(toPage));
   };
   const title = `Extrait du plan cadastral ${f.ref}`;
-  const content = await render(
+  const content = await renderA4(
     (doc) => {
       doc.x = frame.x;
       doc.y = 15 * MM;

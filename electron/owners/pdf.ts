@@ -1,8 +1,8 @@
-import PDFDocument from 'pdfkit';
 import { frenchDay, parisDay } from '../../shared/calendar.js';
 import { formatHaACa, formatParcelRef, groupThousands } from '../../shared/cadastre/parcel-id.js';
 import type { CompteView, OwnersFile, ReleveMode } from '../../shared/owners/ipc.js';
 import type { Exemption } from '../../shared/owners/types.js';
+import { MM, renderA4 } from '../core/pdf-document.js';
 
 /**
  * The relevé de propriété of a compte communal, A4 portrait. Two modes:
@@ -13,7 +13,6 @@ import type { Exemption } from '../../shared/owners/types.js';
  *   the person). What a third party may not see is never written into the
  *   document, not merely hidden.
  */
-const MM = 72 / 25.4;
 
 const LOCAL_TYPES: Readonly<Record<string, string>> = {
   '1': 'Maison',
@@ -22,18 +21,6 @@ const LOCAL_TYPES: Readonly<Record<string, string>> = {
   '4': 'Local commercial ou industriel',
   '5': 'Dépendance bâtie d’un local',
 };
-
-function render(draw: (doc: PDFKit.PDFDocument) => void, title: string): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const doc = new PDFDocument({ size: 'A4', margin: 15 * MM, info: { Title: title, Creator: 'Guichet' } });
-    const chunks: Buffer[] = [];
-    doc.on('data', (c: Buffer) => chunks.push(c));
-    doc.on('end', () => resolve(new Uint8Array(Buffer.concat(chunks))));
-    doc.on('error', reject);
-    draw(doc);
-    doc.end();
-  });
-}
 
 function exemptionText(e: Exemption): string {
   const pct = e.percent === null ? '' : ` à ${groupThousands(e.percent / 100)} %`;
@@ -50,7 +37,7 @@ export interface ReleveOptions {
 export async function relevePdf(c: CompteView, opts: ReleveOptions): Promise<OwnersFile> {
   const full = opts.mode === 'complet';
   const title = `Relevé de propriété — compte ${c.dnupro}`;
-  const content = await render((doc) => {
+  const content = await renderA4((doc) => {
     const left = doc.page.margins.left;
     const width = doc.page.width - left - doc.page.margins.right;
     doc.font('Helvetica-Bold').fontSize(16).text('Relevé de propriété');
