@@ -60,7 +60,14 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
       { env: SECRET_KEY_ENV },
       'hub secret key read from the data folder: several instances on one database need the same key in the environment',
     );
-  const db = await openHubDb(usePg ? { url: options.dbUrl, schema: options.dbSchema } : { file: hubSqliteFile(options.dataDir) });
+  const db = await openHubDb(
+    usePg
+      ? { url: options.dbUrl, schema: options.dbSchema }
+      : {
+          file: hubSqliteFile(options.dataDir),
+          backgroundCheckpoints: { onError: (e) => log.error({ err: e }, 'WAL checkpoint thread failed: automatic checkpoints again') },
+        },
+  );
   let app: FastifyInstance | undefined;
   let url: string;
   const services: Record<string, HubService> = {};

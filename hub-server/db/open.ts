@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResultSet, type SqliteDialectConfig } from 'kysely';
 import pg from 'pg';
 import { GuichetError } from '../../shared/errors.js';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { isPostgres } from './dialect.js';
 import { hubMigrationProvider } from './migrations/index.js';
 import { preparePrivateSqliteFile } from './private-files.js';
@@ -16,6 +17,11 @@ export interface OpenHubDbOptions {
   schema?: string;
   /** Run pending migrations (default true). */
   migrate?: boolean;
+  /**
+   * SQLite file: WAL checkpoints on a thread of their own instead of inside the commits on the event loop
+   * (checkpointer.ts). The server turns it on; short-lived tools (CLI, tests) keep SQLite's automatic ones.
+   */
+  backgroundCheckpoints?: { onError(e: Error): void };
 }
 
 const schemaByDb = new WeakMap<object, string>();
@@ -73,7 +79,9 @@ export async function openHubDb(options: OpenHubDbOptions = {}): Promise<Kysely<
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    db = new Kysely<HubDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+    const checkpointer =
+      options.file && options.backgroundCheckpoints ? startCheckpointer(sqlite, options.file, options.backgroundCheckpoints.onError) : null;
+    db = new Kysely<HubDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, checkpointer) }) });
   }
   if (options.migrate !== false) {
     try {
@@ -94,10 +102,13 @@ const STATEMENT_CACHE = 300;
  * of a request on SQLite (profile of the load bench). The hub issues a few dozen distinct texts, so keep them.
  * A statement still iterating (a streamed query) is never handed out twice.
  */
-function withStatementCache(sqlite: Database.Database): SqliteDialectConfig['database'] {
+function withStatementCache(sqlite: Database.Database, checkpointer: Checkpointer | null): SqliteDialectConfig['database'] {
   const cache = new Map<string, Database.Statement>();
   return {
-    close: () => sqlite.close(),
+    close: () => {
+      checkpointer?.stop();
+      sqlite.close();
+    },
     prepare(text: string) {
       const cached = cache.get(text);
       if (cached && !cached.busy) return cached;
