@@ -19,8 +19,7 @@ import { commandHandlers, type AnyHubDomain } from './domain/hub-domain.js';
 import { HUB_DOMAINS, HUB_REGISTRY } from './domains.js';
 import { createHubLogger } from './log.js';
 import { registerSyncRoutes } from './sync/routes.js';
-import { scheduleFilesMaintenance } from './files/maintenance.js';
-import type { ActsFilesOptions } from './acts/routes.js';
+import { type FilesOptions, scheduleFilesMaintenance } from './files/maintenance.js';
 import { registerUpdateRoutes } from './updates/routes.js';
 import { CONSOLE_ROUTES } from '../shared/console/routes.js';
 import { registerConsoleDataRoutes } from './console/data-routes.js';
@@ -44,8 +43,8 @@ export interface BuildHubOptions {
   rateLimit?: LoginRateLimit;
   /** Folder served read-only under `/updates/` (update feed for the desktop client). */
   updatesDir?: string;
-  /** Act files: quota per collectivité (default 2 GiB) and expiry of abandoned uploads (48 h). */
-  actsFiles?: ActsFilesOptions;
+  /** The files module (every domain's files): quota per collectivité (default 2 GiB) and expiry of abandoned uploads (48 h). */
+  files?: FilesOptions;
   /** Built console web app (default dist/console); /console/ answers 503 when it is absent. */
   consoleDir?: string;
   /** Key sealing the agents' TOTP seeds (console/secret-box.ts); default: the process's (startHub loads it from the data folder). */
@@ -178,7 +177,7 @@ export async function buildHub(options: BuildHubOptions): Promise<FastifyInstanc
   await registerAccountsRoutes(app, { db, registry, rateLimit: options.rateLimit });
   await registerSyncRoutes(app, { db, registry, commands });
   // The files module serves every domain that keeps files (each mounts its routes); its upkeep is one timer.
-  if (options.actsFiles?.purge !== false) scheduleFilesMaintenance(app, db, registry, options.actsFiles?.purge || undefined);
+  if (options.files?.purge !== false) scheduleFilesMaintenance(app, db, registry, options.files?.purge || undefined);
   for (const domain of domains as readonly AnyHubDomain[]) {
     const { routes } = domain;
     if (routes) await app.register(async (scope) => routes(scope, { db, registry, build: options }));

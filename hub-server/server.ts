@@ -6,10 +6,10 @@ import { buildHub } from './app.js';
 import type { LoginRateLimit } from './accounts/routes.js';
 import { isPostgresUrl, openHubDb } from './db/open.js';
 import { ensurePrivateDir } from './db/private-files.js';
+import type { FilesOptions } from './files/maintenance.js';
 import { loadHubSecretKey, SECRET_KEY_ENV, registerHubSecretKey } from './console/secret-box.js';
 import type { HubDatabase } from './db/schema.js';
 import { createHubLogger } from './log.js';
-import type { ActsFilesOptions } from './acts/routes.js';
 import { HUB_DOMAINS, HUB_REGISTRY, type HubService, type HubServiceConfigs, type HubServices } from './domains.js';
 
 export interface StartHubOptions {
@@ -28,8 +28,8 @@ export interface StartHubOptions {
    * once the hub listens, e.g. `{ acts: … }` runs the hub as tiers de télétransmission (forwarder + ACTES mailbox).
    */
   services?: HubServiceConfigs;
-  /** Act files: quota per collectivité and expiry of abandoned uploads (hub-server/acts/routes.ts). */
-  actsFiles?: ActsFilesOptions;
+  /** The files module (every domain's files): quota per collectivité and expiry of abandoned uploads (hub-server/files/). */
+  files?: FilesOptions;
   /** Close cleanly on SIGINT/SIGTERM (the CLI sets this; tests don't). */
   handleSignals?: boolean;
 }
@@ -84,7 +84,7 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
       secretKey,
       rateLimit: options.rateLimit,
       updatesDir: options.updatesDir,
-      actsFiles: options.actsFiles,
+      files: options.files,
     });
     url = await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
     const configs: Record<string, unknown> = options.services ?? {};

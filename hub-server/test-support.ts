@@ -71,7 +71,7 @@ export interface TestHubOptions {
   schema?: string;
   rateLimit?: LoginRateLimit;
   updatesDir?: string;
-  actsFiles?: import('./acts/routes.js').ActsFilesOptions;
+  files?: import('./files/maintenance.js').FilesOptions;
   /** Domains of the hub (default: hub-server/domains.ts), e.g. with a test-only domain. */
   domains?: BuildHubOptions['domains'];
 }
@@ -176,7 +176,7 @@ export async function createTestHub(backend: 'sqlite' | 'postgres', opts: TestHu
     log,
     rateLimit: opts.rateLimit,
     updatesDir: opts.updatesDir,
-    actsFiles: opts.actsFiles,
+    files: opts.files,
     domains: opts.domains,
   });
   let closed = false;

@@ -1,21 +1,15 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import pino from 'pino';
-import { createClientCore, type ClientCore } from '../../electron/core/client-core.js';
-import { createNodePlatform } from '../../electron/platform/node-platform.js';
+import type { ClientCore } from '../../electron/core/client-core.js';
 import { startWebHost } from '../../electron/webhost/server.js';
-import { addCollectivite, issueEnrollmentCode } from '../../hub-server/accounts/admin.js';
+import { addCollectivite } from '../../hub-server/accounts/admin.js';
 import { importPlans } from '../../hub-server/cadastre/import.js';
-import { createHubLogger } from '../../hub-server/log.js';
-import { startHub } from '../../hub-server/server.js';
-import type { Channel, OutputOf } from '../../shared/api/ipc.js';
+import { call, round, startBenchPcs, withGzipDownload } from './bench-pcs.js';
 import { syntheticParcels } from './cadastre-bench.js';
 import { startCountingProxy } from './counting-proxy.js';
 
@@ -39,14 +33,11 @@ export async function benchCadastreSync(
 ): Promise<Record<string, unknown>> {
   const n = opts.parcels ?? 30_000;
   const rendererDir = opts.rendererDir ?? process.env.GUICHET_RENDERER_DIR ?? join(import.meta.dirname, '..', '..', 'dist', 'renderer');
-  const dir = mkdtempSync(join(tmpdir(), 'guichet-bench-cadastre-sync-'));
-  const hub = await startHub({ port: 0, dataDir: join(dir, 'hub'), log: createHubLogger({ level: 'warn' }) });
-  const cores: ClientCore[] = [];
+  const pcs = await startBenchPcs('guichet-bench-cadastre-sync-');
+  const { dir, hub } = pcs;
   const proxy = await startCountingProxy(new URL(hub.url));
   try {
     await addCollectivite(hub.db, { insee: INSEE, services: ['cadastre'] });
-    const { code } = await issueEnrollmentCode(hub.db, INSEE);
-    const password = 'banc-essai-2026';
     const records = syntheticParcels(n);
     const t0 = performance.now();
     await importPlans(
@@ -66,24 +57,9 @@ export async function benchCadastreSync(
     );
     const hubLoadSeconds = round((performance.now() - t0) / 1000);
 
-    const openCore = async (name: string) => {
-      const core = await createClientCore({
-        platform: createNodePlatform({ dataDir: join(dir, name), deviceName: name, logLevel: 'warn' }),
-        backgroundSync: false,
-      });
-      cores.push(core);
-      return core;
-    };
-    const call = async <C extends Channel>(core: ClientCore, channel: C, input: unknown): Promise<OutputOf<C>> => {
-      const res = await core.invoke(channel, input);
-      if (!res.ok) throw new Error(`${channel}: ${res.error.code} ${res.error.message}`);
-      return res.value as OutputOf<C>;
-    };
     // The account is made by enrolling a first PC directly; the measured PC is a fresh install that logs in.
-    const a = await openCore('poste-a');
-    await call(a, 'session:enroll', { hubUrl: hub.url, code, username: 'maire', displayName: 'Maire', password, deviceName: 'poste-a' });
-    const b = await openCore('poste-b');
-    await call(b, 'session:login', { hubUrl: proxy.url, insee: INSEE, username: 'maire', password, deviceName: 'poste-b' });
+    await pcs.enrolMayor(INSEE, 'poste-a');
+    const b = await pcs.loginMayor(INSEE, 'poste-b', proxy.url);
     proxy.reset();
     const cpu0 = process.cpuUsage();
     const t1 = performance.now();
@@ -122,10 +98,8 @@ export async function benchCadastreSync(
       map,
     };
   } finally {
-    for (const c of cores) await c.close();
     await proxy.close();
-    await hub.close();
-    rmSync(dir, { recursive: true, force: true });
+    await pcs.close();
   }
 }
 
@@ -134,22 +108,12 @@ async function geojsonDownload(dir: string, records: ReturnType<typeof synthetic
     type: 'FeatureCollection',
     features: records.map(({ geometry, ...properties }) => ({ type: 'Feature', id: properties.id, geometry, properties })),
   };
-  const gz = gzipSync(JSON.stringify(fc));
-  const server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'application/geo+json', 'content-encoding': 'gzip', 'content-length': gz.length });
-    res.end(gz);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const proxy = await startCountingProxy(new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
-  try {
+  const { result: seconds, bytesOnWire } = await withGzipDownload(gzipSync(JSON.stringify(fc)), 'application/geo+json', async (url) => {
     const t0 = performance.now();
-    await execFileP('curl', ['-sf', '--compressed', '-o', join(dir, 'parcelles.geojson'), `${proxy.url}/parcelles.geojson`]);
-    return { bytesOnWire: proxy.bytesToClient + proxy.bytesToServer, seconds: round((performance.now() - t0) / 1000) };
-  } finally {
-    await proxy.close();
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  }
+    await execFileP('curl', ['-sf', '--compressed', '-o', join(dir, 'parcelles.geojson'), `${url}/parcelles.geojson`]);
+    return round((performance.now() - t0) / 1000);
+  });
+  return { bytesOnWire, seconds };
 }
 
 /** The cadastre screen in Chromium on the synced PC: first render, then frame times while dragging the map. */
@@ -235,8 +199,4 @@ async function benchMap(core: ClientCore, rendererDir: string, dataDir: string, 
     await browser.close();
     await host.close();
   }
-}
-
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }

@@ -1,21 +1,13 @@
 import { execFile } from 'node:child_process';
-import { parisDay } from '../../shared/calendar.js';
-import { syntheticDepositInput } from '../../shared/electoral/synthetic-demand.js';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
-import { createClientCore, type ClientCore } from '../../electron/core/client-core.js';
-import { createNodePlatform } from '../../electron/platform/node-platform.js';
-import { addCollectivite, issueEnrollmentCode } from '../../hub-server/accounts/admin.js';
-import { createHubLogger } from '../../hub-server/log.js';
-import { startHub } from '../../hub-server/server.js';
-import type { Channel, OutputOf } from '../../shared/api/ipc.js';
+import { addCollectivite } from '../../hub-server/accounts/admin.js';
+import { parisDay } from '../../shared/calendar.js';
+import { syntheticDepositInput } from '../../shared/electoral/synthetic-demand.js';
 import { generateReuExtract } from '../../shared/electoral/synthetic.js';
+import { call, round, startBenchPcs, withGzipDownload } from './bench-pcs.js';
 import { startCountingProxy } from './counting-proxy.js';
 
 const execFileP = promisify(execFile);
@@ -30,31 +22,13 @@ const execFileP = promisify(execFile);
 export async function benchSync(opts: { electors?: number; roundTrips?: number } = {}): Promise<Record<string, unknown>> {
   const electors = opts.electors ?? 35_000;
   const roundTrips = opts.roundTrips ?? 20;
-  const dir = mkdtempSync(join(tmpdir(), 'guichet-bench-sync-'));
-  const hub = await startHub({ port: 0, dataDir: join(dir, 'hub'), log: createHubLogger({ level: 'warn' }) });
-  const cores: ClientCore[] = [];
+  const pcs = await startBenchPcs('guichet-bench-sync-');
+  const { dir, hub } = pcs;
   try {
     const commune = await addCollectivite(hub.db, { insee: '10034', services: ['electoral'] });
-    const { code } = await issueEnrollmentCode(hub.db, '10034');
-    const password = 'banc-essai-2026';
-
-    const openCore = async (name: string): Promise<ClientCore> => {
-      const core = await createClientCore({
-        platform: createNodePlatform({ dataDir: join(dir, name), deviceName: name, logLevel: 'warn' }),
-        backgroundSync: false,
-      });
-      cores.push(core);
-      return core;
-    };
-    const call = async <C extends Channel>(core: ClientCore, channel: C, input: unknown): Promise<OutputOf<C>> => {
-      const res = await core.invoke(channel, input);
-      if (!res.ok) throw new Error(`${channel}: ${res.error.code} ${res.error.message}`);
-      return res.value as OutputOf<C>;
-    };
 
     // PC A: the mayor enrolls, imports the extract, pushes it.
-    const a = await openCore('poste-a');
-    await call(a, 'session:enroll', { hubUrl: hub.url, code, username: 'maire', displayName: 'Maire', password, deviceName: 'poste-a' });
+    const a = await pcs.enrolMayor('10034', 'poste-a');
     const extract = generateReuExtract({ seed: 35, count: electors, inseeCode: '10034', communeName: commune.name });
     const preview = await call(a, 'electoral:import-preview', {
       fileName: extract.fileName,
@@ -69,8 +43,7 @@ export async function benchSync(opts: { electors?: number; roundTrips?: number }
     // PC B: a fresh install, through the counting relay.
     const proxy = await startCountingProxy(new URL(hub.url));
     try {
-      const b = await openCore('poste-b');
-      await call(b, 'session:login', { hubUrl: proxy.url, insee: '10034', username: 'maire', password, deviceName: 'poste-b' });
+      const b = await pcs.loginMayor('10034', 'poste-b', proxy.url);
       proxy.reset();
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
@@ -143,9 +116,7 @@ export async function benchSync(opts: { electors?: number; roundTrips?: number }
       await proxy.close();
     }
   } finally {
-    for (const c of cores) await c.close();
-    await hub.close();
-    rmSync(dir, { recursive: true, force: true });
+    await pcs.close();
   }
 }
 
@@ -157,23 +128,16 @@ async function csvDownloadAndImport(
   dir: string,
   csv: string,
 ): Promise<{ seconds: number; cpuSeconds: number; bytesOnWire: number; note: string }> {
-  const gz = gzipSync(csv);
-  const server = createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-encoding': 'gzip', 'content-length': gz.length });
-    res.end(gz);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const proxy = await startCountingProxy(new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
-  try {
-    const db = join(dir, 'baseline.sqlite');
-    const file = join(dir, 'baseline.csv');
+  const db = join(dir, 'baseline.sqlite');
+  const file = join(dir, 'baseline.csv');
+  const { result, bytesOnWire } = await withGzipDownload(gzipSync(csv), 'text/csv; charset=utf-8', async (url) => {
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
     const { stdout } = await execFileP('bash', [
       '-c',
       'curl -sf --compressed -o "$2" "$1" && sqlite3 -cmd ".mode csv" -cmd ".separator ;" "$3" ".import $2 t" && times',
       'baseline',
-      `${proxy.url}/extrait.csv`,
+      `${url}/extrait.csv`,
       file,
       db,
     ]);
@@ -181,24 +145,16 @@ async function csvDownloadAndImport(
     // Children's user+sys (bash `times`, second line) plus this process serving the file.
     const [user, sys] = stdout.trim().split('\n').at(-1)!.split(/\s+/).map(minutesSeconds);
     const served = process.cpuUsage(cpu0);
-    return {
-      seconds,
-      cpuSeconds: round(user! + sys! + (served.user + served.system) / 1e6),
-      bytesOnWire: proxy.bytesToClient + proxy.bytesToServer,
-      note: 'curl --compressed GET of the gzipped CSV through the same counting relay, then sqlite3 .import into a plain table',
-    };
-  } finally {
-    await proxy.close();
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  }
+    return { seconds, cpuSeconds: round(user! + sys! + (served.user + served.system) / 1e6) };
+  });
+  return {
+    ...result,
+    bytesOnWire,
+    note: 'curl --compressed GET of the gzipped CSV through the same counting relay, then sqlite3 .import into a plain table',
+  };
 }
 
 function minutesSeconds(s: string): number {
   const m = /^(\d+)m([\d.]+)s$/.exec(s.trim());
   return m ? Number(m[1]) * 60 + Number(m[2]) : Number.NaN;
-}
-
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }

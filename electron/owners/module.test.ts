@@ -6,7 +6,7 @@ import { parseMajic } from '../../shared/owners/majic-parse.js';
 import { generateMajic } from '../../shared/owners/synthetic-majic.js';
 import { createStandaloneContext } from '../core/test-context.js';
 import type { HubClient } from '../hub-client/hub-client.js';
-import { createOwnersModule } from './module.js';
+import { compteView, createOwnersModule } from './module.js';
 import { KEY_LOST_NOTICE } from './store.js';
 import { OWNERS_KEY_SECRET } from './vault.js';
 
@@ -79,5 +79,11 @@ describe('the owners module on the PC', () => {
     expect(s.db.prepare('SELECT count(*) FROM owners_comptes').pluck().get()).toBe(comptes.length);
     expect((await s.mod.handlers['owners:compte']({ id: comptes[0]!.id })).owners.length).toBeGreaterThan(0);
     s.close();
+  });
+
+  it('shows an owner’s street number as people write it, not MAJIC’s zero-padded one', () => {
+    const owner = comptes[0]!.owners[0]!;
+    const view = compteView({ ...comptes[0]!, owners: [{ ...owner, address: ['', '0020B ROUTE DE TROYES', '', '10000 TROYES'] }] });
+    expect(view.owners[0]!.postalAddress).toBe('20 B ROUTE DE TROYES, 10000 TROYES');
   });
 });

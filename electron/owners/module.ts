@@ -13,6 +13,7 @@ import { GuichetError } from '../../shared/errors.js';
 import { communicationRefusal, MONTH_LIMIT, usageOf, WEEK_LIMIT } from '../../shared/owners/communication-limit.js';
 import { type ConsultPayload, OWNERS_CONSULT_COMMAND } from '../../shared/owners/domain.js';
 import type { CompteView, OwnersChannels, OwnersGrantee, OwnersState } from '../../shared/owners/ipc.js';
+import { ownerAddress } from '../../shared/owners/address.js';
 import { dismembermentLabel, rightLabel } from '../../shared/owners/labels.js';
 import {
   type Compte,
@@ -44,7 +45,12 @@ export function compteView(c: Compte): CompteView {
     insee: c.insee,
     dnupro: c.dnupro,
     millesime: c.millesime,
-    owners: c.owners.map((o) => ({ ...o, rightLabel: rightLabel(o.right), dismembermentLabel: dismembermentLabel(o.dismemberment) })),
+    owners: c.owners.map((o) => ({
+      ...o,
+      rightLabel: rightLabel(o.right),
+      dismembermentLabel: dismembermentLabel(o.dismemberment),
+      postalAddress: ownerAddress(o.address),
+    })),
     parcels: c.parcels.map((p) => ({ ...p, ref: formatParcelRef(p.id), contenance: formatHaACa(p.area), built: builtParcels.has(p.id) })),
     locals: c.locals,
     lots: c.lots,

@@ -71,8 +71,7 @@ export async function relevePdf(c: CompteView, opts: ReleveOptions): Promise<Own
       } else {
         if (o.siren) lines.push(`SIREN ${o.siren}`);
       }
-      const address = o.address.filter((l) => l.trim() !== '').join(', ');
-      if (address) lines.push(`Adresse : ${address}`);
+      if (o.postalAddress) lines.push(`Adresse : ${o.postalAddress}`);
       lines.push(`N° de personne : ${o.dnuper}`);
       doc
         .font('Helvetica')

@@ -7,12 +7,8 @@ import { parseRequest } from '../contract.js';
 import { assertMayUse } from '../domain/access.js';
 import type { HubDomainContext } from '../domain/hub-domain.js';
 import { readActArchive } from './archives.js';
-import type { FilesOptions } from '../files/maintenance.js';
 import { registerFileRoutes } from '../files/routes.js';
 import { trustListDocument } from './trust-list.js';
-
-/** Limits of the files module (quota per collectivité, upkeep timers); kept under this name for the hub's options. */
-export type ActsFilesOptions = FilesOptions;
 
 /** HTTP side of the legality-control service: files and the audit archive (its commands go through the sync push). */
 export async function registerActsRoutes(app: FastifyInstance, { db, registry, build }: HubDomainContext): Promise<void> {
@@ -27,7 +23,7 @@ export async function registerActsRoutes(app: FastifyInstance, { db, registry, b
       maxBytes: ACT_FILE_MAX_BYTES,
       tooLarge: 'Ce fichier dépasse 150 Mo, la taille maximale acceptée par la préfecture.',
     },
-    build.actsFiles,
+    build.files,
   );
   // Public: CA certificates are public, and any verifier of a signed act may want the département's list.
   app.get(ACTS_HUB_ROUTES.trustList.path, { config: { public: true } }, async () => trustListDocument(db));

@@ -141,7 +141,7 @@ export function register(program: Command): void {
         updatesDir: opts.updates ? resolve(opts.updates) : undefined,
         handleSignals: true,
         services: { acts: actes },
-        actsFiles: { quotaBytes: quotaMo * 1024 * 1024 },
+        files: { quotaBytes: quotaMo * 1024 * 1024 },
       });
       process.stdout.write(`Hub Guichet à l'écoute sur ${running.url}\n`);
     }),

@@ -18,7 +18,7 @@ import type { CommandHandler } from '../sync/commands.js';
 export interface HubDomainContext {
   db: Kysely<HubDatabase>;
   registry: DomainRegistry;
-  /** Options the hub was built with (a domain reads its own, e.g. `actsFiles`). */
+  /** Options the hub was built with (a domain reads its own, e.g. `files`). */
   build: BuildHubOptions;
 }
 

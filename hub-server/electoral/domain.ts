@@ -26,7 +26,7 @@ export const electoralHub = {
         maxBytes: JUSTIFICATIF_MAX_BYTES,
         tooLarge: 'Cette pièce dépasse 20 Mo : numérisez-la en résolution plus basse ou en plusieurs fichiers.',
       },
-      build.actsFiles,
+      build.files,
     );
   },
 } satisfies HubDomain;

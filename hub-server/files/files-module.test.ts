@@ -22,7 +22,7 @@ describe.each(TEST_BACKENDS)('files module (%s)', (backend) => {
   let troyes: SeededCommune;
   let mutationId = 1;
   beforeAll(async () => {
-    hub = await createTestHub(backend, { actsFiles: { purge: false } });
+    hub = await createTestHub(backend, { files: { purge: false } });
     troyes = await hub.seedCommune({ insee: '10387', services: ['electoral', 'acts'] });
   });
   afterAll(async () => {

@@ -7,7 +7,7 @@ import { lockCommune } from '../sync/store.js';
 import type { FileLimits } from './routes.js';
 import { expireUnreferencedFiles, type FileRetention, INCOMPLETE_UPLOAD_TTL_MS, purgeIncompleteUploads } from './store.js';
 
-/** Limits and upkeep of the files module (the hub's `actsFiles`, named when only acts had files): quota per collectivité, timers (false: none, for tests). */
+/** Limits and upkeep of the files module (the hub's `files` option): quota per collectivité, timers (false: none, for tests). */
 export interface FilesOptions extends FileLimits {
   purge?: IncompleteUploadPurgeSchedule | false;
 }

@@ -17,7 +17,7 @@ export const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /** An upload not finished this long after its first bytes is abandoned (refused, or its PC gone): its bytes are purged. */
 export const INCOMPLETE_UPLOAD_TTL_MS = 48 * 3600_000;
-/** Default cap on a collectivité's stored plus in-progress file bytes (the hub's `actsFiles.quotaBytes`), all domains together. */
+/** Default cap on a collectivité's stored plus in-progress file bytes (the hub's `files.quotaBytes`), all domains together. */
 export const DEFAULT_FILES_QUOTA_BYTES = 2 * 1024 * 1024 * 1024;
 
 /** Bytes the collectivité holds or has announced: complete files, and the announced size of uploads in progress (reserved). */

@@ -68,6 +68,8 @@ export interface OwnersSearchResult {
 export interface CompteOwner extends Owner {
   rightLabel: string;
   dismembermentLabel: string;
+  /** The postal address on one line, street number without MAJIC's zero padding (`20 B ROUTE DE TROYES, 10000 TROYES`). */
+  postalAddress: string;
 }
 
 /** A parcel of the compte with what the screen shows at once. */

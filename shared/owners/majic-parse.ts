@@ -1,4 +1,5 @@
 import { GuichetError } from '../errors.js';
+import { streetAddress } from './address.js';
 import { readLine, recordLength, recordOf } from './fixed-width.js';
 import { isKnownVintage, MAJIC_LAYOUTS, type MajicFile, type MajicLayout, TOPO_HEADER } from './majic-layout.js';
 import { parcelIdOf } from './parcel-id.js';
@@ -135,11 +136,6 @@ function ownerOf(f: Record<string, string>, file: string, n: number): Owner {
   };
 }
 
-const addressOf = (number: string | undefined, label: string | undefined) => {
-  const n = Number(text(number) || '0');
-  return `${n > 0 ? `${n} ` : ''}${text(label)}`.trim();
-};
-
 function exemption(f: Record<string, string>, file: string, n: number, code: string, percent: string, from: string, to: string): Exemption {
   return {
     code: text(code),
@@ -208,7 +204,7 @@ export function parseMajic(files: readonly MajicInputFile[], opts: { insee: stri
       const parcel: OwnedParcel = {
         id,
         area: digits(nbat.name, n, 'dcntpa', f.dcntpa!, 0)!,
-        address: addressOf(f.dnvoiri, f.dvoilib),
+        address: streetAddress(f.dnvoiri, f.dindic, f.dvoilib),
         subdivisions: [],
       };
       compte.parcels.push(parcel);
@@ -245,7 +241,7 @@ export function parseMajic(files: readonly MajicInputFile[], opts: { insee: stri
         const local: OwnedLocal = {
           invar,
           parcelId: parcelIdOf(b as never),
-          address: addressOf(b.dnvoiri, b.dvoilib),
+          address: streetAddress(b.dnvoiri, b.dindic, b.dvoilib),
           type: text(f.dteloc),
           rentalValue: digits(bati.name, n, 'dvltrt', f.dvltrt!),
           exemptions: [],

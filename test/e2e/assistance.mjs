@@ -11,7 +11,8 @@
  * the agent asks for the hand, the mayor gives it, the agent clicks in the live view
  * and types a query with real key presses (sent one by one, applied on the PC), then
  * opens an act (menu « Actes », « Ouvrir l'acte ») on the PC; the mayor takes the hand
- * back with Échap; the hub's audit (the mayor's screen) and the PC's log both show it.
+ * back with Échap; the hub's audit (the mayor's screen) and the PC's log both show it;
+ * neither page reported a Content Security Policy violation.
  *
  *   npm run build:renderer && node test/e2e/assistance.mjs
  *
@@ -26,7 +27,7 @@ let agent;
 
 const e2e = await setUp({
   name: 'assistance',
-  totalSteps: 7,
+  totalSteps: 8,
   onFailure: async () => {
     await pc?.screenshot({ path: join(SHOTS, 'failure-assistance-pc.png'), fullPage: true });
     await agent?.screenshot({ path: join(SHOTS, 'failure-assistance-agent.png'), fullPage: true });
@@ -91,6 +92,7 @@ await step("« Demander de l'aide » gives a 6-digit code; the agent types it in
   await checkA11y(pc, 'assistance (code)');
 
   agent = await browser.newPage();
+  e2e.watchErrors(agent);
   agent.on('websocket', (ws) => ws.on('framereceived', (f) => relayed.push(String(f.payload))));
   await agent.goto(`${hub.url}/console/#/assistance`);
   await expectVisible(agent.getByRole('heading', { name: 'Assistance à distance' }));
@@ -187,6 +189,12 @@ await step("both audits show the session: the mayor's screen (hub) and the PC's 
   const log = readFileSync(join(tmp, 'accueil', 'logs', 'guichet.log'), 'utf8');
   for (const action of ['created', 'accepted', 'control-granted', 'input', 'control-taken-back', 'ended'])
     if (!log.includes(`"action":"${action}"`)) throw new Error(`the PC's log lacks ${action}`);
+});
+
+await step('no Content Security Policy violation, on the PC (recorded by rrweb) nor in the console (replay)', async () => {
+  // The PC and the console keep style-src 'self'; only the framed replay allows inline styles (docs/assistance.md).
+  const violations = e2e.cspViolations();
+  if (violations.length > 0) throw new Error(`${violations.length} violation(s), first: ${violations[0].slice(0, 300)}`);
 });
 
 const { passed, failed } = await e2e.tearDown();

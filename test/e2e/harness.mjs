@@ -145,15 +145,23 @@ export async function setUp({ name, totalSteps, onFailure = async () => undefine
     return browser;
   }
 
+  /** Collects the page's errors (its frames' included), printed at the end. */
+  function watchErrors(page) {
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+  }
+
   /** A tab at `url`, collecting page errors. The persistent context opens with one blank tab: the first call uses it. */
   async function openPage(url) {
     const blank = browser.pages().find((p) => p.url() === 'about:blank');
     const page = blank ?? (await browser.newPage());
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    page.on('console', (m) => m.type() === 'error' && pageErrors.push(m.text()));
+    watchErrors(page);
     await page.goto(url);
     return page;
   }
+
+  /** The Content Security Policy violations reported so far by the watched pages (a policy refusing what the app does). */
+  const cspViolations = () => pageErrors.filter((e) => /Content Security Policy/i.test(e));
 
   /** Runs one step and prints its line; after a failure the later steps are counted as failed, not run. */
   async function step(name, fn) {
@@ -211,7 +219,20 @@ export async function setUp({ name, totalSteps, onFailure = async () => undefine
     return { sim, hub: await startHubOnce({ ...extra, services: { ...extra.services, acts } }) };
   }
 
-  return { tmp, silent, cleanups, startHub: startHubOnce, startActesHub, startPc, launchBrowser, openPage, step, tearDown };
+  return {
+    tmp,
+    silent,
+    cleanups,
+    startHub: startHubOnce,
+    startActesHub,
+    startPc,
+    launchBrowser,
+    openPage,
+    watchErrors,
+    cspViolations,
+    step,
+    tearDown,
+  };
 }
 
 /** A port nobody listens on right now. */

@@ -123,6 +123,9 @@ describe('owners on the PC, with a real hub', () => {
     for (const d of dates) expect(full).toContain(d);
     expect(full).toContain('Relevé de propriété');
     expect(full).toContain(compte.parcels[0]!.ref);
+    // MAJIC pads street numbers (`0020  ROUTE DE TROYES`): the relevé prints them as the screen does.
+    expect(full).toContain(compte.owners[0]!.postalAddress.split(',')[0]);
+    expect(full).not.toMatch(/\b0\d{3} {1,2}[A-Z]/);
     const tiers = { compteId: id, mode: 'tiers', purpose: 'Projet d’achat', requester: { name: 'Agence Immo-Seine', kind: 'tiers' } };
     const first = pdfText((await call(secretaire, 'owners:releve', tiers)).content, 'tiers.pdf');
     expect(first).toContain('Agence Immo-Seine');

@@ -19,7 +19,7 @@ describe.each(TEST_BACKENDS)('ACTES file uploads: expiry and quota (%s)', (backe
   let a: SeededCommune;
   let b: SeededCommune;
   beforeAll(async () => {
-    hub = await createTestHub(backend, { actsFiles: { quotaBytes: 5 * MB } });
+    hub = await createTestHub(backend, { files: { quotaBytes: 5 * MB } });
     a = await hub.seedCommune({ insee: '10387', services: ['acts'] });
     b = await hub.seedCommune({ insee: '10033', services: ['acts'] });
   });

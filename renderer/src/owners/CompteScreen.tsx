@@ -91,7 +91,7 @@ function CompteBody({ compte, busy, onReleve }: { compte: CompteView; busy: bool
               <td>{o.legalPerson ? (o.siren ? `SIREN ${o.siren}` : '—') : `${o.birthName} ${o.birthFirstNames}`.trim()}</td>
               <td>{[o.rightLabel, o.dismembermentLabel].filter(Boolean).join(' — ')}</td>
               <td>{o.birthDate ? `${o.birthDate}${o.birthPlace ? `, ${o.birthPlace}` : ''}` : '—'}</td>
-              <td>{o.address.filter((l) => l.trim() !== '').join(', ')}</td>
+              <td>{o.postalAddress}</td>
             </tr>
           ))}
         </tbody>

@@ -76,6 +76,7 @@ const compte: CompteView = {
       address: ['', '0012  GRANDE RUE', '', '25354 LUXIOL'],
       rightLabel: 'Propriétaire',
       dismembermentLabel: '',
+      postalAddress: '12 GRANDE RUE, 25354 LUXIOL',
     },
   ],
   parcels: [
