@@ -16,6 +16,7 @@ import { createHubLogger } from '../../hub-server/log.js';
 import { startHub } from '../../hub-server/server.js';
 import type { Channel, OutputOf } from '../../shared/api/ipc.js';
 import { generateReuExtract } from '../../shared/electoral/synthetic.js';
+import { setStepSink } from '../../shared/sync/step-timer.js';
 import { startCountingProxy } from './counting-proxy.js';
 
 const execFileP = promisify(execFile);
@@ -72,14 +73,26 @@ export async function benchSync(opts: { electors?: number; roundTrips?: number }
       const b = await openCore('poste-b');
       await call(b, 'session:login', { hubUrl: proxy.url, insee: '10034', username: 'maire', password, deviceName: 'poste-b' });
       proxy.reset();
+      const profiler = await startProfiler(process.env.GUICHET_BENCH_CPUPROF);
+      const steps = new Map<string, { ms: number; cpuMs: number; count: number }>();
+      setStepSink({
+        begin: () => ({ t: performance.now(), cpu: process.cpuUsage() }),
+        end(step, begun) {
+          const { t, cpu } = begun as { t: number; cpu: NodeJS.CpuUsage };
+          const c = process.cpuUsage(cpu);
+          const s = steps.get(step) ?? { ms: 0, cpuMs: 0, count: 0 };
+          steps.set(step, { ms: s.ms + performance.now() - t, cpuMs: s.cpuMs + (c.user + c.system) / 1000, count: s.count + 1 });
+        },
+      });
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
-      const bState = await call(b, 'sync:now', null);
+      const bState = await call(b, 'sync:now', null).finally(() => setStepSink(null));
       const cpu = process.cpuUsage(cpu0);
       const firstSyncCpuSeconds = (cpu.user + cpu.system) / 1e6;
       if (bState.lastError)
         throw new Error(`first sync failed: ${bState.lastError.code} ${bState.lastError.detail ?? bState.lastError.message}`);
       const firstSyncSeconds = (performance.now() - t0) / 1000;
+      await profiler?.stop();
       const firstSyncBytes = proxy.bytesToClient + proxy.bytesToServer;
       const bCount = await call(b, 'electoral:search', { query: '', listType: null, offset: 0, limit: 1 });
       if (bCount.total !== preview.total) throw new Error(`PC B has ${bCount.total} electors, expected ${preview.total}`);
@@ -126,6 +139,7 @@ export async function benchSync(opts: { electors?: number; roundTrips?: number }
           cpuSeconds: round(firstSyncCpuSeconds),
           encoding: 'snapshot format=columns (shared/sync/columns.ts), gzip by the hub, derived elector ids left out, bulk load on the PC',
           targets: { maxMegabytes: 2, maxSeconds: 3 },
+          breakdown: breakdown(steps, { ms: firstSyncSeconds * 1000, cpuMs: firstSyncCpuSeconds * 1000 }),
           baselineCsvGetAndSqliteImport: baseline,
           ratioTimeVsBaseline: (() => {
             const ratio = round(firstSyncSeconds / baseline.seconds);
@@ -201,4 +215,58 @@ function minutesSeconds(s: string): number {
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
+}
+
+/** A V8 CPU profile of the first sync only (hub and PC, this process), when GUICHET_BENCH_CPUPROF names the file. */
+async function startProfiler(file: string | undefined): Promise<{ stop(): Promise<void> } | null> {
+  if (!file) return null;
+  const { Session } = await import('node:inspector/promises');
+  const { writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
+/**
+ * The first sync per step (shared/sync/step-timer.ts marks in the hub and the PC, which share this
+ * process and its event loop), summed over the pages, as wall ms and as CPU ms of the process (CPU of
+ * the zlib threads included; on a shared machine the steadier figure), and what is left between the
+ * steps (HTTP round trips, gunzip and JSON.parse in axios, the empty push, waits).
+ */
+function breakdown(steps: ReadonlyMap<string, { ms: number; cpuMs: number; count: number }>, wall: { ms: number; cpuMs: number }): Record<string, unknown> {
+  const get = (step: string) => steps.get(step) ?? { ms: 0, cpuMs: 0, count: 0 };
+  const r1 = (x: number) => Math.round(x * 10) / 10;
+  const both = (ms: number, cpuMs: number) => ({ ms: r1(ms), cpuMs: r1(cpuMs) });
+  const sum = (names: readonly string[], k: 'ms' | 'cpuMs') => names.reduce((t, s) => t + get(s)[k], 0);
+  const one = (step: string) => both(get(step).ms, get(step).cpuMs);
+  const diff = (a: readonly string[], b: readonly string[]) => both(sum(a, 'ms') - sum(b, 'ms'), sum(a, 'cpuMs') - sum(b, 'cpuMs'));
+  const hub = ['hub.query', 'hub.parse', 'hub.encode', 'hub.serialize', 'hub.gzip'];
+  const pcFetch = ['pc.answer-check', 'pc.decode', 'pc.stage'];
+  const pcLoad = ['pc.electors.check', 'pc.electors.prepare', 'pc.electors.insert', 'pc.electors.indexes'];
+  const accounted = ['pc.request', 'pc.decode', 'pc.stage', 'pc.mass-deletion-check', 'pc.apply'];
+  return {
+    pages: get('pc.request').count,
+    hub: Object.fromEntries(hub.map((s) => [s.slice(4), one(s)])),
+    // pc.request minus the hub's steps and the answer check: loopback transfer, gunzip and JSON.parse (axios), fastify.
+    wireGunzipJsonParse: diff(['pc.request'], [...hub, 'pc.answer-check']),
+    pcFetch: Object.fromEntries(pcFetch.map((s) => [s.slice(3), one(s)])),
+    pcApply: {
+      massDeletionCheck: one('pc.mass-deletion-check'),
+      clear: one('pc.clear'),
+      ...Object.fromEntries(pcLoad.map((s) => [s.slice(3), one(s)])),
+      otherCollectionsAndBulkSetup: diff(['pc.load'], pcLoad),
+      reapplyPending: one('pc.reapply'),
+      commit: diff(['pc.apply'], ['pc.apply.body']),
+    },
+    otherPushSessionWaits: both(wall.ms - sum(accounted, 'ms'), wall.cpuMs - sum(accounted, 'cpuMs')),
+  };
 }
