@@ -242,7 +242,10 @@ async function startProfiler(file: string | undefined): Promise<{ stop(): Promis
  * the zlib threads included; on a shared machine the steadier figure), and what is left between the
  * steps (HTTP round trips, gunzip and JSON.parse in axios, the empty push, waits).
  */
-function breakdown(steps: ReadonlyMap<string, { ms: number; cpuMs: number; count: number }>, wall: { ms: number; cpuMs: number }): Record<string, unknown> {
+function breakdown(
+  steps: ReadonlyMap<string, { ms: number; cpuMs: number; count: number }>,
+  wall: { ms: number; cpuMs: number },
+): Record<string, unknown> {
   const get = (step: string) => steps.get(step) ?? { ms: 0, cpuMs: 0, count: 0 };
   const r1 = (x: number) => Math.round(x * 10) / 10;
   const both = (ms: number, cpuMs: number) => ({ ms: r1(ms), cpuMs: r1(cpuMs) });

@@ -39,13 +39,13 @@ export function createElectoralCollections(
       const versions = new Map<string, number>();
       timeStep('pc.electors.check', () => {
         for (const record of records) {
-        const parsed = electorSchema.safeParse(record.data);
-        if (!parsed.success || parsed.data.id !== record.id || versions.has(record.id)) {
-          skipMalformed(log, record);
-          continue;
-        }
-        list.push(parsed.data);
-        versions.set(record.id, record.version);
+          const parsed = electorSchema.safeParse(record.data);
+          if (!parsed.success || parsed.data.id !== record.id || versions.has(record.id)) {
+            skipMalformed(log, record);
+            continue;
+          }
+          list.push(parsed.data);
+          versions.set(record.id, record.version);
         }
       });
       // zod's output is already canonical (every key, schema order, no undefined): no second copy.

@@ -435,7 +435,9 @@ export function createElectorStore(db: Database.Database): ElectorStore {
       );
       timeStep('pc.electors.insert', fill);
       timeStep('pc.electors.indexes', () =>
-        db.exec('CREATE UNIQUE INDEX electors_by_id ON electors (id); CREATE INDEX electors_by_name ON electors (sort_name, sort_first, id);'),
+        db.exec(
+          'CREATE UNIQUE INDEX electors_by_id ON electors (id); CREATE INDEX electors_by_name ON electors (sort_name, sort_first, id);',
+        ),
       );
     } finally {
       db.pragma(`cache_size = ${Number(cacheSize)}`);

@@ -75,15 +75,21 @@ export function createPuller(options: PullerOptions): Puller {
   async function fetchSnapshot(hub: HubClient): Promise<Staged> {
     options.onSnapshot();
     const records = createSnapshotStaging();
-    let page = await timeStepAsync('pc.request', () => hub.snapshot({ limit: snapshotLimit, format: 'columns' }));
-    const { asOf, epoch } = page;
+    const first = await timeStepAsync('pc.request', () => hub.snapshot({ limit: snapshotLimit, format: 'columns' }));
+    const { asOf, epoch } = first;
+    const ask = (after: string) =>
+      timeStepAsync('pc.request', () => hub.snapshot({ asOf, after, limit: snapshotLimit, format: 'columns' }));
+    let page = first;
     for (;;) {
+      // The next page is asked before this one is decoded: the hub reads and sends it meanwhile.
+      const next = page.next === null ? null : ask(page.next);
+      // Decoding may refuse this page: the request in flight is then dropped, its outcome unheard.
+      next?.catch(() => {});
       const current = page;
       const decoded = timeStep('pc.decode', () => recordsOf(current, options.deriveId));
       timeStep('pc.stage', () => records.add(decoded));
-      if (page.next === null) return { kind: 'snapshot', epoch, asOf, records };
-      const after = page.next;
-      page = await timeStepAsync('pc.request', () => hub.snapshot({ asOf, after, limit: snapshotLimit, format: 'columns' }));
+      if (next === null) return { kind: 'snapshot', epoch, asOf, records };
+      page = await next;
     }
   }
 
