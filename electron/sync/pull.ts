@@ -51,7 +51,7 @@ export function createPuller(options: PullerOptions): Puller {
   async function fetchChanges(hub: HubClient): Promise<Staged> {
     const known = store.position();
     // A PC that never synced takes a snapshot: live records only, in the compact encoding, laid down in bulk.
-    if (store.snapshotForced() || known.epoch === null) return fetchSnapshot(hub);
+    if (store.snapshotForced() || known.epoch === null) return timeStepAsync('pc.fetch', () => fetchSnapshot(hub));
     const records = createPullStaging();
     let { epoch, cursor } = known;
     for (;;) {
