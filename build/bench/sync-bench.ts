@@ -24,7 +24,8 @@ const execFileP = promisify(execFile);
 /**
  * Sync figures over real loopback HTTP against a real hub (SQLite):
  * - first full sync of a 35 000-elector commune onto a fresh PC: bytes on the
- *   wire (counted by a TCP relay) and seconds (targets ≤ 2 MB, ≤ 3 s);
+ *   wire (counted by a TCP relay) and seconds (targets ≤ 2 MB, ≤ 3 s), with its time per step
+ *   (`breakdown`; GUICHET_BENCH_CPUPROF=<file> also writes a V8 CPU profile of that sync alone);
  * - one-change round trip: a demand created on PC A, pushed, then pulled by
  *   PC B (p50/p95 over 20 changes).
  */
