@@ -20,8 +20,12 @@ export const PUSH_BODY_LIMIT = 128 * 1024 * 1024;
 
 const gzipAsync = promisify(gzip);
 
+/** `Accept-Encoding` names gzip, and not with `q=0`. */
 const acceptsGzip = (header: string | string[] | undefined): boolean =>
-  (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').some((e) => e.trim().split(';')[0] === 'gzip');
+  (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').some((entry) => {
+    const [coding, ...params] = entry.split(';').map((p) => p.trim());
+    return coding === 'gzip' && !params.some((p) => /^q=0(\.0*)?$/.test(p));
+  });
 
 /** A malformed sync request comes from a client out of step with the hub, not from what the user typed. */
 const malformed = (what: string): Refusal => ({
