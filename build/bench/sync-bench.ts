@@ -7,6 +7,7 @@ import { addCollectivite } from '../../hub-server/accounts/admin.js';
 import { parisDay } from '../../shared/calendar.js';
 import { syntheticDepositInput } from '../../shared/electoral/synthetic-demand.js';
 import { generateReuExtract } from '../../shared/electoral/synthetic.js';
+import { setStepSink } from '../../shared/sync/step-timer.js';
 import { call, round, startBenchPcs, withGzipDownload } from './bench-pcs.js';
 import { startCountingProxy } from './counting-proxy.js';
 
@@ -15,7 +16,8 @@ const execFileP = promisify(execFile);
 /**
  * Sync figures over real loopback HTTP against a real hub (SQLite):
  * - first full sync of a 35 000-elector commune onto a fresh PC: bytes on the
- *   wire (counted by a TCP relay) and seconds (targets ≤ 2 MB, ≤ 3 s);
+ *   wire (counted by a TCP relay) and seconds (targets ≤ 2 MB, ≤ 3 s), with its time per step
+ *   (`breakdown`; GUICHET_BENCH_CPUPROF=<file> also writes a V8 CPU profile of that sync alone);
  * - one-change round trip: a demand created on PC A, pushed, then pulled by
  *   PC B (p50/p95 over 20 changes).
  */
@@ -45,14 +47,26 @@ export async function benchSync(opts: { electors?: number; roundTrips?: number }
     try {
       const b = await pcs.loginMayor('10034', 'poste-b', proxy.url);
       proxy.reset();
+      const profiler = await startProfiler(process.env.GUICHET_BENCH_CPUPROF);
+      const steps = new Map<string, { ms: number; cpuMs: number; count: number }>();
+      setStepSink({
+        begin: () => ({ t: performance.now(), cpu: process.cpuUsage() }),
+        end(step, begun) {
+          const { t, cpu } = begun as { t: number; cpu: NodeJS.CpuUsage };
+          const c = process.cpuUsage(cpu);
+          const s = steps.get(step) ?? { ms: 0, cpuMs: 0, count: 0 };
+          steps.set(step, { ms: s.ms + performance.now() - t, cpuMs: s.cpuMs + (c.user + c.system) / 1000, count: s.count + 1 });
+        },
+      });
       const cpu0 = process.cpuUsage();
       const t0 = performance.now();
-      const bState = await call(b, 'sync:now', null);
+      const bState = await call(b, 'sync:now', null).finally(() => setStepSink(null));
       const cpu = process.cpuUsage(cpu0);
       const firstSyncCpuSeconds = (cpu.user + cpu.system) / 1e6;
       if (bState.lastError)
         throw new Error(`first sync failed: ${bState.lastError.code} ${bState.lastError.detail ?? bState.lastError.message}`);
       const firstSyncSeconds = (performance.now() - t0) / 1000;
+      await profiler?.stop();
       const firstSyncBytes = proxy.bytesToClient + proxy.bytesToServer;
       const bCount = await call(b, 'electoral:search', { query: '', listType: null, offset: 0, limit: 1 });
       if (bCount.total !== preview.total) throw new Error(`PC B has ${bCount.total} electors, expected ${preview.total}`);
@@ -99,6 +113,7 @@ export async function benchSync(opts: { electors?: number; roundTrips?: number }
           cpuSeconds: round(firstSyncCpuSeconds),
           encoding: 'snapshot format=columns (shared/sync/columns.ts), gzip by the hub, derived elector ids left out, bulk load on the PC',
           targets: { maxMegabytes: 2, maxSeconds: 3 },
+          breakdown: breakdown(steps, { ms: firstSyncSeconds * 1000, cpuMs: firstSyncCpuSeconds * 1000 }),
           baselineCsvGetAndSqliteImport: baseline,
           ratioTimeVsBaseline: (() => {
             const ratio = round(firstSyncSeconds / baseline.seconds);
@@ -157,4 +172,64 @@ async function csvDownloadAndImport(
 function minutesSeconds(s: string): number {
   const m = /^(\d+)m([\d.]+)s$/.exec(s.trim());
   return m ? Number(m[1]) * 60 + Number(m[2]) : Number.NaN;
+}
+
+/** A V8 CPU profile of the first sync only (hub and PC, this process), when GUICHET_BENCH_CPUPROF names the file. */
+async function startProfiler(file: string | undefined): Promise<{ stop(): Promise<void> } | null> {
+  if (!file) return null;
+  const { Session } = await import('node:inspector/promises');
+  const { writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return {
+    async stop() {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
+/**
+ * The first sync per step (shared/sync/step-timer.ts marks in the hub and the PC, which share this
+ * process and its event loop), summed over the pages, as wall ms and as CPU ms of the process (CPU of
+ * the zlib threads included; on a shared machine the steadier figure). The PC asks page n+1 before it
+ * decodes page n, so in this one process the hub's steps and the PC's decoding take turns on the event
+ * loop: what the fetch took beyond them is the HTTP exchange itself (loopback, fastify, axios' gunzip
+ * and JSON.parse) and the waits. `other` is the cycle around the fetch and the apply (empty push, state).
+ */
+function breakdown(
+  steps: ReadonlyMap<string, { ms: number; cpuMs: number; count: number }>,
+  wall: { ms: number; cpuMs: number },
+): Record<string, unknown> {
+  const get = (step: string) => steps.get(step) ?? { ms: 0, cpuMs: 0, count: 0 };
+  const r1 = (x: number) => Math.round(x * 10) / 10;
+  const both = (ms: number, cpuMs: number) => ({ ms: r1(ms), cpuMs: r1(cpuMs) });
+  const sum = (names: readonly string[], k: 'ms' | 'cpuMs') => names.reduce((t, s) => t + get(s)[k], 0);
+  const one = (step: string) => both(get(step).ms, get(step).cpuMs);
+  const diff = (a: readonly string[], b: readonly string[]) => both(sum(a, 'ms') - sum(b, 'ms'), sum(a, 'cpuMs') - sum(b, 'cpuMs'));
+  const hub = ['hub.query', 'hub.parse', 'hub.encode', 'hub.serialize', 'hub.gzip'];
+  const pcFetch = ['pc.answer-check', 'pc.decode', 'pc.stage'];
+  const pcLoad = ['pc.electors.check', 'pc.electors.prepare', 'pc.electors.insert', 'pc.electors.indexes'];
+  return {
+    pages: get('pc.request').count,
+    hub: Object.fromEntries(hub.map((s) => [s.slice(4), one(s)])),
+    pcFetch: Object.fromEntries(pcFetch.map((s) => [s.slice(3), one(s)])),
+    httpGunzipJsonParseAndWaits: diff(['pc.fetch'], [...hub, ...pcFetch]),
+    pcApply: {
+      massDeletionCheck: one('pc.mass-deletion-check'),
+      clear: one('pc.clear'),
+      ...Object.fromEntries(pcLoad.map((s) => [s.slice(3), one(s)])),
+      otherCollectionsAndBulkSetup: diff(['pc.load'], pcLoad),
+      reapplyPending: one('pc.reapply'),
+      commit: diff(['pc.apply'], ['pc.apply.body']),
+    },
+    other: both(
+      wall.ms - sum(['pc.fetch', 'pc.mass-deletion-check', 'pc.apply'], 'ms'),
+      wall.cpuMs - sum(['pc.fetch', 'pc.mass-deletion-check', 'pc.apply'], 'cpuMs'),
+    ),
+  };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { demandSchema } from '../../shared/electoral/types.js';
 import { tmpdir } from 'node:os';
@@ -5,6 +6,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Elector } from '../../shared/electoral/types.js';
 import { generateReuRows, renderReuCsv, seededRandom } from '../../shared/electoral/synthetic.js';
+import { registry } from '../../shared/domains.js';
+import { decodeBlocks, derivedIds, encodeBlocks } from '../../shared/sync/columns.js';
 import type { SyncRecord } from '../../shared/sync/protocol.js';
 import type { LocalCollection } from '../core/context.js';
 import { RID_GAP } from './elector-store.js';
@@ -47,6 +50,12 @@ const applyAll = (c: LocalCollection, records: SyncRecord[]) =>
   })();
 const search = (query: string, limit = 100) =>
   mod.handlers['electoral:search']({ query, limit }) as { total: number; items: { id: string; birthName: string; firstNames: string }[] };
+/** Every column of every elector but `rid` (its gaps differ between a bulk load and inserts one by one), in display order. */
+const replicaRows = (db: StandaloneContext['db']) =>
+  db
+    .prepare('SELECT * FROM electors ORDER BY rid')
+    .all()
+    .map((r) => ({ ...(r as Record<string, unknown>), rid: undefined }));
 /** Every elector must be findable, and nothing else: the FTS index matches the table. */
 function ftsConsistent(): void {
   const n = (sc.db.prepare('SELECT count(*) AS n FROM electors').get() as { n: number }).n;
@@ -111,6 +120,39 @@ describe('electoral.electors collection', () => {
       expect(keys, q).toEqual([...keys].sort());
     }
     ftsConsistent();
+  });
+
+  it('a snapshot laid down in bulk, through the compact encoding, gives the replica that applying its records one by one gives', () => {
+    const list = electors(600, 8);
+    const records = list.map((e, i) => rec(e, 3 * i + 1));
+    // What a first sync does: the hub's columns, decoded on the PC, then the collection's bulk load.
+    const sha = (t: string) => createHash('sha256').update(t).digest('hex');
+    const derive = derivedIds(registry, sha);
+    const wire = JSON.parse(JSON.stringify(encodeBlocks(records, derive))) as ReturnType<typeof encodeBlocks>;
+    expect(wire.rest).toEqual([]);
+    const bulk = col('electoral.electors');
+    sc.db.transaction(() => bulk.load!(decodeBlocks(wire.blocks, derive)))();
+    const bulkRows = replicaRows(sc.db);
+    const bulkSearches = ['', 'ma', 'jean', 'de la', 'lafontaine', 'list:lce'].map((q) => search(q, 500));
+    ftsConsistent();
+
+    const other = createStandaloneContext({ dataDir: mkdtempSync(join(tmpdir(), 'guichet-electoral-col-')) });
+    try {
+      const one = createElectoralModule(other.ctx).collections.find((c) => c.name === 'electoral.electors')!;
+      other.db.transaction(() => {
+        for (const r of records) one.apply(r);
+      })();
+      expect(bulkRows).toEqual(replicaRows(other.db));
+      const otherMod = createElectoralModule(other.ctx);
+      const otherSearches = ['', 'ma', 'jean', 'de la', 'lafontaine', 'list:lce'].map((q) =>
+        otherMod.handlers['electoral:search']({ query: q, limit: 500 }),
+      );
+      expect(bulkSearches).toEqual(otherSearches);
+      expect(bulkSearches[0]!.total).toBe(600);
+      expect(bulkSearches[0]!.items).toHaveLength(500);
+    } finally {
+      other.close();
+    }
   });
 
   it('renumbers when records keep landing in the same gap, and stays consistent', () => {

@@ -10,6 +10,7 @@ import { electorSchema, importRecordSchema } from '../../shared/electoral/schema
 import { demandSchema, type Elector } from '../../shared/electoral/types.js';
 import type { LocalCollection } from '../core/context.js';
 import { jsonCollection, skipMalformed } from '../core/json-collection.js';
+import { timeStep } from '../../shared/sync/step-timer.js';
 import { type ElectorStore, prepareList } from './elector-store.js';
 import type { DemandStore, ImportStore } from './record-stores.js';
 
@@ -36,17 +37,20 @@ export function createElectoralCollections(
     load(records) {
       const list: Elector[] = [];
       const versions = new Map<string, number>();
-      for (const record of records) {
-        const parsed = electorSchema.safeParse(record.data);
-        if (!parsed.success || parsed.data.id !== record.id || versions.has(record.id)) {
-          skipMalformed(log, record);
-          continue;
+      timeStep('pc.electors.check', () => {
+        for (const record of records) {
+          const parsed = electorSchema.safeParse(record.data);
+          if (!parsed.success || parsed.data.id !== record.id || versions.has(record.id)) {
+            skipMalformed(log, record);
+            continue;
+          }
+          list.push(parsed.data);
+          versions.set(record.id, record.version);
         }
-        list.push(parsed.data);
-        versions.set(record.id, record.version);
-      }
+      });
       // zod's output is already canonical (every key, schema order, no undefined): no second copy.
-      electors.replaceAll(prepareList(list, true), (id) => versions.get(id) ?? null);
+      const prepared = timeStep('pc.electors.prepare', () => prepareList(list, true));
+      electors.replaceAll(prepared, (id) => versions.get(id) ?? null);
     },
   };
 

@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3';
 import { searchTextOf, sortKeyOf } from '../../shared/electoral/normalize.js';
 import { parseSearchQuery } from '../../shared/electoral/search-query.js';
+import { timeStep } from '../../shared/sync/step-timer.js';
 import type { SearchResult } from '../../shared/electoral/ipc.js';
 import type { Elector, ElectorSummary, ListType } from '../../shared/electoral/types.js';
 
@@ -432,9 +433,11 @@ export function createElectorStore(db: Database.Database): ElectorStore {
       db.exec(
         "DELETE FROM electors; INSERT INTO electors_fts (electors_fts) VALUES ('delete-all'); DROP INDEX electors_by_name; DROP INDEX electors_by_id;",
       );
-      fill();
-      db.exec(
-        'CREATE UNIQUE INDEX electors_by_id ON electors (id); CREATE INDEX electors_by_name ON electors (sort_name, sort_first, id);',
+      timeStep('pc.electors.insert', fill);
+      timeStep('pc.electors.indexes', () =>
+        db.exec(
+          'CREATE UNIQUE INDEX electors_by_id ON electors (id); CREATE INDEX electors_by_name ON electors (sort_name, sort_first, id);',
+        ),
       );
     } finally {
       db.pragma(`cache_size = ${Number(cacheSize)}`);

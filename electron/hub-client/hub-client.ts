@@ -1,3 +1,4 @@
+import { timeStep } from '../../shared/sync/step-timer.js';
 import WebSocket from 'ws';
 import axios, { type AxiosError, type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { gzipSync } from 'node:zlib';
@@ -152,7 +153,8 @@ export function createHubClient(options: HubClientOptions): HubClient {
       let retryable: boolean;
       try {
         const res = await http.request(request);
-        if (res.status >= 200 && res.status < 300) return checkAnswer(spec, res.status, res.data) as Answer<N>;
+        if (res.status >= 200 && res.status < 300)
+          return timeStep('pc.answer-check', () => checkAnswer(spec, res.status, res.data)) as Answer<N>;
         failure = isErrorBody(res.data)
           ? GuichetError.fromBody(res.data)
           : new GuichetError(

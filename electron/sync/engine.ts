@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { GuichetError } from '../../shared/errors.js';
+import { timeStep } from '../../shared/sync/step-timer.js';
 import type { DeriveId } from '../../shared/sync/columns.js';
 import type { SyncState } from '../../shared/sync/ipc.js';
 import type { LocalCollection } from '../core/context.js';
@@ -138,7 +139,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       log.info('pull dropped: the replica was cleared while it ran');
       return;
     }
-    const blocked = findMassDeletion(db, replica, outbox, staged);
+    const blocked = timeStep('pc.mass-deletion-check', () => findMassDeletion(db, replica, outbox, staged));
     if (blocked) {
       log.warn({ ...blocked, kind: staged.kind }, 'mass deletion: waiting for the user');
       gate.hold(blocked, staged);

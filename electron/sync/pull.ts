@@ -2,11 +2,12 @@ import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { GuichetError } from '../../shared/errors.js';
 import { type DeriveId, decodeBlocks, MalformedBlockError } from '../../shared/sync/columns.js';
+import { timeStep, timeStepAsync } from '../../shared/sync/step-timer.js';
 import type { CollectionName, PullResponse, SnapshotResponse, SyncRecord } from '../../shared/sync/protocol.js';
 import { type HubClient, MALFORMED_ANSWER_MESSAGE } from '../hub-client/hub-client.js';
 import type { SyncOutbox } from './outbox.js';
 import type { LocalReplica } from './replica.js';
-import { createPullStaging, type PullStaging } from './staging.js';
+import { createPullStaging, createSnapshotStaging, type PullStaging } from './staging.js';
 import type { SyncStore } from './sync-store.js';
 
 /**
@@ -50,7 +51,7 @@ export function createPuller(options: PullerOptions): Puller {
   async function fetchChanges(hub: HubClient): Promise<Staged> {
     const known = store.position();
     // A PC that never synced takes a snapshot: live records only, in the compact encoding, laid down in bulk.
-    if (store.snapshotForced() || known.epoch === null) return fetchSnapshot(hub);
+    if (store.snapshotForced() || known.epoch === null) return timeStepAsync('pc.fetch', () => fetchSnapshot(hub));
     const records = createPullStaging();
     let { epoch, cursor } = known;
     for (;;) {
@@ -73,17 +74,29 @@ export function createPuller(options: PullerOptions): Puller {
 
   async function fetchSnapshot(hub: HubClient): Promise<Staged> {
     options.onSnapshot();
-    const records = createPullStaging();
-    let page = await hub.snapshot({ limit: snapshotLimit, format: 'columns' });
-    const { asOf, epoch } = page;
+    const records = createSnapshotStaging();
+    const first = await timeStepAsync('pc.request', () => hub.snapshot({ limit: snapshotLimit, format: 'columns' }));
+    const { asOf, epoch } = first;
+    const ask = (after: string) =>
+      timeStepAsync('pc.request', () => hub.snapshot({ asOf, after, limit: snapshotLimit, format: 'columns' }));
+    let page = first;
     for (;;) {
-      records.add(recordsOf(page, options.deriveId));
-      if (page.next === null) return { kind: 'snapshot', epoch, asOf, records };
-      page = await hub.snapshot({ asOf, after: page.next, limit: snapshotLimit, format: 'columns' });
+      // The next page is asked before this one is decoded: the hub reads and sends it meanwhile.
+      const next = page.next === null ? null : ask(page.next);
+      // Decoding may refuse this page: the request in flight is then dropped, its outcome unheard.
+      next?.catch(() => {});
+      const current = page;
+      const decoded = timeStep('pc.decode', () => recordsOf(current, options.deriveId));
+      timeStep('pc.stage', () => records.add(decoded));
+      if (next === null) return { kind: 'snapshot', epoch, asOf, records };
+      page = await next;
     }
   }
 
-  const apply = db.transaction((staged: Staged): number => {
+  const applyInTransaction = db.transaction((staged: Staged): number => timeStep('pc.apply.body', () => applyBody(staged)));
+  const apply = (staged: Staged): number => timeStep('pc.apply', () => applyInTransaction(staged));
+
+  function applyBody(staged: Staged): number {
     const records = staged.records.latest();
     if (staged.kind === 'pull') {
       const pending = new Map<CollectionName, Set<string>>();
@@ -94,14 +107,14 @@ export function createPuller(options: PullerOptions): Puller {
       }
       store.setPosition(staged.epoch, staged.cursor);
     } else {
-      replica.clearAll();
-      replica.load(records);
-      replica.reapplyPending();
+      timeStep('pc.clear', () => replica.clearAll());
+      timeStep('pc.load', () => replica.load(records));
+      timeStep('pc.reapply', () => replica.reapplyPending());
       store.setPosition(staged.epoch, staged.asOf);
       store.setSnapshotForced(false);
     }
     return records.length;
-  });
+  }
 
   return { fetch: fetchChanges, apply };
 }

@@ -49,3 +49,28 @@ export function createPullStaging(): PullStaging {
     size: () => count,
   };
 }
+
+/**
+ * A snapshot's pages, staged as they come: keyset pages by (collection, id) hold each live record once,
+ * so there is nothing to supersede and no key to build per record (35 000 electors: a Map of string
+ * keys cost as much as decoding them). A record sent twice all the same is left to the collections,
+ * which keep its first copy (bulk load) or the last (record by record) as they would in a pull.
+ */
+export function createSnapshotStaging(): PullStaging {
+  let pages: SyncRecord[][] = [];
+  let count = 0;
+  const all = () => pages.flat();
+  return {
+    clear() {
+      pages = [];
+      count = 0;
+    },
+    add(records) {
+      pages.push(records);
+      count += records.length;
+    },
+    latest: (collection) => (collection === undefined ? all() : all().filter((r) => r.collection === collection)),
+    tombstones: (collection) => all().filter((r) => r.collection === collection && r.deleted),
+    size: () => count,
+  };
+}

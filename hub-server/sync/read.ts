@@ -2,6 +2,7 @@ import { GuichetError } from '../../shared/errors.js';
 import { PAGE_BYTE_BUDGET, type PullResponse, type SnapshotResponse, type SyncRecord } from '../../shared/sync/protocol.js';
 import { toCount } from '../db/dialect.js';
 import { type DeriveId, encodeBlocks } from '../../shared/sync/columns.js';
+import { timeStep, timeStepAsync } from '../../shared/sync/step-timer.js';
 import { ensureCommuneSync, toStoredRecord, toSyncRecord, type CommuneSyncState, type SyncDb } from './store.js';
 
 const RESYNC_MESSAGE =
@@ -147,10 +148,10 @@ export async function readSnapshot(
   query: { asOf?: number; after?: string; limit: number; format?: 'records' | 'columns' },
   derive?: DeriveId,
 ): Promise<SnapshotResponse> {
-  const { head, rows } = await snapshotPage(db, communeId, readable, query);
-  const records = rows.map(rowToSync);
+  const { head, rows } = await timeStepAsync('hub.query', () => snapshotPage(db, communeId, readable, query));
+  const records = timeStep('hub.parse', () => rows.map(rowToSync));
   if (query.format !== 'columns') return { epoch: head.epoch, asOf: head.asOf, records, next: head.next };
-  const { blocks, rest } = encodeBlocks(records, derive);
+  const { blocks, rest } = timeStep('hub.encode', () => encodeBlocks(records, derive));
   return { epoch: head.epoch, asOf: head.asOf, records: rest, blocks, next: head.next };
 }
 

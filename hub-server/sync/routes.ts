@@ -1,9 +1,12 @@
 import { hash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { HUB_ROUTES } from '../../shared/api/hub.js';
 import { derivedIds } from '../../shared/sync/columns.js';
 import type { PushResponse } from '../../shared/sync/protocol.js';
+import { timeStep, timeStepAsync } from '../../shared/sync/step-timer.js';
 import { requireAuth } from '../accounts/auth.js';
 import { parseRequest, type Refusal } from '../contract.js';
 import type { HubDatabase } from '../db/schema.js';
@@ -14,6 +17,15 @@ import { pullChangesJson, readSnapshot, readSnapshotJson } from './read.js';
 
 /** A push may carry a whole electoral extract (100 000 electors is ~60 MB of JSON once inflated): the cap on the inflated body. */
 export const PUSH_BODY_LIMIT = 128 * 1024 * 1024;
+
+const gzipAsync = promisify(gzip);
+
+/** `Accept-Encoding` names gzip, and not with `q=0`. */
+const acceptsGzip = (header: string | string[] | undefined): boolean =>
+  (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').some((entry) => {
+    const [coding, ...params] = entry.split(';').map((p) => p.trim());
+    return coding === 'gzip' && !params.some((p) => /^q=0(\.0*)?$/.test(p));
+  });
 
 /** A malformed sync request comes from a client out of step with the hub, not from what the user typed. */
 const malformed = (what: string): Refusal => ({
@@ -84,7 +96,12 @@ export async function registerSyncRoutes(
         { communeId: auth.communeId, asOf: res.asOf, records: res.records.length, last: res.next === null },
         'sync snapshot',
       );
-      return res;
+      const json = timeStep('hub.serialize', () => JSON.stringify(res));
+      reply.type('application/json; charset=utf-8');
+      if (!acceptsGzip(request.headers['accept-encoding'])) return reply.send(json);
+      // Compressed here, off the event loop (the plugin would deflate a page this large in a stream too).
+      const body = await timeStepAsync('hub.gzip', () => gzipAsync(json));
+      return reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding').send(body);
     }
     const res = await readSnapshotJson(db, auth.communeId, registry.readableCollections(auth), query);
     request.log.debug({ communeId: auth.communeId, asOf: res.asOf, records: res.records, last: res.next === null }, 'sync snapshot');

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { electorBaseId } from '../../shared/electoral/elector-id.js';
 import { decodeBlocks, derivedIds } from '../../shared/sync/columns.js';
@@ -379,6 +380,21 @@ describe.each(TEST_BACKENDS)('hub sync (%s)', (backend) => {
     const idColumn = electorBlocks[0]!.paths.findIndex((p) => p.join('.') === 'id');
     expect(electorBlocks.flatMap((b) => b.columns[idColumn]!).filter((id) => id !== null)).toEqual([`${electors[0]!.id}-2`]);
     expect(electorBlocks.flatMap((b) => b.ids).every((id) => id === null)).toBe(true);
+
+    // Gzip when the PC accepts it (all of them do), plain JSON for a client that refuses it.
+    const url = '/api/v1/sync/snapshot?format=columns';
+    for (const [accept, gzipped] of [
+      ['gzip', true],
+      ['deflate, gzip;q=1.0', true],
+      ['gzip;q=0', false],
+      ['identity', false],
+    ] as const) {
+      const res = await hub.app.inject({ method: 'GET', url, headers: { ...bearer(c.maireToken), 'accept-encoding': accept } });
+      expect(res.headers['content-encoding'], accept).toBe(gzipped ? 'gzip' : undefined);
+      const body = gzipped ? gunzipSync(res.rawPayload).toString('utf8') : res.body;
+      const whole = JSON.parse(body) as SnapshotResponse;
+      expect([...decodeBlocks(whole.blocks ?? [], derive), ...whole.records].sort(byKey), accept).toEqual([...plain.records].sort(byKey));
+    }
   });
 
   it('pull pages by cursor without skipping: every record once, in version order', async () => {

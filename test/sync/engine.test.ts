@@ -216,6 +216,33 @@ describe('sync engine against a real hub', () => {
     expect(a.demands()).toEqual(b.demands());
   });
 
+  it('a snapshot in several pages whose second page is refused lays nothing down, then comes whole at the next cycle', async () => {
+    const c = await commune();
+    const a = replica(c.maireToken);
+    const made = Array.from({ length: 7 }, () => a.createDemand());
+    await a.engine.runCycle();
+    // Pages of 2: the PC asks the next page while it decodes one, so a request is in flight when a page is refused.
+    const b = replica(c.secretaireToken, false, { snapshotLimit: 2 });
+    let calls = 0;
+    b.wrapHub((h) => ({
+      ...h,
+      snapshot: async (q) => {
+        const n = ++calls;
+        if (n === 3) throw new Error('connexion coupée');
+        const page = await h.snapshot(q);
+        if (n === 2) return { ...page, blocks: page.blocks?.map((block) => ({ ...block, versions: [] })) };
+        return page;
+      },
+    }));
+    const failed = await b.engine.runCycle();
+    expect(failed.lastError).toMatchObject({ code: 'hub_unavailable' });
+    expect(b.demands()).toEqual([]);
+    expect(b.db.prepare("SELECT value FROM sync_state WHERE key = 'cursor'").get()).toBeUndefined();
+    b.wrapHub((h) => h);
+    expect((await b.engine.runCycle()).lastError).toBeNull();
+    expect(idsOf(b.demands())).toEqual(idsOf(made));
+  });
+
   it('runs by itself: a local change is sent soon after, and the loop retries after an outage', async () => {
     const c = await commune();
     const a = replica(c.maireToken, true, { debounceMs: 10, intervalMs: 60_000, maxBackoffMs: 100 });
