@@ -1,5 +1,13 @@
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResultSet, type SqliteDialectConfig } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  type KyselyConfig,
+  type MigrationResultSet,
+  type SqliteDialectConfig,
+} from 'kysely';
 import pg from 'pg';
 import { GuichetError } from '../../shared/errors.js';
 import { isPostgres } from './dialect.js';
@@ -16,6 +24,8 @@ export interface OpenHubDbOptions {
   schema?: string;
   /** Run pending migrations (default true). */
   migrate?: boolean;
+  /** Kysely's log hook: called for every statement, begin and commit included (tests count round trips with it). */
+  log?: KyselyConfig['log'];
 }
 
 const schemaByDb = new WeakMap<object, string>();
@@ -63,7 +73,7 @@ export async function openHubDb(options: OpenHubDbOptions = {}): Promise<Kysely<
         client.release();
       }
     }
-    db = new Kysely<HubDatabase>({ dialect: new PostgresDialect({ pool }) });
+    db = new Kysely<HubDatabase>({ dialect: new PostgresDialect({ pool }), ...(options.log ? { log: options.log } : {}) });
     if (schema) schemaByDb.set(db, schema);
   } else {
     // 0600 before SQLite opens it: the -wal and -shm it creates get the same mode.
@@ -73,7 +83,10 @@ export async function openHubDb(options: OpenHubDbOptions = {}): Promise<Kysely<
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    db = new Kysely<HubDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+    db = new Kysely<HubDatabase>({
+      dialect: new SqliteDialect({ database: withStatementCache(sqlite) }),
+      ...(options.log ? { log: options.log } : {}),
+    });
   }
   if (options.migrate !== false) {
     try {
