@@ -3,7 +3,7 @@ import { PAGE_BYTE_BUDGET, type PullResponse, type SnapshotResponse, type SyncRe
 import { sql } from 'kysely';
 import { isPostgres, toCount } from '../db/dialect.js';
 import { type DeriveId, encodeBlocks } from '../../shared/sync/columns.js';
-import { ensureCommuneSync, toStoredRecord, toSyncRecord, type CommuneSyncState, type SyncDb } from './store.js';
+import { ensureCommuneSync, toState, toStoredRecord, toSyncRecord, type CommuneSyncState, type SyncDb } from './store.js';
 
 const RESYNC_MESSAGE =
   'La copie locale de ce poste doit être rechargée entièrement depuis le hub. Guichet s’en charge automatiquement ; vos modifications en attente sont conservées.';
@@ -141,10 +141,7 @@ async function pullPostgres(
   for (const r of rows) {
     if (r.id !== null) records.push({ collection: r.collection!, id: r.id, version: r.version, deleted: r.deleted, data: r.data });
   }
-  return {
-    state: { epoch: head.epoch, lastSeq: toCount(head.last_seq), purgedBelow: toCount(head.purged_below) },
-    rows: records,
-  };
+  return { state: toState(head), rows: records };
 }
 
 function checkHistory(state: CommuneSyncState, epoch: string | undefined, cursor: number): void {

@@ -38,7 +38,7 @@ export interface WrittenVersion {
   version: number;
 }
 
-function toState(row: { epoch: string; last_seq: unknown; purged_below: unknown }): CommuneSyncState {
+export function toState(row: { epoch: string; last_seq: unknown; purged_below: unknown }): CommuneSyncState {
   return { epoch: row.epoch, lastSeq: toCount(row.last_seq), purgedBelow: toCount(row.purged_below) };
 }
 
