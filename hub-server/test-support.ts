@@ -14,7 +14,7 @@ import type { LoginRateLimit } from './accounts/routes.js';
 import { insertCollectivite, insertUser, openSession } from './accounts/store.js';
 import { buildHub, type BuildHubOptions } from './app.js';
 import { TEST_PG_URL } from './db/test-backends.js';
-import { openHubDb } from './db/open.js';
+import { openHubDb, type OpenHubDbOptions } from './db/open.js';
 import type { HubDatabase } from './db/schema.js';
 import { createHubLogger } from './log.js';
 
@@ -74,6 +74,8 @@ export interface TestHubOptions {
   files?: import('./files/maintenance.js').FilesOptions;
   /** Domains of the hub (default: hub-server/domains.ts), e.g. with a test-only domain. */
   domains?: BuildHubOptions['domains'];
+  /** Called with the SQL of every statement the hub's database runs (begin and commit included). */
+  onStatement?: (sql: string) => void;
 }
 
 /** Open a throwaway PostgreSQL schema; the returned drop() removes it with everything in it. */
@@ -105,14 +107,20 @@ export async function openTestDb(
   backend: 'sqlite' | 'postgres',
   file?: string,
   schema?: string,
+  onStatement?: (sql: string) => void,
 ): Promise<{ db: Kysely<HubDatabase>; file?: string; schema?: string; dispose(): Promise<void> }> {
+  const log: OpenHubDbOptions['log'] = onStatement
+    ? (event) => {
+        if (event.level === 'query') onStatement(event.query.sql);
+      }
+    : undefined;
   if (backend === 'postgres' && schema !== undefined) {
-    const db = await openHubDb({ url: TEST_PG_URL, schema });
+    const db = await openHubDb({ url: TEST_PG_URL, schema, log });
     return { db, schema, dispose: () => db.destroy() };
   }
   if (backend === 'postgres') {
     const s = await createTestSchema();
-    const db = await openHubDb({ url: TEST_PG_URL, schema: s.schema });
+    const db = await openHubDb({ url: TEST_PG_URL, schema: s.schema, log });
     return {
       db,
       schema: s.schema,
@@ -124,7 +132,7 @@ export async function openTestDb(
   }
   const dir = file ? null : mkdtempSync(join(tmpdir(), 'guichet-hub-'));
   const path = file ?? join(dir!, 'hub.sqlite');
-  const db = await openHubDb({ file: path });
+  const db = await openHubDb({ file: path, log });
   return {
     db,
     file: path,
@@ -169,7 +177,7 @@ async function seedAccounts(db: Kysely<HubDatabase>, communeId: string): Promise
 
 /** A real hub (real database, real fastify) for tests; `app.inject()` or `listen()` for real HTTP. */
 export async function createTestHub(backend: 'sqlite' | 'postgres', opts: TestHubOptions = {}): Promise<TestHub> {
-  const opened = await openTestDb(backend, opts.file, opts.schema);
+  const opened = await openTestDb(backend, opts.file, opts.schema, opts.onStatement);
   const log = createHubLogger({ level: process.env.GUICHET_TEST_LOG ?? 'silent' });
   const app = await buildHub({
     db: opened.db,

@@ -1,5 +1,13 @@
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResultSet, type SqliteDialectConfig } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  type KyselyConfig,
+  type MigrationResultSet,
+  type SqliteDialectConfig,
+} from 'kysely';
 import pg from 'pg';
 import { GuichetError } from '../../shared/errors.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
@@ -22,6 +30,8 @@ export interface OpenHubDbOptions {
    * (checkpointer.ts). The server turns it on; short-lived tools (CLI, tests) keep SQLite's automatic ones.
    */
   backgroundCheckpoints?: { onError(e: Error): void };
+  /** Kysely's log hook: called for every statement, begin and commit included (tests count round trips with it). */
+  log?: KyselyConfig['log'];
 }
 
 const schemaByDb = new WeakMap<object, string>();
@@ -69,7 +79,7 @@ export async function openHubDb(options: OpenHubDbOptions = {}): Promise<Kysely<
         client.release();
       }
     }
-    db = new Kysely<HubDatabase>({ dialect: new PostgresDialect({ pool }) });
+    db = new Kysely<HubDatabase>({ dialect: new PostgresDialect({ pool }), ...(options.log ? { log: options.log } : {}) });
     if (schema) schemaByDb.set(db, schema);
   } else {
     // 0600 before SQLite opens it: the -wal and -shm it creates get the same mode.
@@ -81,7 +91,10 @@ export async function openHubDb(options: OpenHubDbOptions = {}): Promise<Kysely<
     sqlite.pragma('busy_timeout = 5000');
     const checkpointer =
       options.file && options.backgroundCheckpoints ? startCheckpointer(sqlite, options.file, options.backgroundCheckpoints.onError) : null;
-    db = new Kysely<HubDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, checkpointer) }) });
+    db = new Kysely<HubDatabase>({
+      dialect: new SqliteDialect({ database: withStatementCache(sqlite, checkpointer) }),
+      ...(options.log ? { log: options.log } : {}),
+    });
   }
   if (options.migrate !== false) {
     try {

@@ -6,8 +6,6 @@ import type { RecordWrite, StoredRecord } from '../sync/store.js';
 
 const ELECTORS = 'electoral.electors';
 const IMPORTS = 'electoral.imports';
-/** Electors compared between two turns of the event loop when the import is prepared outside its transaction. */
-const SLICE = 2_000;
 
 /**
  * `electoral.import`: the REU extract becomes the commune's full list, landing
@@ -17,7 +15,7 @@ const SLICE = 2_000;
  * the list unchanged is a no-op: no second, empty import record.
  *
  * The diff is worked out by `planImport`; `prepare` does it before the
- * transaction, a slice at a time, so a 35 000-elector list does not hold the
+ * transaction, giving the event loop a turn every few milliseconds, so a 35 000-elector list does not hold the
  * other communes' requests (the push lands its writes in one statement).
  */
 async function applyElectoralImport(ctx: CommandContext, payload: ElectoralImportPayload): Promise<CommandOutcome> {
@@ -39,7 +37,7 @@ async function planImport(
   electorRecords: readonly StoredRecord[],
   importRecords: readonly StoredRecord[],
   payload: ElectoralImportPayload,
-  pause?: () => Promise<void>,
+  pause?: () => Promise<void> | null,
 ): Promise<PreparedCommand> {
   const { electors } = payload;
   if (electors.length === 0) {
@@ -57,7 +55,8 @@ async function planImport(
   const upserts: RecordWrite[] = [];
   let unchanged = 0;
   for (let i = 0; i < electors.length; i++) {
-    if (pause && i > 0 && i % SLICE === 0) await pause();
+    const turn = pause?.();
+    if (turn) await turn;
     const e = electors[i];
     if (seen.has(e.id))
       throw new GuichetError(

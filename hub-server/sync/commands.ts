@@ -35,8 +35,11 @@ export interface PrepareContext {
   communeId: string;
   /** Every record of the collection for this commune, tombstones included, read in pages. */
   readAll(collection: string): Promise<StoredRecord[]>;
-  /** Let other requests run: call between chunks of CPU work. */
-  pause(): Promise<void>;
+  /**
+   * Let other requests run once the current time slice is used up (sync/time-slices.ts): call it between small
+   * units of CPU work (an element); null while the slice lasts (nothing to await).
+   */
+  pause(): Promise<void> | null;
 }
 
 /**

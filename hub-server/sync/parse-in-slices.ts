@@ -1,27 +1,32 @@
 import { z } from 'zod';
+import { timeSlices, type TurnIfDue } from './time-slices.js';
 
-/** Elements validated between two turns of the event loop. */
-const SLICE = 2_000;
-const pause = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** Arrays at least this long are validated element by element, with turns of the event loop between. */
+const LONG = 2_000;
 
 /**
- * `schema.safeParse(value)` for a command payload, with a pause between slices of its long arrays: a
- * 35 000-elector list takes the event loop for most of a second in one go. An object's top-level arrays
- * longer than a slice are validated element by element; anything else (and what these do not cover:
- * array checks other than lengths, refinements of the object) goes to the plain `safeParse`.
+ * `schema.safeParse(value)` for a command payload, giving the event loop a turn whenever a time slice is used
+ * up (`turnIfDue`, shared with the rest of the preparation): a 35 000-elector list takes the event loop for
+ * most of a second in one go. An object's top-level arrays longer than `LONG` are validated element by
+ * element (an invalid element answers its own issues); anything else (and what these do not cover: array
+ * checks other than lengths, refinements of the object) goes to the plain `safeParse`.
  */
-export async function parseInSlices(schema: z.ZodType, value: unknown): Promise<z.ZodSafeParseResult<unknown>> {
+export async function parseInSlices(
+  schema: z.ZodType,
+  value: unknown,
+  turnIfDue: TurnIfDue = timeSlices(),
+): Promise<z.ZodSafeParseResult<unknown>> {
   if (!(schema instanceof z.ZodObject) || typeof value !== 'object' || value === null || Array.isArray(value))
     return schema.safeParse(value);
   const shape = schema.shape as Record<string, z.ZodType>;
   const input = value as Record<string, unknown>;
   const long = Object.keys(shape).filter((k) => {
     const s = shape[k];
-    return s instanceof z.ZodArray && Array.isArray(input[k]) && input[k].length > SLICE && lengthsOnly(s);
+    return s instanceof z.ZodArray && Array.isArray(input[k]) && input[k].length > LONG && lengthsOnly(s);
   });
   if (long.length === 0 || (schema._zod.def.checks?.length ?? 0) > 0) return schema.safeParse(value);
 
-  // The rest of the object (with the long arrays as they are, unchecked), then each array a slice at a time.
+  // The rest of the object (with the long arrays as they are, unchecked), then each array element by element.
   const shell = schema.extend(Object.fromEntries(long.map((k) => [k, z.array(z.unknown())])));
   const head = shell.safeParse(value);
   if (!head.success) return head;
@@ -31,17 +36,16 @@ export async function parseInSlices(schema: z.ZodType, value: unknown): Promise<
     const items = input[k] as unknown[];
     const lengthIssue = checkLength(arraySchema, items.length, k);
     if (lengthIssue) return lengthIssue;
-    const slice = z.array(arraySchema.element);
-    const parsed: unknown[] = [];
-    for (let start = 0; start < items.length; start += SLICE) {
-      await pause();
-      const r = slice.safeParse(items.slice(start, start + SLICE));
+    const element = arraySchema.element;
+    // Filled in place: no slice copies, no second array (the import window was ~27 % GC).
+    const parsed: unknown[] = new Array(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const turn = turnIfDue();
+      if (turn) await turn;
+      const r = element.safeParse(items[i]);
       if (!r.success)
-        return {
-          success: false,
-          error: new z.ZodError(r.error.issues.map((i) => ({ ...i, path: [k, start + Number(i.path[0]), ...i.path.slice(1)] }))),
-        };
-      for (const item of r.data) parsed.push(item);
+        return { success: false, error: new z.ZodError(r.error.issues.map((issue) => ({ ...issue, path: [k, i, ...issue.path] }))) };
+      parsed[i] = r.data;
     }
     out[k] = parsed;
   }

@@ -8,17 +8,18 @@ import type { AuthContext } from '../accounts/auth-context.js';
 import { isPostgres, nowIso } from '../db/dialect.js';
 import type { HubDatabase } from '../db/schema.js';
 import { accessRefusal } from '../domain/access.js';
-import { fileState } from '../files/store.js';
+import { fileStates } from '../files/store.js';
 import { randomUUID } from 'node:crypto';
 import type { CommandContext, CommandHandler, PreparedCommand } from './commands.js';
 import { parseInSlices } from './parse-in-slices.js';
+import { timeSlices } from './time-slices.js';
 import {
   changedSince,
   dropStaged,
   ensureCommuneSync,
+  isDuplicateMutation,
   landStaged,
-  lockCommune,
-  pause,
+  lockCommuneFor,
   readAllRecords,
   readAllRecordsPaged,
   readRecord,
@@ -81,7 +82,7 @@ export async function applyPush(
   auth: AuthContext,
   mutations: readonly Mutation[],
 ): Promise<PushOutcome> {
-  await ensureCommuneSync(db, auth.communeId);
+  // No ensureCommuneSync here: each mutation's transaction starts with lockCommuneFor, which creates the row if need be.
   const outcome: PushOutcome = { results: [], applied: 0, rejected: 0, replayed: 0, summaries: [] };
   for (const m of mutations) {
     const { result, replayed, summary } = await applyOne(db, domains, auth, m);
@@ -101,6 +102,17 @@ interface OneOutcome {
 }
 
 async function applyOne(db: Kysely<HubDatabase>, domains: PushDomains, auth: AuthContext, m: Mutation): Promise<OneOutcome> {
+  try {
+    return await applyOnce(db, domains, auth, m);
+  } catch (err) {
+    // A retry of this mutation stored its result while we waited for the lock (see lockCommuneFor): all we
+    // wrote is rolled back; once more, the lookup finds that result and answers it.
+    if (!isDuplicateMutation(err)) throw err;
+    return applyOnce(db, domains, auth, m);
+  }
+}
+
+async function applyOnce(db: Kysely<HubDatabase>, domains: PushDomains, auth: AuthContext, m: Mutation): Promise<OneOutcome> {
   try {
     const prepared = m.kind === 'command' ? await prepareCommand(db, domains, auth, m) : null;
     try {
@@ -136,14 +148,8 @@ async function onceFor(
   m: Mutation,
   compute: () => Promise<Omit<OneOutcome, 'replayed'>>,
 ): Promise<OneOutcome> {
-  await lockCommune(trx, auth.communeId);
-  const stored = await trx
-    .selectFrom('device_mutations')
-    .select('result')
-    .where('device_id', '=', auth.deviceId)
-    .where('mutation_id', '=', m.mutationId)
-    .executeTakeFirst();
-  if (stored) return { result: JSON.parse(stored.result) as PushResult, replayed: true };
+  const { stored } = await lockCommuneFor(trx, auth.communeId, { deviceId: auth.deviceId, mutationId: m.mutationId });
+  if (stored !== null) return { result: JSON.parse(stored) as PushResult, replayed: true };
   const outcome = await compute();
   await trx
     .insertInto('device_mutations')
@@ -185,14 +191,16 @@ async function prepareCommand(db: Kysely<HubDatabase>, domains: PushDomains, aut
     .where('mutation_id', '=', m.mutationId)
     .executeTakeFirst();
   if (seen || accessRefusal(domains.registry, auth, command.service, command.permission)) return null;
-  const parsed = await parseInSlices(command.payload, m.payload);
+  // One clock for the whole preparation: the event loop gets a turn every SLICE_MS of it, whichever step runs.
+  const turnIfDue = timeSlices();
+  const parsed = await parseInSlices(command.payload, m.payload, turnIfDue);
   if (!parsed.success) reject('invalid_input', INVALID_PAYLOAD_MESSAGE, describeIssues(parsed.error));
   // Read before the records: whatever is written after this sequence is seen by changedSince.
   const basis = (await ensureCommuneSync(db, auth.communeId)).lastSeq;
   let prepared: PreparedCommand;
   try {
     prepared = await handler.prepare(
-      { communeId: auth.communeId, readAll: (collection) => readAllRecordsPaged(db, auth.communeId, collection), pause },
+      { communeId: auth.communeId, readAll: (collection) => readAllRecordsPaged(db, auth.communeId, collection), pause: turnIfDue },
       parsed.data as never,
     );
   } catch (e) {
@@ -357,10 +365,11 @@ async function checkFiles(
   if (!spec.files) return;
   const before = current && !current.deleted && current.json !== null ? spec.files(JSON.parse(current.json) as never) : [];
   const known = new Set(before);
-  for (const sha256 of new Set(spec.files(after as never))) {
-    if (known.has(sha256)) continue;
-    const state = await fileState(trx, auth.communeId, sha256, spec.domain);
-    if (!state?.complete)
+  const added = [...new Set(spec.files(after as never))].filter((sha256) => !known.has(sha256));
+  if (added.length === 0) return;
+  const states = await fileStates(trx, auth.communeId, added, spec.domain);
+  for (const sha256 of added) {
+    if (!states.get(sha256)?.complete)
       reject(
         'invalid_input',
         "Une pièce jointe n'est pas encore arrivée sur le hub : l'envoi reprendra automatiquement. Si cela se répète, joignez de nouveau le fichier depuis le poste où il a été numérisé.",

@@ -1,9 +1,10 @@
 import { GuichetError } from '../../shared/errors.js';
 import { PAGE_BYTE_BUDGET, type PullResponse, type SnapshotResponse, type SyncRecord } from '../../shared/sync/protocol.js';
-import { toCount } from '../db/dialect.js';
+import { sql } from 'kysely';
+import { isPostgres, toCount } from '../db/dialect.js';
 import { type DeriveId, encodeBlocks } from '../../shared/sync/columns.js';
 import { timeStep, timeStepAsync } from '../../shared/sync/step-timer.js';
-import { ensureCommuneSync, toStoredRecord, toSyncRecord, type CommuneSyncState, type SyncDb } from './store.js';
+import { ensureCommuneSync, toState, toStoredRecord, toSyncRecord, type CommuneSyncState, type SyncDb } from './store.js';
 
 const RESYNC_MESSAGE =
   'La copie locale de ce poste doit être rechargée entièrement depuis le hub. Guichet s’en charge automatiquement ; vos modifications en attente sont conservées.';
@@ -87,28 +88,61 @@ async function pullPage(
   readable: readonly string[],
   query: { epoch?: string; cursor: number; limit: number },
 ): Promise<Page<{ epoch: string; cursor: number; hasMore: boolean }>> {
-  // Read before the records: every version up to lastSeq is committed (see lockCommune), so an
-  // incomplete page may safely move the cursor up to it.
-  const state = await ensureCommuneSync(db, communeId);
-  checkHistory(state, query.epoch, query.cursor);
   const collections = [...readable];
+  const read = collections.length > 0 && isPostgres(db) ? await pullPostgres(db, communeId, collections, query) : null;
+  // Read before the records (or with them, in one statement: one snapshot): every version up to lastSeq is
+  // committed (see lockCommune), so an incomplete page may safely move the cursor up to it.
+  const state = read?.state ?? (await ensureCommuneSync(db, communeId));
+  checkHistory(state, query.epoch, query.cursor);
   if (collections.length === 0)
     return { head: { epoch: state.epoch, cursor: Math.max(query.cursor, state.lastSeq), hasMore: false }, rows: [] };
 
-  const rows = await db
-    .selectFrom('sync_records')
-    .select(['collection', 'id', 'version', 'deleted', 'data'])
-    .where('commune_id', '=', communeId)
-    .where('version', '>', query.cursor)
-    .where('collection', 'in', collections)
-    .orderBy('version')
-    .limit(query.limit + 1)
-    .execute();
+  const rows =
+    read?.rows ??
+    (await db
+      .selectFrom('sync_records')
+      .select(['collection', 'id', 'version', 'deleted', 'data'])
+      .where('commune_id', '=', communeId)
+      .where('version', '>', query.cursor)
+      .where('collection', 'in', collections)
+      .orderBy('version')
+      .limit(query.limit + 1)
+      .execute());
   const fit = fitPage(rows, query.limit);
   const hasMore = rows.length > fit;
   const changes = rows.slice(0, fit);
   const lastSent = changes.length > 0 ? toCount(changes[changes.length - 1].version) : query.cursor;
   return { head: { epoch: state.epoch, cursor: hasMore ? lastSent : Math.max(lastSent, state.lastSeq), hasMore }, rows: changes };
+}
+
+/**
+ * PostgreSQL: the commune's sync state and the page of records in one statement (one round trip instead of
+ * two; READ COMMITTED gives the whole statement one snapshot, so the state is read no later than the records).
+ * Null when the commune has no sync row yet (its first pull): the caller creates it.
+ */
+async function pullPostgres(
+  db: SyncDb,
+  communeId: string,
+  collections: readonly string[],
+  query: { cursor: number; limit: number },
+): Promise<{ state: CommuneSyncState; rows: RecordRow[] } | null> {
+  const { rows } = await sql<{ epoch: string; last_seq: unknown; purged_below: unknown } & { [K in keyof RecordRow]: RecordRow[K] | null }>`
+    select s.epoch, s.last_seq, s.purged_below, r.collection, r.id, r.version, r.deleted, r.data
+    from commune_sync s
+    left join lateral (
+      select collection, id, version, deleted, data from sync_records
+      where commune_id = s.commune_id and version > ${query.cursor} and collection in (${sql.join(collections)})
+      order by version limit ${query.limit + 1}
+    ) r on true
+    where s.commune_id = ${communeId}
+    order by r.version`.execute(db);
+  const head = rows[0];
+  if (!head) return null;
+  const records: RecordRow[] = [];
+  for (const r of rows) {
+    if (r.id !== null) records.push({ collection: r.collection!, id: r.id, version: r.version, deleted: r.deleted, data: r.data });
+  }
+  return { state: toState(head), rows: records };
 }
 
 function checkHistory(state: CommuneSyncState, epoch: string | undefined, cursor: number): void {
