@@ -55,6 +55,8 @@ function listTypeOfLabel(label: string): ListType | null {
 /** `JJ/MM/AAAA` → `AAAA-MM-JJ`, keeping `00` for an unknown day or month; a bare year gives `AAAA-00-00`. */
 export function parseReuDate(raw: string): { date: string; uncertain: boolean } | null {
   const s = raw.trim();
+  const plain = plainDate(s);
+  if (plain !== null) return plain || null;
   const full = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s);
   const yearOnly = /^(\d{4})$/.exec(s);
   if (!full && !yearOnly) return null;
@@ -66,6 +68,27 @@ export function parseReuDate(raw: string): { date: string; uncertain: boolean } 
   if (month > 12 || day > 31) return null;
   if (month !== 0 && day !== 0 && !isCalendarDate(year, month, day)) return null;
   return { date: `${year}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`, uncertain: day === 0 || month === 0 };
+}
+
+const digit = (s: string, i: number) => {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : NaN;
+};
+
+/**
+ * parseReuDate for the form nearly every row has, `JJ/MM/AAAA` with two-digit day and month,
+ * read without regular expressions (two per row otherwise); false when that form is invalid,
+ * null for any other form.
+ */
+function plainDate(s: string): { date: string; uncertain: boolean } | false | null {
+  if (s.length !== 10 || s.charCodeAt(2) !== 47 || s.charCodeAt(5) !== 47) return null;
+  const day = digit(s, 0) * 10 + digit(s, 1);
+  const month = digit(s, 3) * 10 + digit(s, 4);
+  const year = digit(s, 6) * 1000 + digit(s, 7) * 100 + digit(s, 8) * 10 + digit(s, 9);
+  if (Number.isNaN(day + month + year)) return null;
+  if (year < 1850 || year > 2100 || month > 12 || day > 31) return false;
+  if (month !== 0 && day !== 0 && !isCalendarDate(year, month, day)) return false;
+  return { date: `${s.slice(6)}-${s.slice(3, 5)}-${s.slice(0, 2)}`, uncertain: day === 0 || month === 0 };
 }
 
 /** A spreadsheet re-save drops leading zeros ("0001" → "1"): put them back on numeric codes. */
