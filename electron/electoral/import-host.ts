@@ -31,14 +31,6 @@ export const SPLIT_MIN_CORES = 4;
 /** Below this size (~5 000 electors) a thread costs more than the parse it would move. */
 export const OFF_THREAD_MIN_BYTES = 1_000_000;
 
-/**
- * Young generation of the import thread (Mio). A parse keeps 100 000 electors alive while it
- * reads: with V8's default (a few Mio) the short-lived row values are scavenged over and over
- * alongside them, and garbage collection was a third of the job's CPU; with more room most of them
- * die before a collection comes (~20 % less CPU for the parse on the 2-core bench machine).
- */
-export const WORKER_YOUNG_GENERATION_MB = Number(process.env.YG ?? 96);
-
 interface Pending {
   resolve(r: unknown): void;
   reject(e: Error): void;
@@ -62,11 +54,7 @@ function startWorker(slot: number): Promise<Worker | null> {
   const script = workerScript(import.meta.url, 'import-worker');
   if (!script) return Promise.resolve(null);
   return new Promise((resolve) => {
-    const w = new Worker(script.code, {
-      eval: true,
-      workerData: script.data,
-      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-    });
+    const w = new Worker(script.code, { eval: true, workerData: script.data });
     let ready = false;
     w.on('message', (m: ImportJobMessage | { type: 'ready' }) => {
       if (m.type === 'ready') {
