@@ -37,7 +37,7 @@ export interface EncodedEntries {
 
 export function encodeEntries(entries: readonly ImportDiffEntry[]): EncodedEntries {
   const count = entries.length;
-  // One JSON.stringify of the whole array (~3× faster than one per entry). Each entry is an object
+  // One JSON.stringify of the whole array (~0.14 s instead of ~0.2-0.28 s, one per entry, on 100 000). Each entry is an object
   // whose first key is `electorId`, and a `"` inside a string is always written `\"`, so `},{"electorId":`
   // occurs only between two entries.
   const all = JSON.stringify(entries);
@@ -117,7 +117,7 @@ function stage(prepared: ReturnType<typeof prepareList>, stagingFile: string): n
 
 /**
  * SHA-256 of the file (hex), computed on the libuv thread pool (WebCrypto's digest is asynchronous)
- * while this thread parses: ~0.1 s of the job's own thread for 21 MB, started first.
+ * while this thread parses: ~25 ms for 21 MB, off the job's own thread.
  */
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
