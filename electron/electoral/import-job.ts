@@ -15,7 +15,7 @@
  * and the diff entries as JSON fragments parsed a page at a time.
  */
 import Database from 'better-sqlite3';
-import { createHash } from 'node:crypto';
+import { webcrypto } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import type { ImportDiffEntry } from '../../shared/electoral/ipc.js';
@@ -36,15 +36,19 @@ export interface EncodedEntries {
 }
 
 export function encodeEntries(entries: readonly ImportDiffEntry[]): EncodedEntries {
-  const parts = entries.map((e) => JSON.stringify(e));
-  const ends = new Uint32Array(parts.length);
-  let offset = 0;
-  for (let i = 0; i < parts.length; i++) {
-    offset += parts[i].length;
-    ends[i] = offset;
-    offset++; // the comma
-  }
-  return { count: parts.length, json: parts.join(','), ends };
+  const count = entries.length;
+  // One JSON.stringify of the whole array (~0.14 s instead of ~0.2-0.28 s, one per entry, on 100 000). Each entry is an object
+  // whose first key is `electorId`, and a `"` inside a string is always written `\"`, so `},{"electorId":`
+  // occurs only between two entries.
+  const all = JSON.stringify(entries);
+  const json = all.slice(1, -1);
+  const ends = new Uint32Array(count);
+  const SEPARATOR = '},{"electorId":';
+  let k = 0;
+  for (let i = json.indexOf(SEPARATOR); i !== -1; i = json.indexOf(SEPARATOR, i + SEPARATOR.length)) ends[k++] = i + 1;
+  if (count > 0) ends[k++] = json.length;
+  if (k !== count) throw new Error(`encodeEntries: ${k} entries found in the JSON of ${count}`);
+  return { count, json, ends };
 }
 
 export function entriesPage(e: EncodedEntries, offset: number, limit: number): ImportDiffEntry[] {
@@ -111,6 +115,14 @@ function stage(prepared: ReturnType<typeof prepareList>, stagingFile: string): n
   return performance.now() - t;
 }
 
+/**
+ * SHA-256 of the file (hex), computed on the libuv thread pool (WebCrypto's digest is asynchronous)
+ * while this thread parses: ~25 ms for 21 MB, off the job's own thread.
+ */
+async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  return Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
+}
+
 async function parse(fileName: string, bytes: Uint8Array, onProgress?: ImportJobProgress) {
   const t = performance.now();
   const parsed = await parseReuExtractAsync(fileName, bytes, onProgress as ParseProgress | undefined);
@@ -124,7 +136,7 @@ async function parse(fileName: string, bytes: Uint8Array, onProgress?: ImportJob
  */
 async function payload(
   parsed: Awaited<ReturnType<typeof parse>>['parsed'],
-  bytes: Uint8Array,
+  fileSha256: Promise<string>,
   readCurrent: () => ComparableElector[],
   onProgress: ImportJobProgress | undefined,
   whileCompressing: () => void,
@@ -152,7 +164,7 @@ async function payload(
     counts: parsed.counts,
     warnings: parsed.warnings,
     total,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
+    sha256: await fileSha256,
     diff,
     entries: encodedEntries,
     electorsGzip,
@@ -177,8 +189,9 @@ export async function runPayloadJob(
   readCurrent: () => ComparableElector[],
   onProgress?: ImportJobProgress,
 ): Promise<PayloadPart> {
+  const fileSha256 = sha256Hex(bytes);
   const { parsed, parseMs } = await parse(fileName, bytes, onProgress);
-  const { diffMs, encodeMs, ...rest } = await payload(parsed, bytes, readCurrent, onProgress, () => {});
+  const { diffMs, encodeMs, ...rest } = await payload(parsed, fileSha256, readCurrent, onProgress, () => {});
   return { ...rest, timings: { parseMs, diffMs, encodeMs } };
 }
 
@@ -190,12 +203,13 @@ export async function runImportJob(
   readCurrent: () => ComparableElector[],
   onProgress?: ImportJobProgress,
 ): Promise<PreparedImport> {
+  const fileSha256 = sha256Hex(bytes);
   const { parsed, parseMs } = await parse(fileName, bytes, onProgress);
   const t = performance.now();
   const prepared = prepareList(parsed.electors, true);
   const prepareMs = performance.now() - t;
   let stageMs = 0;
-  const { diffMs, encodeMs, ...rest } = await payload(parsed, bytes, readCurrent, onProgress, () => {
+  const { diffMs, encodeMs, ...rest } = await payload(parsed, fileSha256, readCurrent, onProgress, () => {
     stageMs = stage(prepared, stagingFile);
   });
   return { ...rest, stagingFile, timings: { parseMs, prepareMs, diffMs, stageMs, encodeMs } };

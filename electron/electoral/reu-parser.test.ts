@@ -1,10 +1,11 @@
 import { deflateRawSync } from 'node:zlib';
+import Papa from 'papaparse';
 import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { REU_EXTRACT_COLUMNS, REU_HEADERS } from '../../shared/electoral/reu-columns.js';
 import { generateReuExtract, generateReuRows, renderReuCsv, type ReuRow } from '../../shared/electoral/synthetic.js';
 import { GuichetError } from '../../shared/errors.js';
-import { parseReuDate, parseReuExtract, parseReuExtractAsync, type ParsedExtract } from './reu-parser.js';
+import { parseReuDate, parseReuExtract, parseReuExtractAsync, splitSimpleCsv, type ParsedExtract } from './reu-parser.js';
 import { asMojibake, asWindows1252, truncated, utf8Bytes, withBomAndCrlf } from './reu-variants.js';
 
 const OPTS = { seed: 42, count: 400, inseeCode: '10387', communeName: 'Troyes', extractDate: '2026-03-02' };
@@ -336,6 +337,73 @@ describe('parseReuExtractAsync (the main-thread fallback)', () => {
   });
 });
 
+/** Rows of `text` from the one-pass splitter, or null when it hands the text over to Papa Parse. */
+function simpleRows(text: string): string[][] | null {
+  const rows: string[][] = [];
+  const split = splitSimpleCsv(text, (fields, length) => {
+    rows.push(fields.slice(0, length));
+    return rows.length % 2 === 0 ? 'yield' : 'next';
+  });
+  while (split.next() === 'pause');
+  return split.unsupported ? null : rows;
+}
+
+const papaRows = (text: string) => Papa.parse<string[]>(text, { delimiter: ';', skipEmptyLines: true }).data;
+
+describe('the one-pass path for extracts as the REU writes them', () => {
+  it('gives the rows Papa Parse gives, for the shapes it takes', () => {
+    const texts = [
+      extract.csv,
+      extract.csv.replace(/\n/g, '\r\n'),
+      extract.csv.trimEnd(), // no line break at the end
+      '"a";"b;c";3\n\n"d";;\n"";"";\n""\nx;"y"', // separator inside quotes, empty lines, empty quoted fields, bare and trailing empty fields
+      '',
+      '\n\n',
+    ];
+    for (const text of texts) expect(simpleRows(text), JSON.stringify(text.slice(0, 40))).toEqual(papaRows(text));
+  });
+
+  it('hands over to Papa Parse whatever else it meets', () => {
+    for (const text of [
+      '"a""b";c\n', // escaped quote
+      '"a\nb";c\n', // field spanning lines
+      '"a" ;c\n', // text after the closing quote
+      'a"b;c\n', // quote inside a bare field
+      '"a;b\n', // quote never closed
+      'a;b\r\nc;d\n', // mixed line ends
+      'a;b\rc;d\r', // old Mac line ends
+    ])
+      expect(simpleRows(text), JSON.stringify(text)).toBeNull();
+  });
+
+  it('reads the same electors whichever path a file takes', () => {
+    const rows = generateReuRows({ ...OPTS, count: 3000 });
+    const csv = renderReuCsv(rows);
+    // Spaces after one closing quote: Papa Parse ignores them, the one-pass path leaves the file to it.
+    const other = csv.replace('"MAIRIE";', '"MAIRIE"  ;');
+    expect(simpleRows(other)).toBeNull();
+    expect(parseReuExtract('x.csv', utf8Bytes(other))).toEqual(parseReuExtract('x.csv', utf8Bytes(csv)));
+    expect(parseReuExtract('x.csv', withBomAndCrlf(csv))).toEqual(parseReuExtract('x.csv', utf8Bytes(csv)));
+  });
+
+  it('reads a quote inside a field through Papa Parse, and refuses the same rows with the same lines', () => {
+    const rows = generateReuRows({ ...OPTS, count: 3000 });
+    rows[10] = { ...rows[10], lieuDit: 'LIEU-DIT "LES VIGNES"' };
+    const withQuote = parseReuExtract('x.csv', utf8Bytes(renderReuCsv(rows)));
+    expect(withQuote.electors[10].address.lieuDit).toBe('LIEU-DIT "LES VIGNES"');
+    expect(withQuote.electors).toHaveLength(3000);
+    // A refusal before the quote (one-pass path, then Papa Parse) and after it (Papa Parse) names the same line as Papa Parse alone.
+    const early = rows.map((r, i) => (i === 5 ? { ...r, birthDate: '31/02/1950' } : r));
+    expect(() => parseReuExtract('x.csv', utf8Bytes(renderReuCsv(early)))).toThrow(
+      'Ligne 7 : la date de naissance est invalide (31/02/1950).',
+    );
+    const late = rows.map((r, i) => (i === 2000 ? { ...r, birthDate: '31/02/1950' } : r));
+    expect(() => parseReuExtract('x.csv', utf8Bytes(renderReuCsv(late)))).toThrow(
+      'Ligne 2002 : la date de naissance est invalide (31/02/1950).',
+    );
+  });
+});
+
 describe('parseReuDate', () => {
   it('keeps 00, accepts a bare year as uncertain, refuses impossible dates', () => {
     expect(parseReuDate('00/00/1953')).toEqual({ date: '1953-00-00', uncertain: true });
@@ -345,5 +413,9 @@ describe('parseReuDate', () => {
     expect(parseReuDate('31/04/1980')).toBeNull();
     expect(parseReuDate('12/13/1980')).toBeNull();
     expect(parseReuDate('1980-01-01')).toBeNull();
+    expect(parseReuDate('3/7/1980')).toEqual({ date: '1980-07-03', uncertain: false });
+    expect(parseReuDate(' 03/07/1980 ')).toEqual({ date: '1980-07-03', uncertain: false });
+    expect(parseReuDate('03/07/1849')).toBeNull();
+    expect(parseReuDate('0a/07/1980')).toBeNull();
   });
 });

@@ -55,6 +55,8 @@ function listTypeOfLabel(label: string): ListType | null {
 /** `JJ/MM/AAAA` → `AAAA-MM-JJ`, keeping `00` for an unknown day or month; a bare year gives `AAAA-00-00`. */
 export function parseReuDate(raw: string): { date: string; uncertain: boolean } | null {
   const s = raw.trim();
+  const plain = plainDate(s);
+  if (plain !== null) return plain || null;
   const full = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s);
   const yearOnly = /^(\d{4})$/.exec(s);
   if (!full && !yearOnly) return null;
@@ -66,6 +68,27 @@ export function parseReuDate(raw: string): { date: string; uncertain: boolean } 
   if (month > 12 || day > 31) return null;
   if (month !== 0 && day !== 0 && !isCalendarDate(year, month, day)) return null;
   return { date: `${year}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`, uncertain: day === 0 || month === 0 };
+}
+
+const digit = (s: string, i: number) => {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : NaN;
+};
+
+/**
+ * parseReuDate for the form nearly every row has, `JJ/MM/AAAA` with two-digit day and month,
+ * read without regular expressions (two per row otherwise); false when that form is invalid,
+ * null for any other form.
+ */
+function plainDate(s: string): { date: string; uncertain: boolean } | false | null {
+  if (s.length !== 10 || s.charCodeAt(2) !== 47 || s.charCodeAt(5) !== 47) return null;
+  const day = digit(s, 0) * 10 + digit(s, 1);
+  const month = digit(s, 3) * 10 + digit(s, 4);
+  const year = digit(s, 6) * 1000 + digit(s, 7) * 100 + digit(s, 8) * 10 + digit(s, 9);
+  if (Number.isNaN(day + month + year)) return null;
+  if (year < 1850 || year > 2100 || month > 12 || day > 31) return false;
+  if (month !== 0 && day !== 0 && !isCalendarDate(year, month, day)) return false;
+  return { date: `${s.slice(6)}-${s.slice(3, 5)}-${s.slice(0, 2)}`, uncertain: day === 0 || month === 0 };
 }
 
 /** A spreadsheet re-save drops leading zeros ("0001" → "1"): put them back on numeric codes. */
@@ -111,14 +134,32 @@ const LENGTH_LIMITS: { field: ReuField; max: number; value: (e: Elector) => stri
   return limits.filter((l) => l.max !== Infinity);
 })();
 
+/**
+ * `s.trim()`, without the call when both ends are visible ASCII (nearly every field: 2.7 million
+ * on 100 000 rows).
+ */
+function trim(s: string): string {
+  const n = s.length;
+  if (n === 0) return s;
+  const a = s.charCodeAt(0),
+    b = s.charCodeAt(n - 1);
+  return a > 32 && a < 127 && b > 32 && b < 127 ? s : s.trim();
+}
+
 const squeeze = (s: string) => (s.includes('  ') ? s.replace(/\s+/g, ' ') : s);
 
 const sha256hex = (text: string) => hash('sha256', text, 'hex');
 const baseIdOf = (e: Elector): string => electorBaseId(e, sha256hex);
 
 export function parseReuExtract(fileName: string, bytes: Uint8Array, onProgress?: ParseProgress): ParsedExtract {
-  const reader = createReader(fileName, bytes, onProgress);
-  Papa.parse<string[]>(reader.text, { ...CSV_OPTIONS, step: (result, parser) => reader.step(result, parser) });
+  const { text, encoding } = decodeChecked(bytes);
+  let reader = createReader(fileName, text, encoding, onProgress);
+  const simple = splitSimpleCsv(text, reader.row);
+  while (simple.next() === 'pause');
+  if (simple.unsupported) {
+    reader = createReader(fileName, text, encoding, onProgress);
+    Papa.parse<string[]>(text, { ...CSV_OPTIONS, step: (result, parser) => reader.step(result, parser) });
+  }
   return reader.finish();
 }
 
@@ -129,20 +170,32 @@ export function parseReuExtract(fileName: string, bytes: Uint8Array, onProgress?
  * second or two.
  */
 export async function parseReuExtractAsync(fileName: string, bytes: Uint8Array, onProgress?: ParseProgress): Promise<ParsedExtract> {
-  const reader = createReader(fileName, bytes, onProgress);
-  await new Promise<void>((resolve) => {
-    Papa.parse<string[]>(reader.text, {
-      ...CSV_OPTIONS,
-      step: (result, parser) => {
-        if (reader.step(result, parser)) {
-          parser.pause();
-          setImmediate(() => parser.resume());
-        }
-      },
-      complete: () => resolve(),
+  const { text, encoding } = decodeChecked(bytes);
+  let reader = createReader(fileName, text, encoding, onProgress);
+  const simple = splitSimpleCsv(text, reader.row);
+  while (simple.next() === 'pause') await new Promise<void>((resolve) => setImmediate(resolve));
+  if (simple.unsupported) {
+    reader = createReader(fileName, text, encoding, onProgress);
+    await new Promise<void>((resolve) => {
+      Papa.parse<string[]>(text, {
+        ...CSV_OPTIONS,
+        step: (result, parser) => {
+          if (reader.step(result, parser)) {
+            parser.pause();
+            setImmediate(() => parser.resume());
+          }
+        },
+        complete: () => resolve(),
+      });
     });
-  });
+  }
   return reader.finish();
+}
+
+/** The one entry of every parse: a PDF, a spreadsheet or an image is named as such before any line is read. */
+function decodeChecked(bytes: Uint8Array): { text: string; encoding: ExtractEncoding } {
+  refuseNonText(bytes);
+  return decodeExtract(bytes);
 }
 
 /**
@@ -153,22 +206,120 @@ export async function parseReuExtractAsync(fileName: string, bytes: Uint8Array, 
  * of 100 000 arrays of 27 strings surviving into the old generation until
  * the checks run (that garbage collection was a third of the parse). It does
  * not throw: a syntax problem comes back in the row's `errors`, and any is a
- * refusal.
+ * refusal. Extracts as the REU writes them take a faster path first (splitSimpleCsv).
  */
 const CSV_OPTIONS = { delimiter: ';', skipEmptyLines: true } as const;
 
+/** What the reader wants after a row: the next one, the next after a turn of the event loop, or no more (refused). */
+type RowAnswer = 'next' | 'yield' | 'stop';
+
+const QUOTE = 34,
+  SEMICOLON = 59,
+  LF = 10,
+  CR = 13;
+
+/** Whether `text` ends its lines with CRLF only (true), LF only (false), or mixes them or uses bare CR (null). */
+function lineEnds(text: string): boolean | null {
+  if (text.indexOf('\r') === -1) return false;
+  let cr = 0,
+    lf = 0,
+    crlf = 0;
+  for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) cr++;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lf++;
+  for (let i = text.indexOf('\r\n'); i !== -1; i = text.indexOf('\r\n', i + 2)) crlf++;
+  return cr === crlf && lf === crlf ? true : null;
+}
+
+/**
+ * The REU writes the plainest CSV there is: `;`, one line per row, each field
+ * either bare (no `"`) or wholly between quotes with no `"` and no line break
+ * inside (reference: every field quoted but the last, empty fields bare). Such
+ * text is cut here in one pass over its characters, into one array reused for
+ * every row (no per-row objects, no regular expression per quoted field as in
+ * Papa Parse): on 100 000 rows the cutting takes ~0.15 s of CPU instead of
+ * Papa Parse's ~0.35 s, and the whole parse with its checks ~20 % less; `onRow`
+ * gets exactly the rows Papa Parse gives (empty lines skipped). At the first
+ * thing outside that shape (an escaped `""`, a field spanning lines, text after
+ * a closing quote, mixed line ends…) it sets `unsupported` and stops: the
+ * caller then reads the whole file with Papa Parse, whose rules and refusals
+ * stay the reference. The rows handed over before that point are the ones Papa
+ * Parse gives too, so a refusal met there is the same refusal.
+ */
+export function splitSimpleCsv(
+  text: string,
+  onRow: (fields: string[], length: number) => RowAnswer,
+): { next(): 'pause' | 'end'; unsupported: boolean } {
+  const crlf = lineEnds(text);
+  const n = text.length;
+  const fields: string[] = [];
+  let pos = 0;
+  const state = {
+    unsupported: crlf === null,
+    /** Reads rows until `onRow` asks for a turn of the event loop ('pause'), or to the end, a refusal or an unsupported shape ('end'). */
+    next(): 'pause' | 'end' {
+      if (state.unsupported) return 'end';
+      while (pos < n) {
+        let count = 0;
+        let rowEnd = false;
+        while (!rowEnd) {
+          let j = pos;
+          let c = -1;
+          if (j < n && text.charCodeAt(j) === QUOTE) {
+            for (j = pos + 1; j < n; j++) {
+              c = text.charCodeAt(j);
+              if (c === QUOTE || c === LF || c === CR) break;
+            }
+            if (c !== QUOTE || j === n) {
+              state.unsupported = true;
+              return 'end';
+            }
+            fields[count++] = text.slice(pos + 1, j);
+            j++;
+            c = j < n ? text.charCodeAt(j) : -1;
+            if (c !== SEMICOLON && c !== LF && c !== CR && c !== -1) {
+              state.unsupported = true;
+              return 'end';
+            }
+          } else {
+            for (; j < n; j++) {
+              c = text.charCodeAt(j);
+              if (c === SEMICOLON || c === LF || c === CR) break;
+              if (c === QUOTE) {
+                state.unsupported = true;
+                return 'end';
+              }
+            }
+            if (j === n) c = -1;
+            fields[count++] = text.slice(pos, j);
+          }
+          // Here `c` is what ends the field: `;`, a line end (CRLF checked by lineEnds) or the end of the text.
+          if (c === SEMICOLON) pos = j + 1;
+          else {
+            pos = c === CR ? j + 2 : j + 1;
+            rowEnd = true;
+          }
+        }
+        if (count === 1 && fields[0] === '') continue;
+        const answer = onRow(fields, count);
+        if (answer === 'stop') return 'end';
+        if (answer === 'yield') return 'pause';
+      }
+      return 'end';
+    },
+  };
+  return state;
+}
+
 interface Reader {
-  text: string;
-  /** Checks one CSV row; true when the caller may give the event loop a turn. Stops the parser on the first refusal. */
+  /** Checks one row (`row[0…length)`): the first refusal is kept for finish() and stops the reading. */
+  row(row: string[], length: number): RowAnswer;
+  /** The same for a row from Papa Parse; true when the caller may give the event loop a turn. Stops the parser on the first refusal. */
   step(result: Papa.ParseStepResult<string[]>, parser: Papa.Parser): boolean;
   /** The extract, or the refusal met while reading. */
   finish(): ParsedExtract;
 }
 
-function createReader(fileName: string, bytes: Uint8Array, onProgress?: ParseProgress): Reader {
-  // The one entry of every parse: a PDF, a spreadsheet or an image is named as such before any line is read.
-  refuseNonText(bytes);
-  const { text, encoding } = decodeExtract(bytes);
+function createReader(fileName: string, text: string, encoding: ExtractEncoding, onProgress?: ParseProgress): Reader {
   const fromName = infoFromFileName(fileName);
 
   let estimatedRows = 0;
@@ -210,7 +361,7 @@ function createReader(fileName: string, bytes: Uint8Array, onProgress?: ParsePro
   const orNull = (s: string) => (s === '' ? null : s);
   const at = (row: string[], f: ReuField) => {
     const i = idx[f];
-    return i < 0 ? '' : (row[i] ?? '').trim();
+    return i < 0 ? '' : trim(row[i] ?? '');
   };
   const fieldCountError = (bad: { r: number; length: number }, last: boolean) =>
     rejected(
@@ -238,13 +389,13 @@ function createReader(fileName: string, bytes: Uint8Array, onProgress?: ParsePro
     idx = Object.fromEntries(REU_FIELDS.map((f) => [f, column.get(f) ?? -1])) as Record<ReuField, number>;
   }
 
-  function readRow(row: string[]): void {
+  function readRow(row: string[], length: number): void {
     if (shortRow) throw fieldCountError(shortRow, false);
-    if (row.length !== width) {
+    if (length !== width) {
       // A spreadsheet may pad rows with empty trailing cells; anything else is a broken or truncated row.
-      const padded = row.length > width && row.slice(width).every((v) => v.trim() === '');
+      const padded = length > width && row.slice(width, length).every((v) => v.trim() === '');
       if (!padded) {
-        shortRow = { r, length: row.length };
+        shortRow = { r, length };
         return;
       }
     }
@@ -337,36 +488,43 @@ function createReader(fileName: string, bytes: Uint8Array, onProgress?: ParsePro
     electors.push(e);
   }
 
+  /** Checks record r (0 = header) and moves on; the refusal, if any, is kept for finish(). */
+  function read(row: string[], length: number): RowAnswer {
+    if (failure) return 'stop';
+    try {
+      if (r === 0) readHeader(row.slice(0, length));
+      else readRow(row, length);
+    } catch (err) {
+      failure = err as Error;
+      return 'stop';
+    }
+    r++;
+    if (r > 1 && (r - 1) % PROGRESS_STEP === 0) {
+      onProgress?.('controle', r - 1, estimatedTotal);
+      return 'yield';
+    }
+    return 'next';
+  }
+
   return {
-    text,
+    row: read,
     step(result, parser) {
       if (failure) return false;
-      try {
-        const syntax = result.errors[0];
-        if (syntax) {
-          const reason =
-            syntax.code === 'MissingQuotes'
-              ? 'le fichier est tronqué (un champ entre guillemets ne se termine jamais).'
-              : 'la ligne est mal formée (guillemets ou séparateurs incorrects).';
-          throw rejected(
-            syntax.code === 'MissingQuotes' ? lineOfOffset(text, text.length) : lineOf(r),
-            reason,
-            `reason=csv_syntax code=${syntax.code}`,
-          );
-        }
-        if (r === 0) readHeader(result.data);
-        else readRow(result.data);
-      } catch (err) {
-        failure = err as Error;
-        parser.abort();
-        return false;
+      const syntax = result.errors[0];
+      if (syntax) {
+        const reason =
+          syntax.code === 'MissingQuotes'
+            ? 'le fichier est tronqué (un champ entre guillemets ne se termine jamais).'
+            : 'la ligne est mal formée (guillemets ou séparateurs incorrects).';
+        failure = rejected(
+          syntax.code === 'MissingQuotes' ? lineOfOffset(text, text.length) : lineOf(r),
+          reason,
+          `reason=csv_syntax code=${syntax.code}`,
+        );
       }
-      r++;
-      if (r > 1 && (r - 1) % PROGRESS_STEP === 0) {
-        onProgress?.('controle', r - 1, estimatedTotal);
-        return true;
-      }
-      return false;
+      const answer = failure ? 'stop' : read(result.data, result.data.length);
+      if (answer === 'stop') parser.abort();
+      return answer === 'yield';
     },
     finish() {
       if (failure) throw failure;

@@ -65,12 +65,41 @@ function firstNameTerms(firstNames: string): string[] {
   return terms;
 }
 
-/** The text indexed for an elector (FTS5 column). */
+/** Bounded memo of `make(key)`: names repeat a lot, and an import asks for the same ones again and again. */
+function memo<T>(make: (key: string) => T): (key: string) => T {
+  const cache = new Map<string, T>();
+  return (key) => {
+    let v = cache.get(key);
+    if (v === undefined) {
+      if (cache.size >= FOLD_CACHE_MAX) cache.clear();
+      v = make(key);
+      cache.set(key, v);
+    }
+    return v;
+  };
+}
+
+/** A family name's terms, duplicates dropped (first occurrence kept), with their set. */
+const familyTermsOf = memo((name) => {
+  const set = new Set(familyNameTerms(name));
+  return { set, text: [...set].join(' ') };
+});
+const firstTermsOf = memo((firstNames) => [...new Set(firstNameTerms(firstNames))]);
+
+/**
+ * The text indexed for an elector (FTS5 column): its family names' then first names' terms, each
+ * once, in that order. The parts are memoised (an import of 100 000 electors meets a few thousand
+ * names): about half the time of building the terms of each elector.
+ */
 export function searchTextOf(names: { birthName: string; usageName: string | null; firstNames: string }): string {
-  const terms = [...familyNameTerms(names.birthName)];
-  if (names.usageName && names.usageName !== names.birthName) terms.push(...familyNameTerms(names.usageName));
-  terms.push(...firstNameTerms(names.firstNames));
-  return [...new Set(terms)].join(' ');
+  let family = familyTermsOf(names.birthName);
+  if (names.usageName && names.usageName !== names.birthName) {
+    const set = new Set([...family.set, ...familyTermsOf(names.usageName).set]);
+    family = { set, text: [...set].join(' ') };
+  }
+  let text = family.text;
+  for (const t of firstTermsOf(names.firstNames)) if (!family.set.has(t)) text = text === '' ? t : `${text} ${t}`;
+  return text;
 }
 
 /**
