@@ -24,6 +24,7 @@ import {
   readAllRecordsPaged,
   readRecord,
   stageRecords,
+  storedResult,
   toSyncRecord,
   writeRecords,
   type StoredRecord,
@@ -184,12 +185,7 @@ async function prepareCommand(db: Kysely<HubDatabase>, domains: PushDomains, aut
   const handler = domains.commands.get(m.name);
   const command = domains.registry.command(m.name);
   if (!handler?.prepare || !command) return null;
-  const seen = await db
-    .selectFrom('device_mutations')
-    .select('mutation_id')
-    .where('device_id', '=', auth.deviceId)
-    .where('mutation_id', '=', m.mutationId)
-    .executeTakeFirst();
+  const seen = (await storedResult(db, { deviceId: auth.deviceId, mutationId: m.mutationId })) !== null;
   if (seen || accessRefusal(domains.registry, auth, command.service, command.permission)) return null;
   // One clock for the whole preparation: the event loop gets a turn every SLICE_MS of it, whichever step runs.
   const turnIfDue = timeSlices();

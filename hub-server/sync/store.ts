@@ -103,13 +103,7 @@ export async function lockCommuneFor(
 ): Promise<{ state: CommuneSyncState; stored: string | null }> {
   if (!isPostgres(trx)) {
     const state = await lockCommune(trx, communeId);
-    const row = await trx
-      .selectFrom('device_mutations')
-      .select('result')
-      .where('device_id', '=', mutation.deviceId)
-      .where('mutation_id', '=', mutation.mutationId)
-      .executeTakeFirst();
-    return { state, stored: row?.result ?? null };
+    return { state, stored: await storedResult(trx, mutation) };
   }
   const { rows } = await sql<{ epoch: string; last_seq: unknown; purged_below: unknown; stored: string | null }>`
     update commune_sync set last_seq = last_seq where commune_id = ${communeId}
@@ -121,6 +115,17 @@ export async function lockCommuneFor(
   if (row) return { state: toState(row), stored: row.stored };
   await ensureCommuneSync(trx, communeId);
   return lockCommuneFor(trx, communeId, mutation);
+}
+
+/** The result stored for (device, mutation) when it was applied already (JSON text), else null. */
+export async function storedResult(db: SyncDb, mutation: { deviceId: string; mutationId: number }): Promise<string | null> {
+  const row = await db
+    .selectFrom('device_mutations')
+    .select('result')
+    .where('device_id', '=', mutation.deviceId)
+    .where('mutation_id', '=', mutation.mutationId)
+    .executeTakeFirst();
+  return row?.result ?? null;
 }
 
 /** Whether `err` is PostgreSQL refusing a second stored result for one (device, mutation): see `lockCommuneFor`. */
