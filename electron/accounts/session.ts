@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { EnrollInput, LoginInput, SessionState } from '../../shared/accounts/ipc.js';
 import { collectiviteCode, loginKey } from '../../shared/accounts/collectivites.js';
-import type { ChangePasswordRequest, CommuneInfo, DeviceInfo, SessionGrant, UserInfo } from '../../shared/accounts/types.js';
+import type { ChangePasswordRequest, CommuneInfo, DeviceInfo, MeResponse, SessionGrant, UserInfo } from '../../shared/accounts/types.js';
 import type { DomainRegistry } from '../../shared/domain/registry.js';
 import { GuichetError } from '../../shared/errors.js';
 import type { LocalCollection } from '../core/context.js';
@@ -73,6 +73,12 @@ export interface SessionManager {
   changePassword(input: ChangePasswordRequest): Promise<SessionState>;
   /** The hub refused the token (revoked device, disabled account): forget it locally. */
   dropToken(): Promise<void>;
+  /**
+   * What the hub says of this session now (`GET /me`, asked by the client core now and then): a grant the
+   * mayor withdrew or gave, a service closed or opened, a password reset, take effect on this PC without
+   * waiting for the next login. Answers whether anything changed.
+   */
+  refresh(me: Pick<MeResponse, 'user' | 'commune'>): boolean;
 }
 
 const PENDING_OTHER_SCOPE =
@@ -225,12 +231,37 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     return state();
   }
 
+  /**
+   * The session as the hub now holds it. Collections this session no longer receives are emptied in the same
+   * transaction as the new scope (the hub refuses them already; owner data must not outlive the grant on the
+   * PC): only those, so a withdrawn grant does not re-download the electoral list. New ones come with the next
+   * pull's snapshot, as at login. Another user or collectivité is not this session's business: ignored.
+   */
+  function refresh(me: Pick<MeResponse, 'user' | 'commune'>): boolean {
+    const s = stored();
+    if (!s || !token || me.user.id !== s.user.id || collectiviteCode(me.commune) !== collectiviteCode(s.commune)) return false;
+    if (JSON.stringify([me.user, me.commune]) === JSON.stringify([s.user, s.commune])) return false;
+    const current = store.get<ReplicaScope>('replica_scope');
+    const next = scopeOf(me.commune, me.user);
+    const dropped = current ? current.collections.filter((c) => !next.collections.includes(c)) : [];
+    const added = current ? next.collections.filter((c) => !current.collections.includes(c)) : [];
+    db.transaction(() => {
+      for (const c of options.collections()) if (dropped.includes(c.name)) c.clear();
+      store.set('session', { ...s, user: me.user, commune: me.commune } satisfies StoredSession);
+      store.set('replica_scope', next);
+    })();
+    if (added.length > 0) sync.setSnapshotForced(true);
+    log.info({ dropped, added }, 'session refreshed from the hub');
+    return true;
+  }
+
   return {
     async load() {
       token = await platform.secrets.get(TOKEN_SECRET_KEY);
     },
     state,
     hub,
+    refresh,
     token: () => token,
     permissions,
     async enroll(input) {

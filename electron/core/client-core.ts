@@ -15,7 +15,7 @@ import { createSessionManager, type SessionManager } from '../accounts/session.j
 import { knownVersions } from '../db/migrations/runner.js';
 import { openClientDb } from '../db/open.js';
 import { CLIENT_COMPOSITION } from '../domains.js';
-import { createHubClient, type HubClientOptions } from '../hub-client/hub-client.js';
+import { createHubClient, type HubClient, type HubClientOptions } from '../hub-client/hub-client.js';
 import type { Platform } from '../platform/platform.js';
 import { createSyncEngine, type SyncEngine, type SyncEngineOptions } from '../sync/engine.js';
 import { createOutbox } from '../sync/outbox.js';
@@ -36,7 +36,15 @@ export interface ClientCoreOptions {
   composition?: ClientComposition;
   /** The update service's state (the shell's, set once it starts), reported to the console after each sync. */
   updateState?: () => UpdateState | null;
+  /** How often a sync cycle also asks the hub what this session may do now (default SESSION_CHECK_MS). */
+  sessionCheckMs?: number;
 }
+
+/**
+ * A grant the mayor withdraws, a service closed, reach the PC within this time (the hub refuses at once):
+ * one small request per PC every 5 minutes, ≈ 2 a second for the département's 650 PCs.
+ */
+export const SESSION_CHECK_MS = 5 * 60_000;
 
 export interface ClientCore {
   invoke<C extends Channel>(channel: C, input: unknown): Promise<Envelope<OutputOf<C>>>;
@@ -146,6 +154,16 @@ async function assemble(options: ClientCoreOptions, composition: ClientCompositi
   collections = domains.flatMap((d) => d.collections);
   for (const d of domains) for (const c of d.busyCommands ?? []) busy.watch(c.kind, c.label, () => outbox.holdsCommand([c.name]));
 
+  let sessionCheckedAt = Number.NEGATIVE_INFINITY;
+  /** After a cycle, at most every sessionCheckMs: what the hub says of this session now (session.refresh). */
+  async function refreshSession(hub: HubClient): Promise<void> {
+    const now = platform.now().getTime();
+    if (now - sessionCheckedAt < (options.sessionCheckMs ?? SESSION_CHECK_MS)) return;
+    sessionCheckedAt = now;
+    // The screens follow: menus and permissions as the hub now holds them.
+    if (session.refresh(await hub.me())) emit('session:state', session.state());
+  }
+
   engine = createSyncEngine({
     db,
     hub: () => session.hub(),
@@ -165,7 +183,13 @@ async function assemble(options: ClientCoreOptions, composition: ClientCompositi
       for (const d of domains) await d.beforePush?.(hub);
     },
     // At most once per cycle; a hub without the route or offline only costs a debug line.
-    afterCycle: (hub, state) => hub.deviceReport(deviceReportOf(state, options.updateState?.() ?? null)),
+    afterCycle: async (hub, state) => {
+      const outcomes = await Promise.allSettled([
+        hub.deviceReport(deviceReportOf(state, options.updateState?.() ?? null)),
+        refreshSession(hub),
+      ]);
+      for (const o of outcomes) if (o.status === 'rejected') throw o.reason;
+    },
     ...options.sync,
   });
   const sync = engine;

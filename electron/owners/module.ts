@@ -84,6 +84,13 @@ export function createOwnersModule(ctx: CoreContext): ClientDomainParts & { hand
     }
   }
 
+  /** The key and the decrypted index leave memory (the encrypted copy, if any, stays). */
+  function lock(): void {
+    store.lock();
+    cached = null;
+    notice = null;
+  }
+
   /** The search index, (re)built after unlock or when the sync changed the comptes. */
   async function index(): Promise<OwnerIndex> {
     ctx.requirePermission(OWNERS_READ);
@@ -252,7 +259,8 @@ export function createOwnersModule(ctx: CoreContext): ClientDomainParts & { hand
     }),
     async beforePush() {
       // The key is read before the pull that may bring owner records (they are applied synchronously).
-      if (!ctx.may(OWNERS_READ) && !ctx.may('owners.log')) return;
+      // Without the grant (withdrawn meanwhile: session.refresh emptied the tables), nothing stays in memory either.
+      if (!ctx.may(OWNERS_READ) && !ctx.may('owners.log')) return lock();
       await unlock();
       if (store.needsResync()) {
         ctx.forceSnapshot();
@@ -264,9 +272,7 @@ export function createOwnersModule(ctx: CoreContext): ClientDomainParts & { hand
       // The key and the decrypted index leave memory; the encrypted copy stays, so the same user's next
       // login does not re-download the whole territory over a town hall's link. A next session without
       // the grant narrows the replica's scope, and the session clears these tables then (session.ts).
-      store.lock();
-      cached = null;
-      notice = null;
+      lock();
       log.info('owners local copy locked at the end of the session');
     },
   };

@@ -120,7 +120,7 @@ function forgetSessionData() {
 }
 
 export function App() {
-  const { session, loading, load, error } = useSession();
+  const { session, loading, load, error, start } = useSession();
   const [wantLogin, setWantLogin] = useState<boolean | null>(null);
   const loggedIn = session?.status === 'logged_in';
   useEffect(() => {
@@ -130,6 +130,7 @@ export function App() {
   useEffect(() => {
     void load();
   }, [load]);
+  useEffect(() => start(), [start]);
 
   if (loading && !session) {
     return (

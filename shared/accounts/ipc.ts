@@ -62,6 +62,11 @@ export interface SessionChannels {
   'session:change-password': ChannelSpec<ChangePasswordRequest, SessionState>;
 }
 
+/** The session changed without a call from the screen (the hub withdrew a grant, closed a service…). */
+export interface SessionEvents {
+  'session:state': SessionState;
+}
+
 export const sessionInputs: InputSchemas<SessionChannels> = {
   'session:get': z.null(),
   'session:enroll': enrollInputSchema,

@@ -3,12 +3,12 @@
  * `invoke(channel, input)` and `on(event, listener)` for these maps, the
  * web host serves the same over HTTP (POST /api/invoke/:channel, SSE /api/events).
  */
-import type { SessionChannels } from '../accounts/ipc.js';
+import type { SessionChannels, SessionEvents } from '../accounts/ipc.js';
 import { type DomainChannels, type DomainEvents, registry } from '../domains.js';
 import type { SyncChannels, SyncEvents } from '../sync/ipc.js';
 
 export interface GuichetChannels extends SessionChannels, SyncChannels, DomainChannels {}
-export interface GuichetEvents extends SyncEvents, DomainEvents {}
+export interface GuichetEvents extends SessionEvents, SyncEvents, DomainEvents {}
 
 export type Channel = keyof GuichetChannels & string;
 export type EventName = keyof GuichetEvents & string;
@@ -22,7 +22,7 @@ export function isChannel(x: string): x is Channel {
 }
 
 /** Runtime list of event names (the preload and the web host forward exactly these). */
-export const EVENT_NAMES = ['sync:state', ...registry.events] as readonly EventName[];
+export const EVENT_NAMES = ['session:state', 'sync:state', ...registry.events] as readonly EventName[];
 
 export function isEventName(x: string): x is EventName {
   return (EVENT_NAMES as readonly string[]).includes(x);

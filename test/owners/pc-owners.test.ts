@@ -180,6 +180,35 @@ describe('owners on the PC, with a real hub', () => {
     for (const t of ['owners_comptes', 'owners_communications', 'owners_imports']) expect(count(t)).toBe(0);
   });
 
+  it('a grant the mayor withdraws leaves the PC at its next session check, without a new login; given back, it returns', async () => {
+    // Every cycle asks the hub what the session may do (5 minutes apart by default).
+    const annexe = await openCore(undefined, 'PC annexe', { sessionCheckMs: 0 });
+    const count = () => annexe.db.prepare('SELECT count(*) FROM owners_comptes').pluck().get() as number;
+    try {
+      await call(annexe, 'session:login', login('secretaire'));
+      await call(annexe, 'sync:now', null);
+      expect(count()).toBeGreaterThan(25);
+      // The screens learn it by an event (menus follow the permissions).
+      const told: string[][] = [];
+      annexe.on('session:state', (state) => told.push([...state.permissions]));
+      await call(maire, 'owners:revoke', { userId: bar.secretaireUserId });
+      await call(annexe, 'sync:now', null);
+      expect(count()).toBe(0);
+      expect(told).toHaveLength(1);
+      expect(told[0]).not.toContain('owners.read');
+      expect(annexe.session.state()).toMatchObject({ status: 'logged_in' });
+      expect(annexe.session.permissions()).not.toContain('owners.read');
+      expect((await refusal(annexe, 'owners:search', { q: 'ma' })).code).toBe('forbidden');
+      await call(maire, 'owners:grant', { userId: bar.secretaireUserId });
+      await call(annexe, 'sync:now', null); // learns the grant: the next pull takes a snapshot
+      await call(annexe, 'sync:now', null);
+      expect(count()).toBeGreaterThan(25);
+      expect((await call(annexe, 'owners:search', { q: 'ma' })).hits.length).toBeGreaterThan(0);
+    } finally {
+      await annexe.close();
+    }
+  });
+
   it('offline: a consultation is queued, a relevé for a third party is refused in French', async () => {
     const offline = await openCore(undefined, 'PC hors ligne');
     try {

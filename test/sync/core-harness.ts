@@ -1,13 +1,17 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClientCore, type ClientCore } from '../../electron/core/client-core.js';
+import { createClientCore, type ClientCore, type ClientCoreOptions } from '../../electron/core/client-core.js';
 import { createNodePlatform } from '../../electron/platform/node-platform.js';
 import type { Channel, Envelope, OutputOf } from '../../shared/api/ipc.js';
 import type { ErrorBody } from '../../shared/errors.js';
 
 /** A whole client core on its own data dir, tuned for tests (no background loop, fast retries). */
-export async function openCore(dataDir?: string, deviceName = 'PC de test'): Promise<ClientCore & { dataDir: string }> {
+export async function openCore(
+  dataDir?: string,
+  deviceName = 'PC de test',
+  extra: Pick<ClientCoreOptions, 'sessionCheckMs'> = {},
+): Promise<ClientCore & { dataDir: string }> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'guichet-core-'));
   const platform = createNodePlatform({ dataDir: dir, deviceName, logLevel: process.env.GUICHET_TEST_LOG ?? 'silent' });
   const core = await createClientCore({
@@ -16,6 +20,7 @@ export async function openCore(dataDir?: string, deviceName = 'PC de test'): Pro
     hub: { retry: { attempts: 3, baseDelayMs: 5, maxDelayMs: 20 }, timeoutMs: 5000 },
     // Cycles run only when a test asks (sync:now): runs stay deterministic for a given seed.
     sync: { debounceMs: 3_600_000 },
+    ...extra,
   });
   return Object.assign(core, { dataDir: dir });
 }

@@ -18,6 +18,8 @@ interface SessionStore {
   logout(): Promise<void>;
   changePassword(input: ChangePasswordRequest): Promise<boolean>;
   clearError(): void;
+  /** Follow the core's `session:state` events (a grant withdrawn on the hub); returns the unsubscribe. */
+  start(): () => void;
 }
 
 export const useSession = create<SessionStore>((set) => {
@@ -49,6 +51,7 @@ export const useSession = create<SessionStore>((set) => {
     },
     changePassword: (input) => run(() => api().invoke('session:change-password', input)),
     clearError: () => set({ error: null }),
+    start: () => api().on('session:state', (session) => set({ session })),
   };
 });
 
