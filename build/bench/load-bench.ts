@@ -14,6 +14,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import type { CommuneRole, Service } from '../../shared/accounts/roles.js';
 import { ACTS_HUB_ROUTES } from '../../shared/acts/hub-routes.js';
 import { HUB_ROUTES } from '../../shared/api/hub.js';
+import { DEVICE_REPORT_ROUTES } from '../../shared/console/routes.js';
 import { TRANSMIT_COMMAND } from '../../shared/acts/commands.js';
 import { tiers } from '../../hub-server/acts/actes-format/test-fixtures.js';
 import { testSignature, uniquePdf } from '../../hub-server/acts/test-support.js';
@@ -87,9 +88,13 @@ const SCHEDULE = {
   /** Share of local changes that are act drafts (the rest: electoral demands). */
   actDraftShare: 0.2,
   pullLimit: 5000,
+  /** After each cycle: the device report (core/device-report.ts); every 5 minutes: GET /me (SESSION_CHECK_MS). */
+  sessionCheckSeconds: 300,
 } as const;
 
 const TARGET_P99_MS = 200;
+/** What every PC sends on its own schedule (the routine the p99 target is about). */
+const ROUTINE_ROUTES = ['GET /sync/pull', 'POST /sync/push', 'POST /device/report', 'GET /me'];
 const IMPORT_COMMUNE = '10387'; // Troyes (the standalone client context is Troyes)
 const ACTS_COMMUNE = '10034'; // Bar-sur-Seine
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -109,6 +114,8 @@ interface SimPc {
   busy: boolean;
   /** Failed cycles in a row (the scheduler backs off). */
   failures: number;
+  /** When (bench ms) it last asked the hub what its session may do (client-core.ts SESSION_CHECK_MS). */
+  sessionCheckedAt: number;
 }
 
 interface Sample {
@@ -244,6 +251,7 @@ async function seed(
             pending: [],
             busy: false,
             failures: 0,
+            sessionCheckedAt: Number.NEGATIVE_INFINITY,
           });
         }
       }
@@ -393,6 +401,7 @@ async function runBackend(
         pending: [],
         busy: false,
         failures: 0,
+        sessionCheckedAt: Number.NEGATIVE_INFINITY,
       });
 
     // ACTES: the prefecture simulator in its own process; the hub runs the forwarder and the return mailbox.
@@ -577,6 +586,24 @@ async function drive(
     return { kind: 'upsert', collection: 'electoral.demands', recordId: demand.id, baseVersion: null, data: demand };
   }
 
+  const report = json({
+    appVersion: '0.1.0',
+    os: 'Windows_NT 10.0.19045',
+    lastSyncAt: null,
+    pendingChanges: 0,
+    lastError: null,
+    update: null,
+  });
+  /** client-core.ts afterCycle: the device report for the console, and now and then what the session may do. */
+  async function afterCycle(pc: SimPc): Promise<void> {
+    const reportPath = DEVICE_REPORT_ROUTES.deviceReport.path;
+    await send(pc, 'POST /device/report', 'POST', reportPath, report, { 'content-type': 'application/json' });
+    const now = performance.now();
+    if (now - pc.sessionCheckedAt < (SCHEDULE.sessionCheckSeconds * 1000) / o.timeRatio) return;
+    pc.sessionCheckedAt = now;
+    await send(pc, 'GET /me', 'GET', HUB_ROUTES.me.path);
+  }
+
   /** engine.ts cycle: push what is queued, then pull every page; counts failures for the backoff. */
   async function cycle(pc: SimPc): Promise<void> {
     if (pc.busy) return;
@@ -591,6 +618,7 @@ async function drive(
       }
       if (ok) ok = await pull(pc);
       pc.failures = ok ? 0 : pc.failures + 1;
+      await afterCycle(pc);
     } finally {
       pc.busy = false;
     }
@@ -757,11 +785,7 @@ async function drive(
 
   // The other communes' routine requests (pull, push) during the import window and outside it.
   const routine = measured.filter(
-    (s) =>
-      s.insee !== IMPORT_COMMUNE &&
-      s.insee !== ACTS_COMMUNE &&
-      !s.insee.startsWith('revoked') &&
-      (s.route === 'GET /sync/pull' || s.route === 'POST /sync/push'),
+    (s) => s.insee !== IMPORT_COMMUNE && s.insee !== ACTS_COMMUNE && !s.insee.startsWith('revoked') && ROUTINE_ROUTES.includes(s.route),
   );
   // An import still running when the run ended (bounded by maxSeconds) held the whole rest of the run.
   const started = importStart as number | null;
@@ -828,7 +852,7 @@ async function drive(
     import: importResult,
     acts: actsResult,
     otherCommunes: {
-      note: 'pull and push of every commune but the importing and transmitting ones; « during » = in flight at any moment of the import push',
+      note: 'pull, push, device report and session check (GET /me, every 5 min) of every commune but the importing and transmitting ones; « during » = in flight at any moment of the import push',
       all: allRoutine,
       duringImport: duringStats,
       outsideImport: outsideStats,

@@ -60,6 +60,9 @@ describe.each(TEST_BACKENDS)('load bench, tiny size (%s)', (backend) => {
       p99Ms: expect.any(Number),
     });
     expect(pull.errors).toBeGreaterThan(0);
+    // Each cycle ends as the PC's does: a device report, and now and then what the session may do.
+    expect(run.routes['POST /device/report']?.count).toBeGreaterThan(0);
+    expect(run.routes['GET /me']?.count).toBeGreaterThan(0);
 
     // The import and the acts went through (the acts only queued: no simulator here).
     expect(run.import).toMatchObject({ electors: 300, status: 'applied' });
