@@ -204,6 +204,10 @@ describe('owners on the PC, with a real hub', () => {
       await call(annexe, 'sync:now', null);
       expect(count()).toBeGreaterThan(25);
       expect((await call(annexe, 'owners:search', { q: 'ma' })).hits.length).toBeGreaterThan(0);
+      // Nothing changed on the hub since: a check finds nothing to tell.
+      await call(annexe, 'sync:now', null);
+      expect(told).toHaveLength(2);
+      expect(told[1]).toContain('owners.read');
     } finally {
       await annexe.close();
     }
