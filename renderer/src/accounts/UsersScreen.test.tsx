@@ -39,7 +39,10 @@ describe('UsersScreen', () => {
     const password = (screen.getByLabelText('Mot de passe provisoire') as HTMLInputElement).value;
     expect(password).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
     fireEvent.click(screen.getByRole('button', { name: 'Créer le compte' }));
-    const notice = await screen.findByText(/Le compte « c.martin » est créé/);
+    // The store announces the creation one microtask before the screen swaps the
+    // form for « Créer un autre compte »: wait for the swap, not the announcement.
+    await screen.findByRole('button', { name: 'Créer un autre compte' });
+    const notice = screen.getByText(/Le compte « c.martin » est créé/);
     // The password shown after creation is the one the account got, and no other.
     expect(notice.textContent).toContain(`mot de passe provisoire ${password}`);
     expect(screen.queryByLabelText('Mot de passe provisoire')).toBeNull();
