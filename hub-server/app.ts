@@ -18,6 +18,7 @@ import type { HubDatabase } from './db/schema.js';
 import { commandHandlers, type AnyHubDomain } from './domain/hub-domain.js';
 import { HUB_DOMAINS, HUB_REGISTRY } from './domains.js';
 import { createHubLogger } from './log.js';
+import type { SnapshotPageCache } from './sync/page-cache.js';
 import { registerSyncRoutes } from './sync/routes.js';
 import { type FilesOptions, scheduleFilesMaintenance } from './files/maintenance.js';
 import { registerUpdateRoutes } from './updates/routes.js';
@@ -51,6 +52,8 @@ export interface BuildHubOptions {
   secretKey?: Buffer;
   /** The hub's domains and the registry built from their declarations (default: hub-server/domains.ts); tests may add a toy domain. */
   domains?: { list: readonly AnyHubDomain[]; registry: DomainRegistry };
+  /** Gzipped snapshot pages kept for a commune's next new PC (default: a cache of SNAPSHOT_CACHE_BYTES); tests pass theirs to watch it. */
+  snapshotPages?: SnapshotPageCache;
 }
 
 const GENERIC_500 =
@@ -175,7 +178,7 @@ export async function buildHub(options: BuildHubOptions): Promise<FastifyInstanc
     domains: registry.domains,
   });
   await registerAccountsRoutes(app, { db, registry, rateLimit: options.rateLimit });
-  await registerSyncRoutes(app, { db, registry, commands });
+  await registerSyncRoutes(app, { db, registry, commands, snapshotPages: options.snapshotPages });
   // The files module serves every domain that keeps files (each mounts its routes); its upkeep is one timer.
   if (options.files?.purge !== false) scheduleFilesMaintenance(app, db, registry, options.files?.purge || undefined);
   for (const domain of domains as readonly AnyHubDomain[]) {

@@ -76,6 +76,7 @@ export interface TestHubOptions {
   domains?: BuildHubOptions['domains'];
   /** Called with the SQL of every statement the hub's database runs (begin and commit included). */
   onStatement?: (sql: string) => void;
+  snapshotPages?: BuildHubOptions['snapshotPages'];
 }
 
 /** Open a throwaway PostgreSQL schema; the returned drop() removes it with everything in it. */
@@ -186,6 +187,7 @@ export async function createTestHub(backend: 'sqlite' | 'postgres', opts: TestHu
     updatesDir: opts.updatesDir,
     files: opts.files,
     domains: opts.domains,
+    snapshotPages: opts.snapshotPages,
   });
   let closed = false;
   return {

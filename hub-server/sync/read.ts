@@ -181,8 +181,9 @@ export async function readSnapshot(
   readable: readonly string[],
   query: { asOf?: number; after?: string; limit: number; format?: 'records' | 'columns' },
   derive?: DeriveId,
+  start?: SnapshotStart,
 ): Promise<SnapshotResponse> {
-  const { head, rows } = await timeStepAsync('hub.query', () => snapshotPage(db, communeId, readable, query));
+  const { head, rows } = await timeStepAsync('hub.query', () => snapshotPage(db, communeId, readable, query, start));
   const records = timeStep('hub.parse', () => rows.map(rowToSync));
   if (query.format !== 'columns') return { epoch: head.epoch, asOf: head.asOf, records, next: head.next };
   const { blocks, rest } = timeStep('hub.encode', () => encodeBlocks(records, derive));
@@ -205,15 +206,28 @@ export async function readSnapshotJson(
   };
 }
 
+/** What a snapshot page is read against: the commune's sync state, read before its records, and the page's `asOf`. */
+export interface SnapshotStart {
+  state: CommuneSyncState;
+  asOf: number;
+}
+
+/** The state a snapshot page starts from (the first page's `asOf` is the current sequence); refuses an `asOf` from the future. */
+export async function snapshotStart(db: SyncDb, communeId: string, asOf?: number): Promise<SnapshotStart> {
+  const state = await ensureCommuneSync(db, communeId);
+  const at = asOf ?? state.lastSeq;
+  if (at > state.lastSeq) throw resyncRequired(`snapshot asOf ${at} ahead of hub sequence ${state.lastSeq}`);
+  return { state, asOf: at };
+}
+
 async function snapshotPage(
   db: SyncDb,
   communeId: string,
   readable: readonly string[],
   query: { asOf?: number; after?: string; limit: number },
+  start?: SnapshotStart,
 ): Promise<Page<{ epoch: string; asOf: number; next: string | null }>> {
-  const state = await ensureCommuneSync(db, communeId);
-  const asOf = query.asOf ?? state.lastSeq;
-  if (asOf > state.lastSeq) throw resyncRequired(`snapshot asOf ${asOf} ahead of hub sequence ${state.lastSeq}`);
+  const { state, asOf } = start ?? (await snapshotStart(db, communeId, query.asOf));
   const collections = [...readable];
   if (collections.length === 0) return { head: { epoch: state.epoch, asOf, next: null }, rows: [] };
 
