@@ -48,28 +48,19 @@ export async function benchSync(opts: { electors?: number; roundTrips?: number }
       const b = await pcs.loginMayor('10034', 'poste-b', proxy.url);
       proxy.reset();
       const profiler = await startProfiler(process.env.GUICHET_BENCH_CPUPROF);
-      const steps = new Map<string, { ms: number; cpuMs: number; count: number }>();
-      setStepSink({
-        begin: () => ({ t: performance.now(), cpu: process.cpuUsage() }),
-        end(step, begun) {
-          const { t, cpu } = begun as { t: number; cpu: NodeJS.CpuUsage };
-          const c = process.cpuUsage(cpu);
-          const s = steps.get(step) ?? { ms: 0, cpuMs: 0, count: 0 };
-          steps.set(step, { ms: s.ms + performance.now() - t, cpuMs: s.cpuMs + (c.user + c.system) / 1000, count: s.count + 1 });
-        },
-      });
-      const cpu0 = process.cpuUsage();
-      const t0 = performance.now();
-      const bState = await call(b, 'sync:now', null).finally(() => setStepSink(null));
-      const cpu = process.cpuUsage(cpu0);
-      const firstSyncCpuSeconds = (cpu.user + cpu.system) / 1e6;
-      if (bState.lastError)
-        throw new Error(`first sync failed: ${bState.lastError.code} ${bState.lastError.detail ?? bState.lastError.message}`);
-      const firstSyncSeconds = (performance.now() - t0) / 1000;
+      const { steps, seconds: firstSyncSeconds, cpuSeconds: firstSyncCpuSeconds } = await timedSync(b);
       await profiler?.stop();
       const firstSyncBytes = proxy.bytesToClient + proxy.bytesToServer;
       const bCount = await call(b, 'electoral:search', { query: '', listType: null, offset: 0, limit: 1 });
       if (bCount.total !== preview.total) throw new Error(`PC B has ${bCount.total} electors, expected ${preview.total}`);
+
+      // PC C: a second fresh install of the commune (a reinstall, a second PC), served the pages the hub kept.
+      const c = await pcs.loginMayor('10034', 'poste-c', proxy.url);
+      proxy.reset();
+      const second = await timedSync(c);
+      const secondSyncBytes = proxy.bytesToClient + proxy.bytesToServer;
+      const cCount = await call(c, 'electoral:search', { query: '', listType: null, offset: 0, limit: 1 });
+      if (cCount.total !== preview.total) throw new Error(`PC C has ${cCount.total} electors, expected ${preview.total}`);
 
       // Baseline in the same run, same loopback and same relay: HTTP GET of the gzipped CSV extract, then `sqlite3 .import`.
       const baseline = await csvDownloadAndImport(dir, extract.csv);
@@ -125,6 +116,18 @@ export async function benchSync(opts: { electors?: number; roundTrips?: number }
             return { ratio, target: 1.2, met: ratio <= 1.2 };
           })(),
         },
+        secondFullSync: {
+          note: 'a second fresh PC of the same commune, its snapshot pages kept by the hub (hub-server/sync/page-cache.ts)',
+          bytesOnWire: secondSyncBytes,
+          seconds: round(second.seconds),
+          cpuSeconds: round(second.cpuSeconds),
+          hubCpuMs: Math.round(
+            ['hub.query', 'hub.parse', 'hub.encode', 'hub.serialize', 'hub.gzip'].reduce(
+              (t, s) => t + (second.steps.get(s)?.cpuMs ?? 0),
+              0,
+            ),
+          ),
+        },
         oneChangeRoundTripMs: { p50: pct(0.5), p95: pct(0.95), samples: samples.length },
       };
     } finally {
@@ -133,6 +136,28 @@ export async function benchSync(opts: { electors?: number; roundTrips?: number }
   } finally {
     await pcs.close();
   }
+}
+
+/** A PC's sync cycle (its first: a snapshot), its steps recorded (shared/sync/step-timer.ts), wall and CPU seconds of this process. */
+async function timedSync(
+  pc: Parameters<typeof call>[0],
+): Promise<{ steps: Map<string, { ms: number; cpuMs: number; count: number }>; seconds: number; cpuSeconds: number }> {
+  const steps = new Map<string, { ms: number; cpuMs: number; count: number }>();
+  setStepSink({
+    begin: () => ({ t: performance.now(), cpu: process.cpuUsage() }),
+    end(step, begun) {
+      const { t, cpu } = begun as { t: number; cpu: NodeJS.CpuUsage };
+      const c = process.cpuUsage(cpu);
+      const s = steps.get(step) ?? { ms: 0, cpuMs: 0, count: 0 };
+      steps.set(step, { ms: s.ms + performance.now() - t, cpuMs: s.cpuMs + (c.user + c.system) / 1000, count: s.count + 1 });
+    },
+  });
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const state = await call(pc, 'sync:now', null).finally(() => setStepSink(null));
+  const cpu = process.cpuUsage(cpu0);
+  if (state.lastError) throw new Error(`first sync failed: ${state.lastError.code} ${state.lastError.detail ?? state.lastError.message}`);
+  return { steps, seconds: (performance.now() - t0) / 1000, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
 
 /**

@@ -85,7 +85,14 @@ export function encodeBlocks(
 ): { blocks: RecordBlock[]; rest: SyncRecord[] } {
   const blocks = new Map<
     string,
-    { block: RecordBlock; tree: ShapeTree; last: number; idColumn: number; derive: ((data: unknown) => string) | undefined }
+    {
+      block: RecordBlock;
+      tree: ShapeTree;
+      values: unknown[];
+      last: number;
+      idColumn: number;
+      derive: ((data: unknown) => string) | undefined;
+    }
   >();
   const rest: SyncRecord[] = [];
   for (const r of records) {
@@ -104,6 +111,7 @@ export function encodeBlocks(
       entry = {
         block: { collection: r.collection, paths, ids: [], versions: [], columns: paths.map(() => []) },
         tree: treeOf(paths),
+        values: new Array<unknown>(paths.length),
         last: 0,
         idColumn,
         derive: idColumn >= 0 ? derive(r.collection) : undefined,
@@ -111,7 +119,8 @@ export function encodeBlocks(
       blocks.set(r.collection, entry);
     }
     const { block } = entry;
-    const values = new Array<unknown>(block.paths.length);
+    // One scratch array per block: a record that matches the shape fills every slot, one that does not goes plain.
+    const { values } = entry;
     if (!isBranch(r.data) || !leavesIn(r.data, entry.tree, values)) {
       rest.push(r);
       continue;
@@ -159,18 +168,21 @@ function treeOf(paths: readonly string[][]): ShapeTree {
 
 /** Fills `values` with the leaves of `o` along `tree`; false when `o` has another shape (other keys, order or nesting). */
 function leavesIn(o: Record<string, unknown>, tree: ShapeTree, values: unknown[]): boolean {
-  const keys = Object.keys(o);
-  if (keys.length !== tree.keys.length) return false;
-  for (let j = 0; j < keys.length; j++) {
-    if (keys[j] !== tree.keys[j]) return false;
-    const v = o[keys[j]!];
-    const kid = tree.kids[j]!;
+  // for…in, not Object.keys: no array per object (4 per elector). Same keys in the same order for the plain
+  // objects JSON.parse gives; an inherited enumerable key would only make the record go as a plain one.
+  let j = 0;
+  const { keys, kids } = tree;
+  for (const k in o) {
+    if (j >= keys.length || k !== keys[j]) return false;
+    const v = o[k];
+    const kid = kids[j]!;
     if (typeof kid === 'number') {
-      if (isBranch(v)) return false;
+      if (typeof v === 'object' && isBranch(v)) return false;
       values[kid] = v;
-    } else if (!isBranch(v) || !leavesIn(v, kid, values)) return false;
+    } else if (typeof v !== 'object' || !isBranch(v) || !leavesIn(v, kid, values)) return false;
+    j++;
   }
-  return true;
+  return j === keys.length;
 }
 
 /** The `data` of record `i` of a block: keys in the order of its paths. */
