@@ -22,11 +22,12 @@ export const PUSH_BODY_LIMIT = 128 * 1024 * 1024;
 const gzipAsync = promisify(gzip);
 
 /**
- * Snapshot pages are compressed at level 4, not zlib's default 6: 35 000 electors in 4 pages of 10 000
- * (7.1 MB of JSON) take 56 ms of CPU instead of 150 for 870 kB instead of 788 kB on the wire, 1.12× the
- * gzipped CSV extract (the target is ≤ 1.2×; level 3: 899 kB, level 5: 827 kB for 85 ms).
+ * Snapshot pages keep zlib's default level 6. Level 4 would save ≈ 90 ms of hub CPU (threadpool, off the
+ * event loop) on 35 000 electors for 870 kB instead of 788 kB on the wire (1.12× instead of 1.01× the gzipped
+ * CSV extract): a mairie on a weak link waits longer for those 82 kB than the hub spends, and the page is
+ * compressed once and kept (page-cache.ts) for the commune's next new PC.
  */
-const SNAPSHOT_GZIP_LEVEL = 4;
+const SNAPSHOT_GZIP_LEVEL = 6;
 
 /** `Accept-Encoding` names gzip, and not with `q=0`. */
 const acceptsGzip = (header: string | string[] | undefined): boolean =>
