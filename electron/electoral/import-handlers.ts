@@ -20,7 +20,7 @@ import type { CoreContext } from '../core/client-domain.js';
 import type { ChannelHandlers } from '../core/handlers.js';
 import type { ElectorStore } from './elector-store.js';
 import { computeImportDiff } from './import-diff.js';
-import { prepareImport } from './import-host.js';
+import { canCheckpointOffThread, checkpointOffThread, prepareImport } from './import-host.js';
 import { entriesPage, type PreparedImport } from './import-job.js';
 import type { ImportStore } from './record-stores.js';
 
@@ -36,6 +36,8 @@ interface PendingImport {
   createdAt: number;
   /** Commune of the session that made the preview: the list belongs to it only. */
   insee: string | null;
+  /** Whether the preview ran on the import worker (a large file): the commit's WAL is then copied there too. */
+  offThread: boolean;
 }
 
 /** Where the last import spent its time (ms, wall), for the bench and the log; no personal data. */
@@ -114,6 +116,24 @@ export function createImportHandlers(
       db.exec('DETACH DATABASE import_staging');
     }
   }
+  /**
+   * A large import's commit without SQLite's automatic checkpoint, which would copy its ~100 MB of WAL
+   * into the database file inside the COMMIT, on this thread: the import worker does it afterwards
+   * (import-host.ts checkpointOffThread). Only where that worker runs and nothing else already took
+   * the checkpoints over (`wal_autocheckpoint` 0).
+   */
+  function withWalOffThread<T>(large: boolean, fn: () => T): T {
+    const pages = db.memory ? 0 : Number(db.pragma('wal_autocheckpoint', { simple: true }));
+    if (!large || pages <= 0 || !canCheckpointOffThread()) return fn();
+    db.pragma('wal_autocheckpoint = 0');
+    try {
+      return fn();
+    } finally {
+      db.pragma(`wal_autocheckpoint = ${pages}`);
+      void checkpointOffThread(db.name);
+    }
+  }
+
   function forget(previewId: string): void {
     const p = previews.get(previewId);
     if (!p) return;
@@ -264,7 +284,7 @@ export function createImportHandlers(
     const commune = ctx.session().commune;
     refuseOtherCommune(job.communeCode, stagingFile);
     const { diff } = job;
-    previews.set(previewId, { job, generation, createdAt: now().getTime(), insee: commune?.insee ?? null });
+    previews.set(previewId, { job, generation, createdAt: now().getTime(), insee: commune?.insee ?? null, offThread: job.offThread });
     log.info(
       { previewId, rows: job.total, encoding: job.encoding, ms: Math.round(timings.previewMs!), offThread: job.offThread, ...diff },
       'REU extract parsed',
@@ -280,7 +300,7 @@ export function createImportHandlers(
     const total = job.total;
     ctx.emit('electoral:import-progress', { phase: 'enregistrement', done: 0, total });
     const started = performance.now();
-    const record = withStaging(job.stagingFile, () => writeImport(p, confirmMassRemoval));
+    const record = withWalOffThread(p.offThread, () => withStaging(job.stagingFile, () => writeImport(p, confirmMassRemoval)));
     timings.commitMs = performance.now() - started;
     forget(previewId);
     ctx.emit('electoral:import-progress', { phase: 'enregistrement', done: total, total });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateReuRows, renderReuCsv } from '../../shared/electoral/synthetic.js';
 import { GuichetError } from '../../shared/errors.js';
 import { createElectorStore, type ElectorStore } from './elector-store.js';
-import { prepareImport } from './import-host.js';
+import { canCheckpointOffThread, checkpointOffThread, prepareImport } from './import-host.js';
 import { entriesPage } from './import-job.js';
 import { parseReuExtract } from './reu-parser.js';
 import { utf8Bytes } from './reu-variants.js';
@@ -134,6 +134,23 @@ describe('import preview off the main thread', () => {
     expect(result.total).toBe(20_000);
     // On the main thread this parse holds the loop for hundreds of ms; off it, only the hand-over does.
     expect(longest).toBeLessThan(300);
+  });
+
+  it('copies the WAL into the database file on the worker, the main connection going on meanwhile', async () => {
+    await run(utf8Bytes(renderReuCsv(generateReuRows({ ...OPTS, count: 10 }))), true); // worker started
+    expect(canCheckpointOffThread()).toBe(true);
+    sc.db.pragma('wal_checkpoint(TRUNCATE)');
+    sc.db.pragma('wal_autocheckpoint = 0');
+    const electors = parseReuExtract('x.csv', utf8Bytes(renderReuCsv(generateReuRows(OPTS)))).electors;
+    sc.db.transaction(() => store.replaceAll(electors, () => null))();
+    const fileSize = () => statSync(sc.db.name).size;
+    const before = fileSize();
+    await checkpointOffThread(sc.db.name);
+    // The pages of the 3 000 electors left the WAL for the file; the main connection still reads them.
+    expect(fileSize()).toBeGreaterThan(before + 500_000);
+    const [state] = sc.db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+    expect(state.checkpointed).toBe(state.log);
+    expect(store.count(null)).toBe(3000);
   });
 
   it('runs from the bundled worker script the packaged app ships (vite --mode import-worker)', async () => {

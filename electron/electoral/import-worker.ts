@@ -10,6 +10,15 @@ import { GuichetError } from '../../shared/errors.js';
 import { createElectorStore } from './elector-store.js';
 import { runImportJob, runPayloadJob, runRowsJob } from './import-job.js';
 
+export type ImportWorkerRequest = ImportJobRequest | CheckpointRequest;
+
+/** Copy the client database's WAL into its file (after an import's commit, import-host.ts checkpointOffThread). */
+export interface CheckpointRequest {
+  jobId: number;
+  part: 'checkpoint';
+  dbFile: string;
+}
+
 export interface ImportJobRequest {
   jobId: number;
   /** The whole job, or one of its halves when two workers share it (import-host.ts). */
@@ -23,7 +32,7 @@ export interface ImportJobRequest {
 
 export type ImportJobMessage =
   | { jobId: number; type: 'progress'; phase: 'lecture' | 'controle' | 'comparaison'; done: number; total: number }
-  | { jobId: number; type: 'done'; result: Awaited<ReturnType<typeof runImportJob | typeof runRowsJob | typeof runPayloadJob>> }
+  | { jobId: number; type: 'done'; result: Awaited<ReturnType<typeof runImportJob | typeof runRowsJob | typeof runPayloadJob>> | null }
   | { jobId: number; type: 'refused'; code: string; message: string; detail: string }
   | { jobId: number; type: 'failed'; message: string };
 
@@ -40,9 +49,24 @@ function readCurrent(dbFile: string) {
   };
 }
 
-port.on('message', async (req: ImportJobRequest) => {
+/** PASSIVE: never waits for, nor blocks, the main thread's readers and writer. */
+function checkpoint(dbFile: string): void {
+  const db = new Database(dbFile, { fileMustExist: true });
+  try {
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } finally {
+    db.close();
+  }
+}
+
+port.on('message', async (req: ImportWorkerRequest) => {
   const { jobId } = req;
   try {
+    if (req.part === 'checkpoint') {
+      checkpoint(req.dbFile);
+      port.postMessage({ jobId, type: 'done', result: null } satisfies ImportJobMessage);
+      return;
+    }
     const progress = (phase: 'lecture' | 'controle' | 'comparaison', done: number, total: number) =>
       port.postMessage({ jobId, type: 'progress', phase, done, total } satisfies ImportJobMessage);
     if (req.part === 'rows') {

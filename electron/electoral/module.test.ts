@@ -253,6 +253,30 @@ describe('REU import', () => {
     expect(checks).toEqual([5000, 10000, 12000]);
   });
 
+  it("commits a large import with SQLite's automatic checkpoint off (the import worker copies the WAL), and turns it back on", async () => {
+    const autocheckpoint = () => sc.db.pragma('wal_autocheckpoint', { simple: true });
+    const rows = generateReuRows({ ...OPTS, count: 6000 });
+    let during: unknown = null;
+    const enqueue = sc.ctx.outbox.enqueueCommandJson;
+    sc.ctx.outbox.enqueueCommandJson = (c) => {
+      during = autocheckpoint();
+      return enqueue(c);
+    };
+    await importBytes(utf8Bytes(renderReuCsv(rows)));
+    expect(during).toBe(0);
+    expect(autocheckpoint()).toBe(1000);
+    expect((await search('')).total).toBe(6000);
+    // A commit that fails gives the setting back too.
+    const preview = await h()['electoral:import-preview']({ fileName: FILE, content: utf8Bytes(renderReuCsv(rows.slice(0, 5500))) });
+    sc.ctx.outbox.enqueueCommandJson = () => {
+      throw new Error('disk full');
+    };
+    await expect(async () => h()['electoral:import-commit']({ previewId: preview.previewId })).rejects.toThrow('disk full');
+    sc.ctx.outbox.enqueueCommandJson = enqueue;
+    expect(autocheckpoint()).toBe(1000);
+    expect((await search('')).total).toBe(6000);
+  });
+
   it('imports a Windows-1252 re-save with correct accents', async () => {
     await importBytes(asWindows1252(renderReuCsv(generateReuRows(OPTS))));
     const thery = (await search('thery helene noelle')).items.find((i) => i.birthName === 'THÉRY')!;
