@@ -258,8 +258,10 @@ function readBlock(b: RecordBlock, derive: DeriveId): ColumnBlock {
   const idColumn = b.paths.findIndex((p) => p.length === 1 && p[0] === 'id');
   const deriveHere = idColumn >= 0 ? derive(b.collection) : undefined;
   const tree = treeOf(b.paths);
-  // Derivation reads one row at a time: one object, refilled per row (`derivedId` is pure and keeps nothing).
-  const view = deriveHere ? viewOf(tree) : null;
+  // Derivation reads one row at a time, through one object whose leaves read the current row
+  // (`derivedId` is pure and keeps nothing): no object per row, and only the leaves it reads are read.
+  const row = { i: 0 };
+  const view = deriveHere ? viewOf(tree, b.columns, row) : null;
   const dataIds = idColumn >= 0 ? b.columns[idColumn]! : null;
   const resolved = dataIds ? dataIds.slice() : null;
   const ids = new Array<string>(n);
@@ -274,7 +276,7 @@ function readBlock(b: RecordBlock, derive: DeriveId): ColumnBlock {
         kept ??= Array.from({ length: i }, (_, k) => k);
         continue;
       }
-      fill(tree, b.columns, i, view!);
+      row.i = i;
       id = derivedOrNull(deriveHere, view);
       resolved![i] = id;
     }
@@ -295,23 +297,17 @@ function keepRows(b: ColumnBlock, kept: readonly number[]): ColumnBlock {
   return { collection: b.collection, paths: b.paths, ids: pick(b.ids), versions: pick(b.versions), columns: b.columns.map(pick) };
 }
 
-/** An object of the tree's shape, every leaf undefined, for `fill`. */
-function viewOf(tree: ShapeTree): Record<string, unknown> {
+/** An object of the tree's shape whose leaves are getters of `columns` at row `row.i`. */
+function viewOf(tree: ShapeTree, columns: readonly unknown[][], row: { i: number }): Record<string, unknown> {
   const o: Record<string, unknown> = {};
   for (let j = 0; j < tree.keys.length; j++) {
     const kid = tree.kids[j]!;
-    o[tree.keys[j]!] = typeof kid === 'number' ? undefined : viewOf(kid);
+    if (typeof kid === 'number') {
+      const column = columns[kid]!;
+      Object.defineProperty(o, tree.keys[j]!, { enumerable: true, get: () => column[row.i] });
+    } else o[tree.keys[j]!] = viewOf(kid, columns, row);
   }
   return o;
-}
-
-/** Sets the leaves of `view` (built by viewOf from the same tree) to row i's values. */
-function fill(tree: ShapeTree, columns: readonly unknown[][], i: number, view: Record<string, unknown>): void {
-  for (let j = 0; j < tree.keys.length; j++) {
-    const kid = tree.kids[j]!;
-    if (typeof kid === 'number') view[tree.keys[j]!] = columns[kid]![i];
-    else fill(kid, columns, i, view[tree.keys[j]!] as Record<string, unknown>);
-  }
 }
 
 /** The records of a read block, in row order; each `data` rebuilt with its keys in the order of `paths`. */
