@@ -96,8 +96,8 @@ function checkedColumns(blocks: readonly ColumnBlock[], log: Logger): ElectorCol
   const seen = new Set<string>();
   for (const b of blocks) {
     const check = columnCheckOf(electorSchema, b.paths);
-    if (check === null) return null;
     const at = ELECTOR_LEAVES.map((leaf) => b.paths.findIndex((p) => p.length === leaf.length && p.every((k, d) => k === leaf[d])));
+    if (check === null || at.includes(-1)) return null;
     const n = b.ids.length;
     const bad = check(b.columns, n);
     const dataIds = b.columns[at[0]!]!;
