@@ -1,3 +1,4 @@
+import type { ColumnBlock } from '../../shared/sync/columns.js';
 import type { CollectionName, SyncRecord } from '../../shared/sync/protocol.js';
 
 /**
@@ -17,6 +18,12 @@ export interface LocalCollection {
    * each checked as `apply` checks it (a malformed one is skipped, never written). Without it, `apply` per record.
    */
   load?(records: readonly SyncRecord[]): void;
+  /**
+   * Optional bulk path from a snapshot's blocks of this collection (shared/sync/columns.ts, in page order),
+   * called when every live record of it came in a block: the same rows as `load(records of these blocks)`,
+   * without building a record per row.
+   */
+  loadColumns?(blocks: readonly ColumnBlock[]): void;
 }
 
 /** A change queued for the hub, written in the same transaction as the domain row it describes. */

@@ -205,21 +205,30 @@ export function prepareList(input: readonly Elector[], alreadyCanonical = false)
     sortFirst[i] = sortKeyOf(e.firstNames);
     searchText[i] = searchTextOf(e);
   }
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  // Same order as the SQL row-value comparison on (sort_name, sort_first, id) for the folded keys.
+  const order = displayOrder(
+    sortName,
+    sortFirst,
+    electors.map((e) => e.id),
+  );
+  return { electors, sortName, sortFirst, searchText, order };
+}
+
+/** Indexes 0…n-1 in display order: the SQL row-value comparison on (sort_name, sort_first, id) for the folded keys. */
+function displayOrder(sortName: readonly string[], sortFirst: readonly string[], ids: readonly string[]): Uint32Array {
+  const order = new Uint32Array(sortName.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
   order.sort((a, b) => {
-    const na = sortName[a],
-      nb = sortName[b];
+    const na = sortName[a]!,
+      nb = sortName[b]!;
     if (na !== nb) return na < nb ? -1 : 1;
-    const fa = sortFirst[a],
-      fb = sortFirst[b];
+    const fa = sortFirst[a]!,
+      fb = sortFirst[b]!;
     if (fa !== fb) return fa < fb ? -1 : 1;
-    const ia = electors[a].id,
-      ib = electors[b].id;
+    const ia = ids[a]!,
+      ib = ids[b]!;
     return ia < ib ? -1 : ia > ib ? 1 : 0;
   });
-  return { electors, sortName, sortFirst, searchText, order };
+  return order;
 }
 
 /** Fills `args` with the 28 values of the `electors` row of the i-th elector in display order (rid, id, version, list_type, sort keys, FIELD_COLUMNS). */
@@ -259,6 +268,79 @@ function fillRowArgs(list: PreparedList, i: number, version: number | null, args
 }
 
 const ROW_COLUMNS = ['rid', 'id', 'version', 'list_type', 'sort_name', 'sort_first', ...FIELD_COLUMNS] as const;
+
+/**
+ * The leaves of an `Elector` as paths, in the order of the `electors` columns they fill: id, list_type,
+ * then FIELD_COLUMNS. A snapshot's elector blocks are laid down through them, column by column.
+ */
+export const ELECTOR_LEAVES: readonly (readonly string[])[] = [
+  ['id'],
+  ['listType'],
+  ['ine'],
+  ['birthName'],
+  ['usageName'],
+  ['firstNames'],
+  ['sex'],
+  ['birthDate'],
+  ['birthPlace', 'communeCode'],
+  ['birthPlace', 'communeLabel'],
+  ['birthPlace', 'departementCode'],
+  ['birthPlace', 'country'],
+  ['nationality'],
+  ['address', 'number'],
+  ['address', 'street'],
+  ['address', 'complement1'],
+  ['address', 'complement2'],
+  ['address', 'lieuDit'],
+  ['address', 'postalCode'],
+  ['address', 'city'],
+  ['address', 'country'],
+  ['bureau', 'code'],
+  ['bureau', 'label'],
+  ['numeroOrdre'],
+];
+const LEAF = { id: 0, listType: 1, birthName: 3, usageName: 4, firstNames: 5 } as const;
+
+/**
+ * A whole list in columns, checked against the elector schema by the caller: `columns[k][i]` is leaf
+ * ELECTOR_LEAVES[k] of elector i, `versions[i]` its hub version. What a snapshot brings, without an
+ * object per elector.
+ */
+export interface ElectorColumns {
+  columns: readonly (readonly unknown[])[];
+  versions: readonly number[];
+}
+
+/** ElectorColumns plus what the store derives (as PreparedList): folded sort keys, search text, display order. */
+export interface PreparedColumns extends ElectorColumns {
+  sortName: string[];
+  sortFirst: string[];
+  searchText: string[];
+  order: Uint32Array;
+}
+
+export function prepareColumns(list: ElectorColumns): PreparedColumns {
+  const { columns } = list;
+  const n = list.versions.length;
+  const birthName = columns[LEAF.birthName] as readonly string[];
+  const usageName = columns[LEAF.usageName] as readonly (string | null)[];
+  const firstNames = columns[LEAF.firstNames] as readonly string[];
+  const ids = columns[LEAF.id] as readonly string[];
+  const sortName = new Array<string>(n);
+  const sortFirst = new Array<string>(n);
+  const searchText = new Array<string>(n);
+  // One object refilled per elector: searchTextOf reads the three names and keeps nothing.
+  const names = { birthName: '', usageName: null as string | null, firstNames: '' };
+  for (let i = 0; i < n; i++) {
+    names.birthName = birthName[i]!;
+    names.usageName = usageName[i]!;
+    names.firstNames = firstNames[i]!;
+    sortName[i] = sortKeyOf(names.birthName);
+    sortFirst[i] = sortKeyOf(names.firstNames);
+    searchText[i] = searchTextOf(names);
+  }
+  return { ...list, sortName, sortFirst, searchText, order: displayOrder(sortName, sortFirst, ids) };
+}
 
 /**
  * An import's rows, written ahead of the commit into a throw-away database
@@ -303,6 +385,8 @@ export interface ElectorStore {
    * electors already on the list keep their hub version.
    */
   replaceAllStaged(schema: string): void;
+  /** Same, from a list in columns (a snapshot) with its hub versions. */
+  replaceAllColumns(list: PreparedColumns): void;
   clear(): void;
   count(listType?: ListType | null): number;
   get(id: string): { elector: Elector; version: number | null } | null;
@@ -457,6 +541,28 @@ export function createElectorStore(db: Database.Database): ElectorStore {
     });
   }
 
+  /** Binds each row straight from the columns: no elector object, one reused argument array. */
+  function loadColumns(list: PreparedColumns): void {
+    bulkLoad(() => {
+      const { columns, versions, order, sortName, sortFirst, searchText } = list;
+      const listTypes = columns[LEAF.listType] as readonly ListType[];
+      const args: unknown[] = new Array(ROW_COLUMNS.length);
+      for (let i = 0; i < order.length; i++) {
+        const j = order[i]!;
+        args[0] = (i + 1) * RID_GAP;
+        args[1] = columns[LEAF.id]![j];
+        args[2] = versions[j];
+        args[3] = listTypes[j];
+        args[4] = sortName[j];
+        args[5] = sortFirst[j];
+        // ELECTOR_LEAVES from ine on are FIELD_COLUMNS, in order.
+        for (let k = 2; k < columns.length; k++) args[k + 4] = columns[k]![j];
+        insertRow.run(args);
+        insertFts.run(args[0], searchText[j], LIST_TOKEN[listTypes[j]!]);
+      }
+    });
+  }
+
   /** From the `staged_electors` table of the database attached as `schema` (writeStagingFile); hub versions kept by id. */
   function loadStaged(schema: string): void {
     db.exec(`
@@ -533,6 +639,7 @@ export function createElectorStore(db: Database.Database): ElectorStore {
     replaceAllStaged(schema) {
       loadStaged(schema);
     },
+    replaceAllColumns: loadColumns,
     clear() {
       db.exec("DELETE FROM electors; INSERT INTO electors_fts (electors_fts) VALUES ('delete-all');");
       touched();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MASS_DELETION_MIN_ROWS } from '../../shared/sync/protocol.js';
 import { createMassDeletionGate, findMassDeletion, isMassDeletion } from './fail-safe.js';
 import type { Staged } from './pull.js';
-import { createPullStaging } from './staging.js';
+import { createPullStaging, createSnapshotStaging } from './staging.js';
 import { openToyReplica, TOY, toyRecord } from './test-fixtures.js';
 
 const pullOf = (...records: ReturnType<typeof toyRecord>[]): Staged => {
@@ -11,7 +11,7 @@ const pullOf = (...records: ReturnType<typeof toyRecord>[]): Staged => {
   return { kind: 'pull', epoch: 'e1', cursor: 99, records: staged };
 };
 const snapshotOf = (...records: ReturnType<typeof toyRecord>[]): Staged => {
-  const staged = createPullStaging();
+  const staged = createSnapshotStaging();
   staged.add(records);
   return { kind: 'snapshot', epoch: 'e1', asOf: 99, records: staged };
 };

@@ -1,13 +1,13 @@
 import type Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { GuichetError } from '../../shared/errors.js';
-import { type DeriveId, decodeBlocks, MalformedBlockError } from '../../shared/sync/columns.js';
+import { type DeriveId, MalformedBlockError, readBlocks } from '../../shared/sync/columns.js';
 import { timeStep, timeStepAsync } from '../../shared/sync/step-timer.js';
-import type { CollectionName, PullResponse, SnapshotResponse, SyncRecord } from '../../shared/sync/protocol.js';
+import type { CollectionName, PullResponse, SnapshotResponse } from '../../shared/sync/protocol.js';
 import { type HubClient, MALFORMED_ANSWER_MESSAGE } from '../hub-client/hub-client.js';
 import type { SyncOutbox } from './outbox.js';
 import type { LocalReplica } from './replica.js';
-import { createPullStaging, createSnapshotStaging, type PullStaging } from './staging.js';
+import { createPullStaging, createSnapshotStaging, type PullStaging, type SnapshotPage, type SnapshotStaging } from './staging.js';
 import type { SyncStore } from './sync-store.js';
 
 /**
@@ -17,7 +17,7 @@ import type { SyncStore } from './sync-store.js';
  */
 export type Staged =
   | { kind: 'pull'; epoch: string; cursor: number; records: PullStaging }
-  | { kind: 'snapshot'; epoch: string; asOf: number; records: PullStaging };
+  | { kind: 'snapshot'; epoch: string; asOf: number; records: SnapshotStaging };
 
 export interface PullerOptions {
   db: Database.Database;
@@ -86,8 +86,8 @@ export function createPuller(options: PullerOptions): Puller {
       // Decoding may refuse this page: the request in flight is then dropped, its outcome unheard.
       next?.catch(() => {});
       const current = page;
-      const decoded = timeStep('pc.decode', () => recordsOf(current, options.deriveId));
-      timeStep('pc.stage', () => records.add(decoded));
+      const decoded = timeStep('pc.decode', () => pageOf(current, options.deriveId));
+      timeStep('pc.stage', () => records.addPage(decoded));
       if (next === null) return { kind: 'snapshot', epoch, asOf, records };
       page = await next;
     }
@@ -97,8 +97,8 @@ export function createPuller(options: PullerOptions): Puller {
   const apply = (staged: Staged): number => timeStep('pc.apply', () => applyInTransaction(staged));
 
   function applyBody(staged: Staged): number {
-    const records = staged.records.latest();
     if (staged.kind === 'pull') {
+      const records = staged.records.latest();
       const pending = new Map<CollectionName, Set<string>>();
       for (const r of records) {
         if (!pending.has(r.collection)) pending.set(r.collection, outbox.pendingIds(r.collection));
@@ -106,24 +106,27 @@ export function createPuller(options: PullerOptions): Puller {
         if (!pending.get(r.collection)!.has(r.id)) replica.apply(r);
       }
       store.setPosition(staged.epoch, staged.cursor);
-    } else {
-      timeStep('pc.clear', () => replica.clearAll());
-      timeStep('pc.load', () => replica.load(records));
-      timeStep('pc.reapply', () => replica.reapplyPending());
-      store.setPosition(staged.epoch, staged.asOf);
-      store.setSnapshotForced(false);
+      return records.length;
     }
-    return records.length;
+    timeStep('pc.clear', () => replica.clearAll());
+    timeStep('pc.load', () => replica.load(staged.records.pages()));
+    timeStep('pc.reapply', () => replica.reapplyPending());
+    store.setPosition(staged.epoch, staged.asOf);
+    store.setSnapshotForced(false);
+    return staged.records.size();
   }
 
   return { fetch: fetchChanges, apply };
 }
 
-/** A snapshot page's records, whichever encoding the hub answered in (a hub before `format=columns` sends records only). */
-function recordsOf(page: SnapshotResponse, derive: DeriveId | undefined): SyncRecord[] {
-  if (!page.blocks) return page.records;
+/**
+ * A snapshot page's blocks, checked and kept in columns, and its records, whichever encoding the hub
+ * answered in (a hub before `format=columns` sends records only).
+ */
+function pageOf(page: SnapshotResponse, derive: DeriveId | undefined): SnapshotPage {
+  if (!page.blocks) return { blocks: [], records: page.records };
   try {
-    return [...decodeBlocks(page.blocks, derive), ...page.records];
+    return { blocks: readBlocks(page.blocks, derive), records: page.records };
   } catch (err) {
     if (!(err instanceof MalformedBlockError)) throw err;
     throw new GuichetError('hub_unavailable', MALFORMED_ANSWER_MESSAGE, `GET snapshot → ${err.message}`);

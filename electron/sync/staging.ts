@@ -1,3 +1,4 @@
+import { type ColumnBlock, recordsOfBlock } from '../../shared/sync/columns.js';
 import type { CollectionName, SyncRecord } from '../../shared/sync/protocol.js';
 
 /**
@@ -50,27 +51,45 @@ export function createPullStaging(): PullStaging {
   };
 }
 
+/** A snapshot page as the PC keeps it: its blocks still in columns (shared/sync/columns.ts), then its plain records. */
+export interface SnapshotPage {
+  blocks: readonly ColumnBlock[];
+  records: readonly SyncRecord[];
+}
+
+export interface SnapshotStaging extends PullStaging {
+  addPage(page: SnapshotPage): void;
+  /** The pages in the order they came; `latest()` is their records, each page's blocks first. */
+  pages(): readonly SnapshotPage[];
+}
+
 /**
  * A snapshot's pages, staged as they come: keyset pages by (collection, id) hold each live record once,
  * so there is nothing to supersede and no key to build per record (35 000 electors: a Map of string
  * keys cost as much as decoding them). A record sent twice all the same is left to the collections,
  * which keep its first copy (bulk load) or the last (record by record) as they would in a pull.
+ * Blocks stay in columns: a collection that loads columns never needs a record per row; the records
+ * are built only when asked for (`latest`, the fail-safe's trial, a collection without `loadColumns`).
  */
-export function createSnapshotStaging(): PullStaging {
-  let pages: SyncRecord[][] = [];
+export function createSnapshotStaging(): SnapshotStaging {
+  let pages: SnapshotPage[] = [];
   let count = 0;
-  const all = () => pages.flat();
+  const mine = <T extends { collection: string }>(items: readonly T[], collection: CollectionName | undefined) =>
+    collection === undefined ? items : items.filter((x) => x.collection === collection);
+  const addPage = (page: SnapshotPage) => {
+    pages.push(page);
+    count += page.records.length + page.blocks.reduce((n, b) => n + b.ids.length, 0);
+  };
   return {
     clear() {
       pages = [];
       count = 0;
     },
-    add(records) {
-      pages.push(records);
-      count += records.length;
-    },
-    latest: (collection) => (collection === undefined ? all() : all().filter((r) => r.collection === collection)),
-    tombstones: (collection) => all().filter((r) => r.collection === collection && r.deleted),
+    add: (records) => addPage({ blocks: [], records }),
+    addPage,
+    pages: () => pages,
+    latest: (collection) => pages.flatMap((p) => [...mine(p.blocks, collection).flatMap(recordsOfBlock), ...mine(p.records, collection)]),
+    tombstones: (collection) => pages.flatMap((p) => p.records.filter((r) => r.collection === collection && r.deleted)),
     size: () => count,
   };
 }

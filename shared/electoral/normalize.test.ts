@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldName, searchTermsOf, searchTextOf } from './normalize.js';
+import { foldFull, foldName, searchTermsOf, searchTextOf } from './normalize.js';
 
 describe('electoral name folding', () => {
   it('folds case, accents, apostrophes and hyphens', () => {
@@ -7,6 +7,19 @@ describe('electoral name folding', () => {
     expect(foldName('Marie-Thérèse  Noëlle')).toBe('marie therese noelle');
     expect(foldName('SCHÖNBERGER')).toBe('schonberger');
     expect(foldName('D’ALMEIDA')).toBe('d almeida');
+  });
+
+  it('folds character by character as the full fold does: every pair of Latin characters, and longer mixes', () => {
+    const latin = Array.from({ length: 0x250 }, (_, c) => String.fromCharCode(c));
+    const others = ['\u0301', '\u0300\u0327', 'Ω', 'Σ', 'ﬁ', '’', '\u00a0', '😀', 'İ', 'ǅ', 'ẞ', '\u2010'];
+    const texts: string[] = [];
+    for (const a of latin) for (const b of latin) texts.push(a + b);
+    const pool = [...latin, ...others, ' ', '-', "'"];
+    let seed = 7;
+    const next = () => (seed = (seed * 48271) % 2147483647);
+    for (let n = 0; n < 20_000; n++) texts.push(Array.from({ length: 1 + (next() % 12) }, () => pool[next() % pool.length]).join(''));
+    const differ = texts.filter((t) => foldName(t) !== foldFull(t));
+    expect(differ).toEqual([]);
   });
 
   it('indexes particle-joined forms so every way of typing the name finds it', () => {

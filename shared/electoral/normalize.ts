@@ -25,7 +25,46 @@ export function foldName(text: string): string {
   return folded;
 }
 
+/**
+ * Folds `text` one character at a time through a table of what each character of the Latin blocks
+ * becomes (letters, a separator or nothing), itself made by the full fold: ~10× faster than the
+ * Unicode normalisation and property regexes on a name, and the same result. Text with any other
+ * character takes the full fold.
+ */
 function foldUncached(text: string): string {
+  let out = '';
+  let space = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const folded = c < TABLE_SIZE ? (charTable[c] ?? tableEntry(c)) : null;
+    if (folded === null) return foldFull(text);
+    if (folded === SEPARATOR) space = out !== '';
+    else if (folded !== '') {
+      if (space) out += ' ';
+      space = false;
+      out += folded;
+    }
+  }
+  return out;
+}
+
+/** Characters below U+0250: Basic Latin, Latin-1, Latin Extended-A and -B (French names and then some). */
+const TABLE_SIZE = 0x250;
+const SEPARATOR = ' ';
+/** What each character folds to (letters or digits, SEPARATOR, '' for a mark), or null: fold such text in full. */
+const charTable: (string | null | undefined)[] = new Array(TABLE_SIZE);
+
+/** The full fold of the character between two letters tells what it becomes alone. */
+function tableEntry(c: number): string | null {
+  const between = foldFull(`a${String.fromCharCode(c)}a`);
+  const folded = between.slice(1, -1);
+  const plain = between.length >= 2 && between[0] === 'a' && between.at(-1) === 'a' && (folded === SEPARATOR || !folded.includes(' '));
+  charTable[c] = plain ? folded : null;
+  return charTable[c]!;
+}
+
+/** The fold itself (the rule): what foldUncached gives for any text. */
+export function foldFull(text: string): string {
   return text
     .normalize('NFD')
     .replace(/\p{M}/gu, '')

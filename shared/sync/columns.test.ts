@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBlocks, encodeBlocks, MalformedBlockError, type RecordBlock } from './columns.js';
+import { decodeBlocks, encodeBlocks, MalformedBlockError, type RecordBlock, readBlocks, recordOfRow, recordsOfBlock } from './columns.js';
 import type { SyncRecord } from './protocol.js';
 
 const rec = (id: string, version: number, data: unknown, collection = 'test.items'): SyncRecord => ({
@@ -79,5 +79,28 @@ describe('compact snapshot encoding', () => {
       },
     ];
     for (const b of bad) expect(() => decodeBlocks([b])).toThrow(MalformedBlockError);
+  });
+});
+
+describe('reading blocks in columns (what the PC lays down)', () => {
+  it('holds the records decodeBlocks gives, ids derived into the id column, rows it cannot give an id left out', () => {
+    const derive = (c: string) => (c === 'test.items' ? (d: unknown) => `k-${(d as { n: number }).n}` : undefined);
+    const records = [
+      rec('k-1', 4, { id: 'k-1', n: 1, place: { city: 'AIX' } }),
+      rec('k-2-2', 6, { id: 'k-2-2', n: 2, place: { city: null } }),
+      rec('other', 9, { id: 'k-3', n: 3, place: { city: 'REIMS' } }),
+    ];
+    const wire = JSON.parse(JSON.stringify(encodeBlocks(records, derive).blocks)) as RecordBlock[];
+    const [block] = readBlocks(wire, derive);
+    expect(block!.ids).toEqual(['k-1', 'k-2-2', 'other']);
+    expect(block!.versions).toEqual([4, 6, 9]);
+    expect(block!.columns[0]).toEqual(['k-1', 'k-2-2', 'k-3']);
+    expect(recordsOfBlock(block!)).toEqual(decodeBlocks(wire, derive));
+    expect(recordsOfBlock(block!)).toEqual(records);
+    expect(recordOfRow(block!, 2)).toEqual(records[2]);
+    // Without the derivation, the first row (id left out) is not held; the others keep their versions.
+    const [partial] = readBlocks(wire);
+    expect(partial!.ids).toEqual(['k-2-2', 'other']);
+    expect(recordsOfBlock(partial!)).toEqual(decodeBlocks(wire));
   });
 });

@@ -240,34 +240,110 @@ function checkPaths(b: RecordBlock): void {
 }
 
 /**
+ * A block as the PC lays it down, still in columns: its shape checked, each row's id resolved (an id left
+ * out because the collection derives it is derived here and written into the `id` column) and its version
+ * made absolute. Rows are the block's records in order; `recordsOfBlock` builds them when one is needed.
+ */
+export interface ColumnBlock {
+  collection: string;
+  paths: readonly string[][];
+  ids: readonly string[];
+  versions: readonly number[];
+  /** `columns[k][i]`: the value at `paths[k]` of row i. */
+  columns: readonly unknown[][];
+}
+
+/**
+ * `blocks` checked and resolved, in block order, without building a record per row: what `decodeBlocks`
+ * gives, in columns. A row whose id must be derived in a collection this PC cannot derive (one it does not
+ * hold) is left out, as the replica would skip it. Throws MalformedBlockError when a block does not hold together.
+ */
+export function readBlocks(blocks: readonly RecordBlock[], derive: DeriveId = () => undefined): ColumnBlock[] {
+  return blocks.map((b) => readBlock(b, derive));
+}
+
+function readBlock(b: RecordBlock, derive: DeriveId): ColumnBlock {
+  const n = b.ids.length;
+  if (b.versions.length !== n || b.columns.length !== b.paths.length || b.columns.some((c) => c.length !== n))
+    throw new MalformedBlockError(`block of ${b.collection}: column lengths differ`);
+  checkPaths(b);
+  const idColumn = b.paths.findIndex((p) => p.length === 1 && p[0] === 'id');
+  const deriveHere = idColumn >= 0 ? derive(b.collection) : undefined;
+  const tree = treeOf(b.paths);
+  // Derivation reads one row at a time, through one object whose leaves read the current row
+  // (`derivedId` is pure and keeps nothing): no object per row, and only the leaves it reads are read.
+  const row = { i: 0 };
+  const view = deriveHere ? viewOf(tree, b.columns, row) : null;
+  const dataIds = idColumn >= 0 ? b.columns[idColumn]! : null;
+  const resolved = dataIds ? dataIds.slice() : null;
+  const ids = new Array<string>(n);
+  const versions = new Array<number>(n);
+  let kept: number[] | null = null;
+  let version = 0;
+  for (let i = 0; i < n; i++) {
+    version += b.versions[i]!;
+    let id = b.ids[i] ?? (dataIds ? dataIds[i] : undefined);
+    if (id === null && b.ids[i] === null) {
+      if (!deriveHere) {
+        kept ??= Array.from({ length: i }, (_, k) => k);
+        continue;
+      }
+      row.i = i;
+      id = derivedOrNull(deriveHere, view);
+      resolved![i] = id;
+    }
+    if (typeof id !== 'string' || id.length === 0 || id.length > 100 || !Number.isSafeInteger(version) || version < 0)
+      throw new MalformedBlockError(`block of ${b.collection}: record ${i} has no valid id or version`);
+    ids[i] = id;
+    versions[i] = version;
+    kept?.push(i);
+  }
+  const columns = resolved ? b.columns.map((c, k) => (k === idColumn ? resolved : c)) : b.columns;
+  const block: ColumnBlock = { collection: b.collection, paths: b.paths, ids, versions, columns };
+  return kept ? keepRows(block, kept) : block;
+}
+
+/** The block with only rows `kept` (rare: rows this PC cannot give an id). */
+function keepRows(b: ColumnBlock, kept: readonly number[]): ColumnBlock {
+  const pick = <T>(a: readonly T[]) => kept.map((i) => a[i]!);
+  return { collection: b.collection, paths: b.paths, ids: pick(b.ids), versions: pick(b.versions), columns: b.columns.map(pick) };
+}
+
+/** An object of the tree's shape whose leaves are getters of `columns` at row `row.i`. */
+function viewOf(tree: ShapeTree, columns: readonly unknown[][], row: { i: number }): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (let j = 0; j < tree.keys.length; j++) {
+    const kid = tree.kids[j]!;
+    if (typeof kid === 'number') {
+      const column = columns[kid]!;
+      Object.defineProperty(o, tree.keys[j]!, { enumerable: true, get: () => column[row.i] });
+    } else o[tree.keys[j]!] = viewOf(kid, columns, row);
+  }
+  return o;
+}
+
+/** The records of a read block, in row order; each `data` rebuilt with its keys in the order of `paths`. */
+export function recordsOfBlock(b: ColumnBlock): SyncRecord[] {
+  const tree = treeOf(b.paths);
+  const out = new Array<SyncRecord>(b.ids.length);
+  for (let i = 0; i < b.ids.length; i++) out[i] = rowRecord(b, i, tree);
+  return out;
+}
+
+/** Record i of a read block. */
+export function recordOfRow(b: ColumnBlock, i: number): SyncRecord {
+  return rowRecord(b, i, treeOf(b.paths));
+}
+
+function rowRecord(b: ColumnBlock, i: number, tree: ShapeTree): SyncRecord {
+  return { collection: b.collection, id: b.ids[i]!, version: b.versions[i]!, deleted: false, data: build(tree, b.columns, i) };
+}
+
+/**
  * The records of `blocks`, in block order. Each `data` is rebuilt with its keys in the order of `paths`.
  * A record whose id must be derived in a collection this PC cannot derive (one it does not hold) is left
  * out, as the replica would skip it.
  */
 export function decodeBlocks(blocks: readonly RecordBlock[], derive: DeriveId = () => undefined): SyncRecord[] {
-  const out: SyncRecord[] = [];
-  for (const b of blocks) {
-    const n = b.ids.length;
-    if (b.versions.length !== n || b.columns.length !== b.paths.length || b.columns.some((c) => c.length !== n))
-      throw new MalformedBlockError(`block of ${b.collection}: column lengths differ`);
-    checkPaths(b);
-    const idColumn = b.paths.findIndex((p) => p.length === 1 && p[0] === 'id');
-    const deriveHere = idColumn >= 0 ? derive(b.collection) : undefined;
-    const tree = treeOf(b.paths);
-    let version = 0;
-    for (let i = 0; i < n; i++) {
-      const data = build(tree, b.columns, i);
-      version += b.versions[i]!;
-      let id = b.ids[i] ?? (idColumn >= 0 ? b.columns[idColumn]![i] : undefined);
-      if (id === null && b.ids[i] === null) {
-        if (!deriveHere) continue;
-        id = derivedOrNull(deriveHere, data);
-        data.id = id;
-      }
-      if (typeof id !== 'string' || id.length === 0 || id.length > 100 || !Number.isSafeInteger(version) || version < 0)
-        throw new MalformedBlockError(`block of ${b.collection}: record ${i} has no valid id or version`);
-      out.push({ collection: b.collection, id, version, deleted: false, data });
-    }
-  }
-  return out;
+  return readBlocks(blocks, derive).flatMap(recordsOfBlock);
 }
