@@ -28,6 +28,8 @@ export interface BenchPcs {
   enrolMayor(insee: string, name: string): Promise<ClientCore>;
   /** A fresh PC on which the mayor logs in, through `hubUrl` (a counting relay, say). */
   loginMayor(insee: string, name: string, hubUrl: string): Promise<ClientCore>;
+  /** Stops the in-process hub (a bench then serves its folder from a hub process of its own). */
+  stopHub(): Promise<void>;
   /** Closes the PCs, the hub, and removes the folder. */
   close(): Promise<void>;
 }
@@ -35,6 +37,7 @@ export interface BenchPcs {
 export async function startBenchPcs(prefix: string): Promise<BenchPcs> {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   const hub = await startHub({ port: 0, dataDir: join(dir, 'hub'), log: createHubLogger({ level: 'warn' }) });
+  let hubOpen = true;
   const cores: ClientCore[] = [];
   const open = async (name: string) => {
     const core = await createClientCore({
@@ -66,9 +69,13 @@ export async function startBenchPcs(prefix: string): Promise<BenchPcs> {
       await call(core, 'session:login', { hubUrl, insee, username: MAYOR, password: BENCH_PASSWORD, deviceName: name });
       return core;
     },
+    async stopHub() {
+      if (hubOpen) await hub.close();
+      hubOpen = false;
+    },
     async close() {
       for (const c of cores) await c.close();
-      await hub.close();
+      if (hubOpen) await hub.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -90,13 +97,14 @@ export async function withGzipDownload<T>(
   gz: Buffer,
   contentType: string,
   run: (relayUrl: string) => Promise<T>,
+  link: { bytesPerSecond?: number } = {},
 ): Promise<{ result: T; bytesOnWire: number }> {
   const server = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': contentType, 'content-encoding': 'gzip', 'content-length': gz.length });
     res.end(gz);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const proxy = await startCountingProxy(new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+  const proxy = await startCountingProxy(new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`), link);
   try {
     const result = await run(proxy.url);
     return { result, bytesOnWire: proxy.bytesToClient + proxy.bytesToServer };

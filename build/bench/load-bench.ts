@@ -311,7 +311,7 @@ function procStats(pid: number): { cpuSeconds: number; rssMiB: number; peakRssMi
   }
 }
 
-interface HubProcess {
+export interface HubProcess {
   url: string;
   child: ChildProcess;
   /** Event-loop stalls reported by the hub every 500 ms (performance.now() of this process). */
@@ -319,7 +319,7 @@ interface HubProcess {
   close(): Promise<void>;
 }
 
-async function startHubProcess(config: object): Promise<HubProcess> {
+export async function startHubProcess(config: object): Promise<HubProcess> {
   const entry = fileURLToPath(new URL('./load-hub-entry.ts', import.meta.url));
   // GUICHET_LOAD_HUB_NODE_ARGS: extra node flags for the hub alone, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` (not allowed in NODE_OPTIONS).
   const nodeArgs = (process.env.GUICHET_LOAD_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);

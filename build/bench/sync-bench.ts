@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
@@ -8,10 +9,14 @@ import { parisDay } from '../../shared/calendar.js';
 import { syntheticDepositInput } from '../../shared/electoral/synthetic-demand.js';
 import { generateReuExtract } from '../../shared/electoral/synthetic.js';
 import { setStepSink } from '../../shared/sync/step-timer.js';
-import { call, round, startBenchPcs, withGzipDownload } from './bench-pcs.js';
+import { type BenchPcs, call, round, startBenchPcs, withGzipDownload } from './bench-pcs.js';
+import { startHubProcess } from './load-bench.js';
 import { startCountingProxy } from './counting-proxy.js';
 
 const execFileP = promisify(execFile);
+
+/** A rural mairie's ADSL line toward the PC: 8 Mbit/s. */
+const ADSL_BYTES_PER_SECOND = 1_000_000;
 
 /**
  * Sync figures over real loopback HTTP against a real hub (SQLite):
@@ -93,6 +98,12 @@ export async function benchSync(opts: { electors?: number; roundTrips?: number }
       }
       samples.sort((x, y) => x - y);
       const pct = (p: number) => Math.round(samples[Math.min(samples.length - 1, Math.floor(p * samples.length))]! * 10) / 10;
+      // PC D: a fresh install on a mairie's ADSL line (8 Mbit/s down), after the round trips changed the list,
+      // so the hub builds its pages again. The hub then runs in a process of its own, as on its own machine:
+      // in this one, building page n+1 would take turns with carrying page n.
+      await pcs.stopHub();
+      const weakLink = await firstSyncOnAdsl(pcs, dir, extract.csv);
+
       return {
         electors: preview.total,
         importPushSeconds: round(pushSeconds),
@@ -128,6 +139,7 @@ export async function benchSync(opts: { electors?: number; roundTrips?: number }
             ),
           ),
         },
+        firstFullSyncOnAdsl: weakLink,
         oneChangeRoundTripMs: { p50: pct(0.5), p95: pct(0.95), samples: samples.length },
       };
     } finally {
@@ -135,6 +147,31 @@ export async function benchSync(opts: { electors?: number; roundTrips?: number }
     }
   } finally {
     await pcs.close();
+  }
+}
+
+/** A fresh PC's first sync through a relay paced as an ADSL line, from a hub process serving the bench's folder; the baseline through the same pacing. */
+async function firstSyncOnAdsl(pcs: BenchPcs, dir: string, csv: string): Promise<Record<string, unknown>> {
+  const hub = await startHubProcess({ dataDir: join(dir, 'hub'), logLevel: 'warn' });
+  const weak = await startCountingProxy(new URL(hub.url), { bytesPerSecond: ADSL_BYTES_PER_SECOND });
+  try {
+    const d = await pcs.loginMayor('10034', 'poste-d', weak.url);
+    weak.reset();
+    const sync = await timedSync(d);
+    const bytes = weak.bytesToClient + weak.bytesToServer;
+    const base = await csvDownloadAndImport(dir, csv, { bytesPerSecond: ADSL_BYTES_PER_SECOND });
+    return {
+      note: 'a fresh PC through a relay paced to 8 Mbit/s toward the PC (ADSL), the hub in its own process building its pages afresh; baseline through the same pacing',
+      bytesPerSecond: ADSL_BYTES_PER_SECOND,
+      bytesOnWire: bytes,
+      seconds: round(sync.seconds),
+      wireSeconds: round(weak.bytesToClient / ADSL_BYTES_PER_SECOND),
+      baselineSeconds: base.seconds,
+      ratioTimeVsBaseline: round(sync.seconds / base.seconds),
+    };
+  } finally {
+    await weak.close();
+    await hub.close();
   }
 }
 
@@ -167,26 +204,33 @@ async function timedSync(
 async function csvDownloadAndImport(
   dir: string,
   csv: string,
+  link: { bytesPerSecond?: number } = {},
 ): Promise<{ seconds: number; cpuSeconds: number; bytesOnWire: number; note: string }> {
   const db = join(dir, 'baseline.sqlite');
   const file = join(dir, 'baseline.csv');
-  const { result, bytesOnWire } = await withGzipDownload(gzipSync(csv), 'text/csv; charset=utf-8', async (url) => {
-    const t0 = performance.now();
-    const cpu0 = process.cpuUsage();
-    const { stdout } = await execFileP('bash', [
-      '-c',
-      'curl -sf --compressed -o "$2" "$1" && sqlite3 -cmd ".mode csv" -cmd ".separator ;" "$3" ".import $2 t" && times',
-      'baseline',
-      `${url}/extrait.csv`,
-      file,
-      db,
-    ]);
-    const seconds = round((performance.now() - t0) / 1000);
-    // Children's user+sys (bash `times`, second line) plus this process serving the file.
-    const [user, sys] = stdout.trim().split('\n').at(-1)!.split(/\s+/).map(minutesSeconds);
-    const served = process.cpuUsage(cpu0);
-    return { seconds, cpuSeconds: round(user! + sys! + (served.user + served.system) / 1e6) };
-  });
+  rmSync(db, { force: true });
+  const { result, bytesOnWire } = await withGzipDownload(
+    gzipSync(csv),
+    'text/csv; charset=utf-8',
+    async (url) => {
+      const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
+      const { stdout } = await execFileP('bash', [
+        '-c',
+        'curl -sf --compressed -o "$2" "$1" && sqlite3 -cmd ".mode csv" -cmd ".separator ;" "$3" ".import $2 t" && times',
+        'baseline',
+        `${url}/extrait.csv`,
+        file,
+        db,
+      ]);
+      const seconds = round((performance.now() - t0) / 1000);
+      // Children's user+sys (bash `times`, second line) plus this process serving the file.
+      const [user, sys] = stdout.trim().split('\n').at(-1)!.split(/\s+/).map(minutesSeconds);
+      const served = process.cpuUsage(cpu0);
+      return { seconds, cpuSeconds: round(user! + sys! + (served.user + served.system) / 1e6) };
+    },
+    link,
+  );
   return {
     ...result,
     bytesOnWire,

@@ -19,20 +19,42 @@ describe('SnapshotPageCache', () => {
   const key = (n: number) =>
     SnapshotPageCache.keyOf({ communeId: 'c', collections: ['a'], epoch: 'e', lastSeq: n, asOf: n, after: null, limit: 10 });
 
+  const page = (bytes: number) => ({ body: Buffer.alloc(bytes), asOf: 1, next: null });
   it('keeps pages within its byte bound, dropping the least recently served first', () => {
     const cache = new SnapshotPageCache(300);
-    cache.set(key(1), Buffer.alloc(100));
-    cache.set(key(2), Buffer.alloc(100));
-    cache.set(key(3), Buffer.alloc(100));
-    expect(cache.get(key(1))?.length).toBe(100);
-    cache.set(key(4), Buffer.alloc(100));
+    cache.set(key(1), page(100));
+    cache.set(key(2), page(100));
+    cache.set(key(3), page(100));
+    expect(cache.get(key(1))?.body.length).toBe(100);
+    cache.set(key(4), page(100));
     expect(cache.size).toBe(300);
     expect(cache.get(key(2))).toBeUndefined();
-    expect([1, 3, 4].map((n) => cache.get(key(n))?.length)).toEqual([100, 100, 100]);
+    expect([1, 3, 4].map((n) => cache.get(key(n))?.body.length)).toEqual([100, 100, 100]);
     // A page larger than the whole bound is not kept, and evicts nothing.
-    cache.set(key(5), Buffer.alloc(301));
+    cache.set(key(5), page(301));
     expect(cache.get(key(5))).toBeUndefined();
     expect(cache.size).toBe(300);
+  });
+
+  it('builds a page once: a second ask while it is being built waits for the same build', async () => {
+    const cache = new SnapshotPageCache();
+    let builds = 0;
+    let finish!: () => void;
+    const build = () => {
+      builds++;
+      return new Promise<ReturnType<typeof page>>((resolve) => {
+        finish = () => resolve(page(10));
+      });
+    };
+    const first = cache.page(key(1), build);
+    const second = cache.page(key(1), build);
+    finish();
+    expect(await second).toBe(await first);
+    expect(builds).toBe(1);
+    expect(cache.hits).toBe(1);
+    // A failed build is not kept: the next ask builds again.
+    await expect(cache.page(key(2), () => Promise.reject(new Error('db down')))).rejects.toThrow('db down');
+    expect((await cache.page(key(2), async () => page(20))).body.length).toBe(20);
   });
 
   it('keys on the collections as a set, and on every other field', () => {
@@ -77,23 +99,60 @@ describe.each(TEST_BACKENDS)('kept snapshot pages (%s)', (backend) => {
     const page = JSON.parse(gzip ? gunzipSync(res.rawPayload).toString('utf8') : res.body) as SnapshotResponse;
     return { raw: res.rawPayload, page, records: [...decodeBlocks(page.blocks ?? [], derive), ...page.records] };
   };
+  // The hub starts reading the next page once the answer is sent (a setImmediate), then builds it.
+  const readAheadDone = async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    await pages.settled();
+  };
   const ids = (records: SyncRecord[]) => records.map((r) => `${r.collection}/${r.id}`).sort();
 
   it('a second new PC of the commune gets the same page from memory', async () => {
     const c = await commune(5);
-    const hits = pages.hits;
     const first = await columns(c.maireToken);
+    await readAheadDone();
+    const hits = pages.hits;
     const second = await columns(c.maireToken);
     expect(pages.hits).toBe(hits + 1);
     expect(second.raw.equals(first.raw)).toBe(true);
     const next = `format=columns&limit=3&asOf=${first.page.asOf}&after=${first.page.next}`;
     const rest = await columns(c.maireToken, next);
     expect((await columns(c.maireToken, next)).raw.equals(rest.raw)).toBe(true);
-    expect(pages.hits).toBe(hits + 2);
+    expect(pages.hits).toBe(hits + 3);
     expect(ids([...first.records, ...rest.records])).toHaveLength(5);
     // A client that refuses gzip is answered plain JSON, built afresh.
     expect(ids((await columns(c.maireToken, 'format=columns&limit=3', false)).records)).toEqual(ids(first.records));
+    expect(pages.hits).toBe(hits + 3);
+  });
+
+  it('the next page is built while the first travels, and is the page the PC would have got', async () => {
+    const c = await commune(7);
+    const first = await columns(c.maireToken);
+    await readAheadDone();
+    const hits = pages.hits;
+    const next = `format=columns&limit=3&asOf=${first.page.asOf}&after=${first.page.next}`;
+    const second = await columns(c.maireToken, next);
+    expect(pages.hits).toBe(hits + 1);
+    // The same records as a page built on the spot (plain JSON is never kept).
+    const fresh = await columns(c.maireToken, next, false);
+    expect(second.page).toEqual(fresh.page);
+    // Page 3 was built behind page 2; the last page has none behind it.
+    await readAheadDone();
+    const third = await columns(c.maireToken, `format=columns&limit=3&asOf=${first.page.asOf}&after=${second.page.next}`);
     expect(pages.hits).toBe(hits + 2);
+    expect(third.page.next).toBeNull();
+    expect(ids([...first.records, ...second.records, ...third.records])).toHaveLength(7);
+
+    // A write between two pages: the page read ahead is not served, the PC's ask is built against the new state.
+    const again = await columns(c.maireToken);
+    await readAheadDone();
+    const changed = { ...makeElector(1), usageName: 'AILLEURS' };
+    const trx = await hub.db.startTransaction().execute();
+    await lockCommune(trx, c.communeId);
+    await writeRecords(trx, c.communeId, 'electoral.electors', [{ id: changed.id, json: JSON.stringify(changed) }]);
+    await trx.commit().execute();
+    const before = pages.hits;
+    await columns(c.maireToken, `format=columns&limit=3&asOf=${again.page.asOf}&after=${again.page.next}`);
+    expect(pages.hits).toBe(before);
   });
 
   it('a write to the commune (push or import) or a new epoch: the page is built again', async () => {

@@ -11,6 +11,11 @@
  * records as they still are. Tombstone purges do not bump it, and need not: snapshots leave tombstones out.
  * Several hub instances each keep their own pages; the state comes from the shared database, so none serves
  * a stale one.
+ *
+ * Serving page n, the hub also builds page n+1 (routes.ts): the PC asks for it as soon as page n has
+ * arrived, and finds it built, or being built, while page n was travelling. A PC that stops there leaves
+ * one unused page in memory; behind a load balancer, the next ask may reach another instance, which builds
+ * its own.
  */
 export interface PageKey {
   communeId: string;
@@ -25,10 +30,19 @@ export interface PageKey {
 /** Default bound: about thirty large communes' first syncs. */
 export const SNAPSHOT_CACHE_BYTES = 32 * 1024 * 1024;
 
+/** A gzipped page and where the snapshot goes on after it (the next page's `after`, null on the last). */
+export interface KeptPage {
+  body: Buffer;
+  asOf: number;
+  next: string | null;
+}
+
 export class SnapshotPageCache {
-  private readonly pages = new Map<string, Buffer>();
+  private readonly pages = new Map<string, KeptPage>();
+  /** Pages being built (asked, or read ahead): a second ask waits for the same build instead of starting one. */
+  private readonly building = new Map<string, Promise<KeptPage>>();
   private bytes = 0;
-  /** Pages served from memory (tests check the cache is used; the bench reports it). */
+  /** Pages served from memory or from a build already under way (tests check the cache is used; the bench reports it). */
   hits = 0;
 
   constructor(private readonly maxBytes = SNAPSHOT_CACHE_BYTES) {}
@@ -37,7 +51,37 @@ export class SnapshotPageCache {
     return JSON.stringify([k.communeId, [...k.collections].sort(), k.epoch, k.lastSeq, k.asOf, k.after, k.limit]);
   }
 
-  get(key: string): Buffer | undefined {
+  /** The page at `key`: kept, being built, or built now by `build` (and kept). */
+  async page(key: string, build: () => Promise<KeptPage>): Promise<KeptPage> {
+    const kept = this.get(key);
+    if (kept !== undefined) return kept;
+    const underWay = this.building.get(key);
+    if (underWay !== undefined) {
+      this.hits++;
+      return underWay;
+    }
+    const built = build()
+      .then((page) => {
+        this.set(key, page);
+        return page;
+      })
+      .finally(() => this.building.delete(key));
+    this.building.set(key, built);
+    return built;
+  }
+
+  /** Builds the page at `key` in the background unless it is kept or under way: a read-ahead, not a hit. */
+  prefetch(key: string, build: () => Promise<KeptPage>): void {
+    if (this.pages.has(key) || this.building.has(key)) return;
+    this.page(key, build).catch(() => undefined); // the PC's own ask builds it again and answers the error
+  }
+
+  /** Resolves once no page is being built (tests wait for a read-ahead with it). */
+  async settled(): Promise<void> {
+    while (this.building.size > 0) await Promise.allSettled([...this.building.values()]);
+  }
+
+  get(key: string): KeptPage | undefined {
     const page = this.pages.get(key);
     if (page === undefined) return undefined;
     // Least recently used first: a page served moves to the end.
@@ -47,19 +91,19 @@ export class SnapshotPageCache {
     return page;
   }
 
-  set(key: string, page: Buffer): void {
-    if (page.length > this.maxBytes) return;
+  set(key: string, page: KeptPage): void {
+    if (page.body.length > this.maxBytes) return;
     const old = this.pages.get(key);
     if (old !== undefined) {
       this.pages.delete(key);
-      this.bytes -= old.length;
+      this.bytes -= old.body.length;
     }
     this.pages.set(key, page);
-    this.bytes += page.length;
+    this.bytes += page.body.length;
     for (const [k, p] of this.pages) {
       if (this.bytes <= this.maxBytes) break;
       this.pages.delete(k);
-      this.bytes -= p.length;
+      this.bytes -= p.body.length;
     }
   }
 

@@ -13,8 +13,8 @@ import type { HubDatabase } from '../db/schema.js';
 import { scheduleTombstonePurge, type TombstonePurgeSchedule } from './maintenance.js';
 import { applyPush, type PushDomains } from './push.js';
 import { refuseReadOnlyCallers } from './push-guard.js';
-import { SnapshotPageCache } from './page-cache.js';
-import { pullChangesJson, readSnapshot, readSnapshotJson, snapshotStart } from './read.js';
+import { type KeptPage, SnapshotPageCache } from './page-cache.js';
+import { pullChangesJson, readSnapshot, readSnapshotJson, type SnapshotStart, snapshotStart } from './read.js';
 
 /** A push may carry a whole electoral extract (100 000 electors is ~60 MB of JSON once inflated): the cap on the inflated body. */
 export const PUSH_BODY_LIMIT = 128 * 1024 * 1024;
@@ -111,39 +111,59 @@ export async function registerSyncRoutes(
   });
 }
 
-/** The compact encoding (a PC's first sync): built from parsed records, columns per collection; gzipped pages are kept (page-cache.ts). */
+type SnapshotQuery = { asOf?: number; after?: string; limit: number; format?: 'records' | 'columns' };
+
+/**
+ * The compact encoding (a PC's first sync): built from parsed records, columns per collection. Gzipped pages
+ * are kept, and each page served has the next one built behind it (page-cache.ts).
+ */
 function columnsPageSender(db: Kysely<HubDatabase>, derive: DeriveId, pages: SnapshotPageCache) {
-  return async function sendColumnsPage(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    communeId: string,
-    readable: readonly string[],
-    query: { asOf?: number; after?: string; limit: number; format?: 'records' | 'columns' },
-  ): Promise<FastifyReply> {
-    const start = await timeStepAsync('hub.query', () => snapshotStart(db, communeId, query.asOf));
-    const gzipped = acceptsGzip(request.headers['accept-encoding']);
-    const key = SnapshotPageCache.keyOf({
+  const keyOf = (communeId: string, readable: readonly string[], start: SnapshotStart, after: string | null, limit: number) =>
+    SnapshotPageCache.keyOf({
       communeId,
       collections: readable,
       epoch: start.state.epoch,
       lastSeq: start.state.lastSeq,
       asOf: start.asOf,
-      after: query.after ?? null,
-      limit: query.limit,
+      after,
+      limit,
     });
-    reply.type('application/json; charset=utf-8');
-    const kept = gzipped ? pages.get(key) : undefined;
-    if (kept !== undefined) {
-      request.log.debug({ communeId, asOf: start.asOf, bytes: kept.length }, 'sync snapshot (kept page)');
-      return reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding').send(kept);
-    }
+
+  async function build(communeId: string, readable: readonly string[], query: SnapshotQuery, start: SnapshotStart): Promise<KeptPage> {
     const res = await readSnapshot(db, communeId, readable, query, derive, start);
-    request.log.debug({ communeId, asOf: res.asOf, records: res.records.length, last: res.next === null }, 'sync snapshot');
     const json = timeStep('hub.serialize', () => JSON.stringify(res));
-    if (!gzipped) return reply.send(json);
-    // Compressed here, on the threadpool (off the event loop).
+    // Compressed on the threadpool (off the event loop).
     const body = await timeStepAsync('hub.gzip', () => gzipAsync(json, { level: SNAPSHOT_GZIP_LEVEL }));
-    pages.set(key, body);
-    return reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding').send(body);
+    return { body, asOf: res.asOf, next: res.next };
+  }
+
+  /** Page n+1 built while page n travels, against the same state: if a write comes between, the PC's ask has another key and it is built afresh. */
+  function readAhead(communeId: string, readable: readonly string[], served: KeptPage, start: SnapshotStart, limit: number): void {
+    if (served.next === null) return;
+    const nextStart: SnapshotStart = { state: start.state, asOf: served.asOf };
+    const query: SnapshotQuery = { asOf: served.asOf, after: served.next, limit, format: 'columns' };
+    pages.prefetch(keyOf(communeId, readable, nextStart, served.next, limit), () => build(communeId, readable, query, nextStart));
+  }
+
+  return async function sendColumnsPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    communeId: string,
+    readable: readonly string[],
+    query: SnapshotQuery,
+  ): Promise<FastifyReply> {
+    const start = await timeStepAsync('hub.query', () => snapshotStart(db, communeId, query.asOf));
+    reply.type('application/json; charset=utf-8');
+    if (!acceptsGzip(request.headers['accept-encoding'])) {
+      const res = await readSnapshot(db, communeId, readable, query, derive, start);
+      return reply.send(timeStep('hub.serialize', () => JSON.stringify(res)));
+    }
+    const key = keyOf(communeId, readable, start, query.after ?? null, query.limit);
+    const page = await pages.page(key, () => build(communeId, readable, query, start));
+    request.log.debug({ communeId, asOf: page.asOf, bytes: page.body.length, last: page.next === null }, 'sync snapshot');
+    const sent = reply.header('content-encoding', 'gzip').header('vary', 'accept-encoding').send(page.body);
+    // Once this page is on its way: the next one's read must not hold its sending.
+    setImmediate(() => readAhead(communeId, readable, page, start, query.limit));
+    return sent;
   };
 }
