@@ -263,7 +263,7 @@ async function seed(
 }
 
 /** The `electoral.import` push body exactly as the PC's outbox holds it after an import (client path: preview + commit), gzipped as HubClient sends it. */
-async function importPushBody(
+export async function importPushBody(
   dir: string,
   electors: number,
 ): Promise<{ body: Buffer; jsonBytes: number; lastMutationId: number; prepareSeconds: number }> {
