@@ -75,7 +75,7 @@ class Unusual extends Error {}
 
 class SlicedParser {
   constructor(
-    private readonly text: Buffer,
+    private readonly bytes: Buffer,
     private readonly parse: ParseJson,
     private readonly turnIfDue: TurnIfDue,
     private readonly groupChars: number,
@@ -83,7 +83,7 @@ class SlicedParser {
 
   /** The whole text: one container with whitespace around it (anything else goes to the one-go parse). */
   async whole(): Promise<unknown> {
-    const { text } = this;
+    const { bytes: text } = this;
     const start = skipWhitespace(text, 0);
     const [value, after] = await this.container(start, 0);
     if (skipWhitespace(text, after) !== text.length) throw new Unusual('trailing');
@@ -98,7 +98,7 @@ class SlicedParser {
    * is scanned about once, whatever the nesting. A turn of the event loop is given between runs when due.
    */
   private async container(open: number, level: number): Promise<[unknown, number]> {
-    const { text, groupChars } = this;
+    const { bytes: text, groupChars } = this;
     const opener = text[open];
     if (opener !== OPEN_ARRAY && opener !== OPEN_OBJECT) throw new Unusual('not a container');
     if (level >= MAX_DESCENT) throw new Unusual('deep');
@@ -169,7 +169,7 @@ class SlicedParser {
     items: unknown[],
     entries: Array<[string, unknown]>,
   ): Promise<number> {
-    const { text } = this;
+    const { bytes: text } = this;
     if (isArray) {
       const [value, after] = await this.container(skipWhitespace(text, memberStart), level + 1);
       items.push(value);
@@ -183,7 +183,7 @@ class SlicedParser {
 
   /** Parses the `count` members in [from, to) together and adds them to `items` or `entries`. */
   private group(isArray: boolean, from: number, to: number, count: number, items: unknown[], entries: Array<[string, unknown]>): void {
-    const slice = this.text.toString('utf8', from, to);
+    const slice = this.bytes.toString('utf8', from, to);
     if (isArray) {
       const group = this.parse(`[${slice}]`) as unknown[];
       if (group.length !== count) throw new Unusual('count');
@@ -210,7 +210,7 @@ class SlicedParser {
 
   /** A member `"key": value` starting at `start` (after whitespace): its key and where its value starts. */
   private key(start: number): [string, number] {
-    const { text } = this;
+    const { bytes: text } = this;
     start = skipWhitespace(text, start);
     if (text[start] !== QUOTE) throw new Unusual('key');
     const close = stringEnd(text, start);

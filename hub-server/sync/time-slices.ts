@@ -5,8 +5,9 @@
  * in elements (2 000 electors: ~20–60 ms depending on the machine) made the other communes' p99 386–622 ms
  * on the load bench; slices counted in time bound that wait whatever the elements cost. Measured on a
  * 35 000-elector preparation (load 4 on 2 cores): median stretch 8.5–9.7 ms, longest ~20–30 ms (a GC pause
- * inside a slice), against 20–75 ms before. What still holds the loop during an import is outside the slices:
- * the push body's JSON.parse (~130–180 ms in one go for 18 MB) and major GC pauses.
+ * inside a slice), against 20–75 ms before. The push body itself is parsed in slices too (json-in-slices.ts:
+ * ~16–25 ms at most at a time for 18 MB, instead of ~130–180 ms in one go); what still holds the loop during
+ * an import is major GC pauses and, on SQLite, the landing statement and its commit.
  */
 export const SLICE_MS = 8;
 
