@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { syntheticDecision, syntheticFollowUp } from '../../shared/electoral/synthetic-demand.js';
 import type { Demand, Elector, ImportRecord } from '../../shared/electoral/types.js';
+import type { Mutation } from '../../shared/sync/protocol.js';
+
+/** A PC's push of a new demand (`baseVersion` null), as mutation `mutationId`. */
+export function demandUpsert(mutationId: number, data: Demand = makeDemand()): Mutation {
+  return { mutationId, kind: 'upsert', collection: 'electoral.demands', recordId: data.id, baseVersion: null, data };
+}
 
 /** Test data shaped like real records (fictional people). */
 export function makeDemand(overrides: Partial<Demand> = {}): Demand {

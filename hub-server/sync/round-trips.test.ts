@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mutation, PullResponse, PushResponse } from '../../shared/sync/protocol.js';
-import { makeDemand, makeElector, makeImportRecord } from '../electoral/test-fixtures.js';
+import { demandUpsert, makeDemand, makeElector, makeImportRecord } from '../electoral/test-fixtures.js';
 import { createTestHub, TEST_BACKENDS, type SeededCommune, type TestHub } from '../test-support.js';
 import { readAllRecords } from './store.js';
 
@@ -44,14 +44,6 @@ describe.skipIf(!TEST_BACKENDS.includes('postgres'))('round trips of a sync requ
     expect(res.statusCode, res.body).toBe(200);
     return res.json<PushResponse>().results;
   };
-  const createDemand = (mutationId: number, data = makeDemand()): Mutation => ({
-    mutationId,
-    kind: 'upsert',
-    collection: 'electoral.demands',
-    recordId: data.id,
-    baseVersion: null,
-    data,
-  });
 
   it('a pull is 2 statements: the session with its grants; the sync state with the page of records', async () => {
     const { result, statements } = await counted(() => pull(c.maireToken));
@@ -61,7 +53,7 @@ describe.skipIf(!TEST_BACKENDS.includes('postgres'))('round trips of a sync requ
 
   it('a push of one record naming two files is 8 statements, and its pull brings it', async () => {
     const demand = makeDemand();
-    const { result, statements } = await counted(() => push(c.secretaireToken, [createDemand(1, demand)]));
+    const { result, statements } = await counted(() => push(c.secretaireToken, [demandUpsert(1, demand)]));
     expect(result[0]?.status).toBe('applied');
     // session + grants · begin · lock the commune + look the mutation up · the record as held · both files ·
     // versions + upsert · the stored result · commit
@@ -72,7 +64,7 @@ describe.skipIf(!TEST_BACKENDS.includes('postgres'))('round trips of a sync requ
 
   it('the same mutation pushed 4 times at once is applied once, and all 4 get its answer', async () => {
     const demand = makeDemand();
-    const results = await Promise.all([1, 2, 3, 4].map(() => push(c.secretaireToken, [createDemand(2, demand)])));
+    const results = await Promise.all([1, 2, 3, 4].map(() => push(c.secretaireToken, [demandUpsert(2, demand)])));
     const written = (await readAllRecords(hub.db, c.communeId, 'electoral.demands')).find((r) => r.id === demand.id);
     expect(results.map((r) => r[0])).toEqual(
       [1, 2, 3, 4].map(() => ({

@@ -5,7 +5,7 @@ import { electorBaseId } from '../../shared/electoral/elector-id.js';
 import { decodeBlocks, derivedIds } from '../../shared/sync/columns.js';
 import type { Service } from '../../shared/accounts/roles.js';
 import type { Mutation, PullResponse, PushResponse, PushResult, SnapshotResponse, SyncRecord } from '../../shared/sync/protocol.js';
-import { makeDemand, makeElector } from '../electoral/test-fixtures.js';
+import { demandUpsert, makeDemand, makeElector } from '../electoral/test-fixtures.js';
 import { type Note, withNotesDomain } from '../test-domain.js';
 import { createTestHub, TEST_BACKENDS, type SeededCommune, type TestHub } from '../test-support.js';
 import { purgeTombstones, resetCommuneSync } from './maintenance.js';
@@ -61,14 +61,7 @@ describe.each(TEST_BACKENDS)('hub sync (%s)', (backend) => {
     baseVersion: null,
     data,
   });
-  const create = (mutationId: number, data: ReturnType<typeof makeDemand>): Mutation => ({
-    mutationId,
-    kind: 'upsert',
-    collection: 'electoral.demands',
-    recordId: data.id,
-    baseVersion: null,
-    data,
-  });
+  const create = demandUpsert;
   const applied = (r: PushResult) => {
     expect(r.status, JSON.stringify(r)).toBe('applied');
     return (r as Extract<PushResult, { status: 'applied' }>).versions;

@@ -11,19 +11,10 @@
  * list), and folding is the costliest step of indexing an import: remember
  * recent results. Bounded so a long-running process does not grow.
  */
-const foldCache = new Map<string, string>();
 const FOLD_CACHE_MAX = 50_000;
 
 /** Lower-case, accents stripped, apostrophes/hyphens/punctuation to spaces, single spaces. */
-export function foldName(text: string): string {
-  let folded = foldCache.get(text);
-  if (folded === undefined) {
-    if (foldCache.size >= FOLD_CACHE_MAX) foldCache.clear();
-    folded = foldUncached(text);
-    foldCache.set(text, folded);
-  }
-  return folded;
-}
+export const foldName: (text: string) => string = memo(foldUncached);
 
 /**
  * Folds `text` one character at a time through a table of what each character of the Latin blocks
