@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { buildHub } from './app.js';
 import type { LoginRateLimit } from './accounts/routes.js';
-import { isPostgresUrl, openHubDb } from './db/open.js';
+import { closeHubDb, isPostgresUrl, openHubDb } from './db/open.js';
 import { ensurePrivateDir } from './db/private-files.js';
 import type { FilesOptions } from './files/maintenance.js';
 import { loadHubSecretKey, SECRET_KEY_ENV, registerHubSecretKey } from './console/secret-box.js';
@@ -96,7 +96,7 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
   } catch (err) {
     await stopServices();
     await app?.close();
-    await db.destroy();
+    await closeHubDb(db);
     throw err;
   }
 
@@ -117,7 +117,7 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
       }
       await stopServices();
       await app!.close();
-      await db.destroy();
+      await closeHubDb(db);
     })());
   if (options.handleSignals) {
     process.once('SIGINT', onSignal);

@@ -1,11 +1,11 @@
 import Database from 'better-sqlite3';
 import { sql } from 'kysely';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCheckpointer } from './checkpointer.js';
-import { openHubDb } from './open.js';
+import { closeHubDb, openHubDb } from './open.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -50,8 +50,24 @@ describe('WAL checkpoints of the SQLite hub', () => {
       probe.close();
       expect(errors).toEqual([]);
     } finally {
-      await db.destroy();
+      await closeHubDb(db);
     }
+  });
+
+  it('are over when the hub database is closed: nothing touches its folder afterwards', async () => {
+    const file = tempFile();
+    const db = await openHubDb({ file, backgroundCheckpoints: { onError: () => {} } });
+    await sql`create table t (x text)`.execute(db);
+    await sql`insert into t values ('a')`.execute(db);
+    await closeHubDb(db);
+    // The last connection to close deletes the -wal and -shm: the thread's one is closed too, not about to
+    // open or close (which would create or delete them under a removal of the folder).
+    const touched: string[] = [];
+    const watcher = watch(join(file, '..'), (_event, name) => touched.push(String(name)));
+    await new Promise((r) => setTimeout(r, 1_500));
+    watcher.close();
+    expect(touched).toEqual([]);
+    expect(readdirSync(join(file, '..'))).toEqual(['hub.sqlite']);
   });
 
   it('falls back to automatic checkpoints on the hub connection when the thread cannot run', async () => {

@@ -18,7 +18,8 @@ import { Worker } from 'node:worker_threads';
  * run, the hub's own connection goes back to automatic checkpoints: slower, never unbounded.
  */
 export interface Checkpointer {
-  stop(): void;
+  /** Last checkpoint, then the thread closes its connection; resolves once the thread is gone. */
+  stop(): Promise<void>;
 }
 
 const INTERVAL_MS = 1_000;
@@ -50,6 +51,7 @@ export function startCheckpointer(sqlite: Database.Database, file: string, onErr
   });
   worker.unref();
   let stopped = false;
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   const fallBack = (e: Error) => {
     if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${AUTOMATIC_PAGES}`);
     onError(e);
@@ -60,8 +62,11 @@ export function startCheckpointer(sqlite: Database.Database, file: string, onErr
   });
   return {
     stop() {
-      stopped = true;
-      worker.postMessage('stop');
+      if (!stopped) {
+        stopped = true;
+        worker.postMessage('stop');
+      }
+      return exited;
     },
   };
 }

@@ -35,6 +35,8 @@ export interface OpenHubDbOptions {
 }
 
 const schemaByDb = new WeakMap<object, string>();
+/** The checkpoint thread of a hub's SQLite file, until its connection is closed (checkpointer.ts). */
+const checkpointerByDb = new WeakMap<object, Checkpointer>();
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 // int8 (COUNT(*), bigint columns) and numeric would come back as strings from pg;
@@ -95,16 +97,27 @@ export async function openHubDb(options: OpenHubDbOptions = {}): Promise<Kysely<
       dialect: new SqliteDialect({ database: withStatementCache(sqlite, checkpointer) }),
       ...(options.log ? { log: options.log } : {}),
     });
+    if (checkpointer) checkpointerByDb.set(db, checkpointer);
   }
   if (options.migrate !== false) {
     try {
       await migrateHubDb(db);
     } catch (err) {
-      await db.destroy();
+      await closeHubDb(db);
       throw err;
     }
   }
   return db;
+}
+
+/**
+ * Close the hub database and wait for everything that holds its files: Kysely's `destroy` does not wait
+ * for the checkpoint thread, whose own connection still touches the -wal and -shm for a moment (a folder
+ * removed right after a hub stopped was found not empty).
+ */
+export async function closeHubDb(db: Kysely<HubDatabase>): Promise<void> {
+  await db.destroy();
+  await checkpointerByDb.get(db)?.stop();
 }
 
 /** Statements kept prepared, by SQL text: enough for every query the hub issues, bounded against one-off texts. */
@@ -119,7 +132,7 @@ function withStatementCache(sqlite: Database.Database, checkpointer: Checkpointe
   const cache = new Map<string, Database.Statement>();
   return {
     close: () => {
-      checkpointer?.stop();
+      void checkpointer?.stop(); // awaited by closeHubDb
       sqlite.close();
     },
     prepare(text: string) {
