@@ -1,8 +1,10 @@
 import Database from 'better-sqlite3';
 import { sql } from 'kysely';
-import { mkdtempSync, readdirSync, rmSync, statSync, watch } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCheckpointer } from './checkpointer.js';
 import { closeHubDb, openHubDb } from './open.js';
@@ -68,6 +70,22 @@ describe('WAL checkpoints of the SQLite hub', () => {
     watcher.close();
     expect(touched).toEqual([]);
     expect(readdirSync(join(file, '..'))).toEqual(['hub.sqlite']);
+  });
+
+  it('keep a process that awaits the close alive until the thread is gone (a script ending on closeHubDb exits 0)', () => {
+    const file = tempFile();
+    const script = join(file, '..', 'close.mts');
+    const open = pathToFileURL(join(import.meta.dirname, 'open.ts')).href;
+    writeFileSync(
+      script,
+      `import { closeHubDb, openHubDb } from ${JSON.stringify(open)};
+const db = await openHubDb({ file: ${JSON.stringify(file)}, backgroundCheckpoints: { onError: () => {} } });
+await closeHubDb(db);
+console.log('closed');`,
+    );
+    // Node exits with 13 when the loop empties under a pending top-level await: an unref'd thread is not enough.
+    const run = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 60_000 });
+    expect({ status: run.status, out: run.stdout.trim() }).toEqual({ status: 0, out: 'closed' });
   });
 
   it('falls back to automatic checkpoints on the hub connection when the thread cannot run', async () => {

@@ -64,6 +64,7 @@ export function startCheckpointer(sqlite: Database.Database, file: string, onErr
     stop() {
       if (!stopped) {
         stopped = true;
+        worker.ref(); // a caller awaiting the end keeps the process alive until the thread is gone
         worker.postMessage('stop');
       }
       return exited;
