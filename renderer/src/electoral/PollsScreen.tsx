@@ -105,7 +105,7 @@ function PollDetail({ poll }: { poll: Poll & { pending: boolean } }) {
         Calendrier — {poll.label} du {frenchDay(poll.date)}
         {poll.pending ? <span className="badge"> à synchroniser</span> : null}
       </h2>
-      <table className="list-table">
+      <table className="table">
         <caption className="sr-only">Étapes légales du scrutin</caption>
         <thead>
           <tr>

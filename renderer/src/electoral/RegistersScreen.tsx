@@ -64,7 +64,7 @@ function Bureaux({ say }: { say: Say }) {
     <section aria-labelledby="bureaux-title">
       <h2 id="bureaux-title">Bureaux de vote</h2>
       <p className="hint">L’adresse du bureau est imprimée sur les cartes électorales (article R.23).</p>
-      <table className="list-table">
+      <table className="table">
         <thead>
           <tr>
             <th scope="col">Code</th>
@@ -166,7 +166,7 @@ function Streets({ say }: { say: Say }) {
       {lines.length === 0 ? (
         <p>Aucune voie dans le découpage.</p>
       ) : (
-        <table className="list-table">
+        <table className="table">
           <caption className="visually-hidden">Lignes du découpage</caption>
           <thead>
             <tr>
@@ -242,10 +242,12 @@ function BureauRow(props: {
         <label className="sr-only" htmlFor={`bureau-${props.code}`}>
           Adresse du bureau {props.code}
         </label>
-        <input id={`bureau-${props.code}`} value={address} maxLength={300} onChange={(e) => setAddress(e.target.value)} />{' '}
-        <button type="button" onClick={() => props.onSave(props.code, props.label || `Bureau ${props.code}`, address)}>
-          Enregistrer
-        </button>
+        <div className="actions">
+          <input id={`bureau-${props.code}`} value={address} maxLength={300} onChange={(e) => setAddress(e.target.value)} />
+          <button type="button" onClick={() => props.onSave(props.code, props.label || `Bureau ${props.code}`, address)}>
+            Enregistrer
+          </button>
+        </div>
       </td>
     </tr>
   );
@@ -489,7 +491,7 @@ function Stats() {
           );
         })}
       </svg>
-      <table className="list-table">
+      <table className="table">
         <caption className="sr-only">Électeurs par bureau et par tranche d’âge</caption>
         <thead>
           <tr>

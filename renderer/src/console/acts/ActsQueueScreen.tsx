@@ -37,6 +37,7 @@ export function ActsQueueScreen() {
       {data && data.length > 0 ? (
         <ListTable
           caption={`${data.length} transmission(s)`}
+          empty="Aucune transmission dans la file."
           columns={['Collectivité', 'Type', 'État', 'Essais', 'Dernière erreur', 'Mise à jour', 'Actions']}
           items={data}
           cells={(t) => [

@@ -46,6 +46,7 @@ export function CollectivitesScreen() {
       {data ? (
         <ListTable
           caption={`${data.length} collectivité(s)`}
+          empty="Aucune collectivité n’est encore inscrite (commande « guichet hub admin add-collectivite »)."
           columns={['Collectivité', 'Convention', 'Services', 'Codes d’inscription', 'Comptes', 'Postes', 'Canal', 'Actions']}
           items={data}
           cells={(c) => [

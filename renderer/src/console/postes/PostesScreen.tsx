@@ -23,6 +23,7 @@ export function PostesScreen() {
       {data ? (
         <ListTable
           caption={`${data.length} poste(s)`}
+          empty="Aucun poste ne s’est encore synchronisé : un poste apparaît ici après sa première synchronisation."
           columns={['Poste', 'Collectivité', 'Version', 'Système', 'Dernière synchro', 'En attente', 'Dernière erreur', 'Mise à jour']}
           items={data}
           cells={(p) => [
