@@ -107,6 +107,28 @@ describe('ActForm (drafting an act)', () => {
     expect(screen.queryByText("La date de décision n'est pas une date valide.")).toBeNull();
   });
 
+  it('drops the problem of a field she corrects at once, and keeps those of the fields she did not touch until the next check', async () => {
+    setup((i) =>
+      (/^\d{4}-\d{2}-\d{2}$/.test(i.decisionDate)
+        ? []
+        : [{ field: 'decisionDate', message: "La date de décision n'est pas une date valide." }]
+      ).concat(i.objet ? [] : [{ field: 'objet', message: "L'objet de l'acte est obligatoire." }]),
+    );
+    const date = screen.getByLabelText('Date de décision');
+    fireEvent.change(date, { target: { value: '31/02/2026' } });
+    fireEvent.blur(date);
+    fireEvent.blur(screen.getByLabelText('Objet'));
+    await wait();
+    expect(screen.getByText("La date de décision n'est pas une date valide.", { selector: '.error-text' })).toBeTruthy();
+    // Corrected: the old sentence is not shown under a date that is now right, even before the core answers again.
+    fireEvent.change(date, { target: { value: '05/11/2026' } });
+    expect(screen.queryByText("La date de décision n'est pas une date valide.")).toBeNull();
+    expect(screen.getByText("L'objet de l'acte est obligatoire.", { selector: '.error-text' })).toBeTruthy();
+    await wait();
+    expect(screen.queryByText("La date de décision n'est pas une date valide.")).toBeNull();
+    expect(screen.getByText("L'objet de l'acte est obligatoire.", { selector: '.error-text' })).toBeTruthy();
+  });
+
   it('lists the errors in the order of the form', async () => {
     // The core answers in its own order (numéro, date, objet, nature, matière, file).
     setup(() => [

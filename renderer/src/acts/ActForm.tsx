@@ -38,6 +38,18 @@ export function toNumeroInterne(typed: string): string {
     .toUpperCase();
 }
 
+/** The part of the draft a problem's field is about (`act`, `act.typology`, `annexes.2.typology`, `objet`…), as text to compare. */
+function fieldValue(draft: CheckDraftInput, field: string): string {
+  const [head, index, sub] = field.split('.');
+  const file = (f: { fileName: string; size: number } | null | undefined) => f && [f.fileName, f.size];
+  if (head === 'act') return JSON.stringify(index === 'typology' ? draft.actTypology : file(draft.actFile));
+  if (head === 'annexes') {
+    const annexes = index === undefined ? draft.annexes : [draft.annexes[Number(index)]];
+    return JSON.stringify(annexes.map((a) => a && (sub === 'typology' ? a.typology : [file(a), a.typology])));
+  }
+  return JSON.stringify((draft as unknown as Record<string, unknown>)[field]);
+}
+
 export function ActForm() {
   const go = useNav((s) => s.go);
   const { classification, classificationLoaded, loadClassification, create, busy, error } = useActs();
@@ -52,7 +64,8 @@ export function ActForm() {
   const [documentPapier, setDocumentPapier] = useState(false);
   const [act, setAct] = useState<PickedFile | null>(null);
   const [annexes, setAnnexes] = useState<PickedAnnex[]>([]);
-  const [problems, setProblems] = useState<DraftProblem[]>([]);
+  // The problems the core found, with the draft they were found in (a field changed since is not judged by them).
+  const [problems, setProblems] = useState<{ list: DraftProblem[]; of: CheckDraftInput | null }>({ list: [], of: null });
   const [touched, setTouched] = useState<Set<string>>(new Set());
   const [submitted, setSubmitted] = useState(0);
   const [checkError, setCheckError] = useState<string | null>(null);
@@ -103,13 +116,14 @@ export function ActForm() {
 
   async function check(): Promise<DraftProblem[] | null> {
     const mine = ++seq.current;
+    const asked = input;
     try {
-      const found = await api().invoke('acts:check-draft', input);
+      const found = await api().invoke('acts:check-draft', asked);
       const all = act
         ? found
         : [...found.filter((p) => p.field !== 'act'), { field: 'act', message: "Joignez le fichier de l'acte (PDF)." }];
       if (mine === seq.current) {
-        setProblems(all);
+        setProblems({ list: all, of: asked });
         setCheckError(null);
       }
       return all;
@@ -141,8 +155,9 @@ export function ActForm() {
       touched.has(field) ||
       (field.startsWith('annexes') && annexes.length > 0) ||
       (field.startsWith('act') && act !== null);
-    if (!shown) return null;
-    const msgs = problems.filter((p) => p.field === field).map((p) => p.message);
+    // Until the debounced check has run, a field she just corrected shows nothing rather than its old problem.
+    if (!shown || (problems.of && fieldValue(problems.of, field) !== fieldValue(input, field))) return null;
+    const msgs = problems.list.filter((p) => p.field === field).map((p) => p.message);
     return msgs.length > 0 ? msgs.join(' ') : null;
   }
 
@@ -168,7 +183,7 @@ export function ActForm() {
   }
 
   const summary: Record<string, string> = {};
-  if (submitted > 0) for (const p of problems) summary[p.field] = summary[p.field] ? `${summary[p.field]} ${p.message}` : p.message;
+  if (submitted > 0) for (const p of problems.list) summary[p.field] = summary[p.field] ? `${summary[p.field]} ${p.message}` : p.message;
   const summaryLabels: Record<string, string> = { ...LABELS };
   annexes.forEach((a, i) => {
     summaryLabels[`annexes.${i}`] = `Annexe « ${a.file.name} »`;
@@ -176,7 +191,7 @@ export function ActForm() {
   });
   const numeroError = problem('numeroInterne');
   // Problems that belong to no field of the form (no classification on this PC, an outdated one…).
-  const general = problems.filter((p) => !PLACED.test(p.field));
+  const general = problems.list.filter((p) => !PLACED.test(p.field));
 
   return (
     <main id="contenu" tabIndex={-1}>
