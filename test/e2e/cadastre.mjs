@@ -58,7 +58,7 @@ await step('the PC is enrolled and the plan of Luxiol arrives by the sync', asyn
 
 await step('types « ZB 12 »: the parcel is found, highlighted on the map, its fiche opens', async () => {
   await page.getByLabel('Rechercher une parcelle').fill('ZB 12');
-  await expectText(page.getByText(/parcelle\(s\) trouvée\(s\)/), /1 parcelle/);
+  await expectText(page.getByText(/parcelles? trouvées?\./), /^1 parcelle trouvée\.$/);
   await page.getByRole('button', { name: /ZB 12/ }).click();
   await expectText(page.locator('#cadastre-fiche-title'), /Parcelle ZB 12 — LUXIOL/);
   await expectText(page.locator('.cadastre-fiche'), /Contenance\s*[\d ]+ m² \(.*ca\)/);

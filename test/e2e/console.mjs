@@ -113,7 +113,7 @@ await step('Postes and Mises à jour', async () => {
   await shot('console-03-postes');
   await open('Mises à jour');
   await expectVisible(page.getByRole('heading', { name: 'Canal pilote' }));
-  await expectText(page.locator('main'), /1 collectivité\(s\) sur ce canal/);
+  await expectText(page.locator('main'), /1 collectivité sur ce canal/);
   await checkA11y(page, 'console (mises à jour)');
   await shot('console-04-mises-a-jour');
 });

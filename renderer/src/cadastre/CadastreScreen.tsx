@@ -6,6 +6,7 @@ import { mayOpen } from '../nav/access.js';
 import { useSession } from '../session/store.js';
 import { createPlanMap, type PlanMap } from './plan-map.js';
 import { useCadastre } from './store.js';
+import { plural } from '../ui/format.js';
 
 const MATCH_LABELS = { id: 'identifiant', section: 'section et numéro', lieudit: 'lieu-dit', adresse: 'adresse' } as const;
 
@@ -75,7 +76,11 @@ export function CadastreScreen({ parcel }: { parcel?: string } = {}) {
             <small id="cadastre-q-help">Section et numéro (A 199, zb12), identifiant à 14 caractères, lieu-dit ou numéro et rue.</small>
           </div>
           <p className="result-count" aria-live="polite">
-            {query.trim() === '' ? '' : hits.length === 0 ? 'Aucune parcelle trouvée.' : `${hits.length} parcelle(s) trouvée(s).`}
+            {query.trim() === ''
+              ? ''
+              : hits.length === 0
+                ? 'Aucune parcelle trouvée.'
+                : `${plural(hits.length, 'parcelle trouvée', 'parcelles trouvées')}.`}
           </p>
           {hits.length > 0 && (
             <ul className="cadastre-hits">

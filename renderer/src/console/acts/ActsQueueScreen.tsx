@@ -5,6 +5,7 @@ import { consoleApi } from '../api.js';
 import { LoadError, Notice } from '../Notice.js';
 import { frDateTime, runAction, useLoad } from '../useLoad.js';
 import { useIsAdmin } from '../useStaff.js';
+import { plural } from '../../ui/format.js';
 
 const KIND_LABELS: Record<ConsoleTransmission['kind'], string> = {
   acte: 'Acte',
@@ -36,7 +37,7 @@ export function ActsQueueScreen() {
       {data && data.length === 0 ? <p>Aucune transmission en attente d’une action.</p> : null}
       {data && data.length > 0 ? (
         <ListTable
-          caption={`${data.length} transmission(s)`}
+          caption={plural(data.length, 'transmission', 'transmissions')}
           empty="Aucune transmission dans la file."
           columns={['Collectivité', 'Type', 'État', 'Essais', 'Dernière erreur', 'Mise à jour', 'Actions']}
           items={data}

@@ -4,6 +4,7 @@ import { ListTable } from '../../ui/ListTable.js';
 import { consoleApi, errorMessage } from '../api.js';
 import { LoadError } from '../Notice.js';
 import { frDateTime, useLoad } from '../useLoad.js';
+import { plural } from '../../ui/format.js';
 
 const PAGE = 100;
 
@@ -36,7 +37,7 @@ export function AuditScreen() {
       <LoadError error={first.error ?? error} />
       {first.data ? (
         <ListTable
-          caption={`${entries.length} entrée(s) affichée(s), les plus récentes d’abord`}
+          caption={`${plural(entries.length, 'entrée affichée', 'entrées affichées')}, les plus récentes d’abord`}
           columns={['Date', 'Agent', 'Action', 'Cible', 'Détail']}
           items={entries}
           cells={(e) => [

@@ -6,6 +6,7 @@ import { consoleApi } from '../api.js';
 import { LoadError, Notice } from '../Notice.js';
 import { runAction, useLoad } from '../useLoad.js';
 import { useIsAdmin } from '../useStaff.js';
+import { plural } from '../../ui/format.js';
 
 const frDay = (ymd: string | null) => (ymd ? ymd.split('-').reverse().join('/') : '—');
 
@@ -45,7 +46,7 @@ export function CollectivitesScreen() {
       <LoadError error={error} />
       {data ? (
         <ListTable
-          caption={`${data.length} collectivité(s)`}
+          caption={plural(data.length, 'collectivité', 'collectivités')}
           empty="Aucune collectivité n’est encore inscrite (commande « guichet hub admin add-collectivite »)."
           columns={['Collectivité', 'Convention', 'Services', 'Codes d’inscription', 'Comptes', 'Postes', 'Canal', 'Actions']}
           items={data}
@@ -57,7 +58,7 @@ export function CollectivitesScreen() {
             </span>,
             frDay(c.conventionDate),
             c.services.map((s) => SERVICE_LABELS[s]).join(', ') || 'aucun',
-            `${c.enrollmentCodes.active} valable(s), ${c.enrollmentCodes.used} utilisé(s)`,
+            `${plural(c.enrollmentCodes.active, 'valable', 'valables')}, ${plural(c.enrollmentCodes.used, 'utilisé', 'utilisés')}`,
             <span className="small" key="u">
               {c.accounts.map((a) => `${a.username} (${a.role}${a.disabled ? ', désactivé' : ''})`).join(', ') || 'aucun'}
             </span>,

@@ -2,6 +2,7 @@ import type { DevicePoste } from '../../../../shared/console/views.js';
 import { ListTable } from '../../ui/ListTable.js';
 import { LoadError } from '../Notice.js';
 import { frDateTime, useLoad } from '../useLoad.js';
+import { plural } from '../../ui/format.js';
 
 const UPDATE_LABELS: Record<string, string> = {
   idle: 'Au repos',
@@ -22,7 +23,7 @@ export function PostesScreen() {
       <LoadError error={error} />
       {data ? (
         <ListTable
-          caption={`${data.length} poste(s)`}
+          caption={plural(data.length, 'poste', 'postes')}
           empty="Aucun poste ne s’est encore synchronisé : un poste apparaît ici après sa première synchronisation."
           columns={['Poste', 'Collectivité', 'Version', 'Système', 'Dernière synchro', 'En attente', 'Dernière erreur', 'Mise à jour']}
           items={data}

@@ -5,6 +5,7 @@ import { consoleApi } from '../api.js';
 import { LoadError, Notice } from '../Notice.js';
 import { frDateTime, runAction, useLoad } from '../useLoad.js';
 import { useIsAdmin } from '../useStaff.js';
+import { plural } from '../../ui/format.js';
 
 type Channel = UpdatesView['channels'][number];
 
@@ -56,8 +57,8 @@ export function UpdatesScreen() {
           <p>
             Version courante : <span className="strong">{c.currentVersion ?? 'aucune publiée'}</span>
             {c.previousVersion ? `, précédente : ${c.previousVersion}` : ''} —{' '}
-            {c.paused ? 'déploiement en pause' : `proposée à ${c.stagingPercentage} % des postes`} — {c.collectivites} collectivité(s) sur
-            ce canal.
+            {c.paused ? 'déploiement en pause' : `proposée à ${c.stagingPercentage} % des postes`} —{' '}
+            {plural(c.collectivites, 'collectivité', 'collectivités')} sur ce canal.
           </p>
           {admin && c.currentVersion ? (
             <div className="toolbar">
