@@ -17,6 +17,7 @@ import { TEST_PG_URL } from './db/test-backends.js';
 import { openHubDb, type OpenHubDbOptions } from './db/open.js';
 import type { HubDatabase } from './db/schema.js';
 import { createHubLogger } from './log.js';
+import { lockCommune, writeRecords } from './sync/store.js';
 
 export { TEST_BACKENDS, TEST_PG_URL } from './db/test-backends.js';
 
@@ -237,4 +238,22 @@ export async function createTestHub(backend: 'sqlite' | 'postgres', opts: TestHu
 /** The pieces the synthetic demands name (shared/electoral/synthetic-demand.ts): a push of one must find them on the hub. */
 export async function storeSyntheticPieces(db: Kysely<HubDatabase>, communeId: string): Promise<void> {
   for (const piece of ['identite', 'attache'] as const) await storeCompleteFile(db, communeId, 'electoral', syntheticPieceBytes(piece));
+}
+
+/** Records written straight into a commune's store, under the commune's lock, as a command or an import writes them. */
+export async function storeRecords(
+  db: Kysely<HubDatabase>,
+  communeId: string,
+  collection: string,
+  records: { id: string }[],
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await lockCommune(trx, communeId);
+    await writeRecords(
+      trx,
+      communeId,
+      collection,
+      records.map((r) => ({ id: r.id, json: JSON.stringify(r) })),
+    );
+  });
 }

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestHub, TEST_BACKENDS, type SeededCommune, type TestHub } from '../test-support.js';
+import { createTestHub, storeRecords, TEST_BACKENDS, type SeededCommune, type TestHub } from '../test-support.js';
 import { readArchive } from './actes-format/archive.js';
 import { tiers } from './actes-format/test-fixtures.js';
 import { TRANSMIT_COMMAND } from '../../shared/acts/commands.js';
-import { lockCommune, writeRecords } from '../sync/store.js';
 import { startActesForwarder } from './forwarder.js';
 import { actRecord, command, freePort, push, uniquePdf, upload, upsertAct } from './test-support.js';
 
@@ -43,10 +42,7 @@ describe.each(TEST_BACKENDS)('ACTES transmit sends the validated act (%s)', (bac
     ]);
     expect(edit.status).toBe('rejected');
     // ...and even if the stored record changed anyway, what was transmitted would not.
-    await hub.db.transaction().execute(async (trx) => {
-      await lockCommune(trx, c.communeId);
-      await writeRecords(trx, c.communeId, 'acts.acts', [{ id: act.id, json: JSON.stringify(edited) }]);
-    });
+    await storeRecords(hub.db, c.communeId, 'acts.acts', [edited]);
 
     const port = await freePort(); // nobody listens: the archive is built and stored, the POST fails
     const forwarder = startActesForwarder(

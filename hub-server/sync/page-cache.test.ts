@@ -6,10 +6,9 @@ import { decodeBlocks, derivedIds } from '../../shared/sync/columns.js';
 import type { PushResponse, SnapshotResponse, SyncRecord } from '../../shared/sync/protocol.js';
 import { makeDemand, makeElector } from '../electoral/test-fixtures.js';
 import { withNotesDomain } from '../test-domain.js';
-import { createTestHub, TEST_BACKENDS, type SeededCommune, type TestHub } from '../test-support.js';
+import { createTestHub, storeRecords, TEST_BACKENDS, type SeededCommune, type TestHub } from '../test-support.js';
 import { resetCommuneSync } from './maintenance.js';
 import { SnapshotPageCache } from './page-cache.js';
-import { lockCommune, writeRecords } from './store.js';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const sha = (t: string) => createHash('sha256').update(t).digest('hex');
@@ -76,16 +75,8 @@ describe.each(TEST_BACKENDS)('kept snapshot pages (%s)', (backend) => {
 
   const commune = async (electors: number): Promise<SeededCommune> => {
     const c = await hub.seedCommune({ insee: String(nextInsee++), services: ['electoral'] as Service[] });
-    const trx = await hub.db.startTransaction().execute();
-    await lockCommune(trx, c.communeId);
     const rows = Array.from({ length: electors }, (_, n) => makeElector(n + 1, { birthName: `NOM-${c.insee}-${n}` }));
-    await writeRecords(
-      trx,
-      c.communeId,
-      'electoral.electors',
-      rows.map((e) => ({ id: e.id, json: JSON.stringify(e) })),
-    );
-    await trx.commit().execute();
+    await storeRecords(hub.db, c.communeId, 'electoral.electors', rows);
     return c;
   };
   const columns = async (token: string, query = 'format=columns&limit=3', gzip = true) => {
@@ -146,10 +137,7 @@ describe.each(TEST_BACKENDS)('kept snapshot pages (%s)', (backend) => {
     const again = await columns(c.maireToken);
     await readAheadDone();
     const changed = { ...makeElector(1), usageName: 'AILLEURS' };
-    const trx = await hub.db.startTransaction().execute();
-    await lockCommune(trx, c.communeId);
-    await writeRecords(trx, c.communeId, 'electoral.electors', [{ id: changed.id, json: JSON.stringify(changed) }]);
-    await trx.commit().execute();
+    await storeRecords(hub.db, c.communeId, 'electoral.electors', [changed]);
     const before = pages.hits;
     await columns(c.maireToken, `format=columns&limit=3&asOf=${again.page.asOf}&after=${again.page.next}`);
     expect(pages.hits).toBe(before);
@@ -179,10 +167,7 @@ describe.each(TEST_BACKENDS)('kept snapshot pages (%s)', (backend) => {
 
     // An import rewriting an elector, as a command writes it.
     const changed = { ...makeElector(1), usageName: 'AILLEURS' };
-    const trx = await hub.db.startTransaction().execute();
-    await lockCommune(trx, c.communeId);
-    await writeRecords(trx, c.communeId, 'electoral.electors', [{ id: changed.id, json: JSON.stringify(changed) }]);
-    await trx.commit().execute();
+    await storeRecords(hub.db, c.communeId, 'electoral.electors', [changed]);
     const rewritten = await columns(c.maireToken, 'format=columns');
     expect(rewritten.records.find((r) => r.id === changed.id)?.data).toEqual(changed);
 

@@ -7,7 +7,7 @@ import type { Service } from '../../shared/accounts/roles.js';
 import type { Mutation, PullResponse, PushResponse, PushResult, SnapshotResponse, SyncRecord } from '../../shared/sync/protocol.js';
 import { demandUpsert, makeDemand, makeElector } from '../electoral/test-fixtures.js';
 import { type Note, withNotesDomain } from '../test-domain.js';
-import { createTestHub, TEST_BACKENDS, type SeededCommune, type TestHub } from '../test-support.js';
+import { createTestHub, storeRecords, TEST_BACKENDS, type SeededCommune, type TestHub } from '../test-support.js';
 import { purgeTombstones, resetCommuneSync } from './maintenance.js';
 import { lockCommune, writeRecords } from './store.js';
 
@@ -342,15 +342,7 @@ describe.each(TEST_BACKENDS)('hub sync (%s)', (backend) => {
     electors.push({ ...electors[0]!, id: `${electors[0]!.id}-2`, numeroOrdre: 99 });
     const withIne = makeElector(50);
     electors.push({ ...withIne, id: electorBaseId(withIne, sha) });
-    const trx = await hub.db.startTransaction().execute();
-    await lockCommune(trx, c.communeId);
-    await writeRecords(
-      trx,
-      c.communeId,
-      'electoral.electors',
-      electors.map((e) => ({ id: e.id, json: JSON.stringify(e) })),
-    );
-    await trx.commit().execute();
+    await storeRecords(hub.db, c.communeId, 'electoral.electors', electors);
     applied((await push(c.secretaireToken, [create(1, makeDemand())]))[0]);
 
     const plain = await snapshot(c.maireToken);
